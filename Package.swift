@@ -1,0 +1,153 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "complaint-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "complaint-gateway", targets: ["complaint-gateway"]),
+        .library(name: "ComplaintCore", targets: ["ComplaintCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // The record, ids, normalizers, errors and the YAML configuration primitives.
+        .target(
+            name: "ComplaintCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Rule tables: load, validate, compile, decide.
+        .target(
+            name: "Routing",
+            dependencies: ["ComplaintCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The ComplaintStore protocol and its SQLite implementation.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "ComplaintCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Outbox worker, retry policy, HTTP transport. (Module name differs from the folder:
+        // `Dispatch` is the system's libdispatch module.)
+        .target(
+            name: "ComplaintDispatch",
+            dependencies: [
+                "ComplaintCore",
+                "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/Dispatch",
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP application: intake, admin API, health, metrics; wires everything.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "ComplaintCore",
+                "Routing",
+                "Storage",
+                "ComplaintDispatch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "complaint-gateway",
+            dependencies: [
+                "ComplaintCore",
+                "Routing",
+                "Storage",
+                "GatewayServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The same Hummingbird server answering a constant 200: the ceiling `make bench` compares with.
+        .executableTarget(
+            name: "bench-ceiling",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/bench-ceiling",
+            swiftSettings: swiftSettings
+        ),
+        // Channel adapters live in adapters/<Channel>/, one target each, added with their issues:
+        //   .target(name: "EmailAdapter", dependencies: ["ComplaintCore"], path: "adapters/Email")
+        //   .target(name: "SMSAdapter", dependencies: ["ComplaintCore"], path: "adapters/SMS")
+        //   .target(name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV")
+        .testTarget(
+            name: "ComplaintCoreTests",
+            dependencies: ["ComplaintCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RoutingTests",
+            dependencies: ["Routing", "ComplaintCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "ComplaintCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DispatchTests",
+            dependencies: [
+                "ComplaintDispatch", "Storage", "ComplaintCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayServerTests",
+            dependencies: [
+                "GatewayServer", "Storage", "Routing", "ComplaintDispatch", "ComplaintCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

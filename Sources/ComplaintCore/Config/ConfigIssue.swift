@@ -1,0 +1,59 @@
+/// One problem found while loading configuration, located by file, line and field.
+public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
+    /// Whether the problem stops the configuration from being used.
+    public enum Severity: String, Sendable, Hashable { case error, warning }
+
+    /// The file as the user named it, relative to the config directory when possible.
+    public var file: String
+    /// 1-based line, when the problem can be placed.
+    public var line: Int?
+    /// Dotted path of the field (`departments[2].endpoint.url`), empty for the whole file.
+    public var field: String
+    public var message: String
+    public var severity: Severity
+
+    public init(file: String, line: Int?, field: String, message: String, severity: Severity = .error) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+        self.severity = severity
+    }
+
+    /// `routing/keywords.yaml:14: rules[2].then.department: unknown department "urban"`.
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if severity == .warning { text += "warning: " }
+        if !field.isEmpty { text += "\(field): " }
+        return text + message
+    }
+}
+
+/// Loading failed: every error found (and any warnings), not just the first.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var issues: [ConfigIssue]
+
+    public init(issues: [ConfigIssue]) { self.issues = issues }
+
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
+
+/// Collects issues while a configuration is read, so one pass reports them all.
+public final class ConfigDiagnostics {
+    public private(set) var issues: [ConfigIssue] = []
+
+    public init() {}
+
+    public var errors: [ConfigIssue] { issues.filter { $0.severity == .error } }
+    public var warnings: [ConfigIssue] { issues.filter { $0.severity == .warning } }
+    public var hasErrors: Bool { issues.contains { $0.severity == .error } }
+
+    public func report(_ issue: ConfigIssue) { issues.append(issue) }
+
+    /// Throws a ``ConfigError`` holding every issue when any of them is an error.
+    public func throwIfErrors() throws {
+        if hasErrors { throw ConfigError(issues: issues) }
+    }
+}

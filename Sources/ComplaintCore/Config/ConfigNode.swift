@@ -1,0 +1,257 @@
+import Foundation
+import Yams
+
+/// A cursor into a parsed YAML configuration file that knows where it is.
+///
+/// Readers ask for typed values; every problem (missing field, wrong type, unknown key, unset
+/// environment variable) is reported to the shared ``ConfigDiagnostics`` with file, line and
+/// field, and the reader gets a fallback so one pass finds every problem in the file.
+public struct ConfigNode {
+    /// The YAML node, nil when the field is absent.
+    public let node: Node?
+    /// The file as shown in messages.
+    public let file: String
+    /// Dotted field path from the document root.
+    public let path: String
+    /// Where issues go.
+    public let diagnostics: ConfigDiagnostics
+    /// Variables for `${…}` interpolation.
+    public let environment: [String: String]
+    /// The line of the nearest present ancestor, for issues about absent fields.
+    let anchorLine: Int?
+
+    public init(node: Node?, file: String, path: String = "", diagnostics: ConfigDiagnostics,
+                environment: [String: String], anchorLine: Int? = nil) {
+        self.node = node
+        self.file = file
+        self.path = path
+        self.diagnostics = diagnostics
+        self.environment = environment
+        self.anchorLine = anchorLine
+    }
+
+    /// Whether the field is present and not `null`.
+    public var isPresent: Bool {
+        guard let node else { return false }
+        if case .scalar(let scalar) = node, node.null != nil || (scalar.string.isEmpty && scalar.style == .plain) {
+            return false
+        }
+        return true
+    }
+
+    /// The line this node starts on, or its nearest present ancestor's.
+    public var line: Int? { node?.mark?.line ?? anchorLine }
+
+    // MARK: Issues
+
+    /// Reports an error at this node.
+    public func error(_ message: String) {
+        diagnostics.report(ConfigIssue(file: file, line: line, field: path, message: message))
+    }
+
+    /// Reports a warning at this node.
+    public func warning(_ message: String) {
+        diagnostics.report(ConfigIssue(file: file, line: line, field: path, message: message, severity: .warning))
+    }
+
+    // MARK: Structure
+
+    /// The child at `key` of a mapping (absent when this is not a mapping or has no such key).
+    public subscript(key: String) -> ConfigNode {
+        let child = node?.mapping?[Node(key)]
+        return ConfigNode(node: child, file: file, path: path.isEmpty ? key : "\(path).\(key)",
+                          diagnostics: diagnostics, environment: environment, anchorLine: line)
+    }
+
+    /// Checks this is a mapping with no keys but `allowed`; reports each stranger with its line.
+    /// - Returns: false when the node is present but not a mapping.
+    @discardableResult
+    public func expectMapping(allowedKeys allowed: Set<String>) -> Bool {
+        guard isPresent else { return true }
+        guard let mapping = node?.mapping else {
+            error("expected a mapping (key: value pairs)")
+            return false
+        }
+        for key in mapping.keys {
+            let name = key.string ?? "?"
+            if !allowed.contains(name) {
+                let keyPath = path.isEmpty ? name : "\(path).\(name)"
+                let known = allowed.sorted().joined(separator: ", ")
+                diagnostics.report(ConfigIssue(file: file, line: key.mark?.line ?? line, field: keyPath,
+                                               message: "unknown field (known fields: \(known))"))
+            }
+        }
+        return true
+    }
+
+    /// The elements of a sequence; reports a non-sequence.
+    public func items() -> [ConfigNode] {
+        guard isPresent else { return [] }
+        guard let sequence = node?.sequence else {
+            error("expected a list")
+            return []
+        }
+        return sequence.enumerated().map { index, child in
+            ConfigNode(node: child, file: file, path: "\(path)[\(index)]", diagnostics: diagnostics,
+                       environment: environment, anchorLine: line)
+        }
+    }
+
+    /// The key/value pairs of a mapping, in file order; reports a non-mapping.
+    public func entries() -> [(key: String, value: ConfigNode)] {
+        guard isPresent else { return [] }
+        guard let mapping = node?.mapping else {
+            error("expected a mapping (key: value pairs)")
+            return []
+        }
+        return mapping.map { key, value in
+            let name = key.string ?? "?"
+            return (name, ConfigNode(node: value, file: file, path: path.isEmpty ? name : "\(path).\(name)",
+                                     diagnostics: diagnostics, environment: environment,
+                                     anchorLine: key.mark?.line ?? line))
+        }
+    }
+
+    // MARK: Scalars
+
+    /// The interpolated string value, nil when absent (or on error, which is reported).
+    public func string() -> String? {
+        guard isPresent, let node else { return nil }
+        guard case .scalar(let scalar) = node else {
+            error("expected a single value, found a \(node.mapping != nil ? "mapping" : "list")")
+            return nil
+        }
+        switch EnvironmentInterpolation.interpolate(scalar.string, environment: environment) {
+        case .success(let value): return value
+        case .failure(let failure):
+            error(failure.description)
+            return nil
+        }
+    }
+
+    /// The string value, reporting when it is missing or empty.
+    public func requiredString() -> String? {
+        guard isPresent else {
+            error("required field is missing")
+            return nil
+        }
+        guard let value = string() else { return nil }
+        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+            error("must not be empty")
+            return nil
+        }
+        return value
+    }
+
+    /// An integer within `range`, or `defaultValue` when absent.
+    public func int(default defaultValue: Int, in range: ClosedRange<Int> = Int.min...Int.max) -> Int {
+        guard let text = string() else { return defaultValue }
+        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+            error("expected an integer, found \"\(text)\"")
+            return defaultValue
+        }
+        guard range.contains(value) else {
+            error("\(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+            return defaultValue
+        }
+        return value
+    }
+
+    /// A number within `range`, or `defaultValue` when absent.
+    public func double(default defaultValue: Double, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) -> Double {
+        guard let text = string() else { return defaultValue }
+        guard let value = Double(text), value.isFinite else {
+            error("expected a number, found \"\(text)\"")
+            return defaultValue
+        }
+        guard range.contains(value) else {
+            error("\(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+            return defaultValue
+        }
+        return value
+    }
+
+    /// A boolean (`true`/`false`, `yes`/`no`, `on`/`off`), or `defaultValue` when absent.
+    public func bool(default defaultValue: Bool) -> Bool {
+        guard let text = string() else { return defaultValue }
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default:
+            error("expected true or false, found \"\(text)\"")
+            return defaultValue
+        }
+    }
+
+    /// One of `cases` by raw value, or `defaultValue` when absent.
+    public func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type, default defaultValue: T) -> T where T.RawValue == String {
+        guard let text = string() else { return defaultValue }
+        if let value = T(rawValue: text.lowercased()) { return value }
+        error("\"\(text)\" is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        return defaultValue
+    }
+
+    /// A list of strings; a single scalar counts as a list of one.
+    public func stringList() -> [String] {
+        guard isPresent, let node else { return [] }
+        if case .scalar = node { return string().map { [$0] } ?? [] }
+        return items().compactMap { $0.string() }
+    }
+}
+
+extension ConfigNode {
+    /// Parses a YAML file into a root node; a syntax error is reported with its line.
+    ///
+    /// - Parameters:
+    ///   - url: the file to read.
+    ///   - displayName: how messages name the file (e.g. `routing/keywords.yaml`).
+    /// - Returns: the root, absent when the file could not be read or parsed.
+    public static func load(url: URL, displayName: String, diagnostics: ConfigDiagnostics,
+                            environment: [String: String]) -> ConfigNode {
+        func root(_ node: Node?) -> ConfigNode {
+            ConfigNode(node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
+        }
+        let text: String
+        do {
+            let data = try Data(contentsOf: url)
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
+                return root(nil)
+            }
+            text = decoded
+        } catch {
+            diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "cannot read file: \(error.localizedDescription)"))
+            return root(nil)
+        }
+        return parse(yaml: text, displayName: displayName, diagnostics: diagnostics, environment: environment)
+    }
+
+    /// Parses YAML text into a root node; a syntax error is reported with its line.
+    public static func parse(yaml text: String, displayName: String, diagnostics: ConfigDiagnostics,
+                             environment: [String: String]) -> ConfigNode {
+        do {
+            let node = try Yams.compose(yaml: text)
+            return ConfigNode(node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
+        } catch let error as YamlError {
+            let (line, message) = describe(error)
+            diagnostics.report(ConfigIssue(file: displayName, line: line, field: "", message: "YAML syntax error: \(message)"))
+        } catch {
+            diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "YAML syntax error: \(error)"))
+        }
+        return ConfigNode(node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
+    }
+
+    private static func describe(_ error: YamlError) -> (Int?, String) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return (mark.line, prefix + problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return (context.mark.line, "duplicate keys \(duplicates.joined(separator: ", "))")
+        default:
+            return (nil, "\(error)")
+        }
+    }
+}

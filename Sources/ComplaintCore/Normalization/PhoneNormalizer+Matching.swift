@@ -1,0 +1,121 @@
+/// A number the rules recognised, as runs of the scanned digits.
+enum PhoneMatch {
+    /// A Chinese mobile; the run is the 11 significant digits.
+    case chineseMobile(DigitRun)
+    /// A Chinese landline; the run is area code and subscriber, without trunk `0`.
+    case chineseLandline(DigitRun)
+    /// A number written with `+` or `00` and another country code; the run starts with it.
+    case international(DigitRun)
+    /// A number in the national format of a default country other than China; the run is
+    /// the significant number, to follow the default country code.
+    case national(DigitRun)
+
+    /// Whether an extension may follow. Mobiles have none, so one after a mobile means the
+    /// field is not what we think it is.
+    var allowsExtension: Bool {
+        if case .chineseMobile = self { return false }
+        return true
+    }
+}
+
+extension PhoneNormalizer {
+    /// Applies the numbering rules to scanned digits, dropping an extension if there is one.
+    ///
+    /// E.164 has no extensions, and the number is used to recognise a complainant across
+    /// channels, where the same office calls from different extensions; so the extension
+    /// is dropped rather than kept in the number.
+    func match(_ scan: PhoneScan, in buffer: UnsafeBufferPointer<UInt8>) -> PhoneMatch? {
+        let digits = DigitRun(base: buffer, range: 0..<scan.digitCount)
+        let extensionLengths = 1...Self.maxExtensionDigits
+        if let start = scan.explicitExtensionStart {
+            guard extensionLengths.contains(digits.count - start),
+                let found = match(digits.prefix(start), hasPlus: scan.hasPlus), found.allowsExtension
+            else { return nil }
+            return found
+        }
+        if let found = match(digits, hasPlus: scan.hasPlus) { return found }
+        // `0571-87654321-8001`: a trailing dash group that makes the number too long is read
+        // as an extension, but only on a Chinese landline, whose length rules make that safe.
+        if let dash = scan.lastDashDigitCount, extensionLengths.contains(digits.count - dash),
+            case .chineseLandline(let run) = match(digits.prefix(dash), hasPlus: scan.hasPlus)
+        {
+            return .chineseLandline(run)
+        }
+        return nil
+    }
+
+    /// Applies the numbering rules to digits without an extension.
+    private func match(_ digits: DigitRun, hasPlus: Bool) -> PhoneMatch? {
+        if hasPlus || digits.hasPrefix("00") {
+            let international = hasPlus ? digits : digits.dropFirst(2)
+            if international.hasPrefix("86") {
+                return Self.chinese(
+                    ChineseNumberingPlan.significantNumber(afterCountryCode: international.dropFirst(2)))
+            }
+            return Self.isPlausibleE164(international) ? .international(international) : nil
+        }
+        switch nationalPlan {
+        case .china:
+            if let found = ChineseNumberingPlan.significantNumber(national: digits) { return Self.chinese(found) }
+            // A bare `86`, as spreadsheets leave it after eating the `+`.
+            guard digits.hasPrefix("86") else { return nil }
+            return Self.chinese(ChineseNumberingPlan.significantNumber(afterCountryCode: digits.dropFirst(2)))
+        case .other(let countryCode):
+            let significant = digits.first == UInt8(ascii: "0") ? digits.dropFirst(1) : digits
+            guard significant.first.map({ $0 != UInt8(ascii: "0") }) == true,
+                (8...15).contains(countryCode.count + significant.count)
+            else { return nil }
+            return .national(significant)
+        case .unavailable:
+            return nil
+        }
+    }
+
+    /// Wraps a Chinese significant number in the matching case.
+    private static func chinese(_ found: (DigitRun, ChineseNumberingPlan.Kind)?) -> PhoneMatch? {
+        switch found {
+        case (let run, .mobile)?: .chineseMobile(run)
+        case (let run, .landline)?: .chineseLandline(run)
+        case nil: nil
+        }
+    }
+
+    /// A foreign number we cannot check against its own plan: E.164 allows at most 15 digits,
+    /// and fewer than 8 with the country code is a short code, not a phone number.
+    private static func isPlausibleE164(_ digits: DigitRun) -> Bool {
+        (8...15).contains(digits.count) && digits.first != UInt8(ascii: "0")
+    }
+
+    /// The E.164 text for a match, written into one string buffer.
+    func e164(_ match: PhoneMatch) -> String {
+        switch match {
+        case .chineseMobile(let run), .chineseLandline(let run):
+            Self.e164(countryCode: "86".utf8, significant: run)
+        case .international(let run):
+            Self.e164(countryCode: EmptyCollection(), significant: run)
+        case .national(let run):
+            if case .other(let countryCode) = nationalPlan {
+                Self.e164(countryCode: countryCode, significant: run)
+            } else {
+                preconditionFailure("a national match needs a non-Chinese default country")
+            }
+        }
+    }
+
+    /// `+`, the country code, then the significant digits.
+    private static func e164(countryCode: some Collection<UInt8>, significant: DigitRun) -> String {
+        String(unsafeUninitializedCapacity: 1 + countryCode.count + significant.count) { out in
+            out[0] = UInt8(ascii: "+")
+            var index = 1
+            for digit in countryCode {
+                out[index] = digit
+                index += 1
+            }
+            for offset in 0..<significant.count {
+                out[index] = significant[offset]
+                index += 1
+            }
+            return index
+        }
+    }
+}

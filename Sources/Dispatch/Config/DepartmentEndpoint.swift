@@ -1,0 +1,39 @@
+import Foundation
+
+/// A department and where its complaints are delivered (one entry of departments.yaml).
+public struct Department: Sendable, Hashable {
+    /// Stable id used in rules and records (`urban-management`).
+    public var id: String
+    /// Display name (`城市管理局`).
+    public var name: String
+    public var endpoint: Endpoint
+
+    public init(id: String, name: String, endpoint: Endpoint) {
+        self.id = id
+        self.name = name
+        self.endpoint = endpoint
+    }
+
+    /// The department's HTTP endpoint and its delivery settings.
+    public struct Endpoint: Sendable, Hashable {
+        /// `url`: where the record is POSTed.
+        public var url: String
+        /// `timeout_ms` (default 10000): time for the whole request.
+        public var timeout: TimeInterval
+        /// `max_in_flight` (default 16): concurrent deliveries to this endpoint.
+        public var maxInFlight: Int
+        /// `retry`: the backoff schedule.
+        public var retry: RetryPolicy
+        /// `headers`: extra request headers (values may use `${ENV}`).
+        public var headers: [HeaderField]
+
+        public init(url: String, timeout: TimeInterval = 10, maxInFlight: Int = 16, retry: RetryPolicy = RetryPolicy(),
+                    headers: [HeaderField] = []) {
+            self.url = url
+            self.timeout = timeout
+            self.maxInFlight = maxInFlight
+            self.retry = retry
+            self.headers = headers
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Metrics
+import Storage
+import Synchronization
+
+/// Dispatcher counters and the outbox depth gauge (labels are department ids).
+final class DispatchMetrics: Sendable {
+    private let depth = Gauge(label: "cg_outbox_depth")
+    private let lastDepthUpdate = Mutex<Date>(.distantPast)
+
+    func count(_ resolution: DeliveryResolution, department: String) {
+        let label: String
+        switch resolution {
+        case .delivered: label = "cg_deliveries_delivered_total"
+        case .retry: label = "cg_deliveries_retried_total"
+        case .dead: label = "cg_deliveries_dead_lettered_total"
+        }
+        Counter(label: label, dimensions: [("department", department)]).increment()
+    }
+
+    /// Refreshes the depth gauge at most once a second: counting is a query, not free.
+    func updateDepth(_ store: any ComplaintStore) {
+        let now = Date()
+        let due = lastDepthUpdate.withLock { last -> Bool in
+            guard now.timeIntervalSince(last) >= 1 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        Task {
+            if let value = try? await store.outboxDepth() { depth.record(value) }
+        }
+    }
+}

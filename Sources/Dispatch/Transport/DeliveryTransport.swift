@@ -1,0 +1,28 @@
+import Foundation
+
+/// One HTTP header line.
+public struct HeaderField: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// The result of one HTTP POST to a department.
+public enum TransportResult: Sendable, Hashable {
+    /// The endpoint answered (any status), with its headers and the first bytes of its body.
+    case response(status: Int, headers: [HeaderField], snippet: String)
+    /// No answer: timeout, refused, reset, DNS, TLS…
+    case failed(String)
+}
+
+/// Sends a delivery. Behind a protocol so the dispatcher's logic is testable without sockets.
+public protocol DeliveryTransport: Sendable {
+    /// POSTs `body` to `url` with `headers`, giving up after `timeout`.
+    func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult
+
+    /// Releases connections; called once at shutdown.
+    func shutdown() async throws
+}

@@ -1,0 +1,58 @@
+import ComplaintCore
+import ComplaintDispatch
+import Foundation
+import Routing
+
+/// The whole validated configuration: gateway.yaml, departments.yaml and the rule tables.
+public struct GatewayConfiguration: Sendable {
+    public var directory: URL
+    public var server: ServerSettings
+    public var storage: StorageSettings
+    public var auth: AuthSettings
+    public var dispatch: OutboxDispatcher.Settings
+    public var departments: [Department]
+    public var routing: RoutingConfiguration
+    /// `logging.level` (default `info`).
+    public var logLevel: String
+    /// Problems that do not stop the gateway.
+    public var warnings: [ConfigIssue]
+
+    /// Loads and validates everything under `directory`; throws every error found, each with file, line and field.
+    public static func load(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
+        let diagnostics = ConfigDiagnostics()
+        let gateway = ConfigNode.load(url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
+                                      diagnostics: diagnostics, environment: environment)
+        gateway.expectMapping(allowedKeys: ["server", "storage", "auth", "routing", "dispatch", "logging"])
+        let server = ServerSettings.read(gateway["server"])
+        let storage = StorageSettings.read(gateway["storage"])
+        let auth = AuthSettings.read(gateway["auth"])
+        let dispatch = readDispatch(gateway["dispatch"])
+        let logging = gateway["logging"]
+        logging.expectMapping(allowedKeys: ["level"])
+        let logLevel = logging["level"].string() ?? "info"
+        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
+            logging["level"].error("unknown log level \"\(logLevel)\"")
+        }
+
+        let departmentsRoot = ConfigNode.load(url: directory.appendingPathComponent("departments.yaml"),
+                                              displayName: "departments.yaml", diagnostics: diagnostics,
+                                              environment: environment)
+        let departments = DepartmentsLoader.read(departmentsRoot)
+        if !gateway["routing"].isPresent { gateway["routing"].error("required field is missing") }
+        let routing = RoutingLoader.load(section: gateway["routing"], configDirectory: directory,
+                                         departments: Set(departments.map(\.id)))
+        try diagnostics.throwIfErrors()
+        guard let routing else { throw ConfigError(issues: diagnostics.issues) }
+        return GatewayConfiguration(
+            directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
+            departments: departments, routing: routing, logLevel: logLevel, warnings: diagnostics.warnings)
+    }
+
+    private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {
+        node.expectMapping(allowedKeys: ["max_in_flight", "poll_interval_ms"])
+        return OutboxDispatcher.Settings(
+            maxInFlight: node["max_in_flight"].int(default: 64, in: 1...10_000),
+            pollInterval: .milliseconds(node["poll_interval_ms"].int(default: 1000, in: 10...60_000))
+        )
+    }
+}

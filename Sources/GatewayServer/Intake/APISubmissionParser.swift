@@ -1,0 +1,194 @@
+import ComplaintCore
+import Foundation
+
+/// Turns a `POST /v1/complaints` body into a complaint draft, with precise errors.
+///
+/// The body is the common record's shape, minus what the gateway assigns. Unknown fields are
+/// errors rather than silently dropped, so an integrator's typo (`catgory`) is caught at once.
+struct APISubmissionParser {
+    /// Why a body was refused; `field` is the dotted path.
+    struct Failure: Error, Equatable {
+        var field: String?
+        var message: String
+        var text: String { field.map { "\($0): \(message)" } ?? message }
+    }
+
+    let phones = PhoneNormalizer()
+
+    /// Fields the gateway sets itself; naming them is an error, not a silent override.
+    static let assigned: Set<String> = ["id", "channel", "received_at", "ingested_at", "routing"]
+    static let topLevel: Set<String> = Set(["schema", "text", "subject", "category", "occurred_at", "complainant",
+                                            "location", "source", "thread", "attachments"]).union(assigned)
+
+    func parse(_ body: Data, adapter: String, receivedAt: Date) throws(Failure) -> Complaint {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: body)
+        } catch {
+            throw Failure(field: nil, message: "malformed JSON: \(Self.describe(error))")
+        }
+        guard case .object(let fields) = root else { throw Failure(field: nil, message: "expected a JSON object") }
+        try checkKeys(fields, allowed: Self.topLevel, path: "")
+        for key in Self.assigned where fields[key] != nil {
+            throw Failure(field: key, message: "is assigned by the gateway and must not be sent")
+        }
+        if let schema = try string(fields["schema"], "schema"), schema != Complaint.schema {
+            throw Failure(field: "schema", message: "unsupported schema \"\(schema)\" (expected \(Complaint.schema))")
+        }
+        if let attachments = fields["attachments"], attachments != .null, attachments != .array([]) {
+            throw Failure(field: "attachments", message: "attachments are not accepted on this endpoint")
+        }
+        guard let rawText = try string(fields["text"], "text") else { throw Failure(field: "text", message: "required field is missing") }
+        let text = TextNormalizer.normalize(rawText)
+        guard !text.isEmpty else { throw Failure(field: "text", message: "must not be empty") }
+
+        var extra: [String: JSONValue] = [:]
+        let source = try object(fields["source"], "source", allowed: ["adapter", "external_id", "raw_id", "extra"])
+        if let sourceExtra = source["extra"] {
+            guard case .object(let values) = sourceExtra else { throw Failure(field: "source.extra", message: "expected an object") }
+            extra = values
+        }
+        if source["adapter"] != nil || source["raw_id"] != nil {
+            throw Failure(field: source["adapter"] != nil ? "source.adapter" : "source.raw_id",
+                          message: "is assigned by the gateway and must not be sent")
+        }
+        let externalID = try string(source["external_id"], "source.external_id").map(TextNormalizer.normalize)
+        if let externalID, externalID.isEmpty || externalID.utf8.count > 256 {
+            throw Failure(field: "source.external_id", message: "must be 1 to 256 bytes")
+        }
+
+        let person = try self.object(fields["complainant"], "complainant", allowed: ["name", "phone", "email", "anonymous"])
+        var complainant = Complaint.Complainant(
+            name: TextNormalizer.normalizeOptional(try string(person["name"], "complainant.name")),
+            anonymous: try bool(person["anonymous"], "complainant.anonymous") ?? false)
+        if let phone = try string(person["phone"], "complainant.phone") {
+            switch phones.normalize(phone) {
+            case .e164(let number): complainant.phone = number
+            case .empty: break
+            case .withheld: complainant.anonymous = true
+            case .invalid(let raw): extra["complainant_phone_raw"] = .string(raw)
+            }
+        }
+        if let email = TextNormalizer.normalizeOptional(try string(person["email"], "complainant.email")) {
+            if Self.looksLikeEmail(email) {
+                complainant.email = email
+            } else {
+                extra["complainant_email_raw"] = .string(email)
+            }
+        }
+
+        let place = try self.object(fields["location"], "location", allowed: ["address", "district", "lat", "lon"])
+        let location = Complaint.Location(
+            address: TextNormalizer.normalizeOptional(try string(place["address"], "location.address")),
+            district: TextNormalizer.normalizeOptional(try string(place["district"], "location.district")),
+            lat: try number(place["lat"], "location.lat", range: -90...90),
+            lon: try number(place["lon"], "location.lon", range: -180...180))
+
+        let threadObject = try self.object(fields["thread"], "thread", allowed: ["in_reply_to", "references"])
+        var references: [String] = []
+        if let list = threadObject["references"], list != .null {
+            guard case .array(let values) = list else { throw Failure(field: "thread.references", message: "expected a list of strings") }
+            for (index, value) in values.enumerated() {
+                guard case .string(let text) = value else {
+                    throw Failure(field: "thread.references[\(index)]", message: "expected a string, found \(Self.kind(value))")
+                }
+                references.append(text)
+            }
+        }
+
+        var occurredAt: Date?
+        if let text = try string(fields["occurred_at"], "occurred_at") {
+            guard let date = RFC3339.parse(text) else {
+                throw Failure(field: "occurred_at", message: "not an RFC 3339 timestamp: \"\(text)\"")
+            }
+            occurredAt = date
+        }
+
+        return Complaint(
+            id: "", channel: .api, receivedAt: receivedAt, ingestedAt: receivedAt, occurredAt: occurredAt,
+            source: Complaint.Source(adapter: adapter, externalID: externalID, extra: extra),
+            complainant: complainant,
+            subject: TextNormalizer.normalizeOptional(try string(fields["subject"], "subject")),
+            text: text,
+            category: TextNormalizer.normalizeOptional(try string(fields["category"], "category")),
+            location: location,
+            thread: Complaint.Thread(inReplyTo: try string(threadObject["in_reply_to"], "thread.in_reply_to"),
+                                     references: references))
+    }
+
+    // MARK: Typed access with precise errors
+
+    private func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, path: String) throws(Failure) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            throw Failure(field: path.isEmpty ? key : "\(path).\(key)",
+                          message: "unknown field (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    private func object(_ value: JSONValue?, _ path: String, allowed: Set<String>) throws(Failure) -> [String: JSONValue] {
+        guard let value, value != .null else { return [:] }
+        guard case .object(let object) = value else {
+            throw Failure(field: path, message: "expected an object, found \(Self.kind(value))")
+        }
+        try checkKeys(object, allowed: allowed, path: path)
+        return object
+    }
+
+    private func string(_ value: JSONValue?, _ path: String) throws(Failure) -> String? {
+        guard let value, value != .null else { return nil }
+        guard case .string(let text) = value else {
+            throw Failure(field: path, message: "expected a string, found \(Self.kind(value))")
+        }
+        return text
+    }
+
+    private func bool(_ value: JSONValue?, _ path: String) throws(Failure) -> Bool? {
+        guard let value, value != .null else { return nil }
+        guard case .bool(let flag) = value else {
+            throw Failure(field: path, message: "expected true or false, found \(Self.kind(value))")
+        }
+        return flag
+    }
+
+    private func number(_ value: JSONValue?, _ path: String, range: ClosedRange<Double>) throws(Failure) -> Double? {
+        guard let value, value != .null else { return nil }
+        guard case .number(let number) = value else {
+            throw Failure(field: path, message: "expected a number, found \(Self.kind(value))")
+        }
+        guard range.contains(number) else {
+            throw Failure(field: path, message: "\(number) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    static func kind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "a list"
+        case .object: "an object"
+        }
+    }
+
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(where: \.isWhitespace)
+    }
+
+    /// The decoder's complaint in plain words, without Swift type names.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .dataCorrupted(let context):
+            if let underlying = context.underlyingError {
+                let text = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(underlying)"
+                return text
+            }
+            return context.debugDescription
+        default:
+            return "\(error)"
+        }
+    }
+}

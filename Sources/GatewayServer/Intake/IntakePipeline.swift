@@ -1,0 +1,56 @@
+import ComplaintCore
+import ComplaintDispatch
+import Foundation
+import Metrics
+import Routing
+import Storage
+
+/// The path every channel's complaint takes after its adapter: id, route, commit, wake the dispatcher.
+///
+/// Adapters produce a draft record and the raw payload; this is the one place that assigns ids,
+/// routes, commits raw + record + decision + outbox together, and only then reports success.
+struct IntakePipeline: Sendable {
+    let store: any ComplaintStore
+    let routers: RouterHolder
+    let dispatcher: OutboxDispatcher
+    private let ids = ULIDGenerator.shared
+
+    init(store: any ComplaintStore, routers: RouterHolder, dispatcher: OutboxDispatcher) {
+        self.store = store
+        self.routers = routers
+        self.dispatcher = dispatcher
+    }
+
+    /// A fresh raw payload id.
+    func newRawID() -> String { GatewayID.raw(ids.next()) }
+
+    /// Routes and commits `draft`; returns after the commit (or throws, having kept nothing).
+    func submit(_ draft: Complaint, raw: RawPayload, idempotencyKey: String?) async throws -> IntakeOutcome {
+        var record = draft
+        record.id = GatewayID.complaint(ids.next())
+        record.source.rawID = raw.id
+        let decision = routers.current.decide(record)
+        record.routing = decision.routingInfo
+        record.ingestedAt = Date()
+        let trace = try JSONEncoder().encode(decision.trace)
+        let stored = StoredDecision(routing: decision.routingInfo, tablesVersion: decision.tablesVersion, traceJSON: trace)
+        let outcome = try await store.ingest(
+            IntakeSubmission(raw: raw, record: record, decision: stored, idempotencyKey: idempotencyKey))
+        switch outcome {
+        case .created:
+            dispatcher.notifyNewWork()
+            Counter(label: "cg_complaints_accepted_total", dimensions: [("channel", record.channel.rawValue)]).increment()
+        case .duplicate:
+            Counter(label: "cg_complaints_duplicate_total", dimensions: [("channel", record.channel.rawValue)]).increment()
+        case .idempotencyConflict:
+            Counter(label: "cg_intake_rejected_total", dimensions: [("channel", record.channel.rawValue), ("code", "idempotency_conflict")]).increment()
+        }
+        return outcome
+    }
+
+    /// Keeps a payload that could not become a complaint, with the reason.
+    func quarantine(_ raw: RawPayload, error: String, code: String) async throws {
+        try await store.quarantine(raw, error: error)
+        Counter(label: "cg_intake_rejected_total", dimensions: [("channel", raw.channel.rawValue), ("code", code)]).increment()
+    }
+}

@@ -1,0 +1,137 @@
+import ComplaintCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Storage
+
+/// `POST /v1/complaints`, `GET /v1/complaints/{id}`, `GET /v1/complaints`.
+struct ComplaintRoutes: Sendable {
+    let pipeline: IntakePipeline
+    let auth: Authenticator
+    let maxBodyBytes: Int
+    let parser = APISubmissionParser()
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/complaints") { request, context in try await submit(request, context) }
+        router.get("/v1/complaints/{id}") { request, context in try await show(request, context) }
+        router.get("/v1/complaints") { request, context in try await list(request, context) }
+    }
+
+    private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let tokenName = try auth.require(.submit, request)
+        let idempotencyKey = try Self.idempotencyKey(request)
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw GatewayError(.unsupportedMediaType, code: "unsupported_media_type",
+                               "Content-Type must be application/json, found \"\(type)\"")
+        }
+        let body = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
+        let receivedAt = Date()
+        let raw = RawPayload(
+            id: pipeline.newRawID(), channel: .api, adapter: tokenName, receivedAt: receivedAt,
+            contentType: request.headers[.contentType], headers: RequestBodyReader.keptHeaders(request),
+            body: Data(body.readableBytesView))
+
+        let draft: Complaint
+        do {
+            draft = try parser.parse(raw.body, adapter: tokenName, receivedAt: receivedAt)
+        } catch {
+            let code = error.field == nil ? "malformed_json" : "invalid_record"
+            do {
+                try await pipeline.quarantine(raw, error: error.text, code: code)
+            } catch {
+                throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
+            }
+            throw GatewayError(error.field == nil ? .badRequest : .unprocessableContent, code: code, error.text,
+                               rawID: raw.id)
+        }
+
+        let outcome: IntakeOutcome
+        do {
+            outcome = try await pipeline.submit(draft, raw: raw, idempotencyKey: idempotencyKey)
+        } catch {
+            context.logger.error("commit failed", metadata: ["cg.error": "\(error)", "cg.raw_id": "\(raw.id)"])
+            throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
+        }
+        switch outcome {
+        case .created(let id, let routing):
+            var response = jsonResponse(ResponseBodies.submission(id: id, duplicate: false, routing: routing), status: .created)
+            response.headers[.location] = "/v1/complaints/\(id)"
+            return response
+        case .duplicate(let id, let routing):
+            return jsonResponse(ResponseBodies.submission(id: id, duplicate: true, routing: routing))
+        case .idempotencyConflict(let existing):
+            throw GatewayError(.unprocessableContent, code: "idempotency_key_reused",
+                               "Idempotency-Key was already used for complaint \(existing) with a different body")
+        }
+    }
+
+    private func show(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try auth.require(.read, request)
+        let id = try context.parameters.require("id")
+        let stored: StoredComplaint?
+        do {
+            stored = try await pipeline.store.complaint(id: id)
+        } catch {
+            throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
+        }
+        guard let stored else { throw GatewayError(.notFound, code: "not_found", "no complaint with id \(id)") }
+        return jsonResponse(ResponseBodies.detail(stored))
+    }
+
+    private func list(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try auth.require(.read, request)
+        let query = try Self.listQuery(request.uri.queryParameters)
+        let page: ComplaintPage
+        do {
+            page = try await pipeline.store.listComplaints(query)
+        } catch {
+            throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
+        }
+        return jsonResponse(ResponseBodies.list(page))
+    }
+
+    static func listQuery(_ parameters: Parameters) throws -> ComplaintQuery {
+        var query = ComplaintQuery()
+        let known: Set<String> = ["channel", "department", "since", "until", "limit", "cursor"]
+        for (key, _) in parameters where !known.contains(String(key)) {
+            throw GatewayError.badRequest("unknown query parameter \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        if let value = parameters.get("channel") {
+            guard let channel = Channel(rawValue: value) else {
+                throw GatewayError.badRequest("channel must be one of email, sms, hotline, api; found \"\(value)\"")
+            }
+            query.channel = channel
+        }
+        query.department = parameters.get("department")
+        for (name, keyPath) in [("since", \ComplaintQuery.since), ("until", \ComplaintQuery.until)] {
+            if let value = parameters.get(name) {
+                guard let date = RFC3339.parse(value) else {
+                    throw GatewayError.badRequest("\(name) must be an RFC 3339 time such as 2026-11-29T09:00:00Z; found \"\(value)\"")
+                }
+                query[keyPath: keyPath] = date
+            }
+        }
+        if let value = parameters.get("limit") {
+            guard let limit = Int(value), (1...1000).contains(limit) else {
+                throw GatewayError.badRequest("limit must be an integer from 1 to 1000; found \"\(value)\"")
+            }
+            query.limit = limit
+        }
+        query.cursor = parameters.get("cursor")
+        return query
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw GatewayError.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters", code: "invalid_idempotency_key")
+        }
+        return key
+    }
+
+    static func storeErrorCode(_ error: any Error) -> String {
+        (error as? StorageError)?.code.rawValue ?? "unknown"
+    }
+}

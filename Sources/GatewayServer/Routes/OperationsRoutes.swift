@@ -1,0 +1,38 @@
+import ComplaintCore
+import Foundation
+import Hummingbird
+import NIOCore
+import Prometheus
+import Storage
+
+/// Health, readiness, metrics and the quarantine list.
+struct OperationsRoutes: Sendable {
+    let store: any ComplaintStore
+    let auth: Authenticator
+    let registry: PrometheusCollectorRegistry?
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in try jsonResponse(["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            do {
+                try await store.ping()
+                return try jsonResponse(["status": "ready"])
+            } catch {
+                throw GatewayError(.serviceUnavailable, code: "not_ready", "store unreachable: \(error)")
+            }
+        }
+        router.get("/metrics") { _, _ in
+            guard let registry else { throw GatewayError(.notFound, code: "not_found", "metrics are not enabled") }
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        router.get("/v1/quarantine") { request, _ in
+            _ = try auth.require(.admin, request)
+            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
+            let items = try await store.quarantined(limit: limit)
+            return jsonResponse(ResponseBodies.quarantine(items))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ComplaintCore
+import Foundation
+import Storage
+
+// Response bodies that carry records are written with `JSONWriter` so the record reads in the
+// documented field order here too, exactly as departments receive it.
+
+enum ResponseBodies {
+    /// `201`/`200` answer to a submission: `{id, duplicate, routing}`.
+    static func submission(id: String, duplicate: Bool, routing: Complaint.RoutingInfo) -> JSONWriter {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.field("id", id)
+        writer.field("duplicate", duplicate)
+        writer.key("routing")
+        routing.write(to: &writer)
+        writer.endObject()
+        return writer
+    }
+
+    /// `GET /v1/complaints/{id}`: record, state, decision with trace, deliveries, events.
+    static func detail(_ stored: StoredComplaint) -> JSONWriter {
+        var writer = JSONWriter(capacity: 4096)
+        writer.beginObject()
+        writer.key("record")
+        stored.record.write(to: &writer)
+        writer.field("state", stored.state.rawValue)
+        writer.key("routing_decision")
+        writer.beginObject()
+        writer.field("tables_version", stored.tablesVersion)
+        writer.key("trace")
+        writer.raw(stored.traceJSON)
+        writer.endObject()
+        writer.key("deliveries")
+        writer.beginArray()
+        for attempt in stored.deliveries {
+            writer.beginObject()
+            writer.field("attempt", attempt.attempt)
+            writer.field("at", RFC3339.format(attempt.startedAt))
+            writer.field("department", attempt.department)
+            writer.field("url", attempt.url)
+            writer.field("status", attempt.statusCode.map(Double.init))
+            writer.field("latency_ms", (attempt.latencyMilliseconds * 10).rounded() / 10)
+            writer.field("outcome", attempt.outcome)
+            writer.field("error", attempt.error)
+            writer.field("response_snippet", attempt.responseSnippet)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("events")
+        writer.beginArray()
+        for event in stored.events {
+            writer.beginObject()
+            writer.field("at", RFC3339.format(event.at))
+            writer.field("type", event.type)
+            writer.field("detail", event.detail)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer
+    }
+
+    /// `GET /v1/complaints`: `{items: [{record, state}], next_cursor}`.
+    static func list(_ page: ComplaintPage) -> JSONWriter {
+        var writer = JSONWriter(capacity: 2048 * max(1, page.items.count))
+        writer.beginObject()
+        writer.key("items")
+        writer.beginArray()
+        for item in page.items {
+            writer.beginObject()
+            writer.key("record")
+            item.record.write(to: &writer)
+            writer.field("state", item.state.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("next_cursor", page.nextCursor)
+        writer.endObject()
+        return writer
+    }
+
+    /// `GET /v1/quarantine`: `{items: [...]}`.
+    static func quarantine(_ items: [QuarantinedPayload]) -> JSONWriter {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("items")
+        writer.beginArray()
+        for item in items {
+            writer.beginObject()
+            writer.field("id", item.id)
+            writer.field("channel", item.channel.rawValue)
+            writer.field("adapter", item.adapter)
+            writer.field("received_at", RFC3339.format(item.receivedAt))
+            writer.field("sha256", item.sha256)
+            writer.field("size", item.size)
+            writer.field("error", item.error)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer
+    }
+}

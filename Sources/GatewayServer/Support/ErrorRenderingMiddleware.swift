@@ -1,0 +1,38 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Every error leaves as the `{"error": {...}}` shape, whatever threw it.
+struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as GatewayError {
+            throw error
+        } catch let error as HTTPError {
+            throw GatewayError(error.status, code: Self.code(for: error.status), error.body ?? Self.message(for: error.status),
+                               headers: error.headers)
+        } catch is NIOTooManyBytesError {
+            throw GatewayError(.contentTooLarge, code: "body_too_large", "request body is too large")
+        } catch {
+            context.logger.error("unhandled error", metadata: ["cg.error": "\(error)"])
+            throw GatewayError(.internalServerError, code: "internal", "internal error; nothing was accepted")
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 413: "body_too_large"
+        case 400: "invalid_request"
+        default: "http_\(status.code)"
+        }
+    }
+
+    static func message(for status: HTTPResponse.Status) -> String {
+        status.code == 404 ? "no such resource" : status.reasonPhrase
+    }
+}

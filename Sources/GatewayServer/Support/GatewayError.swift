@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// An error a client sees: status, a stable short `code` (also a metric label) and a precise message.
+///
+/// Rendered as `{"error": {"code": "…", "message": "…"}}`, plus `raw_id` when the payload was kept.
+public struct GatewayError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    /// The quarantined raw payload, when the rejected body was stored.
+    public var rawID: String?
+    /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, rawID: String? = nil, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.rawID = rawID
+        self.headers = headers
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var error: [String: String] = ["code": code, "message": message]
+        if let rawID { error["raw_id"] = rawID }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(["error": error])
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension GatewayError {
+    static func badRequest(_ message: String, code: String = "invalid_request", rawID: String? = nil) -> GatewayError {
+        GatewayError(.badRequest, code: code, message, rawID: rawID)
+    }
+
+    static func tooLarge(limit: Int) -> GatewayError {
+        GatewayError(.contentTooLarge, code: "body_too_large", "request body exceeds the limit of \(limit) bytes")
+    }
+
+    static func storeUnavailable(_ detail: String) -> GatewayError {
+        GatewayError(.serviceUnavailable, code: "store_unavailable",
+                     "the complaint could not be stored durably; nothing was kept, retry later (\(detail))",
+                     headers: [.retryAfter: "1"])
+    }
+}

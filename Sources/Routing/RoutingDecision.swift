@@ -1,0 +1,31 @@
+import ComplaintCore
+import Foundation
+
+/// The router's answer for one complaint, with the trail that led to it.
+public struct RoutingDecision: Sendable, Hashable {
+    public var department: String
+    public var priority: Priority
+    public var dueAt: Date?
+    /// The rule that chose the department (`default` when none did).
+    public var rule: String
+    /// The table of that rule (`default` when none did).
+    public var table: String
+    /// Content hash of the rule tables that decided (`sha256:…`).
+    public var tablesVersion: String
+    /// Every rule tried, in order.
+    public var trace: [RuleTrial]
+
+    /// The decision as the record carries it.
+    public var routingInfo: Complaint.RoutingInfo {
+        Complaint.RoutingInfo(department: department, priority: priority, dueAt: dueAt, rule: rule, table: table)
+    }
+}
+
+/// One rule tried during a decision.
+public struct RuleTrial: Sendable, Hashable, Codable {
+    public var table: String
+    public var rule: String
+    public var matched: Bool
+    /// Why it did not match (the first failing condition).
+    public var failed: String?
+}

@@ -1,0 +1,43 @@
+import ComplaintCore
+import Foundation
+
+/// The durable spine: raw payloads, records, decisions, outbox and delivery history.
+///
+/// Nothing outside Storage knows which implementation runs (SQLite embedded; PostgreSQL later).
+/// Every write is durable when the call returns: callers answer senders only afterwards.
+public protocol ComplaintStore: Sendable {
+    /// Commits raw payload, record, decision and outbox row in one transaction, or, for a
+    /// duplicate (natural key or idempotency key seen before), only the raw payload marked as such.
+    func ingest(_ submission: IntakeSubmission) async throws -> IntakeOutcome
+
+    /// Stores a payload that could not be parsed, with the error, for later re-processing.
+    func quarantine(_ raw: RawPayload, error: String) async throws
+
+    /// The complaint with its decision, state and delivery attempts, or nil.
+    func complaint(id: String) async throws -> StoredComplaint?
+
+    /// Complaints newest first, filtered and paged.
+    func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage
+
+    /// Payloads in quarantine, newest first.
+    func quarantined(limit: Int) async throws -> [QuarantinedPayload]
+
+    /// Claims up to `limit` outbox items due at `now` for delivery; a claimed item is not handed
+    /// out again until its attempt is recorded or `leaseDuration` passes.
+    func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem]
+
+    /// Records an attempt and its resolution, releasing the claim.
+    func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution) async throws
+
+    /// The earliest time a pending delivery becomes due, nil when none is pending.
+    func nextDueTime() async throws -> Date?
+
+    /// Number of complaints not yet delivered nor dead.
+    func outboxDepth() async throws -> Int
+
+    /// Throws when the store cannot serve requests (readiness).
+    func ping() async throws
+
+    /// Flushes and closes; pending writes complete first.
+    func close() async throws
+}

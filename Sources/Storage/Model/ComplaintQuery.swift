@@ -1,0 +1,49 @@
+import ComplaintCore
+import Foundation
+
+/// Filters and paging for listing complaints, newest first.
+public struct ComplaintQuery: Sendable, Hashable {
+    public var channel: Channel?
+    public var department: String?
+    /// Only complaints received at or after this time.
+    public var since: Date?
+    /// Only complaints received before this time.
+    public var until: Date?
+    /// Page size, 1–1000.
+    public var limit: Int
+    /// Continue after this complaint id (exclusive), from the previous page's `next_cursor`.
+    public var cursor: String?
+
+    public init(channel: Channel? = nil, department: String? = nil, since: Date? = nil, until: Date? = nil,
+                limit: Int = 50, cursor: String? = nil) {
+        self.channel = channel
+        self.department = department
+        self.since = since
+        self.until = until
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// One page of complaints.
+public struct ComplaintPage: Sendable {
+    public var items: [ComplaintSummary]
+    /// Pass as `cursor` to get the next page; nil on the last page.
+    public var nextCursor: String?
+
+    public init(items: [ComplaintSummary], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// A listed complaint: its record and state.
+public struct ComplaintSummary: Sendable {
+    public var record: Complaint
+    public var state: ComplaintState
+
+    public init(record: Complaint, state: ComplaintState) {
+        self.record = record
+        self.state = state
+    }
+}

@@ -1,0 +1,39 @@
+import ComplaintCore
+import Foundation
+
+/// An inbound payload exactly as the sender handed it: body, headers, and when it came.
+public struct RawPayload: Sendable, Hashable {
+    /// `raw_` + ULID.
+    public var id: String
+    public var channel: Channel
+    public var adapter: String
+    public var receivedAt: Date
+    public var contentType: String?
+    /// Request headers worth keeping (never the Authorization header), in arrival order.
+    public var headers: [Header]
+    public var body: Data
+
+    /// One header line.
+    public struct Header: Sendable, Hashable, Codable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(id: String, channel: Channel, adapter: String, receivedAt: Date, contentType: String?,
+                headers: [Header], body: Data) {
+        self.id = id
+        self.channel = channel
+        self.adapter = adapter
+        self.receivedAt = receivedAt
+        self.contentType = contentType
+        self.headers = headers
+        self.body = body
+    }
+
+    /// SHA-256 of the body, hex.
+    public var sha256: String { ContentHash.sha256Hex(body) }
+}

@@ -1,0 +1,46 @@
+import ComplaintCore
+import Foundation
+
+/// Where a complaint is in its life. Kept explicit so later stages (sign-for, completion) extend it.
+public enum ComplaintState: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Accepted; delivery to the department not yet confirmed.
+    case pending
+    /// The department's endpoint answered 2xx.
+    case delivered
+    /// Delivery gave up; a dead letter an operator can replay.
+    case dead
+}
+
+/// A complaint as read back: record, decision, state, and every delivery attempt.
+public struct StoredComplaint: Sendable {
+    public var record: Complaint
+    public var state: ComplaintState
+    public var tablesVersion: String
+    public var traceJSON: Data
+    public var deliveries: [DeliveryAttempt]
+    public var events: [ComplaintEvent]
+
+    public init(record: Complaint, state: ComplaintState, tablesVersion: String, traceJSON: Data,
+                deliveries: [DeliveryAttempt], events: [ComplaintEvent]) {
+        self.record = record
+        self.state = state
+        self.tablesVersion = tablesVersion
+        self.traceJSON = traceJSON
+        self.deliveries = deliveries
+        self.events = events
+    }
+}
+
+/// An appended lifecycle event; state changes are never overwrites only.
+public struct ComplaintEvent: Sendable, Hashable {
+    public var at: Date
+    /// `accepted`, `delivered`, `retry_scheduled`, `dead_lettered`.
+    public var type: String
+    public var detail: String?
+
+    public init(at: Date, type: String, detail: String?) {
+        self.at = at
+        self.type = type
+        self.detail = detail
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Synchronization
+
+/// Which outbox items are out with the dispatcher, for the embedded store.
+///
+/// Leases live in memory: the embedded store serves one process, and after a restart whatever
+/// was in flight must be sent again at once. A released item is remembered until every claim
+/// that began reading before its release has finished, because such a read may still see the
+/// item as pending and would otherwise hand it out a second time.
+final class DeliveryLeases: Sendable {
+    private enum Lease {
+        case held(until: Date)
+        case released(sequence: UInt64)
+    }
+
+    private struct State {
+        var sequence: UInt64 = 0
+        var leases: [String: Lease] = [:]
+        /// Start sequences of claims whose read is in progress.
+        var activeClaims: [UInt64: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Begins a claim: returns a token to pass to ``finishClaim(_:candidates:limit:now:expiry:)``.
+    func beginClaim(now: Date) -> (token: UInt64, held: Int) {
+        state.withLock { state in
+            let token = state.sequence
+            state.activeClaims[token, default: 0] += 1
+            let oldest = state.activeClaims.keys.min() ?? token
+            state.leases = state.leases.filter { _, lease in
+                switch lease {
+                case .held(let until): until > now
+                case .released(let sequence): sequence >= oldest
+                }
+            }
+            return (token, state.leases.count)
+        }
+    }
+
+    /// Leases up to `limit` of `candidates` that are neither held nor released after the claim began.
+    func finishClaim<Item: Sendable>(_ token: UInt64, candidates: [Item], id: (Item) -> String, limit: Int, now: Date,
+                           expiry: Date) -> [Item] {
+        state.withLock { state in
+            if let count = state.activeClaims[token] {
+                state.activeClaims[token] = count > 1 ? count - 1 : nil
+            }
+            var claimed: [Item] = []
+            for item in candidates where claimed.count < limit {
+                let key = id(item)
+                switch state.leases[key] {
+                case .held(let until) where until > now: continue
+                case .released(let sequence) where sequence >= token: continue
+                default: break
+                }
+                state.leases[key] = .held(until: expiry)
+                claimed.append(item)
+            }
+            return claimed
+        }
+    }
+
+    /// Marks an item's attempt as recorded (called after the commit).
+    func release(_ id: String) {
+        state.withLock { state in
+            state.sequence += 1
+            state.leases[id] = .released(sequence: state.sequence)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Dispatch
+import Foundation
+import GRDB
+import Synchronization
+
+/// Runs writes from many concurrent callers in shared transactions: one fsync for a batch.
+///
+/// With `synchronous=FULL` every commit costs an fsync (a few thousand per second at best), so
+/// committing each request on its own caps throughput. Callers enqueue an operation and wait;
+/// a single drain loop takes everything queued, runs each operation in its own savepoint inside
+/// one transaction, commits, and only then resumes the callers. No caller hears "done" before
+/// the commit that holds its write. While one batch commits the next one gathers, so batching
+/// adds no idle wait under light load.
+final class GroupCommitWriter: Sendable {
+    private struct Operation {
+        /// Runs inside the batch transaction; returns what to do once the commit succeeded.
+        let run: @Sendable (Database) -> (@Sendable () -> Void)
+        /// Answers the caller when the batch did not commit.
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private struct State {
+        var queue: [Operation] = []
+        var draining = false
+        var closed = false
+    }
+
+    private let pool: DatabasePool
+    private let maxBatch: Int
+    private let state = Mutex(State())
+    private let drainQueue = DispatchQueue(label: "complaint-gateway.group-commit")
+    /// Called after each commit with the batch size and commit duration, for metrics.
+    private let observer: @Sendable (Int, TimeInterval) -> Void
+
+    init(pool: DatabasePool, maxBatch: Int, observer: @escaping @Sendable (Int, TimeInterval) -> Void) {
+        self.pool = pool
+        self.maxBatch = maxBatch
+        self.observer = observer
+    }
+
+    /// Runs `body` in the next batch transaction and returns its result once that transaction committed.
+    ///
+    /// If `body` throws, only its own savepoint is rolled back; the error is returned to this caller.
+    /// If the commit fails, every caller in the batch gets the error and nothing of the batch is kept.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let operation = Operation(
+                run: { db in
+                    let result: Result<T, any Error>
+                    do {
+                        var value: T?
+                        try db.inSavepoint {
+                            value = try body(db)
+                            return .commit
+                        }
+                        result = .success(value!)
+                    } catch {
+                        result = .failure(error)
+                    }
+                    return { continuation.resume(with: result) }
+                },
+                fail: { continuation.resume(throwing: $0) }
+            )
+            let (accepted, startDrain) = state.withLock { state -> (Bool, Bool) in
+                if state.closed { return (false, false) }
+                state.queue.append(operation)
+                if state.draining { return (true, false) }
+                state.draining = true
+                return (true, true)
+            }
+            guard accepted else {
+                continuation.resume(throwing: StorageError(.closed, "the store is closed"))
+                return
+            }
+            if startDrain { drainQueue.async { self.drain() } }
+        }
+    }
+
+    /// Refuses new writes and waits until everything queued has committed.
+    func close() async {
+        state.withLock { $0.closed = true }
+        while state.withLock({ $0.draining }) {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    private func drain() {
+        while true {
+            let batch: [Operation] = state.withLock { state in
+                if state.queue.isEmpty {
+                    state.draining = false
+                    return []
+                }
+                let count = min(maxBatch, state.queue.count)
+                let batch = Array(state.queue.prefix(count))
+                state.queue.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Operation]) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var completions: [@Sendable () -> Void] = []
+        completions.reserveCapacity(batch.count)
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for operation in batch { completions.append(operation.run(db)) }
+                    return .commit
+                }
+            }
+        } catch {
+            // Nothing of the batch was kept: every caller hears the failure, none a success.
+            let failure = StorageError(.writeFailed, "\(error)")
+            batch.forEach { $0.fail(failure) }
+            return
+        }
+        observer(batch.count, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        completions.forEach { $0() }
+    }
+}

@@ -1,0 +1,100 @@
+import ComplaintCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func complaint(id: String) async throws -> StoredComplaint? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT c.state, c.record, d.tables_version, d.trace FROM complaints c
+                JOIN routing_decisions d ON d.complaint_id = c.id WHERE c.id = ?
+                """, arguments: [id])
+            else { return nil }
+            let attempts = try Row.fetchAll(db, sql: """
+                SELECT attempt, department, url, started_at, latency_ms, status_code, outcome, error, response_snippet
+                FROM delivery_attempts WHERE complaint_id = ? ORDER BY id
+                """, arguments: [id]).map { row in
+                    DeliveryAttempt(
+                        attempt: row["attempt"], department: row["department"], url: row["url"],
+                        startedAt: Date(unixMilliseconds: row["started_at"]), latencyMilliseconds: row["latency_ms"],
+                        statusCode: row["status_code"], outcome: row["outcome"], error: row["error"],
+                        responseSnippet: row["response_snippet"])
+                }
+            let events = try Row.fetchAll(db, sql: """
+                SELECT at, type, detail FROM complaint_events WHERE complaint_id = ? ORDER BY seq
+                """, arguments: [id]).map { row in
+                    ComplaintEvent(at: Date(unixMilliseconds: row["at"]), type: row["type"], detail: row["detail"])
+                }
+            let trace: String = row["trace"]
+            return StoredComplaint(
+                record: try Self.decodeRecord(row), state: try Self.decodeState(row),
+                tablesVersion: row["tables_version"], traceJSON: Data(trace.utf8),
+                deliveries: attempts, events: events)
+        }
+    }
+
+    public func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage {
+        try await read { db in
+            var clauses: [String] = []
+            var arguments = StatementArguments()
+            if let channel = query.channel {
+                clauses.append("channel = ?")
+                arguments += [channel.rawValue]
+            }
+            if let department = query.department {
+                clauses.append("department = ?")
+                arguments += [department]
+            }
+            if let since = query.since {
+                clauses.append("received_at >= ?")
+                arguments += [since.unixMilliseconds]
+            }
+            if let until = query.until {
+                clauses.append("received_at < ?")
+                arguments += [until.unixMilliseconds]
+            }
+            if let cursor = query.cursor {
+                clauses.append("id < ?")
+                arguments += [cursor]
+            }
+            let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            let limit = max(1, min(query.limit, 1000))
+            arguments += [limit + 1]
+            let rows = try Row.fetchAll(db, sql: "SELECT state, record FROM complaints \(filter) ORDER BY id DESC LIMIT ?",
+                                        arguments: arguments)
+            let items = try rows.prefix(limit).map { row in
+                ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))
+            }
+            return ComplaintPage(items: items, nextCursor: rows.count > limit ? items.last?.record.id : nil)
+        }
+    }
+
+    public func quarantined(limit: Int) async throws -> [QuarantinedPayload] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, channel, adapter, received_at, sha256, length(body) AS size, error FROM raw_payloads
+                WHERE disposition = 'quarantined' ORDER BY id DESC LIMIT ?
+                """, arguments: [max(1, min(limit, 1000))]).map { row in
+                    QuarantinedPayload(
+                        id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
+                        receivedAt: Date(unixMilliseconds: row["received_at"]), sha256: row["sha256"],
+                        size: row["size"], error: row["error"] ?? "")
+                }
+        }
+    }
+
+    static func decodeRecord(_ row: Row) throws -> Complaint {
+        let data: Data = row["record"]
+        do {
+            return try ComplaintJSON.decode(data)
+        } catch {
+            throw StorageError(.corrupt, "stored record does not decode: \(error)")
+        }
+    }
+
+    static func decodeState(_ row: Row) throws -> ComplaintState {
+        let text: String = row["state"]
+        guard let state = ComplaintState(rawValue: text) else { throw StorageError(.corrupt, "unknown state \(text)") }
+        return state
+    }
+}

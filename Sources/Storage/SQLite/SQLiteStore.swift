@@ -1,0 +1,82 @@
+import ComplaintCore
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Synchronization
+
+/// The embedded default store: one SQLite file in WAL mode, durable on power loss by default.
+///
+/// Writes go through a ``GroupCommitWriter`` so concurrent requests share fsyncs; reads use
+/// WAL readers and never wait for writers.
+public final class SQLiteStore: ComplaintStore {
+    let pool: DatabasePool
+    let writer: GroupCommitWriter
+    let configuration: SQLiteConfiguration
+    /// Outbox items out with the dispatcher.
+    let leases = DeliveryLeases()
+
+    /// Opens (creating if needed) the database at `configuration.path` and migrates it.
+    public init(configuration: SQLiteConfiguration, logger: Logger = Logger(label: "cg.storage")) throws {
+        self.configuration = configuration
+        var config = Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout)
+        let synchronous = configuration.synchronous.rawValue.uppercased()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: configuration.path, configuration: config)
+            try SQLiteSchema.migrator().migrate(pool)
+        } catch {
+            throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
+        }
+        let commitTimer = Metrics.Timer(label: "cg_store_commit_seconds", preferredDisplayUnit: .seconds)
+        let batchSize = Recorder(label: "cg_store_commit_batch_size")
+        writer = GroupCommitWriter(pool: pool, maxBatch: configuration.maxBatch) { size, seconds in
+            commitTimer.recordSeconds(seconds)
+            batchSize.record(size)
+        }
+        logger.info("sqlite store open", metadata: [
+            "cg.path": "\(configuration.path)", "cg.synchronous": "\(configuration.synchronous.rawValue)",
+        ])
+    }
+
+    public func ping() async throws {
+        do {
+            _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        } catch {
+            throw StorageError(.unavailable, "\(error)")
+        }
+    }
+
+    public func close() async throws {
+        await writer.close()
+        try pool.close()
+    }
+
+    /// Runs a read, mapping failures to ``StorageError``.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError(.readFailed, "\(error)")
+        }
+    }
+
+    /// Runs a write in the next group commit, mapping failures to ``StorageError``.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError(.writeFailed, "\(error)")
+        }
+    }
+}

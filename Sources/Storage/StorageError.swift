@@ -1,0 +1,25 @@
+/// Why the store could not do what was asked. `code` is stable, usable as a metric label.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The database could not be opened or migrated.
+        case unavailable
+        /// A write failed (disk full, I/O error, constraint); nothing from it was kept.
+        case writeFailed = "write_failed"
+        /// A read failed.
+        case readFailed = "read_failed"
+        /// Stored data could not be decoded.
+        case corrupt
+        /// The store is closed.
+        case closed
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "storage \(code.rawValue): \(message)" }
+}

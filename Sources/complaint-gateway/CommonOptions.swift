@@ -1,0 +1,30 @@
+import ArgumentParser
+import ComplaintCore
+import Foundation
+import GatewayServer
+
+/// `--config DIR`, shared by every subcommand.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration directory.")
+    var config: String = "./config"
+
+    var directory: URL { URL(fileURLWithPath: config, isDirectory: true) }
+
+    /// Loads the configuration, printing every problem (file:line: field: message) on failure.
+    func load() throws -> GatewayConfiguration {
+        do {
+            let loaded = try GatewayConfiguration.load(directory: directory)
+            for warning in loaded.warnings { printError("\(config)/\(warning)") }
+            return loaded
+        } catch let error as ConfigError {
+            for issue in error.issues { printError("\(config)/\(issue)") }
+            let count = error.issues.filter { $0.severity == .error }.count
+            printError("configuration invalid: \(count) error\(count == 1 ? "" : "s")")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import GatewayServer
+import Routing
+import Logging
+
+/// `complaint-gateway serve`: run the gateway until SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: .long, help: "Listen address HOST:PORT (overrides server.listen).")
+    var listen: String?
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
+    var dataDir: String?
+
+    func run() async throws {
+        var configuration = try options.load()
+        if let listen {
+            guard let (host, port) = ServerSettings.parseListen(listen) else {
+                throw ValidationError("--listen must be HOST:PORT, found \"\(listen)\"")
+            }
+            configuration.server.host = host
+            configuration.server.port = port
+        }
+        if let dataDir { configuration.storage.dataDirectory = dataDir }
+
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "complaint-gateway")
+        let gateway = try Gateway(configuration: configuration, logger: logger, registry: GatewayMetrics.registry)
+        let listening = "http://\(configuration.server.host)"
+        let dataDirectory = configuration.storage.dataDirectory
+        let summary = "departments=\(configuration.departments.count) tables=\(configuration.routing.tables.count)"
+        try await gateway.run { port in
+            logger.info("listening", metadata: [
+                "cg.address": "\(listening):\(port)",
+                "cg.data_dir": "\(dataDirectory)",
+                "cg.config": "\(summary)",
+            ])
+        }
+    }
+}
