@@ -25,7 +25,8 @@ final class WakeSignal: Sendable {
     /// Returns on a signal (or one that came since the last wait), after `timeout`, or on cancellation.
     func wait(timeout: Duration) async {
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+            // A cancelled timer must not signal: that would wake the next wait at once (a busy loop).
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self?.signal()
         }
         defer { timer.cancel() }

@@ -21,6 +21,24 @@ public struct RoutingDecision: Sendable, Hashable {
     }
 }
 
+extension RoutingDecision {
+    /// The trace as a JSON array of `{table, rule, matched, failed?}`, as stored and explained.
+    public var traceJSON: [UInt8] {
+        var writer = JSONWriter(capacity: 64 * max(1, trace.count))
+        writer.beginArray()
+        for trial in trace {
+            writer.beginObject()
+            writer.field("table", trial.table)
+            writer.field("rule", trial.rule)
+            writer.field("matched", trial.matched)
+            if let failed = trial.failed { writer.field("failed", failed) }
+            writer.endObject()
+        }
+        writer.endArray()
+        return writer.bytes
+    }
+}
+
 /// One rule tried during a decision.
 public struct RuleTrial: Sendable, Hashable, Codable {
     public var table: String

@@ -6,8 +6,8 @@ public enum RuleCondition: Sendable, Hashable {
     case channel(Set<Channel>)
     /// The complaint's category is one of these (exact, after text normalization).
     case category(Set<String>)
-    /// Subject or text contains at least one of these keywords (already folded with ``MatchText``).
-    case keywordsAny([String])
+    /// Subject or text contains at least one of these keywords (folded with ``MatchText``).
+    case keywordsAny([MatchText])
 
     /// The YAML key of the condition, as shown in explanations.
     public var key: String {
@@ -18,7 +18,16 @@ public enum RuleCondition: Sendable, Hashable {
         }
     }
 
-    /// Evaluates the condition; nil when it holds, else why it failed.
+    /// Whether the condition holds; the fast path, with no message built.
+    func holds(on subject: RoutingSubject) -> Bool {
+        switch self {
+        case .channel(let channels): channels.contains(subject.channel)
+        case .category(let categories): subject.category.map(categories.contains) ?? false
+        case .keywordsAny(let keywords): keywords.contains(where: subject.foldedText.contains)
+        }
+    }
+
+    /// Evaluates the condition; nil when it holds, else why it failed (for explanations).
     func failure(on subject: RoutingSubject) -> String? {
         switch self {
         case .channel(let channels):
@@ -30,7 +39,7 @@ public enum RuleCondition: Sendable, Hashable {
                 ? nil : "category: \(category) not in \(categories.sorted().joined(separator: "|"))"
         case .keywordsAny(let keywords):
             return keywords.contains(where: subject.foldedText.contains)
-                ? nil : "keywords_any: none of \(keywords.joined(separator: "|")) in text"
+                ? nil : "keywords_any: none of \(keywords.map(\.text).joined(separator: "|")) in text"
         }
     }
 }

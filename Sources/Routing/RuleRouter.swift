@@ -24,9 +24,12 @@ public struct RuleRouter: Sendable {
 
         for table in configuration.tables {
             for rule in table.rules {
-                let failure = rule.conditions.lazy.compactMap { $0.failure(on: subject) }.first
-                if let failure {
-                    if withTrace { trace.append(RuleTrial(table: table.name, rule: rule.id, matched: false, failed: failure)) }
+                if withTrace {
+                    if let failure = rule.conditions.lazy.compactMap({ $0.failure(on: subject) }).first {
+                        trace.append(RuleTrial(table: table.name, rule: rule.id, matched: false, failed: failure))
+                        continue
+                    }
+                } else if !rule.conditions.allSatisfy({ $0.holds(on: subject) }) {
                     continue
                 }
                 trace.append(RuleTrial(table: table.name, rule: rule.id, matched: true, failed: nil))

@@ -55,12 +55,12 @@ enum RuleTableReader {
             conditions.append(.category(Set(categories)))
         }
         if node["keywords_any"].isPresent {
-            let keywords = node["keywords_any"].stringList().map { MatchText.fold(TextNormalizer.normalize($0)) }
-            if keywords.contains(where: \.isEmpty) {
+            let keywords = node["keywords_any"].stringList().map { MatchText(TextNormalizer.normalize($0)) }
+            if keywords.contains(where: \.bytes.isEmpty) {
                 node["keywords_any"].error("a keyword is empty (it would match every complaint)")
             }
             if keywords.isEmpty { node["keywords_any"].error("list is empty") }
-            conditions.append(.keywordsAny(keywords.filter { !$0.isEmpty }))
+            conditions.append(.keywordsAny(keywords.filter { !$0.bytes.isEmpty }))
         }
         return conditions
     }

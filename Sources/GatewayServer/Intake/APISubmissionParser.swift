@@ -23,9 +23,9 @@ struct APISubmissionParser {
     func parse(_ body: Data, adapter: String, receivedAt: Date) throws(Failure) -> Complaint {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: body)
+            root = try JSONParser.parse(body)
         } catch {
-            throw Failure(field: nil, message: "malformed JSON: \(Self.describe(error))")
+            throw Failure(field: nil, message: "malformed JSON at \(error)")
         }
         guard case .object(let fields) = root else { throw Failure(field: nil, message: "expected a JSON object") }
         try checkKeys(fields, allowed: Self.topLevel, path: "")
@@ -175,20 +175,5 @@ struct APISubmissionParser {
     static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(where: \.isWhitespace)
-    }
-
-    /// The decoder's complaint in plain words, without Swift type names.
-    static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        switch error {
-        case .dataCorrupted(let context):
-            if let underlying = context.underlyingError {
-                let text = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(underlying)"
-                return text
-            }
-            return context.debugDescription
-        default:
-            return "\(error)"
-        }
     }
 }

@@ -1,7 +1,6 @@
 import ComplaintCore
 import ComplaintDispatch
 import Foundation
-import Metrics
 import Routing
 import Storage
 
@@ -14,6 +13,7 @@ struct IntakePipeline: Sendable {
     let routers: RouterHolder
     let dispatcher: OutboxDispatcher
     private let ids = ULIDGenerator.shared
+    private let metrics = IntakeMetrics()
 
     init(store: any ComplaintStore, routers: RouterHolder, dispatcher: OutboxDispatcher) {
         self.store = store
@@ -32,18 +32,18 @@ struct IntakePipeline: Sendable {
         let decision = routers.current.decide(record)
         record.routing = decision.routingInfo
         record.ingestedAt = Date()
-        let trace = try JSONEncoder().encode(decision.trace)
-        let stored = StoredDecision(routing: decision.routingInfo, tablesVersion: decision.tablesVersion, traceJSON: trace)
+        let stored = StoredDecision(routing: decision.routingInfo, tablesVersion: decision.tablesVersion,
+                                    traceJSON: Data(decision.traceJSON))
         let outcome = try await store.ingest(
             IntakeSubmission(raw: raw, record: record, decision: stored, idempotencyKey: idempotencyKey))
         switch outcome {
         case .created:
             dispatcher.notifyNewWork()
-            Counter(label: "cg_complaints_accepted_total", dimensions: [("channel", record.channel.rawValue)]).increment()
+            metrics.accepted(record.channel)
         case .duplicate:
-            Counter(label: "cg_complaints_duplicate_total", dimensions: [("channel", record.channel.rawValue)]).increment()
+            metrics.duplicate(record.channel)
         case .idempotencyConflict:
-            Counter(label: "cg_intake_rejected_total", dimensions: [("channel", record.channel.rawValue), ("code", "idempotency_conflict")]).increment()
+            metrics.rejected(record.channel, code: "idempotency_key_reused")
         }
         return outcome
     }
@@ -51,6 +51,6 @@ struct IntakePipeline: Sendable {
     /// Keeps a payload that could not become a complaint, with the reason.
     func quarantine(_ raw: RawPayload, error: String, code: String) async throws {
         try await store.quarantine(raw, error: error)
-        Counter(label: "cg_intake_rejected_total", dimensions: [("channel", raw.channel.rawValue), ("code", code)]).increment()
+        metrics.rejected(raw.channel, code: code)
     }
 }

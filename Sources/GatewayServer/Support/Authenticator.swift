@@ -5,6 +5,13 @@ import Hummingbird
 /// Checks `Authorization: Bearer …` against the configured tokens and their scopes.
 struct Authenticator: Sendable {
     let tokens: [AuthSettings.Token]
+    /// The secrets' bytes, prepared once.
+    private let secrets: [[UInt8]]
+
+    init(tokens: [AuthSettings.Token]) {
+        self.tokens = tokens
+        secrets = tokens.map { Array($0.secret.utf8) }
+    }
 
     /// The token's name when it is valid and grants `scope`; otherwise 401 (missing/wrong) or 403 (scope).
     func require(_ scope: Scope, _ request: Request) throws -> String {
@@ -12,15 +19,20 @@ struct Authenticator: Sendable {
             throw GatewayError(.unauthorized, code: "unauthorized", "missing Authorization header (expected: Bearer <token>)",
                                headers: [.wwwAuthenticate: "Bearer"])
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        var bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count > scheme.count,
+              zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 })
+        else {
             throw GatewayError(.unauthorized, code: "unauthorized", "Authorization header must be: Bearer <token>",
                                headers: [.wwwAuthenticate: "Bearer"])
         }
-        let presented = Array(parts[1].trimmingCharacters(in: .whitespaces).utf8)
+        bytes.removeFirst(scheme.count)
+        while bytes.first == UInt8(ascii: " ") { bytes.removeFirst() }
+        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
         // Compare against every token, without early exit, so timing reveals nothing about which matched.
         var match: AuthSettings.Token?
-        for token in tokens where Self.constantTimeEquals(presented, Array(token.secret.utf8)) {
+        for (token, secret) in zip(tokens, secrets) where Self.constantTimeEquals(bytes, secret) {
             match = token
         }
         guard let match else {

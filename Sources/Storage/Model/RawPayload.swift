@@ -36,4 +36,18 @@ public struct RawPayload: Sendable, Hashable {
 
     /// SHA-256 of the body, hex.
     public var sha256: String { ContentHash.sha256Hex(body) }
+
+    /// The headers as a JSON array of `{"name", "value"}` objects, as stored.
+    public var headersJSON: Data {
+        var writer = JSONWriter(capacity: 64 * max(1, headers.count))
+        writer.beginArray()
+        for header in headers {
+            writer.beginObject()
+            writer.field("name", header.name)
+            writer.field("value", header.value)
+            writer.endObject()
+        }
+        writer.endArray()
+        return writer.data
+    }
 }

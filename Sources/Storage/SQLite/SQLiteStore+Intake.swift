@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func ingest(_ submission: IntakeSubmission) async throws -> IntakeOutcome {
         // Encoding happens before the commit queue so the single writer spends its time on SQLite only.
         let recordJSON = ComplaintJSON.encode(submission.record)
-        let headersJSON = try JSONEncoder().encode(submission.raw.headers)
+        let headersJSON = submission.raw.headersJSON
         let requestHash = submission.raw.sha256
         return try await write { db in
             if let existing = try Self.findDuplicate(db, submission, requestHash: requestHash) {
@@ -47,7 +47,7 @@ extension SQLiteStore {
     }
 
     public func quarantine(_ raw: RawPayload, error: String) async throws {
-        let headersJSON = try JSONEncoder().encode(raw.headers)
+        let headersJSON = raw.headersJSON
         let sha256 = raw.sha256
         try await write { db in
             try Self.insertRaw(db, raw, headersJSON: headersJSON, sha256: sha256, disposition: "quarantined",

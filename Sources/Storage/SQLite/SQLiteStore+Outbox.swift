@@ -11,12 +11,12 @@ extension SQLiteStore {
         let candidates: [OutboxItem]
         do {
             candidates = try await read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT o.complaint_id, o.department, o.attempts, c.record FROM outbox o
                 JOIN complaints c ON c.id = o.complaint_id
                 WHERE o.state = 'pending' AND o.next_attempt_at <= ?
                 ORDER BY o.next_attempt_at LIMIT ?
-                """, arguments: [nowMS, limit + leased]).map { row in
+                """), arguments: [nowMS, limit + leased]).map { row in
                     OutboxItem(complaintID: row["complaint_id"], department: row["department"],
                                attempts: row["attempts"], body: row["record"])
                 }
@@ -64,7 +64,7 @@ extension SQLiteStore {
 
     public func nextDueTime() async throws -> Date? {
         try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"))
                 .map(Date.init(unixMilliseconds:))
         }
     }

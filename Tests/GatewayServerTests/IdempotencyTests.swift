@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+@Suite("Idempotency and deduplication")
+struct IdempotencyTests {
+    @Test("the same Idempotency-Key returns the same id and creates nothing new")
+    func sameKeySameID() async throws {
+        let downstream = try await Downstream.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let body = #"{"text":"楼上漏水"}"#
+        let first = try await gateway.post(body, idempotencyKey: "order-42")
+        let second = try await gateway.post(body, idempotencyKey: "order-42")
+        #expect(first.status == 201)
+        #expect(second.status == 200)
+        #expect(second.json["duplicate"] as? Bool == true)
+        #expect(first.json["id"] as? String == second.json["id"] as? String)
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "1")
+        // The retry's payload is kept for the record, marked as a duplicate.
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'duplicate'") == "1")
+
+        let conflict = try await gateway.post(#"{"text":"别的内容"}"#, idempotencyKey: "order-42")
+        #expect(conflict.status == 422)
+        #expect(conflict.errorCode == "idempotency_key_reused")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("concurrent retries with one key create one complaint")
+    func concurrentRetries() async throws {
+        let downstream = try await Downstream.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let ids = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<20 {
+                group.addTask { try await gateway.post(#"{"text":"同一投诉"}"#, idempotencyKey: "same-key").json["id"] as? String }
+            }
+            var ids: Set<String?> = []
+            for try await id in group { ids.insert(id) }
+            return ids
+        }
+        #expect(ids.count == 1)
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("the same source.external_id from the same integrator is a duplicate")
+    func externalIDDedup() async throws {
+        let downstream = try await Downstream.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let first = try await gateway.post(#"{"text":"a","source":{"external_id":"CRM-1"}}"#)
+        let second = try await gateway.post(#"{"text":"a (resent)","source":{"external_id":"CRM-1"}}"#)
+        #expect(first.status == 201)
+        #expect(second.status == 200)
+        #expect(first.json["id"] as? String == second.json["id"] as? String)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a malformed Idempotency-Key is refused")
+    func badKey() async throws {
+        let downstream = try await Downstream.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.post(#"{"text":"a"}"#, idempotencyKey: String(repeating: "k", count: 300))
+        #expect(reply.status == 400)
+        #expect(reply.errorCode == "invalid_idempotency_key")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@Suite("Listing, health, readiness and metrics")
+struct QueryAndOperationsTests {
+    @Test("listing is newest first, paged without gaps or repeats, and filtered")
+    func listing() async throws {
+        let downstream = try await Downstream.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        var posted: [String] = []
+        for index in 0..<7 {
+            let text = index % 2 == 0 ? "停水 \(index)" : "噪音 \(index)"
+            posted.append(try #require(try await gateway.post(#"{"text":"\#(text)"}"#).json["id"] as? String))
+        }
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let path = "/v1/complaints?limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")
+            let page = try await gateway.request(.GET, path).json
+            let items = try #require(page["items"] as? [[String: Any]])
+            #expect(items.count <= 3)
+            seen += items.compactMap { ($0["record"] as? [String: Any])?["id"] as? String }
+            cursor = page["next_cursor"] as? String
+        } while cursor != nil
+        #expect(seen == posted.reversed())
+
+        let water = try await gateway.request(.GET, "/v1/complaints?department=water-supply&channel=api").json
+        #expect((water["items"] as? [Any])?.count == 4)
+        let future = try await gateway.request(.GET, "/v1/complaints?since=2999-01-01T00:00:00Z").json
+        #expect((future["items"] as? [Any])?.count == 0)
+        let bad = try await gateway.request(.GET, "/v1/complaints?limit=5000")
+        #expect(bad.status == 400)
+        #expect(bad.errorMessage?.contains("limit") == true)
+        let badChannel = try await gateway.request(.GET, "/v1/complaints?channel=fax")
+        #expect(badChannel.status == 400)
+        let missing = try await gateway.request(.GET, "/v1/complaints/cmp_00000000000000000000000000")
+        #expect(missing.status == 404)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("healthz, readyz and metrics answer")
+    func operations() async throws {
+        let downstream = try await Downstream.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        _ = try await gateway.post(#"{"text":"停水"}"#)
+        #expect(try await gateway.request(.GET, "/healthz", token: nil).status == 200)
+        #expect(try await gateway.request(.GET, "/readyz", token: nil).status == 200)
+        let metrics = String(decoding: try await gateway.request(.GET, "/metrics", token: nil).body, as: UTF8.self)
+        #expect(metrics.contains("cg_complaints_accepted_total{channel=\"api\"}"))
+        #expect(metrics.contains("cg_store_commit_seconds_bucket"))
+        #expect(metrics.contains("cg_outbox_depth"))
+        #expect(metrics.contains("hb_requests"))
+        let unknown = try await gateway.request(.GET, "/v1/nothing-here")
+        #expect(unknown.status == 404)
+        #expect(unknown.errorCode == "not_found")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}

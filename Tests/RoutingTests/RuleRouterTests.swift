@@ -1,0 +1,89 @@
+import ComplaintCore
+import Foundation
+import Routing
+import Testing
+
+@Suite("Rule router decisions")
+struct RuleRouterTests {
+    static let section = """
+        routing:
+          tables: [keywords, districts]
+          default: { department: citizen-services, priority: low, due_in_hours: 120 }
+        """
+    static let keywords = """
+        rules:
+          - id: water
+            when: { keywords_any: [停水, 没水] }
+            then: { department: water-supply, priority: high, due_in_hours: 24 }
+          - id: noise-sms
+            when: { channel: sms, keywords_any: [噪音] }
+            then: { department: urban-management }
+          - id: report-abc
+            when: { category: [举报], keywords_any: [ABC123] }
+            then: { department: urban-management, priority: urgent }
+        """
+    static let districts = """
+        rules:
+          - id: night-priority
+            when: { keywords_any: [深夜] }
+            then: { priority: high }
+        """
+
+    func router() throws -> RuleRouter {
+        let fixture = try RoutingFixture(tables: ["keywords": Self.keywords, "districts": Self.districts])
+        defer { fixture.remove() }
+        let (configuration, diagnostics) = fixture.load(section: Self.section)
+        #expect(diagnostics.issues.isEmpty, "\(diagnostics.issues)")
+        return RuleRouter(configuration: try #require(configuration))
+    }
+
+    @Test("first matching rule decides; the decision names rule, table and a deadline from received_at")
+    func firstMatch() throws {
+        let decision = try router().decide(complaint("小区停水了，噪音也很大", channel: .sms))
+        #expect(decision.department == "water-supply")
+        #expect(decision.rule == "water")
+        #expect(decision.table == "keywords")
+        #expect(decision.priority == .high)
+        #expect(decision.dueAt == RFC3339.parse("2026-11-30T09:00:00Z"))
+        #expect(decision.tablesVersion.hasPrefix("sha256:"))
+    }
+
+    @Test("channel condition: the same text routes differently by channel")
+    func channelCondition() throws {
+        #expect(try router().decide(complaint("噪音", channel: .sms)).department == "urban-management")
+        #expect(try router().decide(complaint("噪音", channel: .email)).department == "citizen-services")
+    }
+
+    @Test("keywords match case- and width-insensitively; category must match exactly")
+    func widthAndCase() throws {
+        let router = try router()
+        #expect(router.decide(complaint("发现ａｂｃ１２３违法", category: "举报")).rule == "report-abc")
+        #expect(router.decide(complaint("发现abc123违法", category: "投诉")).rule == "default")
+    }
+
+    @Test("a later table refines an earlier decision; unrouted complaints take the default")
+    func refineAndDefault() throws {
+        let router = try router()
+        let refined = router.decide(complaint("深夜停水"))
+        #expect(refined.department == "water-supply")
+        #expect(refined.priority == .high)
+        let fallback = router.decide(complaint("深夜有人唱歌"))
+        #expect(fallback.department == "citizen-services")
+        #expect(fallback.rule == "default")
+        #expect(fallback.priority == .high)
+        #expect(fallback.dueAt == RFC3339.parse("2026-12-04T09:00:00Z"))
+    }
+
+    @Test("the trace explains every rule tried and the condition that failed")
+    func trace() throws {
+        let decision = try router().decide(complaint("噪音", channel: .email), withTrace: true)
+        #expect(decision.trace.first == RuleTrial(table: "keywords", rule: "water", matched: false,
+                                                  failed: "keywords_any: none of 停水|没水 in text"))
+        #expect(decision.trace.contains { $0.rule == "noise-sms" && $0.failed?.hasPrefix("channel:") == true })
+    }
+
+    @Test("the subject is searched too")
+    func subjectSearched() throws {
+        #expect(try router().decide(complaint("请尽快处理", subject: "三天没水")).department == "water-supply")
+    }
+}
