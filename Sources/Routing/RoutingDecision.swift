@@ -46,4 +46,11 @@ public struct RuleTrial: Sendable, Hashable, Codable {
     public var matched: Bool
     /// Why it did not match (the first failing condition).
     public var failed: String?
+
+    public init(table: String, rule: String, matched: Bool, failed: String?) {
+        self.table = table
+        self.rule = rule
+        self.matched = matched
+        self.failed = failed
+    }
 }

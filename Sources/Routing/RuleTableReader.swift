@@ -25,8 +25,8 @@ enum RuleTableReader {
             if !id.isEmpty, !seenIDs.insert(id).inserted {
                 node["id"].error("duplicate rule id \"\(id)\" in table \(name)")
             }
-            let errorsBefore = root.diagnostics.errors.count
             let conditions = readConditions(node["when"])
+            let errorsBefore = root.diagnostics.errors.count
             let outcome = readOutcome(node["then"], departments: departments)
             if outcome == RuleOutcome(), root.diagnostics.errors.count == errorsBefore {
                 node["then"].error("rule \"\(id)\" decides nothing: set department, priority or due_in_hours")

@@ -51,6 +51,6 @@ struct ConfigNodeTests {
         #expect(node["a"]["name"].requiredString() == nil)
         let text = diagnostics.issues.map(\.description)
         #expect(text.contains("gateway.yaml:2: a.n: 70000 is out of range 1...65535"))
-        #expect(text.contains("gateway.yaml:1: a.name: required field is missing"))
+        #expect(text.contains("gateway.yaml:2: a.name: required field is missing"))
     }
 }

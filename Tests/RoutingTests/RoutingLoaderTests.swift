@@ -73,12 +73,13 @@ struct RoutingLoaderTests {
         let (configuration, diagnostics) = fixture.load(section: """
             routing:
               tables: [missing]
-              default: { department: ${DEFAULT_DEPT} }
+              default:
+                department: ${DEFAULT_DEPT}
             """)
         #expect(configuration == nil)
         let text = diagnostics.issues.map(\.description)
         #expect(text.contains { $0.contains("routing/missing.yaml does not exist") && $0.hasPrefix("gateway.yaml:2:") })
-        #expect(text.contains { $0.contains("environment variable DEFAULT_DEPT is not set") && $0.hasPrefix("gateway.yaml:3:") })
+        #expect(text.contains { $0.contains("environment variable DEFAULT_DEPT is not set") && $0.hasPrefix("gateway.yaml:4:") })
     }
 
     @Test("the version changes when a table changes and not otherwise")

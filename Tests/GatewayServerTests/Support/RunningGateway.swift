@@ -84,22 +84,23 @@ final class RunningGateway: Sendable {
     enum Verb: String, Sendable { case GET, POST }
 
     func request(_ verb: Verb, _ path: String, body: Data? = nil, token: String? = RunningGateway.token,
-                 headers: [(String, String)] = [("Content-Type", "application/json")]) async throws -> Reply {
+                 headers: [(String, String)] = [("Content-Type", "application/json")],
+                 timeout: Int64 = 30) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = verb == .GET ? .GET : .POST
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
         let collected = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), body: Data(collected.readableBytesView),
                      headers: response.headers.map { ($0.name, $0.value) })
     }
 
-    func post(_ json: String, idempotencyKey: String? = nil) async throws -> Reply {
+    func post(_ json: String, idempotencyKey: String? = nil, timeout: Int64 = 30) async throws -> Reply {
         var headers = [("Content-Type", "application/json")]
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
-        return try await request(.POST, "/v1/complaints", body: Data(json.utf8), headers: headers)
+        return try await request(.POST, "/v1/complaints", body: Data(json.utf8), headers: headers, timeout: timeout)
     }
 }
 

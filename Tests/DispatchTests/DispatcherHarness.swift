@@ -1,0 +1,67 @@
+import ComplaintDispatch
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Testing
+
+/// A logger that keeps test output readable.
+let quietLogger: Logger = {
+    var logger = Logger(label: "test.dispatch")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// Settings with a short poll so retries due soon are picked up promptly.
+let fastSettings = OutboxDispatcher.Settings(maxInFlight: 8, pollInterval: .milliseconds(200), leaseDuration: 60)
+
+/// Runs an ``OutboxDispatcher`` (with its own ``HTTPClientTransport``) as a service in a
+/// `ServiceGroup` for the duration of `body`, then shuts it down gracefully and waits for it.
+func withDispatcher<T: Sendable>(
+    store: SQLiteStore, departments: [Department], settings: OutboxDispatcher.Settings = fastSettings,
+    _ body: (OutboxDispatcher) async throws -> T
+) async throws -> T {
+    let dispatcher = OutboxDispatcher(
+        store: store, transport: HTTPClientTransport(), departments: departments, settings: settings,
+        logger: quietLogger)
+    let group = ServiceGroup(services: [dispatcher], logger: quietLogger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(dispatcher))
+        } catch {
+            result = .failure(error)
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
+    }
+}
+
+/// A department posting to `url` with a quick retry schedule.
+func department(
+    _ id: String, url: String, timeout: TimeInterval = 5, maxAttempts: Int = 10,
+    headers: [HeaderField] = []
+) -> Department {
+    Department(
+        id: id, name: id,
+        endpoint: Department.Endpoint(
+            url: url, timeout: timeout, maxInFlight: 4,
+            retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.05, maxDelay: 0.2), headers: headers))
+}
+
+struct TimedOut: Error {}
+
+/// Runs `body`, failing with ``TimedOut`` if it has not finished after `timeout`.
+func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            throw TimedOut()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

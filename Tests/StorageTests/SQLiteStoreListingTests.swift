@@ -1,0 +1,122 @@
+import ComplaintCore
+import Foundation
+import Storage
+import Testing
+
+/// `listComplaints`: order, paging and filters.
+@Suite struct SQLiteStoreListingTests {
+    static let base = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// Ingests 12 complaints over channels, departments and received times; returns them in ingest order.
+    private func seed(_ store: SQLiteStore) async throws -> [IntakeSubmission] {
+        let channels: [Channel] = [.sms, .email, .hotline, .api]
+        let departments = ["urban-management", "water"]
+        var submissions: [IntakeSubmission] = []
+        for index in 0..<12 {
+            let submission = Fixtures.submission(
+                channel: channels[index % 4], adapter: "a\(index % 4)", externalID: "ext-\(index)",
+                department: departments[index % 2],
+                receivedAt: Self.base.addingTimeInterval(Double(index) * 3600))
+            _ = try await store.ingest(submission)
+            submissions.append(submission)
+        }
+        return submissions
+    }
+
+    @Test func listsNewestFirstWithState() async throws {
+        try await withStore { store, _ in
+            let submissions = try await seed(store)
+            let page = try await store.listComplaints(ComplaintQuery())
+            #expect(page.items.map(\.record.id) == submissions.reversed().map(\.record.id))
+            #expect(page.items.allSatisfy { $0.state == .pending })
+            #expect(page.items.first?.record == submissions.last?.record)
+            #expect(page.nextCursor == nil)
+        }
+    }
+
+    @Test(arguments: [1, 5, 11, 12, 13])
+    func pagingCoversEverythingExactlyOnce(pageSize: Int) async throws {
+        try await withStore { store, _ in
+            let submissions = try await seed(store)
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await store.listComplaints(ComplaintQuery(limit: pageSize, cursor: cursor))
+                #expect(page.items.count <= pageSize)
+                #expect(!page.items.isEmpty)
+                seen += page.items.map(\.record.id)
+                cursor = page.nextCursor
+                pages += 1
+            } while cursor != nil && pages < 100
+            #expect(seen == submissions.reversed().map(\.record.id))
+            #expect(pages == (submissions.count + pageSize - 1) / pageSize)
+        }
+    }
+
+    @Test func filtersByChannelAndDepartment() async throws {
+        try await withStore { store, _ in
+            let submissions = try await seed(store)
+            let sms = try await store.listComplaints(ComplaintQuery(channel: .sms))
+            #expect(
+                sms.items.map(\.record.id)
+                    == submissions.filter { $0.record.channel == .sms }.reversed().map(\.record.id))
+            #expect(sms.items.count == 3)
+
+            let water = try await store.listComplaints(ComplaintQuery(department: "water"))
+            #expect(
+                water.items.map(\.record.id)
+                    == submissions.filter { $0.decision.routing.department == "water" }.reversed().map(\.record.id))
+            #expect(water.items.count == 6)
+
+            // channel index % 4 == 1 (email) and department index % 2 == 1 (water): indexes 1, 5, 9.
+            let both = try await store.listComplaints(ComplaintQuery(channel: .email, department: "water"))
+            #expect(both.items.map(\.record.id) == [9, 5, 1].map { submissions[$0].record.id })
+
+            #expect(
+                try await store.listComplaints(ComplaintQuery(channel: .hotline, department: "water")).items.isEmpty)
+            #expect(try await store.listComplaints(ComplaintQuery(department: "nobody")).items.isEmpty)
+        }
+    }
+
+    @Test func filtersByReceivedTimeSinceInclusiveUntilExclusive() async throws {
+        try await withStore { store, _ in
+            let submissions = try await seed(store)
+            let since = Self.base.addingTimeInterval(3 * 3600)
+            let until = Self.base.addingTimeInterval(7 * 3600)
+            let window = try await store.listComplaints(ComplaintQuery(since: since, until: until))
+            #expect(window.items.map(\.record.id) == [6, 5, 4, 3].map { submissions[$0].record.id })
+
+            let fromNine = try await store.listComplaints(ComplaintQuery(since: Self.base.addingTimeInterval(9 * 3600)))
+            #expect(fromNine.items.map(\.record.id) == [11, 10, 9].map { submissions[$0].record.id })
+
+            let beforeTwo = try await store.listComplaints(
+                ComplaintQuery(until: Self.base.addingTimeInterval(2 * 3600)))
+            #expect(beforeTwo.items.map(\.record.id) == [1, 0].map { submissions[$0].record.id })
+        }
+    }
+
+    @Test func filteredPagingCoversTheFilteredSetOnce() async throws {
+        try await withStore { store, _ in
+            let submissions = try await seed(store)
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.listComplaints(
+                    ComplaintQuery(department: "urban-management", limit: 4, cursor: cursor))
+                seen += page.items.map(\.record.id)
+                cursor = page.nextCursor
+            } while cursor != nil && seen.count < 100
+            #expect(seen == [10, 8, 6, 4, 2, 0].map { submissions[$0].record.id })
+        }
+    }
+
+    @Test(arguments: [0, -5, 5000])
+    func limitIsClampedToOneThroughAThousand(limit: Int) async throws {
+        try await withStore { store, _ in
+            let submissions = try await seed(store)
+            let page = try await store.listComplaints(ComplaintQuery(limit: limit))
+            #expect(page.items.count == (limit < 1 ? 1 : submissions.count))
+        }
+    }
+}
