@@ -50,7 +50,7 @@ final class DownstreamServer: Sendable {
         }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "test.downstream")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),

@@ -31,7 +31,7 @@ func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
 func withStore(_ body: (SQLiteStore) async throws -> Void) async throws {
     try await withTemporaryDirectory { directory in
         let path = directory.appendingPathComponent("gateway.sqlite").path
-        let store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+        let store = try SQLiteStore(configuration: SQLiteConfiguration(path: path), logger: quietLogger)
         do {
             try await body(store)
             try await store.close()

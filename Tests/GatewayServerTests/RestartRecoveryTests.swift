@@ -40,7 +40,8 @@ struct RestartRecoveryTests {
             for index in 0..<200 {
                 group.addTask {
                     if index == 100 { Task { await gateway.gateway.shutdown() } }
-                    // A request cut off by the shutdown may wait for its timeout; only 201s matter here.
+                    // After the server closed, AsyncHTTPClient retries refused connections until the request's
+                    // deadline; a short one keeps the test quick. Only 201s matter here.
                     guard let reply = try? await gateway.post(#"{"text":"井盖丢失 \#(index)"}"#, timeout: 5),
                           reply.status == 201
                     else {

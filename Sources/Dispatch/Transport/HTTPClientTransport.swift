@@ -21,6 +21,9 @@ public final class HTTPClientTransport: DeliveryTransport {
                                   concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
         )
         configuration.decompression = .disabled
+        // A refused connection is an answer: record it and let the retry policy decide, instead of
+        // holding a dispatcher slot while the client re-dials until the request deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -31,7 +31,7 @@ final class DeliveryLeases: Sendable {
             state.leases = state.leases.filter { _, lease in
                 switch lease {
                 case .held(let until): until > now
-                case .released(let sequence): sequence >= oldest
+                case .released(let sequence): sequence > oldest
                 }
             }
             return (token, state.leases.count)
@@ -50,7 +50,7 @@ final class DeliveryLeases: Sendable {
                 let key = id(item)
                 switch state.leases[key] {
                 case .held(let until) where until > now: continue
-                case .released(let sequence) where sequence >= token: continue
+                case .released(let sequence) where sequence > token: continue
                 default: break
                 }
                 state.leases[key] = .held(until: expiry)
