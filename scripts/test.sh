@@ -22,15 +22,18 @@ TEST_LOG="$(mktemp /tmp/cg-swift-test.XXXXXX)"
 SMOKE_DIR="$(mktemp -d /tmp/cg-smoke.XXXXXX)"
 trap 'rm -rf "$TEST_LOG" "$SMOKE_DIR"' EXIT
 status=0
-swift test "$@" 2>&1 | tee "$TEST_LOG" || status=$?
+# Every suite uses Swift Testing; XCTest is disabled so its empty "Executed 0 tests" line
+# cannot be mistaken for the run's result.
+swift test --disable-xctest "$@" 2>&1 | tee "$TEST_LOG" || status=$?
 echo "== swift test summary"
-# XCTest ends with "Executed N tests, with M failures", swift-testing with "Test run with N tests
-# ... passed/failed"; print whichever the suites use.
-grep -E "Executed [0-9]+ tests?, with|Test run with [0-9]+ tests?" "$TEST_LOG" | tail -n 2 || true
+summary="$(grep -E "Test run with [0-9]+ tests?" "$TEST_LOG" | tail -n 1 || true)"
+echo "${summary:-no Swift Testing summary line}"
 if ((status != 0)); then
     echo "FAIL: swift test exited with $status" >&2
     exit "$status"
 fi
+passed="$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")"
+[[ -n "$passed" && "$passed" -gt 0 ]] || { echo "FAIL: no tests ran" >&2; exit 1; }
 
 echo "== smoke test: DEMO_EXIT=1 scripts/demo.sh"
 DEMO_EXIT=1 \
@@ -38,3 +41,5 @@ DEMO_EXIT=1 \
     DATA_DIR="$SMOKE_DIR/data" BUILD_CONFIGURATION="${DEMO_BUILD_CONFIGURATION:-debug}" \
     bash scripts/demo.sh
 echo "== all tests passed"
+# The plain closing line CI reads: the Swift Testing count, then the demo smoke test.
+echo "$((passed + 1)) passed, 0 failed"
