@@ -14,6 +14,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/install-deps.sh
 . scripts/install-deps.sh
 
+echo "== swift format lint (.swift-format)"
+swift format lint --strict --recursive Sources Tests Benchmarks Package.swift
+
 echo "== swift build --build-tests"
 swift build --build-tests
 

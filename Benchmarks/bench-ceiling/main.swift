@@ -13,6 +13,11 @@ if let index = arguments.firstIndex(of: "--listen"), index + 1 < arguments.count
     }
 }
 let router = Router()
-router.post("/**") { _, _ in Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: "{\"id\":\"cmp_01JD8Q3W6T7Y2N4K9M0P5R8S1V\"}"))) }
-let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "bench-ceiling"))
+router.post("/**") { _, _ in
+    Response(
+        status: .created, headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: .init(string: "{\"id\":\"cmp_01JD8Q3W6T7Y2N4K9M0P5R8S1V\"}")))
+}
+let app = Application(
+    router: router, configuration: .init(address: .hostname(host, port: port), serverName: "bench-ceiling"))
 try await app.runService()

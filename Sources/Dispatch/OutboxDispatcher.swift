@@ -38,8 +38,10 @@ public final class OutboxDispatcher: Service, Sendable {
     private let inFlight = Mutex<[String: Int]>([:])
     private let metrics = DispatchMetrics()
 
-    public init(store: any ComplaintStore, transport: any DeliveryTransport, departments: [Department],
-                settings: Settings = Settings(), logger: Logger = Logger(label: "cg.dispatch")) {
+    public init(
+        store: any ComplaintStore, transport: any DeliveryTransport, departments: [Department],
+        settings: Settings = Settings(), logger: Logger = Logger(label: "cg.dispatch")
+    ) {
         self.store = store
         self.transport = transport
         self.departments = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -76,7 +78,8 @@ public final class OutboxDispatcher: Service, Sendable {
         let free = settings.maxInFlight - totalInFlight()
         guard free > 0 else { return [] }
         do {
-            let items = try await store.claimDueDeliveries(limit: free, now: Date(), leaseDuration: settings.leaseDuration)
+            let items = try await store.claimDueDeliveries(
+                limit: free, now: Date(), leaseDuration: settings.leaseDuration)
             metrics.updateDepth(store)
             return items
         } catch {
@@ -104,10 +107,14 @@ public final class OutboxDispatcher: Service, Sendable {
         let attemptNumber = item.attempts + 1
         guard let department = departments[item.department] else {
             // The department left the configuration: hold the complaint, it is not lost.
-            await record(item, DeliveryAttempt(
-                attempt: attemptNumber, department: item.department, url: "", startedAt: Date(), latencyMilliseconds: 0,
-                statusCode: nil, outcome: "retry", error: "no endpoint configured for department \(item.department)",
-                responseSnippet: nil), .retry(at: Date().addingTimeInterval(300)))
+            await record(
+                item,
+                DeliveryAttempt(
+                    attempt: attemptNumber, department: item.department, url: "", startedAt: Date(),
+                    latencyMilliseconds: 0,
+                    statusCode: nil, outcome: "retry",
+                    error: "no endpoint configured for department \(item.department)",
+                    responseSnippet: nil), .retry(at: Date().addingTimeInterval(300)))
             return
         }
         let endpoint = department.endpoint
@@ -120,7 +127,8 @@ public final class OutboxDispatcher: Service, Sendable {
         let started = Date()
         let clock = ContinuousClock()
         let begin = clock.now
-        let result = await transport.post(url: endpoint.url, headers: headers, body: item.body, timeout: endpoint.timeout)
+        let result = await transport.post(
+            url: endpoint.url, headers: headers, body: item.body, timeout: endpoint.timeout)
         let elapsed = clock.now - begin
         let latencyMS = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         var generator = SystemRandomNumberGenerator()
@@ -134,7 +142,8 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         let attempt = DeliveryAttempt(
             attempt: attemptNumber, department: department.id, url: endpoint.url, startedAt: started,
-            latencyMilliseconds: latencyMS, statusCode: status, outcome: outcome, error: error, responseSnippet: snippet)
+            latencyMilliseconds: latencyMS, statusCode: status, outcome: outcome, error: error, responseSnippet: snippet
+        )
         await record(item, attempt, resolution)
     }
 
@@ -150,9 +159,11 @@ public final class OutboxDispatcher: Service, Sendable {
             try await store.recordDelivery(complaintID: item.complaintID, attempt: attempt, resolution: resolution)
         } catch {
             // The item stays pending in the store and its lease expires: it will be re-sent, not lost.
-            logger.error("cannot record a delivery attempt", metadata: [
-                "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(error)",
-            ])
+            logger.error(
+                "cannot record a delivery attempt",
+                metadata: [
+                    "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(error)",
+                ])
         }
     }
 }

@@ -26,8 +26,10 @@ public final class Gateway: Sendable {
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens the store and builds every component; nothing listens until ``run(onListening:)``.
-    public init(configuration: GatewayConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil,
-                transport: (any DeliveryTransport)? = nil) throws {
+    public init(
+        configuration: GatewayConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil,
+        transport: (any DeliveryTransport)? = nil
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         self.registry = registry
@@ -40,8 +42,9 @@ public final class Gateway: Sendable {
         dispatcher = OutboxDispatcher(
             store: store, transport: transport ?? HTTPClientTransport(), departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
-        pipeline = IntakePipeline(store: store, routers: RouterHolder(RuleRouter(configuration: configuration.routing)),
-                                  dispatcher: dispatcher)
+        pipeline = IntakePipeline(
+            store: store, routers: RouterHolder(RuleRouter(configuration: configuration.routing)),
+            dispatcher: dispatcher)
     }
 
     /// The HTTP router with every route and middleware.
@@ -50,7 +53,8 @@ public final class Gateway: Sendable {
         router.add(middleware: ErrorRenderingMiddleware())
         router.add(middleware: MetricsMiddleware())
         let auth = Authenticator(tokens: configuration.auth.tokens)
-        ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(on: router)
+        ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
+            on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
         return router
     }
@@ -58,20 +62,24 @@ public final class Gateway: Sendable {
     /// Runs until SIGTERM/SIGINT (when `handleSignals`) or ``shutdown()``; then drains and closes.
     ///
     /// - Parameter onListening: called with the bound port once the server accepts connections.
-    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
+        async throws
+    {
         let server = configuration.server
         let app = Application(
             router: makeRouter(),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(server.idleTimeoutSeconds)))),
-            configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port),
-                                                    serverName: "complaint-gateway"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(server.host, port: server.port),
+                serverName: "complaint-gateway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? server.port) },
             logger: logger)
         // Services shut down in reverse order: the HTTP server first, the dispatcher after it.
-        let serviceGroup = ServiceGroup(configuration: .init(
-            services: [.init(service: dispatcher), .init(service: app)],
-            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-            logger: logger))
+        let serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: dispatcher), .init(service: app)],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
         group.withLock { $0 = serviceGroup }
         do {
             try await serviceGroup.run()

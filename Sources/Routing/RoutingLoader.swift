@@ -13,7 +13,9 @@ public enum RoutingLoader {
     ///   - configDirectory: the config directory holding `routing/`.
     ///   - departments: known department ids; an outcome naming another is an error.
     /// - Returns: the configuration, or nil when errors were reported to `section.diagnostics`.
-    public static func load(section: ConfigNode, configDirectory: URL, departments: Set<String>) -> RoutingConfiguration? {
+    public static func load(section: ConfigNode, configDirectory: URL, departments: Set<String>)
+        -> RoutingConfiguration?
+    {
         let diagnostics = section.diagnostics
         let errorsBefore = diagnostics.errors.count
         section.expectMapping(allowedKeys: sectionKeys)
@@ -27,7 +29,8 @@ public enum RoutingLoader {
         let defaultOutcome = RoutingConfiguration.DefaultOutcome(
             department: defaultDepartment,
             priority: defaultNode["priority"].oneOf(Priority.self, default: .normal),
-            dueInHours: defaultNode["due_in_hours"].isPresent ? defaultNode["due_in_hours"].int(default: 0, in: 1...87_600) : nil
+            dueInHours: defaultNode["due_in_hours"].isPresent
+                ? defaultNode["due_in_hours"].int(default: 0, in: 1...87_600) : nil
         )
 
         var tables: [RuleTable] = []
@@ -50,14 +53,16 @@ public enum RoutingLoader {
             }
             versionInput.append(Data("table=\(name)\n".utf8))
             versionInput.append(bytes)
-            let root = ConfigNode.load(url: url, displayName: "routing/\(name).yaml", diagnostics: diagnostics,
-                                       environment: section.environment)
+            let root = ConfigNode.load(
+                url: url, displayName: "routing/\(name).yaml", diagnostics: diagnostics,
+                environment: section.environment)
             tables.append(RuleTableReader.read(root, name: name, departments: departments))
         }
 
         guard diagnostics.errors.count == errorsBefore else { return nil }
-        return RoutingConfiguration(tables: tables, defaultOutcome: defaultOutcome,
-                                    version: "sha256:" + ContentHash.sha256Hex(versionInput))
+        return RoutingConfiguration(
+            tables: tables, defaultOutcome: defaultOutcome,
+            version: "sha256:" + ContentHash.sha256Hex(versionInput))
     }
 
     static func unknownDepartment(_ id: String, _ departments: Set<String>) -> String {

@@ -32,7 +32,8 @@ public enum RuleCondition: Sendable, Hashable {
         switch self {
         case .channel(let channels):
             return channels.contains(subject.channel)
-                ? nil : "channel: \(subject.channel.rawValue) not in \(channels.map(\.rawValue).sorted().joined(separator: "|"))"
+                ? nil
+                : "channel: \(subject.channel.rawValue) not in \(channels.map(\.rawValue).sorted().joined(separator: "|"))"
         case .category(let categories):
             guard let category = subject.category else { return "category: complaint has no category" }
             return categories.contains(category)

@@ -11,17 +11,19 @@ struct ConfigCommand: AsyncParsableCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Validate gateway.yaml, departments.yaml and the rule tables; print every problem with file and line.")
+            abstract:
+                "Validate gateway.yaml, departments.yaml and the rule tables; print every problem with file and line.")
 
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
             let configuration = try options.load()
-            print("configuration OK: \(configuration.departments.count) departments, "
-                + "\(configuration.routing.tables.count) rule tables "
-                + "(\(configuration.routing.tables.map(\.rules.count).reduce(0, +)) rules), "
-                + "\(configuration.auth.tokens.count) tokens, listen \(configuration.server.host):\(configuration.server.port), "
-                + "tables version \(configuration.routing.version)")
+            print(
+                "configuration OK: \(configuration.departments.count) departments, "
+                    + "\(configuration.routing.tables.count) rule tables "
+                    + "(\(configuration.routing.tables.map(\.rules.count).reduce(0, +)) rules), "
+                    + "\(configuration.auth.tokens.count) tokens, listen \(configuration.server.host):\(configuration.server.port), "
+                    + "tables version \(configuration.routing.version)")
         }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayServer
-import Routing
 import Logging
+import Routing
 
 /// `complaint-gateway serve`: run the gateway until SIGTERM/SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -27,7 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let dataDir { configuration.storage.dataDirectory = dataDir }
 
-        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        let level =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
             ?? Logger.Level(rawValue: configuration.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -40,11 +41,13 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDirectory = configuration.storage.dataDirectory
         let summary = "departments=\(configuration.departments.count) tables=\(configuration.routing.tables.count)"
         try await gateway.run { port in
-            logger.info("listening", metadata: [
-                "cg.address": "\(listening):\(port)",
-                "cg.data_dir": "\(dataDirectory)",
-                "cg.config": "\(summary)",
-            ])
+            logger.info(
+                "listening",
+                metadata: [
+                    "cg.address": "\(listening):\(port)",
+                    "cg.data_dir": "\(dataDirectory)",
+                    "cg.config": "\(summary)",
+                ])
         }
     }
 }

@@ -8,21 +8,24 @@ struct ComplaintJSONTests {
         let received = RFC3339.parse("2026-11-29T09:12:03Z")!
         return Complaint(
             id: "cmp_01JD8Q3W6T7Y2N4K9M0P5R8S1V", channel: .sms, receivedAt: received, ingestedAt: received,
-            source: .init(adapter: "twilio", externalID: "SM1f0e", rawID: "raw_01JD8Q3W6T7Y2N4K9M0P5R8S1W",
-                          extra: ["NumMedia": .string("0"), "count": .number(2)]),
+            source: .init(
+                adapter: "twilio", externalID: "SM1f0e", rawID: "raw_01JD8Q3W6T7Y2N4K9M0P5R8S1W",
+                extra: ["NumMedia": .string("0"), "count": .number(2)]),
             complainant: .init(phone: "+8613812345678"),
             text: "晚上11点还在施工,噪音很大\n\"引号\"",
             attachments: [.init(filename: "photo.jpg", contentType: "image/jpeg", size: 48213, sha256: "ab")],
-            routing: .init(department: "urban-management", priority: .normal,
-                           dueAt: RFC3339.parse("2026-12-02T09:12:03Z"), rule: "noise-night", table: "keywords"))
+            routing: .init(
+                department: "urban-management", priority: .normal,
+                dueAt: RFC3339.parse("2026-12-02T09:12:03Z"), rule: "noise-night", table: "keywords"))
     }()
 
     @Test("fields, order, nulls and times exactly as documented")
     func exactBytes() {
         let json = String(decoding: ComplaintJSON.encode(Self.sample), as: UTF8.self)
-        #expect(json == #"""
-            {"schema":"complaint/v1","id":"cmp_01JD8Q3W6T7Y2N4K9M0P5R8S1V","channel":"sms","received_at":"2026-11-29T09:12:03Z","ingested_at":"2026-11-29T09:12:03Z","occurred_at":null,"source":{"adapter":"twilio","external_id":"SM1f0e","raw_id":"raw_01JD8Q3W6T7Y2N4K9M0P5R8S1W","extra":{"NumMedia":"0","count":2}},"complainant":{"name":null,"phone":"+8613812345678","email":null,"anonymous":false},"subject":null,"text":"晚上11点还在施工,噪音很大\n\"引号\"","category":null,"location":{"address":null,"district":null,"lat":null,"lon":null},"attachments":[{"filename":"photo.jpg","content_type":"image/jpeg","size":48213,"sha256":"ab"}],"thread":{"in_reply_to":null,"references":[]},"routing":{"department":"urban-management","priority":"normal","due_at":"2026-12-02T09:12:03Z","rule":"noise-night","table":"keywords"}}
-            """#)
+        #expect(
+            json == #"""
+                {"schema":"complaint/v1","id":"cmp_01JD8Q3W6T7Y2N4K9M0P5R8S1V","channel":"sms","received_at":"2026-11-29T09:12:03Z","ingested_at":"2026-11-29T09:12:03Z","occurred_at":null,"source":{"adapter":"twilio","external_id":"SM1f0e","raw_id":"raw_01JD8Q3W6T7Y2N4K9M0P5R8S1W","extra":{"NumMedia":"0","count":2}},"complainant":{"name":null,"phone":"+8613812345678","email":null,"anonymous":false},"subject":null,"text":"晚上11点还在施工,噪音很大\n\"引号\"","category":null,"location":{"address":null,"district":null,"lat":null,"lon":null},"attachments":[{"filename":"photo.jpg","content_type":"image/jpeg","size":48213,"sha256":"ab"}],"thread":{"in_reply_to":null,"references":[]},"routing":{"department":"urban-management","priority":"normal","due_at":"2026-12-02T09:12:03Z","rule":"noise-night","table":"keywords"}}
+                """#)
     }
 
     @Test("decoding what was encoded gives the same record")

@@ -5,12 +5,16 @@ import Testing
 struct ConfigNodeTests {
     func root(_ yaml: String, _ environment: [String: String] = [:]) -> (ConfigNode, ConfigDiagnostics) {
         let diagnostics = ConfigDiagnostics()
-        return (ConfigNode.parse(yaml: yaml, displayName: "gateway.yaml", diagnostics: diagnostics, environment: environment),
-                diagnostics)
+        return (
+            ConfigNode.parse(
+                yaml: yaml, displayName: "gateway.yaml", diagnostics: diagnostics, environment: environment),
+            diagnostics
+        )
     }
 
     @Test func typedValuesAndDefaults() {
-        let (node, diagnostics) = root("""
+        let (node, diagnostics) = root(
+            """
             server:
               port: ${PORT:-8080}
               debug: yes
@@ -29,7 +33,8 @@ struct ConfigNodeTests {
     }
 
     @Test func errorsCarryLineAndField() {
-        let (node, diagnostics) = root("""
+        let (node, diagnostics) = root(
+            """
             server:
               port: eighty
               extra: 1

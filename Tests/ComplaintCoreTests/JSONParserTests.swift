@@ -5,25 +5,29 @@ import Testing
 @Suite("Strict JSON parser")
 struct JSONParserTests {
     @Test func parsesEveryKind() throws {
-        let value = try JSONParser.parse(Array(#" {"a":[1,-2.5e3,true,false,null],"b":"中\u6587\n\ud83d\ude00","c":{}} "#.utf8))
-        #expect(value == .object([
-            "a": .array([.number(1), .number(-2500), .bool(true), .bool(false), .null]),
-            "b": .string("中文\n😀"),
-            "c": .object([:]),
-        ]))
+        let value = try JSONParser.parse(
+            Array(#" {"a":[1,-2.5e3,true,false,null],"b":"中\u6587\n\ud83d\ude00","c":{}} "#.utf8))
+        #expect(
+            value
+                == .object([
+                    "a": .array([.number(1), .number(-2500), .bool(true), .bool(false), .null]),
+                    "b": .string("中文\n😀"),
+                    "c": .object([:]),
+                ]))
     }
 
-    @Test(arguments: [
-        (#"{"text": "x",}"#, 1, 14, "expected '\"' to start a key"),
-        ("{\n  \"a\": 1\n  \"b\": 2\n}", 3, 3, "expected ',' or '}' after a value"),
-        (#"{"a": tru}"#, 1, 7, "expected a value"),
-        (#"{"a": 01}"#, 1, 8, "leading zeros"),
-        (#"{"a": "x"#, 1, 9, "unterminated string"),
-        (#"{"a": 1} x"#, 1, 10, "unexpected data after the JSON value"),
-        (#"{"a": 1, "a": 2}"#, 1, 10, "duplicate key \"a\""),
-        ("", 1, 1, "unexpected end of data"),
-        (#"["\x"]"#, 1, 4, "invalid escape"),
-    ] as [(String, Int, Int, String)])
+    @Test(
+        arguments: [
+            (#"{"text": "x",}"#, 1, 14, "expected '\"' to start a key"),
+            ("{\n  \"a\": 1\n  \"b\": 2\n}", 3, 3, "expected ',' or '}' after a value"),
+            (#"{"a": tru}"#, 1, 7, "expected a value"),
+            (#"{"a": 01}"#, 1, 8, "leading zeros"),
+            (#"{"a": "x"#, 1, 9, "unterminated string"),
+            (#"{"a": 1} x"#, 1, 10, "unexpected data after the JSON value"),
+            (#"{"a": 1, "a": 2}"#, 1, 10, "duplicate key \"a\""),
+            ("", 1, 1, "unexpected end of data"),
+            (#"["\x"]"#, 1, 4, "invalid escape"),
+        ] as [(String, Int, Int, String)])
     func locatesErrors(input: String, line: Int, column: Int, reason: String) {
         #expect {
             _ = try JSONParser.parse(Array(input.utf8))
@@ -43,7 +47,8 @@ struct JSONParserTests {
     @Test func agreesWithFoundationOnNumbers() throws {
         for text in ["0", "-0", "1.5", "1e10", "-3.25E-2", "123456789012"] {
             let ours = try JSONParser.parse(Array(text.utf8))
-            let theirs = try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? NSNumber
+            let theirs =
+                try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? NSNumber
             #expect(ours == .number(theirs!.doubleValue))
         }
     }

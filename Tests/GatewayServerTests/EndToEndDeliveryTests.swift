@@ -36,9 +36,9 @@ struct EndToEndDeliveryTests {
         // The stored view shows the delivery attempt.
         for id in ids.keys {
             try await eventually("state delivered") {
-                try await gateway.request(.GET, "/v1/complaints/\(id)").json["state"] as? String == "delivered"
+                try await gateway.request(.get, "/v1/complaints/\(id)").json["state"] as? String == "delivered"
             }
-            let detail = try await gateway.request(.GET, "/v1/complaints/\(id)").json
+            let detail = try await gateway.request(.get, "/v1/complaints/\(id)").json
             let deliveries = try #require(detail["deliveries"] as? [[String: Any]])
             #expect(deliveries.first?["status"] as? Int == 200)
             #expect(deliveries.first?["outcome"] as? String == "delivered")
@@ -51,20 +51,25 @@ struct EndToEndDeliveryTests {
     func deliveredRecordShape() async throws {
         let downstream = try await Downstream.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let reply = try await gateway.post(#"{"text":"  噪音扰民  ","category":"投诉","complainant":{"phone":"+86 571 8765 4321","name":"王先生"}}"#)
+        let reply = try await gateway.post(
+            #"{"text":"  噪音扰民  ","category":"投诉","complainant":{"phone":"+86 571 8765 4321","name":"王先生"}}"#)
         #expect(reply.status == 201)
         try await eventually("delivery") { downstream.deliveries.count == 1 }
         let body = String(decoding: try #require(downstream.deliveries.first).body, as: UTF8.self)
-        let keys = ["\"schema\":\"complaint/v1\"", "\"id\":", "\"channel\":\"api\"", "\"received_at\":", "\"ingested_at\":",
-                    "\"occurred_at\":null", "\"source\":", "\"complainant\":", "\"subject\":null", "\"text\":\"噪音扰民\"",
-                    "\"category\":\"投诉\"", "\"location\":", "\"attachments\":[]", "\"thread\":", "\"routing\":"]
+        let keys = [
+            "\"schema\":\"complaint/v1\"", "\"id\":", "\"channel\":\"api\"", "\"received_at\":", "\"ingested_at\":",
+            "\"occurred_at\":null", "\"source\":", "\"complainant\":", "\"subject\":null", "\"text\":\"噪音扰民\"",
+            "\"category\":\"投诉\"", "\"location\":", "\"attachments\":[]", "\"thread\":", "\"routing\":",
+        ]
         var cursor = body.startIndex
         for key in keys {
-            let range = try #require(body.range(of: key, range: cursor..<body.endIndex), "\(key) missing or out of order in \(body)")
+            let range = try #require(
+                body.range(of: key, range: cursor..<body.endIndex), "\(key) missing or out of order in \(body)")
             cursor = range.upperBound
         }
         #expect(body.contains("\"phone\":\"+8657187654321\""))
-        let received = try #require(body.range(of: #""received_at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ""#, options: .regularExpression))
+        let received = try #require(
+            body.range(of: #""received_at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ""#, options: .regularExpression))
         #expect(!received.isEmpty)
         try await gateway.stop()
         await downstream.stop()

@@ -17,7 +17,9 @@ struct IdempotencyTests {
         #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
         #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "1")
         // The retry's payload is kept for the record, marked as a duplicate.
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'duplicate'") == "1")
+        #expect(
+            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'duplicate'") == "1"
+        )
 
         let conflict = try await gateway.post(#"{"text":"别的内容"}"#, idempotencyKey: "order-42")
         #expect(conflict.status == 422)
@@ -32,7 +34,9 @@ struct IdempotencyTests {
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let ids = try await withThrowingTaskGroup(of: String?.self) { group in
             for _ in 0..<20 {
-                group.addTask { try await gateway.post(#"{"text":"同一投诉"}"#, idempotencyKey: "same-key").json["id"] as? String }
+                group.addTask {
+                    try await gateway.post(#"{"text":"同一投诉"}"#, idempotencyKey: "same-key").json["id"] as? String
+                }
             }
             var ids: Set<String?> = []
             for try await id in group { ids.insert(id) }

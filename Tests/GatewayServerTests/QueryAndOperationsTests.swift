@@ -16,7 +16,7 @@ struct QueryAndOperationsTests {
         var cursor: String?
         repeat {
             let path = "/v1/complaints?limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")
-            let page = try await gateway.request(.GET, path).json
+            let page = try await gateway.request(.get, path).json
             let items = try #require(page["items"] as? [[String: Any]])
             #expect(items.count <= 3)
             seen += items.compactMap { ($0["record"] as? [String: Any])?["id"] as? String }
@@ -24,16 +24,16 @@ struct QueryAndOperationsTests {
         } while cursor != nil
         #expect(seen == posted.reversed())
 
-        let water = try await gateway.request(.GET, "/v1/complaints?department=water-supply&channel=api").json
+        let water = try await gateway.request(.get, "/v1/complaints?department=water-supply&channel=api").json
         #expect((water["items"] as? [Any])?.count == 4)
-        let future = try await gateway.request(.GET, "/v1/complaints?since=2999-01-01T00:00:00Z").json
+        let future = try await gateway.request(.get, "/v1/complaints?since=2999-01-01T00:00:00Z").json
         #expect((future["items"] as? [Any])?.count == 0)
-        let bad = try await gateway.request(.GET, "/v1/complaints?limit=5000")
+        let bad = try await gateway.request(.get, "/v1/complaints?limit=5000")
         #expect(bad.status == 400)
         #expect(bad.errorMessage?.contains("limit") == true)
-        let badChannel = try await gateway.request(.GET, "/v1/complaints?channel=fax")
+        let badChannel = try await gateway.request(.get, "/v1/complaints?channel=fax")
         #expect(badChannel.status == 400)
-        let missing = try await gateway.request(.GET, "/v1/complaints/cmp_00000000000000000000000000")
+        let missing = try await gateway.request(.get, "/v1/complaints/cmp_00000000000000000000000000")
         #expect(missing.status == 404)
         try await gateway.stop()
         await downstream.stop()
@@ -44,14 +44,14 @@ struct QueryAndOperationsTests {
         let downstream = try await Downstream.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         _ = try await gateway.post(#"{"text":"停水"}"#)
-        #expect(try await gateway.request(.GET, "/healthz", token: nil).status == 200)
-        #expect(try await gateway.request(.GET, "/readyz", token: nil).status == 200)
-        let metrics = String(decoding: try await gateway.request(.GET, "/metrics", token: nil).body, as: UTF8.self)
+        #expect(try await gateway.request(.get, "/healthz", token: nil).status == 200)
+        #expect(try await gateway.request(.get, "/readyz", token: nil).status == 200)
+        let metrics = String(decoding: try await gateway.request(.get, "/metrics", token: nil).body, as: UTF8.self)
         #expect(metrics.contains("cg_complaints_accepted_total{channel=\"api\"}"))
         #expect(metrics.contains("cg_store_commit_seconds_bucket"))
         #expect(metrics.contains("cg_outbox_depth"))
         #expect(metrics.contains("hb_requests"))
-        let unknown = try await gateway.request(.GET, "/v1/nothing-here")
+        let unknown = try await gateway.request(.get, "/v1/nothing-here")
         #expect(unknown.status == 404)
         #expect(unknown.errorCode == "not_found")
         try await gateway.stop()

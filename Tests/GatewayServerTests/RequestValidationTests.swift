@@ -18,54 +18,78 @@ struct RequestValidationTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "malformed JSON", body: #"{"text": "噪音","#, token: RunningGateway.token, contentType: "application/json",
-             status: 400, code: "malformed_json", messageContains: "malformed JSON at line 1, column 15: expected '\"' to start a key", quarantined: true),
-        Case(name: "not an object", body: #"["text"]"#, token: RunningGateway.token, contentType: "application/json",
-             status: 400, code: "malformed_json", messageContains: "expected a JSON object", quarantined: true),
-        Case(name: "missing text", body: #"{"subject":"x"}"#, token: RunningGateway.token, contentType: "application/json",
-             status: 422, code: "invalid_record", messageContains: "text: required field is missing", quarantined: true),
-        Case(name: "empty text", body: #"{"text":"   "}"#, token: RunningGateway.token, contentType: "application/json",
-             status: 422, code: "invalid_record", messageContains: "text: must not be empty", quarantined: true),
-        Case(name: "wrong type", body: #"{"text":"x","complainant":{"phone":13812345678}}"#, token: RunningGateway.token,
-             contentType: "application/json", status: 422, code: "invalid_record",
-             messageContains: "complainant.phone: expected a string, found a number", quarantined: true),
-        Case(name: "unknown field", body: #"{"text":"x","catgory":"投诉"}"#, token: RunningGateway.token,
-             contentType: "application/json", status: 422, code: "invalid_record", messageContains: "catgory: unknown field",
-             quarantined: true),
-        Case(name: "gateway-assigned field", body: #"{"text":"x","id":"cmp_1"}"#, token: RunningGateway.token,
-             contentType: "application/json", status: 422, code: "invalid_record", messageContains: "id: is assigned by the gateway",
-             quarantined: true),
-        Case(name: "bad timestamp", body: #"{"text":"x","occurred_at":"yesterday"}"#, token: RunningGateway.token,
-             contentType: "application/json", status: 422, code: "invalid_record",
-             messageContains: "occurred_at: not an RFC 3339 timestamp", quarantined: true),
-        Case(name: "missing token", body: #"{"text":"x"}"#, token: nil, contentType: "application/json",
-             status: 401, code: "unauthorized", messageContains: "missing Authorization", quarantined: false),
-        Case(name: "wrong token", body: #"{"text":"x"}"#, token: "wrong-token-0123456789", contentType: "application/json",
-             status: 401, code: "unauthorized", messageContains: "invalid token", quarantined: false),
-        Case(name: "form body", body: "text=x", token: RunningGateway.token, contentType: "application/x-www-form-urlencoded",
-             status: 415, code: "unsupported_media_type", messageContains: "Content-Type must be application/json",
-             quarantined: false),
+        Case(
+            name: "malformed JSON", body: #"{"text": "噪音","#, token: RunningGateway.token,
+            contentType: "application/json",
+            status: 400, code: "malformed_json",
+            messageContains: "malformed JSON at line 1, column 15: expected '\"' to start a key", quarantined: true),
+        Case(
+            name: "not an object", body: #"["text"]"#, token: RunningGateway.token, contentType: "application/json",
+            status: 400, code: "malformed_json", messageContains: "expected a JSON object", quarantined: true),
+        Case(
+            name: "missing text", body: #"{"subject":"x"}"#, token: RunningGateway.token,
+            contentType: "application/json",
+            status: 422, code: "invalid_record", messageContains: "text: required field is missing", quarantined: true),
+        Case(
+            name: "empty text", body: #"{"text":"   "}"#, token: RunningGateway.token, contentType: "application/json",
+            status: 422, code: "invalid_record", messageContains: "text: must not be empty", quarantined: true),
+        Case(
+            name: "wrong type", body: #"{"text":"x","complainant":{"phone":13812345678}}"#, token: RunningGateway.token,
+            contentType: "application/json", status: 422, code: "invalid_record",
+            messageContains: "complainant.phone: expected a string, found a number", quarantined: true),
+        Case(
+            name: "unknown field", body: #"{"text":"x","catgory":"投诉"}"#, token: RunningGateway.token,
+            contentType: "application/json", status: 422, code: "invalid_record",
+            messageContains: "catgory: unknown field",
+            quarantined: true),
+        Case(
+            name: "gateway-assigned field", body: #"{"text":"x","id":"cmp_1"}"#, token: RunningGateway.token,
+            contentType: "application/json", status: 422, code: "invalid_record",
+            messageContains: "id: is assigned by the gateway",
+            quarantined: true),
+        Case(
+            name: "bad timestamp", body: #"{"text":"x","occurred_at":"yesterday"}"#, token: RunningGateway.token,
+            contentType: "application/json", status: 422, code: "invalid_record",
+            messageContains: "occurred_at: not an RFC 3339 timestamp", quarantined: true),
+        Case(
+            name: "missing token", body: #"{"text":"x"}"#, token: nil, contentType: "application/json",
+            status: 401, code: "unauthorized", messageContains: "missing Authorization", quarantined: false),
+        Case(
+            name: "wrong token", body: #"{"text":"x"}"#, token: "wrong-token-0123456789",
+            contentType: "application/json",
+            status: 401, code: "unauthorized", messageContains: "invalid token", quarantined: false),
+        Case(
+            name: "form body", body: "text=x", token: RunningGateway.token,
+            contentType: "application/x-www-form-urlencoded",
+            status: 415, code: "unsupported_media_type", messageContains: "Content-Type must be application/json",
+            quarantined: false),
     ]
 
     @Test(arguments: cases)
     func rejected(_ testCase: Case) async throws {
         let downstream = try await Downstream.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let reply = try await gateway.request(.POST, "/v1/complaints", body: Data(testCase.body.utf8), token: testCase.token,
-                                              headers: [("Content-Type", testCase.contentType)])
+        let reply = try await gateway.request(
+            .post, "/v1/complaints", body: Data(testCase.body.utf8), token: testCase.token,
+            headers: [("Content-Type", testCase.contentType)])
         #expect(reply.status == testCase.status)
         #expect(reply.errorCode == testCase.code)
-        #expect(reply.errorMessage?.contains(testCase.messageContains) == true, "message was: \(reply.errorMessage ?? "nil")")
+        #expect(
+            reply.errorMessage?.contains(testCase.messageContains) == true,
+            "message was: \(reply.errorMessage ?? "nil")")
         #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "0")
         #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "0")
-        let kept = try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
+        let kept = try sqlite(
+            gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
         #expect(kept == (testCase.quarantined ? "1" : "0"))
         if testCase.quarantined {
             let rawID = try #require((reply.json["error"] as? [String: Any])?["raw_id"] as? String)
-            let listed = try await gateway.request(.GET, "/v1/quarantine")
+            let listed = try await gateway.request(.get, "/v1/quarantine")
             let items = try #require(listed.json["items"] as? [[String: Any]])
             #expect(items.first?["id"] as? String == rawID)
-            #expect(try sqlite(gateway.databasePath, "SELECT body FROM raw_payloads WHERE id = '\(rawID)'") == testCase.body)
+            #expect(
+                try sqlite(gateway.databasePath, "SELECT body FROM raw_payloads WHERE id = '\(rawID)'") == testCase.body
+            )
         }
         try await gateway.stop()
         await downstream.stop()
@@ -91,11 +115,12 @@ struct RequestValidationTests {
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
             configuration.auth.tokens.append(.init(name: "reader", secret: "reader-token-0123456789", scopes: [.read]))
         }
-        let reply = try await gateway.request(.POST, "/v1/complaints", body: Data(#"{"text":"x"}"#.utf8),
-                                              token: "reader-token-0123456789")
+        let reply = try await gateway.request(
+            .post, "/v1/complaints", body: Data(#"{"text":"x"}"#.utf8),
+            token: "reader-token-0123456789")
         #expect(reply.status == 403)
         #expect(reply.errorMessage?.contains("submit") == true)
-        let read = try await gateway.request(.GET, "/v1/complaints", token: "reader-token-0123456789")
+        let read = try await gateway.request(.get, "/v1/complaints", token: "reader-token-0123456789")
         #expect(read.status == 200)
         try await gateway.stop()
         await downstream.stop()

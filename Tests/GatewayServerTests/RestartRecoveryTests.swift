@@ -43,7 +43,7 @@ struct RestartRecoveryTests {
                     // After the server closed, AsyncHTTPClient retries refused connections until the request's
                     // deadline; a short one keeps the test quick. Only 201s matter here.
                     guard let reply = try? await gateway.post(#"{"text":"井盖丢失 \#(index)"}"#, timeout: 5),
-                          reply.status == 201
+                        reply.status == 201
                     else {
                         return nil
                     }
@@ -55,7 +55,8 @@ struct RestartRecoveryTests {
             return ids
         }
         try await gateway.stop()
-        let stored = Set(try sqlite(gateway.databasePath, "SELECT id FROM complaints").split(separator: "\n").map(String.init))
+        let stored = Set(
+            try sqlite(gateway.databasePath, "SELECT id FROM complaints").split(separator: "\n").map(String.init))
         #expect(!accepted.isEmpty)
         #expect(accepted.isSubset(of: stored))
         // A commit whose 201 was lost with its connection is possible in principle (the client

@@ -21,12 +21,13 @@ struct RoutingLoaderTests {
 
     @Test("unknown department names the file, line and field")
     func unknownDepartment() throws {
-        let found = try issues(table: """
-            rules:
-              - id: a
-                when: { keywords_any: [x] }
-                then: { department: urban }
-            """)
+        let found = try issues(
+            table: """
+                rules:
+                  - id: a
+                    when: { keywords_any: [x] }
+                    then: { department: urban }
+                """)
         let issue = try #require(found.first)
         #expect(issue.file == "routing/t.yaml")
         #expect(issue.line == 4)
@@ -36,18 +37,19 @@ struct RoutingLoaderTests {
 
     @Test("every problem is reported at once")
     func allProblems() throws {
-        let found = try issues(table: """
-            rules:
-              - id: a
-                when: { keywords_any: [x], colour: red }
-                then: { department: water-supply }
-              - id: a
-                when: { channel: fax }
-                then: { priority: extreme }
-              - id: c
-                when: { keywords_any: [""] }
-                then: {}
-            """)
+        let found = try issues(
+            table: """
+                rules:
+                  - id: a
+                    when: { keywords_any: [x], colour: red }
+                    then: { department: water-supply }
+                  - id: a
+                    when: { channel: fax }
+                    then: { priority: extreme }
+                  - id: c
+                    when: { keywords_any: [""] }
+                    then: {}
+                """)
         let descriptions = found.map(\.description)
         #expect(descriptions.contains { $0.contains("rules[0].when.colour: unknown field") && $0.contains(":3:") })
         #expect(descriptions.contains { $0.contains("duplicate rule id \"a\"") && $0.contains(":5:") })
@@ -70,16 +72,20 @@ struct RoutingLoaderTests {
     func sectionErrors() throws {
         let fixture = try RoutingFixture(tables: [:])
         defer { fixture.remove() }
-        let (configuration, diagnostics) = fixture.load(section: """
-            routing:
-              tables: [missing]
-              default:
-                department: ${DEFAULT_DEPT}
-            """)
+        let (configuration, diagnostics) = fixture.load(
+            section: """
+                routing:
+                  tables: [missing]
+                  default:
+                    department: ${DEFAULT_DEPT}
+                """)
         #expect(configuration == nil)
         let text = diagnostics.issues.map(\.description)
         #expect(text.contains { $0.contains("routing/missing.yaml does not exist") && $0.hasPrefix("gateway.yaml:2:") })
-        #expect(text.contains { $0.contains("environment variable DEFAULT_DEPT is not set") && $0.hasPrefix("gateway.yaml:4:") })
+        #expect(
+            text.contains {
+                $0.contains("environment variable DEFAULT_DEPT is not set") && $0.hasPrefix("gateway.yaml:4:")
+            })
     }
 
     @Test("the version changes when a table changes and not otherwise")

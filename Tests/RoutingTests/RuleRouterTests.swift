@@ -77,8 +77,11 @@ struct RuleRouterTests {
     @Test("the trace explains every rule tried and the condition that failed")
     func trace() throws {
         let decision = try router().decide(complaint("噪音", channel: .email), withTrace: true)
-        #expect(decision.trace.first == RuleTrial(table: "keywords", rule: "water", matched: false,
-                                                  failed: "keywords_any: none of 停水|没水 in text"))
+        #expect(
+            decision.trace.first
+                == RuleTrial(
+                    table: "keywords", rule: "water", matched: false,
+                    failed: "keywords_any: none of 停水|没水 in text"))
         #expect(decision.trace.contains { $0.rule == "noise-sms" && $0.failed?.hasPrefix("channel:") == true })
     }
 

@@ -8,9 +8,11 @@ struct RoutingFixture {
 
     init(tables: [String: String]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-routing-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("routing"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("routing"), withIntermediateDirectories: true)
         for (name, text) in tables {
-            try text.write(to: directory.appendingPathComponent("routing/\(name).yaml"), atomically: true, encoding: .utf8)
+            try text.write(
+                to: directory.appendingPathComponent("routing/\(name).yaml"), atomically: true, encoding: .utf8)
         }
     }
 
@@ -19,10 +21,12 @@ struct RoutingFixture {
     /// Loads `section` (the `routing:` YAML of gateway.yaml) against the tables written.
     func load(section: String, environment: [String: String] = [:]) -> (RoutingConfiguration?, ConfigDiagnostics) {
         let diagnostics = ConfigDiagnostics()
-        let root = ConfigNode.parse(yaml: section, displayName: "gateway.yaml", diagnostics: diagnostics,
-                                    environment: environment)
-        let configuration = RoutingLoader.load(section: root["routing"], configDirectory: directory,
-                                               departments: Self.departments)
+        let root = ConfigNode.parse(
+            yaml: section, displayName: "gateway.yaml", diagnostics: diagnostics,
+            environment: environment)
+        let configuration = RoutingLoader.load(
+            section: root["routing"], configDirectory: directory,
+            departments: Self.departments)
         return (configuration, diagnostics)
     }
 
@@ -31,6 +35,7 @@ struct RoutingFixture {
 
 func complaint(_ text: String, channel: Channel = .api, category: String? = nil, subject: String? = nil) -> Complaint {
     let received = RFC3339.parse("2026-11-29T09:00:00Z")!
-    return Complaint(id: "cmp_TEST", channel: channel, receivedAt: received, ingestedAt: received,
-                     source: .init(adapter: "test"), subject: subject, text: text, category: category)
+    return Complaint(
+        id: "cmp_TEST", channel: channel, receivedAt: received, ingestedAt: received,
+        source: .init(adapter: "test"), subject: subject, text: text, category: category)
 }

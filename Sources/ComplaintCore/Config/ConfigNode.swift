@@ -20,8 +20,10 @@ public struct ConfigNode {
     /// The line of the nearest present ancestor, for issues about absent fields.
     let anchorLine: Int?
 
-    public init(node: Node?, file: String, path: String = "", diagnostics: ConfigDiagnostics,
-                environment: [String: String], anchorLine: Int? = nil) {
+    public init(
+        node: Node?, file: String, path: String = "", diagnostics: ConfigDiagnostics,
+        environment: [String: String], anchorLine: Int? = nil
+    ) {
         self.node = node
         self.file = file
         self.path = path
@@ -59,8 +61,9 @@ public struct ConfigNode {
     /// The child at `key` of a mapping (absent when this is not a mapping or has no such key).
     public subscript(key: String) -> ConfigNode {
         let child = node?.mapping?[Node(key)]
-        return ConfigNode(node: child, file: file, path: path.isEmpty ? key : "\(path).\(key)",
-                          diagnostics: diagnostics, environment: environment, anchorLine: line)
+        return ConfigNode(
+            node: child, file: file, path: path.isEmpty ? key : "\(path).\(key)",
+            diagnostics: diagnostics, environment: environment, anchorLine: line)
     }
 
     /// Checks this is a mapping with no keys but `allowed`; reports each stranger with its line.
@@ -77,8 +80,10 @@ public struct ConfigNode {
             if !allowed.contains(name) {
                 let keyPath = path.isEmpty ? name : "\(path).\(name)"
                 let known = allowed.sorted().joined(separator: ", ")
-                diagnostics.report(ConfigIssue(file: file, line: key.mark?.line ?? line, field: keyPath,
-                                               message: "unknown field (known fields: \(known))"))
+                diagnostics.report(
+                    ConfigIssue(
+                        file: file, line: key.mark?.line ?? line, field: keyPath,
+                        message: "unknown field (known fields: \(known))"))
             }
         }
         return true
@@ -92,8 +97,9 @@ public struct ConfigNode {
             return []
         }
         return sequence.enumerated().map { index, child in
-            ConfigNode(node: child, file: file, path: "\(path)[\(index)]", diagnostics: diagnostics,
-                       environment: environment, anchorLine: line)
+            ConfigNode(
+                node: child, file: file, path: "\(path)[\(index)]", diagnostics: diagnostics,
+                environment: environment, anchorLine: line)
         }
     }
 
@@ -106,9 +112,13 @@ public struct ConfigNode {
         }
         return mapping.map { key, value in
             let name = key.string ?? "?"
-            return (name, ConfigNode(node: value, file: file, path: path.isEmpty ? name : "\(path).\(name)",
-                                     diagnostics: diagnostics, environment: environment,
-                                     anchorLine: key.mark?.line ?? line))
+            return (
+                name,
+                ConfigNode(
+                    node: value, file: file, path: path.isEmpty ? name : "\(path).\(name)",
+                    diagnostics: diagnostics, environment: environment,
+                    anchorLine: key.mark?.line ?? line)
+            )
         }
     }
 
@@ -158,7 +168,10 @@ public struct ConfigNode {
     }
 
     /// A number within `range`, or `defaultValue` when absent.
-    public func double(default defaultValue: Double, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) -> Double {
+    public func double(
+        default defaultValue: Double,
+        in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    ) -> Double {
         guard let text = string() else { return defaultValue }
         guard let value = Double(text), value.isFinite else {
             error("expected a number, found \"\(text)\"")
@@ -184,7 +197,8 @@ public struct ConfigNode {
     }
 
     /// One of `cases` by raw value, or `defaultValue` when absent.
-    public func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type, default defaultValue: T) -> T where T.RawValue == String {
+    public func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type, default defaultValue: T) -> T
+    where T.RawValue == String {
         guard let text = string() else { return defaultValue }
         if let value = T(rawValue: text.lowercased()) { return value }
         error("\"\(text)\" is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -206,8 +220,10 @@ extension ConfigNode {
     ///   - url: the file to read.
     ///   - displayName: how messages name the file (e.g. `routing/keywords.yaml`).
     /// - Returns: the root, absent when the file could not be read or parsed.
-    public static func load(url: URL, displayName: String, diagnostics: ConfigDiagnostics,
-                            environment: [String: String]) -> ConfigNode {
+    public static func load(
+        url: URL, displayName: String, diagnostics: ConfigDiagnostics,
+        environment: [String: String]
+    ) -> ConfigNode {
         func root(_ node: Node?) -> ConfigNode {
             ConfigNode(node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         }
@@ -215,37 +231,47 @@ extension ConfigNode {
         do {
             let data = try Data(contentsOf: url)
             guard let decoded = String(data: data, encoding: .utf8) else {
-                diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
+                diagnostics.report(
+                    ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
                 return root(nil)
             }
             text = decoded
         } catch {
-            diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "cannot read file: \(error.localizedDescription)"))
+            diagnostics.report(
+                ConfigIssue(
+                    file: displayName, line: nil, field: "", message: "cannot read file: \(error.localizedDescription)")
+            )
             return root(nil)
         }
         return parse(yaml: text, displayName: displayName, diagnostics: diagnostics, environment: environment)
     }
 
     /// Parses YAML text into a root node; a syntax error is reported with its line.
-    public static func parse(yaml text: String, displayName: String, diagnostics: ConfigDiagnostics,
-                             environment: [String: String]) -> ConfigNode {
+    public static func parse(
+        yaml text: String, displayName: String, diagnostics: ConfigDiagnostics,
+        environment: [String: String]
+    ) -> ConfigNode {
         do {
             let node = try Yams.compose(yaml: text)
-            return ConfigNode(node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
+            return ConfigNode(
+                node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         } catch let error as YamlError {
             let (line, message) = describe(error)
-            diagnostics.report(ConfigIssue(file: displayName, line: line, field: "", message: "YAML syntax error: \(message)"))
+            diagnostics.report(
+                ConfigIssue(file: displayName, line: line, field: "", message: "YAML syntax error: \(message)"))
         } catch {
-            diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "YAML syntax error: \(error)"))
+            diagnostics.report(
+                ConfigIssue(file: displayName, line: nil, field: "", message: "YAML syntax error: \(error)"))
         }
-        return ConfigNode(node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
+        return ConfigNode(
+            node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
     }
 
     private static func describe(_ error: YamlError) -> (Int?, String) {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text) " } ?? ""
             return (mark.line, prefix + problem)
         case .duplicatedKeysInMapping(let duplicates, let context):

@@ -74,7 +74,8 @@ extension Complaint {
         /// Source fields with no place in the record, kept verbatim.
         public var extra: [String: JSONValue]
 
-        public init(adapter: String, externalID: String? = nil, rawID: String? = nil, extra: [String: JSONValue] = [:]) {
+        public init(adapter: String, externalID: String? = nil, rawID: String? = nil, extra: [String: JSONValue] = [:])
+        {
             self.adapter = adapter
             self.externalID = externalID
             self.rawID = rawID

@@ -27,8 +27,10 @@ public struct Department: Sendable, Hashable {
         /// `headers`: extra request headers (values may use `${ENV}`).
         public var headers: [HeaderField]
 
-        public init(url: String, timeout: TimeInterval = 10, maxInFlight: Int = 16, retry: RetryPolicy = RetryPolicy(),
-                    headers: [HeaderField] = []) {
+        public init(
+            url: String, timeout: TimeInterval = 10, maxInFlight: Int = 16, retry: RetryPolicy = RetryPolicy(),
+            headers: [HeaderField] = []
+        ) {
             self.url = url
             self.timeout = timeout
             self.maxInFlight = maxInFlight

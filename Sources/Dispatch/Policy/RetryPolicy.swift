@@ -27,8 +27,10 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The delay before the next attempt, drawn uniformly from [0, bound]; a `Retry-After`
     /// from the server is honoured as a lower limit (still capped by `maxDelay`).
-    public func delay<R: RandomNumberGenerator>(afterAttempt attempt: Int, retryAfter: TimeInterval? = nil,
-                                                using generator: inout R) -> TimeInterval {
+    public func delay<R: RandomNumberGenerator>(
+        afterAttempt attempt: Int, retryAfter: TimeInterval? = nil,
+        using generator: inout R
+    ) -> TimeInterval {
         let jittered = Double.random(in: 0...bound(afterAttempt: attempt), using: &generator)
         guard let retryAfter else { return jittered }
         return min(maxDelay, max(jittered, retryAfter))

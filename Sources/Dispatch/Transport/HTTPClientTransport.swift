@@ -17,8 +17,9 @@ public final class HTTPClientTransport: DeliveryTransport {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5)),
-            connectionPool: .init(idleTimeout: .seconds(60),
-                                  concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
+            connectionPool: .init(
+                idleTimeout: .seconds(60),
+                concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
         )
         configuration.decompression = .disabled
         // A refused connection is an answer: record it and let the retry policy decide, instead of

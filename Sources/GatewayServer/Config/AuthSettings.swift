@@ -42,7 +42,8 @@ public struct AuthSettings: Sendable, Hashable {
             if !name.isEmpty, !names.insert(name).inserted { entry["name"].error("duplicate token name \"\(name)\"") }
             let secret = entry["token"].requiredString() ?? ""
             if !secret.isEmpty, secret.count < 16 {
-                entry["token"].warning("token \"\(name)\" is shorter than 16 characters; use a long random value in production")
+                entry["token"].warning(
+                    "token \"\(name)\" is shorter than 16 characters; use a long random value in production")
             }
             var scopes: Set<Scope> = []
             for value in entry["scopes"].stringList() {
@@ -51,7 +52,9 @@ public struct AuthSettings: Sendable, Hashable {
                 } else if let scope = Scope(rawValue: value) {
                     scopes.insert(scope)
                 } else {
-                    entry["scopes"].error("unknown scope \"\(value)\" (scopes: *, \(Scope.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    entry["scopes"].error(
+                        "unknown scope \"\(value)\" (scopes: *, \(Scope.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
             }
             if !entry["scopes"].isPresent { entry["scopes"].error("required field is missing") }

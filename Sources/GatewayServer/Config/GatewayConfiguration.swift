@@ -18,10 +18,13 @@ public struct GatewayConfiguration: Sendable {
     public var warnings: [ConfigIssue]
 
     /// Loads and validates everything under `directory`; throws every error found, each with file, line and field.
-    public static func load(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
+    public static func load(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> GatewayConfiguration
+    {
         let diagnostics = ConfigDiagnostics()
-        let gateway = ConfigNode.load(url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
-                                      diagnostics: diagnostics, environment: environment)
+        let gateway = ConfigNode.load(
+            url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
+            diagnostics: diagnostics, environment: environment)
         gateway.expectMapping(allowedKeys: ["server", "storage", "auth", "routing", "dispatch", "logging"])
         let server = ServerSettings.read(gateway["server"])
         let storage = StorageSettings.read(gateway["storage"])
@@ -34,13 +37,15 @@ public struct GatewayConfiguration: Sendable {
             logging["level"].error("unknown log level \"\(logLevel)\"")
         }
 
-        let departmentsRoot = ConfigNode.load(url: directory.appendingPathComponent("departments.yaml"),
-                                              displayName: "departments.yaml", diagnostics: diagnostics,
-                                              environment: environment)
+        let departmentsRoot = ConfigNode.load(
+            url: directory.appendingPathComponent("departments.yaml"),
+            displayName: "departments.yaml", diagnostics: diagnostics,
+            environment: environment)
         let departments = DepartmentsLoader.read(departmentsRoot)
         if !gateway["routing"].isPresent { gateway["routing"].error("required field is missing") }
-        let routing = RoutingLoader.load(section: gateway["routing"], configDirectory: directory,
-                                         departments: Set(departments.map(\.id)))
+        let routing = RoutingLoader.load(
+            section: gateway["routing"], configDirectory: directory,
+            departments: Set(departments.map(\.id)))
         try diagnostics.throwIfErrors()
         guard let routing else { throw ConfigError(issues: diagnostics.issues) }
         return GatewayConfiguration(

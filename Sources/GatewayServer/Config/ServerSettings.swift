@@ -10,7 +10,8 @@ public struct ServerSettings: Sendable, Hashable {
     /// `idle_timeout_s` (default 60): idle keep-alive connections are closed after this.
     public var idleTimeoutSeconds: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int = 60) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int = 60)
+    {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes

@@ -17,8 +17,11 @@ public struct StorageSettings: Sendable, Hashable {
     /// `sqlite.group_commit_max_batch` (default 512): most writes sharing one commit.
     public var groupCommitMaxBatch: Int
 
-    public init(backend: Backend = .sqlite, dataDirectory: String = "./data", synchronous: SQLiteConfiguration.Synchronous = .full,
-                busyTimeoutMilliseconds: Int = 5000, groupCommitMaxBatch: Int = 512) {
+    public init(
+        backend: Backend = .sqlite, dataDirectory: String = "./data",
+        synchronous: SQLiteConfiguration.Synchronous = .full,
+        busyTimeoutMilliseconds: Int = 5000, groupCommitMaxBatch: Int = 512
+    ) {
         self.backend = backend
         self.dataDirectory = dataDirectory
         self.synchronous = synchronous
@@ -30,7 +33,8 @@ public struct StorageSettings: Sendable, Hashable {
     public var sqlite: SQLiteConfiguration {
         SQLiteConfiguration(
             path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("gateway.sqlite").path,
-            synchronous: synchronous, busyTimeout: Double(busyTimeoutMilliseconds) / 1000, maxBatch: groupCommitMaxBatch)
+            synchronous: synchronous, busyTimeout: Double(busyTimeoutMilliseconds) / 1000, maxBatch: groupCommitMaxBatch
+        )
     }
 
     static func read(_ node: ConfigNode) -> StorageSettings {
@@ -42,7 +46,8 @@ public struct StorageSettings: Sendable, Hashable {
         sqlite.expectMapping(allowedKeys: ["synchronous", "busy_timeout_ms", "group_commit_max_batch"])
         settings.synchronous = sqlite["synchronous"].oneOf(SQLiteConfiguration.Synchronous.self, default: .full)
         if settings.synchronous == .normal {
-            sqlite["synchronous"].warning("synchronous: normal can lose the last commits on power loss; use full in production")
+            sqlite["synchronous"].warning(
+                "synchronous: normal can lose the last commits on power loss; use full in production")
         }
         settings.busyTimeoutMilliseconds = sqlite["busy_timeout_ms"].int(default: 5000, in: 0...600_000)
         settings.groupCommitMaxBatch = sqlite["group_commit_max_batch"].int(default: 512, in: 1...100_000)

@@ -17,8 +17,10 @@ struct APISubmissionParser {
 
     /// Fields the gateway sets itself; naming them is an error, not a silent override.
     static let assigned: Set<String> = ["id", "channel", "received_at", "ingested_at", "routing"]
-    static let topLevel: Set<String> = Set(["schema", "text", "subject", "category", "occurred_at", "complainant",
-                                            "location", "source", "thread", "attachments"]).union(assigned)
+    static let topLevel: Set<String> = Set([
+        "schema", "text", "subject", "category", "occurred_at", "complainant",
+        "location", "source", "thread", "attachments",
+    ]).union(assigned)
 
     func parse(_ body: Data, adapter: String, receivedAt: Date) throws(Failure) -> Complaint {
         let root: JSONValue
@@ -38,26 +40,32 @@ struct APISubmissionParser {
         if let attachments = fields["attachments"], attachments != .null, attachments != .array([]) {
             throw Failure(field: "attachments", message: "attachments are not accepted on this endpoint")
         }
-        guard let rawText = try string(fields["text"], "text") else { throw Failure(field: "text", message: "required field is missing") }
+        guard let rawText = try string(fields["text"], "text") else {
+            throw Failure(field: "text", message: "required field is missing")
+        }
         let text = TextNormalizer.normalize(rawText)
         guard !text.isEmpty else { throw Failure(field: "text", message: "must not be empty") }
 
         var extra: [String: JSONValue] = [:]
         let source = try object(fields["source"], "source", allowed: ["adapter", "external_id", "raw_id", "extra"])
         if let sourceExtra = source["extra"] {
-            guard case .object(let values) = sourceExtra else { throw Failure(field: "source.extra", message: "expected an object") }
+            guard case .object(let values) = sourceExtra else {
+                throw Failure(field: "source.extra", message: "expected an object")
+            }
             extra = values
         }
         if source["adapter"] != nil || source["raw_id"] != nil {
-            throw Failure(field: source["adapter"] != nil ? "source.adapter" : "source.raw_id",
-                          message: "is assigned by the gateway and must not be sent")
+            throw Failure(
+                field: source["adapter"] != nil ? "source.adapter" : "source.raw_id",
+                message: "is assigned by the gateway and must not be sent")
         }
         let externalID = try string(source["external_id"], "source.external_id").map(TextNormalizer.normalize)
         if let externalID, externalID.isEmpty || externalID.utf8.count > 256 {
             throw Failure(field: "source.external_id", message: "must be 1 to 256 bytes")
         }
 
-        let person = try self.object(fields["complainant"], "complainant", allowed: ["name", "phone", "email", "anonymous"])
+        let person = try self.object(
+            fields["complainant"], "complainant", allowed: ["name", "phone", "email", "anonymous"])
         var complainant = Complaint.Complainant(
             name: TextNormalizer.normalizeOptional(try string(person["name"], "complainant.name")),
             anonymous: try bool(person["anonymous"], "complainant.anonymous") ?? false)
@@ -87,10 +95,13 @@ struct APISubmissionParser {
         let threadObject = try self.object(fields["thread"], "thread", allowed: ["in_reply_to", "references"])
         var references: [String] = []
         if let list = threadObject["references"], list != .null {
-            guard case .array(let values) = list else { throw Failure(field: "thread.references", message: "expected a list of strings") }
+            guard case .array(let values) = list else {
+                throw Failure(field: "thread.references", message: "expected a list of strings")
+            }
             for (index, value) in values.enumerated() {
                 guard case .string(let text) = value else {
-                    throw Failure(field: "thread.references[\(index)]", message: "expected a string, found \(Self.kind(value))")
+                    throw Failure(
+                        field: "thread.references[\(index)]", message: "expected a string, found \(Self.kind(value))")
                 }
                 references.append(text)
             }
@@ -112,20 +123,24 @@ struct APISubmissionParser {
             text: text,
             category: TextNormalizer.normalizeOptional(try string(fields["category"], "category")),
             location: location,
-            thread: Complaint.Thread(inReplyTo: try string(threadObject["in_reply_to"], "thread.in_reply_to"),
-                                     references: references))
+            thread: Complaint.Thread(
+                inReplyTo: try string(threadObject["in_reply_to"], "thread.in_reply_to"),
+                references: references))
     }
 
     // MARK: Typed access with precise errors
 
     private func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, path: String) throws(Failure) {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            throw Failure(field: path.isEmpty ? key : "\(path).\(key)",
-                          message: "unknown field (known: \(allowed.sorted().joined(separator: ", ")))")
+            throw Failure(
+                field: path.isEmpty ? key : "\(path).\(key)",
+                message: "unknown field (known: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
-    private func object(_ value: JSONValue?, _ path: String, allowed: Set<String>) throws(Failure) -> [String: JSONValue] {
+    private func object(_ value: JSONValue?, _ path: String, allowed: Set<String>) throws(Failure) -> [String:
+        JSONValue]
+    {
         guard let value, value != .null else { return [:] }
         guard case .object(let object) = value else {
             throw Failure(field: path, message: "expected an object, found \(Self.kind(value))")

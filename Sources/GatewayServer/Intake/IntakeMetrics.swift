@@ -7,12 +7,14 @@ struct IntakeMetrics: Sendable {
     private let duplicates: [Channel: Counter]
 
     init() {
-        accepted = Dictionary(uniqueKeysWithValues: Channel.allCases.map {
-            ($0, Counter(label: "cg_complaints_accepted_total", dimensions: [("channel", $0.rawValue)]))
-        })
-        duplicates = Dictionary(uniqueKeysWithValues: Channel.allCases.map {
-            ($0, Counter(label: "cg_complaints_duplicate_total", dimensions: [("channel", $0.rawValue)]))
-        })
+        accepted = Dictionary(
+            uniqueKeysWithValues: Channel.allCases.map {
+                ($0, Counter(label: "cg_complaints_accepted_total", dimensions: [("channel", $0.rawValue)]))
+            })
+        duplicates = Dictionary(
+            uniqueKeysWithValues: Channel.allCases.map {
+                ($0, Counter(label: "cg_complaints_duplicate_total", dimensions: [("channel", $0.rawValue)]))
+            })
     }
 
     func accepted(_ channel: Channel) { accepted[channel]?.increment() }
@@ -21,6 +23,7 @@ struct IntakeMetrics: Sendable {
 
     /// Rejections are rare; their counter is looked up when needed.
     func rejected(_ channel: Channel, code: String) {
-        Counter(label: "cg_intake_rejected_total", dimensions: [("channel", channel.rawValue), ("code", code)]).increment()
+        Counter(label: "cg_intake_rejected_total", dimensions: [("channel", channel.rawValue), ("code", code)])
+            .increment()
     }
 }

@@ -32,8 +32,9 @@ struct IntakePipeline: Sendable {
         let decision = routers.current.decide(record)
         record.routing = decision.routingInfo
         record.ingestedAt = Date()
-        let stored = StoredDecision(routing: decision.routingInfo, tablesVersion: decision.tablesVersion,
-                                    traceJSON: Data(decision.traceJSON))
+        let stored = StoredDecision(
+            routing: decision.routingInfo, tablesVersion: decision.tablesVersion,
+            traceJSON: Data(decision.traceJSON))
         let outcome = try await store.ingest(
             IntakeSubmission(raw: raw, record: record, decision: stored, idempotencyKey: idempotencyKey))
         switch outcome {

@@ -23,8 +23,9 @@ struct ComplaintRoutes: Sendable {
         let tokenName = try auth.require(.submit, request)
         let idempotencyKey = try Self.idempotencyKey(request)
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw GatewayError(.unsupportedMediaType, code: "unsupported_media_type",
-                               "Content-Type must be application/json, found \"\(type)\"")
+            throw GatewayError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                "Content-Type must be application/json, found \"\(type)\"")
         }
         let body = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
         let receivedAt = Date()
@@ -43,8 +44,9 @@ struct ComplaintRoutes: Sendable {
             } catch {
                 throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
             }
-            throw GatewayError(error.field == nil ? .badRequest : .unprocessableContent, code: code, error.text,
-                               rawID: raw.id)
+            throw GatewayError(
+                error.field == nil ? .badRequest : .unprocessableContent, code: code, error.text,
+                rawID: raw.id)
         }
 
         let outcome: IntakeOutcome
@@ -56,14 +58,16 @@ struct ComplaintRoutes: Sendable {
         }
         switch outcome {
         case .created(let id, let routing):
-            var response = jsonResponse(ResponseBodies.submission(id: id, duplicate: false, routing: routing), status: .created)
+            var response = jsonResponse(
+                ResponseBodies.submission(id: id, duplicate: false, routing: routing), status: .created)
             response.headers[.location] = "/v1/complaints/\(id)"
             return response
         case .duplicate(let id, let routing):
             return jsonResponse(ResponseBodies.submission(id: id, duplicate: true, routing: routing))
         case .idempotencyConflict(let existing):
-            throw GatewayError(.unprocessableContent, code: "idempotency_key_reused",
-                               "Idempotency-Key was already used for complaint \(existing) with a different body")
+            throw GatewayError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                "Idempotency-Key was already used for complaint \(existing) with a different body")
         }
     }
 
@@ -96,7 +100,8 @@ struct ComplaintRoutes: Sendable {
         var query = ComplaintQuery()
         let known: Set<String> = ["channel", "department", "since", "until", "limit", "cursor"]
         for (key, _) in parameters where !known.contains(String(key)) {
-            throw GatewayError.badRequest("unknown query parameter \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
+            throw GatewayError.badRequest(
+                "unknown query parameter \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
         if let value = parameters.get("channel") {
             guard let channel = Channel(rawValue: value) else {
@@ -108,7 +113,8 @@ struct ComplaintRoutes: Sendable {
         for (name, keyPath) in [("since", \ComplaintQuery.since), ("until", \ComplaintQuery.until)] {
             if let value = parameters.get(name) {
                 guard let date = RFC3339.parse(value) else {
-                    throw GatewayError.badRequest("\(name) must be an RFC 3339 time such as 2026-11-29T09:00:00Z; found \"\(value)\"")
+                    throw GatewayError.badRequest(
+                        "\(name) must be an RFC 3339 time such as 2026-11-29T09:00:00Z; found \"\(value)\"")
                 }
                 query[keyPath: keyPath] = date
             }
@@ -126,7 +132,8 @@ struct ComplaintRoutes: Sendable {
     static func idempotencyKey(_ request: Request) throws -> String? {
         guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw GatewayError.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters", code: "invalid_idempotency_key")
+            throw GatewayError.badRequest(
+                "Idempotency-Key must be 1 to 255 visible ASCII characters", code: "invalid_idempotency_key")
         }
         return key
     }

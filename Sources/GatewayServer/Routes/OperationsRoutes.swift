@@ -25,8 +25,9 @@ struct OperationsRoutes: Sendable {
             guard let registry else { throw GatewayError(.notFound, code: "not_found", "metrics are not enabled") }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
         router.get("/v1/quarantine") { request, _ in
             _ = try auth.require(.admin, request)

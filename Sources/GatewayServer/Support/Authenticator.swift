@@ -16,16 +16,18 @@ struct Authenticator: Sendable {
     /// The token's name when it is valid and grants `scope`; otherwise 401 (missing/wrong) or 403 (scope).
     func require(_ scope: Scope, _ request: Request) throws -> String {
         guard let header = request.headers[.authorization] else {
-            throw GatewayError(.unauthorized, code: "unauthorized", "missing Authorization header (expected: Bearer <token>)",
-                               headers: [.wwwAuthenticate: "Bearer"])
+            throw GatewayError(
+                .unauthorized, code: "unauthorized", "missing Authorization header (expected: Bearer <token>)",
+                headers: [.wwwAuthenticate: "Bearer"])
         }
         var bytes = Array(header.utf8)
         let scheme = Array("bearer ".utf8)
         guard bytes.count > scheme.count,
-              zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 })
+            zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 })
         else {
-            throw GatewayError(.unauthorized, code: "unauthorized", "Authorization header must be: Bearer <token>",
-                               headers: [.wwwAuthenticate: "Bearer"])
+            throw GatewayError(
+                .unauthorized, code: "unauthorized", "Authorization header must be: Bearer <token>",
+                headers: [.wwwAuthenticate: "Bearer"])
         }
         bytes.removeFirst(scheme.count)
         while bytes.first == UInt8(ascii: " ") { bytes.removeFirst() }
@@ -36,11 +38,13 @@ struct Authenticator: Sendable {
             match = token
         }
         guard let match else {
-            throw GatewayError(.unauthorized, code: "unauthorized", "invalid token",
-                               headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+            throw GatewayError(
+                .unauthorized, code: "unauthorized", "invalid token",
+                headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
         }
         guard match.scopes.contains(scope) else {
-            throw GatewayError(.forbidden, code: "forbidden", "token \"\(match.name)\" lacks the \(scope.rawValue) scope")
+            throw GatewayError(
+                .forbidden, code: "forbidden", "token \"\(match.name)\" lacks the \(scope.rawValue) scope")
         }
         return match.name
     }

@@ -6,14 +6,17 @@ import NIOCore
 
 /// Every error leaves as the `{"error": {...}}` shape, whatever threw it.
 struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
             throw error
         } catch let error as HTTPError {
-            throw GatewayError(error.status, code: Self.code(for: error.status), error.body ?? Self.message(for: error.status),
-                               headers: error.headers)
+            throw GatewayError(
+                error.status, code: Self.code(for: error.status), error.body ?? Self.message(for: error.status),
+                headers: error.headers)
         } catch is NIOTooManyBytesError {
             throw GatewayError(.contentTooLarge, code: "body_too_large", "request body is too large")
         } catch {

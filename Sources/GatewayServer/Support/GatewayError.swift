@@ -15,7 +15,9 @@ public struct GatewayError: HTTPResponseError, Sendable {
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
     public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String, rawID: String? = nil, headers: HTTPFields = [:]) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, _ message: String, rawID: String? = nil, headers: HTTPFields = [:]
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -45,8 +47,9 @@ extension GatewayError {
     }
 
     static func storeUnavailable(_ detail: String) -> GatewayError {
-        GatewayError(.serviceUnavailable, code: "store_unavailable",
-                     "the complaint could not be stored durably; nothing was kept, retry later (\(detail))",
-                     headers: [.retryAfter: "1"])
+        GatewayError(
+            .serviceUnavailable, code: "store_unavailable",
+            "the complaint could not be stored durably; nothing was kept, retry later (\(detail))",
+            headers: [.retryAfter: "1"])
     }
 }

@@ -11,7 +11,8 @@ public enum GatewayMetrics {
         // Commits take milliseconds; the default buckets (from 5 ms) would hide every change.
         factory.durationHistogramBuckets["cg_store_commit_seconds"] = [
             .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
-            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .seconds(1),
         ]
         MetricsSystem.bootstrap(factory)
         return registry

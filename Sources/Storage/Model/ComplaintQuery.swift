@@ -14,8 +14,10 @@ public struct ComplaintQuery: Sendable, Hashable {
     /// Continue after this complaint id (exclusive), from the previous page's `next_cursor`.
     public var cursor: String?
 
-    public init(channel: Channel? = nil, department: String? = nil, since: Date? = nil, until: Date? = nil,
-                limit: Int = 50, cursor: String? = nil) {
+    public init(
+        channel: Channel? = nil, department: String? = nil, since: Date? = nil, until: Date? = nil,
+        limit: Int = 50, cursor: String? = nil
+    ) {
         self.channel = channel
         self.department = department
         self.since = since

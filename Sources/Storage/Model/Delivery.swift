@@ -33,8 +33,10 @@ public struct DeliveryAttempt: Sendable, Hashable {
     /// The first bytes of the response body, for operators.
     public var responseSnippet: String?
 
-    public init(attempt: Int, department: String, url: String, startedAt: Date, latencyMilliseconds: Double,
-                statusCode: Int?, outcome: String, error: String?, responseSnippet: String?) {
+    public init(
+        attempt: Int, department: String, url: String, startedAt: Date, latencyMilliseconds: Double,
+        statusCode: Int?, outcome: String, error: String?, responseSnippet: String?
+    ) {
         self.attempt = attempt
         self.department = department
         self.url = url

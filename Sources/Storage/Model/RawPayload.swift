@@ -23,8 +23,10 @@ public struct RawPayload: Sendable, Hashable {
         }
     }
 
-    public init(id: String, channel: Channel, adapter: String, receivedAt: Date, contentType: String?,
-                headers: [Header], body: Data) {
+    public init(
+        id: String, channel: Channel, adapter: String, receivedAt: Date, contentType: String?,
+        headers: [Header], body: Data
+    ) {
         self.id = id
         self.channel = channel
         self.adapter = adapter

@@ -11,7 +11,9 @@ public struct QuarantinedPayload: Sendable {
     public var size: Int
     public var error: String
 
-    public init(id: String, channel: Channel, adapter: String, receivedAt: Date, sha256: String, size: Int, error: String) {
+    public init(
+        id: String, channel: Channel, adapter: String, receivedAt: Date, sha256: String, size: Int, error: String
+    ) {
         self.id = id
         self.channel = channel
         self.adapter = adapter

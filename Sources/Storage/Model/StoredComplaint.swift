@@ -20,8 +20,10 @@ public struct StoredComplaint: Sendable {
     public var deliveries: [DeliveryAttempt]
     public var events: [ComplaintEvent]
 
-    public init(record: Complaint, state: ComplaintState, tablesVersion: String, traceJSON: Data,
-                deliveries: [DeliveryAttempt], events: [ComplaintEvent]) {
+    public init(
+        record: Complaint, state: ComplaintState, tablesVersion: String, traceJSON: Data,
+        deliveries: [DeliveryAttempt], events: [ComplaintEvent]
+    ) {
         self.record = record
         self.state = state
         self.tablesVersion = tablesVersion

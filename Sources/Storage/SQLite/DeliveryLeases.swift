@@ -39,8 +39,10 @@ final class DeliveryLeases: Sendable {
     }
 
     /// Leases up to `limit` of `candidates` that are neither held nor released after the claim began.
-    func finishClaim<Item: Sendable>(_ token: UInt64, candidates: [Item], id: (Item) -> String, limit: Int, now: Date,
-                           expiry: Date) -> [Item] {
+    func finishClaim<Item: Sendable>(
+        _ token: UInt64, candidates: [Item], id: (Item) -> String, limit: Int, now: Date,
+        expiry: Date
+    ) -> [Item] {
         state.withLock { state in
             if let count = state.activeClaims[token] {
                 state.activeClaims[token] = count > 1 ? count - 1 : nil

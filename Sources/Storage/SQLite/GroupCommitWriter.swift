@@ -115,10 +115,10 @@ final class GroupCommitWriter: Sendable {
         } catch {
             // Nothing of the batch was kept: every caller hears the failure, none a success.
             let failure = StorageError(.writeFailed, "\(error)")
-            batch.forEach { $0.fail(failure) }
+            for operation in batch { operation.fail(failure) }
             return
         }
         observer(batch.count, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        completions.forEach { $0() }
+        for completion in completions { completion() }
     }
 }

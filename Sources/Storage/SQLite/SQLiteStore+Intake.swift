@@ -10,38 +10,47 @@ extension SQLiteStore {
         let requestHash = submission.raw.sha256
         return try await write { db in
             if let existing = try Self.findDuplicate(db, submission, requestHash: requestHash) {
-                try Self.insertRaw(db, submission.raw, headersJSON: headersJSON, sha256: requestHash,
-                                   disposition: "duplicate", complaintID: existing.complaintID, error: nil)
+                try Self.insertRaw(
+                    db, submission.raw, headersJSON: headersJSON, sha256: requestHash,
+                    disposition: "duplicate", complaintID: existing.complaintID, error: nil)
                 return existing
             }
             let record = submission.record
             let routing = submission.decision.routing
-            try Self.insertRaw(db, submission.raw, headersJSON: headersJSON, sha256: requestHash,
-                               disposition: "accepted", complaintID: record.id, error: nil)
-            try db.cachedStatement(sql: """
-                INSERT INTO complaints (id, channel, adapter, external_id, idempotency_key, request_sha256,
-                    department, received_at, ingested_at, state, record)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                """).execute(arguments: [
-                    record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
-                    submission.idempotencyKey, requestHash, routing.department,
-                    record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON,
-                ])
-            try db.cachedStatement(sql: """
-                INSERT INTO routing_decisions (complaint_id, department, priority, due_at, rule, rule_table,
-                    tables_version, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    record.id, routing.department, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
-                    routing.rule, routing.table, submission.decision.tablesVersion,
-                    String(decoding: submission.decision.traceJSON, as: UTF8.self),
-                ])
+            try Self.insertRaw(
+                db, submission.raw, headersJSON: headersJSON, sha256: requestHash,
+                disposition: "accepted", complaintID: record.id, error: nil)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO complaints (id, channel, adapter, external_id, idempotency_key, request_sha256,
+                        department, received_at, ingested_at, state, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                    """
+            ).execute(arguments: [
+                record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
+                submission.idempotencyKey, requestHash, routing.department,
+                record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON,
+            ])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO routing_decisions (complaint_id, department, priority, due_at, rule, rule_table,
+                        tables_version, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                record.id, routing.department, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
+                routing.rule, routing.table, submission.decision.tablesVersion,
+                String(decoding: submission.decision.traceJSON, as: UTF8.self),
+            ])
             let now = record.ingestedAt.unixMilliseconds
-            try db.cachedStatement(sql: """
-                INSERT INTO outbox (complaint_id, department, state, attempts, next_attempt_at, updated_at)
-                VALUES (?, ?, 'pending', 0, ?, ?)
-                """).execute(arguments: [record.id, routing.department, now, now])
-            try Self.appendEvent(db, complaintID: record.id, at: record.ingestedAt, type: "accepted",
-                                 detail: "routed to \(routing.department) by \(routing.table)/\(routing.rule)")
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO outbox (complaint_id, department, state, attempts, next_attempt_at, updated_at)
+                    VALUES (?, ?, 'pending', 0, ?, ?)
+                    """
+            ).execute(arguments: [record.id, routing.department, now, now])
+            try Self.appendEvent(
+                db, complaintID: record.id, at: record.ingestedAt, type: "accepted",
+                detail: "routed to \(routing.department) by \(routing.table)/\(routing.rule)")
             return .created(id: record.id, routing: routing)
         }
     }
@@ -50,34 +59,45 @@ extension SQLiteStore {
         let headersJSON = raw.headersJSON
         let sha256 = raw.sha256
         try await write { db in
-            try Self.insertRaw(db, raw, headersJSON: headersJSON, sha256: sha256, disposition: "quarantined",
-                               complaintID: nil, error: error)
+            try Self.insertRaw(
+                db, raw, headersJSON: headersJSON, sha256: sha256, disposition: "quarantined",
+                complaintID: nil, error: error)
         }
     }
 
-    private static func findDuplicate(_ db: Database, _ submission: IntakeSubmission, requestHash: String) throws -> IntakeOutcome? {
+    private static func findDuplicate(_ db: Database, _ submission: IntakeSubmission, requestHash: String) throws
+        -> IntakeOutcome?
+    {
         let record = submission.record
         if let key = submission.idempotencyKey,
-           let row = try Row.fetchOne(
-               db.cachedStatement(sql: "SELECT id, request_sha256 FROM complaints WHERE channel = ? AND idempotency_key = ?"),
-               arguments: [record.channel.rawValue, key]) {
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT id, request_sha256 FROM complaints WHERE channel = ? AND idempotency_key = ?"),
+                arguments: [record.channel.rawValue, key])
+        {
             let id: String = row["id"]
             guard row["request_sha256"] as String? == requestHash else { return .idempotencyConflict(existingID: id) }
             return .duplicate(id: id, routing: try routing(db, complaintID: id))
         }
         if let externalID = record.source.externalID,
-           let id = try String.fetchOne(
-               db.cachedStatement(sql: "SELECT id FROM complaints WHERE channel = ? AND adapter = ? AND external_id = ?"),
-               arguments: [record.channel.rawValue, record.source.adapter, externalID]) {
+            let id = try String.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT id FROM complaints WHERE channel = ? AND adapter = ? AND external_id = ?"),
+                arguments: [record.channel.rawValue, record.source.adapter, externalID])
+        {
             return .duplicate(id: id, routing: try routing(db, complaintID: id))
         }
         return nil
     }
 
     static func routing(_ db: Database, complaintID: String) throws -> Complaint.RoutingInfo {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT department, priority, due_at, rule, rule_table FROM routing_decisions WHERE complaint_id = ?"),
-            arguments: [complaintID])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql:
+                        "SELECT department, priority, due_at, rule, rule_table FROM routing_decisions WHERE complaint_id = ?"
+                ),
+                arguments: [complaintID])
         else { throw StorageError(.corrupt, "complaint \(complaintID) has no routing decision") }
         return Complaint.RoutingInfo(
             department: row["department"],
@@ -88,15 +108,19 @@ extension SQLiteStore {
         )
     }
 
-    static func insertRaw(_ db: Database, _ raw: RawPayload, headersJSON: Data, sha256: String, disposition: String,
-                          complaintID: String?, error: String?) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO raw_payloads (id, channel, adapter, received_at, content_type, headers, body, sha256,
-                disposition, complaint_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                raw.id, raw.channel.rawValue, raw.adapter, raw.receivedAt.unixMilliseconds, raw.contentType,
-                String(decoding: headersJSON, as: UTF8.self), raw.body, sha256, disposition, complaintID, error,
-            ])
+    static func insertRaw(
+        _ db: Database, _ raw: RawPayload, headersJSON: Data, sha256: String, disposition: String,
+        complaintID: String?, error: String?
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO raw_payloads (id, channel, adapter, received_at, content_type, headers, body, sha256,
+                    disposition, complaint_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            raw.id, raw.channel.rawValue, raw.adapter, raw.receivedAt.unixMilliseconds, raw.contentType,
+            String(decoding: headersJSON, as: UTF8.self), raw.body, sha256, disposition, complaintID, error,
+        ])
     }
 
     static func appendEvent(_ db: Database, complaintID: String, at: Date, type: String, detail: String?) throws {

@@ -11,61 +11,81 @@ extension SQLiteStore {
         let candidates: [OutboxItem]
         do {
             candidates = try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT o.complaint_id, o.department, o.attempts, c.record FROM outbox o
-                JOIN complaints c ON c.id = o.complaint_id
-                WHERE o.state = 'pending' AND o.next_attempt_at <= ?
-                ORDER BY o.next_attempt_at LIMIT ?
-                """), arguments: [nowMS, limit + leased]).map { row in
-                    OutboxItem(complaintID: row["complaint_id"], department: row["department"],
-                               attempts: row["attempts"], body: row["record"])
+                try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT o.complaint_id, o.department, o.attempts, c.record FROM outbox o
+                            JOIN complaints c ON c.id = o.complaint_id
+                            WHERE o.state = 'pending' AND o.next_attempt_at <= ?
+                            ORDER BY o.next_attempt_at LIMIT ?
+                            """), arguments: [nowMS, limit + leased]
+                ).map { row in
+                    OutboxItem(
+                        complaintID: row["complaint_id"], department: row["department"],
+                        attempts: row["attempts"], body: row["record"])
                 }
             }
         } catch {
-            _ = leases.finishClaim(token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)
+            _ = leases.finishClaim(
+                token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)
             throw error
         }
-        return leases.finishClaim(token, candidates: candidates, id: \.complaintID, limit: limit, now: now,
-                                  expiry: now.addingTimeInterval(leaseDuration))
+        return leases.finishClaim(
+            token, candidates: candidates, id: \.complaintID, limit: limit, now: now,
+            expiry: now.addingTimeInterval(leaseDuration))
     }
 
-    public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution) async throws {
+    public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution)
+        async throws
+    {
         defer { leases.release(complaintID) }
         let finishedAt = attempt.startedAt.addingTimeInterval(attempt.latencyMilliseconds / 1000)
         try await write { db in
-            try db.cachedStatement(sql: """
-                INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
-                    status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
-                    attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
-                    attempt.responseSnippet,
-                ])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
+                        status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
+                attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
+                attempt.responseSnippet,
+            ])
             let now = finishedAt.unixMilliseconds
             switch resolution {
             case .delivered:
-                try Self.transition(db, complaintID, to: .delivered, outboxState: "delivered", attempts: attempt.attempt,
-                                    nextAttempt: nil, error: nil, at: finishedAt,
-                                    detail: "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)")
+                try Self.transition(
+                    db, complaintID, to: .delivered, outboxState: "delivered", attempts: attempt.attempt,
+                    nextAttempt: nil, error: nil, at: finishedAt,
+                    detail:
+                        "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
+                )
             case .retry(let at):
-                try db.cachedStatement(sql: """
-                    UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
-                    WHERE complaint_id = ? AND state = 'pending'
-                    """).execute(arguments: [attempt.attempt, at.unixMilliseconds, attempt.error, now, complaintID])
-                try Self.appendEvent(db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
-                                     detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))")
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
+                        WHERE complaint_id = ? AND state = 'pending'
+                        """
+                ).execute(arguments: [attempt.attempt, at.unixMilliseconds, attempt.error, now, complaintID])
+                try Self.appendEvent(
+                    db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
+                    detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
+                )
             case .dead:
-                try Self.transition(db, complaintID, to: .dead, outboxState: "dead", attempts: attempt.attempt,
-                                    nextAttempt: nil, error: attempt.error, at: finishedAt,
-                                    detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
+                try Self.transition(
+                    db, complaintID, to: .dead, outboxState: "dead", attempts: attempt.attempt,
+                    nextAttempt: nil, error: attempt.error, at: finishedAt,
+                    detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
             }
         }
     }
 
     public func nextDueTime() async throws -> Date? {
         try await read { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"))
-                .map(Date.init(unixMilliseconds:))
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
+            )
+            .map(Date.init(unixMilliseconds:))
         }
     }
 
@@ -75,14 +95,19 @@ extension SQLiteStore {
         }
     }
 
-    private static func transition(_ db: Database, _ complaintID: String, to state: ComplaintState, outboxState: String,
-                                   attempts: Int, nextAttempt: Date?, error: String?, at: Date, detail: String) throws {
-        try db.cachedStatement(sql: """
-            UPDATE outbox SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE complaint_id = ?
-            """).execute(arguments: [outboxState, attempts, error, at.unixMilliseconds, complaintID])
+    private static func transition(
+        _ db: Database, _ complaintID: String, to state: ComplaintState, outboxState: String,
+        attempts: Int, nextAttempt: Date?, error: String?, at: Date, detail: String
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE outbox SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE complaint_id = ?
+                """
+        ).execute(arguments: [outboxState, attempts, error, at.unixMilliseconds, complaintID])
         try db.cachedStatement(sql: "UPDATE complaints SET state = ? WHERE id = ?")
             .execute(arguments: [state.rawValue, complaintID])
-        try appendEvent(db, complaintID: complaintID, at: at, type: state == .delivered ? "delivered" : "dead_lettered",
-                        detail: detail)
+        try appendEvent(
+            db, complaintID: complaintID, at: at, type: state == .delivered ? "delivered" : "dead_lettered",
+            detail: detail)
     }
 }

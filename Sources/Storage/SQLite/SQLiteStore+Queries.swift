@@ -5,26 +5,35 @@ import GRDB
 extension SQLiteStore {
     public func complaint(id: String) async throws -> StoredComplaint? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT c.state, c.record, d.tables_version, d.trace FROM complaints c
-                JOIN routing_decisions d ON d.complaint_id = c.id WHERE c.id = ?
-                """, arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT c.state, c.record, d.tables_version, d.trace FROM complaints c
+                        JOIN routing_decisions d ON d.complaint_id = c.id WHERE c.id = ?
+                        """, arguments: [id])
             else { return nil }
-            let attempts = try Row.fetchAll(db, sql: """
-                SELECT attempt, department, url, started_at, latency_ms, status_code, outcome, error, response_snippet
-                FROM delivery_attempts WHERE complaint_id = ? ORDER BY id
-                """, arguments: [id]).map { row in
-                    DeliveryAttempt(
-                        attempt: row["attempt"], department: row["department"], url: row["url"],
-                        startedAt: Date(unixMilliseconds: row["started_at"]), latencyMilliseconds: row["latency_ms"],
-                        statusCode: row["status_code"], outcome: row["outcome"], error: row["error"],
-                        responseSnippet: row["response_snippet"])
-                }
-            let events = try Row.fetchAll(db, sql: """
-                SELECT at, type, detail FROM complaint_events WHERE complaint_id = ? ORDER BY seq
-                """, arguments: [id]).map { row in
-                    ComplaintEvent(at: Date(unixMilliseconds: row["at"]), type: row["type"], detail: row["detail"])
-                }
+            let attempts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT attempt, department, url, started_at, latency_ms, status_code, outcome, error, response_snippet
+                    FROM delivery_attempts WHERE complaint_id = ? ORDER BY id
+                    """, arguments: [id]
+            ).map { row in
+                DeliveryAttempt(
+                    attempt: row["attempt"], department: row["department"], url: row["url"],
+                    startedAt: Date(unixMilliseconds: row["started_at"]), latencyMilliseconds: row["latency_ms"],
+                    statusCode: row["status_code"], outcome: row["outcome"], error: row["error"],
+                    responseSnippet: row["response_snippet"])
+            }
+            let events = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT at, type, detail FROM complaint_events WHERE complaint_id = ? ORDER BY seq
+                    """, arguments: [id]
+            ).map { row in
+                ComplaintEvent(at: Date(unixMilliseconds: row["at"]), type: row["type"], detail: row["detail"])
+            }
             let trace: String = row["trace"]
             return StoredComplaint(
                 record: try Self.decodeRecord(row), state: try Self.decodeState(row),
@@ -60,8 +69,9 @@ extension SQLiteStore {
             let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             let limit = max(1, min(query.limit, 1000))
             arguments += [limit + 1]
-            let rows = try Row.fetchAll(db, sql: "SELECT state, record FROM complaints \(filter) ORDER BY id DESC LIMIT ?",
-                                        arguments: arguments)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT state, record FROM complaints \(filter) ORDER BY id DESC LIMIT ?",
+                arguments: arguments)
             let items = try rows.prefix(limit).map { row in
                 ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))
             }
@@ -71,15 +81,18 @@ extension SQLiteStore {
 
     public func quarantined(limit: Int) async throws -> [QuarantinedPayload] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, channel, adapter, received_at, sha256, length(body) AS size, error FROM raw_payloads
-                WHERE disposition = 'quarantined' ORDER BY id DESC LIMIT ?
-                """, arguments: [max(1, min(limit, 1000))]).map { row in
-                    QuarantinedPayload(
-                        id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
-                        receivedAt: Date(unixMilliseconds: row["received_at"]), sha256: row["sha256"],
-                        size: row["size"], error: row["error"] ?? "")
-                }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, channel, adapter, received_at, sha256, length(body) AS size, error FROM raw_payloads
+                    WHERE disposition = 'quarantined' ORDER BY id DESC LIMIT ?
+                    """, arguments: [max(1, min(limit, 1000))]
+            ).map { row in
+                QuarantinedPayload(
+                    id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
+                    receivedAt: Date(unixMilliseconds: row["received_at"]), sha256: row["sha256"],
+                    size: row["size"], error: row["error"] ?? "")
+            }
         }
     }
 

@@ -40,9 +40,11 @@ public final class SQLiteStore: ComplaintStore {
             commitTimer.recordSeconds(seconds)
             batchSize.record(size)
         }
-        logger.info("sqlite store open", metadata: [
-            "cg.path": "\(configuration.path)", "cg.synchronous": "\(configuration.synchronous.rawValue)",
-        ])
+        logger.info(
+            "sqlite store open",
+            metadata: [
+                "cg.path": "\(configuration.path)", "cg.synchronous": "\(configuration.synchronous.rawValue)",
+            ])
     }
 
     public func ping() async throws {

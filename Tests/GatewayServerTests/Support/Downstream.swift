@@ -41,11 +41,12 @@ final class Downstream: Sendable {
             let body = try await request.collectBody(upTo: 16 << 20)
             guard let downstream = holder.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
             let behaviour = downstream.state.withLock { state -> Behaviour in
-                state.deliveries.append(Delivery(
-                    path: request.uri.path,
-                    idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!],
-                    contentType: request.headers[.contentType],
-                    body: Data(body.readableBytesView)))
+                state.deliveries.append(
+                    Delivery(
+                        path: request.uri.path,
+                        idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!],
+                        contentType: request.headers[.contentType],
+                        body: Data(body.readableBytesView)))
                 return state.behaviour
             }
             switch behaviour {
@@ -56,7 +57,11 @@ final class Downstream: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in portBox.withLock { $0 = channel.localAddress?.port } },
-            logger: { var logger = Logger(label: "test-downstream"); logger.logLevel = .critical; return logger }())
+            logger: {
+                var logger = Logger(label: "test-downstream")
+                logger.logLevel = .critical
+                return logger
+            }())
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         let deadline = ContinuousClock.now + .seconds(20)
         while portBox.withLock({ $0 }) == nil {

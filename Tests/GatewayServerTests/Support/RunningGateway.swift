@@ -29,7 +29,9 @@ final class RunningGateway: Sendable {
     }
 
     /// Loads the sample config with `GATEWAY_TOKEN` and `DOWNSTREAM_URL` set for the test.
-    static func configuration(downstream: String, dataDirectory: URL, extraEnvironment: [String: String] = [:]) throws -> GatewayConfiguration {
+    static func configuration(downstream: String, dataDirectory: URL, extraEnvironment: [String: String] = [:]) throws
+        -> GatewayConfiguration
+    {
         var environment = ["GATEWAY_TOKEN": token, "DOWNSTREAM_URL": downstream]
         environment.merge(extraEnvironment) { _, new in new }
         var configuration = try GatewayConfiguration.load(directory: configDirectory, environment: environment)
@@ -45,9 +47,13 @@ final class RunningGateway: Sendable {
         return configuration
     }
 
-    static func start(downstream: String, dataDirectory: URL? = nil,
-                      configure: (inout GatewayConfiguration) -> Void = { _ in }) async throws -> RunningGateway {
-        let directory = dataDirectory ?? FileManager.default.temporaryDirectory
+    static func start(
+        downstream: String, dataDirectory: URL? = nil,
+        configure: (inout GatewayConfiguration) -> Void = { _ in }
+    ) async throws -> RunningGateway {
+        let directory =
+            dataDirectory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("cg-test-\(UUID().uuidString)", isDirectory: true)
         var configuration = try configuration(downstream: downstream, dataDirectory: directory)
         configure(&configuration)
@@ -81,26 +87,29 @@ final class RunningGateway: Sendable {
     }
 
     /// The HTTP methods tests use.
-    enum Verb: String, Sendable { case GET, POST }
+    enum Verb: String, Sendable { case get, post }
 
-    func request(_ verb: Verb, _ path: String, body: Data? = nil, token: String? = RunningGateway.token,
-                 headers: [(String, String)] = [("Content-Type", "application/json")],
-                 timeout: Int64 = 30) async throws -> Reply {
+    func request(
+        _ verb: Verb, _ path: String, body: Data? = nil, token: String? = RunningGateway.token,
+        headers: [(String, String)] = [("Content-Type", "application/json")],
+        timeout: Int64 = 30
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = verb == .GET ? .GET : .POST
+        request.method = verb == .get ? .GET : .POST
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
         let collected = try await response.body.collect(upTo: 64 << 20)
-        return Reply(status: Int(response.status.code), body: Data(collected.readableBytesView),
-                     headers: response.headers.map { ($0.name, $0.value) })
+        return Reply(
+            status: Int(response.status.code), body: Data(collected.readableBytesView),
+            headers: response.headers.map { ($0.name, $0.value) })
     }
 
     func post(_ json: String, idempotencyKey: String? = nil, timeout: Int64 = 30) async throws -> Reply {
         var headers = [("Content-Type", "application/json")]
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
-        return try await request(.POST, "/v1/complaints", body: Data(json.utf8), headers: headers, timeout: timeout)
+        return try await request(.post, "/v1/complaints", body: Data(json.utf8), headers: headers, timeout: timeout)
     }
 }
 
