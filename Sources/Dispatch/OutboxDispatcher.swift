@@ -56,13 +56,22 @@ public final class OutboxDispatcher: Service, Sendable {
         let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                // Claims wait until a quarter of the slots are free (or none is busy), so a
+                // steady stream of completions does not turn into one outbox query per delivery.
+                let batch = max(1, settings.maxInFlight / 4)
                 while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
-                    let claimed = await claim()
-                    for item in claimed {
-                        group.addTask { await self.deliver(item) }
+                    let busy = totalInFlight()
+                    var claimedAll = false
+                    if busy == 0 || settings.maxInFlight - busy >= batch {
+                        let free = settings.maxInFlight - busy
+                        let claimed = await claim(limit: free)
+                        for item in claimed {
+                            group.addTask { await self.deliver(item) }
+                        }
+                        claimedAll = !claimed.isEmpty && claimed.count == free
                     }
-                    if claimed.isEmpty || totalInFlight() >= settings.maxInFlight {
-                        await wake.wait(timeout: await idleWait())
+                    if !claimedAll {
+                        await wake.wait(timeout: busy == 0 ? await idleWait() : settings.pollInterval)
                     }
                 }
                 // In-flight deliveries finish (each bounded by its timeout) before the group returns.
@@ -74,12 +83,11 @@ public final class OutboxDispatcher: Service, Sendable {
         try await transport.shutdown()
     }
 
-    private func claim() async -> [OutboxItem] {
-        let free = settings.maxInFlight - totalInFlight()
-        guard free > 0 else { return [] }
+    private func claim(limit: Int) async -> [OutboxItem] {
+        guard limit > 0 else { return [] }
         do {
             let items = try await store.claimDueDeliveries(
-                limit: free, now: Date(), leaseDuration: settings.leaseDuration)
+                limit: limit, now: Date(), leaseDuration: settings.leaseDuration)
             metrics.updateDepth(store)
             return items
         } catch {

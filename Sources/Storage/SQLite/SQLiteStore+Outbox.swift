@@ -8,21 +8,22 @@ extension SQLiteStore {
         // Expired leases are dropped first: an attempt that never reported back is handed out again.
         let (token, leased) = leases.beginClaim(now: now)
         let nowMS = now.unixMilliseconds
-        let candidates: [OutboxItem]
+        // Due items first, without their bodies: items already out are skipped, and only the
+        // records of the items actually claimed are read.
+        let due: [OutboxItem]
         do {
-            candidates = try await read { db in
+            due = try await read { db in
                 try Row.fetchAll(
                     db.cachedStatement(
                         sql: """
-                            SELECT o.complaint_id, o.department, o.attempts, c.record FROM outbox o
-                            JOIN complaints c ON c.id = o.complaint_id
-                            WHERE o.state = 'pending' AND o.next_attempt_at <= ?
-                            ORDER BY o.next_attempt_at LIMIT ?
+                            SELECT complaint_id, department, attempts FROM outbox
+                            WHERE state = 'pending' AND next_attempt_at <= ?
+                            ORDER BY next_attempt_at LIMIT ?
                             """), arguments: [nowMS, limit + leased]
                 ).map { row in
                     OutboxItem(
                         complaintID: row["complaint_id"], department: row["department"],
-                        attempts: row["attempts"], body: row["record"])
+                        attempts: row["attempts"], body: Data())
                 }
             }
         } catch {
@@ -30,9 +31,26 @@ extension SQLiteStore {
                 token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)
             throw error
         }
-        return leases.finishClaim(
-            token, candidates: candidates, id: \.complaintID, limit: limit, now: now,
+        let claimed = leases.finishClaim(
+            token, candidates: due, id: \.complaintID, limit: limit, now: now,
             expiry: now.addingTimeInterval(leaseDuration))
+        guard !claimed.isEmpty else { return [] }
+        do {
+            return try await read { db in
+                let statement = try db.cachedStatement(sql: "SELECT record FROM complaints WHERE id = ?")
+                return try claimed.map { item in
+                    guard let body = try Data.fetchOne(statement, arguments: [item.complaintID]) else {
+                        throw StorageError(.corrupt, "outbox item \(item.complaintID) has no complaint")
+                    }
+                    var item = item
+                    item.body = body
+                    return item
+                }
+            }
+        } catch {
+            for item in claimed { leases.release(item.complaintID) }
+            throw error
+        }
     }
 
     public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution)
