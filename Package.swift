@@ -113,6 +113,17 @@ let package = Package(
         //   .target(name: "EmailAdapter", dependencies: ["ComplaintCore"], path: "adapters/Email")
         //   .target(name: "SMSAdapter", dependencies: ["ComplaintCore"], path: "adapters/SMS")
         //   .target(name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV")
+        // Shared by the test targets: a real downstream HTTP server with scripted faults.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ComplaintCoreTests",
             dependencies: ["ComplaintCore"],
@@ -131,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "DispatchTests",
             dependencies: [
-                "ComplaintDispatch", "Storage", "ComplaintCore",
+                "ComplaintDispatch", "Storage", "ComplaintCore", "GatewayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "Storage", "Routing", "ComplaintDispatch", "ComplaintCore",
+                "GatewayServer", "Storage", "Routing", "ComplaintDispatch", "ComplaintCore", "GatewayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,6 +1,7 @@
 import ComplaintCore
 import ComplaintDispatch
 import Foundation
+import GatewayTestSupport
 import Storage
 import Testing
 

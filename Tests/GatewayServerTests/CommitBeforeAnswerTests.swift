@@ -1,11 +1,12 @@
 import Foundation
+import GatewayTestSupport
 import Testing
 
 @Suite("A 2xx only after the commit")
 struct CommitBeforeAnswerTests {
     @Test("a store that cannot commit gives 503 and keeps nothing half-stored")
     func failingStoreGives503() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         // A real fault inside the real store: the outbox insert fails mid-transaction.
         try sqlite(

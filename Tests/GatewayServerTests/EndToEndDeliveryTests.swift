@@ -1,12 +1,13 @@
 import ComplaintCore
 import Foundation
+import GatewayTestSupport
 import Testing
 
 @Suite("End to end: in, stored, routed, delivered")
 struct EndToEndDeliveryTests {
     @Test("complaints posted to the API reach their departments with the right Idempotency-Key")
     func deliversWithIdempotencyKey() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let complaints = [
             (#"{"text":"晚上11点还在施工,噪音很大","complainant":{"phone":"138 1234 5678"}}"#, "urban-management", "noise-night"),
@@ -23,8 +24,8 @@ struct EndToEndDeliveryTests {
             #expect(routing["rule"] as? String == rule)
             ids[id] = (department, rule)
         }
-        try await eventually("three deliveries") { downstream.deliveries.count >= 3 }
-        for delivery in downstream.deliveries {
+        try await eventually("three deliveries") { downstream.requests.count >= 3 }
+        for delivery in downstream.requests {
             let key = try #require(delivery.idempotencyKey)
             let expected = try #require(ids[key])
             #expect(delivery.path == "/\(expected.department)")
@@ -49,13 +50,13 @@ struct EndToEndDeliveryTests {
 
     @Test("the delivered body is the complaint/v1 record byte for byte as stored, fields in documented order")
     func deliveredRecordShape() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let reply = try await gateway.post(
             #"{"text":"  噪音扰民  ","category":"投诉","complainant":{"phone":"+86 571 8765 4321","name":"王先生"}}"#)
         #expect(reply.status == 201)
-        try await eventually("delivery") { downstream.deliveries.count == 1 }
-        let body = String(decoding: try #require(downstream.deliveries.first).body, as: UTF8.self)
+        try await eventually("delivery") { downstream.requests.count == 1 }
+        let body = String(decoding: try #require(downstream.requests.first).body, as: UTF8.self)
         let keys = [
             "\"schema\":\"complaint/v1\"", "\"id\":", "\"channel\":\"api\"", "\"received_at\":", "\"ingested_at\":",
             "\"occurred_at\":null", "\"source\":", "\"complainant\":", "\"subject\":null", "\"text\":\"噪音扰民\"",

@@ -1,11 +1,12 @@
 import Foundation
+import GatewayTestSupport
 import Testing
 
 @Suite("Idempotency and deduplication")
 struct IdempotencyTests {
     @Test("the same Idempotency-Key returns the same id and creates nothing new")
     func sameKeySameID() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let body = #"{"text":"楼上漏水"}"#
         let first = try await gateway.post(body, idempotencyKey: "order-42")
@@ -30,7 +31,7 @@ struct IdempotencyTests {
 
     @Test("concurrent retries with one key create one complaint")
     func concurrentRetries() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let ids = try await withThrowingTaskGroup(of: String?.self) { group in
             for _ in 0..<20 {
@@ -50,7 +51,7 @@ struct IdempotencyTests {
 
     @Test("the same source.external_id from the same integrator is a duplicate")
     func externalIDDedup() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let first = try await gateway.post(#"{"text":"a","source":{"external_id":"CRM-1"}}"#)
         let second = try await gateway.post(#"{"text":"a (resent)","source":{"external_id":"CRM-1"}}"#)
@@ -63,7 +64,7 @@ struct IdempotencyTests {
 
     @Test("a malformed Idempotency-Key is refused")
     func badKey() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let reply = try await gateway.post(#"{"text":"a"}"#, idempotencyKey: String(repeating: "k", count: 300))
         #expect(reply.status == 400)

@@ -1,11 +1,12 @@
 import Foundation
+import GatewayTestSupport
 import Testing
 
 @Suite("Listing, health, readiness and metrics")
 struct QueryAndOperationsTests {
     @Test("listing is newest first, paged without gaps or repeats, and filtered")
     func listing() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         var posted: [String] = []
         for index in 0..<7 {
@@ -41,7 +42,7 @@ struct QueryAndOperationsTests {
 
     @Test("healthz, readyz and metrics answer")
     func operations() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         _ = try await gateway.post(#"{"text":"停水"}"#)
         #expect(try await gateway.request(.get, "/healthz", token: nil).status == 200)

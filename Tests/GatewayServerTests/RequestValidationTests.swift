@@ -1,5 +1,6 @@
 import Foundation
 import GatewayServer
+import GatewayTestSupport
 import Testing
 
 @Suite("Bad requests: the right status, a precise message, nothing half-stored")
@@ -67,7 +68,7 @@ struct RequestValidationTests {
 
     @Test(arguments: cases)
     func rejected(_ testCase: Case) async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let reply = try await gateway.request(
             .post, "/v1/complaints", body: Data(testCase.body.utf8), token: testCase.token,
@@ -97,7 +98,7 @@ struct RequestValidationTests {
 
     @Test("an oversized body gets 413 and is not stored")
     func oversizedBody() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let text = String(repeating: "噪", count: 400_000)  // 1.2 MB, over the 1 MiB limit
         let reply = try await gateway.post(#"{"text":"\#(text)"}"#)
@@ -111,7 +112,7 @@ struct RequestValidationTests {
 
     @Test("a token without the scope gets 403")
     func scopeEnforced() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
             configuration.auth.tokens.append(.init(name: "reader", secret: "reader-token-0123456789", scopes: [.read]))
         }

@@ -1,12 +1,13 @@
 import Foundation
 import GatewayServer
+import GatewayTestSupport
 import Testing
 
 @Suite("Restart with undelivered work")
 struct RestartRecoveryTests {
     @Test("complaints accepted while the department is down are all delivered after a restart")
     func undeliveredWorkSurvivesRestart() async throws {
-        let downstream = try await Downstream.start(behaviour: .status(503))
+        let downstream = try await DownstreamServer.start(defaultScript: .status(503))
         let first = try await RunningGateway.start(downstream: downstream.baseURL)
         var ids: Set<String> = []
         for index in 0..<20 {
@@ -15,26 +16,26 @@ struct RestartRecoveryTests {
             ids.insert(try #require(reply.json["id"] as? String))
         }
         // Some attempts fail against the 503 before the gateway stops.
-        try await eventually("failed attempts") { downstream.deliveries.count >= 5 }
+        try await eventually("failed attempts") { downstream.requests.count >= 5 }
         try await first.stop()
         #expect(try sqlite(first.databasePath, "SELECT count(*) FROM complaints WHERE state = 'delivered'") == "0")
 
-        downstream.setBehaviour(.ok)
+        downstream.setDefault(.status(200))
         let second = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: first.dataDirectory)
         try await eventually("all delivered after restart") {
             try sqlite(second.databasePath, "SELECT count(*) FROM complaints WHERE state = 'delivered'") == "20"
         }
-        let delivered = Set(downstream.deliveries.compactMap(\.idempotencyKey))
+        let delivered = Set(downstream.requests.compactMap(\.idempotencyKey))
         #expect(delivered == ids)
         // Every re-send carried the same key: nothing arrived under an unknown key.
-        #expect(downstream.deliveries.allSatisfy { ids.contains($0.idempotencyKey ?? "") })
+        #expect(downstream.requests.allSatisfy { ids.contains($0.idempotencyKey ?? "") })
         try await second.stop()
         await downstream.stop()
     }
 
     @Test("graceful shutdown under load: every 201 is in the store")
     func shutdownFinishesInFlightCommits() async throws {
-        let downstream = try await Downstream.start()
+        let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let accepted = try await withThrowingTaskGroup(of: String?.self) { group in
             for index in 0..<200 {

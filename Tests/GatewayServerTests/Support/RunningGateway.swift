@@ -3,6 +3,7 @@ import ComplaintCore
 import ComplaintDispatch
 import Foundation
 import GatewayServer
+import GatewayTestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
