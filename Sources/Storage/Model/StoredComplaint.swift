@@ -33,7 +33,8 @@ public struct StoredComplaint: Sendable {
     }
 }
 
-/// An appended lifecycle event; state changes are never overwrites only.
+/// An appended lifecycle event; state changes are never overwrites only. The first,
+/// `accepted`, is the complaint's own commit.
 public struct ComplaintEvent: Sendable, Hashable {
     public var at: Date
     /// `accepted`, `delivered`, `retry_scheduled`, `dead_lettered`.

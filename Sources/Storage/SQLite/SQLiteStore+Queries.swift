@@ -9,7 +9,8 @@ extension SQLiteStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT c.state, c.record, d.tables_version, d.trace FROM complaints c
+                        SELECT c.state, c.record, c.ingested_at, d.department, d.rule, d.rule_table,
+                            d.tables_version, d.trace FROM complaints c
                         JOIN routing_decisions d ON d.complaint_id = c.id WHERE c.id = ?
                         """, arguments: [id])
             else { return nil }
@@ -26,14 +27,21 @@ extension SQLiteStore {
                     statusCode: row["status_code"], outcome: row["outcome"], error: row["error"],
                     responseSnippet: row["response_snippet"])
             }
-            let events = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT at, type, detail FROM complaint_events WHERE complaint_id = ? ORDER BY seq
-                    """, arguments: [id]
-            ).map { row in
-                ComplaintEvent(at: Date(unixMilliseconds: row["at"]), type: row["type"], detail: row["detail"])
-            }
+            let accepted = ComplaintEvent(
+                at: Date(unixMilliseconds: row["ingested_at"]), type: "accepted",
+                detail:
+                    "routed to \(row["department"] as String) by \(row["rule_table"] as String)/\(row["rule"] as String)"
+            )
+            let events =
+                try [accepted]
+                + Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT at, type, detail FROM complaint_events WHERE complaint_id = ? ORDER BY seq
+                        """, arguments: [id]
+                ).map { row in
+                    ComplaintEvent(at: Date(unixMilliseconds: row["at"]), type: row["type"], detail: row["detail"])
+                }
             let trace: String = row["trace"]
             return StoredComplaint(
                 record: try Self.decodeRecord(row), state: try Self.decodeState(row),
