@@ -26,7 +26,7 @@ ROOT="$PWD"
 BENCH_SECONDS="${BENCH_SECONDS:-10}"
 BENCH_WARMUP="${BENCH_WARMUP:-2}"
 CONNECTIONS=32
-CEILING_PORT=18181 NGINX_PORT=18182 GATEWAY_PORT=18183 DOWNSTREAM_PORT=18184
+CEILING_PORT=18181 NGINX_PORT=18182 GATEWAY_PORT=18183 DOWNSTREAM_PORT=18184 PAUSED_PORT=18185
 LUA="$ROOT/Benchmarks/wrk/post-complaint.lua"
 NGINX_CONF_IN="${NGINX_CONF_IN:-$ROOT/../shared/samples/bench/nginx200.conf.in}"
 CURL=(curl -sS --noproxy '*')   # loopback only, whatever proxy the environment sets
@@ -156,20 +156,38 @@ bench gateway "http://127.0.0.1:$GATEWAY_PORT/v1/complaints" rows_after_warmup
 # Stop it before counting: every request it accepted is then either committed or not.
 stop_proc gateway
 ROWS_AFTER="$(count_rows)"
+GATEWAY_ROWS_BEFORE_SAVED="$ROWS_BEFORE"
 echo "bench: complaints rows: $ROWS_BEFORE after warm-up, $ROWS_AFTER after the run"
+
+# d. intake alone: the same gateway with `dispatch.paused: true` (stores, delivers nothing), so
+#    the table separates the cost of accepting from the cost of delivering.
+PAUSED_CONFIG="$SCRATCH/config-paused"
+cp -r "$ROOT/config" "$PAUSED_CONFIG"
+sed -i 's/^dispatch:$/dispatch:\n  paused: true/' "$PAUSED_CONFIG/gateway.yaml"
+grep -q '^  paused: true' "$PAUSED_CONFIG/gateway.yaml" || die "could not pause dispatch in the bench config"
+GATEWAY_DATA="$SCRATCH/gateway-paused-data"
+mkdir -p "$GATEWAY_DATA"
+start gateway-paused "$PAUSED_PORT" "$GATEWAY_BIN" serve --config "$PAUSED_CONFIG" --data-dir "$GATEWAY_DATA" \
+    --listen "127.0.0.1:$PAUSED_PORT"
+wait_http gateway-paused "http://127.0.0.1:$PAUSED_PORT/readyz" 200
+bench gateway-paused "http://127.0.0.1:$PAUSED_PORT/v1/complaints" rows_after_warmup
+stop_proc gateway-paused
+PAUSED_BEFORE="$ROWS_BEFORE" PAUSED_AFTER="$(count_rows)"
+ROWS_BEFORE="$GATEWAY_ROWS_BEFORE_SAVED"
 
 mkdir -p bench-results
 status=0
 python3 - "$SCRATCH" "$ROWS_BEFORE" "$ROWS_AFTER" "$CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP" \
     "$(printf %s "$WRK_BODY" | wc -c)" "$(git rev-parse --short HEAD 2>/dev/null || echo uncommitted)" \
-    "$DOWNSTREAM_URL" >bench-results/latest.md <<'EOF' || status=$?
+    "$DOWNSTREAM_URL" "$PAUSED_BEFORE" "$PAUSED_AFTER" >bench-results/latest.md <<'EOF' || status=$?
 import json, os, platform, sys, time
-scratch, before, after, conns, secs, warm, body_bytes, commit, downstream = sys.argv[1:]
-rows, conns = int(after) - int(before), int(conns)
+scratch, before, after, conns, secs, warm, body_bytes, commit, downstream, pbefore, pafter = sys.argv[1:]
+rows, prows, conns = int(after) - int(before), int(pafter) - int(pbefore), int(conns)
 load = lambda c: json.load(open(f"{scratch}/{c}.json")) if os.path.exists(f"{scratch}/{c}.json") else None
 cases = [("ceiling", "bench-ceiling (Hummingbird, constant 200)"),
          ("nginx", "nginx `return 200` (reference)"),
-         ("gateway", "gateway `POST /v1/complaints`")]
+         ("gateway", "gateway `POST /v1/complaints`, delivering concurrently"),
+         ("gateway-paused", "gateway `POST /v1/complaints`, intake only (`dispatch.paused`)")]
 res = {c: load(c) for c, _ in cases}
 errors = lambda r: r["err_status"] + r["err_connect"] + r["err_read"] + r["err_write"] + r["err_timeout"]
 ceiling = res["ceiling"]["rps"]
@@ -202,6 +220,11 @@ checks = [
      + (" (equal)" if rows == ok2xx else f" ({rows - ok2xx} in flight when wrk stopped, at most {conns})"
         if ok2xx < rows <= ok2xx + conns else "")),
 ]
+p = res["gateway-paused"]
+if p is not None:
+    pok = p["requests"] - p["err_status"]
+    checks.append((errors(p) == 0 and pok <= prows <= pok + conns,
+                   f"intake only: {errors(p)} errors; wrk counted {pok} 2xx, `complaints` gained {prows} rows"))
 out.append("")
 out += [f"- **{verdict(ok)}** {text}" for ok, text in checks]
 print("\n".join(out))

@@ -21,8 +21,15 @@ public final class OutboxDispatcher: Service, Sendable {
         public var pollInterval: Duration
         /// How long a claimed item is withheld from others before it is handed out again.
         public var leaseDuration: TimeInterval
+        /// `paused` (default false): accept and store, deliver nothing. The outbox keeps every
+        /// complaint and delivery starts when the gateway runs unpaused (e.g. endpoints not live yet).
+        public var paused: Bool
 
-        public init(maxInFlight: Int = 64, pollInterval: Duration = .seconds(1), leaseDuration: TimeInterval = 300) {
+        public init(
+            maxInFlight: Int = 64, pollInterval: Duration = .seconds(1), leaseDuration: TimeInterval = 300,
+            paused: Bool = false
+        ) {
+            self.paused = paused
             self.maxInFlight = maxInFlight
             self.pollInterval = pollInterval
             self.leaseDuration = leaseDuration
@@ -53,6 +60,12 @@ public final class OutboxDispatcher: Service, Sendable {
     public func notifyNewWork() { wake.signal() }
 
     public func run() async throws {
+        if settings.paused {
+            logger.warning("dispatch is paused (dispatch.paused): complaints are stored but not delivered")
+            try? await gracefulShutdown()
+            try await transport.shutdown()
+            return
+        }
         let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in

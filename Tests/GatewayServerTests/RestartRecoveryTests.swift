@@ -1,3 +1,4 @@
+import ComplaintDispatch
 import Foundation
 import GatewayServer
 import GatewayTestSupport
@@ -30,6 +31,26 @@ struct RestartRecoveryTests {
         // Every re-send carried the same key: nothing arrived under an unknown key.
         #expect(downstream.requests.allSatisfy { ids.contains($0.idempotencyKey ?? "") })
         try await second.stop()
+        await downstream.stop()
+    }
+
+    @Test("a paused dispatcher stores and holds; the next unpaused run delivers everything")
+    func pausedDispatchHoldsTheOutbox() async throws {
+        let downstream = try await DownstreamServer.start()
+        let paused = try await RunningGateway.start(downstream: downstream.baseURL) { $0.dispatch.paused = true }
+        var ids: Set<String> = []
+        for index in 0..<5 {
+            ids.insert(try #require(try await paused.post(#"{"text":"停水 \#(index)"}"#).json["id"] as? String))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(downstream.requests.isEmpty)
+        try await paused.stop()
+
+        let running = try await RunningGateway.start(
+            downstream: downstream.baseURL, dataDirectory: paused.dataDirectory)
+        try await eventually("held complaints delivered") { downstream.requests.count >= 5 }
+        #expect(Set(downstream.requests.compactMap(\.idempotencyKey)) == ids)
+        try await running.stop()
         await downstream.stop()
     }
 

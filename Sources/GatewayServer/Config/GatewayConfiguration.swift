@@ -54,10 +54,11 @@ public struct GatewayConfiguration: Sendable {
     }
 
     private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {
-        node.expectMapping(allowedKeys: ["max_in_flight", "poll_interval_ms"])
+        node.expectMapping(allowedKeys: ["max_in_flight", "poll_interval_ms", "paused"])
         return OutboxDispatcher.Settings(
             maxInFlight: node["max_in_flight"].int(default: 64, in: 1...10_000),
-            pollInterval: .milliseconds(node["poll_interval_ms"].int(default: 1000, in: 10...60_000))
+            pollInterval: .milliseconds(node["poll_interval_ms"].int(default: 1000, in: 10...60_000)),
+            paused: node["paused"].bool(default: false)
         )
     }
 }
