@@ -3,7 +3,7 @@ import Foundation
 /// The common record every channel normalizes into: `complaint/v1`.
 ///
 /// The JSON field names, the explicit `null`s and the RFC 3339 UTC times are a contract with the
-/// departments that receive it; ``ComplaintCoding`` produces them byte for byte.
+/// departments that receive it; ``ComplaintJSON`` (through ``JSONWriter``) produces them byte for byte.
 public struct Complaint: Sendable, Hashable {
     /// The schema tag every record carries.
     public static let schema = "complaint/v1"
