@@ -53,8 +53,9 @@ public enum RoutingLoader {
             }
             versionInput.append(Data("table=\(name)\n".utf8))
             versionInput.append(bytes)
-            let root = ConfigNode.load(
-                url: url, displayName: "routing/\(name).yaml", diagnostics: diagnostics,
+            // Parsed from the bytes just hashed: one read, and the version matches what was parsed.
+            let root = ConfigNode.parse(
+                data: bytes, displayName: "routing/\(name).yaml", diagnostics: diagnostics,
                 environment: section.environment)
             tables.append(RuleTableReader.read(root, name: name, departments: departments))
         }

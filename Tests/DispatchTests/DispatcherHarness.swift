@@ -1,5 +1,7 @@
+import ComplaintCore
 import ComplaintDispatch
 import Foundation
+import GatewayTestSupport
 import Logging
 import ServiceLifecycle
 import Storage
@@ -63,5 +65,21 @@ func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable (
         }
         defer { group.cancelAll() }
         return try await group.next()!
+    }
+}
+
+/// A store holding one complaint for department `offline`, whose endpoint refuses connections
+/// (a bound, never-listening loopback port): the setup of every refused-connection test.
+func withOfflineDepartment(
+    timeout: TimeInterval, maxAttempts: Int, _ body: (SQLiteStore, String, Department) async throws -> Void
+) async throws {
+    let closed = try ClosedPort()
+    defer { closed.close() }
+    try await withStore { store in
+        let submission = Fixtures.submission(department: "offline")
+        _ = try await store.ingest(submission)
+        let offline = department(
+            "offline", url: "http://127.0.0.1:\(closed.port)/offline", timeout: timeout, maxAttempts: maxAttempts)
+        try await body(store, submission.record.id, offline)
     }
 }

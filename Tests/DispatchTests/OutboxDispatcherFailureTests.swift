@@ -65,14 +65,7 @@ import Testing
     }
 
     @Test func refusedConnectionIsRecordedAsARetryWithItsError() async throws {
-        let closed = try ClosedPort()
-        defer { closed.close() }
-        try await withStore { store in
-            let submission = Fixtures.submission(department: "offline")
-            let id = submission.record.id
-            _ = try await store.ingest(submission)
-            let offline = department(
-                "offline", url: "http://127.0.0.1:\(closed.port)/offline", timeout: 1, maxAttempts: 3)
+        try await withOfflineDepartment(timeout: 1, maxAttempts: 3) { store, id, offline in
             try await withDispatcher(store: store, departments: [offline]) { _ in
                 let attempted = try await eventually { try await store.complaint(id: id)?.deliveries.isEmpty == false }
                 #expect(attempted)
@@ -82,19 +75,12 @@ import Testing
             #expect(first.statusCode == nil)
             #expect(first.outcome == "retry")
             #expect(first.error == "connection refused")
-            #expect(first.url == "http://127.0.0.1:\(closed.port)/offline")
+            #expect(first.url == offline.endpoint.url)
         }
     }
 
     @Test func refusedConnectionOnTheLastAllowedAttemptIsDead() async throws {
-        let closed = try ClosedPort()
-        defer { closed.close() }
-        try await withStore { store in
-            let submission = Fixtures.submission(department: "offline")
-            let id = submission.record.id
-            _ = try await store.ingest(submission)
-            let offline = department(
-                "offline", url: "http://127.0.0.1:\(closed.port)/offline", timeout: 1, maxAttempts: 1)
+        try await withOfflineDepartment(timeout: 1, maxAttempts: 1) { store, id, offline in
             try await withDispatcher(store: store, departments: [offline]) { _ in
                 let dead = try await eventually { try await store.complaint(id: id)?.state == .dead }
                 #expect(dead)

@@ -36,14 +36,7 @@ import Testing
     }
 
     @Test func refusedConnectionsAreRetriedThenDead() async throws {
-        let closed = try ClosedPort()
-        defer { closed.close() }
-        try await withStore { store in
-            let submission = Fixtures.submission(department: "offline")
-            let id = submission.record.id
-            _ = try await store.ingest(submission)
-            let offline = department(
-                "offline", url: "http://127.0.0.1:\(closed.port)/offline", timeout: 2, maxAttempts: 3)
+        try await withOfflineDepartment(timeout: 2, maxAttempts: 3) { store, id, offline in
             try await withDispatcher(store: store, departments: [offline]) { _ in
                 let dead = try await eventually { try await store.complaint(id: id)?.state == .dead }
                 #expect(dead)

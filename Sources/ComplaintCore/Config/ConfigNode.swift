@@ -224,24 +224,28 @@ extension ConfigNode {
         url: URL, displayName: String, diagnostics: ConfigDiagnostics,
         environment: [String: String]
     ) -> ConfigNode {
-        func root(_ node: Node?) -> ConfigNode {
-            ConfigNode(node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
-        }
-        let text: String
+        let data: Data
         do {
-            let data = try Data(contentsOf: url)
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                diagnostics.report(
-                    ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
-                return root(nil)
-            }
-            text = decoded
+            data = try Data(contentsOf: url)
         } catch {
             diagnostics.report(
                 ConfigIssue(
                     file: displayName, line: nil, field: "", message: "cannot read file: \(error.localizedDescription)")
             )
-            return root(nil)
+            return ConfigNode(
+                node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
+        }
+        return parse(data: data, displayName: displayName, diagnostics: diagnostics, environment: environment)
+    }
+
+    /// Parses a file's bytes (UTF-8 YAML) into a root node, for callers that already read them.
+    public static func parse(
+        data: Data, displayName: String, diagnostics: ConfigDiagnostics, environment: [String: String]
+    ) -> ConfigNode {
+        guard let text = String(data: data, encoding: .utf8) else {
+            diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
+            return ConfigNode(
+                node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         }
         return parse(yaml: text, displayName: displayName, diagnostics: diagnostics, environment: environment)
     }
