@@ -109,6 +109,13 @@ let package = Package(
             path: "Benchmarks/bench-ceiling",
             swiftSettings: swiftSettings
         ),
+        // Decisions per second of the rule router vs a naive loop (scripts/bench-routing.sh).
+        .executableTarget(
+            name: "bench-routing",
+            dependencies: ["Routing", "ComplaintCore"],
+            path: "Benchmarks/bench-routing",
+            swiftSettings: swiftSettings
+        ),
         // Channel adapters live in adapters/<Channel>/, one target each, added with their issues:
         //   .target(name: "EmailAdapter", dependencies: ["ComplaintCore"], path: "adapters/Email")
         //   .target(name: "SMSAdapter", dependencies: ["ComplaintCore"], path: "adapters/SMS")

@@ -234,4 +234,5 @@ echo
 cat bench-results/latest.md
 echo
 echo "bench: saved bench-results/latest.md"
+bash scripts/bench-routing.sh || status=1   # routing rows: decisions/s at 100/1,000/10,000 rules
 exit "$status"

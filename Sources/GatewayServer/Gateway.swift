@@ -21,6 +21,7 @@ public final class Gateway: Sendable {
     let store: any ComplaintStore
     let dispatcher: OutboxDispatcher
     let pipeline: IntakePipeline
+    let reloader: RoutingReloader
     let logger: Logger
     let registry: PrometheusCollectorRegistry?
     private let group = Mutex<ServiceGroup?>(nil)
@@ -42,9 +43,11 @@ public final class Gateway: Sendable {
         dispatcher = OutboxDispatcher(
             store: store, transport: transport ?? HTTPClientTransport(), departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
-        pipeline = IntakePipeline(
-            store: store, routers: RouterHolder(RuleRouter(configuration: configuration.routing)),
-            dispatcher: dispatcher)
+        let routers = RouterHolder(RuleRouter(configuration: configuration.routing))
+        reloader = RoutingReloader(
+            routers: routers, directory: configuration.directory, departments: Set(configuration.departments.map(\.id)),
+            environment: ProcessInfo.processInfo.environment, logger: logger)
+        pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
     }
 
     /// The HTTP router with every route and middleware.
@@ -56,6 +59,8 @@ public final class Gateway: Sendable {
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
+        RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
+            on: router)
         return router
     }
 
@@ -77,7 +82,8 @@ public final class Gateway: Sendable {
         // Services shut down in reverse order: the HTTP server first, the dispatcher after it.
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dispatcher), .init(service: app)],
+                services: [.init(service: dispatcher), .init(service: app)]
+                    + (handleSignals ? [.init(service: RoutingReloadSignal(reloader: reloader, logger: logger))] : []),
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         group.withLock { $0 = serviceGroup }
@@ -90,6 +96,10 @@ public final class Gateway: Sendable {
         try await store.close()
         logger.info("gateway stopped; all commits flushed")
     }
+
+    /// Reloads the rule tables, as SIGHUP and `POST /v1/routing/reload` do.
+    @discardableResult
+    public func reloadRouting() -> RoutingReloader.Outcome { reloader.reload() }
 
     /// Starts a graceful shutdown of a running gateway.
     public func shutdown() async {

@@ -3,24 +3,30 @@ import Foundation
 import GatewayServer
 import Routing
 
-/// `complaint-gateway rules check`.
+/// `complaint-gateway rules check | explain`.
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "Routing rule tools.", subcommands: [Check.self])
+        commandName: "rules", abstract: "Routing rule tools.", subcommands: [Check.self, Explain.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "check", abstract: "Validate the rule tables against departments.yaml.")
+            commandName: "check",
+            abstract:
+                "Validate the rule tables against departments.yaml and calendar.yaml; "
+                + "print every problem as file:line:column.")
 
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
             let configuration = try options.load()
             for table in configuration.routing.tables {
-                print("routing/\(table.name).yaml: \(table.rules.count) rules")
+                print("\(table.file): \(table.rules.count) rules")
             }
             print("default: \(configuration.routing.defaultOutcome.department)")
-            print("rules OK, version \(configuration.routing.version)")
+            let warnings = configuration.warnings.count
+            print(
+                "rules OK\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : ""), "
+                    + "version \(configuration.routing.version)")
         }
     }
 }

@@ -51,7 +51,7 @@ struct RoutingLoaderTests {
                     then: {}
                 """)
         let descriptions = found.map(\.description)
-        #expect(descriptions.contains { $0.contains("rules[0].when.colour: unknown field") && $0.contains(":3:") })
+        #expect(descriptions.contains { $0.contains("rules[0].when.colour: unknown condition") && $0.contains(":3:") })
         #expect(descriptions.contains { $0.contains("duplicate rule id \"a\"") && $0.contains(":5:") })
         #expect(descriptions.contains { $0.contains("unknown channel \"fax\"") })
         #expect(descriptions.contains { $0.contains("\"extreme\" is not one of low, normal, high, urgent") })

@@ -6,13 +6,19 @@ import Routing
 struct RoutingFixture {
     let directory: URL
 
-    init(tables: [String: String]) throws {
+    /// - Parameters:
+    ///   - tables: YAML tables by name (written as `routing/<name>.yaml`).
+    ///   - files: other files by path relative to the config directory (`routing/x.csv`, `calendar.yaml`).
+    init(tables: [String: String], files: [String: Data] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-routing-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("routing"), withIntermediateDirectories: true)
         for (name, text) in tables {
             try text.write(
                 to: directory.appendingPathComponent("routing/\(name).yaml"), atomically: true, encoding: .utf8)
+        }
+        for (path, data) in files {
+            try data.write(to: directory.appendingPathComponent(path))
         }
     }
 
@@ -30,12 +36,36 @@ struct RoutingFixture {
         return (configuration, diagnostics)
     }
 
+    /// Loads `section` and builds the router, failing on any issue.
+    func router(section: String) throws -> RuleRouter {
+        let (configuration, diagnostics) = load(section: section)
+        guard let configuration, diagnostics.issues.isEmpty else {
+            throw ConfigError(issues: diagnostics.issues)
+        }
+        return RuleRouter(configuration: configuration)
+    }
+
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
-func complaint(_ text: String, channel: Channel = .api, category: String? = nil, subject: String? = nil) -> Complaint {
-    let received = RFC3339.parse("2026-11-29T09:00:00Z")!
+/// Builds a router from one YAML table named `t` (and optional extra files), default citizen-services.
+func router(table: String, files: [String: Data] = [:]) throws -> RuleRouter {
+    let fixture = try RoutingFixture(tables: ["t": table], files: files)
+    defer { fixture.remove() }
+    return try fixture.router(
+        section: """
+            routing:
+              tables: [t]
+              default: { department: citizen-services }
+            """)
+}
+
+func complaint(
+    _ text: String, channel: Channel = .api, category: String? = nil, subject: String? = nil,
+    received: String = "2026-11-29T09:00:00Z"
+) -> Complaint {
+    let receivedAt = RFC3339.parse(received)!
     return Complaint(
-        id: "cmp_TEST", channel: channel, receivedAt: received, ingestedAt: received,
+        id: "cmp_TEST", channel: channel, receivedAt: receivedAt, ingestedAt: receivedAt,
         source: .init(adapter: "test"), subject: subject, text: text, category: category)
 }

@@ -7,23 +7,32 @@ public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     /// 1-based line, when the problem can be placed.
     public var line: Int?
+    /// 1-based column (a YAML character column, or a CSV field number), for files that report one.
+    public var column: Int?
     /// Dotted path of the field (`departments[2].endpoint.url`), empty for the whole file.
     public var field: String
     public var message: String
     public var severity: Severity
 
-    public init(file: String, line: Int?, field: String, message: String, severity: Severity = .error) {
+    public init(
+        file: String, line: Int?, column: Int? = nil, field: String, message: String, severity: Severity = .error
+    ) {
         self.file = file
         self.line = line
+        self.column = column
         self.field = field
         self.message = message
         self.severity = severity
     }
 
-    /// `routing/keywords.yaml:14: rules[2].then.department: unknown department "urban"`.
+    /// `routing/keywords.yaml:14: rules[2].then.department: unknown department "urban"`
+    /// (`routing/keywords.yaml:14:21: …` when the column is known).
     public var description: String {
         var text = file
-        if let line { text += ":\(line)" }
+        if let line {
+            text += ":\(line)"
+            if let column { text += ":\(column)" }
+        }
         text += ": "
         if severity == .warning { text += "warning: " }
         if !field.isEmpty { text += "\(field): " }

@@ -19,10 +19,12 @@ public struct ConfigNode {
     public let environment: [String: String]
     /// The line of the nearest present ancestor, for issues about absent fields.
     let anchorLine: Int?
+    /// Whether issues carry the column too (`file:line:column:`); children inherit it.
+    public let reportsColumns: Bool
 
     public init(
         node: Node?, file: String, path: String = "", diagnostics: ConfigDiagnostics,
-        environment: [String: String], anchorLine: Int? = nil
+        environment: [String: String], anchorLine: Int? = nil, reportsColumns: Bool = false
     ) {
         self.node = node
         self.file = file
@@ -30,6 +32,14 @@ public struct ConfigNode {
         self.diagnostics = diagnostics
         self.environment = environment
         self.anchorLine = anchorLine
+        self.reportsColumns = reportsColumns
+    }
+
+    /// The same node, with issues located by line and column.
+    public func reportingColumns() -> ConfigNode {
+        ConfigNode(
+            node: node, file: file, path: path, diagnostics: diagnostics, environment: environment,
+            anchorLine: anchorLine, reportsColumns: true)
     }
 
     /// Whether the field is present and not `null`.
@@ -44,16 +54,24 @@ public struct ConfigNode {
     /// The line this node starts on, or its nearest present ancestor's.
     public var line: Int? { node?.mark?.line ?? anchorLine }
 
+    /// The column this node starts on (1-based, in characters), nil when absent.
+    public var column: Int? { node?.mark?.column }
+
+    /// The column issues report: only when ``reportsColumns`` is set.
+    private var reportedColumn: Int? { reportsColumns ? column : nil }
+
     // MARK: Issues
 
     /// Reports an error at this node.
     public func error(_ message: String) {
-        diagnostics.report(ConfigIssue(file: file, line: line, field: path, message: message))
+        diagnostics.report(ConfigIssue(file: file, line: line, column: reportedColumn, field: path, message: message))
     }
 
     /// Reports a warning at this node.
     public func warning(_ message: String) {
-        diagnostics.report(ConfigIssue(file: file, line: line, field: path, message: message, severity: .warning))
+        diagnostics.report(
+            ConfigIssue(
+                file: file, line: line, column: reportedColumn, field: path, message: message, severity: .warning))
     }
 
     // MARK: Structure
@@ -63,7 +81,7 @@ public struct ConfigNode {
         let child = node?.mapping?[Node(key)]
         return ConfigNode(
             node: child, file: file, path: path.isEmpty ? key : "\(path).\(key)",
-            diagnostics: diagnostics, environment: environment, anchorLine: line)
+            diagnostics: diagnostics, environment: environment, anchorLine: line, reportsColumns: reportsColumns)
     }
 
     /// Checks this is a mapping with no keys but `allowed`; reports each stranger with its line.
@@ -82,8 +100,8 @@ public struct ConfigNode {
                 let known = allowed.sorted().joined(separator: ", ")
                 diagnostics.report(
                     ConfigIssue(
-                        file: file, line: key.mark?.line ?? line, field: keyPath,
-                        message: "unknown field (known fields: \(known))"))
+                        file: file, line: key.mark?.line ?? line, column: reportsColumns ? key.mark?.column : nil,
+                        field: keyPath, message: "unknown field (known fields: \(known))"))
             }
         }
         return true
@@ -99,7 +117,7 @@ public struct ConfigNode {
         return sequence.enumerated().map { index, child in
             ConfigNode(
                 node: child, file: file, path: "\(path)[\(index)]", diagnostics: diagnostics,
-                environment: environment, anchorLine: line)
+                environment: environment, anchorLine: line, reportsColumns: reportsColumns)
         }
     }
 
@@ -117,7 +135,7 @@ public struct ConfigNode {
                 ConfigNode(
                     node: value, file: file, path: path.isEmpty ? name : "\(path).\(name)",
                     diagnostics: diagnostics, environment: environment,
-                    anchorLine: key.mark?.line ?? line)
+                    anchorLine: key.mark?.line ?? line, reportsColumns: reportsColumns)
             )
         }
     }

@@ -1,17 +1,22 @@
 import ComplaintCore
 
-/// Validated routing configuration: the tables in evaluation order and the catch-all default.
+/// Validated routing configuration: the tables in evaluation order, the catch-all default and the calendar.
 public struct RoutingConfiguration: Sendable, Hashable {
     /// Tables in the order `gateway.yaml` lists them.
     public var tables: [RuleTable]
     /// Applied to whatever no rule decided; its department catches everything unrouted.
     public var defaultOutcome: DefaultOutcome
-    /// `sha256:` + hash of the table sources and the default, recorded with every decision.
+    /// Time zone, weekend, holidays and make-up working days (`calendar.yaml`).
+    public var calendar: WorkCalendar
+    /// `sha256:` + hash of the table sources, the calendar and the default, recorded with every decision.
     public var version: String
 
-    public init(tables: [RuleTable], defaultOutcome: DefaultOutcome, version: String) {
+    public init(
+        tables: [RuleTable], defaultOutcome: DefaultOutcome, calendar: WorkCalendar = WorkCalendar(), version: String
+    ) {
         self.tables = tables
         self.defaultOutcome = defaultOutcome
+        self.calendar = calendar
         self.version = version
     }
 
@@ -19,12 +24,12 @@ public struct RoutingConfiguration: Sendable, Hashable {
     public struct DefaultOutcome: Sendable, Hashable {
         public var department: String
         public var priority: Priority
-        public var dueInHours: Int?
+        public var due: Due?
 
-        public init(department: String, priority: Priority = .normal, dueInHours: Int? = nil) {
+        public init(department: String, priority: Priority = .normal, due: Due? = nil) {
             self.department = department
             self.priority = priority
-            self.dueInHours = dueInHours
+            self.due = due
         }
     }
 }

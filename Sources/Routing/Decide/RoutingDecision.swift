@@ -1,0 +1,83 @@
+import ComplaintCore
+import Foundation
+
+/// The router's answer for one complaint, with the trail that led to it.
+public struct RoutingDecision: Sendable, Hashable {
+    public var department: String
+    public var priority: Priority
+    public var dueAt: Date?
+    /// The rule that chose the department (`default` when none did).
+    public var rule: String
+    /// The table of that rule (`default` when none did).
+    public var table: String
+    /// Content hash of the rule tables that decided (`sha256:…`).
+    public var tablesVersion: String
+    /// Tags of every matching rule, in table order, each once.
+    public var tags: [String]
+    /// The rules tried, in order: every one with `withTrace`, else the ones that matched.
+    public var trace: [RuleTrial]
+
+    public init(
+        department: String, priority: Priority, dueAt: Date?, rule: String, table: String, tablesVersion: String,
+        tags: [String] = [], trace: [RuleTrial] = []
+    ) {
+        self.department = department
+        self.priority = priority
+        self.dueAt = dueAt
+        self.rule = rule
+        self.table = table
+        self.tablesVersion = tablesVersion
+        self.tags = tags
+        self.trace = trace
+    }
+
+    /// The decision as the record carries it.
+    public var routingInfo: Complaint.RoutingInfo {
+        Complaint.RoutingInfo(department: department, priority: priority, dueAt: dueAt, rule: rule, table: table)
+    }
+}
+
+extension RoutingDecision {
+    /// The trace as a JSON array of `{table, rule, matched, failed?}`, as stored and explained.
+    public var traceJSON: [UInt8] {
+        var writer = JSONWriter(capacity: 64 * max(1, trace.count))
+        writeTrace(&writer)
+        return writer.bytes
+    }
+
+    /// `{"decision": {…, "tables_version", "tags"}, "trace": […]}`: what explain answers.
+    public var explanationJSON: [UInt8] {
+        var writer = JSONWriter(capacity: 256 + 64 * trace.count)
+        writer.beginObject()
+        writer.key("decision")
+        writer.beginObject()
+        writer.field("department", department)
+        writer.field("priority", priority.rawValue)
+        writer.field("due_at", dueAt.map(RFC3339.format))
+        writer.field("rule", rule)
+        writer.field("table", table)
+        writer.field("tables_version", tablesVersion)
+        writer.key("tags")
+        writer.beginArray()
+        for tag in tags { writer.value(tag) }
+        writer.endArray()
+        writer.endObject()
+        writer.key("trace")
+        writeTrace(&writer)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    private func writeTrace(_ writer: inout JSONWriter) {
+        writer.beginArray()
+        for trial in trace {
+            writer.beginObject()
+            writer.field("table", trial.table)
+            writer.field("rule", trial.rule)
+            writer.field("matched", trial.matched)
+            if let failed = trial.failed { writer.field("failed", failed) }
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+}

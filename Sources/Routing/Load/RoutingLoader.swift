@@ -1,0 +1,121 @@
+import ComplaintCore
+import Foundation
+
+/// Reads and validates the routing section of gateway.yaml, the rule tables it lists and `calendar.yaml`.
+public enum RoutingLoader {
+    /// Keys allowed under `routing:` in gateway.yaml.
+    static let sectionKeys: Set<String> = ["tables", "default"]
+    /// Table file extensions, in the order they are looked for.
+    static let extensions = ["yaml", "yml", "csv"]
+
+    /// Loads `routing:` (from gateway.yaml), `routing/<table>.{yaml,csv}` for each listed table and
+    /// `calendar.yaml` when present.
+    ///
+    /// - Parameters:
+    ///   - section: the `routing` node of gateway.yaml.
+    ///   - configDirectory: the config directory holding `routing/` and `calendar.yaml`.
+    ///   - departments: known department ids; an outcome naming another is an error.
+    /// - Returns: the configuration, or nil when errors were reported to `section.diagnostics`.
+    public static func load(section: ConfigNode, configDirectory: URL, departments: Set<String>)
+        -> RoutingConfiguration?
+    {
+        let diagnostics = section.diagnostics
+        let errorsBefore = diagnostics.errors.count
+        section.expectMapping(allowedKeys: sectionKeys)
+
+        let defaultNode = section["default"]
+        defaultNode.expectMapping(allowedKeys: ["department", "priority", "due", "due_in_hours"])
+        let defaultDepartment = defaultNode["department"].requiredString() ?? ""
+        if !defaultDepartment.isEmpty, !departments.contains(defaultDepartment) {
+            defaultNode["department"].error(unknownDepartment(defaultDepartment, departments))
+        }
+        var defaultDue: RuleOutcome = RuleOutcome()
+        let parser = RuleFieldParser(departments: departments)
+        for key in ["due", "due_in_hours"] where defaultNode[key].isPresent {
+            parser.outcome(key, defaultNode[key].stringList(), into: &defaultDue, report: defaultNode[key].error)
+        }
+        let defaultOutcome = RoutingConfiguration.DefaultOutcome(
+            department: defaultDepartment,
+            priority: defaultNode["priority"].oneOf(Priority.self, default: .normal),
+            due: defaultDue.due)
+
+        var versionInput = Data("default=\(defaultOutcome)\n".utf8)
+        var calendar = WorkCalendar()
+        let calendarURL = configDirectory.appendingPathComponent("calendar.yaml")
+        if let bytes = try? Data(contentsOf: calendarURL) {
+            versionInput.append(Data("calendar\n".utf8))
+            versionInput.append(bytes)
+            let root = ConfigNode.parse(
+                data: bytes, displayName: "calendar.yaml", diagnostics: diagnostics, environment: section.environment)
+            calendar = WorkCalendarReader.read(root.reportingColumns())
+        }
+
+        var tables: [RuleTable] = []
+        var seenTables: Set<String> = []
+        for entry in section["tables"].items() {
+            guard let listed = entry.requiredString() else { continue }
+            guard !listed.contains("/"), !listed.hasPrefix(".") else {
+                entry.error("table name \"\(listed)\" must be a file name in routing/, without a path")
+                continue
+            }
+            guard let resolved = resolve(listed, in: configDirectory, entry: entry) else { continue }
+            let (name, file) = (resolved.name, resolved.file)
+            guard seenTables.insert(name).inserted else {
+                entry.error("table \"\(name)\" is listed twice")
+                continue
+            }
+            guard let bytes = try? Data(contentsOf: configDirectory.appendingPathComponent(file)) else {
+                entry.error("cannot read \(file)")
+                continue
+            }
+            versionInput.append(Data("table=\(file)\n".utf8))
+            versionInput.append(bytes)
+            // Parsed from the bytes just hashed: one read, and the version matches what was parsed.
+            if file.hasSuffix(".csv") {
+                tables.append(
+                    CSVRuleTableReader.read(
+                        bytes, name: name, file: file, departments: departments, diagnostics: diagnostics))
+            } else {
+                let root = ConfigNode.parse(
+                    data: bytes, displayName: file, diagnostics: diagnostics, environment: section.environment)
+                tables.append(RuleTableReader.read(root, name: name, file: file, departments: departments))
+            }
+        }
+
+        guard diagnostics.errors.count == errorsBefore else { return nil }
+        return RoutingConfiguration(
+            tables: tables, defaultOutcome: defaultOutcome, calendar: calendar,
+            version: "sha256:" + ContentHash.sha256Hex(versionInput))
+    }
+
+    /// The table's name and its file (relative to the config directory): `keywords` finds
+    /// `routing/keywords.yaml`, `.yml` or `.csv` (exactly one must exist); `keywords.csv` names it outright.
+    private static func resolve(_ listed: String, in directory: URL, entry: ConfigNode) -> (name: String, file: String)?
+    {
+        let manager = FileManager.default
+        if let ext = extensions.first(where: { listed.lowercased().hasSuffix(".\($0)") }) {
+            let file = "routing/\(listed)"
+            guard manager.fileExists(atPath: directory.appendingPathComponent(file).path) else {
+                entry.error("rule table file \(file) does not exist")
+                return nil
+            }
+            return (String(listed.dropLast(ext.count + 1)), file)
+        }
+        let found = extensions.map { "routing/\(listed).\($0)" }.filter {
+            manager.fileExists(atPath: directory.appendingPathComponent($0).path)
+        }
+        guard let file = found.first else {
+            entry.error("rule table file routing/\(listed).yaml does not exist (nor .yml, .csv)")
+            return nil
+        }
+        if found.count > 1 {
+            entry.error("table \"\(listed)\" is ambiguous: both \(found.joined(separator: " and ")) exist")
+            return nil
+        }
+        return (listed, file)
+    }
+
+    static func unknownDepartment(_ id: String, _ departments: Set<String>) -> String {
+        "unknown department \"\(id)\" (departments.yaml defines: \(departments.sorted().joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,177 @@
+import ComplaintCore
+import Foundation
+
+/// Turns a condition or outcome field, as text values, into the rule's model; shared by the
+/// YAML and CSV readers so both formats mean exactly the same.
+///
+/// Every problem goes to `report`, which the reader binds to the field's file, line and column.
+struct RuleFieldParser {
+    let departments: Set<String>
+
+    /// Outcome keys (YAML `then:` keys and CSV column headers).
+    static let outcomeKeys: [String] = ["department", "priority", "due", "due_in_hours", "tags"]
+
+    /// The condition `key` with `values`; nil (after reporting) when invalid.
+    func condition(_ key: String, _ values: [String], report: (String) -> Void) -> RuleCondition? {
+        func nonEmpty() -> Bool {
+            if values.isEmpty { report("list is empty") }
+            return !values.isEmpty
+        }
+        func keywords() -> [MatchText]? {
+            guard nonEmpty() else { return nil }
+            let folded = values.map { MatchText(TextNormalizer.normalize($0)) }
+            if folded.contains(where: \.bytes.isEmpty) {
+                report("a keyword is empty (it would match every complaint)")
+                return nil
+            }
+            return folded
+        }
+        func flag() -> Bool? {
+            guard values.count == 1 else {
+                report("expected true or false")
+                return nil
+            }
+            switch values[0].lowercased() {
+            case "true", "yes", "1", "是": return true
+            case "false", "no", "0", "否": return false
+            default:
+                report("expected true or false, found \"\(values[0])\"")
+                return nil
+            }
+        }
+        switch key {
+        case "channel":
+            guard nonEmpty() else { return nil }
+            var channels: Set<Channel> = []
+            for value in values {
+                guard let channel = Channel(rawValue: value.lowercased()) else {
+                    report("unknown channel \"\(value)\" (channels: email, sms, hotline, api)")
+                    return nil
+                }
+                channels.insert(channel)
+            }
+            return .channel(channels)
+        case "adapter":
+            return nonEmpty() ? .adapter(Set(values.map { $0.lowercased() })) : nil
+        case "category":
+            return nonEmpty() ? .category(Set(values.map(TextNormalizer.normalize))) : nil
+        case "keywords_any": return keywords().map(RuleCondition.keywordsAny)
+        case "keywords_all": return keywords().map(RuleCondition.keywordsAll)
+        case "keywords_none": return keywords().map(RuleCondition.keywordsNone)
+        case "address_contains": return keywords().map(RuleCondition.addressContains)
+        case "regex":
+            guard values.count == 1, !values[0].isEmpty else {
+                report("expected one regular expression")
+                return nil
+            }
+            do {
+                return .regex(try RulePattern(values[0]))
+            } catch {
+                report("bad regular expression /\(values[0])/: \(Self.regexProblem(values[0]))")
+                return nil
+            }
+        case "district":
+            return nonEmpty() ? .district(Set(values.map(TextNormalizer.normalize))) : nil
+        case "phone_prefix":
+            guard nonEmpty() else { return nil }
+            for value in values where !Self.isE164Prefix(value) {
+                report("phone prefix \"\(value)\" must be E.164: + and 1 to 15 digits, such as +86571")
+                return nil
+            }
+            return .phonePrefix(values)
+        case "email_domain":
+            guard nonEmpty() else { return nil }
+            let domains = values.map { $0.lowercased().drop { $0 == "@" } }.map(String.init)
+            for domain in domains where domain.isEmpty || domain.contains("@") || !domain.contains(".") {
+                report("email domain \"\(domain)\" must be a domain such as example.com")
+                return nil
+            }
+            return .emailDomain(domains)
+        case "time_of_day":
+            guard values.count == 1, let range = TimeOfDayRange(parsing: values[0]) else {
+                report(
+                    "expected a time range HH:MM-HH:MM such as 22:00-06:00, found \"\(values.joined(separator: "|"))\"")
+                return nil
+            }
+            return .timeOfDay(range)
+        case "weekday":
+            guard nonEmpty() else { return nil }
+            var days: Set<Weekday> = []
+            for value in values {
+                guard let day = Weekday(parsing: value) else {
+                    report("unknown weekday \"\(value)\" (mon, tue, wed, thu, fri, sat, sun)")
+                    return nil
+                }
+                days.insert(day)
+            }
+            return .weekday(days)
+        case "workday": return flag().map(RuleCondition.workday)
+        case "has_attachments": return flag().map(RuleCondition.hasAttachments)
+        default:
+            report("unknown condition \"\(key)\" (conditions: \(RuleCondition.keys.joined(separator: ", ")))")
+            return nil
+        }
+    }
+
+    /// Applies the outcome field `key` with `values` to `outcome`.
+    func outcome(_ key: String, _ values: [String], into outcome: inout RuleOutcome, report: (String) -> Void) {
+        func single() -> String? {
+            guard values.count == 1 else {
+                report(values.isEmpty ? "must not be empty" : "expected one value, found \(values.count)")
+                return nil
+            }
+            return values[0]
+        }
+        switch key {
+        case "department":
+            guard let department = single() else { return }
+            if departments.contains(department) {
+                outcome.department = department
+            } else {
+                report(RoutingLoader.unknownDepartment(department, departments))
+            }
+        case "priority":
+            guard let text = single() else { return }
+            if let priority = Priority(rawValue: text.lowercased()) {
+                outcome.priority = priority
+            } else {
+                report("\"\(text)\" is not one of \(Priority.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        case "due":
+            guard let text = single() else { return }
+            if let due = Due(parsing: text) {
+                outcome.due = due
+            } else {
+                report("expected hours (72h) or working days (5 workdays), found \"\(text)\"")
+            }
+        case "due_in_hours":
+            guard let text = single() else { return }
+            if let hours = Int(text), (1...87_600).contains(hours) {
+                outcome.due = .hours(hours)
+            } else {
+                report("expected a number of hours from 1 to 87600, found \"\(text)\"")
+            }
+        case "tags":
+            outcome.tags = values
+        default:
+            report("unknown field \"\(key)\" (outcome: \(Self.outcomeKeys.joined(separator: ", ")))")
+        }
+    }
+
+    static func isE164Prefix(_ value: String) -> Bool {
+        let digits = value.utf8.dropFirst()
+        return value.utf8.first == UInt8(ascii: "+") && (1...15).contains(digits.count)
+            && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    /// What is wrong with a pattern ICU refused. Foundation only says "invalid", so ask Swift's
+    /// own regex parser, which names the problem and its place, for the words.
+    static func regexProblem(_ pattern: String) -> String {
+        do {
+            _ = try Regex(pattern)
+        } catch {
+            return "\(error)"
+        }
+        return "not a valid ICU regular expression"
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import ComplaintCore
+import Foundation
+import GatewayServer
+import Routing
+
+extension RulesCommand {
+    /// `complaint-gateway rules explain (--record FILE.json | --text "…" [--channel …])`.
+    struct Explain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "explain",
+            abstract: "Route one complaint with the tables on disk and show every rule tried; stores nothing.")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Option(name: .long, help: "A complaint/v1 record (or {\"text\": …}) as JSON.")
+        var record: String?
+
+        @Option(name: .long, help: "The complaint text.")
+        var text: String?
+
+        @Option(name: .long, help: "Channel: email, sms, hotline or api (default api).")
+        var channel: String?
+
+        @Option(name: .long, help: "Subject.")
+        var subject: String?
+
+        @Option(name: .long, help: "Category (投诉, 举报, 咨询, 求助, 建议).")
+        var category: String?
+
+        @Option(name: .long, help: "District.")
+        var district: String?
+
+        @Option(name: .long, help: "Address.")
+        var address: String?
+
+        @Option(name: .long, help: "Complainant phone.")
+        var phone: String?
+
+        @Option(name: .long, help: "Complainant email.")
+        var email: String?
+
+        @Option(name: .customLong("received-at"), help: "RFC 3339 time received (default now).")
+        var receivedAt: String?
+
+        @Flag(name: .long, help: "Print the explanation as JSON (as POST /v1/routing/explain answers).")
+        var json = false
+
+        func validate() throws {
+            guard (record == nil) != (text == nil) else {
+                throw ValidationError("give exactly one of --record FILE or --text \"…\"")
+            }
+        }
+
+        func run() async throws {
+            let configuration = try options.load()
+            let body: Data
+            if let record {
+                guard let data = FileManager.default.contents(atPath: record) else {
+                    throw ValidationError("cannot read \(record)")
+                }
+                body = data
+            } else {
+                body = Data(requestJSON().utf8)
+            }
+            let complaint: Complaint
+            do {
+                complaint = try ExplainInput.complaint(fromJSON: body)
+            } catch {
+                throw ValidationError("\(record ?? "--text"): \(error)")
+            }
+            let decision = RuleRouter(configuration: configuration.routing).decide(complaint, withTrace: true)
+            if json {
+                print(String(decoding: decision.explanationJSON, as: UTF8.self))
+            } else {
+                print(Self.describe(decision))
+            }
+        }
+
+        /// The flags as the explain endpoint's JSON body.
+        private func requestJSON() -> String {
+            var writer = JSONWriter(capacity: 256)
+            writer.beginObject()
+            writer.field("text", text)
+            if let channel { writer.field("channel", channel) }
+            if let subject { writer.field("subject", subject) }
+            if let category { writer.field("category", category) }
+            if let receivedAt { writer.field("received_at", receivedAt) }
+            writer.key("location")
+            writer.beginObject()
+            writer.field("district", district)
+            writer.field("address", address)
+            writer.endObject()
+            writer.key("complainant")
+            writer.beginObject()
+            writer.field("phone", phone)
+            writer.field("email", email)
+            writer.endObject()
+            writer.endObject()
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+
+        static func describe(_ decision: RoutingDecision) -> String {
+            var lines = [
+                "department: \(decision.department)  (rule \(decision.rule), table \(decision.table))",
+                "priority:   \(decision.priority.rawValue)",
+                "due:        \(decision.dueAt.map(RFC3339.format) ?? "none")",
+            ]
+            if !decision.tags.isEmpty { lines.append("tags:       \(decision.tags.joined(separator: ", "))") }
+            lines.append("tables:     \(decision.tablesVersion)")
+            lines.append("rules tried:")
+            for trial in decision.trace {
+                let mark = trial.matched ? "MATCH" : "no   "
+                lines.append("  \(mark) \(trial.table)/\(trial.rule)" + (trial.failed.map { "  — \($0)" } ?? ""))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}

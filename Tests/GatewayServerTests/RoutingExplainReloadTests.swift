@@ -1,0 +1,138 @@
+import Foundation
+import GatewayServer
+import GatewayTestSupport
+import Synchronization
+import Testing
+
+@Suite("Routing over HTTP: explain, and reload refused or accepted under traffic")
+struct RoutingExplainReloadTests {
+    /// A copy of the sample config the test may edit, and a gateway reading its tables from it.
+    func start() async throws -> (RunningGateway, DownstreamServer, URL) {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cg-config-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: copy)
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { $0.directory = copy }
+        return (gateway, downstream, copy)
+    }
+
+    func stop(_ gateway: RunningGateway, _ downstream: DownstreamServer, _ copy: URL) async throws {
+        try await gateway.stop()
+        await downstream.stop()
+        try? FileManager.default.removeItem(at: copy)
+    }
+
+    @Test("explain answers the decision and every rule tried, and stores nothing")
+    func explain() async throws {
+        let (gateway, downstream, copy) = try await start()
+        let reply = try await gateway.request(
+            .post, "/v1/routing/explain",
+            body: Data(#"{"text":"小区停水了","channel":"sms","received_at":"2026-11-30T02:00:00Z"}"#.utf8))
+        #expect(reply.status == 200)
+        let decision = try #require(reply.json["decision"] as? [String: Any])
+        #expect(decision["department"] as? String == "water-supply")
+        #expect(decision["rule"] as? String == "water-outage")
+        #expect(decision["due_at"] as? String == "2026-12-01T02:00:00Z")
+        #expect((decision["tables_version"] as? String)?.hasPrefix("sha256:") == true)
+        let trace = try #require(reply.json["trace"] as? [[String: Any]])
+        #expect(trace.first?["rule"] as? String == "gas-leak")
+        #expect((trace.first?["failed"] as? String)?.hasPrefix("keywords_any: none of 燃气泄漏") == true)
+        #expect(trace.contains { $0["rule"] as? String == "water-outage" && $0["matched"] as? Bool == true })
+
+        let listing = try await gateway.request(.get, "/v1/complaints").json
+        #expect((listing["items"] as? [Any])?.isEmpty == true)
+        #expect(try await gateway.request(.post, "/v1/routing/explain", body: Data("{}".utf8)).status == 422)
+        #expect(try await gateway.request(.post, "/v1/routing/explain", body: Data("{".utf8)).status == 400)
+        #expect(try await gateway.request(.post, "/v1/routing/explain", token: nil).status == 401)
+        try await stop(gateway, downstream, copy)
+    }
+
+    @Test("a table that fails validation is refused with its errors; the running tables stay")
+    func refused() async throws {
+        let (gateway, downstream, copy) = try await start()
+        let before = try await explainVersion(gateway)
+        let tableURL = copy.appendingPathComponent("routing/keywords.yaml")
+        let original = try String(contentsOf: tableURL, encoding: .utf8)
+        try original.replacingOccurrences(of: "department: water-supply", with: "department: water-works")
+            .write(to: tableURL, atomically: true, encoding: .utf8)
+
+        let reply = try await gateway.request(.post, "/v1/routing/reload")
+        #expect(reply.status == 422)
+        #expect(reply.errorCode == "routing_invalid")
+        let issues = try #require((reply.json["error"] as? [String: Any])?["issues"] as? [String])
+        #expect(
+            issues.contains {
+                $0.hasPrefix("routing/keywords.yaml:") && $0.contains("unknown department \"water-works\"")
+            })
+        #expect(reply.json["tables_version"] as? String == before)
+        #expect(try await explainVersion(gateway) == before)
+        let routed = try await gateway.post(#"{"text":"停水了"}"#).json["routing"] as? [String: Any]
+        #expect(routed?["department"] as? String == "water-supply")
+        try await stop(gateway, downstream, copy)
+    }
+
+    @Test("reload under concurrent traffic: every complaint is routed wholly by the old or the new version")
+    func acceptedUnderTraffic() async throws {
+        let (gateway, downstream, copy) = try await start()
+        let before = try #require(try await explainVersion(gateway))
+        let traffic = Traffic()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    // Keep posting until a few complaints went in after the reload.
+                    while traffic.after.withLock({ $0 }) < 20 {
+                        let reply = try await gateway.post(#"{"text":"停水三天了"}"#)
+                        #expect(reply.status == 201)
+                        if let id = reply.json["id"] as? String { traffic.ids.withLock { $0.append(id) } }
+                        if traffic.reloaded.withLock({ $0 }) { traffic.after.withLock { $0 += 1 } }
+                    }
+                }
+            }
+            try await eventually(timeout: .seconds(30), "traffic flowing") { traffic.ids.withLock { $0.count } >= 20 }
+            let tableURL = copy.appendingPathComponent("routing/keywords.yaml")
+            try String(contentsOf: tableURL, encoding: .utf8)
+                .replacingOccurrences(
+                    of: "department: water-supply, priority: high", with: "department: housing, priority: low"
+                )
+                .write(to: tableURL, atomically: true, encoding: .utf8)
+            let reply = try await gateway.request(.post, "/v1/routing/reload")
+            #expect(reply.status == 200)
+            #expect(reply.json["previous_version"] as? String == before)
+            traffic.reloaded.withLock { $0 = true }
+            try await group.waitForAll()
+        }
+        let newVersion = try #require(try await explainVersion(gateway))
+        #expect(newVersion != before)
+        var seen: [String: Int] = [:]
+        for id in traffic.ids.withLock({ $0 }) {
+            let detail = try await gateway.request(.get, "/v1/complaints/\(id)").json
+            let record = try #require(detail["record"] as? [String: Any])
+            let routing = try #require(record["routing"] as? [String: Any])
+            let version = try #require((detail["routing_decision"] as? [String: Any])?["tables_version"] as? String)
+            let department = routing["department"] as? String
+            let priority = routing["priority"] as? String
+            // One version decided all of it: department and priority come from the same table.
+            if version == before {
+                #expect(department == "water-supply" && priority == "high")
+            } else {
+                #expect(version == newVersion)
+                #expect(department == "housing" && priority == "low")
+            }
+            seen[version, default: 0] += 1
+        }
+        #expect(seen[before, default: 0] >= 20)
+        #expect(seen[newVersion, default: 0] >= 20)
+        try await stop(gateway, downstream, copy)
+    }
+
+    /// What the posting tasks share.
+    final class Traffic: Sendable {
+        let ids = Mutex<[String]>([])
+        let reloaded = Mutex(false)
+        let after = Mutex(0)
+    }
+
+    private func explainVersion(_ gateway: RunningGateway) async throws -> String? {
+        let reply = try await gateway.request(.post, "/v1/routing/explain", body: Data(#"{"text":"x"}"#.utf8))
+        return (reply.json["decision"] as? [String: Any])?["tables_version"] as? String
+    }
+}

@@ -1,0 +1,44 @@
+import ComplaintCore
+import Foundation
+import Routing
+import Testing
+
+@Suite("Explain: the decision and every rule tried")
+struct ExplainTests {
+    static let table = """
+        rules:
+          - id: water-outage
+            when: { keywords_any: [停水, 没水] }
+            then: { department: water-supply, due: 24h }
+          - id: noise-night
+            when: { keywords_any: [噪音], time_of_day: "22:00-06:00" }
+            then: { department: urban-management, priority: high, tags: [夜间] }
+          - id: noise
+            when: { keywords_any: [噪音] }
+            then: { department: urban-management }
+        """
+
+    @Test("the JSON names the decision, the version, and the failing condition of each rule tried")
+    func explanationJSON() throws {
+        let routed = try router(table: Self.table)
+        // 09:00Z is 17:00 in Shanghai: not night.
+        let decision = routed.decide(complaint("楼下噪音"), withTrace: true)
+        let json = String(decoding: decision.explanationJSON, as: UTF8.self)
+        let version = routed.configuration.version
+        #expect(
+            json
+                == #"{"decision":{"department":"urban-management","priority":"normal","due_at":null,"rule":"noise","#
+                + #""table":"t","tables_version":"\#(version)","tags":[]},"trace":["#
+                + #"{"table":"t","rule":"water-outage","matched":false,"failed":"keywords_any: none of 停水|没水 in text"},"#
+                + #"{"table":"t","rule":"noise-night","matched":false,"failed":"time_of_day: 17:00 not in 22:00-06:00"},"#
+                + #"{"table":"t","rule":"noise","matched":true}]}"#)
+    }
+
+    @Test("without trace, only the matching rules are kept (what is stored)")
+    func storedTrace() throws {
+        let decision = try router(table: Self.table).decide(complaint("夜里噪音", received: "2026-11-29T15:00:00Z"))
+        #expect(decision.trace == [RuleTrial(table: "t", rule: "noise-night", matched: true, failed: nil)])
+        #expect(decision.tags == ["夜间"])
+        #expect(decision.priority == .high)
+    }
+}

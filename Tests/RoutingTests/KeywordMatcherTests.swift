@@ -1,0 +1,60 @@
+import ComplaintCore
+import Foundation
+import Routing
+import Testing
+
+@Suite("One keyword matcher for every rule agrees with plain substring search")
+struct KeywordMatcherTests {
+    /// A deterministic generator, so a failure reproduces.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11 ^ state
+        }
+    }
+
+    /// Short alphabet so that keywords overlap, share prefixes and suffixes, and nest.
+    static let alphabet = Array("停水没噪音施工夜间abcＡＢＣ1１ ")
+
+    @Test("random overlapping keywords over random texts: fast path, explain path and contains agree")
+    func randomAgreement() throws {
+        var random = Generator(state: 42)
+        func word(_ length: ClosedRange<Int>) -> String {
+            String(
+                (0..<Int.random(in: length, using: &random)).map { _ in Self.alphabet.randomElement(using: &random)! })
+        }
+        var rules: [String] = []
+        var keywordLists: [[String]] = []
+        for index in 0..<120 {
+            let keywords = (0..<Int.random(in: 1...3, using: &random)).map { _ in word(1...4) }
+                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            guard !keywords.isEmpty else { continue }
+            let kind = ["keywords_any", "keywords_all", "keywords_none"][index % 3]
+            let quoted = keywords.map { "\"\($0)\"" }.joined(separator: ", ")
+            rules.append(
+                "  - id: r\(index)\n    when: { \(kind): [\(quoted)] }\n    then: { department: water-supply }")
+            keywordLists.append(keywords)
+        }
+        let fixture = try RoutingFixture(tables: ["t": "rules:\n" + rules.joined(separator: "\n")])
+        defer { fixture.remove() }
+        let (configuration, _) = fixture.load(
+            section: "routing:\n  tables: [t]\n  default: { department: citizen-services }\n")
+        let router = RuleRouter(configuration: try #require(configuration))
+        for _ in 0..<500 {
+            let text = word(0...30)
+            let record = complaint(text.isEmpty ? "x" : text)
+            let fast = router.decide(record)
+            let explained = router.decide(record, withTrace: true)
+            #expect(fast.rule == explained.rule, "text \(text)")
+        }
+    }
+
+    @Test("MatchText folds full-width letters, digits and the ideographic space, and lowercases")
+    func folding() {
+        #expect(MatchText("ＡＢＣ１２３").text == "abc123")
+        #expect(MatchText("Ｗｉ－Ｆｉ　断了").text == "wi-fi 断了")
+        #expect(MatchText("ÉCOLE Straße").text == "école straße")
+        #expect(MatchText("噪音，扰民！").text == "噪音,扰民!")
+    }
+}
