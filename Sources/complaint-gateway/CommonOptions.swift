@@ -2,6 +2,7 @@ import ArgumentParser
 import ComplaintCore
 import Foundation
 import GatewayServer
+import Routing
 
 /// `--config DIR`, shared by every subcommand.
 struct ConfigOptions: ParsableArguments {
@@ -22,6 +23,20 @@ struct ConfigOptions: ParsableArguments {
             printError("configuration invalid: \(count) error\(count == 1 ? "" : "s")")
             throw ExitCode(78)  // EX_CONFIG
         }
+    }
+}
+
+extension ConfigOptions {
+    /// Loads only the routing configuration (no tokens or secrets needed), printing every problem.
+    func loadRouting() throws -> (configuration: RoutingConfiguration, warnings: Int) {
+        let (routing, diagnostics) = RoutingConfigurationLoader.load(directory: directory)
+        for issue in diagnostics.issues { printError("\(config)/\(issue)") }
+        guard let routing else {
+            let count = diagnostics.errors.count
+            printError("rule tables invalid: \(count) error\(count == 1 ? "" : "s")")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        return (routing, diagnostics.warnings.count)
     }
 }
 

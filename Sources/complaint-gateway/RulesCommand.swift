@@ -18,15 +18,14 @@ struct RulesCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let configuration = try options.load()
-            for table in configuration.routing.tables {
+            let (routing, warnings) = try options.loadRouting()
+            for table in routing.tables {
                 print("\(table.file): \(table.rules.count) rules")
             }
-            print("default: \(configuration.routing.defaultOutcome.department)")
-            let warnings = configuration.warnings.count
+            print("default: \(routing.defaultOutcome.department)")
             print(
                 "rules OK\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : ""), "
-                    + "version \(configuration.routing.version)")
+                    + "version \(routing.version)")
         }
     }
 }

@@ -53,7 +53,7 @@ extension RulesCommand {
         }
 
         func run() async throws {
-            let configuration = try options.load()
+            let routing = try options.loadRouting().configuration
             let body: Data
             if let record {
                 guard let data = FileManager.default.contents(atPath: record) else {
@@ -69,7 +69,7 @@ extension RulesCommand {
             } catch {
                 throw ValidationError("\(record ?? "--text"): \(error)")
             }
-            let decision = RuleRouter(configuration: configuration.routing).decide(complaint, withTrace: true)
+            let decision = RuleRouter(configuration: routing).decide(complaint, withTrace: true)
             if json {
                 print(String(decoding: decision.explanationJSON, as: UTF8.self))
             } else {

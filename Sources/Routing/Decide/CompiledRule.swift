@@ -1,11 +1,20 @@
 import ComplaintCore
 import Foundation
 
-/// A rule ready to evaluate: its keywords replaced by the automaton's ids.
-struct CompiledRule: Sendable {
+/// A rule ready to evaluate: its keywords replaced by the automaton's ids, its districts by
+/// interned ids. A class, so the decision loop passes one reference rather than copying fields.
+final class CompiledRule: Sendable {
     let table: Int
+    let tableName: String
     let rule: Rule
     let conditions: [CompiledCondition]
+
+    init(table: Int, tableName: String, rule: Rule, conditions: [CompiledCondition]) {
+        self.table = table
+        self.tableName = tableName
+        self.rule = rule
+        self.conditions = conditions
+    }
 }
 
 /// ``RuleCondition`` with keywords as automaton ids; the rest as loaded.
@@ -13,6 +22,8 @@ enum CompiledCondition: Sendable {
     case keywordsAny([Int32])
     case keywordsAll([Int32])
     case keywordsNone([Int32])
+    /// `district`, as ids interned at compile time (compared without hashing text per rule).
+    case district([Int32])
     case other(RuleCondition)
 
     /// Whether the condition holds for `subject`.
@@ -21,6 +32,7 @@ enum CompiledCondition: Sendable {
         case .keywordsAny(let ids): return ids.contains { subject.hits.contains($0) }
         case .keywordsAll(let ids): return ids.allSatisfy { subject.hits.contains($0) }
         case .keywordsNone(let ids): return !ids.contains { subject.hits.contains($0) }
+        case .district(let ids): return subject.districtID >= 0 && ids.contains(subject.districtID)
         case .other(let condition): return condition.holds(on: &subject)
         }
     }
@@ -29,11 +41,10 @@ enum CompiledCondition: Sendable {
 extension RuleCondition {
     /// Whether a non-keyword condition holds (keyword conditions are decided by their ids).
     func holds(on subject: inout RoutingSubject) -> Bool {
-        let complaint = subject.complaint
         switch self {
-        case .channel(let channels): return channels.contains(complaint.channel)
-        case .adapter(let adapters): return adapters.contains(complaint.source.adapter.lowercased())
-        case .category(let categories): return complaint.category.map(categories.contains) ?? false
+        case .channel(let channels): return channels.contains(subject.complaint.pointee.channel)
+        case .adapter(let adapters): return adapters.contains(subject.complaint.pointee.source.adapter.lowercased())
+        case .category(let categories): return subject.complaint.pointee.category.map(categories.contains) ?? false
         case .keywordsAny(let keywords):
             let text = MatchText(subject.searchText)
             return keywords.contains(where: text.contains)
@@ -44,21 +55,22 @@ extension RuleCondition {
             let text = MatchText(subject.searchText)
             return !keywords.contains(where: text.contains)
         case .regex(let pattern): return pattern.matches(subject.searchText)
-        case .district(let districts): return complaint.location.district.map(districts.contains) ?? false
+        case .district(let districts):
+            return subject.complaint.pointee.location.district.map(districts.contains) ?? false
         case .addressContains(let parts):
-            guard let address = complaint.location.address else { return false }
+            guard let address = subject.complaint.pointee.location.address else { return false }
             let folded = MatchText(address)
             return parts.contains(where: folded.contains)
         case .phonePrefix(let prefixes):
-            guard let phone = complaint.complainant.phone else { return false }
+            guard let phone = subject.complaint.pointee.complainant.phone else { return false }
             return prefixes.contains { phone.hasPrefix($0) }
         case .emailDomain(let domains):
-            guard let domain = Self.domain(of: complaint.complainant.email) else { return false }
+            guard let domain = Self.domain(of: subject.complaint.pointee.complainant.email) else { return false }
             return domains.contains { domain == $0 || domain.hasSuffix("." + $0) }
         case .timeOfDay(let range): return range.contains(minute: subject.local().minute)
         case .weekday(let days): return days.contains(Weekday(epochDay: subject.local().day))
-        case .workday(let wanted): return subject.calendar.isWorkday(subject.local().day) == wanted
-        case .hasAttachments(let wanted): return complaint.attachments.isEmpty != wanted
+        case .workday(let wanted): return subject.calendar.pointee.isWorkday(subject.local().day) == wanted
+        case .hasAttachments(let wanted): return subject.complaint.pointee.attachments.isEmpty != wanted
         }
     }
 

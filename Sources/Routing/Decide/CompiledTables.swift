@@ -8,6 +8,8 @@ struct CompiledTables: Sendable {
     let postings: [[Int32]]
     /// Rules with no keyword they require (no keywords_any/keywords_all): always candidates.
     let unindexed: [Int32]
+    /// Every district a `district` condition names, interned.
+    let districtIDs: [String: Int32]
 
     init(_ tables: [RuleTable]) {
         var ids: [MatchText: Int32] = [:]
@@ -17,6 +19,13 @@ struct CompiledTables: Sendable {
             let new = Int32(keywords.count)
             ids[keyword] = new
             keywords.append(keyword.scalars)
+            return new
+        }
+        var districtIDs: [String: Int32] = [:]
+        func districtID(_ name: String) -> Int32 {
+            if let known = districtIDs[name] { return known }
+            let new = Int32(districtIDs.count)
+            districtIDs[name] = new
             return new
         }
         var rules: [CompiledRule] = []
@@ -40,6 +49,8 @@ struct CompiledTables: Sendable {
                         return .keywordsAll(mapped)
                     case .keywordsNone(let list):
                         return .keywordsNone(list.map(id))
+                    case .district(let names):
+                        return .district(names.sorted().map(districtID))
                     default:
                         return .other(condition)
                     }
@@ -52,12 +63,14 @@ struct CompiledTables: Sendable {
                 } else {
                     unindexed.append(index)
                 }
-                rules.append(CompiledRule(table: tableIndex, rule: rule, conditions: conditions))
+                rules.append(
+                    CompiledRule(table: tableIndex, tableName: table.name, rule: rule, conditions: conditions))
             }
         }
         automaton = KeywordAutomaton(keywords: keywords)
         self.rules = rules
         self.postings = postings
         self.unindexed = unindexed
+        self.districtIDs = districtIDs
     }
 }

@@ -3,7 +3,7 @@ import ComplaintCore
 extension RuleCondition {
     /// Why the condition does not hold for `subject`, as explanations show it (`keywords_any: none of 停水|没水 in text`).
     func failure(on subject: inout RoutingSubject) -> String {
-        let complaint = subject.complaint
+        let complaint = subject.complaint.pointee
         switch self {
         case .channel(let channels):
             return

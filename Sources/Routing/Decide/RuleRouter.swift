@@ -20,12 +20,16 @@ public struct RuleRouter: Sendable {
     /// Routes `complaint`; `withTrace` records every rule tried (for explain), otherwise only the
     /// rules that matched.
     public func decide(_ complaint: Complaint, withTrace: Bool = false) -> RoutingDecision {
-        var subject = RoutingSubject(complaint, calendar: configuration.calendar, automaton: compiled.automaton)
         var outcome = Accumulated()
-        if withTrace {
-            decideWithTrace(&subject, into: &outcome)
-        } else {
-            decideFast(&subject, into: &outcome)
+        withUnsafePointer(to: complaint) { record in
+            withUnsafePointer(to: configuration.calendar) { calendar in
+                var subject = RoutingSubject(record, calendar: calendar, compiled: compiled)
+                if withTrace {
+                    decideWithTrace(&subject, into: &outcome)
+                } else {
+                    decideFast(&subject, into: &outcome)
+                }
+            }
         }
         let fallback = configuration.defaultOutcome
         let due = outcome.due ?? fallback.due
@@ -56,9 +60,8 @@ public struct RuleRouter: Sendable {
             let rule = compiled.rules[Int(index)]
             guard rule.table != decidedTable else { continue }
             if rule.conditions.allSatisfy({ $0.holds(on: &subject) }) {
-                let tableName = configuration.tables[rule.table].name
-                outcome.trace.append(RuleTrial(table: tableName, rule: rule.rule.id, matched: true, failed: nil))
-                outcome.apply(rule, tableName: tableName)
+                outcome.trace.append(RuleTrial(table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil))
+                outcome.apply(rule, tableName: rule.tableName)
                 decidedTable = rule.table
             }
         }
@@ -68,7 +71,7 @@ public struct RuleRouter: Sendable {
     private func decideWithTrace(_ subject: inout RoutingSubject, into outcome: inout Accumulated) {
         var decidedTable = -1
         for rule in compiled.rules where rule.table != decidedTable {
-            let tableName = configuration.tables[rule.table].name
+            let tableName = rule.tableName
             if let failing = rule.conditions.indices.first(where: { !rule.conditions[$0].holds(on: &subject) }) {
                 let reason = rule.rule.conditions[failing].failure(on: &subject)
                 outcome.trace.append(RuleTrial(table: tableName, rule: rule.rule.id, matched: false, failed: reason))

@@ -109,7 +109,9 @@ final class KeywordAutomaton: @unchecked Sendable {
             }
         }
 
-        // Flatten into the scan tables.
+        // Flatten into the scan tables; transition targets flag states with output.
+        func flagged(_ target: Int32) -> Int32 { output[Int(target)] >= 0 ? target | Self.outputFlag : target }
+        for symbol in root.indices where root[symbol] != 0 { root[symbol] = flagged(root[symbol]) }
         var pairs: [Int32] = []
         var flatStates: [State] = []
         flatStates.reserveCapacity(count)
@@ -117,7 +119,7 @@ final class KeywordAutomaton: @unchecked Sendable {
             let start = Int32(pairs.count / 2)
             for (sym, target) in lists[state].sorted(by: { $0.symbol < $1.symbol }) {
                 pairs.append(sym)
-                pairs.append(target)
+                pairs.append(flagged(target))
             }
             flatStates.append(
                 State(
@@ -150,6 +152,12 @@ final class KeywordAutomaton: @unchecked Sendable {
     /// every keyword found to `found` (each once).
     /// - Returns: the state after the text, to continue with more text.
     func scan(_ utf8: UnsafeBufferPointer<UInt8>, from state: Int32, into found: inout KeywordHits) -> Int32 {
+        // The tables as plain pointers in locals: the loop then never reloads them through `self`.
+        let tables = Tables(
+            bmp: UnsafePointer(bmpSymbols.baseAddress!),
+            root: UnsafePointer(rootNext.baseAddress!),
+            states: UnsafePointer(states.baseAddress!), children: UnsafePointer(children.baseAddress!),
+            keywordAt: UnsafePointer(keywordAt.baseAddress!))
         var current = state
         var index = 0
         let count = utf8.count
@@ -157,53 +165,76 @@ final class KeywordAutomaton: @unchecked Sendable {
             let lead = utf8[index]
             let value: UInt32
             if lead < 0x80 {
-                value = UInt32(lead)
+                // ASCII: lowercase inline.
+                let ascii = UInt32(lead)
+                current = step(current, ascii &- 0x41 < 26 ? ascii | 0x20 : ascii, tables, &found)
                 index += 1
+                continue
             } else if lead < 0xE0 {
                 value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[index + 1] & 0x3F)
                 index += 2
             } else if lead < 0xF0 {
                 value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
                 index += 3
+                if value &- 0x3400 < 0xA000 - 0x3400 {
+                    // CJK ideographs, the bulk of Chinese text, have no case: no folding to do.
+                    current = step(current, value, tables, &found)
+                    continue
+                }
             } else {
                 value =
                     UInt32(lead & 0x07) << 18 | UInt32(utf8[index + 1] & 0x3F) << 12
                     | UInt32(utf8[index + 2] & 0x3F) << 6 | UInt32(utf8[index + 3] & 0x3F)
                 index += 4
             }
-            ScalarFold.fold(value) { folded in current = step(current, folded, &found) }
+            ScalarFold.fold(value) { folded in current = step(current, folded, tables, &found) }
         }
         return current
     }
 
+    /// Base pointers of the scan tables.
+    private struct Tables {
+        let bmp: UnsafePointer<UInt16>
+        let root: UnsafePointer<Int32>
+        let states: UnsafePointer<State>
+        let children: UnsafePointer<Int32>
+        let keywordAt: UnsafePointer<Int32>
+    }
+
+    /// Transition targets carry this bit when the target state (or its failure chain) ends a
+    /// keyword, so the common step needs no look at the target's record.
+    static let outputFlag: Int32 = 0x4000_0000
+
     @inline(__always)
-    private func step(_ state: Int32, _ value: UInt32, _ found: inout KeywordHits) -> Int32 {
-        let symbol = value < 0x10000 ? Int32(bmpSymbols[Int(value)]) : astralSymbols[value] ?? 0
+    private func step(_ state: Int32, _ value: UInt32, _ tables: Tables, _ found: inout KeywordHits) -> Int32 {
+        let symbol = value < 0x10000 ? Int32(tables.bmp[Int(value)]) : astralSymbols[value] ?? 0
         if symbol == 0 { return 0 }
         var current = state
-        var next: Int32 = 0
+        var next: Int32
         while true {
             if current == 0 {
-                next = rootNext[Int(symbol)]
+                next = tables.root[Int(symbol)]
                 break
             }
-            let info = states[Int(current)]
-            if let target = child(of: info, symbol) {
+            let info = tables.states[Int(current)]
+            if let target = Self.child(of: info, symbol, tables.children) {
                 next = target
                 break
             }
             current = info.failure
         }
-        var output = states[Int(next)].output
+        if next & Self.outputFlag == 0 { return next }
+        next &= ~Self.outputFlag
+        var output = tables.states[Int(next)].output
         while output >= 0 {
-            found.insert(keywordAt[Int(output)])
-            output = states[Int(states[Int(output)].failure)].output
+            found.insert(tables.keywordAt[Int(output)])
+            output = tables.states[Int(tables.states[Int(output)].failure)].output
         }
         return next
     }
 
     @inline(__always)
-    private func child(of info: State, _ symbol: Int32) -> Int32? {
+    private static func child(of info: State, _ symbol: Int32, _ children: UnsafePointer<Int32>) -> Int32? {
         var low = Int(info.childStart)
         var high = Int(info.childEnd)
         while high - low > 8 {
