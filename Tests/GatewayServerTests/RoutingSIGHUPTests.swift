@@ -1,0 +1,95 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayTestSupport
+import NIOCore
+import NIOHTTP1
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// SIGHUP is tested on the real `complaint-gateway serve` process, since a signal sent to the
+/// test runner would reach every gateway of every test running at the same time.
+@Suite("SIGHUP reloads the rule tables of a running complaint-gateway")
+struct RoutingSIGHUPTests {
+    static let token = "sighup-token-0123456789abcdef"
+
+    /// The `complaint-gateway` built next to the test bundle.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("complaint-gateway")
+    }
+
+    @Test("a valid table is taken on SIGHUP; an invalid one is refused and the running tables stay")
+    func sighup() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build complaint-gateway first")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-sighup-\(UUID().uuidString)")
+        let config = scratch.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: config)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let log = scratch.appendingPathComponent("serve.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = [
+            "serve", "--config", config.path, "--data-dir", scratch.appendingPathComponent("data").path,
+            "--listen", "127.0.0.1:0",
+        ]
+        process.environment = [
+            "GATEWAY_TOKEN": Self.token, "DOWNSTREAM_URL": "http://127.0.0.1:9", "LOG_LEVEL": "info",
+        ]
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        var port = 0
+        try await eventually(timeout: .seconds(30), "gateway listening") {
+            guard
+                let range = logText().range(of: #"cg.address=http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
+            else { return false }
+            port = Int(logText()[range].split(separator: ":").last!) ?? 0
+            return port > 0
+        }
+
+        func explain() async throws -> (department: String?, version: String?) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/routing/explain")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(Self.token)")
+            request.body = .bytes(ByteBuffer(string: #"{"text":"停水了"}"#))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            let decision = json?["decision"] as? [String: Any]
+            return (decision?["department"] as? String, decision?["tables_version"] as? String)
+        }
+
+        let original = try await explain()
+        #expect(original.department == "water-supply")
+        let table = config.appendingPathComponent("routing/keywords.yaml")
+        let text = try String(contentsOf: table, encoding: .utf8)
+        try text.replacingOccurrences(of: "department: water-supply", with: "department: housing")
+            .write(to: table, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await eventually(timeout: .seconds(20), "new tables in force") {
+            try await explain().department == "housing"
+        }
+        let reloaded = try await explain()
+        #expect(reloaded.version != original.version)
+
+        try text.replacingOccurrences(of: "department: water-supply", with: "department: nowhere")
+            .write(to: table, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await eventually(timeout: .seconds(20), "refusal logged") { logText().contains("rule tables refused") }
+        #expect(logText().contains("unknown department \"nowhere\""))
+        #expect(try await explain() == reloaded)
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
