@@ -46,6 +46,21 @@ struct RoutingExplainReloadTests {
         try await stop(gateway, downstream, copy)
     }
 
+    @Test("the stored decision keeps the version, the matching rules and the tags they added")
+    func storedDecision() async throws {
+        let (gateway, downstream, copy) = try await start()
+        let id = try #require(try await gateway.post(#"{"text":"楼道里闻到煤气泄漏"}"#).json["id"] as? String)
+        let detail = try await gateway.request(.get, "/v1/complaints/\(id)").json
+        let decision = try #require(detail["routing_decision"] as? [String: Any])
+        #expect(decision["tables_version"] as? String == (try await explainVersion(gateway)))
+        let trace = try #require(decision["trace"] as? [[String: Any]])
+        #expect(trace.map { $0["rule"] as? String } == ["gas-leak", "urgent-safety"])
+        #expect(trace.allSatisfy { $0["tags"] as? [String] == ["安全"] })
+        let routing = try #require((detail["record"] as? [String: Any])?["routing"] as? [String: Any])
+        #expect(routing["priority"] as? String == "urgent")
+        try await stop(gateway, downstream, copy)
+    }
+
     @Test("a table that fails validation is refused with its errors; the running tables stay")
     func refused() async throws {
         let (gateway, downstream, copy) = try await start()

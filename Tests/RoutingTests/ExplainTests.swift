@@ -37,7 +37,11 @@ struct ExplainTests {
     @Test("without trace, only the matching rules are kept (what is stored)")
     func storedTrace() throws {
         let decision = try router(table: Self.table).decide(complaint("夜里噪音", received: "2026-11-29T15:00:00Z"))
-        #expect(decision.trace == [RuleTrial(table: "t", rule: "noise-night", matched: true, failed: nil)])
+        #expect(
+            decision.trace == [RuleTrial(table: "t", rule: "noise-night", matched: true, failed: nil, tags: ["夜间"])])
+        #expect(
+            String(decoding: decision.traceJSON, as: UTF8.self)
+                == #"[{"table":"t","rule":"noise-night","matched":true,"tags":["夜间"]}]"#)
         #expect(decision.tags == ["夜间"])
         #expect(decision.priority == .high)
     }

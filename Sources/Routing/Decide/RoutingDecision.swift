@@ -38,7 +38,7 @@ public struct RoutingDecision: Sendable, Hashable {
 }
 
 extension RoutingDecision {
-    /// The trace as a JSON array of `{table, rule, matched, failed?}`, as stored and explained.
+    /// The trace as a JSON array of `{table, rule, matched, failed?, tags?}`, as stored and explained.
     public var traceJSON: [UInt8] {
         var writer = JSONWriter(capacity: 64 * max(1, trace.count))
         writeTrace(&writer)
@@ -76,6 +76,12 @@ extension RoutingDecision {
             writer.field("rule", trial.rule)
             writer.field("matched", trial.matched)
             if let failed = trial.failed { writer.field("failed", failed) }
+            if !trial.tags.isEmpty {
+                writer.key("tags")
+                writer.beginArray()
+                for tag in trial.tags { writer.value(tag) }
+                writer.endArray()
+            }
             writer.endObject()
         }
         writer.endArray()

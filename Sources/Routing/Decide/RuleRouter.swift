@@ -60,7 +60,10 @@ public struct RuleRouter: Sendable {
             let rule = compiled.rules[Int(index)]
             guard rule.table != decidedTable else { continue }
             if rule.conditions.allSatisfy({ $0.holds(on: &subject) }) {
-                outcome.trace.append(RuleTrial(table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil))
+                outcome.trace.append(
+                    RuleTrial(
+                        table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil,
+                        tags: rule.rule.outcome.tags))
                 outcome.apply(rule, tableName: rule.tableName)
                 decidedTable = rule.table
             }
@@ -77,7 +80,9 @@ public struct RuleRouter: Sendable {
                 outcome.trace.append(RuleTrial(table: tableName, rule: rule.rule.id, matched: false, failed: reason))
                 continue
             }
-            outcome.trace.append(RuleTrial(table: tableName, rule: rule.rule.id, matched: true, failed: nil))
+            outcome.trace.append(
+                RuleTrial(
+                    table: tableName, rule: rule.rule.id, matched: true, failed: nil, tags: rule.rule.outcome.tags))
             outcome.apply(rule, tableName: tableName)
             decidedTable = rule.table
         }
