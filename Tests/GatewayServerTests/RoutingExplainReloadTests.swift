@@ -82,6 +82,8 @@ struct RoutingExplainReloadTests {
         #expect(try await explainVersion(gateway) == before)
         let routed = try await gateway.post(#"{"text":"停水了"}"#).json["routing"] as? [String: Any]
         #expect(routed?["department"] as? String == "water-supply")
+        let metrics = String(decoding: try await gateway.request(.get, "/metrics", token: nil).body, as: UTF8.self)
+        #expect(metrics.contains("cg_routing_reloads_total{result=\"refused\"}"))
         try await stop(gateway, downstream, copy)
     }
 

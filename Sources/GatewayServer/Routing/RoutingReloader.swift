@@ -1,6 +1,7 @@
 import ComplaintCore
 import Foundation
 import Logging
+import Metrics
 import Routing
 import Synchronization
 
@@ -55,9 +56,11 @@ public final class RoutingReloader: Sendable {
                         "cg.tables_version": "\(running)",
                         "cg.errors": "\(diagnostics.errors.map(\.description).joined(separator: "; "))",
                     ])
+                Counter(label: "cg_routing_reloads_total", dimensions: [("result", "refused")]).increment()
                 return .refused(runningVersion: running, issues: diagnostics.issues)
             }
             routers.replace(with: RuleRouter(configuration: configuration))
+            Counter(label: "cg_routing_reloads_total", dimensions: [("result", "accepted")]).increment()
             logger.notice(
                 "rule tables reloaded",
                 metadata: ["cg.tables_version": "\(configuration.version)", "cg.previous_version": "\(running)"])
