@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Prometheus
 import Routing
+import SMSAdapter
 import ServiceLifecycle
 import Storage
 import Synchronization
@@ -21,6 +22,8 @@ public final class Gateway: Sendable {
     let store: any ComplaintStore
     let dispatcher: OutboxDispatcher
     let pipeline: IntakePipeline
+    /// Concatenated-SMS parts waiting for their set; nil when the store cannot hold them.
+    let smsConcat: SMSConcatBuffer?
     let logger: Logger
     let registry: PrometheusCollectorRegistry?
     private let group = Mutex<ServiceGroup?>(nil)
@@ -42,9 +45,14 @@ public final class Gateway: Sendable {
         dispatcher = OutboxDispatcher(
             store: store, transport: transport ?? HTTPClientTransport(), departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
-        pipeline = IntakePipeline(
+        let pipeline = IntakePipeline(
             store: store, routers: RouterHolder(RuleRouter(configuration: configuration.routing)),
             dispatcher: dispatcher)
+        self.pipeline = pipeline
+        let concatTimeout = configuration.sms.concatTimeout
+        smsConcat = (store as? any SMSPartStore).map {
+            SMSConcatBuffer(store: $0, pipeline: pipeline, timeout: concatTimeout)
+        }
     }
 
     /// The HTTP router with every route and middleware.
@@ -55,6 +63,10 @@ public final class Gateway: Sendable {
         let auth = Authenticator(tokens: configuration.auth.tokens)
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
+        SMSRoutes(
+            pipeline: pipeline, providers: configuration.sms.providers, maxBodyBytes: configuration.server.maxBodyBytes,
+            concat: smsConcat
+        ).register(on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
         return router
     }
@@ -77,7 +89,10 @@ public final class Gateway: Sendable {
         // Services shut down in reverse order: the HTTP server first, the dispatcher after it.
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dispatcher), .init(service: app)],
+                services: [.init(service: dispatcher)]
+                    + (smsConcat.map { buffer in
+                        [.init(service: SMSConcatSweeper(buffer: buffer, interval: .seconds(5), logger: logger))]
+                    } ?? []) + [.init(service: app)],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         group.withLock { $0 = serviceGroup }
