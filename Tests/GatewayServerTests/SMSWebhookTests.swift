@@ -1,6 +1,7 @@
 import ComplaintCore
 import Foundation
 import GatewayTestSupport
+import SMSAdapter
 import Testing
 
 /// SMS webhooks through the real server: signed by the providers' SDKs (the committed vectors), stored,
@@ -98,6 +99,28 @@ struct SMSWebhookTests {
         let vector = Self.vector("twilio", "proxy_rewritten_prefix")
         let gateway = try await Self.start(downstream: downstream.baseURL, publicBaseURL: vector.publicBaseURL)
         #expect(try await Self.send(vector, to: gateway).status == 200)
+        #expect(try complaintCount(gateway) == 1)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("without PUBLIC_BASE_URL the signed URL is http:// + the Host the provider called")
+    func twilioWithoutPublicBaseURL() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream: downstream.baseURL, publicBaseURL: "")
+        let token = Self.vectors.secrets["twilio_auth_token"]!
+        let parameters = [
+            FormParameter("MessageSid", "SMhost000000000000000000000000001"), FormParameter("From", "+8613812345678"),
+            FormParameter("Body", "路灯不亮"), FormParameter("SmsStatus", "received"),
+        ]
+        let url = "http://127.0.0.1:\(gateway.port)/v1/sms/twilio?x=1"
+        let signature = TwilioSignature.compute(url: url, parameters: parameters, key: token)
+        let body =
+            "MessageSid=SMhost000000000000000000000000001&From=%2B8613812345678&Body=%E8%B7%AF%E7%81%AF%E4%B8%8D%E4%BA%AE&SmsStatus=received"
+        let reply = try await gateway.request(
+            .post, "/v1/sms/twilio?x=1", body: Data(body.utf8), token: nil,
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature)])
+        #expect(reply.status == 200)
         #expect(try complaintCount(gateway) == 1)
         try await gateway.stop()
         await downstream.stop()

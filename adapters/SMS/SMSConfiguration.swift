@@ -13,7 +13,7 @@ import Foundation
 /// A provider whose secret is empty is switched off with a warning (its URL answers 404), so the sample
 /// config runs with only the providers whose secrets are set.
 public struct SMSConfiguration: Sendable {
-    /// `public_base_url`: scheme://host[:port] the providers see (default `http://127.0.0.1:8080`).
+    /// `public_base_url`: scheme://host[:port] the providers see; when empty, `http://` + the request's Host.
     public var publicURL: PublicURL
     /// Enabled providers by the `{provider}` of their URL.
     public var providers: [String: any SMSProvider]
@@ -21,7 +21,7 @@ public struct SMSConfiguration: Sendable {
     public var concatTimeout: TimeInterval
 
     public init(
-        publicURL: PublicURL = PublicURL(base: "http://127.0.0.1:8080"), providers: [String: any SMSProvider] = [:],
+        publicURL: PublicURL = .requestHost, providers: [String: any SMSProvider] = [:],
         concatTimeout: TimeInterval = 300
     ) {
         self.publicURL = publicURL
@@ -36,11 +36,11 @@ public struct SMSConfiguration: Sendable {
     public static func read(_ node: ConfigNode) -> SMSConfiguration {
         guard node.isPresent else { return SMSConfiguration() }
         node.expectMapping(allowedKeys: ["public_base_url", "timestamp_tolerance_s", "concat_timeout_s", "providers"])
-        let base = node["public_base_url"].string() ?? "http://127.0.0.1:8080"
-        if !(base.hasPrefix("http://") || base.hasPrefix("https://")) || base.contains("?") {
+        let base = node["public_base_url"].string()?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !base.isEmpty, !(base.hasPrefix("http://") || base.hasPrefix("https://")) || base.contains("?") {
             node["public_base_url"].error("must be an http:// or https:// base URL without a query, found \"\(base)\"")
         }
-        let publicURL = PublicURL(base: base)
+        let publicURL = base.isEmpty ? PublicURL.requestHost : PublicURL(base: base)
         let timestamps = WebhookTimestamp(
             toleranceSeconds: node["timestamp_tolerance_s"].int(default: 300, in: 1...3600))
         var providers: [String: any SMSProvider] = [:]

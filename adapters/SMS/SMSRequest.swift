@@ -22,12 +22,15 @@ public struct SMSRequest: Sendable {
     public var headers: [Header]
     /// The raw body: signatures cover these bytes, never a re-serialization.
     public var body: Data
+    /// The `Host` the request was sent to (HTTP/2 `:authority`).
+    public var authority: String?
 
-    public init(path: String, query: String?, headers: [Header], body: Data) {
+    public init(path: String, query: String?, headers: [Header], body: Data, authority: String? = nil) {
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.authority = authority
     }
 
     /// The first header called `name`, compared without regard to case.

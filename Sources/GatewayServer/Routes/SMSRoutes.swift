@@ -35,7 +35,7 @@ struct SMSRoutes: Sendable {
         let smsRequest = SMSRequest(
             path: request.uri.path, query: request.uri.query,
             headers: request.headers.map { SMSRequest.Header(name: $0.name.canonicalName, value: $0.value) },
-            body: Data(body.readableBytesView))
+            body: Data(body.readableBytesView), authority: request.head.authority)
 
         if case .rejected(let rejection) = provider.authenticate(smsRequest, now: receivedAt) {
             Counter(label: "cg_sms_rejected_total", dimensions: [("provider", name), ("code", rejection.code)])

@@ -28,7 +28,7 @@ public struct PlivoProvider: SMSProvider {
                     "missing_signature", "headers X-Plivo-Signature-V3 and X-Plivo-Signature-V3-Nonce required"))
         }
         let parameters = request.isForm ? FormURLEncoded.parse(request.body) : []
-        let url = publicURL.url(path: request.path, query: request.query)
+        let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
         guard
             PlivoSignatureV3.isValid(
                 header: signature, url: url, parameters: parameters, nonce: nonce, authToken: authToken)

@@ -49,7 +49,7 @@ public struct TwilioProvider: SMSProvider {
         } else if request.isForm {
             parameters = FormURLEncoded.parse(request.body)
         }
-        let url = publicURL.url(path: request.path, query: request.query)
+        let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
         guard TwilioSignature.isValid(signature, url: url, parameters: parameters, key: key, algorithm: algorithm)
         else {
             return .rejected(SMSRejection("bad_signature", "X-Twilio-Signature does not match"))

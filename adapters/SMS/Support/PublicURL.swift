@@ -4,7 +4,8 @@ import Foundation
 /// proxy is not the address the gateway listens on) and the request's own path and query.
 public struct PublicURL: Sendable, Hashable {
     /// `scheme://host[:port]`, optionally with a path prefix a proxy adds; no trailing slash.
-    public var base: String
+    /// Nil: `http://` + the request's `Host`, right only when no TLS proxy stands in front.
+    public var base: String?
 
     public init(base: String) {
         var base = base
@@ -12,9 +13,15 @@ public struct PublicURL: Sendable, Hashable {
         self.base = base
     }
 
+    private init() { base = nil }
+
+    /// No configured base: the URL is built from the request's `Host`.
+    public static let requestHost = PublicURL()
+
     /// The full URL of a request: base + path + `?query` when there is one (query bytes as received).
-    public func url(path: String, query: String?) -> String {
-        var url = base + path
+    /// - Parameter host: the request's `Host` (authority), used when no base is configured.
+    public func url(path: String, query: String?, host: String? = nil) -> String {
+        var url = (base ?? "http://" + (host ?? "")) + path
         if let query, !query.isEmpty { url += "?" + query }
         return url
     }
