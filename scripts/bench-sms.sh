@@ -7,7 +7,8 @@
 #
 # Every row: wrk -t1 -c32 --latency with Benchmarks/wrk/twilio-signed.lua, which gives each request
 # a new MessageSid and signs it (HMAC-SHA1 in LuaJIT, checked against the twilio SDK), so every
-# request is a new complaint. The gateway runs the sample config (synchronous=FULL) and delivers
+# request is a new complaint. Signing costs the client too: the nginx row is also the ceiling of
+# this load generator (a plain-POST nginx row is in bench.sh's table). The gateway runs the sample config (synchronous=FULL) and delivers
 # the accepted messages to the nginx at the same time. Afterwards the store must hold one
 # complaint per 2xx. Prints a Markdown table and saves it to bench-results/sms.md.
 # Targets: gateway >= 0.2 x nginx req/s, >= 10 x the Python peer, p99 < 25 ms.
