@@ -78,6 +78,7 @@ let package = Package(
                 "Routing",
                 "Storage",
                 "ComplaintDispatch",
+                "SMSAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -118,8 +119,20 @@ let package = Package(
         ),
         // Channel adapters live in adapters/<Channel>/, one target each, added with their issues:
         //   .target(name: "EmailAdapter", dependencies: ["ComplaintCore"], path: "adapters/Email")
-        //   .target(name: "SMSAdapter", dependencies: ["ComplaintCore"], path: "adapters/SMS")
         //   .target(name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV")
+        // SMS webhooks: one file per provider behind `SMSProvider` (parse, verify, reply); no HTTP server code.
+        .target(
+            name: "SMSAdapter",
+            dependencies: ["ComplaintCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "adapters/SMS",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMSAdapterTests",
+            dependencies: ["SMSAdapter", "ComplaintCore", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
         // Shared by the test targets: a real downstream HTTP server with scripted faults.
         .target(
             name: "GatewayTestSupport",
@@ -161,6 +174,7 @@ let package = Package(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "Storage", "Routing", "ComplaintDispatch", "ComplaintCore", "GatewayTestSupport",
+                "SMSAdapter", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

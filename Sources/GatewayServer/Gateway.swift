@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Prometheus
 import Routing
+import SMSAdapter
 import ServiceLifecycle
 import Storage
 import Synchronization
@@ -22,6 +23,8 @@ public final class Gateway: Sendable {
     let dispatcher: OutboxDispatcher
     let pipeline: IntakePipeline
     let reloader: RoutingReloader
+    /// Concatenated-SMS parts waiting for their set; nil when the store cannot hold them.
+    let smsConcat: SMSConcatBuffer?
     let logger: Logger
     let registry: PrometheusCollectorRegistry?
     private let group = Mutex<ServiceGroup?>(nil)
@@ -47,7 +50,12 @@ public final class Gateway: Sendable {
         reloader = RoutingReloader(
             routers: routers, directory: configuration.directory, departments: Set(configuration.departments.map(\.id)),
             environment: ProcessInfo.processInfo.environment, logger: logger)
-        pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
+        let pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
+        self.pipeline = pipeline
+        let concatTimeout = configuration.sms.concatTimeout
+        smsConcat = (store as? any SMSPartStore).map {
+            SMSConcatBuffer(store: $0, pipeline: pipeline, timeout: concatTimeout)
+        }
     }
 
     /// The HTTP router with every route and middleware.
@@ -58,6 +66,10 @@ public final class Gateway: Sendable {
         let auth = Authenticator(tokens: configuration.auth.tokens)
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
+        SMSRoutes(
+            pipeline: pipeline, providers: configuration.sms.providers, maxBodyBytes: configuration.server.maxBodyBytes,
+            concat: smsConcat
+        ).register(on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
@@ -82,7 +94,10 @@ public final class Gateway: Sendable {
         // Services shut down in reverse order: the HTTP server first, the dispatcher after it.
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dispatcher), .init(service: app)]
+                services: [.init(service: dispatcher)]
+                    + (smsConcat.map { buffer in
+                        [.init(service: SMSConcatSweeper(buffer: buffer, interval: .seconds(5), logger: logger))]
+                    } ?? []) + [.init(service: app)]
                     + (handleSignals ? [.init(service: RoutingReloadSignal(reloader: reloader, logger: logger))] : []),
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))

@@ -2,6 +2,7 @@ import ComplaintCore
 import ComplaintDispatch
 import Foundation
 import Routing
+import SMSAdapter
 
 /// The whole validated configuration: gateway.yaml, departments.yaml and the rule tables.
 public struct GatewayConfiguration: Sendable {
@@ -12,6 +13,8 @@ public struct GatewayConfiguration: Sendable {
     public var dispatch: OutboxDispatcher.Settings
     public var departments: [Department]
     public var routing: RoutingConfiguration
+    /// `sms:`: the public base URL and the enabled SMS providers.
+    public var sms: SMSConfiguration
     /// `logging.level` (default `info`).
     public var logLevel: String
     /// Problems that do not stop the gateway.
@@ -25,11 +28,12 @@ public struct GatewayConfiguration: Sendable {
         let gateway = ConfigNode.load(
             url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
             diagnostics: diagnostics, environment: environment)
-        gateway.expectMapping(allowedKeys: ["server", "storage", "auth", "routing", "dispatch", "logging"])
+        gateway.expectMapping(allowedKeys: ["server", "storage", "auth", "routing", "dispatch", "logging", "sms"])
         let server = ServerSettings.read(gateway["server"])
         let storage = StorageSettings.read(gateway["storage"])
         let auth = AuthSettings.read(gateway["auth"])
         let dispatch = readDispatch(gateway["dispatch"])
+        let sms = SMSConfiguration.read(gateway["sms"])
         let logging = gateway["logging"]
         logging.expectMapping(allowedKeys: ["level"])
         let logLevel = logging["level"].string() ?? "info"
@@ -50,7 +54,7 @@ public struct GatewayConfiguration: Sendable {
         guard let routing else { throw ConfigError(issues: diagnostics.issues) }
         return GatewayConfiguration(
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
-            departments: departments, routing: routing, logLevel: logLevel, warnings: diagnostics.warnings)
+            departments: departments, routing: routing, sms: sms, logLevel: logLevel, warnings: diagnostics.warnings)
     }
 
     private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {

@@ -49,14 +49,15 @@ final class RunningGateway: Sendable {
     }
 
     static func start(
-        downstream: String, dataDirectory: URL? = nil,
+        downstream: String, dataDirectory: URL? = nil, environment: [String: String] = [:],
         configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> RunningGateway {
         let directory =
             dataDirectory
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("cg-test-\(UUID().uuidString)", isDirectory: true)
-        var configuration = try configuration(downstream: downstream, dataDirectory: directory)
+        var configuration = try configuration(
+            downstream: downstream, dataDirectory: directory, extraEnvironment: environment)
         configure(&configuration)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .critical

@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Releases concatenated-SMS sets that are complete (after a restart) or timed out, periodically.
+struct SMSConcatSweeper: Service {
+    let buffer: SMSConcatBuffer
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await buffer.sweep(now: Date())
+                } catch {
+                    logger.error("releasing held SMS parts failed", metadata: ["cg.error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import ComplaintCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import SMSAdapter
+import Storage
+
+/// `POST /v1/sms/{provider}`: verify, parse, commit, then answer the way the provider expects.
+///
+/// The order matters: the signature is checked on the raw bytes before anything is parsed, and a
+/// request that fails it is refused with 403, counted and logged without its body or phone number,
+/// and never stored. An authentic body that cannot be read is quarantined and acknowledged (a retry
+/// would carry the same bytes); a duplicate (the provider retrying) is acknowledged and creates nothing.
+struct SMSRoutes: Sendable {
+    let pipeline: IntakePipeline
+    let providers: [String: any SMSProvider]
+    let maxBodyBytes: Int
+    /// Holds parts of concatenated SMS; nil when the store cannot (each part is then its own complaint).
+    let concat: SMSConcatBuffer?
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/sms/{provider}") { request, context in try await receive(request, context) }
+    }
+
+    private func receive(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let name = try context.parameters.require("provider")
+        guard let provider = providers[name] else {
+            throw GatewayError(.notFound, code: "unknown_provider", "no SMS provider \"\(name)\" is enabled")
+        }
+        let body = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
+        let receivedAt = Date()
+        let smsRequest = SMSRequest(
+            path: request.uri.path, query: request.uri.query,
+            headers: request.headers.map { SMSRequest.Header(name: $0.name.canonicalName, value: $0.value) },
+            body: Data(body.readableBytesView), authority: request.head.authority)
+
+        if case .rejected(let rejection) = provider.authenticate(smsRequest, now: receivedAt) {
+            Counter(label: "cg_sms_rejected_total", dimensions: [("provider", name), ("code", rejection.code)])
+                .increment()
+            context.logger.warning(
+                "SMS webhook refused",
+                metadata: [
+                    "cg.provider": "\(name)", "cg.reason": "\(rejection.code)", "cg.detail": "\(rejection.message)",
+                ])
+            throw GatewayError(.forbidden, code: rejection.code, rejection.message)
+        }
+
+        let raw = RawPayload(
+            id: pipeline.newRawID(), channel: .sms, adapter: name, receivedAt: receivedAt,
+            contentType: request.headers[.contentType], headers: RequestBodyReader.keptHeaders(request),
+            body: smsRequest.body)
+        let result: SMSParseResult
+        do {
+            result = try provider.parse(smsRequest, receivedAt: receivedAt)
+        } catch {
+            do {
+                try await pipeline.quarantine(raw, error: error.message, code: "unreadable_sms")
+            } catch {
+                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
+            }
+            context.logger.warning(
+                "SMS webhook quarantined",
+                metadata: ["cg.provider": "\(name)", "cg.raw_id": "\(raw.id)", "cg.reason": "\(error.message)"])
+            return reply(provider.acknowledgement)
+        }
+
+        switch result {
+        case .ignored(let reason):
+            Counter(label: "cg_sms_ignored_total", dimensions: [("provider", name)]).increment()
+            context.logger.debug(
+                "SMS callback ignored", metadata: ["cg.provider": "\(name)", "cg.reason": "\(reason)"])
+        case .messages(let messages):
+            for (index, message) in messages.enumerated() {
+                // A batch (Alibaba Cloud) keeps the whole request with each of its messages.
+                var payload = raw
+                if index > 0 { payload.id = pipeline.newRawID() }
+                do {
+                    if let part = message.concat, let concat {
+                        try await concat.hold(message, concat: part, raw: payload)
+                        continue
+                    }
+                    let outcome = try await pipeline.submit(message.draft, raw: payload, idempotencyKey: nil)
+                    context.logger.debug(
+                        "SMS accepted",
+                        metadata: ["cg.provider": "\(name)", "cg.complaint_id": "\(outcome.complaintID)"])
+                } catch {
+                    context.logger.error(
+                        "commit failed", metadata: ["cg.error": "\(error)", "cg.raw_id": "\(payload.id)"])
+                    throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
+                }
+            }
+        }
+        return reply(provider.acknowledgement)
+    }
+
+    private func reply(_ reply: SMSReply) -> Response {
+        var headers = HTTPFields()
+        if let type = reply.contentType { headers[.contentType] = type }
+        return Response(
+            status: HTTPResponse.Status(code: reply.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+    }
+}

@@ -1,0 +1,201 @@
+import ComplaintCore
+import Foundation
+import SMSAdapter
+import Testing
+
+/// Parsing realistic bodies of every provider, and the callbacks that are not messages.
+@Suite struct ProviderParseTests {
+    let arrival = Date(timeIntervalSince1970: 1_795_000_000)
+    let publicURL = PublicURL(base: "https://gw.example.com")
+
+    func request(_ path: String, query: String? = nil, type: String, _ body: String) -> SMSRequest {
+        SMSRequest(
+            path: path, query: query, headers: [SMSRequest.Header(name: "Content-Type", value: type)],
+            body: Data(body.utf8))
+    }
+
+    func drafts(_ result: SMSParseResult) -> [Complaint] {
+        guard case .messages(let messages) = result else { return [] }
+        return messages.map(\.draft)
+    }
+
+    @Test func aliyunBatchOfTwoWithNumericAndStringIDs() throws {
+        let body = """
+            [{"phone_number":"13812345678","content":"小区停水三天了","send_time":"2026-11-20 11:12:00",\
+            "dest_code":"1234","sequence_id":1234567890},
+             {"phone_number":"8613900001111","content":"路灯不亮 💡","send_time":"2026-11-20 11:13:00",\
+            "dest_code":"1234","sequence_id":"1234567891","sign_name":"市民热线"}]
+            """
+        let provider = AliyunProvider(token: "t")
+        let records = drafts(
+            try provider.parse(request("/v1/sms/aliyun", type: "application/json", body), receivedAt: arrival))
+        #expect(records.count == 2)
+        #expect(records.map(\.source.externalID) == ["1234567890", "1234567891"])
+        #expect(records.map(\.complainant.phone) == ["+8613812345678", "+8613900001111"])
+        #expect(records[0].text == "小区停水三天了")
+        #expect(RFC3339.format(records[0].receivedAt) == "2026-11-20T03:12:00Z")  // Beijing time
+        #expect(records[0].source.extra["dest_code"] == .string("1234"))
+        #expect(records[1].source.extra["sign_name"] == .string("市民热线"))
+        #expect(provider.acknowledgement.body == #"{"code":0,"msg":"接收成功"}"#)
+    }
+
+    @Test func aliyunDeliveryReportsAreIgnored() throws {
+        let body =
+            #"[{"phone_number":"1381111****","send_time":"2017-01-01 00:00:00","report_time":"2017-01-01 00:00:00","success":true,"err_code":"DELIVERED","biz_id":"1"}]"#
+        let result = try AliyunProvider(token: "t").parse(
+            request("/", type: "application/json", body), receivedAt: arrival)
+        guard case .ignored = result else {
+            Issue.record("a delivery report became a message")
+            return
+        }
+    }
+
+    @Test func aliyunMissingContentIsAnError() {
+        let body = #"[{"phone_number":"13812345678","sequence_id":"9"}]"#
+        #expect(throws: SMSParseError("[0].content: required field is missing")) {
+            try AliyunProvider(token: "t").parse(request("/", type: "application/json", body), receivedAt: arrival)
+        }
+    }
+
+    @Test func tencentReplyHasSyntheticStableKey() throws {
+        let body =
+            #"{"extend":"","mobile":"13812345678","nationcode":"86","sign":"市民热线","text":"噪音扰民 😠","time":1795000000}"#
+        let provider = TencentProvider(token: "t")
+        let first = drafts(try provider.parse(request("/", type: "application/json", body), receivedAt: arrival))
+        let again = drafts(
+            try provider.parse(request("/", type: "application/json", body), receivedAt: arrival.addingTimeInterval(60))
+        )
+        #expect(first.first?.complainant.phone == "+8613812345678")
+        #expect(first.first?.text == "噪音扰民 😠")
+        #expect(first.first?.receivedAt == Date(timeIntervalSince1970: 1_795_000_000))
+        #expect(first.first?.source.externalID?.hasPrefix("sha256:") == true)
+        #expect(first.first?.source.externalID == again.first?.source.externalID)
+        #expect(provider.acknowledgement.body == #"{"result":0,"errmsg":"OK"}"#)
+    }
+
+    @Test func tencentStatusReportArrayIsIgnored() throws {
+        let body =
+            #"[{"user_receive_time":"2015-10-17 08:03:04","nationcode":"86","mobile":"13xxxxxxxxx","report_status":"SUCCESS","errmsg":"DELIVRD","description":"用户短信送达成功","sid":"x"}]"#
+        guard
+            case .ignored = try TencentProvider(token: "t").parse(
+                request("/", type: "application/json", body), receivedAt: arrival)
+        else {
+            Issue.record("status report became a message")
+            return
+        }
+    }
+
+    @Test(
+        arguments: [
+            ("aliyun", nil, "missing_token"), ("aliyun", "token=wrong", "bad_token"),
+            ("aliyun", "token=0123456789abcdef0123456789", "accepted"),
+            ("tencent", "x=1&token=0123456789abcdef0123456789", "accepted"), ("tencent", "token=", "missing_token"),
+        ] as [(String, String?, String)])
+    func urlToken(_ provider: String, _ query: String?, _ expected: String) {
+        let token = "0123456789abcdef0123456789"
+        let subject: any SMSProvider =
+            provider == "aliyun" ? AliyunProvider(token: token) : TencentProvider(token: token)
+        let verdict = subject.authenticate(
+            request("/v1/sms/\(provider)", query: query, type: "application/json", "[]"), now: arrival)
+        switch verdict {
+        case .accepted: #expect(expected == "accepted")
+        case .rejected(let rejection): #expect(rejection.code == expected)
+        }
+    }
+
+    @Test func twilioStatusCallbackIsIgnored() throws {
+        let provider = TwilioProvider(authToken: "x", publicURL: publicURL)
+        let body = "MessageSid=SM1&MessageStatus=delivered&SmsStatus=delivered&To=%2B14155550100"
+        guard
+            case .ignored = try provider.parse(
+                request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+        else {
+            Issue.record("a status callback became a message")
+            return
+        }
+        #expect(
+            provider.acknowledgement
+                == SMSReply(status: 200, contentType: "text/xml; charset=utf-8", body: "<Response/>"))
+    }
+
+    @Test func twilioKeepsUnmappedFieldsAndMedia() throws {
+        let provider = TwilioProvider(authToken: "x", publicURL: publicURL)
+        let body =
+            "MessageSid=MM1&From=%2B14155550123&Body=&NumMedia=1&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm%2F1&FromCity=&SmsStatus=received"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(record.text == "")
+        #expect(record.source.extra["MediaUrl0"] == .string("https://api.twilio.com/m/1"))
+        #expect(record.source.extra["FromCity"] == .string(""))
+        #expect(record.source.extra["MessageSid"] == nil)
+    }
+
+    @Test func vonageAlphanumericSenderAndConcatFieldsAreKept() throws {
+        let provider = VonageProvider(secret: "s", method: .md5hash, timestamps: WebhookTimestamp())
+        let body =
+            "msisdn=VONAGE&to=14155550100&messageId=0A0000000123ABCD&text=part+one+&type=text&concat=true&concat-ref=108&concat-total=2&concat-part=1&message-timestamp=2026-11-20+03%3A12%3A00"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(record.complainant.phone == nil)
+        #expect(record.source.extra["from_raw"] == .string("VONAGE"))
+        #expect(record.source.extra["concat-ref"] == .string("108"))
+        #expect(RFC3339.format(record.receivedAt) == "2026-11-20T03:12:00Z")
+    }
+
+    @Test func vonageDeliveryReceiptIsIgnored() throws {
+        let provider = VonageProvider(secret: "s", method: .md5hash, timestamps: WebhookTimestamp())
+        let body =
+            "msisdn=14155550100&to=Vonage&network-code=310090&messageId=0A00&price=0.0333&status=delivered&scts=2001011400&err-code=0"
+        guard
+            case .ignored = try provider.parse(
+                request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+        else {
+            Issue.record("a receipt became a message")
+            return
+        }
+    }
+
+    @Test func telnyxOtherEventsAreIgnored() throws {
+        let provider = TelnyxProvider(
+            publicKey: try #require(
+                TelnyxSignature.publicKey(base64: SignatureVectors.shared.secrets["telnyx_public_key"]!)),
+            timestamps: WebhookTimestamp())
+        let body = #"{"data":{"event_type":"message.finalized","id":"e1","payload":{"id":"m1"}}}"#
+        guard case .ignored = try provider.parse(request("/", type: "application/json", body), receivedAt: arrival)
+        else {
+            Issue.record("an outbound event became a message")
+            return
+        }
+    }
+
+    @Test func genericNestedPathsAndWebhookIDFallback() throws {
+        let provider = GenericJSONProvider(
+            key: try #require(StandardWebhooksSignature.key(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),
+            fields: .init(id: "data.message_id", from: "data.sender.number", text: "data.body", receivedAt: "data.at"),
+            timestamps: WebhookTimestamp())
+        let body =
+            #"{"type":"sms.received","data":{"sender":{"number":"+44 20 7946 0958"},"body":"Bin not collected","at":1795000000}}"#
+        var smsRequest = request("/v1/sms/generic", type: "application/json", body)
+        smsRequest.headers.append(SMSRequest.Header(name: "Webhook-Id", value: "msg_abc"))
+        let record = try #require(drafts(try provider.parse(smsRequest, receivedAt: arrival)).first)
+        #expect(record.source.externalID == "msg_abc")
+        #expect(record.complainant.phone == "+442079460958")
+        #expect(record.text == "Bin not collected")
+        #expect(record.receivedAt == Date(timeIntervalSince1970: 1_795_000_000))
+        #expect(record.source.extra["type"] == .string("sms.received"))
+    }
+
+    @Test func genericMissingTextNamesThePath() throws {
+        let provider = GenericJSONProvider(
+            key: try #require(StandardWebhooksSignature.key(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),
+            fields: .init(), timestamps: WebhookTimestamp())
+        #expect(throws: SMSParseError("text: required text is missing")) {
+            try provider.parse(
+                self.request("/", type: "application/json", #"{"from":"+8613812345678"}"#), receivedAt: arrival)
+        }
+    }
+}

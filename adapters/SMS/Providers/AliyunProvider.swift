@@ -1,0 +1,52 @@
+import ComplaintCore
+import Foundation
+
+/// Alibaba Cloud SMS upstream messages (SmsUp, "HTTP 批量推送"): a JSON array, possibly several messages.
+///
+/// Configure the upstream-message callback as `{PUBLIC_BASE_URL}/v1/sms/aliyun?token={ALIYUN_SMS_TOKEN}`:
+/// Alibaba Cloud signs nothing, so the token is the credential. `sequence_id` is the natural key;
+/// `send_time` is Beijing time. The reply must be JSON with a numeric `code` of 0.
+public struct AliyunProvider: SMSProvider {
+    public let name: String
+    let token: URLTokenAuthentication
+
+    public init(name: String = "aliyun", token: String) {
+        self.name = name
+        self.token = URLTokenAuthentication(token: token)
+    }
+
+    public var acknowledgement: SMSReply {
+        SMSReply(contentType: "application/json; charset=utf-8", body: #"{"code":0,"msg":"接收成功"}"#)
+    }
+
+    public func authenticate(_ request: SMSRequest, now: Date) -> SMSAuthentication { token.authenticate(request) }
+
+    public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
+        let root = try SMSJSON.parse(request.body)
+        let items: [JSONValue]
+        switch root {
+        case .array(let values): items = values
+        case .object: items = [root]
+        default: throw SMSParseError("expected a JSON array of messages")
+        }
+        var messages: [SMSMessage] = []
+        for (index, item) in items.enumerated() {
+            let what = "[\(index)]"
+            let fields = try SMSJSON.object(item, what)
+            if fields["content"] == nil, fields["report_time"] != nil || fields["success"] != nil {
+                continue  // a delivery report pushed to the same URL
+            }
+            let sequenceID = try SMSJSON.text(fields, "sequence_id", in: what)
+            let phone = try SMSJSON.text(fields, "phone_number", in: what)
+            let text = try SMSJSON.text(fields, "content", in: what)
+            let sent = fields["send_time"]?.scalarText.flatMap { SMSTime.parseSpaced($0, offset: "+08:00") }
+            var extra = fields
+            for key in ["sequence_id", "phone_number", "content"] { extra[key] = nil }
+            let draft = SMSDraft(
+                adapter: name, externalID: sequenceID, from: phone, text: text, receivedAt: sent ?? receivedAt,
+                extra: extra)
+            messages.append(SMSMessage(draft: draft.complaint()))
+        }
+        return messages.isEmpty ? .ignored(reason: "no upstream messages in the batch") : .messages(messages)
+    }
+}

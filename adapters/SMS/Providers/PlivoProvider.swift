@@ -1,0 +1,59 @@
+import ComplaintCore
+import Foundation
+
+/// Plivo: the application's message URL (form POST), verified with signature V3.
+///
+/// Configure the Plivo application's Message URL as `{PUBLIC_BASE_URL}/v1/sms/plivo`, method POST.
+/// Plivo concatenates long messages itself; `MessageUUID` is the natural key. V3 has no timestamp, so
+/// a replayed request is stopped by deduplication only.
+public struct PlivoProvider: SMSProvider {
+    public let name: String
+    let authToken: String
+    let publicURL: PublicURL
+
+    public init(name: String = "plivo", authToken: String, publicURL: PublicURL) {
+        self.name = name
+        self.authToken = authToken
+        self.publicURL = publicURL
+    }
+
+    public var acknowledgement: SMSReply { .emptyXMLResponse }
+
+    public func authenticate(_ request: SMSRequest, now: Date) -> SMSAuthentication {
+        guard let signature = request.header("X-Plivo-Signature-V3"), !signature.isEmpty,
+            let nonce = request.header("X-Plivo-Signature-V3-Nonce"), !nonce.isEmpty
+        else {
+            return .rejected(
+                SMSRejection(
+                    "missing_signature", "headers X-Plivo-Signature-V3 and X-Plivo-Signature-V3-Nonce required"))
+        }
+        let parameters = request.isForm ? FormURLEncoded.parse(request.body) : []
+        let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
+        guard
+            PlivoSignatureV3.isValid(
+                header: signature, url: url, parameters: parameters, nonce: nonce, authToken: authToken)
+        else {
+            return .rejected(SMSRejection("bad_signature", "X-Plivo-Signature-V3 does not match"))
+        }
+        return .accepted
+    }
+
+    public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
+        guard request.isForm else {
+            throw SMSParseError("expected an application/x-www-form-urlencoded body")
+        }
+        let parameters = FormURLEncoded.parse(request.body)
+        let text = parameters.first("Text") ?? parameters.first("Body")
+        if text == nil, let status = parameters.first("Status") {
+            return .ignored(reason: "status callback (\(status)), not an incoming message")
+        }
+        guard let uuid = parameters.first("MessageUUID"), !uuid.isEmpty else {
+            throw SMSParseError("MessageUUID: required field is missing")
+        }
+        let draft = SMSDraft(
+            adapter: name, externalID: uuid, from: parameters.first("From").map(SMSDraft.plus), text: text ?? "",
+            receivedAt: receivedAt,
+            extra: SMSDraft.extra(parameters, excluding: ["MessageUUID", "From", "Text"]))
+        return .messages([SMSMessage(draft: draft.complaint())])
+    }
+}

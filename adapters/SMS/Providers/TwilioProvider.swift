@@ -1,0 +1,81 @@
+import ComplaintCore
+import Crypto
+import Foundation
+
+/// Twilio Programmable Messaging: the incoming-message webhook (`application/x-www-form-urlencoded`).
+///
+/// Configure the number's "A message comes in" webhook as `{PUBLIC_BASE_URL}/v1/sms/twilio`, HTTP POST.
+/// Twilio reassembles long messages itself; `MessageSid` is the natural key. The reply is empty TwiML,
+/// which sends nothing back to the citizen.
+public struct TwilioProvider: SMSProvider {
+    public let name: String
+    let authToken: String
+    /// The secret of a Webhooks Rule's SharedKey, for requests carrying `X-Twilio-Webhooks-Signature-Settings`.
+    let sharedKeySecret: String?
+    let publicURL: PublicURL
+
+    public init(name: String = "twilio", authToken: String, sharedKeySecret: String? = nil, publicURL: PublicURL) {
+        self.name = name
+        self.authToken = authToken
+        self.sharedKeySecret = sharedKeySecret
+        self.publicURL = publicURL
+    }
+
+    public var acknowledgement: SMSReply { .emptyXMLResponse }
+
+    public func authenticate(_ request: SMSRequest, now: Date) -> SMSAuthentication {
+        guard let signature = request.header("X-Twilio-Signature"), !signature.isEmpty else {
+            return .rejected(SMSRejection("missing_signature", "header X-Twilio-Signature is missing"))
+        }
+        var key = authToken
+        var algorithm = TwilioSignature.Algorithm.hmacSHA1
+        if let settings = request.header("X-Twilio-Webhooks-Signature-Settings"), !settings.isEmpty {
+            guard let named = TwilioSignature.algorithm(settingsHeader: settings) else {
+                return .rejected(SMSRejection("unsupported_algorithm", "unsupported signature algorithm in settings"))
+            }
+            guard let sharedKeySecret, !sharedKeySecret.isEmpty else {
+                return .rejected(
+                    SMSRejection("shared_key_not_configured", "signed with a SharedKey but none is configured"))
+            }
+            key = sharedKeySecret
+            algorithm = named
+        }
+        var parameters: [FormParameter] = []
+        if let bodyHash = request.queryParameters.first("bodySHA256"), !request.isForm {
+            let actual = Hex.encode(SHA256.hash(data: request.body))
+            guard ConstantTime.equal(actual, bodyHash.lowercased()) else {
+                return .rejected(SMSRejection("bad_signature", "bodySHA256 does not match the body"))
+            }
+        } else if request.isForm {
+            parameters = FormURLEncoded.parse(request.body)
+        }
+        let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
+        guard TwilioSignature.isValid(signature, url: url, parameters: parameters, key: key, algorithm: algorithm)
+        else {
+            return .rejected(SMSRejection("bad_signature", "X-Twilio-Signature does not match"))
+        }
+        return .accepted
+    }
+
+    public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
+        let parameters: [FormParameter]
+        if request.isForm {
+            parameters = FormURLEncoded.parse(request.body)
+        } else {
+            // The JSON variant (`bodySHA256`): a flat object with the same names.
+            let fields = try SMSJSON.object(try SMSJSON.parse(request.body), "body")
+            parameters = fields.compactMap { key, value in value.scalarText.map { FormParameter(key, $0) } }
+        }
+        if let status = parameters.first("SmsStatus") ?? parameters.first("MessageStatus"), status != "received" {
+            return .ignored(reason: "status callback (\(status)), not an incoming message")
+        }
+        guard let sid = parameters.first("MessageSid") ?? parameters.first("SmsMessageSid"), !sid.isEmpty else {
+            throw SMSParseError("MessageSid: required field is missing")
+        }
+        let draft = SMSDraft(
+            adapter: name, externalID: sid, from: parameters.first("From"), text: parameters.first("Body") ?? "",
+            receivedAt: receivedAt,
+            extra: SMSDraft.extra(parameters, excluding: ["MessageSid", "From", "Body"]))
+        return .messages([SMSMessage(draft: draft.complaint())])
+    }
+}

@@ -1,0 +1,78 @@
+import ComplaintCore
+import Foundation
+
+/// Vonage (Nexmo) SMS API inbound messages, with signed webhooks (`sig`).
+///
+/// Configure the account's inbound-message webhook as `{PUBLIC_BASE_URL}/v1/sms/vonage` with HTTP
+/// method POST (form or JSON) and ask Vonage to sign webhooks; set the same signature method here.
+/// `messageId` is the natural key. Parts of a concatenated message arrive as separate messages with
+/// `concat-ref`, `concat-part` and `concat-total`; the gateway holds them durably and commits one
+/// complaint when the set is complete (or, incomplete, after `sms.concat_timeout_s`).
+public struct VonageProvider: SMSProvider {
+    public let name: String
+    let secret: String
+    let method: VonageSignature.Method
+    let timestamps: WebhookTimestamp
+
+    public init(name: String = "vonage", secret: String, method: VonageSignature.Method, timestamps: WebhookTimestamp) {
+        self.name = name
+        self.secret = secret
+        self.method = method
+        self.timestamps = timestamps
+    }
+
+    public var acknowledgement: SMSReply { .empty }
+
+    /// The parameters wherever Vonage put them: a form body, a JSON body, or the query.
+    func parameters(_ request: SMSRequest) throws(SMSParseError) -> [FormParameter] {
+        if request.isForm { return FormURLEncoded.parse(request.body) }
+        if request.mediaType == "application/json" {
+            let fields = try SMSJSON.object(try SMSJSON.parse(request.body), "body")
+            return fields.compactMap { key, value in value.scalarText.map { FormParameter(key, $0) } }
+        }
+        if request.body.isEmpty { return request.queryParameters }
+        throw SMSParseError("expected a form or JSON body, found \(request.mediaType ?? "no Content-Type")")
+    }
+
+    public func authenticate(_ request: SMSRequest, now: Date) -> SMSAuthentication {
+        guard let parameters = try? parameters(request) else {
+            return .rejected(SMSRejection("missing_signature", "body has no readable parameters to verify"))
+        }
+        guard let signature = parameters.first("sig"), !signature.isEmpty else {
+            return .rejected(SMSRejection("missing_signature", "parameter sig is missing"))
+        }
+        if let stale = timestamps.check(parameters.first("timestamp"), now: now, name: "timestamp") {
+            return .rejected(stale)
+        }
+        guard VonageSignature.isValid(parameters, secret: secret, method: method) else {
+            return .rejected(SMSRejection("bad_signature", "sig does not match (method \(method.rawValue))"))
+        }
+        return .accepted
+    }
+
+    public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
+        let parameters = try parameters(request)
+        if parameters.first("text") == nil, parameters.first("err-code") != nil {
+            return .ignored(reason: "delivery receipt, not an incoming message")
+        }
+        guard let messageID = parameters.first("messageId"), !messageID.isEmpty else {
+            throw SMSParseError("messageId: required field is missing")
+        }
+        let sent = parameters.first("message-timestamp").flatMap { SMSTime.parseSpaced($0, offset: "Z") }
+        let draft = SMSDraft(
+            adapter: name, externalID: messageID, from: parameters.first("msisdn").map(SMSDraft.plus),
+            text: parameters.first("text") ?? "", receivedAt: sent ?? receivedAt,
+            extra: SMSDraft.extra(parameters, excluding: ["messageId", "msisdn", "text", "sig", "nonce"]))
+        return .messages([SMSMessage(draft: draft.complaint(), concat: Self.concat(parameters))])
+    }
+
+    /// The part's place when `concat=true` carries a usable reference, part and total.
+    static func concat(_ parameters: [FormParameter]) -> ConcatPart? {
+        guard parameters.first("concat") == "true", let reference = parameters.first("concat-ref"),
+            let part = parameters.first("concat-part").flatMap(Int.init),
+            let total = parameters.first("concat-total").flatMap(Int.init), total > 1, (1...total).contains(part)
+        else { return nil }
+        let key = [parameters.first("msisdn") ?? "", parameters.first("to") ?? "", reference, String(total)]
+        return ConcatPart(setKey: key.joined(separator: "|"), part: part, total: total)
+    }
+}

@@ -1,0 +1,41 @@
+import ComplaintCore
+import Foundation
+
+/// Where one part of a concatenated SMS belongs.
+public struct ConcatPart: Sendable, Hashable {
+    /// Sender, recipient, the provider's reference and the total: parts sharing it form one message.
+    public var setKey: String
+    /// 1-based position in the set.
+    public var part: Int
+    public var total: Int
+
+    public init(setKey: String, part: Int, total: Int) {
+        self.setKey = setKey
+        self.part = part
+        self.total = total
+    }
+}
+
+/// Joins the parts of a concatenated SMS into one complaint draft.
+public enum ConcatAssembler {
+    /// The assembled draft: text of the parts in order with no separator, the first part's message id
+    /// as the natural key and its receive time; `source.extra` lists the parts' ids and, when the set
+    /// was released incomplete after the timeout, which parts came.
+    /// - Parameter parts: the held parts' drafts with their positions (duplicates of a position ignored).
+    public static func assemble(_ parts: [(part: Int, draft: Complaint)], total: Int) -> Complaint? {
+        var byPosition: [Int: Complaint] = [:]
+        for (position, draft) in parts where byPosition[position] == nil { byPosition[position] = draft }
+        let positions = byPosition.keys.sorted()
+        guard let first = positions.first.flatMap({ byPosition[$0] }) else { return nil }
+        var draft = first
+        draft.text = TextNormalizer.normalize(positions.compactMap { byPosition[$0]?.text }.joined())
+        draft.source.extra["concat-part"] = nil
+        draft.source.extra["concat_message_ids"] = .array(
+            positions.compactMap { byPosition[$0]?.source.externalID.map(JSONValue.string) })
+        if positions.count < total {
+            draft.source.extra["concat_incomplete"] = .bool(true)
+            draft.source.extra["concat_parts_received"] = .array(positions.map { .number(Double($0)) })
+        }
+        return draft
+    }
+}

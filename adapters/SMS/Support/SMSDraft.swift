@@ -1,0 +1,135 @@
+import ComplaintCore
+import Foundation
+
+/// Builds the `complaint/v1` draft every provider produces: sender in E.164, NFC text, the provider's
+/// message id as `source.external_id` (so a provider's retry is a duplicate), the rest in `source.extra`.
+struct SMSDraft {
+    /// Senders without a country code are read as Chinese numbers (Alibaba Cloud sends domestic numbers).
+    static let phones = PhoneNormalizer(defaultCountryCode: "86")
+
+    var adapter: String
+    var externalID: String?
+    /// The sender as the provider wrote it.
+    var from: String?
+    var text: String
+    var receivedAt: Date
+    var extra: [String: JSONValue] = [:]
+
+    /// The draft; a sender that is not a phone number (an alphanumeric sender id, a short code) stays in
+    /// `source.extra.from_raw` so nobody loses what the provider sent.
+    func complaint() -> Complaint {
+        var extra = self.extra
+        var complainant = Complaint.Complainant()
+        if let from {
+            switch Self.phones.normalize(from) {
+            case .e164(let number): complainant.phone = number
+            case .empty: break
+            case .withheld:
+                complainant.anonymous = true
+                extra["from_raw"] = .string(from)
+            case .invalid(let raw): extra["from_raw"] = .string(raw)
+            }
+        }
+        return Complaint(
+            id: "", channel: .sms, receivedAt: receivedAt, ingestedAt: receivedAt,
+            source: Complaint.Source(adapter: adapter, externalID: externalID, extra: extra),
+            complainant: complainant, text: TextNormalizer.normalize(text))
+    }
+
+    /// International digits without `+` (Vonage `msisdn`, Plivo `From`) as an E.164 candidate.
+    static func plus(_ digits: String) -> String {
+        let trimmed = digits.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return trimmed }
+        return "+" + trimmed
+    }
+
+    /// The form parameters not mapped elsewhere, as strings (repeated names become arrays).
+    static func extra(_ parameters: [FormParameter], excluding mapped: Set<String>) -> [String: JSONValue] {
+        var extra: [String: JSONValue] = [:]
+        for parameter in parameters where !mapped.contains(parameter.name) {
+            switch extra[parameter.name] {
+            case nil: extra[parameter.name] = .string(parameter.value)
+            case .array(let values)?: extra[parameter.name] = .array(values + [.string(parameter.value)])
+            case let existing?: extra[parameter.name] = .array([existing, .string(parameter.value)])
+            }
+        }
+        return extra
+    }
+}
+
+extension JSONValue {
+    /// The value at a dotted path (`data.payload.from.phone_number`; numbers index arrays).
+    func value(at path: [Substring]) -> JSONValue? {
+        var current = self
+        for key in path {
+            switch current {
+            case .object(let fields):
+                guard let next = fields[String(key)] else { return nil }
+                current = next
+            case .array(let items):
+                guard let index = Int(key), items.indices.contains(index) else { return nil }
+                current = items[index]
+            default: return nil
+            }
+        }
+        return current
+    }
+
+    /// A scalar as text: strings as they are, integral numbers without a fraction, booleans as words.
+    var scalarText: String? {
+        switch self {
+        case .string(let value): value
+        case .number(let value):
+            value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .bool(let value): value ? "true" : "false"
+        default: nil
+        }
+    }
+
+    /// The object's fields, or nil.
+    var objectFields: [String: JSONValue]? {
+        if case .object(let fields) = self { return fields }
+        return nil
+    }
+}
+
+/// Reading a provider's JSON body with errors that name the field (never its value).
+enum SMSJSON {
+    static func parse(_ body: Data) throws(SMSParseError) -> JSONValue {
+        do {
+            return try JSONParser.parse(body)
+        } catch {
+            throw SMSParseError("malformed JSON at \(error)")
+        }
+    }
+
+    static func object(_ value: JSONValue, _ what: String) throws(SMSParseError) -> [String: JSONValue] {
+        guard let fields = value.objectFields else { throw SMSParseError("\(what): expected a JSON object") }
+        return fields
+    }
+
+    /// A required text field (strings or numbers are accepted, as providers disagree).
+    static func text(_ fields: [String: JSONValue], _ key: String, in what: String = "body")
+        throws(SMSParseError) -> String
+    {
+        guard let value = fields[key] else { throw SMSParseError("\(what).\(key): required field is missing") }
+        guard let text = value.scalarText else { throw SMSParseError("\(what).\(key): expected a string") }
+        return text
+    }
+}
+
+/// Provider time formats.
+enum SMSTime {
+    /// `YYYY-MM-DD HH:MM:SS` at a fixed offset (Vonage writes UTC, Alibaba Cloud Beijing time).
+    static func parseSpaced(_ text: String, offset: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.utf8.count == 19 else { return nil }
+        return RFC3339.parse(trimmed + offset)
+    }
+
+    /// Unix seconds (number or string).
+    static func unixSeconds(_ value: JSONValue?) -> Date? {
+        guard let text = value?.scalarText, let seconds = Int64(text) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+}
