@@ -78,6 +78,7 @@ let package = Package(
                 "Routing",
                 "Storage",
                 "ComplaintDispatch",
+                "EmailAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -96,6 +97,7 @@ let package = Package(
                 "Routing",
                 "Storage",
                 "GatewayServer",
+                "EmailAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,8 +111,20 @@ let package = Package(
             path: "Benchmarks/bench-ceiling",
             swiftSettings: swiftSettings
         ),
-        // Channel adapters live in adapters/<Channel>/, one target each, added with their issues:
-        //   .target(name: "EmailAdapter", dependencies: ["ComplaintCore"], path: "adapters/Email")
+        // libcurl for IMAP (the system's libcurl4-openssl-dev): C wrappers for its variadic setopt.
+        .target(
+            name: "CCurlShim",
+            path: "Sources/CCurlShim",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // Channel adapters live in adapters/<Channel>/, one target each.
+        // Email: MIME parser, charsets, HTML to text, auto-reply detection, record mapping.
+        .target(
+            name: "EmailAdapter",
+            dependencies: ["ComplaintCore", "CCurlShim"],
+            path: "adapters/Email",
+            swiftSettings: swiftSettings
+        ),
         //   .target(name: "SMSAdapter", dependencies: ["ComplaintCore"], path: "adapters/SMS")
         //   .target(name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV")
         // Shared by the test targets: a real downstream HTTP server with scripted faults.
@@ -127,6 +141,13 @@ let package = Package(
         .testTarget(
             name: "ComplaintCoreTests",
             dependencies: ["ComplaintCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmailAdapterTests",
+            dependencies: ["EmailAdapter", "ComplaintCore"],
+            exclude: ["make_corpus.py"],
+            resources: [.copy("Corpus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/install-deps.sh
 
 echo "== swift format lint (.swift-format)"
-swift format lint --strict --recursive Sources Tests Benchmarks Package.swift
+swift format lint --strict --recursive Sources Tests Benchmarks adapters Package.swift
 
 echo "== swift build --build-tests"
 swift build --build-tests

@@ -47,6 +47,9 @@ public final class Gateway: Sendable {
             dispatcher: dispatcher)
     }
 
+    /// Raw messages to complaints, for `POST /v1/email` and the mailbox pollers.
+    var emailIntake: EmailIntake { EmailIntake(pipeline: pipeline, settings: configuration.email) }
+
     /// The HTTP router with every route and middleware.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -55,6 +58,10 @@ public final class Gateway: Sendable {
         let auth = Authenticator(tokens: configuration.auth.tokens)
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
+        EmailRoutes(
+            intake: emailIntake, auth: auth,
+            maxMessageBytes: configuration.email.maxMessageBytes
+        ).register(on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
         return router
     }
@@ -74,10 +81,17 @@ public final class Gateway: Sendable {
                 serverName: "complaint-gateway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? server.port) },
             logger: logger)
-        // Services shut down in reverse order: the HTTP server first, the dispatcher after it.
+        // Services shut down in reverse order: the HTTP server and mailbox pollers first, the
+        // dispatcher after them.
+        let pollers = configuration.email.mailboxes.map { mailbox in
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: MailboxPoller(
+                    settings: mailbox, intake: emailIntake, store: store,
+                    maxMessageBytes: configuration.email.maxMessageBytes, logger: logger))
+        }
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dispatcher), .init(service: app)],
+                services: [.init(service: dispatcher)] + pollers + [.init(service: app)],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         group.withLock { $0 = serviceGroup }

@@ -12,6 +12,7 @@ public struct GatewayConfiguration: Sendable {
     public var dispatch: OutboxDispatcher.Settings
     public var departments: [Department]
     public var routing: RoutingConfiguration
+    public var email: EmailSettings
     /// `logging.level` (default `info`).
     public var logLevel: String
     /// Problems that do not stop the gateway.
@@ -25,11 +26,12 @@ public struct GatewayConfiguration: Sendable {
         let gateway = ConfigNode.load(
             url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
             diagnostics: diagnostics, environment: environment)
-        gateway.expectMapping(allowedKeys: ["server", "storage", "auth", "routing", "dispatch", "logging"])
+        gateway.expectMapping(allowedKeys: ["server", "storage", "auth", "routing", "dispatch", "logging", "email"])
         let server = ServerSettings.read(gateway["server"])
         let storage = StorageSettings.read(gateway["storage"])
         let auth = AuthSettings.read(gateway["auth"])
         let dispatch = readDispatch(gateway["dispatch"])
+        let email = EmailSettings.read(gateway["email"])
         let logging = gateway["logging"]
         logging.expectMapping(allowedKeys: ["level"])
         let logLevel = logging["level"].string() ?? "info"
@@ -50,7 +52,8 @@ public struct GatewayConfiguration: Sendable {
         guard let routing else { throw ConfigError(issues: diagnostics.issues) }
         return GatewayConfiguration(
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
-            departments: departments, routing: routing, logLevel: logLevel, warnings: diagnostics.warnings)
+            departments: departments, routing: routing, email: email, logLevel: logLevel, warnings: diagnostics.warnings
+        )
     }
 
     private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {

@@ -49,17 +49,19 @@ final class RunningGateway: Sendable {
     }
 
     static func start(
-        downstream: String, dataDirectory: URL? = nil,
+        downstream: String, dataDirectory: URL? = nil, environment: [String: String] = [:],
         configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> RunningGateway {
         let directory =
             dataDirectory
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("cg-test-\(UUID().uuidString)", isDirectory: true)
-        var configuration = try configuration(downstream: downstream, dataDirectory: directory)
+        var configuration = try configuration(
+            downstream: downstream, dataDirectory: directory, extraEnvironment: environment)
         configure(&configuration)
         var logger = Logger(label: "test-gateway")
-        logger.logLevel = .critical
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["CG_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         let gateway = try Gateway(configuration: configuration, logger: logger, registry: GatewayMetrics.registry)
         let port = Mutex<Int?>(nil)
         let task = Task { try await gateway.run(handleSignals: false) { bound in port.withLock { $0 = bound } } }
