@@ -79,6 +79,7 @@ let package = Package(
                 "Storage",
                 "ComplaintDispatch",
                 "SMSAdapter",
+                "EmailAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,6 +98,7 @@ let package = Package(
                 "Routing",
                 "Storage",
                 "GatewayServer",
+                "EmailAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,8 +119,20 @@ let package = Package(
             path: "Benchmarks/bench-routing",
             swiftSettings: swiftSettings
         ),
-        // Channel adapters live in adapters/<Channel>/, one target each, added with their issues:
-        //   .target(name: "EmailAdapter", dependencies: ["ComplaintCore"], path: "adapters/Email")
+        // libcurl for IMAP (the system's libcurl4-openssl-dev): C wrappers for its variadic setopt.
+        .target(
+            name: "CCurlShim",
+            path: "Sources/CCurlShim",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // Channel adapters live in adapters/<Channel>/, one target each.
+        // Email: MIME parser, charsets, HTML to text, auto-reply detection, record mapping.
+        .target(
+            name: "EmailAdapter",
+            dependencies: ["ComplaintCore", "CCurlShim"],
+            path: "adapters/Email",
+            swiftSettings: swiftSettings
+        ),
         //   .target(name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV")
         // SMS webhooks: one file per provider behind `SMSProvider` (parse, verify, reply); no HTTP server code.
         .target(
@@ -147,6 +161,13 @@ let package = Package(
         .testTarget(
             name: "ComplaintCoreTests",
             dependencies: ["ComplaintCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmailAdapterTests",
+            dependencies: ["EmailAdapter", "ComplaintCore"],
+            exclude: ["make_corpus.py"],
+            resources: [.copy("Corpus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,8 +18,9 @@ fi
 # networking, swift-crypto fallbacks, SQLite for GRDB); sqlite3 to inspect the store (bench.sh
 # counts rows); python3 runs the demo receiver and the samples; curl drives the demo; wrk and
 # nginx-light are the benchmark load generator and HTTP ceiling; ca-certificates for SwiftPM's
-# package fetches.
-CG_DEPS=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 python3 curl wrk nginx-light ca-certificates)
+# package fetches; dovecot-imapd is the real IMAP server the mailbox poller is tested against
+# (libcurl4-openssl-dev is also the poller's IMAP client).
+CG_DEPS=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 python3 curl wrk nginx-light ca-certificates dovecot-imapd)
 
 cg_install_deps() (
     set -euo pipefail

@@ -58,6 +58,9 @@ public final class Gateway: Sendable {
         }
     }
 
+    /// Raw messages to complaints, for `POST /v1/email` and the mailbox pollers.
+    var emailIntake: EmailIntake { EmailIntake(pipeline: pipeline, settings: configuration.email) }
+
     /// The HTTP router with every route and middleware.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -69,6 +72,10 @@ public final class Gateway: Sendable {
         SMSRoutes(
             pipeline: pipeline, providers: configuration.sms.providers, maxBodyBytes: configuration.server.maxBodyBytes,
             concat: smsConcat
+        ).register(on: router)
+        EmailRoutes(
+            intake: emailIntake, auth: auth,
+            maxMessageBytes: configuration.email.maxMessageBytes
         ).register(on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
@@ -91,13 +98,20 @@ public final class Gateway: Sendable {
                 serverName: "complaint-gateway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? server.port) },
             logger: logger)
-        // Services shut down in reverse order: the HTTP server first, the dispatcher after it.
+        // Services shut down in reverse order: the HTTP server and mailbox pollers first, the
+        // dispatcher after them.
+        let pollers = configuration.email.mailboxes.map { mailbox in
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: MailboxPoller(
+                    settings: mailbox, intake: emailIntake, store: store,
+                    maxMessageBytes: configuration.email.maxMessageBytes, logger: logger))
+        }
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: [.init(service: dispatcher)]
                     + (smsConcat.map { buffer in
                         [.init(service: SMSConcatSweeper(buffer: buffer, interval: .seconds(5), logger: logger))]
-                    } ?? []) + [.init(service: app)]
+                    } ?? []) + pollers + [.init(service: app)]
                     + (handleSignals ? [.init(service: RoutingReloadSignal(reloader: reloader, logger: logger))] : []),
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))

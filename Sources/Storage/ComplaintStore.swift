@@ -13,6 +13,19 @@ public protocol ComplaintStore: Sendable {
     /// Stores a payload that could not be parsed, with the error, for later re-processing.
     func quarantine(_ raw: RawPayload, error: String) async throws
 
+    /// Keeps a payload that is deliberately not a complaint (an auto-reply or bounce), with why.
+    func ignore(_ raw: RawPayload, reason: String) async throws
+
+    /// The earliest-stored complaint of `channel` whose natural key is one of `externalIDs`
+    /// (email threading: a reply's In-Reply-To and References), or nil.
+    func threadParent(channel: Channel, externalIDs: [String]) async throws -> ThreadParent?
+
+    /// The last committed position in a polled mailbox, or nil before the first poll.
+    func mailboxCursor(_ mailbox: String) async throws -> MailboxCursor?
+
+    /// Saves the position after a message's record was committed.
+    func saveMailboxCursor(_ mailbox: String, _ cursor: MailboxCursor) async throws
+
     /// The complaint with its decision, state and delivery attempts, or nil.
     func complaint(id: String) async throws -> StoredComplaint?
 

@@ -30,7 +30,7 @@ struct RoutingSIGHUPTests {
         try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: config)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let log = scratch.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
 
         let process = Process()
         process.executableURL = Self.binary

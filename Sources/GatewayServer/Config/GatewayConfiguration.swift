@@ -15,6 +15,7 @@ public struct GatewayConfiguration: Sendable {
     public var routing: RoutingConfiguration
     /// `sms:`: the public base URL and the enabled SMS providers.
     public var sms: SMSConfiguration
+    public var email: EmailSettings
     /// `logging.level` (default `info`).
     public var logLevel: String
     /// Problems that do not stop the gateway.
@@ -28,12 +29,15 @@ public struct GatewayConfiguration: Sendable {
         let gateway = ConfigNode.load(
             url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
             diagnostics: diagnostics, environment: environment)
-        gateway.expectMapping(allowedKeys: ["server", "storage", "auth", "routing", "dispatch", "logging", "sms"])
+        gateway.expectMapping(allowedKeys: [
+            "server", "storage", "auth", "routing", "dispatch", "logging", "sms", "email",
+        ])
         let server = ServerSettings.read(gateway["server"])
         let storage = StorageSettings.read(gateway["storage"])
         let auth = AuthSettings.read(gateway["auth"])
         let dispatch = readDispatch(gateway["dispatch"])
         let sms = SMSConfiguration.read(gateway["sms"])
+        let email = EmailSettings.read(gateway["email"])
         let logging = gateway["logging"]
         logging.expectMapping(allowedKeys: ["level"])
         let logLevel = logging["level"].string() ?? "info"
@@ -54,7 +58,8 @@ public struct GatewayConfiguration: Sendable {
         guard let routing else { throw ConfigError(issues: diagnostics.issues) }
         return GatewayConfiguration(
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
-            departments: departments, routing: routing, sms: sms, logLevel: logLevel, warnings: diagnostics.warnings)
+            departments: departments, routing: routing, sms: sms, email: email, logLevel: logLevel,
+            warnings: diagnostics.warnings)
     }
 
     private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {

@@ -21,6 +21,12 @@ struct IntakeMetrics: Sendable {
 
     func duplicate(_ channel: Channel) { duplicates[channel]?.increment() }
 
+    /// Messages kept raw but deliberately not complaints (auto-replies, bounces).
+    func ignored(_ channel: Channel, kind: String) {
+        Counter(label: "cg_intake_ignored_total", dimensions: [("channel", channel.rawValue), ("kind", kind)])
+            .increment()
+    }
+
     /// Rejections are rare; their counter is looked up when needed.
     func rejected(_ channel: Channel, code: String) {
         Counter(label: "cg_intake_rejected_total", dimensions: [("channel", channel.rawValue), ("code", code)])

@@ -25,18 +25,44 @@ struct IntakePipeline: Sendable {
     func newRawID() -> String { GatewayID.raw(ids.next()) }
 
     /// Routes and commits `draft`; returns after the commit (or throws, having kept nothing).
-    func submit(_ draft: Complaint, raw: RawPayload, idempotencyKey: String?) async throws -> IntakeOutcome {
+    ///
+    /// With `parent`, the draft is a follow-up in that complaint's thread: it is not routed again
+    /// but goes to the parent's department with the parent's priority and deadline.
+    func submit(
+        _ draft: Complaint, raw: RawPayload, idempotencyKey: String?, parent: ThreadParent? = nil,
+        attachmentData: [Data?] = []
+    ) async throws -> IntakeOutcome {
         var record = draft
         record.id = GatewayID.complaint(ids.next())
         record.source.rawID = raw.id
-        let decision = routers.current.decide(record)
-        record.routing = decision.routingInfo
+        let stored: StoredDecision
+        if let parent {
+            record.source.extra["follow_up_of"] = .string(parent.id)
+            var routing = parent.routing
+            routing.rule = "follow-up"
+            routing.table = "thread"
+            var trace = JSONWriter(capacity: 64)
+            trace.beginArray()
+            trace.beginObject()
+            trace.field("table", "thread")
+            trace.field("rule", "follow-up")
+            trace.field("matched", true)
+            trace.field("follow_up_of", parent.id)
+            trace.endObject()
+            trace.endArray()
+            stored = StoredDecision(routing: routing, tablesVersion: "thread", traceJSON: Data(trace.bytes))
+        } else {
+            let decision = routers.current.decide(record)
+            stored = StoredDecision(
+                routing: decision.routingInfo, tablesVersion: decision.tablesVersion,
+                traceJSON: Data(decision.traceJSON))
+        }
+        record.routing = stored.routing
         record.ingestedAt = Date()
-        let stored = StoredDecision(
-            routing: decision.routingInfo, tablesVersion: decision.tablesVersion,
-            traceJSON: Data(decision.traceJSON))
         let outcome = try await store.ingest(
-            IntakeSubmission(raw: raw, record: record, decision: stored, idempotencyKey: idempotencyKey))
+            IntakeSubmission(
+                raw: raw, record: record, decision: stored, idempotencyKey: idempotencyKey,
+                attachmentData: attachmentData))
         switch outcome {
         case .created:
             dispatcher.notifyNewWork()
@@ -47,6 +73,12 @@ struct IntakePipeline: Sendable {
             metrics.rejected(record.channel, code: "idempotency_key_reused")
         }
         return outcome
+    }
+
+    /// Keeps a payload that is deliberately not a complaint (auto-reply, bounce), and counts it.
+    func ignore(_ raw: RawPayload, reason: String, kind: String) async throws {
+        try await store.ignore(raw, reason: reason)
+        metrics.ignored(raw.channel, kind: kind)
     }
 
     /// Keeps a payload that could not become a complaint, with the reason.

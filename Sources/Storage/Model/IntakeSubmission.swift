@@ -9,12 +9,19 @@ public struct IntakeSubmission: Sendable {
     public var decision: StoredDecision
     /// The API's `Idempotency-Key`, deduplicated per channel.
     public var idempotencyKey: String?
+    /// Attachment bytes in `record.attachments` order, committed with the record; nil for one
+    /// not kept apart from the raw payload (over the size limit).
+    public var attachmentData: [Data?]
 
-    public init(raw: RawPayload, record: Complaint, decision: StoredDecision, idempotencyKey: String? = nil) {
+    public init(
+        raw: RawPayload, record: Complaint, decision: StoredDecision, idempotencyKey: String? = nil,
+        attachmentData: [Data?] = []
+    ) {
         self.raw = raw
         self.record = record
         self.decision = decision
         self.idempotencyKey = idempotencyKey
+        self.attachmentData = attachmentData
     }
 }
 

@@ -92,6 +92,33 @@ enum SQLiteSchema {
                     """)
         }
         migrator.registerMigration("sms-concat-parts", migrate: SQLiteSchema.smsConcatParts)
+        migrator.registerMigration("v2-email") { db in
+            // Attachment bytes beside the raw payload; `data` is NULL for one over the size limit
+            // (its bytes are still inside the raw message).
+            try db.execute(
+                sql: """
+                    CREATE TABLE attachments (
+                        complaint_id TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        filename TEXT,
+                        content_type TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        data BLOB,
+                        PRIMARY KEY (complaint_id, position)
+                    ) WITHOUT ROWID;
+                    -- Replies name earlier messages by Message-ID, whatever mailbox they came through.
+                    CREATE INDEX complaints_email_message_id ON complaints(external_id) WHERE channel = 'email';
+
+                    -- How far each polled IMAP mailbox has been committed.
+                    CREATE TABLE mailbox_cursors (
+                        mailbox TEXT PRIMARY KEY,
+                        uid_validity INTEGER NOT NULL,
+                        last_uid INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

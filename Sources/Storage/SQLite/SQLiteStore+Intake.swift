@@ -48,6 +48,18 @@ extension SQLiteStore {
                     VALUES (?, ?, 'pending', 0, ?, ?)
                     """
             ).execute(arguments: [record.id, routing.department, now, now])
+            for (position, attachment) in record.attachments.enumerated() {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO attachments (complaint_id, position, filename, content_type, size, sha256, data)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    record.id, position, attachment.filename, attachment.contentType, attachment.size,
+                    attachment.sha256,
+                    position < submission.attachmentData.count ? submission.attachmentData[position] : nil,
+                ])
+            }
             // No "accepted" event row: the complaint row is that event (its ingested_at and
             // decision), and reads present it first; one B-tree less on every commit.
             return .created(id: record.id, routing: routing)

@@ -60,7 +60,8 @@ final class RunningGateway: Sendable {
             downstream: downstream, dataDirectory: directory, extraEnvironment: environment)
         configure(&configuration)
         var logger = Logger(label: "test-gateway")
-        logger.logLevel = .critical
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["CG_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         let gateway = try Gateway(configuration: configuration, logger: logger, registry: GatewayMetrics.registry)
         let port = Mutex<Int?>(nil)
         let task = Task { try await gateway.run(handleSignals: false) { bound in port.withLock { $0 = bound } } }

@@ -1,0 +1,67 @@
+#include "CCurlShim.h"
+#include <stdlib.h>
+#include <string.h>
+
+static size_t cg_write(char *ptr, size_t size, size_t count, void *userdata) {
+    cg_buffer *buffer = (cg_buffer *)userdata;
+    size_t bytes = size * count;
+    if (buffer->limit && buffer->length + bytes > buffer->limit) {
+        buffer->overflowed = 1;
+        return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    if (buffer->length + bytes + 1 > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 16384;
+        while (capacity < buffer->length + bytes + 1) capacity *= 2;
+        char *grown = realloc(buffer->data, capacity);
+        if (!grown) return 0;
+        buffer->data = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, ptr, bytes);
+    buffer->length += bytes;
+    buffer->data[buffer->length] = 0;
+    return bytes;
+}
+
+CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_peer, long timeout_seconds) {
+    CURL *handle = curl_easy_init();
+    if (!handle) return NULL;
+    if (user) curl_easy_setopt(handle, CURLOPT_USERNAME, user);
+    if (password) curl_easy_setopt(handle, CURLOPT_PASSWORD, password);
+    curl_easy_setopt(handle, CURLOPT_USE_SSL, tls == 2 ? CURLUSESSL_ALL : tls == 1 ? CURLUSESSL_TRY : CURLUSESSL_NONE);
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, verify_peer ? 1L : 0L);
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, verify_peer ? 2L : 0L);
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, timeout_seconds);
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT, timeout_seconds * 4);
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "imap,imaps");
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, cg_write);
+    return handle;
+}
+
+CURLcode cg_imap_perform(CURL *handle, const char *url, const char *custom, cg_buffer *out, char *error) {
+    error[0] = 0;
+    curl_easy_setopt(handle, CURLOPT_URL, url);
+    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, custom);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
+    CURLcode code = curl_easy_perform(handle);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, NULL);
+    if (code != CURLE_OK && error[0] == 0) {
+        strncpy(error, curl_easy_strerror(code), CURL_ERROR_SIZE - 1);
+        error[CURL_ERROR_SIZE - 1] = 0;
+    }
+    return code;
+}
+
+void cg_imap_close(CURL *handle) {
+    if (handle) curl_easy_cleanup(handle);
+}
+
+void cg_buffer_free(cg_buffer *buffer) {
+    free(buffer->data);
+    buffer->data = NULL;
+    buffer->length = 0;
+    buffer->capacity = 0;
+}

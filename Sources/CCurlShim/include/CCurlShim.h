@@ -1,0 +1,29 @@
+#ifndef CCURLSHIM_H
+#define CCURLSHIM_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+// libcurl's curl_easy_setopt is variadic, which Swift cannot call: these wrappers expose the
+// few IMAP operations the mailbox poller needs over one reusable handle (one IMAP connection).
+
+typedef struct cg_buffer {
+    char *data;
+    size_t length;
+    size_t capacity;
+    size_t limit;      // 0 = unlimited; beyond it the transfer is aborted
+    int overflowed;
+} cg_buffer;
+
+// A handle for one mailbox server. tls: 0 none, 1 STARTTLS if offered, 2 required (imaps:// or STARTTLS).
+CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_peer, long timeout_seconds);
+
+// Runs one request: `url` (imap://host:port/MAILBOX[;UID=n]) and an optional custom command.
+// The response (the message for a fetch, untagged lines for a custom command) is appended to `out`.
+// Returns the CURLcode; on failure `error` (CURL_ERROR_SIZE bytes) holds libcurl's message.
+CURLcode cg_imap_perform(CURL *handle, const char *url, const char *custom, cg_buffer *out, char *error);
+
+void cg_imap_close(CURL *handle);
+void cg_buffer_free(cg_buffer *buffer);
+
+#endif

@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Bytes in a declared (or undeclared) charset to text, through the C library's iconv.
+///
+/// Real senders mislabel: Outlook and Foxmail write GB18030 under a `gb2312` label, web forms send
+/// UTF-8 labelled `us-ascii` or `gb2312`, and old mailers put raw 8-bit bytes in headers with no
+/// label at all. The rule, applied in order, so the same bytes always give the same text:
+///
+/// 1. Bytes that are all ASCII are ASCII, whatever the label.
+/// 2. Bytes that are valid UTF-8 are UTF-8, whatever the label (a GBK or Latin-1 text of more than
+///    a couple of characters is practically never valid UTF-8, while UTF-8 under a wrong label is common).
+/// 3. The declared charset, strictly, with WHATWG's label aliases: `gb2312`, `gbk`, `x-gbk`,
+///    `cp936`, `euc-cn` decode as GB18030 (their superset); `iso-8859-1`, `latin1` and `us-ascii`
+///    as windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949.
+/// 4. GB18030, strictly (the usual truth behind a wrong or missing label in Chinese mail).
+/// 5. The declared charset (or GB18030 when there is none or iconv does not know it), replacing
+///    each undecodable byte with U+FFFD.
+///
+/// ``Decoded/charset`` says which step won, so callers can record a mislabel.
+public enum CharsetDecoder {
+    /// Decoded text and the charset that produced it.
+    public struct Decoded: Sendable, Equatable {
+        public var text: String
+        /// The charset actually used (`utf-8`, `gb18030`, `windows-1252`, ...), lowercase.
+        public var charset: String
+        /// True when bytes had to be replaced with U+FFFD.
+        public var lossy: Bool
+    }
+
+    /// Decodes `bytes` as labelled by `declared` (a MIME charset or HTML/CSV encoding label), by the rule above.
+    public static func decode(_ bytes: some Collection<UInt8>, declared: String?) -> Decoded {
+        let array = Array(bytes)
+        if isASCII(array) {
+            return Decoded(text: String(decoding: array, as: UTF8.self), charset: "us-ascii", lossy: false)
+        }
+        if let text = String(validating: array, as: UTF8.self) {
+            return Decoded(text: text, charset: "utf-8", lossy: false)
+        }
+        let label = declared.map(canonicalName(forLabel:))
+        if let label, label != "utf-8", let text = convert(array, from: label, lossy: false) {
+            return Decoded(text: text, charset: label, lossy: false)
+        }
+        if label != "gb18030", let text = convert(array, from: "gb18030", lossy: false) {
+            return Decoded(text: text, charset: "gb18030", lossy: false)
+        }
+        let fallback = label.flatMap { $0 == "utf-8" || !isKnown($0) ? nil : $0 } ?? "gb18030"
+        let text = convert(array, from: fallback, lossy: true) ?? String(decoding: array, as: UTF8.self)
+        return Decoded(text: text, charset: fallback, lossy: true)
+    }
+
+    /// Decodes strictly as `label` (aliases applied); nil when the bytes are not valid in it or iconv does not know it.
+    public static func decodeStrictly(_ bytes: some Collection<UInt8>, as label: String) -> String? {
+        let array = Array(bytes)
+        let name = canonicalName(forLabel: label)
+        if name == "utf-8" || isASCII(array) { return String(validating: array, as: UTF8.self) }
+        return convert(array, from: name, lossy: false)
+    }
+
+    /// The iconv name for an encoding label: lowercased, trimmed, quotes removed, WHATWG aliases applied.
+    public static func canonicalName(forLabel label: String) -> String {
+        var name = label.trimmingASCIIWhitespaceAndQuotes().lowercased()
+        if name.hasPrefix("x-") && aliases[name] == nil { name = String(name.dropFirst(2)) }
+        return aliases[name] ?? name
+    }
+
+    /// Whether iconv can convert from `label`.
+    public static func isKnown(_ label: String) -> Bool {
+        let name = canonicalName(forLabel: label)
+        if name == "utf-8" { return true }
+        let descriptor = iconv_open("UTF-8", name)
+        guard !isInvalid(descriptor) else { return false }
+        iconv_close(descriptor)
+        return true
+    }
+
+    private static let aliases: [String: String] = [
+        "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8", "utf-8": "utf-8",
+        "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "ms936": "gb18030",
+        "windows-936": "gb18030", "euc-cn": "gb18030", "gb_2312-80": "gb18030", "csgb2312": "gb18030",
+        "chinese": "gb18030", "iso-ir-58": "gb18030", "gb18030": "gb18030", "x-euc-cn": "gb18030",
+        "us-ascii": "windows-1252", "ascii": "windows-1252", "iso-8859-1": "windows-1252",
+        "iso8859-1": "windows-1252", "latin1": "windows-1252", "l1": "windows-1252", "cp1252": "windows-1252",
+        "big5": "big5-hkscs", "big5-hkscs": "big5-hkscs", "cn-big5": "big5-hkscs", "x-x-big5": "big5-hkscs",
+        "ks_c_5601-1987": "cp949", "euc-kr": "cp949", "windows-949": "cp949",
+        "shift_jis": "cp932", "sjis": "cp932", "ms_kanji": "cp932", "windows-31j": "cp932",
+        "iso-2022-jp": "iso-2022-jp", "euc-jp": "euc-jp",
+    ]
+
+    /// iconv_open's failure value, `(iconv_t) -1`.
+    private static func isInvalid(_ descriptor: iconv_t?) -> Bool {
+        Int(bitPattern: descriptor) == -1
+    }
+
+    private static func isASCII(_ bytes: [UInt8]) -> Bool {
+        var ascii = true
+        for byte in bytes { ascii = ascii && byte < 0x80 }
+        return ascii
+    }
+
+    /// iconv from `name` to UTF-8; with `lossy`, each byte iconv refuses becomes U+FFFD.
+    private static func convert(_ input: [UInt8], from name: String, lossy: Bool) -> String? {
+        if input.isEmpty { return "" }
+        let descriptor = iconv_open("UTF-8", name)
+        guard !isInvalid(descriptor) else { return nil }
+        defer { iconv_close(descriptor) }
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count * 3 / 2 + 16)
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        var consumed = 0
+        var flushed = false
+        while !flushed {
+            // Once the input is used up, one call without input flushes stateful encodings (ISO-2022-JP).
+            let flushing = consumed >= input.count
+            let (read, failed, errorNumber) = input.withUnsafeBufferPointer { inBuffer in
+                chunk.withUnsafeMutableBufferPointer { outBuffer in
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+                        .assumingMemoryBound(to: CChar.self)
+                    var outLeft = outBuffer.count
+                    var inLeft = inBuffer.count - consumed
+                    let status: Int
+                    if flushing {
+                        status = iconv(descriptor, nil, nil, &outPointer, &outLeft)
+                    } else {
+                        var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(
+                            mutating: UnsafeRawPointer(inBuffer.baseAddress! + consumed).assumingMemoryBound(
+                                to: CChar.self))
+                        status = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+                    }
+                    let failure = status == -1 ? errno : 0
+                    output.append(contentsOf: outBuffer[0..<(outBuffer.count - outLeft)])
+                    return (flushing ? 0 : inBuffer.count - consumed - inLeft, status == -1, failure)
+                }
+            }
+            consumed += read
+            if !failed {
+                flushed = flushing
+                continue
+            }
+            switch errorNumber {
+            case E2BIG:
+                continue
+            case EILSEQ, EINVAL:
+                // EINVAL is a sequence cut off by the end of the input.
+                guard lossy, !flushing else { return nil }
+                output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                consumed += 1
+                iconv(descriptor, nil, nil, nil, nil)
+            default:
+                return nil
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+extension String {
+    fileprivate func trimmingASCIIWhitespaceAndQuotes() -> String {
+        let junk: Set<Character> = [" ", "\t", "\r", "\n", "\"", "'"]
+        var slice = Substring(self)
+        while let first = slice.first, junk.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, junk.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

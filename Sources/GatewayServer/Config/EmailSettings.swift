@@ -1,0 +1,61 @@
+import ComplaintCore
+import EmailAdapter
+import Foundation
+
+/// `email:` in gateway.yaml.
+public struct EmailSettings: Sendable, Hashable {
+    /// `max_message_bytes` (default 32 MiB): a larger raw message gets 413 from `POST /v1/email`.
+    public var maxMessageBytes: Int
+    /// `max_attachment_bytes` (default 10 MiB): a larger attachment is listed in the record but its
+    /// bytes are not stored apart from the raw message (which still holds them).
+    public var maxAttachmentBytes: Int
+    /// `mailboxes`: IMAP mailboxes to poll. An entry whose `url` is empty is switched off, so the
+    /// sample config can read it from `IMAP_URL` and poll only when that is set.
+    public var mailboxes: [PolledMailbox]
+
+    /// One polled mailbox and how often.
+    public struct PolledMailbox: Sendable, Hashable {
+        public var mailbox: IMAPMailbox
+        public var pollSeconds: Int
+    }
+
+    public init(maxMessageBytes: Int = 32 << 20, maxAttachmentBytes: Int = 10 << 20, mailboxes: [PolledMailbox] = []) {
+        self.maxMessageBytes = maxMessageBytes
+        self.maxAttachmentBytes = maxAttachmentBytes
+        self.mailboxes = mailboxes
+    }
+
+    static func read(_ node: ConfigNode) -> EmailSettings {
+        node.expectMapping(allowedKeys: ["max_message_bytes", "max_attachment_bytes", "mailboxes"])
+        var settings = EmailSettings()
+        settings.maxMessageBytes = node["max_message_bytes"].int(
+            default: settings.maxMessageBytes, in: 1024...(1 << 30))
+        settings.maxAttachmentBytes = node["max_attachment_bytes"].int(
+            default: settings.maxAttachmentBytes, in: 0...(1 << 30))
+        var names = Set<String>()
+        for entry in node["mailboxes"].items() {
+            entry.expectMapping(allowedKeys: [
+                "name", "url", "user", "password", "poll_seconds", "security", "verify_peer", "flags_after_commit",
+                "move_to",
+            ])
+            guard let url = entry["url"].string(), !url.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            guard let (server, folder) = IMAPMailbox.split(url: url) else {
+                entry["url"].error("expected imap://HOST[:PORT]/FOLDER or imaps://…, found \"\(url)\"")
+                continue
+            }
+            let name = entry["name"].string() ?? "imap"
+            if !names.insert(name).inserted { entry["name"].error("duplicate mailbox name \"\(name)\"") }
+            let security = entry["security"].oneOf(
+                IMAPMailbox.Security.self, default: url.hasPrefix("imaps://") ? .required : .starttlsIfOffered)
+            let mailbox = IMAPMailbox(
+                name: name, serverURL: server, folder: folder, user: entry["user"].string() ?? "",
+                password: entry["password"].string() ?? "", security: security,
+                verifyPeer: entry["verify_peer"].bool(default: true),
+                flagsAfterCommit: entry["flags_after_commit"].string() ?? "\\Seen $CGImported",
+                moveTo: entry["move_to"].string().flatMap { $0.isEmpty ? nil : $0 })
+            settings.mailboxes.append(
+                PolledMailbox(mailbox: mailbox, pollSeconds: entry["poll_seconds"].int(default: 30, in: 1...86_400)))
+        }
+        return settings
+    }
+}

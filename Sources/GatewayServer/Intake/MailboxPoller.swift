@@ -1,0 +1,96 @@
+import ComplaintCore
+import EmailAdapter
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Storage
+
+/// Polls one IMAP mailbox and feeds each new message through ``EmailIntake``.
+///
+/// Messages are taken by UID in ascending order. A message is flagged (and moved, if configured)
+/// only after its record is committed, and the cursor advances only after that, so a crash at any
+/// point re-reads rather than loses: a re-read message is a duplicate by Message-ID (or by the
+/// raw message's hash) and creates nothing twice. When UIDVALIDITY changes the cursor restarts at 0.
+struct MailboxPoller: Service {
+    let settings: EmailSettings.PolledMailbox
+    let intake: EmailIntake
+    let store: any ComplaintStore
+    let maxMessageBytes: Int
+    let logger: Logger
+
+    func run() async throws {
+        let name = settings.mailbox.name
+        let failures = Counter(label: "cg_imap_poll_failures_total", dimensions: [("mailbox", name)])
+        logger.info(
+            "polling mailbox",
+            metadata: [
+                "cg.mailbox": "\(name)", "cg.server": "\(settings.mailbox.serverURL)",
+                "cg.folder": "\(settings.mailbox.folder)",
+            ])
+        while !Task.isShuttingDownGracefully {
+            do {
+                let taken = try await pollOnce()
+                if taken > 0 {
+                    logger.info("mailbox polled", metadata: ["cg.mailbox": "\(name)", "cg.taken": "\(taken)"])
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                failures.increment()
+                logger.warning("mailbox poll failed", metadata: ["cg.mailbox": "\(name)", "cg.error": "\(error)"])
+            }
+            try? await gracefulShutdownSleep(seconds: settings.pollSeconds)
+        }
+    }
+
+    /// One pass over the mailbox; returns the number of messages committed.
+    @discardableResult
+    func pollOnce() async throws -> Int {
+        let mailbox = settings.mailbox
+        let session = try await Self.blocking { try IMAPSession(mailbox, maxMessageBytes: maxMessageBytes) }
+        let status = try await Self.blocking { try session.status() }
+        var cursor =
+            try await store.mailboxCursor(mailbox.name) ?? MailboxCursor(uidValidity: status.uidValidity, lastUID: 0)
+        if cursor.uidValidity != status.uidValidity {
+            logger.warning(
+                "UIDVALIDITY changed; reading the mailbox again (duplicates are recognised)",
+                metadata: ["cg.mailbox": "\(mailbox.name)"])
+            cursor = MailboxCursor(uidValidity: status.uidValidity, lastUID: 0)
+        }
+        guard status.uidNext > cursor.lastUID + 1 else { return 0 }
+        let uids = try await Self.blocking { [cursor] in try session.uids(from: cursor.lastUID + 1) }
+        var taken = 0
+        for uid in uids where !Task.isShuttingDownGracefully {
+            let message = try await Self.blocking { try session.fetch(uid: uid) }
+            _ = try await intake.accept(
+                message, adapter: mailbox.name, headers: [RawPayload.Header(name: "X-IMAP-UID", value: "\(uid)")])
+            do {
+                try await Self.blocking { try session.markCommitted(uid: uid) }
+            } catch {
+                // The record is committed: the cursor still advances, so the message is not re-read forever.
+                logger.warning(
+                    "could not flag a committed message",
+                    metadata: ["cg.mailbox": "\(mailbox.name)", "cg.error": "\(error)"])
+            }
+            cursor.lastUID = uid
+            try await store.saveMailboxCursor(mailbox.name, cursor)
+            taken += 1
+        }
+        return taken
+    }
+
+    /// Sleeps, returning early on graceful shutdown.
+    private func gracefulShutdownSleep(seconds: Int) async throws {
+        try await cancelWhenGracefulShutdown {
+            try await Task.sleep(for: .seconds(seconds))
+        }
+    }
+
+    /// Runs libcurl's blocking calls off the concurrency pool's threads.
+    private static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ComplaintCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Storage
+
+/// `POST /v1/email`: one raw RFC 5322 message per request, from an MTA or a forwarding service.
+///
+/// Answers 201 with the complaint (and `follow_up_of` for a reply in a known thread), 200 with
+/// `duplicate: true` for a Message-ID seen before, and 200 with `ignored` for an auto-reply or
+/// bounce, which is kept raw and counted: the sender has delivered successfully in every case.
+struct EmailRoutes: Sendable {
+    let intake: EmailIntake
+    let auth: Authenticator
+    let maxMessageBytes: Int
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/email") { request, context in try await submit(request, context) }
+    }
+
+    private static let acceptedTypes = ["message/rfc822", "text/plain", "application/octet-stream"]
+
+    private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let tokenName = try auth.require(.submit, request)
+        if let type = request.headers[.contentType]?.lowercased(),
+            !Self.acceptedTypes.contains(where: { type.hasPrefix($0) })
+        {
+            throw GatewayError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                "the body must be one raw message: Content-Type message/rfc822, found \"\(type)\"")
+        }
+        let body = try await RequestBodyReader.collect(request, limit: maxMessageBytes)
+        guard body.readableBytes > 0 else {
+            throw GatewayError.badRequest("the body is empty: expected one raw message")
+        }
+        let result: EmailIntake.Result
+        do {
+            result = try await intake.accept(
+                Array(body.readableBytesView), adapter: tokenName, headers: RequestBodyReader.keptHeaders(request))
+        } catch {
+            context.logger.error("email commit failed", metadata: ["cg.error": "\(error)"])
+            throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
+        }
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        switch result {
+        case .created(let id, let routing, let parent):
+            writer.field("id", id)
+            writer.field("duplicate", false)
+            writer.field("follow_up_of", parent)
+            writer.key("routing")
+            routing.write(to: &writer)
+            writer.endObject()
+            var response = jsonResponse(writer, status: .created)
+            response.headers[.location] = "/v1/complaints/\(id)"
+            return response
+        case .duplicate(let id, let routing):
+            writer.field("id", id)
+            writer.field("duplicate", true)
+            writer.key("routing")
+            routing.write(to: &writer)
+        case .ignored(let reason, let rawID):
+            writer.field("ignored", true)
+            writer.field("reason", reason)
+            writer.field("raw_id", rawID)
+        }
+        writer.endObject()
+        return jsonResponse(writer)
+    }
+}

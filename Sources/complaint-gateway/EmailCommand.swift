@@ -1,0 +1,69 @@
+import ArgumentParser
+import EmailAdapter
+import Foundation
+import GatewayServer
+import Logging
+
+/// `complaint-gateway email import FILE.eml|FILE.mbox|MAILDIR`.
+struct EmailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "email", abstract: "Email intake tools.", subcommands: [EmailImportCommand.self])
+}
+
+struct EmailImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import messages from an .eml file, an mbox file or a Maildir, as if they had been received.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "An .eml file, an mbox file, or a Maildir (or a directory of message files).")
+    var path: String
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "The records' source.adapter.")
+    var adapter: String = "import"
+
+    func run() async throws {
+        var configuration = try options.load()
+        if let dataDir { configuration.storage.dataDirectory = dataDir }
+        let files: MailboxFiles
+        do {
+            files = try MailboxFiles(path: path)
+        } catch {
+            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+        }
+        var logger = Logger(label: "complaint-gateway")
+        logger.logLevel = .warning
+        let gateway = try Gateway(configuration: configuration, logger: logger)
+        let progress = ProgressBar(total: files.count, unit: "messages")
+        var created = 0
+        var followUps = 0
+        var duplicates = 0
+        var ignored = 0
+        var failed: [String] = []
+        for index in 0..<files.count {
+            do {
+                switch try await gateway.importEmail(try files.message(at: index), adapter: adapter) {
+                case .created(_, _, let parent):
+                    created += 1
+                    if parent != nil { followUps += 1 }
+                case .duplicate: duplicates += 1
+                case .ignored: ignored += 1
+                }
+            } catch {
+                failed.append("message \(index + 1): \(error)")
+            }
+            progress.update(index + 1)
+        }
+        try await gateway.closeStore()
+        progress.finish()
+        print(
+            "\(files.kind.rawValue) \(path): \(files.count) messages; \(created) complaints (\(followUps) follow-ups), "
+                + "\(duplicates) duplicates, \(ignored) auto-replies/bounces ignored, \(failed.count) failed")
+        for line in failed.prefix(20) { printError(line) }
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,24 @@
+import ComplaintCore
+import EmailAdapter
+import Foundation
+import Testing
+
+/// Messages from Corpus/ (written by make_corpus.py), and the verdict the builder gives them.
+enum Corpus {
+    static func bytes(_ name: String) throws -> [UInt8] {
+        let url = try #require(Bundle.module.url(forResource: "Corpus/\(name)", withExtension: nil))
+        return Array(try Data(contentsOf: url))
+    }
+
+    static let receivedAt = Date(timeIntervalSince1970: 1_793_000_000)
+
+    static func draft(_ name: String, maxAttachmentBytes: Int = 1 << 20) throws -> EmailDraft {
+        let verdict = EmailComplaintBuilder(maxAttachmentBytes: maxAttachmentBytes)
+            .build(try bytes(name), adapter: "inbox", receivedAt: receivedAt)
+        guard case .complaint(let draft) = verdict else {
+            Issue.record("\(name) was not taken as a complaint: \(verdict)")
+            throw CancellationError()
+        }
+        return draft
+    }
+}

@@ -1,0 +1,115 @@
+import ComplaintCore
+import EmailAdapter
+import Foundation
+import Testing
+
+@Suite("Email messages to complaint records")
+struct EmailComplaintBuilderTests {
+    @Test("Outlook GBK under a gb2312 label: split encoded words, RFC 2231 filename, alternative body")
+    func outlookGBK() throws {
+        let draft = try Corpus.draft("gbk-outlook.eml")
+        let record = draft.complaint
+        #expect(record.channel == .email)
+        #expect(record.subject == "小区噪音扰民投诉（镕）")
+        #expect(record.complainant.name == "张三")
+        #expect(record.complainant.email == "Zhang.San@example.cn")
+        #expect(record.complainant.phone == "+8613812345678")
+        #expect(record.source.externalID == "20261103081502.A1B2@example.cn")
+        #expect(record.text == "您好：\n晚上11点后工地仍在打桩，噪音很大，请处理。\n联系电话：138-1234-5678")
+        #expect(record.attachments.count == 1)
+        let photo = try #require(record.attachments.first)
+        #expect(photo.filename == "现场.jpg")
+        #expect(photo.contentType == "image/jpeg")
+        #expect(photo.size == 4 + 1024)
+        #expect(draft.attachmentBytes.first??.count == 1028)
+        #expect(record.source.extra["mailer"] == .string("Microsoft Outlook 16.0"))
+        #expect(record.source.extra["defects"] == nil)
+    }
+
+    @Test("Foxmail reply: GB18030 quoted-printable, mixed Q and B words, quoted history trimmed, thread ids")
+    func foxmailReply() throws {
+        let draft = try Corpus.draft("foxmail-reply.eml")
+        let record = draft.complaint
+        #expect(record.subject == "回复：小区噪音扰民投诉")
+        #expect(record.complainant.name == "李四")
+        #expect(record.text == "补充一下：今天早上6点又开始施工了。")
+        if case .number(let trimmed)? = record.source.extra["quoted_reply_trimmed_chars"] {
+            #expect(trimmed > 20)
+        } else {
+            Issue.record("no quoted_reply_trimmed_chars")
+        }
+        #expect(record.thread.inReplyTo == "ack-001@hotline.example.gov.cn")
+        #expect(record.thread.references == ["20261103081502.A1B2@example.cn", "ack-001@hotline.example.gov.cn"])
+        #expect(draft.threadCandidates == ["ack-001@hotline.example.gov.cn", "20261103081502.A1B2@example.cn"])
+    }
+
+    @Test("HTML-only mail becomes readable text: scripts, styles and head dropped, entities decoded")
+    func htmlOnly() throws {
+        let record = try Corpus.draft("html-only.eml").complaint
+        #expect(record.text == "The street light at Wenyi Road & Xueyuan Road\nhas been out for 3 days.\n\nThanks — 王五")
+        #expect(record.source.extra["body_format"] == .string("html"))
+        #expect(record.attachments.isEmpty)
+    }
+
+    @Test(
+        "auto-replies and bounces are recognised",
+        arguments: [
+            ("auto-reply.eml", "Auto-Submitted: auto-replied"),
+            ("bounce.eml", "multipart/report (delivery-status)"),
+        ])
+    func automatic(name: String, reason: String) throws {
+        let verdict = EmailComplaintBuilder().build(
+            try Corpus.bytes(name), adapter: "inbox", receivedAt: Corpus.receivedAt)
+        guard case .automatic(let found, _) = verdict else {
+            Issue.record("\(name) became a complaint")
+            return
+        }
+        #expect(found == reason)
+    }
+
+    @Test("no false positives: X-Auto-Response-Suppress, a noreply sender, 自动回复 in the subject")
+    func notAutomatic() throws {
+        let record = try Corpus.draft("not-automatic.eml").complaint
+        #expect(record.subject == "投诉：自动回复太多")
+        #expect(record.complainant.phone == "+8613912345678")
+        #expect(record.complainant.email == "noreply@form.example.gov.cn")
+    }
+
+    @Test("UTF-8 under a us-ascii label, raw 8-bit headers in UTF-8 and GBK, no Message-ID")
+    func mislabelled() throws {
+        let raw = try Corpus.bytes("mislabelled.eml")
+        let record = try Corpus.draft("mislabelled.eml").complaint
+        #expect(record.text == "文三路停水三天了，没有通知。")
+        #expect(record.subject == "停水三天了")
+        #expect(record.complainant.name == "钱七")
+        #expect(record.source.externalID == "sha256:" + ContentHash.sha256Hex(raw))
+    }
+
+    @Test("a forwarded message/rfc822 is an attachment named after its subject")
+    func forwardAttached() throws {
+        let record = try Corpus.draft("forward-attached.eml").complaint
+        #expect(record.text == "See the attached complaint.")
+        #expect(record.attachments.map(\.contentType) == ["message/rfc822"])
+        #expect(record.attachments.first?.filename == "Noise at night.eml")
+    }
+
+    @Test("broken MIME still gives a record, with the defects noted")
+    func broken() throws {
+        let record = try Corpus.draft("broken.eml").complaint
+        #expect(record.text == "水单有问题")
+        #expect(record.attachments.map(\.filename) == ["report.pdf"])
+        guard case .array(let defects)? = record.source.extra["defects"] else {
+            Issue.record("no defects recorded")
+            return
+        }
+        #expect(defects.contains(.string("multipart without its closing boundary")))
+    }
+
+    @Test("an attachment over the size limit is listed, its bytes not kept apart")
+    func oversized() throws {
+        let draft = try Corpus.draft("gbk-outlook.eml", maxAttachmentBytes: 100)
+        #expect(draft.complaint.attachments.count == 1)
+        #expect(draft.attachmentBytes == [nil])
+        #expect(draft.complaint.source.extra["oversized_attachments"] == .array([.string("现场.jpg")]))
+    }
+}

@@ -1,0 +1,77 @@
+import ComplaintCore
+import EmailAdapter
+import Testing
+
+@Suite("Header decoding: RFC 2047 words, RFC 2231 parameters, addresses, message ids")
+struct HeaderDecodingTests {
+    private func decoded(_ header: String) -> String? {
+        MIMEParser().parse(Array("X-Test: \(header)\r\n\r\n".utf8)).headers["X-Test"]
+    }
+
+    @Test("adjacent encoded words join without the whitespace between them; text around them keeps its spaces")
+    func adjacentWords() {
+        #expect(decoded("=?utf-8?B?5oqV?= =?utf-8?B?6K+J?=") == "投诉")
+        #expect(decoded("Re: =?utf-8?Q?caf=C3=A9?= now") == "Re: café now")
+        #expect(decoded("=?UTF-8?Q?a_b?=") == "a b")
+        #expect(decoded("=?utf-8*zh?B?5oqV6K+J?=") == "投诉")
+    }
+
+    @Test("a multi-byte character split across two B words is joined before decoding")
+    func splitCharacter() {
+        // 投 = E6 8A 95: the first word carries E6 8A, the second 95 + 诉.
+        #expect(decoded("=?utf-8?B?5oo=?=\r\n =?utf-8?B?leiviQ==?=") == "投诉")
+    }
+
+    @Test("folded headers unfold")
+    func folding() {
+        let part = MIMEParser().parse(Array("Subject: one\r\n two\r\n\tthree\r\n\r\n".utf8))
+        #expect(part.headers["Subject"] == "one two\tthree")
+    }
+
+    @Test("RFC 2231 continuations with a charset; plain and quoted parameters")
+    func rfc2231() {
+        let parameters = HeaderParameters.parse(
+            Array("attachment; filename*0*=gbk''%CD%B6; filename*1*=%CB%DF.txt; size=12".utf8))
+        #expect(parameters.value == "attachment")
+        #expect(parameters["filename"] == "投诉.txt")
+        #expect(parameters["size"] == "12")
+        let quoted = HeaderParameters.parse(Array("text/plain; charset=\"GB2312\"; name=\"a \\\"b\\\".txt\"".utf8))
+        #expect(quoted["charset"] == "GB2312")
+        #expect(quoted["name"] == "a \"b\".txt")
+    }
+
+    @Test(
+        "addresses",
+        arguments: [
+            ("\"Zhang, San\" <zs@Example.COM>", "Zhang, San", "zs@example.com"),
+            ("Li Si <LS@qq.com>", "Li Si", "LS@qq.com"),
+            ("ww@example.cn (Wang Wu)", "Wang Wu", "ww@example.cn"),
+            ("plain@example.org", nil, "plain@example.org"),
+        ])
+    func addresses(header: String, name: String?, address: String) {
+        let parsed = MailAddress.parse(header)
+        #expect(parsed?.name == name)
+        #expect(parsed?.address == address)
+    }
+
+    @Test("message id lists")
+    func messageIDs() {
+        #expect(MessageIDs.parse("<a@b> <c@d>\r\n <a@b>") == ["a@b", "c@d"])
+        #expect(MessageIDs.parse("bare@id") == ["bare@id"])
+    }
+
+    @Test("charset rule: mislabels resolve to what the bytes are")
+    func charsetRule() {
+        let gbk: [UInt8] = [0xCD, 0xB6, 0xCB, 0xDF]  // 投诉
+        #expect(CharsetDecoder.decode(gbk, declared: "gb2312").text == "投诉")
+        #expect(CharsetDecoder.decode(gbk, declared: nil).charset == "gb18030")
+        #expect(CharsetDecoder.decode(gbk, declared: "x-unknown-charset").text == "投诉")
+        #expect(CharsetDecoder.decode(Array("投诉".utf8), declared: "gb2312").text == "投诉")
+        #expect(CharsetDecoder.decode([0x63, 0x61, 0x66, 0xE9], declared: "iso-8859-1").text == "café")
+        let big5: [UInt8] = [0xA7, 0xEB, 0xB6, 0x44]  // 投訴
+        #expect(CharsetDecoder.decode(big5, declared: "big5").text == "投訴")
+        let broken = CharsetDecoder.decode([0xCD, 0xB6, 0xFF], declared: "gbk")
+        #expect(broken.lossy)
+        #expect(broken.text.hasPrefix("投"))
+    }
+}

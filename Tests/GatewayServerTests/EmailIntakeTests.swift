@@ -1,0 +1,129 @@
+import ComplaintCore
+import Foundation
+import GatewayTestSupport
+import Testing
+
+@Suite("POST /v1/email: raw messages in, complaints, follow-ups and ignored auto-replies out")
+struct EmailIntakeTests {
+    private static func message(id: String, subject: String, body: String, extraHeaders: String = "") -> Data {
+        Data(
+            """
+            From: =?utf-8?B?\(Data("张三".utf8).base64EncodedString())?= <zhang@example.cn>\r
+            To: complaints@hotline.example.gov.cn\r
+            Subject: =?utf-8?B?\(Data(subject.utf8).base64EncodedString())?=\r
+            Message-ID: <\(id)>\r
+            \(extraHeaders)Content-Type: multipart/mixed; boundary="b1"\r
+            \r
+            --b1\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            \(Data(body.utf8).base64EncodedString())\r
+            --b1\r
+            Content-Type: image/png\r
+            Content-Disposition: attachment; filename="photo.png"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            iVBORw0KGgo=\r
+            --b1--\r
+
+            """.utf8)
+    }
+
+    private func postEmail(_ gateway: RunningGateway, _ body: Data) async throws -> RunningGateway.Reply {
+        try await gateway.request(.post, "/v1/email", body: body, headers: [("Content-Type", "message/rfc822")])
+    }
+
+    @Test("a message becomes a routed, delivered complaint; its attachment is stored; a resend is a duplicate")
+    func complaintDeliveredAndDeduplicated() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let raw = Self.message(id: "first@example.cn", subject: "工地夜间施工", body: "晚上11点后还在打桩，噪音很大。")
+        let reply = try await postEmail(gateway, raw)
+        #expect(reply.status == 201)
+        let id = try #require(reply.json["id"] as? String)
+        #expect((reply.json["routing"] as? [String: Any])?["department"] as? String == "urban-management")
+
+        try await eventually("delivered") { downstream.requests.count >= 1 }
+        let record = try ComplaintJSON.decode(try #require(downstream.requests.first).body)
+        #expect(record.id == id)
+        #expect(record.channel == .email)
+        #expect(record.subject == "工地夜间施工")
+        #expect(record.complainant.name == "张三")
+        #expect(record.source.externalID == "first@example.cn")
+        #expect(record.attachments.map(\.filename) == ["photo.png"])
+        #expect(
+            try sqlite(gateway.databasePath, "select filename, size, length(data) from attachments") == "photo.png|8|8")
+
+        let again = try await postEmail(gateway, raw)
+        #expect(again.status == 200)
+        #expect(again.json["duplicate"] as? Bool == true)
+        #expect(again.json["id"] as? String == id)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a reply naming an earlier complaint's Message-ID follows it to the same department")
+    func replyFollowsThread() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let first = try await postEmail(
+            gateway, Self.message(id: "root@example.cn", subject: "噪音投诉", body: "工地噪音扰民。"))
+        let rootID = try #require(first.json["id"] as? String)
+        // On its own this text would go to water-supply (停水); as a reply it stays in the thread.
+        let reply = try await postEmail(
+            gateway,
+            Self.message(
+                id: "reply@example.cn", subject: "Re: 噪音投诉", body: "补充：施工还把水管挖断了，停水了。",
+                extraHeaders:
+                    "In-Reply-To: <ack@hotline.example.gov.cn>\r\nReferences: <root@example.cn> <ack@hotline.example.gov.cn>\r\n"
+            ))
+        #expect(reply.status == 201)
+        #expect(reply.json["follow_up_of"] as? String == rootID)
+        let routing = try #require(reply.json["routing"] as? [String: Any])
+        #expect(routing["department"] as? String == "urban-management")
+        #expect(routing["rule"] as? String == "follow-up")
+        #expect(routing["table"] as? String == "thread")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("an auto-reply is kept raw and counted, never a complaint")
+    func autoReplyIgnored() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await postEmail(
+            gateway,
+            Self.message(
+                id: "ooo@example.cn", subject: "自动回复", body: "我正在休假。", extraHeaders: "Auto-Submitted: auto-replied\r\n")
+        )
+        #expect(reply.status == 200)
+        #expect(reply.json["ignored"] as? Bool == true)
+        #expect(reply.json["reason"] as? String == "Auto-Submitted: auto-replied")
+        #expect(try sqlite(gateway.databasePath, "select count(*) from complaints") == "0")
+        #expect(try sqlite(gateway.databasePath, "select disposition from raw_payloads") == "ignored")
+        let metrics = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("cg_intake_ignored_total{channel=\"email\",kind=\"auto_reply\"}"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("wrong media type, no token and an empty body are refused with precise errors")
+    func refusals() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let json = try await gateway.request(.post, "/v1/email", body: Data("{}".utf8))
+        #expect(json.status == 415)
+        #expect(json.errorCode == "unsupported_media_type")
+        let anonymous = try await gateway.request(
+            .post, "/v1/email", body: Self.message(id: "x@y", subject: "s", body: "b"), token: nil,
+            headers: [("Content-Type", "message/rfc822")])
+        #expect(anonymous.status == 401)
+        let empty = try await gateway.request(
+            .post, "/v1/email", body: Data(), headers: [("Content-Type", "message/rfc822")])
+        #expect(empty.status == 400)
+        #expect(try sqlite(gateway.databasePath, "select count(*) from raw_payloads") == "0")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}

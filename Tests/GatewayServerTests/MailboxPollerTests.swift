@@ -1,0 +1,69 @@
+import ComplaintCore
+import Foundation
+import GatewayTestSupport
+import Testing
+
+@Suite("IMAP mailbox polling against a real Dovecot", .serialized)
+struct MailboxPollerTests {
+    private static func message(id: String, text: String, extra: String = "") -> Data {
+        Data(
+            """
+            From: Citizen <citizen@example.cn>\r
+            To: complaints@hotline.example.gov.cn\r
+            Subject: =?utf-8?B?\(Data("投诉".utf8).base64EncodedString())?=\r
+            Message-ID: <\(id)>\r
+            \(extra)Content-Type: text/plain; charset=utf-8\r
+            \r
+            \(text)\r
+
+            """.utf8)
+    }
+
+    @Test(
+        "new messages become complaints once; committed ones are flagged; a restart resumes; a lost cursor re-reads without duplicates"
+    )
+    func pollsCommitsFlagsAndResumes() async throws {
+        let dovecot = try await DovecotServer.start()
+        defer { dovecot.stop() }
+        let downstream = try await DownstreamServer.start()
+        try dovecot.deliver(Self.message(id: "m1@example.cn", text: "小区停水三天了。"), name: "m1")
+        try dovecot.deliver(
+            Self.message(id: "ooo@example.cn", text: "I am away.", extra: "Auto-Submitted: auto-replied\r\n"),
+            name: "m2")
+        let environment = [
+            "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+            "IMAP_POLL_SECONDS": "1",
+        ]
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment)
+        let database = gateway.databasePath
+        try await eventually("two messages read") {
+            try sqlite(database, "select count(*) from raw_payloads") == "2"
+        }
+        #expect(try sqlite(database, "select count(*) from complaints") == "1")
+        #expect(try sqlite(database, "select adapter, external_id from complaints") == "complaints-inbox|m1@example.cn")
+        #expect(try sqlite(database, "select disposition from raw_payloads order by id") == "accepted\nignored")
+        try await eventually("cursor saved") { try sqlite(database, "select last_uid from mailbox_cursors") == "2" }
+        #expect(try dovecot.flags(uid: 1).contains("$CGImported"))
+        try await eventually("delivered") { downstream.requests.count == 1 }
+        try await gateway.stop()
+
+        // Stopped: a new message arrives; the restarted gateway takes only it.
+        try dovecot.deliver(Self.message(id: "m3@example.cn", text: "路灯坏了。"), name: "m3")
+        let restarted = try await RunningGateway.start(
+            downstream: downstream.baseURL, dataDirectory: gateway.dataDirectory, environment: environment)
+        try await eventually("third message read") { try sqlite(database, "select count(*) from complaints") == "2" }
+        #expect(try sqlite(database, "select count(*) from raw_payloads") == "3")
+        try await restarted.stop()
+
+        // A crash between commit and cursor save: the cursor is lost, every message is read again
+        // and recognised as a duplicate; nothing is created twice.
+        try sqlite(database, "delete from mailbox_cursors")
+        let again = try await RunningGateway.start(
+            downstream: downstream.baseURL, dataDirectory: gateway.dataDirectory, environment: environment)
+        try await eventually("mailbox re-read") { try sqlite(database, "select last_uid from mailbox_cursors") == "3" }
+        #expect(try sqlite(database, "select count(*) from complaints") == "2")
+        #expect(try sqlite(database, "select count(*) from raw_payloads where disposition = 'duplicate'") == "2")
+        try await again.stop()
+        await downstream.stop()
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import GatewayTestSupport
+
+/// A real Dovecot IMAP server on 127.0.0.1 with one throwaway Maildir user, for the mailbox poller.
+///
+/// Runs as the test's user with privilege separation relaxed (no chroot) and the mail owned by
+/// `nobody`, which Dovecot accepts when started by root. Runs in the foreground as a child of
+/// the test; unchecked Sendable because `Process` is not, and it is only touched to stop it.
+final class DovecotServer: @unchecked Sendable {
+    let directory: URL
+    let port: Int
+    let user = "complaints"
+    let password = "imap-test-password"
+
+    private let process = Process()
+
+    private init(directory: URL, port: Int) {
+        self.directory = directory
+        self.port = port
+    }
+
+    var url: String { "imap://127.0.0.1:\(port)/INBOX" }
+    private var maildir: URL { directory.appendingPathComponent("home/\(user)/Maildir") }
+
+    static func start() async throws -> DovecotServer {
+        let directory = URL(fileURLWithPath: "/tmp/cg-dovecot-\(UUID().uuidString.prefix(8))")
+        let reserved = try ClosedPort()
+        let port = reserved.port
+        reserved.close()
+        let server = DovecotServer(directory: directory, port: port)
+        let fm = FileManager.default
+        for sub in [
+            "run", "state", "home/\(server.user)/Maildir/new", "home/\(server.user)/Maildir/cur",
+            "home/\(server.user)/Maildir/tmp",
+        ] {
+            try fm.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        let d = directory.path
+        let config = """
+            protocols = imap
+            listen = 127.0.0.1
+            base_dir = \(d)/run
+            state_dir = \(d)/state
+            log_path = \(d)/dovecot.log
+            ssl = no
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            first_valid_uid = 1
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN username_format=%u \(d)/users
+            }
+            userdb {
+              driver = static
+              args = uid=nobody gid=nogroup home=\(d)/home/%u
+            }
+            mail_location = maildir:~/Maildir
+            service imap-login {
+              chroot =
+              inet_listener imap {
+                address = 127.0.0.1
+                port = \(port)
+              }
+              inet_listener imaps {
+                port = 0
+              }
+            }
+            service anvil {
+              chroot =
+            }
+
+            """
+        try config.write(to: directory.appendingPathComponent("dovecot.conf"), atomically: true, encoding: .utf8)
+        try "\(server.user):{PLAIN}\(server.password)\n".write(
+            to: directory.appendingPathComponent("users"), atomically: true, encoding: .utf8)
+        try server.chownMail()
+        // In the foreground (-F): a daemon would keep our pipes open and outlive the test.
+        server.process.executableURL = URL(fileURLWithPath: "/usr/sbin/dovecot")
+        server.process.arguments = ["-F", "-c", "\(d)/dovecot.conf"]
+        server.process.standardOutput = FileHandle.nullDevice
+        server.process.standardError = FileHandle.nullDevice
+        try server.process.run()
+        try await eventually(timeout: .seconds(20), "dovecot listening on \(port)") { server.accepts() }
+        return server
+    }
+
+    /// Delivers a message the way an MTA writes a Maildir: a file in `new/`.
+    func deliver(_ message: Data, name: String) throws {
+        let file = maildir.appendingPathComponent("new/\(Int(Date().timeIntervalSince1970)).\(name).test")
+        try message.write(to: file)
+        try chownMail()
+    }
+
+    /// The flags of the message with `uid`, read with the curl command-line tool (independent of the poller).
+    func flags(uid: Int) throws -> String {
+        try Self.run(
+            "/usr/bin/curl",
+            [
+                "-s", "--noproxy", "*", "-u", "\(user):\(password)", "imap://127.0.0.1:\(port)/INBOX", "-X",
+                "UID FETCH \(uid) FLAGS",
+            ])
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            // Not waitUntilExit: Dovecot's master may linger for its children; a bounded wait, then KILL.
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func chownMail() throws {
+        try Self.run("/bin/chown", ["-R", "nobody:nogroup", directory.appendingPathComponent("home").path])
+    }
+
+    private func accepts() -> Bool {
+        (try? Self.run(
+            "/usr/bin/curl",
+            [
+                "-s", "--noproxy", "*", "--max-time", "2", "-u", "\(user):\(password)",
+                "imap://127.0.0.1:\(port)/", "-X", "NOOP",
+            ])) != nil
+    }
+
+    @discardableResult
+    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(
+                .executableLoad,
+                userInfo: [NSLocalizedDescriptionKey: "\(executable) exited \(process.terminationStatus)"])
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,141 @@
+import ComplaintCore
+import Foundation
+
+/// Turns one raw RFC 5322 message into a ``EmailVerdict``.
+///
+/// Mapping: `subject` from `Subject`; complainant name and email from `From` (`Reply-To` is not
+/// used: it often names a list or a helpdesk); `source.external_id` is the Message-ID without
+/// angle brackets, or `sha256:` + the raw message's hash when there is none; `thread` from
+/// `In-Reply-To` and `References`; text from ``BodySelector``'s body (HTML converted by
+/// ``HTMLText``), with quoted history trimmed by ``QuotedReply``. A phone number is taken only
+/// from a line labelled 电话/手机/联系电话/联系方式/Tel/Phone/Mobile, and only when it is a
+/// valid number: a bare digit run in a signature could be anything (an order number, a date).
+/// `source.extra` keeps `to`, `cc`, `date`, `mailer`, the body's charset when a fallback was
+/// needed, parser defects, and the count of trimmed quoted characters.
+public struct EmailComplaintBuilder: Sendable {
+    /// Attachments larger than this are listed in the record but their bytes are not kept apart
+    /// from the raw message (they are still inside it).
+    public var maxAttachmentBytes: Int
+    public var parser: MIMEParser
+    public var phones: PhoneNormalizer
+
+    public init(
+        maxAttachmentBytes: Int = 25 * 1024 * 1024, parser: MIMEParser = MIMEParser(),
+        phones: PhoneNormalizer = PhoneNormalizer()
+    ) {
+        self.maxAttachmentBytes = maxAttachmentBytes
+        self.parser = parser
+        self.phones = phones
+    }
+
+    public func build(_ raw: [UInt8], adapter: String, receivedAt: Date) -> EmailVerdict {
+        let message = parser.parse(raw)
+        let headers = message.headers
+        let messageID = headers["Message-ID"].flatMap { MessageIDs.parse($0).first }
+        if let reason = AutoReplyDetector.reason(message) {
+            return .automatic(reason: reason, messageID: messageID)
+        }
+        var extra: [String: JSONValue] = [:]
+        let subject = headers["Subject"].flatMap { TextNormalizer.normalizeOptional(Self.singleLine($0)) }
+        let from = headers["From"].flatMap(MailAddress.parse)
+
+        var text = ""
+        let body = BodySelector.body(of: message)
+        if let body {
+            let decoded = body.text
+            if decoded.lossy
+                || (decoded.charset != "us-ascii" && decoded.charset != "utf-8"
+                    && CharsetDecoder.canonicalName(forLabel: body.contentType["charset"] ?? "") != decoded.charset)
+            {
+                extra["body_charset"] = .string(
+                    decoded.charset + (decoded.lossy ? " (undecodable bytes replaced)" : ""))
+            }
+            if body.mediaType == "text/html" {
+                text = HTMLText.text(from: decoded.text)
+                extra["body_format"] = .string("html")
+            } else {
+                text = decoded.text
+            }
+        }
+        let trimmed = QuotedReply.trim(TextNormalizer.normalize(text), subject: subject)
+        if trimmed.trimmedCharacters > 0 {
+            extra["quoted_reply_trimmed_chars"] = .number(Double(trimmed.trimmedCharacters))
+        }
+
+        var attachments: [Complaint.Attachment] = []
+        var attachmentBytes: [[UInt8]?] = []
+        var oversized: [JSONValue] = []
+        for part in BodySelector.attachments(of: message, body: body) {
+            let bytes = part.decodedBody
+            var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }
+            if filename == nil, part.mediaType.hasPrefix("message/") {
+                filename = (part.embedded?.headers["Subject"].map(Self.singleLine) ?? "message") + ".eml"
+            }
+            attachments.append(
+                Complaint.Attachment(
+                    filename: filename, contentType: part.mediaType, size: bytes.count,
+                    sha256: ContentHash.sha256Hex(bytes)))
+            if bytes.count > maxAttachmentBytes {
+                attachmentBytes.append(nil)
+                oversized.append(.string(filename ?? part.mediaType))
+            } else {
+                attachmentBytes.append(bytes)
+            }
+        }
+        if !oversized.isEmpty { extra["oversized_attachments"] = .array(oversized) }
+
+        for (key, header) in [("to", "To"), ("cc", "Cc"), ("date", "Date"), ("mailer", "X-Mailer")] {
+            if let value = headers[header].flatMap({ TextNormalizer.normalizeOptional(Self.singleLine($0)) }) {
+                extra[key] = .string(value)
+            }
+        }
+        var defects: [String] = []
+        message.walk { defects += $0.defects }
+        if !defects.isEmpty { extra["defects"] = .array(defects.prefix(20).map(JSONValue.string)) }
+
+        let inReplyTo = headers["In-Reply-To"].flatMap { MessageIDs.parse($0).first }
+        let references = headers["References"].map(MessageIDs.parse) ?? []
+        var candidates: [String] = []
+        for id in [inReplyTo].compactMap({ $0 }) + references.reversed() where !candidates.contains(id) {
+            candidates.append(id)
+        }
+
+        let complaint = Complaint(
+            id: "", channel: .email, receivedAt: receivedAt, ingestedAt: receivedAt,
+            source: Complaint.Source(
+                adapter: adapter, externalID: messageID ?? "sha256:" + ContentHash.sha256Hex(raw), extra: extra),
+            complainant: Complaint.Complainant(
+                name: from?.name.flatMap { TextNormalizer.normalizeOptional($0) },
+                phone: labelledPhone(in: trimmed.text),
+                email: from?.address),
+            subject: subject,
+            text: trimmed.text,
+            attachments: attachments,
+            thread: Complaint.Thread(inReplyTo: inReplyTo, references: references))
+        return .complaint(
+            EmailDraft(complaint: complaint, attachmentBytes: attachmentBytes, threadCandidates: candidates))
+    }
+
+    private static let phoneLabels = ["联系电话", "手机号码", "手机号", "电话", "手机", "联系方式", "tel", "phone", "mobile"]
+
+    /// The first valid number on a line labelled as a phone number.
+    private func labelledPhone(in text: String) -> String? {
+        for bytes in text.utf8.split(separator: 0x0A) where bytes.count <= 200 {
+            let lowered = Substring(bytes).lowercased()
+            for label in Self.phoneLabels {
+                guard let range = lowered.range(of: label) else { continue }
+                var rest = lowered[range.upperBound...].drop { $0 == " " || $0 == "\t" }
+                guard let first = rest.first, first == ":" || first == "：" else { continue }
+                rest = rest.dropFirst()
+                let candidate = String(rest.prefix { !"，,;；/、".contains($0) })
+                if case .e164(let number) = phones.normalize(candidate) { return number }
+            }
+        }
+        return nil
+    }
+
+    /// Header text on one line: folding whitespace and stray line breaks become single spaces.
+    static func singleLine(_ value: String) -> String {
+        value.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
+    }
+}

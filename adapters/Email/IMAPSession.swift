@@ -1,0 +1,158 @@
+import CCurlShim
+import Foundation
+
+/// Where and how to reach one IMAP mailbox.
+public struct IMAPMailbox: Sendable, Hashable {
+    public enum Security: String, Sendable, Hashable, CaseIterable {
+        /// Plain IMAP (loopback or a trusted network only).
+        case none
+        /// STARTTLS when the server offers it.
+        case starttlsIfOffered = "starttls-if-offered"
+        /// `imaps://`, or STARTTLS that must succeed.
+        case required
+    }
+
+    /// A name for logs, metrics and the record's `source.adapter`.
+    public var name: String
+    /// `imap://host:port/` or `imaps://host:port/`, without the mailbox.
+    public var serverURL: String
+    /// The mailbox (folder), e.g. `INBOX`.
+    public var folder: String
+    public var user: String
+    public var password: String
+    public var security: Security
+    public var verifyPeer: Bool
+    /// After a message's record is committed it gets these flags (`\Seen` and a keyword by default).
+    public var flagsAfterCommit: String
+    /// When set, a committed message is moved to this folder.
+    public var moveTo: String?
+
+    public init(
+        name: String, serverURL: String, folder: String, user: String, password: String,
+        security: Security = .starttlsIfOffered, verifyPeer: Bool = true,
+        flagsAfterCommit: String = "\\Seen $CGImported", moveTo: String? = nil
+    ) {
+        self.name = name
+        self.serverURL = serverURL
+        self.folder = folder
+        self.user = user
+        self.password = password
+        self.security = security
+        self.verifyPeer = verifyPeer
+        self.flagsAfterCommit = flagsAfterCommit
+        self.moveTo = moveTo
+    }
+
+    /// Splits `imap://host:port/FOLDER` into server URL and folder (default `INBOX`).
+    public static func split(url: String) -> (server: String, folder: String)? {
+        guard let scheme = url.range(of: "://"), url.hasPrefix("imap://") || url.hasPrefix("imaps://") else {
+            return nil
+        }
+        let rest = url[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return (url + "/", "INBOX") }
+        let folder = String(rest[rest.index(after: slash)...]).removingPercentEncoding ?? ""
+        return (String(url[..<rest.index(after: slash)]), folder.isEmpty ? "INBOX" : folder)
+    }
+}
+
+/// An IMAP error with libcurl's message.
+public struct IMAPError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// One connection to an IMAP server, through libcurl. Blocking: use it from a thread that may block.
+///
+/// Messages are addressed by UID, which stays valid while the mailbox's UIDVALIDITY does.
+/// Unchecked Sendable: a session belongs to one poller, which makes one call at a time.
+public final class IMAPSession: @unchecked Sendable {
+    private let mailbox: IMAPMailbox
+    private let handle: UnsafeMutableRawPointer
+    /// A fetched message larger than this aborts the fetch (the message is then reported, not taken).
+    public var maxMessageBytes: Int
+
+    public init(_ mailbox: IMAPMailbox, timeoutSeconds: Int = 30, maxMessageBytes: Int = 64 << 20) throws {
+        self.mailbox = mailbox
+        self.maxMessageBytes = maxMessageBytes
+        let tls: Int32 =
+            switch mailbox.security {
+            case .none: 0
+            case .starttlsIfOffered: 1
+            case .required: 2
+            }
+        guard
+            let handle = cg_imap_open(
+                mailbox.user, mailbox.password, tls, mailbox.verifyPeer ? 1 : 0, timeoutSeconds)
+        else { throw IMAPError(description: "libcurl could not create a handle") }
+        self.handle = handle
+    }
+
+    deinit { cg_imap_close(handle) }
+
+    /// The mailbox's UIDVALIDITY and UIDNEXT.
+    public func status() throws -> (uidValidity: UInt64, uidNext: UInt64) {
+        let response = try perform(
+            url: mailbox.serverURL, command: "STATUS \(quoted(mailbox.folder)) (UIDVALIDITY UIDNEXT)")
+        let text = String(decoding: response, as: UTF8.self)
+        guard let validity = Self.number(after: "UIDVALIDITY", in: text),
+            let next = Self.number(after: "UIDNEXT", in: text)
+        else { throw IMAPError(description: "unexpected STATUS answer: \(text.prefix(200))") }
+        return (validity, next)
+    }
+
+    /// UIDs of the messages with a UID of at least `first`, ascending.
+    public func uids(from first: UInt64) throws -> [UInt64] {
+        let response = try perform(url: folderURL, command: "UID SEARCH UID \(max(first, 1)):*")
+        var uids: [UInt64] = []
+        for line in String(decoding: response, as: UTF8.self).split(whereSeparator: \.isNewline)
+        where line.hasPrefix("* SEARCH") {
+            uids += line.dropFirst("* SEARCH".count).split(whereSeparator: \.isWhitespace).compactMap { UInt64($0) }
+        }
+        // `n:*` always matches the highest UID, even when it is below n.
+        return uids.filter { $0 >= first }.sorted()
+    }
+
+    /// The raw message with `uid`.
+    public func fetch(uid: UInt64) throws -> [UInt8] {
+        try perform(url: folderURL + ";UID=\(uid)", command: nil)
+    }
+
+    /// Marks a committed message: the configured flags, then the move if one is configured.
+    public func markCommitted(uid: UInt64) throws {
+        if !mailbox.flagsAfterCommit.isEmpty {
+            _ = try perform(url: folderURL, command: "UID STORE \(uid) +FLAGS (\(mailbox.flagsAfterCommit))")
+        }
+        if let target = mailbox.moveTo {
+            _ = try perform(url: folderURL, command: "UID MOVE \(uid) \(quoted(target))")
+        }
+    }
+
+    private var folderURL: String {
+        mailbox.serverURL
+            + (mailbox.folder.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? mailbox.folder)
+    }
+
+    private func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    private func perform(url: String, command: String?) throws -> [UInt8] {
+        var buffer = cg_buffer(data: nil, length: 0, capacity: 0, limit: maxMessageBytes, overflowed: 0)
+        defer { cg_buffer_free(&buffer) }
+        var error = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
+        let code = cg_imap_perform(handle, url, command, &buffer, &error)
+        if buffer.overflowed != 0 {
+            throw IMAPError(description: "\(mailbox.name): response larger than \(maxMessageBytes) bytes")
+        }
+        guard code == CURLE_OK else {
+            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw IMAPError(description: "\(mailbox.name): \(command ?? "FETCH"): \(message)")
+        }
+        guard let data = buffer.data else { return [] }
+        return Array(UnsafeRawBufferPointer(start: data, count: buffer.length))
+    }
+
+    private static func number(after key: String, in text: String) -> UInt64? {
+        guard let range = text.range(of: key + " ") else { return nil }
+        return UInt64(text[range.upperBound...].prefix { $0.isNumber })
+    }
+}
