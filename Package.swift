@@ -112,6 +112,13 @@ let package = Package(
             path: "Benchmarks/bench-ceiling",
             swiftSettings: swiftSettings
         ),
+        // Email parsing speed over CPython's test messages (scripts/bench-email.sh).
+        .executableTarget(
+            name: "bench-email",
+            dependencies: ["EmailAdapter", "ComplaintCore"],
+            path: "Benchmarks/bench-email",
+            swiftSettings: swiftSettings
+        ),
         // Decisions per second of the rule router vs a naive loop (scripts/bench-routing.sh).
         .executableTarget(
             name: "bench-routing",
@@ -166,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "EmailAdapterTests",
             dependencies: ["EmailAdapter", "ComplaintCore"],
-            exclude: ["make_corpus.py"],
+            exclude: ["make_corpus.py", "email_oracle.py"],
             resources: [.copy("Corpus")],
             swiftSettings: swiftSettings
         ),

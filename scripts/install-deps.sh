@@ -19,8 +19,10 @@ fi
 # counts rows); python3 runs the demo receiver and the samples; curl drives the demo; wrk and
 # nginx-light are the benchmark load generator and HTTP ceiling; ca-certificates for SwiftPM's
 # package fetches; dovecot-imapd is the real IMAP server the mailbox poller is tested against
-# (libcurl4-openssl-dev is also the poller's IMAP client).
-CG_DEPS=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 python3 curl wrk nginx-light ca-certificates dovecot-imapd)
+# (libcurl4-openssl-dev is also the poller's IMAP client); libpython3.11-testsuite holds
+# CPython's email test messages, the corpus of the email parsing benchmark.
+CG_DEPS=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 python3 curl wrk nginx-light ca-certificates
+    dovecot-imapd libpython3.11-testsuite)
 
 cg_install_deps() (
     set -euo pipefail
