@@ -46,11 +46,18 @@ struct OracleComparisonTests {
     struct Oracle: Decodable {
         var file: String
         var subject: String?
-        var from_address: String?
-        var from_name: String?
-        var body_type: String?
+        var fromAddress: String?
+        var fromName: String?
+        var bodyType: String?
         var body: String?
         var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, subject, body, error
+            case fromAddress = "from_address"
+            case fromName = "from_name"
+            case bodyType = "body_type"
+        }
     }
 
     static func corpusFiles() throws -> [URL] {
@@ -102,15 +109,15 @@ struct OracleComparisonTests {
                 disagreements["\(name) subject"] = "\(subject ?? "nil") vs \(expected.subject ?? "nil")"
             }
             let from = message.headers["From"].flatMap(MailAddress.parse)
-            if from?.address.lowercased() != expected.from_address?.lowercased() {
-                disagreements["\(name) from_address"] = "\(from?.address ?? "nil") vs \(expected.from_address ?? "nil")"
+            if from?.address.lowercased() != expected.fromAddress?.lowercased() {
+                disagreements["\(name) from_address"] = "\(from?.address ?? "nil") vs \(expected.fromAddress ?? "nil")"
             }
-            if from?.name != expected.from_name {
-                disagreements["\(name) from_name"] = "\(from?.name ?? "nil") vs \(expected.from_name ?? "nil")"
+            if from?.name != expected.fromName {
+                disagreements["\(name) from_name"] = "\(from?.name ?? "nil") vs \(expected.fromName ?? "nil")"
             }
             let body = EmailBody.select(message)
-            if body?.mediaType != expected.body_type {
-                disagreements["\(name) body_type"] = "\(body?.mediaType ?? "nil") vs \(expected.body_type ?? "nil")"
+            if body?.mediaType != expected.bodyType {
+                disagreements["\(name) body_type"] = "\(body?.mediaType ?? "nil") vs \(expected.bodyType ?? "nil")"
             } else if body?.mediaType == "text/plain", Self.squash(body?.text.text) != expected.body {
                 disagreements["\(name) body"] =
                     "\(Self.squash(body?.text.text)?.prefix(80) ?? "nil") vs \(expected.body?.prefix(80) ?? "nil")"
