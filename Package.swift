@@ -202,6 +202,7 @@ let package = Package(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "Storage", "Routing", "ComplaintDispatch", "ComplaintCore", "GatewayTestSupport",
+                "EmailAdapter",
                 "SMSAdapter", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,5 +1,7 @@
 import ComplaintCore
+import EmailAdapter
 import Foundation
+import GatewayServer
 import GatewayTestSupport
 import Testing
 
@@ -64,6 +66,33 @@ struct MailboxPollerTests {
         #expect(try sqlite(database, "select count(*) from complaints") == "2")
         #expect(try sqlite(database, "select count(*) from raw_payloads where disposition = 'duplicate'") == "2")
         try await again.stop()
+        await downstream.stop()
+    }
+
+    @Test("STARTTLS: the poller logs in over TLS when told to insist on it")
+    func startTLS() async throws {
+        let dovecot = try await DovecotServer.start(tls: true)
+        defer { dovecot.stop() }
+        let downstream = try await DownstreamServer.start()
+        try dovecot.deliver(Self.message(id: "tls@example.cn", text: "加密连接上的投诉。"), name: "t1")
+        let environment = [
+            "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+            "IMAP_POLL_SECONDS": "1",
+        ]
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
+            // The certificate is self-signed for this test; STARTTLS is insisted on.
+            $0.email.mailboxes[0].mailbox.security = .required
+            $0.email.mailboxes[0].mailbox.verifyPeer = false
+        }
+        try await eventually("message read over TLS") {
+            try sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+        }
+        #expect(try sqlite(gateway.databasePath, "select external_id from complaints") == "tls@example.cn")
+        // Dovecot logs how each login was protected: the poller's say TLS (the readiness probe's
+        // plaintext login from loopback says "secured").
+        let logins = try dovecot.log().split(separator: "\n").filter { $0.contains("Login: user=<\(dovecot.user)>") }
+        #expect(logins.contains { $0.contains(", TLS,") })
+        try await gateway.stop()
         await downstream.stop()
     }
 }

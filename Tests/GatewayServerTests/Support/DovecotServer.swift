@@ -22,7 +22,8 @@ final class DovecotServer: @unchecked Sendable {
     var url: String { "imap://127.0.0.1:\(port)/INBOX" }
     private var maildir: URL { directory.appendingPathComponent("home/\(user)/Maildir") }
 
-    static func start() async throws -> DovecotServer {
+    /// - Parameter tls: offer STARTTLS with a fresh self-signed certificate.
+    static func start(tls: Bool = false) async throws -> DovecotServer {
         let directory = URL(fileURLWithPath: "/tmp/cg-dovecot-\(UUID().uuidString.prefix(8))")
         let reserved = try ClosedPort()
         let port = reserved.port
@@ -37,14 +38,23 @@ final class DovecotServer: @unchecked Sendable {
         }
         try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
         let d = directory.path
+        var ssl = "ssl = no\ndisable_plaintext_auth = no"
+        if tls {
+            try run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", "\(d)/key.pem", "-out", "\(d)/cert.pem",
+                ])
+            ssl = "ssl = required\nssl_cert = <\(d)/cert.pem\nssl_key = <\(d)/key.pem\ndisable_plaintext_auth = yes"
+        }
         let config = """
             protocols = imap
             listen = 127.0.0.1
             base_dir = \(d)/run
             state_dir = \(d)/state
             log_path = \(d)/dovecot.log
-            ssl = no
-            disable_plaintext_auth = no
+            \(ssl)
             auth_mechanisms = plain login
             first_valid_uid = 1
             passdb {
@@ -100,6 +110,11 @@ final class DovecotServer: @unchecked Sendable {
                 "-s", "--noproxy", "*", "-u", "\(user):\(password)", "imap://127.0.0.1:\(port)/INBOX", "-X",
                 "UID FETCH \(uid) FLAGS",
             ])
+    }
+
+    /// Dovecot's log (logins say how they were protected: `TLS` or `secured`).
+    func log() throws -> String {
+        try String(contentsOf: directory.appendingPathComponent("dovecot.log"), encoding: .utf8)
     }
 
     func stop() {
