@@ -56,6 +56,7 @@ public final class Gateway: Sendable {
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
+        DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)
         return router
     }
 

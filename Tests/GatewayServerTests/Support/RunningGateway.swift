@@ -44,19 +44,22 @@ final class RunningGateway: Sendable {
             configuration.departments[index].endpoint.retry.baseDelay = 0.05
             configuration.departments[index].endpoint.retry.maxDelay = 0.3
             configuration.departments[index].endpoint.timeout = 5
+            configuration.departments[index].endpoint.breaker = CircuitBreakerPolicy(
+                failureThreshold: 5, openDuration: 0.2, maxOpenDuration: 0.5)
         }
         return configuration
     }
 
     static func start(
-        downstream: String, dataDirectory: URL? = nil,
+        downstream: String, dataDirectory: URL? = nil, environment: [String: String] = [:],
         configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> RunningGateway {
         let directory =
             dataDirectory
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("cg-test-\(UUID().uuidString)", isDirectory: true)
-        var configuration = try configuration(downstream: downstream, dataDirectory: directory)
+        var configuration = try configuration(
+            downstream: downstream, dataDirectory: directory, extraEnvironment: environment)
         configure(&configuration)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .critical
