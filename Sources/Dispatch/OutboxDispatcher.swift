@@ -264,12 +264,8 @@ public final class OutboxDispatcher: Service, Sendable {
 
     private func record(_ item: OutboxItem, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution) async {
         metrics.count(resolution, department: attempt.department)
-        var metadata: Logger.Metadata = [
-            "cg.complaint_id": "\(item.complaintID)", "cg.department": "\(attempt.department)",
-            "cg.attempt": "\(attempt.attempt)", "cg.outcome": "\(attempt.outcome)",
-        ]
-        if let error = attempt.error { metadata["cg.error"] = "\(error)" }
-        logger.log(level: resolution == .delivered ? .debug : .warning, "delivery attempt", metadata: metadata)
+        let level: Logger.Level = resolution == .delivered ? .debug : .warning
+        if logger.logLevel <= level { log(item, attempt, level: level) }
         do {
             try await store.recordDelivery(complaintID: item.complaintID, attempt: attempt, resolution: resolution)
         } catch {
@@ -280,5 +276,15 @@ public final class OutboxDispatcher: Service, Sendable {
                     "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(error)",
                 ])
         }
+    }
+
+    /// Built only when the level is enabled: the metadata costs more than the check on the hot path.
+    private func log(_ item: OutboxItem, _ attempt: DeliveryAttempt, level: Logger.Level) {
+        var metadata: Logger.Metadata = [
+            "cg.complaint_id": "\(item.complaintID)", "cg.department": "\(attempt.department)",
+            "cg.attempt": "\(attempt.attempt)", "cg.outcome": "\(attempt.outcome)",
+        ]
+        if let error = attempt.error { metadata["cg.error"] = "\(error)" }
+        logger.log(level: level, "delivery attempt", metadata: metadata)
     }
 }

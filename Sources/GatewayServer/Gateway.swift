@@ -40,7 +40,10 @@ public final class Gateway: Sendable {
         }
         self.store = store
         dispatcher = OutboxDispatcher(
-            store: store, transport: transport ?? HTTPClientTransport(), departments: configuration.departments,
+            store: store,
+            // One connection per delivery slot: departments often share a host (an ESB, a gateway).
+            transport: transport ?? HTTPClientTransport(maxConnectionsPerHost: configuration.dispatch.maxInFlight),
+            departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
         pipeline = IntakePipeline(
             store: store, routers: RouterHolder(RuleRouter(configuration: configuration.routing)),
