@@ -47,6 +47,8 @@ public final class OutboxDispatcher: Service, Sendable {
     private let metrics = DispatchMetrics()
     /// Where the next claim starts its walk over departments, so none is always served last.
     private let rotation = Atomic<Int>(0)
+    /// Attempts whose result is waiting for its commit.
+    private let recording = Atomic<Int>(0)
 
     public init(
         store: any ComplaintStore, transport: any DeliveryTransport, departments: [Department],
@@ -84,7 +86,10 @@ public final class OutboxDispatcher: Service, Sendable {
                 // steady stream of completions does not turn into one outbox query per delivery.
                 let batch = max(1, settings.maxInFlight / 4)
                 while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
-                    let busy = totalInFlight()
+                    // Attempts waiting for their commit count once they exceed a few batches' worth,
+                    // so a slow store slows claiming instead of piling up unrecorded results.
+                    let backlog = max(0, recording.load(ordering: .relaxed) - settings.maxInFlight * 4)
+                    let busy = min(settings.maxInFlight, totalInFlight() + backlog)
                     var claimedAll = false
                     if busy == 0 || settings.maxInFlight - busy >= batch {
                         let free = settings.maxInFlight - busy
@@ -185,10 +190,16 @@ public final class OutboxDispatcher: Service, Sendable {
 
     /// Delivers one claimed item (counted in flight by ``claim(limit:)``).
     private func deliver(_ item: OutboxItem) async {
-        defer {
+        // The slot is the HTTP request: it frees when the answer is in, while the attempt's
+        // commit (an fsync shared with others) is still pending, so slow disks do not idle the network.
+        var slotHeld = true
+        func releaseSlot() {
+            guard slotHeld else { return }
+            slotHeld = false
             inFlight.withLock { $0[item.department, default: 1] -= 1 }
             wake.signal()
         }
+        defer { releaseSlot() }
         let attemptNumber = item.attempts + 1
         guard let department = departments[item.department] else {
             // The department left the configuration: hold the complaint, it is not lost.
@@ -223,6 +234,7 @@ public final class OutboxDispatcher: Service, Sendable {
         let result = await transport.post(
             url: request.url, headers: request.headers, body: request.body, timeout: endpoint.timeout)
         let elapsed = clock.now - begin
+        releaseSlot()
         let latencyMS = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let finished = Date()
         var generator = SystemRandomNumberGenerator()
@@ -266,6 +278,11 @@ public final class OutboxDispatcher: Service, Sendable {
         metrics.count(resolution, department: attempt.department)
         let level: Logger.Level = resolution == .delivered ? .debug : .warning
         if logger.logLevel <= level { log(item, attempt, level: level) }
+        recording.add(1, ordering: .relaxed)
+        defer {
+            recording.subtract(1, ordering: .relaxed)
+            wake.signal()
+        }
         do {
             try await store.recordDelivery(complaintID: item.complaintID, attempt: attempt, resolution: resolution)
         } catch {
