@@ -68,11 +68,20 @@ cg_check_swift() {
     return 1
 }
 
+# The dispatch tests verify webhook signatures with the reference implementation from PyPI.
+cg_install_python_deps() {
+    python3 -c 'import standardwebhooks' 2>/dev/null && return 0
+    echo "install-deps: installing the standardwebhooks Python package (signature checks in tests)"
+    python3 -m pip install -q standardwebhooks
+}
+
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     cg_install_deps
+    cg_install_python_deps
     cg_check_swift
 else
     # Sourced: report failure with `return` instead of killing the caller's shell.
     cg_install_deps || return 1
+    cg_install_python_deps || return 1
     cg_check_swift || return 1
 fi

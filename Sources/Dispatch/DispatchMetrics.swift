@@ -18,6 +18,12 @@ final class DispatchMetrics: Sendable {
         Counter(label: label, dimensions: [("department", department)]).increment()
     }
 
+    /// `cg_dispatch_breaker_state{department}`: 0 closed, 1 half-open, 2 open.
+    func breaker(_ state: CircuitBreaker.State, department: String) {
+        Gauge(label: "cg_dispatch_breaker_state", dimensions: [("department", department)])
+            .record(state.metricValue)
+    }
+
     /// Refreshes the depth gauge at most once a second: counting is a query, not free.
     func updateDepth(_ store: any ComplaintStore) {
         let now = Date()

@@ -43,7 +43,12 @@ public final class OutboxDispatcher: Service, Sendable {
     private let logger: Logger
     private let wake = WakeSignal()
     private let inFlight = Mutex<[String: Int]>([:])
+    private let breakers: Mutex<[String: CircuitBreaker]>
     private let metrics = DispatchMetrics()
+    /// Where the next claim starts its walk over departments, so none is always served last.
+    private let rotation = Atomic<Int>(0)
+    /// Attempts whose result is waiting for its commit.
+    private let recording = Atomic<Int>(0)
 
     public init(
         store: any ComplaintStore, transport: any DeliveryTransport, departments: [Department],
@@ -51,9 +56,17 @@ public final class OutboxDispatcher: Service, Sendable {
     ) {
         self.store = store
         self.transport = transport
-        self.departments = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.departments = byID
+        breakers = Mutex(byID.mapValues { CircuitBreaker(policy: $0.endpoint.breaker) })
         self.settings = settings
         self.logger = logger
+        for id in byID.keys { metrics.breaker(.closed(consecutiveFailures: 0), department: id) }
+    }
+
+    /// Each department's breaker state now (for operators and tests).
+    public func breakerStates() -> [String: CircuitBreaker.State] {
+        breakers.withLock { $0.mapValues(\.state) }
     }
 
     /// Tells the dispatcher new work was committed.
@@ -73,7 +86,10 @@ public final class OutboxDispatcher: Service, Sendable {
                 // steady stream of completions does not turn into one outbox query per delivery.
                 let batch = max(1, settings.maxInFlight / 4)
                 while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
-                    let busy = totalInFlight()
+                    // Attempts waiting for their commit count once they exceed a few batches' worth,
+                    // so a slow store slows claiming instead of piling up unrecorded results.
+                    let backlog = max(0, recording.load(ordering: .relaxed) - settings.maxInFlight * 4)
+                    let busy = min(settings.maxInFlight, totalInFlight() + backlog)
                     var claimedAll = false
                     if busy == 0 || settings.maxInFlight - busy >= batch {
                         let free = settings.maxInFlight - busy
@@ -98,9 +114,20 @@ public final class OutboxDispatcher: Service, Sendable {
 
     private func claim(limit: Int) async -> [OutboxItem] {
         guard limit > 0 else { return [] }
+        let now = Date()
+        let quotas = self.quotas(globalFree: limit, now: now)
+        guard !quotas.isEmpty else { return [] }
         do {
             let items = try await store.claimDueDeliveries(
-                limit: limit, now: Date(), leaseDuration: settings.leaseDuration)
+                quotas: quotas, now: now, leaseDuration: settings.leaseDuration)
+            let started = Dictionary(grouping: items, by: \.department).mapValues(\.count)
+            // Counted as in flight now, before their tasks start, so the next claim sees them.
+            inFlight.withLock { inFlight in
+                for (department, count) in started { inFlight[department, default: 0] += count }
+            }
+            breakers.withLock { breakers in
+                for (department, count) in started { breakers[department]?.started(count) }
+            }
             metrics.updateDepth(store)
             return items
         } catch {
@@ -109,22 +136,70 @@ public final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    /// Sleep until the next retry is due, at most one poll interval.
+    /// How many items each department may start now: its free slots (`max_in_flight` less those
+    /// out), no more than its breaker allows, and all together no more than `globalFree`.
+    /// A department left out is held: its queue stays in the outbox untouched.
+    private func quotas(globalFree: Int, now: Date) -> [String: Int] {
+        let busy = inFlight.withLock { $0 }
+        let ids = departments.keys.sorted()
+        let offset = rotation.add(1, ordering: .relaxed).newValue
+        var remaining = globalFree
+        var quotas: [String: Int] = [:]
+        breakers.withLock { breakers in
+            for index in ids.indices where remaining > 0 {
+                let id = ids[(index + offset) % ids.count]
+                guard let endpoint = departments[id]?.endpoint else { continue }
+                var quota = endpoint.maxInFlight - busy[id, default: 0]
+                if let allowance = breakers[id]?.allowance(now: now) {
+                    quota = min(quota, allowance)
+                    metrics.breaker(breakers[id]!.state, department: id)
+                }
+                quota = min(quota, remaining)
+                guard quota > 0 else { continue }
+                quotas[id] = quota
+                remaining -= quota
+            }
+        }
+        return quotas
+    }
+
+    /// Sleep until the next retry of a department that may send is due, or an open breaker's
+    /// probe time, at most one poll interval.
     private func idleWait() async -> Duration {
-        guard let next = try? await store.nextDueTime() else { return settings.pollInterval }
-        let seconds = next.timeIntervalSinceNow
+        let now = Date()
+        let (sending, reopen) = breakers.withLock { breakers -> (Set<String>, Date?) in
+            var sending: Set<String> = []
+            var reopen: Date?
+            for (id, breaker) in breakers {
+                if let at = breaker.reopensAt, at > now {
+                    reopen = min(reopen ?? at, at)
+                } else {
+                    sending.insert(id)
+                }
+            }
+            return (sending, reopen)
+        }
+        let next = (try? await store.nextDueTime(departments: sending)) ?? nil
+        guard let wake = [next, reopen].compactMap({ $0 }).min() else { return settings.pollInterval }
+        let seconds = wake.timeIntervalSinceNow
         if seconds <= 0 { return .milliseconds(20) }
         return min(settings.pollInterval, .milliseconds(Int64(seconds * 1000) + 1))
     }
 
     private func totalInFlight() -> Int { inFlight.withLock { $0.values.reduce(0, +) } }
 
+    /// Delivers one claimed item (counted in flight by ``claim(limit:)``).
     private func deliver(_ item: OutboxItem) async {
-        inFlight.withLock { $0[item.department, default: 0] += 1 }
-        defer {
+        // The slot is the HTTP request: it frees when the answer is in, while the attempt's
+        // commit (an fsync shared with others) is still pending, so slow disks do not idle the network.
+        var slotHeld = true
+        func releaseSlot() {
+            guard slotHeld else { return }
+            slotHeld = false
             inFlight.withLock { $0[item.department, default: 1] -= 1 }
             wake.signal()
         }
+        defer { releaseSlot() }
         let attemptNumber = item.attempts + 1
         guard let department = departments[item.department] else {
             // The department left the configuration: hold the complaint, it is not lost.
@@ -139,22 +214,35 @@ public final class OutboxDispatcher: Service, Sendable {
             return
         }
         let endpoint = department.endpoint
-        var headers = [
-            HeaderField(name: "Content-Type", value: "application/json"),
-            HeaderField(name: "Idempotency-Key", value: item.complaintID),
-            HeaderField(name: "User-Agent", value: "complaint-gateway"),
-        ]
-        headers.append(contentsOf: endpoint.headers)
         let started = Date()
+        let request: DeliveryRequest
+        do {
+            request = try DeliveryRequest.build(
+                complaintID: item.complaintID, record: item.body, endpoint: endpoint, now: started)
+        } catch {
+            // A template that cannot render this record will not render it on a retry either.
+            await record(
+                item,
+                DeliveryAttempt(
+                    attempt: attemptNumber, department: department.id, url: endpoint.url, startedAt: started,
+                    latencyMilliseconds: 0, statusCode: nil, outcome: "dead", error: error.description,
+                    responseSnippet: nil), .dead)
+            return
+        }
         let clock = ContinuousClock()
         let begin = clock.now
         let result = await transport.post(
-            url: endpoint.url, headers: headers, body: item.body, timeout: endpoint.timeout)
+            url: request.url, headers: request.headers, body: request.body, timeout: endpoint.timeout)
         let elapsed = clock.now - begin
+        releaseSlot()
         let latencyMS = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let finished = Date()
         var generator = SystemRandomNumberGenerator()
+        // The policy counts attempts since the last replay: a replayed dead letter gets a fresh budget.
         let (resolution, outcome, error) = DeliveryDecision.resolve(
-            attempt: attemptNumber, result: result, policy: endpoint.retry, finishedAt: Date(), using: &generator)
+            attempt: attemptNumber - item.attemptsBeforeReplay, result: result, policy: endpoint.retry,
+            finishedAt: finished, firstAttemptAt: item.firstAttemptAt ?? started, using: &generator)
+        feedBreaker(department.id, result: result, now: finished)
         var status: Int?
         var snippet: String?
         if case .response(let code, _, let body) = result {
@@ -168,14 +256,33 @@ public final class OutboxDispatcher: Service, Sendable {
         await record(item, attempt, resolution)
     }
 
+    private func feedBreaker(_ department: String, result: TransportResult, now: Date) {
+        let signal: CircuitBreaker.Signal
+        switch DeliveryClassification.classify(result, now: now) {
+        case .success, .dontRetry: signal = .healthy
+        case .retry: signal = .failure
+        }
+        let (before, after) = breakers.withLock { breakers -> (CircuitBreaker.State?, CircuitBreaker.State?) in
+            let before = breakers[department]?.state
+            breakers[department]?.record(signal, now: now)
+            return (before, breakers[department]?.state)
+        }
+        guard let after, before?.name != after.name else { return }
+        metrics.breaker(after, department: department)
+        logger.log(
+            level: after.name == "closed" ? .info : .warning, "circuit breaker \(after.name)",
+            metadata: ["cg.department": "\(department)"])
+    }
+
     private func record(_ item: OutboxItem, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution) async {
         metrics.count(resolution, department: attempt.department)
-        var metadata: Logger.Metadata = [
-            "cg.complaint_id": "\(item.complaintID)", "cg.department": "\(attempt.department)",
-            "cg.attempt": "\(attempt.attempt)", "cg.outcome": "\(attempt.outcome)",
-        ]
-        if let error = attempt.error { metadata["cg.error"] = "\(error)" }
-        logger.log(level: resolution == .delivered ? .debug : .warning, "delivery attempt", metadata: metadata)
+        let level: Logger.Level = resolution == .delivered ? .debug : .warning
+        if logger.logLevel <= level { log(item, attempt, level: level) }
+        recording.add(1, ordering: .relaxed)
+        defer {
+            recording.subtract(1, ordering: .relaxed)
+            wake.signal()
+        }
         do {
             try await store.recordDelivery(complaintID: item.complaintID, attempt: attempt, resolution: resolution)
         } catch {
@@ -186,5 +293,15 @@ public final class OutboxDispatcher: Service, Sendable {
                     "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(error)",
                 ])
         }
+    }
+
+    /// Built only when the level is enabled: the metadata costs more than the check on the hot path.
+    private func log(_ item: OutboxItem, _ attempt: DeliveryAttempt, level: Logger.Level) {
+        var metadata: Logger.Metadata = [
+            "cg.complaint_id": "\(item.complaintID)", "cg.department": "\(attempt.department)",
+            "cg.attempt": "\(attempt.attempt)", "cg.outcome": "\(attempt.outcome)",
+        ]
+        if let error = attempt.error { metadata["cg.error"] = "\(error)" }
+        logger.log(level: level, "delivery attempt", metadata: metadata)
     }
 }

@@ -44,7 +44,10 @@ public final class Gateway: Sendable {
         }
         self.store = store
         dispatcher = OutboxDispatcher(
-            store: store, transport: transport ?? HTTPClientTransport(), departments: configuration.departments,
+            store: store,
+            // One connection per delivery slot: departments often share a host (an ESB, a gateway).
+            transport: transport ?? HTTPClientTransport(maxConnectionsPerHost: configuration.dispatch.maxInFlight),
+            departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
         let routers = RouterHolder(RuleRouter(configuration: configuration.routing))
         reloader = RoutingReloader(
@@ -80,6 +83,7 @@ public final class Gateway: Sendable {
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
+        DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)
         return router
     }
 

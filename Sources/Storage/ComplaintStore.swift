@@ -39,11 +39,29 @@ public protocol ComplaintStore: Sendable {
     /// out again until its attempt is recorded or `leaseDuration` passes.
     func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem]
 
+    /// Claims due items per department: at most `quotas[department]` for each department listed,
+    /// none for departments not listed (their queue is held: full, breaker open, or unknown).
+    func claimDueDeliveries(quotas: [String: Int], now: Date, leaseDuration: TimeInterval) async throws
+        -> [OutboxItem]
+
     /// Records an attempt and its resolution, releasing the claim.
     func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution) async throws
 
     /// The earliest time a pending delivery becomes due, nil when none is pending.
     func nextDueTime() async throws -> Date?
+
+    /// The earliest time a pending delivery for one of `departments` becomes due, nil when none is pending.
+    func nextDueTime(departments: Set<String>) async throws -> Date?
+
+    /// Dead letters, most recently dead first, each with its last attempt.
+    func deadLetters(_ query: DeadLetterQuery) async throws -> [DeadLetter]
+
+    /// Puts one dead letter back in the outbox, due at `now`, with a fresh retry budget.
+    /// - Returns: false when `complaintID` is not a dead letter.
+    func replayDeadLetter(complaintID: String, now: Date) async throws -> Bool
+
+    /// Replays every dead letter (of `department`, when given). - Returns: the ids replayed.
+    func replayDeadLetters(department: String?, now: Date) async throws -> [String]
 
     /// Number of complaints not yet delivered nor dead.
     func outboxDepth() async throws -> Int

@@ -41,7 +41,7 @@ func withDispatcher<T: Sendable>(
     }
 }
 
-/// A department posting to `url` with a quick retry schedule.
+/// A department posting to `url` with a quick retry schedule and a breaker that reopens quickly.
 func department(
     _ id: String, url: String, timeout: TimeInterval = 5, maxAttempts: Int = 10,
     headers: [HeaderField] = []
@@ -50,7 +50,8 @@ func department(
         id: id, name: id,
         endpoint: Department.Endpoint(
             url: url, timeout: timeout, maxInFlight: 4,
-            retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.05, maxDelay: 0.2), headers: headers))
+            retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.05, maxDelay: 0.2), headers: headers,
+            breaker: CircuitBreakerPolicy(failureThreshold: 5, openDuration: 0.2, maxOpenDuration: 0.5)))
 }
 
 struct TimedOut: Error {}
@@ -82,4 +83,30 @@ func withOfflineDepartment(
             "offline", url: "http://127.0.0.1:\(closed.port)/offline", timeout: timeout, maxAttempts: maxAttempts)
         try await body(store, submission.record.id, offline)
     }
+}
+
+/// A department posting to `url` with a quick retry schedule, further configured by `configure`.
+func department(
+    _ id: String, url: String, configure: (inout Department.Endpoint) -> Void
+) -> Department {
+    var endpoint = department(id, url: url).endpoint
+    configure(&endpoint)
+    return Department(id: id, name: id, endpoint: endpoint)
+}
+
+/// Ingests `count` complaints for `department`; returns their ids in order.
+func ingest(_ count: Int, for department: String, into store: SQLiteStore) async throws -> [String] {
+    var ids: [String] = []
+    for _ in 0..<count {
+        let submission = Fixtures.submission(department: department)
+        _ = try await store.ingest(submission)
+        ids.append(submission.record.id)
+    }
+    return ids
+}
+
+/// Whether every complaint in `ids` has reached `state`.
+func all(_ ids: [String], in store: SQLiteStore, are state: ComplaintState) async throws -> Bool {
+    for id in ids where try await store.complaint(id: id)?.state != state { return false }
+    return true
 }

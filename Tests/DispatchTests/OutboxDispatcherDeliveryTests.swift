@@ -99,23 +99,31 @@ import Testing
         }
     }
 
+    /// Claims go per configured department: a complaint whose department left the configuration
+    /// waits in the outbox untouched (no attempts spent) and goes out once the department is back.
     @Test func complaintForAnUnconfiguredDepartmentIsHeldNotLost() async throws {
-        try await withStore { store in
-            let submission = Fixtures.submission(department: "ghost")
-            let id = submission.record.id
-            _ = try await store.ingest(submission)
-            try await withDispatcher(store: store, departments: [department("water", url: "http://127.0.0.1:1/water")])
-            { _ in
-                let attempted = try await eventually { try await store.complaint(id: id)?.deliveries.isEmpty == false }
-                #expect(attempted)
+        let downstream = DownstreamServer()
+        try await downstream.run { base in
+            try await withStore { store in
+                let id = try await ingest(1, for: "ghost", into: store)[0]
+                let water = department("water", url: "\(base)/water")
+                let waterID = try await ingest(1, for: "water", into: store)[0]
+                try await withDispatcher(store: store, departments: [water]) { _ in
+                    try await expectEventually { try await store.complaint(id: waterID)?.state == .delivered }
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+                let held = try #require(try await store.complaint(id: id))
+                #expect(held.state == .pending)
+                #expect(held.deliveries.isEmpty)
+                #expect(try await store.nextDueTime(departments: ["water"]) == nil)
+                #expect(try await store.nextDueTime(departments: ["ghost"]) != nil)
+                try await withDispatcher(store: store, departments: [water, department("ghost", url: "\(base)/ghost")])
+                {
+                    _ in
+                    try await expectEventually { try await store.complaint(id: id)?.state == .delivered }
+                }
+                #expect(downstream.requests(to: "/ghost").map(\.idempotencyKey) == [id])
             }
-            let stored = try #require(try await store.complaint(id: id))
-            #expect(stored.state == .pending)
-            #expect(stored.deliveries.map(\.outcome) == ["retry"])
-            #expect(stored.deliveries.first?.error == "no endpoint configured for department ghost")
-            #expect(stored.deliveries.first?.statusCode == nil)
-            let next = try #require(try await store.nextDueTime())
-            #expect(next > Date().addingTimeInterval(200))
         }
     }
 }

@@ -72,3 +72,12 @@ enum Fixtures {
             decision: StoredDecision(routing: routing, tablesVersion: "sha256:test", traceJSON: Data("[]".utf8)))
     }
 }
+
+/// Polls `condition` until it holds or `timeout` passes, recording an issue when it never held.
+func expectEventually(
+    timeout: Duration = .seconds(20), _ condition: () async throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let held = try await eventually(timeout: timeout, condition)
+    #expect(held, "condition never held", sourceLocation: sourceLocation)
+}

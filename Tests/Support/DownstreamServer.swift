@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -15,6 +16,14 @@ public final class DownstreamServer: Sendable {
         case failThen(failures: Int, failureStatus: Int)
         /// Sleeps, then answers 200 (for timeouts).
         case sleep(Duration)
+        /// Answers `status` with these response headers (e.g. 429 with `Retry-After`).
+        case respond(status: Int, headers: [String: String])
+        /// Answers `status` with `Retry-After` as an HTTP-date `seconds` after the request (RFC 9110 §10.2.3).
+        case retryAfterDate(status: Int, seconds: TimeInterval)
+        /// Starts a 200 response, sends part of its body, then drops the connection.
+        case resetMidBody
+        /// The n-th request to the path follows the n-th script; the last one repeats.
+        case sequence([Script])
     }
 
     /// One received request.
@@ -24,6 +33,8 @@ public final class DownstreamServer: Sendable {
         public var contentType: String?
         public var headers: [String: String]
         public var body: Data
+        /// When the request arrived (its body read).
+        public var receivedAt: Date
     }
 
     private struct State {
@@ -31,6 +42,9 @@ public final class DownstreamServer: Sendable {
         var defaultScript: Script
         var port: Int?
         var task: Task<Void, any Error>?
+        /// Requests being answered now, and the most at once, per path.
+        var active: [String: Int] = [:]
+        var peak: [String: Int] = [:]
     }
 
     private let scripts: [String: Script]
@@ -58,6 +72,9 @@ public final class DownstreamServer: Sendable {
 
     /// Requests received on `path` (e.g. `/water`), in arrival order.
     public func requests(to path: String) -> [Received] { requests.filter { $0.path == path } }
+
+    /// The most requests to `path` that were being answered at the same time.
+    public func peakConcurrency(_ path: String) -> Int { state.withLock { $0.peak[path, default: 0] } }
 
     /// Changes how paths without their own script answer.
     public func setDefault(_ script: Script) { state.withLock { $0.defaultScript = script } }
@@ -110,22 +127,54 @@ public final class DownstreamServer: Sendable {
             state.received.append(
                 Received(
                     path: path, idempotencyKey: headers["idempotency-key"], contentType: headers["content-type"],
-                    headers: headers, body: Data(body.readableBytesView)))
+                    headers: headers, body: Data(body.readableBytesView), receivedAt: Date()))
+            state.active[path, default: 0] += 1
+            state.peak[path] = max(state.peak[path, default: 0], state.active[path, default: 0])
             return (state.received.filter { $0.path == path }.count, state.defaultScript)
         }
-        let status: Int
-        switch scripts[path] ?? fallback {
+        defer { state.withLock { $0.active[path, default: 1] -= 1 } }
+        return try await Self.respond(following: scripts[path] ?? fallback, count: count, path: path)
+    }
+
+    private struct ConnectionDropped: Error {}
+
+    private static func respond(following script: Script, count: Int, path: String) async throws -> Response {
+        let body = ResponseBody(byteBuffer: ByteBuffer(string: "answer \(count) from \(path)"))
+        switch script {
         case .status(let code):
-            status = code
+            return Response(status: HTTPResponse.Status(code: code), body: body)
         case .failThen(let failures, let failureStatus):
-            status = count <= failures ? failureStatus : 200
+            return Response(status: HTTPResponse.Status(code: count <= failures ? failureStatus : 200), body: body)
         case .sleep(let duration):
             try await Task.sleep(for: duration)
-            status = 200
+            return Response(status: .ok, body: body)
+        case .respond(let code, let headers):
+            var fields = HTTPFields()
+            for (name, value) in headers {
+                if let name = HTTPField.Name(name) { fields[name] = value }
+            }
+            return Response(status: HTTPResponse.Status(code: code), headers: fields, body: body)
+        case .retryAfterDate(let code, let seconds):
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            let date = formatter.string(from: Date().addingTimeInterval(seconds))
+            return Response(status: HTTPResponse.Status(code: code), headers: [.retryAfter: date], body: body)
+        case .resetMidBody:
+            // The promised length is never reached: the server closes the connection mid-body.
+            return Response(
+                status: .ok, headers: [.contentLength: "4096"],
+                body: ResponseBody(contentLength: 4096) { writer in
+                    try await writer.write(ByteBuffer(string: "partial answer \(count)"))
+                    throw ConnectionDropped()
+                })
+        case .sequence(let scripts):
+            guard let last = scripts.last else { return Response(status: .ok, body: body) }
+            let script = count <= scripts.count ? scripts[count - 1] : last
+            if case .sequence = script { return Response(status: .internalServerError, body: body) }
+            return try await respond(following: script, count: count, path: path)
         }
-        return Response(
-            status: HTTPResponse.Status(code: status),
-            body: ResponseBody(byteBuffer: ByteBuffer(string: "answer \(count) from \(path)")))
     }
 }
 

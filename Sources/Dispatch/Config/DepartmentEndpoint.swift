@@ -26,16 +26,30 @@ public struct Department: Sendable, Hashable {
         public var retry: RetryPolicy
         /// `headers`: extra request headers (values may use `${ENV}`).
         public var headers: [HeaderField]
+        /// `auth`: how the gateway authenticates to the endpoint (none by default).
+        public var auth: EndpointAuth
+        /// `signing_secret`: Standard Webhooks secret (`whsec_…`); nil (or empty in the file) signs nothing.
+        public var signingSecret: WebhookSecret?
+        /// `circuit_breaker`: when to stop sending to a failing endpoint and how to probe it.
+        public var breaker: CircuitBreakerPolicy
+        /// `body_template`: a Mustache template rendering the department's own body shape;
+        /// nil sends the `complaint/v1` record as committed.
+        public var template: BodyTemplate?
 
         public init(
             url: String, timeout: TimeInterval = 10, maxInFlight: Int = 16, retry: RetryPolicy = RetryPolicy(),
-            headers: [HeaderField] = []
+            headers: [HeaderField] = [], auth: EndpointAuth = .none, signingSecret: WebhookSecret? = nil,
+            breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), template: BodyTemplate? = nil
         ) {
             self.url = url
             self.timeout = timeout
             self.maxInFlight = maxInFlight
             self.retry = retry
             self.headers = headers
+            self.auth = auth
+            self.signingSecret = signingSecret
+            self.breaker = breaker
+            self.template = template
         }
     }
 }

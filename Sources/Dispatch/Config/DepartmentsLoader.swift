@@ -11,12 +11,18 @@ import Foundation
 ///       url: ${DOWNSTREAM_URL:-http://127.0.0.1:9009}/urban-management
 ///       timeout_ms: 10000
 ///       max_in_flight: 16
-///       retry: { max_attempts: 12, base_delay_ms: 1000, max_delay_ms: 600000 }
+///       retry: { max_attempts: 12, base_delay_ms: 1000, max_delay_ms: 600000, give_up_after_ms: 86400000 }
+///       circuit_breaker: { failure_threshold: 5, open_ms: 30000, max_open_ms: 600000 }
+///       auth: { bearer: "${URBAN_TOKEN}" }          # or { basic: { username: u, password: "${P}" } }
+///       signing_secret: ${DOWNSTREAM_SIGNING_SECRET:-}   # whsec_…; empty = do not sign
 ///       headers: { X-Source: complaint-gateway }
+///       body_template: templates/urban.json.mustache   # relative to the config directory
+///       body_content_type: application/json
 /// ```
 public enum DepartmentsLoader {
     /// Reads the departments from the root of departments.yaml; problems go to its diagnostics.
-    public static func read(_ root: ConfigNode) -> [Department] {
+    /// - Parameter directory: the configuration directory, against which `body_template` paths resolve.
+    public static func read(_ root: ConfigNode, directory: URL? = nil) -> [Department] {
         root.expectMapping(allowedKeys: ["departments"])
         var departments: [Department] = []
         var seen: Set<String> = []
@@ -30,19 +36,28 @@ public enum DepartmentsLoader {
                     node["id"].error("department id \"\(id)\" may contain only letters, digits, - and _")
                 }
             }
-            let endpoint = readEndpoint(node["endpoint"])
+            let endpoint = readEndpoint(node["endpoint"], directory: directory)
             departments.append(Department(id: id, name: node["name"].string() ?? id, endpoint: endpoint))
         }
         if root["departments"].isPresent, departments.isEmpty { root["departments"].error("no departments defined") }
         return departments
     }
 
-    private static func readEndpoint(_ node: ConfigNode) -> Department.Endpoint {
+    /// Headers the gateway writes itself; `headers:` may not set them.
+    static let reservedHeaders: Set<String> = [
+        "content-type", "idempotency-key", "content-length", "host", "authorization", "webhook-id",
+        "webhook-timestamp", "webhook-signature", "transfer-encoding",
+    ]
+
+    private static func readEndpoint(_ node: ConfigNode, directory: URL?) -> Department.Endpoint {
         guard node.isPresent else {
             node.error("required field is missing")
             return Department.Endpoint(url: "")
         }
-        node.expectMapping(allowedKeys: ["url", "timeout_ms", "max_in_flight", "retry", "headers"])
+        node.expectMapping(allowedKeys: [
+            "url", "timeout_ms", "max_in_flight", "retry", "headers", "auth", "signing_secret", "circuit_breaker",
+            "body_template", "body_content_type",
+        ])
         let url = node["url"].requiredString() ?? ""
         if !url.isEmpty {
             let parsed = URL(string: url)
@@ -50,18 +65,11 @@ public enum DepartmentsLoader {
                 node["url"].error("\"\(url)\" is not an http:// or https:// URL with a host")
             }
         }
-        let retryNode = node["retry"]
-        retryNode.expectMapping(allowedKeys: ["max_attempts", "base_delay_ms", "max_delay_ms"])
-        let retry = RetryPolicy(
-            maxAttempts: retryNode["max_attempts"].int(default: 12, in: 1...1000),
-            baseDelay: Double(retryNode["base_delay_ms"].int(default: 1000, in: 1...86_400_000)) / 1000,
-            maxDelay: Double(retryNode["max_delay_ms"].int(default: 600_000, in: 1...604_800_000)) / 1000
-        )
-        if retry.maxDelay < retry.baseDelay { retryNode["max_delay_ms"].error("must not be less than base_delay_ms") }
         let headers = node["headers"].entries().compactMap { key, value -> HeaderField? in
             guard let text = value.string() else { return nil }
-            if ["content-type", "idempotency-key", "content-length", "host"].contains(key.lowercased()) {
-                value.error("header \(key) is set by the gateway and cannot be overridden")
+            if reservedHeaders.contains(key.lowercased()) {
+                value.error(
+                    "header \(key) is set by the gateway and cannot be overridden (use auth: for Authorization)")
                 return nil
             }
             return HeaderField(name: key, value: text)
@@ -70,8 +78,95 @@ public enum DepartmentsLoader {
             url: url,
             timeout: Double(node["timeout_ms"].int(default: 10_000, in: 1...600_000)) / 1000,
             maxInFlight: node["max_in_flight"].int(default: 16, in: 1...1024),
-            retry: retry,
-            headers: headers
+            retry: readRetry(node["retry"]),
+            headers: headers,
+            auth: readAuth(node["auth"]),
+            signingSecret: readSecret(node["signing_secret"]),
+            breaker: readBreaker(node["circuit_breaker"]),
+            template: readTemplate(node["body_template"], contentType: node["body_content_type"], directory: directory)
         )
+    }
+
+    private static func readRetry(_ node: ConfigNode) -> RetryPolicy {
+        node.expectMapping(allowedKeys: ["max_attempts", "base_delay_ms", "max_delay_ms", "give_up_after_ms"])
+        let retry = RetryPolicy(
+            maxAttempts: node["max_attempts"].int(default: 12, in: 1...1000),
+            baseDelay: Double(node["base_delay_ms"].int(default: 1000, in: 1...86_400_000)) / 1000,
+            maxDelay: Double(node["max_delay_ms"].int(default: 600_000, in: 1...604_800_000)) / 1000,
+            giveUpAfter: Double(node["give_up_after_ms"].int(default: 86_400_000, in: 1...2_592_000_000)) / 1000
+        )
+        if retry.maxDelay < retry.baseDelay { node["max_delay_ms"].error("must not be less than base_delay_ms") }
+        return retry
+    }
+
+    private static func readAuth(_ node: ConfigNode) -> EndpointAuth {
+        guard node.isPresent else { return .none }
+        node.expectMapping(allowedKeys: ["bearer", "basic"])
+        let bearer = node["bearer"]
+        let basic = node["basic"]
+        switch (bearer.isPresent, basic.isPresent) {
+        case (true, true):
+            node.error("set one of bearer or basic, not both")
+            return .none
+        case (true, false):
+            return bearer.requiredString().map { .bearer(token: $0) } ?? .none
+        case (false, true):
+            basic.expectMapping(allowedKeys: ["username", "password"])
+            guard let username = basic["username"].requiredString(), let password = basic["password"].requiredString()
+            else { return .none }
+            if username.contains(":") { basic["username"].error("a basic-auth username cannot contain \":\"") }
+            return .basic(username: username, password: password)
+        case (false, false):
+            node.error("expected bearer: TOKEN or basic: { username, password }")
+            return .none
+        }
+    }
+
+    /// An empty value (after `${…}`) means "do not sign": `${DOWNSTREAM_SIGNING_SECRET:-}` signs
+    /// when the variable is set and non-empty, and not otherwise.
+    private static func readSecret(_ node: ConfigNode) -> WebhookSecret? {
+        guard let text = node.string(), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        do {
+            let secret = try WebhookSecret(parsing: text)
+            if !secret.hasRecommendedLength {
+                node.warning("the secret has \(secret.key.count) key bytes; Standard Webhooks recommends 24 to 64")
+            }
+            return secret
+        } catch {
+            node.error("invalid signing secret: \(error)")
+            return nil
+        }
+    }
+
+    private static func readBreaker(_ node: ConfigNode) -> CircuitBreakerPolicy {
+        node.expectMapping(allowedKeys: ["failure_threshold", "open_ms", "max_open_ms"])
+        let policy = CircuitBreakerPolicy(
+            failureThreshold: node["failure_threshold"].int(default: 5, in: 1...10_000),
+            openDuration: Double(node["open_ms"].int(default: 30_000, in: 1...86_400_000)) / 1000,
+            maxOpenDuration: Double(node["max_open_ms"].int(default: 600_000, in: 1...86_400_000)) / 1000)
+        if policy.maxOpenDuration < policy.openDuration { node["max_open_ms"].error("must not be less than open_ms") }
+        return policy
+    }
+
+    private static func readTemplate(_ node: ConfigNode, contentType: ConfigNode, directory: URL?) -> BodyTemplate? {
+        let type = contentType.string() ?? "application/json"
+        guard let path = node.string(), !path.isEmpty else {
+            if contentType.isPresent { contentType.error("body_content_type needs a body_template") }
+            return nil
+        }
+        let url =
+            path.hasPrefix("/")
+            ? URL(fileURLWithPath: path)
+            : (directory ?? URL(fileURLWithPath: ".")).appendingPathComponent(path)
+        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
+            node.error("cannot read template file \(path)")
+            return nil
+        }
+        do {
+            return try BodyTemplate(source: path, text: text, contentType: type)
+        } catch {
+            node.error(error.description)
+            return nil
+        }
     }
 }

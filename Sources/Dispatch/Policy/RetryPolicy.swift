@@ -12,11 +12,18 @@ public struct RetryPolicy: Sendable, Hashable {
     public var baseDelay: TimeInterval
     /// Largest delay between attempts (`max_delay_ms`, default 600000 = 10 min).
     public var maxDelay: TimeInterval
+    /// Time from the first attempt after which no retry is scheduled (`give_up_after_ms`,
+    /// default 86400000 = 24 h): whichever of this and `maxAttempts` comes first ends the retries.
+    public var giveUpAfter: TimeInterval
 
-    public init(maxAttempts: Int = 12, baseDelay: TimeInterval = 1, maxDelay: TimeInterval = 600) {
+    public init(
+        maxAttempts: Int = 12, baseDelay: TimeInterval = 1, maxDelay: TimeInterval = 600,
+        giveUpAfter: TimeInterval = 86_400
+    ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.giveUpAfter = giveUpAfter
     }
 
     /// The exponential bound after `attempt` failed attempts: base × 2^(attempt−1), at most `maxDelay`.
@@ -38,4 +45,9 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Whether attempt number `attempt` was the last one allowed.
     public func isExhausted(afterAttempt attempt: Int) -> Bool { attempt >= maxAttempts }
+
+    /// Whether a retry at `retryAt` would fall past the give-up time counted from `firstAttemptAt`.
+    public func isPastGiveUp(retryAt: Date, firstAttemptAt: Date) -> Bool {
+        retryAt.timeIntervalSince(firstAttemptAt) > giveUpAfter
+    }
 }

@@ -33,23 +33,30 @@ public final class HTTPClientTransport: DeliveryTransport {
         request.method = .POST
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: body))
+        let response: HTTPClientResponse
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            var collected = ByteBuffer()
+            response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+        } catch {
+            return .failed(Self.describe(error))
+        }
+        var collected = ByteBuffer()
+        do {
             // Read at most a little more than the snippet; the rest is discarded unread.
             for try await var chunk in response.body {
                 if collected.readableBytes < Self.snippetLimit {
                     collected.writeBuffer(&chunk)
                 }
             }
-            let bytes = collected.readBytes(length: min(collected.readableBytes, Self.snippetLimit)) ?? []
-            return .response(
-                status: Int(response.status.code),
-                headers: response.headers.map { HeaderField(name: $0.name, value: $0.value) },
-                snippet: String(decoding: bytes, as: UTF8.self))
         } catch {
-            return .failed(Self.describe(error))
+            // The status alone is no answer: the department may not have finished processing
+            // (or the proxy in front of it died). Retried; the receiver deduplicates.
+            return .failed("connection lost mid-response after HTTP \(response.status.code): \(Self.describe(error))")
         }
+        let bytes = collected.readBytes(length: min(collected.readableBytes, Self.snippetLimit)) ?? []
+        return .response(
+            status: Int(response.status.code),
+            headers: response.headers.map { HeaderField(name: $0.name, value: $0.value) },
+            snippet: String(decoding: bytes, as: UTF8.self))
     }
 
     public func shutdown() async throws {
@@ -62,7 +69,7 @@ public final class HTTPClientTransport: DeliveryTransport {
             switch error {
             case .deadlineExceeded, .readTimeout: return "timeout: no complete response in time"
             case .connectTimeout: return "connect timeout"
-            case .remoteConnectionClosed: return "connection closed by the endpoint before a response"
+            case .remoteConnectionClosed: return "connection closed by the endpoint"
             default: return "http client: \(error)"
             }
         }

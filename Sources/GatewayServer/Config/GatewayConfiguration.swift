@@ -49,7 +49,7 @@ public struct GatewayConfiguration: Sendable {
             url: directory.appendingPathComponent("departments.yaml"),
             displayName: "departments.yaml", diagnostics: diagnostics,
             environment: environment)
-        let departments = DepartmentsLoader.read(departmentsRoot)
+        let departments = DepartmentsLoader.read(departmentsRoot, directory: directory)
         if !gateway["routing"].isPresent { gateway["routing"].error("required field is missing") }
         let routing = RoutingLoader.load(
             section: gateway["routing"], configDirectory: directory,

@@ -33,19 +33,7 @@ enum ResponseBodies {
         writer.endObject()
         writer.key("deliveries")
         writer.beginArray()
-        for attempt in stored.deliveries {
-            writer.beginObject()
-            writer.field("attempt", attempt.attempt)
-            writer.field("at", RFC3339.format(attempt.startedAt))
-            writer.field("department", attempt.department)
-            writer.field("url", attempt.url)
-            writer.field("status", attempt.statusCode.map(Double.init))
-            writer.field("latency_ms", (attempt.latencyMilliseconds * 10).rounded() / 10)
-            writer.field("outcome", attempt.outcome)
-            writer.field("error", attempt.error)
-            writer.field("response_snippet", attempt.responseSnippet)
-            writer.endObject()
-        }
+        for attempt in stored.deliveries { write(attempt, to: &writer) }
         writer.endArray()
         writer.key("events")
         writer.beginArray()
@@ -59,6 +47,21 @@ enum ResponseBodies {
         writer.endArray()
         writer.endObject()
         return writer
+    }
+
+    /// One delivery attempt: time, status, latency, outcome, error and the response's first bytes.
+    static func write(_ attempt: DeliveryAttempt, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("attempt", attempt.attempt)
+        writer.field("at", RFC3339.format(attempt.startedAt))
+        writer.field("department", attempt.department)
+        writer.field("url", attempt.url)
+        writer.field("status", attempt.statusCode.map(Double.init))
+        writer.field("latency_ms", (attempt.latencyMilliseconds * 10).rounded() / 10)
+        writer.field("outcome", attempt.outcome)
+        writer.field("error", attempt.error)
+        writer.field("response_snippet", attempt.responseSnippet)
+        writer.endObject()
     }
 
     /// `GET /v1/complaints`: `{items: [{record, state}], next_cursor}`.

@@ -5,15 +5,24 @@ import Foundation
 public struct OutboxItem: Sendable, Hashable {
     public var complaintID: String
     public var department: String
-    /// Attempts already made.
+    /// Attempts already made (all of them, across replays: the next attempt's number is `attempts + 1`).
     public var attempts: Int
+    /// Attempts made before the last replay of a dead letter: the retry policy counts from here.
+    public var attemptsBeforeReplay: Int
+    /// When the first attempt since the last replay began (nil before it): the give-up time counts from it.
+    public var firstAttemptAt: Date?
     /// The record exactly as committed (`complaint/v1` JSON): what the department receives.
     public var body: Data
 
-    public init(complaintID: String, department: String, attempts: Int, body: Data) {
+    public init(
+        complaintID: String, department: String, attempts: Int, body: Data, attemptsBeforeReplay: Int = 0,
+        firstAttemptAt: Date? = nil
+    ) {
         self.complaintID = complaintID
         self.department = department
         self.attempts = attempts
+        self.attemptsBeforeReplay = attemptsBeforeReplay
+        self.firstAttemptAt = firstAttemptAt
         self.body = body
     }
 }

@@ -37,7 +37,7 @@ public struct StoredComplaint: Sendable {
 /// `accepted`, is the complaint's own commit.
 public struct ComplaintEvent: Sendable, Hashable {
     public var at: Date
-    /// `accepted`, `delivered`, `retry_scheduled`, `dead_lettered`.
+    /// `accepted`, `delivered`, `retry_scheduled`, `dead_lettered`, `replayed`.
     public var type: String
     public var detail: String?
 

@@ -39,26 +39,29 @@ final class DeliveryLeases: Sendable {
     }
 
     /// Leases up to `limit` of `candidates` that are neither held nor released after the claim began.
+    /// `select`, when given, picks which free candidates to take (e.g. per-department quotas);
+    /// it receives the candidates and a test for "not held and not released since the claim began".
     func finishClaim<Item: Sendable>(
         _ token: UInt64, candidates: [Item], id: (Item) -> String, limit: Int, now: Date,
-        expiry: Date
+        expiry: Date, select: (([Item], (Item) -> Bool) -> [Item])? = nil
     ) -> [Item] {
         state.withLock { state in
             if let count = state.activeClaims[token] {
                 state.activeClaims[token] = count > 1 ? count - 1 : nil
             }
-            var claimed: [Item] = []
-            for item in candidates where claimed.count < limit {
-                let key = id(item)
-                switch state.leases[key] {
-                case .held(let until) where until > now: continue
-                case .released(let sequence) where sequence > token: continue
-                default: break
+            let leases = state.leases
+            let chosen = withoutActuallyEscaping(id) { id in
+                let isFree = { (item: Item) -> Bool in
+                    switch leases[id(item)] {
+                    case .held(let until) where until > now: return false
+                    case .released(let sequence) where sequence > token: return false
+                    default: return true
+                    }
                 }
-                state.leases[key] = .held(until: expiry)
-                claimed.append(item)
+                return select?(candidates, isFree) ?? Array(candidates.filter(isFree).prefix(limit))
             }
-            return claimed
+            for item in chosen.prefix(limit) { state.leases[id(item)] = .held(until: expiry) }
+            return Array(chosen.prefix(limit))
         }
     }
 

@@ -119,6 +119,7 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        registerReliableDispatch(&migrator)
         return migrator
     }
 }

@@ -5,35 +5,59 @@ import GRDB
 extension SQLiteStore {
     public func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
+        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, leased in
+            try Self.dueItems(
+                db.cachedStatement(sql: Self.dueSQL(departmentFilter: false)),
+                arguments: [now.unixMilliseconds, limit + leased])
+        }
+    }
+
+    public func claimDueDeliveries(quotas: [String: Int], now: Date, leaseDuration: TimeInterval) async throws
+        -> [OutboxItem]
+    {
+        let quotas = quotas.filter { $0.value > 0 }
+        guard !quotas.isEmpty else { return [] }
+        // One indexed query per department, so a department with a long backlog (breaker open,
+        // slots full) never fills the window of the others.
+        return try await claim(now: now, leaseDuration: leaseDuration, limit: Int.max) { db, leased in
+            let statement = try db.cachedStatement(sql: Self.dueSQL(departmentFilter: true))
+            var due: [OutboxItem] = []
+            for (department, quota) in quotas.sorted(by: { $0.key < $1.key }) {
+                due += try Self.dueItems(statement, arguments: [department, now.unixMilliseconds, quota + leased])
+            }
+            return due
+        } select: { candidates, isFree in
+            var taken: [String: Int] = [:]
+            return candidates.filter { item in
+                guard isFree(item), taken[item.department, default: 0] < quotas[item.department, default: 0] else {
+                    return false
+                }
+                taken[item.department, default: 0] += 1
+                return true
+            }
+        }
+    }
+
+    /// The claim protocol shared by both forms: read due candidates (with `leased`, the number of
+    /// items out, to over-fetch past them), lease a selection, then read the claimed records.
+    private func claim(
+        now: Date, leaseDuration: TimeInterval, limit: Int,
+        due: @escaping @Sendable (Database, Int) throws -> [OutboxItem],
+        select: (([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
+    ) async throws -> [OutboxItem] {
         // Expired leases are dropped first: an attempt that never reported back is handed out again.
         let (token, leased) = leases.beginClaim(now: now)
-        let nowMS = now.unixMilliseconds
-        // Due items first, without their bodies: items already out are skipped, and only the
-        // records of the items actually claimed are read.
-        let due: [OutboxItem]
+        let candidates: [OutboxItem]
         do {
-            due = try await read { db in
-                try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT complaint_id, department, attempts FROM outbox
-                            WHERE state = 'pending' AND next_attempt_at <= ?
-                            ORDER BY next_attempt_at LIMIT ?
-                            """), arguments: [nowMS, limit + leased]
-                ).map { row in
-                    OutboxItem(
-                        complaintID: row["complaint_id"], department: row["department"],
-                        attempts: row["attempts"], body: Data())
-                }
-            }
+            candidates = try await read { db in try due(db, leased) }
         } catch {
             _ = leases.finishClaim(
                 token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)
             throw error
         }
         let claimed = leases.finishClaim(
-            token, candidates: due, id: \.complaintID, limit: limit, now: now,
-            expiry: now.addingTimeInterval(leaseDuration))
+            token, candidates: candidates, id: \.complaintID, limit: limit, now: now,
+            expiry: now.addingTimeInterval(leaseDuration), select: select)
         guard !claimed.isEmpty else { return [] }
         do {
             return try await read { db in
@@ -50,6 +74,24 @@ extension SQLiteStore {
         } catch {
             for item in claimed { leases.release(item.complaintID) }
             throw error
+        }
+    }
+
+    /// Due items first, without their bodies: only the records of the items actually claimed are read.
+    private static func dueSQL(departmentFilter: Bool) -> String {
+        """
+        SELECT complaint_id, department, attempts, attempts_before_replay, first_attempt_at FROM outbox
+        WHERE state = 'pending' \(departmentFilter ? "AND department = ? " : "")AND next_attempt_at <= ?
+        ORDER BY next_attempt_at LIMIT ?
+        """
+    }
+
+    private static func dueItems(_ statement: Statement, arguments: StatementArguments) throws -> [OutboxItem] {
+        try Row.fetchAll(statement, arguments: arguments).map { row in
+            OutboxItem(
+                complaintID: row["complaint_id"], department: row["department"], attempts: row["attempts"],
+                body: Data(), attemptsBeforeReplay: row["attempts_before_replay"],
+                firstAttemptAt: (row["first_attempt_at"] as Int64?).map(Date.init(unixMilliseconds:)))
         }
     }
 
@@ -81,10 +123,14 @@ extension SQLiteStore {
             case .retry(let at):
                 try db.cachedStatement(
                     sql: """
-                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
+                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
+                            first_attempt_at = coalesce(first_attempt_at, ?)
                         WHERE complaint_id = ? AND state = 'pending'
                         """
-                ).execute(arguments: [attempt.attempt, at.unixMilliseconds, attempt.error, now, complaintID])
+                ).execute(arguments: [
+                    attempt.attempt, at.unixMilliseconds, attempt.error, now, attempt.startedAt.unixMilliseconds,
+                    complaintID,
+                ])
                 try Self.appendEvent(
                     db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
                     detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
@@ -104,6 +150,16 @@ extension SQLiteStore {
                 db.cachedStatement(sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
             )
             .map(Date.init(unixMilliseconds:))
+        }
+    }
+
+    public func nextDueTime(departments: Set<String>) async throws -> Date? {
+        guard !departments.isEmpty else { return nil }
+        return try await read { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending' AND department = ?")
+            return try departments.compactMap { try Int64.fetchOne(statement, arguments: [$0]) }.min()
+                .map(Date.init(unixMilliseconds:))
         }
     }
 

@@ -44,6 +44,8 @@ final class RunningGateway: Sendable {
             configuration.departments[index].endpoint.retry.baseDelay = 0.05
             configuration.departments[index].endpoint.retry.maxDelay = 0.3
             configuration.departments[index].endpoint.timeout = 5
+            configuration.departments[index].endpoint.breaker = CircuitBreakerPolicy(
+                failureThreshold: 5, openDuration: 0.2, maxOpenDuration: 0.5)
         }
         return configuration
     }

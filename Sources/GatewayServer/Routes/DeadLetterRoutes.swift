@@ -1,0 +1,47 @@
+import ComplaintCore
+import ComplaintDispatch
+import Foundation
+import Hummingbird
+import Storage
+
+/// Dead letters for operators (admin scope): list, replay one, replay many.
+///
+/// `GET /v1/deadletters?department=&limit=`, `POST /v1/deadletters/{id}/replay`,
+/// `POST /v1/deadletters/replay?department=` (every dead letter, or one department's).
+struct DeadLetterRoutes: Sendable {
+    let store: any ComplaintStore
+    let auth: Authenticator
+    let dispatcher: OutboxDispatcher
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/deadletters") { request, _ in
+            _ = try auth.require(.admin, request)
+            let parameters = request.uri.queryParameters
+            let limit = try parameters.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...1000).contains(value) else {
+                    throw GatewayError(.badRequest, code: "invalid_query", "limit must be 1-1000, found \"\(text)\"")
+                }
+                return value
+            }
+            let items = try await store.deadLetters(
+                DeadLetterQuery(department: parameters.get("department"), limit: limit ?? 100))
+            return jsonResponse(ResponseBodies.deadLetters(items))
+        }
+        router.post("/v1/deadletters/replay") { request, _ in
+            _ = try auth.require(.admin, request)
+            let ids = try await store.replayDeadLetters(
+                department: request.uri.queryParameters.get("department"), now: Date())
+            dispatcher.notifyNewWork()
+            return jsonResponse(ResponseBodies.replayed(ids))
+        }
+        router.post("/v1/deadletters/{id}/replay") { request, context in
+            _ = try auth.require(.admin, request)
+            let id = try context.parameters.require("id")
+            guard try await store.replayDeadLetter(complaintID: id, now: Date()) else {
+                throw GatewayError(.notFound, code: "not_found", "no dead letter \(id)")
+            }
+            dispatcher.notifyNewWork()
+            return jsonResponse(ResponseBodies.replayed([id]))
+        }
+    }
+}

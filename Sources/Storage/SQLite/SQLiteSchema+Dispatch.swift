@@ -1,0 +1,20 @@
+import GRDB
+
+extension SQLiteSchema {
+    /// Reliable dispatch: the retry budget restarts on replay, claims go per department, dead
+    /// letters are listed per department.
+    static func registerReliableDispatch(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("dispatch-reliable") { db in
+            try db.execute(
+                sql: """
+                    -- When the first attempt since the last replay began: the give-up time counts from it.
+                    ALTER TABLE outbox ADD COLUMN first_attempt_at INTEGER;
+                    -- attempts before the last replay (the retry policy counts from here) and replays so far.
+                    ALTER TABLE outbox ADD COLUMN attempts_before_replay INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE outbox ADD COLUMN replays INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX outbox_department_due ON outbox(department, next_attempt_at) WHERE state = 'pending';
+                    CREATE INDEX outbox_dead ON outbox(updated_at) WHERE state = 'dead';
+                    """)
+        }
+    }
+}

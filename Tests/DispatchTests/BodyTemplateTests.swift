@@ -1,0 +1,56 @@
+import ComplaintDispatch
+import Foundation
+import Testing
+
+/// Mustache body templates: JSON-safe variables, sections, the whole record, invalid output.
+@Suite struct BodyTemplateTests {
+    let record = Data(
+        #"""
+        {"schema":"complaint/v1","id":"cmp_1","text":"噪音\"很大\"\n请处理\\","complainant":{"phone":"+8613812345678","name":null},
+         "attachments":[{"filename":"a.jpg","size":48213},{"filename":"b.png","size":1}],"routing":{"department":"water","priority":"high"}}
+        """#.utf8)
+
+    @Test func rendersFieldsEscapedForJSON() throws {
+        let template = try BodyTemplate(
+            source: "t.mustache",
+            text: """
+                {"ticket":"{{id}}","content":"{{text}}","dept":"{{routing.department}}","phone":"{{complainant.phone}}",
+                 "name":{{#complainant.name}}"{{complainant.name}}"{{/complainant.name}}{{^complainant.name}}null{{/complainant.name}},
+                 "files":[{{#attachments}}{"n":"{{filename}}","size":{{size}}}{{^last()}},{{/last()}}{{/attachments}}],
+                 "original":{{{record_json}}}}
+                """)
+        let body = try template.render(record: record)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        #expect(parsed["ticket"] as? String == "cmp_1")
+        #expect(parsed["content"] as? String == "噪音\"很大\"\n请处理\\")
+        #expect(parsed["dept"] as? String == "water")
+        #expect(parsed["phone"] as? String == "+8613812345678")
+        #expect(parsed["name"] is NSNull)
+        let files = try #require(parsed["files"] as? [[String: Any]])
+        #expect(files.count == 2)
+        #expect(files.first?["size"] as? Int == 48213)
+        #expect((parsed["original"] as? [String: Any])?["id"] as? String == "cmp_1")
+        #expect(template.contentType == "application/json")
+    }
+
+    @Test func outputThatIsNotJSONIsRefused() throws {
+        let template = try BodyTemplate(source: "bad.mustache", text: #"{"ticket": {{id}}}"#)
+        #expect(throws: BodyTemplate.Failure.self) { try template.render(record: record) }
+    }
+
+    @Test func otherContentTypesAreNotEscapedNorChecked() throws {
+        let template = try BodyTemplate(
+            source: "t.txt.mustache", text: "ticket={{id}} dept={{routing.department}}", contentType: "text/plain")
+        #expect(String(decoding: try template.render(record: record), as: UTF8.self) == "ticket=cmp_1 dept=water")
+    }
+
+    @Test func syntaxErrorsNameLineAndColumn() {
+        do {
+            _ = try BodyTemplate(source: "templates/x.mustache", text: "{\n  \"a\": \"{{#id}}\"\n}")
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.description.hasPrefix("templates/x.mustache:"))
+            #expect(error.description.contains("template syntax error"))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ComplaintDispatch
+import Foundation
+import Testing
+
+/// The breaker's state machine, driven with explicit times.
+@Suite struct CircuitBreakerTests {
+    let start = Date(timeIntervalSince1970: 1_000_000)
+    let policy = CircuitBreakerPolicy(failureThreshold: 3, openDuration: 10, maxOpenDuration: 25)
+
+    @Test func opensAfterConsecutiveFailuresOnly() {
+        var breaker = CircuitBreaker(policy: policy)
+        #expect(breaker.allowance(now: start) == nil)
+        breaker.record(.failure, now: start)
+        breaker.record(.failure, now: start)
+        breaker.record(.healthy, now: start)  // the run is broken: count starts again
+        breaker.record(.failure, now: start)
+        breaker.record(.failure, now: start)
+        #expect(breaker.state == .closed(consecutiveFailures: 2))
+        breaker.record(.failure, now: start)
+        #expect(breaker.state == .open(until: start.addingTimeInterval(10)))
+        #expect(breaker.allowance(now: start.addingTimeInterval(9.9)) == 0)
+        #expect(breaker.reopensAt == start.addingTimeInterval(10))
+    }
+
+    @Test func halfOpenAllowsOneProbeAndClosesOnSuccess() {
+        var breaker = CircuitBreaker(policy: policy)
+        for _ in 0..<3 { breaker.record(.failure, now: start) }
+        let later = start.addingTimeInterval(10)
+        #expect(breaker.allowance(now: later) == 1)
+        #expect(breaker.state == .halfOpen(probeInFlight: false))
+        breaker.started(0)  // nothing was due: the probe is still available
+        #expect(breaker.allowance(now: later) == 1)
+        breaker.started(1)
+        #expect(breaker.allowance(now: later) == 0)
+        breaker.record(.healthy, now: later)
+        #expect(breaker.state == .closed(consecutiveFailures: 0))
+        #expect(breaker.allowance(now: later) == nil)
+    }
+
+    @Test func failedProbesDoubleTheOpenPeriodUpToTheCap() {
+        var breaker = CircuitBreaker(policy: policy)
+        for _ in 0..<3 { breaker.record(.failure, now: start) }
+        var now = start.addingTimeInterval(10)
+        #expect(breaker.allowance(now: now) == 1)
+        breaker.started(1)
+        breaker.record(.failure, now: now)
+        #expect(breaker.state == .open(until: now.addingTimeInterval(20)))
+        now = now.addingTimeInterval(20)
+        #expect(breaker.allowance(now: now) == 1)
+        breaker.started(1)
+        breaker.record(.failure, now: now)
+        #expect(breaker.state == .open(until: now.addingTimeInterval(25)))
+        // Failures of attempts started before it opened change nothing.
+        breaker.record(.failure, now: now)
+        #expect(breaker.state == .open(until: now.addingTimeInterval(25)))
+        #expect(breaker.state.metricValue == 2)
+        #expect(breaker.state.name == "open")
+    }
+}

@@ -1,0 +1,65 @@
+import ComplaintCore
+import ComplaintDispatch
+import Foundation
+import GatewayTestSupport
+import Storage
+import Testing
+
+/// One department's slow or dead endpoint must not hold back the others.
+@Suite struct OutboxDispatcherIsolationTests {
+    @Test func perEndpointConcurrencyLimitHoldsAndLeavesRoomForOthers() async throws {
+        let downstream = DownstreamServer(scripts: ["/slow": .sleep(.seconds(1)), "/fast": .status(200)])
+        try await downstream.run { base in
+            try await withStore { store in
+                let slowIDs = try await ingest(8, for: "slow", into: store)
+                let fastIDs = try await ingest(12, for: "fast", into: store)
+                let slow = department("slow", url: "\(base)/slow") { $0.maxInFlight = 2 }
+                let fast = department("fast", url: "\(base)/fast") { $0.maxInFlight = 2 }
+                let settings = OutboxDispatcher.Settings(
+                    maxInFlight: 4, pollInterval: .milliseconds(200), leaseDuration: 60)
+                try await withDispatcher(store: store, departments: [slow, fast], settings: settings) { _ in
+                    try await expectEventually { try await all(fastIDs, in: store, are: .delivered) }
+                    // The slow department needs 8 × 1 s / 2 = 4 s; the fast one was not queued behind it.
+                    #expect(try await !all(slowIDs, in: store, are: .delivered))
+                    try await expectEventually { try await all(slowIDs, in: store, are: .delivered) }
+                }
+                #expect(downstream.peakConcurrency("/slow") == 2)
+                #expect(downstream.peakConcurrency("/fast") <= 2)
+            }
+        }
+    }
+
+    @Test func breakerOpensHoldsTheQueueProbesAndClosesOnRecovery() async throws {
+        let downstream = DownstreamServer(scripts: ["/healthy": .status(200)], defaultScript: .status(503))
+        try await downstream.run { base in
+            try await withStore { store in
+                let downIDs = try await ingest(5, for: "down", into: store)
+                let down = department("down", url: "\(base)/down") {
+                    $0.maxInFlight = 1
+                    $0.retry = RetryPolicy(maxAttempts: 1000, baseDelay: 0.01, maxDelay: 0.02)
+                    $0.breaker = CircuitBreakerPolicy(failureThreshold: 3, openDuration: 3, maxOpenDuration: 3)
+                }
+                let healthy = department("healthy", url: "\(base)/healthy")
+                try await withDispatcher(store: store, departments: [down, healthy]) { dispatcher in
+                    try await expectEventually { dispatcher.breakerStates()["down"]?.name == "open" }
+                    // Open: nothing more is sent and nothing is given up; the queue waits in the outbox.
+                    let sentWhenOpened = downstream.requests(to: "/down").count
+                    let healthyIDs = try await ingest(3, for: "healthy", into: store)
+                    dispatcher.notifyNewWork()
+                    try await expectEventually { try await all(healthyIDs, in: store, are: .delivered) }
+                    try await Task.sleep(for: .milliseconds(300))
+                    #expect(downstream.requests(to: "/down").count == sentWhenOpened)
+                    #expect(try await all(downIDs, in: store, are: .pending))
+                    // After the open period one probe goes out; it fails, the breaker opens again.
+                    try await expectEventually { downstream.requests(to: "/down").count == sentWhenOpened + 1 }
+                    try await expectEventually { dispatcher.breakerStates()["down"]?.name == "open" }
+                    // The endpoint recovers: the next probe succeeds, the breaker closes, the queue drains.
+                    downstream.setDefault(.status(200))
+                    try await expectEventually { try await all(downIDs, in: store, are: .delivered) }
+                    #expect(dispatcher.breakerStates()["down"]?.name == "closed")
+                }
+                #expect(try await store.deadLetters(DeadLetterQuery()).isEmpty)
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ComplaintCore
+import Foundation
+import GatewayTestSupport
+import Testing
+
+@Suite("Dead letters and signing through the gateway")
+struct DeadLetterAPITests {
+    @Test("a rejected delivery is listed with its last response, replayed by id and by department")
+    func listAndReplay() async throws {
+        let downstream = try await DownstreamServer.start(defaultScript: .status(400))
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        var ids: [String] = []
+        for index in 0..<3 {
+            let reply = try await gateway.post(#"{"text":"想咨询一下办事流程 \#(index)"}"#)
+            ids.append(try #require(reply.json["id"] as? String))
+        }
+        try await eventually("three dead letters") {
+            (try await gateway.request(.get, "/v1/deadletters").json["items"] as? [Any])?.count == 3
+        }
+        let listed = try #require(try await gateway.request(.get, "/v1/deadletters").json["items"] as? [[String: Any]])
+        let first = try #require(listed.first { $0["complaint_id"] as? String == ids[0] })
+        #expect(first["department"] as? String == "citizen-services")
+        #expect(first["attempts"] as? Int == 1)
+        #expect((first["error"] as? String)?.contains("HTTP 400") == true)
+        let last = try #require(first["last_attempt"] as? [String: Any])
+        #expect(last["status"] as? Int == 400)
+        #expect((last["response_snippet"] as? String)?.hasSuffix(" from /citizen-services") == true)
+        #expect(
+            (try await gateway.request(.get, "/v1/deadletters?department=water-supply").json["items"] as? [Any])?
+                .isEmpty == true)
+        #expect(try await gateway.request(.get, "/v1/deadletters?limit=0").status == 400)
+
+        // The complaint's own view shows the attempt: time, status, latency, error, snippet.
+        let detail = try await gateway.request(.get, "/v1/complaints/\(ids[0])").json
+        #expect(detail["state"] as? String == "dead")
+        let attempt = try #require((detail["deliveries"] as? [[String: Any]])?.first)
+        #expect(attempt["status"] as? Int == 400)
+        #expect(attempt["outcome"] as? String == "dead")
+        #expect(attempt["at"] is String)
+        #expect(attempt["latency_ms"] is Double || attempt["latency_ms"] is Int)
+        #expect((attempt["response_snippet"] as? String)?.hasSuffix(" from /citizen-services") == true)
+
+        downstream.setDefault(.status(200))
+        let replay = try await gateway.request(.post, "/v1/deadletters/\(ids[0])/replay", body: Data())
+        #expect(replay.status == 200)
+        #expect(replay.json["replayed"] as? [String] == [ids[0]])
+        try await eventually("replayed one delivered") {
+            try await gateway.request(.get, "/v1/complaints/\(ids[0])").json["state"] as? String == "delivered"
+        }
+        #expect(try await gateway.request(.post, "/v1/deadletters/\(ids[0])/replay", body: Data()).status == 404)
+        let rest = try await gateway.request(
+            .post, "/v1/deadletters/replay?department=citizen-services", body: Data())
+        #expect(Set(rest.json["replayed"] as? [String] ?? []) == Set(ids[1...]))
+        for id in ids {
+            try await eventually("all delivered") {
+                try await gateway.request(.get, "/v1/complaints/\(id)").json["state"] as? String == "delivered"
+            }
+        }
+        let events = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(ids[0])").json["events"] as? [[String: Any]])
+        #expect(events.map { $0["type"] as? String } == ["accepted", "dead_lettered", "replayed", "delivered"])
+        // Listing and replaying need the admin scope.
+        #expect(try await gateway.request(.get, "/v1/deadletters", token: nil).status == 401)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("the sample config signs with DOWNSTREAM_SIGNING_SECRET when it is set, as the reference verifies")
+    func sampleConfigSignsWhenTheSecretIsSet() async throws {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let downstream = try await DownstreamServer.start()
+        let signed = try await RunningGateway.start(
+            downstream: downstream.baseURL, environment: ["DOWNSTREAM_SIGNING_SECRET": secret])
+        _ = try await signed.post(#"{"text":"小区停水三天了"}"#)
+        try await eventually("delivered") { downstream.requests.count == 1 }
+        try await signed.stop()
+        let request = try #require(downstream.requests.first)
+        #expect(try ReferenceVerifier.verify(request, secret: secret) == "ok")
+
+        // Set but empty, the same file signs nothing.
+        let unsigned = try await RunningGateway.start(
+            downstream: downstream.baseURL, environment: ["DOWNSTREAM_SIGNING_SECRET": ""])
+        _ = try await unsigned.post(#"{"text":"小区停水三天了"}"#)
+        try await eventually("delivered") { downstream.requests.count == 2 }
+        try await unsigned.stop()
+        #expect(downstream.requests[1].headers["webhook-signature"] == nil)
+        #expect(downstream.requests[1].headers["webhook-id"] == nil)
+        await downstream.stop()
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Checks a received request's Standard Webhooks signature with the reference implementation
+/// (PyPI `standardwebhooks`, through scripts/verify-webhook.py): an independent check of our signer.
+public enum ReferenceVerifier {
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/verify-webhook.py")
+
+    /// The verifier's verdict: `ok`, or its reason.
+    public static func verify(_ request: DownstreamServer.Received, secret: String) throws -> String {
+        let input: [String: Any] = [
+            "secret": secret, "headers": request.headers, "body_base64": request.body.base64EncodedString(),
+        ]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: input))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

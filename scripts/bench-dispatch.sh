@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Dispatch throughput: deliveries per second from the outbox to a local nginx `return 200`,
+# next to wrk POSTing the same body to the same nginx in the same run.
+#
+#   bash scripts/bench-dispatch.sh          # also run at the end of `make bench`
+#
+# 1. nginx from ../shared/samples/bench/nginx200.conf.in.
+# 2. Fill: complaint-gateway with `dispatch.paused: true` takes complaints for FILL_SECONDS
+#    (wrk, Benchmarks/wrk/post-complaint.lua); they wait in the outbox. Stopped gracefully.
+# 3. Drain: the same data directory, dispatch unpaused, every endpoint pointed at nginx with
+#    `max_in_flight: $IN_FLIGHT` (and `dispatch.max_in_flight` the same); time until every
+#    complaint is `delivered` in the store (each attempt and state change committed with the
+#    default synchronous=FULL before it counts). The rate is taken from the recorded attempts:
+#    complaints / (last attempt's end - first attempt's start).
+# 4. wrk -t1 -c$IN_FLIGHT POSTing one delivered record (the bytes departments get) to nginx.
+# Prints a Markdown table, saves bench-results/dispatch.md; exits 1 when a check fails
+# (every complaint delivered exactly once in the store; target: >= 0.25 x wrk's rate).
+#
+# Environment: FILL_SECONDS (5), BENCH_SECONDS (10, the wrk row), IN_FLIGHT (64),
+# GATEWAY_BIN (else a release build), NGINX_CONF_IN, BENCH_KEEP=1 keeps the scratch dir.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+FILL_SECONDS="${FILL_SECONDS:-5}"
+BENCH_SECONDS="${BENCH_SECONDS:-10}"
+IN_FLIGHT="${IN_FLIGHT:-64}"
+NGINX_PORT=18191 FILL_PORT=18192 DRAIN_PORT=18193
+NGINX_CONF_IN="${NGINX_CONF_IN:-$ROOT/../shared/samples/bench/nginx200.conf.in}"
+LUA="$ROOT/Benchmarks/wrk/post-complaint.lua"
+CURL=(curl -sS --noproxy '*')
+export WRK_BODY='{"text":"晚上11点了小区旁边的工地还在施工,打桩机的声音非常大,老人和孩子都没法休息,已经连续一周了,请尽快处理,谢谢!!!!","complainant":{"phone":"13812345678"},"category":"投诉","location":{"district":"西湖区","address":"文三路100号东侧工地"}}'
+export WRK_TOKEN="bench-token-$$"
+export GATEWAY_TOKEN="$WRK_TOKEN"
+unset DOWNSTREAM_SIGNING_SECRET
+
+# shellcheck source=scripts/install-deps.sh
+. scripts/install-deps.sh
+if [[ -z "${GATEWAY_BIN:-}" ]]; then
+    swift build -c release --product complaint-gateway
+    GATEWAY_BIN="$(swift build -c release --show-bin-path)/complaint-gateway"
+fi
+[[ -x "$GATEWAY_BIN" ]] || { echo "bench-dispatch: no gateway binary at $GATEWAY_BIN" >&2; exit 1; }
+command -v nginx >/dev/null && [[ -f "$NGINX_CONF_IN" ]] || {
+    echo "bench-dispatch: needs nginx and $NGINX_CONF_IN" >&2
+    exit 1
+}
+
+SCRATCH="$(mktemp -d /tmp/cg-bench-dispatch.XXXXXX)"
+chmod 755 "$SCRATCH"
+declare -A PIDS=()
+stop_proc() {  # TERM, wait up to 20 s, then KILL
+    local pid="${PIDS[$1]:-}"
+    [[ -n "$pid" ]] || return 0
+    unset "PIDS[$1]"
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+# shellcheck disable=SC2317
+cleanup() {
+    local name
+    for name in "${!PIDS[@]}"; do stop_proc "$name"; done
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "bench-dispatch: scratch kept in $SCRATCH"; else rm -rf "$SCRATCH"; fi
+}
+trap cleanup EXIT
+die() { echo "bench-dispatch: $*" >&2; exit 1; }
+start() {  # start NAME CMD...
+    local name="$1"; shift
+    "$@" >"$SCRATCH/$name.log" 2>&1 &
+    PIDS[$name]=$!
+}
+wait_ready() {  # wait_ready NAME URL
+    for _ in $(seq 600); do
+        [[ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' --max-time 1 "$2" 2>/dev/null || true)" == 200 ]] && return 0
+        kill -0 "${PIDS[$1]}" 2>/dev/null || { tail -n 20 "$SCRATCH/$1.log" >&2; die "$1 exited"; }
+        sleep 0.1
+    done
+    die "$1 not ready at $2"
+}
+db() { sqlite3 -cmd ".timeout 5000" "$DATA/gateway.sqlite" "$1"; }
+
+# 1. nginx
+mkdir -p "$SCRATCH/nginx"
+sed -e "s|@DIR@|$SCRATCH/nginx|g" -e "s|@PORT@|$NGINX_PORT|g" "$NGINX_CONF_IN" >"$SCRATCH/nginx/nginx.conf"
+start nginx nginx -p "$SCRATCH/nginx" -e "$SCRATCH/nginx/error.log" -c "$SCRATCH/nginx/nginx.conf"
+for _ in $(seq 100); do
+    [[ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' --max-time 1 --data-binary x "http://127.0.0.1:$NGINX_PORT/" 2>/dev/null || true)" == 200 ]] && break
+    sleep 0.1
+done
+export DOWNSTREAM_URL="http://127.0.0.1:$NGINX_PORT"
+
+# The bench's config: the sample, every endpoint allowed IN_FLIGHT concurrent deliveries.
+CONFIG="$SCRATCH/config"
+cp -r "$ROOT/config" "$CONFIG"
+sed -i -e '/^ *max_in_flight:/d' \
+    -e "s|^\(      url: .*\)$|\1\n      max_in_flight: $IN_FLIGHT|" "$CONFIG/departments.yaml"
+sed -i "s/^  max_in_flight: .*/  max_in_flight: $IN_FLIGHT/" "$CONFIG/gateway.yaml"
+grep -q "^  max_in_flight: $IN_FLIGHT" "$CONFIG/gateway.yaml" || die "could not set dispatch.max_in_flight"
+PAUSED="$SCRATCH/config-paused"
+cp -r "$CONFIG" "$PAUSED"
+sed -i 's/^dispatch:$/dispatch:\n  paused: true/' "$PAUSED/gateway.yaml"
+grep -q '^  paused: true' "$PAUSED/gateway.yaml" || die "could not pause dispatch in the bench config"
+
+# 2. fill the outbox
+DATA="$SCRATCH/data"
+mkdir -p "$DATA"
+start fill "$GATEWAY_BIN" serve --config "$PAUSED" --data-dir "$DATA" --listen "127.0.0.1:$FILL_PORT"
+wait_ready fill "http://127.0.0.1:$FILL_PORT/readyz"
+echo "== fill: wrk -c32 -d${FILL_SECONDS}s into a paused gateway"
+wrk -t1 -c32 -d"${FILL_SECONDS}s" -s "$LUA" "http://127.0.0.1:$FILL_PORT/v1/complaints" >"$SCRATCH/fill.txt"
+stop_proc fill
+TOTAL="$(db "SELECT count(*) FROM outbox WHERE state = 'pending'")"
+[[ "$TOTAL" -gt 0 ]] || die "the fill stored nothing"
+echo "bench-dispatch: $TOTAL complaints waiting in the outbox"
+db "SELECT record FROM complaints LIMIT 1" | tr -d '\n' >"$SCRATCH/record.json"
+
+# 3. drain to nginx
+echo "== drain: $TOTAL deliveries to nginx, max_in_flight $IN_FLIGHT"
+T0="$(date +%s.%N)"
+start drain "$GATEWAY_BIN" serve --config "$CONFIG" --data-dir "$DATA" --listen "127.0.0.1:$DRAIN_PORT"
+DONE=0
+for _ in $(seq 3000); do  # 300 s at most
+    DONE="$(db "SELECT count(*) FROM outbox WHERE state = 'delivered'")"
+    [[ "$DONE" == "$TOTAL" ]] && break
+    kill -0 "${PIDS[drain]}" 2>/dev/null || { tail -n 20 "$SCRATCH/drain.log" >&2; die "drain gateway exited"; }
+    sleep 0.1
+done
+T1="$(date +%s.%N)"
+stop_proc drain
+ATTEMPTS="$(db "SELECT count(*) FROM delivery_attempts")"
+SPAN_MS="$(db "SELECT max(started_at + latency_ms) - min(started_at) FROM delivery_attempts")"
+DISTINCT="$(db "SELECT count(DISTINCT complaint_id) FROM delivery_attempts WHERE outcome = 'delivered'")"
+
+# 4. wrk to the same nginx with the same body
+echo "== wrk -t1 -c$IN_FLIGHT -d${BENCH_SECONDS}s POST the delivered record to nginx"
+WRK_BODY="$(cat "$SCRATCH/record.json")" WRK_TOKEN="" \
+    wrk -t1 -c"$IN_FLIGHT" -d"${BENCH_SECONDS}s" --latency -s "$LUA" "$DOWNSTREAM_URL/urban-management" \
+    | tee "$SCRATCH/wrk.txt"
+grep -m1 '^WRKJSON ' "$SCRATCH/wrk.txt" | cut -d' ' -f2- >"$SCRATCH/wrk.json" || die "no WRKJSON line from wrk"
+
+mkdir -p bench-results
+status=0
+python3 - "$SCRATCH/wrk.json" "$TOTAL" "$DONE" "$ATTEMPTS" "$DISTINCT" "$SPAN_MS" "$T0" "$T1" "$IN_FLIGHT" \
+    "$(wc -c <"$SCRATCH/record.json")" "$(git rev-parse --short HEAD 2>/dev/null || echo uncommitted)" \
+    >bench-results/dispatch.md <<'PY' || status=$?
+import json, os, sys, time
+wrk_file, total, done, attempts, distinct, span_ms, t0, t1, in_flight, body, commit = sys.argv[1:]
+wrk = json.load(open(wrk_file))
+total, done, attempts, distinct = int(total), int(done), int(attempts), int(distinct)
+span = float(span_ms) / 1000
+rate = total / span if span > 0 else 0
+wall = float(t1) - float(t0)
+ratio = rate / wrk["rps"]
+out = [f"# Dispatch benchmark, {time.strftime('%Y-%m-%d %H:%M:%SZ', time.gmtime())}", "",
+       f"{os.cpu_count()} CPUs, commit {commit}; nginx `return 200` (2 workers); {body}-byte record body; "
+       f"{total} complaints drained from the outbox with `max_in_flight: {in_flight}`, every attempt and "
+       f"state change committed (synchronous=FULL) before it counts.", "",
+       "| case | req/s | ratio to wrk |", "|---|---:|---:|",
+       f"| wrk -t1 -c{in_flight} POST the same body to the same nginx | {wrk['rps']:,.0f} | 1.00 |",
+       f"| gateway outbox -> nginx, deliveries/s (first attempt start to last attempt end) | {rate:,.0f} | {ratio:.2f} |",
+       f"| gateway outbox -> nginx, deliveries/s (process start to all recorded, wall clock) | {total / wall:,.0f} | {total / wall / wrk['rps']:.2f} |",
+       ""]
+checks = [
+    (done == total and distinct == total and attempts == total,
+     f"store: {done}/{total} delivered, {distinct} delivered once each, {attempts} attempts recorded"),
+    (ratio >= 0.25, f"target: deliveries/s >= 0.25 x wrk: {ratio:.2f}"),
+]
+out += [f"- **{'PASS' if ok else 'FAIL'}** {text}" for ok, text in checks]
+print("\n".join(out))
+sys.exit(0 if all(ok for ok, _ in checks) else 1)
+PY
+echo
+cat bench-results/dispatch.md
+echo "bench-dispatch: saved bench-results/dispatch.md"
+exit "$status"
