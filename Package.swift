@@ -78,6 +78,7 @@ let package = Package(
                 "Routing",
                 "Storage",
                 "ComplaintDispatch",
+                "HotlineCSVAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -96,6 +97,7 @@ let package = Package(
                 "Routing",
                 "Storage",
                 "GatewayServer",
+                "HotlineCSVAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,6 +115,10 @@ let package = Package(
         //   .target(name: "EmailAdapter", dependencies: ["ComplaintCore"], path: "adapters/Email")
         //   .target(name: "SMSAdapter", dependencies: ["ComplaintCore"], path: "adapters/SMS")
         //   .target(name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV")
+        // Hotline call-log CSV: streaming reader, encodings, column profiles, row report.
+        .target(
+            name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV",
+            swiftSettings: swiftSettings),
         // Shared by the test targets: a real downstream HTTP server with scripted faults.
         .target(
             name: "GatewayTestSupport",
@@ -127,6 +133,11 @@ let package = Package(
         .testTarget(
             name: "ComplaintCoreTests",
             dependencies: ["ComplaintCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HotlineCSVTests",
+            dependencies: ["HotlineCSVAdapter", "ComplaintCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -154,6 +165,7 @@ let package = Package(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "Storage", "Routing", "ComplaintDispatch", "ComplaintCore", "GatewayTestSupport",
+                "HotlineCSVAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -234,4 +234,5 @@ echo
 cat bench-results/latest.md
 echo
 echo "bench: saved bench-results/latest.md"
+GATEWAY_BIN="$GATEWAY_BIN" bash scripts/bench-hotline.sh || status=1
 exit "$status"

@@ -21,6 +21,7 @@ public final class Gateway: Sendable {
     let store: any ComplaintStore
     let dispatcher: OutboxDispatcher
     let pipeline: IntakePipeline
+    let hotlineImporter: HotlineImporter
     let logger: Logger
     let registry: PrometheusCollectorRegistry?
     private let group = Mutex<ServiceGroup?>(nil)
@@ -45,6 +46,10 @@ public final class Gateway: Sendable {
         pipeline = IntakePipeline(
             store: store, routers: RouterHolder(RuleRouter(configuration: configuration.routing)),
             dispatcher: dispatcher)
+        hotlineImporter = try HotlineImporter(
+            pipeline: pipeline, profiles: configuration.hotlineProfiles,
+            uploadsDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory).appendingPathComponent(
+                "uploads"))
     }
 
     /// The HTTP router with every route and middleware.
@@ -56,6 +61,7 @@ public final class Gateway: Sendable {
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
+        HotlineRoutes(importer: hotlineImporter, auth: auth).register(on: router)
         return router
     }
 

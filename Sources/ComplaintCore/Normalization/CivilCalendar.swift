@@ -3,13 +3,13 @@
 /// These are Howard Hinnant's `days_from_civil` and `civil_from_days`
 /// (https://howardhinnant.github.io/date_algorithms.html): exact for any year, with no
 /// calendar object, time zone database or locale involved, which is what RFC 3339 needs.
-enum CivilCalendar {
+public enum CivilCalendar {
     /// Days from 1970-01-01 to the given date; negative before it.
     /// - Parameters:
     ///   - year: The year, such as 2026.
     ///   - month: 1–12.
     ///   - day: 1–31, already checked against ``daysInMonth(year:month:)``.
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         // Years run March to February here, so the leap day is the last day of a year.
         let marchYear = month <= 2 ? year - 1 : year
         let era = (marchYear >= 0 ? marchYear : marchYear - 399) / 400
@@ -40,7 +40,7 @@ enum CivilCalendar {
 
     /// The number of days in a month of a year.
     /// - Parameter month: 1–12.
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30

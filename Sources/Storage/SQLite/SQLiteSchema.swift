@@ -91,6 +91,7 @@ enum SQLiteSchema {
                     CREATE INDEX complaint_events_complaint ON complaint_events(complaint_id);
                     """)
         }
+        registerHotlineImports(&migrator)
         return migrator
     }
 }
