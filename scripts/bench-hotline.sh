@@ -36,15 +36,16 @@ RULES="$DATA/rules_100.csv"
 [[ -s "$RULES" ]] || python3 "$SAMPLES/gen_rules.py" --rules 100 --out "$RULES"
 if [[ ! -s "$CSV4" ]]; then
     python3 - "$CSV" "$CSV4" <<'PY'
-import sys
+import os, sys
 src, dst = sys.argv[1], sys.argv[2]
 data = open(src, "rb").read()
 header, _, body = data.partition(b"\r\n")
-with open(dst, "wb") as out:
+with open(dst + ".tmp", "wb") as out:
     out.write(header + b"\r\n" + body)
     for copy in (2, 3, 4):
         # Records end with CRLF and embedded line breaks are LF, so "\r\nGD" starts a record.
         out.write((b"\r\n" + body).replace(b"\r\nGD", b"\r\nG%dD" % copy)[2:])
+os.rename(dst + ".tmp", dst)
 PY
 fi
 

@@ -34,7 +34,7 @@ struct ImportCommand: AsyncParsableCommand {
             handler.logLevel = .warning
             return handler
         }
-        let gateway = try Gateway(configuration: configuration, logger: Logger(label: "complaint-gateway"))
+        let gateway = try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
         let report: ImportReport
         do {

@@ -1,9 +1,17 @@
 import ComplaintCore
+import ComplaintDispatch
 import Foundation
 import HotlineCSVAdapter
+import Logging
 import Storage
 
 extension Gateway {
+    /// A gateway for command-line work (imports) that never serves nor delivers: the outbox rows
+    /// it commits are delivered by the running gateway on the same data directory.
+    public static func offline(configuration: GatewayConfiguration, logger: Logger) throws -> Gateway {
+        try Gateway(configuration: configuration, logger: logger, transport: OfflineTransport())
+    }
+
     /// Imports a call-log file from disk without serving HTTP (`complaint-gateway import`).
     ///
     /// The file is first copied into the uploads folder (the raw payload the records point to),
@@ -36,4 +44,13 @@ extension Gateway {
 
     /// Closes the store of a gateway that was never run (after a command-line import).
     public func closeStore() async throws { try await store.close() }
+}
+
+/// The transport of an offline gateway: it opens no connections (its dispatcher never runs).
+private struct OfflineTransport: DeliveryTransport {
+    func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
+        .failed("this gateway instance does not deliver (command-line import)")
+    }
+
+    func shutdown() async throws {}
 }
