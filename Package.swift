@@ -84,6 +84,7 @@ let package = Package(
                 "ComplaintDispatch",
                 "SMSAdapter",
                 "EmailAdapter",
+                "HotlineCSVAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -103,6 +104,7 @@ let package = Package(
                 "Storage",
                 "GatewayServer",
                 "EmailAdapter",
+                "HotlineCSVAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,6 +160,10 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
+        // Hotline call-log CSV: streaming reader, encodings, column profiles, row report.
+        .target(
+            name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV",
+            swiftSettings: swiftSettings),
         // Shared by the test targets: a real downstream HTTP server with scripted faults.
         .target(
             name: "GatewayTestSupport",
@@ -180,6 +186,11 @@ let package = Package(
             dependencies: ["EmailAdapter", "ComplaintCore"],
             exclude: ["make_corpus.py", "email_oracle.py"],
             resources: [.copy("Corpus")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HotlineCSVTests",
+            dependencies: ["HotlineCSVAdapter", "ComplaintCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -209,6 +220,7 @@ let package = Package(
                 "GatewayServer", "Storage", "Routing", "ComplaintDispatch", "ComplaintCore", "GatewayTestSupport",
                 "EmailAdapter",
                 "SMSAdapter", .product(name: "Crypto", package: "swift-crypto"),
+                "HotlineCSVAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

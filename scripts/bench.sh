@@ -238,4 +238,5 @@ bash scripts/bench-routing.sh || status=1   # routing rows: decisions/s at 100/1
 GATEWAY_BIN="$GATEWAY_BIN" CEILING_BIN="$CEILING_BIN" bash scripts/bench-sms.sh || status=1
 EMAIL_BIN="${EMAIL_BIN:-}" bash scripts/bench-email.sh || status=1   # email rows: MB/s parsing vs Python email
 GATEWAY_BIN="$GATEWAY_BIN" bash scripts/bench-dispatch.sh || status=1
+GATEWAY_BIN="$GATEWAY_BIN" bash scripts/bench-hotline.sh || status=1
 exit "$status"

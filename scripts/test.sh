@@ -38,11 +38,14 @@ fi
 passed="$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")"
 [[ -n "$passed" && "$passed" -gt 0 ]] || { echo "FAIL: no tests ran" >&2; exit 1; }
 
+echo "== browser test: scripts/test-browser.sh (upload page in headless Chromium)"
+bash scripts/test-browser.sh "$(swift build --show-bin-path)/complaint-gateway"
+
 echo "== smoke test: DEMO_EXIT=1 scripts/demo.sh"
 DEMO_EXIT=1 \
     PORT="${SMOKE_PORT:-18080}" RECEIVER_PORT="${SMOKE_RECEIVER_PORT:-19009}" \
     DATA_DIR="$SMOKE_DIR/data" BUILD_CONFIGURATION="${DEMO_BUILD_CONFIGURATION:-debug}" \
     bash scripts/demo.sh
 echo "== all tests passed"
-# The plain closing line CI reads: the Swift Testing count, then the demo smoke test.
-echo "$((passed + 1)) passed, 0 failed"
+# The plain closing line CI reads: the Swift Testing count, the browser test, the demo smoke test.
+echo "$((passed + 2)) passed, 0 failed"

@@ -20,9 +20,4 @@ extension Gateway {
         case .ignored(let reason, _): .ignored(reason: reason)
         }
     }
-
-    /// Closes the store of a gateway that was never run (imports), flushing every commit.
-    public func closeStore() async throws {
-        try await store.close()
-    }
 }

@@ -25,6 +25,7 @@ public final class Gateway: Sendable {
     let reloader: RoutingReloader
     /// Concatenated-SMS parts waiting for their set; nil when the store cannot hold them.
     let smsConcat: SMSConcatBuffer?
+    let hotlineImporter: HotlineImporter
     let logger: Logger
     let registry: PrometheusCollectorRegistry?
     private let group = Mutex<ServiceGroup?>(nil)
@@ -59,6 +60,10 @@ public final class Gateway: Sendable {
         smsConcat = (store as? any SMSPartStore).map {
             SMSConcatBuffer(store: $0, pipeline: pipeline, timeout: concatTimeout)
         }
+        hotlineImporter = try HotlineImporter(
+            pipeline: pipeline, profiles: configuration.hotlineProfiles,
+            uploadsDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory).appendingPathComponent(
+                "uploads"))
     }
 
     /// Raw messages to complaints, for `POST /v1/email` and the mailbox pollers.
@@ -84,6 +89,7 @@ public final class Gateway: Sendable {
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)
+        HotlineRoutes(importer: hotlineImporter, auth: auth).register(on: router)
         return router
     }
 

@@ -6,6 +6,9 @@ struct ComplaintGatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complaint-gateway",
         abstract: "Multi-channel complaint intake: receive, store, route and deliver complaints.",
-        subcommands: [ServeCommand.self, ConfigCommand.self, RulesCommand.self, EmailCommand.self, DLQCommand.self]
+        subcommands: [
+            ServeCommand.self, ImportCommand.self, ConfigCommand.self, RulesCommand.self, EmailCommand.self,
+            DLQCommand.self,
+        ]
     )
 }

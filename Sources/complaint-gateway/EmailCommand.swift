@@ -37,8 +37,8 @@ struct EmailImportCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "complaint-gateway")
         logger.logLevel = .warning
-        let gateway = try Gateway(configuration: configuration, logger: logger)
-        let progress = ProgressBar(total: files.count, unit: "messages")
+        let gateway = try Gateway.offline(configuration: configuration, logger: logger)
+        let progress = ProgressBar(unit: .items("messages"))
         var created = 0
         var followUps = 0
         var duplicates = 0
@@ -56,10 +56,10 @@ struct EmailImportCommand: AsyncParsableCommand {
             } catch {
                 failed.append("message \(index + 1): \(error)")
             }
-            progress.update(index + 1)
+            progress.update(done: index + 1, total: files.count)
         }
         try await gateway.closeStore()
-        progress.finish()
+        progress.clear()
         print(
             "\(files.kind.rawValue) \(path): \(files.count) messages; \(created) complaints (\(followUps) follow-ups), "
                 + "\(duplicates) duplicates, \(ignored) auto-replies/bounces ignored, \(failed.count) failed")

@@ -4,28 +4,47 @@ import Foundation
     import Glibc
 #endif
 
-/// A progress bar on standard error when it is a terminal; silent otherwise (logs and CI).
-final class ProgressBar {
-    private let total: Int
-    private let unit: String
-    private let enabled = isatty(STDERR_FILENO) == 1
-    private var lastDrawn = Date.distantPast
+/// A one-line progress bar on standard error, redrawn at most every tenth of a second; silent
+/// when standard error is not a terminal (logs, CI), so only the final summary is printed there.
+final class ProgressBar: @unchecked Sendable {
+    /// What `done` and `total` count.
+    enum Unit {
+        case bytes
+        case items(String)
+    }
 
-    init(total: Int, unit: String) {
-        self.total = total
+    private let enabled: Bool
+    private let unit: Unit
+    private let lock = NSLock()
+    private var lastDraw = Date.distantPast
+
+    init(unit: Unit, enabled: Bool = isatty(STDERR_FILENO) == 1) {
         self.unit = unit
+        self.enabled = enabled
     }
 
-    func update(_ done: Int) {
-        guard enabled, done == total || Date().timeIntervalSince(lastDrawn) > 0.1 else { return }
-        lastDrawn = Date()
+    func update(done: Int, total: Int) {
+        guard enabled, total > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        lastDraw = now
+        let fraction = min(1, Double(done) / Double(total))
         let width = 30
-        let filled = total == 0 ? width : width * done / total
+        let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(unit)".utf8))
+        let amount =
+            switch unit {
+            case .bytes: String(format: "%.1f / %.1f MB", Double(done) / 1e6, Double(total) / 1e6)
+            case .items(let name): "\(done) / \(total) \(name)"
+            }
+        FileHandle.standardError.write(Data("\r[\(bar)] \(Int(fraction * 100))%  \(amount)".utf8))
     }
 
-    func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    /// Removes the bar, before the summary is printed.
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -31,6 +31,7 @@ public struct PhoneNormalizer: Sendable {
     /// What hidden caller ids look like in the channels we receive, compared lowercased.
     private static let withheldMarkers: Set<String> = [
         "匿名", "anonymous", "withheld", "private", "unknown", "未知", "restricted", "无主叫号码", "隐藏",
+        "隐藏号码", "未知号码", "保密号码",
     ]
 
     /// Creates a normalizer.

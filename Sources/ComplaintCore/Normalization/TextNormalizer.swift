@@ -13,7 +13,19 @@ public enum TextNormalizer {
     /// - Returns: The normalized text, possibly empty.
     public static func normalize(_ s: String) -> String {
         var text = s
-        guard let cleaned = text.withUTF8({ isAlreadyNormalized($0) ? nil : clean($0) }) else { return s }
+        // Clean non-ASCII text (most Chinese fields) needs no copy: only the NFC check below.
+        var isCleanNonASCII = false
+        guard
+            let cleaned = text.withUTF8({ bytes -> (text: String, isASCII: Bool)? in
+                if isAlreadyNormalized(bytes) { return nil }
+                isCleanNonASCII = hasNothingToClean(bytes)
+                return isCleanNonASCII ? nil : clean(bytes)
+            })
+        else {
+            guard isCleanNonASCII else { return s }
+            let isNFC = text.withUTF8 { NFCQuickCheck.isNFC($0) }
+            return isNFC ? s : s.precomposedStringWithCanonicalMapping
+        }
         if cleaned.isASCII { return cleaned.text }
         // Foundation's NFC bridges through NSString and costs microseconds; the quick check
         // spares that for the common case of text (Chinese included) that is NFC already.
@@ -41,6 +53,27 @@ public enum TextNormalizer {
         }
         guard allPrintable, let first = bytes.first, let last = bytes.last else { return allPrintable }
         return !isASCIIWhitespace(first) && !isASCIIWhitespace(last)
+    }
+
+    /// Whether `clean` would return the text unchanged: no control characters but `\n` and `\t`,
+    /// no C1 controls, no byte-order mark, no whitespace at the ends.
+    private static func hasNothingToClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x20 {
+                if byte != 0x0A && byte != 0x09 { return false }
+            } else if byte == 0x7F {
+                return false
+            } else if byte == 0xC2 && index + 1 < count && (0x80...0x9F).contains(bytes[index + 1]) {
+                return false
+            } else if byte == 0xEF && index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF {
+                return false
+            }
+            index += 1
+        }
+        return TrimmableWhitespace.trimmedRange(of: bytes) == 0..<count
     }
 
     private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {

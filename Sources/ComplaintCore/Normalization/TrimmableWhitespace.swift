@@ -8,6 +8,8 @@ enum TrimmableWhitespace {
     static func contains(_ scalar: Unicode.Scalar) -> Bool {
         // ASCII first: the property lookup is slower and almost all input is ASCII.
         if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        // No White_Space scalar lies above U+3000: CJK text skips the property lookup.
+        if scalar.value > 0x3000 { return false }
         return scalar.properties.isWhitespace
     }
 

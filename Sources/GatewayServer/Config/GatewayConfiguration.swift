@@ -1,6 +1,7 @@
 import ComplaintCore
 import ComplaintDispatch
 import Foundation
+import HotlineCSVAdapter
 import Routing
 import SMSAdapter
 
@@ -20,6 +21,8 @@ public struct GatewayConfiguration: Sendable {
     public var logLevel: String
     /// Problems that do not stop the gateway.
     public var warnings: [ConfigIssue]
+    /// Hotline CSV column profiles from `hotline/*.yaml`, by name (the file name).
+    public var hotlineProfiles: [String: HotlineProfile] = [:]
 
     /// Loads and validates everything under `directory`; throws every error found, each with file, line and field.
     public static func load(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws
@@ -54,12 +57,14 @@ public struct GatewayConfiguration: Sendable {
         let routing = RoutingLoader.load(
             section: gateway["routing"], configDirectory: directory,
             departments: Set(departments.map(\.id)))
+        let hotlineProfiles = HotlineProfileLoader.loadAll(
+            directory: directory.appendingPathComponent("hotline"), diagnostics: diagnostics, environment: environment)
         try diagnostics.throwIfErrors()
         guard let routing else { throw ConfigError(issues: diagnostics.issues) }
         return GatewayConfiguration(
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
             departments: departments, routing: routing, sms: sms, email: email, logLevel: logLevel,
-            warnings: diagnostics.warnings)
+            warnings: diagnostics.warnings, hotlineProfiles: hotlineProfiles)
     }
 
     private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {

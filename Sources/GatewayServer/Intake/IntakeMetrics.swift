@@ -17,7 +17,9 @@ struct IntakeMetrics: Sendable {
             })
     }
 
-    func accepted(_ channel: Channel) { accepted[channel]?.increment() }
+    func accepted(_ channel: Channel, count: Int = 1) {
+        if count > 0 { accepted[channel]?.increment(by: count) }
+    }
 
     func duplicate(_ channel: Channel) { duplicates[channel]?.increment() }
 

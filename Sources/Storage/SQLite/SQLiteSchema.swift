@@ -120,6 +120,7 @@ enum SQLiteSchema {
                     """)
         }
         registerReliableDispatch(&migrator)
+        registerHotlineImports(&migrator)
         return migrator
     }
 }

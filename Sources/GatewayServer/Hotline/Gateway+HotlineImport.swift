@@ -1,0 +1,56 @@
+import ComplaintCore
+import ComplaintDispatch
+import Foundation
+import HotlineCSVAdapter
+import Logging
+import Storage
+
+extension Gateway {
+    /// A gateway for command-line work (imports) that never serves nor delivers: the outbox rows
+    /// it commits are delivered by the running gateway on the same data directory.
+    public static func offline(configuration: GatewayConfiguration, logger: Logger) throws -> Gateway {
+        try Gateway(configuration: configuration, logger: logger, transport: OfflineTransport())
+    }
+
+    /// Imports a call-log file from disk without serving HTTP (`complaint-gateway import`).
+    ///
+    /// The file is first copied into the uploads folder (the raw payload the records point to),
+    /// then imported exactly as an upload is; the outbox rows wait for the dispatcher of a
+    /// running gateway on the same data directory.
+    /// - Parameter progress: called with (bytes done, total bytes) while copying and importing.
+    public func importHotlineFile(
+        _ file: URL, profile name: String, includeIDs: Bool?, progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> ImportReport {
+        let profile = try hotlineImporter.profile(named: name)
+        let total = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        let rawID = pipeline.newRawID()
+        let receivedAt = Date()
+        // Copying counts as the first half of the work on the progress bar, the import the second.
+        let upload = try UploadSpool.copy(file, to: hotlineImporter.spoolURL(rawID: rawID)) { progress($0 / 2, total) }
+        let raw = RawPayload(
+            id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: "text/csv",
+            headers: [.init(name: "X-Source-File", value: file.lastPathComponent)], body: Data())
+        do {
+            return try await hotlineImporter.run(upload, raw: raw, profile: profile, includeIDs: includeIDs) { done in
+                progress(total / 2 + done / 2, total)
+            }
+        } catch let error as GatewayError {
+            throw HotlineImportError(code: error.code, error.message)
+        }
+    }
+
+    /// The file holding an import's rejected rows.
+    public func rejectedRowsFile(rawID: String) -> URL { hotlineImporter.rejectedURL(rawID: rawID) }
+
+    /// Closes the store of a gateway that was never run (after a command-line import).
+    public func closeStore() async throws { try await store.close() }
+}
+
+/// The transport of an offline gateway: it opens no connections (its dispatcher never runs).
+private struct OfflineTransport: DeliveryTransport {
+    func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
+        .failed("this gateway instance does not deliver (command-line import)")
+    }
+
+    func shutdown() async throws {}
+}

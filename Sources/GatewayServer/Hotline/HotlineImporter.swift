@@ -1,0 +1,126 @@
+import ComplaintCore
+import Foundation
+import Glibc
+import HTTPTypes
+import HotlineCSVAdapter
+import Routing
+import Storage
+
+/// Imports a spooled call-log file: read, validate, route and commit in batches, answer the report.
+///
+/// The file is read in 1 MiB chunks; rows are committed a batch at a time (one transaction and
+/// one fsync per batch) while the next chunk is parsed, so memory stays flat whatever the size.
+/// Every accepted row goes through the same routing and the same commit (record + decision +
+/// outbox row) as a single complaint; duplicates are recognised by the store's natural key
+/// (profile + ticket id), so uploading a file again creates nothing.
+public struct HotlineImporter: Sendable {
+    let pipeline: IntakePipeline
+    let store: any BatchIntakeStore
+    let profiles: [String: HotlineProfile]
+    /// Where uploads and their rejected-rows files are kept.
+    let uploadsDirectory: URL
+
+    /// Rows per committed batch.
+    static let batchSize = 2000
+    /// Files with at most this many rows list every id in the report unless asked otherwise.
+    static let idsByDefaultUpTo = 10_000
+
+    init(pipeline: IntakePipeline, profiles: [String: HotlineProfile], uploadsDirectory: URL) throws {
+        guard let store = pipeline.store as? any BatchIntakeStore else {
+            throw GatewayError(.notImplemented, code: "not_supported", "this store cannot take file uploads")
+        }
+        self.pipeline = pipeline
+        self.store = store
+        self.profiles = profiles
+        self.uploadsDirectory = uploadsDirectory
+    }
+
+    /// The profile named `name`, or a 422 naming the known ones.
+    func profile(named name: String?) throws -> HotlineProfile {
+        guard let name, !name.isEmpty else {
+            throw GatewayError(
+                .unprocessableContent, code: "unknown_profile",
+                "name the column profile with ?profile= (known: \(profiles.keys.sorted().joined(separator: ", ")))")
+        }
+        guard let profile = profiles[name] else {
+            throw GatewayError(
+                .unprocessableContent, code: "unknown_profile",
+                "no hotline profile \"\(name)\" (known: \(profiles.keys.sorted().joined(separator: ", ")))")
+        }
+        return profile
+    }
+
+    /// Where an upload is spooled.
+    func spoolURL(rawID: String) -> URL { uploadsDirectory.appendingPathComponent("\(rawID).csv") }
+
+    /// Where an upload's rejected rows are written.
+    func rejectedURL(rawID: String) -> URL { uploadsDirectory.appendingPathComponent("\(rawID).rejected.csv") }
+
+    /// Imports `upload` (already durable on disk) with `profile`.
+    /// - Parameters:
+    ///   - raw: The upload's metadata (body empty; the bytes are in `upload.url`).
+    ///   - includeIDs: list `ids_by_line`; nil lists them for files of up to 10,000 rows.
+    ///   - progress: called with the bytes read so far.
+    /// - Throws: ``HotlineImportError`` when the file as a whole cannot be read (it is quarantined).
+    func run(
+        _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
+        progress: @Sendable (Int) -> Void = { _ in }
+    ) async throws -> ImportReport {
+        let encoding = profile.encoding ?? CSVEncoding.detect(prefix: upload.prefix, validUTF8: upload.validUTF8)
+        var report = ImportReport(fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id)
+        var session = try ImportSession(
+            importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
+            includeIDs: includeIDs)
+        let input = open(upload.url.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
+        }
+        defer { close(input) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
+        var bytesRead = 0
+        var pending: Task<[BatchIntakeOutcome], any Error>?
+        var pendingRows: [HotlineRow] = []
+        var uploadStored = false
+        while true {
+            let count = read(input, chunk.baseAddress, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw HotlineImportError(code: "unreadable_file", "cannot read the stored upload") }
+            if count == 0 {
+                session.finish()
+            } else {
+                try session.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+            }
+            bytesRead += count
+            if !uploadStored, let outcome = session.headerOutcome {
+                // The upload is recorded before any of its rows commits; a file whose header
+                // cannot be used is kept in quarantine with the reason.
+                try await store.storeUpload(
+                    raw, bodyPath: upload.url.path, sha256: upload.sha256, error: outcome?.message)
+                uploadStored = true
+                if let failure = outcome { throw failure }
+            }
+            // Commit in batches; the previous batch commits while this chunk was parsed.
+            while session.readyRows.count >= Self.batchSize || (count == 0 && !session.readyRows.isEmpty) {
+                let rows = session.takeRows(Self.batchSize)
+                let items = session.items(for: rows)
+                if let previous = pending {
+                    let outcomes = try await previous.value
+                    session.settle(pendingRows, outcomes, into: &report)
+                }
+                let store = self.store
+                let rawID = raw.id
+                pending = Task { try await store.ingestBatch(rawID: rawID, items: items) }
+                pendingRows = rows
+            }
+            progress(bytesRead)
+            if count == 0 { break }
+        }
+        if let previous = pending {
+            let outcomes = try await previous.value
+            session.settle(pendingRows, outcomes, into: &report)
+        }
+        try session.close(into: &report, includeIDs: includeIDs)
+        return report
+    }
+}

@@ -1,0 +1,197 @@
+import ComplaintCore
+import ComplaintDispatch
+import Foundation
+import Glibc
+import HotlineCSVAdapter
+import Storage
+
+/// The state of one file's import between chunks: reader, header, mapper, rows waiting for a
+/// batch, the rejected-rows file, and the counts.
+struct ImportSession {
+    let importer: HotlineImporter
+    let upload: SpooledUpload
+    let raw: RawPayload
+    let profile: HotlineProfile
+    let encoding: CSVEncoding
+    private let reader: CSVFileReader
+    private var header: HotlineHeader?
+    private var headerFailure: HotlineImportError?
+    private var mapper: HotlineRowMapper?
+    private(set) var readyRows: [HotlineRow] = []
+    private var rejectsWriter: RejectedRowsWriter?
+    private var rejectsDescriptor: Int32 = -1
+    private var rejected: [ImportReport.RowIssue] = []
+    private var warnings: [ImportReport.RowIssue] = []
+    private var idsByLine: [(line: Int, id: String)] = []
+    /// `?ids=`: true lists every id, false none, nil lists them while the file is small.
+    private let idsRequested: Bool?
+    private var collectIDs: Bool
+    private var rows = 0
+    private let metrics = IntakeMetrics()
+
+    init(
+        importer: HotlineImporter, upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile,
+        encoding: CSVEncoding, includeIDs: Bool?
+    ) throws {
+        self.importer = importer
+        self.upload = upload
+        self.raw = raw
+        self.profile = profile
+        self.encoding = encoding
+        idsRequested = includeIDs
+        collectIDs = includeIDs ?? true
+        do {
+            reader = try CSVFileReader(encoding: encoding)
+        } catch {
+            throw HotlineImportError(code: "unsupported_encoding", "\(error)")
+        }
+    }
+
+    /// Whether the header was read: `.some(nil)` bound, `.some(error)` unusable, nil not yet.
+    var headerOutcome: HotlineImportError?? {
+        if let headerFailure { return .some(headerFailure) }
+        return header == nil ? nil : .some(nil)
+    }
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) throws {
+        reader.feed(bytes) { record in self.take(record) }
+    }
+
+    mutating func finish() {
+        reader.finish { record in self.take(record) }
+        if header == nil && headerFailure == nil {
+            headerFailure = HotlineImportError(code: "empty_file", "the file has no header row")
+        }
+    }
+
+    private mutating func take(_ record: CSVRecord) {
+        guard headerFailure == nil else { return }
+        guard var mapper else {
+            guard case .fields(let names) = record.kind else {
+                headerFailure = HotlineImportError(
+                    code: "bad_header", "line \(record.line): the header row has an unterminated quote")
+                return
+            }
+            do {
+                let header = try HotlineHeader(names, profile: profile)
+                self.header = header
+                self.mapper = HotlineRowMapper(profile: profile, header: header)
+            } catch let error as HotlineImportError {
+                headerFailure = error
+            } catch {
+                headerFailure = HotlineImportError(code: "bad_header", "\(error)")
+            }
+            return
+        }
+        let result = mapper.map(record)
+        self.mapper = mapper
+        switch result {
+        case .blank:
+            return
+        case .accepted(let row):
+            rows += 1
+            readyRows.append(row)
+        case .rejected(let rejection):
+            rows += 1
+            reject(rejection)
+        }
+    }
+
+    private mutating func reject(_ rejection: HotlineRejection) {
+        rejected.append(ImportReport.RowIssue(line: rejection.line, ticket: rejection.ticket, reason: rejection.reason))
+        metrics.rejected(.hotline, code: "row_rejected")
+        writeRejected(rejection)
+    }
+
+    mutating func takeRows(_ limit: Int) -> [HotlineRow] {
+        let count = min(limit, readyRows.count)
+        let taken = Array(readyRows.prefix(count))
+        readyRows.removeFirst(count)
+        return taken
+    }
+
+    func items(for rows: [HotlineRow]) -> [BatchIntakeItem] {
+        let now = Date()
+        return rows.map { importer.pipeline.prepareBatchItem($0.draft, rawID: raw.id, line: $0.line, now: now) }
+    }
+
+    /// Counts a committed batch's outcomes into the report.
+    mutating func settle(_ rows: [HotlineRow], _ outcomes: [BatchIntakeOutcome], into report: inout ImportReport) {
+        var created = 0
+        for (row, outcome) in zip(rows, outcomes) {
+            switch outcome {
+            case .created(let id):
+                created += 1
+                report.accepted += 1
+                for warning in row.warnings {
+                    warnings.append(ImportReport.RowIssue(line: row.line, ticket: row.ticket, reason: warning))
+                }
+                noteID(row.line, id)
+            case .duplicate(let id):
+                report.duplicates += 1
+                noteID(row.line, id)
+            case .duplicateInUpload(_, let firstLine):
+                let first = firstLine.map { " (first at line \($0))" } ?? ""
+                reject(
+                    HotlineRejection(
+                        line: row.line, ticket: row.ticket,
+                        reason: "duplicate ticket id \(row.ticket) in this file\(first)",
+                        fields: row.fields))
+            }
+        }
+        metrics.accepted(.hotline, count: created)
+        if created > 0 { importer.pipeline.dispatcher.notifyNewWork() }
+    }
+
+    private mutating func noteID(_ line: Int, _ id: String) {
+        guard collectIDs else { return }
+        idsByLine.append((line, id))
+        if idsRequested == nil && idsByLine.count > HotlineImporter.idsByDefaultUpTo {
+            // A large file: the ids are not listed unless asked for, so memory stays flat.
+            collectIDs = false
+            idsByLine = []
+        }
+    }
+
+    /// Writes the report's lists, closes the rejected-rows file.
+    mutating func close(into report: inout ImportReport, includeIDs: Bool?) throws {
+        report.rows = rows
+        report.rejected = rejected.sorted { $0.line < $1.line }
+        report.warnings = warnings
+        if includeIDs ?? (rows <= HotlineImporter.idsByDefaultUpTo) {
+            report.idsByLine = idsByLine
+        }
+        if rejectsDescriptor >= 0 {
+            let synced = fsync(rejectsDescriptor) == 0
+            Glibc.close(rejectsDescriptor)
+            rejectsDescriptor = -1
+            if synced { report.rejectedCSVPath = "/v1/hotline/imports/\(raw.id)/rejected.csv" }
+        }
+    }
+
+    private mutating func writeRejected(_ rejection: HotlineRejection) {
+        guard let header else { return }
+        if rejectsWriter == nil {
+            guard let writer = try? RejectedRowsWriter(header: header.names, encoding: encoding) else { return }
+            let url = importer.rejectedURL(rawID: raw.id)
+            rejectsDescriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+            guard rejectsDescriptor >= 0 else { return }
+            rejectsWriter = writer
+            let withMark = CSVEncoding.fromByteOrderMark(upload.prefix) != nil
+            write(writer.headerLine(header.names, withByteOrderMark: withMark, encoding: encoding))
+        }
+        guard let rejectsWriter else { return }
+        write(rejectsWriter.row(rejection))
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(rejectsDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}

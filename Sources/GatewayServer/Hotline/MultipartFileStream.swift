@@ -1,0 +1,131 @@
+import Foundation
+
+/// Pulls the file out of a `multipart/form-data` body as it streams in, without holding the body.
+///
+/// The first part with a `filename` (or named `file`) is the upload; other parts are skipped.
+/// The delimiter may be cut across network chunks: the last few bytes of each chunk wait for
+/// the next one. A body that ends before the closing delimiter is an error.
+struct MultipartFileStream {
+    private enum State {
+        case preamble, headers
+        case body(isFile: Bool)
+        case epilogue
+    }
+
+    private let delimiter: [UInt8]
+    private var state = State.preamble
+    private var buffer: [UInt8] = []
+    private(set) var foundFile = false
+    private var fileDone = false
+
+    /// - Parameter boundary: the `boundary` parameter of the Content-Type.
+    init(boundary: String) {
+        delimiter = Array("\r\n--\(boundary)".utf8)
+        // The body starts with the delimiter minus its CRLF: prime the buffer with one.
+        buffer = [0x0D, 0x0A]
+    }
+
+    /// The boundary of a `multipart/form-data` Content-Type, nil when it has none.
+    static func boundary(contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else {
+                continue
+            }
+            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
+    /// Feeds the next chunk; `file` receives the file part's bytes.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, file: (UnsafeRawBufferPointer) throws -> Void) throws {
+        buffer.append(contentsOf: bytes)
+        var start = 0
+        defer { buffer.removeFirst(start) }
+        while true {
+            switch state {
+            case .preamble:
+                guard let found = find(delimiter, from: start) else {
+                    start = max(start, buffer.count - delimiter.count)
+                    return
+                }
+                start = found + delimiter.count
+                state = .headers
+            case .headers:
+                // After a delimiter: "--" ends the body, else CRLF and the part's headers up to a blank line.
+                guard buffer.count - start >= 2 else { return }
+                if buffer[start] == 0x2D && buffer[start + 1] == 0x2D {
+                    state = .epilogue
+                    continue
+                }
+                guard let end = find(Array("\r\n\r\n".utf8), from: start) else {
+                    if buffer.count - start > 16_384 { throw MultipartError("part headers longer than 16 KiB") }
+                    return
+                }
+                let headers = String(decoding: buffer[start..<end], as: UTF8.self).lowercased()
+                let isFile = !fileDone && (headers.contains("filename=") || headers.contains("name=\"file\""))
+                start = end + 4
+                state = .body(isFile: isFile)
+            case .body(let isFile):
+                if let found = find(delimiter, from: start) {
+                    if isFile {
+                        try buffer[start..<found].withUnsafeBytes { try file($0) }
+                        foundFile = true
+                        fileDone = true
+                    }
+                    start = found + delimiter.count
+                    state = .headers
+                    continue
+                }
+                // Keep what could be the start of a delimiter cut by the chunk's end.
+                let safeEnd = max(start, buffer.count - delimiter.count + 1)
+                if isFile && safeEnd > start {
+                    try buffer[start..<safeEnd].withUnsafeBytes { try file($0) }
+                }
+                start = safeEnd
+                return
+            case .epilogue:
+                start = buffer.count
+                return
+            }
+        }
+    }
+
+    /// Checks the body ended properly.
+    func finish() throws {
+        guard case .epilogue = state else {
+            throw MultipartError("the multipart body ends before its closing boundary")
+        }
+        guard foundFile else { throw MultipartError("the form has no file part") }
+    }
+
+    private func find(_ needle: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, buffer.count - start >= needle.count else { return nil }
+        var index = start
+        let last = buffer.count - needle.count
+        return buffer.withUnsafeBufferPointer { haystack in
+            while index <= last {
+                if haystack[index] == first {
+                    var matched = true
+                    for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+                        matched = false
+                        break
+                    }
+                    if matched { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+}
+
+/// A malformed `multipart/form-data` body.
+struct MultipartError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

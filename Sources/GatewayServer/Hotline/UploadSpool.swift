@@ -1,0 +1,112 @@
+import ComplaintCore
+import Foundation
+import Glibc
+import HTTPTypes
+import HotlineCSVAdapter
+
+/// An uploaded file as kept on disk: where, how big, its hash, and what its bytes look like.
+public struct SpooledUpload: Sendable {
+    public var url: URL
+    public var size: Int
+    public var sha256: String
+    /// Whether the whole file is strict UTF-8 (for encoding detection).
+    public var validUTF8: Bool
+    /// The first bytes, for the byte-order mark.
+    public var prefix: [UInt8]
+}
+
+/// Streams an upload into the uploads folder while hashing it and checking it for UTF-8.
+///
+/// The body is never held in memory: each piece is written, hashed and validated as it comes,
+/// and the file is fsynced before the import reads it, so the raw payload is durable before any
+/// record made from it is committed.
+final class UploadSpool {
+    let url: URL
+    private let descriptor: Int32
+    private var hash = ContentHash.Streaming()
+    private var validator = UTF8Validator()
+    private(set) var size = 0
+    private var prefix: [UInt8] = []
+    private var closed = false
+
+    init(url: URL) throws {
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        self.url = url
+        descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else {
+            throw GatewayError(
+                .internalServerError, code: "spool_failed",
+                "cannot create \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit { if !closed { close(descriptor) } }
+
+    /// Appends the next piece of the upload.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        hash.update(bytes)
+        validator.update(bytes)
+        if prefix.count < 4 { prefix += bytes.prefix(4 - prefix.count) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw GatewayError(
+                    .serviceUnavailable, code: "spool_failed",
+                    "cannot store the upload: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        size += bytes.count
+    }
+
+    /// Flushes the file to disk and closes it.
+    func finish() throws -> SpooledUpload {
+        validator.finish()
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        closed = true
+        guard synced else {
+            throw GatewayError(.serviceUnavailable, code: "spool_failed", "cannot flush the upload to disk")
+        }
+        return SpooledUpload(
+            url: url, size: size, sha256: hash.finalize(), validUTF8: validator.isValid, prefix: prefix)
+    }
+
+    /// Removes a spool that will not be imported.
+    func discard() {
+        if !closed {
+            close(descriptor)
+            closed = true
+        }
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Copies a local file into a spool (the command-line import keeps its raw copy the same way).
+    static func copy(_ source: URL, to destination: URL, progress: (Int) -> Void = { _ in }) throws -> SpooledUpload {
+        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            throw GatewayError(
+                .notFound, code: "unreadable_file", "cannot open \(source.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(input) }
+        let spool = try UploadSpool(url: destination)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(input, buffer.baseAddress, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                spool.discard()
+                throw GatewayError(.internalServerError, code: "unreadable_file", "cannot read \(source.path)")
+            }
+            if count == 0 { break }
+            try spool.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            progress(spool.size)
+        }
+        return try spool.finish()
+    }
+}

@@ -1,0 +1,125 @@
+import ComplaintCore
+import Foundation
+import HTTPTypes
+import HotlineCSVAdapter
+import Hummingbird
+import Logging
+import NIOCore
+import Storage
+
+/// `POST /v1/hotline/calls`, `GET /v1/hotline/imports/{id}/rejected.csv`, and the upload page at `GET /`.
+struct HotlineRoutes: Sendable {
+    let importer: HotlineImporter
+    let auth: Authenticator
+    /// The largest upload taken; the body streams to disk, so this bounds disk, not memory.
+    static let maxUploadBytes = 4 << 30
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/hotline/calls") { request, context in try await upload(request, context) }
+        router.get("/v1/hotline/imports/{id}/rejected.csv") { request, context in try await rejected(request, context) }
+        router.get("/") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: UploadPage.html(profiles: importer.profiles.keys.sorted()))))
+        }
+    }
+
+    private func upload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let tokenName = try auth.require(.upload, request)
+        let parameters = request.uri.queryParameters
+        let profile = try importer.profile(named: parameters.get("profile"))
+        let includeIDs: Bool?
+        switch parameters.get("ids") {
+        case nil: includeIDs = nil
+        case "true", "1": includeIDs = true
+        case "false", "0": includeIDs = false
+        case let value?: throw GatewayError.badRequest("ids must be true or false, found \"\(value)\"")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxUploadBytes {
+            throw GatewayError.tooLarge(limit: Self.maxUploadBytes)
+        }
+        let contentType = request.headers[.contentType]
+        var multipart: MultipartFileStream?
+        if let contentType, contentType.lowercased().hasPrefix("multipart/") {
+            guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
+                throw GatewayError.badRequest("multipart Content-Type without a boundary")
+            }
+            multipart = MultipartFileStream(boundary: boundary)
+        } else if let contentType, !Self.isCSVType(contentType) {
+            throw GatewayError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                "send the file as text/csv or multipart/form-data, not \"\(contentType)\"")
+        }
+
+        let rawID = importer.pipeline.newRawID()
+        let receivedAt = Date()
+        let spool = try UploadSpool(url: importer.spoolURL(rawID: rawID))
+        let upload: SpooledUpload
+        do {
+            for try await buffer in request.body {
+                try buffer.withUnsafeReadableBytes { bytes in
+                    if multipart != nil {
+                        try multipart!.feed(bytes) { try spool.write($0) }
+                    } else {
+                        try spool.write(bytes)
+                    }
+                }
+                if spool.size > Self.maxUploadBytes { throw GatewayError.tooLarge(limit: Self.maxUploadBytes) }
+            }
+            try multipart?.finish()
+            upload = try spool.finish()
+        } catch let error as MultipartError {
+            spool.discard()
+            throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
+        } catch {
+            spool.discard()
+            throw error
+        }
+        let raw = RawPayload(
+            id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: contentType,
+            headers: RequestBodyReader.keptHeaders(request) + [.init(name: "X-Token-Name", value: tokenName)],
+            body: Data())
+        let report: ImportReport
+        do {
+            report = try await importer.run(upload, raw: raw, profile: profile, includeIDs: includeIDs)
+        } catch let error as HotlineImportError {
+            throw GatewayError(.unprocessableContent, code: error.code, error.message, rawID: rawID)
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            context.logger.error("hotline import failed", metadata: ["cg.error": "\(error)", "cg.raw_id": "\(rawID)"])
+            throw GatewayError.storeUnavailable("\(error)")
+        }
+        let body = report.json(includeIDs: includeIDs ?? (report.rows <= HotlineImporter.idsByDefaultUpTo))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    private func rejected(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try auth.require(.upload, request)
+        let id = try context.parameters.require("id")
+        guard id.hasPrefix("raw_"),
+            id.utf8.allSatisfy({
+                $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            }),
+            let data = FileManager.default.contents(atPath: importer.rejectedURL(rawID: id).path)
+        else { throw GatewayError(.notFound, code: "not_found", "no rejected rows for upload \(id)") }
+        let encoding = CSVEncoding.fromByteOrderMark(data.prefix(4))?.0
+        let charset = encoding?.rawValue ?? (String(data: data, encoding: .utf8) != nil ? "utf-8" : "gb18030")
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=\(charset)",
+                .contentDisposition: "attachment; filename=\"rejected-\(id).csv\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func isCSVType(_ contentType: String) -> Bool {
+        let type =
+            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return ["text/csv", "text/plain", "application/csv", "application/octet-stream", "application/vnd.ms-excel"]
+            .contains(type)
+    }
+}

@@ -1,0 +1,47 @@
+import ComplaintCore
+import Foundation
+
+/// One record of a batch from an uploaded file: record, decision, and the line it came from.
+public struct BatchIntakeItem: Sendable {
+    /// The record with `id`, `source.raw_id`, `ingested_at` and `routing` filled in.
+    public var record: Complaint
+    /// The record as `complaint/v1` JSON, encoded by the caller off the commit queue.
+    public var recordJSON: Data
+    public var decision: StoredDecision
+    /// The physical line in the upload where the row starts.
+    public var line: Int
+
+    public init(record: Complaint, recordJSON: Data, decision: StoredDecision, line: Int) {
+        self.record = record
+        self.recordJSON = recordJSON
+        self.decision = decision
+        self.line = line
+    }
+}
+
+/// What became of one batch item.
+public enum BatchIntakeOutcome: Sendable, Hashable {
+    /// Stored; the complaint is new.
+    case created(id: String)
+    /// The natural key came in an earlier upload (or another channel message): nothing new.
+    case duplicate(id: String)
+    /// The natural key came earlier in this same upload, at `firstLine`: nothing new.
+    case duplicateInUpload(id: String, firstLine: Int?)
+}
+
+/// A store that takes many records of one uploaded file in one transaction.
+///
+/// A file of a million rows committed row by row would cost a million fsyncs; a batch shares one,
+/// while each record still gets its own raw link, decision and outbox row, and duplicates of the
+/// natural key are recognised exactly as on the single-record path.
+public protocol BatchIntakeStore: ComplaintStore {
+    /// Records an uploaded file whose bytes are kept at `bodyPath` (too large for a row).
+    /// - Parameters:
+    ///   - raw: The upload's metadata; its `body` is empty.
+    ///   - sha256: The file's SHA-256, hex.
+    ///   - error: when the file as a whole could not be read, why: it is then quarantined.
+    func storeUpload(_ raw: RawPayload, bodyPath: String, sha256: String, error: String?) async throws
+
+    /// Commits `items` (all from the upload `rawID`) in one transaction, answering in their order.
+    func ingestBatch(rawID: String, items: [BatchIntakeItem]) async throws -> [BatchIntakeOutcome]
+}

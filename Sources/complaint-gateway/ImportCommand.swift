@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GatewayServer
+import HotlineCSVAdapter
+import Logging
+
+/// `complaint-gateway import FILE --profile NAME`: import a hotline call-log CSV.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import a hotline call-log CSV file with a column profile.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The CSV file.")
+    var file: String
+
+    @Option(name: .long, help: "Column profile: a file name in config/hotline/ without .yaml (12345, 311).")
+    var profile: String
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
+    var dataDir: String?
+
+    @Flag(name: .long, help: "Print the import report as JSON instead of a summary.")
+    var json = false
+
+    @Flag(name: .long, help: "List every complaint id by line in the JSON report, whatever the file's size.")
+    var ids = false
+
+    func run() async throws {
+        var configuration = try options.load()
+        if let dataDir { configuration.storage.dataDirectory = dataDir }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        let gateway = try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
+        let bar = ProgressBar(unit: .bytes)
+        let report: ImportReport
+        do {
+            report = try await gateway.importHotlineFile(
+                URL(fileURLWithPath: file), profile: profile, includeIDs: ids ? true : nil
+            ) { done, total in bar.update(done: done, total: total) }
+        } catch let error as HotlineImportError {
+            bar.clear()
+            try? await gateway.closeStore()
+            printError("\(file): \(error.message)")
+            throw ExitCode(65)  // EX_DATAERR
+        } catch {
+            bar.clear()
+            try? await gateway.closeStore()
+            printError("\(file): \(error)")
+            throw ExitCode(1)
+        }
+        bar.clear()
+        try await gateway.closeStore()
+        if json {
+            FileHandle.standardOutput.write(Data(report.json(includeIDs: ids || report.rows <= 10_000) + [0x0A]))
+            return
+        }
+        print(
+            "\(file): \(report.rows) rows: \(report.accepted) accepted, \(report.duplicates) duplicates, "
+                + "\(report.rejected.count) rejected, \(report.warnings.count) warnings (\(report.encoding.rawValue), "
+                + "upload \(report.rawID))")
+        for issue in report.rejected.prefix(20) {
+            print("  line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
+        }
+        if report.rejected.count > 20 { print("  … \(report.rejected.count - 20) more") }
+        if report.rejectedCSVPath != nil {
+            print("rejected rows to fix and import again: \(gateway.rejectedRowsFile(rawID: report.rawID).path)")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import GatewayTestSupport
+import Testing
+
+@Suite("Hotline CSV upload")
+struct HotlineUploadTests {
+    static let header = "工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,通话时长\r\n"
+    static let file =
+        header
+        + "GD001,2026/11/3 8:15,13812345678,王先生,投诉,\"工地夜间施工,噪音很大\",西湖区文三路1号,ZX1001,125\r\n"
+        + "GD002,2026-13-40 08:00,13812345678,李女士,投诉,路灯不亮,滨江区江南大道2号,ZX1002,60\r\n"
+        + "GD003,2026年11月3日 9时05分,1.38123E+10,,咨询,停水了,上城区解放路3号,ZX1003,30\r\n"
+        + "GD001,2026/11/3 8:20,13812345678,王先生,投诉,又打来了,西湖区文三路1号,ZX1001,20\r\n"
+
+    @Test("a raw text/csv upload answers the report; the same file again creates nothing")
+    func rawUploadAndReupload() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let first = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(Self.file.utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(first.status == 200)
+        let report = first.json
+        #expect(report["rows"] as? Int == 4)
+        #expect(report["accepted"] as? Int == 2)
+        #expect(report["duplicates"] as? Int == 0)
+        #expect(report["encoding"] as? String == "utf-8")
+        let rejected = try #require(report["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [3, 5])
+        #expect((rejected[0]["reason"] as? String)?.hasPrefix("unparseable call time") == true)
+        #expect(rejected[1]["reason"] as? String == "duplicate ticket id GD001 in this file (first at line 2)")
+        let warnings = try #require(report["warnings"] as? [[String: Any]])
+        #expect(warnings.first?["line"] as? Int == 4)
+        let ids = try #require(report["ids_by_line"] as? [String: String])
+        #expect(Set(ids.keys) == ["2", "4"])
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'hotline'") == "2")
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "2")
+        // received_at is the call time (Shanghai), not the upload time.
+        let detail = try await gateway.request(.get, "/v1/complaints/\(ids["2"]!)")
+        let record = try #require(detail.json["record"] as? [String: Any])
+        #expect(record["received_at"] as? String == "2026-11-03T00:15:00Z")
+        #expect((record["source"] as? [String: Any])?["external_id"] as? String == "GD001")
+
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(Self.file.utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(again.json["accepted"] as? Int == 0)
+        #expect(again.json["duplicates"] as? Int == 2)
+        // The ticket repeated inside the file is still rejected as such, not counted twice.
+        #expect((again.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3, 5])
+        #expect((again.json["ids_by_line"] as? [String: String]) == ids)
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
+        // Both uploads are kept, with their hash, on disk beside the database.
+        #expect(
+            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE body_path IS NOT NULL") == "2")
+
+        let download = try await gateway.request(.get, try #require(report["rejected_csv"] as? String))
+        #expect(download.status == 200)
+        let text = String(decoding: download.body, as: UTF8.self)
+        #expect(text.hasPrefix(Self.header.dropLast(1) + ",line,reason\r\n"))
+        #expect(text.contains("GD002,2026-13-40 08:00,"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a multipart/form-data upload in GBK; the rejected rows come back in GBK")
+    func multipartGBK() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let gbk = try #require(gb18030(Self.file))
+        let boundary = "----cg-test-boundary"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n".utf8)
+        body += Data(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"calls.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                .utf8)
+        body += gbk
+        body += Data("\r\n--\(boundary)--\r\n".utf8)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=false", body: body,
+            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+        #expect(reply.status == 200)
+        #expect(reply.json["encoding"] as? String == "gb18030")
+        #expect(reply.json["accepted"] as? Int == 2)
+        #expect(reply.json["ids_by_line"] == nil)
+        let download = try await gateway.request(.get, try #require(reply.json["rejected_csv"] as? String))
+        #expect(download.headers.contains { $0.0.lowercased() == "content-type" && $0.1.contains("gb18030") })
+        #expect(download.body.starts(with: [0xB9, 0xA4, 0xB5, 0xA5]))  // 工单 in GBK
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("unknown profile, missing columns, wrong scope and media type are refused with a reason")
+    func refusals() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let unknown = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=nope", body: Data(Self.file.utf8), headers: [("Content-Type", "text/csv")]
+        )
+        #expect(unknown.status == 422)
+        #expect(unknown.errorCode == "unknown_profile")
+        let missing = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data("工单编号,姓名\r\nGD1,王\r\n".utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(missing.status == 422)
+        #expect(missing.errorCode == "missing_columns")
+        #expect(missing.json["error"].flatMap { ($0 as? [String: Any])?["raw_id"] } != nil)
+        #expect(
+            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
+                == "1")
+        let media = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data("{}".utf8),
+            headers: [("Content-Type", "application/json")])
+        #expect(media.status == 415)
+        let noToken = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(Self.file.utf8), token: nil,
+            headers: [("Content-Type", "text/csv")])
+        #expect(noToken.status == 401)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("the upload page is served at /")
+    func page() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let page = try await gateway.request(.get, "/", token: nil, headers: [])
+        #expect(page.status == 200)
+        let html = String(decoding: page.body, as: UTF8.self)
+        #expect(html.contains("<option value=\"12345\">12345</option>"))
+        #expect(html.contains("/v1/hotline/calls?profile="))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}
+
+/// GB18030 bytes of `text`, through iconv (Foundation on Linux has no GBK encoding).
+func gb18030(_ text: String) -> Data? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+    process.arguments = ["-f", "UTF-8", "-t", "GB18030"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    guard (try? process.run()) != nil else { return nil }
+    input.fileHandleForWriting.write(Data(text.utf8))
+    try? input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return data
+}

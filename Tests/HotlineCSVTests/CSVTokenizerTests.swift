@@ -1,0 +1,83 @@
+import HotlineCSVAdapter
+import Testing
+
+@Suite("CSV tokenizer")
+struct CSVTokenizerTests {
+    static let chunkSizes = [1, 2, 3, 7, 64, 1 << 16]
+
+    @Test("quoted commas, doubled quotes, embedded newlines, CRLF and LF, trailing empty line", arguments: chunkSizes)
+    func excelShapes(chunk: Int) throws {
+        let file = utf8(
+            "a,b,c\r\n"
+                + "1,\"x, y\",\"he said \"\"hi\"\"\"\r\n"
+                + "2,\"two\r\nlines\nthree\",z\n"
+                + "3,,\r\n"
+                + "\r\n")
+        let records = try readRecords(file, chunk: chunk)
+        #expect(records.map(\.line) == [1, 2, 3, 6])
+        #expect(
+            records.map(\.fields) == [
+                ["a", "b", "c"], ["1", "x, y", "he said \"hi\""], ["2", "two\r\nlines\nthree", "z"], ["3", "", ""],
+            ])
+    }
+
+    @Test("a last row without a line break and a lone CR terminator", arguments: chunkSizes)
+    func lastRowAndLoneCR(chunk: Int) throws {
+        let records = try readRecords(utf8("h1,h2\r1,2\r\n3,\"4\""), chunk: chunk)
+        #expect(records.map(\.line) == [1, 2, 3])
+        #expect(records.map(\.fields) == [["h1", "h2"], ["1", "2"], ["3", "4"]])
+    }
+
+    @Test("an unterminated quote is reported on its line and the rows after it are still read", arguments: chunkSizes)
+    func unterminatedQuoteResyncs(chunk: Int) throws {
+        let file = utf8(
+            "id,text,n\r\n"
+                + "1,\"opened never closed,5\r\n"
+                + "2,\"fine \"\"quoted\"\" text\",6\r\n"
+                + "3,plain,7\r\n")
+        let records = try readRecords(file, chunk: chunk)
+        #expect(records.map(\.line) == [1, 2, 3, 4])
+        #expect(records[1].kind == .unterminatedQuote(fields: ["1", "opened never closed,5"]))
+        #expect(records[2].kind == .fields(["2", "fine \"quoted\" text", "6"]))
+        #expect(records[3].kind == .fields(["3", "plain", "7"]))
+    }
+
+    @Test(
+        "an open quote running to the end of the file is reported and the lines after it are read",
+        arguments: chunkSizes)
+    func unterminatedQuoteAtEnd(chunk: Int) throws {
+        let records = try readRecords(utf8("id,text\n1,\"never closed\n2,ok\n3,fine\n"), chunk: chunk)
+        #expect(records.map(\.line) == [1, 2, 3, 4])
+        #expect(records[1].kind == .unterminatedQuote(fields: ["1", "never closed"]))
+        #expect(records[2].fields == ["2", "ok"])
+        #expect(records[3].fields == ["3", "fine"])
+    }
+
+    @Test("an open quote on the last line, with no line break after it")
+    func openQuoteOnLastLine() throws {
+        let records = try readRecords(utf8("id,text\n1,\"never"))
+        #expect(records.last == CSVRecord(line: 2, kind: .unterminatedQuote(fields: ["1", "never"])))
+    }
+
+    @Test("text after a closing quote on the same line is kept, as Excel does")
+    func textAfterClosingQuote() throws {
+        let records = try readRecords(utf8("a,b\n\"x\"y,z\n"))
+        #expect(records[1].fields == ["xy", "z"])
+    }
+
+    @Test("an oversized record is reported and reading goes on")
+    func oversizedRecord() throws {
+        let reader = try CSVFileReader(encoding: .utf8, maxRecordBytes: 16)
+        var records: [CSVRecord] = []
+        let text = "a,b\n" + String(repeating: "x", count: 40) + ",1\n2,3\n"
+        for byte in utf8(text) { [byte].withUnsafeBytes { reader.feed($0) { records.append($0) } } }
+        reader.finish { records.append($0) }
+        #expect(records.count == 3)
+        guard case .oversized(_, let limit) = records[1].kind else {
+            Issue.record("expected an oversized record, got \(records[1].kind)")
+            return
+        }
+        #expect(limit == 16)
+        #expect(records[2] == CSVRecord(line: 3, kind: .fields(["2", "3"])))
+    }
+}

@@ -1,0 +1,26 @@
+import HotlineCSVAdapter
+import Testing
+
+@Suite("Rejected rows file")
+struct RejectedRowsWriterTests {
+    @Test("same columns plus line and reason, formula-safe, and a fixed file reads back as sent")
+    func roundTrip() throws {
+        let header = ["工单编号", "来电号码", "诉求内容"]
+        let writer = try RejectedRowsWriter(header: header, encoding: .utf8)
+        var file = writer.headerLine(header, withByteOrderMark: false, encoding: .utf8)
+        file += writer.row(
+            HotlineRejection(line: 7, ticket: "GD1", reason: "bad \"date\"", fields: ["GD1", "+8613812345678", "=1+2"]))
+        let text = String(decoding: file, as: UTF8.self)
+        #expect(text == "工单编号,来电号码,诉求内容,line,reason\r\nGD1,'+8613812345678,'=1+2,7,\"bad \"\"date\"\"\"\r\n")
+        let records = try readRecords(file)
+        #expect(records[1].fields == ["GD1", "'+8613812345678", "'=1+2", "7", "bad \"date\""])
+    }
+
+    @Test("written in GB18030 when the upload was")
+    func gbk() throws {
+        let writer = try RejectedRowsWriter(header: ["姓名"], encoding: .gb18030)
+        #expect(
+            writer.row(HotlineRejection(line: 2, ticket: nil, reason: "r", fields: ["王"])) == hex("cdf5")
+                + utf8(",2,r\r\n"))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The character encodings a call-log file may come in.
+public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
+    case utf8 = "utf-8"
+    /// GB18030, a superset of GBK and GB2312: files labelled either are read as GB18030.
+    case gb18030
+    case utf16LE = "utf-16le"
+    case utf16BE = "utf-16be"
+
+    /// The name iconv knows it by.
+    var iconvName: String {
+        switch self {
+        case .utf8: "UTF-8"
+        case .gb18030: "GB18030"
+        case .utf16LE: "UTF-16LE"
+        case .utf16BE: "UTF-16BE"
+        }
+    }
+
+    /// Reads a profile's `encoding:` value; `gbk`, `gb2312`, `cp936` mean GB18030.
+    public init?(label: String) {
+        switch label.lowercased().replacingOccurrences(of: "_", with: "-") {
+        case "utf-8", "utf8", "utf-8-sig": self = .utf8
+        case "gb18030", "gbk", "gb2312", "cp936", "windows-936": self = .gb18030
+        case "utf-16le", "utf-16": self = .utf16LE
+        case "utf-16be": self = .utf16BE
+        default: return nil
+        }
+    }
+
+    /// The byte-order mark this encoding's files may start with.
+    var byteOrderMark: [UInt8] {
+        switch self {
+        case .utf8: [0xEF, 0xBB, 0xBF]
+        case .gb18030: [0x84, 0x31, 0x95, 0x33]
+        case .utf16LE: [0xFF, 0xFE]
+        case .utf16BE: [0xFE, 0xFF]
+        }
+    }
+
+    /// The encoding a byte-order mark at the start of `prefix` names, and the mark's length.
+    public static func fromByteOrderMark<Bytes: Collection>(_ prefix: Bytes) -> (CSVEncoding, Int)?
+    where Bytes.Element == UInt8 {
+        for encoding in [CSVEncoding.utf8, .gb18030, .utf16LE, .utf16BE]
+        where prefix.starts(with: encoding.byteOrderMark) {
+            return (encoding, encoding.byteOrderMark.count)
+        }
+        return nil
+    }
+
+    /// Detects a file's encoding: its byte-order mark, else strict UTF-8, else GB18030.
+    /// - Parameters:
+    ///   - prefix: The file's first bytes (at least 4 when the file has them).
+    ///   - validUTF8: Whether the whole file is strict UTF-8 (see ``UTF8Validator``).
+    public static func detect(prefix: [UInt8], validUTF8: Bool) -> CSVEncoding {
+        if let (encoding, _) = fromByteOrderMark(prefix) { return encoding }
+        return validUTF8 ? .utf8 : .gb18030
+    }
+}

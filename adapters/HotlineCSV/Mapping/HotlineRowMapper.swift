@@ -1,0 +1,190 @@
+import ComplaintCore
+import Foundation
+
+/// What one data row of a call log became.
+public enum HotlineRowResult: Sendable {
+    /// A draft record (no id, routing or ingest time yet) with the row's warnings.
+    case accepted(HotlineRow)
+    /// Not taken: the reason, and the row's fields so it can be sent back to be fixed.
+    case rejected(HotlineRejection)
+    /// Every field empty (Excel writes such rows for formatted cells): not a row.
+    case blank
+}
+
+/// A row taken into a draft record.
+public struct HotlineRow: Sendable {
+    public var line: Int
+    public var ticket: String
+    public var draft: Complaint
+    public var warnings: [String]
+    /// The fields as read, for the rejected-rows file should the store refuse it (duplicate in file).
+    public var fields: [String]
+}
+
+/// A row not taken.
+public struct HotlineRejection: Sendable, Hashable {
+    public var line: Int
+    public var ticket: String?
+    public var reason: String
+    public var fields: [String]
+
+    public init(line: Int, ticket: String?, reason: String, fields: [String]) {
+        self.line = line
+        self.ticket = ticket
+        self.reason = reason
+        self.fields = fields
+    }
+}
+
+/// Validates one row against the header and profile and builds the draft `complaint/v1` record.
+///
+/// Errors reject the row (column count, call time, required field, integer field, broken quote);
+/// damage that leaves the complaint usable is a warning (an Excel-mangled or invalid phone number,
+/// kept raw in `source.extra.complainant_phone_raw`, `phone` null).
+public struct HotlineRowMapper {
+    public let profile: HotlineProfile
+    public let header: HotlineHeader
+    private var times: CallTimeParser
+    private let phones: PhoneNormalizer
+    /// Headers of unknown columns (the `source.extra` keys), nil for ignored ones.
+    private let extraKeys: [String?]
+
+    public init(profile: HotlineProfile, header: HotlineHeader) {
+        self.profile = profile
+        self.header = header
+        times = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
+        phones = PhoneNormalizer(defaultCountryCode: profile.defaultCountryCode)
+        extraKeys = zip(header.names, header.bindings).map { name, binding in
+            guard binding == nil else { return nil }
+            let key = TextNormalizer.normalize(name)
+            if key.isEmpty || HotlineHeader.rejectsColumns.contains(key.lowercased()) { return nil }
+            return key
+        }
+    }
+
+    /// Maps one record of the file (not the header).
+    public mutating func map(_ record: CSVRecord) -> HotlineRowResult {
+        let fields = record.fields
+        func reject(_ reason: String) -> HotlineRowResult {
+            let ticket =
+                header.ticketIndex < fields.count ? TextNormalizer.normalizeOptional(fields[header.ticketIndex]) : nil
+            return .rejected(HotlineRejection(line: record.line, ticket: ticket, reason: reason, fields: fields))
+        }
+        switch record.kind {
+        case .unterminatedQuote:
+            return reject("unterminated quote: a quoted field opened on this line is never closed")
+        case .oversized(_, let limit):
+            return reject("row is longer than \(limit) bytes")
+        case .fields:
+            break
+        }
+        if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { return .blank }
+        guard fields.count == header.names.count else {
+            return reject("expected \(header.names.count) columns, found \(fields.count)")
+        }
+
+        var draft = Complaint(
+            id: "", channel: .hotline, receivedAt: Date(timeIntervalSince1970: 0),
+            ingestedAt: Date(timeIntervalSince1970: 0), source: Complaint.Source(adapter: profile.name), text: "")
+        var warnings: [String] = []
+        var ticket = ""
+        var extra: [String: JSONValue] = [:]
+        for index in fields.indices {
+            let value = FieldText.unescapeFormula(fields[index])
+            guard let column = header.bindings[index] else {
+                if let key = extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {
+                    extra[key] = .string(text)
+                }
+                continue
+            }
+            let name = header.names[index]
+            if (column.field == .phone || column.field == .callTime) && column.required && Self.isBlank(value) {
+                return reject("required field \(name) is empty")
+            }
+            switch column.field {
+            case .callTime:
+                guard let time = times.parse(value) else {
+                    return reject("unparseable call time \"\(TextNormalizer.normalize(value))\"")
+                }
+                draft.receivedAt = time
+            case .phone:
+                switch phones.normalize(withAreaCode(value)) {
+                case .e164(let number): draft.complainant.phone = number
+                case .empty: break
+                case .withheld: draft.complainant.anonymous = true
+                case .invalid(let raw):
+                    extra["complainant_phone_raw"] = .string(raw)
+                    if FieldText.isExcelScientific(raw) {
+                        warnings.append("phone \"\(raw)\" was mangled by Excel; digits lost")
+                    } else {
+                        warnings.append("phone \"\(raw)\" is not a valid phone number")
+                    }
+                }
+            case .text:
+                draft.text = TextNormalizer.normalize(value)
+                if column.required && draft.text.isEmpty { return reject("required field \(name) is empty") }
+            default:
+                let text = TextNormalizer.normalizeOptional(value)
+                if column.required && text == nil { return reject("required field \(name) is empty") }
+                guard let text else { continue }
+                if column.type == .integer {
+                    guard let number = Int(text) else {
+                        return reject("\(name) \"\(text)\" is not a whole number")
+                    }
+                    if case .extra(let key) = column.field {
+                        extra[key] = .number(Double(number))
+                        continue
+                    }
+                }
+                switch column.field {
+                case .ticketID:
+                    ticket = text
+                    draft.source.externalID = text
+                case .name:
+                    if Self.isWithheldName(text) {
+                        draft.complainant.anonymous = true
+                    } else {
+                        draft.complainant.name = text
+                    }
+                case .category:
+                    if profile.categories.isEmpty {
+                        draft.category = text
+                    } else if let category = profile.categories[HeaderName.normalize(text)] {
+                        draft.category = category
+                    } else {
+                        extra["category"] = .string(text)
+                    }
+                case .subject: draft.subject = text
+                case .address: draft.location.address = text
+                case .district: draft.location.district = text
+                case .extra(let key): extra[key] = .string(text)
+                case .callTime, .phone, .text: break
+                }
+            }
+        }
+        draft.source.extra = extra
+        return .accepted(
+            HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
+    }
+
+    /// A local number (7 or 8 digits, no trunk 0) with the profile's area code put in front.
+    private func withAreaCode(_ value: String) -> String {
+        guard let area = profile.defaultAreaCode else { return value }
+        let digits = value.utf8.filter { $0 != 0x20 && $0 != 0x2D }
+        guard (7...8).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }),
+            digits[0] != 0x30, digits[0] != 0x31
+        else { return value }
+        return "0" + area + String(decoding: digits, as: UTF8.self)
+    }
+
+    private static func isBlank(_ text: String) -> Bool {
+        // Call times and phone numbers nearly always hold an ASCII digit: no normalizing needed.
+        for byte in text.utf8 where byte > 0x20 && byte < 0x7F { return false }
+        return TextNormalizer.normalize(text).isEmpty
+    }
+
+    /// Names that say the caller stayed anonymous.
+    private static func isWithheldName(_ text: String) -> Bool {
+        ["匿名", "anonymous", "未留名", "不愿透露"].contains(text.lowercased())
+    }
+}

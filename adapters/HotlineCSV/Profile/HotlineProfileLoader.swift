@@ -1,0 +1,121 @@
+import ComplaintCore
+import Foundation
+
+/// Reads and validates `config/hotline/*.yaml` column profiles, every problem with file, line and field.
+public enum HotlineProfileLoader {
+    /// The formats a profile gets when it lists none: every way the 12345 and 311 exports write times.
+    public static let defaultDateFormats = [
+        "yyyy/M/d H:mm[:ss]", "yyyy-M-d H:mm[:ss]", "yyyy-M-dTH:mm[:ss]", "yyyyMMddHHmmss",
+        "yyyy年M月d日 H时mm分[ss秒]", "yyyy年M月d日 H:mm[:ss]",
+    ]
+
+    /// Loads every `*.yaml` in `directory` (absent directory: no profiles), reporting to `diagnostics`.
+    /// - Parameter displayPrefix: how messages name the folder (`hotline/`).
+    public static func loadAll(
+        directory: URL, displayPrefix: String = "hotline/", diagnostics: ConfigDiagnostics,
+        environment: [String: String]
+    ) -> [String: HotlineProfile] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var profiles: [String: HotlineProfile] = [:]
+        for file in names.sorted() where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
+            let name = String(file[..<file.lastIndex(of: ".")!])
+            let root = ConfigNode.load(
+                url: directory.appendingPathComponent(file), displayName: displayPrefix + file,
+                diagnostics: diagnostics, environment: environment)
+            if let profile = read(root, name: name) { profiles[name] = profile }
+        }
+        return profiles
+    }
+
+    /// Reads one profile from its root node; nil when it has errors (reported).
+    public static func read(_ root: ConfigNode, name: String) -> HotlineProfile? {
+        let errorsBefore = root.diagnostics.errors.count
+        root.expectMapping(allowedKeys: [
+            "description", "encoding", "time_zone", "date_formats", "default_country_code", "default_area_code",
+            "columns",
+            "categories",
+        ])
+        var encoding: CSVEncoding?
+        if let label = root["encoding"].string(), label.lowercased() != "auto" {
+            encoding = CSVEncoding(label: label)
+            if encoding == nil {
+                root["encoding"].error("unknown encoding \"\(label)\" (auto, utf-8, gb18030, gbk, gb2312, utf-16le)")
+            }
+        }
+        let zoneName = root["time_zone"].string() ?? "Asia/Shanghai"
+        let timeZone = TimeZone(identifier: zoneName)
+        if timeZone == nil {
+            root["time_zone"].error("unknown time zone \"\(zoneName)\" (an IANA name such as Asia/Shanghai)")
+        }
+
+        var formats: [CallTimeFormat] = []
+        let formatNodes = root["date_formats"].isPresent ? root["date_formats"].items() : []
+        if formatNodes.isEmpty {
+            formats = defaultDateFormats.compactMap { try? CallTimeFormat.compile($0).get() }
+        }
+        for node in formatNodes {
+            guard let pattern = node.requiredString() else { continue }
+            switch CallTimeFormat.compile(pattern) {
+            case .success(let format): formats.append(format)
+            case .failure(let failure): node.error(failure.message)
+            }
+        }
+        let country = root["default_country_code"].string() ?? "86"
+        let area = root["default_area_code"].string()
+        if let area, area.isEmpty || area.count > 4 || !area.allSatisfy(\.isASCII) || !area.allSatisfy(\.isNumber) {
+            root["default_area_code"].error("expected 1-4 digits without the trunk 0 (such as 571), found \"\(area)\"")
+        }
+
+        var columns: [HotlineColumn] = []
+        var seenHeaders: [String: String] = [:]
+        let columnsNode = root["columns"]
+        if !columnsNode.isPresent { columnsNode.error("required field is missing") }
+        for (key, node) in columnsNode.entries() {
+            let field = HotlineField(key: key)
+            var headers: [String] = []
+            var required = field == .ticketID || field == .callTime
+            var type = HotlineColumn.ValueType.text
+            // `FIELD: HEADER`, or `FIELD: {header, aliases, required, type}`.
+            let isMapping = ["header", "aliases", "required", "type"].contains { node[$0].isPresent }
+            if isMapping {
+                node.expectMapping(allowedKeys: ["header", "aliases", "required", "type"])
+                if let header = node["header"].requiredString() { headers.append(header) }
+                headers += node["aliases"].stringList()
+                required = node["required"].bool(default: required)
+                type = node["type"].oneOf(HotlineColumn.ValueType.self, default: .text)
+                if (field == .ticketID || field == .callTime) && !required {
+                    node["required"].error("\(key) is always required")
+                }
+            } else if let header = node.requiredString() {
+                headers.append(header)
+            }
+            for header in headers {
+                let normalized = HeaderName.normalize(header)
+                if let other = seenHeaders[normalized] {
+                    node.error("header \"\(header)\" is already used by column \(other)")
+                }
+                seenHeaders[normalized] = key
+            }
+            columns.append(HotlineColumn(field: field, headers: headers, required: required, type: type))
+        }
+        for needed in [HotlineField.ticketID, .callTime] where !columns.contains(where: { $0.field == needed }) {
+            columnsNode.error(
+                "a profile needs a \(needed.key) column (\(needed == .ticketID ? "the dedup key" : "received_at"))")
+        }
+        var categories: [String: String] = [:]
+        for (value, node) in root["categories"].entries() {
+            if let category = node.requiredString() { categories[HeaderName.normalize(value)] = category }
+        }
+        guard root.diagnostics.errors.count == errorsBefore, let timeZone else { return nil }
+        return HotlineProfile(
+            name: name, encoding: encoding, timeZone: timeZone, dateFormats: formats, defaultCountryCode: country,
+            defaultAreaCode: area, columns: columns, categories: categories)
+    }
+}
+
+/// How headers (and category values) compare: trimmed, case-insensitive.
+enum HeaderName {
+    static func normalize(_ text: String) -> String {
+        TextNormalizer.normalize(text).lowercased()
+    }
+}

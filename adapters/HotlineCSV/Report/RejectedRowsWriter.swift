@@ -1,0 +1,58 @@
+import Foundation
+
+/// Writes the rejected rows as a CSV staff can fix in Excel and upload again.
+///
+/// The file's own columns come first, then `line` and `reason`; it is written in the uploaded
+/// file's encoding (with a byte-order mark when the upload had one, so Excel opens UTF-8 right).
+/// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
+/// `'`; the importer drops that `'` again, so a fixed row reads exactly as it was sent.
+public struct RejectedRowsWriter {
+    private let encoder: Transcoder?
+    private let columnCount: Int
+
+    /// - Parameters:
+    ///   - header: The uploaded file's header fields.
+    ///   - encoding: The uploaded file's encoding.
+    public init(header: [String], encoding: CSVEncoding) throws {
+        encoder = encoding == .utf8 ? nil : try Transcoder.encoder(for: encoding)
+        columnCount = header.count
+    }
+
+    /// The header line (with the byte-order mark when `withByteOrderMark`).
+    public func headerLine(_ header: [String], withByteOrderMark: Bool, encoding: CSVEncoding) -> [UInt8] {
+        var bytes = withByteOrderMark ? encoding.byteOrderMark : []
+        bytes += encode(Self.line(header + HotlineHeader.rejectsColumns))
+        return bytes
+    }
+
+    /// One rejected row: its fields padded or cut to the header's width, then line and reason.
+    public func row(_ rejection: HotlineRejection) -> [UInt8] {
+        var fields = Array(rejection.fields.prefix(columnCount))
+        while fields.count < columnCount { fields.append("") }
+        fields.append(String(rejection.line))
+        fields.append(rejection.reason)
+        return encode(Self.line(fields))
+    }
+
+    private func encode(_ text: String) -> [UInt8] {
+        guard let encoder else { return Array(text.utf8) }
+        return encoder.convert(Array(text.utf8))
+    }
+
+    /// One CRLF-terminated line, each field quoted when it needs to be and made formula-safe.
+    static func line(_ fields: [String]) -> String {
+        var line = ""
+        for (index, field) in fields.enumerated() {
+            if index > 0 { line += "," }
+            line += quote(FieldText.startsLikeFormula(field[...]) ? "'" + field : field)
+        }
+        return line + "\r\n"
+    }
+
+    static func quote(_ field: String) -> String {
+        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            return field
+        }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

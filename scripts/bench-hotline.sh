@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Hotline CSV import benchmark: rows/s for a 1,000,000-row GBK call log end to end (read,
+# decode, parse, validate, normalize, route, commit record + decision + outbox row, fsync per
+# batch) next to `sqlite3 .import` of the same file and the Python pipeline
+# ../shared/samples/baseline_import.py, in the same run; then peak memory for 1M and 4M rows.
+#
+#   bash scripts/bench-hotline.sh          # prints a Markdown table, saves bench-results/hotline.md
+#
+# Files (cached in bench-results/hotline-data/, made once): gen_calls.py --rows 1000000 --seed
+# 12345 --encoding gbk --bad-rate 0.01; the 4M file is that file four times with the ticket ids
+# of copies 2-4 made distinct (generating 4M rows in Python takes longer than the benchmark).
+# Rules: gen_rules.py --rules 100, converted to a keyword table (the baseline routes with the same
+# 100 rules). The gateway runs `complaint-gateway import` (the same importer as the HTTP upload)
+# with the sample config's storage settings (synchronous: full).
+#
+# Environment: GATEWAY_BIN (skip the release build), HOTLINE_ROWS (1000000), HOTLINE_RUNS (1).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+SAMPLES="${SAMPLES:-$ROOT/../shared/samples}"
+ROWS="${HOTLINE_ROWS:-1000000}"
+RUNS="${HOTLINE_RUNS:-1}"
+DATA="$ROOT/bench-results/hotline-data"
+mkdir -p "$DATA"
+
+if [[ -z "${GATEWAY_BIN:-}" ]]; then
+    swift build -c release --product complaint-gateway
+    GATEWAY_BIN="$(swift build -c release --show-bin-path)/complaint-gateway"
+fi
+
+CSV="$DATA/calls_${ROWS}_gbk.csv"
+CSV4="$DATA/calls_$((ROWS * 4))_gbk.csv"
+RULES="$DATA/rules_100.csv"
+[[ -s "$CSV" ]] || python3 "$SAMPLES/gen_calls.py" --rows "$ROWS" --seed 12345 --encoding gbk --bad-rate 0.01 \
+    --manifest "$CSV.manifest" --out "$CSV"
+[[ -s "$RULES" ]] || python3 "$SAMPLES/gen_rules.py" --rules 100 --out "$RULES"
+if [[ ! -s "$CSV4" ]]; then
+    python3 - "$CSV" "$CSV4" <<'PY'
+import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+data = open(src, "rb").read()
+header, _, body = data.partition(b"\r\n")
+with open(dst + ".tmp", "wb") as out:
+    out.write(header + b"\r\n" + body)
+    for copy in (2, 3, 4):
+        # Records end with CRLF and embedded line breaks are LF, so "\r\nGD" starts a record.
+        out.write((b"\r\n" + body).replace(b"\r\nGD", b"\r\nG%dD" % copy)[2:])
+os.rename(dst + ".tmp", dst)
+PY
+fi
+
+SCRATCH="$(mktemp -d /tmp/cg-bench-hotline.XXXXXX)"
+trap 'rm -rf "$SCRATCH"' EXIT
+
+# The bench config: the sample gateway.yaml, departments and a keyword table from rules_100.csv.
+cp -r "$ROOT/config" "$SCRATCH/config"
+python3 - "$RULES" "$SCRATCH/config" <<'PY'
+import csv, sys
+rules_csv, config = sys.argv[1], sys.argv[2]
+rows = sorted(((int(r["priority"]), i, r) for i, r in enumerate(csv.DictReader(open(rules_csv, encoding="utf-8")))),
+              key=lambda x: (x[0], x[1]))
+departments = {}
+for _, _, r in rows:
+    departments.setdefault(r["department"], "dept-%03d" % (len(departments) + 1))
+with open(config + "/departments.yaml", "a", encoding="utf-8") as f:
+    for name, dept in departments.items():
+        f.write("\n  - id: %s\n    name: \"%s\"\n    endpoint:\n      url: http://127.0.0.1:9/%s\n" % (dept, name, dept))
+with open(config + "/routing/bench.yaml", "w", encoding="utf-8") as f:
+    f.write("rules:\n")
+    for _, _, r in rows:
+        kws = [k for k in r["keywords"].split("|") if k]
+        f.write("  - id: %s\n    when:\n      keywords_any: [%s]\n    then: { department: %s }\n"
+                % (r["rule_id"], ", ".join('"%s"' % k for k in kws), departments[r["department"]]))
+gateway = open(config + "/gateway.yaml", encoding="utf-8").read().replace("tables: [keywords]", "tables: [bench]")
+open(config + "/gateway.yaml", "w", encoding="utf-8").write(gateway)
+PY
+export GATEWAY_TOKEN="bench-hotline"
+
+# run NAME CMD...: wall seconds and peak RSS (KiB) of one command, appended to $SCRATCH/results.
+run() {
+    local name="$1"
+    shift
+    python3 - "$name" "$SCRATCH/results" "$@" <<'PY'
+import resource, subprocess, sys, time
+name, results, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+t0 = time.perf_counter()
+proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+secs = time.perf_counter() - t0
+if proc.returncode != 0:
+    sys.stderr.write(proc.stderr.decode(errors="replace")[-2000:])
+    raise SystemExit("%s failed with %d" % (name, proc.returncode))
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+open(results, "a").write("%s\t%.3f\t%d\t%s\n" % (name, secs, rss, proc.stdout.decode(errors="replace").strip()[-400:].replace("\n", " ")))
+PY
+}
+
+for ((i = 1; i <= RUNS; i++)); do
+    rm -f "$SCRATCH/sqlite.db"
+    run "sqlite3 .import" sqlite3 "$SCRATCH/sqlite.db" ".import --csv $CSV calls"
+    run "baseline_import.py" python3 "$SAMPLES/baseline_import.py" --csv "$CSV" --encoding gbk --rules "$RULES" \
+        --db "$SCRATCH/baseline.db"
+    rm -rf "$SCRATCH/data"
+    run "gateway import" "$GATEWAY_BIN" import "$CSV" --profile 12345 --config "$SCRATCH/config" \
+        --data-dir "$SCRATCH/data" --json
+done
+rm -rf "$SCRATCH/data4"
+run "gateway import 4M" "$GATEWAY_BIN" import "$CSV4" --profile 12345 --config "$SCRATCH/config" \
+    --data-dir "$SCRATCH/data4" --json
+rm -rf "$SCRATCH/data"
+run "gateway re-import 1M" "$GATEWAY_BIN" import "$CSV" --profile 12345 --config "$SCRATCH/config" \
+    --data-dir "$SCRATCH/data4" --json
+
+mkdir -p bench-results
+python3 - "$SCRATCH/results" "$ROWS" "$CSV" <<'PY' | tee bench-results/hotline.md
+import json, os, statistics, sys
+results, rows, csv_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+by = {}
+for line in open(results, encoding="utf-8"):
+    name, secs, rss, out = line.rstrip("\n").split("\t", 3)
+    by.setdefault(name, []).append((float(secs), int(rss), out))
+def med(name): return statistics.median(s for s, _, _ in by[name])
+def report(name):
+    out = by[name][-1][2]
+    try:
+        return json.loads(out[out.index("{"):]) if out.startswith("{") else None
+    except ValueError:
+        return None
+size_mb = os.path.getsize(csv_path) / 1e6
+print("### Hotline CSV import (%d rows, GBK, %.0f MB, 1%% malformed rows)\n" % (rows, size_mb))
+print("| pipeline | seconds | rows/s | peak RSS |")
+print("|---|---:|---:|---:|")
+for name in ("sqlite3 .import", "baseline_import.py", "gateway import", "gateway import 4M", "gateway re-import 1M"):
+    if name not in by: continue
+    n = rows * 4 if name.endswith("4M") else rows
+    print("| %s | %.2f | %s | %.0f MB |" % (name, med(name), format(int(n / med(name)), ","),
+                                           max(r for _, r, _ in by[name]) / 1024))
+gw, sq, py = rows / med("gateway import"), rows / med("sqlite3 .import"), rows / med("baseline_import.py")
+rss1 = max(r for _, r, _ in by["gateway import"]) / 1024
+rss4 = max(r for _, r, _ in by["gateway import 4M"]) / 1024
+ok = lambda b: "PASS" if b else "FAIL"
+print()
+print("- **%s** gateway >= 0.5 x sqlite3 .import: %.2f x" % (ok(gw >= 0.5 * sq), gw / sq))
+print("- **%s** gateway >= 2.5 x baseline_import.py: %.2f x" % (ok(gw >= 2.5 * py), gw / py))
+print("- **%s** peak RSS flat from 1M to 4M rows: %.0f MB -> %.0f MB" % (ok(rss4 <= rss1 * 1.25), rss1, rss4))
+r = report("gateway import")
+if r:
+    print("- gateway report: rows %d, accepted %d, duplicates %d, rejected %d, warnings %d"
+          % (r["rows"], r["accepted"], r["duplicates"], len(r["rejected"]), len(r["warnings"])))
+r = report("gateway re-import 1M")
+if r:
+    print("- re-import of the 1M file into the 4M store: accepted %d, duplicates %d" % (r["accepted"], r["duplicates"]))
+PY
