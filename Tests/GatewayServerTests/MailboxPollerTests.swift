@@ -95,4 +95,29 @@ struct MailboxPollerTests {
         try await gateway.stop()
         await downstream.stop()
     }
+
+    @Test("a message over email.max_message_bytes is left in the mailbox unflagged; the ones after it are taken")
+    func oversizedMessageSkipped() async throws {
+        let dovecot = try await DovecotServer.start()
+        defer { dovecot.stop() }
+        let downstream = try await DownstreamServer.start()
+        try dovecot.deliver(
+            Self.message(id: "big@example.cn", text: String(repeating: "很长的投诉。", count: 400)), name: "b1")
+        try dovecot.deliver(Self.message(id: "small@example.cn", text: "短投诉。"), name: "b2")
+        let environment = [
+            "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+            "IMAP_POLL_SECONDS": "1",
+        ]
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
+            $0.email.maxMessageBytes = 2048
+        }
+        try await eventually("second message read") {
+            try sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+        }
+        #expect(try sqlite(gateway.databasePath, "select external_id from complaints") == "small@example.cn")
+        #expect(!(try dovecot.flags(uid: 1).contains("$CGImported")))
+        #expect(try dovecot.flags(uid: 2).contains("$CGImported"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
 }

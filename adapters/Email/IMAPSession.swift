@@ -58,6 +58,8 @@ public struct IMAPMailbox: Sendable, Hashable {
 /// An IMAP error with libcurl's message.
 public struct IMAPError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// The response was larger than the session's limit (the transfer was aborted).
+    public var tooLarge = false
 }
 
 /// One connection to an IMAP server, through libcurl. Blocking: use it from a thread that may block.
@@ -141,7 +143,8 @@ public final class IMAPSession: @unchecked Sendable {
         var error = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
         let code = cg_imap_perform(handle, url, command, &buffer, &error)
         if buffer.overflowed != 0 {
-            throw IMAPError(description: "\(mailbox.name): response larger than \(maxMessageBytes) bytes")
+            throw IMAPError(
+                description: "\(mailbox.name): response larger than \(maxMessageBytes) bytes", tooLarge: true)
         }
         guard code == CURLE_OK else {
             let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

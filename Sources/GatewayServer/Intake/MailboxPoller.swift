@@ -61,8 +61,22 @@ struct MailboxPoller: Service {
         guard status.uidNext > cursor.lastUID + 1 else { return 0 }
         let uids = try await Self.blocking { [cursor] in try session.uids(from: cursor.lastUID + 1) }
         var taken = 0
+        let oversized = Counter(label: "cg_imap_oversized_total", dimensions: [("mailbox", mailbox.name)])
         for uid in uids where !Task.isShuttingDownGracefully {
-            let message = try await Self.blocking { try session.fetch(uid: uid) }
+            let message: [UInt8]
+            do {
+                message = try await Self.blocking { try session.fetch(uid: uid) }
+            } catch let error as IMAPError where error.tooLarge {
+                // Not taken, and not lost: it stays in the mailbox, unflagged, for a person to handle.
+                // The cursor moves past it so the messages after it are not held up.
+                oversized.increment()
+                logger.error(
+                    "message larger than email.max_message_bytes left in the mailbox",
+                    metadata: ["cg.mailbox": "\(mailbox.name)", "cg.uid": "\(uid)", "cg.limit": "\(maxMessageBytes)"])
+                cursor.lastUID = uid
+                try await store.saveMailboxCursor(mailbox.name, cursor)
+                continue
+            }
             _ = try await intake.accept(
                 message, adapter: mailbox.name, headers: [RawPayload.Header(name: "X-IMAP-UID", value: "\(uid)")])
             do {
