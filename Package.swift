@@ -146,7 +146,6 @@ let package = Package(
             path: "adapters/Email",
             swiftSettings: swiftSettings
         ),
-        //   .target(name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV")
         // SMS webhooks: one file per provider behind `SMSProvider` (parse, verify, reply); no HTTP server code.
         .target(
             name: "SMSAdapter",
