@@ -49,42 +49,21 @@ command -v nginx >/dev/null && [[ -f "$NGINX_CONF_IN" ]] || {
 SCRATCH="$(mktemp -d /tmp/cg-bench-dispatch.XXXXXX)"
 chmod 755 "$SCRATCH"
 declare -A PIDS=()
-stop_proc() {  # TERM, wait up to 20 s, then KILL
-    local pid="${PIDS[$1]:-}"
-    [[ -n "$pid" ]] || return 0
-    unset "PIDS[$1]"
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=scripts/lib/processes.sh
+. scripts/lib/processes.sh
 # shellcheck disable=SC2317
 cleanup() {
-    local name
-    for name in "${!PIDS[@]}"; do stop_proc "$name"; done
+    stop_all
     if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "bench-dispatch: scratch kept in $SCRATCH"; else rm -rf "$SCRATCH"; fi
 }
 trap cleanup EXIT
 die() { echo "bench-dispatch: $*" >&2; exit 1; }
-start() {  # start NAME CMD...
-    local name="$1"; shift
-    "$@" >"$SCRATCH/$name.log" 2>&1 &
-    PIDS[$name]=$!
-}
-wait_ready() {  # wait_ready NAME URL
-    for _ in $(seq 600); do
-        [[ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' --max-time 1 "$2" 2>/dev/null || true)" == 200 ]] && return 0
-        kill -0 "${PIDS[$1]}" 2>/dev/null || { tail -n 20 "$SCRATCH/$1.log" >&2; die "$1 exited"; }
-        sleep 0.1
-    done
-    die "$1 not ready at $2"
-}
 db() { sqlite3 -cmd ".timeout 5000" "$DATA/gateway.sqlite" "$1"; }
 
 # 1. nginx
 mkdir -p "$SCRATCH/nginx"
 sed -e "s|@DIR@|$SCRATCH/nginx|g" -e "s|@PORT@|$NGINX_PORT|g" "$NGINX_CONF_IN" >"$SCRATCH/nginx/nginx.conf"
-start nginx nginx -p "$SCRATCH/nginx" -e "$SCRATCH/nginx/error.log" -c "$SCRATCH/nginx/nginx.conf"
+start nginx "$NGINX_PORT" nginx -p "$SCRATCH/nginx" -e "$SCRATCH/nginx/error.log" -c "$SCRATCH/nginx/nginx.conf"
 for _ in $(seq 100); do
     [[ "$("${CURL[@]}" -o /dev/null -w '%{http_code}' --max-time 1 --data-binary x "http://127.0.0.1:$NGINX_PORT/" 2>/dev/null || true)" == 200 ]] && break
     sleep 0.1
@@ -106,11 +85,11 @@ grep -q '^  paused: true' "$PAUSED/gateway.yaml" || die "could not pause dispatc
 # 2. fill the outbox
 DATA="$SCRATCH/data"
 mkdir -p "$DATA"
-start fill "$GATEWAY_BIN" serve --config "$PAUSED" --data-dir "$DATA" --listen "127.0.0.1:$FILL_PORT"
-wait_ready fill "http://127.0.0.1:$FILL_PORT/readyz"
+start fill "$FILL_PORT" "$GATEWAY_BIN" serve --config "$PAUSED" --data-dir "$DATA" --listen "127.0.0.1:$FILL_PORT"
+wait_http fill "http://127.0.0.1:$FILL_PORT/readyz" 200
 echo "== fill: wrk -c32 -d${FILL_SECONDS}s into a paused gateway"
 wrk -t1 -c32 -d"${FILL_SECONDS}s" -s "$LUA" "http://127.0.0.1:$FILL_PORT/v1/complaints" >"$SCRATCH/fill.txt"
-stop_proc fill
+stop_proc fill 20
 TOTAL="$(db "SELECT count(*) FROM outbox WHERE state = 'pending'")"
 [[ "$TOTAL" -gt 0 ]] || die "the fill stored nothing"
 echo "bench-dispatch: $TOTAL complaints waiting in the outbox"
@@ -119,7 +98,7 @@ db "SELECT record FROM complaints LIMIT 1" | tr -d '\n' >"$SCRATCH/record.json"
 # 3. drain to nginx
 echo "== drain: $TOTAL deliveries to nginx, max_in_flight $IN_FLIGHT"
 T0="$(date +%s.%N)"
-start drain "$GATEWAY_BIN" serve --config "$CONFIG" --data-dir "$DATA" --listen "127.0.0.1:$DRAIN_PORT"
+start drain "$DRAIN_PORT" "$GATEWAY_BIN" serve --config "$CONFIG" --data-dir "$DATA" --listen "127.0.0.1:$DRAIN_PORT"
 DONE=0
 for _ in $(seq 3000); do  # 300 s at most
     DONE="$(db "SELECT count(*) FROM outbox WHERE state = 'delivered'")"
@@ -128,7 +107,7 @@ for _ in $(seq 3000); do  # 300 s at most
     sleep 0.1
 done
 T1="$(date +%s.%N)"
-stop_proc drain
+stop_proc drain 20
 ATTEMPTS="$(db "SELECT count(*) FROM delivery_attempts")"
 SPAN_MS="$(db "SELECT max(started_at + latency_ms) - min(started_at) FROM delivery_attempts")"
 DISTINCT="$(db "SELECT count(DISTINCT complaint_id) FROM delivery_attempts WHERE outcome = 'delivered'")"

@@ -41,39 +41,15 @@ fi
 SCRATCH="$(mktemp -d /tmp/cg-bench-sms.XXXXXX)"
 chmod 755 "$SCRATCH"
 declare -A PIDS=()
-stop_proc() {
-    local pid="${PIDS[$1]:-}"
-    [[ -n "$pid" ]] || return 0
-    unset "PIDS[$1]"
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=scripts/lib/processes.sh
+. scripts/lib/processes.sh
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
-    local name
-    for name in "${!PIDS[@]}"; do stop_proc "$name"; done
+    stop_all
     rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
 die() { echo "bench-sms: $*" >&2; exit 1; }
-start() {
-    local name="$1" port="$2"; shift 2
-    ! (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is in use (needed for $name)"
-    "$@" >"$SCRATCH/$name.log" 2>&1 &
-    PIDS[$name]=$!
-}
-wait_post() {  # until a POST gets any answer; 60 s
-    local name="$1" url="$2" code
-    for _ in $(seq 600); do
-        code="$("${CURL[@]}" -o /dev/null -w '%{http_code}' --max-time 1 --data-binary x "$url" 2>/dev/null || true)"
-        [[ -n "$code" && "$code" != 000 ]] && return 0
-        kill -0 "${PIDS[$name]}" 2>/dev/null || { tail -n 20 "$SCRATCH/$name.log" >&2; die "$name exited"; }
-        sleep 0.1
-    done
-    die "$name did not answer $url"
-}
 bench() {  # bench CASE URL [CMD...]: warm up, run CMD, measure -> $SCRATCH/CASE.json
     local case="$1" url="$2"; shift 2
     echo "== $case: $url"
@@ -92,26 +68,26 @@ command -v nginx >/dev/null && [[ -f "$NGINX_CONF_IN" ]] || die "needs nginx and
 mkdir -p "$SCRATCH/nginx"
 sed -e "s|@DIR@|$SCRATCH/nginx|g" -e "s|@PORT@|$NGINX_PORT|g" "$NGINX_CONF_IN" >"$SCRATCH/nginx/nginx.conf"
 start nginx "$NGINX_PORT" nginx -p "$SCRATCH/nginx" -e "$SCRATCH/nginx/error.log" -c "$SCRATCH/nginx/nginx.conf"
-wait_post nginx "http://127.0.0.1:$NGINX_PORT/"
+wait_http nginx "http://127.0.0.1:$NGINX_PORT/"
 bench nginx "http://127.0.0.1:$NGINX_PORT/v1/sms/twilio"
 export DOWNSTREAM_URL="http://127.0.0.1:$NGINX_PORT"   # nginx stays up: the departments
 
 start ceiling "$CEILING_PORT" "$CEILING_BIN" --listen "127.0.0.1:$CEILING_PORT"
-wait_post ceiling "http://127.0.0.1:$CEILING_PORT/"
+wait_http ceiling "http://127.0.0.1:$CEILING_PORT/"
 bench ceiling "http://127.0.0.1:$CEILING_PORT/v1/sms/twilio"
 stop_proc ceiling
 
 mkdir -p "$SCRATCH/gateway-data"
 start gateway "$GATEWAY_PORT" "$GATEWAY_BIN" serve --config "$ROOT/config" --data-dir "$SCRATCH/gateway-data" \
     --listen "127.0.0.1:$GATEWAY_PORT"
-wait_post gateway "http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio"
+wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio"
 bench gateway "http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio" mark_gateway
 stop_proc gateway
 GATEWAY_AFTER="$(rows "$SCRATCH/gateway-data/gateway.sqlite" complaints)"
 
 start peer "$PEER_PORT" python3 "$ROOT/Benchmarks/sms-peer/twilio_peer.py" --port "$PEER_PORT" \
     --db "$SCRATCH/peer.sqlite" --token "$WRK_TWILIO_TOKEN" --public-url "$WRK_PUBLIC_URL"
-wait_post peer "http://127.0.0.1:$PEER_PORT/v1/sms/twilio"
+wait_http peer "http://127.0.0.1:$PEER_PORT/v1/sms/twilio"
 bench peer "http://127.0.0.1:$PEER_PORT/v1/sms/twilio" mark_peer
 stop_proc peer
 PEER_AFTER="$(rows "$SCRATCH/peer.sqlite" messages)"

@@ -52,28 +52,11 @@ SCRATCH="$(mktemp -d /tmp/cg-bench.XXXXXX)"
 chmod 755 "$SCRATCH"   # nginx workers run as nobody when started by root and must reach it
 declare -A PIDS=()     # name -> pid of every process started here
 
-# TERM, then KILL if still running after 15 s. Waits with `wait` rather than polling `kill -0`:
-# inside a trap bash may not reap an exited child, which `kill -0` still sees as alive.
-stop_pid() {
-    local pid="$1" dog done_pid=""
-    kill -TERM "$pid" 2>/dev/null || return 0
-    sleep 15 & dog=$!
-    wait -n -p done_pid "$pid" "$dog" 2>/dev/null || true
-    [[ "$done_pid" == "$pid" ]] || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    kill "$dog" 2>/dev/null || true
-    wait "$dog" 2>/dev/null || true
-}
-stop_proc() {  # stop_proc NAME: stop it and forget its pid
-    local pid="${PIDS[$1]:-}"
-    [[ -n "$pid" ]] || return 0
-    unset "PIDS[$1]"
-    stop_pid "$pid"
-}
+# shellcheck source=scripts/lib/processes.sh
+. scripts/lib/processes.sh
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
-    local name
-    for name in "${!PIDS[@]}"; do stop_proc "$name"; done
+    stop_all
     if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "bench: scratch kept in $SCRATCH"; else rm -rf "$SCRATCH"; fi
 }
 trap cleanup EXIT
@@ -81,28 +64,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 die() { echo "bench: $*" >&2; exit 1; }
-port_free() { ! (: >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-start() {  # start NAME PORT CMD...: run in the background, log to the scratch dir
-    local name="$1" port="$2"; shift 2
-    port_free "$port" || die "port $port is in use (needed for $name)"
-    "$@" >"$SCRATCH/$name.log" 2>&1 &
-    PIDS[$name]=$!
-}
-wait_http() {  # wait_http NAME URL [200]: until a POST gets any answer, or a GET gets 200; 60 s
-    local name="$1" url="$2" want="${3:-}" code
-    for _ in $(seq 600); do
-        if [[ -n "$want" ]]; then
-            code="$("${CURL[@]}" -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true)"
-            [[ "$code" == "$want" ]] && return 0
-        else  # the ceilings only promise to answer POST
-            code="$("${CURL[@]}" -o /dev/null -w '%{http_code}' --max-time 1 --data-binary x "$url" 2>/dev/null || true)"
-            [[ -n "$code" && "$code" != 000 ]] && return 0
-        fi
-        kill -0 "${PIDS[$name]}" 2>/dev/null || { tail -n 20 "$SCRATCH/$name.log" >&2; die "$name exited"; }
-        sleep 0.1
-    done
-    die "$name did not answer $url within 60 s"
-}
 bench() {  # bench CASE URL [CMD...]: warm up, run CMD, measure; WRKJSON object -> $SCRATCH/CASE.json
     local case="$1" url="$2"; shift 2
     echo "== $case: $url (warm-up ${BENCH_WARMUP}s, then ${BENCH_SECONDS}s)"

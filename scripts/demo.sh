@@ -25,22 +25,12 @@ BASE="http://127.0.0.1:$PORT"
 # Only ever talk to 127.0.0.1, even when the environment sets an HTTP proxy.
 CURL=(curl -sS --noproxy '*' --max-time 10)
 
-# TERM, then KILL if still running after 10 s. Waits with `wait` rather than polling `kill -0`:
-# inside a trap bash may not reap an exited child, which `kill -0` still sees as alive.
-stop_pid() {
-    local pid="$1" dog done_pid=""
-    kill -TERM "$pid" 2>/dev/null || return 0
-    sleep 10 & dog=$!
-    wait -n -p done_pid "$pid" "$dog" 2>/dev/null || true
-    [[ "$done_pid" == "$pid" ]] || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    kill "$dog" 2>/dev/null || true
-    wait "$dog" 2>/dev/null || true
-}
+# shellcheck source=scripts/lib/processes.sh
+. scripts/lib/processes.sh
 GATEWAY_PID="" RECEIVER_PID=""
 stop() {  # stop what this script started, by pid; TERM lets the gateway close its store
     local pid
-    for pid in $GATEWAY_PID $RECEIVER_PID; do stop_pid "$pid"; done
+    for pid in $GATEWAY_PID $RECEIVER_PID; do stop_pid "$pid" 10; done
     GATEWAY_PID="" RECEIVER_PID=""
 }
 trap stop EXIT
@@ -57,7 +47,6 @@ fail() {
     exit 1
 }
 # A port is taken when something accepts a TCP connection on it (bash's /dev/tcp, no tools).
-port_free() { ! (: >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Pretty-print JSON from stdin, keeping Chinese readable (python3 -m json.tool would too, but
 # only this keeps the key order and the non-ASCII text on every Python 3 version).
 pretty() { python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), ensure_ascii=False, indent=2))'; }

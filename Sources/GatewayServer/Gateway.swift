@@ -22,6 +22,8 @@ public final class Gateway: Sendable {
     let store: any ComplaintStore
     let dispatcher: OutboxDispatcher
     let pipeline: IntakePipeline
+    /// Raw messages to complaints, for `POST /v1/email`, the mailbox pollers and `email import`.
+    let emailIntake: EmailIntake
     let reloader: RoutingReloader
     /// Concatenated-SMS parts waiting for their set; nil when the store cannot hold them.
     let smsConcat: SMSConcatBuffer?
@@ -56,6 +58,7 @@ public final class Gateway: Sendable {
             environment: ProcessInfo.processInfo.environment, logger: logger)
         let pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
         self.pipeline = pipeline
+        emailIntake = EmailIntake(pipeline: pipeline, settings: configuration.email)
         let concatTimeout = configuration.sms.concatTimeout
         smsConcat = (store as? any SMSPartStore).map {
             SMSConcatBuffer(store: $0, pipeline: pipeline, timeout: concatTimeout)
@@ -65,9 +68,6 @@ public final class Gateway: Sendable {
             uploadsDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory).appendingPathComponent(
                 "uploads"))
     }
-
-    /// Raw messages to complaints, for `POST /v1/email` and the mailbox pollers.
-    var emailIntake: EmailIntake { EmailIntake(pipeline: pipeline, settings: configuration.email) }
 
     /// The HTTP router with every route and middleware.
     func makeRouter() -> Router<BasicRequestContext> {
