@@ -9,7 +9,12 @@ import Foundation
 /// workdays: [2026-10-10]          # 调休: a Saturday that is worked
 /// ```
 enum WorkCalendarReader {
-    static func read(_ root: ConfigNode) -> WorkCalendar {
+    /// How far ahead the holidays must reach: a deadline of a few weeks' working days.
+    static let horizonDays = 45
+
+    /// - Parameter now: when the calendar is read; holidays that stop short of the year
+    ///   `horizonDays` from now are warned about.
+    static func read(_ root: ConfigNode, now: Date = Date()) -> WorkCalendar {
         var calendar = WorkCalendar()
         root.expectMapping(allowedKeys: ["time_zone", "weekend", "holidays", "workdays", "description"])
         if let name = root["time_zone"].string() {
@@ -31,6 +36,7 @@ enum WorkCalendarReader {
             }
         }
         calendar.holidays = days(root["holidays"])
+        warnIfOutdated(root["holidays"], holidays: calendar.holidays, now: now)
         calendar.makeUpWorkdays = days(root["workdays"])
         for item in root["workdays"].items() {
             if let text = item.string(), let day = WorkCalendar.epochDay(parsing: text),
@@ -40,6 +46,21 @@ enum WorkCalendarReader {
             }
         }
         return calendar
+    }
+
+    /// Holidays are published a year at a time (by the State Council in November or December);
+    /// past the last listed year only weekends are days off, so deadlines would silently come
+    /// early over the New Year and Spring Festival. A warning at load, reload and `rules check`.
+    private static func warnIfOutdated(_ node: ConfigNode, holidays: Set<Int>, now: Date) {
+        guard let last = holidays.max() else { return }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let lastYear = utc.component(.year, from: Date(timeIntervalSince1970: Double(last) * 86_400))
+        let horizonYear = utc.component(.year, from: now.addingTimeInterval(Double(horizonDays) * 86_400))
+        guard horizonYear > lastYear else { return }
+        node.warning(
+            "holidays are listed up to \(lastYear) only: working-day deadlines in \(lastYear + 1) count weekends "
+                + "alone; add the \(lastYear + 1) holidays and make-up working days, then reload")
     }
 
     /// Dates and inclusive ranges (`2026-10-01..2026-10-07`) as days from 1970-01-01.

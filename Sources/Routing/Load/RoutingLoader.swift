@@ -16,9 +16,10 @@ public enum RoutingLoader {
     ///   - configDirectory: the config directory holding `routing/` and `calendar.yaml`.
     ///   - departments: known department ids; an outcome naming another is an error.
     /// - Returns: the configuration, or nil when errors were reported to `section.diagnostics`.
-    public static func load(section: ConfigNode, configDirectory: URL, departments: Set<String>)
-        -> RoutingConfiguration?
-    {
+    /// `now` is when the tables are loaded: the calendar warns when its holidays stop too soon.
+    public static func load(
+        section: ConfigNode, configDirectory: URL, departments: Set<String>, now: Date = Date()
+    ) -> RoutingConfiguration? {
         let diagnostics = section.diagnostics
         let errorsBefore = diagnostics.errors.count
         section.expectMapping(allowedKeys: sectionKeys)
@@ -47,7 +48,7 @@ public enum RoutingLoader {
             versionInput.append(bytes)
             let root = ConfigNode.parse(
                 data: bytes, displayName: "calendar.yaml", diagnostics: diagnostics, environment: section.environment)
-            calendar = WorkCalendarReader.read(root.reportingColumns())
+            calendar = WorkCalendarReader.read(root.reportingColumns(), now: now)
         }
 
         var tables: [RuleTable] = []
