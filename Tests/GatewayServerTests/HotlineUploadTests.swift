@@ -127,7 +127,8 @@ struct HotlineUploadTests {
         #expect(page.status == 200)
         let html = String(decoding: page.body, as: UTF8.self)
         #expect(html.contains("<option value=\"12345\">12345</option>"))
-        #expect(html.contains("/v1/hotline/calls?profile="))
+        let script = try await gateway.request(.get, "/upload.js", token: nil, headers: [])
+        #expect(String(decoding: script.body, as: UTF8.self).contains("/v1/hotline/calls?profile="))
         try await gateway.stop()
         await downstream.stop()
     }

@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,7 +21,7 @@ struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             throw GatewayError(.contentTooLarge, code: "body_too_large", "request body is too large")
         } catch {
-            context.logger.error("unhandled error", metadata: ["cg.error": "\(error)"])
+            context.logger.error("unhandled error", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
             throw GatewayError(.internalServerError, code: "internal", "internal error; nothing was accepted")
         }
     }

@@ -51,7 +51,7 @@ final class RunningGateway: Sendable {
     }
 
     static func start(
-        downstream: String, dataDirectory: URL? = nil, environment: [String: String] = [:],
+        downstream: String, dataDirectory: URL? = nil, environment: [String: String] = [:], logger: Logger? = nil,
         configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> RunningGateway {
         let directory =
@@ -61,9 +61,15 @@ final class RunningGateway: Sendable {
         var configuration = try configuration(
             downstream: downstream, dataDirectory: directory, extraEnvironment: environment)
         configure(&configuration)
-        var logger = Logger(label: "test-gateway")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["CG_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        let logger =
+            logger
+            ?? {
+                var logger = Logger(label: "test-gateway")
+                logger.logLevel =
+                    ProcessInfo.processInfo.environment["CG_TEST_LOG"].flatMap(Logger.Level.init(rawValue:))
+                    ?? .critical
+                return logger
+            }()
         let gateway = try Gateway(configuration: configuration, logger: logger, registry: GatewayMetrics.registry)
         let port = Mutex<Int?>(nil)
         let task = Task { try await gateway.run(handleSignals: false) { bound in port.withLock { $0 = bound } } }

@@ -1,0 +1,130 @@
+import Foundation
+import GatewayServer
+import GatewayTestSupport
+import Testing
+
+/// Bearer tokens against every protected endpoint: missing, malformed and wrong tokens get 401,
+/// a valid token without the endpoint's scope gets 403 before anything is read or changed.
+@Suite("Bearer tokens and scopes on every protected endpoint")
+struct TokenScopeTests {
+    /// One endpoint, the scope it needs, and a request that would be harmless if let through.
+    struct Endpoint: Sendable, CustomTestStringConvertible {
+        var verb: RunningGateway.Verb
+        var path: String
+        var scope: Scope
+        var body: Data?
+        var contentType: String
+
+        init(
+            _ verb: RunningGateway.Verb, _ path: String, _ scope: Scope, body: String? = nil,
+            type: String = "application/json"
+        ) {
+            self.verb = verb
+            self.path = path
+            self.scope = scope
+            self.body = body.map { Data($0.utf8) }
+            contentType = type
+        }
+
+        var testDescription: String { "\(verb.rawValue.uppercased()) \(path)" }
+    }
+
+    static let endpoints: [Endpoint] = [
+        Endpoint(.post, "/v1/complaints", .submit, body: #"{"text":"路灯不亮"}"#),
+        Endpoint(
+            .post, "/v1/email", .submit, body: "From: a@example.com\r\nSubject: x\r\n\r\nhello\r\n",
+            type: "message/rfc822"),
+        Endpoint(.post, "/v1/hotline/calls?profile=12345", .upload, body: "工单编号\r\n", type: "text/csv"),
+        Endpoint(.get, "/v1/hotline/imports/raw_0000/rejected.csv", .upload),
+        Endpoint(.get, "/v1/complaints", .read),
+        Endpoint(.get, "/v1/complaints/cmp_0000", .read),
+        Endpoint(.post, "/v1/routing/explain", .read, body: #"{"text":"路灯不亮"}"#),
+        Endpoint(.post, "/v1/routing/reload", .admin),
+        Endpoint(.get, "/v1/deadletters", .admin),
+        Endpoint(.post, "/v1/deadletters/replay", .admin),
+        Endpoint(.post, "/v1/deadletters/cmp_0000/replay", .admin),
+        Endpoint(.get, "/v1/quarantine", .admin),
+    ]
+
+    /// One token per scope, each 24+ random-looking characters.
+    static let scopedTokens: [(Scope, String)] = Scope.allCases.map {
+        ($0, "\($0.rawValue)-only-token-0123456789abcdef")
+    }
+
+    static func start(_ downstream: DownstreamServer) async throws -> RunningGateway {
+        try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
+            for (scope, secret) in scopedTokens {
+                configuration.auth.tokens.append(.init(name: "\(scope.rawValue)-only", secret: secret, scopes: [scope]))
+            }
+        }
+    }
+
+    func send(_ endpoint: Endpoint, _ gateway: RunningGateway, token: String?, authorization: String? = nil)
+        async throws -> RunningGateway.Reply
+    {
+        var headers = [("Content-Type", endpoint.contentType)]
+        if let authorization { headers.append(("Authorization", authorization)) }
+        return try await gateway.request(
+            endpoint.verb, endpoint.path, body: endpoint.body, token: authorization == nil ? token : nil,
+            headers: headers)
+    }
+
+    @Test("token × endpoint: each scope opens exactly its own endpoints; the others answer 403 and change nothing")
+    func matrix() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        for endpoint in Self.endpoints {
+            for (scope, token) in Self.scopedTokens {
+                let reply = try await send(endpoint, gateway, token: token)
+                if scope == endpoint.scope {
+                    #expect(
+                        ![401, 403].contains(reply.status), "\(scope) on \(endpoint.testDescription): \(reply.status)")
+                } else {
+                    #expect(reply.status == 403, "\(scope) on \(endpoint.testDescription)")
+                    #expect(reply.errorCode == "forbidden")
+                    #expect(reply.errorMessage?.contains("lacks the \(endpoint.scope.rawValue) scope") == true)
+                }
+            }
+            let all = try await send(endpoint, gateway, token: RunningGateway.token)
+            #expect(![401, 403].contains(all.status), "* on \(endpoint.testDescription)")
+        }
+        // Only the submit and upload tokens' own requests stored anything: one API complaint, one email.
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'api'") == "2")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test(
+        "missing, malformed and wrong bearer tokens get 401 with WWW-Authenticate on every endpoint",
+        arguments: [
+            nil, "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token \(RunningGateway.token)",
+            "Bearer \(RunningGateway.token.dropLast())", "Bearer \(RunningGateway.token)x",
+            "Bearer \(RunningGateway.token.uppercased())", "Bearer \(RunningGateway.token) \(RunningGateway.token)",
+        ] as [String?])
+    func unauthenticated(_ authorization: String?) async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        for endpoint in Self.endpoints {
+            let reply = try await send(endpoint, gateway, token: nil, authorization: authorization)
+            #expect(reply.status == 401, "\(authorization ?? "no header") on \(endpoint.testDescription)")
+            #expect(reply.errorCode == "unauthorized")
+            #expect(reply.headers.contains { $0.0.lowercased() == "www-authenticate" && $0.1.hasPrefix("Bearer") })
+        }
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("the scheme is case-insensitive and surrounding spaces are ignored, as RFC 9110 allows")
+    func schemeCase() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        for authorization in ["bearer \(RunningGateway.token)", "BEARER   \(RunningGateway.token)  "] {
+            let reply = try await gateway.request(
+                .get, "/v1/complaints", token: nil, headers: [("Authorization", authorization)])
+            #expect(reply.status == 200, "\(authorization)")
+        }
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}
