@@ -2,6 +2,7 @@ import ComplaintCore
 import ComplaintDispatch
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
@@ -108,7 +109,8 @@ public final class Gateway: Sendable {
             server: .http1(configuration: server.http1Configuration),
             configuration: ApplicationConfiguration(
                 address: .hostname(server.host, port: server.port),
-                serverName: "complaint-gateway"),
+                serverName: "complaint-gateway",
+                availableConnectionsDelegate: MaximumAvailableConnections(server.maxConnections, logger: logger)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? server.port) },
             logger: logger)
         // Services shut down in reverse order: the HTTP server and mailbox pollers first, the

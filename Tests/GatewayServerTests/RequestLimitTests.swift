@@ -80,12 +80,14 @@ struct RequestLimitTests {
 
     @Test(
         "a request head over the limits gets 431 and the connection is closed",
-        arguments: [
-            ("one 40 KiB header", "X-Big: \(String(repeating: "h", count: 40 << 10))\r\n", "/healthz"),
-            ("150 headers", (0..<150).map { "X-H\($0): v\r\n" }.joined(), "/healthz"),
-            ("a 40 KiB URL", "", "/healthz?q=" + String(repeating: "u", count: 40 << 10)),
-        ])
-    func oversizedHeads(_ name: String, _ headers: String, _ path: String) async throws {
+        arguments: ["one 40 KiB header", "150 headers", "a 40 KiB URL"])
+    func oversizedHeads(_ name: String) async throws {
+        let (headers, path) =
+            switch name {
+            case "one 40 KiB header": ("X-Big: \(String(repeating: "h", count: 40 << 10))\r\n", "/healthz")
+            case "150 headers": ((0..<150).map { "X-H\($0): v\r\n" }.joined(), "/healthz")
+            default: ("", "/healthz?q=" + String(repeating: "u", count: 40 << 10))
+            }
         let downstream = try await DownstreamServer.start()
         let gateway = try await Self.start(downstream)
         let connection = try RawConnection(port: gateway.port)
@@ -176,6 +178,30 @@ struct RequestLimitTests {
         try await eventually(timeout: .seconds(10), "stalled connections closed") {
             stalled.allSatisfy(\.isClosedByPeer)
         }
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("past server.max_connections a new client waits in the backlog, and is served once stalled ones time out")
+    func connectionCap() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
+            configuration.server.maxConnections = 16
+            configuration.server.idleTimeoutSeconds = 2
+        }
+        var stalled: [RawConnection] = []
+        for _ in 0..<16 {
+            let connection = try RawConnection(port: gateway.port)
+            await connection.send("GET /healthz HTTP/1.1\r\nHost: 1")
+            stalled.append(connection)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        let reply = try await gateway.post(#"{"text":"路灯不亮"}"#, timeout: 15)
+        let waited = ContinuousClock.now - started
+        #expect(reply.status == 201)
+        #expect(waited > .milliseconds(800), "served at once: the cap did not hold")
+        #expect(waited < .seconds(10))
         try await gateway.stop()
         await downstream.stop()
     }

@@ -15,6 +15,9 @@ public struct ServerSettings: Sendable, Hashable {
     public var maxHeaderBytes: Int = 32 << 10
     /// `max_headers` (default 100): header fields per request; more gets 431.
     public var maxHeaders: Int = 100
+    /// `max_connections` (default 4096): connections served at once; past it, new ones wait in the
+    /// listen backlog. Bounds memory against floods of slow clients (each may hold a body up to `max_body_bytes`).
+    public var maxConnections: Int = 4096
     /// `max_upload_bytes` (default 4 GiB): a hotline CSV upload; it streams to disk, so this bounds disk, not memory.
     public var maxUploadBytes: Int = 4 << 30
 
@@ -29,6 +32,7 @@ public struct ServerSettings: Sendable, Hashable {
     static func read(_ node: ConfigNode) -> ServerSettings {
         node.expectMapping(allowedKeys: [
             "listen", "max_body_bytes", "idle_timeout_s", "max_header_bytes", "max_headers", "max_upload_bytes",
+            "max_connections",
         ])
         var settings = ServerSettings()
         if let listen = node["listen"].string() {
@@ -43,6 +47,7 @@ public struct ServerSettings: Sendable, Hashable {
         settings.idleTimeoutSeconds = node["idle_timeout_s"].int(default: settings.idleTimeoutSeconds, in: 1...3600)
         settings.maxHeaderBytes = node["max_header_bytes"].int(default: settings.maxHeaderBytes, in: 1024...(1 << 20))
         settings.maxHeaders = node["max_headers"].int(default: settings.maxHeaders, in: 16...10_000)
+        settings.maxConnections = node["max_connections"].int(default: settings.maxConnections, in: 1...1_000_000)
         settings.maxUploadBytes = node["max_upload_bytes"].int(default: settings.maxUploadBytes, in: 1024...(1 << 40))
         return settings
     }
