@@ -48,6 +48,17 @@ struct LogPrivacyTests {
                 noText, id: "wh_log3", timestamp: HostileSMSWebhookTests.now))
         #expect(quarantined.status == 200)
 
+        // Authentic but malformed: the parser's message quotes the key it stopped at, and it is logged.
+        for (index, broken) in [#"{"id":"x","+86\#(Self.phone)" 1}"#, #"{"\#(Self.email)" 1}"#].enumerated() {
+            let reply = try await gateway.request(
+                .post, "/v1/sms/generic", body: Data(broken.utf8), token: nil,
+                headers: HostileSMSWebhookTests.standardWebhooks(
+                    broken, id: "wh_broken\(index)", timestamp: HostileSMSWebhookTests.now))
+            #expect(reply.status == 200)
+        }
+        #expect(
+            handler.entries.contains { "\($0.metadata)".contains("after key") }, "the malformed bodies were not logged")
+
         let mail =
             "From: 张三 <\(Self.email)>\r\nSubject: \(Self.text)\r\nMessage-ID: <log@example.cn>\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\n\r\n\(Self.text)\r\n电话：\(Self.phone)\r\n"
