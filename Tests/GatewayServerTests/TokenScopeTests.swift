@@ -90,6 +90,12 @@ struct TokenScopeTests {
         }
         // Only the submit and upload tokens' own requests stored anything: one API complaint, one email.
         #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'api'") == "2")
+        // The raw payloads kept their headers, but never the bearer token.
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") != "0")
+        let kept = try sqlite(gateway.databasePath, "SELECT channel, headers FROM raw_payloads")
+        for secret in Self.scopedTokens.map(\.1) + [RunningGateway.token] {
+            #expect(!kept.contains(secret), "\(kept)")
+        }
         try await gateway.stop()
         await downstream.stop()
     }
