@@ -23,6 +23,7 @@ struct HostileSMSWebhookTests {
                 "TELNYX_PUBLIC_KEY": secrets["telnyx_public_key"]!,
                 "ALIYUN_SMS_TOKEN": SMSWebhookTests.aliyunToken,
                 "TENCENT_SMS_TOKEN": tencentToken,
+                "VONAGE_SIGNATURE_SECRET": secrets["vonage_signature_secret"]!,
             ])
     }
 
@@ -58,6 +59,22 @@ struct HostileSMSWebhookTests {
             ("Content-Type", "application/json"), ("telnyx-timestamp", String(timestamp)),
             ("telnyx-signature-ed25519", signature.base64EncodedString()),
         ]
+    }
+
+    /// A Vonage inbound-message form, signed (`md5hash`, the dashboard default) over every parameter.
+    static func vonageForm(messageID: String, text: String, timestamp: Int, secret: String? = nil) -> String {
+        var parameters = [
+            FormParameter("msisdn", "8613812345678"), FormParameter("to", "12345"),
+            FormParameter("messageId", messageID), FormParameter("text", text), FormParameter("type", "unicode"),
+            FormParameter("timestamp", String(timestamp)), FormParameter("nonce", "n-\(messageID)"),
+        ]
+        parameters.append(
+            FormParameter(
+                "sig",
+                VonageSignature.compute(
+                    parameters, secret: secret ?? secrets["vonage_signature_secret"]!, method: .md5hash)))
+        return parameters.map { "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+            .joined(separator: "&")
     }
 
     func counts(_ gateway: RunningGateway) throws -> (complaints: String, raws: String) {
@@ -179,6 +196,37 @@ struct HostileSMSWebhookTests {
         let accepted = try await post(gateway, "/v1/sms/\(provider)?token=\(token)", body, headers)
         #expect(accepted.status == 200)
         #expect(try await post(gateway, "/v1/sms/\(provider)?token=\(token)", body, headers).status == 200)
+        #expect(try counts(gateway).complaints == "1")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("Vonage: a replay inside the window is a duplicate; stale, re-signed or altered ones are 403")
+    func vonageReplay() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        let form = [("Content-Type", "application/x-www-form-urlencoded")]
+        let body = Self.vonageForm(messageID: "vn-1", text: "路灯坏了", timestamp: Self.now)
+        #expect(try await post(gateway, "/v1/sms/vonage", body, form).status == 200)
+        #expect(try await post(gateway, "/v1/sms/vonage", body, form).status == 200)
+        #expect(try counts(gateway).complaints == "1")
+        for (name, forged, code) in [
+            ("stale", Self.vonageForm(messageID: "vn-1", text: "路灯坏了", timestamp: Self.now - 360), "stale_timestamp"),
+            (
+                "another secret",
+                Self.vonageForm(messageID: "vn-2", text: "路灯坏了", timestamp: Self.now, secret: "not-the-secret"),
+                "bad_signature"
+            ),
+            (
+                "altered text", body.replacingOccurrences(of: "messageId=vn%2D1", with: "messageId=vn%2D3"),
+                "bad_signature"
+            ),
+            ("unsigned", body.components(separatedBy: "&sig=")[0], "missing_signature"),
+        ] {
+            let reply = try await post(gateway, "/v1/sms/vonage", forged, form)
+            #expect(reply.status == 403, "\(name)")
+            #expect(reply.errorCode == code, "\(name)")
+        }
         #expect(try counts(gateway).complaints == "1")
         try await gateway.stop()
         await downstream.stop()
