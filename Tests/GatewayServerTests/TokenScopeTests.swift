@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 import GatewayServer
 import GatewayTestSupport
@@ -132,5 +133,55 @@ struct TokenScopeTests {
         }
         try await gateway.stop()
         await downstream.stop()
+    }
+
+    @Test("a token past its `expires` time gets 401 on every endpoint; before it, the token works")
+    func expiredToken() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
+            configuration.auth.tokens.append(
+                .init(
+                    name: "retired", secret: "retired-token-0123456789abcdef", scopes: Set(Scope.allCases),
+                    expiresAt: Date().addingTimeInterval(-1)))
+            configuration.auth.tokens.append(
+                .init(
+                    name: "current", secret: "current-token-0123456789abcdef", scopes: Set(Scope.allCases),
+                    expiresAt: Date().addingTimeInterval(3600)))
+        }
+        for endpoint in Self.endpoints {
+            let reply = try await send(endpoint, gateway, token: "retired-token-0123456789abcdef")
+            #expect(reply.status == 401, "\(endpoint.testDescription)")
+            #expect(reply.errorMessage?.contains("expired") == true)
+            #expect(
+                reply.headers.contains { $0.0.lowercased() == "www-authenticate" && $0.1.contains("invalid_token") })
+        }
+        #expect(
+            try await gateway.request(.get, "/v1/complaints", token: "current-token-0123456789abcdef").status == 200)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("`expires` in gateway.yaml is read as RFC 3339; anything else is a config error naming the line")
+    func expiresConfig() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-auth-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("gateway.yaml")
+        let original = try String(contentsOf: file, encoding: .utf8)
+        let entry = "      scopes: [\"*\"]\n"
+        #expect(original.contains(entry))
+        try original.replacingOccurrences(of: entry, with: entry + "      expires: 2026-12-31T00:00:00Z\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let loaded = try GatewayConfiguration.load(
+            directory: directory, environment: ["GATEWAY_TOKEN": RunningGateway.token])
+        #expect(loaded.auth.tokens.first?.expiresAt.map(RFC3339.format) == "2026-12-31T00:00:00Z")
+
+        try original.replacingOccurrences(of: entry, with: entry + "      expires: next tuesday\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect {
+            try GatewayConfiguration.load(directory: directory, environment: ["GATEWAY_TOKEN": RunningGateway.token])
+        } throws: { error in
+            "\(error)".contains("gateway.yaml:") && "\(error)".contains("expires") && "\(error)".contains("RFC 3339")
+        }
     }
 }
