@@ -133,7 +133,8 @@ struct RequestLimitTests {
             let (_, closed) = await connection.readUntilClosed()
             let elapsed = ContinuousClock.now - started
             #expect(closed, "\(request.prefix(20))")
-            #expect(elapsed < .seconds(5), "closed after \(elapsed)")
+            // The timeout is 1 s; the margin is for a loaded machine running the whole suite.
+            #expect(elapsed < .seconds(10), "closed after \(elapsed)")
         }
         try await gateway.stop()
         await downstream.stop()
@@ -145,7 +146,7 @@ struct RequestLimitTests {
         let gateway = try await Self.start(downstream, idleTimeout: 1)
         let connection = try RawConnection(port: gateway.port)
         let head = Array(
-            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "p", count: 200))\r\n"
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "p", count: 400))\r\n"
                 .utf8)
         let started = ContinuousClock.now
         var index = 0
@@ -155,7 +156,8 @@ struct RequestLimitTests {
         }
         let elapsed = ContinuousClock.now - started
         #expect(index < head.count, "the whole head went through in \(elapsed)")
-        #expect(elapsed < .seconds(4), "cut off after \(elapsed)")
+        // The whole head takes over 20 s at this pace; the timeout is 1 s (margin for a loaded machine).
+        #expect(elapsed < .seconds(10), "cut off after \(elapsed)")
         try await gateway.stop()
         await downstream.stop()
     }
