@@ -1,5 +1,5 @@
 # Entry points for people and CI; the scripts hold the logic (and say why).
-.PHONY: build release test demo bench
+.PHONY: build release test demo bench chaos
 
 build:          ## debug build of the package
 	swift build
@@ -17,3 +17,6 @@ demo:           ## run the gateway with the sample config and a demo receiver
 
 bench:          ## throughput/latency vs the HTTP ceiling -> bench-results/latest.md
 	bash scripts/bench.sh
+
+chaos:          ## kill -9 under load, a full disk, department outages -> chaos-results/latest.md
+	bash scripts/chaos.sh

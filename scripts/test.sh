@@ -46,6 +46,9 @@ DEMO_EXIT=1 \
     PORT="${SMOKE_PORT:-18080}" RECEIVER_PORT="${SMOKE_RECEIVER_PORT:-19009}" \
     DATA_DIR="$SMOKE_DIR/data" BUILD_CONFIGURATION="${DEMO_BUILD_CONFIGURATION:-debug}" \
     bash scripts/demo.sh
+echo "== chaos, short: scripts/chaos.sh (kill -9 under load, a full disk, department outages)"
+CHAOS_SHORT=1 CHAOS_BIN="$(swift build --show-bin-path)/complaint-gateway" bash scripts/chaos.sh
 echo "== all tests passed"
-# The plain closing line CI reads: the Swift Testing count, the browser test, the demo smoke test.
-echo "$((passed + 2)) passed, 0 failed"
+# The plain closing line CI reads: the Swift Testing count, the browser test, the demo smoke
+# test, the short chaos run.
+echo "$((passed + 3)) passed, 0 failed"

@@ -115,11 +115,11 @@ public final class OutboxDispatcher: Service, Sendable {
     private func claim(limit: Int) async -> [OutboxItem] {
         guard limit > 0 else { return [] }
         let now = Date()
-        let quotas = self.quotas(globalFree: limit, now: now)
+        let quotas = self.quotas(now: now)
         guard !quotas.isEmpty else { return [] }
         do {
             let items = try await store.claimDueDeliveries(
-                quotas: quotas, now: now, leaseDuration: settings.leaseDuration)
+                quotas: quotas, limit: limit, now: now, leaseDuration: settings.leaseDuration)
             let started = Dictionary(grouping: items, by: \.department).mapValues(\.count)
             // Counted as in flight now, before their tasks start, so the next claim sees them.
             inFlight.withLock { inFlight in
@@ -137,16 +137,18 @@ public final class OutboxDispatcher: Service, Sendable {
     }
 
     /// How many items each department may start now: its free slots (`max_in_flight` less those
-    /// out), no more than its breaker allows, and all together no more than `globalFree`.
+    /// out), no more than its breaker allows; listed from a rotating start so that when
+    /// `globalFree` cannot serve them all, none is always served last. Each department gets its
+    /// whole quota (not a share of `globalFree`): the store hands the global limit to the first
+    /// departments that have something due, so an idle department never wastes a claim.
     /// A department left out is held: its queue stays in the outbox untouched.
-    private func quotas(globalFree: Int, now: Date) -> [String: Int] {
+    private func quotas(now: Date) -> [DepartmentQuota] {
         let busy = inFlight.withLock { $0 }
         let ids = departments.keys.sorted()
         let offset = rotation.add(1, ordering: .relaxed).newValue
-        var remaining = globalFree
-        var quotas: [String: Int] = [:]
+        var quotas: [DepartmentQuota] = []
         breakers.withLock { breakers in
-            for index in ids.indices where remaining > 0 {
+            for index in ids.indices {
                 let id = ids[(index + offset) % ids.count]
                 guard let endpoint = departments[id]?.endpoint else { continue }
                 var quota = endpoint.maxInFlight - busy[id, default: 0]
@@ -154,10 +156,8 @@ public final class OutboxDispatcher: Service, Sendable {
                     quota = min(quota, allowance)
                     metrics.breaker(breakers[id]!.state, department: id)
                 }
-                quota = min(quota, remaining)
                 guard quota > 0 else { continue }
-                quotas[id] = quota
-                remaining -= quota
+                quotas.append(DepartmentQuota(department: id, quota: quota))
             }
         }
         return quotas

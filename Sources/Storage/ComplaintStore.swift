@@ -39,10 +39,12 @@ public protocol ComplaintStore: Sendable {
     /// out again until its attempt is recorded or `leaseDuration` passes.
     func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem]
 
-    /// Claims due items per department: at most `quotas[department]` for each department listed,
-    /// none for departments not listed (their queue is held: full, breaker open, or unknown).
-    func claimDueDeliveries(quotas: [String: Int], now: Date, leaseDuration: TimeInterval) async throws
-        -> [OutboxItem]
+    /// Claims due items per department: at most `quota` for each department listed and at most
+    /// `limit` in all, taken from the departments in the order listed (so a department with nothing
+    /// due leaves its share to the next); none for departments not listed (their queue is held:
+    /// full, breaker open, or unknown).
+    func claimDueDeliveries(quotas: [DepartmentQuota], limit: Int, now: Date, leaseDuration: TimeInterval)
+        async throws -> [OutboxItem]
 
     /// Records an attempt and its resolution, releasing the claim.
     func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution) async throws

@@ -41,4 +41,14 @@ struct ComplaintJSONTests {
         let parsed = try JSONSerialization.jsonObject(with: writer.data, options: .fragmentsAllowed) as? String
         #expect(parsed == "a\u{01}b\\c/d\t中")
     }
+
+    @Test("escapes at the start, the end and side by side, between runs of plain text")
+    func escapingRuns() throws {
+        for text in ["\"", "\"\"", "\n中文\r", "引号\"在中间\"", "\u{1F}\u{00}x", "末尾\\", "", "纯文本没有转义"] {
+            var writer = JSONWriter()
+            writer.value(text)
+            let parsed = try JSONSerialization.jsonObject(with: writer.data, options: .fragmentsAllowed) as? String
+            #expect(parsed == text)
+        }
+    }
 }

@@ -56,4 +56,41 @@ import Testing
         #expect(breaker.state.metricValue == 2)
         #expect(breaker.state.name == "open")
     }
+
+    /// An endpoint failing half its requests is degraded, not down: runs of failures come and go
+    /// with successes between them, the failure rate stays near one half, the breaker stays closed.
+    @Test func aFlappingEndpointKeepsItsBreakerClosed() {
+        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 5))
+        var generator = SeededGenerator(seed: 7)
+        var longestRun = 0
+        var run = 0
+        for _ in 0..<2_000 {
+            let failed = Bool.random(using: &generator)
+            run = failed ? run + 1 : 0
+            longestRun = max(longestRun, run)
+            breaker.record(failed ? .failure : .healthy, now: start)
+            #expect(breaker.reopensAt == nil)
+        }
+        #expect(longestRun >= 5)  // runs past the threshold did happen
+    }
+
+    /// A healthy endpoint that goes down opens once failures fill the recent window enough.
+    @Test func anEndpointGoingDownOpensWhenFailuresDominate() {
+        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 5, failureRate: 0.8))
+        for _ in 0..<CircuitBreaker.window { breaker.record(.healthy, now: start) }
+        for failures in 1...31 {
+            breaker.record(.failure, now: start)
+            #expect(breaker.state == .closed(consecutiveFailures: failures))
+        }
+        breaker.record(.failure, now: start)  // 32 of the last 40: 0.8
+        #expect(breaker.state == .open(until: start.addingTimeInterval(30)))
+    }
+
+    /// `failure_rate: 0` leaves consecutive failures as the only condition.
+    @Test func aZeroRateMeansConsecutiveFailuresOnly() {
+        var breaker = CircuitBreaker(policy: CircuitBreakerPolicy(failureThreshold: 3, failureRate: 0))
+        for _ in 0..<CircuitBreaker.window { breaker.record(.healthy, now: start) }
+        for _ in 0..<3 { breaker.record(.failure, now: start) }
+        #expect(breaker.reopensAt != nil)
+    }
 }

@@ -3,8 +3,9 @@ import Foundation
 /// One endpoint's circuit breaker: an I/O-free state machine the dispatcher consults before
 /// claiming work for the endpoint and feeds with every attempt's result.
 ///
-/// Closed, it lets everything through and counts consecutive failures; at the threshold it
-/// opens and lets nothing through, so the department's queue is held in the outbox (nothing is
+/// Closed, it lets everything through and counts consecutive failures; at the threshold, when
+/// failures are also at least `failure_rate` of the endpoint's recent results, it opens and lets
+/// nothing through, so the department's queue is held in the outbox (nothing is
 /// attempted, nothing is dead-lettered) while the other departments go on. After the open
 /// period it turns half-open and lets exactly one probe through: success closes it, failure
 /// opens it again for twice as long (capped).
@@ -46,6 +47,14 @@ public struct CircuitBreaker: Sendable, Hashable {
     public private(set) var state: State = .closed(consecutiveFailures: 0)
     /// Failed probes since the breaker last closed: each doubles the next open period.
     private var failedProbes = 0
+    /// The last ``window`` results, true for a failure (a ring: `next` is the oldest slot).
+    private var recent: [Bool] = []
+    private var next = 0
+
+    /// How many recent results the failure rate is taken over. At a 50% error rate a run of 5
+    /// failures comes every ~60 requests, but 32 failures in 40 results about once in 10,000;
+    /// an endpoint that goes down opens its breaker after at most 32 failures.
+    public static let window = 40
 
     public init(policy: CircuitBreakerPolicy) { self.policy = policy }
 
@@ -71,12 +80,13 @@ public struct CircuitBreaker: Sendable, Hashable {
 
     /// Feeds one attempt's result.
     public mutating func record(_ signal: Signal, now: Date) {
+        remember(failure: signal == .failure)
         switch (state, signal) {
         case (_, .healthy):
             state = .closed(consecutiveFailures: 0)
             failedProbes = 0
         case (.closed(let failures), .failure):
-            if failures + 1 >= policy.failureThreshold {
+            if failures + 1 >= policy.failureThreshold && failureRate >= policy.failureRate {
                 state = .open(until: now.addingTimeInterval(policy.openDuration))
             } else {
                 state = .closed(consecutiveFailures: failures + 1)
@@ -88,6 +98,20 @@ public struct CircuitBreaker: Sendable, Hashable {
         case (.open, .failure):
             // An attempt started before the breaker opened: the breaker stays as it is.
             break
+        }
+    }
+
+    /// The share of failures among the recent results (over fewer when fewer came yet).
+    public var failureRate: Double {
+        recent.isEmpty ? 0 : Double(recent.count(where: { $0 })) / Double(recent.count)
+    }
+
+    private mutating func remember(failure: Bool) {
+        if recent.count < Self.window {
+            recent.append(failure)
+        } else {
+            recent[next] = failure
+            next = (next + 1) % Self.window
         }
     }
 

@@ -12,7 +12,7 @@ import Foundation
 ///       timeout_ms: 10000
 ///       max_in_flight: 16
 ///       retry: { max_attempts: 12, base_delay_ms: 1000, max_delay_ms: 600000, give_up_after_ms: 86400000 }
-///       circuit_breaker: { failure_threshold: 5, open_ms: 30000, max_open_ms: 600000 }
+///       circuit_breaker: { failure_threshold: 5, failure_rate: 0.8, open_ms: 30000, max_open_ms: 600000 }
 ///       auth: { bearer: "${URBAN_TOKEN}" }          # or { basic: { username: u, password: "${P}" } }
 ///       signing_secret: ${DOWNSTREAM_SIGNING_SECRET:-}   # whsec_…; empty = do not sign
 ///       headers: { X-Source: complaint-gateway }
@@ -139,9 +139,10 @@ public enum DepartmentsLoader {
     }
 
     private static func readBreaker(_ node: ConfigNode) -> CircuitBreakerPolicy {
-        node.expectMapping(allowedKeys: ["failure_threshold", "open_ms", "max_open_ms"])
+        node.expectMapping(allowedKeys: ["failure_threshold", "failure_rate", "open_ms", "max_open_ms"])
         let policy = CircuitBreakerPolicy(
             failureThreshold: node["failure_threshold"].int(default: 5, in: 1...10_000),
+            failureRate: node["failure_rate"].double(default: 0.8, in: 0...1),
             openDuration: Double(node["open_ms"].int(default: 30_000, in: 1...86_400_000)) / 1000,
             maxOpenDuration: Double(node["max_open_ms"].int(default: 600_000, in: 1...86_400_000)) / 1000)
         if policy.maxOpenDuration < policy.openDuration { node["max_open_ms"].error("must not be less than open_ms") }

@@ -12,24 +12,27 @@ extension SQLiteStore {
         }
     }
 
-    public func claimDueDeliveries(quotas: [String: Int], now: Date, leaseDuration: TimeInterval) async throws
-        -> [OutboxItem]
+    public func claimDueDeliveries(quotas: [DepartmentQuota], limit: Int, now: Date, leaseDuration: TimeInterval)
+        async throws -> [OutboxItem]
     {
-        let quotas = quotas.filter { $0.value > 0 }
-        guard !quotas.isEmpty else { return [] }
+        let quotas = quotas.filter { $0.quota > 0 }
+        guard !quotas.isEmpty, limit > 0 else { return [] }
+        let caps = Dictionary(quotas.map { ($0.department, $0.quota) }, uniquingKeysWith: min)
         // One indexed query per department, so a department with a long backlog (breaker open,
-        // slots full) never fills the window of the others.
-        return try await claim(now: now, leaseDuration: leaseDuration, limit: Int.max) { db, leased in
+        // slots full) never fills the window of the others. Candidates come in the order given,
+        // so the overall limit goes to the first departments that have something due.
+        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, leased in
             let statement = try db.cachedStatement(sql: Self.dueSQL(departmentFilter: true))
             var due: [OutboxItem] = []
-            for (department, quota) in quotas.sorted(by: { $0.key < $1.key }) {
-                due += try Self.dueItems(statement, arguments: [department, now.unixMilliseconds, quota + leased])
+            for quota in quotas {
+                let cap = min(quota.quota, limit)
+                due += try Self.dueItems(statement, arguments: [quota.department, now.unixMilliseconds, cap + leased])
             }
             return due
         } select: { candidates, isFree in
             var taken: [String: Int] = [:]
             return candidates.filter { item in
-                guard isFree(item), taken[item.department, default: 0] < quotas[item.department, default: 0] else {
+                guard isFree(item), taken[item.department, default: 0] < caps[item.department, default: 0] else {
                     return false
                 }
                 taken[item.department, default: 0] += 1
