@@ -143,10 +143,10 @@ func gb18030(_ text: String) -> Data? {
     let output = Pipe()
     process.standardInput = input
     process.standardOutput = output
-    guard (try? process.run()) != nil else { return nil }
+    guard (try? process.launchSerially()) != nil else { return nil }
     input.fileHandleForWriting.write(Data(text.utf8))
     try? input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let data = output.fileHandleForReading.readAllRetryingInterrupts()
     process.waitUntilExit()
     return data
 }

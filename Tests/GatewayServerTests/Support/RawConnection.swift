@@ -13,7 +13,8 @@ final class RawConnection: @unchecked Sendable {
     private let descriptor: Int32
 
     init(port: Int, receiveTimeout: Double = 10) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a child process a test spawns must not keep the connection open.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EBADF) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -127,13 +127,6 @@ final class RunningGateway: Sendable {
 /// Runs a statement with the sqlite3 command-line shell on a gateway database (fault injection, counts).
 @discardableResult
 func sqlite(_ path: String, _ sql: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = ["-cmd", ".timeout 5000", path, sql]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = try spawnCapturingOutput("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql])
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
