@@ -72,7 +72,8 @@ public struct EmailComplaintBuilder: Sendable {
             let bytes = part.decodedBody
             var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
             if let given = part.filename, given != filename {
-                originalNames.append(.object(["position": .number(Double(attachments.count)), "filename": .string(given)]))
+                originalNames.append(
+                    .object(["position": .number(Double(attachments.count)), "filename": .string(given)]))
             }
             if filename == nil, part.mediaType.hasPrefix("message/") {
                 filename = SafeFilename.sanitize(
