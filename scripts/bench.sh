@@ -200,4 +200,5 @@ GATEWAY_BIN="$GATEWAY_BIN" CEILING_BIN="$CEILING_BIN" bash scripts/bench-sms.sh 
 EMAIL_BIN="${EMAIL_BIN:-}" bash scripts/bench-email.sh || status=1   # email rows: MB/s parsing vs Python email
 GATEWAY_BIN="$GATEWAY_BIN" bash scripts/bench-dispatch.sh || status=1
 GATEWAY_BIN="$GATEWAY_BIN" bash scripts/bench-hotline.sh || status=1
+GATEWAY_BIN="$GATEWAY_BIN" bash scripts/bench-hostile.sh || status=1   # oversized heads, slow-loris: memory and latency
 exit "$status"

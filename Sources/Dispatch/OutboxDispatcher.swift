@@ -131,7 +131,7 @@ public final class OutboxDispatcher: Service, Sendable {
             metrics.updateDepth(store)
             return items
         } catch {
-            logger.error("cannot read the outbox", metadata: ["cg.error": "\(error)"])
+            logger.error("cannot read the outbox", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
             return []
         }
     }
@@ -290,7 +290,7 @@ public final class OutboxDispatcher: Service, Sendable {
             logger.error(
                 "cannot record a delivery attempt",
                 metadata: [
-                    "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(error)",
+                    "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
                 ])
         }
     }
@@ -301,7 +301,7 @@ public final class OutboxDispatcher: Service, Sendable {
             "cg.complaint_id": "\(item.complaintID)", "cg.department": "\(attempt.department)",
             "cg.attempt": "\(attempt.attempt)", "cg.outcome": "\(attempt.outcome)",
         ]
-        if let error = attempt.error { metadata["cg.error"] = "\(error)" }
+        if let error = attempt.error { metadata["cg.error"] = "\(LogRedaction.scrub(error))" }
         logger.log(level: level, "delivery attempt", metadata: metadata)
     }
 }

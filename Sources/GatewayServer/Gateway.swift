@@ -2,6 +2,7 @@ import ComplaintCore
 import ComplaintDispatch
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
@@ -72,6 +73,7 @@ public final class Gateway: Sendable {
     /// The HTTP router with every route and middleware.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorRenderingMiddleware())
         router.add(middleware: MetricsMiddleware())
         let auth = Authenticator(tokens: configuration.auth.tokens)
@@ -89,7 +91,9 @@ public final class Gateway: Sendable {
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)
-        HotlineRoutes(importer: hotlineImporter, auth: auth).register(on: router)
+        HotlineRoutes(importer: hotlineImporter, auth: auth, maxUploadBytes: configuration.server.maxUploadBytes)
+            .register(
+                on: router)
         return router
     }
 
@@ -102,10 +106,11 @@ public final class Gateway: Sendable {
         let server = configuration.server
         let app = Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(server.idleTimeoutSeconds)))),
+            server: .http1(configuration: server.http1Configuration),
             configuration: ApplicationConfiguration(
                 address: .hostname(server.host, port: server.port),
-                serverName: "complaint-gateway"),
+                serverName: "complaint-gateway",
+                availableConnectionsDelegate: MaximumAvailableConnections(server.maxConnections, logger: logger)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? server.port) },
             logger: logger)
         // Services shut down in reverse order: the HTTP server and mailbox pollers first, the

@@ -127,7 +127,8 @@ struct HotlineUploadTests {
         #expect(page.status == 200)
         let html = String(decoding: page.body, as: UTF8.self)
         #expect(html.contains("<option value=\"12345\">12345</option>"))
-        #expect(html.contains("/v1/hotline/calls?profile="))
+        let script = try await gateway.request(.get, "/upload.js", token: nil, headers: [])
+        #expect(String(decoding: script.body, as: UTF8.self).contains("/v1/hotline/calls?profile="))
         try await gateway.stop()
         await downstream.stop()
     }
@@ -142,10 +143,10 @@ func gb18030(_ text: String) -> Data? {
     let output = Pipe()
     process.standardInput = input
     process.standardOutput = output
-    guard (try? process.run()) != nil else { return nil }
+    guard (try? process.launchSerially()) != nil else { return nil }
     input.fileHandleForWriting.write(Data(text.utf8))
     try? input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let data = output.fileHandleForReading.readAllRetryingInterrupts()
     process.waitUntilExit()
     return data
 }

@@ -43,7 +43,7 @@ struct RoutingSIGHUPTests {
         ]
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try process.launchSerially()
         defer { if process.isRunning { process.terminate() } }
 
         func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

@@ -74,6 +74,8 @@ def main():
         options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
             options.add_argument(arg)
+        # The browser's console, to see Content-Security-Policy violations (the page must cause none).
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         options.add_experimental_option("prefs", {
             "download.default_directory": downloads, "download.prompt_for_download": False})
         driver = webdriver.Chrome(
@@ -120,7 +122,11 @@ def main():
         wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
         wait.until(lambda d: d.find_element(By.ID, "duplicates").text == "2")
         assert driver.find_element(By.ID, "accepted").text == "0"
-        print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload) ok")
+        violations = [entry["message"] for entry in driver.get_log("browser")
+                      if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
+        assert not violations, violations
+        print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
+              "no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

@@ -11,7 +11,9 @@ import Foundation
 /// from a line labelled 电话/手机/联系电话/联系方式/Tel/Phone/Mobile, and only when it is a
 /// valid number: a bare digit run in a signature could be anything (an order number, a date).
 /// `source.extra` keeps `to`, `cc`, `date`, `mailer`, the body's charset when a fallback was
-/// needed, parser defects, and the count of trimmed quoted characters.
+/// needed, parser defects, and the count of trimmed quoted characters. Attachment filenames are
+/// reduced by ``SafeFilename`` (no paths, no control characters, capped length); an original that
+/// differed is kept in `attachment_original_filenames` for audit.
 public struct EmailComplaintBuilder: Sendable {
     /// Attachments larger than this are listed in the record but their bytes are not kept apart
     /// from the raw message (they are still inside it).
@@ -65,11 +67,17 @@ public struct EmailComplaintBuilder: Sendable {
         var attachments: [Complaint.Attachment] = []
         var attachmentBytes: [[UInt8]?] = []
         var oversized: [JSONValue] = []
+        var originalNames: [JSONValue] = []
         for part in BodySelector.attachments(of: message, body: body) {
             let bytes = part.decodedBody
-            var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }
+            var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
+            if let given = part.filename, given != filename {
+                originalNames.append(
+                    .object(["position": .number(Double(attachments.count)), "filename": .string(given)]))
+            }
             if filename == nil, part.mediaType.hasPrefix("message/") {
-                filename = (part.embedded?.headers["Subject"].map(Self.singleLine) ?? "message") + ".eml"
+                filename = SafeFilename.sanitize(
+                    (part.embedded?.headers["Subject"].map(Self.singleLine) ?? "message") + ".eml")
             }
             attachments.append(
                 Complaint.Attachment(
@@ -83,6 +91,7 @@ public struct EmailComplaintBuilder: Sendable {
             }
         }
         if !oversized.isEmpty { extra["oversized_attachments"] = .array(oversized) }
+        if !originalNames.isEmpty { extra["attachment_original_filenames"] = .array(originalNames) }
 
         for (key, header) in [("to", "To"), ("cc", "Cc"), ("date", "Date"), ("mailer", "X-Mailer")] {
             if let value = headers[header].flatMap({ TextNormalizer.normalizeOptional(Self.singleLine($0)) }) {

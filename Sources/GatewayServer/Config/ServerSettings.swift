@@ -7,8 +7,19 @@ public struct ServerSettings: Sendable, Hashable {
     public var port: Int
     /// `max_body_bytes` (default 1 MiB): larger request bodies get 413.
     public var maxBodyBytes: Int
-    /// `idle_timeout_s` (default 60): idle keep-alive connections are closed after this.
+    /// `idle_timeout_s` (default 60): the read timeout. A connection is closed when this long passes
+    /// without a complete request head or a piece of body arriving while no request is being answered:
+    /// idle keep-alive connections, and slow-loris clients that dribble or stall their headers.
     public var idleTimeoutSeconds: Int
+    /// `max_header_bytes` (default 32 KiB): the request line and headers together; more gets 431.
+    public var maxHeaderBytes: Int = 32 << 10
+    /// `max_headers` (default 100): header fields per request; more gets 431.
+    public var maxHeaders: Int = 100
+    /// `max_connections` (default 4096): connections served at once; past it, new ones wait in the
+    /// listen backlog. Bounds memory against floods of slow clients (each may hold a body up to `max_body_bytes`).
+    public var maxConnections: Int = 4096
+    /// `max_upload_bytes` (default 4 GiB): a hotline CSV upload; it streams to disk, so this bounds disk, not memory.
+    public var maxUploadBytes: Int = 4 << 30
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int = 60)
     {
@@ -19,7 +30,10 @@ public struct ServerSettings: Sendable, Hashable {
     }
 
     static func read(_ node: ConfigNode) -> ServerSettings {
-        node.expectMapping(allowedKeys: ["listen", "max_body_bytes", "idle_timeout_s"])
+        node.expectMapping(allowedKeys: [
+            "listen", "max_body_bytes", "idle_timeout_s", "max_header_bytes", "max_headers", "max_upload_bytes",
+            "max_connections",
+        ])
         var settings = ServerSettings()
         if let listen = node["listen"].string() {
             if let (host, port) = parseListen(listen) {
@@ -31,6 +45,10 @@ public struct ServerSettings: Sendable, Hashable {
         }
         settings.maxBodyBytes = node["max_body_bytes"].int(default: settings.maxBodyBytes, in: 1024...(1 << 30))
         settings.idleTimeoutSeconds = node["idle_timeout_s"].int(default: settings.idleTimeoutSeconds, in: 1...3600)
+        settings.maxHeaderBytes = node["max_header_bytes"].int(default: settings.maxHeaderBytes, in: 1024...(1 << 20))
+        settings.maxHeaders = node["max_headers"].int(default: settings.maxHeaders, in: 16...10_000)
+        settings.maxConnections = node["max_connections"].int(default: settings.maxConnections, in: 1...1_000_000)
+        settings.maxUploadBytes = node["max_upload_bytes"].int(default: settings.maxUploadBytes, in: 1024...(1 << 40))
         return settings
     }
 

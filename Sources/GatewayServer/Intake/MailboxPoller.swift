@@ -38,7 +38,9 @@ struct MailboxPoller: Service {
                 return
             } catch {
                 failures.increment()
-                logger.warning("mailbox poll failed", metadata: ["cg.mailbox": "\(name)", "cg.error": "\(error)"])
+                logger.warning(
+                    "mailbox poll failed",
+                    metadata: ["cg.mailbox": "\(name)", "cg.error": "\(LogRedaction.scrub("\(error)"))"])
             }
             try? await gracefulShutdownSleep(seconds: settings.pollSeconds)
         }
@@ -85,7 +87,7 @@ struct MailboxPoller: Service {
                 // The record is committed: the cursor still advances, so the message is not re-read forever.
                 logger.warning(
                     "could not flag a committed message",
-                    metadata: ["cg.mailbox": "\(mailbox.name)", "cg.error": "\(error)"])
+                    metadata: ["cg.mailbox": "\(mailbox.name)", "cg.error": "\(LogRedaction.scrub("\(error)"))"])
             }
             cursor.lastUID = uid
             try await store.saveMailboxCursor(mailbox.name, cursor)

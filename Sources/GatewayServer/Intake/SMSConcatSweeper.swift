@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -14,7 +15,8 @@ struct SMSConcatSweeper: Service {
                 do {
                     try await buffer.sweep(now: Date())
                 } catch {
-                    logger.error("releasing held SMS parts failed", metadata: ["cg.error": "\(error)"])
+                    logger.error(
+                        "releasing held SMS parts failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
                 }
                 try? await Task.sleep(for: interval)
             }

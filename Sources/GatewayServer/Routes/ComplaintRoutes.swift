@@ -53,7 +53,8 @@ struct ComplaintRoutes: Sendable {
         do {
             outcome = try await pipeline.submit(draft, raw: raw, idempotencyKey: idempotencyKey)
         } catch {
-            context.logger.error("commit failed", metadata: ["cg.error": "\(error)", "cg.raw_id": "\(raw.id)"])
+            context.logger.error(
+                "commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(raw.id)"])
             throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
         }
         switch outcome {

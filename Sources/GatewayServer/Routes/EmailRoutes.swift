@@ -40,7 +40,7 @@ struct EmailRoutes: Sendable {
             result = try await intake.accept(
                 Array(body.readableBytesView), adapter: tokenName, headers: RequestBodyReader.keptHeaders(request))
         } catch {
-            context.logger.error("email commit failed", metadata: ["cg.error": "\(error)"])
+            context.logger.error("email commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
             throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
         }
         var writer = JSONWriter(capacity: 256)

@@ -7,20 +7,31 @@ import Logging
 import NIOCore
 import Storage
 
-/// `POST /v1/hotline/calls`, `GET /v1/hotline/imports/{id}/rejected.csv`, and the upload page at `GET /`.
+/// `POST /v1/hotline/calls`, `GET /v1/hotline/imports/{id}/rejected.csv`, and the upload page at `GET /`
+/// (with its `/upload.js` and `/upload.css`).
 struct HotlineRoutes: Sendable {
     let importer: HotlineImporter
     let auth: Authenticator
-    /// The largest upload taken; the body streams to disk, so this bounds disk, not memory.
-    static let maxUploadBytes = 4 << 30
+    /// The largest upload taken (`server.max_upload_bytes`); the body streams to disk, so this bounds disk, not memory.
+    let maxUploadBytes: Int
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/hotline/calls") { request, context in try await upload(request, context) }
         router.get("/v1/hotline/imports/{id}/rejected.csv") { request, context in try await rejected(request, context) }
         router.get("/") { _, _ in
             Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                status: .ok,
+                headers: [
+                    .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                    .contentSecurityPolicy: SecurityHeaders.pageContentSecurityPolicy,
+                ],
                 body: .init(byteBuffer: ByteBuffer(string: UploadPage.html(profiles: importer.profiles.keys.sorted()))))
+        }
+        router.get("/upload.js") { _, _ in
+            Self.asset(UploadPage.script, type: "text/javascript; charset=utf-8")
+        }
+        router.get("/upload.css") { _, _ in
+            Self.asset(UploadPage.stylesheet, type: "text/css; charset=utf-8")
         }
     }
 
@@ -35,8 +46,8 @@ struct HotlineRoutes: Sendable {
         case "false", "0": includeIDs = false
         case let value?: throw GatewayError.badRequest("ids must be true or false, found \"\(value)\"")
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxUploadBytes {
-            throw GatewayError.tooLarge(limit: Self.maxUploadBytes)
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxUploadBytes {
+            throw GatewayError.tooLarge(limit: maxUploadBytes)
         }
         let contentType = request.headers[.contentType]
         var multipart: MultipartFileStream?
@@ -64,7 +75,7 @@ struct HotlineRoutes: Sendable {
                         try spool.write(bytes)
                     }
                 }
-                if spool.size > Self.maxUploadBytes { throw GatewayError.tooLarge(limit: Self.maxUploadBytes) }
+                if spool.size > maxUploadBytes { throw GatewayError.tooLarge(limit: maxUploadBytes) }
             }
             try multipart?.finish()
             upload = try spool.finish()
@@ -87,7 +98,9 @@ struct HotlineRoutes: Sendable {
         } catch let error as GatewayError {
             throw error
         } catch {
-            context.logger.error("hotline import failed", metadata: ["cg.error": "\(error)", "cg.raw_id": "\(rawID)"])
+            context.logger.error(
+                "hotline import failed",
+                metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(rawID)"])
             throw GatewayError.storeUnavailable("\(error)")
         }
         let body = report.json(includeIDs: includeIDs ?? (report.rows <= HotlineImporter.idsByDefaultUpTo))
@@ -114,6 +127,13 @@ struct HotlineRoutes: Sendable {
                 .contentDisposition: "attachment; filename=\"rejected-\(id).csv\"",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The page's script or stylesheet; revalidated on every load so a new version is picked up at once.
+    static func asset(_ text: String, type: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func isCSVType(_ contentType: String) -> Bool {

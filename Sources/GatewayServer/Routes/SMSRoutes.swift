@@ -43,7 +43,8 @@ struct SMSRoutes: Sendable {
             context.logger.warning(
                 "SMS webhook refused",
                 metadata: [
-                    "cg.provider": "\(name)", "cg.reason": "\(rejection.code)", "cg.detail": "\(rejection.message)",
+                    "cg.provider": "\(name)", "cg.reason": "\(rejection.code)",
+                    "cg.detail": "\(LogRedaction.scrub(rejection.message))",
                 ])
             throw GatewayError(.forbidden, code: rejection.code, rejection.message)
         }
@@ -63,7 +64,10 @@ struct SMSRoutes: Sendable {
             }
             context.logger.warning(
                 "SMS webhook quarantined",
-                metadata: ["cg.provider": "\(name)", "cg.raw_id": "\(raw.id)", "cg.reason": "\(error.message)"])
+                metadata: [
+                    "cg.provider": "\(name)", "cg.raw_id": "\(raw.id)",
+                    "cg.reason": "\(LogRedaction.scrub(error.message))",
+                ])
             return reply(provider.acknowledgement)
         }
 
@@ -88,7 +92,8 @@ struct SMSRoutes: Sendable {
                         metadata: ["cg.provider": "\(name)", "cg.complaint_id": "\(outcome.complaintID)"])
                 } catch {
                     context.logger.error(
-                        "commit failed", metadata: ["cg.error": "\(error)", "cg.raw_id": "\(payload.id)"])
+                        "commit failed",
+                        metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(payload.id)"])
                     throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
                 }
             }

@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,7 +14,8 @@ struct Authenticator: Sendable {
         secrets = tokens.map { Array($0.secret.utf8) }
     }
 
-    /// The token's name when it is valid and grants `scope`; otherwise 401 (missing/wrong) or 403 (scope).
+    /// The token's name when it is valid, unexpired and grants `scope`; otherwise 401 (missing, wrong or
+    /// expired) or 403 (scope).
     func require(_ scope: Scope, _ request: Request) throws -> String {
         guard let header = request.headers[.authorization] else {
             throw GatewayError(
@@ -41,6 +43,11 @@ struct Authenticator: Sendable {
             throw GatewayError(
                 .unauthorized, code: "unauthorized", "invalid token",
                 headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        }
+        if let expiresAt = match.expiresAt, Date() >= expiresAt {
+            throw GatewayError(
+                .unauthorized, code: "unauthorized", "token \"\(match.name)\" expired at \(RFC3339.format(expiresAt))",
+                headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\", error_description=\"expired\""])
         }
         guard match.scopes.contains(scope) else {
             throw GatewayError(

@@ -1,8 +1,10 @@
+import ComplaintCore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Every error leaves as the `{"error": {...}}` shape, whatever threw it.
 struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -19,8 +21,14 @@ struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
                 headers: error.headers)
         } catch is NIOTooManyBytesError {
             throw GatewayError(.contentTooLarge, code: "body_too_large", "request body is too large")
+        } catch let error as HTTPParserError {
+            // The head parsed but the body's framing did not (e.g. `Transfer-Encoding: gzip` without
+            // `chunked`): the client's fault, and the connection is closed after this answer.
+            throw GatewayError(
+                .badRequest, code: "malformed_request", "the request body's framing is invalid (\(error))",
+                headers: [.connection: "close"])
         } catch {
-            context.logger.error("unhandled error", metadata: ["cg.error": "\(error)"])
+            context.logger.error("unhandled error", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
             throw GatewayError(.internalServerError, code: "internal", "internal error; nothing was accepted")
         }
     }

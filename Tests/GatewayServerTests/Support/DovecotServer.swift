@@ -90,7 +90,7 @@ final class DovecotServer: @unchecked Sendable {
         server.process.arguments = ["-F", "-c", "\(d)/dovecot.conf"]
         server.process.standardOutput = FileHandle.nullDevice
         server.process.standardError = FileHandle.nullDevice
-        try server.process.run()
+        try server.process.launchSerially()
         try await eventually(timeout: .seconds(20), "dovecot listening on \(port)") { server.accepts() }
         return server
     }
@@ -149,8 +149,8 @@ final class DovecotServer: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        try process.launchSerially()
+        let data = output.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw CocoaError(

@@ -51,7 +51,7 @@ final class GatewayProcess: Sendable {
         process.environment = environment(downstream: downstream)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.launchSerially()
         let started = GatewayProcess(process: process, port: port, dataDirectory: dataDirectory)
         try await eventually(timeout: .seconds(30), "gateway process answering") {
             guard process.isRunning else {
@@ -102,8 +102,8 @@ final class GatewayProcess: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        try process.launchSerially()
+        let data = output.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }

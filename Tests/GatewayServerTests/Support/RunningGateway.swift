@@ -51,7 +51,7 @@ final class RunningGateway: Sendable {
     }
 
     static func start(
-        downstream: String, dataDirectory: URL? = nil, environment: [String: String] = [:],
+        downstream: String, dataDirectory: URL? = nil, environment: [String: String] = [:], logger: Logger? = nil,
         configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> RunningGateway {
         let directory =
@@ -61,9 +61,15 @@ final class RunningGateway: Sendable {
         var configuration = try configuration(
             downstream: downstream, dataDirectory: directory, extraEnvironment: environment)
         configure(&configuration)
-        var logger = Logger(label: "test-gateway")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["CG_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        let logger =
+            logger
+            ?? {
+                var logger = Logger(label: "test-gateway")
+                logger.logLevel =
+                    ProcessInfo.processInfo.environment["CG_TEST_LOG"].flatMap(Logger.Level.init(rawValue:))
+                    ?? .critical
+                return logger
+            }()
         let gateway = try Gateway(configuration: configuration, logger: logger, registry: GatewayMetrics.registry)
         let port = Mutex<Int?>(nil)
         let task = Task { try await gateway.run(handleSignals: false) { bound in port.withLock { $0 = bound } } }
@@ -121,13 +127,6 @@ final class RunningGateway: Sendable {
 /// Runs a statement with the sqlite3 command-line shell on a gateway database (fault injection, counts).
 @discardableResult
 func sqlite(_ path: String, _ sql: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = ["-cmd", ".timeout 5000", path, sql]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = try spawnCapturingOutput("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql])
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }

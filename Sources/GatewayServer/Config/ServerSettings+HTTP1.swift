@@ -1,0 +1,18 @@
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+
+extension ServerSettings {
+    /// The HTTP/1.1 channel: the read timeout and the header limits, with a 431 when a header limit is passed.
+    var http1Configuration: HTTP1Channel.Configuration {
+        let maxHeaderBytes = maxHeaderBytes
+        let maxHeaders = maxHeaders
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                HeaderOverflowResponder(maxHeaderBytes: maxHeaderBytes, maxHeaders: maxHeaders)
+            ],
+            idleTimeout: .seconds(Int64(idleTimeoutSeconds)),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: maxHeaderBytes, maxHeaderListSize: maxHeaderBytes, maxHeaderFieldCount: maxHeaders))
+    }
+}

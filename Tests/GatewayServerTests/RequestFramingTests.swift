@@ -1,0 +1,36 @@
+import Foundation
+import GatewayTestSupport
+import Testing
+
+/// Requests whose framing two HTTP parsers could read differently (the raw material of request
+/// smuggling behind a reverse proxy) are refused with 400 and the connection is closed, so no
+/// second request can hide in the first one's body.
+@Suite("Ambiguous request framing is refused")
+struct RequestFramingTests {
+    static let cases: [String: String] = [
+        "Content-Length and Transfer-Encoding together":
+            "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /v1/quarantine HTTP/1.1\r\nHost: x\r\n\r\n",
+        "two different Content-Lengths": "Content-Length: 4\r\nContent-Length: 40\r\n\r\n{}{}",
+        "a Transfer-Encoding other than chunked": "Transfer-Encoding: gzip\r\n\r\n{}",
+        "a space before the colon": "Content-Length : 2\r\n\r\n{}",
+        "a negative Content-Length": "Content-Length: -1\r\n\r\n{}",
+    ]
+
+    @Test("refused with 400 and closed", arguments: cases.keys.sorted())
+    func refused(_ name: String) async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port)
+        await connection.send(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\n" + Self.cases[name]!)
+        let (bytes, closed) = await connection.readUntilClosed()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(RawConnection.status(of: bytes) == 400, "\(name): \(text.prefix(120))")
+        #expect(closed, "\(name)")
+        #expect(text.components(separatedBy: "HTTP/1.1 ").count == 2, "\(name): more than one response")
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}

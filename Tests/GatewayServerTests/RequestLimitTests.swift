@@ -1,0 +1,212 @@
+import Foundation
+import GatewayServer
+import GatewayTestSupport
+import Testing
+
+/// Size and time limits at the HTTP layer, probed with raw sockets: bodies over the limit get 413 on
+/// every intake route whether announced or chunked; request heads over the limit get 431 and the
+/// server stops reading; clients that stall or dribble are cut off at the read timeout, and do not
+/// keep anyone else from being served.
+@Suite("Request limits: body and header sizes, slow clients")
+struct RequestLimitTests {
+    static let limit = 64 << 10
+
+    static func start(_ downstream: DownstreamServer, idleTimeout: Int = 60) async throws -> RunningGateway {
+        try await RunningGateway.start(
+            downstream: downstream.baseURL,
+            environment: ["GENERIC_SMS_WEBHOOK_SECRET": HostileSMSWebhookTests.secrets["generic_secret"]!]
+        ) { configuration in
+            configuration.server.maxBodyBytes = limit
+            configuration.server.maxUploadBytes = limit
+            configuration.email.maxMessageBytes = limit
+            configuration.server.idleTimeoutSeconds = idleTimeout
+        }
+    }
+
+    /// The intake routes (and explain, which also reads a body), with a content type each accepts.
+    static let routes: [(String, String)] = [
+        ("/v1/complaints", "application/json"), ("/v1/sms/generic", "application/json"),
+        ("/v1/email", "message/rfc822"), ("/v1/hotline/calls?profile=12345", "text/csv"),
+        ("/v1/routing/explain", "application/json"),
+    ]
+
+    /// A raw POST of `size` bytes, announced with Content-Length or sent in chunks; answers the status and body.
+    func post(_ gateway: RunningGateway, _ path: String, type: String, size: Int, chunked: Bool) async throws
+        -> (Int?, String)
+    {
+        let connection = try RawConnection(port: gateway.port)
+        var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+        head += "Content-Type: \(type)\r\nConnection: close\r\n"
+        head += chunked ? "Transfer-Encoding: chunked\r\n\r\n" : "Content-Length: \(size)\r\n\r\n"
+        await connection.send(head)
+        let piece = [UInt8](repeating: UInt8(ascii: "a"), count: 8192)
+        var sent = 0
+        while sent < size {
+            let count = min(piece.count, size - sent)
+            let bytes =
+                chunked
+                ? Array(String(count, radix: 16).utf8) + [13, 10] + piece[..<count] + [13, 10] : Array(piece[..<count])
+            let ok = await connection.send(bytes)
+            if !ok { break }
+            sent += count
+        }
+        if chunked { await connection.send("0\r\n\r\n") }
+        let (bytes, _) = await connection.readUntilClosed()
+        return (RawConnection.status(of: bytes), String(decoding: bytes, as: UTF8.self))
+    }
+
+    @Test("a body over the limit gets 413 with the limit named, announced or chunked, on every intake route")
+    func oversizedBodies() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        for (path, type) in Self.routes {
+            for chunked in [false, true] {
+                let (status, text) = try await post(
+                    gateway, path, type: type, size: Self.limit + 10_000, chunked: chunked)
+                #expect(status == 413, "\(path) chunked=\(chunked): \(text.prefix(200))")
+                #expect(text.contains("body_too_large"), "\(path)")
+                #expect(text.contains("\(Self.limit) bytes"), "\(path)")
+            }
+        }
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        let uploads = gateway.dataDirectory.appendingPathComponent("uploads")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []
+        #expect(left.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".part") }.isEmpty, "\(left)")
+        // The gateway still answers normally afterwards.
+        #expect(try await gateway.post(#"{"text":"路灯不亮"}"#).status == 201)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test(
+        "a request head over the limits gets 431 and the connection is closed",
+        arguments: ["one 40 KiB header", "150 headers", "a 40 KiB URL"])
+    func oversizedHeads(_ name: String) async throws {
+        let (headers, path) =
+            switch name {
+            case "one 40 KiB header": ("X-Big: \(String(repeating: "h", count: 40 << 10))\r\n", "/healthz")
+            case "150 headers": ((0..<150).map { "X-H\($0): v\r\n" }.joined(), "/healthz")
+            default: ("", "/healthz?q=" + String(repeating: "u", count: 40 << 10))
+            }
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        let connection = try RawConnection(port: gateway.port)
+        await connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers)\r\n")
+        let (bytes, closed) = await connection.readUntilClosed()
+        #expect(RawConnection.status(of: bytes) == 431, "\(name)")
+        #expect(String(decoding: bytes, as: UTF8.self).contains("headers_too_large"))
+        #expect(closed)
+        #expect(try await gateway.request(.get, "/healthz").status == 200)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a client streaming an endless header is cut off at the limit, not buffered")
+    func endlessHeader() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        let connection = try RawConnection(port: gateway.port)
+        await connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Endless: ")
+        let chunk = [UInt8](repeating: UInt8(ascii: "e"), count: 64 << 10)
+        var sent = 0
+        // 64 MiB if the server kept reading; it stops after 32 KiB, and the socket buffers fill or reset.
+        while sent < 64 << 20, !connection.isClosedByPeer, await connection.send(chunk) { sent += chunk.count }
+        #expect(sent < 64 << 20, "the server kept reading \(sent) bytes of one header")
+        #expect(try await gateway.request(.get, "/healthz").status == 200)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a client that stalls (nothing, half a head, half a body) is disconnected at the read timeout")
+    func stalledClients() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream, idleTimeout: 1)
+        let partial = [
+            "", "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty",
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\":",
+        ]
+        for request in partial {
+            let started = ContinuousClock.now
+            let connection = try RawConnection(port: gateway.port, receiveTimeout: 10)
+            await connection.send(request)
+            let (_, closed) = await connection.readUntilClosed()
+            let elapsed = ContinuousClock.now - started
+            #expect(closed, "\(request.prefix(20))")
+            // The timeout is 1 s; the margin is for a loaded machine running the whole suite.
+            #expect(elapsed < .seconds(10), "closed after \(elapsed)")
+        }
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a slow-loris client dribbling its head byte by byte is cut off at the read timeout")
+    func slowLoris() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream, idleTimeout: 1)
+        let connection = try RawConnection(port: gateway.port)
+        let head = Array(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "p", count: 400))\r\n"
+                .utf8)
+        let started = ContinuousClock.now
+        var index = 0
+        while index < head.count, !connection.isClosedByPeer, await connection.send([head[index]]) {
+            index += 1
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(index < head.count, "the whole head went through in \(elapsed)")
+        // The whole head takes over 20 s at this pace; the timeout is 1 s (margin for a loaded machine).
+        #expect(elapsed < .seconds(10), "cut off after \(elapsed)")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("200 stalled connections do not keep a normal request from being served")
+    func manyStalledConnections() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream, idleTimeout: 5)
+        var stalled: [RawConnection] = []
+        for index in 0..<200 {
+            let connection = try RawConnection(port: gateway.port)
+            await connection.send("POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Stall-\(index): ")
+            stalled.append(connection)
+        }
+        let started = ContinuousClock.now
+        let reply = try await gateway.post(#"{"text":"路灯不亮"}"#, timeout: 5)
+        #expect(reply.status == 201)
+        // Well inside the read timeout: it was not waiting for stalled connections to go.
+        #expect(ContinuousClock.now - started < .seconds(4))
+        // And they are all gone after the read timeout.
+        try await eventually(timeout: .seconds(15), "stalled connections closed") {
+            stalled.allSatisfy(\.isClosedByPeer)
+        }
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("past server.max_connections a new client waits in the backlog, and is served once stalled ones time out")
+    func connectionCap() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
+            configuration.server.maxConnections = 16
+            configuration.server.idleTimeoutSeconds = 3
+        }
+        // No slot can free before the first stalled connection reaches its read timeout.
+        let firstOpened = ContinuousClock.now
+        // More than the cap: the server reads a few accepts per wake-up, so it may take some past 16.
+        var stalled: [RawConnection] = []
+        for _ in 0..<24 {
+            let connection = try RawConnection(port: gateway.port)
+            await connection.send("GET /healthz HTTP/1.1\r\nHost: 1")
+            stalled.append(connection)
+        }
+        let reply = try await gateway.post(#"{"text":"路灯不亮"}"#, timeout: 20)
+        let served = ContinuousClock.now - firstOpened
+        #expect(reply.status == 201)
+        #expect(served > .milliseconds(2500), "served after \(served): the cap did not hold")
+        #expect(served < .seconds(15))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension FileHandle {
+    /// Everything until end of file, retrying reads a signal interrupted.
+    ///
+    /// Foundation's `readDataToEndOfFile()` traps on `EINTR`, and the test process gets signals
+    /// (SIGCHLD from the child processes that tests run), so a pipe read can be interrupted.
+    func readAllRetryingInterrupts() -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[..<count])
+            } else if count == 0 || errno != EINTR {
+                return data
+            }
+        }
+    }
+}
+
+/// Serialises `Process.run()` across the test process: swift-corelibs-foundation's spawn path has
+/// crashed (a bad memcpy inside `Process.run()`) when several tests launched children at once.
+private let launchLock = NSLock()
+
+extension Process {
+    /// `run()`, one launch at a time.
+    func launchSerially() throws {
+        launchLock.lock()
+        defer { launchLock.unlock() }
+        try run()
+    }
+}
+
+/// Runs `path` with `arguments` and returns its standard output, through `posix_spawn` directly.
+///
+/// For the helpers the tests call hundreds of times (`sqlite`): Foundation's `Process.run()` on
+/// Linux can crash while it lists `/proc/self/fd` (an over-read of `d_name`, swift-corelibs-foundation
+/// #5472), more often the more descriptors are open, and these tests hold many sockets.
+func spawnCapturingOutput(_ path: String, _ arguments: [String]) throws -> Data {
+    var pipeEnds: [Int32] = [0, 0]
+    guard pipe(&pipeEnds) == 0 else { throw POSIXError(.EMFILE) }
+    for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { for argument in argv { free(argument) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    close(pipeEnds[1])
+    guard spawned == 0 else {
+        close(pipeEnds[0])
+        throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
+    }
+    let output = FileHandle(fileDescriptor: pipeEnds[0], closeOnDealloc: true).readAllRetryingInterrupts()
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+    return output
+}
