@@ -42,8 +42,9 @@ func withStore(_ body: (SQLiteStore) async throws -> Void) async throws {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held. The timeout is
+/// generous: the whole suite runs in parallel on two cores, and a passing wait returns at once.
+func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
