@@ -1,5 +1,5 @@
 # Entry points for people and CI; the scripts hold the logic (and say why).
-.PHONY: build release test demo bench
+.PHONY: build release test demo bench fuzz
 
 build:          ## debug build of the package
 	swift build
@@ -17,3 +17,6 @@ demo:           ## run the gateway with the sample config and a demo receiver
 
 bench:          ## throughput/latency vs the HTTP ceiling -> bench-results/latest.md
 	bash scripts/bench.sh
+
+fuzz:           ## libFuzzer + ASan on every parser, 60 s each -> fuzz-results/latest.md
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)

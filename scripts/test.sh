@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/install-deps.sh
 
 echo "== swift format lint (.swift-format)"
-swift format lint --strict --recursive Sources Tests Benchmarks adapters Package.swift
+swift format lint --strict --recursive Sources Tests Benchmarks adapters Package.swift Fuzz
 
 echo "== swift build --build-tests"
 swift build --build-tests
@@ -37,6 +37,9 @@ if ((status != 0)); then
 fi
 passed="$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")"
 [[ -n "$passed" && "$passed" -gt 0 ]] || { echo "FAIL: no tests ran" >&2; exit 1; }
+
+echo "== fuzz smoke test: scripts/fuzz.sh ${FUZZ_SMOKE_SECONDS:-5} (every parser under libFuzzer + ASan, docs/fuzzing.md)"
+bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}"
 
 echo "== browser test: scripts/test-browser.sh (upload page in headless Chromium)"
 bash scripts/test-browser.sh "$(swift build --show-bin-path)/complaint-gateway"
