@@ -1,5 +1,5 @@
 # Entry points for people and CI; the scripts hold the logic (and say why).
-.PHONY: build release test demo bench chaos
+.PHONY: build release test demo bench chaos fuzz
 
 build:          ## debug build of the package
 	swift build
@@ -20,3 +20,6 @@ bench:          ## throughput/latency vs the HTTP ceiling -> bench-results/lates
 
 chaos:          ## kill -9 under load, a full disk, department outages -> chaos-results/latest.md
 	bash scripts/chaos.sh
+
+fuzz:           ## libFuzzer + ASan on every parser, 60 s each -> fuzz-results/latest.md
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -12,6 +12,12 @@ let package = Package(
     products: [
         .executable(name: "complaint-gateway", targets: ["complaint-gateway"]),
         .library(name: "ComplaintCore", targets: ["ComplaintCore"]),
+        // The parsers and loaders, for the fuzz package in Fuzz/ (a path dependency sees only products).
+        .library(
+            name: "GatewayParsers",
+            targets: [
+                "Routing", "EmailAdapter", "SMSAdapter", "HotlineCSVAdapter", "ComplaintDispatch", "GatewayServer",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),

@@ -7,7 +7,8 @@
 # Environment: SMOKE_PORT / SMOKE_RECEIVER_PORT (default 18080 / 19009, away from a demo you
 # may have running on 8080 / 9009); DEMO_BUILD_CONFIGURATION (default debug: `swift build
 # --build-tests` has already built the debug gateway, so the smoke test costs no second,
-# release, compile; set release to smoke-test the optimized binary).
+# release, compile; set release to smoke-test the optimized binary); FUZZ_SMOKE_SECONDS (default
+# 5 seconds per fuzz target, scripts/fuzz.sh; 0 skips the fuzz step).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/install-deps.sh
 
 echo "== swift format lint (.swift-format)"
-swift format lint --strict --recursive Sources Tests Benchmarks adapters Package.swift
+swift format lint --strict --recursive Sources Tests Benchmarks adapters Package.swift Fuzz
 
 echo "== swift build --build-tests"
 swift build --build-tests
@@ -37,6 +38,12 @@ if ((status != 0)); then
 fi
 passed="$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")"
 [[ -n "$passed" && "$passed" -gt 0 ]] || { echo "FAIL: no tests ran" >&2; exit 1; }
+
+# A cold sanitized build of the harness is the bulk of this step (see docs/fuzzing.md).
+if [[ "${FUZZ_SMOKE_SECONDS:-5}" != 0 ]]; then
+    echo "== fuzz smoke test: scripts/fuzz.sh ${FUZZ_SMOKE_SECONDS:-5} (every parser under libFuzzer + ASan, docs/fuzzing.md)"
+    bash scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}"
+fi
 
 echo "== browser test: scripts/test-browser.sh (upload page in headless Chromium)"
 bash scripts/test-browser.sh "$(swift build --show-bin-path)/complaint-gateway"

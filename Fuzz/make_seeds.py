@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in Fuzz/corpus/<target>/ from the project's own fixtures.
+
+Run from the repository root when fixtures change: python3 Fuzz/make_seeds.py
+Seeds are small (a fuzzer mutates them; large files only slow it down). Files named seed-*
+are rewritten; regression inputs (crash-*, named for what they broke) are kept as they are.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "Fuzz", "corpus")
+SAMPLES = os.path.join(os.path.dirname(ROOT), "shared", "samples")
+MAX_MIME = 64 * 1024
+MAX_OTHER = 16 * 1024
+
+
+def put(target, name, data):
+    folder = os.path.join(CORPUS, target)
+    os.makedirs(folder, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with open(os.path.join(folder, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+def read(path):
+    with open(os.path.join(ROOT, path), "rb") as f:
+        return f.read()
+
+
+def clear_seeds():
+    for path in glob.glob(os.path.join(CORPUS, "*", "seed-*")):
+        os.remove(path)
+
+
+def mime():
+    paths = sorted(glob.glob(os.path.join(ROOT, "Tests/EmailAdapterTests/Corpus/*.eml")))
+    paths += sorted(glob.glob(os.path.join(ROOT, "Tests/EmailAdapterTests/Corpus/cpython/msg_*.txt")))
+    for path in paths:
+        data = open(path, "rb").read()
+        if len(data) <= MAX_MIME:
+            put("mime", os.path.basename(path), data)
+
+
+def csv():
+    gen = os.path.join(SAMPLES, "gen_calls.py")
+    runs = [
+        ("12345-utf8.csv", ["--rows", "6", "--seed", "1"]),
+        ("12345-bom-lf.csv", ["--rows", "6", "--seed", "2", "--encoding", "utf-8-sig", "--newline", "lf"]),
+        ("12345-gbk.csv", ["--rows", "6", "--seed", "3", "--encoding", "gbk"]),
+        ("12345-bad.csv", ["--rows", "12", "--seed", "4", "--bad-rate", "0.5"]),
+    ]
+    if os.path.exists(gen):
+        for name, args in runs:
+            put("csv", name, subprocess.run([sys.executable, gen, *args], check=True, capture_output=True).stdout)
+    put(
+        "csv",
+        "311.csv",
+        "ticket_id,call_time,caller,name,type,content,address,agent,duration_s\r\n"
+        '311-1,2026-11-03 8:15,(212) 555-0142,Ann Lee,complaint,"Noise, all night",1 Main St,a7,95\r\n'
+        '311-2,2026/11/03 09:01:00,,,"report","Broken ""street"" light\nnear school",,a2,x\r\n'
+        "311-3,20261103101500,Anonymous,,inquiry,Trash pickup?,,,\r\n",
+    )
+
+
+def sms():
+    vectors = json.loads(read("Tests/SMSAdapterTests/Vectors/vectors.json"))["vectors"]
+    for vector in vectors:
+        lines = [vector.get("query") or ""]
+        lines += ["%s: %s" % (name, value) for name, value in vector["headers"].items()]
+        text = "\n".join(lines) + "\n\n" + vector["body"]
+        put("sms-" + vector["provider"], vector["name"], text)
+    json_type = "Content-Type: application/json"
+    aliyun = [
+        '[{"phone_number":"13812345678","content":"小区停水三天了","send_time":"2026-11-20 11:12:00",'
+        '"dest_code":"1234","sequence_id":1234567890},{"phone_number":"8613900001111","content":"路灯不亮 💡",'
+        '"send_time":"2026-11-20 11:13:00","dest_code":"1234","sequence_id":"1234567891","sign_name":"市民热线"}]',
+        '[{"phone_number":"1381111****","send_time":"2017-01-01 00:00:00","report_time":"2017-01-01 00:00:00",'
+        '"success":true,"err_code":"DELIVERED","biz_id":"1"}]',
+    ]
+    for index, body in enumerate(aliyun):
+        put("sms-aliyun", "body-%d" % index, "token=aliyun-token-0123456789abcdef\n%s\n\n%s" % (json_type, body))
+    tencent = [
+        '{"extend":"","mobile":"13812345678","nationcode":"86","sign":"市民热线","text":"噪音扰民 😠","time":1795000000}',
+        '[{"user_receive_time":"2015-10-17 08:03:04","nationcode":"86","mobile":"13xxxxxxxxx",'
+        '"report_status":"SUCCESS","errmsg":"DELIVRD","description":"用户短信送达成功","sid":"x"}]',
+    ]
+    for index, body in enumerate(tencent):
+        put("sms-tencent", "body-%d" % index, "token=tencent-token-0123456789abcdef\n%s\n\n%s" % (json_type, body))
+
+
+def config():
+    put("config-gateway", "gateway.yaml", read("config/gateway.yaml"))
+    put(
+        "config-gateway",
+        "minimal.yaml",
+        "auth: { tokens: [{ name: a, token: x, scopes: [submit] }] }\n"
+        "routing: { tables: [], default: { department: citizen-services } }\n",
+    )
+    put("config-departments", "departments.yaml", read("config/departments.yaml"))
+    for path in sorted(glob.glob(os.path.join(ROOT, "config/hotline/*.yaml"))):
+        put("config-hotline", os.path.basename(path), open(path, "rb").read())
+
+
+def rules():
+    for path in sorted(glob.glob(os.path.join(ROOT, "config/routing/*"))):
+        target = "rules-csv" if path.endswith(".csv") else "rules-yaml"
+        put(target, os.path.basename(path), open(path, "rb").read())
+    put("rules-calendar", "calendar.yaml", read("config/calendar.yaml"))
+
+
+def json_intake():
+    complaint = {
+        "schema": "complaint/v1",
+        "text": "楼下餐馆油烟很大 😷",
+        "subject": "油烟",
+        "category": "环境",
+        "occurred_at": "2026-11-20T08:30:00+08:00",
+        "complainant": {"name": "张三", "phone": "138 1234 5678", "email": "z@example.com", "anonymous": False},
+        "location": {"address": "文三路 1 号", "district": "西湖区", "lat": 30.27, "lon": 120.15},
+        "source": {"external_id": "crm-1", "extra": {"ticket": 7, "tags": ["a", None, True], "score": -1.5e-3}},
+        "thread": {"in_reply_to": "<a@x>", "references": ["<a@x>", "<b@x>"]},
+        "attachments": [],
+    }
+    body = json.dumps(complaint, ensure_ascii=False)
+    put("api-complaint", "full.json", body)
+    put("api-complaint", "minimal.json", '{"text":"Street light out on 5th Ave"}')
+    put("api-complaint", "anonymous.json", '{"text":"x","complainant":{"phone":"withheld","anonymous":true}}')
+    put("json", "complaint.json", body)
+    put("json", "escapes.json", '["\\u00e9\\ud83d\\ude00\\n\\"\\\\\\/", -0, 1E+2, 0.1e-7, 12345678901234567890, {}, []]')
+    put("json", "nested.json", '{"a":{"b":[{"c":null,"d":[true,false]}]}, "e":"\\t"}')
+
+
+if __name__ == "__main__":
+    clear_seeds()
+    mime()
+    csv()
+    sms()
+    config()
+    rules()
+    json_intake()
+    for folder in sorted(os.listdir(CORPUS)):
+        files = os.listdir(os.path.join(CORPUS, folder))
+        print("%-20s %3d files" % (folder, len(files)))
