@@ -54,11 +54,12 @@ if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
     echo "== building the fuzz harness (release, -sanitize=fuzzer,address) into .build-fuzz/"
     build_start=$SECONDS
     # -enable-testing: the API body decoder is internal to GatewayServer (`@testable import`).
-    # -Xswiftc -sanitize=fuzzer,address: swiftc keeps only the last -sanitize= flag it is given, and
-    # SwiftPM passes one per sanitizer, which leaves Swift code without coverage or without ASan;
-    # one combined flag, last on the line, gives both (C code takes clang's additive flags as is).
+    # Not SwiftPM's --sanitize: it passes one -sanitize= per sanitizer, in an order that changes from
+    # run to run, and swiftc keeps only the last one, so Swift code got coverage or ASan, not both, and
+    # every build recompiled everything. One combined flag for swiftc (compile and link) and clang's
+    # own flags for the C targets are stable.
     swift build --package-path Fuzz --scratch-path "$SCRATCH" -c release \
-        --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
+        -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -enable-testing \
         --product FuzzGateway
     echo "== built in $((SECONDS - build_start)) s"
 fi
