@@ -54,12 +54,13 @@ if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
     echo "== building the fuzz harness (release, -sanitize=fuzzer,address) into .build-fuzz/"
     build_start=$SECONDS
     # -enable-testing: the API body decoder is internal to GatewayServer (`@testable import`).
-    # Not SwiftPM's --sanitize: it passes one -sanitize= per sanitizer, in an order that changes from
-    # run to run, and swiftc keeps only the last one, so Swift code got coverage or ASan, not both, and
-    # every build recompiled everything. One combined flag for swiftc (compile and link) and clang's
-    # own flags for the C targets are stable.
-    swift build --package-path Fuzz --scratch-path "$SCRATCH" -c release \
-        -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -enable-testing \
+    # Sanitizer flags: swiftc keeps only the last -sanitize= it is given, and SwiftPM passes one per
+    # `--sanitize`, in an order that changes from run to run (Swift code then got coverage or ASan,
+    # not both, and every build recompiled everything). So SwiftPM gets only --sanitize=fuzzer (it
+    # also keeps SwiftPM from renaming `main`, which libFuzzer supplies), swiftc one combined flag
+    # after it, and clang ASan on top of SwiftPM's -fsanitize=fuzzer (clang's flags add up).
+    swift build --package-path Fuzz --scratch-path "$SCRATCH" -c release --sanitize=fuzzer \
+        -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address -Xswiftc -enable-testing \
         --product FuzzGateway
     echo "== built in $((SECONDS - build_start)) s"
 fi
