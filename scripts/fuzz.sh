@@ -54,8 +54,14 @@ if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
     echo "== building the fuzz harness (release, -sanitize=fuzzer,address) into .build-fuzz/"
     build_start=$SECONDS
     # -enable-testing: the API body decoder is internal to GatewayServer (`@testable import`).
-    swift build --package-path Fuzz --scratch-path "$SCRATCH" -c release \
-        --sanitize=fuzzer --sanitize=address -Xswiftc -enable-testing --product FuzzGateway
+    # Sanitizer flags: swiftc keeps only the last -sanitize= it is given, and SwiftPM passes one per
+    # `--sanitize`, in an order that changes from run to run (Swift code then got coverage or ASan,
+    # not both, and every build recompiled everything). So SwiftPM gets only --sanitize=fuzzer (it
+    # also keeps SwiftPM from renaming `main`, which libFuzzer supplies), swiftc one combined flag
+    # after it, and clang ASan on top of SwiftPM's -fsanitize=fuzzer (clang's flags add up).
+    swift build --package-path Fuzz --scratch-path "$SCRATCH" -c release --sanitize=fuzzer \
+        -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address -Xswiftc -enable-testing \
+        --product FuzzGateway
     echo "== built in $((SECONDS - build_start)) s"
 fi
 [[ -x "$BIN" ]] || { echo "fuzz: $BIN is missing; run without FUZZ_SKIP_BUILD" >&2; exit 1; }

@@ -2,8 +2,9 @@ import ComplaintCore
 import Foundation
 import HotlineCSVAdapter
 
-/// A call-log file through encoding detection, the streaming reader (fed in small chunks, so
-/// records and multi-byte characters straddle chunk edges) and a sample column profile's mapping.
+/// A call-log file through encoding detection, the streaming reader and a sample column profile's
+/// mapping. The reader is fed twice, whole and in chunks of 1 to 13 bytes (so records and
+/// multi-byte characters straddle chunk edges): the records must not depend on where chunks end.
 enum HotlineCSVTarget {
     /// The sample profiles (config/hotline), in name order; the input's length picks one.
     static let profiles: [HotlineProfile] = {
@@ -21,33 +22,33 @@ enum HotlineCSVTarget {
         validator.finish()
         let encoding =
             profile.encoding ?? CSVEncoding.detect(prefix: Array(bytes.prefix(4)), validUTF8: validator.isValid)
-        guard let reader = try? CSVFileReader(encoding: encoding, maxRecordBytes: 4096) else { return }
-        var mapper: HotlineRowMapper?
-        var headerFailed = false
-        let take = { (record: CSVRecord) in
-            guard !headerFailed else { return }
-            guard var current = mapper else {
-                guard case .fields(let names) = record.kind,
-                    let header = try? HotlineHeader(names, profile: profile)
-                else {
-                    headerFailed = true
-                    return
-                }
-                mapper = HotlineRowMapper(profile: profile, header: header)
-                return
-            }
-            if case .accepted(let row) = current.map(record) { Invariants.encodes(row.draft) }
-            mapper = current
+        guard let chunked = records(bytes, encoding: encoding, chunk: bytes.count % 13 + 1),
+            let whole = records(bytes, encoding: encoding, chunk: max(bytes.count, 1))
+        else { return }
+        if chunked != whole {
+            fatalError("CSV records depend on chunk boundaries: \(chunked.count) records vs \(whole.count) whole")
         }
-        let chunk = bytes.count % 13 + 1
+        guard case .fields(let names)? = whole.first?.kind,
+            let header = try? HotlineHeader(names, profile: profile)
+        else { return }
+        var mapper = HotlineRowMapper(profile: profile, header: header)
+        for record in whole.dropFirst() {
+            if case .accepted(let row) = mapper.map(record) { Invariants.encodes(row.draft) }
+        }
+    }
+
+    private static func records(_ bytes: [UInt8], encoding: CSVEncoding, chunk: Int) -> [CSVRecord]? {
+        guard let reader = try? CSVFileReader(encoding: encoding, maxRecordBytes: 4096) else { return nil }
+        var records: [CSVRecord] = []
         bytes.withUnsafeBytes { buffer in
             var start = 0
             while start < buffer.count {
                 let end = min(start + chunk, buffer.count)
-                reader.feed(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), take)
+                reader.feed(UnsafeRawBufferPointer(rebasing: buffer[start..<end])) { records.append($0) }
                 start = end
             }
         }
-        reader.finish(take)
+        reader.finish { records.append($0) }
+        return records
     }
 }

@@ -8,6 +8,14 @@ enum Invariants {
 
     /// A draft the gateway would store serializes to JSON that our own strict parser reads back.
     static func encodes(_ complaint: Complaint) {
+        // DESIGN.md: text is NFC, whatever the channel; normalizing again must change nothing.
+        for (field, text) in [("text", complaint.text), ("subject", complaint.subject)] {
+            if let text, TextNormalizer.normalize(text) != text {
+                fatalError(
+                    "\(field) of a \(complaint.channel.rawValue) draft is not normalized: \(Array(text.unicodeScalars))"
+                )
+            }
+        }
         var writer = JSONWriter()
         complaint.write(to: &writer)
         do {

@@ -57,6 +57,19 @@ public struct CSVTokenizer {
 
     /// Reads a chunk; calls `emit` for every record completed in it.
     public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (CSVRecord) -> Void) {
+        // The limit is checked where a piece ends, so pieces never run past the byte that makes the
+        // record in progress oversized: the same file gives the same records however it is chunked.
+        var start = 0
+        while start < bytes.count {
+            let left = bytes.count - start
+            let room = max(maxRecordBytes - carried.count, 0)
+            let take = state == .discarding || room >= left ? left : room + 1
+            scan(UnsafeBufferPointer(rebasing: bytes[start..<start + take]), emit)
+            start += take
+        }
+    }
+
+    private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (CSVRecord) -> Void) {
         let count = bytes.count
         var index = 0
         var recordStart = 0
