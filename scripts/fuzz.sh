@@ -59,6 +59,10 @@ if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 ]]; then
     # not both, and every build recompiled everything). So SwiftPM gets only --sanitize=fuzzer (it
     # also keeps SwiftPM from renaming `main`, which libFuzzer supplies), swiftc one combined flag
     # after it, and clang ASan on top of SwiftPM's -fsanitize=fuzzer (clang's flags add up).
+    # The main package is a path dependency here, and SwiftPM keeps its planned source lists:
+    # a source file added there since the last build is not seen ("cannot find type"). Dropping
+    # the build description makes it plan again; the compiled objects stay.
+    rm -f "$SCRATCH/release.yaml"
     swift build --package-path Fuzz --scratch-path "$SCRATCH" -c release --sanitize=fuzzer \
         -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address -Xswiftc -enable-testing \
         --product FuzzGateway
