@@ -67,7 +67,12 @@ class Receiver:
                 self._answer(200, b'{"ok":true}')
 
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    # The gateway was killed mid-request: nothing was delivered, nothing to answer.
+                    self.close_connection = True
+                    return
                 department = self.path.strip("/").split("/")[0].split("?")[0]
                 mode = receiver.modes.get(department, "ok")
                 status = receiver._status_for(mode)
