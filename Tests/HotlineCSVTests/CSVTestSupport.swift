@@ -2,8 +2,11 @@ import Foundation
 import HotlineCSVAdapter
 
 /// Reads `bytes` in chunks of `chunk` bytes (1 exercises every boundary) and returns every record.
-func readRecords(_ bytes: [UInt8], encoding: CSVEncoding = .utf8, chunk: Int = 1 << 16) throws -> [CSVRecord] {
-    let reader = try CSVFileReader(encoding: encoding)
+func readRecords(
+    _ bytes: [UInt8], encoding: CSVEncoding = .utf8, chunk: Int = 1 << 16,
+    maxRecordBytes: Int = CSVTokenizer.defaultMaxRecordBytes
+) throws -> [CSVRecord] {
+    let reader = try CSVFileReader(encoding: encoding, maxRecordBytes: maxRecordBytes)
     var records: [CSVRecord] = []
     var offset = 0
     while offset < bytes.count {

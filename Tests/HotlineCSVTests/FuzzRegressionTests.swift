@@ -13,16 +13,7 @@ import Testing
 
     /// Records of a GB18030 file read in chunks of `chunk` bytes, with a record limit the file exceeds.
     func records(_ bytes: [UInt8], chunk: Int) throws -> [CSVRecord] {
-        let reader = try CSVFileReader(encoding: .gb18030, maxRecordBytes: 4096)
-        var records: [CSVRecord] = []
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + chunk)
-            bytes[offset..<end].withUnsafeBytes { reader.feed($0) { records.append($0) } }
-            offset = end
-        }
-        reader.finish { records.append($0) }
-        return records
+        try readRecords(bytes, encoding: .gb18030, chunk: chunk, maxRecordBytes: 4096)
     }
 
     /// Not UTF-8 (so read as GB18030), with an invalid byte sequence: the records must not depend
