@@ -210,7 +210,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "ComplaintCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Storage", "ComplaintCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

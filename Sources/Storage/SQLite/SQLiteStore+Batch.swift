@@ -33,9 +33,6 @@ extension SQLiteStore: BatchIntakeStore {
                     INSERT INTO outbox (complaint_id, department, state, attempts, next_attempt_at, updated_at)
                     VALUES (?, ?, 'pending', 0, ?, ?)
                     """)
-            let findExisting = try db.cachedStatement(
-                sql: "SELECT id, raw_id, raw_line FROM complaints WHERE channel = ? AND adapter = ? AND external_id = ?"
-            )
             let noteDuplicate = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO hotline_upload_duplicates (raw_id, adapter, external_id, line, complaint_id)
@@ -57,8 +54,9 @@ extension SQLiteStore: BatchIntakeStore {
                     // The natural key exists: an earlier upload, or an earlier line of this one.
                     guard
                         let row = try Row.fetchOne(
-                            findExisting,
-                            arguments: [record.channel.rawValue, record.source.adapter, record.source.externalID])
+                            db.cachedStatement(
+                                sql: NaturalKeyQuery.sql(selecting: "id, raw_id, raw_line", channel: record.channel)),
+                            arguments: [record.source.adapter, record.source.externalID])
                     else { throw StorageError(.corrupt, "complaint \(record.id) was neither inserted nor found") }
                     let id: String = row["id"]
                     if row["raw_id"] as String? == rawID {

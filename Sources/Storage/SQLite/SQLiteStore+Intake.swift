@@ -92,9 +92,8 @@ extension SQLiteStore {
         }
         if let externalID = record.source.externalID,
             let id = try String.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT id FROM complaints WHERE channel = ? AND adapter = ? AND external_id = ?"),
-                arguments: [record.channel.rawValue, record.source.adapter, externalID])
+                db.cachedStatement(sql: NaturalKeyQuery.sql(selecting: "id", channel: record.channel)),
+                arguments: [record.source.adapter, externalID])
         {
             return .duplicate(id: id, routing: try routing(db, complaintID: id))
         }
