@@ -35,14 +35,27 @@ public struct SMSRequest: Sendable {
 
     /// The first header called `name`, compared without regard to case.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { Self.asciiCaseInsensitiveEqual($0.name, name) }?.value
+    }
+
+    /// Header names are ASCII tokens, so ASCII case folding is the whole comparison (and avoids
+    /// Foundation's locale-aware one, which was a visible cost on every webhook).
+    private static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count
+            && zip(a.utf8, b.utf8).allSatisfy { lhs, rhs in
+                lhs == rhs
+                    || (lhs | 0x20 == rhs | 0x20 && (lhs | 0x20) >= UInt8(ascii: "a")
+                        && (lhs | 0x20) <= UInt8(ascii: "z"))
+            }
     }
 
     /// The media type of the body, lowercased and without parameters (`application/json`).
     public var mediaType: String? {
-        header("Content-Type").map {
-            String($0.split(separator: ";", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
-                .lowercased()
+        header("Content-Type").map { value in
+            let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            let type = value.utf8.prefix { $0 != UInt8(ascii: ";") }.drop(while: isSpace)
+            let end = type.lastIndex { !isSpace($0) }.map { type.index(after: $0) } ?? type.startIndex
+            return String(decoding: type[..<end], as: UTF8.self).lowercased()
         }
     }
 

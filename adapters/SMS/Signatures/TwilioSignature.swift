@@ -20,18 +20,40 @@ public enum TwilioSignature {
     public static func compute(url: String, parameters: [FormParameter], key: String, algorithm: Algorithm = .hmacSHA1)
         -> String
     {
-        var text = url
-        for group in parameters.groupedByName() {
-            var seen: Set<String> = []
-            for value in group.values where seen.insert(value).inserted { text += group.name + value }
+        compute(url: url, signedParameters: signedParameters(parameters), key: key, algorithm: algorithm)
+    }
+
+    /// What follows the URL in the signed string: each distinct name and value pair, concatenated, names
+    /// and then values in code-point order (the SDKs' `sorted(set(values))` per name).
+    static func signedParameters(_ parameters: [FormParameter]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var previous: FormParameter?
+        for parameter in parameters.sortedByCodePoint() {
+            if let previous, codePointCompare(previous.name, parameter.name) == 0,
+                codePointCompare(previous.value, parameter.value) == 0
+            {
+                continue
+            }
+            bytes.append(contentsOf: parameter.name.utf8)
+            bytes.append(contentsOf: parameter.value.utf8)
+            previous = parameter
         }
-        let keyData = SymmetricKey(data: Data(key.utf8))
-        let message = Data(text.utf8)
+        return bytes
+    }
+
+    private static func compute(url: String, signedParameters: [UInt8], key: String, algorithm: Algorithm) -> String {
+        let key = SymmetricKey(data: Array(key.utf8))
         switch algorithm {
         case .hmacSHA1:
-            return Data(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: keyData)).base64EncodedString()
+            var hmac = HMAC<Insecure.SHA1>(key: key)
+            hmac.update(data: Array(url.utf8))
+            hmac.update(data: signedParameters)
+            return Data(hmac.finalize()).base64EncodedString()
         case .hmacSHA256:
-            return Data(HMAC<SHA256>.authenticationCode(for: message, using: keyData)).base64EncodedString()
+            var hmac = HMAC<SHA256>(key: key)
+            hmac.update(data: Array(url.utf8))
+            hmac.update(data: signedParameters)
+            return Data(hmac.finalize()).base64EncodedString()
         }
     }
 
@@ -53,9 +75,10 @@ public enum TwilioSignature {
         _ signature: String, url: String, parameters: [FormParameter], key: String, algorithm: Algorithm = .hmacSHA1
     ) -> Bool {
         var valid = false
+        let signed = signedParameters(parameters)
         for candidate in PublicURL.portVariants(url) {
             // Every variant is computed, so the time taken does not tell which one matched.
-            let expected = compute(url: candidate, parameters: parameters, key: key, algorithm: algorithm)
+            let expected = compute(url: candidate, signedParameters: signed, key: key, algorithm: algorithm)
             if ConstantTime.equal(expected, signature) { valid = true }
         }
         return valid
