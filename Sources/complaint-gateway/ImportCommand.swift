@@ -30,7 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
         var configuration = try options.load()
         if let dataDir { configuration.storage.dataDirectory = dataDir }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = LazyMetadataLogHandler(label: label)
             handler.logLevel = .warning
             return handler
         }
