@@ -25,6 +25,9 @@ public final class HTTPClientTransport: DeliveryTransport {
         // A refused connection is an answer: record it and let the retry policy decide, instead of
         // holding a dispatcher slot while the client re-dials until the request deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Every attempt is recorded in the store with its latency and outcome; a span per request
+        // (no-op unless a tracer is bootstrapped, but built and filled in all the same) only cost CPU.
+        configuration.tracing.tracer = nil
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
