@@ -89,6 +89,28 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("Excel's Unicode Text export (UTF-16LE, tab-separated) imports; its rejected rows come back the same way")
+    func excelUnicodeText() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let text = Self.file.replacingOccurrences(of: "\"工地夜间施工,噪音很大\"", with: "工地夜间施工，噪音很大")
+            .replacingOccurrences(of: ",", with: "\t")
+        let utf16 = Data([0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: utf16, headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["encoding"] as? String == "utf-16le")
+        #expect(reply.json["accepted"] as? Int == 2)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3, 5])
+        let download = try await gateway.request(.get, try #require(reply.json["rejected_csv"] as? String))
+        #expect(download.body.starts(with: [0xFF, 0xFE]))
+        let decoded = try #require(String(bytes: download.body.dropFirst(2), encoding: .utf16LittleEndian))
+        #expect(decoded.hasPrefix("工单编号\t来电时间\t"))
+        #expect(decoded.contains("GD002\t2026-13-40 08:00\t"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("unknown profile, missing columns, wrong scope and media type are refused with a reason")
     func refusals() async throws {
         let downstream = try await DownstreamServer.start()

@@ -172,7 +172,10 @@ struct ImportSession {
     private mutating func writeRejected(_ rejection: HotlineRejection) {
         guard let header else { return }
         if rejectsWriter == nil {
-            guard let writer = try? RejectedRowsWriter(header: header.names, encoding: encoding) else { return }
+            guard
+                let writer = try? RejectedRowsWriter(
+                    header: header.names, encoding: encoding, separator: reader.separator)
+            else { return }
             let url = importer.rejectedURL(rawID: raw.id)
             rejectsDescriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
             guard rejectsDescriptor >= 0 else { return }

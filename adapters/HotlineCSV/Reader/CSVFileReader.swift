@@ -2,19 +2,33 @@
 ///
 /// A leading byte-order mark is dropped; GB18030 and UTF-16 go through iconv to UTF-8; UTF-8
 /// goes to the tokenizer without a copy. Memory is one chunk plus the longest record.
+///
+/// The separator (comma, tab or semicolon) is read from the header line unless one is given
+/// (``SeparatorSniffer``): the first line is held back until it is complete.
 public final class CSVFileReader {
     public let encoding: CSVEncoding
     private var tokenizer: CSVTokenizer
     private let transcoder: Transcoder?
     /// Bytes held back until the byte-order mark can be recognised (the first four bytes).
     private var head: [UInt8]? = []
+    /// UTF-8 held back until the header line is complete and the separator chosen; nil once chosen.
+    private var header: [UInt8]?
 
+    /// - Parameter separator: The field separator; nil reads it from the header line.
     /// - Throws: ``TranscoderError`` when iconv cannot convert `encoding`.
-    public init(encoding: CSVEncoding, maxRecordBytes: Int = CSVTokenizer.defaultMaxRecordBytes) throws {
+    public init(
+        encoding: CSVEncoding, separator: UInt8? = nil, maxRecordBytes: Int = CSVTokenizer.defaultMaxRecordBytes
+    ) throws {
         self.encoding = encoding
-        tokenizer = CSVTokenizer(maxRecordBytes: maxRecordBytes)
+        tokenizer = CSVTokenizer(separator: separator ?? UInt8(ascii: ","), maxRecordBytes: maxRecordBytes)
+        header = separator == nil ? [] : nil
+        self.separator = separator ?? UInt8(ascii: ",")
         transcoder = encoding == .utf8 ? nil : try Transcoder.decoder(for: encoding)
     }
+
+    /// The field separator in use (a comma until the header line has been read). Kept apart from the
+    /// tokenizer so records' consumers may read it while the tokenizer is calling them.
+    public private(set) var separator: UInt8
 
     /// Invalid byte sequences replaced by U+FFFD so far.
     public var replacements: Int { transcoder?.replacements ?? 0 }
@@ -50,9 +64,28 @@ public final class CSVFileReader {
 
     private func decode(_ bytes: UnsafeRawBufferPointer, final: Bool, _ emit: (CSVRecord) -> Void) {
         if let transcoder {
-            transcoder.convert(bytes, final: final) { tokenizer.feed($0, emit) }
+            transcoder.convert(bytes, final: final) { tokenize($0, final: false, emit) }
+            if final { tokenize(UnsafeBufferPointer(start: nil, count: 0), final: true, emit) }
         } else {
-            tokenizer.feed(bytes.bindMemory(to: UInt8.self), emit)
+            tokenize(bytes.bindMemory(to: UInt8.self), final: final, emit)
         }
+    }
+
+    private func tokenize(_ utf8: UnsafeBufferPointer<UInt8>, final: Bool, _ emit: (CSVRecord) -> Void) {
+        guard var pending = header else {
+            tokenizer.feed(utf8, emit)
+            return
+        }
+        pending.append(contentsOf: utf8)
+        let end = SeparatorSniffer.headerEnd(pending)
+        guard end != nil || final || pending.count >= SeparatorSniffer.maxHeaderBytes else {
+            header = pending
+            return
+        }
+        header = nil
+        let headerLine = pending[..<min(end ?? pending.count, SeparatorSniffer.maxHeaderBytes)]
+        separator = SeparatorSniffer.separator(header: headerLine)
+        tokenizer = CSVTokenizer(separator: separator, maxRecordBytes: tokenizer.maxRecordBytes)
+        pending.withUnsafeBufferPointer { tokenizer.feed($0, emit) }
     }
 }

@@ -3,25 +3,29 @@ import Foundation
 /// Writes the rejected rows as a CSV staff can fix in Excel and upload again.
 ///
 /// The file's own columns come first, then `line` and `reason`; it is written in the uploaded
-/// file's encoding (with a byte-order mark when the upload had one, so Excel opens UTF-8 right).
+/// file's encoding (with a byte-order mark when the upload had one, so Excel opens UTF-8 right)
+/// and with its separator (Excel reads a UTF-16 file as tab-separated "Unicode Text").
 /// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
 /// `'`; the importer drops that `'` again, so a fixed row reads exactly as it was sent.
 public struct RejectedRowsWriter {
     private let encoder: Transcoder?
     private let columnCount: Int
+    private let separator: UInt8
 
     /// - Parameters:
     ///   - header: The uploaded file's header fields.
     ///   - encoding: The uploaded file's encoding.
-    public init(header: [String], encoding: CSVEncoding) throws {
+    ///   - separator: The uploaded file's field separator.
+    public init(header: [String], encoding: CSVEncoding, separator: UInt8 = UInt8(ascii: ",")) throws {
         encoder = encoding == .utf8 ? nil : try Transcoder.encoder(for: encoding)
         columnCount = header.count
+        self.separator = separator
     }
 
     /// The header line (with the byte-order mark when `withByteOrderMark`).
     public func headerLine(_ header: [String], withByteOrderMark: Bool, encoding: CSVEncoding) -> [UInt8] {
         var bytes = withByteOrderMark ? encoding.byteOrderMark : []
-        bytes += encode(Self.line(header + HotlineHeader.rejectsColumns))
+        bytes += encode(Self.line(header + HotlineHeader.rejectsColumns, separator: separator))
         return bytes
     }
 
@@ -31,7 +35,7 @@ public struct RejectedRowsWriter {
         while fields.count < columnCount { fields.append("") }
         fields.append(String(rejection.line))
         fields.append(rejection.reason)
-        return encode(Self.line(fields))
+        return encode(Self.line(fields, separator: separator))
     }
 
     private func encode(_ text: String) -> [UInt8] {
@@ -40,17 +44,17 @@ public struct RejectedRowsWriter {
     }
 
     /// One CRLF-terminated line, each field quoted when it needs to be and made formula-safe.
-    static func line(_ fields: [String]) -> String {
+    static func line(_ fields: [String], separator: UInt8 = UInt8(ascii: ",")) -> String {
         var line = ""
         for (index, field) in fields.enumerated() {
-            if index > 0 { line += "," }
-            line += quote(FieldText.startsLikeFormula(field[...]) ? "'" + field : field)
+            if index > 0 { line.unicodeScalars.append(Unicode.Scalar(separator)) }
+            line += quote(FieldText.startsLikeFormula(field[...]) ? "'" + field : field, separator: separator)
         }
         return line + "\r\n"
     }
 
-    static func quote(_ field: String) -> String {
-        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+    static func quote(_ field: String, separator: UInt8 = UInt8(ascii: ",")) -> String {
+        guard field.utf8.contains(where: { $0 == separator || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
             return field
         }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""

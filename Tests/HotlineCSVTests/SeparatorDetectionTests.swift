@@ -1,0 +1,58 @@
+import Foundation
+import HotlineCSVAdapter
+import Testing
+
+@Suite("CSV separator from the header line")
+struct SeparatorDetectionTests {
+    static let chunkSizes = [1, 3, 64, 1 << 16]
+
+    /// Excel's "Unicode Text" export: UTF-16LE with a byte-order mark, tabs, CRLF, quotes only where needed.
+    static func excelUnicodeText(_ text: String) -> [UInt8] {
+        [0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    }
+
+    @Test("Excel's Unicode Text (UTF-16LE, tabs) reads as its columns", arguments: chunkSizes)
+    func excelUnicodeTextExport(chunk: Int) throws {
+        let file = Self.excelUnicodeText(
+            "工单编号\t诉求内容\t事发地址\r\nGD1\t\"夜里施工\t很吵\r\n请处理\"\t西湖区, 文三路\r\nGD2\t路灯\"不亮\"\t\r\n")
+        let records = try readRecords(file, encoding: .utf16LE, chunk: chunk)
+        #expect(
+            records == [
+                CSVRecord(line: 1, kind: .fields(["工单编号", "诉求内容", "事发地址"])),
+                CSVRecord(line: 2, kind: .fields(["GD1", "夜里施工\t很吵\r\n请处理", "西湖区, 文三路"])),
+                CSVRecord(line: 4, kind: .fields(["GD2", "路灯\"不亮\"", ""])),
+            ])
+    }
+
+    @Test("a semicolon file (Excel in a European locale)", arguments: chunkSizes)
+    func semicolons(chunk: Int) throws {
+        let records = try readRecords(utf8("ticket_id;content;address\n1;\"a;b\";x, y\n"), chunk: chunk)
+        #expect(records.map(\.kind) == [.fields(["ticket_id", "content", "address"]), .fields(["1", "a;b", "x, y"])])
+    }
+
+    @Test("commas win over a tab or semicolon inside a quoted header cell, and on a tie")
+    func commasByDefault() {
+        #expect(SeparatorSniffer.separator(header: Array("\"a\tb;c\",d".utf8)) == UInt8(ascii: ","))
+        #expect(SeparatorSniffer.separator(header: Array("a,b\tc".utf8)) == UInt8(ascii: ","))
+        #expect(SeparatorSniffer.separator(header: Array("single column".utf8)) == UInt8(ascii: ","))
+        #expect(SeparatorSniffer.separator(header: Array("a\tb\tc,d".utf8)) == UInt8(ascii: "\t"))
+    }
+
+    @Test("a header with a quoted line break is one line; a file with no line break is its own header")
+    func headerEnds() throws {
+        #expect(SeparatorSniffer.headerEnd(Array("\"a\nb\"\tc\nx".utf8)) == 7)
+        #expect(SeparatorSniffer.headerEnd(Array("a\tb".utf8)) == nil)
+        let records = try readRecords(utf8("a\tb"))
+        #expect(records == [CSVRecord(line: 1, kind: .fields(["a", "b"]))])
+    }
+
+    @Test("the rejected rows go back with the upload's separator")
+    func rejectedRowsKeepTheSeparator() throws {
+        let writer = try RejectedRowsWriter(header: ["id", "text"], encoding: .utf8, separator: UInt8(ascii: "\t"))
+        let header = String(
+            decoding: writer.headerLine(["id", "text"], withByteOrderMark: false, encoding: .utf8), as: UTF8.self)
+        #expect(header == "id\ttext\tline\treason\r\n")
+        let row = writer.row(HotlineRejection(line: 3, ticket: "1", reason: "bad", fields: ["1", "a\tb, c"]))
+        #expect(String(decoding: row, as: UTF8.self) == "1\t\"a\tb, c\"\t3\tbad\r\n")
+    }
+}
