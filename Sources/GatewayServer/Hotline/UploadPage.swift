@@ -39,7 +39,7 @@ enum UploadPage {
           <legend>文件 · File</legend>
           <label>模板 · Profile <select id="profile">{{PROFILE_OPTIONS}}</select></label>
           <div id="drop">把 CSV 文件拖到这里，或点击选择 · Drop a CSV file here or click to choose
-            <input id="file" type="file" accept=".csv,text/csv" class="picker"></div>
+            <input id="file" type="file" accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values" class="picker"></div>
           <div id="chosen"></div>
           <button id="upload" type="button" disabled>上传 · Upload</button>
           <progress id="progress" max="100" value="0" class="hidden"></progress>

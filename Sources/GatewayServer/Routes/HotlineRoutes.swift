@@ -139,7 +139,9 @@ struct HotlineRoutes: Sendable {
     static func isCSVType(_ contentType: String) -> Bool {
         let type =
             contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return ["text/csv", "text/plain", "application/csv", "application/octet-stream", "application/vnd.ms-excel"]
-            .contains(type)
+        return [
+            "text/csv", "text/plain", "text/tab-separated-values", "application/csv", "application/octet-stream",
+            "application/vnd.ms-excel",
+        ].contains(type)
     }
 }
