@@ -56,6 +56,43 @@ struct ProfileTests {
         #expect(winter == "2026-12-01T14:00:00Z")
     }
 
+    @Test(
+        "12-hour clocks: US Excel and 311 exports, and Excel's 上午/下午",
+        arguments: [
+            ("311", "11/3/2026 15:15", "2026-11-03T20:15:00Z"),
+            ("311", "11/03/2026 03:15:02 PM", "2026-11-03T20:15:02Z"),
+            ("311", "11/3/2026 12:05 am", "2026-11-03T05:05:00Z"),
+            ("311", "11/3/2026 12:05 P.M.", "2026-11-03T17:05:00Z"),
+            ("12345", "2026/11/3 下午3:15", "2026-11-03T07:15:00Z"),
+            ("12345", "2026/11/3 上午 12:30", "2026-11-02T16:30:00Z"),
+        ])
+    func twelveHourClocks(profile name: String, text: String, expected: String) throws {
+        let profile = try #require(try shippedProfiles()[name])
+        var parser = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
+        #expect(parser.parse(text).map(RFC3339.format) == expected)
+    }
+
+    @Test(
+        "a 12-hour time with an hour outside 1-12 or no marker is refused",
+        arguments: ["11/3/2026 13:15 PM", "11/3/2026 0:15 AM", "11/3/2026 3:15 XM"])
+    func badTwelveHourClocks(text: String) throws {
+        let profile = try #require(try shippedProfiles()["311"])
+        var parser = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
+        #expect(parser.parse(text) == nil)
+    }
+
+    @Test("h needs a, and a needs h")
+    func meridiemPatterns() {
+        for pattern in ["M/d/yyyy h:mm", "M/d/yyyy H:mm a"] {
+            guard case .failure(let error) = CallTimeFormat.compile(pattern) else {
+                Issue.record("\(pattern) compiled")
+                continue
+            }
+            #expect(error.message.contains("needs both h"))
+        }
+        #expect((try? CallTimeFormat.compile("M/d/yyyy hh:mm a").get()) != nil)
+    }
+
     @Test("a bad profile reports every problem with file, line and field")
     func badProfile() {
         let diagnostics = ConfigDiagnostics()

@@ -3,8 +3,10 @@ import ComplaintCore
 /// One accepted way of writing a call time, compiled from a pattern such as `yyyy/M/d H:mm[:ss]`.
 ///
 /// Pattern letters: `yyyy` year; `M`/`d`/`H` one or two digits, `MM`/`dd`/`HH` exactly two;
-/// `mm` minutes and `ss` seconds, two digits; `[…]` an optional part; a space matches one or
-/// more spaces; anything else (`/`, `-`, `T`, `年`, `时`…) matches itself. Matching works on the
+/// `h`/`hh` a 12-hour clock's hour (1–12) with `a` its AM/PM marker (`AM`, `pm`, `A.M.`, `上午`,
+/// `下午`, any case), as US Excel and 311 exports write them; `mm` minutes and `ss` seconds, two
+/// digits; `[…]` an optional part; a space matches one or more spaces; anything else (`/`, `-`,
+/// `T`, `年`, `时`…) matches itself. Matching works on the
 /// field's UTF-8 bytes with no Foundation formatter, so a million rows parse in milliseconds.
 public struct CallTimeFormat: Sendable, Hashable {
     /// The pattern as written in the profile.
@@ -16,9 +18,10 @@ public struct CallTimeFormat: Sendable, Hashable {
         case literal([UInt8])
         case space
         case optional([Token])
+        case meridiem
     }
 
-    enum Component: Sendable, Hashable { case year, month, day, hour, minute, second }
+    enum Component: Sendable, Hashable { case year, month, day, hour, hour12, minute, second }
 
     /// Compiles `pattern`; nil with a reason when it is not a valid pattern.
     public static func compile(_ pattern: String) -> Result<CallTimeFormat, CallTimeFormatError> {
@@ -30,8 +33,16 @@ public struct CallTimeFormat: Sendable, Hashable {
                     if case .number(let component, _, _) = token { return component }
                     return nil
                 })
-            for needed in [Component.year, .month, .day, .hour, .minute] where !components.contains(needed) {
+            let hasMeridiem = flatten(tokens).contains(.meridiem)
+            for needed in [Component.year, .month, .day, .minute] where !components.contains(needed) {
                 throw CallTimeFormatError(message: "pattern \"\(pattern)\" has no \(needed) (yyyy, M, d, H, mm)")
+            }
+            if components.contains(.hour12) != hasMeridiem {
+                throw CallTimeFormatError(
+                    message: "pattern \"\(pattern)\" needs both h (12-hour clock) and a (AM/PM), or H alone")
+            }
+            if !components.contains(.hour) && !components.contains(.hour12) {
+                throw CallTimeFormatError(message: "pattern \"\(pattern)\" has no hour (H, or h with a)")
             }
             return .success(CallTimeFormat(pattern: pattern, tokens: tokens))
         } catch let error as CallTimeFormatError {
@@ -58,7 +69,9 @@ public struct CallTimeFormat: Sendable, Hashable {
             case "]":
                 guard nested else { throw CallTimeFormatError(message: "unbalanced ] in pattern") }
                 return tokens
-            case "y", "M", "d", "H", "m", "s":
+            case "a":
+                tokens.append(.meridiem)
+            case "y", "M", "d", "H", "h", "m", "s":
                 var run = 1
                 while scalars.first == scalar {
                     scalars.removeFirst()
@@ -85,18 +98,23 @@ public struct CallTimeFormat: Sendable, Hashable {
         case ("d", 2): return .number(.day, minDigits: 2, maxDigits: 2)
         case ("H", 1): return .number(.hour, minDigits: 1, maxDigits: 2)
         case ("H", 2): return .number(.hour, minDigits: 2, maxDigits: 2)
+        case ("h", 1): return .number(.hour12, minDigits: 1, maxDigits: 2)
+        case ("h", 2): return .number(.hour12, minDigits: 2, maxDigits: 2)
         case ("m", 2): return .number(.minute, minDigits: 2, maxDigits: 2)
         case ("s", 2): return .number(.second, minDigits: 2, maxDigits: 2)
         default:
             throw CallTimeFormatError(
                 message: "\"\(String(repeating: String(letter), count: run))\" is not a pattern letter "
-                    + "(use yyyy, M, MM, d, dd, H, HH, mm, ss)")
+                    + "(use yyyy, M, MM, d, dd, H, HH, h, hh, a, mm, ss)")
         }
     }
 
     /// Local wall-clock fields read from a call time.
     public struct LocalTime: Sendable, Hashable {
         public var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
+        /// Set by a 12-hour pattern while matching: the clock's hour and whether it is PM.
+        var hour12: Int?
+        var isPM = false
     }
 
     /// Reads `bytes` (already trimmed) with this format; nil unless the whole text matches and the fields are in range.
@@ -104,6 +122,12 @@ public struct CallTimeFormat: Sendable, Hashable {
         var time = LocalTime()
         var index = 0
         guard Self.match(tokens[...], bytes, &index, &time), index == bytes.count else { return nil }
+        if let hour12 = time.hour12 {
+            guard (1...12).contains(hour12) else { return nil }
+            time.hour = hour12 % 12 + (time.isPM ? 12 : 0)
+            time.hour12 = nil
+            time.isPM = false
+        }
         guard (1...12).contains(time.month), time.day >= 1,
             time.day <= CivilCalendar.daysInMonth(year: time.year, month: time.month),
             time.hour <= 23, time.minute <= 59, time.second <= 59
@@ -137,9 +161,14 @@ public struct CallTimeFormat: Sendable, Hashable {
                 case .month: time.month = value
                 case .day: time.day = value
                 case .hour: time.hour = value
+                case .hour12: time.hour12 = value
                 case .minute: time.minute = value
                 case .second: time.second = value
                 }
+            case .meridiem:
+                guard let (isPM, length) = meridiem(bytes, from: index) else { return false }
+                time.isPM = isPM
+                index += length
             case .optional(let inner):
                 var attempt = index
                 var attemptTime = time
@@ -150,6 +179,31 @@ public struct CallTimeFormat: Sendable, Hashable {
             }
         }
         return true
+    }
+}
+
+extension CallTimeFormat {
+    private static let markers: [(text: [UInt8], isPM: Bool)] = [
+        (Array("上午".utf8), false), (Array("下午".utf8), true), (Array("a.m.".utf8), false), (Array("p.m.".utf8), true),
+        (Array("am".utf8), false), (Array("pm".utf8), true),
+    ]
+
+    /// The AM/PM marker at `index`: whether it is PM and its length in bytes.
+    fileprivate static func meridiem(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> (Bool, Int)? {
+        for marker in markers where index + marker.text.count <= bytes.count {
+            var matches = true
+            for (offset, expected) in marker.text.enumerated() {
+                let byte = bytes[index + offset]
+                // ASCII letters in either case; the Chinese markers' bytes are all above 0x7F.
+                let folded = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                if folded != expected {
+                    matches = false
+                    break
+                }
+            }
+            if matches { return (marker.isPM, marker.text.count) }
+        }
+        return nil
     }
 }
 
