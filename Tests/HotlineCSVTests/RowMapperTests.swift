@@ -91,6 +91,19 @@ struct RowMapperTests {
         #expect(row.warnings == ["phone \"1.38123E+10\" was mangled by Excel; digits lost"])
     }
 
+    @Test("a ticket id Excel turned into scientific notation rejects its row with the reason; 2E5 is an id")
+    func excelTicket() throws {
+        let results = try mapFile(
+            utf8(
+                Self.header + "2.02611E+17,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,10,\r\n"
+                    + "2E5,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,10,\r\n"))
+        #expect(results.count == 2)
+        let rejected = try #require(results.first?.rejection)
+        #expect(rejected.line == 2)
+        #expect(rejected.reason.hasPrefix("ticket id \"2.02611E+17\" was mangled by Excel"))
+        #expect(results.last?.row?.ticket == "2E5")
+    }
+
     @Test("an invalid phone is a warning; withheld numbers and names make anonymous; a blank number is absent")
     func phones() throws {
         let file =

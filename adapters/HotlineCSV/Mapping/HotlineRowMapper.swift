@@ -138,6 +138,14 @@ public struct HotlineRowMapper {
                 }
                 switch column.field {
                 case .ticketID:
+                    // A long numeric ticket id that Excel showed as 2.02611E+17 has lost its digits:
+                    // taken as is, every such row would share one id and collide as duplicates.
+                    // Excel always writes the sign (E+17); an id like 2E5 without it may be real.
+                    if FieldText.isExcelScientific(text), text.uppercased().contains("E+") {
+                        return reject(
+                            "ticket id \"\(text)\" was mangled by Excel (scientific notation), its digits are lost; "
+                                + "format the \(name) column as text and export again")
+                    }
                     ticket = text
                     draft.source.externalID = text
                 case .name:
