@@ -1,17 +1,21 @@
 /// The tables compiled for deciding: one keyword automaton for all rules, and for each keyword
-/// the rules that need it, so a decision evaluates only rules that can match.
-struct CompiledTables: Sendable {
+/// the rules that need it, so a decision evaluates only rules that can match. A class: a
+/// decision then passes one reference, not a copy of every table it holds.
+final class CompiledTables: @unchecked Sendable {
     let automaton: KeywordAutomaton
     /// Every rule of every table, tables in order, rules in order: the index is the evaluation order.
     let rules: [CompiledRule]
-    /// For each keyword id, the rules (ascending indexes) that cannot match without it.
-    let postings: [[Int32]]
-    /// Rules with no keyword they require (no keywords_any/keywords_all): always candidates.
-    let unindexed: [Int32]
+    /// The rules' conditions, and for each keyword id the rules that cannot match without it
+    /// (plus the rules that require no keyword), for the decision path.
+    let program: RuleProgram
     /// Every district a `district` condition names, interned.
-    let districtIDs: [String: Int32]
+    let districts: DistrictIndex
+    /// How many tables there are.
+    let tableCount: Int
+    /// The calendar, at a fixed address for the decisions' ``RoutingSubject`` (immutable).
+    let calendar: UnsafeMutablePointer<WorkCalendar>
 
-    init(_ tables: [RuleTable]) {
+    init(_ tables: [RuleTable], calendar: WorkCalendar) {
         var ids: [MatchText: Int32] = [:]
         var keywords: [[UInt32]] = []
         func id(_ keyword: MatchText) -> Int32 {
@@ -31,21 +35,31 @@ struct CompiledTables: Sendable {
         var rules: [CompiledRule] = []
         var postings: [[Int32]] = []
         var unindexed: [Int32] = []
+        var implied: [Int32] = []
         for (tableIndex, table) in tables.enumerated() {
             for rule in table.rules {
                 let index = Int32(rules.count)
                 var required: [Int32]?
-                let conditions: [CompiledCondition] = rule.conditions.map { condition in
+                // The condition the index answers: a rule found through one of its keywords_any
+                // keywords needs that condition checked no more.
+                var answered: Int32 = -1
+                let conditions: [CompiledCondition] = rule.conditions.enumerated().map { position, condition in
                     switch condition {
                     case .keywordsAny(let list):
                         let mapped = list.map(id)
                         // One of them must be present: index the rule under each (unless an
                         // all-list gives a single keyword that must be present).
-                        if required == nil { required = mapped }
+                        if required == nil {
+                            required = mapped
+                            answered = Int32(position)
+                        }
                         return .keywordsAny(mapped)
                     case .keywordsAll(let list):
                         let mapped = list.map(id)
-                        if let first = mapped.first { required = [first] }
+                        if let first = mapped.first {
+                            required = [first]
+                            answered = -1
+                        }
                         return .keywordsAll(mapped)
                     case .keywordsNone(let list):
                         return .keywordsNone(list.map(id))
@@ -60,8 +74,10 @@ struct CompiledTables: Sendable {
                 }
                 if let required, !required.isEmpty {
                     for keyword in Set(required) { postings[Int(keyword)].append(index) }
+                    implied.append(answered)
                 } else {
                     unindexed.append(index)
+                    implied.append(-1)
                 }
                 rules.append(
                     CompiledRule(table: tableIndex, tableName: table.name, rule: rule, conditions: conditions))
@@ -69,8 +85,16 @@ struct CompiledTables: Sendable {
         }
         automaton = KeywordAutomaton(keywords: keywords)
         self.rules = rules
-        self.postings = postings
-        self.unindexed = unindexed
-        self.districtIDs = districtIDs
+        program = RuleProgram(
+            rules: rules, answered: implied, postings: postings, keywordCount: keywords.count, unindexed: unindexed)
+        districts = DistrictIndex(districtIDs)
+        tableCount = tables.count
+        self.calendar = .allocate(capacity: 1)
+        self.calendar.initialize(to: calendar)
+    }
+
+    deinit {
+        calendar.deinitialize(count: 1)
+        calendar.deallocate()
     }
 }
