@@ -34,6 +34,8 @@ final class CompiledTables: @unchecked Sendable {
         }
         var rules: [CompiledRule] = []
         var postings: [[Int32]] = []
+        // Rules that also name districts, by keyword and district: found only for that district.
+        var districtPostings: [[Int32: [Int32]]] = []
         var unindexed: [Int32] = []
         var implied: [Int32] = []
         for (tableIndex, table) in tables.enumerated() {
@@ -43,6 +45,7 @@ final class CompiledTables: @unchecked Sendable {
                 // The condition the index answers: a rule found through one of its keywords_any
                 // keywords needs that condition checked no more.
                 var answered: Int32 = -1
+                var districts: [Int32]?
                 let conditions: [CompiledCondition] = rule.conditions.enumerated().map { position, condition in
                     switch condition {
                     case .keywordsAny(let list):
@@ -64,16 +67,29 @@ final class CompiledTables: @unchecked Sendable {
                     case .keywordsNone(let list):
                         return .keywordsNone(list.map(id))
                     case .district(let names):
-                        return .district(names.sorted().map(districtID))
+                        let mapped = names.sorted().map(districtID)
+                        if districts == nil { districts = mapped }
+                        return .district(mapped)
                     default:
                         return .other(condition)
                     }
                 }
                 if postings.count < keywords.count {
                     postings.append(contentsOf: repeatElement([], count: keywords.count - postings.count))
+                    districtPostings.append(
+                        contentsOf: repeatElement([:], count: keywords.count - districtPostings.count))
                 }
                 if let required, !required.isEmpty {
-                    for keyword in Set(required) { postings[Int(keyword)].append(index) }
+                    for keyword in Set(required) {
+                        if let districts {
+                            // A district the complaint is not in fails the rule: never a candidate there.
+                            for district in Set(districts) {
+                                districtPostings[Int(keyword)][district, default: []].append(index)
+                            }
+                        } else {
+                            postings[Int(keyword)].append(index)
+                        }
+                    }
                     implied.append(answered)
                 } else {
                     unindexed.append(index)
@@ -86,7 +102,8 @@ final class CompiledTables: @unchecked Sendable {
         automaton = KeywordAutomaton(keywords: keywords)
         self.rules = rules
         program = RuleProgram(
-            rules: rules, answered: implied, postings: postings, keywordCount: keywords.count, unindexed: unindexed)
+            rules: rules, answered: implied, postings: postings, districtPostings: districtPostings,
+            keywordCount: keywords.count, unindexed: unindexed)
         districts = DistrictIndex(districtIDs)
         tableCount = tables.count
         self.calendar = .allocate(capacity: 1)

@@ -24,18 +24,23 @@ final class RuleProgram: @unchecked Sendable {
     let others: [RuleCondition]
     /// The table index of each rule.
     let ruleTable: UnsafeMutableBufferPointer<Int32>
-    /// For keyword `k`, the rules (ascending) that cannot match without it:
+    /// For keyword `k`, the rules (ascending) that cannot match without it and name no district:
     /// `postings[postingStart[k]..<postingStart[k + 1]]`.
     let postingStart: UnsafeMutableBufferPointer<Int32>
     let postings: UnsafeMutableBufferPointer<Int32>
+    /// For keyword `k`, the rules that cannot match without it, by the district they require:
+    /// `districtLists[districtStart[k]..<districtStart[k + 1]]`, each (district id, start, end)
+    /// of a run of ``postings``.
+    let districtStart: UnsafeMutableBufferPointer<Int32>
+    let districtLists: UnsafeMutableBufferPointer<(district: Int32, start: Int32, end: Int32)>
     /// Rules no keyword indexes (ascending): candidates whatever the text.
     let unindexed: UnsafeMutableBufferPointer<Int32>
 
     /// `answered[r]`: the position of the condition of rule `r` that finding the rule through
     /// ``postings`` proves (its keywords_any list indexes it), -1 for none.
     init(
-        rules: [CompiledRule], answered: [Int32], postings keywordPostings: [[Int32]], keywordCount: Int,
-        unindexed: [Int32]
+        rules: [CompiledRule], answered: [Int32], postings keywordPostings: [[Int32]],
+        districtPostings: [[Int32: [Int32]]], keywordCount: Int, unindexed: [Int32]
     ) {
         var starts: [Int32] = [0]
         var checks: [Check] = []
@@ -75,6 +80,19 @@ final class RuleProgram: @unchecked Sendable {
             if keyword < keywordPostings.count { flat.append(contentsOf: keywordPostings[keyword]) }
             postingStart.append(Int32(flat.count))
         }
+        var districtStart: [Int32] = [0]
+        var districtLists: [(district: Int32, start: Int32, end: Int32)] = []
+        for keyword in 0..<keywordCount {
+            if keyword < districtPostings.count {
+                for (district, list) in districtPostings[keyword].sorted(by: { $0.key < $1.key }) {
+                    districtLists.append((district, Int32(flat.count), Int32(flat.count + list.count)))
+                    flat.append(contentsOf: list)
+                }
+            }
+            districtStart.append(Int32(districtLists.count))
+        }
+        self.districtStart = Self.buffer(districtStart)
+        self.districtLists = Self.buffer(districtLists)
         checkStart = Self.buffer(starts)
         self.checks = Self.buffer(checks)
         self.operands = Self.buffer(operands)
@@ -94,6 +112,8 @@ final class RuleProgram: @unchecked Sendable {
     deinit {
         for buffer in [checkStart, operands, ruleTable, postingStart, postings, unindexed] { buffer.deallocate() }
         checks.deallocate()
+        districtStart.deallocate()
+        districtLists.deallocate()
     }
 
     /// Whether every condition of rule `rule` holds for `subject`.

@@ -53,7 +53,7 @@ public struct RuleRouter: Sendable {
     /// without sorting every candidate.
     private func decideFast(_ subject: inout RoutingSubject, into outcome: inout Accumulated) {
         let program = compiled.program
-        let lists = subject.hits.count + 1
+        let lists = 2 * subject.hits.count + 1
         // Each list's next and end position, on the stack.
         withUnsafeTemporaryAllocation(of: UnsafePointer<Int32>.self, capacity: 2 * lists) { cursors in
             var filled = 0
@@ -64,9 +64,18 @@ public struct RuleRouter: Sendable {
                 filled += 1
             }
             let postings = UnsafePointer(program.postings.baseAddress!)
+            let district = subject.districtID
             subject.hits.forEachID { id in
                 let start = Int(program.postingStart[Int(id)])
                 add(postings + start, Int(program.postingStart[Int(id) + 1]) - start)
+                guard district >= 0 else { return }
+                for entry in Int(program.districtStart[Int(id)])..<Int(program.districtStart[Int(id) + 1]) {
+                    let list = program.districtLists[entry]
+                    if list.district == district {
+                        add(postings + Int(list.start), Int(list.end - list.start))
+                        break
+                    }
+                }
             }
             add(UnsafePointer(program.unindexed.baseAddress!), program.unindexed.count)
             let lastTable = Int32(compiled.tableCount - 1)
