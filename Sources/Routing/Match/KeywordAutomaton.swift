@@ -23,8 +23,11 @@ final class KeywordAutomaton: @unchecked Sendable {
         UInt64(UInt32(bitPattern: owner)) | UInt64(UInt32(bitPattern: target)) << 32
     }
 
-    /// BMP scalar → symbol (0: in no keyword).
-    private let bmpSymbols: UnsafeMutableBufferPointer<UInt16>
+    /// BMP scalar → symbol (0: in no keyword), in two levels: `symbolBlocks[symbolPages[v >> 6] << 6 | v & 63]`.
+    /// Most characters of a text are in no keyword and share the one empty block, which stays in
+    /// the cache; a flat 64K-entry table would spread them over 128 KB.
+    private let symbolPages: UnsafeMutableBufferPointer<UInt16>
+    private let symbolBlocks: UnsafeMutableBufferPointer<UInt16>
     /// Symbols of scalars outside the BMP (emoji, rare ideographs): few, so a dictionary.
     private let astralSymbols: [UInt32: Int32]
     /// Root transitions by symbol (0: stay at the root), as target bases; the default row of every state.
@@ -176,7 +179,14 @@ final class KeywordAutomaton: @unchecked Sendable {
             flat.append(contentsOf: list)
             ranges[2 * Int(base[state]) + 1] = Int32(flat.count)
         }
-        bmpSymbols = Self.buffer(bmp)
+        var pages = [UInt16](repeating: 0, count: 1024)
+        var blocks = [UInt16](repeating: 0, count: 64)
+        for page in 0..<1024 where bmp[page << 6..<(page + 1) << 6].contains(where: { $0 != 0 }) {
+            pages[page] = UInt16(blocks.count >> 6)
+            blocks.append(contentsOf: bmp[page << 6..<(page + 1) << 6])
+        }
+        symbolPages = Self.buffer(pages)
+        symbolBlocks = Self.buffer(blocks)
         astralSymbols = astral
         rootNext = Self.buffer(root)
         slots = Self.buffer(table)
@@ -191,7 +201,8 @@ final class KeywordAutomaton: @unchecked Sendable {
     }
 
     deinit {
-        bmpSymbols.deallocate()
+        symbolPages.deallocate()
+        symbolBlocks.deallocate()
         rootNext.deallocate()
         slots.deallocate()
         outputRange.deallocate()
@@ -204,7 +215,8 @@ final class KeywordAutomaton: @unchecked Sendable {
     func scan(_ utf8: UnsafeBufferPointer<UInt8>, from state: Int32, into found: inout KeywordHits) -> Int32 {
         // The tables as plain pointers in locals: the loop then never reloads them through `self`.
         let tables = Tables(
-            bmp: UnsafePointer(bmpSymbols.baseAddress!), root: UnsafePointer(rootNext.baseAddress!),
+            pages: UnsafePointer(symbolPages.baseAddress!), blocks: UnsafePointer(symbolBlocks.baseAddress!),
+            root: UnsafePointer(rootNext.baseAddress!),
             slots: UnsafePointer(slots.baseAddress!), outputRange: UnsafePointer(outputRange.baseAddress!),
             outputs: UnsafePointer(outputs.baseAddress!))
         guard let bytes = utf8.baseAddress else { return state }
@@ -263,7 +275,7 @@ final class KeywordAutomaton: @unchecked Sendable {
     @inline(__always)
     private func step(_ state: Int32, _ decoded: UInt32, _ tables: Tables, _ found: inout KeywordHits) -> Int32 {
         if decoded & Self.needsFolding == 0 {
-            return step(state, symbol: Int32(tables.bmp[Int(decoded)]), tables, &found)
+            return step(state, symbol: tables.symbol(decoded), tables, &found)
         }
         return stepFolding(decoded & ~Self.needsFolding, from: state, tables, &found)
     }
@@ -274,7 +286,7 @@ final class KeywordAutomaton: @unchecked Sendable {
     {
         var current = state
         ScalarFold.fold(value) { folded in
-            let symbol = folded < 0x10000 ? Int32(tables.bmp[Int(folded)]) : astralSymbols[folded] ?? 0
+            let symbol = folded < 0x10000 ? tables.symbol(folded) : astralSymbols[folded] ?? 0
             current = step(current, symbol: symbol, tables, &found)
         }
         return current
@@ -282,11 +294,18 @@ final class KeywordAutomaton: @unchecked Sendable {
 
     /// Base pointers of the scan tables.
     private struct Tables {
-        let bmp: UnsafePointer<UInt16>
+        let pages: UnsafePointer<UInt16>
+        let blocks: UnsafePointer<UInt16>
         let root: UnsafePointer<Int32>
         let slots: UnsafePointer<UInt64>
         let outputRange: UnsafePointer<Int32>
         let outputs: UnsafePointer<Int32>
+
+        /// The symbol of BMP scalar `value`.
+        @inline(__always)
+        func symbol(_ value: UInt32) -> Int32 {
+            Int32(blocks[Int(pages[Int(value >> 6)]) << 6 | Int(value & 63)])
+        }
     }
 
     /// One transition from the state with base `state` (unflagged) on `symbol` (0: in no keyword).
