@@ -129,26 +129,40 @@ final class KeywordAutomaton: @unchecked Sendable {
         func grow(_ array: inout [Bool], to index: Int) {
             if array.count <= index { array.append(contentsOf: repeatElement(false, count: index + 1 - array.count)) }
         }
-        var firstFree = 1
+        // `freeLink[i]` leads to the first free slot at or after `i` (union–find with path
+        // halving), so the search skips runs of used slots instead of walking them.
+        var freeLink: [Int] = []
+        func firstFree(from index: Int) -> Int {
+            if freeLink.count <= index { freeLink.append(contentsOf: freeLink.count...index) }
+            var current = index
+            while freeLink[current] != current {
+                let next = freeLink[current]
+                if next >= freeLink.count { freeLink.append(contentsOf: freeLink.count...next) }
+                freeLink[current] = freeLink[next]
+                current = next
+            }
+            return current
+        }
         var nextEmptyBase = 1
         let order = (1..<count).sorted { exceptions[$0].count > exceptions[$1].count }
         for state in order {
             let symbols = exceptions[state].map { Int($0.symbol) }.sorted()
             var candidate: Int
             if let lowest = symbols.first {
-                candidate = max(1, firstFree - lowest)
+                candidate = max(1, firstFree(from: 1 + lowest) - lowest)
                 while true {
+                    // The lowest symbol's slot free first, then the rest and the base itself.
+                    candidate = firstFree(from: candidate + lowest) - lowest
                     grow(&used, to: candidate + symbols[symbols.count - 1])
                     grow(&baseTaken, to: candidate)
-                    if !used[candidate + lowest] && !baseTaken[candidate]
-                        && !symbols.contains(where: { used[candidate + $0] })
-                    {
-                        break
-                    }
+                    if !baseTaken[candidate] && !symbols.contains(where: { used[candidate + $0] }) { break }
                     candidate += 1
                 }
-                for sym in symbols { used[candidate + sym] = true }
-                while firstFree < used.count && used[firstFree] { firstFree += 1 }
+                for sym in symbols {
+                    used[candidate + sym] = true
+                    _ = firstFree(from: candidate + sym + 1)
+                    freeLink[candidate + sym] = candidate + sym + 1
+                }
             } else {
                 // No exceptions: any base not taken (its slots are never read as its own).
                 while nextEmptyBase < baseTaken.count && baseTaken[nextEmptyBase] { nextEmptyBase += 1 }
