@@ -333,12 +333,19 @@ final class KeywordAutomaton: @unchecked Sendable {
             ? Int32(truncatingIfNeeded: entry >> 32) : fromRoot
         if next & Self.outputFlag == 0 { return next }
         next &= ~Self.outputFlag
-        var output = Int(tables.outputRange[2 * Int(next)])
-        let end = Int(tables.outputRange[2 * Int(next) + 1])
+        report(next, into: &found)
+        return next
+    }
+
+    /// Adds the keywords the state with base `state` ends to `found`. Out of line: the scan loop
+    /// then keeps its state and pointers in registers rather than saving them around the calls.
+    @inline(never)
+    private func report(_ state: Int32, into found: inout KeywordHits) {
+        var output = Int(outputRange[2 * Int(state)])
+        let end = Int(outputRange[2 * Int(state) + 1])
         while output < end {
-            found.insert(tables.outputs[output])
+            found.insert(outputs[output])
             output += 1
         }
-        return next
     }
 }
