@@ -50,6 +50,52 @@ struct KeywordMatcherTests {
         }
     }
 
+    @Test("long texts with subjects: the compiled router picks the rule a plain substring loop over the rules picks")
+    func agreementWithSubstringLoop() throws {
+        var random = Generator(state: 7)
+        // Case pairs, full-width forms, the ideographic space and `İ` (which lowercases to two scalars).
+        let alphabet = Array("停水没噪音施工夜间abcABCＡＢＣ1１　 İi\u{307}é")
+        func word(_ length: ClosedRange<Int>) -> String {
+            String((0..<Int.random(in: length, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+        }
+        var rules: [String] = []
+        for index in 0..<150 {
+            let keywords = (0..<Int.random(in: 1...3, using: &random)).map { _ in word(1...5) }
+                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            guard !keywords.isEmpty else { continue }
+            let kind = ["keywords_any", "keywords_all", "keywords_none"][index % 3]
+            let quoted = keywords.map { "\"\($0)\"" }.joined(separator: ", ")
+            rules.append(
+                "  - id: r\(index)\n    when: { \(kind): [\(quoted)] }\n    then: { department: water-supply }")
+        }
+        let fixture = try RoutingFixture(tables: ["t": "rules:\n" + rules.joined(separator: "\n")])
+        defer { fixture.remove() }
+        let (loaded, _) = fixture.load(
+            section: "routing:\n  tables: [t]\n  default: { department: citizen-services }\n")
+        let configuration = try #require(loaded)
+        let router = RuleRouter(configuration: configuration)
+        func expected(_ record: Complaint) -> String {
+            let text = MatchText(record.subject.map { "\($0)\n\(record.text)" } ?? record.text)
+            for rule in configuration.tables[0].rules {
+                let holds = rule.conditions.allSatisfy { condition in
+                    switch condition {
+                    case .keywordsAny(let keywords): keywords.contains(where: text.contains)
+                    case .keywordsAll(let keywords): keywords.allSatisfy(text.contains)
+                    case .keywordsNone(let keywords): !keywords.contains(where: text.contains)
+                    default: false
+                    }
+                }
+                if holds { return rule.id }
+            }
+            return "default"
+        }
+        for round in 0..<400 {
+            let text = word(1...300)
+            let record = complaint(text, subject: round % 4 == 0 ? word(1...12) : nil)
+            #expect(router.decide(record).rule == expected(record), "text \(text)")
+        }
+    }
+
     @Test("MatchText folds full-width letters, digits and the ideographic space, and lowercases")
     func folding() {
         #expect(MatchText("ＡＢＣ１２３").text == "abc123")

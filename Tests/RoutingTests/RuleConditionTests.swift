@@ -75,6 +75,11 @@ struct RuleConditionTests {
         #expect(try matches("district: [西湖区]", Self.with { $0.location.district = "西湖区" }))
         #expect(try !matches("district: [西湖区]", Self.with { $0.location.district = "滨江区" }))
         #expect(try !matches("district: [西湖区]", Self.with { $0.location.district = nil }))
+        // Districts compare as strings do (canonical equivalence), whether found by bytes or not.
+        #expect(try matches("district: [西湖区, Café区]", Self.with { $0.location.district = "Cafe\u{301}区" }))
+        #expect(try matches("district: [西湖区, Café区]", Self.with { $0.location.district = "Café区" }))
+        #expect(try !matches("district: [西湖区, Café区]", Self.with { $0.location.district = "拱墅区" }))
+        #expect(try matches("district: [\"Cafe\\u0301区\"]", Self.with { $0.location.district = "Café区" }))
         #expect(try matches("address_contains: [文三路]", Self.with { $0.location.address = "西湖区文三路100号" }))
         #expect(try !matches("address_contains: [文三路]", Self.with { $0.location.address = "滨盛路1号" }))
     }

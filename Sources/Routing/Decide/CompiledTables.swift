@@ -1,17 +1,21 @@
 /// The tables compiled for deciding: one keyword automaton for all rules, and for each keyword
-/// the rules that need it, so a decision evaluates only rules that can match.
-struct CompiledTables: Sendable {
+/// the rules that need it, so a decision evaluates only rules that can match. A class: a
+/// decision then passes one reference, not a copy of every table it holds.
+final class CompiledTables: @unchecked Sendable {
     let automaton: KeywordAutomaton
     /// Every rule of every table, tables in order, rules in order: the index is the evaluation order.
     let rules: [CompiledRule]
-    /// For each keyword id, the rules (ascending indexes) that cannot match without it.
-    let postings: [[Int32]]
-    /// Rules with no keyword they require (no keywords_any/keywords_all): always candidates.
-    let unindexed: [Int32]
+    /// The rules' conditions, and for each keyword id the rules that cannot match without it
+    /// (plus the rules that require no keyword), for the decision path.
+    let program: RuleProgram
     /// Every district a `district` condition names, interned.
-    let districtIDs: [String: Int32]
+    let districts: DistrictIndex
+    /// How many tables there are.
+    let tableCount: Int
+    /// The calendar, at a fixed address for the decisions' ``RoutingSubject`` (immutable).
+    let calendar: UnsafeMutablePointer<WorkCalendar>
 
-    init(_ tables: [RuleTable]) {
+    init(_ tables: [RuleTable], calendar: WorkCalendar) {
         var ids: [MatchText: Int32] = [:]
         var keywords: [[UInt32]] = []
         func id(_ keyword: MatchText) -> Int32 {
@@ -30,38 +34,66 @@ struct CompiledTables: Sendable {
         }
         var rules: [CompiledRule] = []
         var postings: [[Int32]] = []
+        // Rules that also name districts, by keyword and district: found only for that district.
+        var districtPostings: [[Int32: [Int32]]] = []
         var unindexed: [Int32] = []
+        var implied: [Int32] = []
         for (tableIndex, table) in tables.enumerated() {
             for rule in table.rules {
                 let index = Int32(rules.count)
                 var required: [Int32]?
-                let conditions: [CompiledCondition] = rule.conditions.map { condition in
+                // The condition the index answers: a rule found through one of its keywords_any
+                // keywords needs that condition checked no more.
+                var answered: Int32 = -1
+                var districts: [Int32]?
+                let conditions: [CompiledCondition] = rule.conditions.enumerated().map { position, condition in
                     switch condition {
                     case .keywordsAny(let list):
                         let mapped = list.map(id)
                         // One of them must be present: index the rule under each (unless an
                         // all-list gives a single keyword that must be present).
-                        if required == nil { required = mapped }
+                        if required == nil {
+                            required = mapped
+                            answered = Int32(position)
+                        }
                         return .keywordsAny(mapped)
                     case .keywordsAll(let list):
                         let mapped = list.map(id)
-                        if let first = mapped.first { required = [first] }
+                        if let first = mapped.first {
+                            required = [first]
+                            answered = -1
+                        }
                         return .keywordsAll(mapped)
                     case .keywordsNone(let list):
                         return .keywordsNone(list.map(id))
                     case .district(let names):
-                        return .district(names.sorted().map(districtID))
+                        let mapped = names.sorted().map(districtID)
+                        if districts == nil { districts = mapped }
+                        return .district(mapped)
                     default:
                         return .other(condition)
                     }
                 }
                 if postings.count < keywords.count {
                     postings.append(contentsOf: repeatElement([], count: keywords.count - postings.count))
+                    districtPostings.append(
+                        contentsOf: repeatElement([:], count: keywords.count - districtPostings.count))
                 }
                 if let required, !required.isEmpty {
-                    for keyword in Set(required) { postings[Int(keyword)].append(index) }
+                    for keyword in Set(required) {
+                        if let districts {
+                            // A district the complaint is not in fails the rule: never a candidate there.
+                            for district in Set(districts) {
+                                districtPostings[Int(keyword)][district, default: []].append(index)
+                            }
+                        } else {
+                            postings[Int(keyword)].append(index)
+                        }
+                    }
+                    implied.append(answered)
                 } else {
                     unindexed.append(index)
+                    implied.append(-1)
                 }
                 rules.append(
                     CompiledRule(table: tableIndex, tableName: table.name, rule: rule, conditions: conditions))
@@ -69,8 +101,17 @@ struct CompiledTables: Sendable {
         }
         automaton = KeywordAutomaton(keywords: keywords)
         self.rules = rules
-        self.postings = postings
-        self.unindexed = unindexed
-        self.districtIDs = districtIDs
+        program = RuleProgram(
+            rules: rules, answered: implied, postings: postings, districtPostings: districtPostings,
+            keywordCount: keywords.count, unindexed: unindexed)
+        districts = DistrictIndex(districtIDs)
+        tableCount = tables.count
+        self.calendar = .allocate(capacity: 1)
+        self.calendar.initialize(to: calendar)
+    }
+
+    deinit {
+        calendar.deinitialize(count: 1)
+        calendar.deallocate()
     }
 }

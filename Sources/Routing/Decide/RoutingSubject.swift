@@ -15,25 +15,38 @@ struct RoutingSubject {
     let districtID: Int32
     private var localTime: (day: Int, minute: Int)?
 
-    init(_ complaint: UnsafePointer<Complaint>, calendar: UnsafePointer<WorkCalendar>, compiled: CompiledTables) {
+    /// `hitStorage` keeps the keyword ids found (see ``KeywordHits``); it must outlive the subject.
+    init(
+        _ complaint: UnsafePointer<Complaint>, calendar: UnsafePointer<WorkCalendar>, compiled: CompiledTables,
+        hitStorage: UnsafeMutableBufferPointer<Int32>
+    ) {
         self.complaint = complaint
         self.calendar = calendar
         let automaton = compiled.automaton
-        if !compiled.districtIDs.isEmpty, let district = complaint.pointee.location.district {
-            districtID = compiled.districtIDs[district] ?? -1
+        if let district = complaint.pointee.location.district {
+            districtID = compiled.districts.id(of: district)
         } else {
             districtID = -1
         }
-        var hits = KeywordHits()
+        var hits = KeywordHits(storage: hitStorage)
         var state: Int32 = 0
-        if var subject = complaint.pointee.subject {
-            state = subject.withUTF8 { automaton.scan($0, from: state, into: &hits) }
-            var newline = "\n"
-            state = newline.withUTF8 { automaton.scan($0, from: state, into: &hits) }
+        if let subject = complaint.pointee.subject {
+            state = Self.scan(subject, automaton, from: state, into: &hits)
+            state = Self.scan("\n", automaton, from: state, into: &hits)
         }
-        var text = complaint.pointee.text
-        _ = text.withUTF8 { automaton.scan($0, from: state, into: &hits) }
+        _ = Self.scan(complaint.pointee.text, automaton, from: state, into: &hits)
         self.hits = hits
+    }
+
+    /// Scans `text`'s UTF-8 in place (a native string's storage; a copy only for a bridged one).
+    private static func scan(
+        _ text: String, _ automaton: KeywordAutomaton, from state: Int32, into hits: inout KeywordHits
+    ) -> Int32 {
+        if let next = text.utf8.withContiguousStorageIfAvailable({ automaton.scan($0, from: state, into: &hits) }) {
+            return next
+        }
+        var copy = text
+        return copy.withUTF8 { automaton.scan($0, from: state, into: &hits) }
     }
 
     /// Subject and text as regular expressions see them.

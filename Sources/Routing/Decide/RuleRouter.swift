@@ -14,7 +14,7 @@ public struct RuleRouter: Sendable {
     /// Compiles `configuration` (one keyword automaton over every rule).
     public init(configuration: RoutingConfiguration) {
         self.configuration = configuration
-        compiled = CompiledTables(configuration.tables)
+        compiled = CompiledTables(configuration.tables, calendar: configuration.calendar)
     }
 
     /// Routes `complaint`; `withTrace` records every rule tried (for explain), otherwise only the
@@ -22,8 +22,10 @@ public struct RuleRouter: Sendable {
     public func decide(_ complaint: Complaint, withTrace: Bool = false) -> RoutingDecision {
         var outcome = Accumulated()
         withUnsafePointer(to: complaint) { record in
-            withUnsafePointer(to: configuration.calendar) { calendar in
-                var subject = RoutingSubject(record, calendar: calendar, compiled: compiled)
+            // Room for the keywords found on the stack: a decision allocates nothing for them.
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { hitStorage in
+                var subject = RoutingSubject(
+                    record, calendar: compiled.calendar, compiled: compiled, hitStorage: hitStorage)
                 if withTrace {
                     decideWithTrace(&subject, into: &outcome)
                 } else {
@@ -31,11 +33,10 @@ public struct RuleRouter: Sendable {
                 }
             }
         }
-        let fallback = configuration.defaultOutcome
-        let due = outcome.due ?? fallback.due
+        let due = outcome.due ?? configuration.defaultOutcome.due
         return RoutingDecision(
-            department: outcome.department?.value ?? fallback.department,
-            priority: outcome.priority ?? fallback.priority,
+            department: outcome.department?.value ?? configuration.defaultOutcome.department,
+            priority: outcome.priority ?? configuration.defaultOutcome.priority,
             dueAt: due.map { configuration.calendar.deadline($0, from: complaint.receivedAt) },
             rule: outcome.department?.rule ?? "default",
             table: outcome.department?.table ?? "default",
@@ -46,26 +47,67 @@ public struct RuleRouter: Sendable {
 
     /// Evaluates only the rules whose required keywords were found, plus those that need none,
     /// in table order; the first that holds in each table applies.
+    ///
+    /// The candidates come from merging the found keywords' rule lists and the list of rules that
+    /// need no keyword, smallest index first, so evaluation stops at the last table's match
+    /// without sorting every candidate.
     private func decideFast(_ subject: inout RoutingSubject, into outcome: inout Accumulated) {
-        var candidates = compiled.unindexed
-        let hits = subject.hits.ids
-        if !hits.isEmpty {
-            for id in hits { candidates.append(contentsOf: compiled.postings[Int(id)]) }
-            candidates.sort()
-        }
-        var decidedTable = -1
-        var previous: Int32 = -1
-        for index in candidates where index != previous {
-            previous = index
-            let rule = compiled.rules[Int(index)]
-            guard rule.table != decidedTable else { continue }
-            if rule.conditions.allSatisfy({ $0.holds(on: &subject) }) {
+        let program = compiled.program
+        let lists = 2 * subject.hits.count + 1
+        // Each list's next and end position, on the stack.
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Int32>.self, capacity: 2 * lists) { cursors in
+            var filled = 0
+            func add(_ start: UnsafePointer<Int32>, _ count: Int) {
+                guard count > 0 else { return }
+                cursors[2 * filled] = start
+                cursors[2 * filled + 1] = start + count
+                filled += 1
+            }
+            let postings = UnsafePointer(program.postings.baseAddress!)
+            let district = subject.districtID
+            subject.hits.forEachID { id in
+                let start = Int(program.postingStart[Int(id)])
+                add(postings + start, Int(program.postingStart[Int(id) + 1]) - start)
+                guard district >= 0 else { return }
+                for entry in Int(program.districtStart[Int(id)])..<Int(program.districtStart[Int(id) + 1]) {
+                    let list = program.districtLists[entry]
+                    if list.district == district {
+                        add(postings + Int(list.start), Int(list.end - list.start))
+                        break
+                    }
+                }
+            }
+            add(UnsafePointer(program.unindexed.baseAddress!), program.unindexed.count)
+            let lastTable = Int32(compiled.tableCount - 1)
+            var decidedTable: Int32 = -1
+            while filled > 0 {
+                // The smallest next rule of all lists; every list at it moves past it.
+                var index = Int32.max
+                for list in 0..<filled where cursors[2 * list].pointee < index { index = cursors[2 * list].pointee }
+                var list = 0
+                while list < filled {
+                    if cursors[2 * list].pointee == index {
+                        cursors[2 * list] += 1
+                        if cursors[2 * list] == cursors[2 * list + 1] {
+                            filled -= 1
+                            cursors[2 * list] = cursors[2 * filled]
+                            cursors[2 * list + 1] = cursors[2 * filled + 1]
+                            continue
+                        }
+                    }
+                    list += 1
+                }
+                let table = program.ruleTable[Int(index)]
+                guard table != decidedTable, program.holds(Int(index), on: &subject) else { continue }
+                let rule = compiled.rules[Int(index)]
                 outcome.trace.append(
                     RuleTrial(
                         table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil,
                         tags: rule.rule.outcome.tags))
                 outcome.apply(rule, tableName: rule.tableName)
-                decidedTable = rule.table
+                decidedTable = table
+                // Rules come in table order: after a match in the last table, nothing can apply.
+                if decidedTable == lastTable { return }
             }
         }
     }

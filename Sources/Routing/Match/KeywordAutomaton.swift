@@ -2,8 +2,14 @@
 ///
 /// One pass over a complaint's text finds every keyword it contains, whatever the number of
 /// rules, so a decision costs about the same with 10 rules or 10,000. Characters that occur in
-/// no keyword map to symbol 0 and send the automaton home; the root's transitions are a dense
-/// table; other states keep their few children sorted by symbol.
+/// no keyword map to symbol 0 and send the automaton home.
+///
+/// The failure links are resolved at build time (a deterministic automaton), so a character
+/// costs one transition and never a walk down a failure chain. The transitions are stored as
+/// exceptions to the root's dense row: from any state, a symbol leads where it leads from the
+/// root unless the state has a longer continuation for it. Those exceptions live in one
+/// double array: a state is known by its base offset `b`, its exception for symbol `c` sits in
+/// slot `b + c` tagged with owner `b`. A step is then one load and a compare, with no branch.
 ///
 /// Immutable after init; the tables live in manually allocated buffers so the scan loop runs
 /// without bounds checks or reference counting.
@@ -11,25 +17,31 @@ final class KeywordAutomaton: @unchecked Sendable {
     /// Number of keywords; ids are 0..<count in the order given to init.
     let keywordCount: Int
 
-    struct State {
-        var childStart: Int32
-        var childEnd: Int32
-        var failure: Int32
-        /// This state, or the nearest state down its failure chain, that ends a keyword; -1 if none.
-        var output: Int32
+    /// One entry of the double array: the transition of state `owner` (a base offset; -1: an
+    /// empty slot) for the symbol `slot index - owner`, to `target`; one word, read in one load.
+    static func slot(owner: Int32, target: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: owner)) | UInt64(UInt32(bitPattern: target)) << 32
     }
 
-    /// BMP scalar → symbol (0: in no keyword).
-    private let bmpSymbols: UnsafeMutableBufferPointer<UInt16>
+    /// BMP scalar → symbol (0: in no keyword), in two levels: `symbolBlocks[symbolPages[v >> 6] << 6 | v & 63]`.
+    /// Most characters of a text are in no keyword and share the one empty block, which stays in
+    /// the cache; a flat 64K-entry table would spread them over 128 KB.
+    private let symbolPages: UnsafeMutableBufferPointer<UInt16>
+    private let symbolBlocks: UnsafeMutableBufferPointer<UInt16>
     /// Symbols of scalars outside the BMP (emoji, rare ideographs): few, so a dictionary.
     private let astralSymbols: [UInt32: Int32]
-    /// Root transitions by symbol (0: stay at the root).
+    /// Root transitions by symbol (0: stay at the root), as target bases; the default row of every state.
     private let rootNext: UnsafeMutableBufferPointer<Int32>
-    private let states: UnsafeMutableBufferPointer<State>
-    /// Children of all states as (symbol, target) pairs, each state's run sorted by symbol.
-    private let children: UnsafeMutableBufferPointer<Int32>
-    /// The keyword a state ends, -1 if none.
-    private let keywordAt: UnsafeMutableBufferPointer<Int32>
+    /// Transitions from other states that differ from the root's (see the type's comment).
+    private let slots: UnsafeMutableBufferPointer<UInt64>
+    /// For the state with base `b`, its keywords (its own and those down its failure chain) are
+    /// `outputs[outputRange[2b]..<outputRange[2b + 1]]`.
+    private let outputRange: UnsafeMutableBufferPointer<Int32>
+    private let outputs: UnsafeMutableBufferPointer<Int32>
+
+    /// Transition targets carry this bit when the target state ends a keyword (itself or down its
+    /// failure chain), so the common step needs no look at the target's outputs.
+    static let outputFlag: Int32 = 0x4000_0000
 
     /// Builds the automaton; `keywords` are folded scalar sequences, none empty.
     init(keywords: [[UInt32]]) {
@@ -48,90 +60,152 @@ final class KeywordAutomaton: @unchecked Sendable {
         }
         func symbol(_ value: UInt32) -> Int32 { value < 0x10000 ? Int32(bmp[Int(value)]) : astral[value]! }
 
-        // The trie: the root's children dense, others as small lists while building.
+        // The trie: the root's children dense, others as small lists.
         var root = [Int32](repeating: 0, count: Int(symbolCount) + 1)
-        var lists: [[(symbol: Int32, target: Int32)]] = [[]]
+        var children: [[(symbol: Int32, target: Int32)]] = [[]]
         var ends: [Int32] = [-1]
         for (id, keyword) in keywords.enumerated() {
             var state: Int32 = 0
             for value in keyword {
                 let sym = symbol(value)
-                let next: Int32?
-                if state == 0 {
-                    next = root[Int(sym)] == 0 ? nil : root[Int(sym)]
-                } else {
-                    next = lists[Int(state)].first { $0.symbol == sym }?.target
-                }
+                let next: Int32? =
+                    state == 0
+                    ? (root[Int(sym)] == 0 ? nil : root[Int(sym)])
+                    : children[Int(state)].first { $0.symbol == sym }?.target
                 if let next {
                     state = next
                 } else {
-                    let created = Int32(lists.count)
-                    lists.append([])
+                    let created = Int32(children.count)
+                    children.append([])
                     ends.append(-1)
-                    if state == 0 { root[Int(sym)] = created } else { lists[Int(state)].append((sym, created)) }
+                    if state == 0 { root[Int(sym)] = created } else { children[Int(state)].append((sym, created)) }
                     state = created
                 }
             }
             if ends[Int(state)] < 0 { ends[Int(state)] = Int32(id) }
         }
 
-        // Failure and output links, breadth first.
-        let count = lists.count
+        // Breadth first: failure links, the full transition function as exceptions to the
+        // root's row (a state's trie children over its failure state's exceptions), outputs.
+        let count = children.count
         var failure = [Int32](repeating: 0, count: count)
-        var output = [Int32](repeating: -1, count: count)
+        var exceptions = [[(symbol: Int32, target: Int32)]](repeating: [], count: count)
+        var stateOutputs = [[Int32]](repeating: [], count: count)
         var queue: [Int32] = []
         queue.reserveCapacity(count)
+        func transition(_ from: Int32, _ sym: Int32) -> Int32 {
+            if from != 0, let hit = exceptions[Int(from)].first(where: { $0.symbol == sym }) { return hit.target }
+            return root[Int(sym)]
+        }
         for target in root where target != 0 {
             queue.append(target)
-            output[Int(target)] = ends[Int(target)] >= 0 ? target : -1
-        }
-        func next(_ from: Int32, _ sym: Int32) -> Int32? {
-            if from == 0 { return root[Int(sym)] }
-            return lists[Int(from)].first { $0.symbol == sym }?.target
+            stateOutputs[Int(target)] = ends[Int(target)] >= 0 ? [ends[Int(target)]] : []
         }
         var head = 0
         while head < queue.count {
-            let state = queue[head]
+            let state = Int(queue[head])
             head += 1
-            for (sym, target) in lists[Int(state)] {
-                var fallback = failure[Int(state)]
-                while true {
-                    if let found = next(fallback, sym), found != target {
-                        failure[Int(target)] = found
-                        break
-                    }
-                    if fallback == 0 { break }
-                    fallback = failure[Int(fallback)]
-                }
-                let inherited = output[Int(failure[Int(target)])]
-                output[Int(target)] = ends[Int(target)] >= 0 ? target : inherited
+            var own = children[state]
+            for inherited in exceptions[Int(failure[state])]
+            where !own.contains(where: { $0.symbol == inherited.symbol }) {
+                own.append(inherited)
+            }
+            exceptions[state] = own
+            for (sym, target) in children[state] {
+                let fallback = transition(failure[state], sym)
+                failure[Int(target)] = fallback
+                stateOutputs[Int(target)] =
+                    (ends[Int(target)] >= 0 ? [ends[Int(target)]] : []) + stateOutputs[Int(fallback)]
                 queue.append(target)
             }
         }
 
-        // Flatten into the scan tables; transition targets flag states with output.
-        func flagged(_ target: Int32) -> Int32 { output[Int(target)] >= 0 ? target | Self.outputFlag : target }
-        for symbol in root.indices where root[symbol] != 0 { root[symbol] = flagged(root[symbol]) }
-        var pairs: [Int32] = []
-        var flatStates: [State] = []
-        flatStates.reserveCapacity(count)
-        for state in 0..<count {
-            let start = Int32(pairs.count / 2)
-            for (sym, target) in lists[state].sorted(by: { $0.symbol < $1.symbol }) {
-                pairs.append(sym)
-                pairs.append(flagged(target))
-            }
-            flatStates.append(
-                State(
-                    childStart: start, childEnd: Int32(pairs.count / 2), failure: failure[state],
-                    output: output[state]))
+        // Bases: the root is 0; every other state gets a distinct base >= 1 whose slots for its
+        // exception symbols are free (first fit, states with the most exceptions first, while
+        // the array is still empty; the many with one or none then fill the gaps).
+        var base = [Int32](repeating: 0, count: count)
+        var used: [Bool] = []
+        var baseTaken: [Bool] = [true]
+        func grow(_ array: inout [Bool], to index: Int) {
+            if array.count <= index { array.append(contentsOf: repeatElement(false, count: index + 1 - array.count)) }
         }
-        bmpSymbols = Self.buffer(bmp)
+        // `freeLink[i]` leads to the first free slot at or after `i` (union–find with path
+        // halving), so the search skips runs of used slots instead of walking them.
+        var freeLink: [Int] = []
+        func firstFree(from index: Int) -> Int {
+            if freeLink.count <= index { freeLink.append(contentsOf: freeLink.count...index) }
+            var current = index
+            while freeLink[current] != current {
+                let next = freeLink[current]
+                if next >= freeLink.count { freeLink.append(contentsOf: freeLink.count...next) }
+                freeLink[current] = freeLink[next]
+                current = next
+            }
+            return current
+        }
+        var nextEmptyBase = 1
+        let order = (1..<count).sorted { exceptions[$0].count > exceptions[$1].count }
+        for state in order {
+            let symbols = exceptions[state].map { Int($0.symbol) }.sorted()
+            var candidate: Int
+            if let lowest = symbols.first {
+                candidate = max(1, firstFree(from: 1 + lowest) - lowest)
+                while true {
+                    // The lowest symbol's slot free first, then the rest and the base itself.
+                    candidate = firstFree(from: candidate + lowest) - lowest
+                    grow(&used, to: candidate + symbols[symbols.count - 1])
+                    grow(&baseTaken, to: candidate)
+                    if !baseTaken[candidate] && !symbols.contains(where: { used[candidate + $0] }) { break }
+                    candidate += 1
+                }
+                for sym in symbols {
+                    used[candidate + sym] = true
+                    _ = firstFree(from: candidate + sym + 1)
+                    freeLink[candidate + sym] = candidate + sym + 1
+                }
+            } else {
+                // No exceptions: any base not taken (its slots are never read as its own).
+                while nextEmptyBase < baseTaken.count && baseTaken[nextEmptyBase] { nextEmptyBase += 1 }
+                candidate = nextEmptyBase
+                grow(&baseTaken, to: candidate)
+            }
+            baseTaken[candidate] = true
+            base[state] = Int32(candidate)
+        }
+        let highestBase = Int(base.max() ?? 0)
+
+        // Flatten into the scan tables; transition targets flag states with outputs.
+        func flagged(_ target: Int32) -> Int32 {
+            stateOutputs[Int(target)].isEmpty ? base[Int(target)] : base[Int(target)] | Self.outputFlag
+        }
+        for sym in root.indices where root[sym] != 0 { root[sym] = flagged(root[sym]) }
+        var table = [UInt64](
+            repeating: Self.slot(owner: -1, target: 0), count: max(used.count, highestBase + Int(symbolCount) + 1))
+        for state in 1..<count {
+            for (sym, target) in exceptions[state] {
+                table[Int(base[state]) + Int(sym)] = Self.slot(owner: base[state], target: flagged(target))
+            }
+        }
+        var ranges = [Int32](repeating: 0, count: 2 * (highestBase + 1))
+        var flat: [Int32] = []
+        for (state, list) in stateOutputs.enumerated() where !list.isEmpty {
+            ranges[2 * Int(base[state])] = Int32(flat.count)
+            flat.append(contentsOf: list)
+            ranges[2 * Int(base[state]) + 1] = Int32(flat.count)
+        }
+        var pages = [UInt16](repeating: 0, count: 1024)
+        var blocks = [UInt16](repeating: 0, count: 64)
+        for page in 0..<1024 where bmp[page << 6..<(page + 1) << 6].contains(where: { $0 != 0 }) {
+            pages[page] = UInt16(blocks.count >> 6)
+            blocks.append(contentsOf: bmp[page << 6..<(page + 1) << 6])
+        }
+        symbolPages = Self.buffer(pages)
+        symbolBlocks = Self.buffer(blocks)
         astralSymbols = astral
         rootNext = Self.buffer(root)
-        children = Self.buffer(pairs.isEmpty ? [0] : pairs)
-        states = Self.buffer(flatStates)
-        keywordAt = Self.buffer(ends)
+        slots = Self.buffer(table)
+        outputRange = Self.buffer(ranges)
+        outputs = Self.buffer(flat.isEmpty ? [0] : flat)
     }
 
     private static func buffer<Element>(_ values: [Element]) -> UnsafeMutableBufferPointer<Element> {
@@ -141,11 +215,12 @@ final class KeywordAutomaton: @unchecked Sendable {
     }
 
     deinit {
-        bmpSymbols.deallocate()
+        symbolPages.deallocate()
+        symbolBlocks.deallocate()
         rootNext.deallocate()
-        states.deallocate()
-        children.deallocate()
-        keywordAt.deallocate()
+        slots.deallocate()
+        outputRange.deallocate()
+        outputs.deallocate()
     }
 
     /// Feeds `utf8` through the automaton from `state`, folding on the fly, and adds the id of
@@ -154,110 +229,123 @@ final class KeywordAutomaton: @unchecked Sendable {
     func scan(_ utf8: UnsafeBufferPointer<UInt8>, from state: Int32, into found: inout KeywordHits) -> Int32 {
         // The tables as plain pointers in locals: the loop then never reloads them through `self`.
         let tables = Tables(
-            bmp: UnsafePointer(bmpSymbols.baseAddress!),
+            pages: UnsafePointer(symbolPages.baseAddress!), blocks: UnsafePointer(symbolBlocks.baseAddress!),
             root: UnsafePointer(rootNext.baseAddress!),
-            states: UnsafePointer(states.baseAddress!), children: UnsafePointer(children.baseAddress!),
-            keywordAt: UnsafePointer(keywordAt.baseAddress!))
+            slots: UnsafePointer(slots.baseAddress!), outputRange: UnsafePointer(outputRange.baseAddress!),
+            outputs: UnsafePointer(outputs.baseAddress!))
+        guard let bytes = utf8.baseAddress else { return state }
         var current = state
         var index = 0
         let count = utf8.count
         while index < count {
-            let lead = utf8[index]
-            let value: UInt32
-            if lead < 0x80 {
-                // ASCII: lowercase inline.
-                let ascii = UInt32(lead)
-                current = step(current, ascii &- 0x41 < 26 ? ascii | 0x20 : ascii, tables, &found)
-                index += 1
-                continue
-            } else if lead < 0xE0 {
-                value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[index + 1] & 0x3F)
-                index += 2
-            } else if lead < 0xF0 {
-                value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
-                index += 3
-                if value &- 0x3400 < 0xA000 - 0x3400 {
-                    // CJK ideographs, the bulk of Chinese text, have no case: no folding to do.
-                    current = step(current, value, tables, &found)
-                    continue
-                }
-            } else {
-                value =
-                    UInt32(lead & 0x07) << 18 | UInt32(utf8[index + 1] & 0x3F) << 12
-                    | UInt32(utf8[index + 2] & 0x3F) << 6 | UInt32(utf8[index + 3] & 0x3F)
-                index += 4
+            current = step(current, Self.decode(bytes, &index), tables, &found)
+        }
+        return current
+    }
+
+    /// Marks a ``decode(_:_:)`` result as a raw scalar that ``ScalarFold`` must fold.
+    static let needsFolding: UInt32 = 0x8000_0000
+
+    /// The character at `index` (advanced past it), folded when that is quick (ASCII, CJK,
+    /// full-width forms, the ideographic space: a BMP value), else raw with ``needsFolding`` set.
+    @inline(__always)
+    private static func decode(_ bytes: UnsafePointer<UInt8>, _ index: inout Int) -> UInt32 {
+        let lead = bytes[index]
+        if lead < 0x80 {
+            // ASCII: lowercase inline.
+            index &+= 1
+            let value = UInt32(lead)
+            return value &- 0x41 < 26 ? value | 0x20 : value
+        }
+        if lead >= 0xE0 && lead < 0xF0 {
+            let value =
+                UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
+            index &+= 3
+            // CJK ideographs, the bulk of Chinese text, have no case: no folding to do. The rest
+            // of ``ScalarFold``'s quick cases inline, so the states stay in registers.
+            if value &- 0x3400 < 0xA000 - 0x3400 { return value }
+            if value &- 0xFF01 < 0x5E {
+                let ascii = value &- 0xFEE0
+                return ascii &- 0x41 < 26 ? ascii | 0x20 : ascii
             }
-            ScalarFold.fold(value) { folded in current = step(current, folded, tables, &found) }
+            if value == 0x3000 { return 0x20 }
+            if value &- 0x2E80 < 0xA000 - 0x2E80 || value &- 0xAC00 < 0xD7B0 - 0xAC00 { return value }
+            return value | needsFolding
+        }
+        // Two- and four-byte characters (Latin, Greek, Cyrillic; emoji, rare ideographs).
+        if lead < 0xE0 {
+            let value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index &+ 1] & 0x3F)
+            index &+= 2
+            return value | needsFolding
+        }
+        let value =
+            UInt32(lead & 0x07) << 18 | UInt32(bytes[index &+ 1] & 0x3F) << 12
+            | UInt32(bytes[index &+ 2] & 0x3F) << 6 | UInt32(bytes[index &+ 3] & 0x3F)
+        index &+= 4
+        return value | needsFolding
+    }
+
+    /// One step on a ``decode(_:_:)`` result.
+    @inline(__always)
+    private func step(_ state: Int32, _ decoded: UInt32, _ tables: Tables, _ found: inout KeywordHits) -> Int32 {
+        if decoded & Self.needsFolding == 0 {
+            return step(state, symbol: tables.symbol(decoded), tables, &found)
+        }
+        return stepFolding(decoded & ~Self.needsFolding, from: state, tables, &found)
+    }
+
+    /// Folds `value` with ``ScalarFold`` (one or more scalars) and steps through each.
+    @inline(never)
+    private func stepFolding(_ value: UInt32, from state: Int32, _ tables: Tables, _ found: inout KeywordHits) -> Int32
+    {
+        var current = state
+        ScalarFold.fold(value) { folded in
+            let symbol = folded < 0x10000 ? tables.symbol(folded) : astralSymbols[folded] ?? 0
+            current = step(current, symbol: symbol, tables, &found)
         }
         return current
     }
 
     /// Base pointers of the scan tables.
     private struct Tables {
-        let bmp: UnsafePointer<UInt16>
+        let pages: UnsafePointer<UInt16>
+        let blocks: UnsafePointer<UInt16>
         let root: UnsafePointer<Int32>
-        let states: UnsafePointer<State>
-        let children: UnsafePointer<Int32>
-        let keywordAt: UnsafePointer<Int32>
+        let slots: UnsafePointer<UInt64>
+        let outputRange: UnsafePointer<Int32>
+        let outputs: UnsafePointer<Int32>
+
+        /// The symbol of BMP scalar `value`.
+        @inline(__always)
+        func symbol(_ value: UInt32) -> Int32 {
+            Int32(blocks[Int(pages[Int(value >> 6)]) << 6 | Int(value & 63)])
+        }
     }
 
-    /// Transition targets carry this bit when the target state (or its failure chain) ends a
-    /// keyword, so the common step needs no look at the target's record.
-    static let outputFlag: Int32 = 0x4000_0000
-
+    /// One transition from the state with base `state` (unflagged) on `symbol` (0: in no keyword).
     @inline(__always)
-    private func step(_ state: Int32, _ value: UInt32, _ tables: Tables, _ found: inout KeywordHits) -> Int32 {
-        let symbol = value < 0x10000 ? Int32(tables.bmp[Int(value)]) : astralSymbols[value] ?? 0
-        if symbol == 0 { return 0 }
-        var current = state
-        var next: Int32
-        while true {
-            if current == 0 {
-                next = tables.root[Int(symbol)]
-                break
-            }
-            let info = tables.states[Int(current)]
-            if let target = Self.child(of: info, symbol, tables.children) {
-                next = target
-                break
-            }
-            current = info.failure
-        }
+    private func step(_ state: Int32, symbol: Int32, _ tables: Tables, _ found: inout KeywordHits) -> Int32 {
+        let fromRoot = tables.root[Int(symbol)]
+        // One 64-bit load of (owner, target), selected by value: no second dependent load.
+        let entry = tables.slots[Int(state) &+ Int(symbol)]
+        var next =
+            UInt32(truncatingIfNeeded: entry) == UInt32(bitPattern: state)
+            ? Int32(truncatingIfNeeded: entry >> 32) : fromRoot
         if next & Self.outputFlag == 0 { return next }
         next &= ~Self.outputFlag
-        var output = tables.states[Int(next)].output
-        while output >= 0 {
-            found.insert(tables.keywordAt[Int(output)])
-            output = tables.states[Int(tables.states[Int(output)].failure)].output
-        }
+        report(next, into: &found)
         return next
     }
 
-    @inline(__always)
-    private static func child(of info: State, _ symbol: Int32, _ children: UnsafePointer<Int32>) -> Int32? {
-        var low = Int(info.childStart)
-        var high = Int(info.childEnd)
-        while high - low > 8 {
-            let middle = (low + high) / 2
-            if children[middle * 2] <= symbol { low = middle } else { high = middle }
+    /// Adds the keywords the state with base `state` ends to `found`. Out of line: the scan loop
+    /// then keeps its state and pointers in registers rather than saving them around the calls.
+    @inline(never)
+    private func report(_ state: Int32, into found: inout KeywordHits) {
+        var output = Int(outputRange[2 * Int(state)])
+        let end = Int(outputRange[2 * Int(state) + 1])
+        while output < end {
+            found.insert(outputs[output])
+            output += 1
         }
-        while low < high {
-            if children[low * 2] == symbol { return children[low * 2 + 1] }
-            low += 1
-        }
-        return nil
     }
-}
-
-/// The keyword ids found in one text, each once; a complaint holds few, so a short list.
-struct KeywordHits {
-    private(set) var ids: [Int32] = []
-
-    @inline(__always)
-    mutating func insert(_ id: Int32) {
-        if !ids.contains(id) { ids.append(id) }
-    }
-
-    @inline(__always)
-    func contains(_ id: Int32) -> Bool { ids.contains(id) }
 }
