@@ -9,7 +9,8 @@ import Storage
 /// Imports a spooled call-log file: read, validate, route and commit in batches, answer the report.
 ///
 /// The file is read in 1 MiB chunks; rows are committed a batch at a time (one transaction and
-/// one fsync per batch) while the next chunk is parsed, so memory stays flat whatever the size.
+/// one fsync per batch) while the next chunk is parsed, and the report's lists spill to disk as
+/// they grow, so memory stays flat whatever the size.
 /// Every accepted row goes through the same routing and the same commit (record + decision +
 /// outbox row) as a single complaint; duplicates are recognised by the store's natural key
 /// (profile + ticket id), so uploading a file again creates nothing.
@@ -67,10 +68,12 @@ public struct HotlineImporter: Sendable {
         progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
         let encoding = profile.encoding ?? CSVEncoding.detect(prefix: upload.prefix, validUTF8: upload.validUTF8)
-        var report = ImportReport(fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id)
+        var report = ImportReport(
+            fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,
+            spillDirectory: uploadsDirectory.path)
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
-            includeIDs: includeIDs)
+            includeIDs: includeIDs, report: report)
         let input = open(upload.url.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
