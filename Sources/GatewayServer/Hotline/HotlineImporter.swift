@@ -103,17 +103,20 @@ public struct HotlineImporter: Sendable {
                 uploadStored = true
                 if let failure = outcome { throw failure }
             }
-            // Commit in batches; the previous batch commits while this chunk was parsed.
+            // Commit in batches. A batch is routed, encoded and committed in a task of its own
+            // while the next chunk is read and validated here: two cores share the work.
             while session.readyRows.count >= Self.batchSize || (count == 0 && !session.readyRows.isEmpty) {
                 let rows = session.takeRows(Self.batchSize)
-                let items = session.items(for: rows)
                 if let previous = pending {
                     let outcomes = try await previous.value
                     session.settle(pendingRows, outcomes, into: &report)
                 }
                 let store = self.store
+                let pipeline = self.pipeline
                 let rawID = raw.id
-                pending = Task { try await store.ingestBatch(rawID: rawID, items: items) }
+                pending = Task {
+                    try await store.ingestBatch(rawID: rawID, items: Self.items(for: rows, pipeline, rawID: rawID))
+                }
                 pendingRows = rows
             }
             progress(bytesRead)
@@ -125,5 +128,11 @@ public struct HotlineImporter: Sendable {
         }
         try session.close(into: &report, includeIDs: includeIDs)
         return report
+    }
+
+    /// Routes and encodes rows for a batch commit.
+    static func items(for rows: [HotlineRow], _ pipeline: IntakePipeline, rawID: String) -> [BatchIntakeItem] {
+        let now = Date()
+        return rows.map { pipeline.prepareBatchItem($0.draft, rawID: rawID, line: $0.line, now: now) }
     }
 }

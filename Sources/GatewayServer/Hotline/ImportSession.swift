@@ -110,11 +110,6 @@ struct ImportSession {
         return taken
     }
 
-    func items(for rows: [HotlineRow]) -> [BatchIntakeItem] {
-        let now = Date()
-        return rows.map { importer.pipeline.prepareBatchItem($0.draft, rawID: raw.id, line: $0.line, now: now) }
-    }
-
     /// Counts a committed batch's outcomes into the report.
     mutating func settle(_ rows: [HotlineRow], _ outcomes: [BatchIntakeOutcome], into report: inout ImportReport) {
         var created = 0
