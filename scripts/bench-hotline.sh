@@ -13,7 +13,8 @@
 # 100 rules). The gateway runs `complaint-gateway import` (the same importer as the HTTP upload)
 # with the sample config's storage settings (synchronous: full).
 #
-# Environment: GATEWAY_BIN (skip the release build), HOTLINE_ROWS (1000000), HOTLINE_RUNS (1).
+# Environment: GATEWAY_BIN (skip the release build), HOTLINE_ROWS (1000000), HOTLINE_RUNS (1),
+# HOTLINE_4M (1; 0 skips the 4x-rows import and the re-import for a quick run: no memory check then).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -30,11 +31,12 @@ fi
 
 CSV="$DATA/calls_${ROWS}_gbk.csv"
 CSV4="$DATA/calls_$((ROWS * 4))_gbk.csv"
+FOUR="${HOTLINE_4M:-1}"
 RULES="$DATA/rules_100.csv"
 [[ -s "$CSV" ]] || python3 "$SAMPLES/gen_calls.py" --rows "$ROWS" --seed 12345 --encoding gbk --bad-rate 0.01 \
     --manifest "$CSV.manifest" --out "$CSV"
 [[ -s "$RULES" ]] || python3 "$SAMPLES/gen_rules.py" --rules 100 --out "$RULES"
-if [[ ! -s "$CSV4" ]]; then
+if [[ "$FOUR" != 0 && ! -s "$CSV4" ]]; then
     python3 - "$CSV" "$CSV4" <<'PY'
 import os, sys
 src, dst = sys.argv[1], sys.argv[2]
@@ -71,7 +73,11 @@ with open(config + "/routing/bench.yaml", "w", encoding="utf-8") as f:
         kws = [k for k in r["keywords"].split("|") if k]
         f.write("  - id: %s\n    when:\n      keywords_any: [%s]\n    then: { department: %s }\n"
                 % (r["rule_id"], ", ".join('"%s"' % k for k in kws), departments[r["department"]]))
-gateway = open(config + "/gateway.yaml", encoding="utf-8").read().replace("tables: [keywords]", "tables: [bench]")
+# The bench table takes the keyword table's place (the deadlines table stays after it).
+gateway = open(config + "/gateway.yaml", encoding="utf-8").read()
+if "tables: [keywords" not in gateway:
+    raise SystemExit("bench-hotline: no 'tables: [keywords' in config/gateway.yaml to replace")
+gateway = gateway.replace("tables: [keywords", "tables: [bench", 1)
 open(config + "/gateway.yaml", "w", encoding="utf-8").write(gateway)
 PY
 export GATEWAY_TOKEN="bench-hotline"
@@ -103,12 +109,14 @@ for ((i = 1; i <= RUNS; i++)); do
     run "gateway import" "$GATEWAY_BIN" import "$CSV" --profile 12345 --config "$SCRATCH/config" \
         --data-dir "$SCRATCH/data" --json
 done
-rm -rf "$SCRATCH/data4"
-run "gateway import 4M" "$GATEWAY_BIN" import "$CSV4" --profile 12345 --config "$SCRATCH/config" \
-    --data-dir "$SCRATCH/data4" --json
-rm -rf "$SCRATCH/data"
-run "gateway re-import 1M" "$GATEWAY_BIN" import "$CSV" --profile 12345 --config "$SCRATCH/config" \
-    --data-dir "$SCRATCH/data4" --json
+if [[ "$FOUR" != 0 ]]; then
+    rm -rf "$SCRATCH/data4"
+    run "gateway import 4M" "$GATEWAY_BIN" import "$CSV4" --profile 12345 --config "$SCRATCH/config" \
+        --data-dir "$SCRATCH/data4" --json
+    rm -rf "$SCRATCH/data"
+    run "gateway re-import 1M" "$GATEWAY_BIN" import "$CSV" --profile 12345 --config "$SCRATCH/config" \
+        --data-dir "$SCRATCH/data4" --json
+fi
 
 mkdir -p bench-results
 python3 - "$SCRATCH/results" "$ROWS" "$CSV" <<'PY' | tee bench-results/hotline.md
@@ -120,6 +128,7 @@ for line in open(results, encoding="utf-8"):
     by.setdefault(name, []).append((float(secs), int(rss), out))
 def med(name): return statistics.median(s for s, _, _ in by[name])
 def report(name):
+    if name not in by: return None
     out = by[name][-1][2]
     try:
         return json.loads(out[out.index("{"):]) if out.startswith("{") else None
@@ -135,13 +144,16 @@ for name in ("sqlite3 .import", "baseline_import.py", "gateway import", "gateway
     print("| %s | %.2f | %s | %.0f MB |" % (name, med(name), format(int(n / med(name)), ","),
                                            max(r for _, r, _ in by[name]) / 1024))
 gw, sq, py = rows / med("gateway import"), rows / med("sqlite3 .import"), rows / med("baseline_import.py")
-rss1 = max(r for _, r, _ in by["gateway import"]) / 1024
-rss4 = max(r for _, r, _ in by["gateway import 4M"]) / 1024
 ok = lambda b: "PASS" if b else "FAIL"
 print()
 print("- **%s** gateway >= 0.5 x sqlite3 .import: %.2f x" % (ok(gw >= 0.5 * sq), gw / sq))
 print("- **%s** gateway >= 2.5 x baseline_import.py: %.2f x" % (ok(gw >= 2.5 * py), gw / py))
-print("- **%s** peak RSS flat from 1M to 4M rows: %.0f MB -> %.0f MB" % (ok(rss4 <= rss1 * 1.25), rss1, rss4))
+if "gateway import 4M" in by:
+    # Flat: the 4x file may take at most 8 MB (allocator noise) more than the 1x file.
+    rss1 = max(r for _, r, _ in by["gateway import"]) / 1024
+    rss4 = max(r for _, r, _ in by["gateway import 4M"]) / 1024
+    print("- **%s** peak RSS flat for %s and %s rows: %.0f MB and %.0f MB" % (
+        ok(rss4 <= rss1 + 8), format(rows, ","), format(rows * 4, ","), rss1, rss4))
 r = report("gateway import")
 if r:
     print("- gateway report: rows %d, accepted %d, duplicates %d, rejected %d, warnings %d"

@@ -55,17 +55,20 @@ struct ImportCommand: AsyncParsableCommand {
         bar.clear()
         try await gateway.closeStore()
         if json {
-            FileHandle.standardOutput.write(Data(report.json(includeIDs: ids || report.rows <= 10_000) + [0x0A]))
+            // Written piece by piece from the report's spooled lists, never built whole.
+            var chunks = report.jsonChunks(includeIDs: ids || report.rows <= 10_000)
+            while let chunk = chunks.next() { FileHandle.standardOutput.write(Data(chunk)) }
+            FileHandle.standardOutput.write(Data([0x0A]))
             return
         }
         print(
             "\(file): \(report.rows) rows: \(report.accepted) accepted, \(report.duplicates) duplicates, "
-                + "\(report.rejected.count) rejected, \(report.warnings.count) warnings (\(report.encoding.rawValue), "
+                + "\(report.rejectedCount) rejected, \(report.warnings.count) warnings (\(report.encoding.rawValue), "
                 + "upload \(report.rawID))")
-        for issue in report.rejected.prefix(20) {
+        for issue in report.rejected().prefix(20) {
             print("  line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
         }
-        if report.rejected.count > 20 { print("  … \(report.rejected.count - 20) more") }
+        if report.rejectedCount > 20 { print("  … \(report.rejectedCount - 20) more") }
         if report.rejectedCSVPath != nil {
             print("rejected rows to fix and import again: \(gateway.rejectedRowsFile(rawID: report.rawID).path)")
         }

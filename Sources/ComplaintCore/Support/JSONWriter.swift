@@ -13,6 +13,15 @@ public struct JSONWriter {
 
     public var data: Data { Data(bytes) }
 
+    /// Hands over what was written so far and goes on from there (nesting and commas are kept),
+    /// so a large document can be sent in pieces instead of built whole.
+    public mutating func takeBytes() -> [UInt8] {
+        var taken: [UInt8] = []
+        taken.reserveCapacity(bytes.count)
+        swap(&taken, &bytes)
+        return taken
+    }
+
     // MARK: Containers
 
     public mutating func beginObject() {

@@ -9,7 +9,8 @@ import Storage
 /// Imports a spooled call-log file: read, validate, route and commit in batches, answer the report.
 ///
 /// The file is read in 1 MiB chunks; rows are committed a batch at a time (one transaction and
-/// one fsync per batch) while the next chunk is parsed, so memory stays flat whatever the size.
+/// one fsync per batch) while the next chunk is parsed, and the report's lists spill to disk as
+/// they grow, so memory stays flat whatever the size.
 /// Every accepted row goes through the same routing and the same commit (record + decision +
 /// outbox row) as a single complaint; duplicates are recognised by the store's natural key
 /// (profile + ticket id), so uploading a file again creates nothing.
@@ -67,10 +68,12 @@ public struct HotlineImporter: Sendable {
         progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
         let encoding = profile.encoding ?? CSVEncoding.detect(prefix: upload.prefix, validUTF8: upload.validUTF8)
-        var report = ImportReport(fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id)
+        var report = ImportReport(
+            fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,
+            spillDirectory: uploadsDirectory.path)
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
-            includeIDs: includeIDs)
+            includeIDs: includeIDs, report: report)
         let input = open(upload.url.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
@@ -100,17 +103,20 @@ public struct HotlineImporter: Sendable {
                 uploadStored = true
                 if let failure = outcome { throw failure }
             }
-            // Commit in batches; the previous batch commits while this chunk was parsed.
+            // Commit in batches. A batch is routed, encoded and committed in a task of its own
+            // while the next chunk is read and validated here: two cores share the work.
             while session.readyRows.count >= Self.batchSize || (count == 0 && !session.readyRows.isEmpty) {
                 let rows = session.takeRows(Self.batchSize)
-                let items = session.items(for: rows)
                 if let previous = pending {
                     let outcomes = try await previous.value
                     session.settle(pendingRows, outcomes, into: &report)
                 }
                 let store = self.store
+                let pipeline = self.pipeline
                 let rawID = raw.id
-                pending = Task { try await store.ingestBatch(rawID: rawID, items: items) }
+                pending = Task {
+                    try await store.ingestBatch(rawID: rawID, items: Self.items(for: rows, pipeline, rawID: rawID))
+                }
                 pendingRows = rows
             }
             progress(bytesRead)
@@ -122,5 +128,11 @@ public struct HotlineImporter: Sendable {
         }
         try session.close(into: &report, includeIDs: includeIDs)
         return report
+    }
+
+    /// Routes and encodes rows for a batch commit.
+    static func items(for rows: [HotlineRow], _ pipeline: IntakePipeline, rawID: String) -> [BatchIntakeItem] {
+        let now = Date()
+        return rows.map { pipeline.prepareBatchItem($0.draft, rawID: rawID, line: $0.line, now: now) }
     }
 }

@@ -20,9 +20,8 @@ struct ImportSession {
     private(set) var readyRows: [HotlineRow] = []
     private var rejectsWriter: RejectedRowsWriter?
     private var rejectsDescriptor: Int32 = -1
-    private var rejected: [ImportReport.RowIssue] = []
-    private var warnings: [ImportReport.RowIssue] = []
-    private var idsByLine: [(line: Int, id: String)] = []
+    /// The report's lists (spooled to disk beside the upload as they grow) and counts.
+    let report: ImportReport
     /// `?ids=`: true lists every id, false none, nil lists them while the file is small.
     private let idsRequested: Bool?
     private var collectIDs: Bool
@@ -31,9 +30,10 @@ struct ImportSession {
 
     init(
         importer: HotlineImporter, upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile,
-        encoding: CSVEncoding, includeIDs: Bool?
+        encoding: CSVEncoding, includeIDs: Bool?, report: ImportReport
     ) throws {
         self.importer = importer
+        self.report = report
         self.upload = upload
         self.raw = raw
         self.profile = profile
@@ -93,12 +93,12 @@ struct ImportSession {
             readyRows.append(row)
         case .rejected(let rejection):
             rows += 1
-            reject(rejection)
+            reject(rejection, into: report.rejectedOnRead)
         }
     }
 
-    private mutating func reject(_ rejection: HotlineRejection) {
-        rejected.append(ImportReport.RowIssue(line: rejection.line, ticket: rejection.ticket, reason: rejection.reason))
+    private mutating func reject(_ rejection: HotlineRejection, into list: SpooledList<ImportReport.RowIssue>) {
+        list.append(ImportReport.RowIssue(line: rejection.line, ticket: rejection.ticket, reason: rejection.reason))
         metrics.rejected(.hotline, code: "row_rejected")
         writeRejected(rejection)
     }
@@ -110,11 +110,6 @@ struct ImportSession {
         return taken
     }
 
-    func items(for rows: [HotlineRow]) -> [BatchIntakeItem] {
-        let now = Date()
-        return rows.map { importer.pipeline.prepareBatchItem($0.draft, rawID: raw.id, line: $0.line, now: now) }
-    }
-
     /// Counts a committed batch's outcomes into the report.
     mutating func settle(_ rows: [HotlineRow], _ outcomes: [BatchIntakeOutcome], into report: inout ImportReport) {
         var created = 0
@@ -124,7 +119,7 @@ struct ImportSession {
                 created += 1
                 report.accepted += 1
                 for warning in row.warnings {
-                    warnings.append(ImportReport.RowIssue(line: row.line, ticket: row.ticket, reason: warning))
+                    report.warnings.append(ImportReport.RowIssue(line: row.line, ticket: row.ticket, reason: warning))
                 }
                 noteID(row.line, id)
             case .duplicate(let id):
@@ -136,7 +131,8 @@ struct ImportSession {
                     HotlineRejection(
                         line: row.line, ticket: row.ticket,
                         reason: "duplicate ticket id \(row.ticket) in this file\(first)",
-                        fields: row.fields))
+                        fields: row.fields),
+                    into: report.rejectedOnCommit)
             }
         }
         metrics.accepted(.hotline, count: created)
@@ -145,22 +141,18 @@ struct ImportSession {
 
     private mutating func noteID(_ line: Int, _ id: String) {
         guard collectIDs else { return }
-        idsByLine.append((line, id))
-        if idsRequested == nil && idsByLine.count > HotlineImporter.idsByDefaultUpTo {
-            // A large file: the ids are not listed unless asked for, so memory stays flat.
+        report.idsByLine.append(ImportReport.LineID(line: line, id: id))
+        if idsRequested == nil && report.idsByLine.count > HotlineImporter.idsByDefaultUpTo {
+            // A large file: the ids are not listed unless asked for.
             collectIDs = false
-            idsByLine = []
+            report.idsByLine.removeAll()
         }
     }
 
     /// Writes the report's lists, closes the rejected-rows file.
     mutating func close(into report: inout ImportReport, includeIDs: Bool?) throws {
         report.rows = rows
-        report.rejected = rejected.sorted { $0.line < $1.line }
-        report.warnings = warnings
-        if includeIDs ?? (rows <= HotlineImporter.idsByDefaultUpTo) {
-            report.idsByLine = idsByLine
-        }
+        if !(includeIDs ?? (rows <= HotlineImporter.idsByDefaultUpTo)) { report.idsByLine.removeAll() }
         if rejectsDescriptor >= 0 {
             let synced = fsync(rejectsDescriptor) == 0
             Glibc.close(rejectsDescriptor)

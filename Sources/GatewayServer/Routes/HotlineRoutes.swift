@@ -103,10 +103,15 @@ struct HotlineRoutes: Sendable {
                 metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(rawID)"])
             throw GatewayError.storeUnavailable("\(error)")
         }
-        let body = report.json(includeIDs: includeIDs ?? (report.rows <= HotlineImporter.idsByDefaultUpTo))
+        let listIDs = includeIDs ?? (report.rows <= HotlineImporter.idsByDefaultUpTo)
+        // Streamed from the report's spooled lists: a report with many rejected rows is never built whole.
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            body: ResponseBody { writer in
+                var chunks = report.jsonChunks(includeIDs: listIDs)
+                while let chunk = chunks.next() { try await writer.write(ByteBuffer(bytes: chunk)) }
+                try await writer.finish(nil)
+            })
     }
 
     private func rejected(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

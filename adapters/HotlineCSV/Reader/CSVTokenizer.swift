@@ -219,7 +219,15 @@ public struct CSVTokenizer {
     }
 
     private mutating func resetRecord() {
-        fields.removeAll(keepingCapacity: true)
+        // The record just emitted shares `fields`' buffer, so the next record needs a new one.
+        // Size it by the last record's field count, not by the old buffer's capacity:
+        // `removeAll(keepingCapacity:)` on a shared buffer allocates one at least as large, and the
+        // allocator's rounding (capacity is read back from the block's usable size) made that
+        // capacity creep up with every record. Every row in flight then held an array of hundreds
+        // of slots for its 9 fields, and peak memory grew with the file's length.
+        let fieldCount = fields.count
+        fields = []
+        fields.reserveCapacity(max(fieldCount, 1))
         fieldBytes.removeAll(keepingCapacity: true)
         carried.removeAll(keepingCapacity: true)
         quoteBreak = nil

@@ -3,7 +3,9 @@ import ComplaintCore
 /// The answer to an upload: counts, every rejected row and warning with its line, and the ids.
 ///
 /// `line` is the physical line where the row starts (the header is line 1), so staff find it in
-/// Excel; `rows` counts data rows, and `accepted + duplicates + rejected.count == rows`.
+/// Excel; `rows` counts data rows, and `accepted + duplicates + rejectedCount == rows`.
+/// The lists are ``SpooledList``s: however many rows a file has, the report holds a bounded
+/// amount of memory, the rest waits on disk until the report is written out (``jsonChunks(includeIDs:)``).
 public struct ImportReport: Sendable {
     /// One row's problem.
     public struct RowIssue: Sendable, Hashable {
@@ -18,6 +20,17 @@ public struct ImportReport: Sendable {
         }
     }
 
+    /// The complaint id a line became (or already was, for a duplicate).
+    public struct LineID: Sendable, Hashable {
+        public var line: Int
+        public var id: String
+
+        public init(line: Int, id: String) {
+            self.line = line
+            self.id = id
+        }
+    }
+
     public var fileSHA256: String
     public var profile: String
     public var encoding: CSVEncoding
@@ -26,52 +39,124 @@ public struct ImportReport: Sendable {
     public var rows = 0
     public var accepted = 0
     public var duplicates = 0
-    public var rejected: [RowIssue] = []
-    public var warnings: [RowIssue] = []
-    /// Line → complaint id (new or the existing one for a duplicate), when collected.
-    public var idsByLine: [(line: Int, id: String)] = []
+    /// Rows rejected while the file was read, in line order.
+    public let rejectedOnRead: SpooledList<RowIssue>
+    /// Rows rejected when their batch committed (a ticket repeated in the file), in line order.
+    public let rejectedOnCommit: SpooledList<RowIssue>
+    /// Warnings, in line order.
+    public let warnings: SpooledList<RowIssue>
+    /// Line → complaint id (new or the existing one for a duplicate), in line order, when collected.
+    public let idsByLine: SpooledList<LineID>
     /// Where the rejected rows can be downloaded, when there are any.
     public var rejectedCSVPath: String?
 
-    public init(fileSHA256: String, profile: String, encoding: CSVEncoding, rawID: String) {
+    /// - Parameter spillDirectory: where the lists may move once they outgrow memory (nil: they stay).
+    public init(
+        fileSHA256: String, profile: String, encoding: CSVEncoding, rawID: String, spillDirectory: String? = nil
+    ) {
         self.fileSHA256 = fileSHA256
         self.profile = profile
         self.encoding = encoding
         self.rawID = rawID
+        rejectedOnRead = SpooledList(spillingTo: spillDirectory)
+        rejectedOnCommit = SpooledList(spillingTo: spillDirectory)
+        warnings = SpooledList(spillingTo: spillDirectory)
+        idsByLine = SpooledList(spillingTo: spillDirectory)
     }
 
-    /// The report as JSON, in the shape DESIGN.md gives (plus `raw_id`, `profile`, `encoding`, `rejected_csv`).
-    public func json(includeIDs: Bool) -> [UInt8] {
-        var writer = JSONWriter(
-            capacity: 256 + 96 * (rejected.count + warnings.count) + (includeIDs ? 48 * idsByLine.count : 0))
-        writer.beginObject()
-        writer.field("file_sha256", fileSHA256)
-        writer.field("raw_id", rawID)
-        writer.field("profile", profile)
-        writer.field("encoding", encoding.rawValue)
-        writer.field("rows", rows)
-        writer.field("accepted", accepted)
-        writer.field("duplicates", duplicates)
-        for (name, issues) in [("rejected", rejected), ("warnings", warnings)] {
-            writer.key(name)
-            writer.beginArray()
-            for issue in issues {
-                writer.beginObject()
-                writer.field("line", issue.line)
-                writer.field("ticket", issue.ticket)
-                writer.field("reason", issue.reason)
-                writer.endObject()
+    /// How many rows were rejected.
+    public var rejectedCount: Int { rejectedOnRead.count + rejectedOnCommit.count }
+
+    /// Every rejected row in line order (the two lists merged).
+    public func rejected() -> MergedIssues {
+        MergedIssues(rejectedOnRead.makeIterator(), rejectedOnCommit.makeIterator())
+    }
+
+    /// Two lists in line order read as one.
+    public struct MergedIssues: Sequence, IteratorProtocol {
+        private var left: SpooledList<RowIssue>.Iterator
+        private var right: SpooledList<RowIssue>.Iterator
+        private var nextLeft: RowIssue?
+        private var nextRight: RowIssue?
+
+        init(_ left: SpooledList<RowIssue>.Iterator, _ right: SpooledList<RowIssue>.Iterator) {
+            self.left = left
+            self.right = right
+            nextLeft = self.left.next()
+            nextRight = self.right.next()
+        }
+
+        public mutating func next() -> RowIssue? {
+            if let other = nextRight, nextLeft.map({ other.line < $0.line }) ?? true {
+                nextRight = right.next()
+                return other
             }
-            writer.endArray()
+            guard let one = nextLeft else { return nil }
+            nextLeft = left.next()
+            return one
         }
-        if let rejectedCSVPath { writer.field("rejected_csv", rejectedCSVPath) }
-        if includeIDs {
-            writer.key("ids_by_line")
-            writer.beginObject()
-            for entry in idsByLine { writer.field(String(entry.line), entry.id) }
-            writer.endObject()
+    }
+}
+
+extension ImportReport.RowIssue: SpoolEntry {
+    public func encode(into bytes: inout [UInt8]) {
+        SpoolCoding.append(line, to: &bytes)
+        SpoolCoding.append(ticket, to: &bytes)
+        SpoolCoding.append(reason, to: &bytes)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        line = SpoolCoding.int(bytes, &offset)
+        ticket = SpoolCoding.string(bytes, &offset)
+        reason = SpoolCoding.string(bytes, &offset) ?? ""
+    }
+}
+
+extension ImportReport.LineID: SpoolEntry {
+    public func encode(into bytes: inout [UInt8]) {
+        SpoolCoding.append(line, to: &bytes)
+        SpoolCoding.append(id, to: &bytes)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        line = SpoolCoding.int(bytes, &offset)
+        id = SpoolCoding.string(bytes, &offset) ?? ""
+    }
+}
+
+/// The byte layout of spooled entries: integers as 8 bytes little-endian, strings as a 4-byte
+/// length (all ones for nil) and their UTF-8.
+enum SpoolCoding {
+    static func append(_ value: Int, to bytes: inout [UInt8]) {
+        let bits = UInt64(bitPattern: Int64(value))
+        for index in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * index))) }
+    }
+
+    static func append(_ text: String?, to bytes: inout [UInt8]) {
+        guard let text else {
+            bytes.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
+            return
         }
-        writer.endObject()
-        return writer.bytes
+        let count = UInt32(text.utf8.count)
+        for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: count >> (8 * index))) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    static func int(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int) -> Int {
+        var bits: UInt64 = 0
+        for index in 0..<8 { bits |= UInt64(bytes[offset + index]) << (8 * index) }
+        offset += 8
+        return Int(Int64(bitPattern: bits))
+    }
+
+    static func string(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int) -> String? {
+        var count: UInt32 = 0
+        for index in 0..<4 { count |= UInt32(bytes[offset + index]) << (8 * index) }
+        offset += 4
+        if count == UInt32.max { return nil }
+        defer { offset += Int(count) }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(count)]), as: UTF8.self)
     }
 }

@@ -1,0 +1,109 @@
+import ComplaintCore
+
+extension ImportReport {
+    /// The report as JSON, in the shape DESIGN.md gives (plus `raw_id`, `profile`, `encoding`, `rejected_csv`).
+    /// Builds the whole document: for small reports and tests; answers use ``jsonChunks(includeIDs:chunkBytes:)``.
+    public func json(includeIDs: Bool) -> [UInt8] {
+        var chunks = jsonChunks(includeIDs: includeIDs)
+        var bytes: [UInt8] = []
+        while let chunk = chunks.next() { bytes += chunk }
+        return bytes
+    }
+
+    /// The same JSON in pieces of about `chunkBytes`, read from the spooled lists as it is sent,
+    /// so writing out a report with 40,000 rejected rows takes no more memory than one with ten.
+    public func jsonChunks(includeIDs: Bool, chunkBytes: Int = 64 << 10) -> JSONChunks {
+        JSONChunks(report: self, includeIDs: includeIDs, chunkBytes: chunkBytes)
+    }
+
+    /// Produces a report's JSON piece by piece.
+    public struct JSONChunks: IteratorProtocol {
+        private enum Stage { case head, rejected, warnings, ids, tail, done }
+
+        private let report: ImportReport
+        private let includeIDs: Bool
+        private let chunkBytes: Int
+        private var stage = Stage.head
+        private var writer: JSONWriter
+        private var rejected: MergedIssues
+        private var warnings: SpooledList<RowIssue>.Iterator
+        private var ids: SpooledList<LineID>.Iterator
+
+        init(report: ImportReport, includeIDs: Bool, chunkBytes: Int) {
+            self.report = report
+            self.includeIDs = includeIDs
+            self.chunkBytes = chunkBytes
+            writer = JSONWriter(capacity: chunkBytes + 1024)
+            rejected = report.rejected()
+            warnings = report.warnings.makeIterator()
+            ids = report.idsByLine.makeIterator()
+        }
+
+        public mutating func next() -> [UInt8]? {
+            while stage != .done && writer.bytes.count < chunkBytes { advance() }
+            let bytes = writer.takeBytes()
+            return bytes.isEmpty && stage == .done ? nil : bytes
+        }
+
+        /// Writes the next entry (or section boundary).
+        private mutating func advance() {
+            switch stage {
+            case .head:
+                writer.beginObject()
+                writer.field("file_sha256", report.fileSHA256)
+                writer.field("raw_id", report.rawID)
+                writer.field("profile", report.profile)
+                writer.field("encoding", report.encoding.rawValue)
+                writer.field("rows", report.rows)
+                writer.field("accepted", report.accepted)
+                writer.field("duplicates", report.duplicates)
+                writer.key("rejected")
+                writer.beginArray()
+                stage = .rejected
+            case .rejected:
+                if let issue = rejected.next() {
+                    write(issue)
+                } else {
+                    writer.endArray()
+                    writer.key("warnings")
+                    writer.beginArray()
+                    stage = .warnings
+                }
+            case .warnings:
+                if let issue = warnings.next() {
+                    write(issue)
+                } else {
+                    writer.endArray()
+                    if let path = report.rejectedCSVPath { writer.field("rejected_csv", path) }
+                    if includeIDs {
+                        writer.key("ids_by_line")
+                        writer.beginObject()
+                        stage = .ids
+                    } else {
+                        stage = .tail
+                    }
+                }
+            case .ids:
+                if let entry = ids.next() {
+                    writer.field(String(entry.line), entry.id)
+                } else {
+                    writer.endObject()
+                    stage = .tail
+                }
+            case .tail:
+                writer.endObject()
+                stage = .done
+            case .done:
+                break
+            }
+        }
+
+        private mutating func write(_ issue: RowIssue) {
+            writer.beginObject()
+            writer.field("line", issue.line)
+            writer.field("ticket", issue.ticket)
+            writer.field("reason", issue.reason)
+            writer.endObject()
+        }
+    }
+}
