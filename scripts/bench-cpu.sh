@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# CPU time the gateway spends per accepted request: a figure that, unlike req/s, changes little
+# when other work shares this machine's two cores. Used to compare builds before and after a change.
+#
+#   bash scripts/bench-cpu.sh [api|sms] [paused|deliver] [SECONDS]
+#
+# Starts `complaint-gateway serve` on a fresh data directory with the sample config (dispatch
+# paused, or delivering to a bench-ceiling on 127.0.0.1), warms up for 2 s, then runs
+# wrk -t1 -c32 for SECONDS (8) with the API complaint of scripts/bench.sh or a signed Twilio
+# webhook, and prints req/s, latency and the gateway's user+system CPU divided by the complaints
+# it stored. GATEWAY_BIN / CEILING_BIN use these binaries instead of building; PERF=1 records a
+# perf profile of the gateway into the scratch directory, which BENCH_KEEP=1 keeps.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+CHANNEL="${1:-api}" MODE="${2:-paused}" SECS="${3:-8}"
+GATEWAY_PORT=18191 DOWNSTREAM_PORT=18192
+if [[ -z "${GATEWAY_BIN:-}" || -z "${CEILING_BIN:-}" ]]; then
+    swift build -c release --product complaint-gateway
+    swift build -c release --product bench-ceiling
+    BIN_DIR="$(swift build -c release --show-bin-path)"
+    GATEWAY_BIN="${GATEWAY_BIN:-$BIN_DIR/complaint-gateway}"
+    CEILING_BIN="${CEILING_BIN:-$BIN_DIR/bench-ceiling}"
+fi
+SCRATCH="$(mktemp -d /tmp/cg-bench-cpu.XXXXXX)"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "bench-cpu: scratch kept in $SCRATCH"; else rm -rf "$SCRATCH"; fi
+}
+trap cleanup EXIT
+
+cp -r config "$SCRATCH/config"
+if [[ "$MODE" == paused ]]; then
+    sed -i 's/^dispatch:$/dispatch:\n  paused: true/' "$SCRATCH/config/gateway.yaml"
+else
+    "$CEILING_BIN" --listen "127.0.0.1:$DOWNSTREAM_PORT" >/dev/null 2>&1 &
+    PIDS+=($!)
+fi
+export GATEWAY_TOKEN="bench-token-$$" DOWNSTREAM_URL="http://127.0.0.1:$DOWNSTREAM_PORT"
+export WRK_TOKEN="$GATEWAY_TOKEN"
+WRK_BODY="$(sed -n "s/^export WRK_BODY='\(.*\)'$/\1/p" scripts/bench.sh)"
+export WRK_BODY
+export WRK_TWILIO_TOKEN="bench-twilio-token-0123456789abcd" TWILIO_AUTH_TOKEN="bench-twilio-token-0123456789abcd"
+export WRK_PUBLIC_URL="https://sms.example.org/v1/sms/twilio" PUBLIC_BASE_URL="https://sms.example.org"
+case "$CHANNEL" in
+    api) LUA="$ROOT/Benchmarks/wrk/post-complaint.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/complaints" ;;
+    sms) LUA="$ROOT/Benchmarks/wrk/twilio-signed.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio" ;;
+    *) echo "bench-cpu: channel must be api or sms" >&2; exit 2 ;;
+esac
+
+"$GATEWAY_BIN" serve --config "$SCRATCH/config" --data-dir "$SCRATCH/data" --listen "127.0.0.1:$GATEWAY_PORT" \
+    >"$SCRATCH/gateway.log" 2>&1 &
+GATEWAY=$!
+PIDS+=("$GATEWAY")
+for _ in $(seq 100); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/readyz" && break; sleep 0.1; done
+wrk -t1 -c32 -d2s -s "$LUA" "$URL" >/dev/null
+count() { sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" "select count(*) from complaints"; }
+cpu() { awk '{print $14 + $15}' "/proc/$GATEWAY/stat"; }
+rows0=$(count) ticks0=$(cpu)
+if [[ -n "${PERF:-}" ]]; then
+    perf record -F 2000 -g -p "$GATEWAY" -o "$SCRATCH/perf.data" >/dev/null 2>&1 &
+    PERFPID=$!
+fi
+wrk -t1 -c32 -d"${SECS}s" --latency -s "$LUA" "$URL" | grep -E "Requests/sec| 50%| 99%"
+[[ "$MODE" == deliver ]] && sleep 3
+if [[ -n "${PERF:-}" ]]; then kill -INT "$PERFPID"; wait "$PERFPID" || true; fi
+rows1=$(count) ticks1=$(cpu)
+python3 -c "
+rows = $rows1 - $rows0; cpu = ($ticks1 - $ticks0) / $(getconf CLK_TCK)
+print(f'{rows} complaints stored, gateway CPU {cpu:.2f} s: {cpu / rows * 1e6:.0f} us per complaint ($CHANNEL, $MODE)')"
