@@ -35,7 +35,11 @@ struct CSVRecords {
         func endRecord() {
             endField()
             records.append(Record(line: recordLine, fields: fields))
-            fields.removeAll(keepingCapacity: true)
+            // The record shares `fields`' buffer: keeping its capacity would make every later
+            // record's array at least as large, and the capacity creeps up with the table's length.
+            let count = fields.count
+            fields = []
+            fields.reserveCapacity(count)
         }
 
         while let character = pending ?? characters.next() {
