@@ -14,7 +14,8 @@
 # or the two routers disagree on any text.
 #
 # Environment: ROUTING_BENCH_SECONDS (3) per measurement, ROUTING_BENCH_CALLS (5000) texts,
-# ROUTING_BIN uses this bench-routing binary instead of building one.
+# ROUTING_BIN uses this bench-routing binary instead of building one, BENCH_KEEP=1 keeps the
+# generated tables and texts (the scratch directory is printed) for profiling.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -27,7 +28,7 @@ if [[ -z "${ROUTING_BIN:-}" ]]; then
     ROUTING_BIN="$(swift build -c release --show-bin-path)/bench-routing"
 fi
 SCRATCH="$(mktemp -d /tmp/cg-bench-routing.XXXXXX)"
-trap 'rm -rf "$SCRATCH"' EXIT
+if [[ -n "${BENCH_KEEP:-}" ]]; then echo "keeping $SCRATCH"; else trap 'rm -rf "$SCRATCH"' EXIT; fi
 
 python3 "$SAMPLES/gen_calls.py" --rows "$CALLS" --seed 2026 --out "$SCRATCH/calls.csv"
 python3 - "$SAMPLES" "$SCRATCH" "$SCRATCH/calls.csv" <<'PY'

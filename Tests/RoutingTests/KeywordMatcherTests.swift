@@ -53,8 +53,10 @@ struct KeywordMatcherTests {
     @Test("long texts with subjects: the compiled router picks the rule a plain substring loop over the rules picks")
     func agreementWithSubstringLoop() throws {
         var random = Generator(state: 7)
-        // Case pairs, full-width forms, the ideographic space and `İ` (which lowercases to two scalars).
-        let alphabet = Array("停水没噪音施工夜间abcABCＡＢＣ1１　 İi\u{307}é")
+        // Case pairs (one, two and three UTF-8 bytes: Latin, Greek, Cyrillic, `ẞ`, Roman numerals),
+        // full-width forms, the ideographic space, `İ` (which lowercases to two scalars) and
+        // four-byte characters.
+        let alphabet = Array("停水没噪音施工夜间abcABCＡＢＣ1１　 İi\u{307}éÉΣσДдẞßⅫⅻ😀𠀀")
         func word(_ length: ClosedRange<Int>) -> String {
             String((0..<Int.random(in: length, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
         }

@@ -85,6 +85,22 @@ struct RuleRouterTests {
         #expect(decision.trace.contains { $0.rule == "noise-sms" && $0.failed?.hasPrefix("channel:") == true })
     }
 
+    @Test("without trace, the decision's trace lists the matching rule of each table, as explain lists them")
+    func matchedTrace() throws {
+        let router = try router()
+        let record = complaint("深夜停水")
+        let decision = router.decide(record)
+        #expect(decision.trace.map(\.rule) == ["water", "night-priority"])
+        #expect(decision.trace.allSatisfy { $0.matched })
+        #expect(decision.trace == router.decide(record, withTrace: true).trace.filter(\.matched))
+        #expect(decision == router.decide(record))
+        #expect(router.decide(complaint("无关内容")).trace.isEmpty)
+        // A decision changed by hand keeps the trace it was given.
+        var edited = decision
+        edited.trace = []
+        #expect(edited.trace.isEmpty && edited != decision)
+    }
+
     @Test("the subject is searched too")
     func subjectSearched() throws {
         #expect(try router().decide(complaint("请尽快处理", subject: "三天没水")).department == "water-supply")

@@ -14,8 +14,16 @@ final class CompiledTables: @unchecked Sendable {
     let tableCount: Int
     /// The calendar, at a fixed address for the decisions' ``RoutingSubject`` (immutable).
     let calendar: UnsafeMutablePointer<WorkCalendar>
+    /// What no rule sets, and the tables' version: here so a decision reads them from one
+    /// reference rather than copying them out of the configuration.
+    let fallback: RoutingConfiguration.DefaultOutcome
+    let version: String
 
-    init(_ tables: [RuleTable], calendar: WorkCalendar) {
+    init(
+        _ tables: [RuleTable], calendar: WorkCalendar, fallback: RoutingConfiguration.DefaultOutcome, version: String
+    ) {
+        self.fallback = fallback
+        self.version = version
         var ids: [MatchText: Int32] = [:]
         var keywords: [[UInt32]] = []
         func id(_ keyword: MatchText) -> Int32 {

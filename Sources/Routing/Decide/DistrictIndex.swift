@@ -7,7 +7,10 @@
 /// a plain name missing from the plain districts is named by no condition unless some district
 /// is not plain (then compared as a `String`), and any other name goes to the `String` dictionary:
 /// the answer is always the dictionary's.
-struct DistrictIndex: Sendable {
+///
+/// A class: a decision then reaches the tables through one reference instead of copying
+/// (and reference counting) each of them.
+final class DistrictIndex: Sendable {
     /// Every district, interned.
     let ids: [String: Int32]
     /// The districts that are not plain, compared as strings.

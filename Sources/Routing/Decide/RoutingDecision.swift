@@ -15,7 +15,16 @@ public struct RoutingDecision: Sendable, Hashable {
     /// Tags of every matching rule, in table order, each once.
     public var tags: [String]
     /// The rules tried, in order: every one with `withTrace`, else the ones that matched.
-    public var trace: [RuleTrial]
+    public var trace: [RuleTrial] {
+        get { matched?.trials ?? recordedTrace }
+        set {
+            recordedTrace = newValue
+            matched = nil
+        }
+    }
+    private var recordedTrace: [RuleTrial]
+    /// The matched rules of a decision without trace, until the trace is read.
+    private var matched: MatchedRules?
 
     public init(
         department: String, priority: Priority, dueAt: Date?, rule: String, table: String, tablesVersion: String,
@@ -28,7 +37,39 @@ public struct RoutingDecision: Sendable, Hashable {
         self.table = table
         self.tablesVersion = tablesVersion
         self.tags = tags
-        self.trace = trace
+        recordedTrace = trace
+    }
+
+    /// A decision whose trace is `matched` (materialized when read) or else `trace`.
+    init(
+        department: String, priority: Priority, dueAt: Date?, rule: String, table: String, tablesVersion: String,
+        tags: [String], trace: [RuleTrial], matched: MatchedRules?
+    ) {
+        // Every field set here rather than through the public init: delegating made the
+        // compiler build the decision twice and copy it.
+        self.department = department
+        self.priority = priority
+        self.dueAt = dueAt
+        self.rule = rule
+        self.table = table
+        self.tablesVersion = tablesVersion
+        self.tags = tags
+        recordedTrace = trace
+        self.matched = matched
+    }
+
+    public static func == (left: Self, right: Self) -> Bool {
+        left.department == right.department && left.priority == right.priority && left.dueAt == right.dueAt
+            && left.rule == right.rule && left.table == right.table && left.tablesVersion == right.tablesVersion
+            && left.tags == right.tags && left.trace == right.trace
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(department)
+        hasher.combine(rule)
+        hasher.combine(table)
+        hasher.combine(tablesVersion)
+        hasher.combine(trace)
     }
 
     /// The decision as the record carries it.

@@ -116,6 +116,21 @@ final class RuleProgram: @unchecked Sendable {
         districtLists.deallocate()
     }
 
+    /// The non-empty run of ``postings`` for keyword `keyword` in district `district`, if any:
+    /// a binary search, as a keyword can have a list in every district.
+    @inline(__always)
+    func districtList(keyword: Int, district: Int32) -> (start: Int32, end: Int32)? {
+        var low = Int(districtStart[keyword])
+        var high = Int(districtStart[keyword + 1])
+        while low < high {
+            let middle = (low + high) >> 1
+            let list = districtLists[middle]
+            if list.district == district { return list.end > list.start ? (list.start, list.end) : nil }
+            if list.district < district { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
     /// Whether every condition of rule `rule` holds for `subject`.
     @inline(__always)
     func holds(_ rule: Int, on subject: inout RoutingSubject) -> Bool {

@@ -14,13 +14,15 @@ public struct RuleRouter: Sendable {
     /// Compiles `configuration` (one keyword automaton over every rule).
     public init(configuration: RoutingConfiguration) {
         self.configuration = configuration
-        compiled = CompiledTables(configuration.tables, calendar: configuration.calendar)
+        compiled = CompiledTables(
+            configuration.tables, calendar: configuration.calendar, fallback: configuration.defaultOutcome,
+            version: configuration.version)
     }
 
     /// Routes `complaint`; `withTrace` records every rule tried (for explain), otherwise only the
     /// rules that matched.
     public func decide(_ complaint: Complaint, withTrace: Bool = false) -> RoutingDecision {
-        var outcome = Accumulated()
+        var outcome = Accumulated(matched: MatchedRules(compiled))
         withUnsafePointer(to: complaint) { record in
             // Room for the keywords found on the stack: a decision allocates nothing for them.
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { hitStorage in
@@ -33,16 +35,17 @@ public struct RuleRouter: Sendable {
                 }
             }
         }
-        let due = outcome.due ?? configuration.defaultOutcome.due
+        let fallback = compiled.fallback
+        let decider = outcome.departmentRule >= 0 ? compiled.rules[Int(outcome.departmentRule)] : nil
         return RoutingDecision(
-            department: outcome.department?.value ?? configuration.defaultOutcome.department,
-            priority: outcome.priority ?? configuration.defaultOutcome.priority,
-            dueAt: due.map { configuration.calendar.deadline($0, from: complaint.receivedAt) },
-            rule: outcome.department?.rule ?? "default",
-            table: outcome.department?.table ?? "default",
-            tablesVersion: configuration.version,
-            tags: outcome.tags,
-            trace: outcome.trace)
+            department: decider?.rule.outcome.department ?? fallback.department,
+            priority: outcome.priority ?? fallback.priority,
+            dueAt: (outcome.due ?? fallback.due).map {
+                compiled.calendar.pointee.deadline($0, from: complaint.receivedAt)
+            },
+            rule: decider?.rule.id ?? "default", table: decider?.tableName ?? "default",
+            tablesVersion: compiled.version, tags: outcome.tags, trace: outcome.trace,
+            matched: withTrace ? nil : outcome.matched)
     }
 
     /// Evaluates only the rules whose required keywords were found, plus those that need none,
@@ -56,28 +59,31 @@ public struct RuleRouter: Sendable {
         let lists = 2 * subject.hits.count + 1
         // Each list's next and end position, on the stack.
         withUnsafeTemporaryAllocation(of: UnsafePointer<Int32>.self, capacity: 2 * lists) { cursors in
+            // Plain loops rather than a closure over the hits: a closure capturing `filled`
+            // made every decision pay for dynamic exclusivity checks.
             var filled = 0
-            func add(_ start: UnsafePointer<Int32>, _ count: Int) {
-                guard count > 0 else { return }
-                cursors[2 * filled] = start
-                cursors[2 * filled + 1] = start + count
-                filled += 1
-            }
             let postings = UnsafePointer(program.postings.baseAddress!)
             let district = subject.districtID
-            subject.hits.forEachID { id in
-                let start = Int(program.postingStart[Int(id)])
-                add(postings + start, Int(program.postingStart[Int(id) + 1]) - start)
-                guard district >= 0 else { return }
-                for entry in Int(program.districtStart[Int(id)])..<Int(program.districtStart[Int(id) + 1]) {
-                    let list = program.districtLists[entry]
-                    if list.district == district {
-                        add(postings + Int(list.start), Int(list.end - list.start))
-                        break
-                    }
+            for position in 0..<subject.hits.count {
+                let id = Int(subject.hits[position])
+                let start = Int(program.postingStart[id])
+                let end = Int(program.postingStart[id + 1])
+                if end > start {
+                    cursors[2 * filled] = postings + start
+                    cursors[2 * filled + 1] = postings + end
+                    filled += 1
                 }
+                guard district >= 0, let list = program.districtList(keyword: id, district: district) else { continue }
+                cursors[2 * filled] = postings + Int(list.start)
+                cursors[2 * filled + 1] = postings + Int(list.end)
+                filled += 1
             }
-            add(UnsafePointer(program.unindexed.baseAddress!), program.unindexed.count)
+            if program.unindexed.count > 0 {
+                let unindexed = UnsafePointer(program.unindexed.baseAddress!)
+                cursors[2 * filled] = unindexed
+                cursors[2 * filled + 1] = unindexed + program.unindexed.count
+                filled += 1
+            }
             let lastTable = Int32(compiled.tableCount - 1)
             var decidedTable: Int32 = -1
             while filled > 0 {
@@ -99,12 +105,8 @@ public struct RuleRouter: Sendable {
                 }
                 let table = program.ruleTable[Int(index)]
                 guard table != decidedTable, program.holds(Int(index), on: &subject) else { continue }
-                let rule = compiled.rules[Int(index)]
-                outcome.trace.append(
-                    RuleTrial(
-                        table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil,
-                        tags: rule.rule.outcome.tags))
-                outcome.apply(rule, tableName: rule.tableName)
+                outcome.matched.append(index)
+                outcome.apply(compiled.rules[Int(index)], index: index)
                 decidedTable = table
                 // Rules come in table order: after a match in the last table, nothing can apply.
                 if decidedTable == lastTable { return }
@@ -115,7 +117,7 @@ public struct RuleRouter: Sendable {
     /// Evaluates every rule in order until each table's first match, recording why each failed.
     private func decideWithTrace(_ subject: inout RoutingSubject, into outcome: inout Accumulated) {
         var decidedTable = -1
-        for rule in compiled.rules where rule.table != decidedTable {
+        for (index, rule) in compiled.rules.enumerated() where rule.table != decidedTable {
             let tableName = rule.tableName
             if let failing = rule.conditions.indices.first(where: { !rule.conditions[$0].holds(on: &subject) }) {
                 let reason = rule.rule.conditions[failing].failure(on: &subject)
@@ -125,22 +127,28 @@ public struct RuleRouter: Sendable {
             outcome.trace.append(
                 RuleTrial(
                     table: tableName, rule: rule.rule.id, matched: true, failed: nil, tags: rule.rule.outcome.tags))
-            outcome.apply(rule, tableName: tableName)
+            outcome.apply(rule, index: Int32(index))
             decidedTable = rule.table
         }
     }
 
     /// What the matching rules have set so far.
     private struct Accumulated {
-        var department: (value: String, rule: String, table: String)?
+        /// The index of the rule that set the department (-1: none yet).
+        var departmentRule: Int32 = -1
         var priority: Priority?
         var due: Due?
         var tags: [String] = []
+        /// The trail of a decision with trace: every rule tried.
         var trace: [RuleTrial] = []
+        /// The trail of a decision without: the rules that matched.
+        var matched: MatchedRules
 
-        mutating func apply(_ rule: CompiledRule, tableName: String) {
+        init(matched: MatchedRules) { self.matched = matched }
+
+        mutating func apply(_ rule: CompiledRule, index: Int32) {
             let decided = rule.rule.outcome
-            if let value = decided.department { department = (value, rule.rule.id, tableName) }
+            if decided.department != nil { departmentRule = index }
             if let value = decided.priority { priority = value }
             if let value = decided.due { due = value }
             for tag in decided.tags where !tags.contains(tag) { tags.append(tag) }

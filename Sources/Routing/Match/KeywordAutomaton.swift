@@ -23,10 +23,12 @@ final class KeywordAutomaton: @unchecked Sendable {
         UInt64(UInt32(bitPattern: owner)) | UInt64(UInt32(bitPattern: target)) << 32
     }
 
-    /// BMP scalar → symbol (0: in no keyword), in two levels: `symbolBlocks[symbolPages[v >> 6] << 6 | v & 63]`.
-    /// Most characters of a text are in no keyword and share the one empty block, which stays in
-    /// the cache; a flat 64K-entry table would spread them over 128 KB.
-    private let symbolPages: UnsafeMutableBufferPointer<UInt16>
+    /// BMP scalar → symbol of its folded form (0: in no keyword; ``unfoldedSymbol``: folds to
+    /// more than one scalar), in two levels: `symbolBlocks[symbolPages[v >> 6] + v & 63]`.
+    /// Folding is in the table, so the scan spends no instructions on case or width. Most
+    /// characters of a text are in no keyword and share the one empty block, which stays in the
+    /// cache; a flat 64K-entry table would spread them over 128 KB.
+    private let symbolPages: UnsafeMutableBufferPointer<UInt32>
     private let symbolBlocks: UnsafeMutableBufferPointer<UInt16>
     /// Symbols of scalars outside the BMP (emoji, rare ideographs): few, so a dictionary.
     private let astralSymbols: [UInt32: Int32]
@@ -193,10 +195,16 @@ final class KeywordAutomaton: @unchecked Sendable {
             flat.append(contentsOf: list)
             ranges[2 * Int(base[state]) + 1] = Int32(flat.count)
         }
-        var pages = [UInt16](repeating: 0, count: 1024)
+        // Scalars that fold to another: the symbol of what they fold to.
+        for change in ScalarFold.bmpChanges {
+            bmp[Int(change.value)] =
+                change.folded.count == 1 && change.folded[0] < 0x10000
+                ? bmp[Int(change.folded[0])] : Self.unfoldedSymbol
+        }
+        var pages = [UInt32](repeating: 0, count: 1024)
         var blocks = [UInt16](repeating: 0, count: 64)
         for page in 0..<1024 where bmp[page << 6..<(page + 1) << 6].contains(where: { $0 != 0 }) {
-            pages[page] = UInt16(blocks.count >> 6)
+            pages[page] = UInt32(blocks.count)
             blocks.append(contentsOf: bmp[page << 6..<(page + 1) << 6])
         }
         symbolPages = Self.buffer(pages)
@@ -238,61 +246,62 @@ final class KeywordAutomaton: @unchecked Sendable {
         var index = 0
         let count = utf8.count
         while index < count {
-            current = step(current, Self.decode(bytes, &index), tables, &found)
+            // Runs of three-byte characters (CJK, full-width punctuation: nearly all of a Chinese
+            // complaint) in a loop of their own, with no test for the other lengths.
+            while index &+ 3 <= count {
+                let lead = bytes[index]
+                guard lead & 0xF0 == 0xE0 else { break }
+                let page = Int(lead & 0x0F) << 6 | Int(bytes[index &+ 1] & 0x3F)
+                let offset = bytes[index &+ 2] & 0x3F
+                index &+= 3
+                let symbol = tables.symbol(page: page, offset: offset)
+                if _slowPath(symbol == Self.unfoldedSymbol) {
+                    current = stepFolding(UInt32(page) << 6 | UInt32(offset), from: current, tables, &found)
+                } else {
+                    current = step(current, symbol: Int32(symbol), tables, &found)
+                }
+            }
+            guard index < count else { break }
+            // The scalar's symbol-table page (`value >> 6`) and offset (`value & 63`), taken
+            // straight from the UTF-8 bytes.
+            let lead = bytes[index]
+            let page: Int
+            let offset: UInt8
+            if lead < 0x80 {
+                page = Int(lead >> 6)
+                offset = lead & 0x3F
+                index &+= 1
+            } else if lead & 0xF0 == 0xE0 {
+                // Three bytes: CJK, the bulk of Chinese text, and full-width forms.
+                page = Int(lead & 0x0F) << 6 | Int(bytes[index &+ 1] & 0x3F)
+                offset = bytes[index &+ 2] & 0x3F
+                index &+= 3
+            } else if lead < 0xE0 {
+                page = Int(lead & 0x1F)
+                offset = bytes[index &+ 1] & 0x3F
+                index &+= 2
+            } else {
+                // Four bytes (emoji, rare ideographs): outside the table.
+                let value =
+                    UInt32(lead & 0x07) << 18 | UInt32(bytes[index &+ 1] & 0x3F) << 12
+                    | UInt32(bytes[index &+ 2] & 0x3F) << 6 | UInt32(bytes[index &+ 3] & 0x3F)
+                index &+= 4
+                current = stepFolding(value, from: current, tables, &found)
+                continue
+            }
+            let symbol = tables.symbol(page: page, offset: offset)
+            if _slowPath(symbol == Self.unfoldedSymbol) {
+                current = stepFolding(UInt32(page) << 6 | UInt32(offset), from: current, tables, &found)
+            } else {
+                current = step(current, symbol: Int32(symbol), tables, &found)
+            }
         }
         return current
     }
 
-    /// Marks a ``decode(_:_:)`` result as a raw scalar that ``ScalarFold`` must fold.
-    static let needsFolding: UInt32 = 0x8000_0000
-
-    /// The character at `index` (advanced past it), folded when that is quick (ASCII, CJK,
-    /// full-width forms, the ideographic space: a BMP value), else raw with ``needsFolding`` set.
-    @inline(__always)
-    private static func decode(_ bytes: UnsafePointer<UInt8>, _ index: inout Int) -> UInt32 {
-        let lead = bytes[index]
-        if lead < 0x80 {
-            // ASCII: lowercase inline.
-            index &+= 1
-            let value = UInt32(lead)
-            return value &- 0x41 < 26 ? value | 0x20 : value
-        }
-        if lead >= 0xE0 && lead < 0xF0 {
-            let value =
-                UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
-            index &+= 3
-            // CJK ideographs, the bulk of Chinese text, have no case: no folding to do. The rest
-            // of ``ScalarFold``'s quick cases inline, so the states stay in registers.
-            if value &- 0x3400 < 0xA000 - 0x3400 { return value }
-            if value &- 0xFF01 < 0x5E {
-                let ascii = value &- 0xFEE0
-                return ascii &- 0x41 < 26 ? ascii | 0x20 : ascii
-            }
-            if value == 0x3000 { return 0x20 }
-            if value &- 0x2E80 < 0xA000 - 0x2E80 || value &- 0xAC00 < 0xD7B0 - 0xAC00 { return value }
-            return value | needsFolding
-        }
-        // Two- and four-byte characters (Latin, Greek, Cyrillic; emoji, rare ideographs).
-        if lead < 0xE0 {
-            let value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index &+ 1] & 0x3F)
-            index &+= 2
-            return value | needsFolding
-        }
-        let value =
-            UInt32(lead & 0x07) << 18 | UInt32(bytes[index &+ 1] & 0x3F) << 12
-            | UInt32(bytes[index &+ 2] & 0x3F) << 6 | UInt32(bytes[index &+ 3] & 0x3F)
-        index &+= 4
-        return value | needsFolding
-    }
-
-    /// One step on a ``decode(_:_:)`` result.
-    @inline(__always)
-    private func step(_ state: Int32, _ decoded: UInt32, _ tables: Tables, _ found: inout KeywordHits) -> Int32 {
-        if decoded & Self.needsFolding == 0 {
-            return step(state, symbol: tables.symbol(decoded), tables, &found)
-        }
-        return stepFolding(decoded & ~Self.needsFolding, from: state, tables, &found)
-    }
+    /// The symbol of a BMP scalar that folds to several scalars (`İ` to `i` + U+0307): the scan
+    /// folds it with ``ScalarFold`` and steps through each.
+    static let unfoldedSymbol: UInt16 = 0xFFFF
 
     /// Folds `value` with ``ScalarFold`` (one or more scalars) and steps through each.
     @inline(never)
@@ -300,25 +309,30 @@ final class KeywordAutomaton: @unchecked Sendable {
     {
         var current = state
         ScalarFold.fold(value) { folded in
-            let symbol = folded < 0x10000 ? tables.symbol(folded) : astralSymbols[folded] ?? 0
-            current = step(current, symbol: symbol, tables, &found)
+            // A folded scalar folds to itself, so its table entry is its own symbol.
+            let symbol =
+                folded < 0x10000
+                ? Int32(tables.symbol(page: Int(folded >> 6), offset: UInt8(folded & 63)))
+                : astralSymbols[folded] ?? 0
+            current = step(current, symbol: symbol == Int32(Self.unfoldedSymbol) ? 0 : symbol, tables, &found)
         }
         return current
     }
 
     /// Base pointers of the scan tables.
     private struct Tables {
-        let pages: UnsafePointer<UInt16>
+        /// Where each page's block starts in `blocks` (a multiple of 64).
+        let pages: UnsafePointer<UInt32>
         let blocks: UnsafePointer<UInt16>
         let root: UnsafePointer<Int32>
         let slots: UnsafePointer<UInt64>
         let outputRange: UnsafePointer<Int32>
         let outputs: UnsafePointer<Int32>
 
-        /// The symbol of BMP scalar `value`.
+        /// The symbol of the BMP scalar `page << 6 | offset`.
         @inline(__always)
-        func symbol(_ value: UInt32) -> Int32 {
-            Int32(blocks[Int(pages[Int(value >> 6)]) << 6 | Int(value & 63)])
+        func symbol(page: Int, offset: UInt8) -> UInt16 {
+            blocks[Int(pages[page]) | Int(offset)]
         }
     }
 
@@ -331,7 +345,7 @@ final class KeywordAutomaton: @unchecked Sendable {
         var next =
             UInt32(truncatingIfNeeded: entry) == UInt32(bitPattern: state)
             ? Int32(truncatingIfNeeded: entry >> 32) : fromRoot
-        if next & Self.outputFlag == 0 { return next }
+        if _fastPath(next & Self.outputFlag == 0) { return next }
         next &= ~Self.outputFlag
         report(next, into: &found)
         return next

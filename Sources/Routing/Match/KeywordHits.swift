@@ -37,11 +37,10 @@ struct KeywordHits {
         return !spill.isEmpty && spill.contains(id)
     }
 
-    /// Calls `body` with each id, in the order found.
+    /// The id found `position`-th (`0..<count`).
     @inline(__always)
-    func forEachID(_ body: (Int32) -> Void) {
-        for index in 0..<stored { body(storage[index]) }
-        for id in spill { body(id) }
+    subscript(position: Int) -> Int32 {
+        position < stored ? storage[position] : spill[position - stored]
     }
 
     var isEmpty: Bool { stored == 0 }

@@ -22,6 +22,22 @@ enum ScalarFold {
         }
     }
 
+    /// Every BMP scalar whose folded form is not itself, with that form, so matchers can fold
+    /// by table lookup. Computed once (a few milliseconds), on first use.
+    static let bmpChanges: [(value: UInt32, folded: [UInt32])] = {
+        var changes: [(value: UInt32, folded: [UInt32])] = []
+        for value in UInt32(0)..<0x10000 where !(0xD800..<0xE000).contains(value) {
+            var first: UInt32?
+            var rest: [UInt32] = []
+            fold(value) { folded in
+                if first == nil { first = folded } else { rest.append(folded) }
+            }
+            guard let first, first != value || !rest.isEmpty else { continue }
+            changes.append((value, [first] + rest))
+        }
+        return changes
+    }()
+
     private static func foldSlow(_ value: UInt32, _ emit: (UInt32) -> Void) {
         guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenLowercased else {
             emit(value)
