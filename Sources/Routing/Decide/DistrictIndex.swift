@@ -1,3 +1,5 @@
+import Foundation
+
 /// The districts `district` conditions name, interned, found by their UTF-8 bytes.
 ///
 /// Hashing or comparing a Swift `String` of Chinese text normalizes it first, which costs more
@@ -54,25 +56,31 @@ final class DistrictIndex: Sendable {
     /// The id of `name`, -1 when no condition names it.
     func id(of name: String) -> Int32 {
         if ids.isEmpty { return -1 }
+        var name = name
         // nil: not decided by bytes.
-        let found: Int32?? = name.utf8.withContiguousStorageIfAvailable { name -> Int32? in
+        let found: Int32? = name.withUTF8 { name in
             guard let hash = Self.plainHash(name) else { return nil }
-            var slot = Int(hash & UInt64(slots.count - 1))
-            while slots[slot] >= 0 {
-                let entry = Int(slots[slot])
-                if Self.equal(bytes, starts[entry], starts[entry + 1], name) { return entryIDs[entry] }
-                slot = (slot + 1) & (slots.count - 1)
+            return slots.withUnsafeBufferPointer { slots in
+                let mask = slots.count - 1
+                var slot = Int(hash & UInt64(mask))
+                while slots[slot] >= 0 {
+                    let entry = Int(slots[slot])
+                    if equal(entry, name) { return entryIDs[entry] }
+                    slot = (slot + 1) & mask
+                }
+                return otherNames.isEmpty ? -1 : nil
             }
-            return otherNames.isEmpty ? -1 : nil
         }
-        if let decided = found.flatMap({ $0 }) { return decided }
-        return ids[name] ?? -1
+        return found ?? ids[name] ?? -1
     }
 
-    private static func equal(_ bytes: [UInt8], _ start: Int, _ end: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard end - start == name.count else { return false }
-        for offset in 0..<name.count where bytes[start + offset] != name[offset] { return false }
-        return true
+    /// Whether entry `entry`'s bytes are `name`.
+    private func equal(_ entry: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[entry]
+        guard starts[entry + 1] - start == name.count else { return false }
+        return bytes.withUnsafeBufferPointer { bytes in
+            memcmp(bytes.baseAddress! + start, name.baseAddress!, name.count) == 0
+        }
     }
 
     /// FNV-1a of `bytes` when they are plain text (ASCII and CJK ideographs), else nil.

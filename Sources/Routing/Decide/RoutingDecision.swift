@@ -16,15 +16,21 @@ public struct RoutingDecision: Sendable, Hashable {
     public var tags: [String]
     /// The rules tried, in order: every one with `withTrace`, else the ones that matched.
     public var trace: [RuleTrial] {
-        get { matched?.trials ?? recordedTrace }
-        set {
-            recordedTrace = newValue
-            matched = nil
+        get {
+            switch trail {
+            case .recorded(let trials): trials
+            case .matched(let rules): rules.trials
+            }
         }
+        set { trail = .recorded(newValue) }
     }
-    private var recordedTrace: [RuleTrial]
-    /// The matched rules of a decision without trace, until the trace is read.
-    private var matched: MatchedRules?
+    private var trail: Trail
+
+    /// The trace as given, or the matched rules of a decision without trace until it is read.
+    private enum Trail: Sendable {
+        case recorded([RuleTrial])
+        case matched(MatchedRules)
+    }
 
     public init(
         department: String, priority: Priority, dueAt: Date?, rule: String, table: String, tablesVersion: String,
@@ -37,7 +43,7 @@ public struct RoutingDecision: Sendable, Hashable {
         self.table = table
         self.tablesVersion = tablesVersion
         self.tags = tags
-        recordedTrace = trace
+        trail = .recorded(trace)
     }
 
     /// A decision whose trace is `matched` (materialized when read) or else `trace`.
@@ -54,8 +60,7 @@ public struct RoutingDecision: Sendable, Hashable {
         self.table = table
         self.tablesVersion = tablesVersion
         self.tags = tags
-        recordedTrace = trace
-        self.matched = matched
+        trail = matched.map { .matched($0) } ?? .recorded(trace)
     }
 
     public static func == (left: Self, right: Self) -> Bool {
