@@ -15,13 +15,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 CHANNEL="${1:-api}" MODE="${2:-paused}" SECS="${3:-8}"
 GATEWAY_PORT=18191 DOWNSTREAM_PORT=18192
-if [[ -z "${GATEWAY_BIN:-}" || -z "${CEILING_BIN:-}" ]]; then
-    swift build -c release --product complaint-gateway
-    swift build -c release --product bench-ceiling
-    BIN_DIR="$(swift build -c release --show-bin-path)"
-    GATEWAY_BIN="${GATEWAY_BIN:-$BIN_DIR/complaint-gateway}"
-    CEILING_BIN="${CEILING_BIN:-$BIN_DIR/bench-ceiling}"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries GATEWAY_BIN=complaint-gateway CEILING_BIN=bench-ceiling
 SCRATCH="$(mktemp -d /tmp/cg-bench-cpu.XXXXXX)"
 PIDS=()
 cleanup() {

@@ -36,10 +36,9 @@ unset DOWNSTREAM_SIGNING_SECRET
 
 # shellcheck source=scripts/install-deps.sh
 . scripts/install-deps.sh
-if [[ -z "${GATEWAY_BIN:-}" ]]; then
-    swift build -c release --product complaint-gateway
-    GATEWAY_BIN="$(swift build -c release --show-bin-path)/complaint-gateway"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries GATEWAY_BIN=complaint-gateway
 [[ -x "$GATEWAY_BIN" ]] || { echo "bench-dispatch: no gateway binary at $GATEWAY_BIN" >&2; exit 1; }
 command -v nginx >/dev/null && [[ -f "$NGINX_CONF_IN" ]] || {
     echo "bench-dispatch: needs nginx and $NGINX_CONF_IN" >&2

@@ -23,10 +23,9 @@ if [[ -z "$DATA" || ! -d "$DATA" ]]; then
     echo "bench-email: CPython's test_email data is missing; install libpython3-testsuite (scripts/install-deps.sh does)" >&2
     exit 1
 fi
-if [[ -z "${EMAIL_BIN:-}" ]]; then
-    swift build -c release --product bench-email
-    EMAIL_BIN="$(swift build -c release --show-bin-path)/bench-email"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries EMAIL_BIN=bench-email
 SCRATCH="$(mktemp -d /tmp/cg-bench-email.XXXXXX)"
 trap 'rm -rf "$SCRATCH"' EXIT
 

@@ -17,10 +17,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
-if [[ -z "${GATEWAY_BIN:-}" ]]; then
-    swift build -c release --product complaint-gateway
-    GATEWAY_BIN="$(swift build -c release --show-bin-path)/complaint-gateway"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries GATEWAY_BIN=complaint-gateway
 mkdir -p bench-results
 python3 "$ROOT/Benchmarks/hostile/hostile_clients.py" "$GATEWAY_BIN" "$ROOT/config" | tee bench-results/hostile.md
 exit "${PIPESTATUS[0]}"

@@ -24,10 +24,9 @@ RUNS="${HOTLINE_RUNS:-1}"
 DATA="$ROOT/bench-results/hotline-data"
 mkdir -p "$DATA"
 
-if [[ -z "${GATEWAY_BIN:-}" ]]; then
-    swift build -c release --product complaint-gateway
-    GATEWAY_BIN="$(swift build -c release --show-bin-path)/complaint-gateway"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries GATEWAY_BIN=complaint-gateway
 
 CSV="$DATA/calls_${ROWS}_gbk.csv"
 CSV4="$DATA/calls_$((ROWS * 4))_gbk.csv"

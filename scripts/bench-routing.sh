@@ -23,10 +23,9 @@ SAMPLES="${SAMPLES:-$ROOT/../shared/samples}"
 SECONDS_PER_RUN="${ROUTING_BENCH_SECONDS:-3}"
 CALLS="${ROUTING_BENCH_CALLS:-5000}"
 
-if [[ -z "${ROUTING_BIN:-}" ]]; then
-    swift build -c release --product bench-routing
-    ROUTING_BIN="$(swift build -c release --show-bin-path)/bench-routing"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries ROUTING_BIN=bench-routing
 SCRATCH="$(mktemp -d /tmp/cg-bench-routing.XXXXXX)"
 if [[ -n "${BENCH_KEEP:-}" ]]; then echo "keeping $SCRATCH"; else trap 'rm -rf "$SCRATCH"' EXIT; fi
 

@@ -30,13 +30,9 @@ export WRK_PUBLIC_URL="https://sms.example.org/v1/sms/twilio"
 export TWILIO_AUTH_TOKEN="$WRK_TWILIO_TOKEN" PUBLIC_BASE_URL="https://sms.example.org"
 export GATEWAY_TOKEN="bench-token-$$"
 
-if [[ -z "${GATEWAY_BIN:-}" || -z "${CEILING_BIN:-}" ]]; then
-    swift build -c release --product complaint-gateway
-    swift build -c release --product bench-ceiling
-    BIN_DIR="$(swift build -c release --show-bin-path)"
-    GATEWAY_BIN="${GATEWAY_BIN:-$BIN_DIR/complaint-gateway}"
-    CEILING_BIN="${CEILING_BIN:-$BIN_DIR/bench-ceiling}"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries GATEWAY_BIN=complaint-gateway CEILING_BIN=bench-ceiling
 
 SCRATCH="$(mktemp -d /tmp/cg-bench-sms.XXXXXX)"
 chmod 755 "$SCRATCH"

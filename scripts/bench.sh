@@ -39,14 +39,9 @@ export GATEWAY_TOKEN="$WRK_TOKEN"
 # shellcheck source=scripts/install-deps.sh
 . scripts/install-deps.sh
 
-if [[ -z "${GATEWAY_BIN:-}" || -z "${CEILING_BIN:-}" ]]; then
-    # One product per invocation: `--product` takes a single value.
-    swift build -c release --product complaint-gateway
-    swift build -c release --product bench-ceiling
-    BIN_DIR="$(swift build -c release --show-bin-path)"
-    GATEWAY_BIN="${GATEWAY_BIN:-$BIN_DIR/complaint-gateway}"
-    CEILING_BIN="${CEILING_BIN:-$BIN_DIR/bench-ceiling}"
-fi
+# shellcheck source=scripts/lib/release-build.sh
+. scripts/lib/release-build.sh
+release_binaries GATEWAY_BIN=complaint-gateway CEILING_BIN=bench-ceiling
 
 SCRATCH="$(mktemp -d /tmp/cg-bench.XXXXXX)"
 chmod 755 "$SCRATCH"   # nginx workers run as nobody when started by root and must reach it

@@ -6,6 +6,14 @@ func readRecords(
     _ bytes: [UInt8], encoding: CSVEncoding = .utf8, chunk: Int = 1 << 16,
     maxRecordBytes: Int = CSVTokenizer.defaultMaxRecordBytes
 ) throws -> [CSVRecord] {
+    try readFile(bytes, encoding: encoding, chunk: chunk, maxRecordBytes: maxRecordBytes).records
+}
+
+/// ``readRecords(_:encoding:chunk:maxRecordBytes:)`` with the separator the reader chose.
+func readFile(
+    _ bytes: [UInt8], encoding: CSVEncoding = .utf8, chunk: Int = 1 << 16,
+    maxRecordBytes: Int = CSVTokenizer.defaultMaxRecordBytes
+) throws -> (separator: UInt8, records: [CSVRecord]) {
     let reader = try CSVFileReader(encoding: encoding, maxRecordBytes: maxRecordBytes)
     var records: [CSVRecord] = []
     var offset = 0
@@ -15,7 +23,7 @@ func readRecords(
         offset = end
     }
     reader.finish { records.append($0) }
-    return records
+    return (reader.separator, records)
 }
 
 /// UTF-8 bytes of `text`.

@@ -46,6 +46,41 @@ struct SeparatorDetectionTests {
         #expect(records == [CSVRecord(line: 1, kind: .fields(["a", "b"]))])
     }
 
+    /// A tab-separated header whose quoted cells hold more commas, semicolons and line breaks than
+    /// the header has tabs: read with the wrong quote state at any point, it would end early or
+    /// pick another separator.
+    static let quotedHeaderFile = utf8(
+        (0..<100).map { "\"列\($0), a; b\r\nc,\"\"d\"\";\n\"" }.joined(separator: "\t") + "\r\n"
+            + (0..<100).map { "v\($0)" }.joined(separator: "\t") + "\r\n")
+
+    @Test(
+        "a long header with quoted line breaks and separators, fed 1 to 3 bytes at a time, reads as fed whole",
+        arguments: [1, 2, 3])
+    func quotedHeaderInTinyChunks(chunk: Int) throws {
+        let whole = try readFile(Self.quotedHeaderFile, chunk: Self.quotedHeaderFile.count)
+        let tiny = try readFile(Self.quotedHeaderFile, chunk: chunk)
+        #expect(whole.separator == UInt8(ascii: "\t"))
+        #expect(tiny.separator == whole.separator)
+        #expect(tiny.records == whole.records)
+        #expect(whole.records.map(\.line) == [1, 202])
+        #expect(whole.records.first?.kind == .fields((0..<100).map { "列\($0), a; b\r\nc,\"d\";\n" }))
+    }
+
+    @Test("the search for the header's end resumes where it stopped: each byte is looked at once")
+    func headerEndResumes() {
+        let header = Self.quotedHeaderFile
+        let expected = SeparatorSniffer.headerEnd(header)
+        var scan = SeparatorSniffer.HeaderScan()
+        var found: Int?
+        for count in 1...header.count {
+            found = SeparatorSniffer.headerEnd(header[..<count], resuming: &scan)
+            if found != nil { break }
+            #expect(scan.scanned == count)
+        }
+        #expect(found != nil)
+        #expect(found == expected)
+    }
+
     @Test("the rejected rows go back with the upload's separator")
     func rejectedRowsKeepTheSeparator() throws {
         let writer = try RejectedRowsWriter(header: ["id", "text"], encoding: .utf8, separator: UInt8(ascii: "\t"))

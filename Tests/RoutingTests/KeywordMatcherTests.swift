@@ -20,29 +20,14 @@ struct KeywordMatcherTests {
     @Test("random overlapping keywords over random texts: fast path, explain path and contains agree")
     func randomAgreement() throws {
         var random = Generator(state: 42)
-        func word(_ length: ClosedRange<Int>) -> String {
-            String(
-                (0..<Int.random(in: length, using: &random)).map { _ in Self.alphabet.randomElement(using: &random)! })
-        }
-        var rules: [String] = []
-        var keywordLists: [[String]] = []
-        for index in 0..<120 {
-            let keywords = (0..<Int.random(in: 1...3, using: &random)).map { _ in word(1...4) }
-                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            guard !keywords.isEmpty else { continue }
-            let kind = ["keywords_any", "keywords_all", "keywords_none"][index % 3]
-            let quoted = keywords.map { "\"\($0)\"" }.joined(separator: ", ")
-            rules.append(
-                "  - id: r\(index)\n    when: { \(kind): [\(quoted)] }\n    then: { department: water-supply }")
-            keywordLists.append(keywords)
-        }
-        let fixture = try RoutingFixture(tables: ["t": "rules:\n" + rules.joined(separator: "\n")])
+        let table = Self.randomKeywordRules(count: 120, wordLength: 1...4, alphabet: Self.alphabet, using: &random)
+        let fixture = try RoutingFixture(tables: ["t": table])
         defer { fixture.remove() }
         let (configuration, _) = fixture.load(
             section: "routing:\n  tables: [t]\n  default: { department: citizen-services }\n")
         let router = RuleRouter(configuration: try #require(configuration))
         for _ in 0..<500 {
-            let text = word(0...30)
+            let text = Self.randomWord(0...30, alphabet: Self.alphabet, using: &random)
             let record = complaint(text.isEmpty ? "x" : text)
             let fast = router.decide(record)
             let explained = router.decide(record, withTrace: true)
@@ -58,19 +43,10 @@ struct KeywordMatcherTests {
         // four-byte characters.
         let alphabet = Array("停水没噪音施工夜间abcABCＡＢＣ1１　 İi\u{307}éÉΣσДдẞßⅫⅻ😀𠀀")
         func word(_ length: ClosedRange<Int>) -> String {
-            String((0..<Int.random(in: length, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            Self.randomWord(length, alphabet: alphabet, using: &random)
         }
-        var rules: [String] = []
-        for index in 0..<150 {
-            let keywords = (0..<Int.random(in: 1...3, using: &random)).map { _ in word(1...5) }
-                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            guard !keywords.isEmpty else { continue }
-            let kind = ["keywords_any", "keywords_all", "keywords_none"][index % 3]
-            let quoted = keywords.map { "\"\($0)\"" }.joined(separator: ", ")
-            rules.append(
-                "  - id: r\(index)\n    when: { \(kind): [\(quoted)] }\n    then: { department: water-supply }")
-        }
-        let fixture = try RoutingFixture(tables: ["t": "rules:\n" + rules.joined(separator: "\n")])
+        let table = Self.randomKeywordRules(count: 150, wordLength: 1...5, alphabet: alphabet, using: &random)
+        let fixture = try RoutingFixture(tables: ["t": table])
         defer { fixture.remove() }
         let (loaded, _) = fixture.load(
             section: "routing:\n  tables: [t]\n  default: { department: citizen-services }\n")
@@ -96,6 +72,32 @@ struct KeywordMatcherTests {
             let record = complaint(text, subject: round % 4 == 0 ? word(1...12) : nil)
             #expect(router.decide(record).rule == expected(record), "text \(text)")
         }
+    }
+
+    /// A word of `length` characters drawn from `alphabet`.
+    private static func randomWord(
+        _ length: ClosedRange<Int>, alphabet: [Character], using random: inout Generator
+    ) -> String {
+        String((0..<Int.random(in: length, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+    }
+
+    /// A routing table of `count` rules (fewer when a rule draws only blank keywords), each with 1–3
+    /// random keywords under `keywords_any`, `keywords_all` or `keywords_none` in turn.
+    private static func randomKeywordRules(
+        count: Int, wordLength: ClosedRange<Int>, alphabet: [Character], using random: inout Generator
+    ) -> String {
+        var rules: [String] = []
+        for index in 0..<count {
+            let keywords = (0..<Int.random(in: 1...3, using: &random))
+                .map { _ in randomWord(wordLength, alphabet: alphabet, using: &random) }
+                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            guard !keywords.isEmpty else { continue }
+            let kind = ["keywords_any", "keywords_all", "keywords_none"][index % 3]
+            let quoted = keywords.map { "\"\($0)\"" }.joined(separator: ", ")
+            rules.append(
+                "  - id: r\(index)\n    when: { \(kind): [\(quoted)] }\n    then: { department: water-supply }")
+        }
+        return "rules:\n" + rules.joined(separator: "\n")
     }
 
     @Test("MatchText folds full-width letters, digits and the ideographic space, and lowercases")

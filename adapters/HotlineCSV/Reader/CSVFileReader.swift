@@ -13,6 +13,8 @@ public final class CSVFileReader {
     private var head: [UInt8]? = []
     /// UTF-8 held back until the header line is complete and the separator chosen; nil once chosen.
     private var header: [UInt8]?
+    /// How much of `header` has been searched for its line break.
+    private var headerScan = SeparatorSniffer.HeaderScan()
 
     /// - Parameter separator: The field separator; nil reads it from the header line.
     /// - Throws: ``TranscoderError`` when iconv cannot convert `encoding`.
@@ -76,13 +78,13 @@ public final class CSVFileReader {
             tokenizer.feed(utf8, emit)
             return
         }
+        header = nil  // the only reference left, so the append below does not copy what is held
         pending.append(contentsOf: utf8)
-        let end = SeparatorSniffer.headerEnd(pending)
+        let end = SeparatorSniffer.headerEnd(pending, resuming: &headerScan)
         guard end != nil || final || pending.count >= SeparatorSniffer.maxHeaderBytes else {
             header = pending
             return
         }
-        header = nil
         let headerLine = pending[..<min(end ?? pending.count, SeparatorSniffer.maxHeaderBytes)]
         separator = SeparatorSniffer.separator(header: headerLine)
         tokenizer = CSVTokenizer(separator: separator, maxRecordBytes: tokenizer.maxRecordBytes)

@@ -10,16 +10,34 @@ public enum SeparatorSniffer {
     /// The longest header this looks at; a line longer than this is judged on its beginning.
     public static let maxHeaderBytes = 64 * 1024
 
+    /// How far a search for the end of the header line has looked, and whether it stopped inside
+    /// quotes: a header that arrives in many small chunks is then scanned once, not from its start
+    /// again with every chunk.
+    public struct HeaderScan: Sendable {
+        /// The bytes looked at so far.
+        public fileprivate(set) var scanned = 0
+        fileprivate var quoted = false
+
+        public init() {}
+    }
+
     /// The end of the first line in `bytes` (the offset of its CR or LF outside quotes), nil when
     /// `bytes` holds no complete first line yet.
     public static func headerEnd(_ bytes: some Collection<UInt8>) -> Int? {
-        var quoted = false
-        for (offset, byte) in bytes.enumerated() {
+        var scan = HeaderScan()
+        return headerEnd(bytes, resuming: &scan)
+    }
+
+    /// ``headerEnd(_:)`` for bytes that grow at their end between calls: looks only at the bytes past
+    /// `scan.scanned`, carrying the quote state over in `scan`.
+    public static func headerEnd(_ bytes: some Collection<UInt8>, resuming scan: inout HeaderScan) -> Int? {
+        for byte in bytes.dropFirst(scan.scanned) {
             if byte == UInt8(ascii: "\"") {
-                quoted.toggle()
-            } else if !quoted, byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                return offset
+                scan.quoted.toggle()
+            } else if !scan.quoted, byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                return scan.scanned
             }
+            scan.scanned += 1
         }
         return nil
     }
