@@ -12,45 +12,54 @@ import Foundation
 ///
 /// A class: a decision then reaches the tables through one reference instead of copying
 /// (and reference counting) each of them.
-final class DistrictIndex: Sendable {
+final class DistrictIndex: @unchecked Sendable {
     /// Every district, interned.
     let ids: [String: Int32]
     /// The districts that are not plain, compared as strings.
     private let otherNames: [String]
-    /// Open addressing by FNV-1a of the bytes of the plain districts: an entry number, -1 for an empty slot.
-    private let slots: [Int32]
-    /// Entry `e` is the district `entryIDs[e]` whose bytes are `bytes[starts[e]..<starts[e + 1]]`.
-    private let entryIDs: [Int32]
-    private let starts: [Int]
-    private let bytes: [UInt8]
+    /// Open addressing by FNV-1a of the bytes of the plain districts (size a power of two).
+    /// Immutable after init, in manually allocated memory so a lookup costs no reference counting.
+    private let slots: UnsafeMutableBufferPointer<Slot>
+    /// The plain districts' UTF-8, one after another.
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+
+    /// One slot: the district `id` (-1: empty) whose name hashes to `hash` and is
+    /// `bytes[start..<start + length]`.
+    private struct Slot {
+        var id: Int32 = -1
+        var length: Int32 = 0
+        var start = 0
+        var hash: UInt64 = 0
+    }
 
     init(_ ids: [String: Int32]) {
         self.ids = ids
         var size = 8
         while size < ids.count * 2 { size *= 2 }
-        var slots = [Int32](repeating: -1, count: size)
-        var entryIDs: [Int32] = []
-        var starts = [0]
+        var slots = [Slot](repeating: Slot(), count: size)
         var bytes: [UInt8] = []
         var otherNames: [String] = []
         for (name, id) in ids {
             let utf8 = Array(name.utf8)
-            guard let hash = Self.plainHash(utf8) else {
+            guard let hash = utf8.withUnsafeBufferPointer(Self.plainHash) else {
                 otherNames.append(name)
                 continue
             }
             var slot = Int(hash & UInt64(size - 1))
-            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slots[slot] = Int32(entryIDs.count)
-            entryIDs.append(id)
+            while slots[slot].id >= 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Slot(id: id, length: Int32(utf8.count), start: bytes.count, hash: hash)
             bytes.append(contentsOf: utf8)
-            starts.append(bytes.count)
         }
-        self.slots = slots
-        self.entryIDs = entryIDs
-        self.starts = starts
-        self.bytes = bytes
+        self.slots = .allocate(capacity: size)
+        _ = self.slots.initialize(from: slots)
+        self.bytes = .allocate(capacity: max(1, bytes.count))
+        _ = self.bytes.initialize(from: bytes)
         self.otherNames = otherNames
+    }
+
+    deinit {
+        slots.deallocate()
+        bytes.deallocate()
     }
 
     /// The id of `name`, -1 when no condition names it.
@@ -60,43 +69,38 @@ final class DistrictIndex: Sendable {
         // nil: not decided by bytes.
         let found: Int32? = name.withUTF8 { name in
             guard let hash = Self.plainHash(name) else { return nil }
-            return slots.withUnsafeBufferPointer { slots in
-                let mask = slots.count - 1
-                var slot = Int(hash & UInt64(mask))
-                while slots[slot] >= 0 {
-                    let entry = Int(slots[slot])
-                    if equal(entry, name) { return entryIDs[entry] }
-                    slot = (slot + 1) & mask
+            let mask = slots.count - 1
+            var slot = Int(hash & UInt64(mask))
+            while slots[slot].id >= 0 {
+                let entry = slots[slot]
+                if entry.hash == hash && Int(entry.length) == name.count
+                    && memcmp(bytes.baseAddress! + entry.start, name.baseAddress!, name.count) == 0
+                {
+                    return entry.id
                 }
-                return otherNames.isEmpty ? -1 : nil
+                slot = (slot + 1) & mask
             }
+            return otherNames.isEmpty ? -1 : nil
         }
         return found ?? ids[name] ?? -1
     }
 
-    /// Whether entry `entry`'s bytes are `name`.
-    private func equal(_ entry: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[entry]
-        guard starts[entry + 1] - start == name.count else { return false }
-        return bytes.withUnsafeBufferPointer { bytes in
-            memcmp(bytes.baseAddress! + start, name.baseAddress!, name.count) == 0
-        }
-    }
-
     /// FNV-1a of `bytes` when they are plain text (ASCII and CJK ideographs), else nil.
-    private static func plainHash(_ bytes: some Collection<UInt8>) -> UInt64? {
+    private static func plainHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        var iterator = bytes.makeIterator()
-        while let byte = iterator.next() {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
+            index += 1
             if byte < 0x80 { continue }
             // A three-byte character from U+3400 (E3 90 80) to U+9FFF (E9 BF BF).
-            guard byte >= 0xE3 && byte <= 0xE9, let second = iterator.next(), let third = iterator.next() else {
-                return nil
-            }
+            guard byte >= 0xE3 && byte <= 0xE9, index + 2 <= bytes.count else { return nil }
+            let second = bytes[index]
             if byte == 0xE3 && second < 0x90 { return nil }
             hash = (hash ^ UInt64(second)) &* 0x100_0000_01B3
-            hash = (hash ^ UInt64(third)) &* 0x100_0000_01B3
+            hash = (hash ^ UInt64(bytes[index + 1])) &* 0x100_0000_01B3
+            index += 2
         }
         return hash
     }
