@@ -101,6 +101,26 @@ struct RuleRouterTests {
         #expect(edited.trace.isEmpty && edited != decision)
     }
 
+    @Test("the stored trace JSON of a decision without trace names each matched rule with its tags")
+    func matchedTraceJSON() throws {
+        let table = """
+            rules:
+              - id: water
+                when: { keywords_any: [停水] }
+                then: { department: water-supply, tags: [utility, "夜间"] }
+            """
+        let fixture = try RoutingFixture(tables: ["t": table])
+        defer { fixture.remove() }
+        let (configuration, _) = fixture.load(
+            section: "routing:\n  tables: [t]\n  default: { department: citizen-services }\n")
+        let decision = RuleRouter(configuration: try #require(configuration)).decide(complaint("停水了"))
+        let json = String(decoding: decision.traceJSON, as: UTF8.self)
+        #expect(json == #"[{"table":"t","rule":"water","matched":true,"tags":["utility","夜间"]}]"#)
+        var materialized = decision
+        materialized.trace = decision.trace
+        #expect(materialized.traceJSON == decision.traceJSON)
+    }
+
     @Test("the subject is searched too")
     func subjectSearched() throws {
         #expect(try router().decide(complaint("请尽快处理", subject: "三天没水")).department == "water-supply")

@@ -25,13 +25,23 @@ struct MatchedRules: Sendable {
         inlineCount += 1
     }
 
+    /// Calls `body` with each matched rule, in order.
+    func forEachRule(_ body: (CompiledRule) -> Void) {
+        let first = [inline.0, inline.1, inline.2, inline.3].prefix(inlineCount)
+        for index in first { body(compiled.rules[Int(index)]) }
+        for index in overflow { body(compiled.rules[Int(index)]) }
+    }
+
     /// The matched rules as the trace shows them, in order.
     var trials: [RuleTrial] {
-        let first = [inline.0, inline.1, inline.2, inline.3].prefix(inlineCount)
-        return (first + overflow).map { index in
-            let rule = compiled.rules[Int(index)]
-            return RuleTrial(
-                table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil, tags: rule.rule.outcome.tags)
+        var trials: [RuleTrial] = []
+        trials.reserveCapacity(inlineCount + overflow.count)
+        forEachRule { rule in
+            trials.append(
+                RuleTrial(
+                    table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil,
+                    tags: rule.rule.outcome.tags))
         }
+        return trials
     }
 }

@@ -86,7 +86,7 @@ public struct RoutingDecision: Sendable, Hashable {
 extension RoutingDecision {
     /// The trace as a JSON array of `{table, rule, matched, failed?, tags?}`, as stored and explained.
     public var traceJSON: [UInt8] {
-        var writer = JSONWriter(capacity: 64 * max(1, trace.count))
+        var writer = JSONWriter(capacity: 256)
         writeTrace(&writer)
         return writer.bytes
     }
@@ -116,20 +116,38 @@ extension RoutingDecision {
 
     private func writeTrace(_ writer: inout JSONWriter) {
         writer.beginArray()
-        for trial in trace {
-            writer.beginObject()
-            writer.field("table", trial.table)
-            writer.field("rule", trial.rule)
-            writer.field("matched", trial.matched)
-            if let failed = trial.failed { writer.field("failed", failed) }
-            if !trial.tags.isEmpty {
-                writer.key("tags")
-                writer.beginArray()
-                for tag in trial.tags { writer.value(tag) }
-                writer.endArray()
+        switch trail {
+        case .recorded(let trials):
+            for trial in trials {
+                Self.writeTrial(
+                    &writer, table: trial.table, rule: trial.rule, matched: trial.matched, failed: trial.failed,
+                    tags: trial.tags)
             }
-            writer.endObject()
+        case .matched(let rules):
+            // Straight from the compiled rules: storing a decision builds no trial values.
+            rules.forEachRule { rule in
+                Self.writeTrial(
+                    &writer, table: rule.tableName, rule: rule.rule.id, matched: true, failed: nil,
+                    tags: rule.rule.outcome.tags)
+            }
         }
         writer.endArray()
+    }
+
+    private static func writeTrial(
+        _ writer: inout JSONWriter, table: String, rule: String, matched: Bool, failed: String?, tags: [String]
+    ) {
+        writer.beginObject()
+        writer.field("table", table)
+        writer.field("rule", rule)
+        writer.field("matched", matched)
+        if let failed { writer.field("failed", failed) }
+        if !tags.isEmpty {
+            writer.key("tags")
+            writer.beginArray()
+            for tag in tags { writer.value(tag) }
+            writer.endArray()
+        }
+        writer.endObject()
     }
 }
