@@ -5,6 +5,7 @@ import HotlineCSVAdapter
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import Storage
 
 /// `POST /v1/hotline/calls`, `GET /v1/hotline/imports/{id}/rejected.csv`, and the upload page at `GET /`
@@ -121,17 +122,19 @@ struct HotlineRoutes: Sendable {
             id.utf8.allSatisfy({
                 $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
             }),
-            let data = FileManager.default.contents(atPath: importer.rejectedURL(rawID: id).path)
+            let charset = try await NIOThreadPool.singleton.runIfActive({
+                try RejectedFileCharset.detect(importer.rejectedURL(rawID: id))
+            })
         else { throw GatewayError(.notFound, code: "not_found", "no rejected rows for upload \(id)") }
-        let encoding = CSVEncoding.fromByteOrderMark(data.prefix(4))?.0
-        let charset = encoding?.rawValue ?? (String(data: data, encoding: .utf8) != nil ? "utf-8" : "gb18030")
+        // Streamed from disk in pieces: the file can be as large as the upload.
+        let body = try await FileIO().loadFile(path: importer.rejectedURL(rawID: id).path, context: context)
         return Response(
             status: .ok,
             headers: [
                 .contentType: "text/csv; charset=\(charset)",
                 .contentDisposition: "attachment; filename=\"rejected-\(id).csv\"",
             ],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: body)
     }
 
     /// The page's script or stylesheet; revalidated on every load so a new version is picked up at once.
