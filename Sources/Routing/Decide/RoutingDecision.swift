@@ -36,14 +36,9 @@ public struct RoutingDecision: Sendable, Hashable {
         department: String, priority: Priority, dueAt: Date?, rule: String, table: String, tablesVersion: String,
         tags: [String] = [], trace: [RuleTrial] = []
     ) {
-        self.department = department
-        self.priority = priority
-        self.dueAt = dueAt
-        self.rule = rule
-        self.table = table
-        self.tablesVersion = tablesVersion
-        self.tags = tags
-        trail = .recorded(trace)
+        self.init(
+            department: department, priority: priority, dueAt: dueAt, rule: rule, table: table,
+            tablesVersion: tablesVersion, tags: tags, trace: trace, matched: nil)
     }
 
     /// A decision whose trace is `matched` (materialized when read) or else `trace`.
@@ -51,8 +46,8 @@ public struct RoutingDecision: Sendable, Hashable {
         department: String, priority: Priority, dueAt: Date?, rule: String, table: String, tablesVersion: String,
         tags: [String], trace: [RuleTrial], matched: MatchedRules?
     ) {
-        // Every field set here rather than through the public init: delegating made the
-        // compiler build the decision twice and copy it.
+        // Every field set here (the public init delegates to this one): the router's path
+        // through a delegating init made the compiler build each decision twice and copy it.
         self.department = department
         self.priority = priority
         self.dueAt = dueAt
