@@ -35,17 +35,20 @@ public struct RuleRouter: Sendable {
                 }
             }
         }
+        // Moved, not copied, into the decision: its tags and trail change owner without
+        // reference counting.
+        let done = consume outcome
         let fallback = compiled.fallback
-        let decider = outcome.departmentRule >= 0 ? compiled.rules[Int(outcome.departmentRule)] : nil
+        let decider = done.departmentRule >= 0 ? compiled.rules[Int(done.departmentRule)] : nil
         return RoutingDecision(
             department: decider?.rule.outcome.department ?? fallback.department,
-            priority: outcome.priority ?? fallback.priority,
-            dueAt: (outcome.due ?? fallback.due).map {
+            priority: done.priority ?? fallback.priority,
+            dueAt: (done.due ?? fallback.due).map {
                 compiled.calendar.pointee.deadline($0, from: complaint.receivedAt)
             },
             rule: decider?.rule.id ?? "default", table: decider?.tableName ?? "default",
-            tablesVersion: compiled.version, tags: outcome.tags, trace: outcome.trace,
-            matched: withTrace ? nil : outcome.matched)
+            tablesVersion: compiled.version, tags: done.tags, trace: done.trace,
+            matched: withTrace ? nil : done.matched)
     }
 
     /// Evaluates only the rules whose required keywords were found, plus those that need none,
