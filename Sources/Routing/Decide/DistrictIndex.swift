@@ -5,10 +5,10 @@ import Foundation
 /// Hashing or comparing a Swift `String` of Chinese text normalizes it first, which costs more
 /// than the rest of a decision's district work; comparing bytes does not. `String` equality is
 /// canonical equivalence, and for text of ASCII and CJK ideographs only ("plain": no character
-/// decomposes or combines) that is byte equality. So plain names are found by their bytes,
-/// a plain name missing from the plain districts is named by no condition unless some district
-/// is not plain (then compared as a `String`), and any other name goes to the `String` dictionary:
-/// the answer is always the dictionary's.
+/// decomposes or combines) that is byte equality. So the plain districts are kept as bytes; a
+/// name with the same bytes as one of them is that district (identical bytes are always an equal
+/// string); a plain name matching none is named by no condition unless some district is not
+/// plain; anything else goes to the `String` dictionary: the answer is always the dictionary's.
 ///
 /// A class: a decision then reaches the tables through one reference instead of copying
 /// (and reference counting) each of them.
@@ -41,10 +41,11 @@ final class DistrictIndex: @unchecked Sendable {
         var otherNames: [String] = []
         for (name, id) in ids {
             let utf8 = Array(name.utf8)
-            guard let hash = utf8.withUnsafeBufferPointer(Self.plainHash) else {
+            guard utf8.withUnsafeBufferPointer(Self.isPlain) else {
                 otherNames.append(name)
                 continue
             }
+            let hash = utf8.withUnsafeBufferPointer(Self.hash)
             var slot = Int(hash & UInt64(size - 1))
             while slots[slot].id >= 0 { slot = (slot + 1) & (size - 1) }
             slots[slot] = Slot(id: id, length: Int32(utf8.count), start: bytes.count, hash: hash)
@@ -68,7 +69,8 @@ final class DistrictIndex: @unchecked Sendable {
         var name = name
         // nil: not decided by bytes.
         let found: Int32? = name.withUTF8 { name in
-            guard let hash = Self.plainHash(name) else { return nil }
+            // Identical bytes are an equal string, whatever the characters: a hit needs no more.
+            let hash = Self.hash(name)
             let mask = slots.count - 1
             var slot = Int(hash & UInt64(mask))
             while slots[slot].id >= 0 {
@@ -80,28 +82,34 @@ final class DistrictIndex: @unchecked Sendable {
                 }
                 slot = (slot + 1) & mask
             }
-            return otherNames.isEmpty ? -1 : nil
+            // A miss is final only for a plain name when every district is plain.
+            return otherNames.isEmpty && Self.isPlain(name) ? -1 : nil
         }
         return found ?? ids[name] ?? -1
     }
 
-    /// FNV-1a of `bytes` when they are plain text (ASCII and CJK ideographs), else nil.
-    private static func plainHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    /// FNV-1a of `bytes`.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
+    }
+
+    /// Whether `bytes` are plain text: ASCII and CJK ideographs (U+3400 to U+9FFF, E3 90 80 to E9 BF BF).
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
-            index += 1
-            if byte < 0x80 { continue }
-            // A three-byte character from U+3400 (E3 90 80) to U+9FFF (E9 BF BF).
-            guard byte >= 0xE3 && byte <= 0xE9, index + 2 <= bytes.count else { return nil }
-            let second = bytes[index]
-            if byte == 0xE3 && second < 0x90 { return nil }
-            hash = (hash ^ UInt64(second)) &* 0x100_0000_01B3
-            hash = (hash ^ UInt64(bytes[index + 1])) &* 0x100_0000_01B3
-            index += 2
+            if byte < 0x80 {
+                index += 1
+                continue
+            }
+            guard byte >= 0xE3 && byte <= 0xE9, index + 3 <= bytes.count else {
+                return false
+            }
+            if byte == 0xE3 && bytes[index + 1] < 0x90 { return false }
+            index += 3
         }
-        return hash
+        return true
     }
 }
