@@ -71,4 +71,21 @@ import Testing
                 followedBy: "/myapp.php?foo=1&bar=2", signedParameters: TwilioSignature.signedParameters(params),
                 hmac: prepared))
     }
+
+    /// The form parsed for the signature is reused only for the same body.
+    @Test func formParametersFollowTheBody() {
+        var request = SMSRequest(
+            path: "/v1/sms/twilio", query: nil,
+            headers: [.init(name: "Content-Type", value: " Application/X-WWW-Form-Urlencoded ; charset=utf-8")],
+            body: Data("a=1&b=2".utf8))
+        #expect(request.isForm)
+        #expect(request.mediaType == "application/x-www-form-urlencoded")
+        #expect(request.formParameters == [FormParameter("a", "1"), FormParameter("b", "2")])
+        let copy = request
+        request.body = Data("a=3".utf8)
+        #expect(request.formParameters == [FormParameter("a", "3")])
+        #expect(copy.formParameters == [FormParameter("a", "1"), FormParameter("b", "2")])
+        request.headers = [.init(name: "content-type", value: "application/json")]
+        #expect(!request.isForm)
+    }
 }

@@ -49,7 +49,7 @@ public struct TwilioProvider: SMSProvider {
                 return .rejected(SMSRejection("bad_signature", "bodySHA256 does not match the body"))
             }
         } else if request.isForm {
-            parameters = FormURLEncoded.parse(request.body)
+            parameters = request.formParameters
         }
         let urlVariants: [String]
         let rest: String
@@ -74,7 +74,7 @@ public struct TwilioProvider: SMSProvider {
     public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
         let parameters: [FormParameter]
         if request.isForm {
-            parameters = FormURLEncoded.parse(request.body)
+            parameters = request.formParameters
         } else {
             // The JSON variant (`bodySHA256`): a flat object with the same names.
             let fields = try SMSJSON.object(try SMSJSON.parse(request.body), "body")
