@@ -24,6 +24,7 @@ public struct SMSRequest: Sendable {
     public var body: Data
     /// The `Host` the request was sent to (HTTP/2 `:authority`).
     public var authority: String?
+    private let formMemo = FormMemo()
 
     public init(path: String, query: String?, headers: [Header], body: Data, authority: String? = nil) {
         self.path = path
@@ -35,14 +36,16 @@ public struct SMSRequest: Sendable {
 
     /// The first header called `name`, compared without regard to case.
     public func header(_ name: String) -> String? {
-        headers.first { Self.asciiCaseInsensitiveEqual($0.name, name) }?.value
+        headers.first { Self.asciiCaseInsensitiveEqual($0.name.utf8, name.utf8) }?.value
     }
 
     /// Header names are ASCII tokens, so ASCII case folding is the whole comparison (and avoids
     /// Foundation's locale-aware one, which was a visible cost on every webhook).
-    private static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count
-            && zip(a.utf8, b.utf8).allSatisfy { lhs, rhs in
+    private static func asciiCaseInsensitiveEqual(
+        _ a: some Collection<UInt8>, _ b: some Collection<UInt8>
+    ) -> Bool {
+        a.count == b.count
+            && zip(a, b).allSatisfy { lhs, rhs in
                 lhs == rhs
                     || (lhs | 0x20 == rhs | 0x20 && (lhs | 0x20) >= UInt8(ascii: "a")
                         && (lhs | 0x20) <= UInt8(ascii: "z"))
@@ -51,16 +54,26 @@ public struct SMSRequest: Sendable {
 
     /// The media type of the body, lowercased and without parameters (`application/json`).
     public var mediaType: String? {
-        header("Content-Type").map { value in
-            let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            let type = value.utf8.prefix { $0 != UInt8(ascii: ";") }.drop(while: isSpace)
-            let end = type.lastIndex { !isSpace($0) }.map { type.index(after: $0) } ?? type.startIndex
-            return String(decoding: type[..<end], as: UTF8.self).lowercased()
-        }
+        header("Content-Type").map { String(decoding: Self.mediaType(of: $0), as: UTF8.self).lowercased() }
     }
 
-    /// Whether the body is a form (`application/x-www-form-urlencoded`).
-    public var isForm: Bool { mediaType == "application/x-www-form-urlencoded" }
+    /// The media type in a `Content-Type` value: before any `;`, without surrounding spaces and tabs.
+    private static func mediaType(of value: String) -> Substring.UTF8View {
+        let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let type = value.utf8.prefix { $0 != UInt8(ascii: ";") }.drop(while: isSpace)
+        let end = type.lastIndex { !isSpace($0) }.map { type.index(after: $0) } ?? type.startIndex
+        return type[..<end]
+    }
+
+    /// Whether the body is a form (`application/x-www-form-urlencoded`). Compared by ASCII case folding,
+    /// without building the lowercased ``mediaType``: no other character lowercases to this name's letters.
+    public var isForm: Bool {
+        guard let value = header("Content-Type") else { return false }
+        return Self.asciiCaseInsensitiveEqual(Self.mediaType(of: value), "application/x-www-form-urlencoded".utf8)
+    }
+
+    /// The body as a form, parsed once for all the callers that ask (see ``FormURLEncoded/parse(_:)``).
+    public var formParameters: [FormParameter] { formMemo.parameters(of: body) }
 
     /// The query's parameters, decoded; empty when there is no query.
     public var queryParameters: [FormParameter] { query.map { FormURLEncoded.parse(Array($0.utf8)) } ?? [] }

@@ -27,7 +27,7 @@ public struct PlivoProvider: SMSProvider {
                 SMSRejection(
                     "missing_signature", "headers X-Plivo-Signature-V3 and X-Plivo-Signature-V3-Nonce required"))
         }
-        let parameters = request.isForm ? FormURLEncoded.parse(request.body) : []
+        let parameters = request.isForm ? request.formParameters : []
         let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
         guard
             PlivoSignatureV3.isValid(
@@ -42,7 +42,7 @@ public struct PlivoProvider: SMSProvider {
         guard request.isForm else {
             throw SMSParseError("expected an application/x-www-form-urlencoded body")
         }
-        let parameters = FormURLEncoded.parse(request.body)
+        let parameters = request.formParameters
         let text = parameters.first("Text") ?? parameters.first("Body")
         if text == nil, let status = parameters.first("Status") {
             return .ignored(reason: "status callback (\(status)), not an incoming message")

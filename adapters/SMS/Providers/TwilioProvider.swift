@@ -9,16 +9,20 @@ import Foundation
 /// which sends nothing back to the citizen.
 public struct TwilioProvider: SMSProvider {
     public let name: String
-    let authToken: String
     /// The secret of a Webhooks Rule's SharedKey, for requests carrying `X-Twilio-Webhooks-Signature-Settings`.
     let sharedKeySecret: String?
     let publicURL: PublicURL
+    /// HMAC-SHA1 keyed with the Auth Token once, not on every webhook.
+    let authTokenHMAC: PreparedHMAC
+    /// The configured base URL with and without its port, worked out once (see ``PublicURL/baseVariants``).
+    let baseVariants: [String]?
 
     public init(name: String = "twilio", authToken: String, sharedKeySecret: String? = nil, publicURL: PublicURL) {
         self.name = name
-        self.authToken = authToken
         self.sharedKeySecret = sharedKeySecret
         self.publicURL = publicURL
+        authTokenHMAC = PreparedHMAC(key: authToken, algorithm: .hmacSHA1)
+        baseVariants = publicURL.baseVariants
     }
 
     public var acknowledgement: SMSReply { .emptyXMLResponse }
@@ -27,8 +31,7 @@ public struct TwilioProvider: SMSProvider {
         guard let signature = request.header("X-Twilio-Signature"), !signature.isEmpty else {
             return .rejected(SMSRejection("missing_signature", "header X-Twilio-Signature is missing"))
         }
-        var key = authToken
-        var algorithm = TwilioSignature.Algorithm.hmacSHA1
+        var hmac = authTokenHMAC
         if let settings = request.header("X-Twilio-Webhooks-Signature-Settings"), !settings.isEmpty {
             guard let named = TwilioSignature.algorithm(settingsHeader: settings) else {
                 return .rejected(SMSRejection("unsupported_algorithm", "unsupported signature algorithm in settings"))
@@ -37,8 +40,7 @@ public struct TwilioProvider: SMSProvider {
                 return .rejected(
                     SMSRejection("shared_key_not_configured", "signed with a SharedKey but none is configured"))
             }
-            key = sharedKeySecret
-            algorithm = named
+            hmac = PreparedHMAC(key: sharedKeySecret, algorithm: named)
         }
         var parameters: [FormParameter] = []
         if let bodyHash = request.queryParameters.first("bodySHA256"), !request.isForm {
@@ -47,10 +49,22 @@ public struct TwilioProvider: SMSProvider {
                 return .rejected(SMSRejection("bad_signature", "bodySHA256 does not match the body"))
             }
         } else if request.isForm {
-            parameters = FormURLEncoded.parse(request.body)
+            parameters = request.formParameters
         }
-        let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
-        guard TwilioSignature.isValid(signature, url: url, parameters: parameters, key: key, algorithm: algorithm)
+        let urlVariants: [String]
+        let rest: String
+        if let baseVariants, PublicURL.baseVariantsApply(toPath: request.path) {
+            urlVariants = baseVariants
+            rest = PublicURL.pathAndQuery(path: request.path, query: request.query)
+        } else {
+            urlVariants = PublicURL.portVariants(
+                publicURL.url(path: request.path, query: request.query, host: request.authority))
+            rest = ""
+        }
+        guard
+            TwilioSignature.isValid(
+                signature, urlVariants: urlVariants, followedBy: rest,
+                signedParameters: TwilioSignature.signedParameters(parameters), hmac: hmac)
         else {
             return .rejected(SMSRejection("bad_signature", "X-Twilio-Signature does not match"))
         }
@@ -60,7 +74,7 @@ public struct TwilioProvider: SMSProvider {
     public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
         let parameters: [FormParameter]
         if request.isForm {
-            parameters = FormURLEncoded.parse(request.body)
+            parameters = request.formParameters
         } else {
             // The JSON variant (`bodySHA256`): a flat object with the same names.
             let fields = try SMSJSON.object(try SMSJSON.parse(request.body), "body")

@@ -25,7 +25,7 @@ public struct VonageProvider: SMSProvider {
 
     /// The parameters wherever Vonage put them: a form body, a JSON body, or the query.
     func parameters(_ request: SMSRequest) throws(SMSParseError) -> [FormParameter] {
-        if request.isForm { return FormURLEncoded.parse(request.body) }
+        if request.isForm { return request.formParameters }
         if request.mediaType == "application/json" {
             let fields = try SMSJSON.object(try SMSJSON.parse(request.body), "body")
             return fields.compactMap { key, value in value.scalarText.map { FormParameter(key, $0) } }

@@ -20,40 +20,61 @@ public enum TwilioSignature {
     public static func compute(url: String, parameters: [FormParameter], key: String, algorithm: Algorithm = .hmacSHA1)
         -> String
     {
-        compute(url: url, signedParameters: signedParameters(parameters), key: key, algorithm: algorithm)
+        var hmac = PreparedHMAC(key: key, algorithm: algorithm)
+        hmac.update(url)
+        hmac.update(signedParameters(parameters))
+        return hmac.base64()
     }
 
     /// What follows the URL in the signed string: each distinct name and value pair, concatenated, names
     /// and then values in code-point order (the SDKs' `sorted(set(values))` per name).
+    ///
+    /// The pairs are copied once into one buffer and sorted as byte ranges of it: sorting the strings
+    /// themselves moved and compared them through the String machinery, a visible cost per webhook.
     static func signedParameters(_ parameters: [FormParameter]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var previous: FormParameter?
-        for parameter in parameters.sortedByCodePoint() {
-            if let previous, codePointCompare(previous.name, parameter.name) == 0,
-                codePointCompare(previous.value, parameter.value) == 0
-            {
-                continue
-            }
-            bytes.append(contentsOf: parameter.name.utf8)
-            bytes.append(contentsOf: parameter.value.utf8)
-            previous = parameter
+        guard !parameters.isEmpty else { return [] }
+        // Each pair is its name followed by its value; `nameEnd` is where the value starts.
+        var text: [UInt8] = []
+        var pairs: [(start: Int, nameEnd: Int, end: Int)] = []
+        pairs.reserveCapacity(parameters.count)
+        for parameter in parameters {
+            let start = text.count
+            text.append(contentsOf: parameter.name.utf8)
+            let nameEnd = text.count
+            text.append(contentsOf: parameter.value.utf8)
+            pairs.append((start, nameEnd, text.count))
         }
-        return bytes
-    }
-
-    private static func compute(url: String, signedParameters: [UInt8], key: String, algorithm: Algorithm) -> String {
-        let key = SymmetricKey(data: Array(key.utf8))
-        switch algorithm {
-        case .hmacSHA1:
-            var hmac = HMAC<Insecure.SHA1>(key: key)
-            hmac.update(data: Array(url.utf8))
-            hmac.update(data: signedParameters)
-            return Data(hmac.finalize()).base64EncodedString()
-        case .hmacSHA256:
-            var hmac = HMAC<SHA256>(key: key)
-            hmac.update(data: Array(url.utf8))
-            hmac.update(data: signedParameters)
-            return Data(hmac.finalize()).base64EncodedString()
+        return text.withUnsafeBufferPointer { buffer in
+            // UTF-8 byte order is code-point order (what Python's `sorted` and `set` use).
+            func compare(_ from: Int, _ to: Int, _ otherFrom: Int, _ otherTo: Int) -> Int {
+                let length = to - from
+                let otherLength = otherTo - otherFrom
+                let common = min(length, otherLength)
+                if common > 0, let base = buffer.baseAddress {
+                    let order = memcmp(base + from, base + otherFrom, common)
+                    if order != 0 { return Int(order) }
+                }
+                return length - otherLength
+            }
+            let order = pairs.indices.sorted { lhs, rhs in
+                let (a, b) = (pairs[lhs], pairs[rhs])
+                let names = compare(a.start, a.nameEnd, b.start, b.nameEnd)
+                return names != 0 ? names < 0 : compare(a.nameEnd, a.end, b.nameEnd, b.end) < 0
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(buffer.count)
+            var previous: (start: Int, nameEnd: Int, end: Int)?
+            for index in order {
+                let pair = pairs[index]
+                if let previous, compare(previous.start, previous.nameEnd, pair.start, pair.nameEnd) == 0,
+                    compare(previous.nameEnd, previous.end, pair.nameEnd, pair.end) == 0
+                {
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[pair.start..<pair.end]))
+                previous = pair
+            }
+            return bytes
         }
     }
 
@@ -74,12 +95,26 @@ public enum TwilioSignature {
     public static func isValid(
         _ signature: String, url: String, parameters: [FormParameter], key: String, algorithm: Algorithm = .hmacSHA1
     ) -> Bool {
+        isValid(
+            signature, urlVariants: PublicURL.portVariants(url), followedBy: "",
+            signedParameters: signedParameters(parameters), hmac: PreparedHMAC(key: key, algorithm: algorithm))
+    }
+
+    /// Checks `signature` against each of `urlVariants` followed by `rest` and the signed parameters,
+    /// starting every MAC from the keyed `hmac`.
+    ///
+    /// Every variant is computed, so the time taken does not tell which one matched.
+    static func isValid(
+        _ signature: String, urlVariants: [String], followedBy rest: String, signedParameters: [UInt8],
+        hmac: PreparedHMAC
+    ) -> Bool {
         var valid = false
-        let signed = signedParameters(parameters)
-        for candidate in PublicURL.portVariants(url) {
-            // Every variant is computed, so the time taken does not tell which one matched.
-            let expected = compute(url: candidate, signedParameters: signed, key: key, algorithm: algorithm)
-            if ConstantTime.equal(expected, signature) { valid = true }
+        for variant in urlVariants {
+            var mac = hmac
+            mac.update(variant)
+            mac.update(rest)
+            mac.update(signedParameters)
+            if ConstantTime.equal(mac.base64(), signature) { valid = true }
         }
         return valid
     }

@@ -21,10 +21,28 @@ public struct PublicURL: Sendable, Hashable {
     /// The full URL of a request: base + path + `?query` when there is one (query bytes as received).
     /// - Parameter host: the request's `Host` (authority), used when no base is configured.
     public func url(path: String, query: String?, host: String? = nil) -> String {
-        var url = (base ?? "http://" + (host ?? "")) + path
-        if let query, !query.isEmpty { url += "?" + query }
-        return url
+        (base ?? "http://" + (host ?? "")) + Self.pathAndQuery(path: path, query: query)
     }
+
+    /// What follows the base in ``url(path:query:host:)``: the path, then `?query` when there is one.
+    static func pathAndQuery(path: String, query: String?) -> String {
+        guard let query, !query.isEmpty else { return path }
+        return path + "?" + query
+    }
+
+    /// The port variants of every URL built on the configured base, when they can be worked out once:
+    /// ``portVariants(_:)`` of the base, each to be followed by ``pathAndQuery(path:query:)``.
+    ///
+    /// The port only ever changes inside the authority, which lies wholly in a base that has a scheme,
+    /// provided the path starts with `/` (see ``baseVariantsApply(toPath:)``). Nil without a base.
+    var baseVariants: [String]? {
+        guard let base, base.contains("://") else { return nil }
+        return Self.portVariants(base)
+    }
+
+    /// Whether ``baseVariants`` followed by this path give the port variants of the whole URL: the
+    /// path must end the authority itself (an HTTP request's origin-form path always does).
+    static func baseVariantsApply(toPath path: String) -> Bool { path.utf8.first == UInt8(ascii: "/") }
 
     /// `url` without and with its port (the scheme's default port added when absent), as Twilio's SDKs try.
     static func portVariants(_ url: String) -> [String] {

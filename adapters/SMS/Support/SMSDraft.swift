@@ -44,13 +44,17 @@ struct SMSDraft {
     }
 
     /// The form parameters not mapped elsewhere, as strings (repeated names become arrays).
-    static func extra(_ parameters: [FormParameter], excluding mapped: Set<String>) -> [String: JSONValue] {
+    ///
+    /// `mapped` is a handful of names, searched in order: cheaper than hashing each name into a set.
+    static func extra(_ parameters: [FormParameter], excluding mapped: [String]) -> [String: JSONValue] {
         var extra: [String: JSONValue] = [:]
+        extra.reserveCapacity(parameters.count)
         for parameter in parameters where !mapped.contains(parameter.name) {
-            switch extra[parameter.name] {
-            case nil: extra[parameter.name] = .string(parameter.value)
-            case .array(let values)?: extra[parameter.name] = .array(values + [.string(parameter.value)])
-            case let existing?: extra[parameter.name] = .array([existing, .string(parameter.value)])
+            // One hash lookup for the usual, unrepeated name; a repeat replaces what it displaced.
+            guard let existing = extra.updateValue(.string(parameter.value), forKey: parameter.name) else { continue }
+            switch existing {
+            case .array(let values): extra[parameter.name] = .array(values + [.string(parameter.value)])
+            default: extra[parameter.name] = .array([existing, .string(parameter.value)])
             }
         }
         return extra
