@@ -32,19 +32,24 @@ struct RoutingSIGHUPTests {
         let log = scratch.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = [
-            "serve", "--config", config.path, "--data-dir", scratch.appendingPathComponent("data").path,
-            "--listen", "127.0.0.1:0",
-        ]
-        process.environment = [
-            "GATEWAY_TOKEN": Self.token, "DOWNSTREAM_URL": "http://127.0.0.1:9", "LOG_LEVEL": "info",
-        ]
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.launchSerially()
-        defer { if process.isRunning { process.terminate() } }
+        let logDescriptor = open(log.path, O_WRONLY | O_CLOEXEC)
+        try #require(logDescriptor >= 0)
+        let process = try SpawnedChild(
+            Self.binary.path,
+            [
+                "serve", "--config", config.path, "--data-dir", scratch.appendingPathComponent("data").path,
+                "--listen", "127.0.0.1:0",
+            ],
+            environment: [
+                "GATEWAY_TOKEN": Self.token, "DOWNSTREAM_URL": "http://127.0.0.1:9", "LOG_LEVEL": "info",
+            ],
+            errorOutput: logDescriptor)
+        close(logDescriptor)
+        defer {
+            // A test that failed early leaves it running.
+            process.send(SIGTERM)
+            process.wait()
+        }
 
         func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         var port = 0
@@ -74,7 +79,7 @@ struct RoutingSIGHUPTests {
         let text = try String(contentsOf: table, encoding: .utf8)
         try text.replacingOccurrences(of: "department: water-supply", with: "department: housing")
             .write(to: table, atomically: true, encoding: .utf8)
-        kill(process.processIdentifier, SIGHUP)
+        process.send(SIGHUP)
         try await eventually(timeout: .seconds(20), "new tables in force") {
             try await explain().department == "housing"
         }
@@ -83,13 +88,12 @@ struct RoutingSIGHUPTests {
 
         try text.replacingOccurrences(of: "department: water-supply", with: "department: nowhere")
             .write(to: table, atomically: true, encoding: .utf8)
-        kill(process.processIdentifier, SIGHUP)
+        process.send(SIGHUP)
         try await eventually(timeout: .seconds(20), "refusal logged") { logText().contains("rule tables refused") }
         #expect(logText().contains("unknown department \"nowhere\""))
         #expect(try await explain() == reloaded)
 
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        process.send(SIGTERM)
+        #expect(process.wait() == 0)
     }
 }

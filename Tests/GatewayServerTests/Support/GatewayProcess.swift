@@ -20,11 +20,11 @@ final class GatewayProcess: Sendable {
             .appendingPathComponent(".build/debug/complaint-gateway")
     }()
 
-    let process: Process
+    let process: SpawnedChild
     let port: Int
     let dataDirectory: URL
 
-    private init(process: Process, port: Int, dataDirectory: URL) {
+    private init(process: SpawnedChild, port: Int, dataDirectory: URL) {
         self.process = process
         self.port = port
         self.dataDirectory = dataDirectory
@@ -42,21 +42,16 @@ final class GatewayProcess: Sendable {
     /// Starts `complaint-gateway serve` and returns once `/healthz` answers.
     static func start(downstream: String, dataDirectory: URL) async throws -> GatewayProcess {
         let port = try freePort()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = [
-            "serve", "--config", RunningGateway.configDirectory.path, "--data-dir", dataDirectory.path,
-            "--listen", "127.0.0.1:\(port)",
-        ]
-        process.environment = environment(downstream: downstream)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.launchSerially()
+        let process = try SpawnedChild(
+            executable.path,
+            [
+                "serve", "--config", RunningGateway.configDirectory.path, "--data-dir", dataDirectory.path,
+                "--listen", "127.0.0.1:\(port)",
+            ],
+            environment: environment(downstream: downstream))
         let started = GatewayProcess(process: process, port: port, dataDirectory: dataDirectory)
         try await eventually(timeout: .seconds(30), "gateway process answering") {
-            guard process.isRunning else {
-                throw TestTimeout("gateway process exited with \(process.terminationStatus)")
-            }
+            if let code = process.exitCode() { throw TestTimeout("gateway process exited with \(code)") }
             return (try? await started.get("/healthz")) == 200
         }
         return started
@@ -64,14 +59,14 @@ final class GatewayProcess: Sendable {
 
     /// Kills the process with SIGKILL: no shutdown, no flush, no goodbye.
     func kill() {
-        _ = Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        process.wait()
     }
 
     /// SIGTERM and wait: graceful shutdown.
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        process.send(SIGTERM)
+        process.wait()
     }
 
     func get(_ path: String) async throws -> Int {
@@ -95,17 +90,21 @@ final class GatewayProcess: Sendable {
 
     /// Runs the CLI (`dlq …`) to completion; returns its exit status and standard output.
     static func run(_ arguments: [String], downstream: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment(downstream: downstream)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.launchSerially()
-        let data = output.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { throw POSIXError(.EMFILE) }
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let process: SpawnedChild
+        do {
+            process = try SpawnedChild(
+                executable.path, arguments, environment: environment(downstream: downstream), output: pipeEnds[1])
+        } catch {
+            close(pipeEnds[0])
+            close(pipeEnds[1])
+            throw error
+        }
+        close(pipeEnds[1])
+        let data = FileHandle(fileDescriptor: pipeEnds[0], closeOnDealloc: true).readAllRetryingInterrupts()
+        return (process.wait(), String(decoding: data, as: UTF8.self))
     }
 
     /// A loopback port free right now (bound to port 0, read, released).

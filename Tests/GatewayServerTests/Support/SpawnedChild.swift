@@ -1,0 +1,92 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child process started through `posix_spawn` rather than Foundation's `Process`, whose
+/// `run()` on Linux can crash the whole test process (see `spawnCapturingOutput`): for the
+/// gateway processes the crash and CLI tests start while many sockets are open.
+final class SpawnedChild: @unchecked Sendable {
+    let pid: pid_t
+    private let lock = NSLock()
+    /// The wait status, once the child has been reaped.
+    private var status: Int32?
+
+    /// Starts `path` with `arguments` and `environment`. Standard output and standard error go to
+    /// `output` and `errorOutput` (descriptors the caller owns), else to `/dev/null`.
+    init(
+        _ path: String, _ arguments: [String], environment: [String: String], output: Int32? = nil,
+        errorOutput: Int32? = nil
+    ) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let output {
+            posix_spawn_file_actions_adddup2(&actions, output, 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        if let errorOutput {
+            posix_spawn_file_actions_adddup2(&actions, errorOutput, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+        // The child gets nothing else of the test process's (as `Process` closes them too): a
+        // listening socket it inherited would outlive the test server that opened it.
+        guard let closeFrom = Self.closeFrom, closeFrom(&actions, 3) == 0 else { throw POSIXError(.ENOSYS) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT) }
+        self.pid = pid
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module does not declare.
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? =
+        {
+            guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+            return unsafeBitCast(
+                symbol,
+                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+        }()
+
+    /// The exit code (or terminating signal) once the child has ended, nil while it runs.
+    func exitCode() -> Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        if status == nil {
+            var raw: Int32 = 0
+            if waitpid(pid, &raw, WNOHANG) == pid { status = raw }
+        }
+        return status.map(Self.code)
+    }
+
+    /// Sends `signal` to the child (nothing once it has been reaped).
+    func send(_ signal: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        if status == nil { _ = kill(pid, signal) }
+    }
+
+    /// Waits for the child to end; returns its exit code (or terminating signal).
+    @discardableResult
+    func wait() -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if status == nil {
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
+            status = raw
+        }
+        return Self.code(status!)
+    }
+
+    /// `WEXITSTATUS` for a normal exit, else `WTERMSIG` (as `Process.terminationStatus` reports).
+    private static func code(_ raw: Int32) -> Int32 {
+        raw & 0x7F == 0 ? (raw >> 8) & 0xFF : raw & 0x7F
+    }
+}
