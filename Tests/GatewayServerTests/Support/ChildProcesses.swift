@@ -36,30 +36,30 @@ extension Process {
     }
 }
 
-/// Runs `path` with `arguments` and returns its standard output, through `posix_spawn` directly.
+/// Runs `path` with `arguments` to completion through `posix_spawn` (``SpawnedChild``) and returns
+/// its exit code and standard output; its standard error goes to `errorOutput` (the test
+/// process's own by default).
 ///
 /// For the helpers the tests call hundreds of times (`sqlite`): Foundation's `Process.run()` on
 /// Linux can crash while it lists `/proc/self/fd` (an over-read of `d_name`, swift-corelibs-foundation
 /// #5472), more often the more descriptors are open, and these tests hold many sockets.
-func spawnCapturingOutput(_ path: String, _ arguments: [String]) throws -> Data {
+func spawnCapturingOutput(
+    _ path: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+    errorOutput: Int32? = 2
+) throws -> (status: Int32, output: Data) {
     var pipeEnds: [Int32] = [0, 0]
     guard pipe(&pipeEnds) == 0 else { throw POSIXError(.EMFILE) }
     for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { for argument in argv { free(argument) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    close(pipeEnds[1])
-    guard spawned == 0 else {
+    let child: SpawnedChild
+    do {
+        child = try SpawnedChild(
+            path, arguments, environment: environment, output: pipeEnds[1], errorOutput: errorOutput)
+    } catch {
         close(pipeEnds[0])
-        throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
+        close(pipeEnds[1])
+        throw error
     }
+    close(pipeEnds[1])
     let output = FileHandle(fileDescriptor: pipeEnds[0], closeOnDealloc: true).readAllRetryingInterrupts()
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-    return output
+    return (child.wait(), output)
 }

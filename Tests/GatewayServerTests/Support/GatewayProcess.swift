@@ -90,21 +90,9 @@ final class GatewayProcess: Sendable {
 
     /// Runs the CLI (`dlq …`) to completion; returns its exit status and standard output.
     static func run(_ arguments: [String], downstream: String) throws -> (status: Int32, output: String) {
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { throw POSIXError(.EMFILE) }
-        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let process: SpawnedChild
-        do {
-            process = try SpawnedChild(
-                executable.path, arguments, environment: environment(downstream: downstream), output: pipeEnds[1])
-        } catch {
-            close(pipeEnds[0])
-            close(pipeEnds[1])
-            throw error
-        }
-        close(pipeEnds[1])
-        let data = FileHandle(fileDescriptor: pipeEnds[0], closeOnDealloc: true).readAllRetryingInterrupts()
-        return (process.wait(), String(decoding: data, as: UTF8.self))
+        let (status, data) = try spawnCapturingOutput(
+            executable.path, arguments, environment: environment(downstream: downstream), errorOutput: nil)
+        return (status, String(decoding: data, as: UTF8.self))
     }
 
     /// A loopback port free right now (bound to port 0, read, released).
