@@ -57,6 +57,8 @@ let package = Package(
             dependencies: [
                 "ComplaintCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for binding intake inserts without GRDB's argument boxing.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

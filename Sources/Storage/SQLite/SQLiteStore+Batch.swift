@@ -45,11 +45,10 @@ extension SQLiteStore: BatchIntakeStore {
             for item in items {
                 let record = item.record
                 let routing = item.decision.routing
-                try insertComplaint.execute(arguments: [
+                try insertComplaint.run(
                     record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
                     routing.department, record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds,
-                    item.recordJSON, rawID, item.line,
-                ])
+                    item.recordJSON, rawID, item.line)
                 if db.changesCount == 0 {
                     // The natural key exists: an earlier upload, or an earlier line of this one.
                     guard
@@ -63,9 +62,7 @@ extension SQLiteStore: BatchIntakeStore {
                         outcomes.append(.duplicateInUpload(id: id, firstLine: row["raw_line"]))
                         continue
                     }
-                    try noteDuplicate.execute(arguments: [
-                        rawID, record.source.adapter, record.source.externalID, item.line, id,
-                    ])
+                    try noteDuplicate.run(rawID, record.source.adapter, record.source.externalID, item.line, id)
                     if db.changesCount == 0 {
                         let firstLine = try Int.fetchOne(
                             findDuplicate, arguments: [rawID, record.source.adapter, record.source.externalID])
@@ -75,13 +72,11 @@ extension SQLiteStore: BatchIntakeStore {
                     }
                     continue
                 }
-                try insertDecision.execute(arguments: [
+                try insertDecision.run(
                     record.id, routing.department, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
-                    routing.rule, routing.table, item.decision.tablesVersion,
-                    String(decoding: item.decision.traceJSON, as: UTF8.self),
-                ])
+                    routing.rule, routing.table, item.decision.tablesVersion, UTF8Text(item.decision.traceJSON))
                 let now = record.ingestedAt.unixMilliseconds
-                try insertOutbox.execute(arguments: [record.id, routing.department, now, now])
+                try insertOutbox.run(record.id, routing.department, now, now)
                 outcomes.append(.created(id: record.id))
             }
             return outcomes

@@ -26,39 +26,36 @@ extension SQLiteStore {
                         department, received_at, ingested_at, state, record)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
                     """
-            ).execute(arguments: [
+            ).run(
                 record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
                 submission.idempotencyKey, requestHash, routing.department,
-                record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON,
-            ])
+                record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO routing_decisions (complaint_id, department, priority, due_at, rule, rule_table,
                         tables_version, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(arguments: [
+            ).run(
                 record.id, routing.department, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
                 routing.rule, routing.table, submission.decision.tablesVersion,
-                String(decoding: submission.decision.traceJSON, as: UTF8.self),
-            ])
+                UTF8Text(submission.decision.traceJSON))
             let now = record.ingestedAt.unixMilliseconds
             try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (complaint_id, department, state, attempts, next_attempt_at, updated_at)
                     VALUES (?, ?, 'pending', 0, ?, ?)
                     """
-            ).execute(arguments: [record.id, routing.department, now, now])
+            ).run(record.id, routing.department, now, now)
             for (position, attachment) in record.attachments.enumerated() {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO attachments (complaint_id, position, filename, content_type, size, sha256, data)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """
-                ).execute(arguments: [
+                ).run(
                     record.id, position, attachment.filename, attachment.contentType, attachment.size,
                     attachment.sha256,
-                    position < submission.attachmentData.count ? submission.attachmentData[position] : nil,
-                ])
+                    position < submission.attachmentData.count ? submission.attachmentData[position] : nil)
             }
             // No "accepted" event row: the complaint row is that event (its ingested_at and
             // decision), and reads present it first; one B-tree less on every commit.
@@ -127,14 +124,13 @@ extension SQLiteStore {
                 INSERT INTO raw_payloads (id, channel, adapter, received_at, content_type, headers, body, sha256,
                     disposition, complaint_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [
+        ).run(
             raw.id, raw.channel.rawValue, raw.adapter, raw.receivedAt.unixMilliseconds, raw.contentType,
-            String(decoding: headersJSON, as: UTF8.self), raw.body, sha256, disposition, complaintID, error,
-        ])
+            UTF8Text(headersJSON), raw.body, sha256, disposition, complaintID, error)
     }
 
     static func appendEvent(_ db: Database, complaintID: String, at: Date, type: String, detail: String?) throws {
         try db.cachedStatement(sql: "INSERT INTO complaint_events (complaint_id, at, type, detail) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [complaintID, at.unixMilliseconds, type, detail])
+            .run(complaintID, at.unixMilliseconds, type, detail)
     }
 }

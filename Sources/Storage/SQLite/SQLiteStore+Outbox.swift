@@ -109,11 +109,10 @@ extension SQLiteStore {
                     INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
                         status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(arguments: [
+            ).run(
                 complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
                 attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
-                attempt.responseSnippet,
-            ])
+                attempt.responseSnippet)
             let now = finishedAt.unixMilliseconds
             switch resolution {
             case .delivered:
@@ -130,10 +129,9 @@ extension SQLiteStore {
                             first_attempt_at = coalesce(first_attempt_at, ?)
                         WHERE complaint_id = ? AND state = 'pending'
                         """
-                ).execute(arguments: [
+                ).run(
                     attempt.attempt, at.unixMilliseconds, attempt.error, now, attempt.startedAt.unixMilliseconds,
-                    complaintID,
-                ])
+                    complaintID)
                 try Self.appendEvent(
                     db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
                     detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
@@ -180,9 +178,8 @@ extension SQLiteStore {
             sql: """
                 UPDATE outbox SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE complaint_id = ?
                 """
-        ).execute(arguments: [outboxState, attempts, error, at.unixMilliseconds, complaintID])
-        try db.cachedStatement(sql: "UPDATE complaints SET state = ? WHERE id = ?")
-            .execute(arguments: [state.rawValue, complaintID])
+        ).run(outboxState, attempts, error, at.unixMilliseconds, complaintID)
+        try db.cachedStatement(sql: "UPDATE complaints SET state = ? WHERE id = ?").run(state.rawValue, complaintID)
         try appendEvent(
             db, complaintID: complaintID, at: at, type: state == .delivered ? "delivered" : "dead_lettered",
             detail: detail)
