@@ -103,20 +103,18 @@ public struct HotlineImporter: Sendable {
                 uploadStored = true
                 if let failure = outcome { throw failure }
             }
-            // Commit in batches. A batch is routed, encoded and committed in a task of its own
-            // while the next chunk is read and validated here: two cores share the work.
+            // Commit in batches. A batch is committed in a task of its own while the next chunk is
+            // read, validated, routed and encoded here: two cores share the work, about evenly.
             while session.readyRows.count >= Self.batchSize || (count == 0 && !session.readyRows.isEmpty) {
                 let rows = session.takeRows(Self.batchSize)
+                let items = Self.items(for: rows, pipeline, rawID: raw.id)
                 if let previous = pending {
                     let outcomes = try await previous.value
                     session.settle(pendingRows, outcomes, into: &report)
                 }
                 let store = self.store
-                let pipeline = self.pipeline
                 let rawID = raw.id
-                pending = Task {
-                    try await store.ingestBatch(rawID: rawID, items: Self.items(for: rows, pipeline, rawID: rawID))
-                }
+                pending = Task { try await store.ingestBatch(rawID: rawID, items: items) }
                 pendingRows = rows
             }
             progress(bytesRead)
