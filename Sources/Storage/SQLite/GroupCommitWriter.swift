@@ -31,11 +31,18 @@ final class GroupCommitWriter: Sendable {
     private let drainQueue = DispatchQueue(label: "complaint-gateway.group-commit")
     /// Called after each commit with the batch size and commit duration, for metrics.
     private let observer: @Sendable (Int, TimeInterval) -> Void
+    /// Takes the log copies off the commits; held here because only this writer commits.
+    private let checkpointer: WALCheckpointer
 
-    init(pool: DatabasePool, maxBatch: Int, observer: @escaping @Sendable (Int, TimeInterval) -> Void) {
+    init(
+        pool: DatabasePool, maxBatch: Int, checkpointer: WALCheckpointer,
+        observer: @escaping @Sendable (Int, TimeInterval) -> Void
+    ) throws {
         self.pool = pool
         self.maxBatch = maxBatch
+        self.checkpointer = checkpointer
         self.observer = observer
+        try pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
     }
 
     /// Runs `body` in the next batch transaction and returns its result once that transaction committed.

@@ -12,6 +12,7 @@ import Synchronization
 public final class SQLiteStore: ComplaintStore {
     let pool: DatabasePool
     let writer: GroupCommitWriter
+    let checkpointer: WALCheckpointer
     let configuration: SQLiteConfiguration
     /// Outbox items out with the dispatcher.
     let leases = DeliveryLeases()
@@ -36,9 +37,15 @@ public final class SQLiteStore: ComplaintStore {
         }
         let commitTimer = Metrics.Timer(label: "cg_store_commit_seconds", preferredDisplayUnit: .seconds)
         let batchSize = Recorder(label: "cg_store_commit_batch_size")
-        writer = GroupCommitWriter(pool: pool, maxBatch: configuration.maxBatch) { size, seconds in
-            commitTimer.recordSeconds(seconds)
-            batchSize.record(size)
+        do {
+            checkpointer = try WALCheckpointer(path: configuration.path, synchronous: synchronous)
+            writer = try GroupCommitWriter(pool: pool, maxBatch: configuration.maxBatch, checkpointer: checkpointer) {
+                size, seconds in
+                commitTimer.recordSeconds(seconds)
+                batchSize.record(size)
+            }
+        } catch {
+            throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
         }
         logger.info(
             "sqlite store open",
@@ -58,6 +65,8 @@ public final class SQLiteStore: ComplaintStore {
     public func close() async throws {
         await writer.close()
         try pool.close()
+        // Last to close: its close copies what is left of the log into the database file.
+        checkpointer.close()
     }
 
     /// Runs a read, mapping failures to ``StorageError``.
