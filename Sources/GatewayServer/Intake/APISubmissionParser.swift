@@ -21,6 +21,11 @@ struct APISubmissionParser {
         "schema", "text", "subject", "category", "occurred_at", "complainant",
         "location", "source", "thread", "attachments",
     ]).union(assigned)
+    // The nested objects' fields, built once rather than as a set literal on every request.
+    static let sourceKeys: Set<String> = ["adapter", "external_id", "raw_id", "extra"]
+    static let complainantKeys: Set<String> = ["name", "phone", "email", "anonymous"]
+    static let locationKeys: Set<String> = ["address", "district", "lat", "lon"]
+    static let threadKeys: Set<String> = ["in_reply_to", "references"]
 
     func parse(_ body: Data, adapter: String, receivedAt: Date) throws(Failure) -> Complaint {
         let root: JSONValue
@@ -47,7 +52,7 @@ struct APISubmissionParser {
         guard !text.isEmpty else { throw Failure(field: "text", message: "must not be empty") }
 
         var extra: [String: JSONValue] = [:]
-        let source = try object(fields["source"], "source", allowed: ["adapter", "external_id", "raw_id", "extra"])
+        let source = try object(fields["source"], "source", allowed: Self.sourceKeys)
         if let sourceExtra = source["extra"] {
             guard case .object(let values) = sourceExtra else {
                 throw Failure(field: "source.extra", message: "expected an object")
@@ -65,7 +70,7 @@ struct APISubmissionParser {
         }
 
         let person = try self.object(
-            fields["complainant"], "complainant", allowed: ["name", "phone", "email", "anonymous"])
+            fields["complainant"], "complainant", allowed: Self.complainantKeys)
         var complainant = Complaint.Complainant(
             name: TextNormalizer.normalizeOptional(try string(person["name"], "complainant.name")),
             anonymous: try bool(person["anonymous"], "complainant.anonymous") ?? false)
@@ -85,14 +90,14 @@ struct APISubmissionParser {
             }
         }
 
-        let place = try self.object(fields["location"], "location", allowed: ["address", "district", "lat", "lon"])
+        let place = try self.object(fields["location"], "location", allowed: Self.locationKeys)
         let location = Complaint.Location(
             address: TextNormalizer.normalizeOptional(try string(place["address"], "location.address")),
             district: TextNormalizer.normalizeOptional(try string(place["district"], "location.district")),
             lat: try number(place["lat"], "location.lat", range: -90...90),
             lon: try number(place["lon"], "location.lon", range: -180...180))
 
-        let threadObject = try self.object(fields["thread"], "thread", allowed: ["in_reply_to", "references"])
+        let threadObject = try self.object(fields["thread"], "thread", allowed: Self.threadKeys)
         var references: [String] = []
         if let list = threadObject["references"], list != .null {
             guard case .array(let values) = list else {

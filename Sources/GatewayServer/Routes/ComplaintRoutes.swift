@@ -22,7 +22,7 @@ struct ComplaintRoutes: Sendable {
     private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let tokenName = try auth.require(.submit, request)
         let idempotencyKey = try Self.idempotencyKey(request)
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+        if let type = request.headers.value(.contentType), !type.lowercased().hasPrefix("application/json") {
             throw GatewayError(
                 .unsupportedMediaType, code: "unsupported_media_type",
                 "Content-Type must be application/json, found \"\(type)\"")
@@ -31,7 +31,7 @@ struct ComplaintRoutes: Sendable {
         let receivedAt = Date()
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .api, adapter: tokenName, receivedAt: receivedAt,
-            contentType: request.headers[.contentType], headers: RequestBodyReader.keptHeaders(request),
+            contentType: request.headers.value(.contentType), headers: RequestBodyReader.keptHeaders(request),
             body: Data(body.readableBytesView))
 
         let draft: Complaint
@@ -131,7 +131,7 @@ struct ComplaintRoutes: Sendable {
     }
 
     static func idempotencyKey(_ request: Request) throws -> String? {
-        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard let key = request.headers.value(.idempotencyKey) else { return nil }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw GatewayError.badRequest(
                 "Idempotency-Key must be 1 to 255 visible ASCII characters", code: "invalid_idempotency_key")

@@ -24,7 +24,7 @@ struct EmailRoutes: Sendable {
 
     private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let tokenName = try auth.require(.submit, request)
-        if let type = request.headers[.contentType]?.lowercased(),
+        if let type = request.headers.value(.contentType)?.lowercased(),
             !Self.acceptedTypes.contains(where: { type.hasPrefix($0) })
         {
             throw GatewayError(

@@ -47,10 +47,10 @@ struct HotlineRoutes: Sendable {
         case "false", "0": includeIDs = false
         case let value?: throw GatewayError.badRequest("ids must be true or false, found \"\(value)\"")
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxUploadBytes {
+        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > maxUploadBytes {
             throw GatewayError.tooLarge(limit: maxUploadBytes)
         }
-        let contentType = request.headers[.contentType]
+        let contentType = request.headers.value(.contentType)
         var multipart: MultipartFileStream?
         if let contentType, contentType.lowercased().hasPrefix("multipart/") {
             guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {

@@ -51,7 +51,7 @@ struct SMSRoutes: Sendable {
 
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .sms, adapter: name, receivedAt: receivedAt,
-            contentType: request.headers[.contentType], headers: RequestBodyReader.keptHeaders(request),
+            contentType: request.headers.value(.contentType), headers: RequestBodyReader.keptHeaders(request),
             body: smsRequest.body)
         let result: SMSParseResult
         do {

@@ -17,7 +17,7 @@ struct Authenticator: Sendable {
     /// The token's name when it is valid, unexpired and grants `scope`; otherwise 401 (missing, wrong or
     /// expired) or 403 (scope).
     func require(_ scope: Scope, _ request: Request) throws -> String {
-        guard let header = request.headers[.authorization] else {
+        guard let header = request.headers.value(.authorization) else {
             throw GatewayError(
                 .unauthorized, code: "unauthorized", "missing Authorization header (expected: Bearer <token>)",
                 headers: [.wwwAuthenticate: "Bearer"])

@@ -7,7 +7,7 @@ import Storage
 /// Bounded request bodies: refuse early on `Content-Length`, stop reading at the limit otherwise.
 enum RequestBodyReader {
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > limit {
             throw GatewayError.tooLarge(limit: limit)
         }
         do {

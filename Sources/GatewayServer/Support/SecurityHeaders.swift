@@ -15,10 +15,10 @@ enum SecurityHeaders {
 
     /// Adds the headers a route did not set itself (the page sets its own policy, assets their caching).
     static func apply(to headers: inout HTTPFields) {
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        if headers[.contentSecurityPolicy] == nil { headers[.contentSecurityPolicy] = apiContentSecurityPolicy }
-        if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
+        headers.set(.xContentTypeOptions, "nosniff")
+        headers.set(.referrerPolicy, "no-referrer")
+        headers.set(.xFrameOptions, "DENY")
+        if !headers.has(.contentSecurityPolicy) { headers.set(.contentSecurityPolicy, apiContentSecurityPolicy) }
+        if !headers.has(.cacheControl) { headers.set(.cacheControl, "no-store") }
     }
 }
