@@ -103,7 +103,7 @@ struct SMSRoutes: Sendable {
 
     private func reply(_ reply: SMSReply) -> Response {
         var headers = HTTPFields()
-        if let type = reply.contentType { headers[.contentType] = type }
+        if let type = reply.contentType { headers.set(.contentType, type) }
         return Response(
             status: HTTPResponse.Status(code: reply.status), headers: headers,
             body: .init(byteBuffer: ByteBuffer(string: reply.body)))
