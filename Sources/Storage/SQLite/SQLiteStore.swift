@@ -26,11 +26,20 @@ public final class SQLiteStore: ComplaintStore {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Each write of a group commit runs in its own savepoint, so SQLite keeps the original of
+            // every page a write touches in a statement journal; past 64 KiB a batch's journal spilled
+            // to a temporary file (open, write, unlink on every commit: 13% of intake CPU). In memory
+            // it is bounded by the pages one batch modifies, and nothing in it needs to survive a crash.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: configuration.path, configuration: config)
+            // GRDB puts a new pool's writer in WAL mode with `synchronous = NORMAL`, after
+            // `prepareDatabase` ran: the configured level must be set again on the writer, the only
+            // connection that commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try SQLiteSchema.migrator().migrate(pool)
         } catch {
             throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
