@@ -6,9 +6,8 @@ extension SQLiteStore {
     public func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
         return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, leased in
-            try Self.dueItems(
-                db.cachedStatement(sql: Self.dueSQL(departmentFilter: false)),
-                arguments: [now.unixMilliseconds, limit + leased])
+            try db.cachedStatement(sql: Self.dueSQL(departmentFilter: false))
+                .readRows(now.unixMilliseconds, limit + leased, row: Self.dueItem)
         }
     }
 
@@ -26,7 +25,7 @@ extension SQLiteStore {
             var due: [OutboxItem] = []
             for quota in quotas {
                 let cap = min(quota.quota, limit)
-                due += try Self.dueItems(statement, arguments: [quota.department, now.unixMilliseconds, cap + leased])
+                due += try statement.readRows(quota.department, now.unixMilliseconds, cap + leased, row: Self.dueItem)
             }
             return due
         } select: { candidates, isFree in
@@ -66,7 +65,7 @@ extension SQLiteStore {
             return try await read { db in
                 let statement = try db.cachedStatement(sql: "SELECT record FROM complaints WHERE id = ?")
                 return try claimed.map { item in
-                    guard let body = try Data.fetchOne(statement, arguments: [item.complaintID]) else {
+                    guard let body = try statement.readRows(item.complaintID, row: { $0.data(0) }).first else {
                         throw StorageError(.corrupt, "outbox item \(item.complaintID) has no complaint")
                     }
                     var item = item
@@ -89,13 +88,11 @@ extension SQLiteStore {
         """
     }
 
-    private static func dueItems(_ statement: Statement, arguments: StatementArguments) throws -> [OutboxItem] {
-        try Row.fetchAll(statement, arguments: arguments).map { row in
-            OutboxItem(
-                complaintID: row["complaint_id"], department: row["department"], attempts: row["attempts"],
-                body: Data(), attemptsBeforeReplay: row["attempts_before_replay"],
-                firstAttemptAt: (row["first_attempt_at"] as Int64?).map(Date.init(unixMilliseconds:)))
-        }
+    /// One row of ``dueSQL(departmentFilter:)``, columns by position.
+    private static func dueItem(_ row: DirectRow) -> OutboxItem {
+        OutboxItem(
+            complaintID: row.string(0), department: row.string(1), attempts: row.int(2), body: Data(),
+            attemptsBeforeReplay: row.int(3), firstAttemptAt: row.optionalInt64(4).map(Date.init(unixMilliseconds:)))
     }
 
     public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution)
