@@ -49,6 +49,7 @@ public final class OutboxDispatcher: Service, Sendable {
     private let rotation = Atomic<Int>(0)
     /// Attempts whose result is waiting for its commit.
     private let recording = Atomic<Int>(0)
+    private let batcher = AttemptBatcher()
 
     public init(
         store: any ComplaintStore, transport: any DeliveryTransport, departments: [Department],
@@ -279,18 +280,35 @@ public final class OutboxDispatcher: Service, Sendable {
         let level: Logger.Level = resolution == .delivered ? .debug : .warning
         if logger.logLevel <= level { log(item, attempt, level: level) }
         recording.add(1, ordering: .relaxed)
-        defer {
-            recording.subtract(1, ordering: .relaxed)
+        // Results that finish while another is being committed go into the next write together.
+        guard
+            var batch = batcher.add(
+                AttemptResult(complaintID: item.complaintID, attempt: attempt, resolution: resolution))
+        else { return }
+        while true {
+            await write(batch)
+            recording.subtract(batch.count, ordering: .relaxed)
             wake.signal()
+            guard let next = batcher.next() else { return }
+            batch = next
         }
+    }
+
+    /// Commits a batch of results. If the batch fails as a whole, each result is tried on its own,
+    /// so one that cannot be recorded does not take the others with it.
+    private func write(_ batch: [AttemptResult]) async {
         do {
-            try await store.recordDelivery(complaintID: item.complaintID, attempt: attempt, resolution: resolution)
+            try await store.recordDeliveries(batch)
         } catch {
+            guard batch.count == 1 else {
+                for result in batch { await write([result]) }
+                return
+            }
             // The item stays pending in the store and its lease expires: it will be re-sent, not lost.
             logger.error(
                 "cannot record a delivery attempt",
                 metadata: [
-                    "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
+                    "cg.complaint_id": "\(batch[0].complaintID)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
                 ])
         }
     }

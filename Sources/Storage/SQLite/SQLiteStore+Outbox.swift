@@ -98,47 +98,62 @@ extension SQLiteStore {
     public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution)
         async throws
     {
-        defer { leases.release(complaintID) }
-        let finishedAt = attempt.startedAt.addingTimeInterval(attempt.latencyMilliseconds / 1000)
+        try await recordDeliveries([AttemptResult(complaintID: complaintID, attempt: attempt, resolution: resolution)])
+    }
+
+    /// One group-commit operation (one savepoint) for the whole batch: the per-operation cost of
+    /// the writer is paid once, not once per attempt.
+    public func recordDeliveries(_ results: [AttemptResult]) async throws {
+        guard !results.isEmpty else { return }
+        defer { leases.release(results.lazy.map(\.complaintID)) }
         try await write { db in
+            for result in results {
+                try Self.recordAttempt(db, result.complaintID, result.attempt, result.resolution)
+            }
+        }
+    }
+
+    private static func recordAttempt(
+        _ db: Database, _ complaintID: String, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution
+    ) throws {
+        let finishedAt = attempt.startedAt.addingTimeInterval(attempt.latencyMilliseconds / 1000)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
+                    status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(
+            complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
+            attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
+            attempt.responseSnippet)
+        let now = finishedAt.unixMilliseconds
+        switch resolution {
+        case .delivered:
+            try transition(
+                db, complaintID, to: .delivered, outboxState: "delivered", attempts: attempt.attempt,
+                nextAttempt: nil, error: nil, at: finishedAt,
+                detail:
+                    "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
+            )
+        case .retry(let at):
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
-                        status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
+                        first_attempt_at = coalesce(first_attempt_at, ?)
+                    WHERE complaint_id = ? AND state = 'pending'
                     """
             ).run(
-                complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
-                attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
-                attempt.responseSnippet)
-            let now = finishedAt.unixMilliseconds
-            switch resolution {
-            case .delivered:
-                try Self.transition(
-                    db, complaintID, to: .delivered, outboxState: "delivered", attempts: attempt.attempt,
-                    nextAttempt: nil, error: nil, at: finishedAt,
-                    detail:
-                        "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
-                )
-            case .retry(let at):
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
-                            first_attempt_at = coalesce(first_attempt_at, ?)
-                        WHERE complaint_id = ? AND state = 'pending'
-                        """
-                ).run(
-                    attempt.attempt, at.unixMilliseconds, attempt.error, now, attempt.startedAt.unixMilliseconds,
-                    complaintID)
-                try Self.appendEvent(
-                    db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
-                    detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
-                )
-            case .dead:
-                try Self.transition(
-                    db, complaintID, to: .dead, outboxState: "dead", attempts: attempt.attempt,
-                    nextAttempt: nil, error: attempt.error, at: finishedAt,
-                    detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
-            }
+                attempt.attempt, at.unixMilliseconds, attempt.error, now, attempt.startedAt.unixMilliseconds,
+                complaintID)
+            try appendEvent(
+                db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
+                detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
+            )
+        case .dead:
+            try transition(
+                db, complaintID, to: .dead, outboxState: "dead", attempts: attempt.attempt,
+                nextAttempt: nil, error: attempt.error, at: finishedAt,
+                detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
         }
     }
 
