@@ -8,6 +8,10 @@ final class DispatchMetrics: Sendable {
     private let depth = Gauge(label: "cg_outbox_depth")
     private let lastDepthUpdate = Mutex<Date>(.distantPast)
 
+    /// Counters by label and department, made once: making one goes through the metrics factory's
+    /// registry (a lock and label strings), which cost more than the increment on every delivery.
+    private let counters = Mutex<[String: [String: Counter]]>([:])
+
     func count(_ resolution: DeliveryResolution, department: String) {
         let label: String
         switch resolution {
@@ -15,7 +19,13 @@ final class DispatchMetrics: Sendable {
         case .retry: label = "cg_deliveries_retried_total"
         case .dead: label = "cg_deliveries_dead_lettered_total"
         }
-        Counter(label: label, dimensions: [("department", department)]).increment()
+        let counter = counters.withLock { counters in
+            if let counter = counters[label]?[department] { return counter }
+            let counter = Counter(label: label, dimensions: [("department", department)])
+            counters[label, default: [:]][department] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     /// `cg_dispatch_breaker_state{department}`: 0 closed, 1 half-open, 2 open.

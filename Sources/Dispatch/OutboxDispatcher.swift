@@ -49,6 +49,7 @@ public final class OutboxDispatcher: Service, Sendable {
     private let rotation = Atomic<Int>(0)
     /// Attempts whose result is waiting for its commit.
     private let recording = Atomic<Int>(0)
+    private let batcher = AttemptBatcher()
 
     public init(
         store: any ComplaintStore, transport: any DeliveryTransport, departments: [Department],
@@ -82,16 +83,11 @@ public final class OutboxDispatcher: Service, Sendable {
         let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                // Claims wait until a quarter of the slots are free (or none is busy), so a
-                // steady stream of completions does not turn into one outbox query per delivery.
-                let batch = max(1, settings.maxInFlight / 4)
                 while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
-                    // Attempts waiting for their commit count once they exceed a few batches' worth,
-                    // so a slow store slows claiming instead of piling up unrecorded results.
-                    let backlog = max(0, recording.load(ordering: .relaxed) - settings.maxInFlight * 4)
-                    let busy = min(settings.maxInFlight, totalInFlight() + backlog)
+                    let busy = busySlots()
+                    let canClaim = claimable(busy: busy)
                     var claimedAll = false
-                    if busy == 0 || settings.maxInFlight - busy >= batch {
+                    if canClaim {
                         let free = settings.maxInFlight - busy
                         let claimed = await claim(limit: free)
                         for item in claimed {
@@ -99,8 +95,13 @@ public final class OutboxDispatcher: Service, Sendable {
                         }
                         claimedAll = !claimed.isEmpty && claimed.count == free
                     }
-                    if !claimedAll {
+                    if claimedAll { continue }
+                    if canClaim {
                         await wake.wait(timeout: busy == 0 ? await idleWait() : settings.pollInterval)
+                    } else {
+                        // Slots are full: the release or commit that makes claiming worthwhile signals
+                        // (``wakeIfClaimable()``), so no timer is armed per wait.
+                        await wake.wait()
                     }
                 }
                 // In-flight deliveries finish (each bounded by its timeout) before the group returns.
@@ -188,6 +189,25 @@ public final class OutboxDispatcher: Service, Sendable {
 
     private func totalInFlight() -> Int { inFlight.withLock { $0.values.reduce(0, +) } }
 
+    /// Slots taken: deliveries in flight, plus attempts waiting for their commit once they exceed a
+    /// few batches' worth, so a slow store slows claiming instead of piling up unrecorded results.
+    private func busySlots() -> Int {
+        let backlog = max(0, recording.load(ordering: .sequentiallyConsistent) - settings.maxInFlight * 4)
+        return min(settings.maxInFlight, totalInFlight() + backlog)
+    }
+
+    /// Claims wait until a quarter of the slots are free (or none is busy), so a steady stream of
+    /// completions does not turn into one outbox query per delivery.
+    private func claimable(busy: Int) -> Bool {
+        busy == 0 || settings.maxInFlight - busy >= max(1, settings.maxInFlight / 4)
+    }
+
+    /// Wakes the claim loop when slots were freed and it may claim again. Called after the state
+    /// changed, so of concurrent releases the last one sees them all: no wake is lost.
+    private func wakeIfClaimable() {
+        if claimable(busy: busySlots()) { wake.signal() }
+    }
+
     /// Delivers one claimed item (counted in flight by ``claim(limit:)``).
     private func deliver(_ item: OutboxItem) async {
         // The slot is the HTTP request: it frees when the answer is in, while the attempt's
@@ -197,7 +217,7 @@ public final class OutboxDispatcher: Service, Sendable {
             guard slotHeld else { return }
             slotHeld = false
             inFlight.withLock { $0[item.department, default: 1] -= 1 }
-            wake.signal()
+            wakeIfClaimable()
         }
         defer { releaseSlot() }
         let attemptNumber = item.attempts + 1
@@ -278,19 +298,36 @@ public final class OutboxDispatcher: Service, Sendable {
         metrics.count(resolution, department: attempt.department)
         let level: Logger.Level = resolution == .delivered ? .debug : .warning
         if logger.logLevel <= level { log(item, attempt, level: level) }
-        recording.add(1, ordering: .relaxed)
-        defer {
-            recording.subtract(1, ordering: .relaxed)
-            wake.signal()
+        recording.add(1, ordering: .sequentiallyConsistent)
+        // Results that finish while another is being committed go into the next write together.
+        guard
+            var batch = batcher.add(
+                AttemptResult(complaintID: item.complaintID, attempt: attempt, resolution: resolution))
+        else { return }
+        while true {
+            await write(batch)
+            recording.subtract(batch.count, ordering: .sequentiallyConsistent)
+            wakeIfClaimable()
+            guard let next = batcher.next() else { return }
+            batch = next
         }
+    }
+
+    /// Commits a batch of results. If the batch fails as a whole, each result is tried on its own,
+    /// so one that cannot be recorded does not take the others with it.
+    private func write(_ batch: [AttemptResult]) async {
         do {
-            try await store.recordDelivery(complaintID: item.complaintID, attempt: attempt, resolution: resolution)
+            try await store.recordDeliveries(batch)
         } catch {
+            guard batch.count == 1 else {
+                for result in batch { await write([result]) }
+                return
+            }
             // The item stays pending in the store and its lease expires: it will be re-sent, not lost.
             logger.error(
                 "cannot record a delivery attempt",
                 metadata: [
-                    "cg.complaint_id": "\(item.complaintID)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
+                    "cg.complaint_id": "\(batch[0].complaintID)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
                 ])
         }
     }

@@ -30,6 +30,12 @@ final class WakeSignal: Sendable {
             self?.signal()
         }
         defer { timer.cancel() }
+        await wait()
+    }
+
+    /// Returns on a signal (or one that came since the last wait), or on cancellation. No timer:
+    /// for callers that know a signal will come.
+    func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in

@@ -49,6 +49,10 @@ public protocol ComplaintStore: Sendable {
     /// Records an attempt and its resolution, releasing the claim.
     func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution) async throws
 
+    /// Records several attempts in one write, releasing their claims: all of them are committed
+    /// when it returns, or none (it throws).
+    func recordDeliveries(_ results: [AttemptResult]) async throws
+
     /// The earliest time a pending delivery becomes due, nil when none is pending.
     func nextDueTime() async throws -> Date?
 

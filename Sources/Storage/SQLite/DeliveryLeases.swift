@@ -67,9 +67,16 @@ final class DeliveryLeases: Sendable {
 
     /// Marks an item's attempt as recorded (called after the commit).
     func release(_ id: String) {
+        release(CollectionOfOne(id))
+    }
+
+    /// Marks the attempts of several items as recorded, under one lock.
+    func release(_ ids: some Sequence<String>) {
         state.withLock { state in
-            state.sequence += 1
-            state.leases[id] = .released(sequence: state.sequence)
+            for id in ids {
+                state.sequence += 1
+                state.leases[id] = .released(sequence: state.sequence)
+            }
         }
     }
 }

@@ -92,14 +92,7 @@ extension Statement {
     /// or are observed: use it for inserts and updates inside a transaction GRDB began.
     func run<each Value: SQLiteParameter>(_ values: repeat each Value) throws {
         let handle = sqliteStatement
-        sqlite3_reset(handle)
-        var index: Int32 = 0
-        var code = SQLITE_OK
-        for value in repeat each values {
-            index += 1
-            if code == SQLITE_OK { code = value.bind(to: handle, at: index) }
-        }
-        precondition(index == sqlite3_bind_parameter_count(handle), "\(index) values for the parameters of \(sql)")
+        var code = bind(repeat each values)
         if code == SQLITE_OK { code = sqlite3_step(handle) }
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))

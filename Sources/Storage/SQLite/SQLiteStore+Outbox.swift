@@ -6,9 +6,8 @@ extension SQLiteStore {
     public func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
         return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, leased in
-            try Self.dueItems(
-                db.cachedStatement(sql: Self.dueSQL(departmentFilter: false)),
-                arguments: [now.unixMilliseconds, limit + leased])
+            try db.cachedStatement(sql: Self.dueSQL(departmentFilter: false))
+                .readRows(now.unixMilliseconds, limit + leased, row: Self.dueItem)
         }
     }
 
@@ -26,7 +25,7 @@ extension SQLiteStore {
             var due: [OutboxItem] = []
             for quota in quotas {
                 let cap = min(quota.quota, limit)
-                due += try Self.dueItems(statement, arguments: [quota.department, now.unixMilliseconds, cap + leased])
+                due += try statement.readRows(quota.department, now.unixMilliseconds, cap + leased, row: Self.dueItem)
             }
             return due
         } select: { candidates, isFree in
@@ -66,7 +65,7 @@ extension SQLiteStore {
             return try await read { db in
                 let statement = try db.cachedStatement(sql: "SELECT record FROM complaints WHERE id = ?")
                 return try claimed.map { item in
-                    guard let body = try Data.fetchOne(statement, arguments: [item.complaintID]) else {
+                    guard let body = try statement.readRows(item.complaintID, row: { $0.data(0) }).first else {
                         throw StorageError(.corrupt, "outbox item \(item.complaintID) has no complaint")
                     }
                     var item = item
@@ -89,59 +88,72 @@ extension SQLiteStore {
         """
     }
 
-    private static func dueItems(_ statement: Statement, arguments: StatementArguments) throws -> [OutboxItem] {
-        try Row.fetchAll(statement, arguments: arguments).map { row in
-            OutboxItem(
-                complaintID: row["complaint_id"], department: row["department"], attempts: row["attempts"],
-                body: Data(), attemptsBeforeReplay: row["attempts_before_replay"],
-                firstAttemptAt: (row["first_attempt_at"] as Int64?).map(Date.init(unixMilliseconds:)))
-        }
+    /// One row of ``dueSQL(departmentFilter:)``, columns by position.
+    private static func dueItem(_ row: DirectRow) -> OutboxItem {
+        OutboxItem(
+            complaintID: row.string(0), department: row.string(1), attempts: row.int(2), body: Data(),
+            attemptsBeforeReplay: row.int(3), firstAttemptAt: row.optionalInt64(4).map(Date.init(unixMilliseconds:)))
     }
 
     public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution)
         async throws
     {
-        defer { leases.release(complaintID) }
-        let finishedAt = attempt.startedAt.addingTimeInterval(attempt.latencyMilliseconds / 1000)
+        try await recordDeliveries([AttemptResult(complaintID: complaintID, attempt: attempt, resolution: resolution)])
+    }
+
+    /// One group-commit operation (one savepoint) for the whole batch: the per-operation cost of
+    /// the writer is paid once, not once per attempt.
+    public func recordDeliveries(_ results: [AttemptResult]) async throws {
+        guard !results.isEmpty else { return }
+        defer { leases.release(results.lazy.map(\.complaintID)) }
         try await write { db in
+            for result in results {
+                try Self.recordAttempt(db, result.complaintID, result.attempt, result.resolution)
+            }
+        }
+    }
+
+    private static func recordAttempt(
+        _ db: Database, _ complaintID: String, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution
+    ) throws {
+        let finishedAt = attempt.startedAt.addingTimeInterval(attempt.latencyMilliseconds / 1000)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
+                    status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(
+            complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
+            attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
+            attempt.responseSnippet)
+        let now = finishedAt.unixMilliseconds
+        switch resolution {
+        case .delivered:
+            try transition(
+                db, complaintID, to: .delivered, outboxState: "delivered", attempts: attempt.attempt,
+                nextAttempt: nil, error: nil, at: finishedAt,
+                detail:
+                    "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
+            )
+        case .retry(let at):
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
-                        status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
+                        first_attempt_at = coalesce(first_attempt_at, ?)
+                    WHERE complaint_id = ? AND state = 'pending'
                     """
             ).run(
-                complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
-                attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
-                attempt.responseSnippet)
-            let now = finishedAt.unixMilliseconds
-            switch resolution {
-            case .delivered:
-                try Self.transition(
-                    db, complaintID, to: .delivered, outboxState: "delivered", attempts: attempt.attempt,
-                    nextAttempt: nil, error: nil, at: finishedAt,
-                    detail:
-                        "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
-                )
-            case .retry(let at):
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
-                            first_attempt_at = coalesce(first_attempt_at, ?)
-                        WHERE complaint_id = ? AND state = 'pending'
-                        """
-                ).run(
-                    attempt.attempt, at.unixMilliseconds, attempt.error, now, attempt.startedAt.unixMilliseconds,
-                    complaintID)
-                try Self.appendEvent(
-                    db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
-                    detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
-                )
-            case .dead:
-                try Self.transition(
-                    db, complaintID, to: .dead, outboxState: "dead", attempts: attempt.attempt,
-                    nextAttempt: nil, error: attempt.error, at: finishedAt,
-                    detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
-            }
+                attempt.attempt, at.unixMilliseconds, attempt.error, now, attempt.startedAt.unixMilliseconds,
+                complaintID)
+            try appendEvent(
+                db, complaintID: complaintID, at: finishedAt, type: "retry_scheduled",
+                detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
+            )
+        case .dead:
+            try transition(
+                db, complaintID, to: .dead, outboxState: "dead", attempts: attempt.attempt,
+                nextAttempt: nil, error: attempt.error, at: finishedAt,
+                detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
         }
     }
 
