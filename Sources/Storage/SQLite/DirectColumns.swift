@@ -23,6 +23,11 @@ struct DirectRow {
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// TEXT as a String, nil for NULL.
+    func optionalString(_ column: Int32) -> String? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : string(column)
+    }
+
     /// BLOB (or TEXT) bytes as Data (NULL reads as empty).
     func data(_ column: Int32) -> Data {
         guard let bytes = sqlite3_column_blob(handle, column) else { return Data() }

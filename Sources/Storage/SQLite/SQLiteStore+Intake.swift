@@ -77,20 +77,19 @@ extension SQLiteStore {
         -> IntakeOutcome?
     {
         let record = submission.record
+        // Both lookups run on most requests (every SMS and email has an external id), so they read
+        // their columns directly instead of through GRDB rows.
         if let key = submission.idempotencyKey,
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT id, request_sha256 FROM complaints WHERE channel = ? AND idempotency_key = ?"),
-                arguments: [record.channel.rawValue, key])
+            let (id, sha256) = try db.cachedStatement(
+                sql: "SELECT id, request_sha256 FROM complaints WHERE channel = ? AND idempotency_key = ?"
+            ).readRows(record.channel.rawValue, key, row: { ($0.string(0), $0.optionalString(1)) }).first
         {
-            let id: String = row["id"]
-            guard row["request_sha256"] as String? == requestHash else { return .idempotencyConflict(existingID: id) }
+            guard sha256 == requestHash else { return .idempotencyConflict(existingID: id) }
             return .duplicate(id: id, routing: try routing(db, complaintID: id))
         }
         if let externalID = record.source.externalID,
-            let id = try String.fetchOne(
-                db.cachedStatement(sql: NaturalKeyQuery.sql(selecting: "id", channel: record.channel)),
-                arguments: [record.source.adapter, externalID])
+            let id = try db.cachedStatement(sql: NaturalKeyQuery.sql(selecting: "id", channel: record.channel))
+                .readRows(record.source.adapter, externalID, row: { $0.string(0) }).first
         {
             return .duplicate(id: id, routing: try routing(db, complaintID: id))
         }
