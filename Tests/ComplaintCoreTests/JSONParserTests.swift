@@ -16,6 +16,27 @@ struct JSONParserTests {
                 ]))
     }
 
+    /// Strings are strict UTF-8 whether or not they contain escapes (with none, they are taken
+    /// straight from the document's bytes).
+    @Test(
+        arguments: [
+            [0xC0, 0xAF],  // overlong '/'
+            [0xED, 0xA0, 0x80],  // a UTF-16 surrogate
+            [0xE4, 0xB8],  // cut-off sequence
+            [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
+            [0xB9, 0xA4],  // GBK bytes
+        ] as [[UInt8]])
+    func aStringThatIsNotUTF8IsRefusedWithOrWithoutEscapes(bad: [UInt8]) throws {
+        for (prefix, suffix) in [("", ""), (#"\n"#, ""), ("", #"\t"#)] {
+            let document =
+                Array(#"{"t":"中"#.utf8) + Array(prefix.utf8) + bad + Array(suffix.utf8) + Array(#""}"#.utf8)
+            let failure = #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(document) }
+            #expect(failure?.reason == "string is not valid UTF-8")
+        }
+        let valid = try JSONParser.parse(Array(#"["中文 ✓ 😀", "a\"b"]"#.utf8))
+        #expect(valid == .array([.string("中文 ✓ 😀"), .string("a\"b")]))
+    }
+
     @Test(
         arguments: [
             (#"{"text": "x",}"#, 1, 14, "expected '\"' to start a key"),

@@ -1,3 +1,4 @@
+import ComplaintCore
 import HotlineCSVAdapter
 import Testing
 

@@ -121,20 +121,30 @@ public struct JSONParser {
     private mutating func parseString() throws(Failure) -> String {
         index += 1  // opening quote
         var scalars: [UInt8] = []
+        var escaped = false
         var runStart = index
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                scalars.append(contentsOf: bytes[runStart..<index])
-                index += 1
-                guard let text = String(validating: scalars, as: UTF8.self) else {
-                    throw fail("string is not valid UTF-8")
+                // Most strings have no escape: made straight from the document's bytes, without a
+                // copy into `scalars` (and without `String(validating:)`, which is generic over the
+                // encoding and not specialized for this call).
+                let text: String?
+                if escaped {
+                    scalars.append(contentsOf: bytes[runStart..<index])
+                    text = scalars.withUnsafeBufferPointer { Self.string($0) }
+                } else {
+                    let run = runStart..<index
+                    text = bytes.withUnsafeBufferPointer { Self.string(UnsafeBufferPointer(rebasing: $0[run])) }
                 }
+                index += 1
+                guard let text else { throw fail("string is not valid UTF-8") }
                 return text
             }
             if byte < 0x20 { throw fail("control character \(describe(byte)) in a string must be escaped") }
             if byte == UInt8(ascii: "\\") {
                 scalars.append(contentsOf: bytes[runStart..<index])
+                escaped = true
                 try parseEscape(into: &scalars)
                 runStart = index
                 continue
@@ -142,6 +152,11 @@ public struct JSONParser {
             index += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// `bytes` as a String when they are strict UTF-8.
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        UTF8Validator.isValid(UnsafeRawBufferPointer(bytes)) ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
     private mutating func parseEscape(into output: inout [UInt8]) throws(Failure) {

@@ -1,7 +1,8 @@
 /// Checks, chunk by chunk, that a byte stream is strict UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 ///
 /// Used while an upload is spooled, so the whole file is known to be UTF-8 (or not) before it
-/// is decoded; a file that is valid in its first megabyte and GBK further down is caught.
+/// is decoded (a file that is valid in its first megabyte and GBK further down is caught), and
+/// by the JSON parser for each string.
 public struct UTF8Validator: Sendable {
     /// Continuation bytes still expected for the current sequence.
     private var pending = 0
@@ -63,5 +64,13 @@ public struct UTF8Validator: Sendable {
     /// Ends the stream: a sequence cut off at the end makes it invalid.
     public mutating func finish() {
         if pending > 0 { isValid = false }
+    }
+
+    /// Whether `bytes`, taken whole, are strict UTF-8.
+    public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var validator = UTF8Validator()
+        validator.update(bytes)
+        validator.finish()
+        return validator.isValid
     }
 }
