@@ -94,12 +94,17 @@ extension Statement {
         let handle = sqliteStatement
         var code = bind(repeat each values)
         if code == SQLITE_OK { code = sqlite3_step(handle) }
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
-        }
+        guard code == SQLITE_DONE else { throw failure(code) }
         sqlite3_reset(handle)
+    }
+
+    /// The error for a bind or step that returned `code`, with SQLite's message (read before the
+    /// statement is reset, which can replace it); leaves the statement reset and unbound.
+    func failure(_ code: Int32) -> DatabaseError {
+        let handle = sqliteStatement
+        let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
     }
 }

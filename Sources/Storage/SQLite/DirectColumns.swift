@@ -55,11 +55,7 @@ extension Statement {
             guard code == SQLITE_ROW else { break }
             rows.append(try row(DirectRow(handle: handle)))
         }
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-            sqlite3_clear_bindings(handle)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
-        }
+        guard code == SQLITE_DONE else { throw failure(code) }
         return rows
     }
 

@@ -47,7 +47,7 @@ public final class SQLiteStore: ComplaintStore {
         let commitTimer = Metrics.Timer(label: "cg_store_commit_seconds", preferredDisplayUnit: .seconds)
         let batchSize = Recorder(label: "cg_store_commit_batch_size")
         do {
-            checkpointer = try WALCheckpointer(path: configuration.path, synchronous: synchronous)
+            checkpointer = try WALCheckpointer(path: configuration.path, synchronous: synchronous, logger: logger)
             writer = try GroupCommitWriter(pool: pool, maxBatch: configuration.maxBatch, checkpointer: checkpointer) {
                 size, seconds in
                 commitTimer.recordSeconds(seconds)

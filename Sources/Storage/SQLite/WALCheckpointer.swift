@@ -1,6 +1,7 @@
 import Dispatch
 import GRDB
 import GRDBSQLite
+import Logging
 import Synchronization
 
 /// Copies the write-ahead log back into the database file on a connection and thread of its own.
@@ -29,10 +30,12 @@ final class WALCheckpointer: Sendable {
     private nonisolated(unsafe) let connection: OpaquePointer
     private let queue = DispatchQueue(label: "complaint-gateway.wal-checkpoint", qos: .utility)
     private let state = Mutex(State())
+    private let logger: Logger
 
     /// Opens the copying connection on the database at `path`, with the store's `synchronous` level
     /// (the copy fsyncs the database file as a commit would).
-    init(path: String, synchronous: String) throws {
+    init(path: String, synchronous: String, logger: Logger) throws {
+        self.logger = logger
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let handle else {
@@ -74,6 +77,16 @@ final class WALCheckpointer: Sendable {
         state.withLock { state in
             state.scheduled = false
             if code == SQLITE_OK { state.copied = copiedPages }
+        }
+        // Busy means another copy (the writer's) is running: nothing is wrong. Anything else (a full
+        // disk, an I/O error) leaves the log growing until the writer copies inline, so say it.
+        if code != SQLITE_OK && code & 0xFF != SQLITE_BUSY {
+            logger.warning(
+                "WAL checkpoint failed; the log keeps growing until the writer copies it",
+                metadata: [
+                    "cg.code": "\(code)", "cg.error": "\(String(cString: sqlite3_errmsg(connection)))",
+                    "cg.log_pages": "\(logPages)",
+                ])
         }
     }
 
