@@ -46,9 +46,6 @@ public protocol ComplaintStore: Sendable {
     func claimDueDeliveries(quotas: [DepartmentQuota], limit: Int, now: Date, leaseDuration: TimeInterval)
         async throws -> [OutboxItem]
 
-    /// Records an attempt and its resolution, releasing the claim.
-    func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution) async throws
-
     /// Records several attempts in one write, releasing their claims: all of them are committed
     /// when it returns, or none (it throws).
     func recordDeliveries(_ results: [AttemptResult]) async throws
@@ -77,4 +74,13 @@ public protocol ComplaintStore: Sendable {
 
     /// Flushes and closes; pending writes complete first.
     func close() async throws
+}
+
+extension ComplaintStore {
+    /// Records one attempt and its resolution, releasing the claim: ``recordDeliveries(_:)`` with one result.
+    public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution)
+        async throws
+    {
+        try await recordDeliveries([AttemptResult(complaintID: complaintID, attempt: attempt, resolution: resolution)])
+    }
 }

@@ -95,12 +95,6 @@ extension SQLiteStore {
             attemptsBeforeReplay: row.int(3), firstAttemptAt: row.optionalInt64(4).map(Date.init(unixMilliseconds:)))
     }
 
-    public func recordDelivery(complaintID: String, attempt: DeliveryAttempt, resolution: DeliveryResolution)
-        async throws
-    {
-        try await recordDeliveries([AttemptResult(complaintID: complaintID, attempt: attempt, resolution: resolution)])
-    }
-
     /// One group-commit operation (one savepoint) for the whole batch: the per-operation cost of
     /// the writer is paid once, not once per attempt.
     public func recordDeliveries(_ results: [AttemptResult]) async throws {

@@ -24,7 +24,6 @@ public final class SQLiteStore: ComplaintStore {
         config.busyMode = .timeout(configuration.busyTimeout)
         let synchronous = configuration.synchronous.rawValue.uppercased()
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // Each write of a group commit runs in its own savepoint, so SQLite keeps the original of
             // every page a write touches in a statement journal; past 64 KiB a batch's journal spilled
@@ -36,9 +35,8 @@ public final class SQLiteStore: ComplaintStore {
             let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: configuration.path, configuration: config)
-            // GRDB puts a new pool's writer in WAL mode with `synchronous = NORMAL`, after
-            // `prepareDatabase` ran: the configured level must be set again on the writer, the only
-            // connection that commits.
+            // Set on the writer, the only connection that commits, once the pool is open: GRDB puts a
+            // new pool's writer in WAL mode with `synchronous = NORMAL` after `prepareDatabase` ran.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try SQLiteSchema.migrator().migrate(pool)
         } catch {
