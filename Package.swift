@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Storage", "ComplaintCore", .product(name: "Logging", package: "swift-log"),
+                "Storage", "ComplaintCore", "GatewayTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

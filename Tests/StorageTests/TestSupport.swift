@@ -1,5 +1,6 @@
 import ComplaintCore
 import Foundation
+import GatewayTestSupport
 import Storage
 import Testing
 
@@ -110,21 +111,11 @@ enum SQLiteCLI {
     /// Runs `sql` against the database at `path` and returns stdout, trimmed.
     @discardableResult
     static func run(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = ["-batch", "-cmd", ".timeout 10000", path, sql]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(status: process.terminationStatus, stderr: String(decoding: stderr, as: UTF8.self))
-        }
+        // posix_spawn, not Foundation's Process.run(), which can crash the test process on Linux
+        // (swift-corelibs-foundation #5472). Its standard error goes to the test log.
+        let (status, stdout) = try spawnCapturingOutput(
+            "/usr/bin/sqlite3", ["-batch", "-cmd", ".timeout 10000", path, sql])
+        guard status == 0 else { throw Failure(status: status, stderr: "(on the test log)") }
         return String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

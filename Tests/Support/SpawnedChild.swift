@@ -7,15 +7,15 @@ import Foundation
 /// A child process started through `posix_spawn` rather than Foundation's `Process`, whose
 /// `run()` on Linux can crash the whole test process (see `spawnCapturingOutput`): for the
 /// gateway processes the crash and CLI tests start while many sockets are open.
-final class SpawnedChild: @unchecked Sendable {
-    let pid: pid_t
+public final class SpawnedChild: @unchecked Sendable {
+    public let pid: pid_t
     private let lock = NSLock()
     /// The wait status, once the child has been reaped.
     private var status: Int32?
 
     /// Starts `path` with `arguments` and `environment`. Standard output and standard error go to
     /// `output` and `errorOutput` (descriptors the caller owns), else to `/dev/null`.
-    init(
+    public init(
         _ path: String, _ arguments: [String], environment: [String: String], output: Int32? = nil,
         errorOutput: Int32? = nil
     ) throws {
@@ -55,7 +55,7 @@ final class SpawnedChild: @unchecked Sendable {
         }()
 
     /// The exit code (or terminating signal) once the child has ended, nil while it runs.
-    func exitCode() -> Int32? {
+    public func exitCode() -> Int32? {
         lock.lock()
         defer { lock.unlock() }
         if status == nil {
@@ -66,7 +66,7 @@ final class SpawnedChild: @unchecked Sendable {
     }
 
     /// Sends `signal` to the child (nothing once it has been reaped).
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         lock.lock()
         defer { lock.unlock() }
         if status == nil { _ = kill(pid, signal) }
@@ -74,7 +74,7 @@ final class SpawnedChild: @unchecked Sendable {
 
     /// Waits for the child to end; returns its exit code (or terminating signal).
     @discardableResult
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         lock.lock()
         defer { lock.unlock() }
         if status == nil {

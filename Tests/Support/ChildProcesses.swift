@@ -9,7 +9,7 @@ extension FileHandle {
     ///
     /// Foundation's `readDataToEndOfFile()` traps on `EINTR`, and the test process gets signals
     /// (SIGCHLD from the child processes that tests run), so a pipe read can be interrupted.
-    func readAllRetryingInterrupts() -> Data {
+    public func readAllRetryingInterrupts() -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -29,7 +29,7 @@ private let launchLock = NSLock()
 
 extension Process {
     /// `run()`, one launch at a time.
-    func launchSerially() throws {
+    public func launchSerially() throws {
         launchLock.lock()
         defer { launchLock.unlock() }
         try run()
@@ -43,7 +43,7 @@ extension Process {
 /// For the helpers the tests call hundreds of times (`sqlite`): Foundation's `Process.run()` on
 /// Linux can crash while it lists `/proc/self/fd` (an over-read of `d_name`, swift-corelibs-foundation
 /// #5472), more often the more descriptors are open, and these tests hold many sockets.
-func spawnCapturingOutput(
+public func spawnCapturingOutput(
     _ path: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
     errorOutput: Int32? = 2
 ) throws -> (status: Int32, output: Data) {
