@@ -49,8 +49,9 @@ public final class Gateway: Sendable {
         self.store = store
         dispatcher = OutboxDispatcher(
             store: store,
-            // One connection per delivery slot: departments often share a host (an ESB, a gateway).
-            transport: transport ?? HTTPClientTransport(maxConnectionsPerHost: configuration.dispatch.maxInFlight),
+            // Idle connections kept per origin up to the delivery slots: departments often share a
+            // host (an ESB, a gateway).
+            transport: transport ?? HTTP1Transport(maxIdlePerOrigin: configuration.dispatch.maxInFlight),
             departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
         let routers = RouterHolder(RuleRouter(configuration: configuration.routing))

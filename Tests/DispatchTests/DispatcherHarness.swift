@@ -17,14 +17,14 @@ let quietLogger: Logger = {
 /// Settings with a short poll so retries due soon are picked up promptly.
 let fastSettings = OutboxDispatcher.Settings(maxInFlight: 8, pollInterval: .milliseconds(200), leaseDuration: 60)
 
-/// Runs an ``OutboxDispatcher`` (with its own ``HTTPClientTransport``) as a service in a
+/// Runs an ``OutboxDispatcher`` (with its own ``HTTP1Transport``) as a service in a
 /// `ServiceGroup` for the duration of `body`, then shuts it down gracefully and waits for it.
 func withDispatcher<T: Sendable>(
     store: SQLiteStore, departments: [Department], settings: OutboxDispatcher.Settings = fastSettings,
     _ body: (OutboxDispatcher) async throws -> T
 ) async throws -> T {
     let dispatcher = OutboxDispatcher(
-        store: store, transport: HTTPClientTransport(), departments: departments, settings: settings,
+        store: store, transport: HTTP1Transport(), departments: departments, settings: settings,
         logger: quietLogger)
     let group = ServiceGroup(services: [dispatcher], logger: quietLogger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -11,7 +11,7 @@ import Testing
     @Test func idleDispatcherReturnsOnGracefulShutdown() async throws {
         try await withStore { store in
             let dispatcher = OutboxDispatcher(
-                store: store, transport: HTTPClientTransport(), departments: [], logger: quietLogger)
+                store: store, transport: HTTP1Transport(), departments: [], logger: quietLogger)
             let group = ServiceGroup(services: [dispatcher], logger: quietLogger)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await withTimeout(.seconds(20)) { try await group.run() } }
@@ -31,7 +31,7 @@ import Testing
                 let id = submission.record.id
                 _ = try await store.ingest(submission)
                 let dispatcher = OutboxDispatcher(
-                    store: store, transport: HTTPClientTransport(),
+                    store: store, transport: HTTP1Transport(),
                     departments: [department("slow-ok", url: "\(base)/slow-ok", timeout: 15)],
                     settings: fastSettings, logger: quietLogger)
                 let group = ServiceGroup(services: [dispatcher], logger: quietLogger)
@@ -53,7 +53,7 @@ import Testing
     @Test func cancellationStopsTheDispatcher() async throws {
         try await withStore { store in
             let dispatcher = OutboxDispatcher(
-                store: store, transport: HTTPClientTransport(), departments: [], logger: quietLogger)
+                store: store, transport: HTTP1Transport(), departments: [], logger: quietLogger)
             let task = Task { try await dispatcher.run() }
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()

@@ -1,0 +1,151 @@
+import NIOCore
+import NIOTLS
+
+/// The one handler of a delivery connection: writes each ``HTTP1Exchange``'s request and
+/// completes its promise when ``HTTP1ResponseReader`` has read the response.
+///
+/// One exchange at a time (no pipelining: a failure would leave later requests' fate unknown).
+/// The deadline is enforced here, on the connection's event loop: a late response closes the
+/// connection, since its bytes would otherwise be taken for the next request's answer.
+final class HTTP1ClientHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = HTTP1Exchange
+    typealias OutboundOut = ByteBuffer
+
+    private struct Current {
+        var promise: EventLoopPromise<HTTP1Response>
+        var reader: HTTP1ResponseReader
+        var timer: Scheduled<Void>?
+    }
+
+    private let snippetLimit: Int
+    private var current: Current?
+    private var pending: ByteBuffer?
+    /// Completed when a TLS connection's handshake has finished (or failed): the connection is
+    /// handed out only then, so a certificate error is reported as such.
+    private var handshake: EventLoopPromise<Void>?
+
+    init(snippetLimit: Int, handshake: EventLoopPromise<Void>? = nil) {
+        self.snippetLimit = snippetLimit
+        self.handshake = handshake
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            handshake?.succeed()
+            handshake = nil
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        guard current == nil else {
+            exchange.promise.fail(HTTP1ExchangeFailure.busy)
+            promise?.fail(HTTP1ExchangeFailure.busy)
+            return
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let timer = context.eventLoop.scheduleTask(deadline: exchange.deadline) {
+            let (handler, context) = loopBound.value
+            handler.finish(context: context, with: .failure(HTTP1ExchangeFailure.timeout))
+        }
+        current = Current(
+            promise: exchange.promise, reader: HTTP1ResponseReader(snippetLimit: snippetLimit), timer: timer)
+        // The sender's promise means "the handler has the exchange": from here on every outcome,
+        // a failed write included (it closes the connection), completes the exchange's own promise.
+        promise?.succeed()
+        context.write(wrapOutboundOut(exchange.request), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        guard var exchange = current else {
+            // Bytes nobody asked for: the stream can no longer be trusted to frame responses.
+            context.close(promise: nil)
+            return
+        }
+        if pending != nil {
+            pending!.writeBuffer(&bytes)
+            bytes = pending!
+            pending = nil
+        }
+        let complete: Bool
+        do {
+            complete = try exchange.reader.consume(&bytes)
+        } catch {
+            current = exchange
+            finish(context: context, with: .failure(HTTP1ExchangeFailure.malformed(Self.describe(error))))
+            return
+        }
+        current = exchange
+        if complete, let head = exchange.reader.head {
+            let keepAlive = head.keepAlive && bytes.readableBytes == 0
+            finish(
+                context: context,
+                with: .success(
+                    HTTP1Response(
+                        status: head.status, headers: head.headers, snippet: exchange.reader.snippet,
+                        keepAlive: keepAlive)))
+        } else if bytes.readableBytes > 0 {
+            pending = bytes
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        handshake?.fail(ChannelError.eof)
+        handshake = nil
+        if var exchange = current {
+            if exchange.reader.endOfStream(), let head = exchange.reader.head {
+                finish(
+                    context: context,
+                    with: .success(
+                        HTTP1Response(
+                            status: head.status, headers: head.headers, snippet: exchange.reader.snippet,
+                            keepAlive: false)))
+            } else {
+                finish(
+                    context: context,
+                    with: .failure(
+                        HTTP1ExchangeFailure.closed(
+                            status: exchange.reader.head?.status, receivedAny: exchange.reader.receivedAny)))
+            }
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        handshake?.fail(error)
+        handshake = nil
+        if let exchange = current {
+            finish(
+                context: context,
+                with: .failure(
+                    HTTP1ExchangeFailure.io(
+                        error, status: exchange.reader.head?.status, receivedAny: exchange.reader.receivedAny)))
+        }
+        context.close(promise: nil)
+    }
+
+    /// Completes the current exchange once; a failure closes the connection.
+    private func finish(context: ChannelHandlerContext, with result: Result<HTTP1Response, any Error>) {
+        guard let exchange = current else { return }
+        current = nil
+        pending = nil
+        exchange.timer?.cancel()
+        switch result {
+        case .success(let response):
+            if !response.keepAlive { context.close(promise: nil) }
+            exchange.promise.succeed(response)
+        case .failure(let error):
+            context.close(promise: nil)
+            exchange.promise.fail(error)
+        }
+    }
+
+    private static func describe(_ error: HTTP1ResponseReader.Failure) -> String {
+        switch error {
+        case .malformed(let reason): reason
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// Keep-alive connections to department endpoints, per origin.
+///
+/// A connection is taken for one exchange and given back when its response allowed reuse.
+/// The dispatcher bounds how many deliveries run at once per department, so the pool bounds
+/// only what it keeps idle; connections the endpoint closed while idle are dropped when next
+/// looked at.
+final class HTTP1ConnectionPool: Sendable {
+    private let group: any EventLoopGroup
+    private let tls: NIOSSLContext?
+    private let tlsError: String?
+    private let snippetLimit: Int
+    private let maxIdlePerOrigin: Int
+    private let idle = Mutex<[HTTP1Target.Origin: [any Channel]]>([:])
+    private let closed = Atomic<Bool>(false)
+
+    init(
+        group: any EventLoopGroup, tlsConfiguration: TLSConfiguration, snippetLimit: Int, maxIdlePerOrigin: Int
+    ) {
+        self.group = group
+        self.snippetLimit = snippetLimit
+        self.maxIdlePerOrigin = maxIdlePerOrigin
+        do {
+            tls = try NIOSSLContext(configuration: tlsConfiguration)
+            tlsError = nil
+        } catch {
+            tls = nil
+            tlsError = "TLS unavailable: \(error)"
+        }
+    }
+
+    /// An idle connection to `origin`, if one is still open.
+    func idleConnection(to origin: HTTP1Target.Origin) -> (any Channel)? {
+        idle.withLock { idle in
+            while let channel = idle[origin]?.popLast() {
+                if channel.isActive { return channel }
+            }
+            return nil
+        }
+    }
+
+    /// Keeps `channel` for the next exchange with `origin`, or closes it when enough are idle.
+    func release(_ channel: any Channel, to origin: HTTP1Target.Origin) {
+        let kept = idle.withLock { idle -> Bool in
+            guard !closed.load(ordering: .relaxed), idle[origin, default: []].count < maxIdlePerOrigin else {
+                return false
+            }
+            idle[origin, default: []].append(channel)
+            return true
+        }
+        if !kept { channel.close(promise: nil) }
+    }
+
+    /// Opens a new connection to `origin` (TLS for https), giving up after `timeout`.
+    func connect(to origin: HTTP1Target.Origin, timeout: TimeAmount) async throws -> any Channel {
+        let tlsContext: NIOSSLContext?
+        if origin.tls {
+            guard let tls else { throw HTTP1TransportError(tlsError ?? "TLS unavailable") }
+            tlsContext = tls
+        } else {
+            tlsContext = nil
+        }
+        // SNI carries names only; an IP address is verified against the certificate's IP entries.
+        let serverName = Self.isIPAddress(origin.host) ? nil : origin.host
+        let snippetLimit = self.snippetLimit
+        let eventLoop = group.next()
+        let handshake = tlsContext == nil ? nil : eventLoop.makePromise(of: Void.self)
+        let started = NIODeadline.now()
+        let channel = try await ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+            .get()
+        if let handshake {
+            // The handshake shares the connect timeout.
+            let timer = eventLoop.scheduleTask(deadline: started + timeout) {
+                handshake.fail(ChannelError.connectTimeout(timeout))
+            }
+            do {
+                try await handshake.futureResult.get()
+                timer.cancel()
+            } catch {
+                timer.cancel()
+                channel.close(promise: nil)
+                throw error
+            }
+        }
+        return channel
+    }
+
+    /// Closes every idle connection; later releases close theirs.
+    func shutdown() async {
+        closed.store(true, ordering: .relaxed)
+        let channels = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle.values.flatMap { $0 }
+        }
+        for channel in channels {
+            try? await channel.close()
+        }
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        host.contains(":") || host.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }
+    }
+}
+
+/// A transport failure described for the attempt log.
+struct HTTP1TransportError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

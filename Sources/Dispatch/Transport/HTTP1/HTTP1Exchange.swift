@@ -1,0 +1,39 @@
+import NIOCore
+
+/// One request written to a connection and the promise of its response.
+struct HTTP1Exchange: Sendable {
+    var request: ByteBuffer
+    /// The response must be complete by then, or the exchange fails with ``HTTP1ExchangeFailure/timeout``.
+    var deadline: NIODeadline
+    var promise: EventLoopPromise<HTTP1Response>
+}
+
+/// A complete response as a delivery records it.
+struct HTTP1Response: Sendable {
+    var status: Int
+    var headers: [HeaderField]
+    var snippet: [UInt8]
+    /// Whether the connection may carry the next request.
+    var keepAlive: Bool
+}
+
+/// Why an exchange got no complete response.
+enum HTTP1ExchangeFailure: Error {
+    case timeout
+    /// The connection ended; `status` when the head had arrived, `receivedAny` when any byte had.
+    case closed(status: Int?, receivedAny: Bool)
+    /// A socket error; `status` and `receivedAny` as for ``closed(status:receivedAny:)``.
+    case io(any Error, status: Int?, receivedAny: Bool)
+    case malformed(String)
+    /// A request was written while another was outstanding (a bug, never the endpoint's doing).
+    case busy
+
+    /// Nothing came back: on a reused keep-alive connection the endpoint may have closed it
+    /// just before the request arrived, so it is safe to send again on a fresh connection.
+    var nothingReceived: Bool {
+        switch self {
+        case .closed(_, let receivedAny), .io(_, _, let receivedAny): !receivedAny
+        case .timeout, .malformed, .busy: false
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// ``DeliveryTransport`` over keep-alive HTTP/1.1 connections (TLS for `https`), owned by the
+/// dispatcher.
+///
+/// A delivery is one POST whose whole request is known up front, and whose response matters
+/// only for its status, `Retry-After` and a snippet for operators. So each request is written
+/// as one buffer and the response is read by a small parser on the connection's event loop,
+/// which costs a fraction of a general-purpose client's per-request work (the dispatcher's
+/// throughput is bound by CPU per delivery). Redirects are not followed (a 3xx is the
+/// department's misconfiguration, and following it could send a complaint somewhere
+/// unintended). The timeout covers the whole attempt: connect, TLS, request and response.
+public final class HTTP1Transport: DeliveryTransport {
+    /// Largest response body kept for operators.
+    static let snippetLimit = 512
+    /// A connection attempt gives up after this long even when the attempt's timeout is longer.
+    static let connectTimeout = TimeAmount.seconds(5)
+
+    private let pool: HTTP1ConnectionPool
+    private let targets = Mutex<[String: Result<HTTP1Target, HTTP1Target.Failure>]>([:])
+    private let allocator = ByteBufferAllocator()
+
+    /// - Parameters:
+    ///   - tlsConfiguration: for `https` endpoints; the default verifies certificates against the
+    ///     system's trust roots and the host name.
+    ///   - maxIdlePerOrigin: connections kept open per endpoint origin between deliveries.
+    public init(
+        tlsConfiguration: TLSConfiguration = .makeClientConfiguration(), maxIdlePerOrigin: Int = 64,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        pool = HTTP1ConnectionPool(
+            group: group, tlsConfiguration: tlsConfiguration, snippetLimit: Self.snippetLimit,
+            maxIdlePerOrigin: maxIdlePerOrigin)
+    }
+
+    public func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
+        let target: HTTP1Target
+        let request: ByteBuffer
+        do {
+            target = try self.target(url).get()
+            request = try target.request(headers: headers, body: body, allocator: allocator)
+        } catch {
+            return .failed(Self.describe(error))
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0, timeout) * 1_000_000_000))
+        var channel = pool.idleConnection(to: target.origin)
+        // A reused connection the endpoint closed while it was idle fails before any answer;
+        // the request is then sent once more on a fresh connection.
+        while true {
+            let reused = channel != nil
+            let connection: any Channel
+            if let channel {
+                connection = channel
+            } else {
+                let remaining = deadline - .now()
+                guard remaining > .zero else { return .failed(Self.describe(HTTP1ExchangeFailure.timeout)) }
+                do {
+                    connection = try await pool.connect(to: target.origin, timeout: min(Self.connectTimeout, remaining))
+                } catch {
+                    return .failed(Self.describe(error))
+                }
+            }
+            do {
+                let response = try await exchange(request, deadline: deadline, on: connection)
+                if response.keepAlive { pool.release(connection, to: target.origin) }
+                return .response(
+                    status: response.status, headers: response.headers,
+                    snippet: String(decoding: response.snippet, as: UTF8.self))
+            } catch let failure as HTTP1ExchangeFailure where reused && failure.nothingReceived {
+                channel = nil
+            } catch {
+                return .failed(Self.describe(error))
+            }
+        }
+    }
+
+    public func shutdown() async throws {
+        await pool.shutdown()
+    }
+
+    private func exchange(_ request: ByteBuffer, deadline: NIODeadline, on channel: any Channel) async throws
+        -> HTTP1Response
+    {
+        let promise = channel.eventLoop.makePromise(of: HTTP1Response.self)
+        channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise))
+            .whenFailure { error in
+                // The handler never got the request (the connection had closed): nothing was sent.
+                promise.fail(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false))
+            }
+        return try await promise.futureResult.get()
+    }
+
+    private func target(_ url: String) -> Result<HTTP1Target, HTTP1Target.Failure> {
+        if let known = targets.withLock({ $0[url] }) { return known }
+        let parsed = Result { () throws(HTTP1Target.Failure) in try HTTP1Target(url: url) }
+        targets.withLock { $0[url] = parsed }
+        return parsed
+    }
+
+    /// Short, stable descriptions for the attempt log.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let failure as HTTP1ExchangeFailure:
+            switch failure {
+            case .timeout: return "timeout: no complete response in time"
+            case .closed(let status, _):
+                return midResponse(status, "connection closed by the endpoint")
+            case .io(let error, let status, _):
+                return midResponse(status, describe(error))
+            case .malformed(let reason): return "invalid HTTP response: \(reason)"
+            case .busy: return "connection busy"
+            }
+        case let failure as HTTP1Target.Failure:
+            switch failure {
+            case .invalid(let reason): return reason
+            }
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first { return describe(first.error) }
+            return "cannot resolve host \(error.host)"
+        case let error as ChannelError:
+            switch error {
+            case .connectTimeout: return "connect timeout"
+            case .ioOnClosedChannel, .alreadyClosed, .eof, .outputClosed, .inputClosed:
+                return "connection closed by the endpoint"
+            default: return "\(error)"
+            }
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED: return "connection refused"
+            case ECONNRESET: return "connection reset"
+            case EPIPE: return "connection closed by the endpoint"
+            case ETIMEDOUT: return "connect timeout"
+            case ENETUNREACH: return "network unreachable"
+            case EHOSTUNREACH: return "host unreachable"
+            default: return "\(error)"
+            }
+        case let error as NIOSSLError:
+            return "TLS: \(error)"
+        case let error as BoringSSLError:
+            return "TLS: \(error)"
+        default:
+            return "\(error)"
+        }
+    }
+
+    private static func midResponse(_ status: Int?, _ reason: String) -> String {
+        guard let status else { return reason }
+        return "connection lost mid-response after HTTP \(status): \(reason)"
+    }
+}

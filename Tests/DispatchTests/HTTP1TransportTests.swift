@@ -1,0 +1,189 @@
+import Foundation
+import GatewayTestSupport
+import NIOCore
+import NIOSSL
+import Testing
+
+@testable import ComplaintDispatch
+
+@Suite struct HTTP1TransportTests {
+    private let headers = [
+        HeaderField(name: "Content-Type", value: "application/json"),
+        HeaderField(name: "Idempotency-Key", value: "01JCOMPLAINT"),
+    ]
+
+    private func body(_ text: String = #"{"text":"路灯不亮"}"#) -> Data { Data(text.utf8) }
+
+    @Test func writesTheWholeRequestAndReusesTheConnection() async throws {
+        let server = try await ScriptedHTTPServer()
+        let transport = HTTP1Transport()
+        for _ in 0..<3 {
+            let result = await transport.post(
+                url: "http://127.0.0.1:\(server.port)/urban?x=1", headers: headers, body: body(), timeout: 5)
+            #expect(
+                result
+                    == .response(status: 200, headers: [HeaderField(name: "Content-Length", value: "2")], snippet: "ok")
+            )
+        }
+        #expect(server.connections == 1)
+        let sent = try #require(server.received.first)
+        let bodyLength = body().count
+        #expect(
+            sent.bytes
+                == Array(
+                    ("POST /urban?x=1 HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nContent-Length: \(bodyLength)\r\n"
+                        + "Content-Type: application/json\r\nIdempotency-Key: 01JCOMPLAINT\r\n\r\n").utf8)
+                + Array(body()))
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func aKeepAliveConnectionTheEndpointClosedIsRetriedOnAFreshOne() async throws {
+        // The first connection answers once, then closes when the next request arrives: what a
+        // server whose keep-alive timeout just expired does.
+        let server = try await ScriptedHTTPServer { connection, request in
+            connection == 0 && request == 1 ? .close : .send(ScriptedHTTPServer.ok)
+        }
+        let transport = HTTP1Transport()
+        let url = "http://127.0.0.1:\(server.port)/d"
+        for _ in 0..<2 {
+            let result = await transport.post(url: url, headers: headers, body: body(), timeout: 5)
+            guard case .response(200, _, "ok") = result else {
+                Issue.record("expected 200, got \(result)")
+                return
+            }
+        }
+        #expect(server.connections == 2)
+        #expect(server.received.count == 3)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func aResponseCutShortIsNotRetriedAndNamesTheStatus() async throws {
+        let server = try await ScriptedHTTPServer { _, _ in
+            .sendAndClose("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
+        }
+        let transport = HTTP1Transport()
+        let result = await transport.post(
+            url: "http://127.0.0.1:\(server.port)/d", headers: headers, body: body(), timeout: 5)
+        #expect(result == .failed("connection lost mid-response after HTTP 200: connection closed by the endpoint"))
+        #expect(server.received.count == 1)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func connectionCloseAndChunkedResponses() async throws {
+        let server = try await ScriptedHTTPServer { connection, request in
+            connection == 0 && request == 0
+                ? .send(
+                    "HTTP/1.1 503 Busy\r\nRetry-After: 7\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nbusy\r\n0\r\nT: 1\r\n\r\n"
+                )
+                : .sendAndClose("HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+        }
+        let transport = HTTP1Transport()
+        let url = "http://127.0.0.1:\(server.port)/d"
+        let busy = await transport.post(url: url, headers: headers, body: body(), timeout: 5)
+        #expect(
+            busy
+                == .response(
+                    status: 503,
+                    headers: [
+                        HeaderField(name: "Retry-After", value: "7"),
+                        HeaderField(name: "Transfer-Encoding", value: "chunked"),
+                    ], snippet: "busy"))
+        for _ in 0..<2 {
+            let created = await transport.post(url: url, headers: headers, body: body(), timeout: 5)
+            guard case .response(201, _, "") = created else {
+                Issue.record("expected 201, got \(created)")
+                return
+            }
+        }
+        // The chunked response left the connection reusable; `Connection: close` did not.
+        #expect(server.connections == 2)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func noResponseInTimeIsATimeout() async throws {
+        let server = try await ScriptedHTTPServer { _, _ in .hang }
+        let transport = HTTP1Transport()
+        let started = ContinuousClock.now
+        let result = await transport.post(
+            url: "http://127.0.0.1:\(server.port)/d", headers: headers, body: body(), timeout: 0.3)
+        #expect(result == .failed("timeout: no complete response in time"))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func garbageIsAnInvalidResponse() async throws {
+        let server = try await ScriptedHTTPServer { _, _ in .send("SMTP ready\r\n\r\n") }
+        let transport = HTTP1Transport()
+        let result = await transport.post(
+            url: "http://127.0.0.1:\(server.port)/d", headers: headers, body: body(), timeout: 5)
+        guard case .failed(let reason) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(reason.hasPrefix("invalid HTTP response: not an HTTP/1.x status line"))
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func refusedConnectionAndBadRequestsFailWithoutSending() async throws {
+        let closed = try ClosedPort()
+        defer { closed.close() }
+        let transport = HTTP1Transport()
+        #expect(
+            await transport.post(url: "http://127.0.0.1:\(closed.port)/d", headers: headers, body: body(), timeout: 5)
+                == .failed("connection refused"))
+        #expect(
+            await transport.post(
+                url: "http://127.0.0.1:\(closed.port)/d", headers: [HeaderField(name: "X-Evil", value: "a\r\nHost: b")],
+                body: body(), timeout: 5) == .failed("invalid value for header X-Evil"))
+        #expect(
+            await transport.post(url: "ftp://127.0.0.1/d", headers: headers, body: body(), timeout: 5)
+                == .failed("unsupported URL scheme ftp"))
+        try await transport.shutdown()
+    }
+
+    @Test func httpsVerifiesTheCertificateAndTheName() async throws {
+        let certificate = try #require(try NIOSSLCertificate.fromPEMFile(try Self.fixture("localhost-cert.pem")).first)
+        let key = try NIOSSLPrivateKey(file: try Self.fixture("localhost-key.pem"), format: .pem)
+        let serverContext = try NIOSSLContext(
+            configuration: .makeServerConfiguration(
+                certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)))
+        let server = try await ScriptedHTTPServer(tls: serverContext)
+        var trusting = TLSConfiguration.makeClientConfiguration()
+        trusting.trustRoots = .certificates([certificate])
+        let transport = HTTP1Transport(tlsConfiguration: trusting)
+        for host in ["localhost", "127.0.0.1"] {
+            let result = await transport.post(
+                url: "https://\(host):\(server.port)/d", headers: headers, body: body(), timeout: 5)
+            guard case .response(200, _, "ok") = result else {
+                Issue.record("expected 200 over TLS to \(host), got \(result)")
+                return
+            }
+        }
+        let sent = try #require(server.received.first)
+        #expect(sent.text.contains("Host: localhost:\(server.port)\r\n"))
+        try await transport.shutdown()
+
+        // The system's trust roots do not know this certificate: nothing is sent.
+        let strict = HTTP1Transport()
+        let refused = await strict.post(
+            url: "https://localhost:\(server.port)/d", headers: headers, body: body(), timeout: 5)
+        guard case .failed(let reason) = refused else {
+            Issue.record("expected a TLS failure, got \(refused)")
+            return
+        }
+        #expect(reason.hasPrefix("TLS: "), "\(reason)")
+        #expect(server.received.count == 2)
+        try await strict.shutdown()
+        await server.stop()
+    }
+
+    private static func fixture(_ name: String) throws -> String {
+        try #require(Bundle.module.url(forResource: "TLS/\(name)", withExtension: nil)).path
+    }
+}
