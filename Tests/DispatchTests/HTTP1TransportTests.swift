@@ -59,6 +59,24 @@ import Testing
         await server.stop()
     }
 
+    @Test func aConnectionIdleTooLongIsClosedNotReused() async throws {
+        let server = try await ScriptedHTTPServer()
+        let transport = HTTP1Transport(maxIdleTime: .milliseconds(200))
+        let url = "http://127.0.0.1:\(server.port)/d"
+        for pause in [Duration.zero, .milliseconds(20), .milliseconds(400)] {
+            try await Task.sleep(for: pause)
+            let result = await transport.post(url: url, headers: headers, body: body(), timeout: 5)
+            guard case .response(200, _, "ok") = result else {
+                Issue.record("expected 200, got \(result)")
+                return
+            }
+        }
+        // The second request reused the first connection; the third came after 400 ms idle.
+        #expect(server.connections == 2)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
     @Test func aResponseCutShortIsNotRetriedAndNamesTheStatus() async throws {
         let server = try await ScriptedHTTPServer { _, _ in
             .sendAndClose("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")

@@ -15,13 +15,17 @@ final class HTTP1ConnectionPool: Sendable {
     private let tlsError: String?
     private let snippetLimit: Int
     private let maxIdlePerOrigin: Int
-    private let idle = Mutex<[HTTP1Target.Origin: [any Channel]]>([:])
+    private let maxIdleTime: TimeAmount
+    /// Idle connections per origin, each with the time it was given back; the most recent last.
+    private let idle = Mutex<[HTTP1Target.Origin: [(channel: any Channel, since: NIODeadline)]]>([:])
     private let closed = Atomic<Bool>(false)
 
     init(
-        group: any EventLoopGroup, tlsConfiguration: TLSConfiguration, snippetLimit: Int, maxIdlePerOrigin: Int
+        group: any EventLoopGroup, tlsConfiguration: TLSConfiguration, snippetLimit: Int, maxIdlePerOrigin: Int,
+        maxIdleTime: TimeAmount
     ) {
         self.group = group
+        self.maxIdleTime = maxIdleTime
         self.snippetLimit = snippetLimit
         self.maxIdlePerOrigin = maxIdlePerOrigin
         do {
@@ -33,14 +37,28 @@ final class HTTP1ConnectionPool: Sendable {
         }
     }
 
-    /// An idle connection to `origin`, if one is still open.
+    /// An idle connection to `origin`, if one is still open and was not idle too long.
+    ///
+    /// A connection idle for long may have been dropped silently by a firewall or NAT on the
+    /// way: a request on it would wait for the whole timeout. Such connections are closed.
     func idleConnection(to origin: HTTP1Target.Origin) -> (any Channel)? {
-        idle.withLock { idle in
-            while let channel = idle[origin]?.popLast() {
-                if channel.isActive { return channel }
+        let oldest = NIODeadline.now() - maxIdleTime
+        var expired: [any Channel] = []
+        let found = idle.withLock { idle -> (any Channel)? in
+            while let entry = idle[origin]?.popLast() {
+                guard entry.channel.isActive else { continue }
+                guard entry.since >= oldest else {
+                    // The rest of the list went idle even earlier.
+                    expired.append(entry.channel)
+                    expired += idle.removeValue(forKey: origin)?.map(\.channel) ?? []
+                    return nil
+                }
+                return entry.channel
             }
             return nil
         }
+        for channel in expired { channel.close(promise: nil) }
+        return found
     }
 
     /// Keeps `channel` for the next exchange with `origin`, or closes it when enough are idle.
@@ -49,7 +67,7 @@ final class HTTP1ConnectionPool: Sendable {
             guard !closed.load(ordering: .relaxed), idle[origin, default: []].count < maxIdlePerOrigin else {
                 return false
             }
-            idle[origin, default: []].append(channel)
+            idle[origin, default: []].append((channel, .now()))
             return true
         }
         if !kept { channel.close(promise: nil) }
@@ -107,7 +125,7 @@ final class HTTP1ConnectionPool: Sendable {
         closed.store(true, ordering: .relaxed)
         let channels = idle.withLock { idle in
             defer { idle.removeAll() }
-            return idle.values.flatMap { $0 }
+            return idle.values.flatMap { $0.map(\.channel) }
         }
         for channel in channels {
             try? await channel.close()

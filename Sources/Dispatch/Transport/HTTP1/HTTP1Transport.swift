@@ -28,13 +28,14 @@ public final class HTTP1Transport: DeliveryTransport {
     ///   - tlsConfiguration: for `https` endpoints; the default verifies certificates against the
     ///     system's trust roots and the host name.
     ///   - maxIdlePerOrigin: connections kept open per endpoint origin between deliveries.
+    ///   - maxIdleTime: a connection idle longer is closed rather than reused.
     public init(
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(), maxIdlePerOrigin: Int = 64,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        maxIdleTime: Duration = .seconds(50), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         pool = HTTP1ConnectionPool(
             group: group, tlsConfiguration: tlsConfiguration, snippetLimit: Self.snippetLimit,
-            maxIdlePerOrigin: maxIdlePerOrigin)
+            maxIdlePerOrigin: maxIdlePerOrigin, maxIdleTime: TimeAmount(maxIdleTime))
     }
 
     public func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
