@@ -23,6 +23,8 @@ public struct HotlineImporter: Sendable {
 
     /// Rows per committed batch.
     static let batchSize = 2000
+    /// Batches handed to the store and not yet settled.
+    static let batchesInFlight = 2
     /// Files with at most this many rows list every id in the report unless asked otherwise.
     static let idsByDefaultUpTo = 10_000
 
@@ -82,8 +84,9 @@ public struct HotlineImporter: Sendable {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
         var bytesRead = 0
-        var pending: Task<[BatchIntakeOutcome], any Error>?
-        var pendingRows: [HotlineRow] = []
+        // Batches committing, oldest first: up to two, so the writer always has the next batch
+        // queued when one commits and neither side waits for the other.
+        var pending: [(task: Task<[BatchIntakeOutcome], any Error>, rows: [HotlineRow])] = []
         var uploadStored = false
         while true {
             let count = read(input, chunk.baseAddress, chunk.count)
@@ -108,21 +111,19 @@ public struct HotlineImporter: Sendable {
             while session.readyRows.count >= Self.batchSize || (count == 0 && !session.readyRows.isEmpty) {
                 let rows = session.takeRows(Self.batchSize)
                 let items = Self.items(for: rows, pipeline, rawID: raw.id)
-                if let previous = pending {
-                    let outcomes = try await previous.value
-                    session.settle(pendingRows, outcomes, into: &report)
+                if pending.count >= Self.batchesInFlight {
+                    let oldest = pending.removeFirst()
+                    session.settle(oldest.rows, try await oldest.task.value, into: &report)
                 }
                 let store = self.store
                 let rawID = raw.id
-                pending = Task { try await store.ingestBatch(rawID: rawID, items: items) }
-                pendingRows = rows
+                pending.append((Task { try await store.ingestBatch(rawID: rawID, items: items) }, rows))
             }
             progress(bytesRead)
             if count == 0 { break }
         }
-        if let previous = pending {
-            let outcomes = try await previous.value
-            session.settle(pendingRows, outcomes, into: &report)
+        for batch in pending {
+            session.settle(batch.rows, try await batch.task.value, into: &report)
         }
         try session.close(into: &report, includeIDs: includeIDs)
         return report
