@@ -63,6 +63,36 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("over several commit batches, the first occurrence of a ticket id is the one kept")
+    func duplicatesAcrossBatches() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        // Lines 2...7001; line 6501 repeats line 2's ticket and line 2501 repeats line 2001's,
+        // each in a later batch of 2,000 rows than the first.
+        var file = Self.header
+        for line in 2...7001 {
+            let ticket = line == 6501 ? 2 : line == 2501 ? 2001 : line
+            file += "T\(ticket),2026/11/3 8:15,13812345678,王先生,投诉,第\(line)行,西湖区文三路1号,ZX1001,60\r\n"
+        }
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(file.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 6998)
+        let rejected = try #require(reply.json["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [2501, 6501])
+        #expect(
+            rejected.map { $0["reason"] as? String } == [
+                "duplicate ticket id T2001 in this file (first at line 2001)",
+                "duplicate ticket id T2 in this file (first at line 2)",
+            ])
+        let kept = try sqlite(
+            gateway.databasePath,
+            "SELECT raw_line FROM complaints WHERE external_id IN ('T2', 'T2001') ORDER BY raw_line")
+        #expect(kept == "2\n2001")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a multipart/form-data upload in GBK; the rejected rows come back in GBK")
     func multipartGBK() async throws {
         let downstream = try await DownstreamServer.start()

@@ -117,7 +117,9 @@ public struct HotlineImporter: Sendable {
                 }
                 let store = self.store
                 let rawID = raw.id
-                pending.append((Task { try await store.ingestBatch(rawID: rawID, items: items) }, rows))
+                // `Task.immediate` runs until the store has queued the batch, so batches reach the
+                // writer in file order (the first occurrence of a ticket id is the one kept).
+                pending.append((Task.immediate { try await store.ingestBatch(rawID: rawID, items: items) }, rows))
             }
             progress(bytesRead)
             if count == 0 { break }
