@@ -1,6 +1,7 @@
 import ComplaintCore
 import Foundation
 import GRDB
+import Synchronization
 
 extension SQLiteStore {
     public func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem] {
@@ -40,29 +41,28 @@ extension SQLiteStore {
         }
     }
 
-    /// The claim protocol shared by both forms: read due candidates (with `leased`, the number of
-    /// items out, to over-fetch past them), lease a selection, then read the claimed records.
+    /// The claim protocol shared by both forms, in one read transaction: read due candidates
+    /// (with `leased`, the number of items out, to over-fetch past them), lease a selection, then
+    /// read the claimed records.
     private func claim(
         now: Date, leaseDuration: TimeInterval, limit: Int,
         due: @escaping @Sendable (Database, Int) throws -> [OutboxItem],
-        select: (([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
+        select: (@Sendable ([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
     ) async throws -> [OutboxItem] {
         // Expired leases are dropped first: an attempt that never reported back is handed out again.
         let (token, leased) = leases.beginClaim(now: now)
-        let candidates: [OutboxItem]
-        do {
-            candidates = try await read { db in try due(db, leased) }
-        } catch {
-            _ = leases.finishClaim(
-                token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)
-            throw error
-        }
-        let claimed = leases.finishClaim(
-            token, candidates: candidates, id: \.complaintID, limit: limit, now: now,
-            expiry: now.addingTimeInterval(leaseDuration), select: select)
-        guard !claimed.isEmpty else { return [] }
+        let leases = self.leases
+        let expiry = now.addingTimeInterval(leaseDuration)
+        // Set once the selection is leased, so that a failure after it gives the leases back.
+        let granted = Mutex<[OutboxItem]?>(nil)
         do {
             return try await read { db in
+                let candidates = try due(db, leased)
+                let claimed = leases.finishClaim(
+                    token, candidates: candidates, id: \.complaintID, limit: limit, now: now, expiry: expiry,
+                    select: select)
+                granted.withLock { $0 = claimed }
+                guard !claimed.isEmpty else { return [] }
                 let statement = try db.cachedStatement(sql: "SELECT record FROM complaints WHERE id = ?")
                 return try claimed.map { item in
                     guard let body = try statement.readRows(item.complaintID, row: { $0.data(0) }).first else {
@@ -74,7 +74,12 @@ extension SQLiteStore {
                 }
             }
         } catch {
-            for item in claimed { leases.release(item.complaintID) }
+            if let claimed = granted.withLock({ $0 }) {
+                for item in claimed { leases.release(item.complaintID) }
+            } else {
+                _ = leases.finishClaim(
+                    token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)
+            }
             throw error
         }
     }
