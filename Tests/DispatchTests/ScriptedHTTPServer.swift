@@ -42,11 +42,11 @@ final class ScriptedHTTPServer: Sendable {
 
     /// - Parameter script: the action for request `request` (from 0) on connection `connection`.
     init(
-        tls: NIOSSLContext? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: NIOSSLContext? = nil,
         script: @escaping @Sendable (_ connection: Int, _ request: Int) -> Action = { _, _ in .send(ok) }
     ) async throws {
         let log = self.log
-        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 let number = log.state.withLock { state in
