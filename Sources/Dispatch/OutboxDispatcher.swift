@@ -50,6 +50,7 @@ public final class OutboxDispatcher: Service, Sendable {
     /// Attempts whose result is waiting for its commit.
     private let recording = Atomic<Int>(0)
     private let batcher = AttemptBatcher()
+    private let nextDue: NextDueCache
 
     public init(
         store: any ComplaintStore, transport: any DeliveryTransport, departments: [Department],
@@ -62,6 +63,8 @@ public final class OutboxDispatcher: Service, Sendable {
         breakers = Mutex(byID.mapValues { CircuitBreaker(policy: $0.endpoint.breaker) })
         self.settings = settings
         self.logger = logger
+        let poll = settings.pollInterval.components
+        nextDue = NextDueCache(maxAge: Double(poll.seconds) + Double(poll.attoseconds) / 1e18)
         for id in byID.keys { metrics.breaker(.closed(consecutiveFailures: 0), department: id) }
     }
 
@@ -180,7 +183,8 @@ public final class OutboxDispatcher: Service, Sendable {
             }
             return (sending, reopen)
         }
-        let next = (try? await store.nextDueTime(departments: sending)) ?? nil
+        let store = self.store
+        let next = await nextDue.next(now: now) { (try? await store.nextDueTime(departments: sending)) ?? nil }
         guard let wake = [next, reopen].compactMap({ $0 }).min() else { return settings.pollInterval }
         let seconds = wake.timeIntervalSinceNow
         if seconds <= 0 { return .milliseconds(20) }
@@ -298,6 +302,7 @@ public final class OutboxDispatcher: Service, Sendable {
         metrics.count(resolution, department: attempt.department)
         let level: Logger.Level = resolution == .delivered ? .debug : .warning
         if logger.logLevel <= level { log(item, attempt, level: level) }
+        if case .retry(let at) = resolution { nextDue.scheduled(at) }
         recording.add(1, ordering: .sequentiallyConsistent)
         // Results that finish while another is being committed go into the next write together.
         guard
