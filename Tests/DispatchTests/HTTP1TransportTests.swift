@@ -24,6 +24,19 @@ import Testing
         HeaderField(name: "Idempotency-Key", value: "01JCOMPLAINT"),
     ]
 
+    struct UnexpectedResult: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Fails the test (by throwing) unless `result` is a response with this status and snippet.
+    private func expect(
+        _ result: TransportResult, status: Int, snippet: String
+    ) throws(UnexpectedResult) {
+        guard case .response(status, _, snippet) = result else {
+            throw UnexpectedResult(description: "expected HTTP \(status) \"\(snippet)\", got \(result)")
+        }
+    }
+
     private func body(_ text: String = #"{"text":"路灯不亮"}"#) -> Data { Data(text.utf8) }
 
     @Test func writesTheWholeRequestAndReusesTheConnection() async throws {
@@ -59,11 +72,9 @@ import Testing
         let transport = transport()
         let url = "http://127.0.0.1:\(server.port)/d"
         for _ in 0..<2 {
-            let result = await transport.post(url: url, headers: headers, body: body(), timeout: patience)
-            guard case .response(200, _, "ok") = result else {
-                Issue.record("expected 200, got \(result)")
-                return
-            }
+            try expect(
+                await transport.post(url: url, headers: headers, body: body(), timeout: patience), status: 200,
+                snippet: "ok")
         }
         #expect(server.connections == 2)
         #expect(server.received.count == 3)
@@ -77,11 +88,9 @@ import Testing
         let url = "http://127.0.0.1:\(server.port)/d"
         for pause in [Duration.zero, .milliseconds(500)] {
             try await Task.sleep(for: pause)
-            let result = await transport.post(url: url, headers: headers, body: body(), timeout: patience)
-            guard case .response(200, _, "ok") = result else {
-                Issue.record("expected 200, got \(result)")
-                return
-            }
+            try expect(
+                await transport.post(url: url, headers: headers, body: body(), timeout: patience), status: 200,
+                snippet: "ok")
         }
         // The second request came after the first connection had been idle too long.
         // (Reuse within the idle time: `writesTheWholeRequestAndReusesTheConnection`.)
@@ -123,11 +132,9 @@ import Testing
                         HeaderField(name: "Transfer-Encoding", value: "chunked"),
                     ], snippet: "busy"))
         for _ in 0..<2 {
-            let created = await transport.post(url: url, headers: headers, body: body(), timeout: patience)
-            guard case .response(201, _, "") = created else {
-                Issue.record("expected 201, got \(created)")
-                return
-            }
+            try expect(
+                await transport.post(url: url, headers: headers, body: body(), timeout: patience), status: 201,
+                snippet: "")
         }
         // The chunked response left the connection reusable; `Connection: close` did not.
         #expect(server.connections == 2)

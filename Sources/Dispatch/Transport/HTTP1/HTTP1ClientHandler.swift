@@ -79,14 +79,8 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
             return
         }
         current = exchange
-        if complete, let head = exchange.reader.head {
-            let keepAlive = head.keepAlive && bytes.readableBytes == 0
-            finish(
-                context: context,
-                with: .success(
-                    HTTP1Response(
-                        status: head.status, headers: head.headers, snippet: exchange.reader.snippet,
-                        keepAlive: keepAlive)))
+        if complete, let response = exchange.reader.response(reusable: bytes.readableBytes == 0) {
+            finish(context: context, with: .success(response))
         } else if bytes.readableBytes > 0 {
             pending = bytes
         }
@@ -96,13 +90,8 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
         handshake?.fail(ChannelError.eof)
         handshake = nil
         if var exchange = current {
-            if exchange.reader.endOfStream(), let head = exchange.reader.head {
-                finish(
-                    context: context,
-                    with: .success(
-                        HTTP1Response(
-                            status: head.status, headers: head.headers, snippet: exchange.reader.snippet,
-                            keepAlive: false)))
+            if exchange.reader.endOfStream(), let response = exchange.reader.response(reusable: false) {
+                finish(context: context, with: .success(response))
             } else {
                 finish(
                     context: context,

@@ -52,6 +52,15 @@ struct HTTP1ResponseReader {
 
     var isComplete: Bool { phase == .complete }
 
+    /// The response read, once its head has arrived; the connection is kept only when the head
+    /// allows it and `reusable` (nothing unexpected followed, the connection is still open).
+    func response(reusable: Bool) -> HTTP1Response? {
+        head.map {
+            HTTP1Response(
+                status: $0.status, headers: $0.headers, snippet: snippet, keepAlive: $0.keepAlive && reusable)
+        }
+    }
+
     /// Consumes what it can of `buffer`; true once the whole final response has been read.
     mutating func consume(_ buffer: inout ByteBuffer) throws(Failure) -> Bool {
         if buffer.readableBytes > 0 { receivedAny = true }
