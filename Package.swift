@@ -60,6 +60,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for binding intake inserts without GRDB's argument boxing.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CSQLiteTuning",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -149,6 +150,11 @@ let package = Package(
         ),
         // libcurl for IMAP (the system's libcurl4-openssl-dev): C wrappers for its variadic setopt.
         .target(
+            name: "CSQLiteTuning",
+            path: "Sources/CSQLiteTuning",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
+        .target(
             name: "CCurlShim",
             path: "Sources/CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
@@ -216,7 +222,7 @@ let package = Package(
             name: "StorageTests",
             dependencies: [
                 "Storage", "ComplaintCore", "GatewayTestSupport", .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

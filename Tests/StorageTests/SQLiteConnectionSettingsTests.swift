@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 
 @testable import Storage
@@ -17,6 +18,42 @@ import Testing
             #expect(actualLevel == level)
             // 2 = MEMORY: savepoint journals never spill to temporary files.
             #expect(tempStore == 2)
+        }
+    }
+
+    /// The process runs SQLite in multi-thread mode: a connection has no mutex of its own to take
+    /// on every call (each is used by one thread at a time anyway).
+    @Test func connectionsTakeNoPerCallMutex() async throws {
+        try await withStore { store, _ in
+            let writerMutex = try await store.pool.writeWithoutTransaction { db in
+                sqlite3_db_mutex(db.sqliteConnection) == nil
+            }
+            let readerMutex = try await store.pool.read { db in sqlite3_db_mutex(db.sqliteConnection) == nil }
+            #expect(writerMutex)
+            #expect(readerMutex)
+        }
+    }
+
+    /// Due items are found per department; no index serves the department-less order any more.
+    @Test func dueItemsAreFoundThroughTheDepartmentIndex() async throws {
+        try await withStore { store, _ in
+            let (indexes, plan) = try await store.pool.read { db in
+                (
+                    try String.fetchAll(
+                        db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'"),
+                    try Row.fetchAll(
+                        db,
+                        sql: """
+                            EXPLAIN QUERY PLAN SELECT complaint_id FROM outbox
+                            WHERE state = 'pending' AND department = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?
+                            """, arguments: ["d", 0, 1]
+                    ).map { $0["detail"] as String }
+                )
+            }
+            #expect(!indexes.contains("outbox_due"))
+            #expect(indexes.contains("outbox_department_due"))
+            #expect(plan.contains { $0.contains("USING INDEX outbox_department_due") })
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") })
         }
     }
 }

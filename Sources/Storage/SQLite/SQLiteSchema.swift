@@ -121,6 +121,7 @@ enum SQLiteSchema {
         }
         registerReliableDispatch(&migrator)
         registerHotlineImports(&migrator)
+        registerDueByDepartment(&migrator)
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import ComplaintCore
 import Foundation
 import GRDB
@@ -20,6 +21,11 @@ public final class SQLiteStore: ComplaintStore {
     /// Opens (creating if needed) the database at `configuration.path` and migrates it.
     public init(configuration: SQLiteConfiguration, logger: Logger = Logger(label: "cg.storage")) throws {
         self.configuration = configuration
+        if cg_sqlite_process_settings_applied() == 0 {
+            logger.warning(
+                "SQLite refused its process settings (multi-thread mode, no memory statistics); running on its defaults"
+            )
+        }
         var config = Configuration()
         config.busyMode = .timeout(configuration.busyTimeout)
         let synchronous = configuration.synchronous.rawValue.uppercased()
