@@ -22,12 +22,12 @@ struct CrashRecoveryTests {
         first.kill()
         let database = dataDirectory.appendingPathComponent("gateway.sqlite").path
         #expect(try sqlite(database, "SELECT count(*) FROM complaints") == "24")
-        #expect(try sqlite(database, "SELECT count(*) FROM complaints WHERE state = 'delivered'") == "0")
+        #expect(try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "0")
 
         downstream.setDefault(.status(200))
         let second = try await GatewayProcess.start(downstream: downstream.baseURL, dataDirectory: dataDirectory)
         try await eventually(timeout: .seconds(60), "all delivered after restart") {
-            try sqlite(database, "SELECT count(*) FROM complaints WHERE state = 'delivered'") == "24"
+            try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "24"
         }
         second.stop()
         let keys = downstream.requests.compactMap(\.idempotencyKey)
@@ -50,7 +50,7 @@ struct CrashRecoveryTests {
         }
         let database = dataDirectory.appendingPathComponent("gateway.sqlite").path
         try await eventually("three dead") {
-            try sqlite(database, "SELECT count(*) FROM complaints WHERE state = 'dead'") == "3"
+            try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'dead'") == "3"
         }
         let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", dataDirectory.path]
         let list = try GatewayProcess.run(["dlq", "list", "--json"] + common, downstream: downstream.baseURL)
@@ -73,7 +73,7 @@ struct CrashRecoveryTests {
         #expect(department.output.contains("2 dead letters replayed"))
         // The running gateway picks the replayed items up at its next poll.
         try await eventually("all delivered") {
-            try sqlite(database, "SELECT count(*) FROM complaints WHERE state = 'delivered'") == "3"
+            try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "3"
         }
         gateway.stop()
         let empty = try GatewayProcess.run(["dlq", "list"] + common, downstream: downstream.baseURL)

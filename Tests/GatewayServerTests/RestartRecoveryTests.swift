@@ -19,12 +19,12 @@ struct RestartRecoveryTests {
         // Some attempts fail against the 503 before the gateway stops.
         try await eventually("failed attempts") { downstream.requests.count >= 5 }
         try await first.stop()
-        #expect(try sqlite(first.databasePath, "SELECT count(*) FROM complaints WHERE state = 'delivered'") == "0")
+        #expect(try sqlite(first.databasePath, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "0")
 
         downstream.setDefault(.status(200))
         let second = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: first.dataDirectory)
         try await eventually("all delivered after restart") {
-            try sqlite(second.databasePath, "SELECT count(*) FROM complaints WHERE state = 'delivered'") == "20"
+            try sqlite(second.databasePath, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "20"
         }
         let delivered = Set(downstream.requests.compactMap(\.idempotencyKey))
         #expect(delivered == ids)

@@ -15,7 +15,8 @@ class StoreView:
 
     def __init__(self, db):
         self.complaints = {}  # id -> (state, raw_id, markers)
-        for complaint_id, state, record in db.execute("SELECT id, state, record FROM complaints"):
+        for complaint_id, state, record in db.execute(
+                "SELECT c.id, o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id"):
             document = json.loads(record)
             self.complaints[complaint_id] = (state, document["source"].get("raw_id"), MARKER.findall(document["text"]))
         self.raw_ids = {row[0] for row in db.execute("SELECT id FROM raw_payloads")}

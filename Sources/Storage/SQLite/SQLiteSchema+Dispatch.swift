@@ -26,4 +26,14 @@ extension SQLiteSchema {
             try db.execute(sql: "DROP INDEX outbox_due")
         }
     }
+
+    /// A complaint's delivery state lives in one place, its outbox row (one per complaint), with
+    /// each change appended to complaint_events as before. A delivery used to rewrite the
+    /// complaint's row as well: the row holds the record, so every few deliveries dirtied a page
+    /// of records, written to the log and again at the checkpoint.
+    static func registerStateInOutbox(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("complaint-state-in-outbox") { db in
+            try db.execute(sql: "ALTER TABLE complaints DROP COLUMN state")
+        }
+    }
 }

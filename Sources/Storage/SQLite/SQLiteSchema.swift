@@ -122,6 +122,7 @@ enum SQLiteSchema {
         registerReliableDispatch(&migrator)
         registerHotlineImports(&migrator)
         registerDueByDepartment(&migrator)
+        registerStateInOutbox(&migrator)
         return migrator
     }
 }

@@ -20,8 +20,8 @@ extension SQLiteStore: BatchIntakeStore {
             let insertComplaint = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO complaints (id, channel, adapter, external_id, department, received_at,
-                        ingested_at, state, record, raw_id, raw_line)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                        ingested_at, record, raw_id, raw_line)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let insertDecision = try db.cachedStatement(
                 sql: """

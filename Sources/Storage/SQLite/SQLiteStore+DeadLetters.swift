@@ -70,8 +70,6 @@ extension SQLiteStore {
                 """
         ).execute(arguments: [now.unixMilliseconds, now.unixMilliseconds, complaintID])
         guard db.changesCount > 0 else { return false }
-        try db.cachedStatement(sql: "UPDATE complaints SET state = 'pending' WHERE id = ?")
-            .execute(arguments: [complaintID])
         try appendEvent(
             db, complaintID: complaintID, at: now, type: "replayed",
             detail: "dead letter put back in the outbox by an operator")

@@ -23,8 +23,8 @@ extension SQLiteStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO complaints (id, channel, adapter, external_id, idempotency_key, request_sha256,
-                        department, received_at, ingested_at, state, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                        department, received_at, ingested_at, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).run(
                 record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,

@@ -128,9 +128,9 @@ extension SQLiteStore {
         let now = finishedAt.unixMilliseconds
         switch resolution {
         case .delivered:
-            try transition(
-                db, complaintID, to: .delivered, outboxState: "delivered", attempts: attempt.attempt,
-                nextAttempt: nil, error: nil, at: finishedAt,
+            try settle(db, complaintID, as: .delivered, attempts: attempt.attempt, error: nil, at: finishedAt)
+            try appendEvent(
+                db, complaintID: complaintID, at: finishedAt, type: "delivered",
                 detail:
                     "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
             )
@@ -149,9 +149,9 @@ extension SQLiteStore {
                 detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
             )
         case .dead:
-            try transition(
-                db, complaintID, to: .dead, outboxState: "dead", attempts: attempt.attempt,
-                nextAttempt: nil, error: attempt.error, at: finishedAt,
+            try settle(db, complaintID, as: .dead, attempts: attempt.attempt, error: attempt.error, at: finishedAt)
+            try appendEvent(
+                db, complaintID: complaintID, at: finishedAt, type: "dead_lettered",
                 detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
         }
     }
@@ -181,18 +181,15 @@ extension SQLiteStore {
         }
     }
 
-    private static func transition(
-        _ db: Database, _ complaintID: String, to state: ComplaintState, outboxState: String,
-        attempts: Int, nextAttempt: Date?, error: String?, at: Date, detail: String
+    /// Ends the outbox row's life as `state`. The row's state is the complaint's state: nothing
+    /// else is rewritten.
+    private static func settle(
+        _ db: Database, _ complaintID: String, as state: ComplaintState, attempts: Int, error: String?, at: Date
     ) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE outbox SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE complaint_id = ?
                 """
-        ).run(outboxState, attempts, error, at.unixMilliseconds, complaintID)
-        try db.cachedStatement(sql: "UPDATE complaints SET state = ? WHERE id = ?").run(state.rawValue, complaintID)
-        try appendEvent(
-            db, complaintID: complaintID, at: at, type: state == .delivered ? "delivered" : "dead_lettered",
-            detail: detail)
+        ).run(state.rawValue, attempts, error, at.unixMilliseconds, complaintID)
     }
 }

@@ -9,9 +9,10 @@ extension SQLiteStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT c.state, c.record, c.ingested_at, d.department, d.rule, d.rule_table,
+                        SELECT o.state, c.record, c.ingested_at, d.department, d.rule, d.rule_table,
                             d.tables_version, d.trace FROM complaints c
-                        JOIN routing_decisions d ON d.complaint_id = c.id WHERE c.id = ?
+                        JOIN routing_decisions d ON d.complaint_id = c.id
+                        JOIN outbox o ON o.complaint_id = c.id WHERE c.id = ?
                         """, arguments: [id])
             else { return nil }
             let attempts = try Row.fetchAll(
@@ -55,30 +56,34 @@ extension SQLiteStore {
             var clauses: [String] = []
             var arguments = StatementArguments()
             if let channel = query.channel {
-                clauses.append("channel = ?")
+                clauses.append("c.channel = ?")
                 arguments += [channel.rawValue]
             }
             if let department = query.department {
-                clauses.append("department = ?")
+                clauses.append("c.department = ?")
                 arguments += [department]
             }
             if let since = query.since {
-                clauses.append("received_at >= ?")
+                clauses.append("c.received_at >= ?")
                 arguments += [since.unixMilliseconds]
             }
             if let until = query.until {
-                clauses.append("received_at < ?")
+                clauses.append("c.received_at < ?")
                 arguments += [until.unixMilliseconds]
             }
             if let cursor = query.cursor {
-                clauses.append("id < ?")
+                clauses.append("c.id < ?")
                 arguments += [cursor]
             }
             let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             let limit = max(1, min(query.limit, 1000))
             arguments += [limit + 1]
             let rows = try Row.fetchAll(
-                db, sql: "SELECT state, record FROM complaints \(filter) ORDER BY id DESC LIMIT ?",
+                db,
+                sql: """
+                    SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
+                    \(filter) ORDER BY c.id DESC LIMIT ?
+                    """,
                 arguments: arguments)
             let items = try rows.prefix(limit).map { row in
                 ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))

@@ -1,0 +1,73 @@
+import ComplaintCore
+import Foundation
+import GRDB
+import Testing
+
+@testable import Storage
+
+/// A database written before the complaint's state moved to its outbox row opens with every
+/// complaint in the state it had.
+@Suite struct SQLiteStoreUpgradeTests {
+    @Test func statesWrittenOnTheComplaintRowAreReadFromTheOutbox() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("gateway.sqlite").path
+            let delivered = Fixtures.submission()
+            let dead = Fixtures.submission()
+            let pending = Fixtures.submission()
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteSchema.migrator().migrate(queue, upTo: "outbox-due-by-department")
+            try await queue.write { db in
+                for (submission, state) in [(delivered, "delivered"), (dead, "dead"), (pending, "pending")] {
+                    try Self.insertOldStyle(db, submission, state: state)
+                }
+            }
+            try queue.close()
+
+            let store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+            #expect(try await store.complaint(id: delivered.record.id)?.state == .delivered)
+            #expect(try await store.complaint(id: dead.record.id)?.state == .dead)
+            #expect(try await store.complaint(id: pending.record.id)?.state == .pending)
+            #expect(
+                try await store.complaint(id: delivered.record.id)?.events.map(\.type) == ["accepted", "delivered"])
+            let listed = try await store.listComplaints(ComplaintQuery()).items
+            #expect(
+                Dictionary(uniqueKeysWithValues: listed.map { ($0.record.id, $0.state) })
+                    == [delivered.record.id: .delivered, dead.record.id: .dead, pending.record.id: .pending])
+            let columns = try await store.pool.read { db in try db.columns(in: "complaints").map(\.name) }
+            #expect(!columns.contains("state"))
+            #expect(try await store.outboxDepth() == 1)
+            try await store.close()
+        }
+    }
+
+    /// The rows the store wrote for a complaint in `state` while `complaints.state` existed.
+    private static func insertOldStyle(_ db: Database, _ submission: IntakeSubmission, state: String) throws {
+        let record = submission.record
+        let routing = submission.decision.routing
+        let at = record.ingestedAt.timeIntervalSince1970 * 1000
+        try db.execute(
+            sql: """
+                INSERT INTO complaints (id, channel, adapter, external_id, department, received_at, ingested_at,
+                    state, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
+                routing.department, at, at, state, ComplaintJSON.encode(record),
+            ])
+        try db.execute(
+            sql: """
+                INSERT INTO routing_decisions (complaint_id, department, priority, rule, rule_table, tables_version,
+                    trace) VALUES (?, ?, 'normal', ?, ?, 'sha256:old', '[]')
+                """, arguments: [record.id, routing.department, routing.rule, routing.table])
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (complaint_id, department, state, attempts, next_attempt_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [record.id, routing.department, state, state == "pending" ? 0 : 1, at, at])
+        if state != "pending" {
+            try db.execute(
+                sql: "INSERT INTO complaint_events (complaint_id, at, type, detail) VALUES (?, ?, ?, 'before')",
+                arguments: [record.id, at + 1, state == "dead" ? "dead_lettered" : "delivered"])
+        }
+    }
+}
