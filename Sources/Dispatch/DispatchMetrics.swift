@@ -6,6 +6,8 @@ import Synchronization
 /// Dispatcher counters and the outbox depth gauge (labels are department ids).
 final class DispatchMetrics: Sendable {
     private let depth = Gauge(label: "cg_outbox_depth")
+    /// `cg_outbox_claims_total`: reads of the outbox for due items.
+    private let claims = Counter(label: "cg_outbox_claims_total")
     private let lastDepthUpdate = Mutex<Date>(.distantPast)
 
     /// Counters by label and department, made once: making one goes through the metrics factory's
@@ -27,6 +29,8 @@ final class DispatchMetrics: Sendable {
         }
         counter.increment()
     }
+
+    func claimed() { claims.increment() }
 
     /// `cg_dispatch_breaker_state{department}`: 0 closed, 1 half-open, 2 open.
     func breaker(_ state: CircuitBreaker.State, department: String) {

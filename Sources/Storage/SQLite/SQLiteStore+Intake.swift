@@ -28,7 +28,9 @@ extension SQLiteStore {
                     """
             ).run(
                 record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
-                submission.idempotencyKey, requestHash, routing.department,
+                // The request's hash only serves the Idempotency-Key check (a repeated key with a
+                // different body); the raw payload keeps every request's hash anyway.
+                submission.idempotencyKey, submission.idempotencyKey == nil ? nil : requestHash, routing.department,
                 record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON)
             try db.cachedStatement(
                 sql: """
