@@ -51,4 +51,55 @@ struct ComplaintJSONTests {
             #expect(parsed == text)
         }
     }
+
+    @Test("every character that must be escaped is, at every offset of the eight-byte scan")
+    func escapingAtEveryOffset() throws {
+        let specials = (0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) } + ["\"", "\\"]
+        let fillers = ["a", "中", "é", "😀", "~", "\u{7F}"]
+        for special in specials {
+            for filler in fillers {
+                for offset in 0..<20 {
+                    let text =
+                        String(repeating: filler, count: offset) + String(special)
+                        + String(repeating: filler, count: 19 - offset)
+                    var writer = JSONWriter()
+                    writer.value(text)
+                    let parsed = try JSONSerialization.jsonObject(with: writer.data, options: .fragmentsAllowed)
+                    #expect(
+                        parsed as? String == text, "\(special.unicodeScalars.first!.value) after \(offset) × \(filler)")
+                    #expect(!writer.bytes.contains { $0 < 0x20 })
+                }
+            }
+        }
+    }
+
+    @Test("members are separated by commas at every depth, including past 64 levels")
+    func deepNesting() throws {
+        var value = JSONValue.array([.number(1), .string("x")])
+        for level in 0..<100 {
+            value = level.isMultiple(of: 2) ? .object(["a": value, "b": .null]) : .array([value, .bool(true)])
+        }
+        var writer = JSONWriter()
+        writer.beginArray()
+        writer.value(value)
+        writer.value(value)
+        writer.endArray()
+        let parsed = try JSONSerialization.jsonObject(with: writer.data) as? [Any]
+        #expect(parsed?.count == 2)
+        let one = Self.reference(value)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[\(one),\(one)]")
+    }
+
+    /// The same serialization, written plainly.
+    private static func reference(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let flag): flag ? "true" : "false"
+        case .number(let number): String(Int(number))
+        case .string(let text): "\"\(text)\""
+        case .array(let items): "[" + items.map(reference).joined(separator: ",") + "]"
+        case .object(let fields):
+            "{" + fields.keys.sorted().map { "\"\($0)\":" + reference(fields[$0]!) }.joined(separator: ",") + "}"
+        }
+    }
 }

@@ -7,7 +7,13 @@ import Foundation
 /// compact UTF-8; only what RFC 8259 requires is escaped, so Chinese text stays readable.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = []
+    /// Whether the open container at each depth already has a member, one bit per depth (bit 0
+    /// the innermost), and how many are open: no array to index and keep unique per token.
+    /// Depths past 64 (never in a record; only hostile input nests that far) keep their bits in
+    /// `deeperNeedsComma`.
+    private var needsCommaBits: UInt64 = 0
+    private var depth = 0
+    private var deeperNeedsComma: [Bool] = []
 
     public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
@@ -27,22 +33,22 @@ public struct JSONWriter {
     public mutating func beginObject() {
         separator()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        push()
     }
 
     public mutating func endObject() {
-        needsComma.removeLast()
+        pop()
         bytes.append(UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         separator()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        push()
     }
 
     public mutating func endArray() {
-        needsComma.removeLast()
+        pop()
         bytes.append(UInt8(ascii: "]"))
     }
 
@@ -51,7 +57,8 @@ public struct JSONWriter {
         separator()
         writeString(name)
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        // The value that follows is not a new member: no comma before it.
+        if depth > 0 { setNeedsComma(false) }
     }
 
     // MARK: Values
@@ -141,35 +148,103 @@ public struct JSONWriter {
     // MARK: Internals
 
     private mutating func separator() {
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] {
+        guard depth > 0 else { return }
+        if depth <= 64 {
+            if needsCommaBits & 1 != 0 {
+                bytes.append(UInt8(ascii: ","))
+            } else {
+                needsCommaBits |= 1
+            }
+        } else if deeperNeedsComma[deeperNeedsComma.count - 1] {
             bytes.append(UInt8(ascii: ","))
         } else {
-            needsComma[needsComma.count - 1] = true
+            deeperNeedsComma[deeperNeedsComma.count - 1] = true
         }
+    }
+
+    private mutating func setNeedsComma(_ flag: Bool) {
+        if depth <= 64 {
+            needsCommaBits = flag ? needsCommaBits | 1 : needsCommaBits & ~1
+        } else {
+            deeperNeedsComma[deeperNeedsComma.count - 1] = flag
+        }
+    }
+
+    private mutating func push() {
+        depth += 1
+        if depth <= 64 {
+            needsCommaBits <<= 1
+        } else {
+            deeperNeedsComma.append(false)
+        }
+    }
+
+    private mutating func pop() {
+        precondition(depth > 0, "JSONWriter: end of a container that was not begun")
+        if depth <= 64 {
+            needsCommaBits >>= 1
+        } else {
+            deeperNeedsComma.removeLast()
+        }
+        depth -= 1
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { appendEscaped($0) }
+        if let done = string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) {
+            _ = done
+        } else {
+            var copy = string
+            copy.withUTF8 { appendEscaped($0) }
+        }
         bytes.append(UInt8(ascii: "\""))
     }
 
     /// Copies runs of bytes that need no escape in one append each: most text (Chinese included)
-    /// has no quote, backslash or control character at all.
+    /// has no quote, backslash or control character at all. The scan looks at eight bytes at a time.
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let base = utf8.baseAddress else { return }
+        let count = utf8.count
         var runStart = 0
-        for index in 0..<utf8.count {
-            let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-            appendEscape(byte)
-            runStart = index + 1
+        var index = 0
+        while index < count {
+            if index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if !Self.mayNeedEscape(word) {
+                    index += 8
+                    continue
+                }
+            }
+            let byte = base[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                if runStart < index {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart))
+                }
+                appendEscape(byte)
+                runStart = index + 1
+            }
+            index += 1
         }
-        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        if runStart < count {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+        }
+    }
+
+    /// Whether any byte of `word` is below 0x20, a quote or a backslash (may say yes for a word
+    /// that has none; never no for one that has). The classic has-less-than and has-zero-byte
+    /// bit tricks: a byte with its high bit set (UTF-8 beyond ASCII) never matches.
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quoteBytes = word ^ (ones &* 0x22)
+        let quote = (quoteBytes &- ones) & ~quoteBytes & highs
+        let backslashBytes = word ^ (ones &* 0x5C)
+        let backslash = (backslashBytes &- ones) & ~backslashBytes & highs
+        return control | quote | backslash != 0
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
