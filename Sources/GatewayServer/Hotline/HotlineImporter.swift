@@ -75,7 +75,7 @@ public struct HotlineImporter: Sendable {
             spillDirectory: uploadsDirectory.path)
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
-            includeIDs: includeIDs, report: report)
+            includeIDs: includeIDs, report: report, batchSize: Self.batchSize)
         let input = open(upload.url.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
@@ -108,8 +108,7 @@ public struct HotlineImporter: Sendable {
             }
             // Commit in batches. A batch is committed in a task of its own while the next chunk is
             // read, validated, routed and encoded here: two cores share the work, about evenly.
-            while session.readyRows.count >= Self.batchSize || (count == 0 && !session.readyRows.isEmpty) {
-                let rows = session.takeRows(Self.batchSize)
+            while let rows = session.takeBatch(final: count == 0) {
                 let items = Self.items(for: rows, pipeline, rawID: raw.id)
                 if pending.count >= Self.batchesInFlight {
                     let oldest = pending.removeFirst()

@@ -17,7 +17,11 @@ struct ImportSession {
     private var header: HotlineHeader?
     private var headerFailure: HotlineImportError?
     private var mapper: HotlineRowMapper?
-    private(set) var readyRows: [HotlineRow] = []
+    /// Rows taken, in batches of `batchSize` as they fill: a batch is handed over whole (moved,
+    /// not copied row by row, which cost a retain and a release of every field of every row).
+    private let batchSize: Int
+    private var filling: [HotlineRow] = []
+    private var fullBatches: [[HotlineRow]] = []
     private var rejectsWriter: RejectedRowsWriter?
     private var rejectsDescriptor: Int32 = -1
     /// The report's lists (spooled to disk beside the upload as they grow) and counts.
@@ -30,9 +34,11 @@ struct ImportSession {
 
     init(
         importer: HotlineImporter, upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile,
-        encoding: CSVEncoding, includeIDs: Bool?, report: ImportReport
+        encoding: CSVEncoding, includeIDs: Bool?, report: ImportReport, batchSize: Int
     ) throws {
         self.importer = importer
+        self.batchSize = batchSize
+        filling.reserveCapacity(batchSize)
         self.report = report
         self.upload = upload
         self.raw = raw
@@ -66,7 +72,7 @@ struct ImportSession {
 
     private mutating func take(_ record: CSVRecord) {
         guard headerFailure == nil else { return }
-        guard var mapper else {
+        guard mapper != nil else {
             guard case .fields(let names) = record.kind else {
                 headerFailure = HotlineImportError(
                     code: "bad_header", "line \(record.line): the header row has an unterminated quote")
@@ -83,14 +89,20 @@ struct ImportSession {
             }
             return
         }
-        let result = mapper.map(record)
-        self.mapper = mapper
+        // Mapped in place: a copy of the mapper per row would retain and release all it holds.
+        let result = mapper!.map(record)
         switch result {
         case .blank:
             return
         case .accepted(let row):
             rows += 1
-            readyRows.append(row)
+            filling.append(row)
+            if filling.count >= batchSize {
+                var full: [HotlineRow] = []
+                full.reserveCapacity(batchSize)
+                swap(&full, &filling)
+                fullBatches.append(full)
+            }
         case .rejected(let rejection):
             rows += 1
             reject(rejection, into: report.rejectedOnRead)
@@ -103,11 +115,13 @@ struct ImportSession {
         writeRejected(rejection)
     }
 
-    mutating func takeRows(_ limit: Int) -> [HotlineRow] {
-        let count = min(limit, readyRows.count)
-        let taken = Array(readyRows.prefix(count))
-        readyRows.removeFirst(count)
-        return taken
+    /// The oldest full batch; with `final` (the file is read), also the last, partial one.
+    mutating func takeBatch(final: Bool) -> [HotlineRow]? {
+        if !fullBatches.isEmpty { return fullBatches.removeFirst() }
+        guard final, !filling.isEmpty else { return nil }
+        var rest: [HotlineRow] = []
+        swap(&rest, &filling)
+        return rest
     }
 
     /// Counts a committed batch's outcomes into the report.
