@@ -8,8 +8,9 @@
 # paused, or delivering to a bench-ceiling on 127.0.0.1), warms up for 2 s, then runs
 # wrk -t1 -c32 for SECONDS (8) with the API complaint of scripts/bench.sh or a signed Twilio
 # webhook, and prints req/s, latency and the gateway's user+system CPU divided by the complaints
-# it stored. GATEWAY_BIN / CEILING_BIN use these binaries instead of building; PERF=1 records a
-# perf profile of the gateway into the scratch directory, which BENCH_KEEP=1 keeps.
+# it stored (with `deliver`, measured from an empty outbox after the warm-up until every one of
+# them is delivered). GATEWAY_BIN / CEILING_BIN use these binaries instead of building; PERF=1
+# records a perf profile of the gateway into the scratch directory, which BENCH_KEEP=1 keeps.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -53,6 +54,15 @@ PIDS+=("$GATEWAY")
 for _ in $(seq 100); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/readyz" && break; sleep 0.1; done
 wrk -t1 -c32 -d2s -s "$LUA" "$URL" >/dev/null
 count() { sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" "select count(*) from complaints"; }
+pending() { sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" "select count(*) from outbox where state = 'pending'"; }
+# The CPU figure must include delivering every complaint taken: a dispatcher that fell behind
+# would otherwise look cheap. Waits (up to 60 s) until the outbox is empty.
+drained() {
+    local waited=0
+    while [[ "$(pending)" != 0 && $waited -lt 600 ]]; do sleep 0.1; waited=$((waited + 1)); done
+    echo "outbox empty $((waited / 10)).$((waited % 10)) s $1 ($(pending) pending)"
+}
+[[ "$MODE" == deliver ]] && drained "after the warm-up"
 cpu() { awk '{print $14 + $15}' "/proc/$GATEWAY/stat"; }
 rows0=$(count) ticks0=$(cpu)
 if [[ -n "${PERF:-}" ]]; then
@@ -60,7 +70,9 @@ if [[ -n "${PERF:-}" ]]; then
     PERFPID=$!
 fi
 wrk -t1 -c32 -d"${SECS}s" --latency -s "$LUA" "$URL" | grep -E "Requests/sec| 50%| 99%"
-[[ "$MODE" == deliver ]] && sleep 3
+if [[ "$MODE" == deliver ]]; then
+    drained "after wrk stopped"
+fi
 if [[ -n "${PERF:-}" ]]; then kill -INT "$PERFPID"; wait "$PERFPID" || true; fi
 rows1=$(count) ticks1=$(cpu)
 python3 -c "

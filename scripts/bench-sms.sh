@@ -39,6 +39,8 @@ chmod 755 "$SCRATCH"
 declare -A PIDS=()
 # shellcheck source=scripts/lib/processes.sh
 . scripts/lib/processes.sh
+# shellcheck source=scripts/lib/outbox-drain.sh
+. scripts/lib/outbox-drain.sh
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
     stop_all
@@ -78,6 +80,7 @@ start gateway "$GATEWAY_PORT" "$GATEWAY_BIN" serve --config "$ROOT/config" --dat
     --listen "127.0.0.1:$GATEWAY_PORT"
 wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio"
 bench gateway "http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio" mark_gateway
+DRAIN="$(outbox_drain "$SCRATCH/gateway-data/gateway.sqlite")"
 stop_proc gateway
 GATEWAY_AFTER="$(rows "$SCRATCH/gateway-data/gateway.sqlite" complaints)"
 
@@ -91,9 +94,9 @@ PEER_AFTER="$(rows "$SCRATCH/peer.sqlite" messages)"
 mkdir -p bench-results
 status=0
 python3 - "$SCRATCH" "$GATEWAY_BEFORE" "$GATEWAY_AFTER" "$PEER_BEFORE" "$PEER_AFTER" "$CONNECTIONS" "$BENCH_SECONDS" \
-    "$(git rev-parse --short HEAD 2>/dev/null || echo uncommitted)" >bench-results/sms.md <<'PY' || status=$?
+    "$(git rev-parse --short HEAD 2>/dev/null || echo uncommitted)" "$DRAIN" >bench-results/sms.md <<'PY' || status=$?
 import json, os, sys, time
-scratch, gb, ga, pb, pa, conns, secs, commit = sys.argv[1:]
+scratch, gb, ga, pb, pa, conns, secs, commit, drain = sys.argv[1:]
 load = lambda c: json.load(open(f"{scratch}/{c}.json"))
 res = {c: load(c) for c in ["nginx", "ceiling", "gateway", "peer"]}
 errors = lambda r: r["err_status"] + r["err_connect"] + r["err_read"] + r["err_write"] + r["err_timeout"]
@@ -122,6 +125,8 @@ checks = [
 ]
 out.append("")
 out += [f"- **{'PASS' if ok else 'FAIL'}** {text}" for ok, text in checks]
+backlog, drain_s = drain.split()
+out.append(f"- delivering kept up: {backlog} messages undelivered when wrk stopped, all delivered {drain_s} s later")
 print("\n".join(out))
 sys.exit(0 if all(ok for ok, _ in checks) else 1)
 PY

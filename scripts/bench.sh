@@ -49,6 +49,8 @@ declare -A PIDS=()     # name -> pid of every process started here
 
 # shellcheck source=scripts/lib/processes.sh
 . scripts/lib/processes.sh
+# shellcheck source=scripts/lib/outbox-drain.sh
+. scripts/lib/outbox-drain.sh
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
     stop_all
@@ -109,6 +111,7 @@ rows_after_warmup() {  # the warm-up's complaints are in the store too: count fr
     ROWS_BEFORE="$(count_rows)"
 }
 bench gateway "http://127.0.0.1:$GATEWAY_PORT/v1/complaints" rows_after_warmup
+DRAIN="$(outbox_drain "$GATEWAY_DATA/gateway.sqlite")"
 # Stop it before counting: every request it accepted is then either committed or not.
 stop_proc gateway
 ROWS_AFTER="$(count_rows)"
@@ -135,9 +138,9 @@ mkdir -p bench-results
 status=0
 python3 - "$SCRATCH" "$ROWS_BEFORE" "$ROWS_AFTER" "$CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP" \
     "$(printf %s "$WRK_BODY" | wc -c)" "$(git rev-parse --short HEAD 2>/dev/null || echo uncommitted)" \
-    "$DOWNSTREAM_URL" "$PAUSED_BEFORE" "$PAUSED_AFTER" >bench-results/latest.md <<'EOF' || status=$?
+    "$DOWNSTREAM_URL" "$PAUSED_BEFORE" "$PAUSED_AFTER" "$DRAIN" >bench-results/latest.md <<'EOF' || status=$?
 import json, os, platform, sys, time
-scratch, before, after, conns, secs, warm, body_bytes, commit, downstream, pbefore, pafter = sys.argv[1:]
+scratch, before, after, conns, secs, warm, body_bytes, commit, downstream, pbefore, pafter, drain = sys.argv[1:]
 rows, prows, conns = int(after) - int(before), int(pafter) - int(pbefore), int(conns)
 load = lambda c: json.load(open(f"{scratch}/{c}.json")) if os.path.exists(f"{scratch}/{c}.json") else None
 cases = [("ceiling", "bench-ceiling (Hummingbird, constant 200)"),
@@ -183,6 +186,9 @@ if p is not None:
                    f"intake only: {errors(p)} errors; wrk counted {pok} 2xx, `complaints` gained {prows} rows"))
 out.append("")
 out += [f"- **{verdict(ok)}** {text}" for ok, text in checks]
+backlog, drain_s = drain.split()
+out.append(f"- delivering kept up: {backlog} complaints undelivered when wrk stopped, all delivered "
+           f"{drain_s} s later")
 print("\n".join(out))
 sys.exit(0 if all(ok for ok, _ in checks) else 1)
 EOF

@@ -77,12 +77,6 @@ public final class OutboxDispatcher: Service, Sendable {
         breakers.withLock { $0.mapValues(\.state) }
     }
 
-    /// How long a claim that emptied the outbox holds off the next one. Under a steady stream of
-    /// new complaints each commit would otherwise wake a claim of its own few items: a read
-    /// transaction, a query per department and a write of their attempts per handful of
-    /// deliveries. Waiting lets a batch gather, at the cost of at most this much delivery latency.
-    static let gatherTime = Duration.milliseconds(10)
-
     /// Tells the dispatcher new work was committed.
     public func notifyNewWork() { wake.signal() }
 
@@ -94,17 +88,9 @@ public final class OutboxDispatcher: Service, Sendable {
             return
         }
         let stopping = Atomic<Bool>(false)
-        let clock = ContinuousClock()
-        // Set when a claim found fewer due items than it could take: the outbox is keeping up,
-        // so the next claim waits until then for more to gather (see `gatherTime`).
-        var gatherUntil: ContinuousClock.Instant?
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
-                    if let until = gatherUntil {
-                        gatherUntil = nil
-                        if until > clock.now { try? await clock.sleep(until: until) }
-                    }
                     let busy = busySlots()
                     let canClaim = claimable(busy: busy)
                     var claimedAll = false
@@ -115,7 +101,6 @@ public final class OutboxDispatcher: Service, Sendable {
                             group.addTask { await self.deliver(item) }
                         }
                         claimedAll = !claimed.isEmpty && claimed.count == free
-                        if !claimedAll { gatherUntil = clock.now + Self.gatherTime }
                     }
                     if claimedAll { continue }
                     if canClaim {

@@ -18,9 +18,10 @@ import Testing
                     "urban-management", url: "\(base)/urban-management",
                     headers: [HeaderField(name: "X-Source", value: "complaint-gateway")])
 
-                try await withDispatcher(store: store, departments: [urban]) { _ in
+                try await withDispatcher(store: store, departments: [urban]) { dispatcher in
                     let delivered = try await eventually { try await store.complaint(id: id)?.state == .delivered }
                     #expect(delivered)
+                    #expect(dispatcher.claimsMade >= 1)
                 }
 
                 let requests = downstream.requests(to: "/urban-management")
