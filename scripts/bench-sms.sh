@@ -126,7 +126,7 @@ checks = [
 out.append("")
 out += [f"- **{'PASS' if ok else 'FAIL'}** {text}" for ok, text in checks]
 backlog, drain_s = drain.split()
-out.append(f"- delivering kept up: {backlog} messages undelivered when wrk stopped, all delivered {drain_s} s later")
+out.append(f"- delivery backlog: {backlog} messages not yet delivered when wrk stopped, all delivered {drain_s} s later")
 print("\n".join(out))
 sys.exit(0 if all(ok for ok, _ in checks) else 1)
 PY

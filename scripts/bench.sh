@@ -187,7 +187,7 @@ if p is not None:
 out.append("")
 out += [f"- **{verdict(ok)}** {text}" for ok, text in checks]
 backlog, drain_s = drain.split()
-out.append(f"- delivering kept up: {backlog} complaints undelivered when wrk stopped, all delivered "
+out.append(f"- delivery backlog: {backlog} complaints not yet delivered when wrk stopped, all delivered "
            f"{drain_s} s later")
 print("\n".join(out))
 sys.exit(0 if all(ok for ok, _ in checks) else 1)
