@@ -18,6 +18,8 @@ CHANNEL="${1:-api}" MODE="${2:-paused}" SECS="${3:-8}"
 GATEWAY_PORT=18191 DOWNSTREAM_PORT=18192
 # shellcheck source=scripts/lib/release-build.sh
 . scripts/lib/release-build.sh
+# shellcheck source=scripts/lib/outbox-drain.sh
+. scripts/lib/outbox-drain.sh
 release_binaries GATEWAY_BIN=complaint-gateway CEILING_BIN=bench-ceiling
 SCRATCH="$(mktemp -d /tmp/cg-bench-cpu.XXXXXX)"
 PIDS=()
@@ -54,15 +56,14 @@ PIDS+=("$GATEWAY")
 for _ in $(seq 100); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/readyz" && break; sleep 0.1; done
 wrk -t1 -c32 -d2s -s "$LUA" "$URL" >/dev/null
 count() { sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" "select count(*) from complaints"; }
-pending() { sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" "select count(*) from outbox where state = 'pending'"; }
 # The CPU figure must include delivering every complaint taken: a dispatcher that fell behind
-# would otherwise look cheap. Waits (up to 60 s) until the outbox is empty.
+# would otherwise look cheap. So with `deliver` it counts from and to an empty outbox.
 drained() {
-    local waited=0
-    while [[ "$(pending)" != 0 && $waited -lt 600 ]]; do sleep 0.1; waited=$((waited + 1)); done
-    echo "outbox empty $((waited / 10)).$((waited % 10)) s $1 ($(pending) pending)"
+    local drain
+    read -r -a drain <<<"$(outbox_drain "$SCRATCH/data/gateway.sqlite")"
+    echo "outbox: ${drain[0]} pending $1, empty ${drain[1]} s later"
 }
-[[ "$MODE" == deliver ]] && drained "after the warm-up"
+if [[ "$MODE" == deliver ]]; then drained "after the warm-up"; fi
 cpu() { awk '{print $14 + $15}' "/proc/$GATEWAY/stat"; }
 rows0=$(count) ticks0=$(cpu)
 if [[ -n "${PERF:-}" ]]; then

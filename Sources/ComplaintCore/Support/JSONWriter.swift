@@ -193,9 +193,7 @@ public struct JSONWriter {
 
     private mutating func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
-        if let done = string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) {
-            _ = done
-        } else {
+        if string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
             var copy = string
             copy.withUTF8 { appendEscaped($0) }
         }
