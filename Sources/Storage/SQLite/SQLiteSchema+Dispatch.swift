@@ -36,4 +36,18 @@ extension SQLiteSchema {
             try db.execute(sql: "ALTER TABLE complaints DROP COLUMN state")
         }
     }
+
+    /// The claim steps over every due item already out with the dispatcher (in flight, or its
+    /// attempt waiting for the commit) on each read: hundreds of entries under load. With `state`
+    /// in the index as well, that scan reads the index alone instead of one outbox row per entry.
+    static func registerCoveringDueIndex(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("outbox-due-covering") { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX outbox_department_due;
+                    CREATE INDEX outbox_department_due ON outbox(department, next_attempt_at, state)
+                        WHERE state = 'pending';
+                    """)
+        }
+    }
 }

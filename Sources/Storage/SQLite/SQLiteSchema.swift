@@ -123,6 +123,7 @@ enum SQLiteSchema {
         registerHotlineImports(&migrator)
         registerDueByDepartment(&migrator)
         registerStateInOutbox(&migrator)
+        registerCoveringDueIndex(&migrator)
         return migrator
     }
 }

@@ -63,14 +63,26 @@ extension SQLiteStore {
                     select: select)
                 granted.withLock { $0 = claimed }
                 guard !claimed.isEmpty else { return [] }
-                let statement = try db.cachedStatement(sql: "SELECT record FROM complaints WHERE id = ?")
+                let statement = try db.cachedStatement(
+                    sql: """
+                        SELECT o.attempts, o.attempts_before_replay, o.first_attempt_at, c.record
+                        FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE o.complaint_id = ?
+                        """)
                 return try claimed.map { item in
-                    guard let body = try statement.readRows(item.complaintID, row: { $0.data(0) }).first else {
+                    guard
+                        let claimed = try statement.readRows(
+                            item.complaintID,
+                            row: { row in
+                                OutboxItem(
+                                    complaintID: item.complaintID, department: item.department, attempts: row.int(0),
+                                    body: row.data(3), attemptsBeforeReplay: row.int(1),
+                                    firstAttemptAt: row.optionalInt64(2).map(Date.init(unixMilliseconds:)))
+                            }
+                        ).first
+                    else {
                         throw StorageError(.corrupt, "outbox item \(item.complaintID) has no complaint")
                     }
-                    var item = item
-                    item.body = body
-                    return item
+                    return claimed
                 }
             }
         } catch {
@@ -84,20 +96,21 @@ extension SQLiteStore {
         }
     }
 
-    /// Due items first, without their bodies: only the records of the items actually claimed are read.
+    /// Due items first, by id and department only: per department the scan reads nothing but
+    /// outbox_department_due (it covers these columns), however many items out with the
+    /// dispatcher it has to step over. The rest of the row and the record are read only for the
+    /// items actually claimed.
     private static func dueSQL(departmentFilter: Bool) -> String {
         """
-        SELECT complaint_id, department, attempts, attempts_before_replay, first_attempt_at FROM outbox
+        SELECT complaint_id, department FROM outbox
         WHERE state = 'pending' \(departmentFilter ? "AND department = ? " : "")AND next_attempt_at <= ?
         ORDER BY next_attempt_at LIMIT ?
         """
     }
 
-    /// One row of ``dueSQL(departmentFilter:)``, columns by position.
+    /// One row of ``dueSQL(departmentFilter:)``, columns by position; the claim fills in the rest.
     private static func dueItem(_ row: DirectRow) -> OutboxItem {
-        OutboxItem(
-            complaintID: row.string(0), department: row.string(1), attempts: row.int(2), body: Data(),
-            attemptsBeforeReplay: row.int(3), firstAttemptAt: row.optionalInt64(4).map(Date.init(unixMilliseconds:)))
+        OutboxItem(complaintID: row.string(0), department: row.string(1), attempts: 0, body: Data())
     }
 
     /// One group-commit operation (one savepoint) for the whole batch: the per-operation cost of
