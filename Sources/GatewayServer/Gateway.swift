@@ -51,7 +51,9 @@ public final class Gateway: Sendable {
             store: store,
             // Idle connections kept per origin up to the delivery slots: departments often share a
             // host (an ESB, a gateway).
-            transport: transport ?? HTTP1Transport(maxIdlePerOrigin: configuration.dispatch.maxInFlight),
+            transport: try transport
+                ?? HTTP1Transport(
+                    departments: configuration.departments, maxIdlePerOrigin: configuration.dispatch.maxInFlight),
             departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
         let routers = RouterHolder(RuleRouter(configuration: configuration.routing))

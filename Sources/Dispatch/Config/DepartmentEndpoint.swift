@@ -35,11 +35,15 @@ public struct Department: Sendable, Hashable {
         /// `body_template`: a Mustache template rendering the department's own body shape;
         /// nil sends the `complaint/v1` record as committed.
         public var template: BodyTemplate?
+        /// `tls`: a CA file and client certificate for this `https` endpoint; nil uses the
+        /// system's roots and presents no client certificate.
+        public var tls: EndpointTLS?
 
         public init(
             url: String, timeout: TimeInterval = 10, maxInFlight: Int = 16, retry: RetryPolicy = RetryPolicy(),
             headers: [HeaderField] = [], auth: EndpointAuth = .none, signingSecret: WebhookSecret? = nil,
-            breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), template: BodyTemplate? = nil
+            breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), template: BodyTemplate? = nil,
+            tls: EndpointTLS? = nil
         ) {
             self.url = url
             self.timeout = timeout
@@ -50,6 +54,7 @@ public struct Department: Sendable, Hashable {
             self.signingSecret = signingSecret
             self.breaker = breaker
             self.template = template
+            self.tls = tls
         }
     }
 }

@@ -1,5 +1,6 @@
 import ComplaintCore
 import Foundation
+import NIOSSL
 
 /// Reads and validates departments.yaml.
 ///
@@ -18,6 +19,10 @@ import Foundation
 ///       headers: { X-Source: complaint-gateway }
 ///       body_template: templates/urban.json.mustache   # relative to the config directory
 ///       body_content_type: application/json
+///       tls:                                           # https only; paths relative to the config directory
+///         ca_file: certs/city-ca.pem                   # trusted instead of the system's roots
+///         client_certificate: certs/gateway.pem        # mutual TLS: both or neither
+///         client_key: certs/gateway-key.pem
 /// ```
 public enum DepartmentsLoader {
     /// Reads the departments from the root of departments.yaml; problems go to its diagnostics.
@@ -56,7 +61,7 @@ public enum DepartmentsLoader {
         }
         node.expectMapping(allowedKeys: [
             "url", "timeout_ms", "max_in_flight", "retry", "headers", "auth", "signing_secret", "circuit_breaker",
-            "body_template", "body_content_type",
+            "body_template", "body_content_type", "tls",
         ])
         let url = node["url"].requiredString() ?? ""
         if !url.isEmpty {
@@ -83,8 +88,46 @@ public enum DepartmentsLoader {
             auth: readAuth(node["auth"]),
             signingSecret: readSecret(node["signing_secret"]),
             breaker: readBreaker(node["circuit_breaker"]),
-            template: readTemplate(node["body_template"], contentType: node["body_content_type"], directory: directory)
+            template: readTemplate(node["body_template"], contentType: node["body_content_type"], directory: directory),
+            tls: readTLS(node["tls"], url: url, directory: directory)
         )
+    }
+
+    private static func readTLS(_ node: ConfigNode, url: String, directory: URL?) -> EndpointTLS? {
+        guard node.isPresent else { return nil }
+        node.expectMapping(allowedKeys: ["ca_file", "client_certificate", "client_key"])
+        if URL(string: url)?.scheme?.lowercased() == "http" {
+            node.error("tls applies to https:// URLs only; this endpoint's URL is http://")
+        }
+        func path(_ key: String) -> String? {
+            guard let text = node[key].string(), !text.isEmpty else { return nil }
+            let resolved =
+                text.hasPrefix("/")
+                ? text : (directory ?? URL(fileURLWithPath: ".")).appendingPathComponent(text).path
+            guard FileManager.default.isReadableFile(atPath: resolved) else {
+                node[key].error("cannot read \(text)")
+                return nil
+            }
+            return resolved
+        }
+        let tls = EndpointTLS(
+            caFile: path("ca_file"), clientCertificate: path("client_certificate"), clientKey: path("client_key"))
+        switch (node["client_certificate"].isPresent, node["client_key"].isPresent) {
+        case (true, false): node.error("client_certificate needs client_key")
+        case (false, true): node.error("client_key needs client_certificate")
+        default: break
+        }
+        if !node["ca_file"].isPresent && !node["client_certificate"].isPresent && !node["client_key"].isPresent {
+            node.error("expected ca_file, or client_certificate with client_key")
+        }
+        // Parse the files now, so a wrong file is a configuration error at start-up rather than
+        // a failed delivery later.
+        do {
+            _ = try NIOSSLContext(configuration: try tls.configuration())
+        } catch {
+            node.error("cannot use these TLS files: \(error)")
+        }
+        return tls
     }
 
     private static func readRetry(_ node: ConfigNode) -> RetryPolicy {

@@ -11,8 +11,9 @@ import Synchronization
 /// looked at.
 final class HTTP1ConnectionPool: Sendable {
     private let group: any EventLoopGroup
-    private let tls: NIOSSLContext?
-    private let tlsError: String?
+    /// TLS contexts by ``HTTP1Target/Origin/tlsProfile``: the default first, then one per
+    /// endpoint with TLS settings of its own; a failure is kept to be reported per attempt.
+    private let tlsContexts: [Result<NIOSSLContext, HTTP1TransportError>]
     private let snippetLimit: Int
     private let maxIdlePerOrigin: Int
     private let maxIdleTime: TimeAmount
@@ -20,20 +21,18 @@ final class HTTP1ConnectionPool: Sendable {
     private let idle = Mutex<[HTTP1Target.Origin: [(channel: any Channel, since: NIODeadline)]]>([:])
     private let closed = Atomic<Bool>(false)
 
+    /// - Parameter tlsConfigurations: by TLS profile; the first is the default.
     init(
-        group: any EventLoopGroup, tlsConfiguration: TLSConfiguration, snippetLimit: Int, maxIdlePerOrigin: Int,
+        group: any EventLoopGroup, tlsConfigurations: [TLSConfiguration], snippetLimit: Int, maxIdlePerOrigin: Int,
         maxIdleTime: TimeAmount
     ) {
         self.group = group
         self.maxIdleTime = maxIdleTime
         self.snippetLimit = snippetLimit
         self.maxIdlePerOrigin = maxIdlePerOrigin
-        do {
-            tls = try NIOSSLContext(configuration: tlsConfiguration)
-            tlsError = nil
-        } catch {
-            tls = nil
-            tlsError = "TLS unavailable: \(error)"
+        tlsContexts = tlsConfigurations.map { configuration in
+            Result { try NIOSSLContext(configuration: configuration) }
+                .mapError { HTTP1TransportError("TLS unavailable: \($0)") }
         }
     }
 
@@ -77,8 +76,10 @@ final class HTTP1ConnectionPool: Sendable {
     func connect(to origin: HTTP1Target.Origin, timeout: TimeAmount) async throws -> any Channel {
         let tlsContext: NIOSSLContext?
         if origin.tls {
-            guard let tls else { throw HTTP1TransportError(tlsError ?? "TLS unavailable") }
-            tlsContext = tls
+            guard tlsContexts.indices.contains(origin.tlsProfile) else {
+                throw HTTP1TransportError("TLS unavailable: no settings for this endpoint")
+            }
+            tlsContext = try tlsContexts[origin.tlsProfile].get()
         } else {
             tlsContext = nil
         }

@@ -10,6 +10,9 @@ struct HTTP1Target: Sendable, Hashable {
         /// The host to connect to (an IPv6 literal without its brackets).
         var host: String
         var port: Int
+        /// Which TLS settings its connections use (0: the transport's default): endpoints with
+        /// their own CA or client certificate never share connections with others.
+        var tlsProfile = 0
     }
 
     var origin: Origin

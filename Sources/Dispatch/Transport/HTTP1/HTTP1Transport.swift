@@ -23,19 +23,36 @@ public final class HTTP1Transport: DeliveryTransport {
     private let pool: HTTP1ConnectionPool
     private let targets = Mutex<[String: Result<HTTP1Target, HTTP1Target.Failure>]>([:])
     private let allocator = ByteBufferAllocator()
+    /// The TLS profile of each endpoint URL with settings of its own (profile 0 is the default).
+    private let tlsProfiles: [String: Int]
 
     /// - Parameters:
     ///   - tlsConfiguration: for `https` endpoints; the default verifies certificates against the
     ///     system's trust roots and the host name.
+    ///   - endpointTLS: for the endpoint URLs given, their own TLS settings instead (a CA file,
+    ///     a client certificate).
     ///   - maxIdlePerOrigin: connections kept open per endpoint origin between deliveries.
     ///   - maxIdleTime: a connection idle longer is closed rather than reused.
     public init(
-        tlsConfiguration: TLSConfiguration = .makeClientConfiguration(), maxIdlePerOrigin: Int = 64,
+        tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
+        endpointTLS: [String: TLSConfiguration] = [:], maxIdlePerOrigin: Int = 64,
         maxIdleTime: Duration = .seconds(50), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
+        let urls = endpointTLS.keys.sorted()
+        tlsProfiles = Dictionary(uniqueKeysWithValues: urls.enumerated().map { ($1, $0 + 1) })
         pool = HTTP1ConnectionPool(
-            group: group, tlsConfiguration: tlsConfiguration, snippetLimit: Self.snippetLimit,
-            maxIdlePerOrigin: maxIdlePerOrigin, maxIdleTime: TimeAmount(maxIdleTime))
+            group: group, tlsConfigurations: [tlsConfiguration] + urls.map { endpointTLS[$0]! },
+            snippetLimit: Self.snippetLimit, maxIdlePerOrigin: maxIdlePerOrigin, maxIdleTime: TimeAmount(maxIdleTime))
+    }
+
+    /// A transport for `departments`: each endpoint with `tls:` settings gets them.
+    /// - Throws: when an endpoint's TLS files cannot be read (the loader reports that first).
+    public convenience init(departments: [Department], maxIdlePerOrigin: Int) throws {
+        var endpointTLS: [String: TLSConfiguration] = [:]
+        for department in departments {
+            if let tls = department.endpoint.tls { endpointTLS[department.endpoint.url] = try tls.configuration() }
+        }
+        self.init(endpointTLS: endpointTLS, maxIdlePerOrigin: maxIdlePerOrigin)
     }
 
     public func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
@@ -97,7 +114,12 @@ public final class HTTP1Transport: DeliveryTransport {
 
     private func target(_ url: String) -> Result<HTTP1Target, HTTP1Target.Failure> {
         if let known = targets.withLock({ $0[url] }) { return known }
-        let parsed = Result { () throws(HTTP1Target.Failure) in try HTTP1Target(url: url) }
+        let profile = tlsProfiles[url] ?? 0
+        let parsed = Result { () throws(HTTP1Target.Failure) in
+            var target = try HTTP1Target(url: url)
+            target.origin.tlsProfile = profile
+            return target
+        }
         targets.withLock { $0[url] = parsed }
         return parsed
     }

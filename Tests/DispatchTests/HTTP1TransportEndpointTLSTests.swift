@@ -1,0 +1,101 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Testing
+
+@testable import ComplaintDispatch
+
+/// An endpoint's own `tls:` settings: a private CA instead of the system's roots, and a client
+/// certificate for endpoints that require one, against real TLS servers on 127.0.0.1.
+@Suite struct HTTP1TransportEndpointTLSTests {
+    static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    private let patience: TimeInterval = 60
+    private let headers = [HeaderField(name: "Content-Type", value: "application/json")]
+    private let body = Data(#"{"text":"路灯不亮"}"#.utf8)
+
+    /// A server with a certificate the test CA signed; with `requireClientFromCA`, it refuses
+    /// callers without a client certificate from that CA.
+    private func server(requireClientFromCA: Bool) async throws -> ScriptedHTTPServer {
+        let chain = try NIOSSLCertificate.fromPEMFile(try Self.fixture("ca-signed-localhost-cert.pem"))
+        let key = try NIOSSLPrivateKey(file: try Self.fixture("ca-signed-localhost-key.pem"), format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        if requireClientFromCA {
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .file(try Self.fixture("test-ca-cert.pem"))
+        }
+        return try await ScriptedHTTPServer(group: Self.loops, tls: try NIOSSLContext(configuration: configuration))
+    }
+
+    private func transport(_ endpointTLS: [String: EndpointTLS]) throws -> HTTP1Transport {
+        HTTP1Transport(endpointTLS: try endpointTLS.mapValues { try $0.configuration() }, group: Self.loops)
+    }
+
+    @Test func aCAFileTrustsThePrivateCAForThatEndpointOnly() async throws {
+        let server = try await server(requireClientFromCA: false)
+        let own = "https://localhost:\(server.port)/water"
+        let other = "https://localhost:\(server.port)/roads"
+        let transport = try transport([own: EndpointTLS(caFile: try Self.fixture("test-ca-cert.pem"))])
+        guard
+            case .response(200, _, "ok") = await transport.post(
+                url: own, headers: headers, body: body, timeout: patience)
+        else {
+            Issue.record("expected 200 through the private CA")
+            return
+        }
+        // Same host and port, no settings of its own: the system's roots, which do not know the CA.
+        // Its connection is not the first endpoint's either (that one was verified differently).
+        let refused = await transport.post(url: other, headers: headers, body: body, timeout: patience)
+        guard case .failed(let reason) = refused else {
+            Issue.record("expected a TLS failure without the CA file, got \(refused)")
+            return
+        }
+        #expect(reason.hasPrefix("TLS: "), "\(reason)")
+        #expect(server.received.count == 1)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func aClientCertificateOpensAnEndpointThatRequiresOne() async throws {
+        let server = try await server(requireClientFromCA: true)
+        let withCertificate = "https://127.0.0.1:\(server.port)/water"
+        let without = "https://127.0.0.1:\(server.port)/roads"
+        let ca = try Self.fixture("test-ca-cert.pem")
+        let transport = try transport([
+            withCertificate: EndpointTLS(
+                caFile: ca, clientCertificate: try Self.fixture("client-cert.pem"),
+                clientKey: try Self.fixture("client-key.pem")),
+            without: EndpointTLS(caFile: ca),
+        ])
+        let accepted = await transport.post(url: withCertificate, headers: headers, body: body, timeout: patience)
+        guard case .response(200, _, "ok") = accepted else {
+            Issue.record("expected 200 with the client certificate, got \(accepted)")
+            return
+        }
+        let refused = await transport.post(url: without, headers: headers, body: body, timeout: patience)
+        guard case .failed(let reason) = refused else {
+            Issue.record("expected the server to refuse a caller without a certificate, got \(refused)")
+            return
+        }
+        // TLS 1.3 reports the refusal after the handshake, while reading: a failure either way,
+        // and the request never reached the server's application.
+        #expect(!reason.isEmpty)
+        #expect(server.received.count == 1)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func unreadableFilesAreReportedByName() {
+        #expect(throws: (any Error).self) { try EndpointTLS(caFile: "/nonexistent/ca.pem").configuration() }
+        let key = try? Self.fixture("client-key.pem")
+        #expect(throws: (any Error).self) {
+            // A key is not a certificate.
+            try EndpointTLS(caFile: key).configuration()
+        }
+    }
+
+    static func fixture(_ name: String) throws -> String {
+        try #require(Bundle.module.url(forResource: "TLS/\(name)", withExtension: nil)).path
+    }
+}
