@@ -21,10 +21,10 @@ let fastSettings = OutboxDispatcher.Settings(maxInFlight: 8, pollInterval: .mill
 /// `ServiceGroup` for the duration of `body`, then shuts it down gracefully and waits for it.
 func withDispatcher<T: Sendable>(
     store: SQLiteStore, departments: [Department], settings: OutboxDispatcher.Settings = fastSettings,
-    _ body: (OutboxDispatcher) async throws -> T
+    transport: HTTP1Transport = HTTP1Transport(), _ body: (OutboxDispatcher) async throws -> T
 ) async throws -> T {
     let dispatcher = OutboxDispatcher(
-        store: store, transport: HTTP1Transport(), departments: departments, settings: settings,
+        store: store, transport: transport, departments: departments, settings: settings,
         logger: quietLogger)
     let group = ServiceGroup(services: [dispatcher], logger: quietLogger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
