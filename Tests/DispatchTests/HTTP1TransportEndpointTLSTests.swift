@@ -73,7 +73,12 @@ import Testing
             Issue.record("expected 200 with the client certificate, got \(accepted)")
             return
         }
+        // Well inside the patience of the other exchanges: the refusal must end the attempt at
+        // once, whether it arrives before the request is written or after.
+        let clock = ContinuousClock()
+        let started = clock.now
         let refused = await transport.post(url: without, headers: headers, body: body, timeout: patience)
+        #expect(clock.now - started < .seconds(20))
         guard case .failed(let reason) = refused else {
             Issue.record("expected the server to refuse a caller without a certificate, got \(refused)")
             return

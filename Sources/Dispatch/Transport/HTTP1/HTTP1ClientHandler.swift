@@ -52,10 +52,20 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
         }
         current = Current(
             promise: exchange.promise, reader: HTTP1ResponseReader(snippetLimit: snippetLimit), timer: timer)
-        // The sender's promise means "the handler has the exchange": from here on every outcome,
-        // a failed write included (it closes the connection), completes the exchange's own promise.
+        // The sender's promise means "the handler has the exchange": from here on every outcome
+        // completes the exchange's own promise. A write can fail without the connection closing
+        // afterwards: when it had closed already (the endpoint ended an idle keep-alive
+        // connection, or refused a TLS 1.3 client certificate, just before the request), no
+        // channelInactive follows, so the failed write itself must end the exchange, not its deadline.
         promise?.succeed()
-        context.write(wrapOutboundOut(exchange.request), promise: nil)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            let (handler, context) = loopBound.value
+            guard handler.current?.promise.futureResult === exchange.promise.futureResult else { return }
+            handler.finish(
+                context: context, with: .failure(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false)))
+        }
+        context.write(wrapOutboundOut(exchange.request), promise: written)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -1,0 +1,68 @@
+import NIOCore
+import NIOEmbedded
+import Synchronization
+import Testing
+
+@testable import ComplaintDispatch
+
+/// The connection handler on its own, on an embedded channel.
+@Suite struct HTTP1ClientHandlerTests {
+    /// Fails every write, as a TLS handler does once the endpoint has closed the session (a
+    /// TLS 1.3 server refusing the client certificate) while the channel is not closed yet.
+    private final class RefusingWrites: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        struct Refused: Error {}
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            promise?.fail(Refused())
+        }
+    }
+
+    @Test func aFailedWriteEndsTheExchangeAtOnceNotAtItsDeadline() throws {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(RefusingWrites())
+        try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: 64))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        let response = channel.eventLoop.makePromise(of: HTTP1Response.self)
+        let exchange = HTTP1Exchange(
+            request: ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
+            deadline: .now() + .seconds(3600), promise: response)
+        channel.writeAndFlush(exchange, promise: nil)
+        channel.embeddedEventLoop.run()
+        let completed = Mutex<Result<HTTP1Response, any Error>?>(nil)
+        response.futureResult.whenComplete { result in completed.withLock { $0 = result } }
+        channel.embeddedEventLoop.run()
+        guard
+            case .failure(let error) = try #require(
+                completed.withLock { $0 }, "the exchange is still waiting for its deadline")
+        else {
+            Issue.record("expected a failure")
+            return
+        }
+        let failure = try #require(error as? HTTP1ExchangeFailure)
+        // Nothing was received: a reused connection gets the request once more on a fresh one.
+        #expect(failure.nothingReceived)
+        #expect(!channel.isActive)
+    }
+
+    @Test func aResponseStillCompletesTheExchange() throws {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: 64))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        let response = channel.eventLoop.makePromise(of: HTTP1Response.self)
+        channel.writeAndFlush(
+            HTTP1Exchange(
+                request: ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
+                deadline: .now() + .seconds(3600), promise: response), promise: nil)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) != nil)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+        let completed = Mutex<Result<HTTP1Response, any Error>?>(nil)
+        response.futureResult.whenComplete { result in completed.withLock { $0 = result } }
+        guard case .success(let answer) = try #require(completed.withLock { $0 }) else {
+            Issue.record("expected the response")
+            return
+        }
+        #expect(answer.status == 200)
+        #expect(answer.snippet == Array("ok".utf8))
+        #expect(channel.isActive)
+    }
+}
