@@ -6,8 +6,9 @@ import Testing
 /// departments.yaml: an endpoint's `tls:` (CA file, client certificate), paths relative to the
 /// configuration directory, every file checked at load.
 @Suite struct DepartmentsLoaderTLSTests {
-    private func load(_ endpoint: String) throws -> ([Department], ConfigDiagnostics) {
-        let directory = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
+    private func load(_ endpoint: String, directory: URL? = nil) throws -> ([Department], ConfigDiagnostics) {
+        let fixtures = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
+        let directory = directory ?? fixtures
         let diagnostics = ConfigDiagnostics()
         let yaml = """
             departments:
@@ -29,12 +30,36 @@ import Testing
               client_certificate: client-cert.pem
               client_key: client-key.pem
             """)
-        #expect(diagnostics.issues.isEmpty, "\(diagnostics.issues)")
+        // A clone does not keep the key's file mode, so a warning about it may come; no error.
+        #expect(diagnostics.errors.isEmpty, "\(diagnostics.issues)")
         let tls = try #require(departments.first?.endpoint.tls)
         #expect(tls.caFile?.hasSuffix("/TLS/test-ca-cert.pem") == true)
         #expect(tls.clientCertificate?.hasSuffix("/TLS/client-cert.pem") == true)
         #expect(tls.clientKey?.hasSuffix("/TLS/client-key.pem") == true)
         #expect(FileManager.default.fileExists(atPath: tls.caFile ?? ""))
+    }
+
+    @Test func aKeyOthersCanReadIsAWarning() throws {
+        let fixtures = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["client-cert.pem", "client-key.pem"] {
+            try FileManager.default.copyItem(
+                at: fixtures.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+        }
+        let key = directory.appendingPathComponent("client-key.pem").path
+        let endpoint = """
+            url: https://water.example.gov.cn/complaints
+            tls: { client_certificate: client-cert.pem, client_key: client-key.pem }
+            """
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        let (_, shared) = try load(endpoint, directory: directory)
+        #expect(shared.errors.isEmpty, "\(shared.issues)")
+        #expect(shared.warnings.map(\.description).contains { $0.contains("readable by other users (mode 644)") })
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        let (_, kept) = try load(endpoint, directory: directory)
+        #expect(kept.issues.isEmpty, "\(kept.issues)")
     }
 
     @Test func noTLSSettingsUseTheSystemRoots() throws {

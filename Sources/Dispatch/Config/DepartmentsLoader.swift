@@ -112,6 +112,14 @@ public enum DepartmentsLoader {
         }
         let tls = EndpointTLS(
             caFile: path("ca_file"), clientCertificate: path("client_certificate"), clientKey: path("client_key"))
+        if let key = tls.clientKey,
+            let mode = (try? FileManager.default.attributesOfItem(atPath: key))?[.posixPermissions] as? Int,
+            mode & 0o077 != 0
+        {
+            // As ssh does for its keys: whoever can read it can act as the gateway towards the department.
+            node["client_key"].warning(
+                "the key file is readable by other users (mode \(String(mode & 0o777, radix: 8))); chmod 600 it")
+        }
         switch (node["client_certificate"].isPresent, node["client_key"].isPresent) {
         case (true, false): node.error("client_certificate needs client_key")
         case (false, true): node.error("client_key needs client_certificate")
