@@ -79,7 +79,7 @@ import Testing
         ("url: https://w.example/c\ntls: { ca_file: client-key.pem }", "cannot use these TLS files"),
         (
             "url: https://w.example/c\ntls: { client_certificate: client-cert.pem, client_key: localhost-key.pem }",
-            "cannot use these TLS files"
+            "client_key: not usable as the key of client_certificate"
         ),
         ("url: https://w.example/c\ntls: {}", "expected ca_file, or client_certificate with client_key"),
         ("url: https://w.example/c\ntls: { cafile: test-ca-cert.pem }", "cafile"),

@@ -132,6 +132,10 @@ public enum DepartmentsLoader {
         // a failed delivery later.
         do {
             _ = try NIOSSLContext(configuration: try tls.configuration())
+        } catch NIOSSLError.failedToLoadPrivateKey {
+            node["client_key"].error(
+                "not usable as the key of client_certificate: it must be an unencrypted PEM private key,"
+                    + " and the one that certificate was issued for")
         } catch {
             node.error("cannot use these TLS files: \(error)")
         }
