@@ -101,9 +101,7 @@ public enum DepartmentsLoader {
         }
         func path(_ key: String) -> String? {
             guard let text = node[key].string(), !text.isEmpty else { return nil }
-            let resolved =
-                text.hasPrefix("/")
-                ? text : (directory ?? URL(fileURLWithPath: ".")).appendingPathComponent(text).path
+            let resolved = configFile(text, in: directory).path
             guard FileManager.default.isReadableFile(atPath: resolved) else {
                 node[key].error("cannot read \(text)")
                 return nil
@@ -210,10 +208,7 @@ public enum DepartmentsLoader {
             if contentType.isPresent { contentType.error("body_content_type needs a body_template") }
             return nil
         }
-        let url =
-            path.hasPrefix("/")
-            ? URL(fileURLWithPath: path)
-            : (directory ?? URL(fileURLWithPath: ".")).appendingPathComponent(path)
+        let url = configFile(path, in: directory)
         guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
             node.error("cannot read template file \(path)")
             return nil
@@ -224,5 +219,11 @@ public enum DepartmentsLoader {
             node.error(error.description)
             return nil
         }
+    }
+
+    /// A file named in departments.yaml: absolute as given, otherwise relative to the config directory.
+    private static func configFile(_ path: String, in directory: URL?) -> URL {
+        path.hasPrefix("/")
+            ? URL(fileURLWithPath: path) : (directory ?? URL(fileURLWithPath: ".")).appendingPathComponent(path)
     }
 }

@@ -76,9 +76,7 @@ final class HTTP1ConnectionPool: Sendable {
     func connect(to origin: HTTP1Target.Origin, timeout: TimeAmount) async throws -> any Channel {
         let tlsContext: NIOSSLContext?
         if origin.tls {
-            guard tlsContexts.indices.contains(origin.tlsProfile) else {
-                throw HTTP1TransportError("TLS unavailable: no settings for this endpoint")
-            }
+            // Profiles are numbered by the transport together with these contexts.
             tlsContext = try tlsContexts[origin.tlsProfile].get()
         } else {
             tlsContext = nil
