@@ -48,4 +48,29 @@ import Testing
             #expect(again.map(\.complaintID) == [water[3]])
         }
     }
+
+    /// Items out with the dispatcher stay pending in the outbox and come first in every scan: a
+    /// claim steps over them, fills each department's quota from what follows, and stops once the
+    /// limit is reached.
+    @Test func itemsOutAreSteppedOverAndTheLimitEndsTheScan() async throws {
+        try await withStore { store, _ in
+            let water = try await ingest(store, department: "water", count: 6)
+            let parks = try await ingest(store, department: "parks", count: 4)
+            let out = try await store.claimDueDeliveries(
+                quotas: [DepartmentQuota(department: "water", quota: 3)], limit: 3, now: Date(), leaseDuration: 60)
+            #expect(out.map(\.complaintID) == Array(water.prefix(3)))
+            let next = try await store.claimDueDeliveries(
+                quotas: [
+                    DepartmentQuota(department: "water", quota: 3), DepartmentQuota(department: "parks", quota: 3),
+                ],
+                limit: 4, now: Date(), leaseDuration: 60)
+            #expect(next.map(\.complaintID) == Array(water.suffix(3)) + [parks[0]])
+            let last = try await store.claimDueDeliveries(
+                quotas: [
+                    DepartmentQuota(department: "water", quota: 5), DepartmentQuota(department: "parks", quota: 5),
+                ],
+                limit: 2, now: Date(), leaseDuration: 60)
+            #expect(last.map(\.complaintID) == [parks[1], parks[2]])
+        }
+    }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// that began reading before its release has finished, because such a read may still see the
 /// item as pending and would otherwise hand it out a second time.
 final class DeliveryLeases: Sendable {
-    private enum Lease {
+    fileprivate enum Lease: Sendable {
         case held(until: Date)
         case released(sequence: UInt64)
     }
@@ -22,8 +22,24 @@ final class DeliveryLeases: Sendable {
 
     private let state = Mutex(State())
 
-    /// Begins a claim: returns a token to pass to ``finishClaim(_:candidates:limit:now:expiry:)``.
-    func beginClaim(now: Date) -> (token: UInt64, held: Int) {
+    /// The items held when a claim began, for its scan to step over (``finishClaim`` decides).
+    struct Snapshot: Sendable {
+        fileprivate let leases: [String: Lease]
+        fileprivate let now: Date
+
+        /// How many items are held or remembered as just released.
+        var count: Int { leases.count }
+
+        /// Whether `id` is out with the dispatcher (not handed out again by this claim).
+        func isHeld(_ id: String) -> Bool {
+            if case .held(let until) = leases[id], until > now { return true }
+            return false
+        }
+    }
+
+    /// Begins a claim: returns a token to pass to ``finishClaim(_:candidates:limit:now:expiry:)``
+    /// and what is held now.
+    func beginClaim(now: Date) -> (token: UInt64, held: Snapshot) {
         state.withLock { state in
             let token = state.sequence
             state.activeClaims[token, default: 0] += 1
@@ -34,7 +50,7 @@ final class DeliveryLeases: Sendable {
                 case .released(let sequence): sequence > oldest
                 }
             }
-            return (token, state.leases.count)
+            return (token, Snapshot(leases: state.leases, now: now))
         }
     }
 

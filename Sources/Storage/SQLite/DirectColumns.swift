@@ -59,6 +59,23 @@ extension Statement {
         return rows
     }
 
+    /// Runs this query with `values` bound by position and calls `row` for each row until it
+    /// returns false: a scan that knows when it has enough stops there instead of stepping
+    /// through the rest.
+    func forEachRow<each Value: SQLiteParameter>(_ values: repeat each Value, row: (DirectRow) throws -> Bool)
+        throws
+    {
+        let handle = sqliteStatement
+        defer { sqlite3_reset(handle) }
+        var code = bind(repeat each values)
+        while code == SQLITE_OK || code == SQLITE_ROW {
+            code = sqlite3_step(handle)
+            guard code == SQLITE_ROW else { break }
+            if try !row(DirectRow(handle: handle)) { return }
+        }
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
     /// Resets this statement and binds `values` by position; returns the first failing result code,
     /// or `SQLITE_OK`.
     func bind<each Value: SQLiteParameter>(_ values: repeat each Value) -> Int32 {

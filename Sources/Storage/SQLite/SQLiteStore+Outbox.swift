@@ -6,9 +6,9 @@ import Synchronization
 extension SQLiteStore {
     public func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
-        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, leased in
+        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, held in
             try db.cachedStatement(sql: Self.dueSQL(departmentFilter: false))
-                .readRows(now.unixMilliseconds, limit + leased, row: Self.dueItem)
+                .readRows(now.unixMilliseconds, limit + held.count, row: Self.dueItem)
         }
     }
 
@@ -20,13 +20,23 @@ extension SQLiteStore {
         let caps = Dictionary(quotas.map { ($0.department, $0.quota) }, uniquingKeysWith: min)
         // One indexed query per department, so a department with a long backlog (breaker open,
         // slots full) never fills the window of the others. Candidates come in the order given,
-        // so the overall limit goes to the first departments that have something due.
-        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, leased in
+        // so the overall limit goes to the first departments that have something due. Each scan
+        // steps over the items out with the dispatcher (they stay pending until recorded) and
+        // stops once it has what the claim can still take: with a backlog, a claim reads about
+        // `limit` rows instead of every department's quota plus every item in flight.
+        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, held in
             let statement = try db.cachedStatement(sql: Self.dueSQL(departmentFilter: true))
             var due: [OutboxItem] = []
-            for quota in quotas {
-                let cap = min(quota.quota, limit)
-                due += try statement.readRows(quota.department, now.unixMilliseconds, cap + leased, row: Self.dueItem)
+            for quota in quotas where due.count < limit {
+                let wanted = min(quota.quota, limit - due.count)
+                var taken = 0
+                try statement.forEachRow(quota.department, now.unixMilliseconds, wanted + held.count) { row in
+                    let id = row.string(0)
+                    guard !held.isHeld(id) else { return true }
+                    due.append(OutboxItem(complaintID: id, department: quota.department, attempts: 0, body: Data()))
+                    taken += 1
+                    return taken < wanted
+                }
             }
             return due
         } select: { candidates, isFree in
@@ -42,22 +52,21 @@ extension SQLiteStore {
     }
 
     /// The claim protocol shared by both forms, in one read transaction: read due candidates
-    /// (with `leased`, the number of items out, to over-fetch past them), lease a selection, then
-    /// read the claimed records.
+    /// (given what is held, to step over it), lease a selection, then read the claimed records.
     private func claim(
         now: Date, leaseDuration: TimeInterval, limit: Int,
-        due: @escaping @Sendable (Database, Int) throws -> [OutboxItem],
+        due: @escaping @Sendable (Database, DeliveryLeases.Snapshot) throws -> [OutboxItem],
         select: (@Sendable ([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
     ) async throws -> [OutboxItem] {
         // Expired leases are dropped first: an attempt that never reported back is handed out again.
-        let (token, leased) = leases.beginClaim(now: now)
+        let (token, held) = leases.beginClaim(now: now)
         let leases = self.leases
         let expiry = now.addingTimeInterval(leaseDuration)
         // Set once the selection is leased, so that a failure after it gives the leases back.
         let granted = Mutex<[OutboxItem]?>(nil)
         do {
             return try await read { db in
-                let candidates = try due(db, leased)
+                let candidates = try due(db, held)
                 let claimed = leases.finishClaim(
                     token, candidates: candidates, id: \.complaintID, limit: limit, now: now, expiry: expiry,
                     select: select)
