@@ -10,7 +10,9 @@
 # webhook, and prints req/s, latency and the gateway's user+system CPU divided by the complaints
 # it stored (with `deliver`, measured from an empty outbox after the warm-up until every one of
 # them is delivered). GATEWAY_BIN / CEILING_BIN use these binaries instead of building; PERF=1
-# records a perf profile of the gateway into the scratch directory, which BENCH_KEEP=1 keeps.
+# records a perf profile of the gateway (perf record options from PERF_ARGS, default "-F 2000 -g";
+# "-F 300 --call-graph dwarf,32768" gives whole Swift stacks) into the scratch directory, which
+# BENCH_KEEP=1 keeps.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -67,7 +69,7 @@ if [[ "$MODE" == deliver ]]; then drained "after the warm-up"; fi
 cpu() { awk '{print $14 + $15}' "/proc/$GATEWAY/stat"; }
 rows0=$(count) ticks0=$(cpu)
 if [[ -n "${PERF:-}" ]]; then
-    perf record -F 2000 -g -p "$GATEWAY" -o "$SCRATCH/perf.data" >/dev/null 2>&1 &
+    perf record ${PERF_ARGS:--F 2000 -g} -p "$GATEWAY" -o "$SCRATCH/perf.data" >/dev/null 2>&1 &
     PERFPID=$!
 fi
 wrk -t1 -c32 -d"${SECS}s" --latency -s "$LUA" "$URL" | grep -E "Requests/sec| 50%| 99%"

@@ -38,12 +38,14 @@ public struct Department: Sendable, Hashable {
         /// `tls`: a CA file and client certificate for this `https` endpoint; nil uses the
         /// system's roots and presents no client certificate.
         public var tls: EndpointTLS?
+        /// `proxy`: the HTTP proxy to reach the endpoint through; nil connects directly.
+        public var proxy: EndpointProxy?
 
         public init(
             url: String, timeout: TimeInterval = 10, maxInFlight: Int = 16, retry: RetryPolicy = RetryPolicy(),
             headers: [HeaderField] = [], auth: EndpointAuth = .none, signingSecret: WebhookSecret? = nil,
             breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), template: BodyTemplate? = nil,
-            tls: EndpointTLS? = nil
+            tls: EndpointTLS? = nil, proxy: EndpointProxy? = nil
         ) {
             self.url = url
             self.timeout = timeout
@@ -55,6 +57,7 @@ public struct Department: Sendable, Hashable {
             self.breaker = breaker
             self.template = template
             self.tls = tls
+            self.proxy = proxy
         }
     }
 }

@@ -23,6 +23,7 @@ import NIOSSL
 ///         ca_file: certs/city-ca.pem                   # trusted instead of the system's roots
 ///         client_certificate: certs/gateway.pem        # mutual TLS: both or neither
 ///         client_key: certs/gateway-key.pem
+///       proxy: ${DEPARTMENT_PROXY:-}                   # http://[user:password@]host:port; empty = direct
 /// ```
 public enum DepartmentsLoader {
     /// Reads the departments from the root of departments.yaml; problems go to its diagnostics.
@@ -51,7 +52,7 @@ public enum DepartmentsLoader {
     /// Headers the gateway writes itself; `headers:` may not set them.
     static let reservedHeaders: Set<String> = [
         "content-type", "idempotency-key", "content-length", "host", "authorization", "webhook-id",
-        "webhook-timestamp", "webhook-signature", "transfer-encoding",
+        "webhook-timestamp", "webhook-signature", "transfer-encoding", "proxy-authorization",
     ]
 
     private static func readEndpoint(_ node: ConfigNode, directory: URL?) -> Department.Endpoint {
@@ -61,7 +62,7 @@ public enum DepartmentsLoader {
         }
         node.expectMapping(allowedKeys: [
             "url", "timeout_ms", "max_in_flight", "retry", "headers", "auth", "signing_secret", "circuit_breaker",
-            "body_template", "body_content_type", "tls",
+            "body_template", "body_content_type", "tls", "proxy",
         ])
         let url = node["url"].requiredString() ?? ""
         if !url.isEmpty {
@@ -89,8 +90,21 @@ public enum DepartmentsLoader {
             signingSecret: readSecret(node["signing_secret"]),
             breaker: readBreaker(node["circuit_breaker"]),
             template: readTemplate(node["body_template"], contentType: node["body_content_type"], directory: directory),
-            tls: readTLS(node["tls"], url: url, directory: directory)
+            tls: readTLS(node["tls"], url: url, directory: directory),
+            proxy: readProxy(node["proxy"])
         )
+    }
+
+    /// An empty value (after `${…}`) means "connect directly", so the sample can read
+    /// `${DEPARTMENT_PROXY:-}`.
+    private static func readProxy(_ node: ConfigNode) -> EndpointProxy? {
+        guard let text = node.string()?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        do {
+            return try EndpointProxy(url: text)
+        } catch {
+            node.error(error.description)
+            return nil
+        }
     }
 
     private static func readTLS(_ node: ConfigNode, url: String, directory: URL?) -> EndpointTLS? {

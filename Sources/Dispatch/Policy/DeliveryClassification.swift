@@ -4,7 +4,7 @@ import Foundation
 public enum DeliveryClassification: Sendable, Hashable {
     /// 2xx: delivered.
     case success
-    /// Worth trying again (408, 429, 5xx, timeouts, refused or reset connections).
+    /// Worth trying again (407, 408, 429, 5xx, timeouts, refused or reset connections).
     case retry(reason: String, retryAfter: TimeInterval?)
     /// Will not succeed by repetition (other 4xx, and anything else a retry cannot fix).
     case dontRetry(reason: String)
@@ -18,7 +18,9 @@ public enum DeliveryClassification: Sendable, Hashable {
             switch status {
             case 200..<300:
                 return .success
-            case 408, 429, 500..<600:
+            // 407 comes from a proxy on the way: its credentials are the gateway's configuration,
+            // not the complaint's fault, and once they are fixed the delivery goes through.
+            case 407, 408, 429, 500..<600:
                 let retryAfter = headers.first { $0.name.lowercased() == "retry-after" }
                     .flatMap { RetryAfter.parse($0.value, now: now) }
                 return .retry(reason: "HTTP \(status)", retryAfter: retryAfter)

@@ -14,6 +14,8 @@ final class HTTP1ConnectionPool: Sendable {
     /// TLS contexts by ``HTTP1Target/Origin/tlsProfile``: the default first, then one per
     /// endpoint with TLS settings of its own; a failure is kept to be reported per attempt.
     private let tlsContexts: [Result<NIOSSLContext, HTTP1TransportError>]
+    /// Proxies by ``HTTP1Target/Origin/proxyProfile`` less one (profile 0 connects directly).
+    private let proxies: [EndpointProxy]
     private let snippetLimit: Int
     private let maxIdlePerOrigin: Int
     private let maxIdleTime: TimeAmount
@@ -21,12 +23,15 @@ final class HTTP1ConnectionPool: Sendable {
     private let idle = Mutex<[HTTP1Target.Origin: [(channel: any Channel, since: NIODeadline)]]>([:])
     private let closed = Atomic<Bool>(false)
 
-    /// - Parameter tlsConfigurations: by TLS profile; the first is the default.
+    /// - Parameters:
+    ///   - tlsConfigurations: by TLS profile; the first is the default.
+    ///   - proxies: by proxy profile, from 1.
     init(
-        group: any EventLoopGroup, tlsConfigurations: [TLSConfiguration], snippetLimit: Int, maxIdlePerOrigin: Int,
-        maxIdleTime: TimeAmount
+        group: any EventLoopGroup, tlsConfigurations: [TLSConfiguration], proxies: [EndpointProxy] = [],
+        snippetLimit: Int, maxIdlePerOrigin: Int, maxIdleTime: TimeAmount
     ) {
         self.group = group
+        self.proxies = proxies
         self.maxIdleTime = maxIdleTime
         self.snippetLimit = snippetLimit
         self.maxIdlePerOrigin = maxIdlePerOrigin
@@ -72,8 +77,84 @@ final class HTTP1ConnectionPool: Sendable {
         if !kept { channel.close(promise: nil) }
     }
 
-    /// Opens a new connection to `origin` (TLS for https), giving up after `timeout`.
+    /// Opens a new connection to `origin` (TLS for https), through its proxy if it has one,
+    /// giving up after `timeout`.
     func connect(to origin: HTTP1Target.Origin, timeout: TimeAmount) async throws -> any Channel {
+        guard origin.proxyProfile > 0 else { return try await connectDirectly(to: origin, timeout: timeout) }
+        let proxy = proxies[origin.proxyProfile - 1]
+        do {
+            return try await connect(to: origin, through: proxy, timeout: timeout)
+        } catch let error as HTTP1ProxyError {
+            throw HTTP1TransportError("proxy \(proxy): \(error)")
+        } catch let error as NIOSSLError {
+            throw error
+        } catch let error as BoringSSLError {
+            throw error
+        } catch {
+            throw HTTP1TransportError("proxy \(proxy): \(HTTP1Transport.describe(error))")
+        }
+    }
+
+    /// Through `proxy`: a plain connection to it for `http` (requests name the whole URL), a
+    /// `CONNECT` tunnel with TLS inside for `https`. Tunnel and handshake share `timeout`.
+    private func connect(to origin: HTTP1Target.Origin, through proxy: EndpointProxy, timeout: TimeAmount)
+        async throws -> any Channel
+    {
+        let snippetLimit = self.snippetLimit
+        let eventLoop = group.next()
+        let started = NIODeadline.now()
+        let tunnel = origin.tls ? eventLoop.makePromise(of: Void.self) : nil
+        let handshake = origin.tls ? eventLoop.makePromise(of: Void.self) : nil
+        let authority = origin.host.contains(":") ? "[\(origin.host)]:\(origin.port)" : "\(origin.host):\(origin.port)"
+        // Both promises end on every path (a second completion is ignored): on success, on
+        // failure, and at the deadline.
+        let timer = eventLoop.scheduleTask(deadline: started + timeout) {
+            let expired = ChannelError.connectTimeout(timeout)
+            tunnel?.fail(expired)
+            handshake?.fail(expired)
+        }
+        defer { timer.cancel() }
+        var connected: (any Channel)?
+        do {
+            let channel = try await ClientBootstrap(group: eventLoop)
+                .connectTimeout(timeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let tunnel {
+                            try channel.pipeline.syncOperations.addHandler(
+                                HTTP1ProxyTunnelHandler(
+                                    authority: authority, authorization: proxy.authorization, tunnel: tunnel))
+                        } else {
+                            try channel.pipeline.syncOperations.addHandler(
+                                HTTP1ClientHandler(snippetLimit: snippetLimit))
+                        }
+                    }
+                }
+                .connect(host: proxy.host, port: proxy.port)
+                .get()
+            connected = channel
+            guard let tunnel, let handshake else { return channel }
+            try await tunnel.futureResult.get()
+            let tlsContext = try tlsContexts[origin.tlsProfile].get()
+            let serverName = Self.isIPAddress(origin.host) ? nil : origin.host
+            try await eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandlers(
+                    NIOSSLClientHandler(context: tlsContext, serverHostname: serverName),
+                    HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
+            }.get()
+            try await handshake.futureResult.get()
+            return channel
+        } catch {
+            tunnel?.fail(error)
+            handshake?.fail(error)
+            connected?.close(promise: nil)
+            throw error
+        }
+    }
+
+    /// A connection straight to `origin`.
+    private func connectDirectly(to origin: HTTP1Target.Origin, timeout: TimeAmount) async throws -> any Channel {
         let tlsContext: NIOSSLContext?
         if origin.tls {
             // Profiles are numbered by the transport together with these contexts.

@@ -13,13 +13,18 @@ struct HTTP1Target: Sendable, Hashable {
         /// Which TLS settings its connections use (0: the transport's default): endpoints with
         /// their own CA or client certificate never share connections with others.
         var tlsProfile = 0
+        /// Which proxy its connections go through (0: none); a tunnel serves one origin only.
+        var proxyProfile = 0
     }
 
     var origin: Origin
     /// `Host:` as the request carries it.
     var hostHeader: String
-    /// Path and query, percent-encoded as configured.
+    /// Path and query, percent-encoded as configured; the absolute URL when the request goes
+    /// to a proxy as it is (plain `http` through a proxy).
     var requestTarget: String
+    /// `Proxy-Authorization` for requests sent to a proxy as they are; never sent through a tunnel.
+    var proxyAuthorization: String?
 
     enum Failure: Error, Equatable {
         case invalid(String)
@@ -43,11 +48,22 @@ struct HTTP1Target: Sendable, Hashable {
         requestTarget = components.percentEncodedQuery.map { "\(path)?\($0)" } ?? path
     }
 
+    /// Sends this target's connections through `proxy` (numbered `profile` by the transport). A
+    /// plain `http` request then names the whole URL and carries the proxy's credentials; an
+    /// `https` one is sent unchanged inside the proxy's tunnel.
+    mutating func route(through proxy: EndpointProxy, profile: Int) {
+        origin.proxyProfile = profile
+        guard !origin.tls else { return }
+        requestTarget = "http://\(hostHeader)\(requestTarget)"
+        proxyAuthorization = proxy.authorization
+    }
+
     /// The whole request, ready to write: request line, `Host`, `Content-Length`, the given
     /// headers, and the body.
     /// - Throws: when a header name or value would break the request's framing (CR, LF, NUL).
     func request(headers: [HeaderField], body: Data, allocator: ByteBufferAllocator) throws(Failure) -> ByteBuffer {
         var size = 64 + requestTarget.utf8.count + hostHeader.utf8.count + body.count
+        size += proxyAuthorization.map { $0.utf8.count + 23 } ?? 0
         for header in headers { size += header.name.utf8.count + header.value.utf8.count + 4 }
         var buffer = allocator.buffer(capacity: size)
         buffer.writeStaticString("POST ")
@@ -57,6 +73,11 @@ struct HTTP1Target: Sendable, Hashable {
         buffer.writeStaticString("\r\nContent-Length: ")
         buffer.writeString(String(body.count))
         buffer.writeStaticString("\r\n")
+        if let proxyAuthorization {
+            buffer.writeStaticString("Proxy-Authorization: ")
+            buffer.writeString(proxyAuthorization)
+            buffer.writeStaticString("\r\n")
+        }
         for header in headers {
             guard Self.isToken(header.name) else { throw .invalid("invalid header name \(header.name)") }
             guard Self.isFieldValue(header.value) else { throw .invalid("invalid value for header \(header.name)") }

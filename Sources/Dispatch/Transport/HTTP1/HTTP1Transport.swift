@@ -25,34 +25,44 @@ public final class HTTP1Transport: DeliveryTransport {
     private let allocator = ByteBufferAllocator()
     /// The TLS profile of each endpoint URL with settings of its own (profile 0 is the default).
     private let tlsProfiles: [String: Int]
+    /// The proxy of each endpoint URL that has one, with its profile number (from 1).
+    private let proxyProfiles: [String: (proxy: EndpointProxy, profile: Int)]
 
     /// - Parameters:
     ///   - tlsConfiguration: for `https` endpoints; the default verifies certificates against the
     ///     system's trust roots and the host name.
     ///   - endpointTLS: for the endpoint URLs given, their own TLS settings instead (a CA file,
     ///     a client certificate).
+    ///   - endpointProxies: for the endpoint URLs given, the HTTP proxy to reach them through.
     ///   - maxIdlePerOrigin: connections kept open per endpoint origin between deliveries.
     ///   - maxIdleTime: a connection idle longer is closed rather than reused.
     public init(
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
-        endpointTLS: [String: TLSConfiguration] = [:], maxIdlePerOrigin: Int = 64,
-        maxIdleTime: Duration = .seconds(50), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        endpointTLS: [String: TLSConfiguration] = [:], endpointProxies: [String: EndpointProxy] = [:],
+        maxIdlePerOrigin: Int = 64, maxIdleTime: Duration = .seconds(50),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         let urls = endpointTLS.keys.sorted()
         tlsProfiles = Dictionary(uniqueKeysWithValues: urls.enumerated().map { ($1, $0 + 1) })
+        // One profile per distinct proxy: endpoints behind the same proxy differ by origin anyway.
+        let proxies = Array(Set(endpointProxies.values)).sorted { $0.description < $1.description }
+        let numbers = Dictionary(uniqueKeysWithValues: proxies.enumerated().map { ($1, $0 + 1) })
+        proxyProfiles = endpointProxies.mapValues { ($0, numbers[$0]!) }
         pool = HTTP1ConnectionPool(
-            group: group, tlsConfigurations: [tlsConfiguration] + urls.map { endpointTLS[$0]! },
+            group: group, tlsConfigurations: [tlsConfiguration] + urls.map { endpointTLS[$0]! }, proxies: proxies,
             snippetLimit: Self.snippetLimit, maxIdlePerOrigin: maxIdlePerOrigin, maxIdleTime: TimeAmount(maxIdleTime))
     }
 
-    /// A transport for `departments`: each endpoint with `tls:` settings gets them.
+    /// A transport for `departments`: each endpoint with `tls:` or `proxy:` settings gets them.
     /// - Throws: when an endpoint's TLS files cannot be read (the loader reports that first).
     public convenience init(departments: [Department], maxIdlePerOrigin: Int) throws {
         var endpointTLS: [String: TLSConfiguration] = [:]
+        var endpointProxies: [String: EndpointProxy] = [:]
         for department in departments {
             if let tls = department.endpoint.tls { endpointTLS[department.endpoint.url] = try tls.configuration() }
+            if let proxy = department.endpoint.proxy { endpointProxies[department.endpoint.url] = proxy }
         }
-        self.init(endpointTLS: endpointTLS, maxIdlePerOrigin: maxIdlePerOrigin)
+        self.init(endpointTLS: endpointTLS, endpointProxies: endpointProxies, maxIdlePerOrigin: maxIdlePerOrigin)
     }
 
     public func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
@@ -118,6 +128,7 @@ public final class HTTP1Transport: DeliveryTransport {
         let parsed = Result { () throws(HTTP1Target.Failure) in
             var target = try HTTP1Target(url: url)
             target.origin.tlsProfile = profile
+            if let (proxy, number) = proxyProfiles[url] { target.route(through: proxy, profile: number) }
             return target
         }
         targets.withLock { $0[url] = parsed }

@@ -1,0 +1,150 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Testing
+
+@testable import ComplaintDispatch
+
+/// An endpoint's `proxy:`: plain `http` requests sent to the proxy with the whole URL, `https`
+/// through a `CONNECT` tunnel with TLS end to end, credentials for the proxy only; against a real
+/// proxy and real servers on 127.0.0.1.
+@Suite struct HTTP1TransportProxyTests {
+    static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    private let patience: TimeInterval = 60
+    private let headers = [HeaderField(name: "Content-Type", value: "application/json")]
+    private let body = Data(#"{"text":"路灯不亮"}"#.utf8)
+    private let authorization = "Basic " + Data("gateway:s3cret".utf8).base64EncodedString()
+
+    private func tlsServer() async throws -> ScriptedHTTPServer {
+        let chain = try NIOSSLCertificate.fromPEMFile(try Self.fixture("ca-signed-localhost-cert.pem"))
+        let key = try NIOSSLPrivateKey(file: try Self.fixture("ca-signed-localhost-key.pem"), format: .pem)
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        return try await ScriptedHTTPServer(group: Self.loops, tls: try NIOSSLContext(configuration: configuration))
+    }
+
+    private func transport(_ url: String, proxy: String, caFile: Bool = false) throws -> HTTP1Transport {
+        let tls = caFile ? [url: try EndpointTLS(caFile: try Self.fixture("test-ca-cert.pem")).configuration()] : [:]
+        return HTTP1Transport(
+            endpointTLS: tls, endpointProxies: [url: try EndpointProxy(url: proxy)], group: Self.loops)
+    }
+
+    @Test func plainHTTPGoesToTheProxyWithTheWholeURLAndItsCredentials() async throws {
+        let server = try await ScriptedHTTPServer(group: Self.loops)
+        let proxy = try await TestHTTPProxy(group: Self.loops, credentials: "gateway:s3cret")
+        let url = "http://127.0.0.1:\(server.port)/water?via=gateway"
+        let transport = try transport(url, proxy: "http://gateway:s3cret@127.0.0.1:\(proxy.port)")
+        for _ in 0..<2 {
+            guard
+                case .response(200, _, "ok") = await transport.post(
+                    url: url, headers: headers, body: body, timeout: patience)
+            else {
+                Issue.record("expected 200 through the proxy")
+                return
+            }
+        }
+        // Both requests went over one kept-alive connection to the proxy.
+        #expect(proxy.heads.count == 1)
+        let head = try #require(proxy.heads.first)
+        #expect(head.hasPrefix("POST http://127.0.0.1:\(server.port)/water?via=gateway HTTP/1.1\r\n"))
+        #expect(head.contains("\r\nProxy-Authorization: \(authorization)"))
+        #expect(server.received.count == 2)
+        try await transport.shutdown()
+        await proxy.stop()
+        await server.stop()
+    }
+
+    @Test func httpsGoesThroughATunnelAndTheEndpointNeverSeesTheProxyCredentials() async throws {
+        let server = try await tlsServer()
+        let proxy = try await TestHTTPProxy(group: Self.loops, credentials: "gateway:s3cret")
+        let url = "https://localhost:\(server.port)/water"
+        let transport = try transport(url, proxy: "http://gateway:s3cret@127.0.0.1:\(proxy.port)/", caFile: true)
+        for _ in 0..<2 {
+            guard
+                case .response(200, _, "ok") = await transport.post(
+                    url: url, headers: headers, body: body, timeout: patience)
+            else {
+                Issue.record("expected 200 through the tunnel")
+                return
+            }
+        }
+        #expect(
+            proxy.heads == [
+                "CONNECT localhost:\(server.port) HTTP/1.1\r\nHost: localhost:\(server.port)\r\nProxy-Authorization: \(authorization)"
+            ])
+        // Inside the tunnel the request is the ordinary one, verified against the endpoint's certificate.
+        let received = server.received.map(\.text)
+        #expect(received.count == 2)
+        #expect(received.allSatisfy { $0.hasPrefix("POST /water HTTP/1.1\r\n") && !$0.contains("Proxy-Authorization") })
+        try await transport.shutdown()
+        await proxy.stop()
+        await server.stop()
+    }
+
+    @Test func theEndpointsCertificateIsVerifiedInsideTheTunnel() async throws {
+        let server = try await tlsServer()
+        let proxy = try await TestHTTPProxy(group: Self.loops)
+        let url = "https://localhost:\(server.port)/water"
+        // No ca_file: the system's roots, which do not know the test CA. The proxy opened the
+        // tunnel; the endpoint's certificate is still refused.
+        let transport = try transport(url, proxy: "http://127.0.0.1:\(proxy.port)")
+        let result = await transport.post(url: url, headers: headers, body: body, timeout: patience)
+        guard case .failed(let reason) = result else {
+            Issue.record("expected a TLS failure, got \(result)")
+            return
+        }
+        #expect(reason.hasPrefix("TLS: "), "\(reason)")
+        #expect(proxy.heads.count == 1)
+        #expect(server.received.isEmpty)
+        try await transport.shutdown()
+        await proxy.stop()
+        await server.stop()
+    }
+
+    @Test func aTunnelRefusedForWrongCredentialsIsAFailureThatNamesTheProxy() async throws {
+        let server = try await tlsServer()
+        let proxy = try await TestHTTPProxy(group: Self.loops, credentials: "gateway:s3cret")
+        let url = "https://localhost:\(server.port)/water"
+        let transport = try transport(url, proxy: "http://gateway:n0t-it@127.0.0.1:\(proxy.port)", caFile: true)
+        let result = await transport.post(url: url, headers: headers, body: body, timeout: patience)
+        guard case .failed(let reason) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(
+            reason
+                == "proxy 127.0.0.1:\(proxy.port): tunnel refused with HTTP 407 (credentials missing or not accepted)")
+        #expect(!reason.contains("n0t-it"), "credentials must not reach the attempt log: \(reason)")
+        #expect(server.connections == 0)
+        // The same answer to a plain request is the proxy's 407: retried, not a dead letter.
+        #expect(
+            DeliveryClassification.classify(.response(status: 407, headers: [], snippet: ""))
+                == .retry(reason: "HTTP 407", retryAfter: nil))
+        try await transport.shutdown()
+        await proxy.stop()
+        await server.stop()
+    }
+
+    @Test func aProxyThatIsDownIsNamedInTheFailure() async throws {
+        // A port nothing listens on: bind one, note it, close it.
+        let probe = try await ServerBootstrap(group: Self.loops).bind(host: "127.0.0.1", port: 0).get()
+        let port = probe.localAddress?.port ?? 0
+        try await probe.close()
+        for url in ["http://127.0.0.1:9/water", "https://localhost:9/water"] {
+            let transport = try transport(url, proxy: "http://127.0.0.1:\(port)")
+            let result = await transport.post(url: url, headers: headers, body: body, timeout: patience)
+            guard case .failed(let reason) = result else {
+                Issue.record("expected a failure for \(url), got \(result)")
+                continue
+            }
+            #expect(reason == "proxy 127.0.0.1:\(port): connection refused", "\(url)")
+            try await transport.shutdown()
+        }
+    }
+
+    static func fixture(_ name: String) throws -> String {
+        let directory = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
+        return directory.appendingPathComponent(name).path
+    }
+}
