@@ -6,16 +6,7 @@ import Testing
 /// departments.yaml: an endpoint's `proxy:`, its credentials, and the mistakes reported at their line.
 @Suite struct DepartmentsLoaderProxyTests {
     private func load(_ endpoint: String, environment: [String: String] = [:]) -> ([Department], ConfigDiagnostics) {
-        let diagnostics = ConfigDiagnostics()
-        let yaml = """
-            departments:
-              - id: water
-                endpoint:
-            \(endpoint.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
-            """
-        let root = ConfigNode.parse(
-            yaml: yaml, displayName: "departments.yaml", diagnostics: diagnostics, environment: environment)
-        return (DepartmentsLoader.read(root), diagnostics)
+        loadOneDepartment(endpoint: endpoint, environment: environment)
     }
 
     @Test func readsTheProxyAndItsCredentials() throws {

@@ -9,16 +9,7 @@ import Testing
     private func load(_ endpoint: String, directory: URL? = nil) throws -> ([Department], ConfigDiagnostics) {
         let fixtures = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
         let directory = directory ?? fixtures
-        let diagnostics = ConfigDiagnostics()
-        let yaml = """
-            departments:
-              - id: water
-                endpoint:
-            \(endpoint.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
-            """
-        let root = ConfigNode.parse(
-            yaml: yaml, displayName: "departments.yaml", diagnostics: diagnostics, environment: [:])
-        return (DepartmentsLoader.read(root, directory: directory), diagnostics)
+        return loadOneDepartment(endpoint: endpoint, directory: directory)
     }
 
     @Test func readsTheFilesRelativeToTheConfigDirectory() throws {

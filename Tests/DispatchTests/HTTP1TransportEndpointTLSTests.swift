@@ -14,18 +14,8 @@ import Testing
     private let headers = [HeaderField(name: "Content-Type", value: "application/json")]
     private let body = Data(#"{"text":"路灯不亮"}"#.utf8)
 
-    /// A server with a certificate the test CA signed; with `requireClientFromCA`, it refuses
-    /// callers without a client certificate from that CA.
     private func server(requireClientFromCA: Bool) async throws -> ScriptedHTTPServer {
-        let chain = try NIOSSLCertificate.fromPEMFile(try Self.fixture("ca-signed-localhost-cert.pem"))
-        let key = try NIOSSLPrivateKey(file: try Self.fixture("ca-signed-localhost-key.pem"), format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        if requireClientFromCA {
-            configuration.certificateVerification = .noHostnameVerification
-            configuration.trustRoots = .file(try Self.fixture("test-ca-cert.pem"))
-        }
-        return try await ScriptedHTTPServer(group: Self.loops, tls: try NIOSSLContext(configuration: configuration))
+        try await TestCA.server(group: Self.loops, requireClientCertificate: requireClientFromCA)
     }
 
     private func transport(_ endpointTLS: [String: EndpointTLS]) throws -> HTTP1Transport {
@@ -36,7 +26,7 @@ import Testing
         let server = try await server(requireClientFromCA: false)
         let own = "https://localhost:\(server.port)/water"
         let other = "https://localhost:\(server.port)/roads"
-        let transport = try transport([own: EndpointTLS(caFile: try Self.fixture("test-ca-cert.pem"))])
+        let transport = try transport([own: EndpointTLS(caFile: try TestCA.file("test-ca-cert.pem"))])
         guard
             case .response(200, _, "ok") = await transport.post(
                 url: own, headers: headers, body: body, timeout: patience)
@@ -61,11 +51,11 @@ import Testing
         let server = try await server(requireClientFromCA: true)
         let withCertificate = "https://127.0.0.1:\(server.port)/water"
         let without = "https://127.0.0.1:\(server.port)/roads"
-        let ca = try Self.fixture("test-ca-cert.pem")
+        let ca = try TestCA.file("test-ca-cert.pem")
         let transport = try transport([
             withCertificate: EndpointTLS(
-                caFile: ca, clientCertificate: try Self.fixture("client-cert.pem"),
-                clientKey: try Self.fixture("client-key.pem")),
+                caFile: ca, clientCertificate: try TestCA.file("client-cert.pem"),
+                clientKey: try TestCA.file("client-key.pem")),
             without: EndpointTLS(caFile: ca),
         ])
         let accepted = await transport.post(url: withCertificate, headers: headers, body: body, timeout: patience)
@@ -93,14 +83,10 @@ import Testing
 
     @Test func unreadableFilesAreReportedByName() {
         #expect(throws: (any Error).self) { try EndpointTLS(caFile: "/nonexistent/ca.pem").configuration() }
-        let key = try? Self.fixture("client-key.pem")
+        let key = try? TestCA.file("client-key.pem")
         #expect(throws: (any Error).self) {
             // A key is not a certificate.
             try EndpointTLS(caFile: key).configuration()
         }
-    }
-
-    static func fixture(_ name: String) throws -> String {
-        try #require(Bundle.module.url(forResource: "TLS/\(name)", withExtension: nil)).path
     }
 }

@@ -16,16 +16,10 @@ import Testing
     private let body = Data(#"{"text":"路灯不亮"}"#.utf8)
     private let authorization = "Basic " + Data("gateway:s3cret".utf8).base64EncodedString()
 
-    private func tlsServer() async throws -> ScriptedHTTPServer {
-        let chain = try NIOSSLCertificate.fromPEMFile(try Self.fixture("ca-signed-localhost-cert.pem"))
-        let key = try NIOSSLPrivateKey(file: try Self.fixture("ca-signed-localhost-key.pem"), format: .pem)
-        let configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        return try await ScriptedHTTPServer(group: Self.loops, tls: try NIOSSLContext(configuration: configuration))
-    }
+    private func tlsServer() async throws -> ScriptedHTTPServer { try await TestCA.server(group: Self.loops) }
 
     private func transport(_ url: String, proxy: String, caFile: Bool = false) throws -> HTTP1Transport {
-        let tls = caFile ? [url: try EndpointTLS(caFile: try Self.fixture("test-ca-cert.pem")).configuration()] : [:]
+        let tls = caFile ? [url: try EndpointTLS(caFile: try TestCA.file("test-ca-cert.pem")).configuration()] : [:]
         return HTTP1Transport(
             endpointTLS: tls, endpointProxies: [url: try EndpointProxy(url: proxy)], group: Self.loops)
     }
@@ -141,10 +135,5 @@ import Testing
             #expect(reason == "proxy 127.0.0.1:\(port): connection refused", "\(url)")
             try await transport.shutdown()
         }
-    }
-
-    static func fixture(_ name: String) throws -> String {
-        let directory = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
-        return directory.appendingPathComponent(name).path
     }
 }

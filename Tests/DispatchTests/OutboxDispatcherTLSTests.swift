@@ -11,15 +11,8 @@ import Testing
 /// gateway builds it.
 @Suite struct OutboxDispatcherTLSTests {
     @Test func deliversThroughAPrivateCAWithAClientCertificate() async throws {
-        let fixture = HTTP1TransportEndpointTLSTests.fixture
-        let chain = try NIOSSLCertificate.fromPEMFile(try fixture("ca-signed-localhost-cert.pem"))
-        var serverTLS = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) },
-            privateKey: .privateKey(
-                try NIOSSLPrivateKey(file: try fixture("ca-signed-localhost-key.pem"), format: .pem)))
-        serverTLS.certificateVerification = .noHostnameVerification
-        serverTLS.trustRoots = .file(try fixture("test-ca-cert.pem"))
-        let server = try await ScriptedHTTPServer(tls: try NIOSSLContext(configuration: serverTLS))
+        let fixture = TestCA.file
+        let server = try await TestCA.server(requireClientCertificate: true)
         var water = department("water", url: "https://localhost:\(server.port)/water")
         water.endpoint.tls = EndpointTLS(
             caFile: try fixture("test-ca-cert.pem"), clientCertificate: try fixture("client-cert.pem"),

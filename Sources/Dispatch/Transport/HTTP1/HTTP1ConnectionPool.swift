@@ -116,28 +116,21 @@ final class HTTP1ConnectionPool: Sendable {
         defer { timer.cancel() }
         var connected: (any Channel)?
         do {
-            let channel = try await ClientBootstrap(group: eventLoop)
-                .connectTimeout(timeout)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let tunnel {
-                            try channel.pipeline.syncOperations.addHandler(
-                                HTTP1ProxyTunnelHandler(
-                                    authority: authority, authorization: proxy.authorization, tunnel: tunnel))
-                        } else {
-                            try channel.pipeline.syncOperations.addHandler(
-                                HTTP1ClientHandler(snippetLimit: snippetLimit))
-                        }
-                    }
+            let channel = try await Self.open(host: proxy.host, port: proxy.port, on: eventLoop, timeout: timeout) {
+                pipeline in
+                if let tunnel {
+                    try pipeline.addHandler(
+                        HTTP1ProxyTunnelHandler(
+                            authority: authority, authorization: proxy.authorization, tunnel: tunnel))
+                } else {
+                    try pipeline.addHandler(HTTP1ClientHandler(snippetLimit: snippetLimit))
                 }
-                .connect(host: proxy.host, port: proxy.port)
-                .get()
+            }
             connected = channel
             guard let tunnel, let handshake else { return channel }
             try await tunnel.futureResult.get()
             let tlsContext = try tlsContexts[origin.tlsProfile].get()
-            let serverName = Self.isIPAddress(origin.host) ? nil : origin.host
+            let serverName = Self.serverName(origin.host)
             try await eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandlers(
                     NIOSSLClientHandler(context: tlsContext, serverHostname: serverName),
@@ -162,27 +155,18 @@ final class HTTP1ConnectionPool: Sendable {
         } else {
             tlsContext = nil
         }
-        // SNI carries names only; an IP address is verified against the certificate's IP entries.
-        let serverName = Self.isIPAddress(origin.host) ? nil : origin.host
+        let serverName = Self.serverName(origin.host)
         let snippetLimit = self.snippetLimit
         let eventLoop = group.next()
         let handshake = tlsContext == nil ? nil : eventLoop.makePromise(of: Void.self)
         let started = NIODeadline.now()
-        let channel = try await ClientBootstrap(group: eventLoop)
-            .connectTimeout(timeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tlsContext {
-                        try channel.pipeline.syncOperations.addHandler(
-                            NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
-                    }
-                    try channel.pipeline.syncOperations.addHandler(
-                        HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
-                }
+        let channel = try await Self.open(host: origin.host, port: origin.port, on: eventLoop, timeout: timeout) {
+            pipeline in
+            if let tlsContext {
+                try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
             }
-            .connect(host: origin.host, port: origin.port)
-            .get()
+            try pipeline.addHandler(HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
+        }
         if let handshake {
             // The handshake shares the connect timeout.
             let timer = eventLoop.scheduleTask(deadline: started + timeout) {
@@ -211,6 +195,25 @@ final class HTTP1ConnectionPool: Sendable {
             try? await channel.close()
         }
     }
+
+    /// A TCP connection (Nagle off: a request is written whole) whose pipeline `install` sets up.
+    private static func open(
+        host: String, port: Int, on eventLoop: any EventLoop, timeout: TimeAmount,
+        install: @escaping @Sendable (ChannelPipeline.SynchronousOperations) throws -> Void
+    ) async throws -> any Channel {
+        try await ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try install(channel.pipeline.syncOperations) }
+            }
+            .connect(host: host, port: port)
+            .get()
+    }
+
+    /// The TLS server name for `host`: SNI carries names only; an IP address is verified against
+    /// the certificate's IP entries.
+    private static func serverName(_ host: String) -> String? { isIPAddress(host) ? nil : host }
 
     private static func isIPAddress(_ host: String) -> Bool {
         host.contains(":") || host.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }
