@@ -44,6 +44,9 @@ public final class OutboxDispatcher: Service, Sendable {
     private let wake = WakeSignal()
     private let inFlight = Mutex<[String: Int]>([:])
     private let breakers: Mutex<[String: CircuitBreaker]>
+    /// Endpoints with a `rate_limit`: what each may start now, and when the next claim should
+    /// look again for one that was held back by its rate (nil: none was).
+    private let rates: Mutex<(buckets: [String: TokenBucket], retryAt: Date?)>
     private let metrics = DispatchMetrics()
     /// Where the next claim starts its walk over departments, so none is always served last.
     private let rotation = Atomic<Int>(0)
@@ -65,6 +68,7 @@ public final class OutboxDispatcher: Service, Sendable {
         let byID = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.departments = byID
         breakers = Mutex(byID.mapValues { CircuitBreaker(policy: $0.endpoint.breaker) })
+        rates = Mutex((byID.compactMapValues { $0.endpoint.rateLimit.map { TokenBucket(rate: $0) } }, nil))
         self.settings = settings
         self.logger = logger
         let poll = settings.pollInterval.components
@@ -104,7 +108,9 @@ public final class OutboxDispatcher: Service, Sendable {
                     }
                     if claimedAll { continue }
                     if canClaim {
-                        await wake.wait(timeout: busy == 0 ? await idleWait() : settings.pollInterval)
+                        var timeout = busy == 0 ? await idleWait() : settings.pollInterval
+                        if let held = rateRetryDelay() { timeout = min(timeout, held) }
+                        await wake.wait(timeout: timeout)
                     } else {
                         // Slots are full: the release or commit that makes claiming worthwhile signals
                         // (``wakeIfClaimable()``), so no timer is armed per wait.
@@ -138,6 +144,9 @@ public final class OutboxDispatcher: Service, Sendable {
             breakers.withLock { breakers in
                 for (department, count) in started { breakers[department]?.started(count) }
             }
+            rates.withLock { rates in
+                for (department, count) in started { rates.buckets[department]?.take(count, now: now) }
+            }
             metrics.updateDepth(store)
             return items
         } catch {
@@ -151,9 +160,27 @@ public final class OutboxDispatcher: Service, Sendable {
     /// `globalFree` cannot serve them all, none is always served last. Each department gets its
     /// whole quota (not a share of `globalFree`): the store hands the global limit to the first
     /// departments that have something due, so an idle department never wastes a claim.
-    /// A department left out is held: its queue stays in the outbox untouched.
+    /// A department left out is held: its queue stays in the outbox untouched. One whose
+    /// `rate_limit` allows fewer than its free slots gets what the rate allows; one that may
+    /// start none now is looked at again when its next request may start.
     private func quotas(now: Date) -> [DepartmentQuota] {
         let busy = inFlight.withLock { $0 }
+        let allowed = rates.withLock { rates -> [String: Int] in
+            var allowed: [String: Int] = [:]
+            rates.retryAt = nil
+            for (id, var bucket) in rates.buckets {
+                allowed[id] = bucket.available(now: now)
+                let free = (departments[id]?.endpoint.maxInFlight ?? 0) - busy[id, default: 0]
+                // Held back entirely while it has free slots: look again when a request may start
+                // (once, if nothing is queued for it: by then the bucket has a token again).
+                if allowed[id] == 0 && free > 0 {
+                    let next = now.addingTimeInterval(bucket.timeUntilNext(now: now))
+                    rates.retryAt = min(rates.retryAt ?? next, next)
+                }
+                rates.buckets[id] = bucket
+            }
+            return allowed
+        }
         let ids = departments.keys.sorted()
         let offset = rotation.add(1, ordering: .relaxed).newValue
         var quotas: [DepartmentQuota] = []
@@ -166,6 +193,7 @@ public final class OutboxDispatcher: Service, Sendable {
                     quota = min(quota, allowance)
                     metrics.breaker(breakers[id]!.state, department: id)
                 }
+                if let allowance = allowed[id] { quota = min(quota, allowance) }
                 guard quota > 0 else { continue }
                 quotas.append(DepartmentQuota(department: id, quota: quota))
             }
@@ -195,6 +223,14 @@ public final class OutboxDispatcher: Service, Sendable {
         let seconds = wake.timeIntervalSinceNow
         if seconds <= 0 { return .milliseconds(20) }
         return min(settings.pollInterval, .milliseconds(Int64(seconds * 1000) + 1))
+    }
+
+    /// How soon a department held back by its `rate_limit` may start its next request, when the
+    /// last claim held one back.
+    private func rateRetryDelay() -> Duration? {
+        guard let at = rates.withLock({ $0.retryAt }) else { return nil }
+        // At least a millisecond: the bucket's arithmetic may leave a token a hair short.
+        return .milliseconds(max(1, Int64((at.timeIntervalSinceNow * 1000).rounded(.up))))
     }
 
     private func totalInFlight() -> Int { inFlight.withLock { $0.values.reduce(0, +) } }

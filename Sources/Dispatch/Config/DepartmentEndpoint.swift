@@ -40,12 +40,15 @@ public struct Department: Sendable, Hashable {
         public var tls: EndpointTLS?
         /// `proxy`: the HTTP proxy to reach the endpoint through; nil connects directly.
         public var proxy: EndpointProxy?
+        /// `rate_limit`: at most so many requests per second, minute or hour; nil for no limit
+        /// beyond `max_in_flight`.
+        public var rateLimit: DeliveryRate?
 
         public init(
             url: String, timeout: TimeInterval = 10, maxInFlight: Int = 16, retry: RetryPolicy = RetryPolicy(),
             headers: [HeaderField] = [], auth: EndpointAuth = .none, signingSecret: WebhookSecret? = nil,
             breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), template: BodyTemplate? = nil,
-            tls: EndpointTLS? = nil, proxy: EndpointProxy? = nil
+            tls: EndpointTLS? = nil, proxy: EndpointProxy? = nil, rateLimit: DeliveryRate? = nil
         ) {
             self.url = url
             self.timeout = timeout
@@ -58,6 +61,7 @@ public struct Department: Sendable, Hashable {
             self.template = template
             self.tls = tls
             self.proxy = proxy
+            self.rateLimit = rateLimit
         }
     }
 }

@@ -12,6 +12,7 @@ import NIOSSL
 ///       url: ${DOWNSTREAM_URL:-http://127.0.0.1:9009}/urban-management
 ///       timeout_ms: 10000
 ///       max_in_flight: 16
+///       rate_limit: 600/min                            # or 20/s, 1000/h; none by default
 ///       retry: { max_attempts: 12, base_delay_ms: 1000, max_delay_ms: 600000, give_up_after_ms: 86400000 }
 ///       circuit_breaker: { failure_threshold: 5, failure_rate: 0.8, open_ms: 30000, max_open_ms: 600000 }
 ///       auth: { bearer: "${URBAN_TOKEN}" }          # or { basic: { username: u, password: "${P}" } }
@@ -62,7 +63,7 @@ public enum DepartmentsLoader {
         }
         node.expectMapping(allowedKeys: [
             "url", "timeout_ms", "max_in_flight", "retry", "headers", "auth", "signing_secret", "circuit_breaker",
-            "body_template", "body_content_type", "tls", "proxy",
+            "body_template", "body_content_type", "tls", "proxy", "rate_limit",
         ])
         let url = node["url"].requiredString() ?? ""
         if !url.isEmpty {
@@ -91,8 +92,20 @@ public enum DepartmentsLoader {
             breaker: readBreaker(node["circuit_breaker"]),
             template: readTemplate(node["body_template"], contentType: node["body_content_type"], directory: directory),
             tls: readTLS(node["tls"], url: url, directory: directory),
-            proxy: readProxy(node["proxy"])
+            proxy: readProxy(node["proxy"]),
+            rateLimit: readRate(node["rate_limit"])
         )
+    }
+
+    private static func readRate(_ node: ConfigNode) -> DeliveryRate? {
+        guard node.isPresent else { return nil }
+        guard let text = node.string() else { return nil }
+        do {
+            return try DeliveryRate(parsing: text)
+        } catch {
+            node.error(error.description)
+            return nil
+        }
     }
 
     /// An empty value (after `${…}`) means "connect directly", so the sample can read
