@@ -128,14 +128,20 @@ final class HTTP1ConnectionPool: Sendable {
             }
             connected = channel
             guard let tunnel, let handshake else { return channel }
-            try await tunnel.futureResult.get()
-            let tlsContext = try tlsContexts[origin.tlsProfile].get()
+            // TLS goes in as soon as the tunnel is up, on the connection's event loop: a step
+            // that waited for this task to resume could miss the deadline on a busy machine.
+            let tlsContext = tlsContexts[origin.tlsProfile]
             let serverName = Self.serverName(origin.host)
-            try await eventLoop.submit {
-                try channel.pipeline.syncOperations.addHandlers(
-                    NIOSSLClientHandler(context: tlsContext, serverHostname: serverName),
-                    HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
-            }.get()
+            tunnel.futureResult.whenSuccess {
+                do {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        NIOSSLClientHandler(context: try tlsContext.get(), serverHostname: serverName),
+                        HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
+                } catch {
+                    handshake.fail(error)
+                }
+            }
+            tunnel.futureResult.whenFailure { handshake.fail($0) }
             try await handshake.futureResult.get()
             return channel
         } catch {
