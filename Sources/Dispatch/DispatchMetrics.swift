@@ -13,6 +13,8 @@ final class DispatchMetrics: Sendable {
     /// Counters by label and department, made once: making one goes through the metrics factory's
     /// registry (a lock and label strings), which cost more than the increment on every delivery.
     private let counters = Mutex<[String: [String: Counter]]>([:])
+    /// Gauges by label and department, made once for the same reason (recorded on every claim).
+    private let gauges = Mutex<[String: [String: Gauge]]>([:])
 
     func count(_ resolution: DeliveryResolution, department: String) {
         let label: String
@@ -34,8 +36,22 @@ final class DispatchMetrics: Sendable {
 
     /// `cg_dispatch_breaker_state{department}`: 0 closed, 1 half-open, 2 open.
     func breaker(_ state: CircuitBreaker.State, department: String) {
-        Gauge(label: "cg_dispatch_breaker_state", dimensions: [("department", department)])
-            .record(state.metricValue)
+        gauge("cg_dispatch_breaker_state", department).record(state.metricValue)
+    }
+
+    /// `cg_dispatch_rate_limited{department}`: 1 while the endpoint's `rate_limit` lets no
+    /// request start although it has free slots (its queue, if any, waits for the rate), else 0.
+    func rateLimited(_ held: Bool, department: String) {
+        gauge("cg_dispatch_rate_limited", department).record(held ? 1 : 0)
+    }
+
+    private func gauge(_ label: String, _ department: String) -> Gauge {
+        gauges.withLock { gauges in
+            if let gauge = gauges[label]?[department] { return gauge }
+            let gauge = Gauge(label: label, dimensions: [("department", department)])
+            gauges[label, default: [:]][department] = gauge
+            return gauge
+        }
     }
 
     /// Refreshes the depth gauge at most once a second: counting is a query, not free.

@@ -173,7 +173,9 @@ public final class OutboxDispatcher: Service, Sendable {
                 let free = (departments[id]?.endpoint.maxInFlight ?? 0) - busy[id, default: 0]
                 // Held back entirely while it has free slots: look again when a request may start
                 // (once, if nothing is queued for it: by then the bucket has a token again).
-                if allowed[id] == 0 && free > 0 {
+                let held = allowed[id] == 0 && free > 0
+                metrics.rateLimited(held, department: id)
+                if held {
                     let next = now.addingTimeInterval(bucket.timeUntilNext(now: now))
                     rates.retryAt = min(rates.retryAt ?? next, next)
                 }
