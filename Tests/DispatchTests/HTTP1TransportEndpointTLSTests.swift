@@ -81,6 +81,29 @@ import Testing
         await server.stop()
     }
 
+    @Test func endpointsOnOneHostWithTheSameSettingsShareConnections() async throws {
+        let server = try await server(requireClientFromCA: true)
+        let settings = EndpointTLS(
+            caFile: try TestCA.file("test-ca-cert.pem"), clientCertificate: try TestCA.file("client-cert.pem"),
+            clientKey: try TestCA.file("client-key.pem"))
+        let water = "https://localhost:\(server.port)/water"
+        let roads = "https://localhost:\(server.port)/roads"
+        // Each endpoint's files are read on their own, as the loader reads each department's.
+        let transport = try transport([water: settings, roads: settings])
+        for url in [water, roads, water] {
+            guard
+                case .response(200, _, "ok") = await transport.post(
+                    url: url, headers: headers, body: body, timeout: patience)
+            else {
+                Issue.record("expected 200 from \(url)")
+                return
+            }
+        }
+        #expect(server.connections == 1)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
     @Test func unreadableFilesAreReportedByName() {
         #expect(throws: (any Error).self) { try EndpointTLS(caFile: "/nonexistent/ca.pem").configuration() }
         let key = try? TestCA.file("client-key.pem")

@@ -11,7 +11,7 @@ struct HTTP1Target: Sendable, Hashable {
         var host: String
         var port: Int
         /// Which TLS settings its connections use (0: the transport's default): endpoints with
-        /// their own CA or client certificate never share connections with others.
+        /// their own CA or client certificate share connections only with those that have the same.
         var tlsProfile = 0
         /// Which proxy its connections go through (0: none); a tunnel serves one origin only.
         var proxyProfile = 0

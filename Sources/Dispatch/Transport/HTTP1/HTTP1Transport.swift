@@ -42,14 +42,26 @@ public final class HTTP1Transport: DeliveryTransport {
         maxIdlePerOrigin: Int = 64, maxIdleTime: Duration = .seconds(50),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        let urls = endpointTLS.keys.sorted()
-        tlsProfiles = Dictionary(uniqueKeysWithValues: urls.enumerated().map { ($1, $0 + 1) })
+        // One profile per distinct configuration: endpoints on one host with the same settings
+        // share connections, as endpoints without settings of their own do.
+        var configurations: [TLSConfiguration] = []
+        var tlsProfiles: [String: Int] = [:]
+        for url in endpointTLS.keys.sorted() {
+            let configuration = endpointTLS[url]!
+            if let index = configurations.firstIndex(where: { $0.bestEffortEquals(configuration) }) {
+                tlsProfiles[url] = index + 1
+            } else {
+                configurations.append(configuration)
+                tlsProfiles[url] = configurations.count
+            }
+        }
+        self.tlsProfiles = tlsProfiles
         // One profile per distinct proxy: endpoints behind the same proxy differ by origin anyway.
         let proxies = Array(Set(endpointProxies.values)).sorted { $0.description < $1.description }
         let numbers = Dictionary(uniqueKeysWithValues: proxies.enumerated().map { ($1, $0 + 1) })
         proxyProfiles = endpointProxies.mapValues { ($0, numbers[$0]!) }
         pool = HTTP1ConnectionPool(
-            group: group, tlsConfigurations: [tlsConfiguration] + urls.map { endpointTLS[$0]! }, proxies: proxies,
+            group: group, tlsConfigurations: [tlsConfiguration] + configurations, proxies: proxies,
             snippetLimit: Self.snippetLimit, maxIdlePerOrigin: maxIdlePerOrigin, maxIdleTime: TimeAmount(maxIdleTime))
     }
 
