@@ -169,11 +169,12 @@ public final class OutboxDispatcher: Service, Sendable {
             var allowed: [String: Int] = [:]
             rates.retryAt = nil
             for (id, var bucket) in rates.buckets {
-                allowed[id] = bucket.available(now: now)
+                let available = bucket.available(now: now)
+                allowed[id] = available
                 let free = (departments[id]?.endpoint.maxInFlight ?? 0) - busy[id, default: 0]
                 // Held back entirely while it has free slots: look again when a request may start
                 // (once, if nothing is queued for it: by then the bucket has a token again).
-                let held = allowed[id] == 0 && free > 0
+                let held = available == 0 && free > 0
                 metrics.rateLimited(held, department: id)
                 if held {
                     let next = now.addingTimeInterval(bucket.timeUntilNext(now: now))

@@ -7,9 +7,7 @@ import Testing
 /// configuration directory, every file checked at load.
 @Suite struct DepartmentsLoaderTLSTests {
     private func load(_ endpoint: String, directory: URL? = nil) throws -> ([Department], ConfigDiagnostics) {
-        let fixtures = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
-        let directory = directory ?? fixtures
-        return loadOneDepartment(endpoint: endpoint, directory: directory)
+        loadOneDepartment(endpoint: endpoint, directory: try directory ?? TestCA.directory())
     }
 
     @Test func readsTheFilesRelativeToTheConfigDirectory() throws {
@@ -31,7 +29,7 @@ import Testing
     }
 
     @Test func aKeyOthersCanReadIsAWarning() throws {
-        let fixtures = try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
+        let fixtures = try TestCA.directory()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -10,9 +10,6 @@ import Testing
 /// certificate for endpoints that require one, against real TLS servers on 127.0.0.1.
 @Suite struct HTTP1TransportEndpointTLSTests {
     static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-    private let patience: TimeInterval = 60
-    private let headers = [HeaderField(name: "Content-Type", value: "application/json")]
-    private let body = Data(#"{"text":"路灯不亮"}"#.utf8)
 
     private func server(requireClientFromCA: Bool) async throws -> ScriptedHTTPServer {
         try await TestCA.server(group: Self.loops, requireClientCertificate: requireClientFromCA)
@@ -27,20 +24,10 @@ import Testing
         let own = "https://localhost:\(server.port)/water"
         let other = "https://localhost:\(server.port)/roads"
         let transport = try transport([own: EndpointTLS(caFile: try TestCA.file("test-ca-cert.pem"))])
-        guard
-            case .response(200, _, "ok") = await transport.post(
-                url: own, headers: headers, body: body, timeout: patience)
-        else {
-            Issue.record("expected 200 through the private CA")
-            return
-        }
+        guard await transport.expectOK(own) else { return }
         // Same host and port, no settings of its own: the system's roots, which do not know the CA.
         // Its connection is not the first endpoint's either (that one was verified differently).
-        let refused = await transport.post(url: other, headers: headers, body: body, timeout: patience)
-        guard case .failed(let reason) = refused else {
-            Issue.record("expected a TLS failure without the CA file, got \(refused)")
-            return
-        }
+        guard let reason = await transport.expectFailure(other) else { return }
         #expect(reason.hasPrefix("TLS: "), "\(reason)")
         #expect(server.received.count == 1)
         try await transport.shutdown()
@@ -58,21 +45,14 @@ import Testing
                 clientKey: try TestCA.file("client-key.pem")),
             without: EndpointTLS(caFile: ca),
         ])
-        let accepted = await transport.post(url: withCertificate, headers: headers, body: body, timeout: patience)
-        guard case .response(200, _, "ok") = accepted else {
-            Issue.record("expected 200 with the client certificate, got \(accepted)")
-            return
-        }
+        guard await transport.expectOK(withCertificate) else { return }
         // Well inside the patience of the other exchanges: the refusal must end the attempt at
         // once, whether it arrives before the request is written or after.
         let clock = ContinuousClock()
         let started = clock.now
-        let refused = await transport.post(url: without, headers: headers, body: body, timeout: patience)
+        let reason = await transport.expectFailure(without)
         #expect(clock.now - started < .seconds(20))
-        guard case .failed(let reason) = refused else {
-            Issue.record("expected the server to refuse a caller without a certificate, got \(refused)")
-            return
-        }
+        guard let reason else { return }
         // TLS 1.3 reports the refusal after the handshake, while reading: a failure either way,
         // and the request never reached the server's application.
         #expect(!reason.isEmpty)
@@ -91,13 +71,7 @@ import Testing
         // Each endpoint's files are read on their own, as the loader reads each department's.
         let transport = try transport([water: settings, roads: settings])
         for url in [water, roads, water] {
-            guard
-                case .response(200, _, "ok") = await transport.post(
-                    url: url, headers: headers, body: body, timeout: patience)
-            else {
-                Issue.record("expected 200 from \(url)")
-                return
-            }
+            guard await transport.expectOK(url) else { return }
         }
         #expect(server.connections == 1)
         try await transport.shutdown()

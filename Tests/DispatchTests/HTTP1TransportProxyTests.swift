@@ -11,9 +11,6 @@ import Testing
 /// proxy and real servers on 127.0.0.1.
 @Suite struct HTTP1TransportProxyTests {
     static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-    private let patience: TimeInterval = 60
-    private let headers = [HeaderField(name: "Content-Type", value: "application/json")]
-    private let body = Data(#"{"text":"路灯不亮"}"#.utf8)
     private let authorization = "Basic " + Data("gateway:s3cret".utf8).base64EncodedString()
 
     private func tlsServer() async throws -> ScriptedHTTPServer { try await TestCA.server(group: Self.loops) }
@@ -30,13 +27,7 @@ import Testing
         let url = "http://127.0.0.1:\(server.port)/water?via=gateway"
         let transport = try transport(url, proxy: "http://gateway:s3cret@127.0.0.1:\(proxy.port)")
         for _ in 0..<2 {
-            guard
-                case .response(200, _, "ok") = await transport.post(
-                    url: url, headers: headers, body: body, timeout: patience)
-            else {
-                Issue.record("expected 200 through the proxy")
-                return
-            }
+            guard await transport.expectOK(url) else { return }
         }
         // Both requests went over one kept-alive connection to the proxy.
         #expect(proxy.heads.count == 1)
@@ -55,13 +46,7 @@ import Testing
         let url = "https://localhost:\(server.port)/water"
         let transport = try transport(url, proxy: "http://gateway:s3cret@127.0.0.1:\(proxy.port)/", caFile: true)
         for _ in 0..<2 {
-            guard
-                case .response(200, _, "ok") = await transport.post(
-                    url: url, headers: headers, body: body, timeout: patience)
-            else {
-                Issue.record("expected 200 through the tunnel")
-                return
-            }
+            guard await transport.expectOK(url) else { return }
         }
         #expect(
             proxy.heads == [
@@ -83,11 +68,7 @@ import Testing
         // No ca_file: the system's roots, which do not know the test CA. The proxy opened the
         // tunnel; the endpoint's certificate is still refused.
         let transport = try transport(url, proxy: "http://127.0.0.1:\(proxy.port)")
-        let result = await transport.post(url: url, headers: headers, body: body, timeout: patience)
-        guard case .failed(let reason) = result else {
-            Issue.record("expected a TLS failure, got \(result)")
-            return
-        }
+        guard let reason = await transport.expectFailure(url) else { return }
         #expect(reason.hasPrefix("TLS: "), "\(reason)")
         #expect(proxy.heads.count == 1)
         #expect(server.received.isEmpty)
@@ -101,11 +82,7 @@ import Testing
         let proxy = try await TestHTTPProxy(group: Self.loops, credentials: "gateway:s3cret")
         let url = "https://localhost:\(server.port)/water"
         let transport = try transport(url, proxy: "http://gateway:n0t-it@127.0.0.1:\(proxy.port)", caFile: true)
-        let result = await transport.post(url: url, headers: headers, body: body, timeout: patience)
-        guard case .failed(let reason) = result else {
-            Issue.record("expected a failure, got \(result)")
-            return
-        }
+        guard let reason = await transport.expectFailure(url) else { return }
         #expect(
             reason
                 == "proxy 127.0.0.1:\(proxy.port): tunnel refused with HTTP 407 (credentials missing or not accepted)")
@@ -127,11 +104,7 @@ import Testing
         try await probe.close()
         for url in ["http://127.0.0.1:9/water", "https://localhost:9/water"] {
             let transport = try transport(url, proxy: "http://127.0.0.1:\(port)")
-            let result = await transport.post(url: url, headers: headers, body: body, timeout: patience)
-            guard case .failed(let reason) = result else {
-                Issue.record("expected a failure for \(url), got \(result)")
-                continue
-            }
+            guard let reason = await transport.expectFailure(url) else { continue }
             #expect(reason == "proxy 127.0.0.1:\(port): connection refused", "\(url)")
             try await transport.shutdown()
         }

@@ -187,8 +187,8 @@ import Testing
     }
 
     @Test func httpsVerifiesTheCertificateAndTheName() async throws {
-        let certificate = try #require(try NIOSSLCertificate.fromPEMFile(try Self.fixture("localhost-cert.pem")).first)
-        let key = try NIOSSLPrivateKey(file: try Self.fixture("localhost-key.pem"), format: .pem)
+        let certificate = try #require(try NIOSSLCertificate.fromPEMFile(try TestCA.file("localhost-cert.pem")).first)
+        let key = try NIOSSLPrivateKey(file: try TestCA.file("localhost-key.pem"), format: .pem)
         let serverContext = try NIOSSLContext(
             configuration: .makeServerConfiguration(
                 certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)))
@@ -220,9 +220,5 @@ import Testing
         #expect(server.received.count == 2)
         try await strict.shutdown()
         await server.stop()
-    }
-
-    private static func fixture(_ name: String) throws -> String {
-        try #require(Bundle.module.url(forResource: "TLS/\(name)", withExtension: nil)).path
     }
 }

@@ -7,9 +7,14 @@ import Testing
 /// The committed test CA and the certificates it signed (TLS/README.md tells how they were made),
 /// and loopback TLS servers that present its `localhost` certificate.
 enum TestCA {
+    /// The TLS/ directory of the test bundle.
+    static func directory() throws -> URL {
+        try #require(Bundle.module.url(forResource: "TLS", withExtension: nil))
+    }
+
     /// The path of a file in TLS/.
     static func file(_ name: String) throws -> String {
-        try #require(Bundle.module.url(forResource: "TLS/\(name)", withExtension: nil)).path
+        try directory().appendingPathComponent(name).path
     }
 
     /// A server with the CA-signed `localhost` certificate; with `requireClientCertificate`, it

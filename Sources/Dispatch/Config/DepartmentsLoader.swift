@@ -98,7 +98,6 @@ public enum DepartmentsLoader {
     }
 
     private static func readRate(_ node: ConfigNode) -> DeliveryRate? {
-        guard node.isPresent else { return nil }
         guard let text = node.string() else { return nil }
         do {
             return try DeliveryRate(parsing: text)

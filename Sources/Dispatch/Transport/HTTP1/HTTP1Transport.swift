@@ -25,8 +25,9 @@ public final class HTTP1Transport: DeliveryTransport {
     private let allocator = ByteBufferAllocator()
     /// The TLS profile of each endpoint URL with settings of its own (profile 0 is the default).
     private let tlsProfiles: [String: Int]
-    /// The proxy of each endpoint URL that has one, with its profile number (from 1).
-    private let proxyProfiles: [String: (proxy: EndpointProxy, profile: Int)]
+    /// The proxy profile of each endpoint URL that has one (from 1), and the proxies by profile less one.
+    private let proxyProfiles: [String: Int]
+    private let proxies: [EndpointProxy]
 
     /// - Parameters:
     ///   - tlsConfiguration: for `https` endpoints; the default verifies certificates against the
@@ -42,27 +43,30 @@ public final class HTTP1Transport: DeliveryTransport {
         maxIdlePerOrigin: Int = 64, maxIdleTime: Duration = .seconds(50),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        // One profile per distinct configuration: endpoints on one host with the same settings
-        // share connections, as endpoints without settings of their own do.
-        var configurations: [TLSConfiguration] = []
-        var tlsProfiles: [String: Int] = [:]
-        for url in endpointTLS.keys.sorted() {
-            let configuration = endpointTLS[url]!
-            if let index = configurations.firstIndex(where: { $0.bestEffortEquals(configuration) }) {
-                tlsProfiles[url] = index + 1
-            } else {
-                configurations.append(configuration)
-                tlsProfiles[url] = configurations.count
-            }
-        }
-        self.tlsProfiles = tlsProfiles
-        // One profile per distinct proxy: endpoints behind the same proxy differ by origin anyway.
-        let proxies = Array(Set(endpointProxies.values)).sorted { $0.description < $1.description }
-        let numbers = Dictionary(uniqueKeysWithValues: proxies.enumerated().map { ($1, $0 + 1) })
-        proxyProfiles = endpointProxies.mapValues { ($0, numbers[$0]!) }
+        let configurations: [TLSConfiguration]
+        (configurations, tlsProfiles) = Self.profiles(endpointTLS) { $0.bestEffortEquals($1) }
+        (proxies, proxyProfiles) = Self.profiles(endpointProxies, same: ==)
         pool = HTTP1ConnectionPool(
             group: group, tlsConfigurations: [tlsConfiguration] + configurations, proxies: proxies,
             snippetLimit: Self.snippetLimit, maxIdlePerOrigin: maxIdlePerOrigin, maxIdleTime: TimeAmount(maxIdleTime))
+    }
+
+    /// Numbers the distinct settings of `byURL` from 1 (0 is "none of its own"). Endpoints on one
+    /// host with the same settings then share connections, as endpoints without settings do.
+    private static func profiles<Value>(_ byURL: [String: Value], same: (Value, Value) -> Bool)
+        -> (distinct: [Value], byURL: [String: Int])
+    {
+        var distinct: [Value] = []
+        var numbers: [String: Int] = [:]
+        for (url, value) in byURL.sorted(by: { $0.key < $1.key }) {
+            if let index = distinct.firstIndex(where: { same($0, value) }) {
+                numbers[url] = index + 1
+            } else {
+                distinct.append(value)
+                numbers[url] = distinct.count
+            }
+        }
+        return (distinct, numbers)
     }
 
     /// A transport for `departments`: each endpoint with `tls:` or `proxy:` settings gets them.
@@ -140,7 +144,7 @@ public final class HTTP1Transport: DeliveryTransport {
         let parsed = Result { () throws(HTTP1Target.Failure) in
             var target = try HTTP1Target(url: url)
             target.origin.tlsProfile = profile
-            if let (proxy, number) = proxyProfiles[url] { target.route(through: proxy, profile: number) }
+            if let number = proxyProfiles[url] { target.route(through: proxies[number - 1], profile: number) }
             return target
         }
         targets.withLock { $0[url] = parsed }
