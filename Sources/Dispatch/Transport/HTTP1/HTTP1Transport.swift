@@ -126,16 +126,24 @@ public final class HTTP1Transport: DeliveryTransport {
         await pool.shutdown()
     }
 
+    /// The exchange is set up in one task on the connection's event loop: the write, its failure
+    /// callback and the completion callback. Writing and awaiting from here directly would hop
+    /// onto the loop three times (each an enqueue under a lock, often a wake-up of the loop).
     private func exchange(_ request: ByteBuffer, deadline: NIODeadline, on channel: any Channel) async throws
         -> HTTP1Response
     {
-        let promise = channel.eventLoop.makePromise(of: HTTP1Response.self)
-        channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise))
-            .whenFailure { error in
-                // The handler never got the request (the connection had closed): nothing was sent.
-                promise.fail(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false))
+        try await withUnsafeThrowingContinuation { continuation in
+            let loop = channel.eventLoop
+            loop.execute {
+                let promise = loop.makePromise(of: HTTP1Response.self)
+                promise.futureResult.whenComplete { continuation.resume(with: $0) }
+                channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise))
+                    .whenFailure { error in
+                        // The handler never got the request (the connection had closed): nothing was sent.
+                        promise.fail(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false))
+                    }
             }
-        return try await promise.futureResult.get()
+        }
     }
 
     private func target(_ url: String) -> Result<HTTP1Target, HTTP1Target.Failure> {
