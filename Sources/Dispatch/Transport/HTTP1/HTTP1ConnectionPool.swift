@@ -114,35 +114,34 @@ final class HTTP1ConnectionPool: Sendable {
             handshake?.fail(expired)
         }
         defer { timer.cancel() }
+        let tlsContext = tlsContexts[origin.tlsProfile]
+        let serverName = Self.serverName(origin.host)
         var connected: (any Channel)?
         do {
             let channel = try await Self.open(host: proxy.host, port: proxy.port, on: eventLoop, timeout: timeout) {
-                pipeline in
-                if let tunnel {
-                    try pipeline.addHandler(
-                        HTTP1ProxyTunnelHandler(
-                            authority: authority, authorization: proxy.authorization, tunnel: tunnel))
-                } else {
-                    try pipeline.addHandler(HTTP1ClientHandler(snippetLimit: snippetLimit))
+                channel in
+                guard let tunnel, let handshake else {
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: snippetLimit))
+                    return
+                }
+                try channel.pipeline.syncOperations.addHandler(
+                    HTTP1ProxyTunnelHandler(authority: authority, authorization: proxy.authorization, tunnel: tunnel))
+                // TLS goes in as soon as the tunnel is up, on the connection's event loop. Not
+                // after this task resumes: on a busy machine that can come after the deadline,
+                // failing a connection that was ready in time.
+                tunnel.futureResult.whenComplete { result in
+                    do {
+                        try result.get()
+                        try channel.pipeline.syncOperations.addHandlers(
+                            NIOSSLClientHandler(context: try tlsContext.get(), serverHostname: serverName),
+                            HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
+                    } catch {
+                        handshake.fail(error)
+                    }
                 }
             }
             connected = channel
-            guard let tunnel, let handshake else { return channel }
-            // TLS goes in as soon as the tunnel is up, on the connection's event loop: a step
-            // that waited for this task to resume could miss the deadline on a busy machine.
-            let tlsContext = tlsContexts[origin.tlsProfile]
-            let serverName = Self.serverName(origin.host)
-            tunnel.futureResult.whenSuccess {
-                do {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        NIOSSLClientHandler(context: try tlsContext.get(), serverHostname: serverName),
-                        HTTP1ClientHandler(snippetLimit: snippetLimit, handshake: handshake))
-                } catch {
-                    handshake.fail(error)
-                }
-            }
-            tunnel.futureResult.whenFailure { handshake.fail($0) }
-            try await handshake.futureResult.get()
+            try await handshake?.futureResult.get()
             return channel
         } catch {
             tunnel?.fail(error)
@@ -167,7 +166,8 @@ final class HTTP1ConnectionPool: Sendable {
         let handshake = tlsContext == nil ? nil : eventLoop.makePromise(of: Void.self)
         let started = NIODeadline.now()
         let channel = try await Self.open(host: origin.host, port: origin.port, on: eventLoop, timeout: timeout) {
-            pipeline in
+            channel in
+            let pipeline = channel.pipeline.syncOperations
             if let tlsContext {
                 try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
             }
@@ -205,13 +205,13 @@ final class HTTP1ConnectionPool: Sendable {
     /// A TCP connection (Nagle off: a request is written whole) whose pipeline `install` sets up.
     private static func open(
         host: String, port: Int, on eventLoop: any EventLoop, timeout: TimeAmount,
-        install: @escaping @Sendable (ChannelPipeline.SynchronousOperations) throws -> Void
+        install: @escaping @Sendable (any Channel) throws -> Void
     ) async throws -> any Channel {
         try await ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try install(channel.pipeline.syncOperations) }
+                channel.eventLoop.makeCompletedFuture { try install(channel) }
             }
             .connect(host: host, port: port)
             .get()
