@@ -64,17 +64,22 @@ import Testing
     }
 
     @Test func deliveredIsFinalAndRecorded() async throws {
-        try await withStore { store, _ in
+        try await withStore { store, path in
             let submission = try #require(try await ingest(store, 1).first)
             let id = submission.record.id
             _ = try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 60)
+            let started = Date(timeIntervalSince1970: 1_764_000_000.25)
             try await store.recordDelivery(
-                complaintID: id, attempt: Fixtures.attempt(1, status: 201, outcome: "delivered"), resolution: .delivered
-            )
+                complaintID: id, attempt: Fixtures.attempt(1, startedAt: started, status: 201, outcome: "delivered"),
+                resolution: .delivered)
 
             let stored = try #require(try await store.complaint(id: id))
             #expect(stored.state == .delivered)
             #expect(stored.events.map(\.type) == ["accepted", "delivered"])
+            // Told by the attempt row: when the answer came and what it was; no event row is stored.
+            #expect(stored.events.last?.at == Date(timeIntervalSince1970: 1_764_000_000.262))
+            #expect(stored.events.last?.detail == "HTTP 201 from urban-management on attempt 1")
+            #expect(try SQLiteCLI.count(path, "complaint_events", where: "complaint_id = '\(id)'") == 0)
             let attempt = try #require(stored.deliveries.first)
             #expect(stored.deliveries.count == 1)
             #expect(attempt.attempt == 1)

@@ -40,6 +40,35 @@ import Testing
         }
     }
 
+    /// Stores written before a delivery's event was read from its attempt row have an event row
+    /// beside each delivered attempt: the upgrade drops it, so the event is listed once.
+    @Test func deliveredEventRowsWrittenBeforeAreListedOnce() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("gateway.sqlite").path
+            let submission = Fixtures.submission()
+            let id = submission.record.id
+            var store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+            _ = try await store.ingest(submission)
+            _ = try await store.claimDueDeliveries(limit: 1, now: Date(), leaseDuration: 60)
+            try await store.recordDelivery(
+                complaintID: id, attempt: Fixtures.attempt(1, status: 200, outcome: "delivered"), resolution: .delivered)
+            try await store.close()
+            // As the earlier store left it: its own event row, and the migration not yet run.
+            _ = try SQLiteCLI.run(
+                path,
+                """
+                INSERT INTO complaint_events (complaint_id, at, type, detail) VALUES ('\(id)', 1, 'delivered', 'old');
+                DELETE FROM grdb_migrations WHERE identifier = 'delivered-event-from-attempt';
+                """)
+
+            store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+            let events = try #require(try await store.complaint(id: id)).events
+            #expect(events.map(\.type) == ["accepted", "delivered"])
+            #expect(events.last?.detail == "HTTP 200 from urban-management on attempt 1")
+            try await store.close()
+        }
+    }
+
     /// The rows the store wrote for a complaint in `state` while `complaints.state` existed.
     private static func insertOldStyle(_ db: Database, _ submission: IntakeSubmission, state: String) throws {
         let record = submission.record

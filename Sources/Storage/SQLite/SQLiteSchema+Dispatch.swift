@@ -50,4 +50,17 @@ extension SQLiteSchema {
                     """)
         }
     }
+
+    /// A delivery's "delivered" event is read from its attempt row: the event rows written before
+    /// are dropped, so none is shown twice. Every one of them was written in the same
+    /// transaction as its attempt; any that has no delivered attempt beside it is kept.
+    static func registerDeliveredEventFromAttempt(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("delivered-event-from-attempt") { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM complaint_events WHERE type = 'delivered' AND complaint_id IN (
+                        SELECT complaint_id FROM delivery_attempts WHERE outcome = 'delivered')
+                    """)
+        }
+    }
 }

@@ -124,6 +124,7 @@ enum SQLiteSchema {
         registerDueByDepartment(&migrator)
         registerStateInOutbox(&migrator)
         registerCoveringDueIndex(&migrator)
+        registerDeliveredEventFromAttempt(&migrator)
         return migrator
     }
 }

@@ -150,12 +150,9 @@ extension SQLiteStore {
         let now = finishedAt.unixMilliseconds
         switch resolution {
         case .delivered:
+            // No "delivered" event row: the attempt row just written is that event (see
+            // ``deliveredEvent(_:)``), as the complaint row is the "accepted" one.
             try settle(db, complaintID, as: .delivered, attempts: attempt.attempt, error: nil, at: finishedAt)
-            try appendEvent(
-                db, complaintID: complaintID, at: finishedAt, type: "delivered",
-                detail:
-                    "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
-            )
         case .retry(let at):
             try db.cachedStatement(
                 sql: """

@@ -33,6 +33,7 @@ extension SQLiteStore {
                 detail:
                     "routed to \(row["department"] as String) by \(row["rule_table"] as String)/\(row["rule"] as String)"
             )
+            // A delivery ends the complaint's history, so its event comes after every stored one.
             let events =
                 try [accepted]
                 + Row.fetchAll(
@@ -43,12 +44,23 @@ extension SQLiteStore {
                 ).map { row in
                     ComplaintEvent(at: Date(unixMilliseconds: row["at"]), type: row["type"], detail: row["detail"])
                 }
+                + attempts.filter { $0.outcome == "delivered" }.map(Self.deliveredEvent)
             let trace: String = row["trace"]
             return StoredComplaint(
                 record: try Self.decodeRecord(row), state: try Self.decodeState(row),
                 tablesVersion: row["tables_version"], traceJSON: Data(trace.utf8),
                 deliveries: attempts, events: events)
         }
+    }
+
+    /// The "delivered" event, told by the successful attempt's row (no event row is stored for it).
+    static func deliveredEvent(_ attempt: DeliveryAttempt) -> ComplaintEvent {
+        let finished = attempt.startedAt.addingTimeInterval(attempt.latencyMilliseconds / 1000)
+        return ComplaintEvent(
+            at: Date(unixMilliseconds: finished.unixMilliseconds), type: "delivered",
+            detail:
+                "HTTP \(attempt.statusCode.map(String.init) ?? "?") from \(attempt.department) on attempt \(attempt.attempt)"
+        )
     }
 
     public func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage {
