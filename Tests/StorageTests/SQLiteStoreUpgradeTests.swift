@@ -51,7 +51,8 @@ import Testing
             _ = try await store.ingest(submission)
             _ = try await store.claimDueDeliveries(limit: 1, now: Date(), leaseDuration: 60)
             try await store.recordDelivery(
-                complaintID: id, attempt: Fixtures.attempt(1, status: 200, outcome: "delivered"), resolution: .delivered)
+                complaintID: id, attempt: Fixtures.attempt(1, status: 200, outcome: "delivered"), resolution: .delivered
+            )
             try await store.close()
             // As the earlier store left it: its own event row, and the migration not yet run.
             _ = try SQLiteCLI.run(
