@@ -93,32 +93,30 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
-                    let busy = busySlots()
-                    let canClaim = claimable(busy: busy)
-                    var claimedAll = false
-                    if canClaim {
-                        let free = settings.maxInFlight - busy
-                        let claimed = await claim(limit: free)
-                        for item in claimed {
-                            group.addTask { await self.deliver(item) }
-                        }
-                        claimedAll = !claimed.isEmpty && claimed.count == free
-                    }
-                    if claimedAll { continue }
-                    if canClaim {
-                        var timeout = busy == 0 ? await idleWait() : settings.pollInterval
-                        if let held = rateRetryDelay() { timeout = min(timeout, held) }
-                        await wake.wait(timeout: timeout)
-                    } else {
-                        // Slots are full: the release or commit that makes claiming worthwhile signals
-                        // (``wakeIfClaimable()``), so no timer is armed per wait.
-                        await wake.wait()
-                    }
+            while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
+                let busy = busySlots()
+                let canClaim = claimable(busy: busy)
+                var claimedAll = false
+                if canClaim {
+                    let free = settings.maxInFlight - busy
+                    let claimed = await claim(limit: free)
+                    for item in claimed { deliver(item) }
+                    claimedAll = !claimed.isEmpty && claimed.count == free
                 }
-                // In-flight deliveries finish (each bounded by its timeout) before the group returns.
+                if claimedAll { continue }
+                if canClaim {
+                    var timeout = busy == 0 ? await idleWait() : settings.pollInterval
+                    if let held = rateRetryDelay() { timeout = min(timeout, held) }
+                    await wake.wait(timeout: timeout)
+                } else {
+                    // Slots are full: the release or commit that makes claiming worthwhile signals
+                    // (``wakeIfClaimable()``), so no timer is armed per wait.
+                    await wake.wait()
+                }
             }
+            // In-flight deliveries finish (each bounded by its timeout) and their attempts are
+            // recorded before the dispatcher returns.
+            await drained()
         } onGracefulShutdown: {
             stopping.store(true, ordering: .relaxed)
             self.wake.signal()
@@ -257,22 +255,15 @@ public final class OutboxDispatcher: Service, Sendable {
         if claimable(busy: busySlots()) { wake.signal() }
     }
 
-    /// Delivers one claimed item (counted in flight by ``claim(limit:)``).
-    private func deliver(_ item: OutboxItem) async {
-        // The slot is the HTTP request: it frees when the answer is in, while the attempt's
-        // commit (an fsync shared with others) is still pending, so slow disks do not idle the network.
-        var slotHeld = true
-        func releaseSlot() {
-            guard slotHeld else { return }
-            slotHeld = false
-            inFlight.withLock { $0[item.department, default: 1] -= 1 }
-            wakeIfClaimable()
-        }
-        defer { releaseSlot() }
+    /// Starts delivering one claimed item (counted in flight by ``claim(limit:)``). No task is
+    /// made for it: the transport calls back when the answer is in, and the attempt joins the
+    /// next batch to record.
+    private func deliver(_ item: OutboxItem) {
         let attemptNumber = item.attempts + 1
         guard let department = departments[item.department] else {
             // The department left the configuration: hold the complaint, it is not lost.
-            await record(
+            handOver(item)
+            record(
                 item,
                 DeliveryAttempt(
                     attempt: attemptNumber, department: item.department, url: "", startedAt: Date(),
@@ -290,7 +281,8 @@ public final class OutboxDispatcher: Service, Sendable {
                 complaintID: item.complaintID, record: item.body, endpoint: endpoint, now: started)
         } catch {
             // A template that cannot render this record will not render it on a retry either.
-            await record(
+            handOver(item)
+            record(
                 item,
                 DeliveryAttempt(
                     attempt: attemptNumber, department: department.id, url: endpoint.url, startedAt: started,
@@ -300,10 +292,20 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         let clock = ContinuousClock()
         let begin = clock.now
-        let result = await transport.post(
-            url: request.url, headers: request.headers, body: request.body, timeout: endpoint.timeout)
-        let elapsed = clock.now - begin
-        releaseSlot()
+        transport.start(url: request.url, headers: request.headers, body: request.body, timeout: endpoint.timeout) {
+            result in
+            let elapsed = clock.now - begin
+            self.handOver(item)
+            self.finished(item, department: department, started: started, elapsed: elapsed, result: result)
+        }
+    }
+
+    /// Decides what `result` means for `item` and records the attempt.
+    private func finished(
+        _ item: OutboxItem, department: Department, started: Date, elapsed: Duration, result: TransportResult
+    ) {
+        let endpoint = department.endpoint
+        let attemptNumber = item.attempts + 1
         let latencyMS = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let finished = Date()
         var generator = SystemRandomNumberGenerator()
@@ -322,7 +324,27 @@ public final class OutboxDispatcher: Service, Sendable {
             attempt: attemptNumber, department: department.id, url: endpoint.url, startedAt: started,
             latencyMilliseconds: latencyMS, statusCode: status, outcome: outcome, error: error, responseSnippet: snippet
         )
-        await record(item, attempt, resolution)
+        record(item, attempt, resolution)
+    }
+
+    /// The item's attempt is over and its result about to be recorded: it counts as recording
+    /// before its slot frees, so ``drained()`` never sees it in neither. The slot is the HTTP
+    /// request: it frees when the answer is in, while the attempt's commit (an fsync shared with
+    /// others) is still pending, so slow disks do not idle the network.
+    private func handOver(_ item: OutboxItem) {
+        recording.add(1, ordering: .sequentiallyConsistent)
+        inFlight.withLock { $0[item.department, default: 1] -= 1 }
+        wakeIfClaimable()
+    }
+
+    /// Returns once no delivery is in flight and every finished attempt is recorded.
+    private func drained() async {
+        while totalInFlight() > 0 || recording.load(ordering: .sequentiallyConsistent) > 0 {
+            // Not Task.sleep: a cancelled run must still wait for them, without spinning.
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { continuation.resume() }
+            }
+        }
     }
 
     private func feedBreaker(_ department: String, result: TransportResult, now: Date) {
@@ -343,17 +365,23 @@ public final class OutboxDispatcher: Service, Sendable {
             metadata: ["cg.department": "\(department)"])
     }
 
-    private func record(_ item: OutboxItem, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution) async {
+    /// Records an attempt ``handOver(_:)`` counted as recording.
+    private func record(_ item: OutboxItem, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution) {
         metrics.count(resolution, department: attempt.department)
         let level: Logger.Level = resolution == .delivered ? .debug : .warning
         if logger.logLevel <= level { log(item, attempt, level: level) }
         if case .retry(let at) = resolution { nextDue.scheduled(at) }
-        recording.add(1, ordering: .sequentiallyConsistent)
         // Results that finish while another is being committed go into the next write together.
         guard
-            var batch = batcher.add(
+            let batch = batcher.add(
                 AttemptResult(complaintID: item.complaintID, attempt: attempt, resolution: resolution))
         else { return }
+        Task { await self.writeBatches(from: batch) }
+    }
+
+    /// For the batcher's writer: records `first`, then what gathered meanwhile, until nothing is left.
+    private func writeBatches(from first: [AttemptResult]) async {
+        var batch = first
         while true {
             await write(batch)
             recording.subtract(batch.count, ordering: .sequentiallyConsistent)

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -98,10 +99,10 @@ import Testing
     }
 
     @Test func aProxyThatIsDownIsNamedInTheFailure() async throws {
-        // A port nothing listens on: bind one, note it, close it.
-        let probe = try await ServerBootstrap(group: Self.loops).bind(host: "127.0.0.1", port: 0).get()
-        let port = probe.localAddress?.port ?? 0
-        try await probe.close()
+        // Bound and never listening, so no other test's server can take the port meanwhile.
+        let closed = try ClosedPort()
+        defer { closed.close() }
+        let port = closed.port
         for url in ["http://127.0.0.1:9/water", "https://localhost:9/water"] {
             let transport = try transport(url, proxy: "http://127.0.0.1:\(port)")
             guard let reason = await transport.expectFailure(url) else { continue }

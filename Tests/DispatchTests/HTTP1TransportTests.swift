@@ -39,12 +39,31 @@ import Testing
 
     private func body(_ text: String = #"{"text":"路灯不亮"}"#) -> Data { Data(text.utf8) }
 
-    @Test func writesTheWholeRequestAndReusesTheConnection() async throws {
+    /// The transport's two ways in: the awaited `post`, and the dispatcher's `start` (whose
+    /// exchange on a kept-alive connection runs on the event loop, no task of its own).
+    enum Entry: String, CaseIterable, CustomTestStringConvertible {
+        case post, start
+        var testDescription: String { rawValue }
+    }
+
+    private func send(_ transport: HTTP1Transport, _ url: String, via entry: Entry) async -> TransportResult {
+        switch entry {
+        case .post:
+            return await transport.post(url: url, headers: headers, body: body(), timeout: patience)
+        case .start:
+            return await withCheckedContinuation { continuation in
+                transport.start(url: url, headers: headers, body: body(), timeout: patience) {
+                    continuation.resume(returning: $0)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: Entry.allCases) func writesTheWholeRequestAndReusesTheConnection(via entry: Entry) async throws {
         let server = try await ScriptedHTTPServer(group: Self.loops)
         let transport = transport()
         for _ in 0..<3 {
-            let result = await transport.post(
-                url: "http://127.0.0.1:\(server.port)/urban?x=1", headers: headers, body: body(), timeout: patience)
+            let result = await send(transport, "http://127.0.0.1:\(server.port)/urban?x=1", via: entry)
             #expect(
                 result
                     == .response(status: 200, headers: [HeaderField(name: "Content-Length", value: "2")], snippet: "ok")
@@ -63,7 +82,8 @@ import Testing
         await server.stop()
     }
 
-    @Test func aKeepAliveConnectionTheEndpointClosedIsRetriedOnAFreshOne() async throws {
+    @Test(arguments: Entry.allCases)
+    func aKeepAliveConnectionTheEndpointClosedIsRetriedOnAFreshOne(via entry: Entry) async throws {
         // The first connection answers once, then closes when the next request arrives: what a
         // server whose keep-alive timeout just expired does.
         let server = try await ScriptedHTTPServer(group: Self.loops) { connection, request in
@@ -72,9 +92,7 @@ import Testing
         let transport = transport()
         let url = "http://127.0.0.1:\(server.port)/d"
         for _ in 0..<2 {
-            try expect(
-                await transport.post(url: url, headers: headers, body: body(), timeout: patience), status: 200,
-                snippet: "ok")
+            try expect(await send(transport, url, via: entry), status: 200, snippet: "ok")
         }
         #expect(server.connections == 2)
         #expect(server.received.count == 3)
@@ -172,10 +190,10 @@ import Testing
         let closed = try ClosedPort()
         defer { closed.close() }
         let transport = transport()
-        #expect(
-            await transport.post(
-                url: "http://127.0.0.1:\(closed.port)/d", headers: headers, body: body(), timeout: patience)
-                == .failed("connection refused"))
+        for entry in Entry.allCases {
+            #expect(
+                await send(transport, "http://127.0.0.1:\(closed.port)/d", via: entry) == .failed("connection refused"))
+        }
         #expect(
             await transport.post(
                 url: "http://127.0.0.1:\(closed.port)/d", headers: [HeaderField(name: "X-Evil", value: "a\r\nHost: b")],

@@ -23,6 +23,22 @@ public protocol DeliveryTransport: Sendable {
     /// POSTs `body` to `url` with `headers`, giving up after `timeout`.
     func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult
 
+    /// Starts the same POST and calls `completion` once with its result, on any thread. For
+    /// the dispatcher's hot path: a transport that can finish an exchange without a task of its
+    /// own saves one per delivery.
+    func start(
+        url: String, headers: [HeaderField], body: Data, timeout: TimeInterval,
+        completion: @escaping @Sendable (TransportResult) -> Void)
+
     /// Releases connections; called once at shutdown.
     func shutdown() async throws
+}
+
+extension DeliveryTransport {
+    public func start(
+        url: String, headers: [HeaderField], body: Data, timeout: TimeInterval,
+        completion: @escaping @Sendable (TransportResult) -> Void
+    ) {
+        Task { completion(await post(url: url, headers: headers, body: body, timeout: timeout)) }
+    }
 }

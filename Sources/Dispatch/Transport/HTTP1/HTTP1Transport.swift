@@ -82,18 +82,81 @@ public final class HTTP1Transport: DeliveryTransport {
     }
 
     public func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
-        let target: HTTP1Target
-        let request: ByteBuffer
-        do {
-            target = try self.target(url).get()
-            request = try target.request(headers: headers, body: body, allocator: allocator)
-        } catch {
-            return .failed(Self.describe(error))
+        switch prepare(url: url, headers: headers, body: body, timeout: timeout) {
+        case .success(let prepared):
+            return await send(prepared, on: pool.idleConnection(to: prepared.target.origin))
+        case .failure(let failed):
+            return failed.result
         }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0, timeout) * 1_000_000_000))
-        var channel = pool.idleConnection(to: target.origin)
-        // A reused connection the endpoint closed while it was idle fails before any answer;
-        // the request is then sent once more on a fresh connection.
+    }
+
+    /// On a kept-alive connection (the steady state) the whole exchange runs on the connection's
+    /// event loop and `completion` is called there: no task is made for the delivery. A new
+    /// connection, or the second try after a stale one, goes through ``post(url:headers:body:timeout:)``'s path.
+    public func start(
+        url: String, headers: [HeaderField], body: Data, timeout: TimeInterval,
+        completion: @escaping @Sendable (TransportResult) -> Void
+    ) {
+        let prepared: Prepared
+        switch prepare(url: url, headers: headers, body: body, timeout: timeout) {
+        case .success(let value): prepared = value
+        case .failure(let failed):
+            completion(failed.result)
+            return
+        }
+        guard let channel = pool.idleConnection(to: prepared.target.origin) else {
+            Task { completion(await self.send(prepared, on: nil)) }
+            return
+        }
+        exchange(prepared.request, deadline: prepared.deadline, on: channel) { result in
+            switch result {
+            case .success(let response):
+                completion(self.finish(response, on: channel, to: prepared.target.origin))
+            case .failure(let failure as HTTP1ExchangeFailure) where failure.nothingReceived:
+                // The endpoint closed the kept-alive connection just before the request: once
+                // more on a fresh connection.
+                Task { completion(await self.send(prepared, on: nil)) }
+            case .failure(let error):
+                completion(.failed(Self.describe(error)))
+            }
+        }
+    }
+
+    /// A request ready to write, with where it goes and how long its attempt may take.
+    private struct Prepared: Sendable {
+        var target: HTTP1Target
+        var request: ByteBuffer
+        var timeout: TimeAmount
+
+        /// When the attempt ends if it begins now. Taken when the sending begins, so an attempt
+        /// that waited for a thread is not charged for the wait.
+        var deadline: NIODeadline { .now() + timeout }
+    }
+
+    /// Why a request could not be made (an invalid URL or header): the attempt's result.
+    private struct NotPrepared: Error {
+        var result: TransportResult
+    }
+
+    private func prepare(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval)
+        -> Result<Prepared, NotPrepared>
+    {
+        do {
+            let target = try self.target(url).get()
+            let request = try target.request(headers: headers, body: body, allocator: allocator)
+            let timeout = TimeAmount.nanoseconds(Int64(max(0, timeout) * 1_000_000_000))
+            return .success(Prepared(target: target, request: request, timeout: timeout))
+        } catch {
+            return .failure(NotPrepared(result: .failed(Self.describe(error))))
+        }
+    }
+
+    /// Sends on `idle` if given, else on a new connection. A reused connection the endpoint
+    /// closed while it was idle fails before any answer; the request is then sent once more on
+    /// a fresh connection.
+    private func send(_ prepared: Prepared, on idle: (any Channel)?) async -> TransportResult {
+        let deadline = prepared.deadline
+        var channel = idle
         while true {
             let reused = channel != nil
             let connection: any Channel
@@ -103,17 +166,19 @@ public final class HTTP1Transport: DeliveryTransport {
                 let remaining = deadline - .now()
                 guard remaining > .zero else { return .failed(Self.describe(HTTP1ExchangeFailure.timeout)) }
                 do {
-                    connection = try await pool.connect(to: target.origin, timeout: min(Self.connectTimeout, remaining))
+                    connection = try await pool.connect(
+                        to: prepared.target.origin, timeout: min(Self.connectTimeout, remaining))
                 } catch {
                     return .failed(Self.describe(error))
                 }
             }
             do {
-                let response = try await exchange(request, deadline: deadline, on: connection)
-                if response.keepAlive { pool.release(connection, to: target.origin) }
-                return .response(
-                    status: response.status, headers: response.headers,
-                    snippet: String(decoding: response.snippet, as: UTF8.self))
+                let response = try await withUnsafeThrowingContinuation { continuation in
+                    exchange(prepared.request, deadline: deadline, on: connection) {
+                        continuation.resume(with: $0)
+                    }
+                }
+                return finish(response, on: connection, to: prepared.target.origin)
             } catch let failure as HTTP1ExchangeFailure where reused && failure.nothingReceived {
                 channel = nil
             } catch {
@@ -122,27 +187,37 @@ public final class HTTP1Transport: DeliveryTransport {
         }
     }
 
+    /// The attempt's result; the connection goes back to the pool when it may carry another request.
+    private func finish(_ response: HTTP1Response, on channel: any Channel, to origin: HTTP1Target.Origin)
+        -> TransportResult
+    {
+        if response.keepAlive { pool.release(channel, to: origin) }
+        return .response(
+            status: response.status, headers: response.headers,
+            snippet: String(decoding: response.snippet, as: UTF8.self))
+    }
+
     public func shutdown() async throws {
         await pool.shutdown()
     }
 
-    /// The exchange is set up in one task on the connection's event loop: the write, its failure
-    /// callback and the completion callback. Writing and awaiting from here directly would hop
-    /// onto the loop three times (each an enqueue under a lock, often a wake-up of the loop).
-    private func exchange(_ request: ByteBuffer, deadline: NIODeadline, on channel: any Channel) async throws
-        -> HTTP1Response
-    {
-        try await withUnsafeThrowingContinuation { continuation in
-            let loop = channel.eventLoop
-            loop.execute {
-                let promise = loop.makePromise(of: HTTP1Response.self)
-                promise.futureResult.whenComplete { continuation.resume(with: $0) }
-                channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise))
-                    .whenFailure { error in
-                        // The handler never got the request (the connection had closed): nothing was sent.
-                        promise.fail(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false))
-                    }
-            }
+    /// Writes `request` on `channel` and calls `completion` with the response, on the channel's
+    /// event loop. The exchange is set up in one task on that loop: the write, its failure
+    /// callback and the completion callback. Setting them up from another thread would hop onto
+    /// the loop three times (each an enqueue under a lock, often a wake-up of the loop).
+    private func exchange(
+        _ request: ByteBuffer, deadline: NIODeadline, on channel: any Channel,
+        completion: @escaping @Sendable (Result<HTTP1Response, any Error>) -> Void
+    ) {
+        let loop = channel.eventLoop
+        loop.execute {
+            let promise = loop.makePromise(of: HTTP1Response.self)
+            promise.futureResult.whenComplete(completion)
+            channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise))
+                .whenFailure { error in
+                    // The handler never got the request (the connection had closed): nothing was sent.
+                    promise.fail(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false))
+                }
         }
     }
 
