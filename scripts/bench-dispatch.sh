@@ -98,14 +98,15 @@ db "SELECT record FROM complaints LIMIT 1" | tr -d '\n' >"$SCRATCH/record.json"
 echo "== drain: $TOTAL deliveries to nginx, max_in_flight $IN_FLIGHT"
 T0="$(date +%s.%N)"
 start drain "$DRAIN_PORT" "$GATEWAY_BIN" serve --config "$CONFIG" --data-dir "$DATA" --listen "127.0.0.1:$DRAIN_PORT"
-DONE=0
+# The watch shares the two cores with what it measures, so it is kept light: the pending count
+# reads the small partial index of due items, not the whole outbox.
 for _ in $(seq 3000); do  # 300 s at most
-    DONE="$(db "SELECT count(*) FROM outbox WHERE state = 'delivered'")"
-    [[ "$DONE" == "$TOTAL" ]] && break
+    [[ "$(db "SELECT count(*) FROM outbox WHERE state = 'pending'")" == 0 ]] && break
     kill -0 "${PIDS[drain]}" 2>/dev/null || { tail -n 20 "$SCRATCH/drain.log" >&2; die "drain gateway exited"; }
     sleep 0.1
 done
 T1="$(date +%s.%N)"
+DONE="$(db "SELECT count(*) FROM outbox WHERE state = 'delivered'")"
 # The gateway's own CPU time for the whole drain (start-up included): a figure that, unlike the
 # rate, moves little when something else shares the two cores, so builds compare on it.
 DRAIN_CPU="$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/${PIDS[drain]}/stat")"
