@@ -38,7 +38,7 @@ public final class OutboxDispatcher: Service, Sendable {
 
     private let store: any ComplaintStore
     private let transport: any DeliveryTransport
-    private let departments: [String: Department]
+    private let departments: [String: Configured]
     private let settings: Settings
     private let logger: Logger
     private let wake = WakeSignal()
@@ -66,7 +66,7 @@ public final class OutboxDispatcher: Service, Sendable {
         self.store = store
         self.transport = transport
         let byID = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.departments = byID
+        self.departments = byID.mapValues(Configured.init)
         breakers = Mutex(byID.mapValues { CircuitBreaker(policy: $0.endpoint.breaker) })
         rates = Mutex((byID.compactMapValues { $0.endpoint.rateLimit.map { TokenBucket(rate: $0) } }, nil))
         self.settings = settings
@@ -255,6 +255,18 @@ public final class OutboxDispatcher: Service, Sendable {
         if claimable(busy: busySlots()) { wake.signal() }
     }
 
+    /// A department's settings behind one reference: each delivery hands it on with one retain,
+    /// where copying the struct retained each of its many fields.
+    private final class Configured: Sendable {
+        let id: String
+        let endpoint: Department.Endpoint
+
+        init(_ department: Department) {
+            id = department.id
+            endpoint = department.endpoint
+        }
+    }
+
     /// Starts delivering one claimed item (counted in flight by ``claim(limit:)``). No task is
     /// made for it: the transport calls back when the answer is in, and the attempt joins the
     /// next batch to record.
@@ -273,26 +285,28 @@ public final class OutboxDispatcher: Service, Sendable {
                     responseSnippet: nil), .retry(at: Date().addingTimeInterval(300)))
             return
         }
-        let endpoint = department.endpoint
         let started = Date()
         let request: DeliveryRequest
         do {
             request = try DeliveryRequest.build(
-                complaintID: item.complaintID, record: item.body, endpoint: endpoint, now: started)
+                complaintID: item.complaintID, record: item.body, endpoint: department.endpoint, now: started)
         } catch {
             // A template that cannot render this record will not render it on a retry either.
             handOver(item)
             record(
                 item,
                 DeliveryAttempt(
-                    attempt: attemptNumber, department: department.id, url: endpoint.url, startedAt: started,
-                    latencyMilliseconds: 0, statusCode: nil, outcome: "dead", error: error.description,
+                    attempt: attemptNumber, department: department.id, url: department.endpoint.url,
+                    startedAt: started, latencyMilliseconds: 0, statusCode: nil, outcome: "dead",
+                    error: error.description,
                     responseSnippet: nil), .dead)
             return
         }
         let clock = ContinuousClock()
         let begin = clock.now
-        transport.start(url: request.url, headers: request.headers, body: request.body, timeout: endpoint.timeout) {
+        transport.start(
+            url: request.url, headers: request.headers, body: request.body, timeout: department.endpoint.timeout
+        ) {
             result in
             let elapsed = clock.now - begin
             self.handOver(item)
@@ -302,16 +316,15 @@ public final class OutboxDispatcher: Service, Sendable {
 
     /// Decides what `result` means for `item` and records the attempt.
     private func finished(
-        _ item: OutboxItem, department: Department, started: Date, elapsed: Duration, result: TransportResult
+        _ item: OutboxItem, department: Configured, started: Date, elapsed: Duration, result: TransportResult
     ) {
-        let endpoint = department.endpoint
         let attemptNumber = item.attempts + 1
         let latencyMS = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let finished = Date()
         var generator = SystemRandomNumberGenerator()
         // The policy counts attempts since the last replay: a replayed dead letter gets a fresh budget.
         let (resolution, outcome, error) = DeliveryDecision.resolve(
-            attempt: attemptNumber - item.attemptsBeforeReplay, result: result, policy: endpoint.retry,
+            attempt: attemptNumber - item.attemptsBeforeReplay, result: result, policy: department.endpoint.retry,
             finishedAt: finished, firstAttemptAt: item.firstAttemptAt ?? started, using: &generator)
         feedBreaker(department.id, result: result, now: finished)
         var status: Int?
@@ -321,7 +334,7 @@ public final class OutboxDispatcher: Service, Sendable {
             snippet = body.isEmpty ? nil : body
         }
         let attempt = DeliveryAttempt(
-            attempt: attemptNumber, department: department.id, url: endpoint.url, startedAt: started,
+            attempt: attemptNumber, department: department.id, url: department.endpoint.url, startedAt: started,
             latencyMilliseconds: latencyMS, statusCode: status, outcome: outcome, error: error, responseSnippet: snippet
         )
         record(item, attempt, resolution)
