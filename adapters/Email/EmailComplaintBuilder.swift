@@ -8,8 +8,9 @@ import Foundation
 /// angle brackets, or `sha256:` + the raw message's hash when there is none; `thread` from
 /// `In-Reply-To` and `References`; text from ``BodySelector``'s body (HTML converted by
 /// ``HTMLText``), with quoted history trimmed by ``QuotedReply``. A phone number is taken only
-/// from a line labelled 电话/手机/联系电话/联系方式/Tel/Phone/Mobile, and only when it is a
-/// valid number: a bare digit run in a signature could be anything (an order number, a date).
+/// right after a label (电话/手机/联系电话/联系方式/Tel/Phone/Mobile, with or without `：`),
+/// and only when it is a valid number: a bare digit run in a signature could be anything (an
+/// order number, a date).
 /// `source.extra` keeps `to`, `cc`, `date`, `mailer`, the body's charset when a fallback was
 /// needed, parser defects, and the count of trimmed quoted characters. Attachment filenames are
 /// reduced by ``SafeFilename`` (no paths, no control characters, capped length); an original that
@@ -125,19 +126,40 @@ public struct EmailComplaintBuilder: Sendable {
             EmailDraft(complaint: complaint, attachmentBytes: attachmentBytes, threadCandidates: candidates))
     }
 
-    private static let phoneLabels = ["联系电话", "手机号码", "手机号", "电话", "手机", "联系方式", "tel", "phone", "mobile"]
+    private static let phoneLabels = [
+        "联系电话", "电话号码", "手机号码", "手机号", "电话", "手机", "联系方式", "tel", "phone", "mobile",
+    ]
+    /// Between a label and its number: what people write there ("电话：", "电话是", "Tel: ").
+    private static let labelConnectors: Set<Character> = [" ", "\t", ":", "：", "是", "为"]
+    /// What a written phone number is made of: digits (also full-width), and the spaces, dashes,
+    /// dots and brackets people group them with.
+    private static let phoneCharacters = Set("0123456789０１２３４５６７８９+＋-－ .()（）")
 
-    /// The first valid number on a line labelled as a phone number.
+    /// The first valid number on a line labelled as a phone number: the label, then at most a
+    /// few connectors (`电话：`, `电话是`, `电话 `, or none: `电话13812345678`), then the number.
     private func labelledPhone(in text: String) -> String? {
         for bytes in text.utf8.split(separator: 0x0A) where bytes.count <= 200 {
             let lowered = Substring(bytes).lowercased()
             for label in Self.phoneLabels {
-                guard let range = lowered.range(of: label) else { continue }
-                var rest = lowered[range.upperBound...].drop { $0 == " " || $0 == "\t" }
-                guard let first = rest.first, first == ":" || first == "：" else { continue }
-                rest = rest.dropFirst()
-                let candidate = String(rest.prefix { !"，,;；/、".contains($0) })
-                if case .e164(let number) = phones.normalize(candidate) { return number }
+                var searchFrom = lowered.startIndex
+                while let range = lowered.range(of: label, range: searchFrom..<lowered.endIndex) {
+                    searchFrom = range.upperBound
+                    // A Latin label inside a word ("hotel") is not a label.
+                    if label.first!.isASCII, range.lowerBound > lowered.startIndex,
+                        lowered[lowered.index(before: range.lowerBound)].isLetter
+                    {
+                        continue
+                    }
+                    let afterConnectors = lowered[range.upperBound...].prefix(4).drop {
+                        Self.labelConnectors.contains($0)
+                    }
+                    let start = afterConnectors.startIndex
+                    guard start < lowered.endIndex, lowered[start].isNumber || "+＋(（".contains(lowered[start])
+                    else { continue }
+                    var candidate = lowered[start...].prefix { Self.phoneCharacters.contains($0) }
+                    while let last = candidate.last, !last.isNumber { candidate = candidate.dropLast() }
+                    if case .e164(let number) = phones.normalize(String(candidate)) { return number }
+                }
             }
         }
         return nil

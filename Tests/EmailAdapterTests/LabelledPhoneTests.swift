@@ -1,0 +1,61 @@
+import ComplaintCore
+import EmailAdapter
+import Foundation
+import Testing
+
+/// A complainant's phone number is taken from the body only right after a label, written the
+/// ways people write it; a digit run without a label, or an invalid number, is never taken.
+@Suite("Phone numbers labelled in an email body")
+struct LabelledPhoneTests {
+    private func phone(inBody body: String) -> String? {
+        let raw = """
+            From: citizen@example.cn\r
+            To: complaints@hotline.example.gov.cn\r
+            Subject: test\r
+            Message-ID: <phone-\(UUID().uuidString)@example.cn>\r
+            MIME-Version: 1.0\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: 8bit\r
+            \r
+            \(body)\r
+
+            """
+        let verdict = EmailComplaintBuilder().build(Array(raw.utf8), adapter: "inbox", receivedAt: Date())
+        guard case .complaint(let draft) = verdict else {
+            Issue.record("not taken as a complaint: \(verdict)")
+            return nil
+        }
+        return draft.complaint.complainant.phone
+    }
+
+    @Test(
+        "labelled numbers are taken",
+        arguments: [
+            ("联系电话：138-1234-5678", "+8613812345678"),
+            ("电话13812345678，请尽快回电。", "+8613812345678"),
+            ("电话：13812345678。", "+8613812345678"),
+            ("我的电话是13812345678", "+8613812345678"),
+            ("手机 138 1234 5678（白天）", "+8613812345678"),
+            ("联系电话 0571-87654321转8001", "+8657187654321"),
+            ("电话号码：(0571) 8765 4321", "+8657187654321"),
+            ("手机：１３８１２３４５６７８", "+8613812345678"),
+            ("Tel: +86 138 1234 5678", "+8613812345678"),
+            ("Mobile:13812345678", "+8613812345678"),
+        ])
+    func taken(body: String, expected: String) {
+        #expect(phone(inBody: body) == expected, "\(body)")
+    }
+
+    @Test(
+        "unlabelled or invalid numbers are not",
+        arguments: [
+            "订单号13812345678，已经一周没有处理。",
+            "电话：12345",
+            "Hotel 13812345678 is noisy every night",
+            "iPhone 13812345678",
+            "电话：请回邮件",
+        ])
+    func notTaken(body: String) {
+        #expect(phone(inBody: body) == nil, "\(body)")
+    }
+}
