@@ -56,6 +56,9 @@ public struct EmailComplaintBuilder: Sendable {
             if body.mediaType == "text/html" {
                 text = HTMLText.text(from: decoded.text)
                 extra["body_format"] = .string("html")
+            } else if body.contentType["format"]?.lowercased() == "flowed" {
+                let deleteSpace = body.contentType["delsp"]?.lowercased() == "yes"
+                text = FlowedText.unflow(decoded.text, deleteSpace: deleteSpace)
             } else {
                 text = decoded.text
             }
