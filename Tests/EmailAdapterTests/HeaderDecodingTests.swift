@@ -74,4 +74,21 @@ struct HeaderDecodingTests {
         #expect(broken.lossy)
         #expect(broken.text.hasPrefix("投"))
     }
+
+    @Test("7-bit charsets: ISO-2022-JP and HZ-GB-2312 bytes are all ASCII but not ASCII text")
+    func sevenBitCharsets() {
+        // 騒音 in ISO-2022-JP: ESC $ B, the JIS X 0208 pairs, ESC ( B.
+        let jis: [UInt8] = [0x1B, 0x24, 0x42, 0x41, 0x7B, 0x32, 0x3B, 0x1B, 0x28, 0x42]
+        let japanese = CharsetDecoder.decode(jis, declared: "ISO-2022-JP")
+        #expect(japanese.text == "騒音" && japanese.charset == "iso-2022-jp" && !japanese.lossy)
+        // 路灯 ~ in HZ: the GB2312 bytes with their high bits cleared between ~{ and ~}, ~~ for ~.
+        let hz = Array("~{B75F~} ~~".utf8)
+        let chinese = CharsetDecoder.decode(hz, declared: "HZ-GB-2312")
+        #expect(chinese.text == "路灯 ~" && chinese.charset == "hz-gb-2312" && !chinese.lossy)
+        #expect(decoded("=?hz-gb-2312?Q?~{B75F~}?=") == "路灯")
+        // The same bytes without such a label, or a label whose rules they break, stay ASCII.
+        #expect(CharsetDecoder.decode(hz, declared: "us-ascii").text == "~{B75F~} ~~")
+        #expect(CharsetDecoder.decode(Array("~{B75".utf8), declared: "hz-gb-2312").text == "~{B75")
+        #expect(CharsetDecoder.decode(Array("plain".utf8), declared: "iso-2022-jp").charset == "us-ascii")
+    }
 }

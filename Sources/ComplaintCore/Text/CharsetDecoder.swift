@@ -10,7 +10,8 @@
 /// UTF-8 labelled `us-ascii` or `gb2312`, and old mailers put raw 8-bit bytes in headers with no
 /// label at all. The rule, applied in order, so the same bytes always give the same text:
 ///
-/// 1. Bytes that are all ASCII are ASCII, whatever the label.
+/// 1. Bytes that are all ASCII are ASCII, whatever the label, unless the label is a 7-bit
+///    encoding (ISO-2022-JP/-KR/-CN, HZ-GB-2312) and they are valid in it.
 /// 2. Bytes that are valid UTF-8 are UTF-8, whatever the label (a GBK or Latin-1 text of more than
 ///    a couple of characters is practically never valid UTF-8, while UTF-8 under a wrong label is common).
 /// 3. The declared charset, strictly, with WHATWG's label aliases: `gb2312`, `gbk`, `x-gbk`,
@@ -35,6 +36,9 @@ public enum CharsetDecoder {
     public static func decode(_ bytes: some Collection<UInt8>, declared: String?) -> Decoded {
         let array = Array(bytes)
         if isASCII(array) {
+            if let declared, let (text, charset) = sevenBit(array, declared: canonicalName(forLabel: declared)) {
+                return Decoded(text: text, charset: charset, lossy: false)
+            }
             return Decoded(text: String(decoding: array, as: UTF8.self), charset: "us-ascii", lossy: false)
         }
         if let text = String(validating: array, as: UTF8.self) {
@@ -50,6 +54,63 @@ public enum CharsetDecoder {
         let fallback = label.flatMap { $0 == "utf-8" || !isKnown($0) ? nil : $0 } ?? "gb18030"
         let text = convert(array, from: fallback, lossy: true) ?? String(decoding: array, as: UTF8.self)
         return Decoded(text: text, charset: fallback, lossy: true)
+    }
+
+    /// Text in a 7-bit encoding whose bytes are all ASCII but mean something else: ISO-2022-JP
+    /// (Japanese mail's usual charset), -KR, -CN (escape sequences), and HZ-GB-2312 (`~{` … `~}`,
+    /// old Chinese mail and news). Nil when `name` is none of them, nothing is escaped, or the
+    /// bytes are not valid in it: rule 1 then holds.
+    private static func sevenBit(_ bytes: [UInt8], declared name: String) -> (String, String)? {
+        if name.hasPrefix("iso-2022-") {
+            guard bytes.contains(0x1B), let text = convert(bytes, from: name, lossy: false) else { return nil }
+            return (text, name)
+        }
+        if name == "hz-gb-2312" || name == "hz" {
+            return HZ.decode(bytes).map { ($0, "hz-gb-2312") }
+        }
+        return nil
+    }
+
+    /// HZ (RFC 1843): `~{` enters GB2312 mode, where each pair of bytes is a GB2312 character with
+    /// the high bits cleared; `~}` leaves it; `~~` is `~`; `~` before a line end joins the lines.
+    private enum HZ {
+        static func decode(_ bytes: [UInt8]) -> String? {
+            var gb: [UInt8] = []
+            var inGB = false
+            var escaped = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "~"), index + 1 < bytes.count {
+                    let next = bytes[index + 1]
+                    switch next {
+                    case UInt8(ascii: "{") where !inGB:
+                        inGB = true
+                        escaped = true
+                    case UInt8(ascii: "}") where inGB: inGB = false
+                    case UInt8(ascii: "~") where !inGB: gb.append(next)
+                    case 0x0A where !inGB: break
+                    case 0x0D where !inGB && index + 2 < bytes.count && bytes[index + 2] == 0x0A: index += 1
+                    default: return nil
+                    }
+                    index += 2
+                    continue
+                }
+                if inGB {
+                    guard index + 1 < bytes.count, (0x21...0x7E).contains(byte),
+                        (0x21...0x7E).contains(bytes[index + 1])
+                    else { return nil }
+                    gb.append(byte | 0x80)
+                    gb.append(bytes[index + 1] | 0x80)
+                    index += 2
+                } else {
+                    gb.append(byte)
+                    index += 1
+                }
+            }
+            guard escaped else { return nil }
+            return convert(gb, from: "gb18030", lossy: false)
+        }
     }
 
     /// Decodes strictly as `label` (aliases applied); nil when the bytes are not valid in it or iconv does not know it.
@@ -87,7 +148,8 @@ public enum CharsetDecoder {
         "big5": "big5-hkscs", "big5-hkscs": "big5-hkscs", "cn-big5": "big5-hkscs", "x-x-big5": "big5-hkscs",
         "ks_c_5601-1987": "cp949", "euc-kr": "cp949", "windows-949": "cp949",
         "shift_jis": "cp932", "sjis": "cp932", "ms_kanji": "cp932", "windows-31j": "cp932",
-        "iso-2022-jp": "iso-2022-jp", "euc-jp": "euc-jp",
+        "iso-2022-jp": "iso-2022-jp", "csiso2022jp": "iso-2022-jp", "euc-jp": "euc-jp",
+        "hz-gb-2312": "hz-gb-2312", "hz": "hz-gb-2312",
     ]
 
     /// iconv_open's failure value, `(iconv_t) -1`.
