@@ -46,6 +46,27 @@ struct ProfileTests {
         #expect(parsed == nil)
     }
 
+    @Test(
+        "an Excel date serial (a date column exported as General) is read as that local time",
+        arguments: [
+            ("46329.34375", "2026-11-03T00:15:00Z"), ("46329.3437731481", "2026-11-03T00:15:02Z"),
+            ("46329", "2026-11-02T16:00:00Z"), (" 46329.5 ", "2026-11-03T04:00:00Z"),
+        ])
+    func excelSerials(text: String, expected: String) throws {
+        let profile = try #require(try shippedProfiles()["12345"])
+        var parser = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
+        #expect(parser.parse(text).map(RFC3339.format) == expected)
+    }
+
+    @Test(
+        "numbers that are no Excel date of this century are refused",
+        arguments: ["12345.5", "99999", "46329.", "4632.5", "463290", "46329.5x", "-46329", "46,329"])
+    func notExcelSerials(text: String) throws {
+        let profile = try #require(try shippedProfiles()["12345"])
+        var parser = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
+        #expect(parser.parse(text) == nil)
+    }
+
     @Test("the 311 profile reads New York time across daylight saving")
     func newYork() throws {
         let profile = try #require(try shippedProfiles()["311"])

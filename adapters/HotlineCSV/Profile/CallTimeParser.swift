@@ -16,25 +16,51 @@ public struct CallTimeParser {
         self.timeZone = timeZone
     }
 
-    /// The instant `text` names, or nil when no format reads it.
+    /// The instant `text` names, or nil when no format reads it. A cell Excel shows as a date
+    /// but exports as its serial number (`46356.34375`: days since 1899-12-30, the fraction the
+    /// time of day, as when a column formatted "General" was copied) is read as that local time.
     public mutating func parse(_ text: String) -> Date? {
         var text = text
         guard
-            let local = text.withUTF8({ bytes -> CallTimeFormat.LocalTime? in
+            let localSeconds = text.withUTF8({ bytes -> Int? in
                 var start = 0
                 var end = bytes.count
                 while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
                 while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
                 let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 for format in formats {
-                    if let time = format.match(trimmed) { return time }
+                    guard let local = format.match(trimmed) else { continue }
+                    let days = CivilCalendar.days(year: local.year, month: local.month, day: local.day)
+                    return days * 86_400 + local.hour * 3600 + local.minute * 60 + local.second
                 }
-                return nil
+                return Self.excelSerial(trimmed)
             })
         else { return nil }
-        let days = CivilCalendar.days(year: local.year, month: local.month, day: local.day)
-        let localSeconds = days * 86_400 + local.hour * 3600 + local.minute * 60 + local.second
         return Date(timeIntervalSince1970: TimeInterval(localSeconds - offset(forLocalSeconds: localSeconds)))
+    }
+
+    /// Local seconds since 1970 for an Excel date serial from 2000 to 2099 (five digits, an
+    /// optional fraction), to the nearest second; nil for anything else.
+    static func excelSerial(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let digits = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }
+        guard digits.count == 5 else { return nil }
+        var fraction = bytes.dropFirst(5)
+        if let dot = fraction.first {
+            guard dot == UInt8(ascii: "."), fraction.count > 1,
+                fraction.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            else { return nil }
+            fraction = fraction.dropFirst()
+        }
+        let day = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        guard (36_526..<73_051).contains(day) else { return nil }  // 2000-01-01 ..< 2100-01-01
+        var dayFraction = 0.0
+        var scale = 0.1
+        for byte in fraction.prefix(15) {
+            dayFraction += Double(byte - 0x30) * scale
+            scale /= 10
+        }
+        // 25,569 days from Excel's day 0 (1899-12-30) to 1970-01-01.
+        return (day - 25_569) * 86_400 + Int((dayFraction * 86_400).rounded())
     }
 
     /// The zone's offset at a local time, cached per local hour.
