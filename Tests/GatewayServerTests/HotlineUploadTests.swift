@@ -171,6 +171,36 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a title, an export time and a blank row above the header are skipped with a warning")
+    func titleRowsAboveTheHeader() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let titled = "12345热线工单导出,,,,,,,,\r\n导出时间：2026/11/30 9:00,,,,,,,,\r\n,,,,,,,,\r\n" + Self.file
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: try #require(gb18030(titled)),
+            headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 2)
+        // Line numbers are the file's own: the rows moved down by the three above the header.
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [6, 8])
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(warnings.first?["line"] as? Int == 1)
+        #expect(
+            warnings.first?["reason"] as? String
+                == "lines 1–3 before the header row (line 4) skipped: not call records")
+
+        // A header that lacks a required column is named at its own line, not at the title's.
+        let lacking = "工单导出,,\r\n工单编号,来电时间,姓名\r\nGD9,2026/11/3 8:15,王\r\n"
+        let refused = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(lacking.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(refused.status == 422)
+        #expect(refused.errorCode == "missing_columns")
+        let message = (refused.json["error"] as? [String: Any])?["message"] as? String
+        #expect(message?.hasPrefix("line 2: the header has no column for text") == true, "\(message ?? "")")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("the upload page is served at /")
     func page() async throws {
         let downstream = try await DownstreamServer.start()

@@ -16,6 +16,9 @@ struct ImportSession {
     private let reader: CSVFileReader
     private var header: HotlineHeader?
     private var headerFailure: HotlineImportError?
+    /// Lines read while looking for the header, and why the likeliest of them was not it.
+    private var preamble: [Int] = []
+    private var closestHeaderFailure: (matches: Int, error: HotlineImportError)?
     private var mapper: HotlineRowMapper?
     /// Rows taken, in batches of `batchSize` as they fill: a batch is handed over whole (moved,
     /// not copied row by row, which cost a retain and a release of every field of every row).
@@ -66,27 +69,15 @@ struct ImportSession {
     mutating func finish() {
         reader.finish { record in self.take(record) }
         if header == nil && headerFailure == nil {
-            headerFailure = HotlineImportError(code: "empty_file", "the file has no header row")
+            headerFailure =
+                closestHeaderFailure?.error ?? HotlineImportError(code: "empty_file", "the file has no header row")
         }
     }
 
     private mutating func take(_ record: CSVRecord) {
         guard headerFailure == nil else { return }
         guard mapper != nil else {
-            guard case .fields(let names) = record.kind else {
-                headerFailure = HotlineImportError(
-                    code: "bad_header", "line \(record.line): the header row has an unterminated quote")
-                return
-            }
-            do {
-                let header = try HotlineHeader(names, profile: profile)
-                self.header = header
-                self.mapper = HotlineRowMapper(profile: profile, header: header)
-            } catch let error as HotlineImportError {
-                headerFailure = error
-            } catch {
-                headerFailure = HotlineImportError(code: "bad_header", "\(error)")
-            }
+            findHeader(record)
             return
         }
         // Mapped in place: a copy of the mapper per row would retain and release all it holds.
@@ -108,6 +99,42 @@ struct ImportSession {
             reject(rejection, into: report.rejectedOnRead)
         }
     }
+
+    /// Rows read before the header: exports and hand-made sheets often open with a title, the
+    /// export time or blank lines. The first of the first ``headerSearchRows`` rows that binds
+    /// the profile's required columns is the header; the rows above it are skipped and named in
+    /// a warning. When none does, the error is that of the row with the most known headers.
+    private mutating func findHeader(_ record: CSVRecord) {
+        guard case .fields(let names) = record.kind else {
+            headerFailure = HotlineImportError(
+                code: "bad_header", "line \(record.line): the header row has an unterminated quote")
+            return
+        }
+        do {
+            let header = try HotlineHeader(names, line: record.line, profile: profile)
+            self.header = header
+            self.mapper = HotlineRowMapper(profile: profile, header: header)
+            if let first = preamble.first, let last = preamble.last {
+                let lines = first == last ? "line \(first)" : "lines \(first)–\(last)"
+                report.warnings.append(
+                    ImportReport.RowIssue(
+                        line: first, ticket: nil,
+                        reason: "\(lines) before the header row (line \(record.line)) skipped: not call records"))
+            }
+        } catch let error as HotlineImportError where error.code == "missing_columns" {
+            let matches = HotlineHeader.matches(names, profile: profile)
+            if matches > closestHeaderFailure?.matches ?? -1 { closestHeaderFailure = (matches, error) }
+            preamble.append(record.line)
+            if preamble.count >= Self.headerSearchRows { headerFailure = closestHeaderFailure?.error ?? error }
+        } catch let error as HotlineImportError {
+            headerFailure = error
+        } catch {
+            headerFailure = HotlineImportError(code: "bad_header", "\(error)")
+        }
+    }
+
+    /// Rows looked at for the header before the file is refused.
+    static let headerSearchRows = 10
 
     private mutating func reject(_ rejection: HotlineRejection, into list: SpooledList<ImportReport.RowIssue>) {
         list.append(ImportReport.RowIssue(line: rejection.line, ticket: rejection.ticket, reason: rejection.reason))

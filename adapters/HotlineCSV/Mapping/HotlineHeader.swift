@@ -11,9 +11,9 @@ public struct HotlineHeader: Sendable {
     /// The headers the rejected-rows file adds; ignored when a file sent back comes in again.
     public static let rejectsColumns = ["line", "reason"]
 
-    /// Binds `names` to `profile`.
+    /// Binds `names`, the fields of the file's line `line`, to `profile`.
     /// - Throws: ``HotlineImportError`` when a required column is missing or a column appears twice.
-    public init(_ names: [String], profile: HotlineProfile) throws {
+    public init(_ names: [String], line: Int = 1, profile: HotlineProfile) throws {
         self.names = names
         var bindings = [HotlineColumn?](repeating: nil, count: names.count)
         var bound: [HotlineField: Int] = [:]
@@ -27,7 +27,7 @@ public struct HotlineHeader: Sendable {
             if let earlier = bound[column.field] {
                 throw HotlineImportError(
                     code: "duplicate_column",
-                    "line 1: columns \(earlier + 1) (\"\(names[earlier])\") and \(index + 1) (\"\(name)\") both feed \(column.field.key)"
+                    "line \(line): columns \(earlier + 1) (\"\(names[earlier])\") and \(index + 1) (\"\(name)\") both feed \(column.field.key)"
                 )
             }
             bound[column.field] = index
@@ -38,12 +38,23 @@ public struct HotlineHeader: Sendable {
             let list = missing.map { "\($0.field.key) (\($0.headers.map { "\"\($0)\"" }.joined(separator: " or ")))" }
             throw HotlineImportError(
                 code: "missing_columns",
-                "line 1: the header has no column for \(list.joined(separator: ", ")); profile \(profile.name) expects "
+                "line \(line): the header has no column for \(list.joined(separator: ", ")); profile \(profile.name) expects "
                     + "them (found: \(names.map { "\"\($0)\"" }.joined(separator: ", ")))")
         }
         self.bindings = bindings
         ticketIndex = bound[.ticketID]!
         callTimeIndex = bound[.callTime]!
+    }
+
+    /// How many of `names` are headers of `profile`'s columns: among rows that are not the header,
+    /// the one with the most is the header that was meant.
+    public static func matches(_ names: [String], profile: HotlineProfile) -> Int {
+        names.count { name in
+            let normalized = HeaderName.normalize(FieldText.unescapeFormula(name))
+            return profile.columns.contains { column in
+                column.headers.contains { HeaderName.normalize($0) == normalized }
+            }
+        }
     }
 }
 
