@@ -39,6 +39,10 @@ import Testing
             ("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 200, "ok", false),
             ("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok", 200, "ok", true),
             ("HTTP/1.1 200\nContent-Length: 2\n\nok", 200, "ok", true),
+            // Header names and framing tokens in any case; empty lines before the status line.
+            ("HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 2\r\nconnection: CLOSE\r\n\r\nok", 200, "ok", false),
+            ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 200, "ok", true),
+            ("\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", 201, "ok", true),
         ]
         for (text, status, snippet, keepAlive) in cases {
             let (reader, complete, left) = try read(text, piece: piece)
@@ -67,7 +71,8 @@ import Testing
     @Test func malformedResponsesAreRejected() {
         for text in [
             "SMTP 220 ready\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
-            "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n",
+            "HTTP/1.1 200 OK\r\n: no name\r\n\r\n", "http/1.1 200 OK\r\n\r\n",
             "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
