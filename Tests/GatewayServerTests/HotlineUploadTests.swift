@@ -171,11 +171,14 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
-    @Test("a title, an export time and a blank row above the header are skipped with a warning")
+    @Test(
+        "a title, an export time and a blank row above the header, and a totals row below, are skipped with a warning")
     func titleRowsAboveTheHeader() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let titled = "12345热线工单导出,,,,,,,,\r\n导出时间：2026/11/30 9:00,,,,,,,,\r\n,,,,,,,,\r\n" + Self.file
+        let titled =
+            "12345热线工单导出,,,,,,,,\r\n导出时间：2026/11/30 9:00,,,,,,,,\r\n,,,,,,,,\r\n" + Self.file
+            + "合计：4条,,,,,,,,\r\n"
         let reply = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: try #require(gb18030(titled)),
             headers: [("Content-Type", "text/csv")])
@@ -188,6 +191,11 @@ struct HotlineUploadTests {
         #expect(
             warnings.first?["reason"] as? String
                 == "lines 1–3 before the header row (line 4) skipped: not call records")
+        // The totals row below the calls is no call either: a warning, not a rejected row to fix.
+        let totals = warnings.first { ($0["reason"] as? String)?.hasPrefix("a totals row") == true }
+        #expect(totals?["line"] as? Int == 9)
+        #expect(totals?["reason"] as? String == "a totals row (\"合计：4条\"), not a call: skipped")
+        #expect(reply.json["rows"] as? Int == 4)
 
         // A header that lacks a required column is named at its own line, not at the title's.
         let lacking = "工单导出,,\r\n工单编号,来电时间,姓名\r\nGD9,2026/11/3 8:15,王\r\n"

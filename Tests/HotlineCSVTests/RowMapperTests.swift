@@ -159,3 +159,26 @@ struct RowMapperTests {
         #expect(row.draft.text == "路灯不亮")
     }
 }
+
+@Suite("Totals rows")
+struct SummaryRowTests {
+    @Test(
+        "a row with at most two fields, the first a totals word, is a totals row",
+        arguments: [
+            (["合计：1,024条", "", ""], "合计：1,024条"), (["", "总计", "1024"], "总计 1024"),
+            (["Total", "17", ""], "Total 17"), (["GRAND TOTAL: 17", "", ""], "GRAND TOTAL: 17"),
+        ])
+    func totals(fields: [String], text: String) {
+        #expect(HotlineRowMapper.summaryText(fields) == text)
+    }
+
+    @Test(
+        "anything else is not",
+        arguments: [
+            ["合计", "2026/11/3 8:15", "停水了"], ["Totally broken street light", "", ""], ["GD001", "", ""],
+            ["", "", ""], ["路灯合计坏了三盏", "", ""],
+        ])
+    func notTotals(fields: [String]) {
+        #expect(HotlineRowMapper.summaryText(fields) == nil)
+    }
+}

@@ -85,6 +85,10 @@ struct ImportSession {
         switch result {
         case .blank:
             return
+        case .summary(let line, let text):
+            report.warnings.append(
+                ImportReport.RowIssue(
+                    line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
         case .accepted(let row):
             rows += 1
             filling.append(row)

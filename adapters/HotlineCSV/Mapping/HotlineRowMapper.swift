@@ -9,6 +9,9 @@ public enum HotlineRowResult: Sendable {
     case rejected(HotlineRejection)
     /// Every field empty (Excel writes such rows for formatted cells): not a row.
     case blank
+    /// A totals row a spreadsheet adds below the calls (`合计：1,024条`, `Total`): not a call.
+    /// `text` is what it says.
+    case summary(line: Int, text: String)
 }
 
 /// A row taken into a draft record.
@@ -62,6 +65,22 @@ public struct HotlineRowMapper {
         }
     }
 
+    private static let summaryWords = ["合计", "总计", "共计", "小计", "總計", "合計", "total", "grand total"]
+
+    /// The text of a totals row: at most two fields filled, the first of them starting with a
+    /// word like 合计 or Total. A call record has its ticket, time and content filled.
+    public static func summaryText(_ fields: [String]) -> String? {
+        let filled = fields.compactMap { TextNormalizer.normalizeOptional($0) }
+        guard filled.count <= 2, let first = filled.first else { return nil }
+        let lowered = first.lowercased()
+        let word = summaryWords.first { word in
+            // A Latin word must end there: "Totally" is not "Total".
+            lowered.hasPrefix(word) && !(word.first!.isASCII && lowered.dropFirst(word.count).first?.isLetter == true)
+        }
+        guard word != nil else { return nil }
+        return filled.joined(separator: " ")
+    }
+
     /// Maps one record of the file (not the header).
     public mutating func map(_ record: CSVRecord) -> HotlineRowResult {
         let fields = record.fields
@@ -79,6 +98,7 @@ public struct HotlineRowMapper {
             break
         }
         if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { return .blank }
+        if let text = Self.summaryText(fields) { return .summary(line: record.line, text: text) }
         guard fields.count == header.names.count else {
             return reject("expected \(header.names.count) columns, found \(fields.count)")
         }
