@@ -21,4 +21,26 @@ enum Corpus {
         }
         return draft
     }
+
+    /// A one-part message from a citizen with `body` (CRLF line ends, as sent) under
+    /// `contentType`, as the builder takes it; throws when it is not taken as a complaint.
+    static func complaint(body: String, contentType: String = "text/plain; charset=utf-8") throws -> Complaint {
+        let raw = """
+            From: citizen@example.cn\r
+            To: complaints@hotline.example.gov.cn\r
+            Subject: test\r
+            Message-ID: <\(UUID().uuidString)@example.cn>\r
+            MIME-Version: 1.0\r
+            Content-Type: \(contentType)\r
+            Content-Transfer-Encoding: 8bit\r
+            \r
+            \(body)
+            """
+        let verdict = EmailComplaintBuilder().build(Array(raw.utf8), adapter: "inbox", receivedAt: Date())
+        guard case .complaint(let draft) = verdict else {
+            Issue.record("not taken as a complaint: \(verdict)")
+            throw CancellationError()
+        }
+        return draft.complaint
+    }
 }

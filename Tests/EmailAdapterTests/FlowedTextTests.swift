@@ -8,23 +8,7 @@ import Testing
 @Suite("format=flowed plain text")
 struct FlowedTextTests {
     private func text(_ body: String, contentType: String) throws -> String {
-        let raw = """
-            From: citizen@example.cn\r
-            To: complaints@hotline.example.gov.cn\r
-            Subject: test\r
-            Message-ID: <flowed-\(UUID().uuidString)@example.cn>\r
-            MIME-Version: 1.0\r
-            Content-Type: \(contentType)\r
-            Content-Transfer-Encoding: 8bit\r
-            \r
-            \(body)
-            """
-        let verdict = EmailComplaintBuilder().build(Array(raw.utf8), adapter: "inbox", receivedAt: Date())
-        guard case .complaint(let draft) = verdict else {
-            Issue.record("not taken as a complaint: \(verdict)")
-            throw CancellationError()
-        }
-        return draft.complaint.text
+        try Corpus.complaint(body: body, contentType: contentType).text
     }
 
     @Test func softBreaksAreJoinedAndTheSpaceKept() throws {

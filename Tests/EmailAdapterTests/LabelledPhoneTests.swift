@@ -7,25 +7,8 @@ import Testing
 /// ways people write it; a digit run without a label, or an invalid number, is never taken.
 @Suite("Phone numbers labelled in an email body")
 struct LabelledPhoneTests {
-    private func phone(inBody body: String) -> String? {
-        let raw = """
-            From: citizen@example.cn\r
-            To: complaints@hotline.example.gov.cn\r
-            Subject: test\r
-            Message-ID: <phone-\(UUID().uuidString)@example.cn>\r
-            MIME-Version: 1.0\r
-            Content-Type: text/plain; charset=utf-8\r
-            Content-Transfer-Encoding: 8bit\r
-            \r
-            \(body)\r
-
-            """
-        let verdict = EmailComplaintBuilder().build(Array(raw.utf8), adapter: "inbox", receivedAt: Date())
-        guard case .complaint(let draft) = verdict else {
-            Issue.record("not taken as a complaint: \(verdict)")
-            return nil
-        }
-        return draft.complaint.complainant.phone
+    private func phone(inBody body: String) throws -> String? {
+        try Corpus.complaint(body: body + "\r\n").complainant.phone
     }
 
     @Test(
@@ -42,8 +25,8 @@ struct LabelledPhoneTests {
             ("Tel: +86 138 1234 5678", "+8613812345678"),
             ("Mobile:13812345678", "+8613812345678"),
         ])
-    func taken(body: String, expected: String) {
-        #expect(phone(inBody: body) == expected, "\(body)")
+    func taken(body: String, expected: String) throws {
+        #expect(try phone(inBody: body) == expected, "\(body)")
     }
 
     @Test(
@@ -55,7 +38,7 @@ struct LabelledPhoneTests {
             "iPhone 13812345678",
             "电话：请回邮件",
         ])
-    func notTaken(body: String) {
-        #expect(phone(inBody: body) == nil, "\(body)")
+    func notTaken(body: String) throws {
+        #expect(try phone(inBody: body) == nil, "\(body)")
     }
 }
