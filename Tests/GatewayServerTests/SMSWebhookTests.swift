@@ -38,6 +38,14 @@ struct SMSWebhookTests {
         vectors.vectors.first { $0.provider == provider && $0.name == name }!
     }
 
+    /// The GET variants (`make_get_vectors.py`): the message is the query.
+    static let getVectors: [Vector] = {
+        struct File: Decodable { var vectors: [Vector] }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SMSAdapterTests/Vectors/get_vectors.json")
+        return try! JSONDecoder().decode(File.self, from: Data(contentsOf: url)).vectors
+    }()
+
     static let aliyunToken = "aliyun-token-0123456789abcdefghij"
 
     /// A gateway whose public URL is the vectors' (as behind a TLS-terminating proxy).
@@ -89,6 +97,39 @@ struct SMSWebhookTests {
         #expect(record.complainant.phone == "+8613812345678")
         #expect(record.text.contains("噪音很大"))
         #expect(record.routing?.department == "urban-management")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test(
+        "Twilio and Plivo set to send GET: the message in the query is stored once, its query kept as the raw payload")
+    func getWebhooks() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream: downstream.baseURL)
+        for name in ["twilio", "plivo"] {
+            let vector = try #require(Self.getVectors.first { $0.provider == name && $0.name == "get_valid" })
+            let path = "/v1/sms/\(name)?" + (vector.query ?? "")
+            let headers = vector.headers.map { ($0.key, $0.value) }
+            #expect(try await gateway.request(.get, path, token: nil, headers: headers).status == 200, "\(name)")
+            #expect(try await gateway.request(.get, path, token: nil, headers: headers).status == 200, "\(name) retry")
+            let tampered = try #require(Self.getVectors.first { $0.provider == name && $0.name == "get_tampered" })
+            let forged = try await gateway.request(
+                .get, "/v1/sms/\(name)?" + (tampered.query ?? ""), token: nil,
+                headers: tampered.headers.map { ($0.key, $0.value) })
+            #expect(forged.status == 403, "\(name) tampered")
+        }
+        #expect(try complaintCount(gateway) == 2)
+        #expect(
+            try sqlite(
+                gateway.databasePath,
+                "SELECT count(*) FROM raw_payloads WHERE adapter = 'twilio' AND disposition = 'accepted' AND CAST(body AS TEXT) LIKE 'ToCountry=US%'"
+            )
+                == "1")
+        // A provider that only ever POSTs is not served on GET.
+        let aliyun = try await gateway.request(.get, "/v1/sms/aliyun?token=\(Self.aliyunToken)", token: nil)
+        #expect(aliyun.status == 405)
+        #expect(aliyun.errorCode == "method_not_allowed")
+        try await eventually("deliveries") { downstream.requests.count == 2 }
         try await gateway.stop()
         await downstream.stop()
     }

@@ -42,7 +42,8 @@ import Testing
             "twilio/url_with_query_string", "twilio/proxy_rewritten_prefix", "twilio/json_body_sha256",
             "twilio/tampered_body", "twilio/wrong_secret", "plivo/url_with_query_string", "plivo/tampered_body",
             "vonage/valid_md5hash", "vonage/valid_sha512", "vonage/expired", "telnyx/expired", "telnyx/wrong_key",
-            "generic/expired", "generic/library_known_answer",
+            "generic/expired", "generic/library_known_answer", "twilio/get_valid", "twilio/get_with_own_query",
+            "twilio/get_tampered", "plivo/get_valid", "plivo/get_tampered", "vonage/get_valid", "vonage/get_tampered",
         ] {
             #expect(names.contains(required), "missing vector \(required)")
         }

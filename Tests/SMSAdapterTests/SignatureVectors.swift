@@ -3,7 +3,8 @@ import Foundation
 import SMSAdapter
 import Testing
 
-/// `Vectors/vectors.json`, signed by the providers' own SDKs (`Vectors/make_vectors.py`).
+/// `Vectors/vectors.json`, signed by the providers' own SDKs (`Vectors/make_vectors.py`), and
+/// `Vectors/get_vectors.json`, the GET variants (`Vectors/make_get_vectors.py`).
 struct SignatureVectors: Decodable {
     struct Vector: Decodable, CustomTestStringConvertible, Sendable {
         struct Parsed: Decodable, Sendable {
@@ -21,6 +22,8 @@ struct SignatureVectors: Decodable {
 
         var provider: String
         var name: String
+        /// GET for the vectors whose message is the query; POST when absent.
+        var method: String?
         var publicBaseURL: String
         var path: String
         var query: String?
@@ -32,7 +35,7 @@ struct SignatureVectors: Decodable {
         var config: [String: String]
 
         enum CodingKeys: String, CodingKey {
-            case provider, name
+            case provider, name, method
             case publicBaseURL = "public_base_url"
             case path, query, headers, body, now, expect, parsed,
                 config
@@ -42,7 +45,7 @@ struct SignatureVectors: Decodable {
 
         var request: SMSRequest {
             SMSRequest(
-                path: path, query: query,
+                method: method ?? "POST", path: path, query: query,
                 headers: headers.sorted { $0.key < $1.key }.map { SMSRequest.Header(name: $0.key, value: $0.value) },
                 body: Data(body.utf8))
         }
@@ -51,9 +54,17 @@ struct SignatureVectors: Decodable {
     var secrets: [String: String]
     var vectors: [Vector]
 
+    private struct More: Decodable {
+        var vectors: [Vector]
+    }
+
     static let shared: SignatureVectors = {
-        let url = Bundle.module.url(forResource: "vectors", withExtension: "json", subdirectory: "Vectors")!
-        return try! JSONDecoder().decode(SignatureVectors.self, from: Data(contentsOf: url))
+        func file(_ name: String) -> Data {
+            try! Data(contentsOf: Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Vectors")!)
+        }
+        var shared = try! JSONDecoder().decode(SignatureVectors.self, from: file("vectors"))
+        shared.vectors += try! JSONDecoder().decode(More.self, from: file("get_vectors")).vectors
+        return shared
     }()
 
     /// The provider a vector is checked with, built through the real configuration reader.

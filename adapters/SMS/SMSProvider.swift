@@ -20,6 +20,14 @@ public protocol SMSProvider: Sendable {
 
     /// The reply the provider expects once the messages are committed (or recognized as duplicates).
     var acknowledgement: SMSReply { get }
+
+    /// Whether the provider can be set to send a message as the query of a GET (Twilio, Vonage,
+    /// Plivo); the others are answered 405 on GET.
+    var acceptsGET: Bool { get }
+}
+
+extension SMSProvider {
+    public var acceptsGET: Bool { false }
 }
 
 /// The verdict on a request's credentials.

@@ -15,6 +15,8 @@ public struct SMSRequest: Sendable {
         }
     }
 
+    /// `POST`, or `GET` for providers set to send the message as the query of a GET.
+    public var method: String
     /// The request path the gateway served, such as `/v1/sms/twilio`.
     public var path: String
     /// The query string exactly as received (still percent-encoded), without the `?`; nil when absent.
@@ -26,7 +28,10 @@ public struct SMSRequest: Sendable {
     public var authority: String?
     private let formMemo = FormMemo()
 
-    public init(path: String, query: String?, headers: [Header], body: Data, authority: String? = nil) {
+    public init(
+        method: String = "POST", path: String, query: String?, headers: [Header], body: Data, authority: String? = nil
+    ) {
+        self.method = method
         self.path = path
         self.query = query
         self.headers = headers
@@ -86,6 +91,9 @@ public struct SMSRequest: Sendable {
 
     /// The body as a form, parsed once for all the callers that ask (see ``FormURLEncoded/parse(_:)``).
     public var formParameters: [FormParameter] { formMemo.parameters(of: body) }
+
+    /// Whether the message came as the query of a GET.
+    public var isGET: Bool { method == "GET" }
 
     /// The query's parameters, decoded; empty when there is no query.
     public var queryParameters: [FormParameter] { query.map { FormURLEncoded.parse(Array($0.utf8)) } ?? [] }

@@ -8,7 +8,8 @@ import NIOCore
 import SMSAdapter
 import Storage
 
-/// `POST /v1/sms/{provider}`: verify, parse, commit, then answer the way the provider expects.
+/// `POST /v1/sms/{provider}` (and `GET` for the providers that can send one): verify, parse,
+/// commit, then answer the way the provider expects.
 ///
 /// The order matters: the signature is checked on the raw bytes before anything is parsed, and a
 /// request that fails it is refused with 403, counted and logged without its body or phone number,
@@ -23,6 +24,8 @@ struct SMSRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/sms/{provider}") { request, context in try await receive(request, context) }
+        // Twilio, Vonage and Plivo can be set to send the message as the query of a GET.
+        router.get("/v1/sms/{provider}") { request, context in try await receive(request, context) }
     }
 
     private func receive(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -30,10 +33,16 @@ struct SMSRoutes: Sendable {
         guard let provider = providers[name] else {
             throw GatewayError(.notFound, code: "unknown_provider", "no SMS provider \"\(name)\" is enabled")
         }
+        let isGET = request.method == .get
+        if isGET && !provider.acceptsGET {
+            throw GatewayError(
+                .methodNotAllowed, code: "method_not_allowed", "SMS provider \"\(name)\" sends POST; GET is not served",
+                headers: [.allow: "POST"])
+        }
         let body = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
         let receivedAt = Date()
         let smsRequest = SMSRequest(
-            path: request.uri.path, query: request.uri.query,
+            method: isGET ? "GET" : "POST", path: request.uri.path, query: request.uri.query,
             headers: request.headers.map { SMSRequest.Header(name: $0.name.canonicalName, value: $0.value) },
             body: Data(body.readableBytesView), authority: request.head.authority)
 
@@ -49,10 +58,12 @@ struct SMSRoutes: Sendable {
             throw GatewayError(.forbidden, code: rejection.code, rejection.message)
         }
 
+        // A GET's message is its query: that is what is kept as the raw payload, as the form it is.
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .sms, adapter: name, receivedAt: receivedAt,
-            contentType: request.headers.value(.contentType), headers: RequestBodyReader.keptHeaders(request),
-            body: smsRequest.body)
+            contentType: isGET ? "application/x-www-form-urlencoded" : request.headers.value(.contentType),
+            headers: RequestBodyReader.keptHeaders(request),
+            body: isGET ? Data((request.uri.query ?? "").utf8) : smsRequest.body)
         let result: SMSParseResult
         do {
             result = try provider.parse(smsRequest, receivedAt: receivedAt)

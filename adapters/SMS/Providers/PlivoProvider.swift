@@ -19,6 +19,10 @@ public struct PlivoProvider: SMSProvider {
 
     public var acknowledgement: SMSReply { .emptyXMLResponse }
 
+    /// With `message_method` GET, the message is the query; V3 then signs the URL with its query
+    /// (sorted, decoded) and the nonce, which is what the code below does when no form is posted.
+    public var acceptsGET: Bool { true }
+
     public func authenticate(_ request: SMSRequest, now: Date) -> SMSAuthentication {
         guard let signature = request.header("X-Plivo-Signature-V3"), !signature.isEmpty,
             let nonce = request.header("X-Plivo-Signature-V3-Nonce"), !nonce.isEmpty
@@ -27,7 +31,7 @@ public struct PlivoProvider: SMSProvider {
                 SMSRejection(
                     "missing_signature", "headers X-Plivo-Signature-V3 and X-Plivo-Signature-V3-Nonce required"))
         }
-        let parameters = request.isForm ? request.formParameters : []
+        let parameters = request.isForm && !request.isGET ? request.formParameters : []
         let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
         guard
             PlivoSignatureV3.isValid(
@@ -39,10 +43,10 @@ public struct PlivoProvider: SMSProvider {
     }
 
     public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
-        guard request.isForm else {
+        guard request.isForm || request.isGET else {
             throw SMSParseError("expected an application/x-www-form-urlencoded body")
         }
-        let parameters = request.formParameters
+        let parameters = request.isGET ? request.queryParameters : request.formParameters
         let text = parameters.first("Text") ?? parameters.first("Body")
         if text == nil, let status = parameters.first("Status") {
             return .ignored(reason: "status callback (\(status)), not an incoming message")

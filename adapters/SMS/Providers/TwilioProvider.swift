@@ -4,7 +4,7 @@ import Foundation
 
 /// Twilio Programmable Messaging: the incoming-message webhook (`application/x-www-form-urlencoded`).
 ///
-/// Configure the number's "A message comes in" webhook as `{PUBLIC_BASE_URL}/v1/sms/twilio`, HTTP POST.
+/// Configure the number's "A message comes in" webhook as `{PUBLIC_BASE_URL}/v1/sms/twilio`, HTTP POST (or GET).
 /// Twilio reassembles long messages itself; `MessageSid` is the natural key. The reply is empty TwiML,
 /// which sends nothing back to the citizen.
 public struct TwilioProvider: SMSProvider {
@@ -27,6 +27,10 @@ public struct TwilioProvider: SMSProvider {
 
     public var acknowledgement: SMSReply { .emptyXMLResponse }
 
+    /// With "HTTP GET" set for the number, the message is the query, and the signature covers the
+    /// URL with it and no other parameters (the code below signs no parameters for a GET).
+    public var acceptsGET: Bool { true }
+
     public func authenticate(_ request: SMSRequest, now: Date) -> SMSAuthentication {
         guard let signature = request.header("X-Twilio-Signature"), !signature.isEmpty else {
             return .rejected(SMSRejection("missing_signature", "header X-Twilio-Signature is missing"))
@@ -43,7 +47,9 @@ public struct TwilioProvider: SMSProvider {
             hmac = PreparedHMAC(key: sharedKeySecret, algorithm: named)
         }
         var parameters: [FormParameter] = []
-        if let bodyHash = request.queryParameters.first("bodySHA256"), !request.isForm {
+        if request.isGET {
+            // The query is in the signed URL already.
+        } else if let bodyHash = request.queryParameters.first("bodySHA256"), !request.isForm {
             let actual = Hex.encode(SHA256.hash(data: request.body))
             guard ConstantTime.equal(actual, bodyHash.lowercased()) else {
                 return .rejected(SMSRejection("bad_signature", "bodySHA256 does not match the body"))
@@ -73,7 +79,9 @@ public struct TwilioProvider: SMSProvider {
 
     public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
         let parameters: [FormParameter]
-        if request.isForm {
+        if request.isGET {
+            parameters = request.queryParameters
+        } else if request.isForm {
             parameters = request.formParameters
         } else {
             // The JSON variant (`bodySHA256`): a flat object with the same names.

@@ -4,7 +4,7 @@ import Foundation
 /// Vonage (Nexmo) SMS API inbound messages, with signed webhooks (`sig`).
 ///
 /// Configure the account's inbound-message webhook as `{PUBLIC_BASE_URL}/v1/sms/vonage` with HTTP
-/// method POST (form or JSON) and ask Vonage to sign webhooks; set the same signature method here.
+/// method POST (form or JSON) or GET and ask Vonage to sign webhooks; set the same signature method here.
 /// `messageId` is the natural key. Parts of a concatenated message arrive as separate messages with
 /// `concat-ref`, `concat-part` and `concat-total`; the gateway holds them durably and commits one
 /// complaint when the set is complete (or, incomplete, after `sms.concat_timeout_s`).
@@ -23,8 +23,12 @@ public struct VonageProvider: SMSProvider {
 
     public var acknowledgement: SMSReply { .empty }
 
+    /// The dashboard's HTTP method may be GET: the parameters, `sig` included, are then the query.
+    public var acceptsGET: Bool { true }
+
     /// The parameters wherever Vonage put them: a form body, a JSON body, or the query.
     func parameters(_ request: SMSRequest) throws(SMSParseError) -> [FormParameter] {
+        if request.isGET { return request.queryParameters }
         if request.isForm { return request.formParameters }
         if request.mediaType == "application/json" {
             let fields = try SMSJSON.object(try SMSJSON.parse(request.body), "body")
