@@ -97,10 +97,13 @@ struct RoutingExplainReloadTests {
                 group.addTask {
                     // Keep posting until a few complaints went in after the reload.
                     while traffic.after.withLock({ $0 }) < 20 {
+                        // Counted only when sent after the reload answered: one sent just before
+                        // may be answered after it, routed (rightly) by the old version.
+                        let sentAfterReload = traffic.reloaded.withLock { $0 }
                         let reply = try await gateway.post(#"{"text":"停水三天了"}"#)
                         #expect(reply.status == 201)
                         if let id = reply.json["id"] as? String { traffic.ids.withLock { $0.append(id) } }
-                        if traffic.reloaded.withLock({ $0 }) { traffic.after.withLock { $0 += 1 } }
+                        if sentAfterReload { traffic.after.withLock { $0 += 1 } }
                     }
                 }
             }
