@@ -18,12 +18,7 @@ public struct HotlineHeader: Sendable {
         var bindings = [HotlineColumn?](repeating: nil, count: names.count)
         var bound: [HotlineField: Int] = [:]
         for (index, name) in names.enumerated() {
-            let normalized = HeaderName.normalize(FieldText.unescapeFormula(name))
-            guard
-                let column = profile.columns.first(where: { column in
-                    column.headers.contains { HeaderName.normalize($0) == normalized }
-                })
-            else { continue }
+            guard let column = Self.column(named: name, in: profile) else { continue }
             if let earlier = bound[column.field] {
                 throw HotlineImportError(
                     code: "duplicate_column",
@@ -49,12 +44,13 @@ public struct HotlineHeader: Sendable {
     /// How many of `names` are headers of `profile`'s columns: among rows that are not the header,
     /// the one with the most is the header that was meant.
     public static func matches(_ names: [String], profile: HotlineProfile) -> Int {
-        names.count { name in
-            let normalized = HeaderName.normalize(FieldText.unescapeFormula(name))
-            return profile.columns.contains { column in
-                column.headers.contains { HeaderName.normalize($0) == normalized }
-            }
-        }
+        names.count { column(named: $0, in: profile) != nil }
+    }
+
+    /// The profile column a header names (trimmed, case-insensitive, header or alias).
+    private static func column(named name: String, in profile: HotlineProfile) -> HotlineColumn? {
+        let normalized = HeaderName.normalize(FieldText.unescapeFormula(name))
+        return profile.columns.first { column in column.headers.contains { HeaderName.normalize($0) == normalized } }
     }
 }
 

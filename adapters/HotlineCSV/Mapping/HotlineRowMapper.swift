@@ -70,8 +70,15 @@ public struct HotlineRowMapper {
     /// The text of a totals row: at most two fields filled, the first of them starting with a
     /// word like 合计 or Total. A call record has its ticket, time and content filled.
     public static func summaryText(_ fields: [String]) -> String? {
+        // Asked of every row: a call row (three or more fields filled) leaves after a byte scan,
+        // before any text is normalized.
+        var count = 0
+        for field in fields where field.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+            count += 1
+            if count > 2 { return nil }
+        }
         let filled = fields.compactMap { TextNormalizer.normalizeOptional($0) }
-        guard filled.count <= 2, let first = filled.first else { return nil }
+        guard let first = filled.first else { return nil }
         let lowered = first.lowercased()
         let word = summaryWords.first { word in
             // A Latin word must end there: "Totally" is not "Total".

@@ -46,15 +46,14 @@ public struct TwilioProvider: SMSProvider {
             }
             hmac = PreparedHMAC(key: sharedKeySecret, algorithm: named)
         }
+        // A GET signs no parameters: its message is the query, which is in the signed URL.
         var parameters: [FormParameter] = []
-        if request.isGET {
-            // The query is in the signed URL already.
-        } else if let bodyHash = request.queryParameters.first("bodySHA256"), !request.isForm {
+        if !request.isGET, let bodyHash = request.queryParameters.first("bodySHA256"), !request.isForm {
             let actual = Hex.encode(SHA256.hash(data: request.body))
             guard ConstantTime.equal(actual, bodyHash.lowercased()) else {
                 return .rejected(SMSRejection("bad_signature", "bodySHA256 does not match the body"))
             }
-        } else if request.isForm {
+        } else if request.isForm && !request.isGET {
             parameters = request.formParameters
         }
         let urlVariants: [String]

@@ -82,17 +82,16 @@ public final class HTTP1Transport: DeliveryTransport {
     }
 
     public func post(url: String, headers: [HeaderField], body: Data, timeout: TimeInterval) async -> TransportResult {
-        switch prepare(url: url, headers: headers, body: body, timeout: timeout) {
-        case .success(let prepared):
-            return await send(prepared, on: pool.idleConnection(to: prepared.target.origin))
-        case .failure(let failed):
-            return failed.result
+        await withCheckedContinuation { continuation in
+            start(url: url, headers: headers, body: body, timeout: timeout) { continuation.resume(returning: $0) }
         }
     }
 
     /// On a kept-alive connection (the steady state) the whole exchange runs on the connection's
     /// event loop and `completion` is called there: no task is made for the delivery. A new
-    /// connection, or the second try after a stale one, goes through ``post(url:headers:body:timeout:)``'s path.
+    /// connection is opened by a task (``sendOnNewConnection(_:)``), also when the kept-alive one
+    /// turns out stale: closed by the endpoint while it was idle, it fails before any answer,
+    /// and the request goes once more on a fresh connection.
     public func start(
         url: String, headers: [HeaderField], body: Data, timeout: TimeInterval,
         completion: @escaping @Sendable (TransportResult) -> Void
@@ -105,7 +104,7 @@ public final class HTTP1Transport: DeliveryTransport {
             return
         }
         guard let channel = pool.idleConnection(to: prepared.target.origin) else {
-            Task { completion(await self.send(prepared, on: nil)) }
+            Task { completion(await self.sendOnNewConnection(prepared)) }
             return
         }
         exchange(prepared.request, deadline: prepared.deadline, on: channel) { result in
@@ -113,9 +112,7 @@ public final class HTTP1Transport: DeliveryTransport {
             case .success(let response):
                 completion(self.finish(response, on: channel, to: prepared.target.origin))
             case .failure(let failure as HTTP1ExchangeFailure) where failure.nothingReceived:
-                // The endpoint closed the kept-alive connection just before the request: once
-                // more on a fresh connection.
-                Task { completion(await self.send(prepared, on: nil)) }
+                Task { completion(await self.sendOnNewConnection(prepared)) }
             case .failure(let error):
                 completion(.failed(Self.describe(error)))
             }
@@ -151,39 +148,19 @@ public final class HTTP1Transport: DeliveryTransport {
         }
     }
 
-    /// Sends on `idle` if given, else on a new connection. A reused connection the endpoint
-    /// closed while it was idle fails before any answer; the request is then sent once more on
-    /// a fresh connection.
-    private func send(_ prepared: Prepared, on idle: (any Channel)?) async -> TransportResult {
+    /// Opens a connection for `prepared` and sends it there.
+    private func sendOnNewConnection(_ prepared: Prepared) async -> TransportResult {
         let deadline = prepared.deadline
-        var channel = idle
-        while true {
-            let reused = channel != nil
-            let connection: any Channel
-            if let channel {
-                connection = channel
-            } else {
-                let remaining = deadline - .now()
-                guard remaining > .zero else { return .failed(Self.describe(HTTP1ExchangeFailure.timeout)) }
-                do {
-                    connection = try await pool.connect(
-                        to: prepared.target.origin, timeout: min(Self.connectTimeout, remaining))
-                } catch {
-                    return .failed(Self.describe(error))
-                }
+        let connection: any Channel
+        do {
+            connection = try await pool.connect(
+                to: prepared.target.origin, timeout: min(Self.connectTimeout, deadline - .now()))
+            let response = try await withUnsafeThrowingContinuation { continuation in
+                exchange(prepared.request, deadline: deadline, on: connection) { continuation.resume(with: $0) }
             }
-            do {
-                let response = try await withUnsafeThrowingContinuation { continuation in
-                    exchange(prepared.request, deadline: deadline, on: connection) {
-                        continuation.resume(with: $0)
-                    }
-                }
-                return finish(response, on: connection, to: prepared.target.origin)
-            } catch let failure as HTTP1ExchangeFailure where reused && failure.nothingReceived {
-                channel = nil
-            } catch {
-                return .failed(Self.describe(error))
-            }
+            return finish(response, on: connection, to: prepared.target.origin)
+        } catch {
+            return .failed(Self.describe(error))
         }
     }
 
