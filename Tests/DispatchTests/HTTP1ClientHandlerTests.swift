@@ -65,4 +65,74 @@ import Testing
         #expect(answer.snippet == Array("ok".utf8))
         #expect(channel.isActive)
     }
+
+    private final class Outcome: Sendable {
+        let value = Mutex<Result<HTTP1Response, any Error>?>(nil)
+        var status: Int? { value.withLock { $0.flatMap { try? $0.get().status } } }
+        var settled: Bool { value.withLock { $0 != nil } }
+    }
+
+    /// Sends one exchange due `after` from the loop's present time; returns its outcome so far.
+    private func send(
+        on channel: EmbeddedChannel, dueIn after: TimeAmount
+    ) -> Outcome {
+        let response = channel.eventLoop.makePromise(of: HTTP1Response.self)
+        let outcome = Outcome()
+        response.futureResult.whenComplete { result in outcome.value.withLock { $0 = result } }
+        channel.writeAndFlush(
+            HTTP1Exchange(
+                request: ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
+                deadline: channel.embeddedEventLoop.now + after, promise: response), promise: nil)
+        return outcome
+    }
+
+    private func connected() throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: 64))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        return channel
+    }
+
+    private let ok = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+    /// The connection's timer was armed for the first exchange's (earlier) deadline: when it
+    /// fires, the second exchange, due later, is still waiting and must not fail.
+    @Test func aLaterDeadlineOnAReusedConnectionIsNotCutShort() throws {
+        let channel = try connected()
+        let first = send(on: channel, dueIn: .seconds(1))
+        try channel.writeInbound(ok)
+        #expect(first.status == 200)
+        let second = send(on: channel, dueIn: .seconds(5))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!second.settled, "failed at the first exchange's deadline")
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        try channel.writeInbound(ok)
+        #expect(second.status == 200)
+        // Past the second deadline with nothing outstanding: the connection stays open.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(10))
+        #expect(channel.isActive)
+    }
+
+    /// The timer was armed for a later deadline: an exchange due earlier still times out on time.
+    @Test func anEarlierDeadlineOnAReusedConnectionTimesOutOnTime() throws {
+        let channel = try connected()
+        let first = send(on: channel, dueIn: .seconds(60))
+        try channel.writeInbound(ok)
+        #expect(first.status == 200)
+        let second = send(on: channel, dueIn: .seconds(1))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(900))
+        #expect(!second.settled)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        guard case .failure(let error) = try #require(second.value.withLock { $0 }, "no timeout at the deadline") else {
+            Issue.record("expected a timeout")
+            return
+        }
+        guard case .timeout = try #require(error as? HTTP1ExchangeFailure) else {
+            Issue.record("expected a timeout, got \(error)")
+            return
+        }
+        // A late answer could be taken for the next request's: the connection is closed.
+        #expect(!channel.isActive)
+    }
 }

@@ -7,6 +7,10 @@ import NIOTLS
 /// One exchange at a time (no pipelining: a failure would leave later requests' fate unknown).
 /// The deadline is enforced here, on the connection's event loop: a late response closes the
 /// connection, since its bytes would otherwise be taken for the next request's answer.
+///
+/// One timer per connection, not one per exchange: scheduling and cancelling a timer for every
+/// request costs allocations and a search of the loop's timer queue on each cancel. The timer is armed for the current exchange's deadline and, when it
+/// fires early for a later exchange, re-armed for that one's.
 final class HTTP1ClientHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = HTTP1Exchange
@@ -15,12 +19,15 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
     private struct Current {
         var promise: EventLoopPromise<HTTP1Response>
         var reader: HTTP1ResponseReader
-        var timer: Scheduled<Void>?
+        var deadline: NIODeadline
     }
 
     private let snippetLimit: Int
     private var current: Current?
     private var pending: ByteBuffer?
+    /// When the armed timer fires; nil when none is armed.
+    private var timerDeadline: NIODeadline?
+    private var timer: Scheduled<Void>?
     /// Completed when a TLS connection's handshake has finished (or failed): the connection is
     /// handed out only then, so a certificate error is reported as such.
     private var handshake: EventLoopPromise<Void>?
@@ -46,12 +53,11 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
             return
         }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let timer = context.eventLoop.scheduleTask(deadline: exchange.deadline) {
-            let (handler, context) = loopBound.value
-            handler.finish(context: context, with: .failure(HTTP1ExchangeFailure.timeout))
-        }
         current = Current(
-            promise: exchange.promise, reader: HTTP1ResponseReader(snippetLimit: snippetLimit), timer: timer)
+            promise: exchange.promise, reader: HTTP1ResponseReader(snippetLimit: snippetLimit),
+            deadline: exchange.deadline)
+        // An armed timer that fires no later than this deadline will re-arm itself for it.
+        if timerDeadline.map({ $0 > exchange.deadline }) ?? true { arm(context, for: exchange.deadline) }
         // The sender's promise means "the handler has the exchange": from here on every outcome
         // completes the exchange's own promise. A write can fail without the connection closing
         // afterwards: when it had closed already (the endpoint ended an idle keep-alive
@@ -96,6 +102,34 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Arms the connection's timer for `deadline`, replacing one armed for later.
+    private func arm(_ context: ChannelHandlerContext, for deadline: NIODeadline) {
+        timer?.cancel()
+        timerDeadline = deadline
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = loopBound.value
+            handler.timerFired(context)
+        }
+    }
+
+    private func timerFired(_ context: ChannelHandlerContext) {
+        timer = nil
+        timerDeadline = nil
+        guard let exchange = current else { return }
+        if exchange.deadline <= context.eventLoop.now {
+            finish(context: context, with: .failure(HTTP1ExchangeFailure.timeout))
+        } else {
+            arm(context, for: exchange.deadline)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         handshake?.fail(ChannelError.eof)
         handshake = nil
@@ -131,7 +165,6 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
         guard let exchange = current else { return }
         current = nil
         pending = nil
-        exchange.timer?.cancel()
         switch result {
         case .success(let response):
             if !response.keepAlive { context.close(promise: nil) }

@@ -190,11 +190,13 @@ public final class HTTP1Transport: DeliveryTransport {
         loop.execute {
             let promise = loop.makePromise(of: HTTP1Response.self)
             promise.futureResult.whenComplete(completion)
-            channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise))
-                .whenFailure { error in
-                    // The handler never got the request (the connection had closed): nothing was sent.
-                    promise.fail(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false))
-                }
+            // On the loop, an active channel still has its handler, which then owns the exchange;
+            // a closed one never got the request: nothing was sent.
+            guard channel.isActive else {
+                promise.fail(HTTP1ExchangeFailure.io(ChannelError.ioOnClosedChannel, status: nil, receivedAny: false))
+                return
+            }
+            channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise), promise: nil)
         }
     }
 
