@@ -366,12 +366,15 @@ public final class OutboxDispatcher: Service, Sendable {
         case .success, .dontRetry: signal = .healthy
         case .retry: signal = .failure
         }
-        let (before, after) = breakers.withLock { breakers -> (CircuitBreaker.State?, CircuitBreaker.State?) in
-            let before = breakers[department]?.state
-            breakers[department]?.record(signal, now: now)
-            return (before, breakers[department]?.state)
+        // One lookup: on every delivery's path, under a lock both event loops take.
+        let changed = breakers.withLock { breakers -> CircuitBreaker.State? in
+            guard let index = breakers.index(forKey: department) else { return nil }
+            let before = breakers.values[index].state.metricValue
+            breakers.values[index].record(signal, now: now)
+            let after = breakers.values[index].state
+            return after.metricValue == before ? nil : after
         }
-        guard let after, before?.name != after.name else { return }
+        guard let after = changed else { return }
         metrics.breaker(after, department: department)
         logger.log(
             level: after.name == "closed" ? .info : .warning, "circuit breaker \(after.name)",

@@ -22,18 +22,11 @@ import Testing
         try channel.pipeline.syncOperations.addHandler(RefusingWrites())
         try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: 64))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
-        let response = channel.eventLoop.makePromise(of: HTTP1Response.self)
-        let exchange = HTTP1Exchange(
-            request: ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
-            deadline: .now() + .seconds(3600), promise: response)
-        channel.writeAndFlush(exchange, promise: nil)
-        channel.embeddedEventLoop.run()
-        let completed = Mutex<Result<HTTP1Response, any Error>?>(nil)
-        response.futureResult.whenComplete { result in completed.withLock { $0 = result } }
+        let outcome = send(on: channel, dueIn: .seconds(3600))
         channel.embeddedEventLoop.run()
         guard
             case .failure(let error) = try #require(
-                completed.withLock { $0 }, "the exchange is still waiting for its deadline")
+                outcome.value.withLock { $0 }, "the exchange is still waiting for its deadline")
         else {
             Issue.record("expected a failure")
             return
@@ -48,16 +41,10 @@ import Testing
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: 64))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
-        let response = channel.eventLoop.makePromise(of: HTTP1Response.self)
-        channel.writeAndFlush(
-            HTTP1Exchange(
-                request: ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
-                deadline: .now() + .seconds(3600), promise: response), promise: nil)
+        let outcome = send(on: channel, dueIn: .seconds(3600))
         #expect(try channel.readOutbound(as: ByteBuffer.self) != nil)
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
-        let completed = Mutex<Result<HTTP1Response, any Error>?>(nil)
-        response.futureResult.whenComplete { result in completed.withLock { $0 = result } }
-        guard case .success(let answer) = try #require(completed.withLock { $0 }) else {
+        guard case .success(let answer) = try #require(outcome.value.withLock { $0 }) else {
             Issue.record("expected the response")
             return
         }
@@ -76,13 +63,12 @@ import Testing
     private func send(
         on channel: EmbeddedChannel, dueIn after: TimeAmount
     ) -> Outcome {
-        let response = channel.eventLoop.makePromise(of: HTTP1Response.self)
         let outcome = Outcome()
-        response.futureResult.whenComplete { result in outcome.value.withLock { $0 = result } }
         channel.writeAndFlush(
             HTTP1Exchange(
                 request: ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
-                deadline: channel.embeddedEventLoop.now + after, promise: response), promise: nil)
+                deadline: channel.embeddedEventLoop.now + after,
+                completion: { result in outcome.value.withLock { $0 = result } }), promise: nil)
         return outcome
     }
 

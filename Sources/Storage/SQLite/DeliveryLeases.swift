@@ -18,7 +18,12 @@ final class DeliveryLeases: Sendable {
         var leases: [String: Lease] = [:]
         /// Start sequences of claims whose read is in progress.
         var activeClaims: [UInt64: Int] = [:]
+        /// How many leases the last pruning kept.
+        var kept = 0
     }
+
+    /// Below this many leases, stale ones are not pruned (they are harmless, only kept longer).
+    private static let pruneFloor = 256
 
     private let state = Mutex(State())
 
@@ -27,7 +32,8 @@ final class DeliveryLeases: Sendable {
         fileprivate let leases: [String: Lease]
         fileprivate let now: Date
 
-        /// How many items are held or remembered as just released.
+        /// How many items are held or remembered as released (an upper bound on what the
+        /// claim's scan steps over).
         var count: Int { leases.count }
 
         /// Whether `id` is out with the dispatcher (not handed out again by this claim).
@@ -43,12 +49,17 @@ final class DeliveryLeases: Sendable {
         state.withLock { state in
             let token = state.sequence
             state.activeClaims[token, default: 0] += 1
-            let oldest = state.activeClaims.keys.min() ?? token
-            state.leases = state.leases.filter { _, lease in
-                switch lease {
-                case .held(let until): until > now
-                case .released(let sequence): sequence > oldest
+            // Pruned when the leases have doubled since the last pruning: amortized, each lease
+            // is looked at a constant number of times, not once per claim.
+            if state.leases.count > max(Self.pruneFloor, 2 * state.kept) {
+                let oldest = state.activeClaims.keys.min() ?? token
+                state.leases = state.leases.filter { _, lease in
+                    switch lease {
+                    case .held(let until): until > now
+                    case .released(let sequence): sequence > oldest
+                    }
                 }
+                state.kept = state.leases.count
             }
             return (token, Snapshot(leases: state.leases, now: now))
         }

@@ -58,7 +58,7 @@ extension SQLiteStore {
         due: @escaping @Sendable (Database, DeliveryLeases.Snapshot) throws -> [OutboxItem],
         select: (@Sendable ([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
     ) async throws -> [OutboxItem] {
-        // Expired leases are dropped first: an attempt that never reported back is handed out again.
+        // An expired lease counts as free: an attempt that never reported back is handed out again.
         let (token, held) = leases.beginClaim(now: now)
         let leases = self.leases
         let expiry = now.addingTimeInterval(leaseDuration)

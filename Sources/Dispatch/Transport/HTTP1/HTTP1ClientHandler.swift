@@ -2,7 +2,7 @@ import NIOCore
 import NIOTLS
 
 /// The one handler of a delivery connection: writes each ``HTTP1Exchange``'s request and
-/// completes its promise when ``HTTP1ResponseReader`` has read the response.
+/// calls its completion when ``HTTP1ResponseReader`` has read the response.
 ///
 /// One exchange at a time (no pipelining: a failure would leave later requests' fate unknown).
 /// The deadline is enforced here, on the connection's event loop: a late response closes the
@@ -17,7 +17,9 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private struct Current {
-        var promise: EventLoopPromise<HTTP1Response>
+        var completion: @Sendable (Result<HTTP1Response, any Error>) -> Void
+        /// Which exchange on this connection (from 1), to tell a late callback's exchange from the current one.
+        var number: UInt64
         var reader: HTTP1ResponseReader
         var deadline: NIODeadline
     }
@@ -25,6 +27,7 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
     private let snippetLimit: Int
     private var current: Current?
     private var pending: ByteBuffer?
+    private var exchanges: UInt64 = 0
     /// When the armed timer fires; nil when none is armed.
     private var timerDeadline: NIODeadline?
     private var timer: Scheduled<Void>?
@@ -48,18 +51,20 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
         guard current == nil else {
-            exchange.promise.fail(HTTP1ExchangeFailure.busy)
+            exchange.completion(.failure(HTTP1ExchangeFailure.busy))
             promise?.fail(HTTP1ExchangeFailure.busy)
             return
         }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        exchanges += 1
+        let number = exchanges
         current = Current(
-            promise: exchange.promise, reader: HTTP1ResponseReader(snippetLimit: snippetLimit),
+            completion: exchange.completion, number: number, reader: HTTP1ResponseReader(snippetLimit: snippetLimit),
             deadline: exchange.deadline)
         // An armed timer that fires no later than this deadline will re-arm itself for it.
         if timerDeadline.map({ $0 > exchange.deadline }) ?? true { arm(context, for: exchange.deadline) }
         // The sender's promise means "the handler has the exchange": from here on every outcome
-        // completes the exchange's own promise. A write can fail without the connection closing
+        // goes to the exchange's completion. A write can fail without the connection closing
         // afterwards: when it had closed already (the endpoint ended an idle keep-alive
         // connection, or refused a TLS 1.3 client certificate, just before the request), no
         // channelInactive follows, so the failed write itself must end the exchange, not its deadline.
@@ -67,7 +72,7 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { error in
             let (handler, context) = loopBound.value
-            guard handler.current?.promise.futureResult === exchange.promise.futureResult else { return }
+            guard handler.current?.number == number else { return }
             handler.finish(
                 context: context, with: .failure(HTTP1ExchangeFailure.io(error, status: nil, receivedAny: false)))
         }
@@ -168,10 +173,10 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
         switch result {
         case .success(let response):
             if !response.keepAlive { context.close(promise: nil) }
-            exchange.promise.succeed(response)
+            exchange.completion(.success(response))
         case .failure(let error):
             context.close(promise: nil)
-            exchange.promise.fail(error)
+            exchange.completion(.failure(error))
         }
     }
 

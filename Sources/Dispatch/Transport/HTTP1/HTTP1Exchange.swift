@@ -1,11 +1,13 @@
 import NIOCore
 
-/// One request written to a connection and the promise of its response.
+/// One request written to a connection, and what to call with its response.
 struct HTTP1Exchange: Sendable {
     var request: ByteBuffer
     /// The response must be complete by then, or the exchange fails with ``HTTP1ExchangeFailure/timeout``.
     var deadline: NIODeadline
-    var promise: EventLoopPromise<HTTP1Response>
+    /// Called once, on the connection's event loop. A callback, not a promise: a promise and its
+    /// future are allocations per request that the one consumer does not need.
+    var completion: @Sendable (Result<HTTP1Response, any Error>) -> Void
 }
 
 /// A complete response as a delivery records it.

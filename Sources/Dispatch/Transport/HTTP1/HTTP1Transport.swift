@@ -179,24 +179,24 @@ public final class HTTP1Transport: DeliveryTransport {
     }
 
     /// Writes `request` on `channel` and calls `completion` with the response, on the channel's
-    /// event loop. The exchange is set up in one task on that loop: the write, its failure
-    /// callback and the completion callback. Setting them up from another thread would hop onto
-    /// the loop three times (each an enqueue under a lock, often a wake-up of the loop).
+    /// event loop. The write is made from one task on that loop: writing from another thread
+    /// hops onto the loop for the write and again for each callback registered on its future
+    /// (each an enqueue under a lock, often a wake-up of the loop).
     private func exchange(
         _ request: ByteBuffer, deadline: NIODeadline, on channel: any Channel,
         completion: @escaping @Sendable (Result<HTTP1Response, any Error>) -> Void
     ) {
         let loop = channel.eventLoop
         loop.execute {
-            let promise = loop.makePromise(of: HTTP1Response.self)
-            promise.futureResult.whenComplete(completion)
             // On the loop, an active channel still has its handler, which then owns the exchange;
             // a closed one never got the request: nothing was sent.
             guard channel.isActive else {
-                promise.fail(HTTP1ExchangeFailure.io(ChannelError.ioOnClosedChannel, status: nil, receivedAny: false))
+                completion(
+                    .failure(HTTP1ExchangeFailure.io(ChannelError.ioOnClosedChannel, status: nil, receivedAny: false)))
                 return
             }
-            channel.writeAndFlush(HTTP1Exchange(request: request, deadline: deadline, promise: promise), promise: nil)
+            channel.writeAndFlush(
+                HTTP1Exchange(request: request, deadline: deadline, completion: completion), promise: nil)
         }
     }
 
