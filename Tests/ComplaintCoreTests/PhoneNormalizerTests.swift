@@ -29,6 +29,9 @@ struct PhoneNormalizerTests {
         ("138\u{00A0}1234\u{00A0}5678", "+8613812345678"),
         ("\u{3000}13812345678\u{3000}", "+8613812345678"),
         ("138–1234–5678", "+8613812345678"),
+        // A switchboard's log of a mobile from another city: dialled with the trunk 0.
+        ("013812345678", "+8613812345678"),
+        ("0138-1234-5678", "+8613812345678"),
     ])
     func chineseMobiles(input: String, expected: String) {
         #expect(normalizer.normalize(input) == .e164(expected))
@@ -126,7 +129,6 @@ struct PhoneNormalizerTests {
         ("0571-876543", "0571-876543"),  // 6-digit subscriber
         ("0571-876543210", "0571-876543210"),  // 9-digit subscriber
         ("57187654321", "57187654321"),  // landline without trunk 0 or country code
-        ("0138-1234-5678", "0138-1234-5678"),  // trunk 0 before a mobile
         ("011-62345678", "011-62345678"),  // no area code 11
         ("86", "86"),
         ("8612345", "8612345"),

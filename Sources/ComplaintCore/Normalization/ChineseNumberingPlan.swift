@@ -12,9 +12,14 @@ enum ChineseNumberingPlan {
     /// Finds the significant number in national format: a mobile as written, or a landline
     /// after its trunk `0` (`0571 87654321`). A landline without the trunk `0` is rejected
     /// here, because without it `57187654321` is as likely a typo as a number.
+    ///
+    /// A mobile after a `0` (`013812345678`) is what switchboards log for a mobile from another
+    /// city (they dial it with the trunk prefix); no landline reads that way, since the only
+    /// area code starting with 1 is `10`.
     static func significantNumber(national digits: DigitRun) -> (DigitRun, Kind)? {
         if digits.first == UInt8(ascii: "0") {
             let significant = digits.dropFirst(1)
+            if isMobile(significant) { return (significant, .mobile) }
             return isLandline(significant) ? (significant, .landline) : nil
         }
         return isMobile(digits) ? (digits, .mobile) : nil

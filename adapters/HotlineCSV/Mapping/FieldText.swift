@@ -12,6 +12,31 @@ enum FieldText {
         return String(text.dropFirst())
     }
 
+    /// The text inside `="…"`: exports write ids and phone numbers as that formula so Excel
+    /// keeps their leading zeros (`="0571…"`); the formula is a wrapper, its text is the value.
+    static func unwrapExcelText(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.count >= 3, utf8.starts(with: [UInt8(ascii: "="), UInt8(ascii: "\"")]),
+            utf8.last == UInt8(ascii: "\"")
+        else { return text }
+        let inner = text.dropFirst(2).dropLast()
+        // Inside the formula's string a quote is written twice; a lone one means it is not one string.
+        var unquoted = ""
+        var pendingQuote = false
+        for character in inner {
+            if pendingQuote {
+                guard character == "\"" else { return text }
+                unquoted.append("\"")
+                pendingQuote = false
+            } else if character == "\"" {
+                pendingQuote = true
+            } else {
+                unquoted.append(character)
+            }
+        }
+        return pendingQuote ? text : unquoted
+    }
+
     /// Excel's scientific notation for a long number (`1.38123E+10`): the digits are gone.
     static func isExcelScientific(_ text: String) -> Bool {
         var bytes = Array(text.utf8)[...]

@@ -93,7 +93,8 @@ public struct HotlineRowMapper {
         let fields = record.fields
         func reject(_ reason: String) -> HotlineRowResult {
             let ticket =
-                header.ticketIndex < fields.count ? TextNormalizer.normalizeOptional(fields[header.ticketIndex]) : nil
+                header.ticketIndex < fields.count
+                ? TextNormalizer.normalizeOptional(FieldText.unwrapExcelText(fields[header.ticketIndex])) : nil
             return .rejected(HotlineRejection(line: record.line, ticket: ticket, reason: reason, fields: fields))
         }
         switch record.kind {
@@ -117,7 +118,7 @@ public struct HotlineRowMapper {
         var ticket = ""
         var extra: [String: JSONValue] = [:]
         for index in fields.indices {
-            let value = FieldText.unescapeFormula(fields[index])
+            let value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
             guard let column = header.bindings[index] else {
                 if let key = extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {
                     extra[key] = .string(text)
@@ -154,12 +155,23 @@ public struct HotlineRowMapper {
                 let text = TextNormalizer.normalizeOptional(value)
                 if column.required && text == nil { return reject("required field \(name) is empty") }
                 guard let text else { continue }
-                if column.type == .integer {
+                switch column.type {
+                case .text:
+                    break
+                case .integer:
                     guard let number = Int(text) else {
                         return reject("\(name) \"\(text)\" is not a whole number")
                     }
                     if case .extra(let key) = column.field {
                         extra[key] = .number(Double(number))
+                        continue
+                    }
+                case .duration:
+                    guard let seconds = CallDuration.seconds(text) else {
+                        return reject("\(name) \"\(text)\" is not a length of time (such as 65, 1:05 or 1分05秒)")
+                    }
+                    if case .extra(let key) = column.field {
+                        extra[key] = .number(Double(seconds))
                         continue
                     }
                 }

@@ -48,10 +48,11 @@ public struct HotlineColumn: Sendable, Hashable {
     public var headers: [String]
     /// `required`: a row with this field empty is rejected (`ticket_id` and `call_time` always are).
     public var required: Bool
-    /// `type`: `text` (default) or `integer` (a row with something else there is rejected).
+    /// `type`: `text` (default), `integer`, or `duration` (a length in any of the forms
+    /// ``CallDuration`` reads, stored as seconds); a row with something else there is rejected.
     public var type: ValueType
 
-    public enum ValueType: String, Sendable, Hashable, CaseIterable { case text, integer }
+    public enum ValueType: String, Sendable, Hashable, CaseIterable { case text, integer, duration }
 
     public init(field: HotlineField, headers: [String], required: Bool = false, type: ValueType = .text) {
         self.field = field

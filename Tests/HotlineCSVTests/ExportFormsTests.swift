@@ -1,0 +1,57 @@
+import ComplaintCore
+import HotlineCSVAdapter
+import Testing
+
+/// How call-centre systems write values that are not plain text: lengths of calls in their
+/// many forms, and ids wrapped in Excel's text formula to keep their leading zeros.
+@Suite struct ExportFormsTests {
+    @Test(arguments: [
+        ("65", 65), ("65.4", 65), ("65.5", 66), ("0", 0), ("65s", 65), ("65 s", 65), ("65秒", 65), ("65秒钟", 65),
+        ("1:05", 65), ("01:05", 65), ("00:01:05", 65), ("1:00:00", 3600), ("25:00:01", 90001),
+        ("1分05秒", 65), ("1分5秒", 65), ("1分钟5秒", 65), ("2分钟", 120), ("1小时2分", 3720), ("1时2分3秒", 3723),
+        ("1h2m5s", 3725), ("3m20s", 200), ("1 min 5 sec", 65), ("2 minutes", 120),
+    ])
+    func lengthsOfCalls(text: String, seconds: Int) {
+        #expect(CallDuration.seconds(text) == seconds)
+    }
+
+    @Test(arguments: [
+        "", "三分钟", "abc", "5分3分", "1:75", "1:2:3:4", ":05", "1::05", "5秒1分", "1.2.3", "-5", "65x", "1分05",
+    ])
+    func notLengths(text: String) {
+        #expect(CallDuration.seconds(text) == nil)
+    }
+
+    @Test func durationColumnsStoreSeconds() throws {
+        let file =
+            RowMapperTests.header
+            + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,00:03:20,\r\n"
+            + "GD2,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,3分20秒,\r\n"
+            + "GD3,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,200,\r\n"
+        let rows = try mapFile(utf8(file)).compactMap(\.row)
+        #expect(rows.map { $0.draft.source.extra["duration_s"] } == Array(repeating: .number(200), count: 3))
+    }
+
+    @Test func excelTextFormulasAreTheirText() throws {
+        let file =
+            RowMapperTests.header
+            // Unquoted, and quoted as Excel writes a field with quotes inside.
+            + "=\"GD001\",2026/11/3 8:15,=\"013812345678\",,投诉,text,addr,=\"007\",65,\r\n"
+            + "\"=\"\"GD002\"\"\",2026/11/3 8:15,\"=\"\"057187654321\"\"\",,投诉,\"=\"\"say \"\"\"\"hi\"\"\"\"\"\"\",addr,ZX1,65,\r\n"
+        let rows = try mapFile(utf8(file)).compactMap(\.row)
+        #expect(rows.map(\.ticket) == ["GD001", "GD002"])
+        #expect(rows.map(\.draft.complainant.phone) == ["+8613812345678", "+8657187654321"])
+        #expect(rows.map(\.warnings) == [[], []])
+        #expect(rows.first?.draft.source.extra["agent"] == .string("007"))
+        #expect(rows.last?.draft.text == "say \"hi\"")
+    }
+
+    @Test func textThatOnlyLooksLikeAFormulaIsKept() throws {
+        let file =
+            RowMapperTests.header
+            + "GD1,2026/11/3 8:15,13812345678,,投诉,\"=\"\"a\"\" and \"\"b\"\"\",addr,ZX1,65,\r\n"
+            + "GD2,2026/11/3 8:15,13812345678,,投诉,=\",addr,ZX1,65,\r\n"
+        let rows = try mapFile(utf8(file)).compactMap(\.row)
+        #expect(rows.map(\.draft.text) == ["=\"a\" and \"b\"", "=\""])
+    }
+}
