@@ -54,4 +54,26 @@ import Testing
         let rows = try mapFile(utf8(file)).compactMap(\.row)
         #expect(rows.map(\.draft.text) == ["=\"a\" and \"b\"", "=\""])
     }
+
+    @Test func fullWidthHeadersNameTheSameColumns() throws {
+        let file =
+            "工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,通话时长（秒）\r\n"
+            + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65\r\n"
+        let rows = try mapFile(utf8(file)).compactMap(\.row)
+        #expect(rows.first?.draft.source.extra["duration_s"] == .number(65))
+    }
+
+    @Test func emptyFieldsPastTheLastColumnAreIgnoredMissingOnesAreNot() throws {
+        let file =
+            RowMapperTests.header
+            + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,,,, \r\n"
+            + "GD2,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,,x\r\n"
+            + "GD3,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1\r\n"
+        let results = try mapFile(utf8(file))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD1"])
+        #expect(
+            results.compactMap(\.rejection).map(\.reason) == [
+                "expected 10 columns, found 11", "expected 10 columns, found 8",
+            ])
+    }
 }

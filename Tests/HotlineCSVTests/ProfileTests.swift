@@ -27,6 +27,9 @@ struct ProfileTests {
         arguments: [
             ("2026/11/03 08:15:02", 2), ("2026/11/3 8:15", 0), ("2026-11-03 8:15", 0), ("2026-11-03T08:15:02", 2),
             ("20261103081502", 2), ("2026年11月3日 8时15分", 0), ("2026年11月3日 08:15", 0),
+            // Beyond the list: database exports' fractions, WPS's dots, an English Excel's AM.
+            ("2026-11-03 08:15:02.000", 2), ("2026-11-03T08:15:02.5", 2), ("2026/11/03 08:15:02.123456", 2),
+            ("2026.11.3 8:15", 0), ("2026.11.03 08:15:02", 2), ("2026/11/3 8:15:02 AM", 2), ("2026/11/3 8:15AM", 0),
         ])
     func dateFormats(text: String, seconds: Int) throws {
         let profile = try #require(try shippedProfiles()["12345"])
@@ -38,7 +41,10 @@ struct ProfileTests {
 
     @Test(
         "impossible call times are refused",
-        arguments: ["2026/13/45 25:61", "2026-02-30 08:00", "2026-11-03 24:15", "20261103", "N/A", "", "11/03 08:15"])
+        arguments: [
+            "2026/13/45 25:61", "2026-02-30 08:00", "2026-11-03 24:15", "20261103", "N/A", "", "11/03 08:15",
+            "2026-11-03 08:15.000", "2026-11-03 08:15:02.", "2026-11-03 08:15:02.0x",
+        ])
     func badDates(text: String) throws {
         let profile = try #require(try shippedProfiles()["12345"])
         var parser = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
@@ -84,6 +90,7 @@ struct ProfileTests {
             ("311", "11/03/2026 03:15:02 PM", "2026-11-03T20:15:02Z"),
             ("311", "11/3/2026 12:05 am", "2026-11-03T05:05:00Z"),
             ("311", "11/3/2026 12:05 P.M.", "2026-11-03T17:05:00Z"),
+            ("311", "2026-11-03T15:15:02.000", "2026-11-03T20:15:02Z"),
             ("12345", "2026/11/3 下午3:15", "2026-11-03T07:15:00Z"),
             ("12345", "2026/11/3 上午 12:30", "2026-11-02T16:30:00Z"),
         ])

@@ -107,7 +107,14 @@ public struct HotlineRowMapper {
         }
         if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { return .blank }
         if let text = Self.summaryText(fields) { return .summary(line: record.line, text: text) }
-        guard fields.count == header.names.count else {
+        // Empty fields past the last column carry nothing: spreadsheets write them for a cell once
+        // touched to the right of the table. Fewer fields than columns stays an error (a row
+        // broken by an unquoted line break would otherwise pass as two half rows).
+        guard
+            fields.count == header.names.count
+                || (fields.count > header.names.count
+                    && fields[header.names.count...].allSatisfy { Self.isBlank($0) })
+        else {
             return reject("expected \(header.names.count) columns, found \(fields.count)")
         }
 
@@ -117,7 +124,7 @@ public struct HotlineRowMapper {
         var warnings: [String] = []
         var ticket = ""
         var extra: [String: JSONValue] = [:]
-        for index in fields.indices {
+        for index in header.names.indices {
             let value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
             guard let column = header.bindings[index] else {
                 if let key = extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {

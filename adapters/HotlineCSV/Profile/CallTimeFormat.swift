@@ -5,7 +5,8 @@ import ComplaintCore
 /// Pattern letters: `yyyy` year; `M`/`d`/`H` one or two digits, `MM`/`dd`/`HH` exactly two;
 /// `h`/`hh` a 12-hour clock's hour (1–12) with `a` its AM/PM marker (`AM`, `pm`, `A.M.`, `上午`,
 /// `下午`, any case), as US Excel and 311 exports write them; `mm` minutes and `ss` seconds, two
-/// digits; `[…]` an optional part; a space matches one or more spaces; anything else (`/`, `-`,
+/// digits; `S` a fraction of a second (one or more digits, read and dropped: database exports
+/// write `08:15:02.000`); `[…]` an optional part; a space matches one or more spaces; anything else (`/`, `-`,
 /// `T`, `年`, `时`…) matches itself. Matching works on the
 /// field's UTF-8 bytes with no Foundation formatter, so a million rows parse in milliseconds.
 public struct CallTimeFormat: Sendable, Hashable {
@@ -21,7 +22,7 @@ public struct CallTimeFormat: Sendable, Hashable {
         case meridiem
     }
 
-    enum Component: Sendable, Hashable { case year, month, day, hour, hour12, minute, second }
+    enum Component: Sendable, Hashable { case year, month, day, hour, hour12, minute, second, fraction }
 
     /// Compiles `pattern`; nil with a reason when it is not a valid pattern.
     public static func compile(_ pattern: String) -> Result<CallTimeFormat, CallTimeFormatError> {
@@ -71,7 +72,7 @@ public struct CallTimeFormat: Sendable, Hashable {
                 return tokens
             case "a":
                 tokens.append(.meridiem)
-            case "y", "M", "d", "H", "h", "m", "s":
+            case "y", "M", "d", "H", "h", "m", "s", "S":
                 var run = 1
                 while scalars.first == scalar {
                     scalars.removeFirst()
@@ -102,10 +103,11 @@ public struct CallTimeFormat: Sendable, Hashable {
         case ("h", 2): return .number(.hour12, minDigits: 2, maxDigits: 2)
         case ("m", 2): return .number(.minute, minDigits: 2, maxDigits: 2)
         case ("s", 2): return .number(.second, minDigits: 2, maxDigits: 2)
+        case ("S", _): return .number(.fraction, minDigits: 1, maxDigits: 9)
         default:
             throw CallTimeFormatError(
                 message: "\"\(String(repeating: String(letter), count: run))\" is not a pattern letter "
-                    + "(use yyyy, M, MM, d, dd, H, HH, h, hh, a, mm, ss)")
+                    + "(use yyyy, M, MM, d, dd, H, HH, h, hh, a, mm, ss, S)")
         }
     }
 
@@ -164,6 +166,7 @@ public struct CallTimeFormat: Sendable, Hashable {
                 case .hour12: time.hour12 = value
                 case .minute: time.minute = value
                 case .second: time.second = value
+                case .fraction: break
                 }
             case .meridiem:
                 guard let (isPM, length) = meridiem(bytes, from: index) else { return false }

@@ -5,7 +5,7 @@ import Foundation
 public enum HotlineProfileLoader {
     /// The formats a profile gets when it lists none: every way the 12345 and 311 exports write times.
     public static let defaultDateFormats = [
-        "yyyy/M/d H:mm[:ss]", "yyyy-M-d H:mm[:ss]", "yyyy-M-dTH:mm[:ss]", "yyyyMMddHHmmss",
+        "yyyy/M/d H:mm[:ss[.S]]", "yyyy-M-d H:mm[:ss[.S]]", "yyyy-M-dTH:mm[:ss[.S]]", "yyyyMMddHHmmss",
         "yyyy年M月d日 H时mm分[ss秒]", "yyyy年M月d日 H:mm[:ss]",
     ]
 
@@ -115,7 +115,25 @@ public enum HotlineProfileLoader {
 
 /// How headers (and category values) compare: trimmed, case-insensitive.
 enum HeaderName {
+    /// Trimmed, NFC, lowercased, and full-width ASCII folded to its plain form: a Chinese IME
+    /// types `通话时长（秒）` where the profile says `通话时长(秒)`, and both name one column.
     static func normalize(_ text: String) -> String {
-        TextNormalizer.normalize(text).lowercased()
+        let normalized = TextNormalizer.normalize(text)
+        guard normalized.unicodeScalars.contains(where: { $0.value >= 0x3000 && isFullWidth($0) }) else {
+            return normalized.lowercased()
+        }
+        var folded = String.UnicodeScalarView()
+        for scalar in normalized.unicodeScalars {
+            switch scalar.value {
+            case 0xFF01...0xFF5E: folded.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
+            case 0x3000: folded.append(" ")
+            default: folded.append(scalar)
+            }
+        }
+        return TextNormalizer.normalize(String(folded)).lowercased()
+    }
+
+    private static func isFullWidth(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x3000 || (0xFF01...0xFF5E).contains(scalar.value)
     }
 }
