@@ -3,13 +3,15 @@ import HummingbirdCore
 import NIOCore
 
 extension ServerSettings {
-    /// The HTTP/1.1 channel: the read timeout and the header limits, with a 431 when a header limit is passed.
+    /// The HTTP/1.1 channel: the read timeout and the header limits, with a 431 when a header limit
+    /// is passed, and `100 Continue` for requests that wait for it.
     var http1Configuration: HTTP1Channel.Configuration {
         let maxHeaderBytes = maxHeaderBytes
         let maxHeaders = maxHeaders
         return HTTP1Channel.Configuration(
             additionalChannelHandlers: [
-                HeaderOverflowResponder(maxHeaderBytes: maxHeaderBytes, maxHeaders: maxHeaders)
+                HeaderOverflowResponder(maxHeaderBytes: maxHeaderBytes, maxHeaders: maxHeaders),
+                ContinueResponder(),
             ],
             idleTimeout: .seconds(Int64(idleTimeoutSeconds)),
             httpDecoderConfiguration: .init(

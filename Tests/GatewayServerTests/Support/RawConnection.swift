@@ -54,6 +54,16 @@ final class RawConnection: @unchecked Sendable {
         await Self.offload { self.readBlocking(limit: limit) }
     }
 
+    /// What one read returns: the bytes that have arrived, waiting for the first (up to the
+    /// receive timeout; empty when none came).
+    func readOnce() async -> [UInt8] {
+        await Self.offload {
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
+            return count > 0 ? Array(buffer[..<count]) : []
+        }
+    }
+
     private static func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: body()) }

@@ -1,0 +1,45 @@
+import Foundation
+import GatewayServer
+import GatewayTestSupport
+import Testing
+
+/// Clients that announce their body with `Expect: 100-continue` wait for the server's go-ahead
+/// (or a timeout of up to a second) before sending it.
+@Suite struct ExpectContinueTests {
+    @Test(arguments: ["100-continue", "100-Continue"])
+    func theBodyIsAskedForAtOnceAndTheComplaintTaken(expectation: String) async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port, receiveTimeout: 5)
+        let body = Array(#"{"text":"路灯不亮，已经三天了"}"#.utf8)
+        await connection.send(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nExpect: \(expectation)\r\n"
+                + "Connection: close\r\n\r\n")
+        // Nothing of the body is sent yet: only the go-ahead can come back.
+        let interim = String(decoding: await connection.readOnce(), as: UTF8.self)
+        #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
+        await connection.send(body)
+        let (bytes, _) = await connection.readUntilClosed()
+        #expect(RawConnection.status(of: bytes) == 201, "\(String(decoding: bytes, as: UTF8.self))")
+        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test func aRequestWithoutTheExpectationGetsNoInterimAnswer() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port, receiveTimeout: 5)
+        let body = #"{"text":"路灯不亮"}"#
+        await connection.send(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+                + body)
+        let (bytes, _) = await connection.readUntilClosed()
+        #expect(RawConnection.status(of: bytes) == 201)
+        #expect(!String(decoding: bytes, as: UTF8.self).contains("100 Continue"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}
