@@ -34,9 +34,23 @@ struct ComplaintRoutes: Sendable {
             contentType: request.headers.value(.contentType), headers: RequestBodyReader.keptHeaders(request),
             body: Data(body.readableBytesView))
 
+        let json: Data
+        switch DeclaredCharset.utf8Body(raw.body, contentType: raw.contentType) {
+        case .success(let bytes): json = bytes
+        case .failure(let failure) where failure.code == "unsupported_charset":
+            // Like any other media type the route does not take: refused, not stored.
+            throw GatewayError(.unsupportedMediaType, code: failure.code, failure.message)
+        case .failure(let failure):
+            do {
+                try await pipeline.quarantine(raw, error: failure.message, code: failure.code)
+            } catch {
+                throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
+            }
+            throw GatewayError(.badRequest, code: failure.code, failure.message, rawID: raw.id)
+        }
         let draft: Complaint
         do {
-            draft = try parser.parse(raw.body, adapter: tokenName, receivedAt: receivedAt)
+            draft = try parser.parse(json, adapter: tokenName, receivedAt: receivedAt)
         } catch {
             let code = error.field == nil ? "malformed_json" : "invalid_record"
             do {

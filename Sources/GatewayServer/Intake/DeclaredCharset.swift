@@ -1,0 +1,49 @@
+import ComplaintCore
+import Foundation
+
+/// The `charset` a request's `Content-Type` declares, for JSON bodies sent by systems that do not
+/// write UTF-8.
+///
+/// JSON between systems is UTF-8 (RFC 8259), but older Chinese government and enterprise systems
+/// post `application/json; charset=GBK`. Such a body is read in its declared charset, the raw
+/// payload is kept as sent; without a charset, or with UTF-8 declared, the body must be UTF-8.
+enum DeclaredCharset {
+    /// The charset parameter's value, unquoted; nil when there is none.
+    static func label(inContentType contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
+                continue
+            }
+            let value = pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\""))
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
+    /// Why a body cannot be read in its declared charset.
+    struct Failure: Error {
+        var code: String
+        var message: String
+    }
+
+    /// `body` as UTF-8 for the JSON parser: unchanged unless another charset is declared. A body
+    /// that is valid UTF-8 is taken as UTF-8 whatever the label says (a mislabel: text in GBK is
+    /// practically never valid UTF-8, while UTF-8 text often decodes as GBK into nonsense).
+    static func utf8Body(_ body: Data, contentType: String?) -> Result<Data, Failure> {
+        guard let label = label(inContentType: contentType) else { return .success(body) }
+        let name = CharsetDecoder.canonicalName(forLabel: label)
+        if name == "utf-8" || name == "us-ascii" { return .success(body) }
+        guard CharsetDecoder.isKnown(label) else {
+            return .failure(
+                Failure(code: "unsupported_charset", message: "unknown charset \"\(label)\" in Content-Type"))
+        }
+        if String(validating: body, as: UTF8.self) != nil { return .success(body) }
+        guard let text = CharsetDecoder.decodeStrictly(body, as: label) else {
+            return .failure(Failure(code: "malformed_json", message: "the body is not valid \(label) text"))
+        }
+        return .success(Data(text.utf8))
+    }
+}
