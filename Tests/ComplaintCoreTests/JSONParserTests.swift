@@ -73,4 +73,21 @@ struct JSONParserTests {
             #expect(ours == .number(theirs!.doubleValue))
         }
     }
+
+    /// A provider's 19-digit message id as a JSON number: a double would round it (and two ids
+    /// to the same value); its digits are kept as a string instead.
+    @Test(arguments: [
+        ("9007199254740993", JSONValue.string("9007199254740993")),
+        ("1234567890123456789", .string("1234567890123456789")),
+        ("-1234567890123456789", .string("-1234567890123456789")),
+        ("123456789012345678901234567890", .string("123456789012345678901234567890")),
+        ("9007199254740992", .number(9_007_199_254_740_992)),
+        ("10000000000000000", .number(1e16)),
+        ("123456789012345", .number(123_456_789_012_345)),
+        ("1234567890123456.5", .number(1_234_567_890_123_456.5)),
+        ("1e300", .number(1e300)),
+    ])
+    func integersBeyondADoubleKeepTheirDigits(text: String, expected: JSONValue) throws {
+        #expect(try JSONParser.parse(Array(text.utf8)) == expected)
+    }
 }

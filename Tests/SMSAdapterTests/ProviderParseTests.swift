@@ -19,6 +19,21 @@ import Testing
         return messages.map(\.draft)
     }
 
+    /// Ids beyond a double's 2^53, sent as numbers: each keeps its own digits, so neither is
+    /// taken for a duplicate of the other.
+    @Test func aliyunLongNumericIDsStayDistinct() throws {
+        let body = """
+            [{"phone_number":"13812345678","content":"一","sequence_id":1234567890123456789},
+             {"phone_number":"13812345678","content":"二","sequence_id":1234567890123456788},
+             {"phone_number":"13812345678","content":"三","sequence_id":10000000000000000}]
+            """
+        let records = drafts(
+            try AliyunProvider(token: "t").parse(
+                request("/v1/sms/aliyun", type: "application/json", body), receivedAt: arrival))
+        #expect(
+            records.map(\.source.externalID) == ["1234567890123456789", "1234567890123456788", "10000000000000000"])
+    }
+
     @Test func aliyunBatchOfTwoWithNumericAndStringIDs() throws {
         let body = """
             [{"phone_number":"13812345678","content":"小区停水三天了","send_time":"2026-11-20 11:12:00",\

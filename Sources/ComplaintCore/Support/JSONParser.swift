@@ -50,7 +50,7 @@ public struct JSONParser {
         case UInt8(ascii: "n"):
             try expectLiteral("null")
             return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw fail("unexpected character \(describe(bytes[index])), expected a value")
         }
     }
@@ -213,8 +213,12 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func parseNumber() throws(Failure) -> Double {
+    /// A number; an integer a double cannot hold exactly (beyond 2^53, such as a provider's
+    /// 19-digit message id) is kept as a string of its digits, so no digit is lost and two ids
+    /// never round to the same value.
+    private mutating func parseNumber() throws(Failure) -> JSONValue {
         let start = index
+        var integral = true
         if peek(UInt8(ascii: "-")) { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit") }
         if bytes[index] == UInt8(ascii: "0") {
@@ -224,22 +228,29 @@ public struct JSONParser {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if peek(UInt8(ascii: ".")) {
+            integral = false
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit after '.'") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
+            integral = false
             index += 1
             if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit in the exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // 15 digits always fit a double exactly; longer integers only when they do.
+        if integral && index - start > 15 {
+            guard let exact = Int64(text), let value = Double(exactly: exact) else { return .string(text) }
+            return .number(value)
+        }
         guard let value = Double(text), value.isFinite else {
             index = start
             throw fail("number \(text) is out of range")
         }
-        return value
+        return .number(value)
     }
 
     // MARK: Helpers

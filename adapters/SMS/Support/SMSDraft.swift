@@ -84,7 +84,7 @@ extension JSONValue {
         switch self {
         case .string(let value): value
         case .number(let value):
-            value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            value.rounded() == value && abs(value) < 9e18 ? String(Int64(value)) : String(value)
         case .bool(let value): value ? "true" : "false"
         default: nil
         }
