@@ -172,6 +172,31 @@ struct HotlineUploadTests {
     }
 
     @Test(
+        "a workbook, an old .xls, a PDF or an HTML \"Excel export\" is refused as not CSV, named, and kept",
+        arguments: [
+            ("xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00], "Excel workbook (.xlsx)"),
+            ("xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "Excel 97–2003 workbook (.xls)"),
+            ("pdf", Array("%PDF-1.7\n".utf8), "PDF document"),
+            ("html", [0xEF, 0xBB, 0xBF] + Array("<html><table><tr><td>工单编号</td></tr></table>".utf8), "web page"),
+        ] as [(String, [UInt8], String)])
+    func notCSV(name: String, bytes: [UInt8], named: String) async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(bytes + Array(repeating: 0, count: 64)),
+            headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 422, "\(name)")
+        #expect(reply.errorCode == "not_csv")
+        #expect(reply.errorMessage?.contains(named) == true, "\(reply.errorMessage ?? "")")
+        #expect(reply.errorMessage?.contains("CSV UTF-8") == true)
+        #expect(
+            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
+                == "1")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test(
         "a title, an export time and a blank row above the header, and a totals row below, are skipped with a warning")
     func titleRowsAboveTheHeader() async throws {
         let downstream = try await DownstreamServer.start()

@@ -69,6 +69,12 @@ public struct HotlineImporter: Sendable {
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
         progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
+        if let kind = NotCSVSignature.kind(of: upload.prefix) {
+            // Kept in quarantine with the reason, like any file that cannot be read.
+            let failure = HotlineImportError(code: "not_csv", NotCSVSignature.message(kind))
+            try await store.storeUpload(raw, bodyPath: upload.url.path, sha256: upload.sha256, error: failure.message)
+            throw failure
+        }
         let encoding = profile.encoding ?? CSVEncoding.detect(prefix: upload.prefix, validUTF8: upload.validUTF8)
         var report = ImportReport(
             fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,

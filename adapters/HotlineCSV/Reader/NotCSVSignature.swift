@@ -1,0 +1,28 @@
+/// Recognises a file that is not text at all by its first bytes: staff upload the workbook
+/// itself, or an "Excel export" that is really a web page, as often as its CSV.
+///
+/// Read as CSV such a file fails on its header with a line of binary noise; named for what it
+/// is, the person uploading knows to save it as CSV first.
+public enum NotCSVSignature {
+    /// What the file is, when its first bytes say it is not CSV.
+    public static func kind(of prefix: [UInt8]) -> String? {
+        if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            return "an Excel workbook (.xlsx) or another zipped document"
+        }
+        if prefix.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an Excel 97–2003 workbook (.xls)" }
+        if prefix.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
+        let text = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? prefix.dropFirst(3) : prefix[...]
+        // A CSV never starts with "<": this is the HTML table or XML spreadsheet many systems
+        // save under an .xls name.
+        if text.first == UInt8(ascii: "<") {
+            return "a web page or XML file (an \"Excel\" export that is really HTML or XML)"
+        }
+        return nil
+    }
+
+    /// The refusal for a file that is `kind`.
+    public static func message(_ kind: String) -> String {
+        "the file is \(kind), not CSV: open it in Excel or WPS, save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\", "
+            + "and upload that file"
+    }
+}
