@@ -28,6 +28,18 @@ import Testing
         #expect(DeliveryClassification.classify(Self.response(status)) == .dontRetry(reason: "HTTP \(status)"))
     }
 
+    @Test(arguments: [301, 302, 307, 308])
+    func aRedirectIsNotFollowedAndNamesWhereTo(status: Int) {
+        let result = TransportResult.response(
+            status: status, headers: [HeaderField(name: "location", value: " https://new.example.gov/v2/in ")],
+            snippet: "")
+        #expect(
+            DeliveryClassification.classify(result)
+                == .dontRetry(
+                    reason: "HTTP \(status): redirected to https://new.example.gov/v2/in, not followed; "
+                        + "update the endpoint URL"))
+    }
+
     @Test func transportFailuresAreRetried() {
         #expect(
             DeliveryClassification.classify(.failed("connection refused"))

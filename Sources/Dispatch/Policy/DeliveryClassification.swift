@@ -24,6 +24,15 @@ public enum DeliveryClassification: Sendable, Hashable {
                 let retryAfter = headers.first { $0.name.lowercased() == "retry-after" }
                     .flatMap { RetryAfter.parse($0.value, now: now) }
                 return .retry(reason: "HTTP \(status)", retryAfter: retryAfter)
+            case 300..<400:
+                // Not followed (a redirect could send a complaint anywhere): the endpoint moved,
+                // and the operator reading the dead letter needs to know where to.
+                let location = headers.first { $0.name.lowercased() == "location" }?.value
+                    .trimmingCharacters(in: .whitespaces)
+                guard let location, !location.isEmpty else { return .dontRetry(reason: "HTTP \(status)") }
+                return .dontRetry(
+                    reason:
+                        "HTTP \(status): redirected to \(location.prefix(200)), not followed; update the endpoint URL")
             default:
                 return .dontRetry(reason: "HTTP \(status)")
             }
