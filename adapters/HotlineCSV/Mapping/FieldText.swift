@@ -16,7 +16,8 @@ enum FieldText {
     /// keeps their leading zeros (`="0571…"`); the formula is a wrapper, its text is the value.
     static func unwrapExcelText(_ text: String) -> String {
         let utf8 = text.utf8
-        guard utf8.count >= 3, utf8.starts(with: [UInt8(ascii: "="), UInt8(ascii: "\"")]),
+        // Checked byte by byte: this runs on every field of every row.
+        guard utf8.first == UInt8(ascii: "="), utf8.count >= 3, utf8.dropFirst().first == UInt8(ascii: "\""),
             utf8.last == UInt8(ascii: "\"")
         else { return text }
         let inner = text.dropFirst(2).dropLast()
