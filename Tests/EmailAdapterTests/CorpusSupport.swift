@@ -24,11 +24,13 @@ enum Corpus {
 
     /// A one-part message from a citizen with `body` (CRLF line ends, as sent) under
     /// `contentType`, as the builder takes it; throws when it is not taken as a complaint.
-    static func complaint(body: String, contentType: String = "text/plain; charset=utf-8") throws -> Complaint {
+    static func complaint(
+        body: String, contentType: String = "text/plain; charset=utf-8", subject: String = "test"
+    ) throws -> Complaint {
         let raw = """
             From: citizen@example.cn\r
             To: complaints@hotline.example.gov.cn\r
-            Subject: test\r
+            Subject: \(subject)\r
             Message-ID: <\(UUID().uuidString)@example.cn>\r
             MIME-Version: 1.0\r
             Content-Type: \(contentType)\r

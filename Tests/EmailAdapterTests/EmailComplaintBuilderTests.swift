@@ -112,4 +112,17 @@ struct EmailComplaintBuilderTests {
         #expect(draft.attachmentBytes == [nil])
         #expect(draft.complaint.source.extra["oversized_attachments"] == .array([.string("现场.jpg")]))
     }
+
+    @Test("a complaint written in the subject with an empty body: the subject is the text, and says so")
+    func subjectOnly() throws {
+        for body in ["", "\r\n\r\n", " \u{3000}\r\n"] {
+            let complaint = try Corpus.complaint(body: body, subject: "小区门口路灯坏了，电话13812345678")
+            #expect(complaint.text == "小区门口路灯坏了，电话13812345678", "\(body.debugDescription)")
+            #expect(complaint.source.extra["text_from"] == .string("subject"))
+            #expect(complaint.complainant.phone == "+8613812345678")
+        }
+        let withBody = try Corpus.complaint(body: "路灯三天没亮了", subject: "路灯")
+        #expect(withBody.text == "路灯三天没亮了")
+        #expect(withBody.source.extra["text_from"] == nil)
+    }
 }

@@ -106,6 +106,14 @@ public struct EmailComplaintBuilder: Sendable {
         message.walk { defects += $0.defects }
         if !defects.isEmpty { extra["defects"] = .array(defects.prefix(20).map(JSONValue.string)) }
 
+        // People often write the whole complaint in the subject and send an empty body (or
+        // only a photo): the subject is then the text, so the department gets something to read.
+        var complaintText = trimmed.text
+        if complaintText.isEmpty, let subject, !subject.isEmpty {
+            complaintText = subject
+            extra["text_from"] = .string("subject")
+        }
+
         let inReplyTo = headers["In-Reply-To"].flatMap { MessageIDs.parse($0).first }
         let references = headers["References"].map(MessageIDs.parse) ?? []
         var candidates: [String] = []
@@ -119,10 +127,10 @@ public struct EmailComplaintBuilder: Sendable {
                 adapter: adapter, externalID: messageID ?? "sha256:" + ContentHash.sha256Hex(raw), extra: extra),
             complainant: Complaint.Complainant(
                 name: from?.name.flatMap { TextNormalizer.normalizeOptional($0) },
-                phone: labelledPhone(in: trimmed.text),
+                phone: labelledPhone(in: complaintText),
                 email: from?.address),
             subject: subject,
-            text: trimmed.text,
+            text: complaintText,
             attachments: attachments,
             thread: Complaint.Thread(inReplyTo: inReplyTo, references: references))
         return .complaint(
