@@ -81,13 +81,19 @@ import Testing
 
     private let ok = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 
+    /// A connection that has carried one exchange, due in `dueIn`, answered at once.
+    private func connectionAfterOneExchange(dueIn: TimeAmount) throws -> EmbeddedChannel {
+        let channel = try connected()
+        let first = send(on: channel, dueIn: dueIn)
+        try channel.writeInbound(ok)
+        #expect(first.status == 200)
+        return channel
+    }
+
     /// The connection's timer was armed for the first exchange's (earlier) deadline: when it
     /// fires, the second exchange, due later, is still waiting and must not fail.
     @Test func aLaterDeadlineOnAReusedConnectionIsNotCutShort() throws {
-        let channel = try connected()
-        let first = send(on: channel, dueIn: .seconds(1))
-        try channel.writeInbound(ok)
-        #expect(first.status == 200)
+        let channel = try connectionAfterOneExchange(dueIn: .seconds(1))
         let second = send(on: channel, dueIn: .seconds(5))
         channel.embeddedEventLoop.advanceTime(by: .seconds(2))
         #expect(!second.settled, "failed at the first exchange's deadline")
@@ -102,10 +108,7 @@ import Testing
 
     /// The timer was armed for a later deadline: an exchange due earlier still times out on time.
     @Test func anEarlierDeadlineOnAReusedConnectionTimesOutOnTime() throws {
-        let channel = try connected()
-        let first = send(on: channel, dueIn: .seconds(60))
-        try channel.writeInbound(ok)
-        #expect(first.status == 200)
+        let channel = try connectionAfterOneExchange(dueIn: .seconds(60))
         let second = send(on: channel, dueIn: .seconds(1))
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(900))
         #expect(!second.settled)
