@@ -22,14 +22,37 @@ import Testing
         #expect(CallDuration.seconds(text) == nil)
     }
 
+    /// The 12345 profile with its 通话时长 read as `type: duration` (the shipped one reads whole seconds).
+    private func durationProfile() throws -> HotlineProfile {
+        var profile = try #require(try shippedProfiles()["12345"])
+        let index = try #require(profile.columns.firstIndex { $0.field == .extra("duration_s") })
+        profile.columns[index].type = .duration
+        return profile
+    }
+
     @Test func durationColumnsStoreSeconds() throws {
         let file =
             RowMapperTests.header
             + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,00:03:20,\r\n"
             + "GD2,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,3分20秒,\r\n"
             + "GD3,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,200,\r\n"
-        let rows = try mapFile(utf8(file)).compactMap(\.row)
+            + "GD4,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,三分钟,\r\n"
+        let results = try mapFile(utf8(file), profile: try durationProfile())
+        let rows = results.compactMap(\.row)
         #expect(rows.map { $0.draft.source.extra["duration_s"] } == Array(repeating: .number(200), count: 3))
+        #expect(
+            results.compactMap(\.rejection).map(\.reason) == [
+                "通话时长 \"三分钟\" is not a length of time (such as 65, 1:05 or 1分05秒)"
+            ])
+    }
+
+    /// What the sample call logs count as malformed (gen_calls.py's bad durations) stays
+    /// rejected under the shipped profile, whose 通话时长 is whole seconds.
+    @Test(arguments: ["3分20秒", "N/A", "12.5s", "-", "约5分钟", "1:35"])
+    func theShippedProfileTakesWholeSecondsOnly(duration: String) throws {
+        let file = RowMapperTests.header + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,\(duration),\r\n"
+        let reasons = try mapFile(utf8(file)).compactMap(\.rejection).map(\.reason)
+        #expect(reasons == ["通话时长 \"\(duration)\" is not a whole number"])
     }
 
     @Test func excelTextFormulasAreTheirText() throws {
