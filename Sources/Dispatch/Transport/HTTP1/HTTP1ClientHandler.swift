@@ -9,8 +9,9 @@ import NIOTLS
 /// connection, since its bytes would otherwise be taken for the next request's answer.
 ///
 /// One timer per connection, not one per exchange: scheduling and cancelling a timer for every
-/// request costs allocations and a search of the loop's timer queue on each cancel. The timer is armed for the current exchange's deadline and, when it
-/// fires early for a later exchange, re-armed for that one's.
+/// request costs allocations and a search of the loop's timer queue on each cancel. The timer
+/// is armed for the current exchange's deadline and, when it fires early for a later exchange,
+/// re-armed for that one's.
 final class HTTP1ClientHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = HTTP1Exchange
