@@ -43,6 +43,8 @@ import Testing
                 .post, "/v1/complaints", body: Self.gbkBody, headers: [("Content-Type", type)])
             #expect(reply.status == 400, "\(type)")
             #expect(reply.errorCode == "malformed_json")
+            // Without a label the sender is told how to send it; with utf-8 declared, the label was wrong.
+            #expect(reply.errorMessage?.contains("charset=GBK") == (type == "application/json"), "\(type)")
         }
         let unknown = try await gateway.request(
             .post, "/v1/complaints", body: Self.gbkBody,

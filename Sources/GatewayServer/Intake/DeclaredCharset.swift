@@ -46,4 +46,14 @@ enum DeclaredCharset {
         }
         return .success(Data(text.utf8))
     }
+
+    /// For a body that is not UTF-8 and declares no charset but reads as GB18030: how to send it.
+    /// The sender most likely wrote GBK without saying so.
+    static func hint(for body: Data, contentType: String?) -> String? {
+        guard label(inContentType: contentType) == nil, String(validating: body, as: UTF8.self) == nil,
+            CharsetDecoder.decodeStrictly(body, as: "gb18030") != nil
+        else { return nil }
+        return " (the body reads as GBK/GB18030: send UTF-8, or declare it with "
+            + "Content-Type: application/json; charset=GBK)"
+    }
 }

@@ -53,14 +53,15 @@ struct ComplaintRoutes: Sendable {
             draft = try parser.parse(json, adapter: tokenName, receivedAt: receivedAt)
         } catch {
             let code = error.field == nil ? "malformed_json" : "invalid_record"
+            var message = error.text
+            if let hint = DeclaredCharset.hint(for: raw.body, contentType: raw.contentType) { message += hint }
             do {
-                try await pipeline.quarantine(raw, error: error.text, code: code)
+                try await pipeline.quarantine(raw, error: message, code: code)
             } catch {
                 throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
             }
             throw GatewayError(
-                error.field == nil ? .badRequest : .unprocessableContent, code: code, error.text,
-                rawID: raw.id)
+                error.field == nil ? .badRequest : .unprocessableContent, code: code, message, rawID: raw.id)
         }
 
         let outcome: IntakeOutcome
