@@ -171,27 +171,48 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
-    @Test(
-        "a workbook, an old .xls, a PDF or an HTML \"Excel export\" is refused as not CSV, named, and kept",
-        arguments: [
+    @Test("a workbook, an old .xls, a PDF or an HTML \"Excel export\" is refused as not CSV, named, and kept")
+    func notCSV() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let files: [(name: String, bytes: [UInt8], named: String)] = [
             ("xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00], "Excel workbook (.xlsx)"),
             ("xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "Excel 97–2003 workbook (.xls)"),
             ("pdf", Array("%PDF-1.7\n".utf8), "PDF document"),
             ("html", [0xEF, 0xBB, 0xBF] + Array("<html><table><tr><td>工单编号</td></tr></table>".utf8), "web page"),
-        ] as [(String, [UInt8], String)])
-    func notCSV(name: String, bytes: [UInt8], named: String) async throws {
-        let downstream = try await DownstreamServer.start()
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let reply = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=12345", body: Data(bytes + Array(repeating: 0, count: 64)),
-            headers: [("Content-Type", "text/csv")])
-        #expect(reply.status == 422, "\(name)")
-        #expect(reply.errorCode == "not_csv")
-        #expect(reply.errorMessage?.contains(named) == true, "\(reply.errorMessage ?? "")")
-        #expect(reply.errorMessage?.contains("CSV UTF-8") == true)
+        ]
+        for file in files {
+            let reply = try await gateway.request(
+                .post, "/v1/hotline/calls?profile=12345", body: Data(file.bytes + Array(repeating: 0, count: 64)),
+                headers: [("Content-Type", "text/csv")])
+            #expect(reply.status == 422, "\(file.name)")
+            #expect(reply.errorCode == "not_csv")
+            #expect(reply.errorMessage?.contains(file.named) == true, "\(reply.errorMessage ?? "")")
+            #expect(reply.errorMessage?.contains("CSV UTF-8") == true)
+        }
         #expect(
             try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
-                == "1")
+                == "\(files.count)")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a second column for a field (受理时间 beside 来电时间) is kept in extra, with a warning at the header")
+    func twoColumnsForOneField() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let file =
+            "工单编号,受理时间,来电时间,诉求内容,通话时长\r\n" + "GD1,2026/11/3 9:00,2026/11/3 8:15,路灯不亮,65\r\n"
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(file.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(warnings.map { $0["line"] as? Int } == [1])
+        #expect((warnings.first?["reason"] as? String)?.contains("\"受理时间\" goes to source.extra") == true)
+        #expect(
+            try sqlite(gateway.databasePath, "SELECT json_extract(record, '$.source.extra.受理时间') FROM complaints")
+                == "2026/11/3 9:00")
         try await gateway.stop()
         await downstream.stop()
     }

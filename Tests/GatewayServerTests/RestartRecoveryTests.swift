@@ -2,6 +2,7 @@ import ComplaintDispatch
 import Foundation
 import GatewayServer
 import GatewayTestSupport
+import Synchronization
 import Testing
 
 @Suite("Restart with undelivered work")
@@ -58,16 +59,24 @@ struct RestartRecoveryTests {
     func shutdownFinishesInFlightCommits() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        // The shutdown starts once a few requests have been answered, with the rest in flight:
+        // started at a fixed request instead, on a loaded machine it could come before any answer.
+        let answered = AnswerCount()
         let accepted = try await withThrowingTaskGroup(of: String?.self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    if index == 100 { Task { await gateway.gateway.shutdown() } }
                     // After the server closed, AsyncHTTPClient retries refused connections until the request's
                     // deadline; a short one keeps the test quick. Only 201s matter here.
                     guard let reply = try? await gateway.post(#"{"text":"井盖丢失 \#(index)"}"#, timeout: 5),
                         reply.status == 201
                     else {
                         return nil
+                    }
+                    if answered.count.withLock({ count in
+                        count += 1
+                        return count == 10
+                    }) {
+                        Task { await gateway.gateway.shutdown() }
                     }
                     return reply.json["id"] as? String
                 }
@@ -85,4 +94,9 @@ struct RestartRecoveryTests {
         // retries with its Idempotency-Key); a 201 without a commit is not.
         await downstream.stop()
     }
+}
+
+/// How many requests have been answered, shared by the requests of one test.
+private final class AnswerCount: Sendable {
+    let count = Mutex(0)
 }

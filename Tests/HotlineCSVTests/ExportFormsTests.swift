@@ -99,4 +99,34 @@ import Testing
                 "expected 10 columns, found 11", "expected 10 columns, found 8",
             ])
     }
+
+    /// 12345 exports carry 来电时间 and 受理时间, 来电号码 and 联系电话 side by side.
+    @Test func twoColumnsForOneFieldTheProfilesFirstNameFeedsItTheOtherIsKept() throws {
+        let profile = try #require(try shippedProfiles()["12345"])
+        let names = ["工单编号", "受理时间", "联系电话", "来电时间", "来电号码", "诉求内容", "通话时长"]
+        let header = try HotlineHeader(names, line: 1, profile: profile)
+        #expect(
+            header.notes == [
+                "columns 2 and 4 both name call_time: \"来电时间\" is used, \"受理时间\" goes to source.extra",
+                "columns 3 and 5 both name phone: \"来电号码\" is used, \"联系电话\" goes to source.extra",
+            ])
+        var mapper = HotlineRowMapper(profile: profile, header: header)
+        let records = try readRecords(
+            utf8(
+                names.joined(separator: ",") + "\r\n"
+                    + "GD1,2026/11/3 9:00,13900001111,2026/11/3 8:15,13812345678,路灯不亮,65\r\n"),
+            encoding: .utf8)
+        let row = try #require(mapper.map(records[1]).row)
+        #expect(RFC3339.format(row.draft.receivedAt) == "2026-11-03T00:15:00Z")
+        #expect(row.draft.complainant.phone == "+8613812345678")
+        #expect(row.draft.source.extra["受理时间"] == .string("2026/11/3 9:00"))
+        #expect(row.draft.source.extra["联系电话"] == .string("13900001111"))
+    }
+
+    @Test func twoColumnsWithTheSameNameAreStillRefused() throws {
+        let profile = try #require(try shippedProfiles()["12345"])
+        #expect(throws: HotlineImportError.self) {
+            try HotlineHeader(["工单编号", "来电时间", "来电时间", "诉求内容", "通话时长"], line: 1, profile: profile)
+        }
+    }
 }

@@ -125,6 +125,9 @@ struct ImportSession {
                         line: first, ticket: nil,
                         reason: "\(lines) before the header row (line \(record.line)) skipped: not call records"))
             }
+            for note in header.notes {
+                report.warnings.append(ImportReport.RowIssue(line: record.line, ticket: nil, reason: note))
+            }
         } catch let error as HotlineImportError where error.code == "missing_columns" {
             let matches = HotlineHeader.matches(names, profile: profile)
             if matches > closestHeaderFailure?.matches ?? -1 { closestHeaderFailure = (matches, error) }

@@ -7,27 +7,47 @@ public struct HotlineHeader: Sendable {
     /// Indexes of the columns bound to each field.
     let ticketIndex: Int
     let callTimeIndex: Int
+    /// Columns that named a field another column feeds (kept in `source.extra`), for the report.
+    public let notes: [String]
 
     /// The headers the rejected-rows file adds; ignored when a file sent back comes in again.
     public static let rejectsColumns = ["line", "reason"]
 
     /// Binds `names`, the fields of the file's line `line`, to `profile`.
-    /// - Throws: ``HotlineImportError`` when a required column is missing or a column appears twice.
+    ///
+    /// Exports often carry several columns a profile knows for one field (来电时间 and 受理时间,
+    /// 来电号码 and 联系电话): the one named by the earlier header in the profile's list (its
+    /// `header`, then its `aliases` in order) feeds the field, the others go to `source.extra`
+    /// under their own names, and ``notes`` says so.
+    /// - Throws: ``HotlineImportError`` when a required column is missing, or two columns carry
+    ///   the same name for one field.
     public init(_ names: [String], line: Int = 1, profile: HotlineProfile) throws {
         self.names = names
         var bindings = [HotlineColumn?](repeating: nil, count: names.count)
-        var bound: [HotlineField: Int] = [:]
+        var bound: [HotlineField: (index: Int, rank: Int)] = [:]
+        var notes: [String] = []
         for (index, name) in names.enumerated() {
-            guard let column = Self.column(named: name, in: profile) else { continue }
-            if let earlier = bound[column.field] {
+            guard let (column, rank) = Self.column(named: name, in: profile) else { continue }
+            guard let earlier = bound[column.field] else {
+                bound[column.field] = (index, rank)
+                bindings[index] = column
+                continue
+            }
+            if earlier.rank == rank {
                 throw HotlineImportError(
                     code: "duplicate_column",
-                    "line \(line): columns \(earlier + 1) (\"\(names[earlier])\") and \(index + 1) (\"\(name)\") both feed \(column.field.key)"
+                    "line \(line): columns \(earlier.index + 1) (\"\(names[earlier.index])\") and \(index + 1) (\"\(name)\") both feed \(column.field.key)"
                 )
             }
-            bound[column.field] = index
-            bindings[index] = column
+            let (kept, other) = rank < earlier.rank ? (index, earlier.index) : (earlier.index, index)
+            bindings[other] = nil
+            bindings[kept] = column
+            bound[column.field] = rank < earlier.rank ? (index, rank) : earlier
+            notes.append(
+                "columns \(min(kept, other) + 1) and \(max(kept, other) + 1) both name \(column.field.key): "
+                    + "\"\(names[kept])\" is used, \"\(names[other])\" goes to source.extra")
         }
+        self.notes = notes
         let missing = profile.columns.filter { $0.required && bound[$0.field] == nil }
         if !missing.isEmpty {
             let list = missing.map { "\($0.field.key) (\($0.headers.map { "\"\($0)\"" }.joined(separator: " or ")))" }
@@ -37,8 +57,8 @@ public struct HotlineHeader: Sendable {
                     + "them (found: \(names.map { "\"\($0)\"" }.joined(separator: ", ")))")
         }
         self.bindings = bindings
-        ticketIndex = bound[.ticketID]!
-        callTimeIndex = bound[.callTime]!
+        ticketIndex = bound[.ticketID]!.index
+        callTimeIndex = bound[.callTime]!.index
     }
 
     /// How many of `names` are headers of `profile`'s columns: among rows that are not the header,
@@ -47,10 +67,16 @@ public struct HotlineHeader: Sendable {
         names.count { column(named: $0, in: profile) != nil }
     }
 
-    /// The profile column a header names (trimmed, case-insensitive, header or alias).
-    private static func column(named name: String, in profile: HotlineProfile) -> HotlineColumn? {
+    /// The profile column a header names (trimmed, case-insensitive, header or alias), and the
+    /// name's place in that column's list (0 for its `header`).
+    private static func column(named name: String, in profile: HotlineProfile) -> (HotlineColumn, Int)? {
         let normalized = HeaderName.normalize(FieldText.unescapeFormula(name))
-        return profile.columns.first { column in column.headers.contains { HeaderName.normalize($0) == normalized } }
+        for column in profile.columns {
+            if let rank = column.headers.firstIndex(where: { HeaderName.normalize($0) == normalized }) {
+                return (column, rank)
+            }
+        }
+        return nil
     }
 }
 
