@@ -129,4 +129,25 @@ import Testing
             try HotlineHeader(["工单编号", "来电时间", "来电时间", "诉求内容", "通话时长"], line: 1, profile: profile)
         }
     }
+
+    /// Agents type a caller's second number into the same cell.
+    @Test(arguments: [
+        ("13812345678/0571-87654321", "+8613812345678"), ("13812345678、13912345678", "+8613812345678"),
+        ("0571-87654321 / 13812345678", "+8657187654321"), ("87654321；13812345678", "+8657187654321"),
+    ])
+    func aCellWithTwoNumbersGivesTheFirst(cell: String, first: String) throws {
+        let file = RowMapperTests.header + "GD1,2026/11/3 8:15,\"\(cell)\",,投诉,text,addr,ZX1,65,\r\n"
+        let row = try #require(try mapFile(utf8(file)).first?.row)
+        #expect(row.draft.complainant.phone == first)
+        #expect(row.draft.source.extra["complainant_phone_raw"] == .string(cell))
+        #expect(row.warnings == ["phone \"\(cell)\" holds more than one number: the first, \(first), is used"])
+    }
+
+    @Test(arguments: ["13812345678/abc", "1381234/5678", "12345/95598x"])
+    func aCellWithANumberAndSomethingElseStaysInvalid(cell: String) throws {
+        let file = RowMapperTests.header + "GD1,2026/11/3 8:15,\"\(cell)\",,投诉,text,addr,ZX1,65,\r\n"
+        let row = try #require(try mapFile(utf8(file)).first?.row)
+        #expect(row.draft.complainant.phone == nil)
+        #expect(row.warnings == ["phone \"\(cell)\" is not a valid phone number"])
+    }
 }

@@ -151,6 +151,9 @@ public struct HotlineRowMapper {
                     extra["complainant_phone_raw"] = .string(raw)
                     if FieldText.isExcelScientific(raw) {
                         warnings.append("phone \"\(raw)\" was mangled by Excel; digits lost")
+                    } else if let first = firstOfSeveral(raw) {
+                        draft.complainant.phone = first
+                        warnings.append("phone \"\(raw)\" holds more than one number: the first, \(first), is used")
                     } else {
                         warnings.append("phone \"\(raw)\" is not a valid phone number")
                     }
@@ -219,6 +222,22 @@ public struct HotlineRowMapper {
         draft.source.extra = extra
         return .accepted(
             HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
+    }
+
+    /// The first valid number of a field holding several (`13812345678/0571-87654321`, `…、…`):
+    /// agents type a caller's second number into the same cell. Nil unless every part is a number.
+    private func firstOfSeveral(_ raw: String) -> String? {
+        let separators: Set<Character> = ["/", "、", ",", "，", ";", "；", "|"]
+        let parts = raw.split(whereSeparator: { separators.contains($0) }).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard parts.count > 1 else { return nil }
+        var numbers: [String] = []
+        for part in parts {
+            guard case .e164(let number) = phones.normalize(withAreaCode(part)) else { return nil }
+            numbers.append(number)
+        }
+        return numbers.first
     }
 
     /// A local number (7 or 8 digits, no trunk 0) with the profile's area code put in front.
