@@ -130,14 +130,19 @@ import Testing
         }
     }
 
+    /// The one row of a file whose phone cell is `cell`.
+    private func rowWithPhoneCell(_ cell: String) throws -> HotlineRow {
+        let file = RowMapperTests.header + "GD1,2026/11/3 8:15,\"\(cell)\",,投诉,text,addr,ZX1,65,\r\n"
+        return try #require(try mapFile(utf8(file)).first?.row)
+    }
+
     /// Agents type a caller's second number into the same cell.
     @Test(arguments: [
         ("13812345678/0571-87654321", "+8613812345678"), ("13812345678、13912345678", "+8613812345678"),
         ("0571-87654321 / 13812345678", "+8657187654321"), ("87654321；13812345678", "+8657187654321"),
     ])
     func aCellWithTwoNumbersGivesTheFirst(cell: String, first: String) throws {
-        let file = RowMapperTests.header + "GD1,2026/11/3 8:15,\"\(cell)\",,投诉,text,addr,ZX1,65,\r\n"
-        let row = try #require(try mapFile(utf8(file)).first?.row)
+        let row = try rowWithPhoneCell(cell)
         #expect(row.draft.complainant.phone == first)
         #expect(row.draft.source.extra["complainant_phone_raw"] == .string(cell))
         #expect(row.warnings == ["phone \"\(cell)\" holds more than one number: the first, \(first), is used"])
@@ -145,8 +150,7 @@ import Testing
 
     @Test(arguments: ["13812345678/abc", "1381234/5678", "12345/95598x"])
     func aCellWithANumberAndSomethingElseStaysInvalid(cell: String) throws {
-        let file = RowMapperTests.header + "GD1,2026/11/3 8:15,\"\(cell)\",,投诉,text,addr,ZX1,65,\r\n"
-        let row = try #require(try mapFile(utf8(file)).first?.row)
+        let row = try rowWithPhoneCell(cell)
         #expect(row.draft.complainant.phone == nil)
         #expect(row.warnings == ["phone \"\(cell)\" is not a valid phone number"])
     }

@@ -1,4 +1,5 @@
 import ComplaintCore
+import EmailAdapter
 import Foundation
 
 /// The `charset` a request's `Content-Type` declares, for JSON bodies sent by systems that do not
@@ -10,17 +11,10 @@ import Foundation
 enum DeclaredCharset {
     /// The charset parameter's value, unquoted; nil when there is none.
     static func label(inContentType contentType: String?) -> String? {
-        guard let contentType else { return nil }
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
-                continue
-            }
-            let value = pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(
-                in: CharacterSet(charactersIn: "\""))
-            return value.isEmpty ? nil : value
+        guard let contentType, let value = HeaderParameters.parse(Array(contentType.utf8))["charset"] else {
+            return nil
         }
-        return nil
+        return value.isEmpty ? nil : value
     }
 
     /// Why a body cannot be read in its declared charset.

@@ -224,11 +224,13 @@ public struct HotlineRowMapper {
             HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
     }
 
+    /// What agents put between two numbers in one cell.
+    private static let phoneSeparators: Set<Character> = ["/", "、", ",", "，", ";", "；", "|"]
+
     /// The first valid number of a field holding several (`13812345678/0571-87654321`, `…、…`):
     /// agents type a caller's second number into the same cell. Nil unless every part is a number.
     private func firstOfSeveral(_ raw: String) -> String? {
-        let separators: Set<Character> = ["/", "、", ",", "，", ";", "；", "|"]
-        let parts = raw.split(whereSeparator: { separators.contains($0) }).map {
+        let parts = raw.split(whereSeparator: { Self.phoneSeparators.contains($0) }).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard parts.count > 1 else { return nil }
