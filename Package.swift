@@ -137,7 +137,7 @@ let package = Package(
         // Email parsing speed over CPython's test messages (scripts/bench-email.sh).
         .executableTarget(
             name: "bench-email",
-            dependencies: ["EmailAdapter", "ComplaintCore"],
+            dependencies: ["EmailAdapter", "ComplaintCore", "GatewayTestSupport"],
             path: "Benchmarks/bench-email",
             swiftSettings: swiftSettings
         ),
@@ -203,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmailAdapterTests",
-            dependencies: ["EmailAdapter", "ComplaintCore"],
+            dependencies: ["EmailAdapter", "ComplaintCore", "GatewayTestSupport"],
             exclude: ["make_corpus.py", "email_oracle.py"],
             resources: [.copy("Corpus")],
             swiftSettings: swiftSettings

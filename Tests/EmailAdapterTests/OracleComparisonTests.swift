@@ -1,6 +1,7 @@
 import ComplaintCore
 import EmailAdapter
 import Foundation
+import GatewayTestSupport
 import Testing
 
 /// Our parser against Python's `email` package (policy.default) on CPython's own odd test
@@ -73,14 +74,8 @@ struct OracleComparisonTests {
     static func oracle(_ files: [URL]) throws -> [String: Oracle] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "email_oracle.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path] + files.map(\.path)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (status, data) = try spawnCapturingOutput("/usr/bin/python3", [script.path] + files.map(\.path))
+        #expect(status == 0, "email_oracle.py exited with \(status)")
         var result: [String: Oracle] = [:]
         for line in data.split(separator: UInt8(ascii: "\n")) {
             let entry = try JSONDecoder().decode(Oracle.self, from: Data(line))

@@ -272,17 +272,10 @@ struct HotlineUploadTests {
 
 /// GB18030 bytes of `text`, through iconv (Foundation on Linux has no GBK encoding).
 func gb18030(_ text: String) -> Data? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
-    process.arguments = ["-f", "UTF-8", "-t", "GB18030"]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    guard (try? process.launchSerially()) != nil else { return nil }
-    input.fileHandleForWriting.write(Data(text.utf8))
-    try? input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readAllRetryingInterrupts()
-    process.waitUntilExit()
+    guard
+        let (status, data) = try? spawnCapturingOutput(
+            "/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data(text.utf8)),
+        status == 0
+    else { return nil }
     return data
 }

@@ -23,37 +23,30 @@ extension FileHandle {
     }
 }
 
-/// Serialises `Process.run()` across the test process: swift-corelibs-foundation's spawn path has
-/// crashed (a bad memcpy inside `Process.run()`) when several tests launched children at once.
-private let launchLock = NSLock()
-
-extension Process {
-    /// `run()`, one launch at a time.
-    public func launchSerially() throws {
-        launchLock.lock()
-        defer { launchLock.unlock() }
-        try run()
-    }
-}
-
 /// Runs `path` with `arguments` to completion through `posix_spawn` (``SpawnedChild``) and returns
-/// its exit code and standard output; its standard error goes to `errorOutput` (the test
-/// process's own by default).
+/// its exit code and standard output; its standard input is `input` (empty by default), its
+/// standard error goes to `errorOutput` (the test process's own by default) or, with
+/// `errorsToOutput`, into the output returned.
 ///
-/// For the helpers the tests call hundreds of times (`sqlite`): Foundation's `Process.run()` on
-/// Linux can crash while it lists `/proc/self/fd` (an over-read of `d_name`, swift-corelibs-foundation
-/// #5472), more often the more descriptors are open, and these tests hold many sockets.
+/// For every helper the tests run: Foundation's `Process.run()` on Linux can crash while it lists
+/// `/proc/self/fd` (an over-read of `d_name`, swift-corelibs-foundation #5472), more often the more
+/// descriptors are open, and these tests hold many sockets.
 public func spawnCapturingOutput(
     _ path: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-    errorOutput: Int32? = 2
+    input: Data? = nil, errorOutput: Int32? = 2, errorsToOutput: Bool = false
 ) throws -> (status: Int32, output: Data) {
+    // The input goes through an unlinked temporary file, not a pipe: the child can then write
+    // any amount of output before it has read all of its input, and nothing here waits on both.
+    let inputFile = try input.map(unlinkedFile(holding:))
+    defer { if let inputFile { close(inputFile) } }
     var pipeEnds: [Int32] = [0, 0]
     guard pipe(&pipeEnds) == 0 else { throw POSIXError(.EMFILE) }
     for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
     let child: SpawnedChild
     do {
         child = try SpawnedChild(
-            path, arguments, environment: environment, output: pipeEnds[1], errorOutput: errorOutput)
+            path, arguments, environment: environment, input: inputFile, output: pipeEnds[1],
+            errorOutput: errorsToOutput ? pipeEnds[1] : errorOutput)
     } catch {
         close(pipeEnds[0])
         close(pipeEnds[1])
@@ -62,4 +55,28 @@ public func spawnCapturingOutput(
     close(pipeEnds[1])
     let output = FileHandle(fileDescriptor: pipeEnds[0], closeOnDealloc: true).readAllRetryingInterrupts()
     return (child.wait(), output)
+}
+
+/// A descriptor, positioned at 0, of a temporary file that holds `data` and has no name.
+private func unlinkedFile(holding data: Data) throws -> Int32 {
+    var template = Array("\(NSTemporaryDirectory())/cg-child-input.XXXXXX".utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+    let written = data.withUnsafeBytes { bytes -> Bool in
+        var offset = 0
+        while offset < bytes.count {
+            let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            offset += count
+        }
+        return true
+    }
+    guard written, lseek(descriptor, 0, SEEK_SET) == 0 else {
+        close(descriptor)
+        throw POSIXError(.EIO)
+    }
+    return descriptor
 }

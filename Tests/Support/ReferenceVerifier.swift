@@ -12,19 +12,9 @@ public enum ReferenceVerifier {
         let input: [String: Any] = [
             "secret": secret, "headers": request.headers, "body_base64": request.body.base64EncodedString(),
         ]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (_, output) = try spawnCapturingOutput(
+            "/usr/bin/env", ["python3", script.path], input: try JSONSerialization.data(withJSONObject: input),
+            errorsToOutput: true)
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

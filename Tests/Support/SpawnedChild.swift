@@ -13,15 +13,21 @@ public final class SpawnedChild: @unchecked Sendable {
     /// The wait status, once the child has been reaped.
     private var status: Int32?
 
-    /// Starts `path` with `arguments` and `environment`. Standard output and standard error go to
-    /// `output` and `errorOutput` (descriptors the caller owns), else to `/dev/null`.
+    /// Starts `path` with `arguments` and `environment`. Standard input comes from `input`;
+    /// standard output and standard error go to `output` and `errorOutput` (descriptors the caller
+    /// owns). Any of them not given is `/dev/null`.
     public init(
-        _ path: String, _ arguments: [String], environment: [String: String], output: Int32? = nil,
-        errorOutput: Int32? = nil
+        _ path: String, _ arguments: [String], environment: [String: String], input: Int32? = nil,
+        output: Int32? = nil, errorOutput: Int32? = nil
     ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        if let input {
+            posix_spawn_file_actions_adddup2(&actions, input, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         if let output {
             posix_spawn_file_actions_adddup2(&actions, output, 1)
         } else {

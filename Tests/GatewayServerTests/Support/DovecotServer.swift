@@ -1,18 +1,19 @@
 import Foundation
 import GatewayTestSupport
+import Synchronization
 
 /// A real Dovecot IMAP server on 127.0.0.1 with one throwaway Maildir user, for the mailbox poller.
 ///
 /// Runs as the test's user with privilege separation relaxed (no chroot) and the mail owned by
 /// `nobody`, which Dovecot accepts when started by root. Runs in the foreground as a child of
-/// the test; unchecked Sendable because `Process` is not, and it is only touched to stop it.
-final class DovecotServer: @unchecked Sendable {
+/// the test, started through `posix_spawn` (``SpawnedChild``) like every helper the tests run.
+final class DovecotServer: Sendable {
     let directory: URL
     let port: Int
     let user = "complaints"
     let password = "imap-test-password"
 
-    private let process = Process()
+    private let process: Mutex<SpawnedChild?> = Mutex(nil)
 
     private init(directory: URL, port: Int) {
         self.directory = directory
@@ -86,11 +87,9 @@ final class DovecotServer: @unchecked Sendable {
             to: directory.appendingPathComponent("users"), atomically: true, encoding: .utf8)
         try server.chownMail()
         // In the foreground (-F): a daemon would keep our pipes open and outlive the test.
-        server.process.executableURL = URL(fileURLWithPath: "/usr/sbin/dovecot")
-        server.process.arguments = ["-F", "-c", "\(d)/dovecot.conf"]
-        server.process.standardOutput = FileHandle.nullDevice
-        server.process.standardError = FileHandle.nullDevice
-        try server.process.launchSerially()
+        let child = try SpawnedChild(
+            "/usr/sbin/dovecot", ["-F", "-c", "\(d)/dovecot.conf"], environment: ProcessInfo.processInfo.environment)
+        server.process.withLock { $0 = child }
         try await eventually(timeout: .seconds(20), "dovecot listening on \(port)") { server.accepts() }
         return server
     }
@@ -118,12 +117,15 @@ final class DovecotServer: @unchecked Sendable {
     }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            // Not waitUntilExit: Dovecot's master may linger for its children; a bounded wait, then KILL.
+        if let child = process.withLock({ $0 }), child.exitCode() == nil {
+            child.send(SIGTERM)
+            // Not a plain wait: Dovecot's master may linger for its children; a bounded wait, then KILL.
             let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(50_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            while child.exitCode() == nil && Date() < deadline { usleep(50_000) }
+            if child.exitCode() == nil {
+                child.send(SIGKILL)
+                child.wait()
+            }
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -143,19 +145,9 @@ final class DovecotServer: @unchecked Sendable {
 
     @discardableResult
     private static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.launchSerially()
-        let data = output.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(
-                .executableLoad,
-                userInfo: [NSLocalizedDescriptionKey: "\(executable) exited \(process.terminationStatus)"])
+        let (status, data) = try spawnCapturingOutput(executable, arguments, errorOutput: nil)
+        guard status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(executable) exited \(status)"])
         }
         return String(decoding: data, as: UTF8.self)
     }
