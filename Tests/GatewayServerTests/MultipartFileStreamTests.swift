@@ -40,4 +40,20 @@ struct MultipartFileStreamTests {
         #expect(MultipartFileStream.boundary(contentType: "multipart/form-data; charset=x; boundary=\"a b\"") == "a b")
         #expect(MultipartFileStream.boundary(contentType: "multipart/form-data") == nil)
     }
+
+    @Test("the file part is the one whose Content-Disposition names a file")
+    func filePart() {
+        func isFile(_ headers: String) -> Bool { MultipartFileStream.isFilePart(headers: Array(headers.utf8)[...]) }
+        #expect(isFile("Content-Disposition: form-data; name=\"upload\"; filename=\"a.csv\"\r\nContent-Type: text/csv"))
+        #expect(isFile("content-disposition: form-data; name=\"upload\"; filename*=UTF-8''%E9%80%9A%E8%AF%9D.csv"))
+        #expect(isFile("Content-Disposition: form-data; name=file"))
+        #expect(!isFile("Content-Disposition: form-data; name=\"comment\"; x=\"filename=abc\""))
+        #expect(!isFile("Content-Type: text/plain\r\nX-Note: filename=\"a.csv\""))
+    }
+
+    @Test("the boundary parameter, whatever its case and spacing")
+    func boundaryForms() {
+        #expect(MultipartFileStream.boundary(contentType: "multipart/form-data;BOUNDARY = \"--x;y\"") == "--x;y")
+        #expect(MultipartFileStream.boundary(contentType: "multipart/form-data; boundary=\"\"") == nil)
+    }
 }

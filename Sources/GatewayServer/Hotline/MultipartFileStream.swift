@@ -1,3 +1,4 @@
+import EmailAdapter
 import Foundation
 
 /// Pulls the file out of a `multipart/form-data` body as it streams in, without holding the body.
@@ -27,18 +28,10 @@ struct MultipartFileStream {
 
     /// The boundary of a `multipart/form-data` Content-Type, nil when it has none.
     static func boundary(contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else {
-                continue
-            }
-            var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
-                value = String(value.dropFirst().dropLast())
-            }
-            return value.isEmpty ? nil : value
+        guard let value = HeaderParameters.parse(Array(contentType.utf8))["boundary"], !value.isEmpty else {
+            return nil
         }
-        return nil
+        return value
     }
 
     /// Feeds the next chunk; `file` receives the file part's bytes.
@@ -66,8 +59,7 @@ struct MultipartFileStream {
                     if buffer.count - start > 16_384 { throw MultipartError("part headers longer than 16 KiB") }
                     return
                 }
-                let headers = String(decoding: buffer[start..<end], as: UTF8.self).lowercased()
-                let isFile = !fileDone && (headers.contains("filename=") || headers.contains("name=\"file\""))
+                let isFile = !fileDone && Self.isFilePart(headers: buffer[start..<end])
                 start = end + 4
                 state = .body(isFile: isFile)
             case .body(let isFile):
@@ -93,6 +85,21 @@ struct MultipartFileStream {
                 return
             }
         }
+    }
+
+    /// Whether a part's header block names a file: its Content-Disposition has a `filename`
+    /// (plain, quoted or RFC 2231 `filename*`) or the field is named `file`.
+    static func isFilePart(headers: ArraySlice<UInt8>) -> Bool {
+        for rawLine in headers.split(separator: UInt8(ascii: "\n")) {
+            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")),
+                String(decoding: line[..<colon], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                    .lowercased() == "content-disposition"
+            else { continue }
+            let disposition = HeaderParameters.parse(Array(line[(colon + 1)...]))
+            return disposition["filename"] != nil || disposition["name"] == "file"
+        }
+        return false
     }
 
     /// Checks the body ended properly.
