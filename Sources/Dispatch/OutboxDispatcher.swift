@@ -37,8 +37,10 @@ public final class OutboxDispatcher: Service, Sendable {
     }
 
     private let store: any ComplaintStore
-    private let transport: any DeliveryTransport
-    private let departments: [String: Configured]
+    /// The transport for new deliveries; ``reconfigure(departments:transport:)`` may replace it.
+    private let transport: Mutex<any DeliveryTransport>
+    /// The departments in force; ``reconfigure(departments:transport:)`` replaces the table whole.
+    private let table: Mutex<DepartmentTable>
     private let settings: Settings
     private let logger: Logger
     private let wake = WakeSignal()
@@ -64,17 +66,82 @@ public final class OutboxDispatcher: Service, Sendable {
         settings: Settings = Settings(), logger: Logger = Logger(label: "cg.dispatch")
     ) {
         self.store = store
-        self.transport = transport
-        let byID = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.departments = byID.mapValues(Configured.init)
-        breakers = Mutex(byID.mapValues { CircuitBreaker(policy: $0.endpoint.breaker) })
-        rates = Mutex((byID.compactMapValues { $0.endpoint.rateLimit.map { TokenBucket(rate: $0) } }, nil))
+        self.transport = Mutex(transport)
+        let table = DepartmentTable(departments)
+        self.table = Mutex(table)
+        breakers = Mutex(table.byID.mapValues { CircuitBreaker(policy: $0.endpoint.breaker) })
+        rates = Mutex((table.byID.compactMapValues { $0.endpoint.rateLimit.map { TokenBucket(rate: $0) } }, nil))
         self.settings = settings
         self.logger = logger
         let poll = settings.pollInterval.components
         nextDue = NextDueCache(maxAge: Double(poll.seconds) + Double(poll.attoseconds) / 1e18)
-        for id in byID.keys { metrics.breaker(.closed(consecutiveFailures: 0), department: id) }
+        for id in table.byID.keys { metrics.breaker(.closed(consecutiveFailures: 0), department: id) }
     }
+
+    /// Puts `departments` in force from the next claim on, without a restart.
+    ///
+    /// A new department starts delivering; a removed one is held (its queue stays in the outbox,
+    /// and is delivered if it comes back); a changed endpoint takes its new settings. Deliveries
+    /// already in flight finish with the settings they started with. A department whose circuit
+    /// breaker or rate limit settings did not change keeps that state (an open breaker stays open).
+    /// - Parameter newTransport: replaces the transport for new deliveries (new TLS files or
+    ///   proxies); the old one is shut down, which lets the exchanges in flight on it finish.
+    public func reconfigure(departments: [Department], transport newTransport: (any DeliveryTransport)? = nil) {
+        let new = DepartmentTable(departments)
+        let old = table.withLock { table in
+            defer { table = new }
+            return table
+        }
+        breakers.withLock { breakers in
+            breakers = new.byID.mapValues { department in
+                if let kept = breakers[department.id],
+                    old.byID[department.id]?.endpoint.breaker == department.endpoint.breaker
+                {
+                    return kept
+                }
+                return CircuitBreaker(policy: department.endpoint.breaker)
+            }
+        }
+        rates.withLock { rates in
+            rates.buckets = new.byID.compactMapValues { department in
+                guard let rate = department.endpoint.rateLimit else { return nil }
+                if let kept = rates.buckets[department.id], old.byID[department.id]?.endpoint.rateLimit == rate {
+                    return kept
+                }
+                return TokenBucket(rate: rate)
+            }
+        }
+        for id in new.byID.keys where old.byID[id] == nil {
+            metrics.breaker(.closed(consecutiveFailures: 0), department: id)
+        }
+        if let newTransport {
+            let retired = transport.withLock { transport in
+                defer { transport = newTransport }
+                return transport
+            }
+            let logger = self.logger
+            Task {
+                do {
+                    try await retired.shutdown()
+                } catch {
+                    logger.warning(
+                        "cannot close the replaced transport",
+                        metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
+                }
+            }
+        }
+        logger.notice(
+            "departments reconfigured",
+            metadata: [
+                "cg.departments": "\(new.sortedIDs.count)",
+                "cg.added": "\(new.sortedIDs.filter { old.byID[$0] == nil })",
+                "cg.removed": "\(old.sortedIDs.filter { new.byID[$0] == nil })",
+            ])
+        wake.signal()
+    }
+
+    /// The ids of the departments in force, sorted.
+    public var departmentIDs: [String] { table.withLock { $0.sortedIDs } }
 
     /// Each department's breaker state now (for operators and tests).
     public func breakerStates() -> [String: CircuitBreaker.State] {
@@ -88,7 +155,7 @@ public final class OutboxDispatcher: Service, Sendable {
         if settings.paused {
             logger.warning("dispatch is paused (dispatch.paused): complaints are stored but not delivered")
             try? await gracefulShutdown()
-            try await transport.shutdown()
+            try await currentTransport().shutdown()
             return
         }
         let stopping = Atomic<Bool>(false)
@@ -100,7 +167,11 @@ public final class OutboxDispatcher: Service, Sendable {
                 if canClaim {
                     let free = settings.maxInFlight - busy
                     let claimed = await claim(limit: free)
-                    for item in claimed { deliver(item) }
+                    if !claimed.isEmpty {
+                        let departments = table.withLock { $0 }
+                        let transport = currentTransport()
+                        for item in claimed { deliver(item, departments, transport) }
+                    }
                     claimedAll = !claimed.isEmpty && claimed.count == free
                 }
                 if claimedAll { continue }
@@ -121,8 +192,10 @@ public final class OutboxDispatcher: Service, Sendable {
             stopping.store(true, ordering: .relaxed)
             self.wake.signal()
         }
-        try await transport.shutdown()
+        try await currentTransport().shutdown()
     }
+
+    private func currentTransport() -> any DeliveryTransport { transport.withLock { $0 } }
 
     private func claim(limit: Int) async -> [OutboxItem] {
         guard limit > 0 else { return [] }
@@ -163,13 +236,14 @@ public final class OutboxDispatcher: Service, Sendable {
     /// start none now is looked at again when its next request may start.
     private func quotas(now: Date) -> [DepartmentQuota] {
         let busy = inFlight.withLock { $0 }
+        let departments = table.withLock { $0 }
         let allowed = rates.withLock { rates -> [String: Int] in
             var allowed: [String: Int] = [:]
             rates.retryAt = nil
             for (id, var bucket) in rates.buckets {
                 let available = bucket.available(now: now)
                 allowed[id] = available
-                let free = (departments[id]?.endpoint.maxInFlight ?? 0) - busy[id, default: 0]
+                let free = (departments.byID[id]?.endpoint.maxInFlight ?? 0) - busy[id, default: 0]
                 // Held back entirely while it has free slots: look again when a request may start
                 // (once, if nothing is queued for it: by then the bucket has a token again).
                 let held = available == 0 && free > 0
@@ -182,13 +256,14 @@ public final class OutboxDispatcher: Service, Sendable {
             }
             return allowed
         }
-        let ids = departments.keys.sorted()
+        let ids = departments.sortedIDs
+        guard !ids.isEmpty else { return [] }
         let offset = rotation.add(1, ordering: .relaxed).newValue
         var quotas: [DepartmentQuota] = []
         breakers.withLock { breakers in
             for index in ids.indices {
                 let id = ids[(index + offset) % ids.count]
-                guard let endpoint = departments[id]?.endpoint else { continue }
+                guard let endpoint = departments.byID[id]?.endpoint else { continue }
                 var quota = endpoint.maxInFlight - busy[id, default: 0]
                 if let allowance = breakers[id]?.allowance(now: now) {
                     quota = min(quota, allowance)
@@ -267,12 +342,24 @@ public final class OutboxDispatcher: Service, Sendable {
         }
     }
 
+    /// The departments in force, read once per claim.
+    private final class DepartmentTable: Sendable {
+        let byID: [String: Configured]
+        let sortedIDs: [String]
+
+        init(_ departments: [Department]) {
+            // The first of two with one id wins (the loader refuses duplicates anyway).
+            byID = Dictionary(departments.map { ($0.id, Configured($0)) }, uniquingKeysWith: { first, _ in first })
+            sortedIDs = byID.keys.sorted()
+        }
+    }
+
     /// Starts delivering one claimed item (counted in flight by ``claim(limit:)``). No task is
     /// made for it: the transport calls back when the answer is in, and the attempt joins the
     /// next batch to record.
-    private func deliver(_ item: OutboxItem) {
+    private func deliver(_ item: OutboxItem, _ departments: DepartmentTable, _ transport: any DeliveryTransport) {
         let attemptNumber = item.attempts + 1
-        guard let department = departments[item.department] else {
+        guard let department = departments.byID[item.department] else {
             // The department left the configuration: hold the complaint, it is not lost.
             handOver(item)
             record(

@@ -47,19 +47,21 @@ public final class Gateway: Sendable {
             store = try SQLiteStore(configuration: configuration.storage.sqlite, logger: logger)
         }
         self.store = store
+        // Idle connections kept per origin up to the delivery slots: departments often share a
+        // host (an ESB, a gateway).
+        let maxIdlePerOrigin = configuration.dispatch.maxInFlight
+        let makeTransport: @Sendable ([Department]) throws -> any DeliveryTransport = { departments in
+            try HTTP1Transport(departments: departments, maxIdlePerOrigin: maxIdlePerOrigin)
+        }
         dispatcher = OutboxDispatcher(
-            store: store,
-            // Idle connections kept per origin up to the delivery slots: departments often share a
-            // host (an ESB, a gateway).
-            transport: try transport
-                ?? HTTP1Transport(
-                    departments: configuration.departments, maxIdlePerOrigin: configuration.dispatch.maxInFlight),
+            store: store, transport: try transport ?? makeTransport(configuration.departments),
             departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
         let routers = RouterHolder(RuleRouter(configuration: configuration.routing))
         reloader = RoutingReloader(
-            routers: routers, directory: configuration.directory, departments: Set(configuration.departments.map(\.id)),
-            environment: ProcessInfo.processInfo.environment, logger: logger)
+            routers: routers, directory: configuration.directory, dispatcher: dispatcher,
+            makeTransport: transport == nil ? makeTransport : nil, environment: configuration.environment,
+            logger: logger)
         let pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
         self.pipeline = pipeline
         emailIntake = EmailIntake(pipeline: pipeline, settings: configuration.email)

@@ -89,7 +89,7 @@ struct RoutingSIGHUPTests {
         try text.replacingOccurrences(of: "department: water-supply", with: "department: nowhere")
             .write(to: table, atomically: true, encoding: .utf8)
         process.send(SIGHUP)
-        try await eventually(timeout: .seconds(20), "refusal logged") { logText().contains("rule tables refused") }
+        try await eventually(timeout: .seconds(20), "refusal logged") { logText().contains("reload refused") }
         #expect(logText().contains("unknown department \"nowhere\""))
         #expect(try await explain() == reloaded)
 

@@ -23,6 +23,8 @@ public struct GatewayConfiguration: Sendable {
     public var warnings: [ConfigIssue]
     /// Hotline CSV column profiles from `hotline/*.yaml`, by name (the file name).
     public var hotlineProfiles: [String: HotlineProfile] = [:]
+    /// The variables `${…}` in the files were taken from: a reload reads the files with the same.
+    public var environment: [String: String] = [:]
 
     /// Loads and validates everything under `directory`; throws every error found, each with file, line and field.
     public static func load(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws
@@ -64,7 +66,7 @@ public struct GatewayConfiguration: Sendable {
         return GatewayConfiguration(
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
             departments: departments, routing: routing, sms: sms, email: email, logLevel: logLevel,
-            warnings: diagnostics.warnings, hotlineProfiles: hotlineProfiles)
+            warnings: diagnostics.warnings, hotlineProfiles: hotlineProfiles, environment: environment)
     }
 
     private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {

@@ -1,4 +1,5 @@
 import ComplaintCore
+import ComplaintDispatch
 import Foundation
 import Logging
 import Metrics
@@ -6,39 +7,47 @@ import Routing
 import Synchronization
 
 /// Reloads the rule tables (the `routing:` section of gateway.yaml, `routing/*`, `calendar.yaml`)
-/// and swaps the router only when everything validates; otherwise the running tables stay.
+/// and departments.yaml, and puts them in force only when everything validates; otherwise the
+/// running tables and departments stay.
 ///
-/// Departments are not reloaded (their endpoints belong to the dispatcher), so a table naming a
-/// department added to departments.yaml since the start is refused until a restart.
+/// The departments go first, so that a table naming a department added in the same reload finds
+/// it delivering; the tables are validated against the departments read, not the running ones.
 public final class RoutingReloader: Sendable {
     /// What a reload did.
     public enum Outcome: Sendable {
-        /// The new tables are in force.
-        case reloaded(previousVersion: String, configuration: RoutingConfiguration, warnings: [ConfigIssue])
+        /// The new tables and departments are in force.
+        case reloaded(
+            previousVersion: String, configuration: RoutingConfiguration, departments: [Department],
+            warnings: [ConfigIssue])
         /// The tables failed validation; the running version stays.
         case refused(runningVersion: String, issues: [ConfigIssue])
     }
 
     let routers: RouterHolder
     private let directory: URL
-    private let departments: Set<String>
+    private let dispatcher: OutboxDispatcher
+    /// Builds the delivery transport for reloaded departments (their TLS files and proxies are
+    /// read again); nil keeps the running transport (one given from outside, in tests).
+    private let makeTransport: (@Sendable ([Department]) throws -> any DeliveryTransport)?
     private let environment: [String: String]
     private let logger: Logger
     /// One reload at a time, so two concurrent reloads cannot interleave their swaps.
     private let serial = Mutex(())
 
     init(
-        routers: RouterHolder, directory: URL, departments: Set<String>, environment: [String: String],
+        routers: RouterHolder, directory: URL, dispatcher: OutboxDispatcher,
+        makeTransport: (@Sendable ([Department]) throws -> any DeliveryTransport)?, environment: [String: String],
         logger: Logger
     ) {
         self.routers = routers
         self.directory = directory
-        self.departments = departments
+        self.dispatcher = dispatcher
+        self.makeTransport = makeTransport
         self.environment = environment
         self.logger = logger
     }
 
-    /// Reads and validates the tables; swaps the router when they are valid.
+    /// Reads and validates the departments and the tables; puts them in force when all are valid.
     @discardableResult
     public func reload() -> Outcome {
         serial.withLock { _ in
@@ -46,12 +55,27 @@ public final class RoutingReloader: Sendable {
             let gateway = ConfigNode.load(
                 url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
                 diagnostics: diagnostics, environment: environment)
+            let departmentsRoot = ConfigNode.load(
+                url: directory.appendingPathComponent("departments.yaml"), displayName: "departments.yaml",
+                diagnostics: diagnostics, environment: environment)
+            let departments = DepartmentsLoader.read(departmentsRoot, directory: directory)
             let configuration = RoutingLoader.load(
-                section: gateway["routing"], configDirectory: directory, departments: departments)
+                section: gateway["routing"], configDirectory: directory, departments: Set(departments.map(\.id)))
             let running = routers.current.configuration.version
+            var transport: (any DeliveryTransport)?
+            if configuration != nil, !diagnostics.hasErrors, let makeTransport {
+                do {
+                    transport = try makeTransport(departments)
+                } catch {
+                    diagnostics.report(
+                        ConfigIssue(
+                            file: "departments.yaml", line: nil, field: "", message: "cannot set up delivery: \(error)")
+                    )
+                }
+            }
             guard let configuration, !diagnostics.hasErrors else {
                 logger.error(
-                    "rule tables refused; the running tables stay",
+                    "reload refused: the running rule tables and departments stay",
                     metadata: [
                         "cg.tables_version": "\(running)",
                         "cg.errors": "\(diagnostics.errors.map(\.description).joined(separator: "; "))",
@@ -59,12 +83,15 @@ public final class RoutingReloader: Sendable {
                 Counter(label: "cg_routing_reloads_total", dimensions: [("result", "refused")]).increment()
                 return .refused(runningVersion: running, issues: diagnostics.issues)
             }
+            dispatcher.reconfigure(departments: departments, transport: transport)
             routers.replace(with: RuleRouter(configuration: configuration))
             Counter(label: "cg_routing_reloads_total", dimensions: [("result", "accepted")]).increment()
             logger.notice(
                 "rule tables reloaded",
                 metadata: ["cg.tables_version": "\(configuration.version)", "cg.previous_version": "\(running)"])
-            return .reloaded(previousVersion: running, configuration: configuration, warnings: diagnostics.warnings)
+            return .reloaded(
+                previousVersion: running, configuration: configuration, departments: departments,
+                warnings: diagnostics.warnings)
         }
     }
 }

@@ -39,13 +39,14 @@ struct RoutingRoutes: Sendable {
         _ = try auth.require(.admin, request)
         var writer = JSONWriter(capacity: 512)
         switch reloader.reload() {
-        case .reloaded(let previous, let configuration, let warnings):
+        case .reloaded(let previous, let configuration, let departments, let warnings):
             writer.beginObject()
             writer.field("reloaded", true)
             writer.field("tables_version", configuration.version)
             writer.field("previous_version", previous)
             writer.field("tables", configuration.tables.count)
             writer.field("rules", configuration.tables.reduce(0) { $0 + $1.rules.count })
+            writer.field("departments", departments.count)
             writer.key("warnings")
             Self.writeIssues(warnings, into: &writer)
             writer.endObject()
@@ -58,8 +59,8 @@ struct RoutingRoutes: Sendable {
             writer.field("code", "routing_invalid")
             writer.field(
                 "message",
-                "rule tables refused with \(errors.count) error\(errors.count == 1 ? "" : "s"); "
-                    + "the running tables (\(running)) stay")
+                "reload refused with \(errors.count) error\(errors.count == 1 ? "" : "s"); "
+                    + "the running tables (\(running)) and departments stay")
             writer.key("issues")
             Self.writeIssues(issues, into: &writer)
             writer.endObject()
