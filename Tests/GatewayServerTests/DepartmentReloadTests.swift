@@ -5,30 +5,11 @@ import Testing
 
 @Suite("Reloading departments.yaml with the rule tables, without a restart")
 struct DepartmentReloadTests {
-    /// A copy of the sample config the test may edit, and a gateway reading it.
-    func start() async throws -> (RunningGateway, DownstreamServer, URL) {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cg-config-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: copy)
-        let downstream = try await DownstreamServer.start()
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { $0.directory = copy }
-        return (gateway, downstream, copy)
-    }
-
-    func stop(_ gateway: RunningGateway, _ downstream: DownstreamServer, _ copy: URL) async throws {
-        try await gateway.stop()
-        await downstream.stop()
-        try? FileManager.default.removeItem(at: copy)
-    }
-
-    func edit(_ copy: URL, _ file: String, _ change: (String) -> String) throws {
-        let url = copy.appendingPathComponent(file)
-        try change(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: true, encoding: .utf8)
-    }
-
     @Test("a department added with a table naming it delivers at once; a changed endpoint URL takes effect")
     func addedAndChanged() async throws {
-        let (gateway, downstream, copy) = try await start()
-        try edit(copy, "departments.yaml") {
+        let running = try await ConfigCopyGateway.start()
+        let (gateway, downstream) = (running.gateway, running.downstream)
+        try running.edit("departments.yaml") {
             // `${DOWNSTREAM_URL}` is read from the environment the gateway started with.
             $0.replacingOccurrences(
                 of: "url: ${DOWNSTREAM_URL:-http://127.0.0.1:9009}/housing",
@@ -42,7 +23,7 @@ struct DepartmentReloadTests {
 
                     """
         }
-        try edit(copy, "routing/keywords.yaml") {
+        try running.edit("routing/keywords.yaml") {
             $0.replacingOccurrences(
                 of: "department: water-supply, priority: high", with: "department: water-emergency, priority: high")
         }
@@ -62,17 +43,18 @@ struct DepartmentReloadTests {
             downstream.requests(to: "/housing-v2").count == 1
         }
         #expect(downstream.requests(to: "/housing").isEmpty)
-        try await stop(gateway, downstream, copy)
+        try await running.stop()
     }
 
     @Test("a department pointed at a new URL gets its next delivery there")
     func changedURL() async throws {
-        let (gateway, downstream, copy) = try await start()
+        let running = try await ConfigCopyGateway.start()
+        let (gateway, downstream) = (running.gateway, running.downstream)
         #expect(try await gateway.post(#"{"text":"停水了"}"#).status == 201)
         try await eventually(timeout: .seconds(20), "first delivery") {
             downstream.requests(to: "/water-supply").count == 1
         }
-        try edit(copy, "departments.yaml") {
+        try running.edit("departments.yaml") {
             $0.replacingOccurrences(
                 of: "url: ${DOWNSTREAM_URL:-http://127.0.0.1:9009}/water-supply",
                 with: "url: ${DOWNSTREAM_URL:-http://127.0.0.1:9009}/water-supply-v2")
@@ -83,14 +65,15 @@ struct DepartmentReloadTests {
             downstream.requests(to: "/water-supply-v2").count == 1
         }
         #expect(downstream.requests(to: "/water-supply").count == 1)
-        try await stop(gateway, downstream, copy)
+        try await running.stop()
     }
 
     @Test("an error in departments.yaml refuses the whole reload: tables and departments stay as they run")
     func refused() async throws {
-        let (gateway, downstream, copy) = try await start()
+        let running = try await ConfigCopyGateway.start()
+        let (gateway, downstream) = (running.gateway, running.downstream)
         let version = try await explainVersion(gateway)
-        try edit(copy, "departments.yaml") {
+        try running.edit("departments.yaml") {
             $0 + """
 
                   - id: water-emergency
@@ -99,7 +82,7 @@ struct DepartmentReloadTests {
 
                 """
         }
-        try edit(copy, "routing/keywords.yaml") {
+        try running.edit("routing/keywords.yaml") {
             $0.replacingOccurrences(
                 of: "department: water-supply, priority: high", with: "department: water-emergency, priority: high")
         }
@@ -114,7 +97,7 @@ struct DepartmentReloadTests {
         try await eventually(timeout: .seconds(20), "delivered as before") {
             downstream.requests(to: "/water-supply").count == 1
         }
-        try await stop(gateway, downstream, copy)
+        try await running.stop()
     }
 
     private func explainVersion(_ gateway: RunningGateway) async throws -> String? {

@@ -6,19 +6,13 @@ import Testing
 
 @Suite("Routing over HTTP: explain, and reload refused or accepted under traffic")
 struct RoutingExplainReloadTests {
-    /// A copy of the sample config the test may edit, and a gateway reading its tables from it.
     func start() async throws -> (RunningGateway, DownstreamServer, URL) {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cg-config-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: copy)
-        let downstream = try await DownstreamServer.start()
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { $0.directory = copy }
-        return (gateway, downstream, copy)
+        let running = try await ConfigCopyGateway.start()
+        return (running.gateway, running.downstream, running.directory)
     }
 
     func stop(_ gateway: RunningGateway, _ downstream: DownstreamServer, _ copy: URL) async throws {
-        try await gateway.stop()
-        await downstream.stop()
-        try? FileManager.default.removeItem(at: copy)
+        try await ConfigCopyGateway(gateway: gateway, downstream: downstream, directory: copy).stop()
     }
 
     @Test("explain answers the decision and every rule tried, and stores nothing")
