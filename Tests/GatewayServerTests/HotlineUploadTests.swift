@@ -225,8 +225,9 @@ struct HotlineUploadTests {
         let titled =
             "12345热线工单导出,,,,,,,,\r\n导出时间：2026/11/30 9:00,,,,,,,,\r\n,,,,,,,,\r\n" + Self.file
             + "合计：4条,,,,,,,,\r\n"
+        let body = try #require(gb18030(titled))
         let reply = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=12345", body: try #require(gb18030(titled)),
+            .post, "/v1/hotline/calls?profile=12345", body: body,
             headers: [("Content-Type", "text/csv")])
         #expect(reply.status == 200)
         #expect(reply.json["accepted"] as? Int == 2)
