@@ -360,16 +360,11 @@ public final class OutboxDispatcher: Service, Sendable {
     private func deliver(_ item: OutboxItem, _ departments: DepartmentTable, _ transport: any DeliveryTransport) {
         let attemptNumber = item.attempts + 1
         guard let department = departments.byID[item.department] else {
-            // The department left the configuration: hold the complaint, it is not lost.
-            handOver(item)
-            record(
-                item,
-                DeliveryAttempt(
-                    attempt: attemptNumber, department: item.department, url: "", startedAt: Date(),
-                    latencyMilliseconds: 0,
-                    statusCode: nil, outcome: "retry",
-                    error: "no endpoint configured for department \(item.department)",
-                    responseSnippet: nil), .retry(at: Date().addingTimeInterval(300)))
+            // A reload removed the department after the claim: the complaint goes back unattempted
+            // and is held with the rest of its queue (claims skip departments not configured).
+            inFlight.withLock { $0[item.department, default: 1] -= 1 }
+            store.releaseClaims([item.complaintID])
+            wakeIfClaimable()
             return
         }
         let started = Date()

@@ -50,6 +50,10 @@ public protocol ComplaintStore: Sendable {
     /// when it returns, or none (it throws).
     func recordDeliveries(_ results: [AttemptResult]) async throws
 
+    /// Gives claimed items back unattempted: they stay pending, due as before, and the next claim
+    /// may take them again.
+    func releaseClaims(_ complaintIDs: [String])
+
     /// The earliest time a pending delivery becomes due, nil when none is pending.
     func nextDueTime() async throws -> Date?
 

@@ -54,4 +54,22 @@ import Testing
             #expect(try await store.outboxDepth() == 0)
         }
     }
+
+    @Test func aReleasedClaimIsHandedOutAgainUnattempted() async throws {
+        try await withStore { store, _ in
+            let submission = Fixtures.submission()
+            _ = try await store.ingest(submission)
+            let id = submission.record.id
+            #expect(try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 600).count == 1)
+            // Held by its lease until given back.
+            #expect(try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 600).isEmpty)
+            store.releaseClaims([id])
+            let again = try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 600)
+            #expect(again.map(\.complaintID) == [id])
+            #expect(again.first?.attempts == 0)
+            let stored = try #require(try await store.complaint(id: id))
+            #expect(stored.state == .pending)
+            #expect(stored.deliveries.isEmpty)
+        }
+    }
 }

@@ -122,6 +122,10 @@ extension SQLiteStore {
         OutboxItem(complaintID: row.string(0), department: row.string(1), attempts: 0, body: Data())
     }
 
+    public func releaseClaims(_ complaintIDs: [String]) {
+        leases.release(complaintIDs)
+    }
+
     /// One group-commit operation (one savepoint) for the whole batch: the per-operation cost of
     /// the writer is paid once, not once per attempt.
     public func recordDeliveries(_ results: [AttemptResult]) async throws {
