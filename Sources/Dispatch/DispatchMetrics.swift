@@ -45,6 +45,14 @@ final class DispatchMetrics: Sendable {
         gauge("cg_dispatch_rate_limited", department).record(held ? 1 : 0)
     }
 
+    /// Drops a department's gauges (a reload removed it): /metrics stops showing its last state.
+    func forget(department: String) {
+        let dropped = gauges.withLock { gauges in
+            gauges.keys.compactMap { label in gauges[label]?.removeValue(forKey: department) }
+        }
+        for gauge in dropped { gauge.destroy() }
+    }
+
     private func gauge(_ label: String, _ department: String) -> Gauge {
         gauges.withLock { gauges in
             if let gauge = gauges[label]?[department] { return gauge }

@@ -114,6 +114,7 @@ public final class OutboxDispatcher: Service, Sendable {
         for id in new.byID.keys where old.byID[id] == nil {
             metrics.breaker(.closed(consecutiveFailures: 0), department: id)
         }
+        for id in old.byID.keys where new.byID[id] == nil { metrics.forget(department: id) }
         if let newTransport {
             let retired = transport.withLock { transport in
                 defer { transport = newTransport }

@@ -100,6 +100,34 @@ struct DepartmentReloadTests {
         try await running.stop()
     }
 
+    @Test("a department removed by a reload leaves /metrics; one added appears there")
+    func metricsFollowTheDepartments() async throws {
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
+        let original = try String(
+            contentsOf: running.directory.appendingPathComponent("departments.yaml"), encoding: .utf8)
+        try running.edit("departments.yaml") {
+            $0 + """
+
+                  - id: reload-metrics-probe
+                    endpoint:
+                      url: ${DOWNSTREAM_URL}/reload-metrics-probe
+
+                """
+        }
+        let series = #"cg_dispatch_breaker_state{department="reload-metrics-probe"}"#
+        #expect(try await gateway.request(.post, "/v1/routing/reload").status == 200)
+        #expect(try await metrics(gateway).contains(series))
+        try running.edit("departments.yaml") { _ in original }
+        #expect(try await gateway.request(.post, "/v1/routing/reload").status == 200)
+        #expect(!(try await metrics(gateway).contains(series)))
+        try await running.stop()
+    }
+
+    private func metrics(_ gateway: RunningGateway) async throws -> String {
+        String(decoding: try await gateway.request(.get, "/metrics", token: nil).body, as: UTF8.self)
+    }
+
     private func explainVersion(_ gateway: RunningGateway) async throws -> String? {
         let reply = try await gateway.request(.post, "/v1/routing/explain", body: Data(#"{"text":"x"}"#.utf8))
         return (reply.json["decision"] as? [String: Any])?["tables_version"] as? String
