@@ -57,9 +57,7 @@ import Testing
 
     @Test func aReleasedClaimIsHandedOutAgainUnattempted() async throws {
         try await withStore { store, _ in
-            let submission = Fixtures.submission()
-            _ = try await store.ingest(submission)
-            let id = submission.record.id
+            let id = try await Fixtures.ingestOne(into: store)
             #expect(try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 600).count == 1)
             // Held by its lease until given back.
             #expect(try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 600).isEmpty)

@@ -7,9 +7,7 @@ import Testing
 @Suite struct SQLiteStoreRetryClaimTests {
     @Test func retryBecomesClaimableAtItsTime() async throws {
         try await withStore { store, _ in
-            let submission = Fixtures.submission()
-            _ = try await store.ingest(submission)
-            let id = submission.record.id
+            let id = try await Fixtures.ingestOne(into: store)
             #expect(try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 60).count == 1)
             let retryAt = SQLiteStoreOutboxTests.milliseconds(Date().addingTimeInterval(120))
             try await store.recordDelivery(
@@ -25,9 +23,7 @@ import Testing
 
     @Test func retryDueAtOnceIsClaimableAtOnce() async throws {
         try await withStore { store, _ in
-            let submission = Fixtures.submission()
-            _ = try await store.ingest(submission)
-            let id = submission.record.id
+            let id = try await Fixtures.ingestOne(into: store)
             #expect(try await store.claimDueDeliveries(limit: 10, now: Date(), leaseDuration: 60).count == 1)
             try await store.recordDelivery(
                 complaintID: id,

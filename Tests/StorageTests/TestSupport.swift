@@ -38,6 +38,13 @@ func wholeSeconds(_ date: Date = Date()) -> Date {
 
 /// Builds submissions the way the intake pipeline does: fresh ids, routing set on the record.
 enum Fixtures {
+    /// Ingests one new complaint (``submission(channel:adapter:externalID:)`` defaults) and returns its id.
+    static func ingestOne(into store: SQLiteStore) async throws -> String {
+        let submission = Self.submission()
+        _ = try await store.ingest(submission)
+        return submission.record.id
+    }
+
     static func routing(department: String = "urban-management") -> Complaint.RoutingInfo {
         Complaint.RoutingInfo(
             department: department, priority: .high,
