@@ -19,7 +19,7 @@ public final class RoutingReloader: Sendable {
         case reloaded(
             previousVersion: String, configuration: RoutingConfiguration, departments: [Department],
             warnings: [ConfigIssue])
-        /// The tables failed validation; the running version stays.
+        /// The tables or the departments failed validation; the running ones stay.
         case refused(runningVersion: String, issues: [ConfigIssue])
     }
 
@@ -88,7 +88,10 @@ public final class RoutingReloader: Sendable {
             Counter(label: "cg_routing_reloads_total", dimensions: [("result", "accepted")]).increment()
             logger.notice(
                 "rule tables reloaded",
-                metadata: ["cg.tables_version": "\(configuration.version)", "cg.previous_version": "\(running)"])
+                metadata: [
+                    "cg.tables_version": "\(configuration.version)", "cg.previous_version": "\(running)",
+                    "cg.departments": "\(departments.count)",
+                ])
             return .reloaded(
                 previousVersion: running, configuration: configuration, departments: departments,
                 warnings: diagnostics.warnings)
