@@ -38,7 +38,7 @@ public struct HeaderBlock: Sendable, Equatable {
     /// skipped, and a line that is neither a field nor a continuation ends the header section
     /// (it is recorded as a defect and becomes the first body line).
     /// - Returns: the fields, the index where the body starts, and defects found.
-    static func parse(_ bytes: [UInt8], from start: Int, to end: Int) -> (
+    public static func parse(_ bytes: [UInt8], from start: Int, to end: Int) -> (
         HeaderBlock, bodyStart: Int, defects: [String]
     ) {
         var block = HeaderBlock()

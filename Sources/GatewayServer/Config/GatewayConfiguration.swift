@@ -50,15 +50,8 @@ public struct GatewayConfiguration: Sendable {
             logging["level"].error("unknown log level \"\(logLevel)\"")
         }
 
-        let departmentsRoot = ConfigNode.load(
-            url: directory.appendingPathComponent("departments.yaml"),
-            displayName: "departments.yaml", diagnostics: diagnostics,
-            environment: environment)
-        let departments = DepartmentsLoader.read(departmentsRoot, directory: directory)
-        if !gateway["routing"].isPresent { gateway["routing"].error("required field is missing") }
-        let routing = RoutingLoader.load(
-            section: gateway["routing"], configDirectory: directory,
-            departments: Set(departments.map(\.id)))
+        let (departments, routing) = loadDepartmentsAndRouting(
+            gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
         let hotlineProfiles = HotlineProfileLoader.loadAll(
             directory: directory.appendingPathComponent("hotline"), diagnostics: diagnostics, environment: environment)
         try diagnostics.throwIfErrors()
@@ -67,6 +60,21 @@ public struct GatewayConfiguration: Sendable {
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
             departments: departments, routing: routing, sms: sms, email: email, logLevel: logLevel,
             warnings: diagnostics.warnings, hotlineProfiles: hotlineProfiles, environment: environment)
+    }
+
+    /// departments.yaml, and the rule tables `gateway`'s `routing:` section names, validated
+    /// against those departments: what the start and every reload read.
+    static func loadDepartmentsAndRouting(
+        gateway: ConfigNode, directory: URL, diagnostics: ConfigDiagnostics, environment: [String: String]
+    ) -> (departments: [Department], routing: RoutingConfiguration?) {
+        let departmentsRoot = ConfigNode.load(
+            url: directory.appendingPathComponent("departments.yaml"), displayName: "departments.yaml",
+            diagnostics: diagnostics, environment: environment)
+        let departments = DepartmentsLoader.read(departmentsRoot, directory: directory)
+        if !gateway["routing"].isPresent { gateway["routing"].error("required field is missing") }
+        let routing = RoutingLoader.load(
+            section: gateway["routing"], configDirectory: directory, departments: Set(departments.map(\.id)))
+        return (departments, routing)
     }
 
     private static func readDispatch(_ node: ConfigNode) -> OutboxDispatcher.Settings {

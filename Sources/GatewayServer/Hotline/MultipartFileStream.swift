@@ -90,16 +90,13 @@ struct MultipartFileStream {
     /// Whether a part's header block names a file: its Content-Disposition has a `filename`
     /// (plain, quoted or RFC 2231 `filename*`) or the field is named `file`.
     static func isFilePart(headers: ArraySlice<UInt8>) -> Bool {
-        for rawLine in headers.split(separator: UInt8(ascii: "\n")) {
-            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")),
-                String(decoding: line[..<colon], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                    .lowercased() == "content-disposition"
-            else { continue }
-            let disposition = HeaderParameters.parse(Array(line[(colon + 1)...]))
-            return disposition["filename"] != nil || disposition["name"] == "file"
+        // The block starts with the line break that ends the delimiter line.
+        let bytes = Array(headers.drop { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") })
+        guard let value = HeaderBlock.parse(bytes, from: 0, to: bytes.count).0.raw("Content-Disposition") else {
+            return false
         }
-        return false
+        let disposition = HeaderParameters.parse(value)
+        return disposition["filename"] != nil || disposition["name"] == "file"
     }
 
     /// Checks the body ended properly.

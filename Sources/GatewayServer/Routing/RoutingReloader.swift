@@ -55,12 +55,8 @@ public final class RoutingReloader: Sendable {
             let gateway = ConfigNode.load(
                 url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
                 diagnostics: diagnostics, environment: environment)
-            let departmentsRoot = ConfigNode.load(
-                url: directory.appendingPathComponent("departments.yaml"), displayName: "departments.yaml",
-                diagnostics: diagnostics, environment: environment)
-            let departments = DepartmentsLoader.read(departmentsRoot, directory: directory)
-            let configuration = RoutingLoader.load(
-                section: gateway["routing"], configDirectory: directory, departments: Set(departments.map(\.id)))
+            let (departments, configuration) = GatewayConfiguration.loadDepartmentsAndRouting(
+                gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
             let running = routers.current.configuration.version
             var transport: (any DeliveryTransport)?
             if configuration != nil, !diagnostics.hasErrors, let makeTransport {

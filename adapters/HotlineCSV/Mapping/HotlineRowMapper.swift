@@ -234,12 +234,12 @@ public struct HotlineRowMapper {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard parts.count > 1 else { return nil }
-        var numbers: [String] = []
+        var first: String?
         for part in parts {
             guard case .e164(let number) = phones.normalize(withAreaCode(part)) else { return nil }
-            numbers.append(number)
+            first = first ?? number
         }
-        return numbers.first
+        return first
     }
 
     /// A local number (7 or 8 digits, no trunk 0) with the profile's area code put in front.
