@@ -1,12 +1,11 @@
 import ComplaintCore
 import Foundation
 import GRDB
-import Synchronization
 
 extension SQLiteStore {
     public func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
-        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, held in
+        return try claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, held in
             try db.cachedStatement(sql: Self.dueSQL(departmentFilter: false))
                 .readRows(now.unixMilliseconds, limit + held.count, row: Self.dueItem)
         }
@@ -24,7 +23,7 @@ extension SQLiteStore {
         // steps over the items out with the dispatcher (they stay pending until recorded) and
         // stops once it has what the claim can still take: with a backlog, a claim reads about
         // `limit` rows instead of every department's quota plus every item in flight.
-        return try await claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, held in
+        return try claim(now: now, leaseDuration: leaseDuration, limit: limit) { db, held in
             let statement = try db.cachedStatement(sql: Self.dueSQL(departmentFilter: true))
             var due: [OutboxItem] = []
             for quota in quotas where due.count < limit {
@@ -53,24 +52,29 @@ extension SQLiteStore {
 
     /// The claim protocol shared by both forms, in one read transaction: read due candidates
     /// (given what is held, to step over it), lease a selection, then read the claimed records.
+    ///
+    /// The read runs on the caller's thread, not handed to a reader's queue and awaited: a claim
+    /// reads for a few hundred microseconds, and the two thread hops of an awaited read added
+    /// about as long again, during which the deliveries in flight ran out and the network
+    /// idled. Claiming synchronously raised the rate of `scripts/bench-dispatch.sh` by about a
+    /// tenth (alternating drains of one outbox).
     private func claim(
         now: Date, leaseDuration: TimeInterval, limit: Int,
-        due: @escaping @Sendable (Database, DeliveryLeases.Snapshot) throws -> [OutboxItem],
-        select: (@Sendable ([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
-    ) async throws -> [OutboxItem] {
+        due: (Database, DeliveryLeases.Snapshot) throws -> [OutboxItem],
+        select: (([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
+    ) throws -> [OutboxItem] {
         // An expired lease counts as free: an attempt that never reported back is handed out again.
         let (token, held) = leases.beginClaim(now: now)
-        let leases = self.leases
         let expiry = now.addingTimeInterval(leaseDuration)
         // Set once the selection is leased, so that a failure after it gives the leases back.
-        let granted = Mutex<[OutboxItem]?>(nil)
+        var granted: [OutboxItem]?
         do {
-            return try await read { db in
+            return try readNow { db in
                 let candidates = try due(db, held)
                 let claimed = leases.finishClaim(
                     token, candidates: candidates, id: \.complaintID, limit: limit, now: now, expiry: expiry,
                     select: select)
-                granted.withLock { $0 = claimed }
+                granted = claimed
                 guard !claimed.isEmpty else { return [] }
                 let statement = try db.cachedStatement(
                     sql: """
@@ -95,7 +99,7 @@ extension SQLiteStore {
                 }
             }
         } catch {
-            if let claimed = granted.withLock({ $0 }) {
+            if let claimed = granted {
                 for item in claimed { leases.release(item.complaintID) }
             } else {
                 _ = leases.finishClaim(

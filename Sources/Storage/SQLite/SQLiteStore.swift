@@ -93,6 +93,17 @@ public final class SQLiteStore: ComplaintStore {
         }
     }
 
+    /// Runs a short read on the calling thread, mapping failures to ``StorageError``.
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError(.readFailed, "\(error)")
+        }
+    }
+
     /// Runs a write in the next group commit, mapping failures to ``StorageError``.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
