@@ -60,8 +60,8 @@ public final class Gateway: Sendable {
         let routers = RouterHolder(RuleRouter(configuration: configuration.routing))
         reloader = RoutingReloader(
             routers: routers, directory: configuration.directory, dispatcher: dispatcher,
-            makeTransport: transport == nil ? makeTransport : nil, environment: configuration.environment,
-            logger: logger)
+            makeTransport: transport == nil ? makeTransport : nil, runningDepartments: configuration.departments,
+            environment: configuration.environment, logger: logger)
         let pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
         self.pipeline = pipeline
         emailIntake = EmailIntake(pipeline: pipeline, settings: configuration.email)

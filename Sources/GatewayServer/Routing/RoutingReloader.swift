@@ -29,6 +29,8 @@ public final class RoutingReloader: Sendable {
     /// Builds the delivery transport for reloaded departments (their TLS files and proxies are
     /// read again); nil keeps the running transport (one given from outside, in tests).
     private let makeTransport: (@Sendable ([Department]) throws -> any DeliveryTransport)?
+    /// What the running transport was built from: a reload builds a new one only when this changes.
+    private let transportSettings: Mutex<TransportSettings>
     private let environment: [String: String]
     private let logger: Logger
     /// One reload at a time, so two concurrent reloads cannot interleave their swaps.
@@ -36,13 +38,14 @@ public final class RoutingReloader: Sendable {
 
     init(
         routers: RouterHolder, directory: URL, dispatcher: OutboxDispatcher,
-        makeTransport: (@Sendable ([Department]) throws -> any DeliveryTransport)?, environment: [String: String],
-        logger: Logger
+        makeTransport: (@Sendable ([Department]) throws -> any DeliveryTransport)?, runningDepartments: [Department],
+        environment: [String: String], logger: Logger
     ) {
         self.routers = routers
         self.directory = directory
         self.dispatcher = dispatcher
         self.makeTransport = makeTransport
+        transportSettings = Mutex(TransportSettings(runningDepartments))
         self.environment = environment
         self.logger = logger
     }
@@ -59,7 +62,10 @@ public final class RoutingReloader: Sendable {
                 gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
             let running = routers.current.configuration.version
             var transport: (any DeliveryTransport)?
-            if configuration != nil, !diagnostics.hasErrors, let makeTransport {
+            let settings = TransportSettings(departments)
+            if configuration != nil, !diagnostics.hasErrors, let makeTransport,
+                settings != transportSettings.withLock({ $0 })
+            {
                 do {
                     transport = try makeTransport(departments)
                 } catch {
@@ -80,6 +86,7 @@ public final class RoutingReloader: Sendable {
                 return .refused(runningVersion: running, issues: diagnostics.issues)
             }
             dispatcher.reconfigure(departments: departments, transport: transport)
+            if transport != nil { transportSettings.withLock { $0 = settings } }
             routers.replace(with: RuleRouter(configuration: configuration))
             Counter(label: "cg_routing_reloads_total", dimensions: [("result", "accepted")]).increment()
             logger.notice(
