@@ -25,7 +25,7 @@ public final class Gateway: Sendable {
     let pipeline: IntakePipeline
     /// Raw messages to complaints, for `POST /v1/email`, the mailbox pollers and `email import`.
     let emailIntake: EmailIntake
-    let reloader: RoutingReloader
+    let reloader: ConfigReloader
     /// Concatenated-SMS parts waiting for their set; nil when the store cannot hold them.
     let smsConcat: SMSConcatBuffer?
     let hotlineImporter: HotlineImporter
@@ -58,7 +58,7 @@ public final class Gateway: Sendable {
             departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
         let routers = RouterHolder(RuleRouter(configuration: configuration.routing))
-        reloader = RoutingReloader(
+        reloader = ConfigReloader(
             routers: routers, directory: configuration.directory, dispatcher: dispatcher,
             makeTransport: transport == nil ? makeTransport : nil, runningDepartments: configuration.departments,
             environment: configuration.environment, logger: logger)
@@ -132,7 +132,7 @@ public final class Gateway: Sendable {
                     + (smsConcat.map { buffer in
                         [.init(service: SMSConcatSweeper(buffer: buffer, interval: .seconds(5), logger: logger))]
                     } ?? []) + pollers + [.init(service: app)]
-                    + (handleSignals ? [.init(service: RoutingReloadSignal(reloader: reloader, logger: logger))] : []),
+                    + (handleSignals ? [.init(service: ConfigReloadSignal(reloader: reloader, logger: logger))] : []),
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         group.withLock { $0 = serviceGroup }
@@ -148,7 +148,7 @@ public final class Gateway: Sendable {
 
     /// Reloads the rule tables, as SIGHUP and `POST /v1/routing/reload` do.
     @discardableResult
-    public func reloadRouting() -> RoutingReloader.Outcome { reloader.reload() }
+    public func reloadRouting() -> ConfigReloader.Outcome { reloader.reload() }
 
     /// Starts a graceful shutdown of a running gateway.
     public func shutdown() async {

@@ -7,7 +7,7 @@ import Routing
 
 /// `POST /v1/routing/explain` (read scope) and `POST /v1/routing/reload` (admin scope).
 struct RoutingRoutes: Sendable {
-    let reloader: RoutingReloader
+    let reloader: ConfigReloader
     let auth: Authenticator
     let maxBodyBytes: Int
 

@@ -2,9 +2,10 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Reloads the rule tables on SIGHUP, the Unix convention for "re-read your configuration".
-struct RoutingReloadSignal: Service {
-    let reloader: RoutingReloader
+/// Reloads the rule tables and departments on SIGHUP, the Unix convention for "re-read your
+/// configuration".
+struct ConfigReloadSignal: Service {
+    let reloader: ConfigReloader
     let logger: Logger
 
     func run() async throws {

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// The departments go first, so that a table naming a department added in the same reload finds
 /// it delivering; the tables are validated against the departments read, not the running ones.
-public final class RoutingReloader: Sendable {
+public final class ConfigReloader: Sendable {
     /// What a reload did.
     public enum Outcome: Sendable {
         /// The new tables and departments are in force.
