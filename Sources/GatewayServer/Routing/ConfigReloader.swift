@@ -61,18 +61,20 @@ public final class ConfigReloader: Sendable {
             let (departments, configuration) = GatewayConfiguration.loadDepartmentsAndRouting(
                 gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
             let running = routers.current.configuration.version
-            var transport: (any DeliveryTransport)?
-            let settings = TransportSettings(departments)
-            if configuration != nil, !diagnostics.hasErrors, let makeTransport,
-                settings != transportSettings.withLock({ $0 })
-            {
-                do {
-                    transport = try makeTransport(departments)
-                } catch {
-                    diagnostics.report(
-                        ConfigIssue(
-                            file: "departments.yaml", line: nil, field: "", message: "cannot set up delivery: \(error)")
-                    )
+            // A new transport only when what it is built from changed (the TLS files are read
+            // only for a reload that can be put in force).
+            var transport: (transport: any DeliveryTransport, settings: TransportSettings)?
+            if configuration != nil, !diagnostics.hasErrors, let makeTransport {
+                let settings = TransportSettings(departments)
+                if settings != transportSettings.withLock({ $0 }) {
+                    do {
+                        transport = (try makeTransport(departments), settings)
+                    } catch {
+                        diagnostics.report(
+                            ConfigIssue(
+                                file: "departments.yaml", line: nil, field: "",
+                                message: "cannot set up delivery: \(error)"))
+                    }
                 }
             }
             guard let configuration, !diagnostics.hasErrors else {
@@ -85,8 +87,8 @@ public final class ConfigReloader: Sendable {
                 Counter(label: "cg_routing_reloads_total", dimensions: [("result", "refused")]).increment()
                 return .refused(runningVersion: running, issues: diagnostics.issues)
             }
-            dispatcher.reconfigure(departments: departments, transport: transport)
-            if transport != nil { transportSettings.withLock { $0 = settings } }
+            dispatcher.reconfigure(departments: departments, transport: transport?.transport)
+            if let transport { transportSettings.withLock { $0 = transport.settings } }
             routers.replace(with: RuleRouter(configuration: configuration))
             Counter(label: "cg_routing_reloads_total", dimensions: [("result", "accepted")]).increment()
             logger.notice(

@@ -100,7 +100,7 @@ extension SQLiteStore {
             }
         } catch {
             if let claimed = granted {
-                for item in claimed { leases.release(item.complaintID) }
+                leases.release(claimed.lazy.map(\.complaintID))
             } else {
                 _ = leases.finishClaim(
                     token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)

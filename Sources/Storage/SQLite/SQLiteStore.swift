@@ -86,10 +86,8 @@ public final class SQLiteStore: ComplaintStore {
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
-        } catch let error as StorageError {
-            throw error
         } catch {
-            throw StorageError(.readFailed, "\(error)")
+            throw Self.readFailure(error)
         }
     }
 
@@ -97,11 +95,14 @@ public final class SQLiteStore: ComplaintStore {
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.read(body)
-        } catch let error as StorageError {
-            throw error
         } catch {
-            throw StorageError(.readFailed, "\(error)")
+            throw Self.readFailure(error)
         }
+    }
+
+    /// A read's failure as the store reports it: its own errors as they are, the rest as `readFailed`.
+    private static func readFailure(_ error: any Error) -> StorageError {
+        (error as? StorageError) ?? StorageError(.readFailed, "\(error)")
     }
 
     /// Runs a write in the next group commit, mapping failures to ``StorageError``.
