@@ -74,6 +74,8 @@ import Testing
             "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n",
             "HTTP/1.1 200 OK\r\n: no name\r\n\r\n", "http/1.1 200 OK\r\n\r\n",
             "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\nok", "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
         ] {
@@ -81,6 +83,23 @@ import Testing
         }
         let endless = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-Filler: 0123456789\r\n", count: 4000)
         #expect(throws: HTTP1ResponseReader.Failure.self) { try read(endless) }
+    }
+
+    /// Only an answer that is not a delivery has its headers read (`Retry-After`, `Location`), so
+    /// only such an answer keeps them; a 2xx is framed by its headers without keeping them.
+    @Test func headersAreKeptForAnswersThatAreNotDeliveries() throws {
+        let unavailable = "HTTP/1.1 503 Busy\r\nRetry-After:  120 \r\ncontent-length: 2\r\n\r\nno"
+        let (busy, busyComplete, _) = try read(unavailable, piece: 3)
+        #expect(busyComplete)
+        #expect(
+            busy.head?.headers == [
+                HeaderField(name: "Retry-After", value: "120"), HeaderField(name: "content-length", value: "2"),
+            ])
+        let (moved, _, _) = try read("HTTP/1.1 308 Moved\r\nLocation: https://new.example/in\r\n\r\n", close: true)
+        #expect(moved.head?.headers == [HeaderField(name: "Location", value: "https://new.example/in")])
+        let (delivered, complete, left) = try read("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Trace: 1\r\n\r\nok")
+        #expect(complete && left == 0)
+        #expect(delivered.head?.headers == [] && delivered.head?.keepAlive == true)
     }
 
     @Test func targetsFromURLs() throws {

@@ -12,7 +12,9 @@ public struct HeaderField: Sendable, Hashable {
 
 /// The result of one HTTP POST to a department.
 public enum TransportResult: Sendable, Hashable {
-    /// The endpoint answered (any status), with its headers and the first bytes of its body.
+    /// The endpoint answered (any status), with its headers and the first bytes of its body. A
+    /// transport may leave out a 2xx's headers: only those of an answer that is not a delivery
+    /// (`Retry-After`, `Location`) are read.
     case response(status: Int, headers: [HeaderField], snippet: String)
     /// No answer: timeout, refused, reset, DNS, TLS…
     case failed(String)

@@ -131,27 +131,29 @@ extension SQLiteStore {
     }
 
     /// One group-commit operation (one savepoint) for the whole batch: the per-operation cost of
-    /// the writer is paid once, not once per attempt.
+    /// the writer is paid once, not once per attempt. So are the lookups of its statements.
     public func recordDeliveries(_ results: [AttemptResult]) async throws {
         guard !results.isEmpty else { return }
         defer { leases.release(results.lazy.map(\.complaintID)) }
         try await write { db in
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
+                        status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let settle = try db.cachedStatement(sql: Self.settleSQL)
             for result in results {
-                try Self.recordAttempt(db, result.complaintID, result.attempt, result.resolution)
+                try Self.recordAttempt(db, insert, settle, result.complaintID, result.attempt, result.resolution)
             }
         }
     }
 
     private static func recordAttempt(
-        _ db: Database, _ complaintID: String, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution
+        _ db: Database, _ insert: Statement, _ settleStatement: Statement, _ complaintID: String,
+        _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution
     ) throws {
         let finishedAt = attempt.startedAt.addingTimeInterval(attempt.latencyMilliseconds / 1000)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO delivery_attempts (complaint_id, attempt, department, url, started_at, latency_ms,
-                    status_code, outcome, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).run(
+        try insert.run(
             complaintID, attempt.attempt, attempt.department, attempt.url, attempt.startedAt.unixMilliseconds,
             attempt.latencyMilliseconds, attempt.statusCode, attempt.outcome, attempt.error,
             attempt.responseSnippet)
@@ -160,7 +162,8 @@ extension SQLiteStore {
         case .delivered:
             // No "delivered" event row: the attempt row just written is that event (see
             // ``deliveredEvent(_:)``), as the complaint row is the "accepted" one.
-            try settle(db, complaintID, as: .delivered, attempts: attempt.attempt, error: nil, at: finishedAt)
+            try settle(
+                settleStatement, complaintID, as: .delivered, attempts: attempt.attempt, error: nil, at: finishedAt)
         case .retry(let at):
             try db.cachedStatement(
                 sql: """
@@ -176,7 +179,9 @@ extension SQLiteStore {
                 detail: "attempt \(attempt.attempt) failed (\(attempt.error ?? "?")); next at \(RFC3339.format(at))"
             )
         case .dead:
-            try settle(db, complaintID, as: .dead, attempts: attempt.attempt, error: attempt.error, at: finishedAt)
+            try settle(
+                settleStatement, complaintID, as: .dead, attempts: attempt.attempt, error: attempt.error, at: finishedAt
+            )
             try appendEvent(
                 db, complaintID: complaintID, at: finishedAt, type: "dead_lettered",
                 detail: "gave up after attempt \(attempt.attempt): \(attempt.error ?? "?")")
@@ -211,12 +216,12 @@ extension SQLiteStore {
     /// Ends the outbox row's life as `state`. The row's state is the complaint's state: nothing
     /// else is rewritten.
     private static func settle(
-        _ db: Database, _ complaintID: String, as state: ComplaintState, attempts: Int, error: String?, at: Date
+        _ statement: Statement, _ complaintID: String, as state: ComplaintState, attempts: Int, error: String?,
+        at: Date
     ) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE outbox SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE complaint_id = ?
-                """
-        ).run(state.rawValue, attempts, error, at.unixMilliseconds, complaintID)
+        try statement.run(state.rawValue, attempts, error, at.unixMilliseconds, complaintID)
     }
+
+    private static let settleSQL =
+        "UPDATE outbox SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE complaint_id = ?"
 }

@@ -82,7 +82,7 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        guard var exchange = current else {
+        guard current != nil else {
             // Bytes nobody asked for: the stream can no longer be trusted to frame responses.
             context.close(promise: nil)
             return
@@ -92,16 +92,16 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
             bytes = pending!
             pending = nil
         }
+        // The reader is advanced where it is stored: a copy taken out and put back retained
+        // everything the exchange holds and made the reader's arrays copy on their next append.
         let complete: Bool
         do {
-            complete = try exchange.reader.consume(&bytes)
+            complete = try current!.reader.consume(&bytes)
         } catch {
-            current = exchange
             finish(context: context, with: .failure(HTTP1ExchangeFailure.malformed(Self.describe(error))))
             return
         }
-        current = exchange
-        if complete, let response = exchange.reader.response(reusable: bytes.readableBytes == 0) {
+        if complete, let response = current!.reader.response(reusable: bytes.readableBytes == 0) {
             finish(context: context, with: .success(response))
         } else if bytes.readableBytes > 0 {
             pending = bytes

@@ -67,14 +67,24 @@ final class HTTP1ConnectionPool: Sendable {
 
     /// Keeps `channel` for the next exchange with `origin`, or closes it when enough are idle.
     func release(_ channel: any Channel, to origin: HTTP1Target.Origin) {
+        let entry = (channel: channel, since: NIODeadline.now())
+        let limit = maxIdlePerOrigin
         let kept = idle.withLock { idle -> Bool in
-            guard !closed.load(ordering: .relaxed), idle[origin, default: []].count < maxIdlePerOrigin else {
-                return false
-            }
-            idle[origin, default: []].append((channel, .now()))
-            return true
+            guard !closed.load(ordering: .relaxed) else { return false }
+            // One lookup of the origin, under the lock both event loops take for every delivery.
+            return Self.append(entry, to: &idle[origin, default: []], limit: limit)
         }
         if !kept { channel.close(promise: nil) }
+    }
+
+    private static func append(
+        _ entry: (channel: any Channel, since: NIODeadline),
+        to list: inout [(channel: any Channel, since: NIODeadline)],
+        limit: Int
+    ) -> Bool {
+        guard list.count < limit else { return false }
+        list.append(entry)
+        return true
     }
 
     /// Opens a new connection to `origin` (TLS for https), through its proxy if it has one,

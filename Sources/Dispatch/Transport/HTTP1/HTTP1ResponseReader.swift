@@ -2,8 +2,8 @@ import NIOCore
 
 /// Reads one HTTP/1.1 response from the bytes a connection receives, incrementally.
 ///
-/// A delivery needs only the status, the headers (for `Retry-After`), the first bytes of the
-/// body for operators, and where the response ends (so the connection can carry the next
+/// A delivery needs only the status, the headers of a response that is not 2xx (for
+/// `Retry-After` and `Location`), the first bytes of the body for operators, and where the response ends (so the connection can carry the next
 /// delivery). The body beyond the snippet is skipped, never buffered. Framing follows
 /// RFC 9112 §6.3: 1xx interim responses are skipped, 204 and 304 have no body,
 /// `Transfer-Encoding: chunked`, `Content-Length`, or else the body runs until the close.
@@ -11,6 +11,7 @@ struct HTTP1ResponseReader {
     /// What the status line and header section said.
     struct Head: Equatable {
         var status: Int
+        /// The header fields, for a status other than 2xx; none for a 2xx (nothing reads them).
         var headers: [HeaderField]
         /// Whether the connection may carry another request after this response.
         var keepAlive: Bool
@@ -67,8 +68,7 @@ struct HTTP1ResponseReader {
         while buffer.readableBytes > 0 || phase == .chunkSize || phase == .trailers {
             switch phase {
             case .head:
-                guard let lines = try Self.takeHead(&buffer) else { return false }
-                try begin(lines)
+                guard try readHead(&buffer) else { return false }
             case .fixed(let remaining):
                 let taken = takeBody(&buffer, upTo: remaining)
                 phase = remaining == taken ? .complete : .fixed(remaining: remaining - taken)
@@ -102,57 +102,41 @@ struct HTTP1ResponseReader {
         return phase == .complete
     }
 
-    private mutating func begin(_ lines: [ArraySlice<UInt8>]) throws(Failure) {
-        let (major, minor, status) = try Self.statusLine(lines[0])
-        if (100..<200).contains(status) && status != 101 {
-            return  // interim (100 Continue, 103 Early Hints): the final response follows
-        }
-        var headers: [HeaderField] = []
-        headers.reserveCapacity(lines.count - 1)
-        var contentLength: Int?
-        var chunked = false
-        var transferEncoded = false
-        var closeToken = false
-        var keepAliveToken = false
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
-                throw .malformed("header line without a name")
+    /// Reads the head at the start of `buffer`: false while it is still arriving. An interim
+    /// response is skipped (the phase stays `.head`); the final one sets how its body is framed.
+    private mutating func readHead(_ buffer: inout ByteBuffer) throws(Failure) -> Bool {
+        switch buffer.withUnsafeReadableBytes(HTTP1ResponseHead.parse) {
+        case .incomplete:
+            if buffer.readableBytes > Self.maxHeadBytes {
+                throw .malformed("response head larger than \(Self.maxHeadBytes) bytes")
             }
-            let name = String(decoding: line[..<colon], as: UTF8.self)
-            let value = String(decoding: Self.trimmed(line[(colon + 1)...]), as: UTF8.self)
-            headers.append(HeaderField(name: name, value: value))
-            switch name.lowercased() {
-            case "content-length":
-                guard let length = Int(value), length >= 0, contentLength == nil || contentLength == length else {
-                    throw .malformed("invalid Content-Length \(value)")
-                }
-                contentLength = length
-            case "transfer-encoding":
-                transferEncoded = true
-                chunked =
-                    value.split(separator: ",").last.map { $0.trimmingSpaces().lowercased() == "chunked" } ?? false
-            case "connection":
-                for token in value.split(separator: ",").map({ $0.trimmingSpaces().lowercased() }) {
-                    if token == "close" { closeToken = true }
-                    if token == "keep-alive" { keepAliveToken = true }
-                }
-            default:
-                break
-            }
+            return false
+        case .failed(let failure):
+            throw failure
+        case .interim(let length):
+            buffer.moveReaderIndex(forwardBy: length)
+            return true
+        case .final(let parsed, let length):
+            buffer.moveReaderIndex(forwardBy: length)
+            begin(parsed)
+            return true
         }
-        let persistent = major == 1 && (minor >= 1 ? !closeToken : keepAliveToken && !closeToken)
-        var head = Head(status: status, headers: headers, keepAlive: persistent)
+    }
+
+    private mutating func begin(_ parsed: HTTP1ResponseHead.Parsed) {
+        var head = parsed.head
+        let status = head.status
         if status == 204 || status == 304 || status == 101 {
-            head.keepAlive = persistent && status != 101
+            head.keepAlive = head.keepAlive && status != 101
             phase = .complete
-        } else if transferEncoded {
-            if chunked {
+        } else if parsed.transferEncoded {
+            if parsed.chunked {
                 phase = .chunkSize
             } else {
                 head.keepAlive = false
                 phase = .untilClose
             }
-        } else if let contentLength {
+        } else if let contentLength = parsed.contentLength {
             phase = contentLength == 0 ? .complete : .fixed(remaining: contentLength)
         } else {
             head.keepAlive = false
@@ -170,25 +154,6 @@ struct HTTP1ResponseReader {
         }
         buffer.moveReaderIndex(forwardBy: count)
         return count
-    }
-
-    /// The lines of a complete head (status line first), taken from the buffer; nil while it is
-    /// still arriving.
-    private static func takeHead(_ buffer: inout ByteBuffer) throws(Failure) -> [ArraySlice<UInt8>]? {
-        var lines: [ArraySlice<UInt8>] = []
-        var offset = 0
-        while let line = lineEnd(in: buffer, from: offset) {
-            let content = buffer.getBytes(at: buffer.readerIndex + offset, length: line.length) ?? []
-            offset = line.next
-            if content.isEmpty {
-                if lines.isEmpty { continue }
-                buffer.moveReaderIndex(forwardBy: offset)
-                return lines
-            }
-            lines.append(content[...])
-        }
-        if buffer.readableBytes > maxHeadBytes { throw .malformed("response head larger than \(maxHeadBytes) bytes") }
-        return nil
     }
 
     /// Takes one line (without its CRLF or LF), or nil while it is still arriving.
@@ -215,20 +180,6 @@ struct HTTP1ResponseReader {
         }
     }
 
-    private static func statusLine(_ line: ArraySlice<UInt8>) throws(Failure) -> (Int, Int, Int) {
-        let bytes = Array(line)
-        // "HTTP/1.1 200 OK": the reason phrase may be empty or missing.
-        guard bytes.count >= 12, bytes.starts(with: Array("HTTP/".utf8)),
-            let major = digit(bytes[5]), bytes[6] == UInt8(ascii: "."), let minor = digit(bytes[7]),
-            bytes[8] == UInt8(ascii: " "),
-            let hundreds = digit(bytes[9]), let tens = digit(bytes[10]), let units = digit(bytes[11]),
-            bytes.count == 12 || bytes[12] == UInt8(ascii: " ")
-        else {
-            throw .malformed("not an HTTP/1.x status line: \(String(decoding: bytes.prefix(40), as: UTF8.self))")
-        }
-        return (major, minor, hundreds * 100 + tens * 10 + units)
-    }
-
     private static func chunkSize(_ line: [UInt8]) throws(Failure) -> Int {
         var size = 0
         var digits = 0
@@ -245,10 +196,6 @@ struct HTTP1ResponseReader {
         return size
     }
 
-    private static func digit(_ byte: UInt8) -> Int? {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? Int(byte - UInt8(ascii: "0")) : nil
-    }
-
     private static func hexDigit(_ byte: UInt8) -> Int? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
@@ -256,25 +203,5 @@ struct HTTP1ResponseReader {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
         default: nil
         }
-    }
-
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while let first = slice.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-            slice = slice.dropFirst()
-        }
-        while let last = slice.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-            slice = slice.dropLast()
-        }
-        return slice
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var slice = self
-        while slice.first == " " || slice.first == "\t" { slice = slice.dropFirst() }
-        while slice.last == " " || slice.last == "\t" { slice = slice.dropLast() }
-        return slice
     }
 }
