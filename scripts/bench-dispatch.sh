@@ -12,14 +12,16 @@
 #    complaint is `delivered` in the store (each attempt and state change committed with the
 #    default synchronous=FULL before it counts). The rate is taken from the recorded attempts:
 #    complaints / (last attempt's end - first attempt's start).
-# 4. wrk -t1 -c$IN_FLIGHT POSTing one delivered record (the bytes departments get) to nginx.
+# 4. wrk -t1 -c$IN_FLIGHT POSTing one delivered record (the bytes departments get) to nginx, for
+#    half of BENCH_SECONDS just before the drain and half just after: the round's wrk rate is the
+#    mean of the two, so both sides of the ratio are taken around the same moment.
 # Steps 3 and 4 run ROUNDS times, each drain from a copy of the same filled outbox.
 # Prints a Markdown table (one row per round), saves bench-results/dispatch.md; exits 1 when a
 # check fails (every complaint delivered exactly once in the store, each round; target: the
 # median of the rounds' ratios >= 0.25 x wrk's rate).
 #
-# Environment: FILL_SECONDS (5), BENCH_SECONDS (10, the wrk row), IN_FLIGHT (64), ROUNDS (3),
-# GATEWAY_BIN (else a release build), NGINX_CONF_IN, BENCH_KEEP=1 keeps the scratch dir.
+# Environment: FILL_SECONDS (5), BENCH_SECONDS (10: a round's two wrk runs together), IN_FLIGHT (64),
+# ROUNDS (3), GATEWAY_BIN (else a release build), NGINX_CONF_IN, BENCH_KEEP=1 keeps the scratch dir.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -98,10 +100,20 @@ echo "bench-dispatch: $TOTAL complaints waiting in the outbox"
 db "SELECT record FROM complaints LIMIT 1" | tr -d '\n' >"$SCRATCH/record.json"
 
 # 3 and 4, ROUNDS times: the machine is shared, so one pair of figures can land on a busy moment
-# for either side. Each round restores the filled outbox, drains it, then runs wrk; the verdict
-# is the median of the rounds' ratios.
+# for either side. Each round restores the filled outbox and drains it between two wrk runs; the
+# verdict is the median of the rounds' ratios.
 cp -r "$DATA" "$SCRATCH/filled"
+HALF=$(((BENCH_SECONDS + 1) / 2))
+# wrk_run WHEN: one wrk run of HALF seconds; its rate is appended to wrk.jsonl.
+wrk_run() {
+    echo "== round $round/$ROUNDS: wrk -t1 -c$IN_FLIGHT -d${HALF}s POST the delivered record to nginx ($1 the drain)"
+    WRK_BODY="$(cat "$SCRATCH/record.json")" WRK_TOKEN="" \
+        wrk -t1 -c"$IN_FLIGHT" -d"${HALF}s" --latency -s "$LUA" "$DOWNSTREAM_URL/urban-management" \
+        | tee "$SCRATCH/wrk.txt"
+    grep -m1 '^WRKJSON ' "$SCRATCH/wrk.txt" | cut -d' ' -f2- >>"$SCRATCH/wrk.jsonl" || die "no WRKJSON line from wrk"
+}
 for round in $(seq "$ROUNDS"); do
+    wrk_run before
     rm -rf "$DATA" && cp -r "$SCRATCH/filled" "$DATA"
     echo "== round $round/$ROUNDS: drain $TOTAL deliveries to nginx, max_in_flight $IN_FLIGHT"
     T0="$(date +%s.%N)"
@@ -124,11 +136,7 @@ $(db "SELECT count(DISTINCT complaint_id) FROM delivery_attempts WHERE outcome =
 $(db "SELECT max(started_at + latency_ms) - min(started_at) FROM delivery_attempts") $T0 $T1 $DRAIN_CPU" \
         >>"$SCRATCH/rounds.txt"
 
-    echo "== round $round/$ROUNDS: wrk -t1 -c$IN_FLIGHT -d${BENCH_SECONDS}s POST the delivered record to nginx"
-    WRK_BODY="$(cat "$SCRATCH/record.json")" WRK_TOKEN="" \
-        wrk -t1 -c"$IN_FLIGHT" -d"${BENCH_SECONDS}s" --latency -s "$LUA" "$DOWNSTREAM_URL/urban-management" \
-        | tee "$SCRATCH/wrk.txt"
-    grep -m1 '^WRKJSON ' "$SCRATCH/wrk.txt" | cut -d' ' -f2- >>"$SCRATCH/wrk.jsonl" || die "no WRKJSON line from wrk"
+    wrk_run after
 done
 
 mkdir -p bench-results
@@ -139,25 +147,29 @@ python3 - "$SCRATCH/wrk.jsonl" "$SCRATCH/rounds.txt" "$TOTAL" "$IN_FLIGHT" \
 import json, os, statistics, sys, time
 wrk_file, rounds_file, total, in_flight, body, commit = sys.argv[1:]
 total = int(total)
-wrks = [json.loads(line)["rps"] for line in open(wrk_file)]
+runs = [json.loads(line)["rps"] for line in open(wrk_file)]
+# Each round's wrk runs, before and after its drain.
+pairs = list(zip(runs[0::2], runs[1::2]))
 rounds = []
-for wrk, line in zip(wrks, open(rounds_file)):
+for (before, after), line in zip(pairs, open(rounds_file)):
+    wrk = (before + after) / 2
     done, attempts, distinct, span_ms, t0, t1, cpu = line.split()
     span = float(span_ms) / 1000
     rate = total / span if span > 0 else 0
-    rounds.append(dict(wrk=wrk, done=int(done), attempts=int(attempts), distinct=int(distinct), rate=rate,
+    rounds.append(dict(wrk=wrk, before=before, after=after, done=int(done), attempts=int(attempts), distinct=int(distinct), rate=rate,
                        wall=total / (float(t1) - float(t0)), cpu=float(cpu), ratio=rate / wrk))
 ratio = statistics.median(r["ratio"] for r in rounds)
 out = [f"# Dispatch benchmark, {time.strftime('%Y-%m-%d %H:%M:%SZ', time.gmtime())}", "",
        f"{os.cpu_count()} CPUs, commit {commit}; nginx `return 200` (2 workers); {body}-byte record body; "
        f"{total} complaints drained from the outbox with `max_in_flight: {in_flight}`, every attempt and "
        f"state change committed (synchronous=FULL) before it counts; {len(rounds)} rounds, each a drain "
-       f"of the same filled outbox followed by wrk -t1 -c{in_flight} POSTing the same body to the same nginx.", "",
-       "| round | wrk req/s | deliveries/s (first attempt start to last attempt end) | ratio to wrk "
+       f"of the same filled outbox between two runs of wrk -t1 -c{in_flight} POSTing the same body to the same "
+       f"nginx (the round's wrk rate is their mean).", "",
+       "| round | wrk req/s (before, after) | deliveries/s (first attempt start to last attempt end) | ratio to wrk "
        "| deliveries/s (process start to all recorded, wall clock) | gateway CPU per delivery |",
        "|---|---:|---:|---:|---:|---:|"]
 for number, r in enumerate(rounds, 1):
-    out.append(f"| {number} | {r['wrk']:,.0f} | {r['rate']:,.0f} | {r['ratio']:.3f} | {r['wall']:,.0f} "
+    out.append(f"| {number} | {r['wrk']:,.0f} ({r['before']:,.0f}, {r['after']:,.0f}) | {r['rate']:,.0f} | {r['ratio']:.3f} | {r['wall']:,.0f} "
                f"| {r['cpu'] / total * 1e6:.0f} µs |")
 out += ["", f"Median ratio to wrk: **{ratio:.3f}**.", ""]
 stored = sorted({f"{r['done']}/{total} delivered, {r['distinct']} delivered once each, {r['attempts']} attempts recorded"
