@@ -3,8 +3,9 @@ import NIOCore
 /// Reads one HTTP/1.1 response from the bytes a connection receives, incrementally.
 ///
 /// A delivery needs only the status, the headers of a response that is not 2xx (for
-/// `Retry-After` and `Location`), the first bytes of the body for operators, and where the response ends (so the connection can carry the next
-/// delivery). The body beyond the snippet is skipped, never buffered. Framing follows
+/// `Retry-After` and `Location`), the first bytes of the body for operators, and where the
+/// response ends (so the connection can carry the next delivery). The head is parsed in place
+/// by ``HTTP1ResponseHead``; the body beyond the snippet is skipped, never buffered. Framing follows
 /// RFC 9112 §6.3: 1xx interim responses are skipped, 204 and 304 have no body,
 /// `Transfer-Encoding: chunked`, `Content-Length`, or else the body runs until the close.
 struct HTTP1ResponseReader {
