@@ -208,7 +208,10 @@ public final class OutboxDispatcher: Service, Sendable {
         do {
             let items = try await store.claimDueDeliveries(
                 quotas: quotas, limit: limit, now: now, leaseDuration: settings.leaseDuration)
-            let started = Dictionary(grouping: items, by: \.department).mapValues(\.count)
+            // Counted in one pass: grouping the items into arrays only to count them allocated an
+            // array per department on every claim.
+            var started: [String: Int] = [:]
+            for item in items { started[item.department, default: 0] += 1 }
             // Counted as in flight now, before their tasks start, so the next claim sees them.
             inFlight.withLock { inFlight in
                 for (department, count) in started { inFlight[department, default: 0] += count }

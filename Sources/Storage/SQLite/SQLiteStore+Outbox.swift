@@ -72,7 +72,7 @@ extension SQLiteStore {
             return try readNow { db in
                 let candidates = try due(db, held)
                 let claimed = leases.finishClaim(
-                    token, candidates: candidates, id: \.complaintID, limit: limit, now: now, expiry: expiry,
+                    token, candidates: candidates, id: { $0.complaintID }, limit: limit, now: now, expiry: expiry,
                     select: select)
                 granted = claimed
                 guard !claimed.isEmpty else { return [] }
@@ -100,10 +100,10 @@ extension SQLiteStore {
             }
         } catch {
             if let claimed = granted {
-                leases.release(claimed.lazy.map(\.complaintID))
+                leases.release(claimed.lazy.map { $0.complaintID })
             } else {
                 _ = leases.finishClaim(
-                    token, candidates: [OutboxItem](), id: \.complaintID, limit: 0, now: now, expiry: now)
+                    token, candidates: [OutboxItem](), id: { $0.complaintID }, limit: 0, now: now, expiry: now)
             }
             throw error
         }
@@ -134,7 +134,9 @@ extension SQLiteStore {
     /// the writer is paid once, not once per attempt. So are the lookups of its statements.
     public func recordDeliveries(_ results: [AttemptResult]) async throws {
         guard !results.isEmpty else { return }
-        defer { leases.release(results.lazy.map(\.complaintID)) }
+        // Closures, not key paths: a key path used as a function was instantiated at run time on
+        // every call (a walk of its pattern and a type lookup by mangled name).
+        defer { leases.release(results.lazy.map { $0.complaintID }) }
         try await write { db in
             let insert = try db.cachedStatement(
                 sql: """

@@ -12,6 +12,8 @@ import Synchronization
 /// WAL readers and never wait for writers.
 public final class SQLiteStore: ComplaintStore {
     let pool: DatabasePool
+    /// The dispatcher's claims read here, not through the pool's readers.
+    let claimReader: ClaimReader
     let writer: GroupCommitWriter
     let checkpointer: WALCheckpointer
     let configuration: SQLiteConfiguration
@@ -45,6 +47,7 @@ public final class SQLiteStore: ComplaintStore {
             // new pool's writer in WAL mode with `synchronous = NORMAL` after `prepareDatabase` ran.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try SQLiteSchema.migrator().migrate(pool)
+            claimReader = try ClaimReader(path: configuration.path, configuration: config)
         } catch {
             throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
         }
@@ -77,6 +80,7 @@ public final class SQLiteStore: ComplaintStore {
 
     public func close() async throws {
         await writer.close()
+        try claimReader.close()
         try pool.close()
         // Last to close: its close copies what is left of the log into the database file.
         checkpointer.close()
@@ -91,10 +95,10 @@ public final class SQLiteStore: ComplaintStore {
         }
     }
 
-    /// Runs a short read on the calling thread, mapping failures to ``StorageError``.
+    /// Runs a claim's short read on the calling thread, mapping failures to ``StorageError``.
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try claimReader.read(body)
         } catch {
             throw Self.readFailure(error)
         }
