@@ -58,3 +58,29 @@ import Testing
         }
     }
 }
+
+/// The dispatcher's claims read on a connection of their own.
+@Suite struct ClaimReaderTests {
+    /// Each claim is a transaction of its own: a read that failed halfway does not leave one
+    /// open, which would keep later claims on its snapshot, blind to newer commits.
+    @Test func everyReadSeesTheLatestCommitAlsoAfterAFailedOne() async throws {
+        try await withStore { store, _ in
+            struct Halfway: Error {}
+            let count = {
+                try store.claimReader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM complaints") }
+            }
+            #expect(try count() == 0)
+            _ = try await Fixtures.ingestOne(into: store)
+            #expect(throws: Halfway.self) {
+                try store.claimReader.read { db in
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM complaints")
+                    throw Halfway()
+                }
+            }
+            _ = try await Fixtures.ingestOne(into: store)
+            #expect(try count() == 2)
+            let readOnly = try store.claimReader.read { db in db.configuration.readonly }
+            #expect(readOnly)
+        }
+    }
+}

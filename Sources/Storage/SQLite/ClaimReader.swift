@@ -21,16 +21,16 @@ final class ClaimReader: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try queue.inDatabase { db in
             try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
-            let result: T
             do {
-                result = try body(db)
+                let result = try body(db)
+                try db.cachedStatement(sql: "COMMIT").execute()
+                return result
             } catch {
-                // A read has nothing to undo; ending the transaction frees the snapshot it holds.
+                // A read has nothing to undo, but its transaction must end: left open, it would
+                // keep every later claim on this snapshot, blind to what was committed since.
                 if db.isInsideTransaction { try? db.rollback() }
                 throw error
             }
-            try db.cachedStatement(sql: "COMMIT").execute()
-            return result
         }
     }
 
