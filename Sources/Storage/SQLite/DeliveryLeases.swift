@@ -32,6 +32,9 @@ final class DeliveryLeases: Sendable {
         fileprivate let leases: [String: Lease]
         fileprivate let now: Date
 
+        /// Holds nothing: what a claim keeps once its scan is done.
+        static let none = Snapshot(leases: [:], now: .distantPast)
+
         /// How many items are held or remembered as released (an upper bound on what the
         /// claim's scan steps over).
         var count: Int { leases.count }
@@ -76,7 +79,7 @@ final class DeliveryLeases: Sendable {
             if let count = state.activeClaims[token] {
                 state.activeClaims[token] = count > 1 ? count - 1 : nil
             }
-            let leases = state.leases
+            var leases = state.leases
             let chosen = withoutActuallyEscaping(id) { id in
                 let isFree = { (item: Item) -> Bool in
                     switch leases[id(item)] {
@@ -87,6 +90,9 @@ final class DeliveryLeases: Sendable {
                 }
                 return select?(candidates, isFree) ?? Array(candidates.filter(isFree).prefix(limit))
             }
+            // Let go of the second reference before writing: held on to, it made every lease
+            // below copy the whole table (a retain of every key) on each claim.
+            leases = [:]
             for item in chosen.prefix(limit) { state.leases[id(item)] = .held(until: expiry) }
             return Array(chosen.prefix(limit))
         }

@@ -64,13 +64,17 @@ extension SQLiteStore {
         select: (([OutboxItem], (OutboxItem) -> Bool) -> [OutboxItem])? = nil
     ) throws -> [OutboxItem] {
         // An expired lease counts as free: an attempt that never reported back is handed out again.
-        let (token, held) = leases.beginClaim(now: now)
+        var begun = leases.beginClaim(now: now)
+        let token = begun.token
         let expiry = now.addingTimeInterval(leaseDuration)
         // Set once the selection is leased, so that a failure after it gives the leases back.
         var granted: [OutboxItem]?
         do {
             return try readNow { db in
-                let candidates = try due(db, held)
+                let candidates = try due(db, begun.held)
+                // Let go of the snapshot once the scan is done: still held when the claim leases
+                // its selection, it shares the lease table, which then copies itself whole.
+                begun.held = .none
                 let claimed = leases.finishClaim(
                     token, candidates: candidates, id: { $0.complaintID }, limit: limit, now: now, expiry: expiry,
                     select: select)
