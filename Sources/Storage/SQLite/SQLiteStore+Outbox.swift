@@ -138,8 +138,6 @@ extension SQLiteStore {
     /// the writer is paid once, not once per attempt. So are the lookups of its statements.
     public func recordDeliveries(_ results: [AttemptResult]) async throws {
         guard !results.isEmpty else { return }
-        // Closures, not key paths: a key path used as a function was instantiated at run time on
-        // every call (a walk of its pattern and a type lookup by mangled name).
         defer { leases.release(results.lazy.map { $0.complaintID }) }
         try await write { db in
             let insert = try db.cachedStatement(
