@@ -146,7 +146,7 @@ public final class Gateway: Sendable {
         logger.info("gateway stopped; all commits flushed")
     }
 
-    /// Reloads the rule tables, as SIGHUP and `POST /v1/routing/reload` do.
+    /// Reloads the rule tables and departments, as SIGHUP and `POST /v1/routing/reload` do.
     @discardableResult
     public func reloadRouting() -> ConfigReloader.Outcome { reloader.reload() }
 

@@ -94,7 +94,8 @@ enum HTTP1ResponseHead {
     }
 
     /// One line of the received bytes: `start..<end` without its CR LF (or LF), `next` after it.
-    private struct Line {
+    /// The reader takes the body's framing lines (chunk sizes, trailers) with it too.
+    struct Line {
         var start: Int
         var end: Int
         var next: Int

@@ -159,26 +159,13 @@ struct HTTP1ResponseReader {
 
     /// Takes one line (without its CRLF or LF), or nil while it is still arriving.
     private static func takeLine(_ buffer: inout ByteBuffer, limit: Int) throws(Failure) -> [UInt8]? {
-        guard let line = lineEnd(in: buffer, from: 0) else {
+        guard let line = buffer.withUnsafeReadableBytes({ HTTP1ResponseHead.Line(in: $0, from: 0) }) else {
             if buffer.readableBytes > limit { throw .malformed("line longer than \(limit) bytes in the body framing") }
             return nil
         }
-        let content = buffer.getBytes(at: buffer.readerIndex, length: line.length) ?? []
+        let content = buffer.getBytes(at: buffer.readerIndex, length: line.end - line.start) ?? []
         buffer.moveReaderIndex(forwardBy: line.next)
         return content
-    }
-
-    /// The length of the line starting `offset` bytes into the readable bytes (CR stripped) and
-    /// the offset after its LF.
-    private static func lineEnd(in buffer: ByteBuffer, from offset: Int) -> (length: Int, next: Int)? {
-        buffer.withUnsafeReadableBytes { raw -> (Int, Int)? in
-            guard offset < raw.count,
-                let newline = raw[offset...].firstIndex(of: UInt8(ascii: "\n"))
-            else { return nil }
-            var end = newline
-            if end > offset && raw[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            return (end - offset, newline + 1)
-        }
     }
 
     private static func chunkSize(_ line: [UInt8]) throws(Failure) -> Int {
