@@ -25,7 +25,7 @@ import Testing
                 let requests = downstream.requests(to: "/signed")
                 try #require(requests.count == 2)
                 for request in requests {
-                    #expect(try ReferenceVerifier.verify(request, secret: Self.secret) == "ok")
+                    #expect(try await ReferenceVerifier.verify(request, secret: Self.secret) == "ok")
                     #expect(request.headers["webhook-id"] == ids[0])
                     #expect(request.idempotencyKey == ids[0])
                     #expect(
@@ -38,7 +38,8 @@ import Testing
                 #expect(requests[1].body == ComplaintJSON.encode(stored.record))
                 // A wrong secret does not verify: the check is real.
                 #expect(
-                    try ReferenceVerifier.verify(requests[1], secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0") != "ok")
+                    try await ReferenceVerifier.verify(requests[1], secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0")
+                        != "ok")
             }
         }
     }
@@ -66,7 +67,7 @@ import Testing
                 #expect(body == ["gdbh": ids[0], "nr": "小区门口路灯不亮", "cbdw": "legacy", "lxdh": "+8613812345678"])
                 #expect(request.contentType == "application/vnd.legacy+json")
                 #expect(request.headers["authorization"] == "Bearer legacy-token")
-                #expect(try ReferenceVerifier.verify(request, secret: Self.secret) == "ok")
+                #expect(try await ReferenceVerifier.verify(request, secret: Self.secret) == "ok")
             }
         }
     }

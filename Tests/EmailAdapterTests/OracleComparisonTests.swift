@@ -71,10 +71,10 @@ struct OracleComparisonTests {
         return (own + cpython).sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
-    static func oracle(_ files: [URL]) throws -> [String: Oracle] {
+    static func oracle(_ files: [URL]) async throws -> [String: Oracle] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "email_oracle.py")
-        let (status, data) = try spawnCapturingOutput("/usr/bin/python3", [script.path] + files.map(\.path))
+        let (status, data) = try await spawnCapturingOutput("/usr/bin/python3", [script.path] + files.map(\.path))
         #expect(status == 0, "email_oracle.py exited with \(status)")
         var result: [String: Oracle] = [:]
         for line in data.split(separator: UInt8(ascii: "\n")) {
@@ -89,10 +89,10 @@ struct OracleComparisonTests {
     }
 
     @Test("every disagreement with Python is a known one with a verdict")
-    func agreesWithPythonOrHasAVerdict() throws {
+    func agreesWithPythonOrHasAVerdict() async throws {
         let files = try Self.corpusFiles()
         #expect(files.count >= 50)
-        let oracle = try Self.oracle(files)
+        let oracle = try await Self.oracle(files)
         var disagreements: [String: String] = [:]
         for url in files {
             let name = url.lastPathComponent

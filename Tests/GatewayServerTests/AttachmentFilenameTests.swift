@@ -57,7 +57,7 @@ struct AttachmentFilenameTests {
             #expect(!name.unicodeScalars.contains { $0.value < 0x20 || (0x202A...0x202E).contains($0.value) })
             #expect(name.utf8.count <= 255)
         }
-        let stored = try sqlite(gateway.databasePath, "SELECT filename FROM attachments ORDER BY position")
+        let stored = try await sqlite(gateway.databasePath, "SELECT filename FROM attachments ORDER BY position")
         #expect(!stored.contains("/") && !stored.contains(".."))
         let extra = try #require((record["source"] as? [String: Any])?["extra"] as? [String: Any])
         let originals = try #require(extra["attachment_original_filenames"] as? [[String: Any]])

@@ -9,7 +9,7 @@ struct CommitBeforeAnswerTests {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         // A real fault inside the real store: the outbox insert fails mid-transaction.
-        try sqlite(
+        try await sqlite(
             gateway.databasePath,
             "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'injected fault'); END;")
         let reply = try await gateway.post(#"{"text":"垃圾没人清理"}"#)
@@ -18,10 +18,10 @@ struct CommitBeforeAnswerTests {
         #expect(reply.headers.contains { $0.0.lowercased() == "retry-after" })
         for table in ["complaints", "raw_payloads", "routing_decisions", "outbox", "complaint_events"] {
             #expect(
-                try sqlite(gateway.databasePath, "SELECT count(*) FROM \(table)") == "0",
+                try await sqlite(gateway.databasePath, "SELECT count(*) FROM \(table)") == "0",
                 "\(table) kept a half-stored row")
         }
-        try sqlite(gateway.databasePath, "DROP TRIGGER fail_outbox;")
+        try await sqlite(gateway.databasePath, "DROP TRIGGER fail_outbox;")
         let retry = try await gateway.post(#"{"text":"垃圾没人清理"}"#)
         #expect(retry.status == 201)
         try await gateway.stop()

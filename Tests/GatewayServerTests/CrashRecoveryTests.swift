@@ -19,17 +19,17 @@ struct CrashRecoveryTests {
         }
         try await eventually("deliveries in flight") { downstream.requests.count >= 10 }
         let inFlight = Set(downstream.requests.compactMap(\.idempotencyKey))
-        first.kill()
+        await first.kill()
         let database = dataDirectory.appendingPathComponent("gateway.sqlite").path
-        #expect(try sqlite(database, "SELECT count(*) FROM complaints") == "24")
-        #expect(try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "0")
+        #expect(try await sqlite(database, "SELECT count(*) FROM complaints") == "24")
+        #expect(try await sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "0")
 
         downstream.setDefault(.status(200))
         let second = try await GatewayProcess.start(downstream: downstream.baseURL, dataDirectory: dataDirectory)
         try await eventually(timeout: .seconds(60), "all delivered after restart") {
-            try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "24"
+            try await sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "24"
         }
-        second.stop()
+        await second.stop()
         let keys = downstream.requests.compactMap(\.idempotencyKey)
         #expect(Set(keys) == ids)
         // What was in flight at the kill was sent again, under the same key.
@@ -50,10 +50,10 @@ struct CrashRecoveryTests {
         }
         let database = dataDirectory.appendingPathComponent("gateway.sqlite").path
         try await eventually("three dead") {
-            try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'dead'") == "3"
+            try await sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'dead'") == "3"
         }
         let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", dataDirectory.path]
-        let list = try GatewayProcess.run(["dlq", "list", "--json"] + common, downstream: downstream.baseURL)
+        let list = try await GatewayProcess.run(["dlq", "list", "--json"] + common, downstream: downstream.baseURL)
         #expect(list.status == 0)
         let rows = list.output.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -62,21 +62,22 @@ struct CrashRecoveryTests {
         #expect(rows.allSatisfy { $0["status"] as? Int == 422 })
 
         downstream.setDefault(.status(200))
-        let one = try GatewayProcess.run(["dlq", "replay", ids[1]] + common, downstream: downstream.baseURL)
+        let one = try await GatewayProcess.run(["dlq", "replay", ids[1]] + common, downstream: downstream.baseURL)
         #expect(one.status == 0)
         #expect(one.output.contains("replayed \(ids[1])"))
-        let missing = try GatewayProcess.run(["dlq", "replay", "cmp_nope"] + common, downstream: downstream.baseURL)
+        let missing = try await GatewayProcess.run(
+            ["dlq", "replay", "cmp_nope"] + common, downstream: downstream.baseURL)
         #expect(missing.status == 1)
-        let department = try GatewayProcess.run(
+        let department = try await GatewayProcess.run(
             ["dlq", "replay", "--all", "--department", "citizen-services"] + common, downstream: downstream.baseURL)
         #expect(department.status == 0)
         #expect(department.output.contains("2 dead letters replayed"))
         // The running gateway picks the replayed items up at its next poll.
         try await eventually("all delivered") {
-            try sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "3"
+            try await sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "3"
         }
-        gateway.stop()
-        let empty = try GatewayProcess.run(["dlq", "list"] + common, downstream: downstream.baseURL)
+        await gateway.stop()
+        let empty = try await GatewayProcess.run(["dlq", "list"] + common, downstream: downstream.baseURL)
         #expect(empty.output.contains("no dead letters"))
         await downstream.stop()
     }

@@ -75,7 +75,7 @@ struct DeadLetterAPITests {
         try await eventually("delivered") { downstream.requests.count == 1 }
         try await signed.stop()
         let request = try #require(downstream.requests.first)
-        #expect(try ReferenceVerifier.verify(request, secret: secret) == "ok")
+        #expect(try await ReferenceVerifier.verify(request, secret: secret) == "ok")
 
         // Set but empty, the same file signs nothing.
         let unsigned = try await RunningGateway.start(

@@ -26,10 +26,11 @@ import Testing
                 headers: [("Content-Type", "application/json; charset=\(label)")])
             #expect(reply.status == 201, "\(label): \(String(decoding: reply.body, as: UTF8.self))")
         }
-        let texts = try sqlite(gateway.databasePath, "SELECT DISTINCT json_extract(record, '$.text') FROM complaints")
+        let texts = try await sqlite(
+            gateway.databasePath, "SELECT DISTINCT json_extract(record, '$.text') FROM complaints")
         #expect(texts == "路灯不亮，噪音扰民")
         // The raw payload is the bytes as sent.
-        let raw = try sqlite(gateway.databasePath, "SELECT DISTINCT hex(body) FROM raw_payloads")
+        let raw = try await sqlite(gateway.databasePath, "SELECT DISTINCT hex(body) FROM raw_payloads")
         #expect(raw == Self.gbkBody.map { String(format: "%02X", $0) }.joined())
         try await gateway.stop()
         await downstream.stop()
@@ -56,10 +57,12 @@ import Testing
             .post, "/v1/complaints", body: Data(#"{"text":"路灯不亮"}"#.utf8),
             headers: [("Content-Type", "application/json; charset=GBK")])
         #expect(utf8.status == 201)
-        #expect(try sqlite(gateway.databasePath, "SELECT json_extract(record, '$.text') FROM complaints") == "路灯不亮")
+        #expect(
+            try await sqlite(gateway.databasePath, "SELECT json_extract(record, '$.text') FROM complaints") == "路灯不亮")
         // The two malformed bodies are kept in quarantine; the refused one is not stored.
         #expect(
-            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
+            try await sqlite(
+                gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
                 == "2")
         try await gateway.stop()
         await downstream.stop()

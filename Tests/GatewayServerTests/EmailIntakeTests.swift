@@ -53,7 +53,8 @@ struct EmailIntakeTests {
         #expect(record.source.externalID == "first@example.cn")
         #expect(record.attachments.map(\.filename) == ["photo.png"])
         #expect(
-            try sqlite(gateway.databasePath, "select filename, size, length(data) from attachments") == "photo.png|8|8")
+            try await sqlite(gateway.databasePath, "select filename, size, length(data) from attachments")
+                == "photo.png|8|8")
 
         let again = try await postEmail(gateway, raw)
         #expect(again.status == 200)
@@ -100,8 +101,8 @@ struct EmailIntakeTests {
         #expect(reply.status == 200)
         #expect(reply.json["ignored"] as? Bool == true)
         #expect(reply.json["reason"] as? String == "Auto-Submitted: auto-replied")
-        #expect(try sqlite(gateway.databasePath, "select count(*) from complaints") == "0")
-        #expect(try sqlite(gateway.databasePath, "select disposition from raw_payloads") == "ignored")
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "0")
+        #expect(try await sqlite(gateway.databasePath, "select disposition from raw_payloads") == "ignored")
         let metrics = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
         #expect(metrics.contains("cg_intake_ignored_total{channel=\"email\",kind=\"auto_reply\"}"))
         try await gateway.stop()
@@ -122,7 +123,7 @@ struct EmailIntakeTests {
         let empty = try await gateway.request(
             .post, "/v1/email", body: Data(), headers: [("Content-Type", "message/rfc822")])
         #expect(empty.status == 400)
-        #expect(try sqlite(gateway.databasePath, "select count(*) from raw_payloads") == "0")
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from raw_payloads") == "0")
         try await gateway.stop()
         await downstream.stop()
     }

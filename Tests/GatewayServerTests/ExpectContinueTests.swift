@@ -28,7 +28,7 @@ import Testing
             let (bytes, _) = await connection.readUntilClosed()
             #expect(RawConnection.status(of: bytes) == 201, "\(String(decoding: bytes, as: UTF8.self))")
         }
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
         // Without the expectation there is no interim answer.
         let plain = try RawConnection(port: gateway.port, receiveTimeout: 30)
         await plain.send(head(nil) + body)

@@ -77,10 +77,10 @@ struct HostileSMSWebhookTests {
             .joined(separator: "&")
     }
 
-    func counts(_ gateway: RunningGateway) throws -> (complaints: String, raws: String) {
+    func counts(_ gateway: RunningGateway) async throws -> (complaints: String, raws: String) {
         (
-            try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints"),
-            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads")
+            try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints"),
+            try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads")
         )
     }
 
@@ -102,8 +102,8 @@ struct HostileSMSWebhookTests {
             let replay = try await post(gateway, "/v1/sms/generic", body, signed)
             #expect(replay.status == 200)
         }
-        #expect(try counts(gateway).complaints == "1")
-        let stored = try counts(gateway).raws
+        #expect(try await counts(gateway).complaints == "1")
+        let stored = try await counts(gateway).raws
 
         let refusals: [(String, [(String, String)], String)] = [
             (
@@ -137,8 +137,8 @@ struct HostileSMSWebhookTests {
             gateway, "/v1/sms/generic", body.replacingOccurrences(of: "烧烤", with: "施工"), signed)
         #expect(tampered.status == 403)
         #expect(tampered.errorCode == "bad_signature")
-        #expect(try counts(gateway).complaints == "1")
-        #expect(try counts(gateway).raws == stored)
+        #expect(try await counts(gateway).complaints == "1")
+        #expect(try await counts(gateway).raws == stored)
         try await gateway.stop()
         await downstream.stop()
     }
@@ -157,7 +157,7 @@ struct HostileSMSWebhookTests {
         #expect(
             try await post(gateway, "/v1/sms/telnyx", body, try Self.telnyx(body, timestamp: Self.now - 5)).status
                 == 200)
-        #expect(try counts(gateway).complaints == "1")
+        #expect(try await counts(gateway).complaints == "1")
 
         let stale = try await post(gateway, "/v1/sms/telnyx", body, try Self.telnyx(body, timestamp: Self.now - 360))
         #expect(stale.status == 403)
@@ -169,7 +169,7 @@ struct HostileSMSWebhookTests {
         let unsigned = try await post(gateway, "/v1/sms/telnyx", body, [("Content-Type", "application/json")])
         #expect(unsigned.status == 403)
         #expect(unsigned.errorCode == "missing_signature")
-        #expect(try counts(gateway).complaints == "1")
+        #expect(try await counts(gateway).complaints == "1")
         try await gateway.stop()
         await downstream.stop()
     }
@@ -192,11 +192,11 @@ struct HostileSMSWebhookTests {
             #expect(reply.status == 403, "\(query)")
             #expect(reply.errorCode == code, "\(query)")
         }
-        #expect(try counts(gateway).raws == "0")
+        #expect(try await counts(gateway).raws == "0")
         let accepted = try await post(gateway, "/v1/sms/\(provider)?token=\(token)", body, headers)
         #expect(accepted.status == 200)
         #expect(try await post(gateway, "/v1/sms/\(provider)?token=\(token)", body, headers).status == 200)
-        #expect(try counts(gateway).complaints == "1")
+        #expect(try await counts(gateway).complaints == "1")
         try await gateway.stop()
         await downstream.stop()
     }
@@ -209,7 +209,7 @@ struct HostileSMSWebhookTests {
         let body = Self.vonageForm(messageID: "vn-1", text: "路灯坏了", timestamp: Self.now)
         #expect(try await post(gateway, "/v1/sms/vonage", body, form).status == 200)
         #expect(try await post(gateway, "/v1/sms/vonage", body, form).status == 200)
-        #expect(try counts(gateway).complaints == "1")
+        #expect(try await counts(gateway).complaints == "1")
         for (name, forged, code) in [
             ("stale", Self.vonageForm(messageID: "vn-1", text: "路灯坏了", timestamp: Self.now - 360), "stale_timestamp"),
             (
@@ -227,7 +227,7 @@ struct HostileSMSWebhookTests {
             #expect(reply.status == 403, "\(name)")
             #expect(reply.errorCode == code, "\(name)")
         }
-        #expect(try counts(gateway).complaints == "1")
+        #expect(try await counts(gateway).complaints == "1")
         try await gateway.stop()
         await downstream.stop()
     }

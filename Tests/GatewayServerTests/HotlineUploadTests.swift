@@ -33,8 +33,9 @@ struct HotlineUploadTests {
         #expect(warnings.first?["line"] as? Int == 4)
         let ids = try #require(report["ids_by_line"] as? [String: String])
         #expect(Set(ids.keys) == ["2", "4"])
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'hotline'") == "2")
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "2")
+        #expect(
+            try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'hotline'") == "2")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "2")
         // received_at is the call time (Shanghai), not the upload time.
         let detail = try await gateway.request(.get, "/v1/complaints/\(ids["2"]!)")
         let record = try #require(detail.json["record"] as? [String: Any])
@@ -49,10 +50,11 @@ struct HotlineUploadTests {
         // The ticket repeated inside the file is still rejected as such, not counted twice.
         #expect((again.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3, 5])
         #expect((again.json["ids_by_line"] as? [String: String]) == ids)
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
         // Both uploads are kept, with their hash, on disk beside the database.
         #expect(
-            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE body_path IS NOT NULL") == "2")
+            try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE body_path IS NOT NULL")
+                == "2")
 
         let download = try await gateway.request(.get, try #require(report["rejected_csv"] as? String))
         #expect(download.status == 200)
@@ -85,7 +87,7 @@ struct HotlineUploadTests {
                 "duplicate ticket id T2001 in this file (first at line 2001)",
                 "duplicate ticket id T2 in this file (first at line 2)",
             ])
-        let kept = try sqlite(
+        let kept = try await sqlite(
             gateway.databasePath,
             "SELECT raw_line FROM complaints WHERE external_id IN ('T2', 'T2001') ORDER BY raw_line")
         #expect(kept == "2\n2001")
@@ -97,7 +99,7 @@ struct HotlineUploadTests {
     func multipartGBK() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let gbk = try #require(gb18030(Self.file))
+        let gbk = try #require(await gb18030(Self.file))
         let boundary = "----cg-test-boundary"
         var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n".utf8)
         body += Data(
@@ -157,7 +159,8 @@ struct HotlineUploadTests {
         #expect(missing.errorCode == "missing_columns")
         #expect(missing.json["error"].flatMap { ($0 as? [String: Any])?["raw_id"] } != nil)
         #expect(
-            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
+            try await sqlite(
+                gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
                 == "1")
         let media = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: Data("{}".utf8),
@@ -191,7 +194,8 @@ struct HotlineUploadTests {
             #expect(reply.errorMessage?.contains("CSV UTF-8") == true)
         }
         #expect(
-            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
+            try await sqlite(
+                gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
                 == "\(files.count)")
         try await gateway.stop()
         await downstream.stop()
@@ -211,7 +215,7 @@ struct HotlineUploadTests {
         #expect(warnings.map { $0["line"] as? Int } == [1])
         #expect((warnings.first?["reason"] as? String)?.contains("\"受理时间\" goes to source.extra") == true)
         #expect(
-            try sqlite(gateway.databasePath, "SELECT json_extract(record, '$.source.extra.受理时间') FROM complaints")
+            try await sqlite(gateway.databasePath, "SELECT json_extract(record, '$.source.extra.受理时间') FROM complaints")
                 == "2026/11/3 9:00")
         try await gateway.stop()
         await downstream.stop()
@@ -225,7 +229,7 @@ struct HotlineUploadTests {
         let titled =
             "12345热线工单导出,,,,,,,,\r\n导出时间：2026/11/30 9:00,,,,,,,,\r\n,,,,,,,,\r\n" + Self.file
             + "合计：4条,,,,,,,,\r\n"
-        let body = try #require(gb18030(titled))
+        let body = try #require(await gb18030(titled))
         let reply = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: body,
             headers: [("Content-Type", "text/csv")])
@@ -272,9 +276,9 @@ struct HotlineUploadTests {
 }
 
 /// GB18030 bytes of `text`, through iconv (Foundation on Linux has no GBK encoding).
-func gb18030(_ text: String) -> Data? {
+func gb18030(_ text: String) async -> Data? {
     guard
-        let (status, data) = try? spawnCapturingOutput(
+        let (status, data) = try? await spawnCapturingOutput(
             "/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030"], input: Data(text.utf8)),
         status == 0
     else { return nil }

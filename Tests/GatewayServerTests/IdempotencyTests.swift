@@ -15,11 +15,12 @@ struct IdempotencyTests {
         #expect(second.status == 200)
         #expect(second.json["duplicate"] as? Bool == true)
         #expect(first.json["id"] as? String == second.json["id"] as? String)
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "1")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "1")
         // The retry's payload is kept for the record, marked as a duplicate.
         #expect(
-            try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'duplicate'") == "1"
+            try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'duplicate'")
+                == "1"
         )
 
         let conflict = try await gateway.post(#"{"text":"别的内容"}"#, idempotencyKey: "order-42")
@@ -44,7 +45,7 @@ struct IdempotencyTests {
             return ids
         }
         #expect(ids.count == 1)
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
         try await gateway.stop()
         await downstream.stop()
     }

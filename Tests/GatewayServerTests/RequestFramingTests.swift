@@ -29,7 +29,7 @@ struct RequestFramingTests {
         #expect(RawConnection.status(of: bytes) == 400, "\(name): \(text.prefix(120))")
         #expect(closed, "\(name)")
         #expect(text.components(separatedBy: "HTTP/1.1 ").count == 2, "\(name): more than one response")
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
         try await gateway.stop()
         await downstream.stop()
     }

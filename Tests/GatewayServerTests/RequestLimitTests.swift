@@ -68,7 +68,7 @@ struct RequestLimitTests {
                 #expect(text.contains("\(Self.limit) bytes"), "\(path)")
             }
         }
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
         let uploads = gateway.dataDirectory.appendingPathComponent("uploads")
         let left = (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []
         #expect(left.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".part") }.isEmpty, "\(left)")

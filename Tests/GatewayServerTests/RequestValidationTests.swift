@@ -78,9 +78,9 @@ struct RequestValidationTests {
         #expect(
             reply.errorMessage?.contains(testCase.messageContains) == true,
             "message was: \(reply.errorMessage ?? "nil")")
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "0")
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "0")
-        let kept = try sqlite(
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "0")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM outbox") == "0")
+        let kept = try await sqlite(
             gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
         #expect(kept == (testCase.quarantined ? "1" : "0"))
         if testCase.quarantined {
@@ -89,7 +89,8 @@ struct RequestValidationTests {
             let items = try #require(listed.json["items"] as? [[String: Any]])
             #expect(items.first?["id"] as? String == rawID)
             #expect(
-                try sqlite(gateway.databasePath, "SELECT body FROM raw_payloads WHERE id = '\(rawID)'") == testCase.body
+                try await sqlite(gateway.databasePath, "SELECT body FROM raw_payloads WHERE id = '\(rawID)'")
+                    == testCase.body
             )
         }
         try await gateway.stop()
@@ -105,7 +106,7 @@ struct RequestValidationTests {
         #expect(reply.status == 413)
         #expect(reply.errorCode == "body_too_large")
         #expect(reply.errorMessage?.contains("1048576") == true)
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
         try await gateway.stop()
         await downstream.stop()
     }

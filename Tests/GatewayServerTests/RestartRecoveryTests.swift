@@ -20,12 +20,12 @@ struct RestartRecoveryTests {
         // Some attempts fail against the 503 before the gateway stops.
         try await eventually("failed attempts") { downstream.requests.count >= 5 }
         try await first.stop()
-        #expect(try sqlite(first.databasePath, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "0")
+        #expect(try await sqlite(first.databasePath, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "0")
 
         downstream.setDefault(.status(200))
         let second = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: first.dataDirectory)
         try await eventually("all delivered after restart") {
-            try sqlite(second.databasePath, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "20"
+            try await sqlite(second.databasePath, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "20"
         }
         let delivered = Set(downstream.requests.compactMap(\.idempotencyKey))
         #expect(delivered == ids)
@@ -87,7 +87,7 @@ struct RestartRecoveryTests {
         }
         try await gateway.stop()
         let stored = Set(
-            try sqlite(gateway.databasePath, "SELECT id FROM complaints").split(separator: "\n").map(String.init))
+            try await sqlite(gateway.databasePath, "SELECT id FROM complaints").split(separator: "\n").map(String.init))
         #expect(!accepted.isEmpty)
         #expect(accepted.isSubset(of: stored))
         // A commit whose 201 was lost with its connection is possible in principle (the client

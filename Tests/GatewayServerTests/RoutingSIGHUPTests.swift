@@ -94,6 +94,6 @@ struct RoutingSIGHUPTests {
         #expect(try await explain() == reloaded)
 
         process.send(SIGTERM)
-        #expect(process.wait() == 0)
+        #expect(await process.exited() == 0)
     }
 }

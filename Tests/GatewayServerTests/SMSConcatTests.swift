@@ -47,8 +47,8 @@ struct SMSConcatTests {
         ).status
     }
 
-    func records(_ gateway: RunningGateway) throws -> [Complaint] {
-        let rows = try sqlite(gateway.databasePath, "SELECT hex(record) FROM complaints ORDER BY seq")
+    func records(_ gateway: RunningGateway) async throws -> [Complaint] {
+        let rows = try await sqlite(gateway.databasePath, "SELECT hex(record) FROM complaints ORDER BY seq")
         return try rows.split(separator: "\n").map { hex in
             var bytes: [UInt8] = []
             var index = hex.startIndex
@@ -67,15 +67,15 @@ struct SMSConcatTests {
         let gateway = try await Self.start(downstream: downstream.baseURL)
         #expect(try await Self.send(Self.part(2, of: 3, text: "噪音很大,"), to: gateway) == 200)
         #expect(try await Self.send(Self.part(3, of: 3, text: "请处理 🙏"), to: gateway) == 200)
-        #expect(try records(gateway).isEmpty)
+        #expect(try await records(gateway).isEmpty)
         #expect(try await Self.send(Self.part(1, of: 3, text: "晚上11点还在施工,"), to: gateway) == 200)
-        let stored = try records(gateway)
+        let stored = try await records(gateway)
         #expect(stored.count == 1)
         #expect(stored.first?.text == "晚上11点还在施工,噪音很大,请处理 🙏")
         #expect(stored.first?.source.externalID == "0B00000000000421")
         #expect(stored.first?.complainant.phone == "+8613812345678")
         #expect(try await Self.send(Self.part(2, of: 3, text: "噪音很大,"), to: gateway) == 200)
-        #expect(try records(gateway).count == 1)
+        #expect(try await records(gateway).count == 1)
         try await eventually("delivery") { downstream.requests.count == 1 }
         try await gateway.stop()
         await downstream.stop()
@@ -90,7 +90,7 @@ struct SMSConcatTests {
         try await first.stop()
         let second = try await Self.start(downstream: downstream.baseURL, dataDirectory: directory)
         #expect(try await Self.send(Self.part(2, of: 2, text: "三天了", reference: "7"), to: second) == 200)
-        #expect(try records(second).map(\.text) == ["路灯坏了三天了"])
+        #expect(try await records(second).map(\.text) == ["路灯坏了三天了"])
         try await second.stop()
         await downstream.stop()
     }
@@ -100,8 +100,8 @@ struct SMSConcatTests {
         let downstream = try await DownstreamServer.start()
         let gateway = try await Self.start(downstream: downstream.baseURL, timeout: 1)
         #expect(try await Self.send(Self.part(1, of: 2, text: "只收到第一段", reference: "9"), to: gateway) == 200)
-        try await eventually(timeout: .seconds(20), "released") { try records(gateway).count == 1 }
-        let record = try #require(try records(gateway).first)
+        try await eventually(timeout: .seconds(20), "released") { try await records(gateway).count == 1 }
+        let record = try #require(try await records(gateway).first)
         #expect(record.text == "只收到第一段")
         #expect(record.source.extra["concat_incomplete"] == .bool(true))
         try await gateway.stop()

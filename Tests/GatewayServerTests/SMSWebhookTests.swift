@@ -71,8 +71,8 @@ struct SMSWebhookTests {
             headers: vector.headers.map { ($0.key, $0.value) })
     }
 
-    func complaintCount(_ gateway: RunningGateway) throws -> Int {
-        Int(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints")) ?? -1
+    func complaintCount(_ gateway: RunningGateway) async throws -> Int {
+        Int(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints")) ?? -1
     }
 
     @Test("a signed Twilio message is stored, answered with empty TwiML, delivered; the retry creates nothing")
@@ -87,7 +87,7 @@ struct SMSWebhookTests {
 
         let retry = try await Self.send(vector, to: gateway)
         #expect(retry.status == 200)
-        #expect(try complaintCount(gateway) == 1)
+        #expect(try await complaintCount(gateway) == 1)
 
         try await eventually("delivery") { downstream.requests.count == 1 }
         let record = try ComplaintJSON.decode(try #require(downstream.requests.first).body)
@@ -118,9 +118,9 @@ struct SMSWebhookTests {
                 headers: tampered.headers.map { ($0.key, $0.value) })
             #expect(forged.status == 403, "\(name) tampered")
         }
-        #expect(try complaintCount(gateway) == 2)
+        #expect(try await complaintCount(gateway) == 2)
         #expect(
-            try sqlite(
+            try await sqlite(
                 gateway.databasePath,
                 "SELECT count(*) FROM raw_payloads WHERE adapter = 'twilio' AND disposition = 'accepted' AND CAST(body AS TEXT) LIKE 'ToCountry=US%'"
             )
@@ -140,7 +140,7 @@ struct SMSWebhookTests {
         let vector = Self.vector("twilio", "proxy_rewritten_prefix")
         let gateway = try await Self.start(downstream: downstream.baseURL, publicBaseURL: vector.publicBaseURL)
         #expect(try await Self.send(vector, to: gateway).status == 200)
-        #expect(try complaintCount(gateway) == 1)
+        #expect(try await complaintCount(gateway) == 1)
         try await gateway.stop()
         await downstream.stop()
     }
@@ -162,7 +162,7 @@ struct SMSWebhookTests {
             .post, "/v1/sms/twilio?x=1", body: Data(body.utf8), token: nil,
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature)])
         #expect(reply.status == 200)
-        #expect(try complaintCount(gateway) == 1)
+        #expect(try await complaintCount(gateway) == 1)
         try await gateway.stop()
         await downstream.stop()
     }
@@ -178,7 +178,7 @@ struct SMSWebhookTests {
         let plivo = try await Self.send(Self.vector("plivo", "tampered_body"), to: gateway)
         #expect(plivo.status == 403)
         #expect(plivo.errorCode == "bad_signature")
-        let raws = try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads")
+        let raws = try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads")
         #expect(raws == "0")
         let metrics = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
         #expect(metrics.contains("cg_sms_rejected_total"))
@@ -192,7 +192,7 @@ struct SMSWebhookTests {
         let gateway = try await Self.start(downstream: downstream.baseURL)
         let reply = try await Self.send(Self.vector("plivo", "url_with_query_string"), to: gateway)
         #expect(reply.status == 200)
-        #expect(try complaintCount(gateway) == 1)
+        #expect(try await complaintCount(gateway) == 1)
         try await gateway.stop()
         await downstream.stop()
     }
@@ -225,10 +225,10 @@ struct SMSWebhookTests {
         let reply = try await gateway.request(.post, path, body: Data(body.utf8), token: nil)
         #expect(reply.status == 200)
         #expect(reply.json["code"] as? Int == 0)
-        #expect(try complaintCount(gateway) == 2)
+        #expect(try await complaintCount(gateway) == 2)
         let again = try await gateway.request(.post, path, body: Data(body.utf8), token: nil)
         #expect(again.status == 200)
-        #expect(try complaintCount(gateway) == 2)
+        #expect(try await complaintCount(gateway) == 2)
 
         let wrongToken = try await gateway.request(
             .post, "/v1/sms/aliyun?token=nope", body: Data(body.utf8), token: nil)

@@ -90,10 +90,10 @@ struct TokenScopeTests {
             #expect(![401, 403].contains(all.status), "* on \(endpoint.testDescription)")
         }
         // Only the submit and upload tokens' own requests stored anything: one API complaint, one email.
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'api'") == "2")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'api'") == "2")
         // The raw payloads kept their headers, but never the bearer token.
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") != "0")
-        let kept = try sqlite(gateway.databasePath, "SELECT channel, headers FROM raw_payloads")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") != "0")
+        let kept = try await sqlite(gateway.databasePath, "SELECT channel, headers FROM raw_payloads")
         for secret in Self.scopedTokens.map(\.1) + [RunningGateway.token] {
             #expect(!kept.contains(secret), "\(kept)")
         }
@@ -117,7 +117,7 @@ struct TokenScopeTests {
             #expect(reply.errorCode == "unauthorized")
             #expect(reply.headers.contains { $0.0.lowercased() == "www-authenticate" && $0.1.hasPrefix("Bearer") })
         }
-        #expect(try sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
         try await gateway.stop()
         await downstream.stop()
     }

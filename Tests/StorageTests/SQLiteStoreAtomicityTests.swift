@@ -10,7 +10,7 @@ import Testing
             let before = Fixtures.submission()
             _ = try await store.ingest(before)
 
-            try SQLiteCLI.run(
+            try await SQLiteCLI.run(
                 path,
                 """
                 CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'injected'); END;
@@ -21,29 +21,29 @@ import Testing
             #expect(error?.message.contains("injected") == true)
 
             let id = doomed.record.id
-            #expect(try SQLiteCLI.count(path, "complaints", where: "id = '\(id)'") == 0)
-            #expect(try SQLiteCLI.count(path, "raw_payloads", where: "id = '\(doomed.raw.id)'") == 0)
-            #expect(try SQLiteCLI.count(path, "routing_decisions", where: "complaint_id = '\(id)'") == 0)
-            #expect(try SQLiteCLI.count(path, "complaint_events", where: "complaint_id = '\(id)'") == 0)
+            #expect(try await SQLiteCLI.count(path, "complaints", where: "id = '\(id)'") == 0)
+            #expect(try await SQLiteCLI.count(path, "raw_payloads", where: "id = '\(doomed.raw.id)'") == 0)
+            #expect(try await SQLiteCLI.count(path, "routing_decisions", where: "complaint_id = '\(id)'") == 0)
+            #expect(try await SQLiteCLI.count(path, "complaint_events", where: "complaint_id = '\(id)'") == 0)
             #expect(try await store.complaint(id: id) == nil)
             // What was committed before is untouched.
             #expect(try await store.complaint(id: before.record.id)?.state == .pending)
 
-            try SQLiteCLI.run(path, "DROP TRIGGER fail_outbox;")
+            try await SQLiteCLI.run(path, "DROP TRIGGER fail_outbox;")
             let after = Fixtures.submission()
             #expect(try await store.ingest(after) == .created(id: after.record.id, routing: after.decision.routing))
             // The failed submission can be retried by its sender and is then taken.
             #expect(try await store.ingest(doomed) == .created(id: id, routing: doomed.decision.routing))
             let listed = try await store.listComplaints(ComplaintQuery()).items.map(\.record.id)
             #expect(listed == [after.record.id, id, before.record.id])
-            #expect(try SQLiteCLI.count(path, "outbox") == 3)
+            #expect(try await SQLiteCLI.count(path, "outbox") == 3)
         }
     }
 
     @Test func oneFailingSubmissionDoesNotFailItsBatch() async throws {
         try await withStore { store, path in
             // Only inserts for one department fail; the others in the same batches must commit.
-            try SQLiteCLI.run(
+            try await SQLiteCLI.run(
                 path,
                 """
                 CREATE TRIGGER fail_water BEFORE INSERT ON outbox WHEN NEW.department = 'water'
@@ -61,10 +61,10 @@ import Testing
             for (submission, succeeded) in results {
                 #expect(succeeded == (submission.decision.routing.department != "water"))
             }
-            #expect(try SQLiteCLI.count(path, "complaints") == 90)
-            #expect(try SQLiteCLI.count(path, "complaints", where: "department = 'water'") == 0)
-            #expect(try SQLiteCLI.count(path, "raw_payloads") == 90)
-            #expect(try SQLiteCLI.count(path, "routing_decisions") == 90)
+            #expect(try await SQLiteCLI.count(path, "complaints") == 90)
+            #expect(try await SQLiteCLI.count(path, "complaints", where: "department = 'water'") == 0)
+            #expect(try await SQLiteCLI.count(path, "raw_payloads") == 90)
+            #expect(try await SQLiteCLI.count(path, "routing_decisions") == 90)
         }
     }
 }

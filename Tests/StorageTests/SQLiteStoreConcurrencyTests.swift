@@ -36,7 +36,7 @@ import Testing
             #expect(listed.count == count)
             #expect(Set(listed) == Set(submissions.map(\.record.id)))
             #expect(try await store.outboxDepth() == count)
-            #expect(try SQLiteCLI.count(path, "raw_payloads", where: "disposition = 'accepted'") == count)
+            #expect(try await SQLiteCLI.count(path, "raw_payloads", where: "disposition = 'accepted'") == count)
         }
     }
 

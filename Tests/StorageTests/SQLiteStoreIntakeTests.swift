@@ -23,7 +23,7 @@ import Testing
             #expect(stored.events.map(\.type) == ["accepted"])
 
             // The raw payload is kept, byte for byte, linked to the complaint.
-            let raw = try SQLiteCLI.run(
+            let raw = try await SQLiteCLI.run(
                 path,
                 """
                 SELECT disposition, complaint_id, hex(body) = '\(submission.raw.body.hexString)', sha256
@@ -53,10 +53,10 @@ import Testing
             let page = try await store.listComplaints(ComplaintQuery())
             #expect(page.items.map(\.record.id) == [first.record.id])
             #expect(try await store.complaint(id: retry.record.id) == nil)
-            #expect(try SQLiteCLI.count(path, "outbox") == 1)
+            #expect(try await SQLiteCLI.count(path, "outbox") == 1)
             // The retry's raw payload is still kept, marked as a duplicate of the first.
             #expect(
-                try SQLiteCLI.run(
+                try await SQLiteCLI.run(
                     path, "SELECT disposition, complaint_id FROM raw_payloads WHERE id = '\(retry.raw.id)';")
                     == "duplicate|\(first.record.id)")
         }

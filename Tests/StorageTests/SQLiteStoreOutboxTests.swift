@@ -79,7 +79,7 @@ import Testing
             // Told by the attempt row: when the answer came and what it was; no event row is stored.
             #expect(stored.events.last?.at == Date(timeIntervalSince1970: 1_764_000_000.262))
             #expect(stored.events.last?.detail == "HTTP 201 from urban-management on attempt 1")
-            #expect(try SQLiteCLI.count(path, "complaint_events", where: "complaint_id = '\(id)'") == 0)
+            #expect(try await SQLiteCLI.count(path, "complaint_events", where: "complaint_id = '\(id)'") == 0)
             let attempt = try #require(stored.deliveries.first)
             #expect(stored.deliveries.count == 1)
             #expect(attempt.attempt == 1)

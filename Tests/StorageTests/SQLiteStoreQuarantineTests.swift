@@ -25,7 +25,7 @@ import Testing
             #expect(try await store.quarantined(limit: 1).map(\.id) == [second.id])
             // The body itself is kept, not only its hash.
             #expect(
-                try SQLiteCLI.run(path, "SELECT CAST(body AS TEXT) FROM raw_payloads WHERE id = '\(first.id)';")
+                try await SQLiteCLI.run(path, "SELECT CAST(body AS TEXT) FROM raw_payloads WHERE id = '\(first.id)';")
                     == "garbage 1")
             // Quarantine creates no complaint.
             #expect(try await store.listComplaints(ComplaintQuery()).items.isEmpty)

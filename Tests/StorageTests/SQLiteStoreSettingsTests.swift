@@ -12,7 +12,7 @@ import Testing
     func databaseIsInWALMode(synchronous: SQLiteConfiguration.Synchronous) async throws {
         try await withStore(synchronous: synchronous) { store, path in
             _ = try await store.ingest(Fixtures.submission())
-            #expect(try SQLiteCLI.run(path, "PRAGMA journal_mode;") == "wal")
+            #expect(try await SQLiteCLI.run(path, "PRAGMA journal_mode;") == "wal")
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         }
     }

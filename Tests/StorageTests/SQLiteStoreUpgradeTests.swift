@@ -55,7 +55,7 @@ import Testing
             )
             try await store.close()
             // As the earlier store left it: its own event row, and the migration not yet run.
-            _ = try SQLiteCLI.run(
+            _ = try await SQLiteCLI.run(
                 path,
                 """
                 INSERT INTO complaint_events (complaint_id, at, type, detail) VALUES ('\(id)', 1, 'delivered', 'old');

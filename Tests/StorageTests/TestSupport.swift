@@ -117,18 +117,18 @@ enum SQLiteCLI {
 
     /// Runs `sql` against the database at `path` and returns stdout, trimmed.
     @discardableResult
-    static func run(_ path: String, _ sql: String) throws -> String {
+    static func run(_ path: String, _ sql: String) async throws -> String {
         // posix_spawn, not Foundation's Process.run(), which can crash the test process on Linux
         // (swift-corelibs-foundation #5472). Its standard error goes to the test log.
-        let (status, stdout) = try spawnCapturingOutput(
+        let (status, stdout) = try await spawnCapturingOutput(
             "/usr/bin/sqlite3", ["-batch", "-cmd", ".timeout 10000", path, sql])
         guard status == 0 else { throw Failure(status: status, stderr: "(on the test log)") }
         return String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// `SELECT count(*) FROM table WHERE condition`.
-    static func count(_ path: String, _ table: String, where condition: String = "1") throws -> Int {
-        let text = try run(path, "SELECT count(*) FROM \(table) WHERE \(condition);")
+    static func count(_ path: String, _ table: String, where condition: String = "1") async throws -> Int {
+        let text = try await run(path, "SELECT count(*) FROM \(table) WHERE \(condition);")
         guard let value = Int(text) else { throw Failure(status: 0, stderr: "not a count: \(text)") }
         return value
     }

@@ -23,10 +23,29 @@ extension FileHandle {
     }
 }
 
-/// Runs `path` with `arguments` to completion through `posix_spawn` (``SpawnedChild``) and returns
-/// its exit code and standard output; its standard input is `input` (empty by default), its
-/// standard error goes to `errorOutput` (the test process's own by default) or, with
-/// `errorsToOutput`, into the output returned.
+/// Runs `body` on a thread of its own and returns its result.
+///
+/// For every blocking call a test makes (waiting for a child process, reading its output): on
+/// the cooperative pool, which has one thread per core, two such calls at once stopped every
+/// other test's tasks, the in-process HTTP servers' handlers among them, for as long as they
+/// blocked, and deliveries in other tests timed out.
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// ``onOwnThread(_:)`` for a body that cannot fail.
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}
+
+/// Runs `path` with `arguments` to completion through `posix_spawn` (``SpawnedChild``), on a
+/// thread of its own (``onOwnThread(_:)``), and returns its exit code and standard output; its
+/// standard input is `input` (empty by default), its standard error goes to `errorOutput` (the
+/// test process's own by default) or, with `errorsToOutput`, into the output returned.
 ///
 /// For every helper the tests run: Foundation's `Process.run()` on Linux can crash while it lists
 /// `/proc/self/fd` (an over-read of `d_name`, swift-corelibs-foundation #5472), more often the more
@@ -34,6 +53,17 @@ extension FileHandle {
 public func spawnCapturingOutput(
     _ path: String, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
     input: Data? = nil, errorOutput: Int32? = 2, errorsToOutput: Bool = false
+) async throws -> (status: Int32, output: Data) {
+    try await onOwnThread {
+        try spawnAndWait(
+            path, arguments, environment: environment, input: input, errorOutput: errorOutput,
+            errorsToOutput: errorsToOutput)
+    }
+}
+
+private func spawnAndWait(
+    _ path: String, _ arguments: [String], environment: [String: String], input: Data?, errorOutput: Int32?,
+    errorsToOutput: Bool
 ) throws -> (status: Int32, output: Data) {
     // The input goes through an unlinked temporary file, not a pipe: the child can then write
     // any amount of output before it has read all of its input, and nothing here waits on both.

@@ -91,6 +91,12 @@ public final class SpawnedChild: @unchecked Sendable {
         return Self.code(status!)
     }
 
+    /// ``wait()`` on a thread of its own, so that the waiting test holds no thread of the cooperative pool.
+    @discardableResult
+    public func exited() async -> Int32 {
+        await onOwnThread { self.wait() }
+    }
+
     /// `WEXITSTATUS` for a normal exit, else `WTERMSIG` (as `Process.terminationStatus` reports).
     private static func code(_ raw: Int32) -> Int32 {
         raw & 0x7F == 0 ? (raw >> 8) & 0xFF : raw & 0x7F

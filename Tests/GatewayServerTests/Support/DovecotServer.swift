@@ -41,7 +41,7 @@ final class DovecotServer: Sendable {
         let d = directory.path
         var ssl = "ssl = no\ndisable_plaintext_auth = no"
         if tls {
-            try run(
+            try await run(
                 "/usr/bin/openssl",
                 [
                     "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
@@ -85,25 +85,25 @@ final class DovecotServer: Sendable {
         try config.write(to: directory.appendingPathComponent("dovecot.conf"), atomically: true, encoding: .utf8)
         try "\(server.user):{PLAIN}\(server.password)\n".write(
             to: directory.appendingPathComponent("users"), atomically: true, encoding: .utf8)
-        try server.chownMail()
+        try await server.chownMail()
         // In the foreground (-F): a daemon would keep our pipes open and outlive the test.
         let child = try SpawnedChild(
             "/usr/sbin/dovecot", ["-F", "-c", "\(d)/dovecot.conf"], environment: ProcessInfo.processInfo.environment)
         server.process.withLock { $0 = child }
-        try await eventually(timeout: .seconds(20), "dovecot listening on \(port)") { server.accepts() }
+        try await eventually(timeout: .seconds(20), "dovecot listening on \(port)") { await server.accepts() }
         return server
     }
 
     /// Delivers a message the way an MTA writes a Maildir: a file in `new/`.
-    func deliver(_ message: Data, name: String) throws {
+    func deliver(_ message: Data, name: String) async throws {
         let file = maildir.appendingPathComponent("new/\(Int(Date().timeIntervalSince1970)).\(name).test")
         try message.write(to: file)
-        try chownMail()
+        try await chownMail()
     }
 
     /// The flags of the message with `uid`, read with the curl command-line tool (independent of the poller).
-    func flags(uid: Int) throws -> String {
-        try Self.run(
+    func flags(uid: Int) async throws -> String {
+        try await Self.run(
             "/usr/bin/curl",
             [
                 "-s", "--noproxy", "*", "-u", "\(user):\(password)", "imap://127.0.0.1:\(port)/INBOX", "-X",
@@ -116,26 +116,31 @@ final class DovecotServer: Sendable {
         try String(contentsOf: directory.appendingPathComponent("dovecot.log"), encoding: .utf8)
     }
 
+    /// Sends SIGTERM and returns; a thread of its own waits for the exit and removes the files.
     func stop() {
-        if let child = process.withLock({ $0 }), child.exitCode() == nil {
-            child.send(SIGTERM)
-            // Not a plain wait: Dovecot's master may linger for its children; a bounded wait, then KILL.
-            let deadline = Date().addingTimeInterval(5)
-            while child.exitCode() == nil && Date() < deadline { usleep(50_000) }
-            if child.exitCode() == nil {
-                child.send(SIGKILL)
-                child.wait()
+        let child = process.withLock { $0 }
+        let directory = directory
+        child?.send(SIGTERM)
+        Thread {
+            if let child, child.exitCode() == nil {
+                // Not a plain wait: Dovecot's master may linger for its children; a bounded wait, then KILL.
+                let deadline = Date().addingTimeInterval(5)
+                while child.exitCode() == nil && Date() < deadline { usleep(50_000) }
+                if child.exitCode() == nil {
+                    child.send(SIGKILL)
+                    child.wait()
+                }
             }
-        }
-        try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: directory)
+        }.start()
     }
 
-    private func chownMail() throws {
-        try Self.run("/bin/chown", ["-R", "nobody:nogroup", directory.appendingPathComponent("home").path])
+    private func chownMail() async throws {
+        try await Self.run("/bin/chown", ["-R", "nobody:nogroup", directory.appendingPathComponent("home").path])
     }
 
-    private func accepts() -> Bool {
-        (try? Self.run(
+    private func accepts() async -> Bool {
+        (try? await Self.run(
             "/usr/bin/curl",
             [
                 "-s", "--noproxy", "*", "--max-time", "2", "-u", "\(user):\(password)",
@@ -144,8 +149,8 @@ final class DovecotServer: Sendable {
     }
 
     @discardableResult
-    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let (status, data) = try spawnCapturingOutput(executable, arguments, errorOutput: nil)
+    private static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        let (status, data) = try await spawnCapturingOutput(executable, arguments, errorOutput: nil)
         guard status == 0 else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(executable) exited \(status)"])
         }

@@ -58,15 +58,15 @@ final class GatewayProcess: Sendable {
     }
 
     /// Kills the process with SIGKILL: no shutdown, no flush, no goodbye.
-    func kill() {
+    func kill() async {
         process.send(SIGKILL)
-        process.wait()
+        await process.exited()
     }
 
     /// SIGTERM and wait: graceful shutdown.
-    func stop() {
+    func stop() async {
         process.send(SIGTERM)
-        process.wait()
+        await process.exited()
     }
 
     func get(_ path: String) async throws -> Int {
@@ -89,8 +89,8 @@ final class GatewayProcess: Sendable {
     }
 
     /// Runs the CLI (`dlq …`) to completion; returns its exit status and standard output.
-    static func run(_ arguments: [String], downstream: String) throws -> (status: Int32, output: String) {
-        let (status, data) = try spawnCapturingOutput(
+    static func run(_ arguments: [String], downstream: String) async throws -> (status: Int32, output: String) {
+        let (status, data) = try await spawnCapturingOutput(
             executable.path, arguments, environment: environment(downstream: downstream), errorOutput: nil)
         return (status, String(decoding: data, as: UTF8.self))
     }

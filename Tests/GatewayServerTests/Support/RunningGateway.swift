@@ -126,7 +126,7 @@ final class RunningGateway: Sendable {
 
 /// Runs a statement with the sqlite3 command-line shell on a gateway database (fault injection, counts).
 @discardableResult
-func sqlite(_ path: String, _ sql: String) throws -> String {
-    let data = try spawnCapturingOutput("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql]).output
+func sqlite(_ path: String, _ sql: String) async throws -> String {
+    let data = try await spawnCapturingOutput("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql]).output
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
