@@ -1,12 +1,15 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// A department's endpoint on 127.0.0.1 with a free port: records every request it receives and
 /// answers as its script for the path (or the default script) says.
+///
+/// It answers on its event loop, never on the cooperative pool: a downstream whose answers wait
+/// for a pool thread times the dispatcher under test out whenever other tests keep both of this
+/// machine's pool threads busy, and a flaky delivery test is all that shows.
 public final class DownstreamServer: Sendable {
     /// How a path answers.
     public enum Script: Sendable {
@@ -31,6 +34,7 @@ public final class DownstreamServer: Sendable {
         public var path: String
         public var idempotencyKey: String?
         public var contentType: String?
+        /// By lower-cased name.
         public var headers: [String: String]
         public var body: Data
         /// When the request arrived (its body read).
@@ -40,12 +44,20 @@ public final class DownstreamServer: Sendable {
     private struct State {
         var received: [Received] = []
         var defaultScript: Script
-        var port: Int?
-        var task: Task<Void, any Error>?
+        var channel: (any Channel)?
         /// Requests being answered now, and the most at once, per path.
         var active: [String: Int] = [:]
         var peak: [String: Int] = [:]
     }
+
+    /// What the server does with one request: when to answer, and with what.
+    fileprivate enum Answer {
+        case now(status: Int, headers: [(String, String)], body: String)
+        case after(TimeAmount, status: Int, body: String)
+        case cutShort(body: String)
+    }
+
+    static let maxBodyBytes = 16 << 20
 
     private let scripts: [String: Script]
     private let state: Mutex<State>
@@ -65,7 +77,7 @@ public final class DownstreamServer: Sendable {
     }
 
     /// `http://127.0.0.1:PORT` once started.
-    public var baseURL: String { "http://127.0.0.1:\(state.withLock { $0.port } ?? 0)" }
+    public var baseURL: String { "http://127.0.0.1:\(state.withLock { $0.channel?.localAddress?.port } ?? 0)" }
 
     /// Every request received, in arrival order.
     public var requests: [Received] { state.withLock { $0.received } }
@@ -81,27 +93,22 @@ public final class DownstreamServer: Sendable {
 
     /// Starts listening; returns when the port is bound.
     public func start() async throws {
-        let router = Router()
-        router.post("/**") { request, _ -> Response in try await self.answer(request) }
-        var logger = Logger(label: "test.downstream")
-        logger.logLevel = .critical
-        let bound = Mutex<Int?>(nil)
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in bound.withLock { $0 = channel.localAddress?.port } },
-            logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        state.withLock { $0.task = task }
-        try await eventually(timeout: .seconds(20), "downstream listening") { bound.withLock { $0 } != nil }
-        state.withLock { $0.port = bound.withLock { $0 } }
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(server: self))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        state.withLock { $0.channel = channel }
     }
 
-    /// Stops the server.
+    /// Stops listening (connections still open end with their clients).
     public func stop() async {
-        let task = state.withLock { $0.task }
-        task?.cancel()
-        _ = await task?.result
+        let channel = state.withLock { $0.channel }
+        try? await channel?.close()
     }
 
     /// Runs the server for the duration of `body`, passing its base URL.
@@ -117,64 +124,128 @@ public final class DownstreamServer: Sendable {
         }
     }
 
-    private func answer(_ request: Request) async throws -> Response {
-        var request = request
-        let path = request.uri.path
-        let body = try await request.collectBody(upTo: 16 << 20)
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+    /// Records a complete request and decides its answer.
+    fileprivate func received(path: String, headers: [String: String], body: Data) -> Answer {
         let (count, fallback) = state.withLock { state -> (Int, Script) in
             state.received.append(
                 Received(
                     path: path, idempotencyKey: headers["idempotency-key"], contentType: headers["content-type"],
-                    headers: headers, body: Data(body.readableBytesView), receivedAt: Date()))
+                    headers: headers, body: body, receivedAt: Date()))
             state.active[path, default: 0] += 1
             state.peak[path] = max(state.peak[path, default: 0], state.active[path, default: 0])
             return (state.received.filter { $0.path == path }.count, state.defaultScript)
         }
-        defer { state.withLock { $0.active[path, default: 1] -= 1 } }
-        return try await Self.respond(following: scripts[path] ?? fallback, count: count, path: path)
+        return Self.answer(following: scripts[path] ?? fallback, count: count, path: path)
     }
 
-    private struct ConnectionDropped: Error {}
+    /// The answer to a request to `path` has been written (or its connection dropped).
+    fileprivate func answered(path: String) {
+        state.withLock { $0.active[path, default: 1] -= 1 }
+    }
 
-    private static func respond(following script: Script, count: Int, path: String) async throws -> Response {
-        let body = ResponseBody(byteBuffer: ByteBuffer(string: "answer \(count) from \(path)"))
+    private static func answer(following script: Script, count: Int, path: String) -> Answer {
+        let body = "answer \(count) from \(path)"
         switch script {
         case .status(let code):
-            return Response(status: HTTPResponse.Status(code: code), body: body)
+            return .now(status: code, headers: [], body: body)
         case .failThen(let failures, let failureStatus):
-            return Response(status: HTTPResponse.Status(code: count <= failures ? failureStatus : 200), body: body)
+            return .now(status: count <= failures ? failureStatus : 200, headers: [], body: body)
         case .sleep(let duration):
-            try await Task.sleep(for: duration)
-            return Response(status: .ok, body: body)
+            let (seconds, attoseconds) = duration.components
+            return .after(.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000), status: 200, body: body)
         case .respond(let code, let headers):
-            var fields = HTTPFields()
-            for (name, value) in headers {
-                if let name = HTTPField.Name(name) { fields[name] = value }
-            }
-            return Response(status: HTTPResponse.Status(code: code), headers: fields, body: body)
+            return .now(status: code, headers: headers.map { ($0.key, $0.value) }, body: body)
         case .retryAfterDate(let code, let seconds):
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "GMT")
             formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
             let date = formatter.string(from: Date().addingTimeInterval(seconds))
-            return Response(status: HTTPResponse.Status(code: code), headers: [.retryAfter: date], body: body)
+            return .now(status: code, headers: [("Retry-After", date)], body: body)
         case .resetMidBody:
-            // The promised length is never reached: the server closes the connection mid-body.
-            return Response(
-                status: .ok, headers: [.contentLength: "4096"],
-                body: ResponseBody(contentLength: 4096) { writer in
-                    try await writer.write(ByteBuffer(string: "partial answer \(count)"))
-                    throw ConnectionDropped()
-                })
+            return .cutShort(body: "partial answer \(count)")
         case .sequence(let scripts):
-            guard let last = scripts.last else { return Response(status: .ok, body: body) }
+            guard let last = scripts.last else { return .now(status: 200, headers: [], body: body) }
             let script = count <= scripts.count ? scripts[count - 1] : last
-            if case .sequence = script { return Response(status: .internalServerError, body: body) }
-            return try await respond(following: script, count: count, path: path)
+            if case .sequence = script { return .now(status: 500, headers: [], body: body) }
+            return answer(following: script, count: count, path: path)
         }
+    }
+}
+
+/// One connection: collects each request, then writes the answer the server decides on.
+private final class RequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let server: DownstreamServer
+    private var head: HTTPRequestHead?
+    private var body = Data()
+
+    init(server: DownstreamServer) {
+        self.server = server
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = Data()
+        case .body(let buffer):
+            body.append(contentsOf: buffer.readableBytesView)
+            if body.count > DownstreamServer.maxBodyBytes {
+                write(context, status: 413, headers: [], body: "too large", keepAlive: false)
+                head = nil
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let path = String(head.uri.prefix { $0 != "?" })
+            guard head.method == .POST else {
+                write(context, status: 404, headers: [], body: "not found", keepAlive: head.isKeepAlive)
+                return
+            }
+            var headers: [String: String] = [:]
+            for (name, value) in head.headers { headers[name.lowercased()] = value }
+            let keepAlive = head.isKeepAlive
+            switch server.received(path: path, headers: headers, body: body) {
+            case .now(let status, let extra, let text):
+                write(context, status: status, headers: extra, body: text, keepAlive: keepAlive)
+                server.answered(path: path)
+            case .after(let delay, let status, let text):
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let server = server
+                context.eventLoop.scheduleTask(in: delay) {
+                    let (handler, context) = bound.value
+                    handler.write(context, status: status, headers: [], body: text, keepAlive: keepAlive)
+                    server.answered(path: path)
+                }
+            case .cutShort(let text):
+                // The promised length is never reached: the connection closes mid-body.
+                var fields = HTTPHeaders()
+                fields.add(name: "Content-Length", value: "4096")
+                let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: fields)
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
+                context.close(promise: nil)
+                server.answered(path: path)
+            }
+        }
+    }
+
+    private func write(
+        _ context: ChannelHandlerContext, status: Int, headers: [(String, String)], body: String, keepAlive: Bool
+    ) {
+        guard context.channel.isActive else { return }
+        var fields = HTTPHeaders(headers)
+        fields.replaceOrAdd(name: "Content-Length", value: String(body.utf8.count))
+        fields.replaceOrAdd(name: "Content-Type", value: "text/plain; charset=utf-8")
+        if !keepAlive { fields.replaceOrAdd(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: fields)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if !keepAlive { context.close(promise: nil) }
     }
 }
 
