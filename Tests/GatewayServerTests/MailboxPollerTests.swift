@@ -25,107 +25,111 @@ struct MailboxPollerTests {
         "new messages become complaints once; committed ones are flagged; a restart resumes; a lost cursor re-reads without duplicates"
     )
     func pollsCommitsFlagsAndResumes() async throws {
-        let dovecot = try await DovecotServer.start()
-        defer { dovecot.stop() }
-        let downstream = try await DownstreamServer.start()
-        try await dovecot.deliver(Self.message(id: "m1@example.cn", text: "小区停水三天了。"), name: "m1")
-        try await dovecot.deliver(
-            Self.message(id: "ooo@example.cn", text: "I am away.", extra: "Auto-Submitted: auto-replied\r\n"),
-            name: "m2")
-        let environment = [
-            "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
-            "IMAP_POLL_SECONDS": "1",
-        ]
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment)
-        let database = gateway.databasePath
-        try await eventually("two messages read") {
-            try await sqlite(database, "select count(*) from raw_payloads") == "2"
-        }
-        #expect(try await sqlite(database, "select count(*) from complaints") == "1")
-        #expect(
-            try await sqlite(database, "select adapter, external_id from complaints")
-                == "complaints-inbox|m1@example.cn")
-        #expect(try await sqlite(database, "select disposition from raw_payloads order by id") == "accepted\nignored")
-        try await eventually("cursor saved") {
-            try await sqlite(database, "select last_uid from mailbox_cursors") == "2"
-        }
-        #expect(try await dovecot.flags(uid: 1).contains("$CGImported"))
-        try await eventually("delivered") { downstream.requests.count == 1 }
-        try await gateway.stop()
+        try await DovecotServer.run { dovecot in
+            let downstream = try await DownstreamServer.start()
+            try await dovecot.deliver(Self.message(id: "m1@example.cn", text: "小区停水三天了。"), name: "m1")
+            try await dovecot.deliver(
+                Self.message(id: "ooo@example.cn", text: "I am away.", extra: "Auto-Submitted: auto-replied\r\n"),
+                name: "m2")
+            let environment = [
+                "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+                "IMAP_POLL_SECONDS": "1",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment)
+            let database = gateway.databasePath
+            try await eventually("two messages read") {
+                try await sqlite(database, "select count(*) from raw_payloads") == "2"
+            }
+            #expect(try await sqlite(database, "select count(*) from complaints") == "1")
+            #expect(
+                try await sqlite(database, "select adapter, external_id from complaints")
+                    == "complaints-inbox|m1@example.cn")
+            #expect(
+                try await sqlite(database, "select disposition from raw_payloads order by id") == "accepted\nignored")
+            try await eventually("cursor saved") {
+                try await sqlite(database, "select last_uid from mailbox_cursors") == "2"
+            }
+            #expect(try await dovecot.flags(uid: 1).contains("$CGImported"))
+            try await eventually("delivered") { downstream.requests.count == 1 }
+            try await gateway.stop()
 
-        // Stopped: a new message arrives; the restarted gateway takes only it.
-        try await dovecot.deliver(Self.message(id: "m3@example.cn", text: "路灯坏了。"), name: "m3")
-        let restarted = try await RunningGateway.start(
-            downstream: downstream.baseURL, dataDirectory: gateway.dataDirectory, environment: environment)
-        try await eventually("third message read") {
-            try await sqlite(database, "select count(*) from complaints") == "2"
-        }
-        #expect(try await sqlite(database, "select count(*) from raw_payloads") == "3")
-        try await restarted.stop()
+            // Stopped: a new message arrives; the restarted gateway takes only it.
+            try await dovecot.deliver(Self.message(id: "m3@example.cn", text: "路灯坏了。"), name: "m3")
+            let restarted = try await RunningGateway.start(
+                downstream: downstream.baseURL, dataDirectory: gateway.dataDirectory, environment: environment)
+            try await eventually("third message read") {
+                try await sqlite(database, "select count(*) from complaints") == "2"
+            }
+            #expect(try await sqlite(database, "select count(*) from raw_payloads") == "3")
+            try await restarted.stop()
 
-        // A crash between commit and cursor save: the cursor is lost, every message is read again
-        // and recognised as a duplicate; nothing is created twice.
-        try await sqlite(database, "delete from mailbox_cursors")
-        let again = try await RunningGateway.start(
-            downstream: downstream.baseURL, dataDirectory: gateway.dataDirectory, environment: environment)
-        try await eventually("mailbox re-read") {
-            try await sqlite(database, "select last_uid from mailbox_cursors") == "3"
+            // A crash between commit and cursor save: the cursor is lost, every message is read again
+            // and recognised as a duplicate; nothing is created twice.
+            try await sqlite(database, "delete from mailbox_cursors")
+            let again = try await RunningGateway.start(
+                downstream: downstream.baseURL, dataDirectory: gateway.dataDirectory, environment: environment)
+            try await eventually("mailbox re-read") {
+                try await sqlite(database, "select last_uid from mailbox_cursors") == "3"
+            }
+            #expect(try await sqlite(database, "select count(*) from complaints") == "2")
+            #expect(
+                try await sqlite(database, "select count(*) from raw_payloads where disposition = 'duplicate'") == "2")
+            try await again.stop()
+            await downstream.stop()
         }
-        #expect(try await sqlite(database, "select count(*) from complaints") == "2")
-        #expect(try await sqlite(database, "select count(*) from raw_payloads where disposition = 'duplicate'") == "2")
-        try await again.stop()
-        await downstream.stop()
     }
 
     @Test("STARTTLS: the poller logs in over TLS when told to insist on it")
     func startTLS() async throws {
-        let dovecot = try await DovecotServer.start(tls: true)
-        defer { dovecot.stop() }
-        let downstream = try await DownstreamServer.start()
-        try await dovecot.deliver(Self.message(id: "tls@example.cn", text: "加密连接上的投诉。"), name: "t1")
-        let environment = [
-            "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
-            "IMAP_POLL_SECONDS": "1",
-        ]
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
-            // The certificate is self-signed for this test; STARTTLS is insisted on.
-            $0.email.mailboxes[0].mailbox.security = .required
-            $0.email.mailboxes[0].mailbox.verifyPeer = false
+        try await DovecotServer.run(tls: true) { dovecot in
+            let downstream = try await DownstreamServer.start()
+            try await dovecot.deliver(Self.message(id: "tls@example.cn", text: "加密连接上的投诉。"), name: "t1")
+            let environment = [
+                "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+                "IMAP_POLL_SECONDS": "1",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
+                // The certificate is self-signed for this test; STARTTLS is insisted on.
+                $0.email.mailboxes[0].mailbox.security = .required
+                $0.email.mailboxes[0].mailbox.verifyPeer = false
+            }
+            try await eventually("message read over TLS") {
+                try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+            }
+            #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "tls@example.cn")
+            // Dovecot logs how each login was protected: the poller's say TLS (the readiness probe's
+            // plaintext login from loopback says "secured").
+            let logins = try dovecot.log().split(separator: "\n").filter {
+                $0.contains("Login: user=<\(dovecot.user)>")
+            }
+            #expect(logins.contains { $0.contains(", TLS,") })
+            try await gateway.stop()
+            await downstream.stop()
         }
-        try await eventually("message read over TLS") {
-            try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
-        }
-        #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "tls@example.cn")
-        // Dovecot logs how each login was protected: the poller's say TLS (the readiness probe's
-        // plaintext login from loopback says "secured").
-        let logins = try dovecot.log().split(separator: "\n").filter { $0.contains("Login: user=<\(dovecot.user)>") }
-        #expect(logins.contains { $0.contains(", TLS,") })
-        try await gateway.stop()
-        await downstream.stop()
     }
 
     @Test("a message over email.max_message_bytes is left in the mailbox unflagged; the ones after it are taken")
     func oversizedMessageSkipped() async throws {
-        let dovecot = try await DovecotServer.start()
-        defer { dovecot.stop() }
-        let downstream = try await DownstreamServer.start()
-        try await dovecot.deliver(
-            Self.message(id: "big@example.cn", text: String(repeating: "很长的投诉。", count: 400)), name: "b1")
-        try await dovecot.deliver(Self.message(id: "small@example.cn", text: "短投诉。"), name: "b2")
-        let environment = [
-            "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
-            "IMAP_POLL_SECONDS": "1",
-        ]
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
-            $0.email.maxMessageBytes = 2048
+        try await DovecotServer.run { dovecot in
+            let downstream = try await DownstreamServer.start()
+            try await dovecot.deliver(
+                Self.message(id: "big@example.cn", text: String(repeating: "很长的投诉。", count: 400)), name: "b1")
+            try await dovecot.deliver(Self.message(id: "small@example.cn", text: "短投诉。"), name: "b2")
+            let environment = [
+                "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+                "IMAP_POLL_SECONDS": "1",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
+                $0.email.maxMessageBytes = 2048
+            }
+            try await eventually("second message read") {
+                try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+            }
+            #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "small@example.cn")
+            #expect(!(try await dovecot.flags(uid: 1).contains("$CGImported")))
+            #expect(try await dovecot.flags(uid: 2).contains("$CGImported"))
+            try await gateway.stop()
+            await downstream.stop()
         }
-        try await eventually("second message read") {
-            try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
-        }
-        #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "small@example.cn")
-        #expect(!(try await dovecot.flags(uid: 1).contains("$CGImported")))
-        #expect(try await dovecot.flags(uid: 2).contains("$CGImported"))
-        try await gateway.stop()
-        await downstream.stop()
     }
 }

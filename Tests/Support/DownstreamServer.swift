@@ -45,6 +45,8 @@ public final class DownstreamServer: Sendable {
         var received: [Received] = []
         var defaultScript: Script
         var channel: (any Channel)?
+        /// Open connections, closed by ``stop()`` as a stopping server closes its idle ones.
+        var connections: [ObjectIdentifier: any Channel] = [:]
         /// Requests being answered now, and the most at once, per path.
         var active: [String: Int] = [:]
         var peak: [String: Int] = [:]
@@ -96,7 +98,12 @@ public final class DownstreamServer: Sendable {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let key = ObjectIdentifier(channel)
+                self.state.withLock { $0.connections[key] = channel }
+                channel.closeFuture.whenComplete { _ in
+                    _ = self.state.withLock { $0.connections.removeValue(forKey: key) }
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(RequestHandler(server: self))
                 }
@@ -105,10 +112,11 @@ public final class DownstreamServer: Sendable {
         state.withLock { $0.channel = channel }
     }
 
-    /// Stops listening (connections still open end with their clients).
+    /// Stops listening and closes every connection.
     public func stop() async {
-        let channel = state.withLock { $0.channel }
-        try? await channel?.close()
+        try? await state.withLock { $0.channel }?.close()
+        // Only now: nothing is accepted any more.
+        for connection in state.withLock({ Array($0.connections.values) }) { try? await connection.close() }
     }
 
     /// Runs the server for the duration of `body`, passing its base URL.

@@ -116,14 +116,28 @@ final class DovecotServer: Sendable {
         try String(contentsOf: directory.appendingPathComponent("dovecot.log"), encoding: .utf8)
     }
 
-    /// Sends SIGTERM and returns; a thread of its own waits for the exit and removes the files.
-    func stop() {
+    /// Starts a server, runs `body` with it and stops it, whether `body` succeeded or not.
+    static func run<T: Sendable>(tls: Bool = false, _ body: (DovecotServer) async throws -> T) async throws -> T {
+        let server = try await start(tls: tls)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// SIGTERM, a bounded wait on a thread of its own, then SIGKILL if need be; removes the files.
+    func stop() async {
         let child = process.withLock { $0 }
         let directory = directory
-        child?.send(SIGTERM)
-        Thread {
+        await onOwnThread {
             if let child, child.exitCode() == nil {
-                // Not a plain wait: Dovecot's master may linger for its children; a bounded wait, then KILL.
+                child.send(SIGTERM)
+                // Not a plain wait: Dovecot's master may linger for its children (or miss a SIGTERM
+                // that comes early in its start); a bounded wait, then KILL.
                 let deadline = Date().addingTimeInterval(5)
                 while child.exitCode() == nil && Date() < deadline { usleep(50_000) }
                 if child.exitCode() == nil {
@@ -132,7 +146,7 @@ final class DovecotServer: Sendable {
                 }
             }
             try? FileManager.default.removeItem(at: directory)
-        }.start()
+        }
     }
 
     private func chownMail() async throws {
