@@ -11,7 +11,21 @@ import Synchronization
 /// one transaction, commits, and only then resumes the callers. No caller hears "done" before
 /// the commit that holds its write. While one batch commits the next one gathers, so batching
 /// adds no idle wait under light load.
+///
+/// Bulk operations (a hotline upload's batches of a few thousand rows) wait in a lane of their
+/// own and commit one per transaction; when both lanes wait, transactions alternate between them.
+/// A request arriving during an upload then waits at most for the transaction already running,
+/// not for every batch queued ahead of it nor for one in its own transaction, and the upload
+/// still gets every other transaction however many requests arrive.
 final class GroupCommitWriter: Sendable {
+    /// Which queue an operation waits in.
+    enum Lane {
+        /// A request's or a delivery's write: goes into the next transaction.
+        case interactive
+        /// One of an upload's batches: alone in its transaction, in the order queued.
+        case bulk
+    }
+
     private struct Operation {
         /// Runs inside the batch transaction; returns what to do once the commit succeeded.
         let run: @Sendable (Database) -> (@Sendable () -> Void)
@@ -21,6 +35,9 @@ final class GroupCommitWriter: Sendable {
 
     private struct State {
         var queue: [Operation] = []
+        var bulk: [Operation] = []
+        /// Whether a waiting bulk operation goes next, even with interactive ones waiting.
+        var bulkTurn = false
         var draining = false
         var closed = false
     }
@@ -49,7 +66,9 @@ final class GroupCommitWriter: Sendable {
     ///
     /// If `body` throws, only its own savepoint is rolled back; the error is returned to this caller.
     /// If the commit fails, every caller in the batch gets the error and nothing of the batch is kept.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(lane: Lane = .interactive, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws -> T
+    {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let operation = Operation(
                 run: { db in
@@ -65,7 +84,10 @@ final class GroupCommitWriter: Sendable {
             )
             let (accepted, startDrain) = state.withLock { state -> (Bool, Bool) in
                 if state.closed { return (false, false) }
-                state.queue.append(operation)
+                switch lane {
+                case .interactive: state.queue.append(operation)
+                case .bulk: state.bulk.append(operation)
+                }
                 if state.draining { return (true, false) }
                 state.draining = true
                 return (true, true)
@@ -99,6 +121,9 @@ final class GroupCommitWriter: Sendable {
         return value
     }
 
+    /// Operations waiting for a transaction, in both lanes.
+    var queued: Int { state.withLock { $0.queue.count + $0.bulk.count } }
+
     /// Refuses new writes and waits until everything queued has committed.
     func close() async {
         state.withLock { $0.closed = true }
@@ -110,10 +135,18 @@ final class GroupCommitWriter: Sendable {
     private func drain() {
         while true {
             let batch: [Operation] = state.withLock { state in
-                if state.queue.isEmpty {
+                if state.queue.isEmpty && state.bulk.isEmpty {
                     state.draining = false
                     return []
                 }
+                // A bulk operation commits alone, so that interactive ones never wait for one in
+                // their own transaction; when both lanes wait they take turns, so that a steady
+                // stream of requests cannot hold an upload back either.
+                if !state.bulk.isEmpty && (state.queue.isEmpty || state.bulkTurn) {
+                    state.bulkTurn = false
+                    return [state.bulk.removeFirst()]
+                }
+                state.bulkTurn = true
                 let count = min(maxBatch, state.queue.count)
                 let batch = Array(state.queue.prefix(count))
                 state.queue.removeFirst(count)

@@ -16,7 +16,8 @@ extension SQLiteStore: BatchIntakeStore {
     }
 
     public func ingestBatch(rawID: String, items: [BatchIntakeItem]) async throws -> [BatchIntakeOutcome] {
-        try await write { db in
+        // In the bulk lane: requests that arrive during an upload do not queue behind its batches.
+        try await write(lane: .bulk) { db in
             let insertComplaint = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO complaints (id, channel, adapter, external_id, department, received_at,

@@ -109,10 +109,13 @@ public final class SQLiteStore: ComplaintStore {
         (error as? StorageError) ?? StorageError(.readFailed, "\(error)")
     }
 
-    /// Runs a write in the next group commit, mapping failures to ``StorageError``.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs a write in the next group commit (or, in the bulk lane, in the first one that has
+    /// room for it), mapping failures to ``StorageError``.
+    func write<T: Sendable>(
+        lane: GroupCommitWriter.Lane = .interactive, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         do {
-            return try await writer.write(body)
+            return try await writer.write(lane: lane, body)
         } catch let error as StorageError {
             throw error
         } catch {
