@@ -26,9 +26,8 @@ extension FileHandle {
 /// Runs `body` on a thread of its own and returns its result.
 ///
 /// For every blocking call a test makes (waiting for a child process, reading its output): on
-/// the cooperative pool, which has one thread per core, two such calls at once stopped every
-/// other test's tasks, the in-process HTTP servers' handlers among them, for as long as they
-/// blocked, and deliveries in other tests timed out.
+/// the cooperative pool, which has one thread per core, two such calls at once stop every other
+/// test's tasks, the in-process gateways' among them, for as long as they block.
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()

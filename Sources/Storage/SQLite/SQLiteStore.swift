@@ -109,8 +109,8 @@ public final class SQLiteStore: ComplaintStore {
         (error as? StorageError) ?? StorageError(.readFailed, "\(error)")
     }
 
-    /// Runs a write in the next group commit (or, in the bulk lane, in the first one that has
-    /// room for it), mapping failures to ``StorageError``.
+    /// Runs a write in the next group commit (in the bulk lane: in a transaction of its own, taking
+    /// turns with the interactive writes), mapping failures to ``StorageError``.
     func write<T: Sendable>(
         lane: GroupCommitWriter.Lane = .interactive, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
