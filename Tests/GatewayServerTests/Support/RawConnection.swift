@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -7,8 +8,8 @@ import Foundation
 /// A plain TCP connection to the gateway for what an HTTP client library will not do: send a
 /// request byte by byte, stall half-way, or send headers no client would. The socket calls block
 /// (reads bounded by a receive timeout, so a test never hangs on a server that keeps the connection
-/// open); they run on a dispatch queue, never on the Swift concurrency pool, which the in-process
-/// gateway needs for answering.
+/// open); they run on threads of their own (`onOwnThread`), never on the Swift concurrency pool,
+/// which the in-process gateway needs for answering.
 final class RawConnection: @unchecked Sendable {
     private let descriptor: Int32
 
@@ -45,28 +46,22 @@ final class RawConnection: @unchecked Sendable {
 
     @discardableResult
     func send(_ bytes: [UInt8]) async -> Bool {
-        await Self.offload { self.sendBlocking(bytes) }
+        await onOwnThread { self.sendBlocking(bytes) }
     }
 
     /// Everything the server sends until it closes the connection or the receive timeout passes;
     /// `closed` tells which.
     func readUntilClosed(limit: Int = 1 << 20) async -> (bytes: [UInt8], closed: Bool) {
-        await Self.offload { self.readBlocking(limit: limit) }
+        await onOwnThread { self.readBlocking(limit: limit) }
     }
 
     /// What one read returns: the bytes that have arrived, waiting for the first (up to the
     /// receive timeout; empty when none came).
     func readOnce() async -> [UInt8] {
-        await Self.offload {
+        await onOwnThread {
             var buffer = [UInt8](repeating: 0, count: 16_384)
             let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
             return count > 0 ? Array(buffer[..<count]) : []
-        }
-    }
-
-    private static func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
         }
     }
 
