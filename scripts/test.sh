@@ -15,6 +15,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/install-deps.sh
 . scripts/install-deps.sh
 
+TEST_LOG="$(mktemp /tmp/cg-swift-test.XXXXXX)"
+SMOKE_DIR="$(mktemp -d /tmp/cg-smoke.XXXXXX)"
+# Everything the tests create in the temp dir goes under one directory, removed at the end: the
+# gateways' data directories, config copies, Foundation's and SwiftPM's scratch directories,
+# Chromium's profile. A run used to leave a few hundred directories in /tmp.
+TEST_TMP="$(mktemp -d /tmp/cg-test-run.XXXXXX)"
+chmod 755 "$TEST_TMP"
+trap 'rm -rf "$TEST_LOG" "$SMOKE_DIR" "$TEST_TMP"' EXIT
+export TMPDIR="$TEST_TMP"
+
 echo "== swift format lint (.swift-format)"
 swift format lint --strict --recursive Sources Tests Benchmarks adapters Package.swift Fuzz
 
@@ -22,15 +32,6 @@ echo "== swift build --build-tests"
 swift build --build-tests
 
 echo "== swift test $*"
-TEST_LOG="$(mktemp /tmp/cg-swift-test.XXXXXX)"
-SMOKE_DIR="$(mktemp -d /tmp/cg-smoke.XXXXXX)"
-# Everything the tests create in the temp dir goes under one directory, removed at the end: the
-# gateways' data directories, config copies, Foundation's scratch directories for atomic writes,
-# Chromium's profile. A run used to leave a few hundred directories in /tmp.
-TEST_TMP="$(mktemp -d /tmp/cg-test-run.XXXXXX)"
-chmod 755 "$TEST_TMP"
-trap 'rm -rf "$TEST_LOG" "$SMOKE_DIR" "$TEST_TMP"' EXIT
-export TMPDIR="$TEST_TMP"
 status=0
 # Every suite uses Swift Testing; XCTest is disabled so its empty "Executed 0 tests" line
 # cannot be mistaken for the run's result.
