@@ -1,5 +1,5 @@
 # Entry points for people and CI; the scripts hold the logic (and say why).
-.PHONY: build release test demo bench chaos fuzz
+.PHONY: build release test demo bench soak chaos fuzz
 
 build:          ## debug build of the package
 	swift build
@@ -17,6 +17,9 @@ demo:           ## run the gateway with the sample config and a demo receiver
 
 bench:          ## throughput/latency vs the HTTP ceiling -> bench-results/latest.md
 	bash scripts/bench.sh
+
+soak:           ## steady load in rounds of 20 s (SOAK_ROUNDS, 12): memory, WAL, threads, fds per round
+	bash scripts/bench-soak.sh $(SOAK_ROUNDS)
 
 chaos:          ## kill -9 under load, a full disk, department outages -> chaos-results/latest.md
 	bash scripts/chaos.sh
