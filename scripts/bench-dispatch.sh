@@ -118,10 +118,12 @@ for round in $(seq "$ROUNDS"); do
     echo "== round $round/$ROUNDS: drain $TOTAL deliveries to nginx, max_in_flight $IN_FLIGHT"
     T0="$(date +%s.%N)"
     start drain "$DRAIN_PORT" "$GATEWAY_BIN" serve --config "$CONFIG" --data-dir "$DATA" --listen "127.0.0.1:$DRAIN_PORT"
-    # The watch shares the two cores with what it measures, so it is kept light: the pending count
-    # reads the small partial index of due items, not the whole outbox.
+    # The watch shares the two cores with what it measures, so it is kept light: it asks whether
+    # the partial index of due items has an entry at all, which reads one page. Counting its
+    # entries cost 5.2 ms of CPU per look at the start of a drain of 56,000 (1.8 ms now, most of
+    # it starting sqlite3): at ten looks a second, 2.6 % of the two cores (0.9 % now).
     for _ in $(seq 3000); do  # 300 s at most
-        [[ "$(db "SELECT count(*) FROM outbox WHERE state = 'pending'")" == 0 ]] && break
+        [[ "$(db "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')")" == 0 ]] && break
         kill -0 "${PIDS[drain]}" 2>/dev/null || { tail -n 20 "$SCRATCH/drain.log" >&2; die "drain gateway exited"; }
         sleep 0.1
     done
