@@ -23,14 +23,9 @@ GATEWAY_PORT=18191 DOWNSTREAM_PORT=18192
 # shellcheck source=scripts/lib/outbox-drain.sh
 . scripts/lib/outbox-drain.sh
 release_binaries GATEWAY_BIN=complaint-gateway CEILING_BIN=bench-ceiling
-SCRATCH="$(mktemp -d /tmp/cg-bench-cpu.XXXXXX)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "bench-cpu: scratch kept in $SCRATCH"; else rm -rf "$SCRATCH"; fi
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib/scratch.sh
+. scripts/lib/scratch.sh
+bench_scratch cpu
 
 cp -r config "$SCRATCH/config"
 if [[ "$MODE" == paused ]]; then

@@ -22,14 +22,9 @@ GATEWAY_PORT=18291 DOWNSTREAM_PORT=18292
 # shellcheck source=scripts/lib/release-build.sh
 . scripts/lib/release-build.sh
 release_binaries GATEWAY_BIN=complaint-gateway CEILING_BIN=bench-ceiling
-SCRATCH="$(mktemp -d /tmp/cg-bench-soak.XXXXXX)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then echo "bench-soak: scratch kept in $SCRATCH"; else rm -rf "$SCRATCH"; fi
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib/scratch.sh
+. scripts/lib/scratch.sh
+bench_scratch soak
 
 cp -r config "$SCRATCH/config"
 "$CEILING_BIN" --listen "127.0.0.1:$DOWNSTREAM_PORT" >/dev/null 2>&1 &
