@@ -161,19 +161,23 @@ struct ImportSession {
     /// Counts a committed batch's outcomes into the report.
     mutating func settle(_ rows: [HotlineRow], _ outcomes: [BatchIntakeOutcome], into report: inout ImportReport) {
         var created = 0
-        for (row, outcome) in zip(rows, outcomes) {
+        // By index: `zip` handed out a copy of each whole row (a retain and a release for each of
+        // its strings) where most rows need only their line number.
+        for (index, outcome) in outcomes.enumerated() where index < rows.count {
             switch outcome {
             case .created(let id):
                 created += 1
                 report.accepted += 1
-                for warning in row.warnings {
-                    report.warnings.append(ImportReport.RowIssue(line: row.line, ticket: row.ticket, reason: warning))
+                for warning in rows[index].warnings {
+                    report.warnings.append(
+                        ImportReport.RowIssue(line: rows[index].line, ticket: rows[index].ticket, reason: warning))
                 }
-                noteID(row.line, id)
+                noteID(rows[index].line, id)
             case .duplicate(let id):
                 report.duplicates += 1
-                noteID(row.line, id)
+                noteID(rows[index].line, id)
             case .duplicateInUpload(_, let firstLine):
+                let row = rows[index]
                 let first = firstLine.map { " (first at line \($0))" } ?? ""
                 reject(
                     HotlineRejection(
