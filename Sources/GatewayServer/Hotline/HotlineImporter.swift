@@ -143,8 +143,11 @@ public struct HotlineImporter: Sendable {
         items.reserveCapacity(rows.count)
         // By index: `map` copied each whole row (its record, fields and warnings: a retain and a
         // release for each of their strings) to read two of its properties.
+        let router = pipeline.routers.current
         for index in rows.indices {
-            items.append(pipeline.prepareBatchItem(rows[index].draft, rawID: rawID, line: rows[index].line, now: now))
+            items.append(
+                pipeline.prepareBatchItem(
+                    rows[index].draft, rawID: rawID, line: rows[index].line, now: now, router: router))
         }
         return items
     }

@@ -7,12 +7,16 @@ extension IntakePipeline {
     /// Prepares one row of an uploaded file for a batch commit: id, raw link, route, JSON.
     ///
     /// The same steps ``submit(_:raw:idempotencyKey:)`` takes for one complaint, without the
-    /// commit, so a batch of them can share one transaction.
-    func prepareBatchItem(_ draft: Complaint, rawID: String, line: Int, now: Date) -> BatchIntakeItem {
+    /// commit, so a batch of them can share one transaction. `router` is the batch's, taken once
+    /// from ``routers`` (a copy of the router per row retained everything it holds), so every row
+    /// of a batch is routed by the same tables.
+    func prepareBatchItem(
+        _ draft: Complaint, rawID: String, line: Int, now: Date, router: borrowing RuleRouter
+    ) -> BatchIntakeItem {
         var record = draft
         record.id = GatewayID.complaint(ULIDGenerator.shared.next(now: now))
         record.source.rawID = rawID
-        let decision = routers.current.decide(record)
+        let decision = router.decide(record)
         record.routing = decision.routingInfo
         record.ingestedAt = now
         let stored = StoredDecision(
