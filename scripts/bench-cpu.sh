@@ -34,10 +34,9 @@ else
     "$CEILING_BIN" --listen "127.0.0.1:$DOWNSTREAM_PORT" >/dev/null 2>&1 &
     PIDS+=($!)
 fi
-export GATEWAY_TOKEN="bench-token-$$" DOWNSTREAM_URL="http://127.0.0.1:$DOWNSTREAM_PORT"
-export WRK_TOKEN="$GATEWAY_TOKEN"
-WRK_BODY="$(sed -n "s/^export WRK_BODY='\(.*\)'$/\1/p" scripts/bench.sh)"
-export WRK_BODY
+# shellcheck source=scripts/lib/api-load.sh
+. scripts/lib/api-load.sh
+api_load_environment "$DOWNSTREAM_PORT"
 export WRK_TWILIO_TOKEN="bench-twilio-token-0123456789abcd" TWILIO_AUTH_TOKEN="bench-twilio-token-0123456789abcd"
 export WRK_PUBLIC_URL="https://sms.example.org/v1/sms/twilio" PUBLIC_BASE_URL="https://sms.example.org"
 case "$CHANNEL" in

@@ -29,10 +29,9 @@ bench_scratch soak
 cp -r config "$SCRATCH/config"
 "$CEILING_BIN" --listen "127.0.0.1:$DOWNSTREAM_PORT" >/dev/null 2>&1 &
 PIDS+=($!)
-export GATEWAY_TOKEN="bench-token-$$" DOWNSTREAM_URL="http://127.0.0.1:$DOWNSTREAM_PORT"
-export WRK_TOKEN="$GATEWAY_TOKEN"
-WRK_BODY="$(sed -n "s/^export WRK_BODY='\(.*\)'$/\1/p" scripts/bench.sh)"
-export WRK_BODY
+# shellcheck source=scripts/lib/api-load.sh
+. scripts/lib/api-load.sh
+api_load_environment "$DOWNSTREAM_PORT"
 "$GATEWAY_BIN" serve --config "$SCRATCH/config" --data-dir "$SCRATCH/data" --listen "127.0.0.1:$GATEWAY_PORT" \
     >"$SCRATCH/gateway.log" 2>&1 &
 GATEWAY=$!

@@ -139,11 +139,11 @@ public struct HotlineImporter: Sendable {
     /// Routes and encodes rows for a batch commit.
     static func items(for rows: [HotlineRow], _ pipeline: IntakePipeline, rawID: String) -> [BatchIntakeItem] {
         let now = Date()
+        let router = pipeline.routers.current
         var items: [BatchIntakeItem] = []
         items.reserveCapacity(rows.count)
         // By index: `map` copied each whole row (its record, fields and warnings: a retain and a
         // release for each of their strings) to read two of its properties.
-        let router = pipeline.routers.current
         for index in rows.indices {
             items.append(
                 pipeline.prepareBatchItem(
