@@ -15,15 +15,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/install-deps.sh
 . scripts/install-deps.sh
 
-TEST_LOG="$(mktemp /tmp/cg-swift-test.XXXXXX)"
-SMOKE_DIR="$(mktemp -d /tmp/cg-smoke.XXXXXX)"
-# Everything the tests create in the temp dir goes under one directory, removed at the end: the
-# gateways' data directories, config copies, Foundation's and SwiftPM's scratch directories,
-# Chromium's profile. A run used to leave a few hundred directories in /tmp.
+# Everything the run creates in the temp dir goes under one directory, removed at the end: the
+# test log, the smoke test's data, the gateways' data directories, config copies, Foundation's and
+# SwiftPM's scratch directories, Chromium's profile. A run used to leave a few hundred
+# directories in /tmp.
 TEST_TMP="$(mktemp -d /tmp/cg-test-run.XXXXXX)"
 chmod 755 "$TEST_TMP"
-trap 'rm -rf "$TEST_LOG" "$SMOKE_DIR" "$TEST_TMP"' EXIT
+trap 'rm -rf "$TEST_TMP"' EXIT
 export TMPDIR="$TEST_TMP"
+TEST_LOG="$TEST_TMP/swift-test.log"
+SMOKE_DIR="$TEST_TMP/smoke"
 
 echo "== swift format lint (.swift-format)"
 swift format lint --strict --recursive Sources Tests Benchmarks adapters Package.swift Fuzz
