@@ -16,7 +16,7 @@ struct CommitBeforeAnswerTests {
         #expect(reply.status == 503)
         #expect(reply.errorCode == "store_unavailable")
         #expect(reply.headers.contains { $0.0.lowercased() == "retry-after" })
-        for table in ["complaints", "raw_payloads", "routing_decisions", "outbox", "complaint_events"] {
+        for table in ["complaints", "raw_payloads", "outbox", "complaint_events"] {
             #expect(
                 try await sqlite(gateway.databasePath, "SELECT count(*) FROM \(table)") == "0",
                 "\(table) kept a half-stored row")

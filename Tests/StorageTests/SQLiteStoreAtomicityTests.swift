@@ -23,7 +23,6 @@ import Testing
             let id = doomed.record.id
             #expect(try await SQLiteCLI.count(path, "complaints", where: "id = '\(id)'") == 0)
             #expect(try await SQLiteCLI.count(path, "raw_payloads", where: "id = '\(doomed.raw.id)'") == 0)
-            #expect(try await SQLiteCLI.count(path, "routing_decisions", where: "complaint_id = '\(id)'") == 0)
             #expect(try await SQLiteCLI.count(path, "complaint_events", where: "complaint_id = '\(id)'") == 0)
             #expect(try await store.complaint(id: id) == nil)
             // What was committed before is untouched.
@@ -64,7 +63,8 @@ import Testing
             #expect(try await SQLiteCLI.count(path, "complaints") == 90)
             #expect(try await SQLiteCLI.count(path, "complaints", where: "department = 'water'") == 0)
             #expect(try await SQLiteCLI.count(path, "raw_payloads") == 90)
-            #expect(try await SQLiteCLI.count(path, "routing_decisions") == 90)
+            #expect(
+                try await SQLiteCLI.count(path, "complaints", where: "rule IS NOT NULL AND trace IS NOT NULL") == 90)
         }
     }
 }

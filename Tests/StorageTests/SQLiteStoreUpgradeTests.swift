@@ -70,6 +70,65 @@ import Testing
         }
     }
 
+    /// Decisions stored in their own table before they moved onto the complaint's row are copied
+    /// over: the complaint reads back with the same decision, version and trace, and a repeated
+    /// submission answers with that routing.
+    @Test func decisionsStoredInTheirOwnTableMoveOntoTheComplaintRow() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("gateway.sqlite").path
+            let earlier = Fixtures.submission(department: "water")
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteSchema.migrator().migrate(queue, upTo: "delivered-event-from-attempt")
+            try await queue.write { db in
+                let record = earlier.record
+                let routing = earlier.decision.routing
+                try db.execute(
+                    sql: """
+                        INSERT INTO complaints (id, channel, adapter, external_id, department, received_at,
+                            ingested_at, record) VALUES (?, ?, ?, ?, ?, 1, 1, ?)
+                        """,
+                    arguments: [
+                        record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
+                        routing.department, ComplaintJSON.encode(record),
+                    ])
+                try db.execute(
+                    sql: """
+                        INSERT INTO routing_decisions (complaint_id, department, priority, due_at, rule, rule_table,
+                            tables_version, trace) VALUES (?, ?, 'urgent', 5000, ?, ?, 'sha256:old', '[{"rule":"r"}]')
+                        """, arguments: [record.id, routing.department, routing.rule, routing.table])
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (complaint_id, department, state, attempts, next_attempt_at, updated_at)
+                        VALUES (?, ?, 'pending', 0, 1, 1)
+                        """, arguments: [record.id, routing.department])
+            }
+            try queue.close()
+
+            let store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+            let stored = try #require(try await store.complaint(id: earlier.record.id))
+            #expect(stored.tablesVersion == "sha256:old")
+            #expect(String(decoding: stored.traceJSON, as: UTF8.self) == #"[{"rule":"r"}]"#)
+            #expect(
+                stored.events.first?.detail
+                    == "routed to water by \(earlier.decision.routing.table)/\(earlier.decision.routing.rule)")
+            // The same natural key again: the duplicate answers with the decision as it was stored.
+            let again = try await store.ingest(Fixtures.submission(externalID: earlier.record.source.externalID))
+            guard case .duplicate(let id, let routing) = again else {
+                Issue.record("expected a duplicate, got \(again)")
+                return
+            }
+            #expect(id == earlier.record.id)
+            #expect(routing.priority == .urgent)
+            #expect(routing.dueAt == Date(unixMilliseconds: 5000))
+            #expect(routing.department == "water")
+            let tables = try await store.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master")
+            }
+            #expect(!tables.contains("routing_decisions"))
+            try await store.close()
+        }
+    }
+
     /// The rows the store wrote for a complaint in `state` while `complaints.state` existed.
     private static func insertOldStyle(_ db: Database, _ submission: IntakeSubmission, state: String) throws {
         let record = submission.record

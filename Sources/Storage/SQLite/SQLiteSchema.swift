@@ -125,6 +125,7 @@ enum SQLiteSchema {
         registerStateInOutbox(&migrator)
         registerCoveringDueIndex(&migrator)
         registerDeliveredEventFromAttempt(&migrator)
+        registerDecisionColumns(&migrator)
         return migrator
     }
 }

@@ -21,13 +21,8 @@ extension SQLiteStore: BatchIntakeStore {
             let insertComplaint = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO complaints (id, channel, adapter, external_id, department, received_at,
-                        ingested_at, record, raw_id, raw_line)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let insertDecision = try db.cachedStatement(
-                sql: """
-                    INSERT INTO routing_decisions (complaint_id, department, priority, due_at, rule, rule_table,
-                        tables_version, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ingested_at, record, raw_id, raw_line, priority, due_at, rule, rule_table, tables_version, trace)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let insertOutbox = try db.cachedStatement(
                 sql: """
@@ -49,7 +44,8 @@ extension SQLiteStore: BatchIntakeStore {
                 try insertComplaint.run(
                     record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
                     routing.department, record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds,
-                    item.recordJSON, rawID, item.line)
+                    item.recordJSON, rawID, item.line, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
+                    routing.rule, routing.table, item.decision.tablesVersion, UTF8Text(item.decision.traceJSON))
                 if db.changesCount == 0 {
                     // The natural key exists: an earlier upload, or an earlier line of this one.
                     guard
@@ -73,9 +69,6 @@ extension SQLiteStore: BatchIntakeStore {
                     }
                     continue
                 }
-                try insertDecision.run(
-                    record.id, routing.department, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
-                    routing.rule, routing.table, item.decision.tablesVersion, UTF8Text(item.decision.traceJSON))
                 let now = record.ingestedAt.unixMilliseconds
                 try insertOutbox.run(record.id, routing.department, now, now)
                 outcomes.append(.created(id: record.id))

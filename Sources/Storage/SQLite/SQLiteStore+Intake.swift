@@ -23,24 +23,18 @@ extension SQLiteStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO complaints (id, channel, adapter, external_id, idempotency_key, request_sha256,
-                        department, received_at, ingested_at, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        department, received_at, ingested_at, record, priority, due_at, rule, rule_table,
+                        tables_version, trace)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).run(
                 record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
                 // The request's hash only serves the Idempotency-Key check (a repeated key with a
                 // different body); the raw payload keeps every request's hash anyway.
                 submission.idempotencyKey, submission.idempotencyKey == nil ? nil : requestHash, routing.department,
-                record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO routing_decisions (complaint_id, department, priority, due_at, rule, rule_table,
-                        tables_version, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).run(
-                record.id, routing.department, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
-                routing.rule, routing.table, submission.decision.tablesVersion,
-                UTF8Text(submission.decision.traceJSON))
+                record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON,
+                routing.priority.rawValue, routing.dueAt?.unixMilliseconds, routing.rule, routing.table,
+                submission.decision.tablesVersion, UTF8Text(submission.decision.traceJSON))
             let now = record.ingestedAt.unixMilliseconds
             try db.cachedStatement(
                 sql: """
@@ -103,9 +97,10 @@ extension SQLiteStore {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql:
-                        "SELECT department, priority, due_at, rule, rule_table FROM routing_decisions WHERE complaint_id = ?"
+                        "SELECT department, priority, due_at, rule, rule_table FROM complaints WHERE id = ?"
                 ),
-                arguments: [complaintID])
+                arguments: [complaintID]),
+            row["rule"] as String? != nil
         else { throw StorageError(.corrupt, "complaint \(complaintID) has no routing decision") }
         return Complaint.RoutingInfo(
             department: row["department"],

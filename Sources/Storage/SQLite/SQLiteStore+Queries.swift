@@ -9,12 +9,15 @@ extension SQLiteStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT o.state, c.record, c.ingested_at, d.department, d.rule, d.rule_table,
-                            d.tables_version, d.trace FROM complaints c
-                        JOIN routing_decisions d ON d.complaint_id = c.id
+                        SELECT o.state, c.record, c.ingested_at, c.department, c.rule, c.rule_table,
+                            c.tables_version, c.trace FROM complaints c
                         JOIN outbox o ON o.complaint_id = c.id WHERE c.id = ?
                         """, arguments: [id])
             else { return nil }
+            // Every complaint is written with its decision; a row without one was damaged outside the gateway.
+            guard row["rule"] as String? != nil, row["trace"] as String? != nil else {
+                throw StorageError(.corrupt, "complaint \(id) has no routing decision")
+            }
             let attempts = try Row.fetchAll(
                 db,
                 sql: """
