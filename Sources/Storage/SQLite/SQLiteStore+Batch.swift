@@ -36,44 +36,65 @@ extension SQLiteStore: BatchIntakeStore {
                     """)
             let findDuplicate = try db.cachedStatement(
                 sql: "SELECT line FROM hotline_upload_duplicates WHERE raw_id = ? AND adapter = ? AND external_id = ?")
+            let statements = BatchStatements(
+                insertComplaint: insertComplaint, insertOutbox: insertOutbox, noteDuplicate: noteDuplicate,
+                findDuplicate: findDuplicate)
             var outcomes: [BatchIntakeOutcome] = []
             outcomes.reserveCapacity(items.count)
-            for item in items {
-                let record = item.record
-                let routing = item.decision.routing
-                try insertComplaint.run(
-                    record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
-                    routing.department, record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds,
-                    item.recordJSON, rawID, item.line, routing.priority.rawValue, routing.dueAt?.unixMilliseconds,
-                    routing.rule, routing.table, item.decision.tablesVersion, UTF8Text(item.decision.traceJSON))
-                if db.changesCount == 0 {
-                    // The natural key exists: an earlier upload, or an earlier line of this one.
-                    guard
-                        let row = try Row.fetchOne(
-                            db.cachedStatement(
-                                sql: NaturalKeyQuery.sql(selecting: "id, raw_id, raw_line", channel: record.channel)),
-                            arguments: [record.source.adapter, record.source.externalID])
-                    else { throw StorageError(.corrupt, "complaint \(record.id) was neither inserted nor found") }
-                    let id: String = row["id"]
-                    if row["raw_id"] as String? == rawID {
-                        outcomes.append(.duplicateInUpload(id: id, firstLine: row["raw_line"]))
-                        continue
-                    }
-                    try noteDuplicate.run(rawID, record.source.adapter, record.source.externalID, item.line, id)
-                    if db.changesCount == 0 {
-                        let firstLine = try Int.fetchOne(
-                            findDuplicate, arguments: [rawID, record.source.adapter, record.source.externalID])
-                        outcomes.append(.duplicateInUpload(id: id, firstLine: firstLine))
-                    } else {
-                        outcomes.append(.duplicate(id: id))
-                    }
-                    continue
+            // Each item read in place: `for item in items`, and even a borrowed `items[index]`,
+            // copied every item (512 bytes, and a retain and a release of each of its strings) on the
+            // writer's thread, the import's busiest.
+            try items.withUnsafeBufferPointer { items in
+                for index in items.indices {
+                    outcomes.append(try statements.ingest(items.baseAddress! + index, rawID: rawID, db))
                 }
-                let now = record.ingestedAt.unixMilliseconds
-                try insertOutbox.run(record.id, routing.department, now, now)
-                outcomes.append(.created(id: record.id))
             }
             return outcomes
         }
+    }
+}
+
+/// The batch's prepared statements, and what one item of it does with them.
+private struct BatchStatements {
+    let insertComplaint: Statement
+    let insertOutbox: Statement
+    let noteDuplicate: Statement
+    let findDuplicate: Statement
+
+    func ingest(_ item: UnsafePointer<BatchIntakeItem>, rawID: String, _ db: Database) throws -> BatchIntakeOutcome {
+        let routing = item.pointee.decision.routing
+        try insertComplaint.run(
+            item.pointee.record.id, item.pointee.record.channel.rawValue, item.pointee.record.source.adapter,
+            item.pointee.record.source.externalID,
+            routing.department, item.pointee.record.receivedAt.unixMilliseconds,
+            item.pointee.record.ingestedAt.unixMilliseconds,
+            item.pointee.recordJSON, rawID, item.pointee.line, routing.priority.rawValue,
+            routing.dueAt?.unixMilliseconds,
+            routing.rule, routing.table, item.pointee.decision.tablesVersion, UTF8Text(item.pointee.decision.traceJSON))
+        if db.changesCount == 0 {
+            // The natural key exists: an earlier upload, or an earlier line of this one.
+            let adapter = item.pointee.record.source.adapter
+            let externalID = item.pointee.record.source.externalID
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: NaturalKeyQuery.sql(
+                            selecting: "id, raw_id, raw_line", channel: item.pointee.record.channel)),
+                    arguments: [adapter, externalID])
+            else { throw StorageError(.corrupt, "complaint \(item.pointee.record.id) was neither inserted nor found") }
+            let id: String = row["id"]
+            if row["raw_id"] as String? == rawID {
+                return .duplicateInUpload(id: id, firstLine: row["raw_line"])
+            }
+            try noteDuplicate.run(rawID, adapter, externalID, item.pointee.line, id)
+            if db.changesCount == 0 {
+                let firstLine = try Int.fetchOne(findDuplicate, arguments: [rawID, adapter, externalID])
+                return .duplicateInUpload(id: id, firstLine: firstLine)
+            }
+            return .duplicate(id: id)
+        }
+        let now = item.pointee.record.ingestedAt.unixMilliseconds
+        try insertOutbox.run(item.pointee.record.id, routing.department, now, now)
+        return .created(id: item.pointee.record.id)
     }
 }
