@@ -73,6 +73,21 @@ struct ComplaintJSONTests {
         }
     }
 
+    @Test("names from the code are written as they are; names from data are escaped")
+    func keys() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("来电号码", "x")
+        writer.key(escaping: "a\"b\n")
+        writer.value(1)
+        writer.key("z")
+        writer.null()
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"来电号码":"x","a\"b\n":1,"z":null}"#)
+        let parsed = try JSONSerialization.jsonObject(with: writer.data) as? [String: Any]
+        #expect(parsed?["a\"b\n"] as? Int == 1)
+    }
+
     @Test("members are separated by commas at every depth, including past 64 levels")
     func deepNesting() throws {
         var value = JSONValue.array([.number(1), .string("x")])

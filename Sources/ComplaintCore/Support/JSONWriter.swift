@@ -53,11 +53,26 @@ public struct JSONWriter {
     }
 
     /// Writes `"name":` inside an object; the next value written is its value.
-    public mutating func key(_ name: String) {
+    ///
+    /// Names written in the code: copied as they are, not scanned for characters to escape (a
+    /// record has about thirty of them, a noticeable share of encoding it). They must be plain
+    /// JSON string content (no quote, backslash or control character); ``key(escaping:)`` takes
+    /// any name.
+    public mutating func key(_ name: StaticString) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        // The value that follows is not a new member: no comma before it.
+        if depth > 0 { setNeedsComma(false) }
+    }
+
+    /// Writes `"name":` for a name known only at run time (escaped as needed).
+    public mutating func key(escaping name: String) {
         separator()
         writeString(name)
         bytes.append(UInt8(ascii: ":"))
-        // The value that follows is not a new member: no comma before it.
         if depth > 0 { setNeedsComma(false) }
     }
 
@@ -110,7 +125,7 @@ public struct JSONWriter {
             beginObject()
             // Sorted so the same extra fields always serialize the same way.
             for name in fields.keys.sorted() {
-                key(name)
+                key(escaping: name)
                 value(fields[name]!)
             }
             endObject()
@@ -125,22 +140,22 @@ public struct JSONWriter {
 
     // MARK: Shorthands for `key` + `value`
 
-    public mutating func field(_ name: String, _ string: String?) {
+    public mutating func field(_ name: StaticString, _ string: String?) {
         key(name)
         value(string)
     }
 
-    public mutating func field(_ name: String, _ flag: Bool) {
+    public mutating func field(_ name: StaticString, _ flag: Bool) {
         key(name)
         value(flag)
     }
 
-    public mutating func field(_ name: String, _ number: Int) {
+    public mutating func field(_ name: StaticString, _ number: Int) {
         key(name)
         value(number)
     }
 
-    public mutating func field(_ name: String, _ number: Double?) {
+    public mutating func field(_ name: StaticString, _ number: Double?) {
         key(name)
         value(number)
     }

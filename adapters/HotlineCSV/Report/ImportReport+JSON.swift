@@ -85,7 +85,8 @@ extension ImportReport {
                 }
             case .ids:
                 if let entry = ids.next() {
-                    writer.field(String(entry.line), entry.id)
+                    writer.key(escaping: String(entry.line))
+                    writer.value(entry.id)
                 } else {
                     writer.endObject()
                     stage = .tail
