@@ -54,12 +54,12 @@ final class GroupCommitWriter: Sendable {
     init(
         pool: DatabasePool, maxBatch: Int, checkpointer: WALCheckpointer,
         observer: @escaping @Sendable (Int, TimeInterval) -> Void
-    ) throws {
+    ) {
         self.pool = pool
         self.maxBatch = maxBatch
         self.checkpointer = checkpointer
         self.observer = observer
-        try pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+        pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
     }
 
     /// Runs `body` in the next batch transaction and returns its result once that transaction committed.

@@ -55,7 +55,7 @@ public final class SQLiteStore: ComplaintStore {
         let batchSize = Recorder(label: "cg_store_commit_batch_size")
         do {
             checkpointer = try WALCheckpointer(path: configuration.path, synchronous: synchronous, logger: logger)
-            writer = try GroupCommitWriter(pool: pool, maxBatch: configuration.maxBatch, checkpointer: checkpointer) {
+            writer = GroupCommitWriter(pool: pool, maxBatch: configuration.maxBatch, checkpointer: checkpointer) {
                 size, seconds in
                 commitTimer.recordSeconds(seconds)
                 batchSize.record(size)
