@@ -15,9 +15,10 @@ extension SQLiteSchema {
                     ALTER TABLE complaints ADD COLUMN rule_table TEXT;
                     ALTER TABLE complaints ADD COLUMN tables_version TEXT;
                     ALTER TABLE complaints ADD COLUMN trace TEXT;
-                    UPDATE complaints SET priority = d.priority, due_at = d.due_at, rule = d.rule,
-                        rule_table = d.rule_table, tables_version = d.tables_version, trace = d.trace
-                        FROM routing_decisions d WHERE d.complaint_id = complaints.id;
+                    -- Row values, not UPDATE … FROM: they work from SQLite 3.15, FROM needs 3.33.
+                    UPDATE complaints SET (priority, due_at, rule, rule_table, tables_version, trace) = (
+                        SELECT d.priority, d.due_at, d.rule, d.rule_table, d.tables_version, d.trace
+                        FROM routing_decisions d WHERE d.complaint_id = complaints.id);
                     DROP TABLE routing_decisions;
                     """)
         }
