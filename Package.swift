@@ -221,6 +221,7 @@ let package = Package(
             name: "StorageTests",
             dependencies: [
                 "Storage", "ComplaintCore", "GatewayTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,8 @@
 import ComplaintCore
 import Foundation
 import GRDB
+import InMemoryLogging
+import Logging
 import Testing
 
 @testable import Storage
@@ -104,7 +106,13 @@ import Testing
             }
             try queue.close()
 
-            let store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+            let handler = InMemoryLogHandler()
+            let store = try SQLiteStore(
+                configuration: SQLiteConfiguration(path: path), logger: Logger(label: "upgrade") { _ in handler })
+            // The operator is told before the rewrite starts, with the steps that run.
+            let notice = try #require(handler.entries.first { $0.level == .notice })
+            #expect(notice.message.description.contains("upgrading the store's schema"))
+            #expect(notice.metadata["cg.migrations"]?.description == "decision-on-complaint-row")
             let stored = try #require(try await store.complaint(id: earlier.record.id))
             #expect(stored.tablesVersion == "sha256:old")
             #expect(String(decoding: stored.traceJSON, as: UTF8.self) == #"[{"rule":"r"}]"#)
@@ -126,6 +134,21 @@ import Testing
             }
             #expect(!tables.contains("routing_decisions"))
             try await store.close()
+        }
+    }
+
+    /// A new store is created with every step, without announcing an upgrade; a store already up
+    /// to date opens without one either.
+    @Test func noUpgradeNoticeForANewOrCurrentStore() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("gateway.sqlite").path
+            for _ in 0..<2 {
+                let handler = InMemoryLogHandler()
+                let store = try SQLiteStore(
+                    configuration: SQLiteConfiguration(path: path), logger: Logger(label: "upgrade") { _ in handler })
+                #expect(!handler.entries.contains { $0.level == .notice })
+                try await store.close()
+            }
         }
     }
 

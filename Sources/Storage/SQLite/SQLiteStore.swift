@@ -46,7 +46,18 @@ public final class SQLiteStore: ComplaintStore {
             // Set on the writer, the only connection that commits, once the pool is open: GRDB puts a
             // new pool's writer in WAL mode with `synchronous = NORMAL` after `prepareDatabase` ran.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-            try SQLiteSchema.migrator().migrate(pool)
+            let migrator = SQLiteSchema.migrator()
+            let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+            let pending = migrator.migrations.filter { !applied.contains($0) }
+            if !applied.isEmpty && !pending.isEmpty {
+                // Some steps rewrite every complaint row: the gateway is not serving until they are done.
+                logger.notice(
+                    "upgrading the store's schema before serving; on a large store this can take minutes",
+                    metadata: [
+                        "cg.path": "\(configuration.path)", "cg.migrations": "\(pending.joined(separator: ","))",
+                    ])
+            }
+            try migrator.migrate(pool)
             claimReader = try ClaimReader(path: configuration.path, configuration: config)
         } catch {
             throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
