@@ -1,0 +1,133 @@
+import ArgumentParser
+import ComplaintCore
+import Foundation
+import GatewayServer
+import Storage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `complaint-gateway backup DIR`: an online copy of the data directory, safe while the gateway
+/// serves.
+///
+/// DIR becomes a data directory of its own (`gateway.sqlite`, `uploads/`): restoring is starting
+/// a gateway on it. The copy is built in `DIR.partial-PID` and renamed to DIR only when complete
+/// and synced, so a DIR that exists is a whole backup.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the store and its upload files into a new directory, while the gateway runs.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The backup directory to create (must not exist).")
+    var destination: String
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
+    var dataDir: String?
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    func run() async throws {
+        var configuration = try options.load()
+        if let dataDir { configuration.storage.dataDirectory = dataDir }
+        let source = URL(fileURLWithPath: configuration.storage.dataDirectory, isDirectory: true)
+        let target = URL(fileURLWithPath: destination, isDirectory: true).standardizedFileURL
+        guard !FileManager.default.fileExists(atPath: target.path) else {
+            printError("backup: \(target.path) already exists; name a new directory")
+            throw ExitCode(73)  // EX_CANTCREAT
+        }
+        let partial = target.deletingLastPathComponent()
+            .appendingPathComponent("\(target.lastPathComponent).partial-\(getpid())", isDirectory: true)
+        let started = Date()
+        let bar = ProgressBar(unit: .items("pages"))
+        let summary: SQLiteBackup.Summary
+        var uploadFiles = 0
+        do {
+            // Owner only: the copy holds citizens' names, numbers and words.
+            try FileManager.default.createDirectory(
+                at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            summary = try SQLiteBackup.copy(
+                from: configuration.storage.sqlite.path, to: partial.appendingPathComponent("gateway.sqlite").path,
+                busyTimeout: Double(configuration.storage.busyTimeoutMilliseconds) / 1000
+            ) { done, total in bar.update(done: done, total: total) }
+            bar.clear()
+            uploadFiles = try Self.copyUploads(
+                summary.uploadIDs, from: source.appendingPathComponent("uploads"),
+                to: partial.appendingPathComponent("uploads"))
+            try syncDirectory(partial)
+            try FileManager.default.moveItem(at: partial, to: target)
+            try syncDirectory(target.deletingLastPathComponent())
+        } catch {
+            bar.clear()
+            try? FileManager.default.removeItem(at: partial)
+            printError("backup: \((error as? StorageError)?.message ?? "\(error)")")
+            throw ExitCode(1)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let newest = summary.newestIngestedAt.map(RFC3339.format)
+        if json {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.field("backup", target.path)
+            writer.field("complaints", summary.complaints)
+            writer.field("newest_ingested_at", newest)
+            writer.field("upload_files", uploadFiles)
+            writer.field("bytes", summary.bytes)
+            writer.field("seconds", (seconds * 1000).rounded() / 1000)
+            writer.endObject()
+            print(String(decoding: writer.bytes, as: UTF8.self))
+        } else {
+            print(
+                "backup: \(summary.complaints) complaints (newest accepted \(newest ?? "never")), "
+                    + "\(uploadFiles) upload files, \(String(format: "%.1f", Double(summary.bytes) / 1e6)) MB "
+                    + "in \(String(format: "%.1f", seconds)) s -> \(target.path)")
+        }
+    }
+
+    /// Copies each recorded upload and its rejected-rows file, when present. An upload's file is
+    /// complete and synced before its row commits, so every file the snapshot names is whole;
+    /// uploads that arrive after the snapshot are not copied.
+    private static func copyUploads(_ ids: [String], from source: URL, to target: URL) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        var copied = 0
+        for id in ids {
+            for name in ["\(id).csv", "\(id).rejected.csv"] {
+                let file = source.appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: file.path) else { continue }
+                let copy = target.appendingPathComponent(name)
+                try FileManager.default.copyItem(at: file, to: copy)
+                try syncFile(copy)
+                copied += 1
+            }
+        }
+        try syncDirectory(target)
+        return copied
+    }
+}
+
+/// fsync of a file, so its bytes survive power loss.
+private func syncFile(_ url: URL) throws {
+    try syncPath(url.path, flags: O_RDONLY)
+}
+
+/// fsync of a directory, so the names just created or renamed in it survive power loss.
+private func syncDirectory(_ url: URL) throws {
+    try syncPath(url.path, flags: O_RDONLY | O_DIRECTORY)
+}
+
+private func syncPath(_ path: String, flags: Int32) throws {
+    let descriptor = open(path, flags | O_CLOEXEC)
+    guard descriptor >= 0 else { throw SyncError(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(descriptor) }
+    guard fsync(descriptor) == 0 else { throw SyncError(path: path, reason: String(cString: strerror(errno))) }
+}
+
+private struct SyncError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "cannot sync \(path): \(reason)" }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GatewayTestSupport
+import Testing
+
+@Suite("The backup command, with the real executable")
+struct BackupCommandTests {
+    @Test("backup while serving: the copy is a data directory a gateway starts on, uploads included")
+    func backupAndRestore() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        var ids: [String] = []
+        for text in ["路灯不亮", "小区停水三天了", "工地夜间施工"] {
+            let reply = try await gateway.post(#"{"text":"\#(text)"}"#)
+            ids.append(try #require(reply.json["id"] as? String))
+        }
+        let upload = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(HotlineUploadTests.file.utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(upload.json["accepted"] as? Int == 2)
+        let rejectedPath = try #require(upload.json["rejected_csv"] as? String)
+        let rejectedBefore = try await gateway.request(.get, rejectedPath).body
+
+        let backup = gateway.dataDirectory.deletingLastPathComponent()
+            .appendingPathComponent("cg-backup-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: backup) }
+        let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", gateway.dataDirectory.path]
+        let run = try await GatewayProcess.run(
+            ["backup", backup.path, "--json"] + common, downstream: downstream.baseURL)
+        #expect(run.status == 0)
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        #expect(summary["complaints"] as? Int == 5)
+        #expect(summary["upload_files"] as? Int == 2)
+        #expect(summary["backup"] as? String == backup.path)
+        #expect((summary["bytes"] as? Int ?? 0) > 0)
+        // Owner only: the copy holds citizens' names and numbers.
+        let mode = try FileManager.default.attributesOfItem(atPath: backup.path)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o777 } == 0o700)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: backup.deletingLastPathComponent().path)
+            .filter { $0.hasPrefix(backup.lastPathComponent + ".partial") }
+        #expect(leftovers.isEmpty)
+
+        // A second backup into the same directory is refused; the first is untouched.
+        let again = try await GatewayProcess.run(["backup", backup.path] + common, downstream: downstream.baseURL)
+        #expect(again.status == 73)
+        #expect(try await sqlite(backup.appendingPathComponent("gateway.sqlite").path, "PRAGMA quick_check") == "ok")
+        try await gateway.stop()
+
+        // Restoring is starting a gateway on the copy.
+        let restored = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: backup)
+        for id in ids {
+            let detail = try await restored.request(.get, "/v1/complaints/\(id)")
+            #expect(detail.status == 200)
+        }
+        let rejectedAfter = try await restored.request(.get, rejectedPath)
+        #expect(rejectedAfter.status == 200)
+        #expect(rejectedAfter.body == rejectedBefore)
+        // The same file again is a duplicate there too: the tickets came with the copy.
+        let reupload = try await restored.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(HotlineUploadTests.file.utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(reupload.json["duplicates"] as? Int == 2)
+        try await restored.stop()
+        await downstream.stop()
+    }
+
+    @Test("backup of a data directory without a store fails and leaves nothing behind")
+    func noStore() async throws {
+        let empty = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cg-backup-empty-\(UUID().uuidString)", isDirectory: true)
+        let backup = empty.appendingPathComponent("copy", isDirectory: true)
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let run = try await GatewayProcess.run(
+            ["backup", backup.path, "--config", RunningGateway.configDirectory.path, "--data-dir", empty.path],
+            downstream: "http://127.0.0.1:9")
+        #expect(run.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
+    }
+}
