@@ -1,5 +1,6 @@
 import ComplaintCore
 import Foundation
+import GRDB
 import Testing
 
 @testable import Storage
@@ -45,6 +46,36 @@ import Testing
             let pageSize = 4096
             #expect(largest <= Int(WALCheckpointer.writerPages + 1000) * (pageSize + 24))
             #expect(try await store.listComplaints(ComplaintQuery(limit: 1)).items.count == 1)
+        }
+    }
+
+    @Test("after a long read the log file is cut back to its limit, not kept at its largest")
+    func theLogFileShrinksAfterALongRead() async throws {
+        try await withStore { store, path in
+            // A reader holding one snapshot, as a backup does: the log cannot restart meanwhile.
+            var held = GRDB.Configuration()
+            held.allowsUnsafeTransactions = true  // the snapshot spans the writes below
+            let reader = try GRDB.DatabaseQueue(path: path, configuration: held)
+            try reader.inDatabase { db in
+                try db.execute(sql: "BEGIN")
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM complaints")
+            }
+            // About 90 MB of log while the snapshot is held (1 MiB raw bodies).
+            for _ in 0..<90 {
+                _ = try await store.ingest(Fixtures.submission(body: Data(count: 1 << 20)))
+            }
+            let grown = Self.size(path + "-wal")
+            try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
+            try reader.close()
+            #expect(grown > SQLiteStore.logSizeLimit)
+            // Released, the log is copied and restarts at the next commits, cut to the limit.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while Self.size(path + "-wal") > SQLiteStore.logSizeLimit && ContinuousClock.now < deadline {
+                _ = try await store.ingest(Fixtures.submission())
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(Self.size(path + "-wal") <= SQLiteStore.logSizeLimit)
+            #expect(try await store.outboxDepth() >= 91)
         }
     }
 

@@ -45,7 +45,13 @@ public final class SQLiteStore: ComplaintStore {
             pool = try DatabasePool(path: configuration.path, configuration: config)
             // Set on the writer, the only connection that commits, once the pool is open: GRDB puts a
             // new pool's writer in WAL mode with `synchronous = NORMAL` after `prepareDatabase` ran.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+                // A long read (a backup, a report) pins the log, which then grows by every commit
+                // meanwhile: hundreds of megabytes. SQLite reuses the file from its start afterwards
+                // but never shrinks it; with this limit it cuts it back when the log restarts.
+                try db.execute(sql: "PRAGMA journal_size_limit = \(Self.logSizeLimit)")
+            }
             let migrator = SQLiteSchema.migrator()
             let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
             let pending = migrator.migrations.filter { !applied.contains($0) }
@@ -80,6 +86,10 @@ public final class SQLiteStore: ComplaintStore {
                 "cg.path": "\(configuration.path)", "cg.synchronous": "\(configuration.synchronous.rawValue)",
             ])
     }
+
+    /// Bytes the write-ahead log file keeps when it restarts (64 MiB: twice the size at which the
+    /// writer checkpoints inline, so a log of ordinary size is never cut).
+    static let logSizeLimit = 64 << 20
 
     public func ping() async throws {
         do {
