@@ -24,16 +24,19 @@ struct BackupCommand: AsyncParsableCommand {
     @Argument(help: "The backup directory to create (must not exist).")
     var destination: String
 
-    @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Data directory (overrides storage.data_dir; with it, the configuration is not read).")
     var dataDir: String?
 
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false
 
     func run() async throws {
-        var configuration = try options.load()
-        if let dataDir { configuration.storage.dataDirectory = dataDir }
-        let source = URL(fileURLWithPath: configuration.storage.dataDirectory, isDirectory: true)
+        // The data directory is all a backup needs. Given on the command line, the configuration
+        // (and the secrets its interpolation asks for) stays unread, so a cron job needs no tokens.
+        let storage = try dataDir.map { StorageSettings(dataDirectory: $0) } ?? options.load().storage
+        let source = URL(fileURLWithPath: storage.dataDirectory, isDirectory: true)
         let target = URL(fileURLWithPath: destination, isDirectory: true).standardizedFileURL
         guard !FileManager.default.fileExists(atPath: target.path) else {
             printError("backup: \(target.path) already exists; name a new directory")
@@ -50,8 +53,8 @@ struct BackupCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(
                 at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             summary = try SQLiteBackup.copy(
-                from: configuration.storage.sqlite.path, to: partial.appendingPathComponent("gateway.sqlite").path,
-                busyTimeout: Double(configuration.storage.busyTimeoutMilliseconds) / 1000
+                from: storage.sqlite.path, to: partial.appendingPathComponent("gateway.sqlite").path,
+                busyTimeout: Double(storage.busyTimeoutMilliseconds) / 1000
             ) { done, total in bar.update(done: done, total: total) }
             bar.clear()
             uploadFiles = try Self.copyUploads(

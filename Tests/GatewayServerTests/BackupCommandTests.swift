@@ -23,10 +23,16 @@ struct BackupCommandTests {
         let backup = gateway.dataDirectory.deletingLastPathComponent()
             .appendingPathComponent("cg-backup-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: backup) }
-        let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", gateway.dataDirectory.path]
-        let run = try await GatewayProcess.run(
-            ["backup", backup.path, "--json"] + common, downstream: downstream.baseURL)
-        #expect(run.status == 0)
+        // With --data-dir the configuration is not read: neither a config directory (this one does
+        // not exist) nor the secrets the sample's interpolation asks for, as in a cron job.
+        var bare = ProcessInfo.processInfo.environment
+        for name in ["GATEWAY_TOKEN", "DOWNSTREAM_URL"] { bare.removeValue(forKey: name) }
+        let (status, output) = try await spawnCapturingOutput(
+            GatewayProcess.executable.path,
+            ["backup", backup.path, "--json", "--config", "/nonexistent", "--data-dir", gateway.dataDirectory.path],
+            environment: bare, errorOutput: nil)
+        #expect(status == 0)
+        let run = (status: status, output: String(decoding: output, as: UTF8.self))
         let summary = try #require(
             try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
         #expect(summary["complaints"] as? Int == 5)
@@ -41,6 +47,7 @@ struct BackupCommandTests {
         #expect(leftovers.isEmpty)
 
         // A second backup into the same directory is refused; the first is untouched.
+        let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", gateway.dataDirectory.path]
         let again = try await GatewayProcess.run(["backup", backup.path] + common, downstream: downstream.baseURL)
         #expect(again.status == 73)
         #expect(try await sqlite(backup.appendingPathComponent("gateway.sqlite").path, "PRAGMA quick_check") == "ok")
