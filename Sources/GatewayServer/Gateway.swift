@@ -71,8 +71,7 @@ public final class Gateway: Sendable {
         }
         hotlineImporter = try HotlineImporter(
             pipeline: pipeline, profiles: configuration.hotlineProfiles,
-            uploadsDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory).appendingPathComponent(
-                "uploads"))
+            files: UploadFiles(dataDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory)))
     }
 
     /// The HTTP router with every route and middleware.

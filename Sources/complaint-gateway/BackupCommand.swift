@@ -58,8 +58,8 @@ struct BackupCommand: AsyncParsableCommand {
             ) { done, total in bar.update(done: done, total: total) }
             bar.clear()
             uploadFiles = try Self.copyUploads(
-                summary.uploadIDs, from: source.appendingPathComponent("uploads"),
-                to: partial.appendingPathComponent("uploads"))
+                summary.uploadIDs, from: UploadFiles(dataDirectory: source),
+                to: UploadFiles(dataDirectory: partial))
             try syncDirectory(partial)
             try FileManager.default.moveItem(at: partial, to: target)
             try syncDirectory(target.deletingLastPathComponent())
@@ -93,21 +93,19 @@ struct BackupCommand: AsyncParsableCommand {
     /// Copies each recorded upload and its rejected-rows file, when present. An upload's file is
     /// complete and synced before its row commits, so every file the snapshot names is whole;
     /// uploads that arrive after the snapshot are not copied.
-    private static func copyUploads(_ ids: [String], from source: URL, to target: URL) throws -> Int {
+    private static func copyUploads(_ ids: [String], from source: UploadFiles, to target: UploadFiles) throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: target.directory, withIntermediateDirectories: true)
         var copied = 0
         for id in ids {
-            for name in ["\(id).csv", "\(id).rejected.csv"] {
-                let file = source.appendingPathComponent(name)
+            for (file, copy) in zip(source.all(rawID: id), target.all(rawID: id)) {
                 guard FileManager.default.fileExists(atPath: file.path) else { continue }
-                let copy = target.appendingPathComponent(name)
                 try FileManager.default.copyItem(at: file, to: copy)
                 try syncFile(copy)
                 copied += 1
             }
         }
-        try syncDirectory(target)
+        try syncDirectory(target.directory)
         return copied
     }
 }

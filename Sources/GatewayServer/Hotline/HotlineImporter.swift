@@ -19,7 +19,7 @@ public struct HotlineImporter: Sendable {
     let store: any BatchIntakeStore
     let profiles: [String: HotlineProfile]
     /// Where uploads and their rejected-rows files are kept.
-    let uploadsDirectory: URL
+    let files: UploadFiles
 
     /// Rows per committed batch.
     static let batchSize = 2000
@@ -28,14 +28,14 @@ public struct HotlineImporter: Sendable {
     /// Files with at most this many rows list every id in the report unless asked otherwise.
     static let idsByDefaultUpTo = 10_000
 
-    init(pipeline: IntakePipeline, profiles: [String: HotlineProfile], uploadsDirectory: URL) throws {
+    init(pipeline: IntakePipeline, profiles: [String: HotlineProfile], files: UploadFiles) throws {
         guard let store = pipeline.store as? any BatchIntakeStore else {
             throw GatewayError(.notImplemented, code: "not_supported", "this store cannot take file uploads")
         }
         self.pipeline = pipeline
         self.store = store
         self.profiles = profiles
-        self.uploadsDirectory = uploadsDirectory
+        self.files = files
     }
 
     /// The profile named `name`, or a 422 naming the known ones.
@@ -54,10 +54,10 @@ public struct HotlineImporter: Sendable {
     }
 
     /// Where an upload is spooled.
-    func spoolURL(rawID: String) -> URL { uploadsDirectory.appendingPathComponent("\(rawID).csv") }
+    func spoolURL(rawID: String) -> URL { files.upload(rawID: rawID) }
 
     /// Where an upload's rejected rows are written.
-    func rejectedURL(rawID: String) -> URL { uploadsDirectory.appendingPathComponent("\(rawID).rejected.csv") }
+    func rejectedURL(rawID: String) -> URL { files.rejectedRows(rawID: rawID) }
 
     /// Imports `upload` (already durable on disk) with `profile`.
     /// - Parameters:
@@ -78,7 +78,7 @@ public struct HotlineImporter: Sendable {
         let encoding = profile.encoding ?? CSVEncoding.detect(prefix: upload.prefix, validUTF8: upload.validUTF8)
         var report = ImportReport(
             fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,
-            spillDirectory: uploadsDirectory.path)
+            spillDirectory: files.directory.path)
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
             includeIDs: includeIDs, report: report, batchSize: Self.batchSize)
