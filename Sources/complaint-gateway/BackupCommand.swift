@@ -35,7 +35,7 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         // The data directory is all a backup needs. Given on the command line, the configuration
         // (and the secrets its interpolation asks for) stays unread, so a cron job needs no tokens.
-        let storage = try dataDir.map { StorageSettings(dataDirectory: $0) } ?? options.load().storage
+        let storage = try dataDir.map { StorageSettings(dataDirectory: $0) } ?? options.loadStorage()
         let source = URL(fileURLWithPath: storage.dataDirectory, isDirectory: true)
         let target = URL(fileURLWithPath: destination, isDirectory: true).standardizedFileURL
         guard !FileManager.default.fileExists(atPath: target.path) else {

@@ -12,10 +12,23 @@ struct ConfigOptions: ParsableArguments {
     var directory: URL { URL(fileURLWithPath: config, isDirectory: true) }
 
     /// Loads the configuration, printing every problem (file:line: field: message) on failure.
-    func load() throws -> GatewayConfiguration {
+    /// - Parameter use: what the command reads; problems in the rest are not its concern.
+    func load(for use: ConfigurationUse = .serving) throws -> GatewayConfiguration {
+        try reporting {
+            let loaded = try GatewayConfiguration.load(directory: directory, use: use)
+            return (loaded, loaded.warnings)
+        }
+    }
+
+    /// Loads only `storage:` from gateway.yaml, for commands that work on the store alone.
+    func loadStorage() throws -> StorageSettings {
+        try reporting { try GatewayConfiguration.loadStorage(directory: directory) }
+    }
+
+    private func reporting<Loaded>(_ load: () throws -> (Loaded, [ConfigIssue])) throws -> Loaded {
         do {
-            let loaded = try GatewayConfiguration.load(directory: directory)
-            for warning in loaded.warnings { printError("\(config)/\(warning)") }
+            let (loaded, warnings) = try load()
+            for warning in warnings { printError("\(config)/\(warning)") }
             return loaded
         } catch let error as ConfigError {
             for issue in error.issues { printError("\(config)/\(issue)") }

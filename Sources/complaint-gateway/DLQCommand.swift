@@ -20,11 +20,11 @@ struct DLQCommand: AsyncParsableCommand {
         var dataDir: String?
 
         func open() throws -> SQLiteStore {
-            var configuration = try config.load()
-            if let dataDir { configuration.storage.dataDirectory = dataDir }
+            var storage = try config.loadStorage()
+            if let dataDir { storage.dataDirectory = dataDir }
             var logger = Logger(label: "complaint-gateway.dlq")
             logger.logLevel = .error
-            return try SQLiteStore(configuration: configuration.storage.sqlite, logger: logger)
+            return try SQLiteStore(configuration: storage.sqlite, logger: logger)
         }
     }
 

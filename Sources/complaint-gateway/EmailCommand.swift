@@ -27,7 +27,7 @@ struct EmailImportCommand: AsyncParsableCommand {
     var adapter: String = "import"
 
     func run() async throws {
-        var configuration = try options.load()
+        var configuration = try options.load(for: .emailImport)
         if let dataDir { configuration.storage.dataDirectory = dataDir }
         let files: MailboxFiles
         do {

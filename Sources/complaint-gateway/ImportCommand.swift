@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
     var ids = false
 
     func run() async throws {
-        var configuration = try options.load()
+        var configuration = try options.load(for: .hotlineImport)
         if let dataDir { configuration.storage.dataDirectory = dataDir }
         LoggingSystem.bootstrap { label in
             var handler = LazyMetadataLogHandler(label: label)

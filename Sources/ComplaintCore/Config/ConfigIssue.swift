@@ -61,6 +61,9 @@ public final class ConfigDiagnostics {
 
     public func report(_ issue: ConfigIssue) { issues.append(issue) }
 
+    /// Forgets the issues `irrelevant` picks: problems in parts of the configuration that are not read.
+    public func discard(where irrelevant: (ConfigIssue) -> Bool) { issues.removeAll(where: irrelevant) }
+
     /// Throws a ``ConfigError`` holding every issue when any of them is an error.
     public func throwIfErrors() throws {
         if hasErrors { throw ConfigError(issues: issues) }

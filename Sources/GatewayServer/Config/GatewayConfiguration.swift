@@ -27,9 +27,12 @@ public struct GatewayConfiguration: Sendable {
     public var environment: [String: String] = [:]
 
     /// Loads and validates everything under `directory`; throws every error found, each with file, line and field.
-    public static func load(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> GatewayConfiguration
-    {
+    /// - Parameter use: what the caller reads; problems elsewhere (an unset secret of a section it
+    ///   never reads) are neither thrown nor listed among the warnings.
+    public static func load(
+        directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+        use: ConfigurationUse = .serving
+    ) throws -> GatewayConfiguration {
         let diagnostics = ConfigDiagnostics()
         let gateway = ConfigNode.load(
             url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
@@ -54,12 +57,27 @@ public struct GatewayConfiguration: Sendable {
             gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
         let hotlineProfiles = HotlineProfileLoader.loadAll(
             directory: directory.appendingPathComponent("hotline"), diagnostics: diagnostics, environment: environment)
+        diagnostics.discard { !use.concerns($0) }
         try diagnostics.throwIfErrors()
         guard let routing else { throw ConfigError(issues: diagnostics.issues) }
         return GatewayConfiguration(
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
             departments: departments, routing: routing, sms: sms, email: email, logLevel: logLevel,
             warnings: diagnostics.warnings, hotlineProfiles: hotlineProfiles, environment: environment)
+    }
+
+    /// Only gateway.yaml's `storage:` section: all a command that works on the store alone reads
+    /// (`dlq`, `backup`), so it needs none of the secrets or tables the rest names.
+    public static func loadStorage(
+        directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (storage: StorageSettings, warnings: [ConfigIssue]) {
+        let diagnostics = ConfigDiagnostics()
+        let gateway = ConfigNode.load(
+            url: directory.appendingPathComponent("gateway.yaml"), displayName: "gateway.yaml",
+            diagnostics: diagnostics, environment: environment)
+        let storage = StorageSettings.read(gateway["storage"])
+        try diagnostics.throwIfErrors()
+        return (storage, diagnostics.warnings)
     }
 
     /// departments.yaml, and the rule tables `gateway`'s `routing:` section names, validated

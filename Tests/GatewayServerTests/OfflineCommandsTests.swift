@@ -1,0 +1,116 @@
+import ComplaintCore
+import Foundation
+import GatewayServer
+import GatewayTestSupport
+import Testing
+
+/// `import`, `email import` and `dlq` are run by staff and operators, not by the service account
+/// that holds the gateway's secrets: they must work with the configuration alone.
+@Suite("Command-line imports and dead letters, with the real executable and none of the gateway's secrets")
+struct OfflineCommandsTests {
+    /// The environment of a staff member's shell: no API token, no downstream, no provider secrets.
+    private static let staffEnvironment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        let secret = { (name: String) in name.hasSuffix("_TOKEN") || name.hasSuffix("_SECRET") }
+        for name in environment.keys where name == "DOWNSTREAM_URL" || secret(name) {
+            environment.removeValue(forKey: name)
+        }
+        return environment
+    }()
+
+    private func run(_ arguments: [String], stderrToo: Bool = true) async throws -> (status: Int32, output: String) {
+        let (status, output) = try await spawnCapturingOutput(
+            GatewayProcess.executable.path, arguments, environment: Self.staffEnvironment,
+            errorOutput: stderrToo ? 2 : nil, errorsToOutput: stderrToo)
+        return (status, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test("import and email import commit routed complaints that a serving gateway then delivers; dlq lists")
+    func importsWithoutSecrets() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-offline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", data.path]
+
+        // The serving gateway's own check still asks for everything it serves with.
+        let check = try await run(["config", "check", "--config", RunningGateway.configDirectory.path])
+        #expect(check.status == 78)
+        #expect(check.output.contains("auth.tokens[0].token: environment variable GATEWAY_TOKEN is not set"))
+
+        let csv = scratch.appendingPathComponent("calls.csv")
+        try Data(HotlineUploadTests.file.utf8).write(to: csv)
+        let first = try await run(["import", csv.path, "--profile", "12345"] + common)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("4 rows: 2 accepted, 0 duplicates, 2 rejected"))
+        // Nothing about the parts an import never reads: tokens, SMS providers, endpoints.
+        for unread in ["auth.", "sms.", "server.", "endpoint", "GATEWAY_TOKEN", "DOWNSTREAM_URL"] {
+            #expect(!first.output.contains(unread), "\(unread) in: \(first.output)")
+        }
+        let again = try await run(["import", csv.path, "--profile", "12345", "--json"] + common, stderrToo: false)
+        #expect(again.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as? [String: Any])
+        #expect(report["accepted"] as? Int == 0)
+        #expect(report["duplicates"] as? Int == 2)
+
+        let eml = scratch.appendingPathComponent("message.eml")
+        try Data(
+            """
+            From: resident@example.cn\r
+            To: complaints@hotline.example.gov.cn\r
+            Subject: =?utf-8?B?\(Data("路灯不亮".utf8).base64EncodedString())?=\r
+            Message-ID: <offline-1@example.cn>\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            文三路的路灯一周没亮了。\r
+
+            """.utf8
+        ).write(to: eml)
+        let email = try await run(["email", "import", eml.path] + common)
+        #expect(email.status == 0, "\(email.output)")
+        #expect(email.output.contains("1 complaints"))
+        #expect(!email.output.contains("auth.") && !email.output.contains("sms."))
+
+        let deadLetters = try await run(["dlq", "list"] + common)
+        #expect(deadLetters.status == 0, "\(deadLetters.output)")
+        #expect(deadLetters.output.contains("no dead letters"))
+
+        // The outbox rows the commands committed are the serving gateway's to deliver.
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: data)
+        try await eventually("delivered") { downstream.requests.count >= 3 }
+        let tickets = try downstream.requests.map { try ComplaintJSON.decode($0.body).source.externalID }
+        #expect(Set(tickets) == ["GD001", "GD003", "offline-1@example.cn"])
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("what an import never reads is not its concern; what it reads still is")
+    func useDecidesWhichProblemsCount() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-use-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let departments = directory.appendingPathComponent("departments.yaml")
+        let text = try String(contentsOf: departments, encoding: .utf8)
+        try text.replacingOccurrences(of: "${DOWNSTREAM_URL:-http://127.0.0.1:9009}", with: "${DEPARTMENT_HOST}")
+            .write(to: departments, atomically: true, encoding: .utf8)
+
+        #expect {
+            try GatewayConfiguration.load(directory: directory, environment: ["GATEWAY_TOKEN": RunningGateway.token])
+        } throws: { "\($0)".contains("departments.yaml:") && "\($0)".contains("DEPARTMENT_HOST") }
+        let imported = try GatewayConfiguration.load(directory: directory, environment: [:], use: .hotlineImport)
+        #expect(imported.warnings.allSatisfy { !$0.field.hasPrefix("sms.") && !$0.field.hasPrefix("auth.") })
+        #expect(imported.departments.count >= 7)
+
+        // A broken rule table stops an import: routing is what it reads.
+        try "rules: [".write(
+            to: directory.appendingPathComponent("routing/keywords.yaml"), atomically: true, encoding: .utf8)
+        #expect {
+            try GatewayConfiguration.load(directory: directory, environment: [:], use: .hotlineImport)
+        } throws: { "\($0)".contains("routing/keywords.yaml") }
+
+        // dlq and backup read gateway.yaml's storage section alone.
+        let storage = try GatewayConfiguration.loadStorage(directory: directory, environment: [:])
+        #expect(storage.storage.dataDirectory == "./data")
+    }
+}
