@@ -29,8 +29,19 @@ struct BackupCommand: AsyncParsableCommand {
         help: "Data directory (overrides storage.data_dir; with it, the configuration is not read).")
     var dataDir: String?
 
+    @Option(
+        name: .customLong("limit-rate"),
+        help: "Copy at most this many bytes per second (K, M, G: 1024-based, as curl's), to spare a busy disk.")
+    var limitRate: String?
+
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false
+
+    func validate() throws {
+        if let limitRate, CopyPace.parseRate(limitRate) == nil {
+            throw ValidationError("--limit-rate \"\(limitRate)\": give bytes per second, e.g. 40M, 512K or 1000000")
+        }
+    }
 
     func run() async throws {
         // The data directory is all a backup needs. Given on the command line, the configuration
@@ -45,6 +56,7 @@ struct BackupCommand: AsyncParsableCommand {
         let partial = target.deletingLastPathComponent()
             .appendingPathComponent("\(target.lastPathComponent).partial-\(getpid())", isDirectory: true)
         let started = Date()
+        let pace = CopyPace(bytesPerSecond: limitRate.flatMap(CopyPace.parseRate))
         let bar = ProgressBar(unit: .items("pages"))
         let summary: SQLiteBackup.Summary
         var uploadFiles = 0
@@ -54,12 +66,12 @@ struct BackupCommand: AsyncParsableCommand {
                 at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             summary = try SQLiteBackup.copy(
                 from: storage.sqlite.path, to: partial.appendingPathComponent("gateway.sqlite").path,
-                busyTimeout: Double(storage.busyTimeoutMilliseconds) / 1000
+                busyTimeout: Double(storage.busyTimeoutMilliseconds) / 1000, pace: pace
             ) { done, total in bar.update(done: done, total: total) }
             bar.clear()
             uploadFiles = try Self.copyUploads(
                 summary.uploadIDs, from: UploadFiles(dataDirectory: source),
-                to: UploadFiles(dataDirectory: partial))
+                to: UploadFiles(dataDirectory: partial), bytesPerSecond: pace.bytesPerSecond)
             try syncDirectory(partial)
             try FileManager.default.moveItem(at: partial, to: target)
             try syncDirectory(target.deletingLastPathComponent())
@@ -93,26 +105,24 @@ struct BackupCommand: AsyncParsableCommand {
     /// Copies each recorded upload and its rejected-rows file, when present. An upload's file is
     /// complete and synced before its row commits, so every file the snapshot names is whole;
     /// uploads that arrive after the snapshot are not copied.
-    private static func copyUploads(_ ids: [String], from source: UploadFiles, to target: UploadFiles) throws -> Int {
+    private static func copyUploads(
+        _ ids: [String], from source: UploadFiles, to target: UploadFiles, bytesPerSecond: Int?
+    ) throws -> Int {
         guard !ids.isEmpty else { return 0 }
         try FileManager.default.createDirectory(at: target.directory, withIntermediateDirectories: true)
+        // A pace of their own, begun now: the store's copy has kept to the rate already.
+        var pace = CopyPace(bytesPerSecond: bytesPerSecond)
         var copied = 0
         for id in ids {
             for (file, copy) in zip(source.all(rawID: id), target.all(rawID: id)) {
                 guard FileManager.default.fileExists(atPath: file.path) else { continue }
-                try FileManager.default.copyItem(at: file, to: copy)
-                try syncFile(copy)
+                try PacedFileCopy.copy(from: file, to: copy, pace: &pace)
                 copied += 1
             }
         }
         try syncDirectory(target.directory)
         return copied
     }
-}
-
-/// fsync of a file, so its bytes survive power loss.
-private func syncFile(_ url: URL) throws {
-    try syncPath(url.path, flags: O_RDONLY)
 }
 
 /// fsync of a directory, so the names just created or renamed in it survive power loss.

@@ -29,7 +29,10 @@ struct BackupCommandTests {
         for name in ["GATEWAY_TOKEN", "DOWNSTREAM_URL"] { bare.removeValue(forKey: name) }
         let (status, output) = try await spawnCapturingOutput(
             GatewayProcess.executable.path,
-            ["backup", backup.path, "--json", "--config", "/nonexistent", "--data-dir", gateway.dataDirectory.path],
+            [
+                "backup", backup.path, "--json", "--config", "/nonexistent", "--data-dir", gateway.dataDirectory.path,
+                "--limit-rate", "64M",
+            ],
             environment: bare, errorOutput: nil)
         #expect(status == 0)
         let run = (status: status, output: String(decoding: output, as: UTF8.self))
@@ -50,6 +53,13 @@ struct BackupCommandTests {
         let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", gateway.dataDirectory.path]
         let again = try await GatewayProcess.run(["backup", backup.path] + common, downstream: downstream.baseURL)
         #expect(again.status == 73)
+        let unreadable = backup.deletingLastPathComponent().appendingPathComponent("cg-never-\(UUID().uuidString)")
+        let badRate = try await spawnCapturingOutput(
+            GatewayProcess.executable.path, ["backup", unreadable.path, "--limit-rate", "40MB/s"] + common,
+            environment: bare, errorsToOutput: true)
+        #expect(badRate.status == 64)  // EX_USAGE
+        #expect(String(decoding: badRate.output, as: UTF8.self).contains("--limit-rate \"40MB/s\""))
+        #expect(!FileManager.default.fileExists(atPath: unreadable.path))
         #expect(try await sqlite(backup.appendingPathComponent("gateway.sqlite").path, "PRAGMA quick_check") == "ok")
         try await gateway.stop()
 

@@ -1,5 +1,6 @@
 import ComplaintCore
 import Foundation
+import GatewayTestSupport
 import Storage
 import Synchronization
 import Testing
@@ -25,10 +26,15 @@ import Testing
             let destination = URL(fileURLWithPath: path).deletingLastPathComponent()
                 .appendingPathComponent("copy.sqlite").path
             // Small steps, each followed by a pause: commits land between the copy's steps.
-            var steps: [(Int, Int)] = []
-            let summary = try SQLiteBackup.copy(from: path, to: destination, pagesPerStep: 8) {
-                steps.append(($0, $1))
-                usleep(2_000)
+            // On a thread of its own, as in the command: the copy blocks, and the writers' task
+            // needs the pool's threads meanwhile.
+            let (summary, steps) = try await onOwnThread {
+                var steps: [(Int, Int)] = []
+                let summary = try SQLiteBackup.copy(from: path, to: destination, pagesPerStep: 8) {
+                    steps.append(($0, $1))
+                    usleep(2_000)
+                }
+                return (summary, steps)
             }
             stop.store(true, ordering: .relaxed)
             let during = try await writers.value
@@ -70,6 +76,26 @@ import Testing
             #expect(summary.uploadIDs == [raw.id])
             #expect(summary.complaints == 0)
             #expect(summary.newestIngestedAt == nil)
+        }
+    }
+
+    @Test("a copy with a pace keeps to it")
+    func paced() async throws {
+        try await withStore { store, path in
+            for index in 0..<200 {
+                _ = try await store.ingest(Fixtures.submission(externalID: "SM-\(index)", text: "路灯不亮 \(index)"))
+            }
+            let pages = try await SQLiteCLI.run(path, "PRAGMA page_count;")
+            let size = try #require(Int(pages)) * 4096
+            let destination = URL(fileURLWithPath: path).deletingLastPathComponent()
+                .appendingPathComponent("copy.sqlite").path
+            let started = ContinuousClock.now
+            // The whole store at two thirds of its size per second: a second and a half.
+            let summary = try await onOwnThread {
+                try SQLiteBackup.copy(from: path, to: destination, pace: CopyPace(bytesPerSecond: size * 2 / 3))
+            }
+            #expect(ContinuousClock.now - started >= .milliseconds(1450))
+            #expect(summary.complaints == 200)
         }
     }
 

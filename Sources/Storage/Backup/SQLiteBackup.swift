@@ -29,12 +29,15 @@ public enum SQLiteBackup {
     /// - Parameters:
     ///   - pagesPerStep: pages copied between two calls of `progress` (1,024 pages, 4 MiB: steps
     ///     for the progress of a large store, few for a small one).
+    ///   - pace: the rate the copy keeps to (each step waits its turn); unlimited by default.
     ///   - progress: called after each step with the pages copied and the pages in all.
     /// - Throws: ``StorageError`` when the source is not a store or the copy fails its check.
     public static func copy(
         from source: String, to destination: String, busyTimeout: TimeInterval = 5, pagesPerStep: Int = 1024,
+        pace: CopyPace = CopyPace(bytesPerSecond: nil),
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> Summary {
+        var pace = pace
         guard FileManager.default.fileExists(atPath: source) else {
             throw StorageError(.unavailable, "no store at \(source)")
         }
@@ -62,6 +65,7 @@ public enum SQLiteBackup {
                     // its journal).
                     let flush = open(destination, O_RDONLY | O_CLOEXEC)
                     defer { if flush >= 0 { close(flush) } }
+                    let pageSize = try Int.fetchOne(snapshot, sql: "PRAGMA page_size") ?? 4096
                     var copied = 0
                     try withoutActuallyEscaping(progress) { progress in
                         try snapshot.backup(to: copy, pagesPerStep: CInt(pagesPerStep)) { step in
@@ -70,8 +74,10 @@ public enum SQLiteBackup {
                             guard step.completedPageCount >= copied else {
                                 throw StorageError(.readFailed, "the store changed under the copy; try again")
                             }
+                            let pages = step.completedPageCount - copied
                             copied = step.completedPageCount
                             if flush >= 0 { fdatasync(flush) }
+                            pace.copied(pages * pageSize)
                             progress(step.completedPageCount, step.totalPageCount)
                         }
                     }
