@@ -111,6 +111,57 @@ import Testing
         }
     }
 
+    @Test("a time window with other filters and paging, where call times are not in id order")
+    func windowWithFiltersAndPagingOverCallTimes() async throws {
+        try await withStore { store, path in
+            // Hotline calls: accepted in upload order, called at other times (as call logs list them).
+            let hours = [5, 1, 9, 3, 7, 0, 8, 2, 6, 4, 11, 10]
+            var submissions: [IntakeSubmission] = []
+            for (index, hour) in hours.enumerated() {
+                let submission = Fixtures.submission(
+                    channel: index % 3 == 0 ? .sms : .hotline, adapter: "12345", externalID: "GD\(index)",
+                    department: index % 2 == 0 ? "water" : "urban-management",
+                    receivedAt: Self.base.addingTimeInterval(Double(hour) * 3600))
+                _ = try await store.ingest(submission)
+                submissions.append(submission)
+            }
+            let since = Self.base.addingTimeInterval(2 * 3600)
+            let until = Self.base.addingTimeInterval(10 * 3600)
+            let inWindow = { (submission: IntakeSubmission) in
+                submission.record.receivedAt >= since && submission.record.receivedAt < until
+            }
+            let expected = submissions.filter { inWindow($0) && $0.record.channel == .hotline }.reversed()
+                .map(\.record.id)
+            #expect(expected.count == 4)
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.listComplaints(
+                    ComplaintQuery(channel: .hotline, since: since, until: until, limit: 2, cursor: cursor))
+                seen += page.items.map(\.record.id)
+                cursor = page.nextCursor
+            } while cursor != nil && seen.count < 100
+            #expect(seen == expected)
+
+            let water = try await store.listComplaints(ComplaintQuery(department: "water", since: since, until: until))
+            #expect(
+                water.items.map(\.record.id)
+                    == submissions.filter { inWindow($0) && $0.decision.routing.department == "water" }.reversed()
+                    .map(\.record.id))
+
+            // Each filter has an index to find its complaints with, whatever the store's size.
+            let channelPlan = try await SQLiteCLI.run(
+                path, "EXPLAIN QUERY PLAN SELECT id FROM complaints WHERE channel = 'email' ORDER BY id DESC LIMIT 5;")
+            #expect(channelPlan.contains("complaints_channel"), "\(channelPlan)")
+            let windowPlan = try await SQLiteCLI.run(
+                path,
+                "EXPLAIN QUERY PLAN SELECT id FROM complaints INDEXED BY complaints_received "
+                    + "WHERE received_at >= 0 AND received_at < 1 AND channel = 'sms' AND department = 'x' "
+                    + "ORDER BY id DESC LIMIT 5;")
+            #expect(windowPlan.contains("COVERING INDEX complaints_received"), "\(windowPlan)")
+        }
+    }
+
     @Test(arguments: [0, -5, 5000])
     func limitIsClampedToOneThroughAThousand(limit: Int) async throws {
         try await withStore { store, _ in

@@ -112,7 +112,7 @@ import Testing
             // The operator is told before the rewrite starts, with the steps that run.
             let notice = try #require(handler.entries.first { $0.level == .notice })
             #expect(notice.message.description.contains("upgrading the store's schema"))
-            #expect(notice.metadata["cg.migrations"]?.description == "decision-on-complaint-row")
+            #expect(notice.metadata["cg.migrations"]?.description == "decision-on-complaint-row,complaint-list-indexes")
             let stored = try #require(try await store.complaint(id: earlier.record.id))
             #expect(stored.tablesVersion == "sha256:old")
             #expect(String(decoding: stored.traceJSON, as: UTF8.self) == #"[{"rule":"r"}]"#)

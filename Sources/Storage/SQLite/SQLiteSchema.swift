@@ -126,6 +126,7 @@ enum SQLiteSchema {
         registerCoveringDueIndex(&migrator)
         registerDeliveredEventFromAttempt(&migrator)
         registerDecisionColumns(&migrator)
+        registerListIndexes(&migrator)
         return migrator
     }
 }

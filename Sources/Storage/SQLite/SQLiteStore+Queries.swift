@@ -93,13 +93,22 @@ extension SQLiteStore {
             let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             let limit = max(1, min(query.limit, 1000))
             arguments += [limit + 1]
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
-                    \(filter) ORDER BY c.id DESC LIMIT ?
-                    """,
-                arguments: arguments)
+            // A time window is found in its index, which also holds the other filters' columns:
+            // the page's ids come from the index alone, and only their rows are read. Scanning by
+            // id instead could read every complaint newer than the window before the first match.
+            let sql =
+                query.since == nil && query.until == nil
+                ? """
+                SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
+                \(filter) ORDER BY c.id DESC LIMIT ?
+                """
+                : """
+                SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
+                WHERE c.id IN (
+                    SELECT c.id FROM complaints c INDEXED BY complaints_received \(filter) ORDER BY c.id DESC LIMIT ?)
+                ORDER BY c.id DESC
+                """
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             let items = try rows.prefix(limit).map { row in
                 ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))
             }

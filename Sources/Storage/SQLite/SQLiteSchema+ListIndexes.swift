@@ -1,0 +1,20 @@
+import GRDB
+
+extension SQLiteSchema {
+    /// `GET /v1/complaints` filters by channel and by time, newest first. Without an index for
+    /// either, a filter that matched few complaints read the whole table to find them: 13.6 s for
+    /// `channel=email` on a store of 1.3 million hotline and API complaints (2.9 GB).
+    /// - `complaints_channel (channel, id)`: a channel's complaints in id order, so the newest
+    ///   come first and the page stops at its limit.
+    /// - `complaints_received (received_at, channel, department, id)`: a time window's ids, with
+    ///   every other filter answered from the index alone; only the page's rows are then read.
+    static func registerListIndexes(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("complaint-list-indexes") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX complaints_channel ON complaints(channel, id);
+                    CREATE INDEX complaints_received ON complaints(received_at, channel, department, id);
+                    """)
+        }
+    }
+}
