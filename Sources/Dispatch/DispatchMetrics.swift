@@ -75,4 +75,11 @@ final class DispatchMetrics: Sendable {
             if let value = try? await store.outboxDepth() { depth.record(value) }
         }
     }
+
+    /// Counts the outbox now: for a scrape, which must see the depth even when nothing is claimed
+    /// (dispatch paused, every breaker open), just when the queue grows.
+    func refreshDepth(_ store: any ComplaintStore) async {
+        lastDepthUpdate.withLock { $0 = Date() }
+        if let value = try? await store.outboxDepth() { depth.record(value) }
+    }
 }

@@ -149,6 +149,10 @@ public final class OutboxDispatcher: Service, Sendable {
         breakers.withLock { $0.mapValues(\.state) }
     }
 
+    /// Brings the `cg_outbox_depth` gauge up to date (before a scrape): claims refresh it too,
+    /// but none happen while dispatch is paused or every department's breaker is open.
+    public func refreshOutboxDepth() async { await metrics.refreshDepth(store) }
+
     /// Tells the dispatcher new work was committed.
     public func notifyNewWork() { wake.signal() }
 

@@ -91,7 +91,9 @@ public final class Gateway: Sendable {
             intake: emailIntake, auth: auth,
             maxMessageBytes: configuration.email.maxMessageBytes
         ).register(on: router)
-        OperationsRoutes(store: store, auth: auth, registry: registry).register(on: router)
+        let dispatcher = self.dispatcher
+        OperationsRoutes(store: store, auth: auth, registry: registry) { await dispatcher.refreshOutboxDepth() }
+            .register(on: router)
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)

@@ -10,6 +10,8 @@ struct OperationsRoutes: Sendable {
     let store: any ComplaintStore
     let auth: Authenticator
     let registry: PrometheusCollectorRegistry?
+    /// Gauges read from the store, brought up to date before each scrape.
+    let refreshGauges: @Sendable () async -> Void
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in try jsonResponse(["status": "ok"]) }
@@ -23,6 +25,7 @@ struct OperationsRoutes: Sendable {
         }
         router.get("/metrics") { _, _ in
             guard let registry else { throw GatewayError(.notFound, code: "not_found", "metrics are not enabled") }
+            await refreshGauges()
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
             return Response(

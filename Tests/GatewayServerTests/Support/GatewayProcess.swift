@@ -40,12 +40,14 @@ final class GatewayProcess: Sendable {
     }
 
     /// Starts `complaint-gateway serve` and returns once `/healthz` answers.
-    static func start(downstream: String, dataDirectory: URL) async throws -> GatewayProcess {
+    static func start(
+        downstream: String, dataDirectory: URL, configDirectory: URL = RunningGateway.configDirectory
+    ) async throws -> GatewayProcess {
         let port = try freePort()
         let process = try SpawnedChild(
             executable.path,
             [
-                "serve", "--config", RunningGateway.configDirectory.path, "--data-dir", dataDirectory.path,
+                "serve", "--config", configDirectory.path, "--data-dir", dataDirectory.path,
                 "--listen", "127.0.0.1:\(port)",
             ],
             environment: environment(downstream: downstream))
@@ -69,11 +71,13 @@ final class GatewayProcess: Sendable {
         await process.exited()
     }
 
-    func get(_ path: String) async throws -> Int {
+    func get(_ path: String) async throws -> Int { try await getBody(path).status }
+
+    func getBody(_ path: String) async throws -> (status: Int, body: String) {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(2))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        return Int(response.status.code)
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: body))
     }
 
     func post(_ json: String) async throws -> String? {
