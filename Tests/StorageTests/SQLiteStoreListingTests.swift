@@ -153,6 +153,12 @@ import Testing
             let channelPlan = try await SQLiteCLI.run(
                 path, "EXPLAIN QUERY PLAN SELECT id FROM complaints WHERE channel = 'email' ORDER BY id DESC LIMIT 5;")
             #expect(channelPlan.contains("complaints_channel"), "\(channelPlan)")
+            let bothPlan = try await SQLiteCLI.run(
+                path,
+                "EXPLAIN QUERY PLAN SELECT id FROM complaints WHERE channel = 'api' AND department = 'x' "
+                    + "ORDER BY id DESC LIMIT 5;")
+            #expect(bothPlan.contains("COVERING INDEX complaints_department_channel"), "\(bothPlan)")
+            #expect(!bothPlan.contains("TEMP B-TREE"), "\(bothPlan)")
             let windowPlan = try await SQLiteCLI.run(
                 path,
                 "EXPLAIN QUERY PLAN SELECT id FROM complaints INDEXED BY complaints_received "

@@ -6,6 +6,10 @@ extension SQLiteSchema {
     /// `channel=email` on a store of 1.3 million hotline and API complaints (2.9 GB).
     /// - `complaints_channel (channel, id)`: a channel's complaints in id order, so the newest
     ///   come first and the page stops at its limit.
+    /// - `complaints_department_channel (department, channel, id)`, in place of `(department,
+    ///   id)`: a department's complaints on one channel in id order; on every channel, the few
+    ///   newest of each (``ComplaintListSQL``). With the old index, `channel=api&department=D`
+    ///   read every complaint of D (2.2 s) when D had none from the API.
     /// - `complaints_received (received_at, channel, department, id)`: a time window's ids, with
     ///   every other filter answered from the index alone; only the page's rows are then read.
     static func registerListIndexes(_ migrator: inout DatabaseMigrator) {
@@ -13,6 +17,8 @@ extension SQLiteSchema {
             try db.execute(
                 sql: """
                     CREATE INDEX complaints_channel ON complaints(channel, id);
+                    DROP INDEX complaints_department;
+                    CREATE INDEX complaints_department_channel ON complaints(department, channel, id);
                     CREATE INDEX complaints_received ON complaints(received_at, channel, department, id);
                     """)
         }

@@ -67,48 +67,10 @@ extension SQLiteStore {
     }
 
     public func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage {
-        try await read { db in
-            var clauses: [String] = []
-            var arguments = StatementArguments()
-            if let channel = query.channel {
-                clauses.append("c.channel = ?")
-                arguments += [channel.rawValue]
-            }
-            if let department = query.department {
-                clauses.append("c.department = ?")
-                arguments += [department]
-            }
-            if let since = query.since {
-                clauses.append("c.received_at >= ?")
-                arguments += [since.unixMilliseconds]
-            }
-            if let until = query.until {
-                clauses.append("c.received_at < ?")
-                arguments += [until.unixMilliseconds]
-            }
-            if let cursor = query.cursor {
-                clauses.append("c.id < ?")
-                arguments += [cursor]
-            }
-            let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            let limit = max(1, min(query.limit, 1000))
-            arguments += [limit + 1]
-            // A time window is found in its index, which also holds the other filters' columns:
-            // the page's ids come from the index alone, and only their rows are read. Scanning by
-            // id instead could read every complaint newer than the window before the first match.
-            let sql =
-                query.since == nil && query.until == nil
-                ? """
-                SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
-                \(filter) ORDER BY c.id DESC LIMIT ?
-                """
-                : """
-                SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
-                WHERE c.id IN (
-                    SELECT c.id FROM complaints c INDEXED BY complaints_received \(filter) ORDER BY c.id DESC LIMIT ?)
-                ORDER BY c.id DESC
-                """
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        let limit = max(1, min(query.limit, 1000))
+        let statement = ComplaintListSQL(query, limit: limit + 1)
+        return try await read { db in
+            let rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
             let items = try rows.prefix(limit).map { row in
                 ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))
             }
