@@ -1,7 +1,8 @@
 import ComplaintCore
 import Foundation
-import Storage
 import Testing
+
+@testable import Storage
 
 /// `listComplaints`: order, paging and filters.
 @Suite struct SQLiteStoreListingTests {
@@ -165,6 +166,47 @@ import Testing
                     + "WHERE received_at >= 0 AND received_at < 1 AND channel = 'sms' AND department = 'x' "
                     + "ORDER BY id DESC LIMIT 5;")
             #expect(windowPlan.contains("COVERING INDEX complaints_received"), "\(windowPlan)")
+        }
+    }
+
+    @Test("a window is answered from the newest complaints when they fill the page, else from its index")
+    func windowBeyondTheNewestComplaints() async throws {
+        try await withStore { store, _ in
+            // More complaints than the newest few a window's page looks at first.
+            let count = ComplaintListSQL.probedNewest(limit: 6) + 44
+            var submissions: [IntakeSubmission] = []
+            for index in 0..<count {
+                let submission = Fixtures.submission(
+                    channel: index % 2 == 0 ? .hotline : .sms, externalID: "W\(index)",
+                    receivedAt: Self.base.addingTimeInterval(Double(index) * 60))
+                _ = try await store.ingest(submission)
+                submissions.append(submission)
+            }
+            let ids = { (indexes: [Int]) in indexes.map { submissions[$0].record.id } }
+            // The oldest ten only: none among the newest, so the window's index answers.
+            let old = try await store.listComplaints(
+                ComplaintQuery(until: Self.base.addingTimeInterval(10 * 60), limit: 5))
+            #expect(old.items.map(\.record.id) == ids([9, 8, 7, 6, 5]))
+            let rest = try await store.listComplaints(
+                ComplaintQuery(until: Self.base.addingTimeInterval(10 * 60), limit: 5, cursor: old.nextCursor))
+            #expect(rest.items.map(\.record.id) == ids([4, 3, 2, 1, 0]))
+            #expect(rest.nextCursor == nil)
+            // Everything since the start: the newest fill the page.
+            let recent = try await store.listComplaints(
+                ComplaintQuery(channel: .sms, since: Self.base, limit: 5))
+            #expect(recent.items.map(\.record.id) == ids(Array(stride(from: count - 1, to: count - 11, by: -2))))
+            // A window whose matches straddle the newest few and the rest, paged through.
+            let since = Self.base.addingTimeInterval(Double(count - 300) * 60)
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.listComplaints(
+                    ComplaintQuery(channel: .hotline, since: since, limit: 40, cursor: cursor))
+                seen += page.items.map(\.record.id)
+                cursor = page.nextCursor
+            } while cursor != nil && seen.count < 1000
+            let expected = submissions.indices.filter { $0 % 2 == 0 && $0 >= count - 300 }.reversed()
+            #expect(seen == ids(Array(expected)))
         }
     }
 

@@ -8,15 +8,25 @@ import GRDB
 struct ComplaintListSQL {
     let sql: String
     let arguments: StatementArguments
+    /// Tried first, for a time window: the page as found among the newest complaints alone, which
+    /// is the page whenever it comes back full (``probedNewest``).
+    let probe: (sql: String, arguments: StatementArguments)?
+
+    /// How many of the newest complaints the probe of a time window looks at, for a page of `limit`.
+    static func probedNewest(limit: Int) -> Int { max(256, 4 * limit) }
 
     /// - Parameter limit: the rows to read: the page's size and one more, to tell if another follows.
     init(_ query: ComplaintQuery, limit: Int) {
         var arguments = StatementArguments()
         let ids: String
+        var probe: (String, StatementArguments)?
         if query.since != nil || query.until != nil {
             // A time window: its index also holds channel and department, so the window's ids and
             // the other filters come from the index alone. Scanning by id instead could read every
-            // complaint newer than the window before the first match.
+            // complaint newer than the window before the first match. But a window that holds
+            // most of the store makes that index's range long (0.9 s for 1.3 million entries),
+            // while its newest matches are among the newest complaints: so those are looked at
+            // first. If `limit` of them match, no older complaint can be on the page.
             var clauses = Self.equalities(query, &arguments)
             if let since = query.since {
                 clauses.append("received_at >= ?")
@@ -26,6 +36,17 @@ struct ComplaintListSQL {
                 clauses.append("received_at < ?")
                 arguments += [until.unixMilliseconds]
             }
+            var newest: [String] = []
+            var probeArguments = StatementArguments()
+            Self.cursor(query, &newest, &probeArguments)
+            probeArguments += [Self.probedNewest(limit: limit)] + arguments + [limit]
+            probe = (
+                Self.page(
+                    ids: "SELECT id FROM complaints WHERE id IN (SELECT id FROM complaints \(Self.whereClause(newest)) "
+                        + "ORDER BY id DESC LIMIT ?) AND \(clauses.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+                ),
+                probeArguments
+            )
             Self.cursor(query, &clauses, &arguments)
             ids =
                 "SELECT id FROM complaints INDEXED BY complaints_received \(Self.whereClause(clauses)) "
@@ -52,11 +73,17 @@ struct ComplaintListSQL {
             ids = "SELECT id FROM complaints \(Self.whereClause(clauses)) ORDER BY id DESC LIMIT ?"
             arguments += [limit]
         }
-        sql = """
-            SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
-            WHERE c.id IN (\(ids)) ORDER BY c.id DESC
-            """
+        sql = Self.page(ids: ids)
         self.arguments = arguments
+        self.probe = probe
+    }
+
+    /// The page's rows, given the statement that selects their ids.
+    private static func page(ids: String) -> String {
+        """
+        SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
+        WHERE c.id IN (\(ids)) ORDER BY c.id DESC
+        """
     }
 
     private static func equalities(_ query: ComplaintQuery, _ arguments: inout StatementArguments) -> [String] {

@@ -70,7 +70,13 @@ extension SQLiteStore {
         let limit = max(1, min(query.limit, 1000))
         let statement = ComplaintListSQL(query, limit: limit + 1)
         return try await read { db in
-            let rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
+            var rows: [Row] = []
+            if let probe = statement.probe {
+                rows = try Row.fetchAll(db, sql: probe.sql, arguments: probe.arguments)
+            }
+            if rows.count <= limit {
+                rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
+            }
             let items = try rows.prefix(limit).map { row in
                 ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))
             }
