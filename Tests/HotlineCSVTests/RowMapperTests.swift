@@ -71,6 +71,9 @@ struct RowMapperTests {
             + ",2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,10,\r\n"  // 9 no ticket
             + ",,,,,,,,,\r\n"  // 10 blank
             + "GD010,2026/11/3 8:15,13812345678,,投诉,last one,addr,ZX1,10,\r\n"  // 11 good
+            // 12-13: an unquoted line break in the text: the second half's first field is a sentence.
+            + "GD011,2026/11/3 8:15,13812345678,,投诉,路灯不亮\r\n"
+            + String(repeating: "晚上十一点以后整条路都是黑的", count: 5) + ",addr,ZX1,10,\r\n"
         let results = try mapFile(utf8(file))
         #expect(results.compactMap(\.row).map(\.line) == [2, 11])
         let rejected = results.compactMap(\.rejection).map { "\($0.line) \($0.ticket ?? "-"): \($0.reason)" }
@@ -82,6 +85,8 @@ struct RowMapperTests {
                 "7 GD005: unterminated quote: a quoted field opened on this line is never closed",
                 "8 GD006: 通话时长 \"3分20秒\" is not a whole number",
                 "9 -: required field 工单编号 is empty",
+                "12 GD011: expected 10 columns, found 6",
+                "13 -: expected 10 columns, found 5",
             ])
         #expect(results.filter { if case .blank = $0 { true } else { false } }.count == 1)
     }

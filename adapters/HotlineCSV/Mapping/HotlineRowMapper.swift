@@ -88,14 +88,23 @@ public struct HotlineRowMapper {
         return filled.joined(separator: " ")
     }
 
+    /// The longest value a rejected row's report takes for its ticket id (in characters).
+    static let longestTicket = 64
+
     /// Maps one record of the file (not the header).
     public mutating func map(_ record: CSVRecord) -> HotlineRowResult {
         let fields = record.fields
         func reject(_ reason: String) -> HotlineRowResult {
+            // The report names the ticket so staff can find the row. In a row that broke (an
+            // unquoted line break, a quote never closed) the ticket column may hold a sentence of
+            // the complaint instead; that is no ticket to show.
             let ticket =
                 header.ticketIndex < fields.count
                 ? TextNormalizer.normalizeOptional(FieldText.unwrapExcelText(fields[header.ticketIndex])) : nil
-            return .rejected(HotlineRejection(line: record.line, ticket: ticket, reason: reason, fields: fields))
+            return .rejected(
+                HotlineRejection(
+                    line: record.line, ticket: ticket.flatMap { $0.count <= Self.longestTicket ? $0 : nil },
+                    reason: reason, fields: fields))
         }
         switch record.kind {
         case .unterminatedQuote:
