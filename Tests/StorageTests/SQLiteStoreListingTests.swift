@@ -160,6 +160,13 @@ import Testing
                     + "ORDER BY id DESC LIMIT 5;")
             #expect(bothPlan.contains("COVERING INDEX complaints_department_channel"), "\(bothPlan)")
             #expect(!bothPlan.contains("TEMP B-TREE"), "\(bothPlan)")
+            // The dead letters of one department, as `deadLetters` and `replayDeadLetters` read them.
+            let deadPlan = try await SQLiteCLI.run(
+                path,
+                "EXPLAIN QUERY PLAN SELECT complaint_id FROM outbox o WHERE o.state = 'dead' AND o.department = 'x' "
+                    + "ORDER BY o.updated_at DESC, o.complaint_id DESC LIMIT 5;")
+            #expect(deadPlan.contains("outbox_dead_department"), "\(deadPlan)")
+            #expect(!deadPlan.contains("TEMP B-TREE"), "\(deadPlan)")
             let windowPlan = try await SQLiteCLI.run(
                 path,
                 "EXPLAIN QUERY PLAN SELECT id FROM complaints INDEXED BY complaints_received "

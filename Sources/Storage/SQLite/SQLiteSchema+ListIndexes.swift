@@ -12,6 +12,10 @@ extension SQLiteSchema {
     ///   read every complaint of D (2.2 s) when D had none from the API.
     /// - `complaints_received (received_at, channel, department, id)`: a time window's ids, with
     ///   every other filter answered from the index alone; only the page's rows are then read.
+    /// - `outbox_dead_department (department, updated_at) WHERE state = 'dead'`: a department's
+    ///   dead letters, newest first (`dlq list --department`, `replay --all --department`); the
+    ///   dead-letter index alone made that read every dead letter (0.23 s for 300,000 in memory
+    ///   when the department had none). Only dead rows are in it: intake never writes it.
     static func registerListIndexes(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("complaint-list-indexes") { db in
             try db.execute(
@@ -20,6 +24,7 @@ extension SQLiteSchema {
                     DROP INDEX complaints_department;
                     CREATE INDEX complaints_department_channel ON complaints(department, channel, id);
                     CREATE INDEX complaints_received ON complaints(received_at, channel, department, id);
+                    CREATE INDEX outbox_dead_department ON outbox(department, updated_at) WHERE state = 'dead';
                     """)
         }
     }
