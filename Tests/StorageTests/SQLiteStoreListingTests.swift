@@ -1,5 +1,6 @@
 import ComplaintCore
 import Foundation
+import GRDB
 import Testing
 
 @testable import Storage
@@ -160,6 +161,21 @@ import Testing
                     + "ORDER BY id DESC LIMIT 5;")
             #expect(bothPlan.contains("COVERING INDEX complaints_department_channel"), "\(bothPlan)")
             #expect(!bothPlan.contains("TEMP B-TREE"), "\(bothPlan)")
+            // A time window's first look, among the newest complaints: their ids, whatever else is filtered.
+            let window = ComplaintListSQL(
+                ComplaintQuery(channel: .sms, department: "x", since: Self.base, until: Self.base, cursor: "cmp_z"),
+                limit: 6)
+            let probe = try #require(window.probe)
+            let reader = try DatabaseQueue(path: path)
+            let probePlan = try await reader.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(probe.sql)", arguments: probe.arguments)
+                    .map { $0["detail"] as String }
+            }.joined(separator: "\n")
+            #expect(probePlan.contains("sqlite_autoindex_complaints_1 (id=?)"), "\(probePlan)")
+            try reader.close()
+            #expect(!probePlan.contains("complaints_department_channel"), "\(probePlan)")
+            #expect(!probePlan.contains("complaints_channel"), "\(probePlan)")
+            #expect(!probePlan.contains("complaints_received"), "\(probePlan)")
             // The dead letters of one department, as `deadLetters` and `replayDeadLetters` read them.
             let deadPlan = try await SQLiteCLI.run(
                 path,

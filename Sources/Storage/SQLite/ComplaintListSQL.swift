@@ -40,11 +40,13 @@ struct ComplaintListSQL {
             var probeArguments = StatementArguments()
             Self.cursor(query, &newest, &probeArguments)
             probeArguments += [Self.probedNewest(limit: limit)] + arguments + [limit]
+            // `+column` keeps SQLite from an index on that column: given one on the department,
+            // it read all of a department's entries to find the few among the newest.
+            let checks = clauses.map { "+" + $0 }.joined(separator: " AND ")
             probe = (
                 Self.page(
                     ids: "SELECT id FROM complaints WHERE id IN (SELECT id FROM complaints \(Self.whereClause(newest)) "
-                        + "ORDER BY id DESC LIMIT ?) AND \(clauses.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
-                ),
+                        + "ORDER BY id DESC LIMIT ?) AND \(checks) ORDER BY id DESC LIMIT ?"),
                 probeArguments
             )
             Self.cursor(query, &clauses, &arguments)
