@@ -71,15 +71,17 @@ final class DispatchMetrics: Sendable {
             return true
         }
         guard due else { return }
-        Task {
-            if let value = try? await store.outboxDepth() { depth.record(value) }
-        }
+        Task { await recordDepth(store) }
     }
 
     /// Counts the outbox now: for a scrape, which must see the depth even when nothing is claimed
     /// (dispatch paused, every breaker open), just when the queue grows.
     func refreshDepth(_ store: any ComplaintStore) async {
         lastDepthUpdate.withLock { $0 = Date() }
+        await recordDepth(store)
+    }
+
+    private func recordDepth(_ store: any ComplaintStore) async {
         if let value = try? await store.outboxDepth() { depth.record(value) }
     }
 }

@@ -26,7 +26,9 @@ extension Gateway {
         let rawID = pipeline.newRawID()
         let receivedAt = Date()
         // Copying counts as the first half of the work on the progress bar, the import the second.
-        let upload = try UploadSpool.copy(file, to: hotlineImporter.spoolURL(rawID: rawID)) { progress($0 / 2, total) }
+        let upload = try UploadSpool.copy(file, to: hotlineImporter.files.upload(rawID: rawID)) {
+            progress($0 / 2, total)
+        }
         let raw = RawPayload(
             id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: "text/csv",
             headers: [.init(name: "X-Source-File", value: file.lastPathComponent)], body: Data())
@@ -40,7 +42,7 @@ extension Gateway {
     }
 
     /// The file holding an import's rejected rows.
-    public func rejectedRowsFile(rawID: String) -> URL { hotlineImporter.rejectedURL(rawID: rawID) }
+    public func rejectedRowsFile(rawID: String) -> URL { hotlineImporter.files.rejectedRows(rawID: rawID) }
 
     /// Closes the store of a gateway that was never run (after a command-line import).
     public func closeStore() async throws { try await store.close() }

@@ -53,12 +53,6 @@ public struct HotlineImporter: Sendable {
         return profile
     }
 
-    /// Where an upload is spooled.
-    func spoolURL(rawID: String) -> URL { files.upload(rawID: rawID) }
-
-    /// Where an upload's rejected rows are written.
-    func rejectedURL(rawID: String) -> URL { files.rejectedRows(rawID: rawID) }
-
     /// Imports `upload` (already durable on disk) with `profile`.
     /// - Parameters:
     ///   - raw: The upload's metadata (body empty; the bytes are in `upload.url`).

@@ -220,7 +220,7 @@ struct ImportSession {
                 let writer = try? RejectedRowsWriter(
                     header: header.names, encoding: encoding, separator: reader.separator)
             else { return }
-            let url = importer.rejectedURL(rawID: raw.id)
+            let url = importer.files.rejectedRows(rawID: raw.id)
             rejectsDescriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
             guard rejectsDescriptor >= 0 else { return }
             rejectsWriter = writer

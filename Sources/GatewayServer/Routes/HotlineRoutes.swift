@@ -65,7 +65,7 @@ struct HotlineRoutes: Sendable {
 
         let rawID = importer.pipeline.newRawID()
         let receivedAt = Date()
-        let spool = try UploadSpool(url: importer.spoolURL(rawID: rawID))
+        let spool = try UploadSpool(url: importer.files.upload(rawID: rawID))
         let upload: SpooledUpload
         do {
             for try await buffer in request.body {
@@ -123,11 +123,11 @@ struct HotlineRoutes: Sendable {
                 $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
             }),
             let charset = try await NIOThreadPool.singleton.runIfActive({
-                try RejectedFileCharset.detect(importer.rejectedURL(rawID: id))
+                try RejectedFileCharset.detect(importer.files.rejectedRows(rawID: id))
             })
         else { throw GatewayError(.notFound, code: "not_found", "no rejected rows for upload \(id)") }
         // Streamed from disk in pieces: the file can be as large as the upload.
-        let body = try await FileIO().loadFile(path: importer.rejectedURL(rawID: id).path, context: context)
+        let body = try await FileIO().loadFile(path: importer.files.rejectedRows(rawID: id).path, context: context)
         return Response(
             status: .ok,
             headers: [
