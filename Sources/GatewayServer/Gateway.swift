@@ -77,9 +77,7 @@ public final class Gateway: Sendable {
     /// The HTTP router with every route and middleware.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ErrorRenderingMiddleware())
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ResponseMiddleware(metrics: RequestMetrics()))
         let auth = Authenticator(tokens: configuration.auth.tokens)
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)

@@ -60,6 +60,44 @@ struct QueryAndOperationsTests {
         await downstream.stop()
     }
 
+    /// A process of its own, for exact counts: the in-process gateways share one metrics registry.
+    @Test("every response is counted and timed by route, method and status, errors apart")
+    func requestMetrics() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-reqm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await GatewayProcess.start(
+            downstream: downstream.baseURL, dataDirectory: directory.appendingPathComponent("data"))
+        for _ in 0..<3 {
+            let missing = try await gateway.getBody("/v1/nothing-here")
+            #expect(missing.status == 404)
+            #expect(missing.body.contains(#""code":"not_found""#))
+        }
+        #expect(try await gateway.post(#"{"text":"停水"}"#) != nil)
+        #expect(try await gateway.get("/v1/complaints") == 401)  // no token
+        let metrics = try await gateway.getBody("/metrics").body.split(separator: "\n").map(String.init)
+        let route404 = #"{http_route="NotFound",http_request_method="GET""#
+        let post201 = #"{http_route="/v1/complaints",http_request_method="POST""#
+        let get401 = #"{http_route="/v1/complaints",http_request_method="GET""#
+        for expected in [
+            #"hb_requests\#(route404),http_response_status_code="404"} 3"#,
+            #"hb_request_errors\#(route404),error_type="404"} 3"#,
+            #"hb_requests\#(post201),http_response_status_code="201"} 1"#,
+            #"hb_request_errors\#(post201),error_type="201"} 0"#,
+            #"http_server_request_duration_count\#(post201),http_response_status_code="201"} 1"#,
+            #"hb_requests\#(get401),http_response_status_code="401"} 1"#,
+            #"hb_request_errors\#(get401),error_type="401"} 1"#,
+            #"http_server_active_requests{http_request_method="POST"} 0.0"#,
+            // The scrape itself is the one request in progress.
+            #"http_server_active_requests{http_request_method="GET"} 1.0"#,
+        ] {
+            let present = metrics.contains(expected)  // not in the expectation: it would print every line
+            #expect(present, "missing \(expected)")
+        }
+        await gateway.stop()
+        await downstream.stop()
+    }
+
     /// A process of its own: the in-process gateways of other tests share one metrics registry.
     @Test("the outbox depth a scrape shows counts the queue even when nothing is being claimed")
     func outboxDepthWhilePaused() async throws {

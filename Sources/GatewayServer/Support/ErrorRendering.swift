@@ -7,29 +7,28 @@ import NIOCore
 import NIOHTTP1
 
 /// Every error leaves as the `{"error": {...}}` shape, whatever threw it.
-struct ErrorRenderingMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        do {
-            return try await next(request, context)
-        } catch let error as GatewayError {
-            throw error
-        } catch let error as HTTPError {
-            throw GatewayError(
-                error.status, code: Self.code(for: error.status), error.body ?? Self.message(for: error.status),
+enum ErrorRendering {
+    /// The client's view of `error`: gateway errors as they are, the framework's and the parser's
+    /// mapped to a code, anything else a logged 500 that says nothing was accepted.
+    static func gatewayError(for error: any Error, logger: Logger) -> GatewayError {
+        switch error {
+        case let error as GatewayError:
+            return error
+        case let error as HTTPError:
+            return GatewayError(
+                error.status, code: code(for: error.status), error.body ?? message(for: error.status),
                 headers: error.headers)
-        } catch is NIOTooManyBytesError {
-            throw GatewayError(.contentTooLarge, code: "body_too_large", "request body is too large")
-        } catch let error as HTTPParserError {
+        case is NIOTooManyBytesError:
+            return GatewayError(.contentTooLarge, code: "body_too_large", "request body is too large")
+        case let error as HTTPParserError:
             // The head parsed but the body's framing did not (e.g. `Transfer-Encoding: gzip` without
             // `chunked`): the client's fault, and the connection is closed after this answer.
-            throw GatewayError(
+            return GatewayError(
                 .badRequest, code: "malformed_request", "the request body's framing is invalid (\(error))",
                 headers: [.connection: "close"])
-        } catch {
-            context.logger.error("unhandled error", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
-            throw GatewayError(.internalServerError, code: "internal", "internal error; nothing was accepted")
+        default:
+            logger.error("unhandled error", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
+            return GatewayError(.internalServerError, code: "internal", "internal error; nothing was accepted")
         }
     }
 

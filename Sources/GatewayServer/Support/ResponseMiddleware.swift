@@ -1,0 +1,33 @@
+import Dispatch
+import Hummingbird
+
+/// What every response goes through, answered or failed: errors rendered in the gateway's shape,
+/// the security headers, and the request metrics.
+///
+/// One middleware rather than three: each middleware is one more async frame around every
+/// request, and three of them (with Hummingbird's metrics middleware, which times the body's
+/// write through a closure) cost about 40 µs per request, a tenth of a stored complaint's.
+struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: RequestMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let started = DispatchTime.now().uptimeNanoseconds
+        metrics.started(request.method)
+        var response: Response
+        var failed = false
+        do {
+            response = try await next(request, context)
+        } catch {
+            failed = true
+            response = try ErrorRendering.gatewayError(for: error, logger: context.logger)
+                .response(from: request, context: context)
+        }
+        SecurityHeaders.apply(to: &response.headers)
+        metrics.finished(
+            request.method, route: context.endpointPath ?? (failed ? "NotFound" : "Unknown"), status: response.status,
+            failed: failed, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+        return response
+    }
+}
