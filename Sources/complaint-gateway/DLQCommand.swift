@@ -23,7 +23,8 @@ struct DLQCommand: AsyncParsableCommand {
             var storage = try config.loadStorage()
             if let dataDir { storage.dataDirectory = dataDir }
             var logger = Logger(label: "complaint-gateway.dlq")
-            logger.logLevel = .error
+            // Notices only: an upgrade of the store's schema, which can take minutes, says what it does.
+            logger.logLevel = .notice
             return try SQLiteStore(configuration: storage.sqlite, logger: logger)
         }
     }

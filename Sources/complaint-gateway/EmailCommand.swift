@@ -36,7 +36,8 @@ struct EmailImportCommand: AsyncParsableCommand {
             throw ValidationError("cannot read \(path): \(error.localizedDescription)")
         }
         var logger = Logger(label: "complaint-gateway")
-        logger.logLevel = .warning
+        // Warnings, and the notices of a schema upgrade (minutes on a large store) before the import.
+        logger.logLevel = .notice
         let gateway = try Gateway.offline(configuration: configuration, logger: logger)
         let progress = ProgressBar(unit: .items("messages"))
         var created = 0

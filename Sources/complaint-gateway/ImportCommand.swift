@@ -31,7 +31,8 @@ struct ImportCommand: AsyncParsableCommand {
         if let dataDir { configuration.storage.dataDirectory = dataDir }
         LoggingSystem.bootstrap { label in
             var handler = LazyMetadataLogHandler(label: label)
-            handler.logLevel = .warning
+            // Warnings, and the notices of a schema upgrade (minutes on a large store) before the import.
+            handler.logLevel = .notice
             return handler
         }
         let gateway = try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))

@@ -1,6 +1,7 @@
 import ComplaintCore
 import Foundation
 import GRDB
+import GatewayTestSupport
 import InMemoryLogging
 import Logging
 import Testing
@@ -64,7 +65,14 @@ import Testing
                 DELETE FROM grdb_migrations WHERE identifier = 'delivered-event-from-attempt';
                 """)
 
-            store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+            // A step missing between applied ones: brought up to date in one go, reported as one step.
+            let handler = InMemoryLogHandler()
+            store = try SQLiteStore(
+                configuration: SQLiteConfiguration(path: path), logger: Logger(label: "upgrade") { _ in handler })
+            let started = handler.entries.filter { $0.message.description == "schema step started" }
+            #expect(started.count == 1)
+            #expect(started.first?.metadata["cg.step"]?.description == "1/1")
+            #expect(started.first?.metadata["cg.migration"]?.description == "delivered-event-from-attempt")
             let events = try #require(try await store.complaint(id: id)).events
             #expect(events.map(\.type) == ["accepted", "delivered"])
             #expect(events.last?.detail == "HTTP 200 from urban-management on attempt 1")
@@ -113,6 +121,21 @@ import Testing
             let notice = try #require(handler.entries.first { $0.level == .notice })
             #expect(notice.message.description.contains("upgrading the store's schema"))
             #expect(notice.metadata["cg.migrations"]?.description == "decision-on-complaint-row,complaint-list-indexes")
+            // Then each step as it starts and ends, in order, and the end of the whole upgrade.
+            let steps = handler.entries.filter { $0.level == .notice }.dropFirst().map { entry in
+                [
+                    entry.message.description, entry.metadata["cg.migration"]?.description ?? "",
+                    entry.metadata["cg.step"]?.description ?? "",
+                ]
+            }
+            #expect(
+                steps == [
+                    ["schema step started", "decision-on-complaint-row", "1/2"],
+                    ["schema step done", "decision-on-complaint-row", "1/2"],
+                    ["schema step started", "complaint-list-indexes", "2/2"],
+                    ["schema step done", "complaint-list-indexes", "2/2"],
+                    ["store schema up to date", "", ""],
+                ])
             let stored = try #require(try await store.complaint(id: earlier.record.id))
             #expect(stored.tablesVersion == "sha256:old")
             #expect(String(decoding: stored.traceJSON, as: UTF8.self) == #"[{"rule":"r"}]"#)
@@ -135,6 +158,30 @@ import Testing
             #expect(!tables.contains("routing_decisions"))
             try await store.close()
         }
+    }
+
+    /// While a step runs, a line every heartbeat names it and its time so far; none after it ends.
+    @Test func aLongStepIsReportedWhileItRuns() async throws {
+        let handler = InMemoryLogHandler()
+        var upgrade = SchemaUpgrade(
+            migrator: SQLiteSchema.migrator(), path: "gateway.sqlite", logger: Logger(label: "upgrade") { _ in handler }
+        )
+        upgrade.heartbeat = .milliseconds(50)
+        let running = upgrade
+        await onOwnThread {
+            running.whileLogging(step: "complaint-list-indexes", position: "2/2", since: .now()) {
+                Thread.sleep(forTimeInterval: 0.4)
+            }
+        }
+        let beats = handler.entries.filter { $0.message.description == "schema step still running" }
+        #expect(beats.count >= 3)
+        #expect(beats.allSatisfy { $0.metadata["cg.migration"]?.description == "complaint-list-indexes" })
+        #expect(beats.allSatisfy { $0.metadata["cg.step"]?.description == "2/2" })
+        let seconds = beats.compactMap { $0.metadata["cg.seconds"].flatMap { Double($0.description) } }
+        #expect(seconds.count == beats.count)
+        #expect(seconds == seconds.sorted())
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(handler.entries.count == beats.count)
     }
 
     /// A new store is created with every step, without announcing an upgrade; a store already up

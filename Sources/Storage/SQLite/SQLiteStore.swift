@@ -52,18 +52,7 @@ public final class SQLiteStore: ComplaintStore {
                 // but never shrinks it; with this limit it cuts it back when the log restarts.
                 try db.execute(sql: "PRAGMA journal_size_limit = \(Self.logSizeLimit)")
             }
-            let migrator = SQLiteSchema.migrator()
-            let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
-            let pending = migrator.migrations.filter { !applied.contains($0) }
-            if !applied.isEmpty && !pending.isEmpty {
-                // Some steps rewrite every complaint row: the gateway is not serving until they are done.
-                logger.notice(
-                    "upgrading the store's schema before serving; on a large store this can take minutes",
-                    metadata: [
-                        "cg.path": "\(configuration.path)", "cg.migrations": "\(pending.joined(separator: ","))",
-                    ])
-            }
-            try migrator.migrate(pool)
+            try SchemaUpgrade(migrator: SQLiteSchema.migrator(), path: configuration.path, logger: logger).run(on: pool)
             claimReader = try ClaimReader(path: configuration.path, configuration: config)
         } catch {
             throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
