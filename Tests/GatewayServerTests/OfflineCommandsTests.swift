@@ -87,13 +87,12 @@ struct OfflineCommandsTests {
 
     @Test("what an import never reads is not its concern; what it reads still is")
     func useDecidesWhichProblemsCount() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-use-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: directory)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let departments = directory.appendingPathComponent("departments.yaml")
-        let text = try String(contentsOf: departments, encoding: .utf8)
-        try text.replacingOccurrences(of: "${DOWNSTREAM_URL:-http://127.0.0.1:9009}", with: "${DEPARTMENT_HOST}")
-            .write(to: departments, atomically: true, encoding: .utf8)
+        let config = try SampleConfigCopy.temporary("cg-use")
+        defer { config.remove() }
+        let directory = config.directory
+        try config.edit("departments.yaml") {
+            $0.replacingOccurrences(of: "${DOWNSTREAM_URL:-http://127.0.0.1:9009}", with: "${DEPARTMENT_HOST}")
+        }
 
         #expect {
             try GatewayConfiguration.load(directory: directory, environment: ["GATEWAY_TOKEN": RunningGateway.token])
@@ -103,8 +102,7 @@ struct OfflineCommandsTests {
         #expect(imported.departments.count >= 7)
 
         // A broken rule table stops an import: routing is what it reads.
-        try "rules: [".write(
-            to: directory.appendingPathComponent("routing/keywords.yaml"), atomically: true, encoding: .utf8)
+        try config.write("routing/keywords.yaml", "rules: [")
         #expect {
             try GatewayConfiguration.load(directory: directory, environment: [:], use: .hotlineImport)
         } throws: { "\($0)".contains("routing/keywords.yaml") }

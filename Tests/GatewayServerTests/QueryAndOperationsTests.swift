@@ -102,20 +102,17 @@ struct QueryAndOperationsTests {
     @Test("the outbox depth a scrape shows counts the queue even when nothing is being claimed")
     func outboxDepthWhilePaused() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-depth-\(UUID().uuidString)")
-        let config = directory.appendingPathComponent("config")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = try SampleConfigCopy(at: directory.appendingPathComponent("config"))
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: config)
-        let gatewayYAML = config.appendingPathComponent("gateway.yaml")
-        let text = try String(contentsOf: gatewayYAML, encoding: .utf8)
-        #expect(text.contains("\ndispatch:\n"))
-        try text.replacingOccurrences(of: "\ndispatch:\n", with: "\ndispatch:\n  paused: true\n")
-            .write(to: gatewayYAML, atomically: true, encoding: .utf8)
+        #expect(try config.read("gateway.yaml").contains("\ndispatch:\n"))
+        try config.edit("gateway.yaml") {
+            $0.replacingOccurrences(of: "\ndispatch:\n", with: "\ndispatch:\n  paused: true\n")
+        }
 
         let downstream = try await DownstreamServer.start()
         let gateway = try await GatewayProcess.start(
             downstream: downstream.baseURL, dataDirectory: directory.appendingPathComponent("data"),
-            configDirectory: config)
+            configDirectory: config.directory)
         for text in ["停水", "路灯不亮", "噪音扰民"] { #expect(try await gateway.post(#"{"text":"\#(text)"}"#) != nil) }
         let metrics = try await gateway.getBody("/metrics")
         #expect(metrics.status == 200)

@@ -12,7 +12,9 @@ struct RoutingExplainReloadTests {
     }
 
     func stop(_ gateway: RunningGateway, _ downstream: DownstreamServer, _ copy: URL) async throws {
-        try await ConfigCopyGateway(gateway: gateway, downstream: downstream, directory: copy).stop()
+        try await ConfigCopyGateway(
+            gateway: gateway, downstream: downstream, config: SampleConfigCopy(existing: copy)
+        ).stop()
     }
 
     @Test("explain answers the decision and every rule tried, and stores nothing")

@@ -25,9 +25,7 @@ struct RoutingSIGHUPTests {
     func sighup() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build complaint-gateway first")
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-sighup-\(UUID().uuidString)")
-        let config = scratch.appendingPathComponent("config")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: config)
+        let config = try SampleConfigCopy(at: scratch.appendingPathComponent("config"))
         defer { try? FileManager.default.removeItem(at: scratch) }
         let log = scratch.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -37,7 +35,7 @@ struct RoutingSIGHUPTests {
         let process = try SpawnedChild(
             Self.binary.path,
             [
-                "serve", "--config", config.path, "--data-dir", scratch.appendingPathComponent("data").path,
+                "serve", "--config", config.directory.path, "--data-dir", scratch.appendingPathComponent("data").path,
                 "--listen", "127.0.0.1:0",
             ],
             environment: [
@@ -75,10 +73,10 @@ struct RoutingSIGHUPTests {
 
         let original = try await explain()
         #expect(original.department == "water-supply")
-        let table = config.appendingPathComponent("routing/keywords.yaml")
-        let text = try String(contentsOf: table, encoding: .utf8)
-        try text.replacingOccurrences(of: "department: water-supply", with: "department: housing")
-            .write(to: table, atomically: true, encoding: .utf8)
+        let text = try config.read("routing/keywords.yaml")
+        try config.write(
+            "routing/keywords.yaml",
+            text.replacingOccurrences(of: "department: water-supply", with: "department: housing"))
         process.send(SIGHUP)
         try await eventually(timeout: .seconds(20), "new tables in force") {
             try await explain().department == "housing"
@@ -86,8 +84,9 @@ struct RoutingSIGHUPTests {
         let reloaded = try await explain()
         #expect(reloaded.version != original.version)
 
-        try text.replacingOccurrences(of: "department: water-supply", with: "department: nowhere")
-            .write(to: table, atomically: true, encoding: .utf8)
+        try config.write(
+            "routing/keywords.yaml",
+            text.replacingOccurrences(of: "department: water-supply", with: "department: nowhere"))
         process.send(SIGHUP)
         try await eventually(timeout: .seconds(20), "refusal logged") { logText().contains("reload refused") }
         #expect(logText().contains("unknown department \"nowhere\""))

@@ -163,21 +163,21 @@ struct TokenScopeTests {
 
     @Test("`expires` in gateway.yaml is read as RFC 3339; anything else is a config error naming the line")
     func expiresConfig() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-auth-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: directory)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("gateway.yaml")
-        let original = try String(contentsOf: file, encoding: .utf8)
+        let config = try SampleConfigCopy.temporary("cg-auth")
+        defer { config.remove() }
+        let directory = config.directory
+        let original = try config.read("gateway.yaml")
         let entry = "      scopes: [\"*\"]\n"
         #expect(original.contains(entry))
-        try original.replacingOccurrences(of: entry, with: entry + "      expires: 2026-12-31T00:00:00Z\n")
-            .write(to: file, atomically: true, encoding: .utf8)
+        try config.write(
+            "gateway.yaml",
+            original.replacingOccurrences(of: entry, with: entry + "      expires: 2026-12-31T00:00:00Z\n"))
         let loaded = try GatewayConfiguration.load(
             directory: directory, environment: ["GATEWAY_TOKEN": RunningGateway.token])
         #expect(loaded.auth.tokens.first?.expiresAt.map(RFC3339.format) == "2026-12-31T00:00:00Z")
 
-        try original.replacingOccurrences(of: entry, with: entry + "      expires: next tuesday\n")
-            .write(to: file, atomically: true, encoding: .utf8)
+        try config.write(
+            "gateway.yaml", original.replacingOccurrences(of: entry, with: entry + "      expires: next tuesday\n"))
         #expect {
             try GatewayConfiguration.load(directory: directory, environment: ["GATEWAY_TOKEN": RunningGateway.token])
         } throws: { error in

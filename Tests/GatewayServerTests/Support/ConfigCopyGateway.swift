@@ -7,26 +7,23 @@ import GatewayTestSupport
 struct ConfigCopyGateway {
     let gateway: RunningGateway
     let downstream: DownstreamServer
+    let config: SampleConfigCopy
     /// The copied config directory.
-    let directory: URL
+    var directory: URL { config.directory }
 
     static func start() async throws -> ConfigCopyGateway {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cg-config-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: copy)
+        let config = try SampleConfigCopy.temporary("cg-config")
         let downstream = try await DownstreamServer.start()
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { $0.directory = copy }
-        return ConfigCopyGateway(gateway: gateway, downstream: downstream, directory: copy)
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { $0.directory = config.directory }
+        return ConfigCopyGateway(gateway: gateway, downstream: downstream, config: config)
     }
 
     /// Rewrites `file` (relative to the copy) with `change`.
-    func edit(_ file: String, _ change: (String) -> String) throws {
-        let url = directory.appendingPathComponent(file)
-        try change(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: true, encoding: .utf8)
-    }
+    func edit(_ file: String, _ change: (String) -> String) throws { try config.edit(file, change) }
 
     func stop() async throws {
         try await gateway.stop()
         await downstream.stop()
-        try? FileManager.default.removeItem(at: directory)
+        config.remove()
     }
 }
