@@ -13,17 +13,17 @@ extension SQLiteStore {
             }
             arguments += [max(1, min(query.limit, 1000))]
             return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.complaint_id, o.department, o.attempts, o.updated_at, o.last_error, o.replays,
-                        a.attempt, a.department AS attempt_department, a.url, a.started_at, a.latency_ms,
-                        a.status_code, a.outcome, a.error, a.response_snippet
-                    FROM outbox o
-                    LEFT JOIN delivery_attempts a ON a.id = (
-                        SELECT max(id) FROM delivery_attempts WHERE complaint_id = o.complaint_id)
-                    WHERE o.state = 'dead' \(filter)
-                    ORDER BY o.updated_at DESC, o.complaint_id DESC LIMIT ?
-                    """, arguments: arguments
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.complaint_id, o.department, o.attempts, o.updated_at, o.last_error, o.replays,
+                            a.attempt, a.department AS attempt_department, a.url, a.started_at, a.latency_ms,
+                            a.status_code, a.outcome, a.error, a.response_snippet
+                        FROM outbox o
+                        LEFT JOIN delivery_attempts a ON a.id = (
+                            SELECT max(id) FROM delivery_attempts WHERE complaint_id = o.complaint_id)
+                        WHERE o.state = 'dead' \(filter)
+                        ORDER BY o.updated_at DESC, o.complaint_id DESC LIMIT ?
+                        """), arguments: arguments
             ).map { row in
                 let last: DeliveryAttempt? =
                     (row["attempt"] as Int?).map { number in

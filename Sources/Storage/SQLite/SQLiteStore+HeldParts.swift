@@ -34,12 +34,12 @@ extension SQLiteStore: SMSPartStore {
     public func releasableSets(heldBefore cutoff: Date) async throws -> [[HeldPart]] {
         try await read { db in
             let keys = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT adapter, set_key FROM sms_concat_parts WHERE released_at IS NULL
-                    GROUP BY adapter, set_key
-                    HAVING count(DISTINCT part) >= max(total) OR min(held_at) < ?
-                    """, arguments: [cutoff.unixMilliseconds])
+                db.cachedStatement(
+                    sql: """
+                        SELECT adapter, set_key FROM sms_concat_parts WHERE released_at IS NULL
+                        GROUP BY adapter, set_key
+                        HAVING count(DISTINCT part) >= max(total) OR min(held_at) < ?
+                        """), arguments: [cutoff.unixMilliseconds])
             return try keys.map { try Self.heldSet(db, adapter: $0["adapter"], setKey: $0["set_key"]) }
         }
     }
@@ -48,20 +48,20 @@ extension SQLiteStore: SMSPartStore {
         let now = Date().unixMilliseconds
         try await write { db in
             for id in messageIDs {
-                try db.execute(
-                    sql: "UPDATE sms_concat_parts SET released_at = ? WHERE adapter = ? AND message_id = ?",
-                    arguments: [now, adapter, id])
+                try db.cachedStatement(
+                    sql: "UPDATE sms_concat_parts SET released_at = ? WHERE adapter = ? AND message_id = ?"
+                ).execute(arguments: [now, adapter, id])
             }
         }
     }
 
     private static func heldSet(_ db: Database, adapter: String, setKey: String) throws -> [HeldPart] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM sms_concat_parts WHERE adapter = ? AND set_key = ? AND released_at IS NULL
-                ORDER BY part, held_at
-                """, arguments: [adapter, setKey]
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM sms_concat_parts WHERE adapter = ? AND set_key = ? AND released_at IS NULL
+                    ORDER BY part, held_at
+                    """), arguments: [adapter, setKey]
         ).map { row in
             HeldPart(
                 adapter: row["adapter"], messageID: row["message_id"], setKey: row["set_key"], part: row["part"],

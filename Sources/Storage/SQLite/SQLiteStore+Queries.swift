@@ -7,23 +7,23 @@ extension SQLiteStore {
         try await read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT o.state, c.record, c.ingested_at, c.department, c.rule, c.rule_table,
-                            c.tables_version, c.trace FROM complaints c
-                        JOIN outbox o ON o.complaint_id = c.id WHERE c.id = ?
-                        """, arguments: [id])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT o.state, c.record, c.ingested_at, c.department, c.rule, c.rule_table,
+                                c.tables_version, c.trace FROM complaints c
+                            JOIN outbox o ON o.complaint_id = c.id WHERE c.id = ?
+                            """), arguments: [id])
             else { return nil }
             // Every complaint is written with its decision; a row without one was damaged outside the gateway.
             guard row["rule"] as String? != nil, row["trace"] as String? != nil else {
                 throw StorageError(.corrupt, "complaint \(id) has no routing decision")
             }
             let attempts = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT attempt, department, url, started_at, latency_ms, status_code, outcome, error, response_snippet
-                    FROM delivery_attempts WHERE complaint_id = ? ORDER BY id
-                    """, arguments: [id]
+                db.cachedStatement(
+                    sql: """
+                        SELECT attempt, department, url, started_at, latency_ms, status_code, outcome, error, response_snippet
+                        FROM delivery_attempts WHERE complaint_id = ? ORDER BY id
+                        """), arguments: [id]
             ).map { row in
                 DeliveryAttempt(
                     attempt: row["attempt"], department: row["department"], url: row["url"],
@@ -40,10 +40,10 @@ extension SQLiteStore {
             let events =
                 try [accepted]
                 + Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT at, type, detail FROM complaint_events WHERE complaint_id = ? ORDER BY seq
-                        """, arguments: [id]
+                    db.cachedStatement(
+                        sql: """
+                            SELECT at, type, detail FROM complaint_events WHERE complaint_id = ? ORDER BY seq
+                            """), arguments: [id]
                 ).map { row in
                     ComplaintEvent(at: Date(unixMilliseconds: row["at"]), type: row["type"], detail: row["detail"])
                 }
@@ -72,10 +72,10 @@ extension SQLiteStore {
         return try await read { db in
             var rows: [Row] = []
             if let probe = statement.probe {
-                rows = try Row.fetchAll(db, sql: probe.sql, arguments: probe.arguments)
+                rows = try Row.fetchAll(db.cachedStatement(sql: probe.sql), arguments: probe.arguments)
             }
             if rows.count <= limit {
-                rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
+                rows = try Row.fetchAll(db.cachedStatement(sql: statement.sql), arguments: statement.arguments)
             }
             let items = try rows.prefix(limit).map { row in
                 ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))
@@ -87,11 +87,11 @@ extension SQLiteStore {
     public func quarantined(limit: Int) async throws -> [QuarantinedPayload] {
         try await read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, channel, adapter, received_at, sha256, length(body) AS size, error FROM raw_payloads
-                    WHERE disposition = 'quarantined' ORDER BY id DESC LIMIT ?
-                    """, arguments: [max(1, min(limit, 1000))]
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, channel, adapter, received_at, sha256, length(body) AS size, error FROM raw_payloads
+                        WHERE disposition = 'quarantined' ORDER BY id DESC LIMIT ?
+                        """), arguments: [max(1, min(limit, 1000))]
             ).map { row in
                 QuarantinedPayload(
                     id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],

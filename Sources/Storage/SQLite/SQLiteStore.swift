@@ -82,7 +82,7 @@ public final class SQLiteStore: ComplaintStore {
 
     public func ping() async throws {
         do {
-            _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            _ = try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
         } catch {
             throw StorageError(.unavailable, "\(error)")
         }
