@@ -18,11 +18,12 @@ extension SQLiteStore: SMSPartStore {
             }
             try Self.insertRaw(
                 db, raw, headersJSON: headersJSON, sha256: sha256, disposition: "held", complaintID: nil, error: nil)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO sms_concat_parts (adapter, message_id, set_key, part, total, raw_id, draft, held_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     part.adapter, part.messageID, part.setKey, part.part, part.total, part.rawID, part.draftJSON,
                     part.heldAt.unixMilliseconds,

@@ -213,7 +213,7 @@ extension SQLiteStore {
 
     public func outboxDepth() async throws -> Int {
         try await read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state = 'pending'") ?? 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'pending'")) ?? 0
         }
     }
 

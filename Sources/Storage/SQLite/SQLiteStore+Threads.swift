@@ -42,7 +42,8 @@ extension SQLiteStore {
     public func mailboxCursor(_ mailbox: String) async throws -> MailboxCursor? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT uid_validity, last_uid FROM mailbox_cursors WHERE mailbox = ?", arguments: [mailbox]
+                db.cachedStatement(sql: "SELECT uid_validity, last_uid FROM mailbox_cursors WHERE mailbox = ?"),
+                arguments: [mailbox]
             ).map { row in
                 MailboxCursor(
                     uidValidity: UInt64(row["uid_validity"] as Int64), lastUID: UInt64(row["last_uid"] as Int64))
@@ -53,12 +54,13 @@ extension SQLiteStore {
     public func saveMailboxCursor(_ mailbox: String, _ cursor: MailboxCursor) async throws {
         let now = Date().unixMilliseconds
         try await write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO mailbox_cursors (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity,
                         last_uid = excluded.last_uid, updated_at = excluded.updated_at
-                    """,
+                    """
+            ).execute(
                 arguments: [mailbox, Int64(cursor.uidValidity), Int64(cursor.lastUID), now])
         }
     }
