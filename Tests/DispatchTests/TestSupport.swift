@@ -75,8 +75,11 @@ enum Fixtures {
 }
 
 /// Polls `condition` until it holds or `timeout` passes, recording an issue when it never held.
+///
+/// The default is long: the whole suite runs its tests at once on two cores, and there a delivery
+/// due in a second has been seen to take half a minute. Only a failing test waits it out.
 func expectEventually(
-    timeout: Duration = .seconds(20), _ condition: () async throws -> Bool,
+    timeout: Duration = .seconds(60), _ condition: () async throws -> Bool,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
     let held = try await eventually(timeout: timeout, condition)
