@@ -21,15 +21,20 @@ final class RequestMetrics: Sendable {
     }
 
     private let handles = Mutex<[Key: Handles]>([:])
-    private let active = Mutex<[HTTPRequest.Method: Meter]>([:])
+    private let activeMeters = Mutex<[HTTPRequest.Method: Meter]>([:])
 
-    func started(_ method: HTTPRequest.Method) {
-        activeMeter(method).increment()
+    /// Counts the request as active; hand what it returns to ``finished(_:active:route:status:failed:nanoseconds:)``,
+    /// so the gauge is looked up once per request.
+    func started(_ method: HTTPRequest.Method) -> Meter {
+        let meter = activeMeter(method)
+        meter.increment()
+        return meter
     }
 
     /// Counts a response (`failed`: it came from a thrown error) and records its time.
     func finished(
-        _ method: HTTPRequest.Method, route: String, status: HTTPResponse.Status, failed: Bool, nanoseconds: UInt64
+        _ method: HTTPRequest.Method, active: Meter, route: String, status: HTTPResponse.Status, failed: Bool,
+        nanoseconds: UInt64
     ) {
         let key = Key(route: route, method: method, status: status.code)
         let handles = handles.withLock { handles in
@@ -41,11 +46,11 @@ final class RequestMetrics: Sendable {
         handles.requests.increment()
         if failed { handles.errors.increment() }
         handles.duration.recordNanoseconds(Int64(clamping: nanoseconds))
-        activeMeter(method).decrement()
+        active.decrement()
     }
 
     private func activeMeter(_ method: HTTPRequest.Method) -> Meter {
-        active.withLock { meters in
+        activeMeters.withLock { meters in
             if let meter = meters[method] { return meter }
             let meter = Meter(
                 label: "http.server.active_requests", dimensions: [("http.request.method", method.rawValue)])

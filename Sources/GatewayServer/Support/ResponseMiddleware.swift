@@ -14,7 +14,7 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         let started = DispatchTime.now().uptimeNanoseconds
-        metrics.started(request.method)
+        let active = metrics.started(request.method)
         var response: Response
         var failed = false
         do {
@@ -26,8 +26,8 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         SecurityHeaders.apply(to: &response.headers)
         metrics.finished(
-            request.method, route: context.endpointPath ?? (failed ? "NotFound" : "Unknown"), status: response.status,
-            failed: failed, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            request.method, active: active, route: context.endpointPath ?? (failed ? "NotFound" : "Unknown"),
+            status: response.status, failed: failed, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
         return response
     }
 }
