@@ -6,20 +6,10 @@ import Testing
 
 @Suite("Routing over HTTP: explain, and reload refused or accepted under traffic")
 struct RoutingExplainReloadTests {
-    func start() async throws -> (RunningGateway, DownstreamServer, URL) {
-        let running = try await ConfigCopyGateway.start()
-        return (running.gateway, running.downstream, running.directory)
-    }
-
-    func stop(_ gateway: RunningGateway, _ downstream: DownstreamServer, _ copy: URL) async throws {
-        try await ConfigCopyGateway(
-            gateway: gateway, downstream: downstream, config: SampleConfigCopy(existing: copy)
-        ).stop()
-    }
-
     @Test("explain answers the decision and every rule tried, and stores nothing")
     func explain() async throws {
-        let (gateway, downstream, copy) = try await start()
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
         let reply = try await gateway.request(
             .post, "/v1/routing/explain",
             body: Data(#"{"text":"小区停水了","channel":"sms","received_at":"2026-11-30T02:00:00Z"}"#.utf8))
@@ -39,12 +29,13 @@ struct RoutingExplainReloadTests {
         #expect(try await gateway.request(.post, "/v1/routing/explain", body: Data("{}".utf8)).status == 422)
         #expect(try await gateway.request(.post, "/v1/routing/explain", body: Data("{".utf8)).status == 400)
         #expect(try await gateway.request(.post, "/v1/routing/explain", token: nil).status == 401)
-        try await stop(gateway, downstream, copy)
+        try await running.stop()
     }
 
     @Test("the stored decision keeps the version, the matching rules and the tags they added")
     func storedDecision() async throws {
-        let (gateway, downstream, copy) = try await start()
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
         let id = try #require(try await gateway.post(#"{"text":"楼道里闻到煤气泄漏"}"#).json["id"] as? String)
         let detail = try await gateway.request(.get, "/v1/complaints/\(id)").json
         let decision = try #require(detail["routing_decision"] as? [String: Any])
@@ -54,14 +45,15 @@ struct RoutingExplainReloadTests {
         #expect(trace.allSatisfy { $0["tags"] as? [String] == ["安全"] })
         let routing = try #require((detail["record"] as? [String: Any])?["routing"] as? [String: Any])
         #expect(routing["priority"] as? String == "urgent")
-        try await stop(gateway, downstream, copy)
+        try await running.stop()
     }
 
     @Test("a table that fails validation is refused with its errors; the running tables stay")
     func refused() async throws {
-        let (gateway, downstream, copy) = try await start()
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
         let before = try await explainVersion(gateway)
-        let tableURL = copy.appendingPathComponent("routing/keywords.yaml")
+        let tableURL = running.config.url("routing/keywords.yaml")
         let original = try String(contentsOf: tableURL, encoding: .utf8)
         try original.replacingOccurrences(of: "department: water-supply", with: "department: water-works")
             .write(to: tableURL, atomically: true, encoding: .utf8)
@@ -80,12 +72,13 @@ struct RoutingExplainReloadTests {
         #expect(routed?["department"] as? String == "water-supply")
         let metrics = String(decoding: try await gateway.request(.get, "/metrics", token: nil).body, as: UTF8.self)
         #expect(metrics.contains("cg_routing_reloads_total{result=\"refused\"}"))
-        try await stop(gateway, downstream, copy)
+        try await running.stop()
     }
 
     @Test("reload under concurrent traffic: every complaint is routed wholly by the old or the new version")
     func acceptedUnderTraffic() async throws {
-        let (gateway, downstream, copy) = try await start()
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
         let before = try #require(try await explainVersion(gateway))
         let traffic = Traffic()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -104,7 +97,7 @@ struct RoutingExplainReloadTests {
                 }
             }
             try await eventually(timeout: .seconds(30), "traffic flowing") { traffic.ids.withLock { $0.count } >= 20 }
-            let tableURL = copy.appendingPathComponent("routing/keywords.yaml")
+            let tableURL = running.config.url("routing/keywords.yaml")
             try String(contentsOf: tableURL, encoding: .utf8)
                 .replacingOccurrences(
                     of: "department: water-supply, priority: high", with: "department: housing, priority: low"
@@ -137,7 +130,7 @@ struct RoutingExplainReloadTests {
         }
         #expect(seen[before, default: 0] >= 20)
         #expect(seen[newVersion, default: 0] >= 20)
-        try await stop(gateway, downstream, copy)
+        try await running.stop()
     }
 
     /// What the posting tasks share.

@@ -13,11 +13,6 @@ struct SampleConfigCopy {
         directory = destination
     }
 
-    /// A copy made before, by its directory.
-    init(existing directory: URL) {
-        self.directory = directory
-    }
-
     /// A copy in a new temporary directory named `prefix-UUID`; ``remove()`` deletes it.
     static func temporary(_ prefix: String) throws -> SampleConfigCopy {
         try SampleConfigCopy(
