@@ -399,24 +399,29 @@ public final class OutboxDispatcher: Service, Sendable {
         ) {
             result in
             let elapsed = clock.now - begin
+            let finishedAt = Date()
+            // The breaker hears the result before the slot frees: a slot freed first let the claim
+            // loop send one more request to an endpoint whose breaker was about to open.
+            self.feedBreaker(department.id, result: result, now: finishedAt)
             self.handOver(item)
-            self.finished(item, department: department, started: started, elapsed: elapsed, result: result)
+            self.finished(
+                item, department: department, started: started, finishedAt: finishedAt, elapsed: elapsed,
+                result: result)
         }
     }
 
     /// Decides what `result` means for `item` and records the attempt.
     private func finished(
-        _ item: OutboxItem, department: Configured, started: Date, elapsed: Duration, result: TransportResult
+        _ item: OutboxItem, department: Configured, started: Date, finishedAt finished: Date, elapsed: Duration,
+        result: TransportResult
     ) {
         let attemptNumber = item.attempts + 1
         let latencyMS = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let finished = Date()
         var generator = SystemRandomNumberGenerator()
         // The policy counts attempts since the last replay: a replayed dead letter gets a fresh budget.
         let (resolution, outcome, error) = DeliveryDecision.resolve(
             attempt: attemptNumber - item.attemptsBeforeReplay, result: result, policy: department.endpoint.retry,
             finishedAt: finished, firstAttemptAt: item.firstAttemptAt ?? started, using: &generator)
-        feedBreaker(department.id, result: result, now: finished)
         var status: Int?
         var snippet: String?
         if case .response(let code, _, let body) = result {
