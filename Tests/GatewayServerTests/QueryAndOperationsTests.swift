@@ -24,6 +24,15 @@ struct QueryAndOperationsTests {
             cursor = page["next_cursor"] as? String
         } while cursor != nil
         #expect(seen == posted.reversed())
+        // A listed record is the record GET by id answers, field for field.
+        let newest = try #require(
+            (try await gateway.request(.get, "/v1/complaints?limit=1").json["items"] as? [[String: Any]])?.first)
+        let listedRecord = try #require(newest["record"] as? [String: Any])
+        #expect(newest["state"] as? String != nil)
+        let detail = try await gateway.request(.get, "/v1/complaints/\(posted[6])").json
+        let detailRecord = try #require(detail["record"] as? [String: Any])
+        #expect(NSDictionary(dictionary: listedRecord).isEqual(to: detailRecord))
+        #expect(listedRecord["text"] as? String == "停水 6")
 
         let water = try await gateway.request(.get, "/v1/complaints?department=water-supply&channel=api").json
         #expect((water["items"] as? [Any])?.count == 4)

@@ -33,7 +33,7 @@ import Testing
             #expect(try await store.ingest(after) == .created(id: after.record.id, routing: after.decision.routing))
             // The failed submission can be retried by its sender and is then taken.
             #expect(try await store.ingest(doomed) == .created(id: id, routing: doomed.decision.routing))
-            let listed = try await store.listComplaints(ComplaintQuery()).items.map(\.record.id)
+            let listed = try await store.listComplaints(ComplaintQuery()).items.map(\.id)
             #expect(listed == [after.record.id, id, before.record.id])
             #expect(try await SQLiteCLI.count(path, "outbox") == 3)
         }

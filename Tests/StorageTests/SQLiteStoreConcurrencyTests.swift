@@ -30,7 +30,7 @@ import Testing
             var cursor: String?
             repeat {
                 let page = try await store.listComplaints(ComplaintQuery(limit: 1000, cursor: cursor))
-                listed += page.items.map(\.record.id)
+                listed += page.items.map(\.id)
                 cursor = page.nextCursor
             } while cursor != nil
             #expect(listed.count == count)
@@ -51,7 +51,7 @@ import Testing
             #expect(created.count == 1)
             let winner = try #require(created.first?.complaintID)
             #expect(outcomes.allSatisfy { $0.complaintID == winner })
-            #expect(try await store.listComplaints(ComplaintQuery()).items.map(\.record.id) == [winner])
+            #expect(try await store.listComplaints(ComplaintQuery()).items.map(\.id) == [winner])
         }
     }
 

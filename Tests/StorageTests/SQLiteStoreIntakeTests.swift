@@ -51,7 +51,7 @@ import Testing
             #expect(outcome.complaintID == first.record.id)
 
             let page = try await store.listComplaints(ComplaintQuery())
-            #expect(page.items.map(\.record.id) == [first.record.id])
+            #expect(page.items.map(\.id) == [first.record.id])
             #expect(try await store.complaint(id: retry.record.id) == nil)
             #expect(try await SQLiteCLI.count(path, "outbox") == 1)
             // The retry's raw payload is still kept, marked as a duplicate of the first.
@@ -85,7 +85,7 @@ import Testing
             let again = Fixtures.submission(
                 channel: .api, adapter: "api", externalID: nil, idempotencyKey: "key-1", body: body)
             #expect(try await store.ingest(again) == .duplicate(id: first.record.id, routing: first.decision.routing))
-            #expect(try await store.listComplaints(ComplaintQuery()).items.map(\.record.id) == [first.record.id])
+            #expect(try await store.listComplaints(ComplaintQuery()).items.map(\.id) == [first.record.id])
         }
     }
 
@@ -99,7 +99,7 @@ import Testing
                 channel: .api, adapter: "api", externalID: nil, idempotencyKey: "key-2",
                 body: Data(#"{"text":"b"}"#.utf8))
             #expect(try await store.ingest(other) == .idempotencyConflict(existingID: first.record.id))
-            #expect(try await store.listComplaints(ComplaintQuery()).items.map(\.record.id) == [first.record.id])
+            #expect(try await store.listComplaints(ComplaintQuery()).items.map(\.id) == [first.record.id])
             #expect(try await store.complaint(id: other.record.id) == nil)
         }
     }

@@ -29,9 +29,10 @@ import Testing
         try await withStore { store, _ in
             let submissions = try await seed(store)
             let page = try await store.listComplaints(ComplaintQuery())
-            #expect(page.items.map(\.record.id) == submissions.reversed().map(\.record.id))
+            #expect(page.items.map(\.id) == submissions.reversed().map(\.record.id))
             #expect(page.items.allSatisfy { $0.state == .pending })
-            #expect(page.items.first?.record == submissions.last?.record)
+            #expect(try page.items.first?.record() == submissions.last?.record)
+            #expect(page.items.first?.recordJSON == submissions.last.map { ComplaintJSON.encode($0.record) })
             #expect(page.nextCursor == nil)
         }
     }
@@ -47,7 +48,7 @@ import Testing
                 let page = try await store.listComplaints(ComplaintQuery(limit: pageSize, cursor: cursor))
                 #expect(page.items.count <= pageSize)
                 #expect(!page.items.isEmpty)
-                seen += page.items.map(\.record.id)
+                seen += page.items.map(\.id)
                 cursor = page.nextCursor
                 pages += 1
             } while cursor != nil && pages < 100
@@ -61,19 +62,19 @@ import Testing
             let submissions = try await seed(store)
             let sms = try await store.listComplaints(ComplaintQuery(channel: .sms))
             #expect(
-                sms.items.map(\.record.id)
+                sms.items.map(\.id)
                     == submissions.filter { $0.record.channel == .sms }.reversed().map(\.record.id))
             #expect(sms.items.count == 3)
 
             let water = try await store.listComplaints(ComplaintQuery(department: "water"))
             #expect(
-                water.items.map(\.record.id)
+                water.items.map(\.id)
                     == submissions.filter { $0.decision.routing.department == "water" }.reversed().map(\.record.id))
             #expect(water.items.count == 6)
 
             // channel index % 4 == 1 (email) and department index % 2 == 1 (water): indexes 1, 5, 9.
             let both = try await store.listComplaints(ComplaintQuery(channel: .email, department: "water"))
-            #expect(both.items.map(\.record.id) == [9, 5, 1].map { submissions[$0].record.id })
+            #expect(both.items.map(\.id) == [9, 5, 1].map { submissions[$0].record.id })
 
             #expect(
                 try await store.listComplaints(ComplaintQuery(channel: .hotline, department: "water")).items.isEmpty)
@@ -87,14 +88,14 @@ import Testing
             let since = Self.base.addingTimeInterval(3 * 3600)
             let until = Self.base.addingTimeInterval(7 * 3600)
             let window = try await store.listComplaints(ComplaintQuery(since: since, until: until))
-            #expect(window.items.map(\.record.id) == [6, 5, 4, 3].map { submissions[$0].record.id })
+            #expect(window.items.map(\.id) == [6, 5, 4, 3].map { submissions[$0].record.id })
 
             let fromNine = try await store.listComplaints(ComplaintQuery(since: Self.base.addingTimeInterval(9 * 3600)))
-            #expect(fromNine.items.map(\.record.id) == [11, 10, 9].map { submissions[$0].record.id })
+            #expect(fromNine.items.map(\.id) == [11, 10, 9].map { submissions[$0].record.id })
 
             let beforeTwo = try await store.listComplaints(
                 ComplaintQuery(until: Self.base.addingTimeInterval(2 * 3600)))
-            #expect(beforeTwo.items.map(\.record.id) == [1, 0].map { submissions[$0].record.id })
+            #expect(beforeTwo.items.map(\.id) == [1, 0].map { submissions[$0].record.id })
         }
     }
 
@@ -106,7 +107,7 @@ import Testing
             repeat {
                 let page = try await store.listComplaints(
                     ComplaintQuery(department: "urban-management", limit: 4, cursor: cursor))
-                seen += page.items.map(\.record.id)
+                seen += page.items.map(\.id)
                 cursor = page.nextCursor
             } while cursor != nil && seen.count < 100
             #expect(seen == [10, 8, 6, 4, 2, 0].map { submissions[$0].record.id })
@@ -140,14 +141,14 @@ import Testing
             repeat {
                 let page = try await store.listComplaints(
                     ComplaintQuery(channel: .hotline, since: since, until: until, limit: 2, cursor: cursor))
-                seen += page.items.map(\.record.id)
+                seen += page.items.map(\.id)
                 cursor = page.nextCursor
             } while cursor != nil && seen.count < 100
             #expect(seen == expected)
 
             let water = try await store.listComplaints(ComplaintQuery(department: "water", since: since, until: until))
             #expect(
-                water.items.map(\.record.id)
+                water.items.map(\.id)
                     == submissions.filter { inWindow($0) && $0.decision.routing.department == "water" }.reversed()
                     .map(\.record.id))
 
@@ -209,15 +210,15 @@ import Testing
             // The oldest ten only: none among the newest, so the window's index answers.
             let old = try await store.listComplaints(
                 ComplaintQuery(until: Self.base.addingTimeInterval(10 * 60), limit: 5))
-            #expect(old.items.map(\.record.id) == ids([9, 8, 7, 6, 5]))
+            #expect(old.items.map(\.id) == ids([9, 8, 7, 6, 5]))
             let rest = try await store.listComplaints(
                 ComplaintQuery(until: Self.base.addingTimeInterval(10 * 60), limit: 5, cursor: old.nextCursor))
-            #expect(rest.items.map(\.record.id) == ids([4, 3, 2, 1, 0]))
+            #expect(rest.items.map(\.id) == ids([4, 3, 2, 1, 0]))
             #expect(rest.nextCursor == nil)
             // Everything since the start: the newest fill the page.
             let recent = try await store.listComplaints(
                 ComplaintQuery(channel: .sms, since: Self.base, limit: 5))
-            #expect(recent.items.map(\.record.id) == ids(Array(stride(from: count - 1, to: count - 11, by: -2))))
+            #expect(recent.items.map(\.id) == ids(Array(stride(from: count - 1, to: count - 11, by: -2))))
             // A window whose matches straddle the newest few and the rest, paged through.
             let since = Self.base.addingTimeInterval(Double(count - 300) * 60)
             var seen: [String] = []
@@ -225,7 +226,7 @@ import Testing
             repeat {
                 let page = try await store.listComplaints(
                     ComplaintQuery(channel: .hotline, since: since, limit: 40, cursor: cursor))
-                seen += page.items.map(\.record.id)
+                seen += page.items.map(\.id)
                 cursor = page.nextCursor
             } while cursor != nil && seen.count < 1000
             let expected = submissions.indices.filter { $0 % 2 == 0 && $0 >= count - 300 }.reversed()

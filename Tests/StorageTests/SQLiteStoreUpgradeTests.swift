@@ -34,7 +34,7 @@ import Testing
                 try await store.complaint(id: delivered.record.id)?.events.map(\.type) == ["accepted", "delivered"])
             let listed = try await store.listComplaints(ComplaintQuery()).items
             #expect(
-                Dictionary(uniqueKeysWithValues: listed.map { ($0.record.id, $0.state) })
+                Dictionary(uniqueKeysWithValues: listed.map { ($0.id, $0.state) })
                     == [delivered.record.id: .delivered, dead.record.id: .dead, pending.record.id: .pending])
             let columns = try await store.pool.read { db in try db.columns(in: "complaints").map(\.name) }
             #expect(!columns.contains("state"))

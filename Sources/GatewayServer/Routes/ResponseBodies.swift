@@ -73,7 +73,7 @@ enum ResponseBodies {
         for item in page.items {
             writer.beginObject()
             writer.key("record")
-            item.record.write(to: &writer)
+            writer.raw(item.recordJSON)
             writer.field("state", item.state.rawValue)
             writer.endObject()
         }

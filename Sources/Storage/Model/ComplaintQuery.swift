@@ -39,13 +39,22 @@ public struct ComplaintPage: Sendable {
     }
 }
 
-/// A listed complaint: its record and state.
+/// A listed complaint: its stored record and its state.
+///
+/// The record stays the bytes the store holds (compact `complaint/v1`, as departments get it):
+/// a page of 1,000 spent most of its time decoding records only to encode them again.
 public struct ComplaintSummary: Sendable {
-    public var record: Complaint
+    public var id: String
+    /// The stored record, compact `complaint/v1` JSON.
+    public var recordJSON: Data
     public var state: ComplaintState
 
-    public init(record: Complaint, state: ComplaintState) {
-        self.record = record
+    public init(id: String, recordJSON: Data, state: ComplaintState) {
+        self.id = id
+        self.recordJSON = recordJSON
         self.state = state
     }
+
+    /// The record, decoded.
+    public func record() throws -> Complaint { try ComplaintJSON.decode(recordJSON) }
 }

@@ -83,7 +83,7 @@ struct ComplaintListSQL {
     /// The page's rows, given the statement that selects their ids.
     private static func page(ids: String) -> String {
         """
-        SELECT o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
+        SELECT c.id, o.state, c.record FROM complaints c JOIN outbox o ON o.complaint_id = c.id
         WHERE c.id IN (\(ids)) ORDER BY c.id DESC
         """
     }

@@ -78,9 +78,9 @@ extension SQLiteStore {
                 rows = try Row.fetchAll(db.cachedStatement(sql: statement.sql), arguments: statement.arguments)
             }
             let items = try rows.prefix(limit).map { row in
-                ComplaintSummary(record: try Self.decodeRecord(row), state: try Self.decodeState(row))
+                ComplaintSummary(id: row["id"], recordJSON: row["record"], state: try Self.decodeState(row))
             }
-            return ComplaintPage(items: items, nextCursor: rows.count > limit ? items.last?.record.id : nil)
+            return ComplaintPage(items: items, nextCursor: rows.count > limit ? items.last?.id : nil)
         }
     }
 
