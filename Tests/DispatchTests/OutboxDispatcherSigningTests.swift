@@ -35,7 +35,7 @@ import Testing
                 }
                 // The body is the record exactly as committed.
                 let stored = try #require(try await store.complaint(id: ids[0]))
-                #expect(requests[1].body == ComplaintJSON.encode(stored.record))
+                #expect(requests[1].body == stored.recordJSON)
                 // A wrong secret does not verify: the check is real.
                 #expect(
                     try await ReferenceVerifier.verify(requests[1], secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0")

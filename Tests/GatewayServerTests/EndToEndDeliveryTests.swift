@@ -72,6 +72,10 @@ struct EndToEndDeliveryTests {
         let received = try #require(
             body.range(of: #""received_at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ""#, options: .regularExpression))
         #expect(!received.isEmpty)
+        // The operator's view shows the record as the department got it, byte for byte.
+        let id = try #require(reply.json["id"] as? String)
+        let detail = String(decoding: try await gateway.request(.get, "/v1/complaints/\(id)").body, as: UTF8.self)
+        #expect(detail.hasPrefix("{\"record\":\(body),\"state\":"))
         try await gateway.stop()
         await downstream.stop()
     }

@@ -12,10 +12,12 @@ import Testing
             #expect(outcome == .created(id: submission.record.id, routing: submission.decision.routing))
 
             let stored = try #require(try await store.complaint(id: submission.record.id))
-            #expect(stored.record == submission.record)
-            #expect(stored.record.routing == submission.decision.routing)
-            #expect(stored.record.source.rawID == submission.raw.id)
-            #expect(stored.record.text == "晚上11点还在施工,噪音很大")
+            let record = try stored.record()
+            #expect(record == submission.record)
+            #expect(record.routing == submission.decision.routing)
+            #expect(record.source.rawID == submission.raw.id)
+            #expect(record.text == "晚上11点还在施工,噪音很大")
+            #expect(stored.recordJSON == ComplaintJSON.encode(submission.record))
             #expect(stored.state == .pending)
             #expect(stored.tablesVersion == "sha256:test")
             #expect(stored.traceJSON == submission.decision.traceJSON)
@@ -30,6 +32,27 @@ import Testing
                 FROM raw_payloads WHERE id = '\(submission.raw.id)';
                 """)
             #expect(raw == "accepted|\(submission.record.id)|1|\(submission.raw.sha256)")
+        }
+    }
+
+    @Test func aRecordDamagedOutsideTheGatewayIsReportedAsCorruptWhenDecoded() async throws {
+        try await withStore { store, path in
+            let submission = Fixtures.submission()
+            _ = try await store.ingest(submission)
+            _ = try await SQLiteCLI.run(
+                path, "UPDATE complaints SET record = X'7B2269223A' WHERE id = '\(submission.record.id)';")
+
+            // Read as stored: the bytes come back as they are, for whoever shows them.
+            let stored = try #require(try await store.complaint(id: submission.record.id))
+            #expect(stored.recordJSON == Data(#"{"i":"#.utf8))
+            let listed = try #require(try await store.listComplaints(ComplaintQuery()).items.first)
+            #expect(listed.recordJSON == stored.recordJSON)
+            // Decoded: one error for both reads, saying the store's data is damaged.
+            for decode in [stored.record, listed.record] {
+                let error = #expect(throws: StorageError.self) { try decode() }
+                #expect(error?.code == .corrupt)
+                #expect(error?.message.hasPrefix("stored record does not decode") == true)
+            }
         }
     }
 

@@ -23,7 +23,7 @@ enum ResponseBodies {
         var writer = JSONWriter(capacity: 4096)
         writer.beginObject()
         writer.key("record")
-        stored.record.write(to: &writer)
+        writer.raw(stored.recordJSON)
         writer.field("state", stored.state.rawValue)
         writer.key("routing_decision")
         writer.beginObject()

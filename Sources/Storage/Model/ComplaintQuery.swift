@@ -56,5 +56,6 @@ public struct ComplaintSummary: Sendable {
     }
 
     /// The record, decoded.
-    public func record() throws -> Complaint { try ComplaintJSON.decode(recordJSON) }
+    /// - Throws: ``StorageError`` (`corrupt`) when the stored bytes are not a `complaint/v1` record.
+    public func record() throws -> Complaint { try StoredRecord.decode(recordJSON) }
 }

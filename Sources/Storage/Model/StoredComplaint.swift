@@ -13,7 +13,8 @@ public enum ComplaintState: String, Sendable, Codable, Hashable, CaseIterable {
 
 /// A complaint as read back: record, decision, state, and every delivery attempt.
 public struct StoredComplaint: Sendable {
-    public var record: Complaint
+    /// The stored record, compact `complaint/v1` JSON: the bytes its department receives.
+    public var recordJSON: Data
     public var state: ComplaintState
     public var tablesVersion: String
     public var traceJSON: Data
@@ -21,16 +22,20 @@ public struct StoredComplaint: Sendable {
     public var events: [ComplaintEvent]
 
     public init(
-        record: Complaint, state: ComplaintState, tablesVersion: String, traceJSON: Data,
+        recordJSON: Data, state: ComplaintState, tablesVersion: String, traceJSON: Data,
         deliveries: [DeliveryAttempt], events: [ComplaintEvent]
     ) {
-        self.record = record
+        self.recordJSON = recordJSON
         self.state = state
         self.tablesVersion = tablesVersion
         self.traceJSON = traceJSON
         self.deliveries = deliveries
         self.events = events
     }
+
+    /// The record, decoded.
+    /// - Throws: ``StorageError`` (`corrupt`) when the stored bytes are not a `complaint/v1` record.
+    public func record() throws -> Complaint { try StoredRecord.decode(recordJSON) }
 }
 
 /// An appended lifecycle event; state changes are never overwrites only. The first,

@@ -50,7 +50,7 @@ extension SQLiteStore {
                 + attempts.filter { $0.outcome == "delivered" }.map(Self.deliveredEvent)
             let trace: String = row["trace"]
             return StoredComplaint(
-                record: try Self.decodeRecord(row), state: try Self.decodeState(row),
+                recordJSON: row["record"], state: try Self.decodeState(row),
                 tablesVersion: row["tables_version"], traceJSON: Data(trace.utf8),
                 deliveries: attempts, events: events)
         }
@@ -98,15 +98,6 @@ extension SQLiteStore {
                     receivedAt: Date(unixMilliseconds: row["received_at"]), sha256: row["sha256"],
                     size: row["size"], error: row["error"] ?? "")
             }
-        }
-    }
-
-    static func decodeRecord(_ row: Row) throws -> Complaint {
-        let data: Data = row["record"]
-        do {
-            return try ComplaintJSON.decode(data)
-        } catch {
-            throw StorageError(.corrupt, "stored record does not decode: \(error)")
         }
     }
 
