@@ -2,14 +2,16 @@
 # CPU time the gateway spends per accepted request: a figure that, unlike req/s, changes little
 # when other work shares this machine's two cores. Used to compare builds before and after a change.
 #
-#   bash scripts/bench-cpu.sh [api|sms] [paused|deliver] [SECONDS]
+#   bash scripts/bench-cpu.sh [api|sms|get] [paused|deliver] [SECONDS]
 #
 # Starts `complaint-gateway serve` on a fresh data directory with the sample config (dispatch
 # paused, or delivering to a bench-ceiling on 127.0.0.1), warms up for 2 s, then runs
 # wrk -t1 -c32 for SECONDS (8) with the API complaint of scripts/bench.sh or a signed Twilio
 # webhook, and prints req/s, latency and the gateway's user+system CPU divided by the complaints
 # it stored (with `deliver`, measured from an empty outbox after the warm-up until every one of
-# them is delivered). GATEWAY_BIN / CEILING_BIN use these binaries instead of building; PERF=1
+# them is delivered). `get` reads instead: the warm-up stores API complaints, then wrk asks for
+# one of them (`GET /v1/complaints/{id}`, the operator's view), and the CPU is divided by the
+# requests answered. GATEWAY_BIN / CEILING_BIN use these binaries instead of building; PERF=1
 # records a perf profile of the gateway (perf record options from PERF_ARGS, default "-F 2000 -g";
 # "-F 300 --call-graph dwarf,32768" gives whole Swift stacks) into the scratch directory, which
 # BENCH_KEEP=1 keeps.
@@ -42,7 +44,8 @@ export WRK_PUBLIC_URL="https://sms.example.org/v1/sms/twilio" PUBLIC_BASE_URL="h
 case "$CHANNEL" in
     api) LUA="$ROOT/Benchmarks/wrk/post-complaint.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/complaints" ;;
     sms) LUA="$ROOT/Benchmarks/wrk/twilio-signed.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio" ;;
-    *) echo "bench-cpu: channel must be api or sms" >&2; exit 2 ;;
+    get) LUA="$ROOT/Benchmarks/wrk/post-complaint.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/complaints" ;;
+    *) echo "bench-cpu: channel must be api, sms or get" >&2; exit 2 ;;
 esac
 
 "$GATEWAY_BIN" serve --config "$SCRATCH/config" --data-dir "$SCRATCH/data" --listen "127.0.0.1:$GATEWAY_PORT" \
@@ -52,6 +55,13 @@ PIDS+=("$GATEWAY")
 for _ in $(seq 100); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/readyz" && break; sleep 0.1; done
 wrk -t1 -c32 -d2s -s "$LUA" "$URL" >/dev/null
 count() { sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" "select count(*) from complaints"; }
+LOAD=(-s "$LUA")
+if [[ "$CHANNEL" == get ]]; then
+    # One complaint from the middle of those the warm-up stored, read over and over.
+    id=$(sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" \
+        "select id from complaints order by seq limit 1 offset (select count(*) / 2 from complaints)")
+    URL="http://127.0.0.1:$GATEWAY_PORT/v1/complaints/$id" LOAD=(-H "Authorization: Bearer $WRK_TOKEN")
+fi
 # The CPU figure must include delivering every complaint taken: a dispatcher that fell behind
 # would otherwise look cheap. So with `deliver` it counts from and to an empty outbox.
 drained() {
@@ -66,12 +76,20 @@ if [[ -n "${PERF:-}" ]]; then
     perf record ${PERF_ARGS:--F 2000 -g} -p "$GATEWAY" -o "$SCRATCH/perf.data" >/dev/null 2>&1 &
     PERFPID=$!
 fi
-wrk -t1 -c32 -d"${SECS}s" --latency -s "$LUA" "$URL" | grep -E "Requests/sec| 50%| 99%"
+wrk -t1 -c32 -d"${SECS}s" --latency "${LOAD[@]}" "$URL" | tee "$SCRATCH/wrk.txt" | grep -E "Requests/sec| 50%| 99%"
 if [[ "$MODE" == deliver ]]; then
     drained "after wrk stopped"
 fi
 if [[ -n "${PERF:-}" ]]; then kill -INT "$PERFPID"; wait "$PERFPID" || true; fi
 rows1=$(count) ticks1=$(cpu)
+if [[ "$CHANNEL" == get ]]; then
+    answered=$(awk '/requests in/ {print $1}' "$SCRATCH/wrk.txt")
+    grep -q "Non-2xx" "$SCRATCH/wrk.txt" && { echo "bench-cpu: some reads were not answered 200" >&2; exit 1; }
+    python3 -c "
+cpu = ($ticks1 - $ticks0) / $(getconf CLK_TCK)
+print(f'$answered requests answered, gateway CPU {cpu:.2f} s: {cpu / $answered * 1e6:.0f} us per request (get, $MODE)')"
+    exit 0
+fi
 python3 -c "
 rows = $rows1 - $rows0; cpu = ($ticks1 - $ticks0) / $(getconf CLK_TCK)
 print(f'{rows} complaints stored, gateway CPU {cpu:.2f} s: {cpu / rows * 1e6:.0f} us per complaint ($CHANNEL, $MODE)')"
