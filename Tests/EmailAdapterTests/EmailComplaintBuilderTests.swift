@@ -85,6 +85,35 @@ struct EmailComplaintBuilderTests {
         #expect(record.source.externalID == "sha256:" + ContentHash.sha256Hex(raw))
     }
 
+    @Test(
+        "a UTF-8 body with a byte lost and cut short mid-character stays UTF-8 under any label: the damage replaced, the rest kept",
+        arguments: ["utf-8", "gb2312", nil])
+    func damagedUTF8(label: String?) throws {
+        let sentence = Array("小区门口的垃圾桶三天没人清理，气味很大。联系电话13812345678\r\n谢谢".utf8)
+        // The middle byte of 区 lost on the way, and the message cut inside its last character.
+        let body = Array(sentence[..<4] + sentence[5..<(sentence.count - 1)])
+        let contentType = label.map { "text/plain; charset=\($0)" } ?? "text/plain"
+        let head = """
+            From: citizen@example.cn\r
+            To: complaints@hotline.example.gov.cn\r
+            Subject: rubbish\r
+            Message-ID: <damaged-\(label ?? "none")@example.cn>\r
+            Content-Type: \(contentType)\r
+            Content-Transfer-Encoding: 8bit\r
+            \r
+
+            """
+        let verdict = EmailComplaintBuilder().build(Array(head.utf8) + body, adapter: "inbox", receivedAt: Date())
+        guard case .complaint(let draft) = verdict else {
+            Issue.record("not taken as a complaint: \(verdict)")
+            return
+        }
+        let record = draft.complaint
+        #expect(record.text == "小\u{FFFD}门口的垃圾桶三天没人清理，气味很大。联系电话13812345678\n谢\u{FFFD}")
+        #expect(record.complainant.phone == "+8613812345678")
+        #expect(record.source.extra["body_charset"] == .string("utf-8 (undecodable bytes replaced)"))
+    }
+
     @Test("a forwarded message/rfc822 is an attachment named after its subject")
     func forwardAttached() throws {
         let record = try Corpus.draft("forward-attached.eml").complaint

@@ -75,6 +75,26 @@ struct HeaderDecodingTests {
         #expect(broken.text.hasPrefix("投"))
     }
 
+    @Test("charset rule: UTF-8 with a little damage stays UTF-8; GBK with damage does not become UTF-8")
+    func damagedUTF8() {
+        let utf8 = Array("噪音扰民严重请处理".utf8)
+        let cut = Array(utf8.dropLast())  // cut inside 理
+        for label in ["utf-8", "gb2312", "big5", nil] as [String?] {
+            let decoded = CharsetDecoder.decode(cut, declared: label)
+            #expect(decoded.text == "噪音扰民严重请处\u{FFFD}" && decoded.charset == "utf-8" && decoded.lossy)
+        }
+        // A byte lost in the middle: one replacement, the characters around it intact.
+        let lost = Array(utf8[..<4] + utf8[5...])
+        #expect(CharsetDecoder.decode(lost, declared: "utf-8").text == "噪\u{FFFD}扰民严重请处理")
+        // Too little UTF-8 to tell (fewer than four whole characters): the older steps decide.
+        #expect(CharsetDecoder.decode(Array("噪音".utf8.dropLast()), declared: "utf-8").charset == "gb18030")
+        // GBK text with a broken byte is not close to UTF-8: read as GB18030, its damage replaced.
+        let gbk: [UInt8] = [0xD4, 0xEB, 0xD2, 0xF4, 0xC8, 0xC5, 0xC3, 0xF1, 0xD1, 0xCF, 0xD6, 0xD8, 0xFF]  // 噪音扰民严重
+        let damagedGBK = CharsetDecoder.decode(gbk, declared: "gbk")
+        #expect(damagedGBK.charset == "gb18030" && damagedGBK.lossy)
+        #expect(damagedGBK.text.hasPrefix("噪音扰民严重"))
+    }
+
     @Test("7-bit charsets: ISO-2022-JP and HZ-GB-2312 bytes are all ASCII but not ASCII text")
     func sevenBitCharsets() {
         // 騒音 in ISO-2022-JP: ESC $ B, the JIS X 0208 pairs, ESC ( B.
