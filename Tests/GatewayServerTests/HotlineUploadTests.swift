@@ -143,6 +143,35 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a UTF-8 file with one byte lost reads as UTF-8: the damaged row is taken with a warning, the rest intact")
+    func damagedUTF8() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        var bytes = Array(Self.file.utf8)
+        bytes.remove(at: try #require(bytes.indices.first { bytes[$0...].starts(with: Array("停水了".utf8)) }) + 1)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(bytes), headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["encoding"] as? String == "utf-8")
+        #expect(reply.json["accepted"] as? Int == 2)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3, 5])
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        let replaced = warnings.filter { ($0["reason"] as? String)?.contains("not valid UTF-8") == true }
+        #expect(replaced.map { $0["line"] as? Int } == [4])
+        let ids = try #require(reply.json["ids_by_line"] as? [String: String])
+        let damagedID = try #require(ids["4"])
+        let intactID = try #require(ids["2"])
+        let damaged = try await gateway.request(.get, "/v1/complaints/\(damagedID)").json["record"] as? [String: Any]
+        #expect(damaged?["text"] as? String == "\u{FFFD}水了")
+        let intact = try await gateway.request(.get, "/v1/complaints/\(intactID)").json["record"] as? [String: Any]
+        #expect(intact?["text"] as? String == "工地夜间施工,噪音很大")
+        // The rejected rows come back in the file's encoding, UTF-8, not GB18030.
+        let download = try await gateway.request(.get, try #require(reply.json["rejected_csv"] as? String))
+        #expect(String(decoding: download.body, as: UTF8.self).contains("GD002,2026-13-40 08:00,"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("unknown profile, missing columns, wrong scope and media type are refused with a reason")
     func refusals() async throws {
         let downstream = try await DownstreamServer.start()

@@ -15,16 +15,38 @@ struct EncodingTests {
         #expect(records.map(\.fields) == [["工单编号", "姓名"], ["GD1", "王"]])
     }
 
-    @Test("detection: byte-order mark, then strict UTF-8, then GB18030")
+    @Test("detection: byte-order mark, then UTF-8 (strict, or with a little damage), then GB18030")
     func detection() {
-        #expect(CSVEncoding.detect(prefix: [0xEF, 0xBB, 0xBF, 0x61], validUTF8: true) == .utf8)
-        #expect(CSVEncoding.detect(prefix: [0xFF, 0xFE, 0x61, 0x00], validUTF8: false) == .utf16LE)
-        #expect(CSVEncoding.detect(prefix: utf8("工单"), validUTF8: true) == .utf8)
-        var validator = UTF8Validator()
-        Self.gbkFile.withUnsafeBytes { validator.update($0) }
-        validator.finish()
-        #expect(!validator.isValid)
-        #expect(CSVEncoding.detect(prefix: Self.gbkFile, validUTF8: validator.isValid) == .gb18030)
+        func validated(_ bytes: [UInt8], chunk: Int = 4096) -> UTF8Validator {
+            var validator = UTF8Validator()
+            var start = 0
+            while start < bytes.count {
+                bytes[start..<min(bytes.count, start + chunk)].withUnsafeBytes { validator.update($0) }
+                start += chunk
+            }
+            validator.finish()
+            return validator
+        }
+        #expect(CSVEncoding.detect(prefix: [0xEF, 0xBB, 0xBF, 0x61], utf8: validated([0xFF])) == .utf8)
+        #expect(CSVEncoding.detect(prefix: [0xFF, 0xFE, 0x61, 0x00], utf8: validated([0xFF])) == .utf16LE)
+        #expect(CSVEncoding.detect(prefix: utf8("工单"), utf8: validated(utf8("工单"))) == .utf8)
+        let gbk = validated(Self.gbkFile)
+        #expect(!gbk.isValid && !gbk.isDamagedUTF8)
+        #expect(CSVEncoding.detect(prefix: Self.gbkFile, utf8: gbk) == .gb18030)
+        // A UTF-8 file with one byte lost in a row (the last byte of 号), in pieces of any size:
+        // UTF-8 still, not GB18030 mojibake from its header on.
+        let file = utf8("工单编号,诉求内容\r\nGD1,小区门口垃圾桶三天没人清理\r\nGD2,文三路100号路灯坏了\r\n")
+        let lost = file.firstIndex(of: 0x30)! + 4
+        let damaged = Array(file[..<lost] + file[(lost + 1)...])
+        for chunk in [1, 2, 3, 7, 4096] {
+            let validator = validated(damaged, chunk: chunk)
+            #expect(!validator.isValid && validator.isDamagedUTF8)
+            #expect(CSVEncoding.detect(prefix: Array(damaged.prefix(4)), utf8: validator) == .utf8)
+        }
+        // A GBK file gives up early: its verdict does not need the whole file read.
+        var early = UTF8Validator()
+        (Self.gbkFile + Self.gbkFile + Self.gbkFile).withUnsafeBytes { early.update($0) }
+        #expect(!early.mayBeUTF8)
     }
 
     @Test("strict UTF-8: overlongs, surrogates and cut sequences are not UTF-8")

@@ -15,7 +15,8 @@
 /// 2. Bytes that are valid UTF-8 are UTF-8, whatever the label (a GBK or Latin-1 text of more than
 ///    a couple of characters is practically never valid UTF-8, while UTF-8 under a wrong label is common).
 /// 3. Bytes that are UTF-8 but for a little damage (cut short mid-character, a byte lost: see
-///    ``DamagedUTF8``) are UTF-8, whatever the label, each damaged sequence replaced with U+FFFD.
+///    ``UTF8Validator/isDamagedUTF8``) are UTF-8, whatever the label, each damaged sequence
+///    replaced with U+FFFD.
 /// 4. The declared charset, strictly, with WHATWG's label aliases: `gb2312`, `gbk`, `x-gbk`,
 ///    `cp936`, `euc-cn` decode as GB18030 (their superset); `iso-8859-1`, `latin1` and `us-ascii`
 ///    as windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949.
@@ -46,7 +47,7 @@ public enum CharsetDecoder {
         if let text = String(validating: array, as: UTF8.self) {
             return Decoded(text: text, charset: "utf-8", lossy: false)
         }
-        if DamagedUTF8.isDamagedUTF8(array) {
+        if array.withUnsafeBytes(UTF8Validator.isDamagedUTF8) {
             return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: true)
         }
         let label = declared.map(canonicalName(forLabel:))

@@ -13,6 +13,8 @@ struct ImportSession {
     let raw: RawPayload
     let profile: HotlineProfile
     let encoding: CSVEncoding
+    /// Read as UTF-8 though not all of it is: rows whose bad bytes became U+FFFD are warned.
+    private let readsDamagedUTF8: Bool
     private let reader: CSVFileReader
     private var header: HotlineHeader?
     private var headerFailure: HotlineImportError?
@@ -47,6 +49,7 @@ struct ImportSession {
         self.raw = raw
         self.profile = profile
         self.encoding = encoding
+        readsDamagedUTF8 = encoding == .utf8 && !upload.utf8.isValid
         idsRequested = includeIDs
         collectIDs = includeIDs ?? true
         do {
@@ -89,8 +92,12 @@ struct ImportSession {
             report.warnings.append(
                 ImportReport.RowIssue(
                     line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
-        case .accepted(let row):
+        case .accepted(var row):
             rows += 1
+            if readsDamagedUTF8 && row.fields.contains(where: { $0.contains("\u{FFFD}") }) {
+                row.warnings.append(
+                    "bytes that are not valid UTF-8 were replaced with \u{FFFD}: compare the row with the original")
+            }
             filling.append(row)
             if filling.count >= batchSize {
                 var full: [HotlineRow] = []

@@ -6,8 +6,8 @@ import HotlineCSVAdapter
 /// as the upload, so it is never held in memory whole.
 ///
 /// The file keeps the upload's encoding: a byte-order mark names it; otherwise UTF-8 when the
-/// whole file is strict UTF-8 (``UTF8Validator``, as for uploads), else GB18030 (what a Chinese
-/// Excel's "CSV" is).
+/// whole file is strict UTF-8 or UTF-8 with a little damage (``UTF8Validator``, as for uploads),
+/// else GB18030 (what a Chinese Excel's "CSV" is).
 enum RejectedFileCharset {
     /// The charset of the file at `url`, or nil when there is no such file.
     static func detect(_ url: URL, pieceSize: Int = 64 * 1024) throws -> String? {
@@ -20,9 +20,9 @@ enum RejectedFileCharset {
             if first, let (encoding, _) = CSVEncoding.fromByteOrderMark(data.prefix(4)) { return encoding.rawValue }
             first = false
             data.withUnsafeBytes { validator.update($0) }
-            if !validator.isValid { return "gb18030" }
+            if !validator.mayBeUTF8 { return "gb18030" }
         }
         validator.finish()
-        return validator.isValid ? "utf-8" : "gb18030"
+        return validator.isValid || validator.isDamagedUTF8 ? "utf-8" : "gb18030"
     }
 }

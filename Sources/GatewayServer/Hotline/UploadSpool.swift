@@ -9,8 +9,9 @@ public struct SpooledUpload: Sendable {
     public var url: URL
     public var size: Int
     public var sha256: String
-    /// Whether the whole file is strict UTF-8 (for encoding detection).
-    public var validUTF8: Bool
+    /// What the whole file's bytes are as UTF-8: valid, damaged a little, or not UTF-8 (for
+    /// encoding detection).
+    public var utf8: UTF8Validator
     /// The first bytes, for the byte-order mark.
     public var prefix: [UInt8]
 }
@@ -73,7 +74,7 @@ final class UploadSpool {
             throw GatewayError(.serviceUnavailable, code: "spool_failed", "cannot flush the upload to disk")
         }
         return SpooledUpload(
-            url: url, size: size, sha256: hash.finalize(), validUTF8: validator.isValid, prefix: prefix)
+            url: url, size: size, sha256: hash.finalize(), utf8: validator, prefix: prefix)
     }
 
     /// Removes a spool that will not be imported.

@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 
 /// The character encodings a call-log file may come in.
@@ -49,12 +50,14 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         return nil
     }
 
-    /// Detects a file's encoding: its byte-order mark, else strict UTF-8, else GB18030.
+    /// Detects a file's encoding: its byte-order mark, else UTF-8 when the file is strict UTF-8
+    /// or UTF-8 with a little damage (a byte lost, cut mid-character: read as GB18030 it would be
+    /// mojibake from its first row), else GB18030.
     /// - Parameters:
     ///   - prefix: The file's first bytes (at least 4 when the file has them).
-    ///   - validUTF8: Whether the whole file is strict UTF-8 (see ``UTF8Validator``).
-    public static func detect(prefix: [UInt8], validUTF8: Bool) -> CSVEncoding {
+    ///   - utf8: The whole file, run through a ``UTF8Validator``.
+    public static func detect(prefix: [UInt8], utf8: UTF8Validator) -> CSVEncoding {
         if let (encoding, _) = fromByteOrderMark(prefix) { return encoding }
-        return validUTF8 ? .utf8 : .gb18030
+        return utf8.isValid || utf8.isDamagedUTF8 ? .utf8 : .gb18030
     }
 }
