@@ -21,7 +21,7 @@ enum HotlineCSVTarget {
         bytes.withUnsafeBytes { validator.update($0) }
         validator.finish()
         let encoding =
-            profile.encoding ?? CSVEncoding.detect(prefix: Array(bytes.prefix(4)), validUTF8: validator.isValid)
+            profile.encoding ?? CSVEncoding.detect(prefix: Array(bytes.prefix(4)), utf8: validator)
         guard let chunked = records(bytes, encoding: encoding, chunk: bytes.count % 13 + 1),
             let whole = records(bytes, encoding: encoding, chunk: max(bytes.count, 1))
         else { return }
