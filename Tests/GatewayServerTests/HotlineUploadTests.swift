@@ -172,6 +172,28 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a GBK file with a byte no GB18030 has: the row is taken with a warning, the rest intact")
+    func invalidGB18030Byte() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        var bytes = Array(try #require(await gb18030(Self.file)))
+        let water = Array(try #require(await gb18030("停水了")))
+        bytes.insert(0xFF, at: try #require(bytes.indices.first { bytes[$0...].starts(with: water) }))
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(bytes), headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["encoding"] as? String == "gb18030")
+        #expect(reply.json["accepted"] as? Int == 2)
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        let replaced = warnings.filter { ($0["reason"] as? String)?.contains("not valid GB18030") == true }
+        #expect(replaced.map { $0["line"] as? Int } == [4])
+        let ids = try #require(reply.json["ids_by_line"] as? [String: String])
+        let damaged = try await gateway.request(.get, "/v1/complaints/\(try #require(ids["4"]))")
+        #expect((damaged.json["record"] as? [String: Any])?["text"] as? String == "\u{FFFD}停水了")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("unknown profile, missing columns, wrong scope and media type are refused with a reason")
     func refusals() async throws {
         let downstream = try await DownstreamServer.start()

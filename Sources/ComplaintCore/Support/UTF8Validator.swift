@@ -35,6 +35,10 @@ public struct UTF8Validator: Sendable {
     /// non-ASCII bytes: UTF-8 with a little damage, best read as UTF-8 with U+FFFD for the damage.
     public var isDamagedUTF8: Bool { !isValid && sequences >= 4 && stray * 10 <= inSequences + stray }
 
+    /// Whether the bytes are best read as UTF-8: valid, or with a little damage (``isDamagedUTF8``).
+    /// Call after ``finish()``.
+    public var readsAsUTF8: Bool { isValid || isDamagedUTF8 }
+
     /// Whether the bytes so far may still be UTF-8, valid or with a little damage. Once they
     /// cannot, ``update(_:)`` stops reading (text in another charset costs no full scan).
     public var mayBeUTF8: Bool { isValid || stray < 16 || stray * 10 <= inSequences + stray }
@@ -109,17 +113,14 @@ public struct UTF8Validator: Sendable {
 
     /// Whether `bytes`, taken whole, are strict UTF-8.
     public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var validator = UTF8Validator()
-        validator.update(bytes)
-        validator.finish()
-        return validator.isValid
+        checked(bytes).isValid
     }
 
-    /// Whether `bytes`, taken whole, are UTF-8 with a little damage (``isDamagedUTF8``).
-    public static func isDamagedUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// `bytes`, taken whole, run through a validator (``isValid``, ``isDamagedUTF8``).
+    public static func checked(_ bytes: UnsafeRawBufferPointer) -> UTF8Validator {
         var validator = UTF8Validator()
         validator.update(bytes)
         validator.finish()
-        return validator.isDamagedUTF8
+        return validator
     }
 }

@@ -44,11 +44,10 @@ public enum CharsetDecoder {
             }
             return Decoded(text: String(decoding: array, as: UTF8.self), charset: "us-ascii", lossy: false)
         }
-        if let text = String(validating: array, as: UTF8.self) {
-            return Decoded(text: text, charset: "utf-8", lossy: false)
-        }
-        if array.withUnsafeBytes(UTF8Validator.isDamagedUTF8) {
-            return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: true)
+        // One pass over the bytes decides steps 2 and 3.
+        let utf8 = array.withUnsafeBytes(UTF8Validator.checked)
+        if utf8.readsAsUTF8 {
+            return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: !utf8.isValid)
         }
         let label = declared.map(canonicalName(forLabel:))
         if let label, label != "utf-8", let text = convert(array, from: label, lossy: false) {

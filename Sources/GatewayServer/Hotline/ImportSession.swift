@@ -15,6 +15,9 @@ struct ImportSession {
     let encoding: CSVEncoding
     /// Read as UTF-8 though not all of it is: rows whose bad bytes became U+FFFD are warned.
     private let readsDamagedUTF8: Bool
+    /// Whether bytes invalid in the file's encoding were replaced with U+FFFD so far: from then
+    /// on, rows holding U+FFFD get a warning (staff must see which rows lost characters).
+    private var replacedBytes: Bool { readsDamagedUTF8 || reader.replacements > 0 }
     private let reader: CSVFileReader
     private var header: HotlineHeader?
     private var headerFailure: HotlineImportError?
@@ -94,9 +97,10 @@ struct ImportSession {
                     line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
         case .accepted(var row):
             rows += 1
-            if readsDamagedUTF8 && row.fields.contains(where: { $0.contains("\u{FFFD}") }) {
+            if replacedBytes && row.fields.contains(where: { $0.contains("\u{FFFD}") }) {
                 row.warnings.append(
-                    "bytes that are not valid UTF-8 were replaced with \u{FFFD}: compare the row with the original")
+                    "bytes that are not valid \(encoding.label) were replaced with \u{FFFD}: compare the row with the original"
+                )
             }
             filling.append(row)
             if filling.count >= batchSize {

@@ -23,6 +23,6 @@ enum RejectedFileCharset {
             if !validator.mayBeUTF8 { return "gb18030" }
         }
         validator.finish()
-        return validator.isValid || validator.isDamagedUTF8 ? "utf-8" : "gb18030"
+        return validator.readsAsUTF8 ? "utf-8" : "gb18030"
     }
 }

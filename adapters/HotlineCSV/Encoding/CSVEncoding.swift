@@ -30,6 +30,9 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The name staff know it by, for messages (`UTF-8`, `GB18030`, `UTF-16LE`).
+    public var label: String { iconvName }
+
     /// The byte-order mark this encoding's files may start with.
     var byteOrderMark: [UInt8] {
         switch self {
@@ -58,6 +61,6 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
     ///   - utf8: The whole file, run through a ``UTF8Validator``.
     public static func detect(prefix: [UInt8], utf8: UTF8Validator) -> CSVEncoding {
         if let (encoding, _) = fromByteOrderMark(prefix) { return encoding }
-        return utf8.isValid || utf8.isDamagedUTF8 ? .utf8 : .gb18030
+        return utf8.readsAsUTF8 ? .utf8 : .gb18030
     }
 }
