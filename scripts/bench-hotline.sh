@@ -9,8 +9,9 @@
 # Files (cached in bench-results/hotline-data/, made once): gen_calls.py --rows 1000000 --seed
 # 12345 --encoding gbk --bad-rate 0.01; the 4M file is that file four times with the ticket ids
 # of copies 2-4 made distinct (generating 4M rows in Python takes longer than the benchmark).
-# Rules: gen_rules.py --rules 100, converted to a keyword table (the baseline routes with the same
-# 100 rules). The gateway runs `complaint-gateway import` (the same importer as the HTTP upload)
+# Rules: gen_rules.py --rules 100, converted to a keyword table with their district conditions (the
+# baseline routes with the same 100 rules; both take the district from the address, and the bench
+# checks they route every ticket alike). The gateway runs `complaint-gateway import` (the same importer as the HTTP upload)
 # with the sample config's storage settings (synchronous: full).
 #
 # Environment: GATEWAY_BIN (skip the release build), HOTLINE_ROWS (1000000), HOTLINE_RUNS (1),
@@ -56,7 +57,7 @@ trap 'rm -rf "$SCRATCH"' EXIT
 # The bench config: the sample gateway.yaml, departments and a keyword table from rules_100.csv.
 cp -r "$ROOT/config" "$SCRATCH/config"
 python3 - "$RULES" "$SCRATCH/config" <<'PY'
-import csv, sys
+import csv, json, sys
 rules_csv, config = sys.argv[1], sys.argv[2]
 rows = sorted(((int(r["priority"]), i, r) for i, r in enumerate(csv.DictReader(open(rules_csv, encoding="utf-8")))),
               key=lambda x: (x[0], x[1]))
@@ -70,8 +71,12 @@ with open(config + "/routing/bench.yaml", "w", encoding="utf-8") as f:
     f.write("rules:\n")
     for _, _, r in rows:
         kws = [k for k in r["keywords"].split("|") if k]
-        f.write("  - id: %s\n    when:\n      keywords_any: [%s]\n    then: { department: %s }\n"
-                % (r["rule_id"], ", ".join('"%s"' % k for k in kws), departments[r["department"]]))
+        district = "\n      district: [%s]" % r["district"] if r["district"] else ""
+        f.write("  - id: %s\n    when:\n      keywords_any: [%s]%s\n    then: { department: %s }\n"
+                % (r["rule_id"], ", ".join('"%s"' % k for k in kws), district, departments[r["department"]]))
+# For the routing check: the baseline's department names as the gateway's ids (its default too).
+departments["12345热线办（人工分派）"] = "citizen-services"
+json.dump(departments, open(config + "/../departments.json", "w", encoding="utf-8"), ensure_ascii=False)
 # The bench table takes the keyword table's place (the deadlines table stays after it).
 gateway = open(config + "/gateway.yaml", encoding="utf-8").read()
 if "tables: [keywords" not in gateway:
@@ -116,6 +121,21 @@ for ((i = 1; i <= RUNS; i++)); do
     run "gateway import" "$GATEWAY_BIN" import "$CSV" --profile 12345 --config "$SCRATCH/config" \
         --data-dir "$SCRATCH/data" --json
 done
+# Both pipelines must route alike: the same department for every ticket both took. The district
+# comes from the address on both sides (the 12345 profile's `districts`, the baseline's list).
+python3 - "$SCRATCH/data/gateway.sqlite" "$SCRATCH/baseline.db" "$SCRATCH/departments.json" \
+    >"$SCRATCH/routing-check.txt" <<'PY'
+import json, sqlite3, sys
+gateway_db, baseline_db, mapping = sys.argv[1:]
+ids = json.load(open(mapping, encoding="utf-8"))
+ours = dict(sqlite3.connect(gateway_db).execute(
+    "SELECT external_id, department FROM complaints WHERE channel = 'hotline'"))
+theirs = {ticket: ids[dept] for ticket, dept in sqlite3.connect(baseline_db).execute("SELECT ticket, department FROM calls")}
+both = ours.keys() & theirs.keys()
+differ = sorted(t for t in both if ours[t] != theirs[t])
+print("%s\t%d\t%d\t%s" % (len(both), len(differ), len(theirs.keys() - ours.keys()),
+                           "; ".join("%s: %s vs %s" % (t, ours[t], theirs[t]) for t in differ[:3])))
+PY
 if [[ "$FOUR" != 0 ]]; then
     rm -rf "$SCRATCH/data4"
     run "gateway import 4M" "$GATEWAY_BIN" import "$CSV4" --profile 12345 --config "$SCRATCH/config" \
@@ -126,9 +146,9 @@ if [[ "$FOUR" != 0 ]]; then
 fi
 
 mkdir -p bench-results
-python3 - "$SCRATCH/results" "$ROWS" "$CSV" <<'PY' | tee bench-results/hotline.md
+python3 - "$SCRATCH/results" "$ROWS" "$CSV" "$SCRATCH/routing-check.txt" <<'PY' | tee bench-results/hotline.md
 import json, os, statistics, sys
-results, rows, csv_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+results, rows, csv_path, routing_check = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 by = {}
 for line in open(results, encoding="utf-8"):
     name, secs, rss, out = line.rstrip("\n").split("\t", 3)
@@ -161,6 +181,9 @@ if "gateway import 4M" in by:
     rss4 = max(r for _, r, _ in by["gateway import 4M"]) / 1024
     print("- **%s** peak RSS flat for %s and %s rows: %.0f MB and %.0f MB" % (
         ok(rss4 <= rss1 + 8), format(rows, ","), format(rows * 4, ","), rss1, rss4))
+both, differ, missing, examples = open(routing_check, encoding="utf-8").read().rstrip("\n").split("\t")
+print("- **%s** routing as the baseline routes: %s of %s tickets both took routed to another department%s"
+      % (ok(differ == "0" and int(both) > 0), differ, format(int(both), ","), " (%s)" % examples if examples else ""))
 r = report("gateway import")
 if r:
     print("- gateway report: rows %d, accepted %d, duplicates %d, rejected %d, warnings %d"

@@ -132,6 +132,7 @@ struct ProfileTests {
                 columns:
                   call_time: 时间
                   text: { header: 内容, colour: red }
+                districts: [西湖区, " ", 西湖区]
                 """, displayName: "hotline/bad.yaml", diagnostics: diagnostics, environment: [:])
         #expect(HotlineProfileLoader.read(root, name: "bad") == nil)
         let messages = diagnostics.errors.map(\.description)
@@ -140,5 +141,8 @@ struct ProfileTests {
         #expect(messages.contains { $0.hasPrefix("hotline/bad.yaml:3: date_formats[0]:") })
         #expect(messages.contains { $0.contains("columns.text.colour: unknown field") })
         #expect(messages.contains { $0.contains("needs a ticket_id column") })
+        #expect(messages.contains { $0.hasPrefix("hotline/bad.yaml:7: districts[1]: must not be empty") })
+        #expect(
+            messages.contains { $0.hasPrefix("hotline/bad.yaml:7: districts[2]: district \"西湖区\" is listed twice") })
     }
 }

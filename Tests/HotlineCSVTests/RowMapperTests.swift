@@ -58,6 +58,32 @@ struct RowMapperTests {
         #expect(draft.source.extra["回访结果"] == .string("满意"))
     }
 
+    @Test("the district is the listed name the address holds first; a district column of the row's own wins")
+    func districtFromAddress() throws {
+        var profile = try #require(try shippedProfiles()["12345"])
+        profile.columns.append(HotlineColumn(field: .district, headers: ["所属区县"]))
+        let results = try mapFile(
+            utf8(
+                "工单编号,来电时间,诉求内容,事发地址,所属区县,通话时长\r\n"
+                    + "GD1,2026/11/3 8:15,噪音,杭州市西湖区文三路1号,,10\r\n"
+                    + "GD2,2026/11/3 8:15,噪音,萧山区市心路，靠近滨江区,,10\r\n"
+                    + "GD3,2026/11/3 8:15,噪音,西湖区文三路1号,上城区,10\r\n"
+                    + "GD4,2026/11/3 8:15,噪音,文三路1号,,10\r\n"
+                    + "GD5,2026/11/3 8:15,噪音,,,10\r\n"
+                    + "GD6,2026/11/3 8:15,噪音,杭州市新区街道,,10\r\n"),
+            profile: {
+                var withTie = profile
+                withTie.districts += ["新区", "新区街道"]
+                return withTie
+            }())
+        #expect(results.map { $0.row?.draft.location.district } == ["西湖区", "萧山区", "上城区", nil, nil, "新区街道"])
+        // Without a districts list nothing is guessed.
+        profile.districts = []
+        let plain = try mapFile(
+            utf8("工单编号,来电时间,诉求内容,事发地址,通话时长\r\nGD1,2026/11/3 8:15,噪音,西湖区文三路1号,10\r\n"), profile: profile)
+        #expect(plain.first?.row?.draft.location.district == nil)
+    }
+
     @Test("errors reject the row with its physical line; the rest is taken")
     func errors() throws {
         let file =

@@ -49,6 +49,7 @@ public struct HotlineRowMapper {
     public let header: HotlineHeader
     private var times: CallTimeParser
     private let phones: PhoneNormalizer
+    private let districts: DistrictFinder
     /// Headers of unknown columns (the `source.extra` keys), nil for ignored ones.
     private let extraKeys: [String?]
 
@@ -57,6 +58,7 @@ public struct HotlineRowMapper {
         self.header = header
         times = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
         phones = PhoneNormalizer(defaultCountryCode: profile.defaultCountryCode)
+        districts = DistrictFinder(profile.districts)
         extraKeys = zip(header.names, header.bindings).map { name, binding in
             guard binding == nil else { return nil }
             let key = TextNormalizer.normalize(name)
@@ -227,6 +229,9 @@ public struct HotlineRowMapper {
                 case .callTime, .phone, .text: break
                 }
             }
+        }
+        if draft.location.district == nil, !districts.isEmpty, let address = draft.location.address {
+            draft.location.district = districts.district(in: address)
         }
         draft.source.extra = extra
         return .accepted(

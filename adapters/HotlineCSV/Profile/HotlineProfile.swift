@@ -23,11 +23,14 @@ public struct HotlineProfile: Sendable {
     /// `categories`: a file's category values (trimmed, case-insensitive) → the record's category.
     /// Empty: the value is taken as it is.
     public var categories: [String: String]
+    /// `districts`: names an address may hold (`西湖区`); when a row has no district of its own, the
+    /// one its address names first becomes `location.district`, for rules to route on.
+    public var districts: [String]
 
     public init(
         name: String, encoding: CSVEncoding? = nil, timeZone: TimeZone, dateFormats: [CallTimeFormat],
         defaultCountryCode: String = "86", defaultAreaCode: String? = nil, columns: [HotlineColumn],
-        categories: [String: String] = [:]
+        categories: [String: String] = [:], districts: [String] = []
     ) {
         self.name = name
         self.encoding = encoding
@@ -37,6 +40,7 @@ public struct HotlineProfile: Sendable {
         self.defaultAreaCode = defaultAreaCode
         self.columns = columns
         self.categories = categories
+        self.districts = districts
     }
 }
 

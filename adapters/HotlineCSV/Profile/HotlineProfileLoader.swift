@@ -32,8 +32,7 @@ public enum HotlineProfileLoader {
         let errorsBefore = root.diagnostics.errors.count
         root.expectMapping(allowedKeys: [
             "description", "encoding", "time_zone", "date_formats", "default_country_code", "default_area_code",
-            "columns",
-            "categories",
+            "columns", "categories", "districts",
         ])
         var encoding: CSVEncoding?
         if let label = root["encoding"].string(), label.lowercased() != "auto" {
@@ -106,10 +105,20 @@ public enum HotlineProfileLoader {
         for (value, node) in root["categories"].entries() {
             if let category = node.requiredString() { categories[HeaderName.normalize(value)] = category }
         }
+        var districts: [String] = []
+        for node in root["districts"].items() {
+            guard let name = node.requiredString() else { continue }
+            let normalized = TextNormalizer.normalize(name)
+            if districts.contains(normalized) {
+                node.error("district \"\(normalized)\" is listed twice")
+            } else {
+                districts.append(normalized)
+            }
+        }
         guard root.diagnostics.errors.count == errorsBefore, let timeZone else { return nil }
         return HotlineProfile(
             name: name, encoding: encoding, timeZone: timeZone, dateFormats: formats, defaultCountryCode: country,
-            defaultAreaCode: area, columns: columns, categories: categories)
+            defaultAreaCode: area, columns: columns, categories: categories, districts: districts)
     }
 }
 
