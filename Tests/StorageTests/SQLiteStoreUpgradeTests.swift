@@ -168,12 +168,18 @@ import Testing
         )
         upgrade.heartbeat = .milliseconds(50)
         let running = upgrade
+        @Sendable func beats() -> [InMemoryLogHandler.Entry] {
+            handler.entries.filter { $0.message.description == "schema step still running" }
+        }
         await onOwnThread {
             running.whileLogging(step: "complaint-list-indexes", position: "2/2", since: .now()) {
-                Thread.sleep(forTimeInterval: 0.4)
+                // The step lasts until three beats came (or 20 s): on a busy machine the timer's
+                // queue can be late, and a fixed-length step then saw fewer beats than it should.
+                let deadline = Date().addingTimeInterval(20)
+                while beats().count < 3 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             }
         }
-        let beats = handler.entries.filter { $0.message.description == "schema step still running" }
+        let beats = beats()
         #expect(beats.count >= 3)
         #expect(beats.allSatisfy { $0.metadata["cg.migration"]?.description == "complaint-list-indexes" })
         #expect(beats.allSatisfy { $0.metadata["cg.step"]?.description == "2/2" })
