@@ -84,6 +84,28 @@ struct RowMapperTests {
         #expect(plain.first?.row?.draft.location.district == nil)
     }
 
+    @Test("Latin district names match in any case and only as words")
+    func latinDistricts() {
+        let finder = DistrictFinder(["Queens", "Staten Island", "Bronx"])
+        #expect(finder.district(in: "41-11 Main St, QUEENS, NY") == "Queens")
+        #expect(finder.district(in: "12 Queensbridge Rd, Bronx") == "Bronx")
+        #expect(finder.district(in: "1 Bay St, staten island") == "Staten Island")
+        #expect(finder.district(in: "Bronxdale Ave") == nil)
+        #expect(DistrictFinder(["西湖区"]).district(in: "杭州市西湖区2号") == "西湖区")
+    }
+
+    @Test("the 311 profile: a borough column in any case takes the listed spelling; without one, the address's")
+    func boroughs() throws {
+        let results = try mapFile(
+            utf8(
+                "ticket_id,call_time,content,address,borough\r\n"
+                    + "T1,2026-11-03 08:15,Noise,41-11 Main St,BROOKLYN\r\n"
+                    + "T2,2026-11-03 08:15,Noise,\"41-11 Main St, QUEENS\",\r\n"
+                    + "T3,2026-11-03 08:15,Noise,Main St,Hoboken\r\n"),
+            profile: "311")
+        #expect(results.map { $0.row?.draft.location.district } == ["Brooklyn", "Queens", "Hoboken"])
+    }
+
     @Test("errors reject the row with its physical line; the rest is taken")
     func errors() throws {
         let file =

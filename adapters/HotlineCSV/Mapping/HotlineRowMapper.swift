@@ -224,7 +224,7 @@ public struct HotlineRowMapper {
                     }
                 case .subject: draft.subject = text
                 case .address: draft.location.address = text
-                case .district: draft.location.district = text
+                case .district: draft.location.district = districts.listed(text) ?? text
                 case .extra(let key): extra[key] = .string(text)
                 case .callTime, .phone, .text: break
                 }
