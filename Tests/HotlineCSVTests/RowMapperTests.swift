@@ -56,6 +56,21 @@ struct RowMapperTests {
         #expect(draft.source.extra["agent"] == .string("ZX1001"))
         #expect(draft.source.extra["duration_s"] == .number(125))
         #expect(draft.source.extra["回访结果"] == .string("满意"))
+        #expect(draft.source.extra["complainant_phone_extension"] == nil)
+    }
+
+    @Test("a phone with an extension: the number in phone, the extension kept beside it in extra")
+    func phoneExtension() throws {
+        let results = try mapFile(
+            utf8(
+                Self.header + "GD001,2026/11/3 8:15,0571-87654321转8001,王先生,投诉,噪音,西湖区文三路1号,ZX1001,125,\r\n"
+                    + "GD002,2026/11/3 8:15,0571-87654321-66,王先生,投诉,噪音,西湖区文三路1号,ZX1001,125,\r\n"))
+        #expect(results.map { $0.row?.draft.complainant.phone } == ["+8657187654321", "+8657187654321"])
+        #expect(
+            results.map { $0.row?.draft.source.extra["complainant_phone_extension"] } == [
+                .string("8001"), .string("66"),
+            ])
+        #expect(results.allSatisfy { $0.row?.warnings.isEmpty == true })
     }
 
     @Test("the district is the listed name the address holds first; a district column of the row's own wins")

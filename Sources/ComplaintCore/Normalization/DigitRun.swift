@@ -33,4 +33,7 @@ struct DigitRun {
     func prefix(_ n: Int) -> DigitRun {
         DigitRun(base: base, range: range.lowerBound..<(range.lowerBound + min(n, count)))
     }
+
+    /// The digits as text.
+    var text: String { String(decoding: UnsafeBufferPointer(rebasing: base[range]), as: UTF8.self) }
 }

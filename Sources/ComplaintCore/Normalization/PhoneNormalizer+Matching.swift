@@ -19,27 +19,28 @@ enum PhoneMatch {
 }
 
 extension PhoneNormalizer {
-    /// Applies the numbering rules to scanned digits, dropping an extension if there is one.
+    /// Applies the numbering rules to scanned digits, taking an extension apart if there is one.
     ///
     /// E.164 has no extensions, and the number is used to recognise a complainant across
-    /// channels, where the same office calls from different extensions; so the extension
-    /// is dropped rather than kept in the number.
-    func match(_ scan: PhoneScan, in buffer: UnsafeBufferPointer<UInt8>) -> PhoneMatch? {
+    /// channels, where the same office calls from different extensions; so the extension is
+    /// returned beside the number rather than kept in it.
+    func match(_ scan: PhoneScan, in buffer: UnsafeBufferPointer<UInt8>) -> (number: PhoneMatch, extension: DigitRun?)?
+    {
         let digits = DigitRun(base: buffer, range: 0..<scan.digitCount)
         let extensionLengths = 1...Self.maxExtensionDigits
         if let start = scan.explicitExtensionStart {
             guard extensionLengths.contains(digits.count - start),
                 let found = match(digits.prefix(start), hasPlus: scan.hasPlus), found.allowsExtension
             else { return nil }
-            return found
+            return (found, digits.dropFirst(start))
         }
-        if let found = match(digits, hasPlus: scan.hasPlus) { return found }
+        if let found = match(digits, hasPlus: scan.hasPlus) { return (found, nil) }
         // `0571-87654321-8001`: a trailing dash group that makes the number too long is read
         // as an extension, but only on a Chinese landline, whose length rules make that safe.
         if let dash = scan.lastDashDigitCount, extensionLengths.contains(digits.count - dash),
             case .chineseLandline(let run) = match(digits.prefix(dash), hasPlus: scan.hasPlus)
         {
-            return .chineseLandline(run)
+            return (.chineseLandline(run), digits.dropFirst(dash))
         }
         return nil
     }

@@ -56,18 +56,26 @@ public struct PhoneNormalizer: Sendable {
     /// - Parameter raw: The field as received.
     /// - Returns: `.e164` for a valid number, `.empty` for a blank field, `.withheld` for a
     ///   hidden caller, otherwise `.invalid` with the input trimmed.
-    public func normalize(_ raw: String) -> PhoneParseResult {
+    public func normalize(_ raw: String) -> PhoneParseResult { parse(raw).result }
+
+    /// ``normalize(_:)``, with the extension the E.164 number leaves out (`8001` of
+    /// `0571-87654321转8001` or `0571-87654321-8001`), for a caller to keep beside the number:
+    /// whoever calls the complainant back needs it.
+    public func parse(_ raw: String) -> (result: PhoneParseResult, extension: String?) {
         var text = raw
         return text.withUTF8 { bytes in
             let trimmed = UnsafeBufferPointer(rebasing: bytes[TrimmableWhitespace.trimmedRange(of: bytes)])
-            if trimmed.isEmpty { return .empty }
-            let number = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxDigits) { buffer -> String? in
-                guard let scan = PhoneScan(trimmed, digits: buffer) else { return nil }
-                return match(scan, in: UnsafeBufferPointer(buffer)).map(e164)
+            if trimmed.isEmpty { return (.empty, nil) }
+            let number = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxDigits) {
+                buffer -> (String, String?)? in
+                guard let scan = PhoneScan(trimmed, digits: buffer),
+                    let found = match(scan, in: UnsafeBufferPointer(buffer))
+                else { return nil }
+                return (e164(found.number), found.extension?.text)
             }
-            if let number { return .e164(number) }
+            if let (number, phoneExtension) = number { return (.e164(number), phoneExtension) }
             let original = String(decoding: trimmed, as: UTF8.self)
-            return Self.isWithheldMarker(original) ? .withheld : .invalid(original)
+            return (Self.isWithheldMarker(original) ? .withheld : .invalid(original), nil)
         }
     }
 

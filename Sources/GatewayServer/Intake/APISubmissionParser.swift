@@ -75,8 +75,11 @@ struct APISubmissionParser {
             name: TextNormalizer.normalizeOptional(try string(person["name"], "complainant.name")),
             anonymous: try bool(person["anonymous"], "complainant.anonymous") ?? false)
         if let phone = try string(person["phone"], "complainant.phone") {
-            switch phones.normalize(phone) {
-            case .e164(let number): complainant.phone = number
+            let (parsed, phoneExtension) = phones.parse(phone)
+            switch parsed {
+            case .e164(let number):
+                complainant.phone = number
+                if let phoneExtension { extra["complainant_phone_extension"] = .string(phoneExtension) }
             case .empty: break
             case .withheld: complainant.anonymous = true
             case .invalid(let raw): extra["complainant_phone_raw"] = .string(raw)

@@ -154,8 +154,11 @@ public struct HotlineRowMapper {
                 }
                 draft.receivedAt = time
             case .phone:
-                switch phones.normalize(withAreaCode(value)) {
-                case .e164(let number): draft.complainant.phone = number
+                let (parsed, phoneExtension) = phones.parse(withAreaCode(value))
+                switch parsed {
+                case .e164(let number):
+                    draft.complainant.phone = number
+                    if let phoneExtension { extra["complainant_phone_extension"] = .string(phoneExtension) }
                 case .empty: break
                 case .withheld: draft.complainant.anonymous = true
                 case .invalid(let raw):
