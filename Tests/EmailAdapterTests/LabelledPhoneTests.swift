@@ -30,6 +30,24 @@ struct LabelledPhoneTests {
     }
 
     @Test(
+        "an extension after the number is kept beside it",
+        arguments: [
+            ("联系电话 0571-87654321转8001", "8001"),
+            ("电话：0571-87654321 分机 66，白天在。", "66"),
+            ("Tel: +86 571 8765 4321 ext. 12", "12"),
+            ("电话：0571-87654321-8001", "8001"),
+            ("电话：0571-87654321，转账的事", nil),
+            ("手机 13812345678", nil),
+            ("手机 13812345678 x 3天没人管", nil),
+        ] as [(String, String?)])
+    func extensionKept(body: String, phoneExtension: String?) throws {
+        let complaint = try Corpus.complaint(body: body + "\r\n")
+        #expect(complaint.complainant.phone != nil, "\(body)")
+        #expect(
+            complaint.source.extra["complainant_phone_extension"] == phoneExtension.map(JSONValue.string), "\(body)")
+    }
+
+    @Test(
         "unlabelled or invalid numbers are not",
         arguments: [
             "订单号13812345678，已经一周没有处理。",

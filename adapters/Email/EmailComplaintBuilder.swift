@@ -121,13 +121,16 @@ public struct EmailComplaintBuilder: Sendable {
             candidates.append(id)
         }
 
+        let phone = labelledPhone(in: complaintText)
+        if let phoneExtension = phone?.extension { extra["complainant_phone_extension"] = .string(phoneExtension) }
+
         let complaint = Complaint(
             id: "", channel: .email, receivedAt: receivedAt, ingestedAt: receivedAt,
             source: Complaint.Source(
                 adapter: adapter, externalID: messageID ?? "sha256:" + ContentHash.sha256Hex(raw), extra: extra),
             complainant: Complaint.Complainant(
                 name: from?.name.flatMap { TextNormalizer.normalizeOptional($0) },
-                phone: labelledPhone(in: complaintText),
+                phone: phone?.number,
                 email: from?.address),
             subject: subject,
             text: complaintText,
@@ -146,9 +149,13 @@ public struct EmailComplaintBuilder: Sendable {
     /// dots and brackets people group them with.
     private static let phoneCharacters = Set("0123456789０１２３４５６７８９+＋-－ .()（）")
 
+    /// What may stand between a number and its extension (`转8001`, `分机 8001`, `ext. 8001`).
+    private static let extensionMarkers = ["转", "分机", "ext.", "ext", "x"]
+
     /// The first valid number on a line labelled as a phone number: the label, then at most a
-    /// few connectors (`电话：`, `电话是`, `电话 `, or none: `电话13812345678`), then the number.
-    private func labelledPhone(in text: String) -> String? {
+    /// few connectors (`电话：`, `电话是`, `电话 `, or none: `电话13812345678`), then the number,
+    /// with its extension if one follows (kept beside the E.164 number, which has no place for it).
+    private func labelledPhone(in text: String) -> (number: String, extension: String?)? {
         for bytes in text.utf8.split(separator: 0x0A) where bytes.count <= 200 {
             let lowered = Substring(bytes).lowercased()
             for label in Self.phoneLabels {
@@ -169,11 +176,28 @@ public struct EmailComplaintBuilder: Sendable {
                     else { continue }
                     var candidate = lowered[start...].prefix { Self.phoneCharacters.contains($0) }
                     while let last = candidate.last, !last.isNumber { candidate = candidate.dropLast() }
-                    if case .e164(let number) = phones.normalize(String(candidate)) { return number }
+                    // With what looks like its extension, else alone (a mobile has none: `13812345678 x 3天`).
+                    let withExtension = String(candidate) + Self.extensionText(after: lowered[candidate.endIndex...])
+                    for written in [withExtension, String(candidate)] {
+                        let (parsed, phoneExtension) = phones.parse(written)
+                        if case .e164(let number) = parsed { return (number, phoneExtension) }
+                    }
                 }
             }
         }
         return nil
+    }
+
+    /// ` ext NNNN` when `rest` (what follows a number) starts with an extension marker and its
+    /// digits, else nothing.
+    private static func extensionText(after rest: Substring) -> String {
+        let trimmed = rest.drop { $0 == " " }
+        for marker in extensionMarkers where trimmed.hasPrefix(marker) {
+            let digits = trimmed.dropFirst(marker.count).drop { $0 == " " || $0 == ":" || $0 == "：" }
+                .prefix { $0.isASCII && $0.isNumber }
+            if (1...6).contains(digits.count) { return " ext " + digits }
+        }
+        return ""
     }
 
     /// Header text on one line: folding whitespace and stray line breaks become single spaces.
