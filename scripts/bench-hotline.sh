@@ -11,8 +11,8 @@
 # of copies 2-4 made distinct (generating 4M rows in Python takes longer than the benchmark).
 # Rules: gen_rules.py --rules 100, converted to a keyword table with their district conditions (the
 # baseline routes with the same 100 rules; both take the district from the address, and the bench
-# checks they route every ticket alike). The gateway runs `complaint-gateway import` (the same importer as the HTTP upload)
-# with the sample config's storage settings (synchronous: full).
+# checks they route every ticket alike). The gateway runs `complaint-gateway import` (the same
+# importer as the HTTP upload) with the sample config's storage settings (synchronous: full).
 #
 # Environment: GATEWAY_BIN (skip the release build), HOTLINE_ROWS (1000000), HOTLINE_RUNS (1),
 # HOTLINE_4M (1; 0 skips the 4x-rows import and the re-import for a quick run: no memory check then).
