@@ -123,18 +123,21 @@ for ((i = 1; i <= RUNS; i++)); do
 done
 # Both pipelines must route alike: the same department for every ticket both took. The district
 # comes from the address on both sides (the 12345 profile's `districts`, the baseline's list).
-python3 - "$SCRATCH/data/gateway.sqlite" "$SCRATCH/baseline.db" "$SCRATCH/departments.json" \
+python3 - "$SCRATCH/data/gateway.sqlite" "$SCRATCH/baseline.db" "$SCRATCH/departments.json" "$CSV.manifest" \
     >"$SCRATCH/routing-check.txt" <<'PY'
 import json, sqlite3, sys
-gateway_db, baseline_db, mapping = sys.argv[1:]
+gateway_db, baseline_db, mapping, manifest = sys.argv[1:]
 ids = json.load(open(mapping, encoding="utf-8"))
 ours = dict(sqlite3.connect(gateway_db).execute(
     "SELECT external_id, department FROM complaints WHERE channel = 'hotline'"))
 theirs = {ticket: ids[dept] for ticket, dept in sqlite3.connect(baseline_db).execute("SELECT ticket, department FROM calls")}
 both = ours.keys() & theirs.keys()
 differ = sorted(t for t in both if ours[t] != theirs[t])
-print("%s\t%d\t%d\t%s" % (len(both), len(differ), len(theirs.keys() - ours.keys()),
-                           "; ".join("%s: %s vs %s" % (t, ours[t], theirs[t]) for t in differ[:3])))
+# Rows the baseline took and the gateway did not: are they rows gen_calls.py broke on purpose?
+broken = {line.split("\t")[2] for line in list(open(manifest, encoding="utf-8"))[1:]}
+missing = theirs.keys() - ours.keys()
+print("%s\t%d\t%d\t%d\t%s" % (len(both), len(differ), len(missing), len(missing & broken),
+                              "; ".join("%s: %s vs %s" % (t, ours[t], theirs[t]) for t in differ[:3])))
 PY
 if [[ "$FOUR" != 0 ]]; then
     rm -rf "$SCRATCH/data4"
@@ -181,9 +184,11 @@ if "gateway import 4M" in by:
     rss4 = max(r for _, r, _ in by["gateway import 4M"]) / 1024
     print("- **%s** peak RSS flat for %s and %s rows: %.0f MB and %.0f MB" % (
         ok(rss4 <= rss1 + 8), format(rows, ","), format(rows * 4, ","), rss1, rss4))
-both, differ, missing, examples = open(routing_check, encoding="utf-8").read().rstrip("\n").split("\t")
-print("- **%s** routing as the baseline routes: %s of %s tickets both took routed to another department%s"
-      % (ok(differ == "0" and int(both) > 0), differ, format(int(both), ","), " (%s)" % examples if examples else ""))
+both, differ, missing, broken, examples = open(routing_check, encoding="utf-8").read().rstrip("\n").split("\t")
+print("- **%s** routing as the baseline routes: %s of %s tickets both took routed to another department%s; "
+      "%s tickets the baseline took were rejected by the gateway, %s of them rows gen_calls.py's manifest lists as "
+      "malformed on purpose" % (ok(differ == "0" and int(both) > 0), differ, format(int(both), ","),
+                                " (%s)" % examples if examples else "", format(int(missing), ","), format(int(broken), ",")))
 r = report("gateway import")
 if r:
     print("- gateway report: rows %d, accepted %d, duplicates %d, rejected %d, warnings %d"
