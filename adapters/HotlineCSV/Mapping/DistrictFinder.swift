@@ -49,6 +49,7 @@ public struct DistrictFinder: Sendable {
     /// The listed spelling of `name` when it is a listed district in another case (`BROOKLYN`), so
     /// a district column's value meets the rules' `district` conditions; else nil.
     public func listed(_ name: String) -> String? {
+        if names.isEmpty { return nil }  // no list: no copy of the value per row
         let folded = name.utf8.map(Self.lowercased)
         return names.first { $0.bytes == folded }?.name
     }
