@@ -149,8 +149,9 @@ public struct EmailComplaintBuilder: Sendable {
     /// dots and brackets people group them with.
     private static let phoneCharacters = Set("0123456789０１２３４５６７８９+＋-－ .()（）")
 
-    /// What may stand between a number and its extension (`转8001`, `分机 8001`, `ext. 8001`).
-    private static let extensionMarkers = ["转", "分机", "ext.", "ext", "x"]
+    /// A number with what may follow it as its extension: the extension markers the phone
+    /// normalizer reads (`转8001`, `分机：66`, `ext. 12`, `x 12`) are made of these.
+    private static let extendedPhoneCharacters = phoneCharacters.union("转分机ext:：")
 
     /// The first valid number on a line labelled as a phone number: the label, then at most a
     /// few connectors (`电话：`, `电话是`, `电话 `, or none: `电话13812345678`), then the number,
@@ -174,11 +175,11 @@ public struct EmailComplaintBuilder: Sendable {
                     let start = afterConnectors.startIndex
                     guard start < lowered.endIndex, lowered[start].isNumber || "+＋(（".contains(lowered[start])
                     else { continue }
-                    var candidate = lowered[start...].prefix { Self.phoneCharacters.contains($0) }
-                    while let last = candidate.last, !last.isNumber { candidate = candidate.dropLast() }
+                    let candidate = Self.trimmedToDigit(lowered[start...].prefix { Self.phoneCharacters.contains($0) })
                     // With what looks like its extension, else alone (a mobile has none: `13812345678 x 3天`).
-                    let withExtension = String(candidate) + Self.extensionText(after: lowered[candidate.endIndex...])
-                    for written in [withExtension, String(candidate)] {
+                    let withExtension = Self.trimmedToDigit(
+                        lowered[start...].prefix(40).prefix { Self.extendedPhoneCharacters.contains($0) })
+                    for written in withExtension == candidate ? [candidate] : [withExtension, candidate] {
                         let (parsed, phoneExtension) = phones.parse(written)
                         if case .e164(let number) = parsed { return (number, phoneExtension) }
                     }
@@ -188,16 +189,11 @@ public struct EmailComplaintBuilder: Sendable {
         return nil
     }
 
-    /// ` ext NNNN` when `rest` (what follows a number) starts with an extension marker and its
-    /// digits, else nothing.
-    private static func extensionText(after rest: Substring) -> String {
-        let trimmed = rest.drop { $0 == " " }
-        for marker in extensionMarkers where trimmed.hasPrefix(marker) {
-            let digits = trimmed.dropFirst(marker.count).drop { $0 == " " || $0 == ":" || $0 == "：" }
-                .prefix { $0.isASCII && $0.isNumber }
-            if (1...6).contains(digits.count) { return " ext " + digits }
-        }
-        return ""
+    /// `text` up to its last digit: what follows a number (`。`, `-`, `转账`) is not part of it.
+    private static func trimmedToDigit(_ text: Substring) -> String {
+        var trimmed = text
+        while let last = trimmed.last, !last.isNumber { trimmed = trimmed.dropLast() }
+        return String(trimmed)
     }
 
     /// Header text on one line: folding whitespace and stray line breaks become single spaces.

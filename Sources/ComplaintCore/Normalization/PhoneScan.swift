@@ -8,7 +8,7 @@ struct PhoneScan {
     private(set) var digitCount = 0
     /// Whether the number began with `+` or `＋`.
     private(set) var hasPlus = false
-    /// Digits before an explicit extension marker (`转`, `ext`, `x`), if there was one.
+    /// Digits before an explicit extension marker (`转`, `分机`, `ext`, `x`), if there was one.
     private(set) var explicitExtensionStart: Int?
     /// Digits before the last dash, when digits follow it: that group may be an extension.
     private(set) var lastDashDigitCount: Int?
@@ -16,8 +16,9 @@ struct PhoneScan {
     /// Reads `text` (valid UTF-8, already trimmed) as ASCII digits into `digits`.
     ///
     /// Returns nil if the text holds anything but digits, separators, one leading plus and
-    /// one extension marker, or more digits than `digits` holds. A letter `E` is only read as
-    /// the start of `ext`, which is also what rejects Excel's `1.38123E+10`.
+    /// one extension marker (a colon may follow it: `分机：66`), or more digits than `digits`
+    /// holds. A letter `E` is only read as the start of `ext`, which is also what rejects
+    /// Excel's `1.38123E+10`.
     init?(_ text: UnsafeBufferPointer<UInt8>, digits: UnsafeMutableBufferPointer<UInt8>) {
         var index = 0
         var lastDash: Int?
@@ -39,6 +40,13 @@ struct PhoneScan {
                 if explicitExtensionStart == nil { lastDash = digitCount }
             case 0x8F6C, 0x78, 0x58:  // 转 x X
                 guard startExtension() else { return nil }
+            case 0x5206:  // 分, valid only as the start of 分机
+                guard index + 3 <= text.count, UTF8Scalars.scalar(startingAt: index, in: text).0 == "机",
+                    startExtension()
+                else { return nil }
+                index += 3
+            case 0x3A, 0xFF1A:  // : ：, valid only right after an extension marker
+                guard explicitExtensionStart == digitCount else { return nil }
             case 0x65, 0x45:  // e E, valid only as the start of "ext"
                 guard index + 2 <= text.count, text[index] | 0x20 == UInt8(ascii: "x"),
                     text[index + 1] | 0x20 == UInt8(ascii: "t"), startExtension()
