@@ -132,7 +132,7 @@ struct ProfileTests {
                 columns:
                   call_time: 时间
                   text: { header: 内容, colour: red }
-                districts: [西湖区, " ", 西湖区]
+                districts: [西湖区, " ", 西湖区, Queens, QUEENS]
                 """, displayName: "hotline/bad.yaml", diagnostics: diagnostics, environment: [:])
         #expect(HotlineProfileLoader.read(root, name: "bad") == nil)
         let messages = diagnostics.errors.map(\.description)
@@ -144,5 +144,10 @@ struct ProfileTests {
         #expect(messages.contains { $0.hasPrefix("hotline/bad.yaml:7: districts[1]: must not be empty") })
         #expect(
             messages.contains { $0.hasPrefix("hotline/bad.yaml:7: districts[2]: district \"西湖区\" is listed twice") })
+        // Latin names match in any case, so one spelled twice in two cases is one district listed twice.
+        #expect(
+            messages.contains {
+                $0.hasPrefix("hotline/bad.yaml:7: districts[4]: district \"QUEENS\" is listed twice (as \"Queens\")")
+            })
     }
 }

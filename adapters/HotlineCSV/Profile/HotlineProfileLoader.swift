@@ -109,8 +109,11 @@ public enum HotlineProfileLoader {
         for node in root["districts"].items() {
             guard let name = node.requiredString() else { continue }
             let normalized = TextNormalizer.normalize(name)
-            if districts.contains(normalized) {
-                node.error("district \"\(normalized)\" is listed twice")
+            // Latin names match addresses in any case (DistrictFinder), so `Queens` and `QUEENS` are one.
+            if let earlier = districts.first(where: { $0.lowercased() == normalized.lowercased() }) {
+                node.error(
+                    "district \"\(normalized)\" is listed twice"
+                        + (earlier == normalized ? "" : " (as \"\(earlier)\")"))
             } else {
                 districts.append(normalized)
             }
