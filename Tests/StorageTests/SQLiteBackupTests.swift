@@ -86,7 +86,8 @@ import Testing
                 _ = try await store.ingest(Fixtures.submission(externalID: "SM-\(index)", text: "路灯不亮 \(index)"))
             }
             let pages = try await SQLiteCLI.run(path, "PRAGMA page_count;")
-            let size = try #require(Int(pages)) * 4096
+            let pageSize = try await SQLiteCLI.run(path, "PRAGMA page_size;")
+            let size = try #require(Int(pages)) * (try #require(Int(pageSize)))
             let destination = URL(fileURLWithPath: path).deletingLastPathComponent()
                 .appendingPathComponent("copy.sqlite").path
             let started = ContinuousClock.now

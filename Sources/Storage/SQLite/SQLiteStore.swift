@@ -38,6 +38,11 @@ public final class SQLiteStore: ComplaintStore {
             // to a temporary file (open, write, unlink on every commit: 13% of intake CPU). In memory
             // it is bounded by the pages one batch modifies, and nothing in it needs to survive a crash.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Only a new database takes it (an existing one keeps the size it was made with). A
+            // complaint row is about 1.4 KB (the record JSON and the routing columns): two filled a
+            // 4 KiB page with a third of it left empty; 8 KiB pages hold five. A call-log import
+            // ran 7 % faster; API intake and dispatch measured the same.
+            try db.execute(sql: "PRAGMA page_size = \(Self.newDatabasePageSize)")
         }
         do {
             let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
@@ -85,6 +90,9 @@ public final class SQLiteStore: ComplaintStore {
     /// Bytes the write-ahead log file keeps when it restarts (64 MiB: twice the size at which the
     /// writer checkpoints inline, so a log of ordinary size is never cut).
     static let logSizeLimit = 64 << 20
+
+    /// The page size a new database file is made with.
+    static let newDatabasePageSize = 8192
 
     /// The writer's page cache, in KiB (SQLite's `cache_size` when negative).
     static let writerCacheKiB = 16 << 10

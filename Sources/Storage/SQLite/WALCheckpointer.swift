@@ -9,15 +9,19 @@ import Synchronization
 /// SQLite's automatic checkpoint runs inside the commit that takes the log past 1,000 pages: every
 /// caller of that group commit waits for megabytes to be copied and the database file to be
 /// fsynced, which made the tail of intake latency. Here the writer only notes the log's size after
-/// each commit; once 1,000 pages have been added since the last copy, a separate connection copies
-/// them (PASSIVE: it never blocks the writer or readers). When the copy cannot keep up (writes
-/// outpace it, or a long read pins old pages), the writer checkpoints inline at
-/// ``writerPages`` as SQLite would have, so the log stays bounded.
+/// each commit; once ``backgroundLogBytes`` have been added since the last copy, a separate
+/// connection copies them (PASSIVE: it never blocks the writer or readers). When the copy cannot
+/// keep up (writes outpace it, or a long read pins old pages), the writer checkpoints inline at
+/// ``writerLogBytes`` as SQLite would have, so the log stays bounded.
 final class WALCheckpointer: Sendable {
-    /// Pages added to the log since the last copy that start a background copy (SQLite's own default).
-    static let backgroundPages: Int32 = 1000
-    /// Pages in the log at which the committing writer copies inline.
-    static let writerPages: Int32 = 8000
+    /// Log added since the last copy that starts a background copy (SQLite's own default of
+    /// 1,000 pages, at its default page size of 4 KiB).
+    static let backgroundLogBytes = 4 << 20
+    /// Log size at which the committing writer copies inline.
+    static let writerLogBytes = 32 << 20
+    /// The two thresholds in pages of this database (SQLite counts the log in pages).
+    private let backgroundPages: Int32
+    private let writerPages: Int32
 
     private struct State {
         var scheduled = false
@@ -45,6 +49,19 @@ final class WALCheckpointer: Sendable {
         }
         sqlite3_exec(handle, "PRAGMA synchronous = \(synchronous)", nil, nil, nil)
         connection = handle
+        let pageSize = Int(Self.pageSize(of: handle))
+        backgroundPages = Int32(Self.backgroundLogBytes / pageSize)
+        writerPages = Int32(Self.writerLogBytes / pageSize)
+    }
+
+    /// The database's page size (4 KiB for files made before the store chose 8 KiB).
+    private static func pageSize(of connection: OpaquePointer) -> Int32 {
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_prepare_v2(connection, "PRAGMA page_size", -1, &statement, nil) == SQLITE_OK,
+            sqlite3_step(statement) == SQLITE_ROW
+        else { return 4096 }
+        return max(512, sqlite3_column_int(statement, 0))
     }
 
     /// Replaces SQLite's automatic checkpoint on the writer connection `db` with this one.
@@ -56,14 +73,14 @@ final class WALCheckpointer: Sendable {
 
     /// After a commit on the writer connection, with the log's size in pages.
     fileprivate func committed(_ db: OpaquePointer?, _ name: UnsafePointer<CChar>?, pages: Int32) {
-        if pages >= Self.writerPages {
+        if pages >= writerPages {
             sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             return
         }
         let start = state.withLock { state -> Bool in
             // A log shorter than what was copied has restarted from its beginning.
             if pages < state.copied { state.copied = 0 }
-            guard !state.closed, !state.scheduled, pages - state.copied >= Self.backgroundPages else { return false }
+            guard !state.closed, !state.scheduled, pages - state.copied >= backgroundPages else { return false }
             state.scheduled = true
             return true
         }
