@@ -6,8 +6,8 @@
 #
 # Starts `complaint-gateway serve` on a fresh data directory with the sample config (dispatch
 # paused, or delivering to a bench-ceiling on 127.0.0.1), warms up for 2 s, then runs
-# wrk -t1 -c32 for SECONDS (8) with the API complaint of scripts/bench.sh or a signed Twilio
-# webhook, and prints req/s, latency and the gateway's user+system CPU divided by the complaints
+# wrk -t1 -c32 for SECONDS (8) with the API complaint of scripts/bench.sh or signed Twilio
+# webhooks (Benchmarks/wrk/twilio_presign.py), and prints req/s, latency and the gateway's user+system CPU divided by the complaints
 # it stored (with `deliver`, measured from an empty outbox after the warm-up until every one of
 # them is delivered). `get` reads instead: the warm-up stores API complaints, then wrk asks for
 # one of them (`GET /v1/complaints/{id}`, the operator's view), and the CPU is divided by the
@@ -43,7 +43,14 @@ export WRK_TWILIO_TOKEN="bench-twilio-token-0123456789abcd" TWILIO_AUTH_TOKEN="b
 export WRK_PUBLIC_URL="https://sms.example.org/v1/sms/twilio" PUBLIC_BASE_URL="https://sms.example.org"
 case "$CHANNEL" in
     api) LUA="$ROOT/Benchmarks/wrk/post-complaint.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/complaints" ;;
-    sms) LUA="$ROOT/Benchmarks/wrk/twilio-signed.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio" ;;
+    sms)
+        LUA="$ROOT/Benchmarks/wrk/twilio-signed.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/sms/twilio"
+        # Signed before the run (the load generator stays cheap): 40,000 for the warm-up, then
+        # more than the gateway stores in SECS.
+        python3 "$ROOT/Benchmarks/wrk/twilio_presign.py" --count $((40000 + SECS * 20000)) \
+            --token "$WRK_TWILIO_TOKEN" --url "$WRK_PUBLIC_URL" --out "$SCRATCH/presigned.txt"
+        export WRK_PRESIGNED="$SCRATCH/presigned.txt"
+        ;;
     get) LUA="$ROOT/Benchmarks/wrk/post-complaint.lua" URL="http://127.0.0.1:$GATEWAY_PORT/v1/complaints" ;;
     *) echo "bench-cpu: channel must be api, sms or get" >&2; exit 2 ;;
 esac
@@ -53,7 +60,8 @@ esac
 GATEWAY=$!
 PIDS+=("$GATEWAY")
 for _ in $(seq 100); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/readyz" && break; sleep 0.1; done
-wrk -t1 -c32 -d2s -s "$LUA" "$URL" >/dev/null
+WRK_PRESIGNED_START=0 wrk -t1 -c32 -d2s -s "$LUA" "$URL" >/dev/null
+export WRK_PRESIGNED_START=40000
 count() { sqlite3 -cmd ".timeout 5000" "$SCRATCH/data/gateway.sqlite" "select count(*) from complaints"; }
 LOAD=(-s "$LUA")
 if [[ "$CHANNEL" == get ]]; then
