@@ -1,10 +1,12 @@
 /// Content-Transfer-Encoding decoders (RFC 2045 section 6), lenient as mail readers must be.
 enum TransferDecoding {
-    /// Decodes `encoding` (`base64`, `quoted-printable`; anything else is passed through).
+    /// Decodes `encoding` (`base64`, `quoted-printable`, and the uuencoding older mailers and
+    /// scripts label `x-uuencode`, `uuencode`, `x-uue` or `uue`; anything else is passed through).
     static func decode(_ bytes: ArraySlice<UInt8>, encoding: String) -> (bytes: [UInt8], defect: String?) {
         switch encoding {
         case "base64": return base64(bytes)
         case "quoted-printable": return (quotedPrintable(bytes, underscoreIsSpace: false), nil)
+        case "x-uuencode", "uuencode", "x-uue", "uue": return uudecode(bytes)
         default: return (Array(bytes), nil)
         }
     }
@@ -97,5 +99,60 @@ enum TransferDecoding {
             index += 1
         }
         return output
+    }
+
+    /// uuencoding: a `begin MODE NAME` line, then lines each starting with a character that says
+    /// how many bytes they hold, then `end`. Lenient as mail readers are: lines before `begin` are
+    /// skipped, a line cut short (mail relays strip trailing spaces, which encode zeros) decodes
+    /// as if padded with zeros, and a missing `end` ends the data at the body's end. Without a
+    /// `begin` line the body is passed through, as Python's `email` does.
+    static func uudecode(_ input: ArraySlice<UInt8>) -> (bytes: [UInt8], defect: String?) {
+        var lines = input.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            line.last == 0x0D ? line.dropLast() : line
+        }[...]
+        guard let begin = lines.firstIndex(where: isBeginLine) else {
+            return (Array(input), "uuencoded body without a begin line; kept as it is")
+        }
+        lines = lines[(begin + 1)...]
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count / 4 * 3)
+        for line in lines {
+            let trimmed = line.drop(while: Bytes.isWhitespace)
+            if trimmed.starts(with: "end".utf8), trimmed.dropFirst(3).allSatisfy(Bytes.isWhitespace) {
+                return (output, nil)
+            }
+            guard let first = line.first else { continue }
+            let count = Int((first &- 32) & 63)
+            // Valid lines decode to three quarters of their size; lines of nothing but a count
+            // would make a small message decode to many times its size.
+            guard output.count + count <= input.count else {
+                return (output, "uuencoded lines hold more than their text can carry; cut")
+            }
+            let characters = line.dropFirst()
+            // Six bits per character, four characters for every three bytes.
+            func value(_ offset: Int) -> UInt32 {
+                let index = characters.startIndex + offset
+                return index < characters.endIndex ? UInt32((characters[index] &- 32) & 63) : 0
+            }
+            var group = 0
+            while group * 3 < count {
+                let bits =
+                    value(group * 4) << 18 | value(group * 4 + 1) << 12 | value(group * 4 + 2) << 6
+                    | value(group * 4 + 3)
+                for shift in [16, 8, 0].prefix(min(3, count - group * 3)) {
+                    output.append(UInt8(truncatingIfNeeded: bits >> UInt32(shift)))
+                }
+                group += 1
+            }
+        }
+        return (output, "uuencoded body without its end line")
+    }
+
+    /// `begin 644 name`: the word, an octal mode, a space.
+    private static func isBeginLine(_ line: ArraySlice<UInt8>) -> Bool {
+        let trimmed = line.drop(while: Bytes.isWhitespace)
+        guard trimmed.starts(with: "begin ".utf8) else { return false }
+        let mode = trimmed.dropFirst(6).prefix { $0 != UInt8(ascii: " ") }
+        return !mode.isEmpty && mode.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }
     }
 }
