@@ -69,6 +69,44 @@ struct UUEncodedPartTests {
         #expect(part.decodedBody == Array("M86)C\r\n".utf8))
     }
 
+    @Test("what the transfer decoding found wrong is in source.extra.defects")
+    func defectsReported() throws {
+        let raw = """
+            From: citizen@example.cn\r
+            Subject: noise\r
+            Message-ID: <uu-2@example.cn>\r
+            MIME-Version: 1.0\r
+            Content-Type: multipart/mixed; boundary="b1"\r
+            \r
+            --b1\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            5pma5LiK5pa95bel!!5Zmq6Z+z\r
+            --b1\r
+            Content-Type: application/octet-stream; name="a.bin"\r
+            Content-Transfer-Encoding: x-uuencode\r
+            \r
+            begin 644 a.bin\r
+            #86)C\r
+            --b1--\r
+
+            """
+        let verdict = EmailComplaintBuilder().build(Array(raw.utf8), adapter: "inbox", receivedAt: Date())
+        guard case .complaint(let draft) = verdict else {
+            Issue.record("not taken as a complaint: \(verdict)")
+            return
+        }
+        #expect(draft.complaint.text == "晚上施工噪音")
+        #expect(draft.complaint.attachments.first?.size == 3)
+        #expect(
+            draft.complaint.source.extra["defects"]
+                == .array([
+                    .string("body: base64 body had 2 characters outside the alphabet (ignored)"),
+                    .string("attachment a.bin: uuencoded body without its end line"),
+                ]))
+    }
+
     @Test("lines of nothing but a length decode to no more than the body's size")
     func bounded() {
         let raw =

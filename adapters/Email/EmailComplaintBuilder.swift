@@ -43,9 +43,13 @@ public struct EmailComplaintBuilder: Sendable {
         let from = headers["From"].flatMap(MailAddress.parse)
 
         var text = ""
+        // What the transfer decoding of the body and the attachments found wrong, for `defects`.
+        var encodingDefects: [String] = []
         let body = BodySelector.body(of: message)
         if let body {
-            let decoded = body.text
+            let (bytes, defect) = body.decoded
+            if let defect { encodingDefects.append("body: \(defect)") }
+            let decoded = body.text(of: bytes)
             if decoded.lossy
                 || (decoded.charset != "us-ascii" && decoded.charset != "utf-8"
                     && CharsetDecoder.canonicalName(forLabel: body.contentType["charset"] ?? "") != decoded.charset)
@@ -73,7 +77,7 @@ public struct EmailComplaintBuilder: Sendable {
         var oversized: [JSONValue] = []
         var originalNames: [JSONValue] = []
         for part in BodySelector.attachments(of: message, body: body) {
-            let bytes = part.decodedBody
+            let (bytes, encodingDefect) = part.decoded
             var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
             if let given = part.filename, given != filename {
                 originalNames.append(
@@ -82,6 +86,9 @@ public struct EmailComplaintBuilder: Sendable {
             if filename == nil, part.mediaType.hasPrefix("message/") {
                 filename = SafeFilename.sanitize(
                     (part.embedded?.headers["Subject"].map(Self.singleLine) ?? "message") + ".eml")
+            }
+            if let encodingDefect {
+                encodingDefects.append("attachment \(filename ?? part.mediaType): \(encodingDefect)")
             }
             attachments.append(
                 Complaint.Attachment(
@@ -104,6 +111,7 @@ public struct EmailComplaintBuilder: Sendable {
         }
         var defects: [String] = []
         message.walk { defects += $0.defects }
+        defects += encodingDefects
         if !defects.isEmpty { extra["defects"] = .array(defects.prefix(20).map(JSONValue.string)) }
 
         // People often write the whole complaint in the subject and send an empty body (or

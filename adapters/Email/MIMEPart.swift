@@ -40,8 +40,14 @@ public final class MIMEPart: Sendable {
     /// The body as transmitted (still transfer-encoded).
     public var encodedBody: ArraySlice<UInt8> { storage[bodyRange] }
 
+    /// The body with its transfer encoding removed, and what was wrong with that encoding (stray
+    /// characters in base64, a uuencoded body without its `end`), if anything.
+    public var decoded: (bytes: [UInt8], defect: String?) {
+        TransferDecoding.decode(encodedBody, encoding: transferEncoding)
+    }
+
     /// The body with its transfer encoding removed.
-    public var decodedBody: [UInt8] { TransferDecoding.decode(encodedBody, encoding: transferEncoding).bytes }
+    public var decodedBody: [UInt8] { decoded.bytes }
 
     /// `Content-Disposition: attachment`.
     public var isAttachment: Bool { disposition?.value == "attachment" }
@@ -53,8 +59,11 @@ public final class MIMEPart: Sendable {
     }
 
     /// A text part's content, decoded by ``CharsetDecoder``'s rule from its declared charset.
-    public var text: CharsetDecoder.Decoded {
-        CharsetDecoder.decode(decodedBody, declared: contentType["charset"])
+    public var text: CharsetDecoder.Decoded { text(of: decodedBody) }
+
+    /// `bytes` (this part's decoded body) as text, by ``CharsetDecoder``'s rule from its declared charset.
+    public func text(of bytes: [UInt8]) -> CharsetDecoder.Decoded {
+        CharsetDecoder.decode(bytes, declared: contentType["charset"])
     }
 
     /// Every part in depth-first order, this one first (embedded messages included).
