@@ -107,6 +107,34 @@ struct UUEncodedPartTests {
                 ]))
     }
 
+    @Test("a file uuencoded into a plain-text body is taken out as an attachment")
+    func inlineBlock() throws {
+        let lines = Self.photo.components(separatedBy: "\r\n")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("begin 644 site.png") })
+        let block = lines[start...].prefix { !$0.hasPrefix("--b1") }.joined(separator: "\r\n")
+        let complaint = try Corpus.complaint(
+            body: "工地噪音，照片见附件：\r\n\r\n\(block)\r\n请尽快处理。\r\n")
+        #expect(complaint.text == "工地噪音，照片见附件：\n\n请尽快处理。")
+        let photo = try #require(complaint.attachments.first)
+        #expect(complaint.attachments.count == 1)
+        #expect(photo.filename == "site.png")
+        #expect(photo.contentType == "application/octet-stream")
+        #expect(photo.sha256 == "895a900e696d61e565f1a0eba727040f01e180a75daa8cb681a4564607e6b96e")
+    }
+
+    @Test(
+        "text that only looks like the start of a block stays text",
+        arguments: [
+            "begin 644 report.txt\r\n请看附件\r\nend\r\n",  // not data lines
+            "begin 644 report.txt\r\nM86)C\r\n",  // no end line
+            "我们明天 begin 644 施工\r\nend\r\n",  // begin not at the line's start, and no data
+        ])
+    func notABlock(body: String) throws {
+        let complaint = try Corpus.complaint(body: body)
+        #expect(complaint.attachments.isEmpty)
+        #expect(complaint.text.contains("begin 644"))
+    }
+
     @Test("lines of nothing but a length decode to no more than the body's size")
     func bounded() {
         let raw =

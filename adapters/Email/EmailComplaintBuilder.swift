@@ -43,6 +43,7 @@ public struct EmailComplaintBuilder: Sendable {
         let from = headers["From"].flatMap(MailAddress.parse)
 
         var text = ""
+        var inlineFiles: [InlineUUBlocks.File] = []
         // What the transfer decoding of the body and the attachments found wrong, for `defects`.
         var encodingDefects: [String] = []
         let body = BodySelector.body(of: message)
@@ -64,7 +65,7 @@ public struct EmailComplaintBuilder: Sendable {
                 let deleteSpace = body.contentType["delsp"]?.lowercased() == "yes"
                 text = FlowedText.unflow(decoded.text, deleteSpace: deleteSpace)
             } else {
-                text = decoded.text
+                (text, inlineFiles) = InlineUUBlocks.extract(from: decoded.text)
             }
         }
         let trimmed = QuotedReply.trim(TextNormalizer.normalize(text), subject: subject)
@@ -76,13 +77,29 @@ public struct EmailComplaintBuilder: Sendable {
         var attachmentBytes: [[UInt8]?] = []
         var oversized: [JSONValue] = []
         var originalNames: [JSONValue] = []
-        for part in BodySelector.attachments(of: message, body: body) {
-            let (bytes, encodingDefect) = part.decoded
-            var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
-            if let given = part.filename, given != filename {
+        func attach(_ bytes: [UInt8], filename: String?, mediaType: String) {
+            attachments.append(
+                Complaint.Attachment(
+                    filename: filename, contentType: mediaType, size: bytes.count,
+                    sha256: ContentHash.sha256Hex(bytes)))
+            if bytes.count > maxAttachmentBytes {
+                attachmentBytes.append(nil)
+                oversized.append(.string(filename ?? mediaType))
+            } else {
+                attachmentBytes.append(bytes)
+            }
+        }
+        // The sender's name as given, when it had to be made safe.
+        func noteOriginal(_ given: String?, safe: String?) {
+            if let given, given != safe {
                 originalNames.append(
                     .object(["position": .number(Double(attachments.count)), "filename": .string(given)]))
             }
+        }
+        for part in BodySelector.attachments(of: message, body: body) {
+            let (bytes, encodingDefect) = part.decoded
+            var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
+            noteOriginal(part.filename, safe: filename)
             if filename == nil, part.mediaType.hasPrefix("message/") {
                 filename = SafeFilename.sanitize(
                     (part.embedded?.headers["Subject"].map(Self.singleLine) ?? "message") + ".eml")
@@ -90,16 +107,13 @@ public struct EmailComplaintBuilder: Sendable {
             if let encodingDefect {
                 encodingDefects.append("attachment \(filename ?? part.mediaType): \(encodingDefect)")
             }
-            attachments.append(
-                Complaint.Attachment(
-                    filename: filename, contentType: part.mediaType, size: bytes.count,
-                    sha256: ContentHash.sha256Hex(bytes)))
-            if bytes.count > maxAttachmentBytes {
-                attachmentBytes.append(nil)
-                oversized.append(.string(filename ?? part.mediaType))
-            } else {
-                attachmentBytes.append(bytes)
-            }
+            attach(bytes, filename: filename, mediaType: part.mediaType)
+        }
+        // Files uuencoded into the text: after the MIME attachments, their type unknown.
+        for file in inlineFiles {
+            let filename = TextNormalizer.normalizeOptional(file.name).flatMap(SafeFilename.sanitize)
+            noteOriginal(file.name, safe: filename)
+            attach(file.bytes, filename: filename, mediaType: "application/octet-stream")
         }
         if !oversized.isEmpty { extra["oversized_attachments"] = .array(oversized) }
         if !originalNames.isEmpty { extra["attachment_original_filenames"] = .array(originalNames) }
