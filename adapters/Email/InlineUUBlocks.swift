@@ -1,5 +1,3 @@
-import Foundation
-
 /// Files uuencoded into the text of a plain-text message (`uuencode photo.jpg photo.jpg | mail`,
 /// and older mailers): a `begin MODE NAME` line, lines of uuencoded data, an `end` line.
 ///
@@ -34,13 +32,10 @@ enum InlineUUBlocks {
         return (kept.joined(separator: "\n"), files)
     }
 
-    /// The file name of a `begin 644 name` line.
+    /// The file name of a `begin 644 name` line that names one.
     private static func beginName(_ line: Substring) -> String? {
-        let words = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 2)
-        guard words.count == 3, words[0] == "begin", words[1].allSatisfy({ ("0"..."7").contains($0) }) else {
-            return nil
-        }
-        return String(words[2])
+        guard let name = TransferDecoding.uuBeginName(ArraySlice(line.utf8)), !name.isEmpty else { return nil }
+        return String(decoding: name, as: UTF8.self)
     }
 
     /// The index of the `end` line closing a block whose data starts at `start`, if every line
@@ -49,10 +44,9 @@ enum InlineUUBlocks {
         var index = start
         var sawData = false
         while index < lines.count {
-            let line = lines[index].trimmingCharacters(in: .whitespacesAndNewlines)
-            if line == "end" { return sawData ? index : nil }
+            if TransferDecoding.isUUEndLine(ArraySlice(lines[index].utf8)) { return sawData ? index : nil }
             guard isDataLine(lines[index]) else { return nil }
-            sawData = sawData || !line.isEmpty
+            sawData = sawData || lines[index].contains { !$0.isWhitespace }
             index += 1
         }
         return nil

@@ -110,17 +110,14 @@ enum TransferDecoding {
         var lines = input.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
             line.last == 0x0D ? line.dropLast() : line
         }[...]
-        guard let begin = lines.firstIndex(where: isBeginLine) else {
+        guard let begin = lines.firstIndex(where: { uuBeginName($0) != nil }) else {
             return (Array(input), "uuencoded body without a begin line; kept as it is")
         }
         lines = lines[(begin + 1)...]
         var output: [UInt8] = []
         output.reserveCapacity(input.count / 4 * 3)
         for line in lines {
-            let trimmed = line.drop(while: Bytes.isWhitespace)
-            if trimmed.starts(with: "end".utf8), trimmed.dropFirst(3).allSatisfy(Bytes.isWhitespace) {
-                return (output, nil)
-            }
+            if isUUEndLine(line) { return (output, nil) }
             guard let first = line.first else { continue }
             let count = Int((first &- 32) & 63)
             // Valid lines decode to three quarters of their size; lines of nothing but a count
@@ -148,11 +145,23 @@ enum TransferDecoding {
         return (output, "uuencoded body without its end line")
     }
 
-    /// `begin 644 name`: the word, an octal mode, a space.
-    private static func isBeginLine(_ line: ArraySlice<UInt8>) -> Bool {
+    /// The file name of a uuencoding's `begin 644 name` line (the word, an octal mode, then the
+    /// name, which may be empty), or nil for any other line.
+    static func uuBeginName(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         let trimmed = line.drop(while: Bytes.isWhitespace)
-        guard trimmed.starts(with: "begin ".utf8) else { return false }
+        guard trimmed.starts(with: "begin ".utf8) else { return nil }
         let mode = trimmed.dropFirst(6).prefix { $0 != UInt8(ascii: " ") }
-        return !mode.isEmpty && mode.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }
+        guard !mode.isEmpty, mode.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }) else {
+            return nil
+        }
+        var name = trimmed[mode.endIndex...].drop { $0 == UInt8(ascii: " ") }
+        while let last = name.last, Bytes.isWhitespace(last) { name = name.dropLast() }
+        return name
+    }
+
+    /// A uuencoding's closing `end` line.
+    static func isUUEndLine(_ line: ArraySlice<UInt8>) -> Bool {
+        let trimmed = line.drop(while: Bytes.isWhitespace)
+        return trimmed.starts(with: "end".utf8) && trimmed.dropFirst(3).allSatisfy(Bytes.isWhitespace)
     }
 }
