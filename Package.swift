@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "EmailAdapterTests",
             dependencies: ["EmailAdapter", "ComplaintCore", "GatewayTestSupport"],
-            exclude: ["make_corpus.py", "email_oracle.py"],
+            exclude: ["make_corpus.py", "email_oracle.py", "make_tnef_expectations.py"],
             resources: [.copy("Corpus")],
             swiftSettings: swiftSettings
         ),

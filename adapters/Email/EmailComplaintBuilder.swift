@@ -68,15 +68,14 @@ public struct EmailComplaintBuilder: Sendable {
                 (text, inlineFiles) = InlineUUBlocks.extract(from: decoded.text)
             }
         }
-        let trimmed = QuotedReply.trim(TextNormalizer.normalize(text), subject: subject)
-        if trimmed.trimmedCharacters > 0 {
-            extra["quoted_reply_trimmed_chars"] = .number(Double(trimmed.trimmedCharacters))
-        }
-
         var attachments: [Complaint.Attachment] = []
         var attachmentBytes: [[UInt8]?] = []
         var oversized: [JSONValue] = []
         var originalNames: [JSONValue] = []
+        // TNEF parts (winmail.dat) taken apart into their files, and the body one of them held.
+        var tnefOpened: [JSONValue] = []
+        var tnefBody: String?
+        let bodyIsEmpty = TextNormalizer.normalize(text).isEmpty
         func attach(_ bytes: [UInt8], filename: String?, mediaType: String) {
             attachments.append(
                 Complaint.Attachment(
@@ -107,6 +106,28 @@ public struct EmailComplaintBuilder: Sendable {
             if let encodingDefect {
                 encodingDefects.append("attachment \(filename ?? part.mediaType): \(encodingDefect)")
             }
+            if TNEFReader.isTNEF(mediaType: part.mediaType, filename: part.filename, bytes: bytes),
+                let tnef = TNEFReader.read(bytes[...])
+            {
+                encodingDefects += tnef.defects.map { "attachment \(filename ?? part.mediaType): \($0)" }
+                // Opened when it gives something; kept as it came otherwise (nothing is lost either way:
+                // the raw message holds it).
+                if !tnef.files.isEmpty || bodyIsEmpty && tnefBody == nil && (tnef.text != nil || tnef.html != nil) {
+                    tnefOpened.append(.string(filename ?? part.mediaType))
+                    tnefBody = tnefBody ?? tnef.text ?? tnef.html.map(HTMLText.text(from:))
+                    for file in tnef.files {
+                        let name = file.name.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(
+                            SafeFilename.sanitize)
+                        noteOriginal(file.name, safe: name)
+                        attach(file.bytes, filename: name, mediaType: file.mediaType ?? "application/octet-stream")
+                    }
+                    continue
+                }
+                if tnef.hasRTFBody && tnef.text == nil && tnef.html == nil {
+                    encodingDefects.append(
+                        "attachment \(filename ?? part.mediaType): TNEF body is compressed RTF only (not read)")
+                }
+            }
             attach(bytes, filename: filename, mediaType: part.mediaType)
         }
         // Files uuencoded into the text: after the MIME attachments, their type unknown.
@@ -116,6 +137,16 @@ public struct EmailComplaintBuilder: Sendable {
             attach(file.bytes, filename: filename, mediaType: "application/octet-stream")
         }
         if !oversized.isEmpty { extra["oversized_attachments"] = .array(oversized) }
+        if !tnefOpened.isEmpty { extra["tnef_opened"] = .array(tnefOpened) }
+        // Outlook's TNEF can carry the only body there is (a message sent as rich text alone).
+        if let tnefBody, bodyIsEmpty {
+            text = tnefBody
+            extra["text_from"] = .string("tnef")
+        }
+        let trimmed = QuotedReply.trim(TextNormalizer.normalize(text), subject: subject)
+        if trimmed.trimmedCharacters > 0 {
+            extra["quoted_reply_trimmed_chars"] = .number(Double(trimmed.trimmedCharacters))
+        }
         if !originalNames.isEmpty { extra["attachment_original_filenames"] = .array(originalNames) }
 
         for (key, header) in [("to", "To"), ("cc", "Cc"), ("date", "Date"), ("mailer", "X-Mailer")] {

@@ -1,0 +1,222 @@
+import ComplaintCore
+import EmailAdapter
+import Foundation
+import Testing
+
+/// Outlook's TNEF parts (`winmail.dat`): their files become the complaint's attachments, and the
+/// body they hold becomes its text when the message has no other. Checked against streams
+/// Outlook and Exchange wrote (Corpus/tnef, read independently by Python's `tnefparse`) and
+/// against streams built here byte by byte, in GBK, as a Chinese Outlook writes them.
+@Suite("TNEF (winmail.dat)")
+struct TNEFTests {
+    struct Expected: Decodable {
+        struct File: Decodable {
+            var name: String
+            var size: Int
+            var sha256: String
+        }
+        var files: [File]
+        var body: String?
+        var hasHTML: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case files, body
+            case hasHTML = "has_html"
+        }
+    }
+
+    static func corpus() throws -> (URL, [String: Expected]) {
+        let root = try #require(Bundle.module.url(forResource: "Corpus", withExtension: nil))
+            .appendingPathComponent("tnef")
+        let data = try Data(contentsOf: root.appendingPathComponent("expected.json"))
+        return (root, try JSONDecoder().decode([String: Expected].self, from: data))
+    }
+
+    /// A message with `text` as its plain body and `tnef` attached as Outlook sends it.
+    static func message(text: String, tnef: [UInt8], id: String) -> [UInt8] {
+        let encoded = Data(tnef).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn])
+            .replacingOccurrences(of: "\r", with: "\r\n")
+        let raw = """
+            From: citizen@example.cn\r
+            To: complaints@hotline.example.gov.cn\r
+            Subject: complaint\r
+            Message-ID: <\(id)@example.cn>\r
+            MIME-Version: 1.0\r
+            Content-Type: multipart/mixed; boundary="b1"\r
+            \r
+            --b1\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            \(text)\r
+            --b1\r
+            Content-Type: application/ms-tnef; name="winmail.dat"\r
+            Content-Disposition: attachment; filename="winmail.dat"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            \(encoded)\r
+            --b1--\r
+
+            """
+        return Array(raw.utf8)
+    }
+
+    static func complaint(text: String = "See the attachment.", tnef: [UInt8], id: String = "tnef") throws -> Complaint
+    {
+        let verdict = EmailComplaintBuilder().build(
+            message(text: text, tnef: tnef, id: id), adapter: "inbox", receivedAt: Date())
+        guard case .complaint(let draft) = verdict else { throw TNEFTestError.notAComplaint("\(verdict)") }
+        return draft.complaint
+    }
+
+    enum TNEFTestError: Error { case notAComplaint(String) }
+
+    @Test("Outlook's streams give the files tnefparse reads, byte for byte")
+    func corpusFiles() throws {
+        let (root, expected) = try Self.corpus()
+        #expect(expected.count == 12)
+        for (name, want) in expected.sorted(by: { $0.key < $1.key }) {
+            let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent(name)))
+            let complaint = try Self.complaint(tnef: bytes, id: name)
+            if want.files.isEmpty {
+                // Nothing to take out: the part stays as it came (its body is not needed, the message has one).
+                #expect(complaint.attachments.map(\.filename) == ["winmail.dat"], "\(name)")
+                continue
+            }
+            #expect(complaint.attachments.map(\.filename) == want.files.map(\.name), "\(name)")
+            #expect(complaint.attachments.map(\.size) == want.files.map(\.size), "\(name)")
+            #expect(complaint.attachments.map(\.sha256) == want.files.map(\.sha256), "\(name)")
+            #expect(complaint.source.extra["tnef_opened"] == .array([.string("winmail.dat")]), "\(name)")
+            #expect(complaint.text == "See the attachment.", "\(name)")
+        }
+    }
+
+    @Test("a MIME type the stream names is kept; an unnamed one is application/octet-stream")
+    func mediaTypes() throws {
+        let (root, _) = try Self.corpus()
+        let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent("umlaut.tnef")))
+        let complaint = try Self.complaint(tnef: bytes)
+        #expect(
+            complaint.attachments.map(\.contentType) == [
+                "application/octet-stream", "image/jpeg", "application/octet-stream",
+            ])
+    }
+
+    @Test("with no body of its own, the message's text is the one the stream holds (plain, else HTML)")
+    func bodyFromStream() throws {
+        let (root, expected) = try Self.corpus()
+        let triples = try [UInt8](Data(contentsOf: root.appendingPathComponent("triples.tnef")))
+        let plain = try Self.complaint(text: "", tnef: triples, id: "triples")
+        #expect(plain.text == TextNormalizer.normalize(try #require(expected["triples.tnef"]?.body)))
+        #expect(plain.source.extra["text_from"] == .string("tnef"))
+        #expect(plain.attachments.isEmpty)
+
+        let body = try [UInt8](Data(contentsOf: root.appendingPathComponent("body.tnef")))
+        let html = try Self.complaint(text: "", tnef: body, id: "body")
+        #expect(expected["body.tnef"]?.hasHTML == true)
+        #expect(html.text.hasPrefix("THE BILL OF RIGHTS"))
+        #expect(!html.text.contains("<"))
+    }
+
+    @Test("a Chinese Outlook's stream: GBK names (code page 936), a UTF-16 long name, a GBK body")
+    func chineseOutlook() throws {
+        var stream = TNEFStream()
+        stream.message(0x0006_9007, [0xA8, 0x03, 0, 0, 0, 0, 0, 0])  // attOemCodepage 936
+        stream.message(0x0002_800C, Self.gbkBody + [0])  // attBody
+        stream.attachment(0x0006_9002, [UInt8](repeating: 0, count: 14))  // attAttachRendData
+        stream.attachment(0x0001_8010, Self.gbkName + [0])  // attAttachTitle
+        stream.attachment(0x0006_800F, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3])  // attAttachData
+        stream.attachment(0x0006_9002, [UInt8](repeating: 0, count: 14))
+        stream.attachment(0x0001_8010, Array("SITE~1.PNG".utf8) + [0])
+        stream.attachment(0x0006_800F, [0x89, 0x50, 0x4E, 0x47])
+        var properties = MAPIProperties()
+        properties.unicode(0x3707, "现场位置图（东门）.png")  // PR_ATTACH_LONG_FILENAME
+        properties.string8(0x370E, Array("image/png".utf8))  // PR_ATTACH_MIME_TAG
+        stream.attachment(0x0006_9005, properties.bytes)  // attAttachment
+
+        let complaint = try Self.complaint(text: "", tnef: stream.bytes)
+        #expect(complaint.text == "小区门口的路灯坏了一个月。")
+        #expect(complaint.attachments.map(\.filename) == ["路灯照片.jpg", "现场位置图（东门）.png"])
+        #expect(complaint.attachments.map(\.contentType) == ["application/octet-stream", "image/png"])
+        #expect(complaint.attachments.map(\.size) == [7, 4])
+        #expect(complaint.source.extra["defects"] == nil)
+    }
+
+    @Test("a stream cut short keeps the files before the cut and says so; a part that is not TNEF stays whole")
+    func damaged() throws {
+        var stream = TNEFStream()
+        stream.attachment(0x0006_9002, [UInt8](repeating: 0, count: 14))
+        stream.attachment(0x0001_8010, Array("a.txt".utf8) + [0])
+        stream.attachment(0x0006_800F, Array("first".utf8))
+        stream.attachment(0x0006_9002, [UInt8](repeating: 0, count: 14))
+        stream.attachment(0x0001_8010, Array("b.txt".utf8) + [0])
+        stream.attachment(0x0006_800F, Array("second file".utf8))
+        let cut = Array(stream.bytes.dropLast(8))
+        let complaint = try Self.complaint(tnef: cut, id: "cut")
+        #expect(complaint.attachments.map(\.filename) == ["a.txt"])
+        let defects = try #require(complaint.source.extra["defects"])
+        #expect("\(defects)".contains("not a whole attribute"))
+
+        // The signature is wrong: not TNEF, whatever the label says.
+        var notTNEF = stream.bytes
+        notTNEF[0] = 0
+        let kept = try Self.complaint(tnef: notTNEF, id: "not-tnef")
+        #expect(kept.attachments.map(\.filename) == ["winmail.dat"])
+        #expect(kept.attachments.first?.size == notTNEF.count)
+    }
+
+    /// GBK bytes, written out as hex (made with Python's `str.encode('gbk')`).
+    static func hex(_ digits: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var iterator = digits.makeIterator()
+        while let high = iterator.next(), let low = iterator.next() {
+            bytes.append(UInt8(String([high, low]), radix: 16)!)
+        }
+        return bytes
+    }
+
+    /// 小区门口的路灯坏了一个月。
+    static let gbkBody = hex("d0a1c7f8c3c5bfdab5c4c2b7b5c6bbb5c1cbd2bbb8f6d4c2a1a3")
+    /// 路灯照片.jpg
+    static let gbkName = hex("c2b7b5c6d5d5c6ac2e6a7067")
+}
+
+/// Writes a TNEF stream as MS-OXTNEF describes it: signature, key, then attributes with their
+/// level, id, length, data and checksum (the sum of the data's bytes).
+struct TNEFStream {
+    private(set) var bytes: [UInt8] = [0x78, 0x9F, 0x3E, 0x22, 0x01, 0x00]
+
+    mutating func message(_ id: UInt32, _ data: [UInt8]) { add(level: 1, id: id, data: data) }
+    mutating func attachment(_ id: UInt32, _ data: [UInt8]) { add(level: 2, id: id, data: data) }
+
+    private mutating func add(level: UInt8, id: UInt32, data: [UInt8]) {
+        bytes.append(level)
+        bytes += Self.littleEndian(id) + Self.littleEndian(UInt32(data.count)) + data
+        let checksum = data.reduce(UInt32(0)) { $0 &+ UInt32($1) } & 0xFFFF
+        bytes += [UInt8(checksum & 0xFF), UInt8(checksum >> 8)]
+    }
+
+    static func littleEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
+    }
+}
+
+/// A MAPI property list (`attAttachment`, `attMsgProps`): count, then tag, value count, size, padded data.
+struct MAPIProperties {
+    private var count: UInt32 = 0
+    private var body: [UInt8] = []
+
+    var bytes: [UInt8] { TNEFStream.littleEndian(count) + body }
+
+    mutating func unicode(_ id: UInt16, _ text: String) {
+        add(id, type: 0x001F, text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } + [0, 0])
+    }
+
+    mutating func string8(_ id: UInt16, _ bytes: [UInt8]) { add(id, type: 0x001E, bytes + [0]) }
+
+    private mutating func add(_ id: UInt16, type: UInt16, _ value: [UInt8]) {
+        count += 1
+        body += TNEFStream.littleEndian(UInt32(id) << 16 | UInt32(type)) + TNEFStream.littleEndian(1)
+        body += TNEFStream.littleEndian(UInt32(value.count)) + value
+        body += [UInt8](repeating: 0, count: (4 - value.count % 4) % 4)
+    }
+}
