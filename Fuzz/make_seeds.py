@@ -46,6 +46,13 @@ def mime():
             put("mime", os.path.basename(path), data)
 
 
+def tnef():
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/EmailAdapterTests/Corpus/tnef/*.tnef"))):
+        data = open(path, "rb").read()
+        if len(data) <= MAX_OTHER:
+            put("tnef", os.path.basename(path), data)
+
+
 def csv():
     gen = os.path.join(SAMPLES, "gen_calls.py")
     runs = [
@@ -138,6 +145,7 @@ def json_intake():
 if __name__ == "__main__":
     clear_seeds()
     mime()
+    tnef()
     csv()
     sms()
     config()

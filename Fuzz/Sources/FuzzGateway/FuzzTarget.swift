@@ -13,6 +13,7 @@ struct FuzzTarget: Sendable {
     static let all: [FuzzTarget] =
         [
             FuzzTarget(name: "mime", run: MIMETarget.run),
+            FuzzTarget(name: "tnef", run: TNEFTarget.run),
             FuzzTarget(name: "csv", run: HotlineCSVTarget.run),
         ] + SMSTarget.all + [
             FuzzTarget(name: "config-gateway", run: ConfigTargets.gateway),
