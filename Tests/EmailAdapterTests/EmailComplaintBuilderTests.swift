@@ -154,4 +154,39 @@ struct EmailComplaintBuilderTests {
         #expect(withBody.text == "路灯三天没亮了")
         #expect(withBody.source.extra["text_from"] == nil)
     }
+
+    @Test("Apple Mail's text, picture, text: the texts are one body in order, the picture the one attachment")
+    func textAroundPicture() throws {
+        let body = """
+            --Apple-Mail=_5F1C\r
+            Content-Transfer-Encoding: quoted-printable\r
+            Content-Type: text/plain;\r
+            \tcharset=utf-8\r
+            \r
+            =E5=B0=8F=E5=8C=BA=E9=97=A8=E5=8F=A3=E7=9A=84=E8=B7=AF=E7=81=AF=E5=9D=8F=E4=BA=86=EF=BC=9A\r
+            --Apple-Mail=_5F1C\r
+            Content-Disposition: inline; filename=IMG_0412.jpeg\r
+            Content-Type: image/jpeg; x-unix-mode=0644; name="IMG_0412.jpeg"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            /9j/4AAQ\r
+            --Apple-Mail=_5F1C\r
+            Content-Transfer-Encoding: 7bit\r
+            Content-Type: text/plain;\r
+            \tcharset=us-ascii\r
+            \r
+            Tel 13812345678\r
+            --Apple-Mail=_5F1C\r
+            Content-Type: text/plain; charset=utf-8; name="notes.txt"\r
+            Content-Disposition: attachment; filename="notes.txt"\r
+            \r
+            a file, not the message\r
+            --Apple-Mail=_5F1C--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/mixed; boundary=\"Apple-Mail=_5F1C\"")
+        #expect(complaint.text == "小区门口的路灯坏了：\n\nTel 13812345678")
+        #expect(complaint.complainant.phone == "+8613812345678")
+        #expect(complaint.attachments.map(\.filename) == ["IMG_0412.jpeg", "notes.txt"])
+    }
 }

@@ -17,7 +17,23 @@ enum BodySelector {
         return best?.part
     }
 
+    /// The plain-text parts that continue a plain-text body: Apple Mail (and other mailers) split a
+    /// message around a picture placed inside its text, as `multipart/mixed` holding text, picture,
+    /// text. Mail readers show those texts in order as the one message they are; so are they read
+    /// here, instead of the words after the picture becoming a nameless attachment. Only inline
+    /// `text/plain` siblings after the body, without a filename, continue it.
+    static func continuations(of message: MIMEPart, body: MIMEPart?) -> [MIMEPart] {
+        guard let body, body.mediaType == "text/plain", let parent = parent(of: body, in: message),
+            parent.mediaType == "multipart/mixed",
+            let index = parent.children.firstIndex(where: { $0 === body })
+        else { return [] }
+        return parent.children[(index + 1)...].filter {
+            $0.mediaType == "text/plain" && !$0.isAttachment && $0.filename == nil
+        }
+    }
+
     static func attachments(of message: MIMEPart, body: MIMEPart?) -> [MIMEPart] {
+        let continuing = continuations(of: message, body: body)
         var result: [MIMEPart] = []
         func visit(_ part: MIMEPart, insideBodyAlternative: Bool) {
             if part.isMultipart {
@@ -26,7 +42,7 @@ enum BodySelector {
                 for child in part.children { visit(child, insideBodyAlternative: insideBodyAlternative || holdsBody) }
                 return
             }
-            if part === body { return }
+            if part === body || continuing.contains(where: { $0 === part }) { return }
             if insideBodyAlternative, part.mediaType.hasPrefix("text/"), !part.isAttachment { return }
             result.append(part)
         }
@@ -49,6 +65,15 @@ enum BodySelector {
         let startPart =
             start.flatMap { start in part.children.first { $0.headers["Content-ID"] == start } } ?? part.children.first
         return startPart.map(candidates) ?? []
+    }
+
+    /// The multipart that holds `target` directly.
+    private static func parent(of target: MIMEPart, in container: MIMEPart) -> MIMEPart? {
+        for child in container.children {
+            if child === target { return container }
+            if let found = parent(of: target, in: child) { return found }
+        }
+        return nil
     }
 
     private static func contains(_ container: MIMEPart, _ target: MIMEPart) -> Bool {

@@ -61,12 +61,16 @@ public struct EmailComplaintBuilder: Sendable {
             if body.mediaType == "text/html" {
                 text = HTMLText.text(from: decoded.text)
                 extra["body_format"] = .string("html")
-            } else if body.contentType["format"]?.lowercased() == "flowed" {
-                let deleteSpace = body.contentType["delsp"]?.lowercased() == "yes"
-                text = FlowedText.unflow(decoded.text, deleteSpace: deleteSpace)
             } else {
-                (text, inlineFiles) = InlineUUBlocks.extract(from: decoded.text)
+                (text, inlineFiles) = Self.plainText(decoded.text, of: body)
             }
+        }
+        for (number, part) in BodySelector.continuations(of: message, body: body).enumerated() {
+            let (bytes, defect) = part.decoded
+            if let defect { encodingDefects.append("body part \(number + 2): \(defect)") }
+            let (more, files) = Self.plainText(part.text(of: bytes).text, of: part)
+            text += "\n\n" + more
+            inlineFiles += files
         }
         var attachments: [Complaint.Attachment] = []
         var attachmentBytes: [[UInt8]?] = []
@@ -247,6 +251,15 @@ public struct EmailComplaintBuilder: Sendable {
         var trimmed = text
         while let last = trimmed.last, !last.isNumber { trimmed = trimmed.dropLast() }
         return String(trimmed)
+    }
+
+    /// A plain-text part's text: a `format=flowed` one unflowed, any other with the files
+    /// uuencoded into it taken out.
+    private static func plainText(_ text: String, of part: MIMEPart) -> (String, [InlineUUBlocks.File]) {
+        if part.contentType["format"]?.lowercased() == "flowed" {
+            return (FlowedText.unflow(text, deleteSpace: part.contentType["delsp"]?.lowercased() == "yes"), [])
+        }
+        return InlineUUBlocks.extract(from: text)
     }
 
     /// Header text on one line: folding whitespace and stray line breaks become single spaces.
