@@ -164,6 +164,60 @@ struct TNEFTests {
         #expect(kept.attachments.first?.size == notTNEF.count)
     }
 
+    @Test("a body only in compressed RTF (Outlook's Rich Text mail): plain RTF, and HTML wrapped in RTF")
+    func bodyFromRTF() throws {
+        let (root, _) = try Self.corpus()
+        let cases = [
+            ("rtf.tnef", "Greg Allen\nSenior Engineer"),  // plain RTF
+            ("long-filename.tnef", "I've attached a temp. license for QARun 4.7."),  // \fromtext
+            ("IPM-DistList.tnef", "Comcast allows only up to 100 email"),  // \fromhtml1
+            ("umlaut.tnef", "TEST äöü +-*/~"),  // \fromhtml1, \'hh in code page 1252
+            ("multi-value-attribute.tnef", "You received a voice mail from Curie Conf Room at 208225."),
+        ]
+        for (name, phrase) in cases {
+            let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent(name)))
+            let complaint = try Self.complaint(text: "", tnef: bytes, id: "rtf-" + name)
+            #expect(complaint.text.contains(phrase), "\(name): \(complaint.text.prefix(200))")
+            #expect(!complaint.text.contains("\\rtf") && !complaint.text.contains("<"), "\(name)")
+            #expect(complaint.source.extra["text_from"] == .string("tnef"), "\(name)")
+        }
+    }
+
+    @Test("a Chinese Outlook's RTF body: GBK bytes under \\ansicpg936 and \\u characters, a phone number in it")
+    func chineseRTF() throws {
+        // {\rtf1…\ansicpg936…{\fonttbl{\f0 宋体;}} 路灯坏了\par 电话13812345678\par}
+        let rtf = Array(
+            ("{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil \\'cb\\'ce\\'cc\\'e5;}}"
+                + "{\\colortbl;\\red0\\green0\\blue0;}\\f0\\fs20 \\'c2\\'b7\\'b5\\'c6\\'bb\\'b5\\'c1\\'cb\\par "
+                + "\\uc1\\u30005?\\u35805?13812345678\\par}").utf8)
+        var properties = MAPIProperties()
+        properties.binary(0x1009, Self.literalLZFu(rtf))  // PR_RTF_COMPRESSED
+        var stream = TNEFStream()
+        stream.message(0x0006_9003, properties.bytes)  // attMsgProps
+        let complaint = try Self.complaint(text: "", tnef: stream.bytes)
+        #expect(complaint.text == "路灯坏了\n电话13812345678")
+        #expect(complaint.complainant.phone == "+8613812345678")
+    }
+
+    /// Compressed RTF (MS-OXRTFCP) made of literals only, then the end marker: a reference to
+    /// the ring buffer's write position (207, the prefix's length, plus the bytes written).
+    static func literalLZFu(_ raw: [UInt8]) -> [UInt8] {
+        var body: [UInt8] = []
+        var tokens: [[UInt8]] = raw.map { [$0] }
+        let end = (207 + raw.count) & 0xFFF
+        tokens.append([UInt8(end >> 4), UInt8((end & 0xF) << 4)])
+        for start in stride(from: 0, to: tokens.count, by: 8) {
+            let group = tokens[start..<min(start + 8, tokens.count)]
+            let control = start + group.count == tokens.count ? UInt8(1 << (group.count - 1)) : 0
+            body.append(control)
+            for token in group { body += token }
+        }
+        let header =
+            TNEFStream.littleEndian(UInt32(body.count + 12)) + TNEFStream.littleEndian(UInt32(raw.count))
+            + TNEFStream.littleEndian(0x7546_5A4C) + TNEFStream.littleEndian(0)
+        return header + body
+    }
+
     /// GBK bytes, written out as hex (made with Python's `str.encode('gbk')`).
     static func hex(_ digits: String) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -212,6 +266,8 @@ struct MAPIProperties {
     }
 
     mutating func string8(_ id: UInt16, _ bytes: [UInt8]) { add(id, type: 0x001E, bytes + [0]) }
+
+    mutating func binary(_ id: UInt16, _ bytes: [UInt8]) { add(id, type: 0x0102, bytes) }
 
     private mutating func add(_ id: UInt16, type: UInt16, _ value: [UInt8]) {
         count += 1

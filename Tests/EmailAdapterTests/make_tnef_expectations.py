@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes Corpus/tnef/expected.json: what the `tnefparse` package (PyPI) reads from each TNEF
-stream in Corpus/tnef/, as the independent reading TNEFTests.swift compares ours with.
+stream in Corpus/tnef/ (the compressed RTF
+body decompressed by the `compressed_rtf` package), as the independent reading TNEFTests.swift compares ours with.
 
-  pip install tnefparse==1.4.0 && python3 Tests/EmailAdapterTests/make_tnef_expectations.py
+  pip install tnefparse==1.4.0 compressed_rtf && python3 Tests/EmailAdapterTests/make_tnef_expectations.py
 """
 import hashlib
 import json
@@ -26,6 +27,8 @@ for path in sorted(corpus.glob("*.tnef")):
         body = body.decode(tnef.codepage)
     if body is not None:
         body = body.rstrip("\0")
+    rtf = tnef.rtfbody
     expected[path.name] = {"files": files, "body": body, "has_html": bool(getattr(tnef, "htmlbody", None)),
-                           "codepage": tnef.codepage}
+                           "codepage": tnef.codepage,
+                           "rtf_sha256": hashlib.sha256(rtf).hexdigest() if rtf else None}
 (corpus / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

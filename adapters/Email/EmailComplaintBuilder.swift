@@ -127,10 +127,6 @@ public struct EmailComplaintBuilder: Sendable {
                     }
                     continue
                 }
-                if tnef.hasRTFBody && tnef.text == nil && tnef.html == nil {
-                    encodingDefects.append(
-                        "attachment \(filename ?? part.mediaType): TNEF body is compressed RTF only (not read)")
-                }
             }
             attach(bytes, filename: filename, mediaType: part.mediaType)
         }

@@ -8,8 +8,9 @@ import Foundation
 ///
 /// The stream is a signature, then attributes (level, id, length, data, checksum). Read here:
 /// each attachment's data and names (`attAttachData`, `attAttachTitle`, and the MAPI properties
-/// of `attAttachment`: long filename, MIME type, data held as a property), the message's plain
-/// and HTML bodies (`attBody`, `attMsgProps`), and its code page for 8-bit strings. A message
+/// of `attAttachment`: long filename, MIME type, data held as a property), the message's plain,
+/// HTML and compressed RTF bodies (`attBody`, `attMsgProps`; see ``CompressedRTF`` and
+/// ``RTFText``), and its code page for 8-bit strings. A message
 /// attached inside (an embedded TNEF stream) gives its own files, up to a few levels deep.
 /// Checksums are not enforced: Outlook's are sometimes wrong, and the data is still right.
 enum TNEFReader {
@@ -25,8 +26,8 @@ enum TNEFReader {
         var text: String?
         /// The HTML body, when the stream holds one.
         var html: String?
-        /// Whether the stream holds a body only as compressed RTF, which is not read.
-        var hasRTFBody = false
+        /// The rich-text (RTF) body, decompressed, when the stream holds one.
+        var rtf: [UInt8]?
         /// What was wrong with the stream (cut short, trailing bytes), for `source.extra.defects`.
         var defects: [String] = []
     }
@@ -108,7 +109,15 @@ enum TNEFReader {
             } else {
                 content.html = properties?.string(Property.html, codepage: codepage)
             }
-            content.hasRTFBody = properties?.values[Property.rtfCompressed] != nil
+            if case .binary(let compressed) = properties?.values[Property.rtfCompressed] {
+                content.rtf = CompressedRTF.decompress(compressed)
+                if content.rtf == nil { content.defects.append("TNEF body in compressed RTF could not be read") }
+            }
+            // Outlook's "Rich Text" mail holds its body only as compressed RTF.
+            if content.text == nil, content.html == nil, let rtf = content.rtf {
+                let text = RTFText.text(rtf)
+                if !text.allSatisfy(\.isWhitespace) { content.text = text }
+            }
             for attachment in attachments { add(attachment, to: &content, depth: depth) }
             return content
         }
