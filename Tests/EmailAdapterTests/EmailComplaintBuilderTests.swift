@@ -189,4 +189,15 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.complainant.phone == "+8613812345678")
         #expect(complaint.attachments.map(\.filename) == ["IMG_0412.jpeg", "notes.txt"])
     }
+
+    @Test("a message whose only body is text/rtf: its text is read (GBK under \\ansicpg936), body_format rtf")
+    func richTextBody() throws {
+        let rtf =
+            "{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0 x;}}\\f0 \\'c2\\'b7\\'b5\\'c6\\'bb\\'b5\\'c1\\'cb\\par Tel 13812345678}"
+        let complaint = try Corpus.complaint(body: rtf, contentType: "text/rtf")
+        #expect(complaint.text == "路灯坏了\nTel 13812345678")
+        #expect(complaint.source.extra["body_format"] == .string("rtf"))
+        #expect(complaint.complainant.phone == "+8613812345678")
+        #expect(complaint.attachments.isEmpty)
+    }
 }

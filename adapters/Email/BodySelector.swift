@@ -3,7 +3,8 @@
 /// The body is chosen as Python's `EmailMessage.get_body(('plain', 'html'))` does: parts with
 /// `Content-Disposition: attachment` are never the body; in `multipart/related` only the start
 /// part is a candidate; elsewhere every text part is, and the first `text/plain` wins over any
-/// `text/html`.
+/// `text/html`. A `text/rtf` part is the body only when there is neither (Python's `get_body`
+/// does not look at it; Lotus Notes and old Apple Mail send such messages).
 ///
 /// Attachments are every other leaf part, except the other versions of the body inside the
 /// `multipart/alternative` that holds it. A forwarded `message/rfc822` part is one attachment.
@@ -59,6 +60,8 @@ enum BodySelector {
         let type = part.mediaType
         if type == "text/plain" { return [(0, part)] }
         if type == "text/html" { return [(1, part)] }
+        // Rich text as the body is rare (Lotus Notes, old Apple Mail), but it is the message then.
+        if type == "text/rtf" { return [(2, part)] }
         guard part.isMultipart else { return [] }
         if type != "multipart/related" { return part.children.flatMap(candidates) }
         let start = part.contentType["start"]

@@ -58,7 +58,10 @@ public struct EmailComplaintBuilder: Sendable {
                 extra["body_charset"] = .string(
                     decoded.charset + (decoded.lossy ? " (undecodable bytes replaced)" : ""))
             }
-            if body.mediaType == "text/html" {
+            if body.mediaType == "text/rtf" {
+                text = RTFText.text(bytes)
+                extra["body_format"] = .string("rtf")
+            } else if body.mediaType == "text/html" {
                 text = HTMLText.text(from: decoded.text)
                 extra["body_format"] = .string("html")
             } else {
