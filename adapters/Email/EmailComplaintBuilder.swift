@@ -75,74 +75,14 @@ public struct EmailComplaintBuilder: Sendable {
             text += "\n\n" + more
             inlineFiles += files
         }
-        var attachments: [Complaint.Attachment] = []
-        var attachmentBytes: [[UInt8]?] = []
-        var oversized: [JSONValue] = []
-        var originalNames: [JSONValue] = []
-        // TNEF parts (winmail.dat) taken apart into their files, and the body one of them held.
-        var tnefOpened: [JSONValue] = []
-        var tnefBody: String?
         let bodyIsEmpty = TextNormalizer.normalize(text).isEmpty
-        func attach(_ bytes: [UInt8], filename: String?, mediaType: String) {
-            attachments.append(
-                Complaint.Attachment(
-                    filename: filename, contentType: mediaType, size: bytes.count,
-                    sha256: ContentHash.sha256Hex(bytes)))
-            if bytes.count > maxAttachmentBytes {
-                attachmentBytes.append(nil)
-                oversized.append(.string(filename ?? mediaType))
-            } else {
-                attachmentBytes.append(bytes)
-            }
-        }
-        // The sender's name as given, when it had to be made safe.
-        func noteOriginal(_ given: String?, safe: String?) {
-            if let given, given != safe {
-                originalNames.append(
-                    .object(["position": .number(Double(attachments.count)), "filename": .string(given)]))
-            }
-        }
-        for part in BodySelector.attachments(of: message, body: body) {
-            let (bytes, encodingDefect) = part.decoded
-            var filename = part.filename.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
-            noteOriginal(part.filename, safe: filename)
-            if filename == nil, part.mediaType.hasPrefix("message/") {
-                filename = SafeFilename.sanitize(
-                    (part.embedded?.headers["Subject"].map(Self.singleLine) ?? "message") + ".eml")
-            }
-            if let encodingDefect {
-                encodingDefects.append("attachment \(filename ?? part.mediaType): \(encodingDefect)")
-            }
-            if TNEFReader.isTNEF(mediaType: part.mediaType, filename: part.filename, bytes: bytes),
-                let tnef = TNEFReader.read(bytes[...])
-            {
-                encodingDefects += tnef.defects.map { "attachment \(filename ?? part.mediaType): \($0)" }
-                // Opened when it gives something; kept as it came otherwise (nothing is lost either way:
-                // the raw message holds it).
-                if !tnef.files.isEmpty || bodyIsEmpty && tnefBody == nil && (tnef.text != nil || tnef.html != nil) {
-                    tnefOpened.append(.string(filename ?? part.mediaType))
-                    tnefBody = tnefBody ?? tnef.text ?? tnef.html.map(HTMLText.text(from:))
-                    for file in tnef.files {
-                        let name = file.name.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(
-                            SafeFilename.sanitize)
-                        noteOriginal(file.name, safe: name)
-                        attach(file.bytes, filename: name, mediaType: file.mediaType ?? "application/octet-stream")
-                    }
-                    continue
-                }
-            }
-            attach(bytes, filename: filename, mediaType: part.mediaType)
-        }
-        // Files uuencoded into the text: after the MIME attachments, their type unknown.
-        for file in inlineFiles {
-            let filename = TextNormalizer.normalizeOptional(file.name).flatMap(SafeFilename.sanitize)
-            noteOriginal(file.name, safe: filename)
-            attach(file.bytes, filename: filename, mediaType: "application/octet-stream")
-        }
-        if !oversized.isEmpty { extra["oversized_attachments"] = .array(oversized) }
-        if !tnefOpened.isEmpty { extra["tnef_opened"] = .array(tnefOpened) }
+        var attachments = EmailAttachments(maxBytes: maxAttachmentBytes)
+        attachments.addParts(of: message, body: body, bodyIsEmpty: bodyIsEmpty)
+        attachments.addInline(inlineFiles)
+        attachments.write(to: &extra)
+        encodingDefects += attachments.defects
         // Outlook's TNEF can carry the only body there is (a message sent as rich text alone).
-        if let tnefBody, bodyIsEmpty {
+        if let tnefBody = attachments.tnefBody, bodyIsEmpty {
             text = tnefBody
             extra["text_from"] = .string("tnef")
         }
@@ -150,7 +90,6 @@ public struct EmailComplaintBuilder: Sendable {
         if trimmed.trimmedCharacters > 0 {
             extra["quoted_reply_trimmed_chars"] = .number(Double(trimmed.trimmedCharacters))
         }
-        if !originalNames.isEmpty { extra["attachment_original_filenames"] = .array(originalNames) }
 
         for (key, header) in [("to", "To"), ("cc", "Cc"), ("date", "Date"), ("mailer", "X-Mailer")] {
             if let value = headers[header].flatMap({ TextNormalizer.normalizeOptional(Self.singleLine($0)) }) {
@@ -190,10 +129,10 @@ public struct EmailComplaintBuilder: Sendable {
                 email: from?.address),
             subject: subject,
             text: complaintText,
-            attachments: attachments,
+            attachments: attachments.records,
             thread: Complaint.Thread(inReplyTo: inReplyTo, references: references))
         return .complaint(
-            EmailDraft(complaint: complaint, attachmentBytes: attachmentBytes, threadCandidates: candidates))
+            EmailDraft(complaint: complaint, attachmentBytes: attachments.bytes, threadCandidates: candidates))
     }
 
     private static let phoneLabels = [
