@@ -200,4 +200,40 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.complainant.phone == "+8613812345678")
         #expect(complaint.attachments.isEmpty)
     }
+
+    @Test("an attachment sent as application/octet-stream gets the type its extension names; a declared type is kept")
+    func octetStreamTypes() throws {
+        let body = """
+            --b1\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            见附件\r
+            --b1\r
+            Content-Type: application/octet-stream; name="IMG_2031.HEIC"\r
+            Content-Disposition: attachment; filename="IMG_2031.HEIC"\r
+            \r
+            x\r
+            --b1\r
+            Content-Type: application/octet-stream; name="报告.docx"\r
+            Content-Disposition: attachment\r
+            \r
+            x\r
+            --b1\r
+            Content-Type: image/jpeg; name="scan.pdf"\r
+            \r
+            x\r
+            --b1\r
+            Content-Type: application/octet-stream; name="README"\r
+            \r
+            x\r
+            --b1--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/mixed; boundary=b1")
+        #expect(
+            complaint.attachments.map(\.contentType) == [
+                "image/heic", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/jpeg",
+                "application/octet-stream",
+            ])
+    }
 }

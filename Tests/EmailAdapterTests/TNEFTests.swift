@@ -90,15 +90,15 @@ struct TNEFTests {
         }
     }
 
-    @Test("a MIME type the stream names is kept; an unnamed one is application/octet-stream")
+    @Test("a MIME type the stream names is kept; an unnamed one is guessed from the file's extension")
     func mediaTypes() throws {
         let (root, _) = try Self.corpus()
         let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent("umlaut.tnef")))
         let complaint = try Self.complaint(tnef: bytes)
+        #expect(complaint.attachments.map(\.contentType) == ["image/jpeg", "image/jpeg", "text/plain"])
+        let unnamed = try [UInt8](Data(contentsOf: root.appendingPathComponent("one-file.tnef")))
         #expect(
-            complaint.attachments.map(\.contentType) == [
-                "application/octet-stream", "image/jpeg", "application/octet-stream",
-            ])
+            try Self.complaint(tnef: unnamed, id: "one").attachments.map(\.contentType) == ["application/octet-stream"])
     }
 
     @Test("with no body of its own, the message's text is the one the stream holds (plain, else HTML)")
@@ -136,7 +136,7 @@ struct TNEFTests {
         let complaint = try Self.complaint(text: "", tnef: stream.bytes)
         #expect(complaint.text == "小区门口的路灯坏了一个月。")
         #expect(complaint.attachments.map(\.filename) == ["路灯照片.jpg", "现场位置图（东门）.png"])
-        #expect(complaint.attachments.map(\.contentType) == ["application/octet-stream", "image/png"])
+        #expect(complaint.attachments.map(\.contentType) == ["image/jpeg", "image/png"])
         #expect(complaint.attachments.map(\.size) == [7, 4])
         #expect(complaint.source.extra["defects"] == nil)
     }

@@ -118,7 +118,7 @@ struct UUEncodedPartTests {
         let photo = try #require(complaint.attachments.first)
         #expect(complaint.attachments.count == 1)
         #expect(photo.filename == "site.png")
-        #expect(photo.contentType == "application/octet-stream")
+        #expect(photo.contentType == "image/png")  // from its name: uuencoding carries no type
         #expect(photo.sha256 == "895a900e696d61e565f1a0eba727040f01e180a75daa8cb681a4564607e6b96e")
     }
 

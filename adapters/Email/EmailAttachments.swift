@@ -5,7 +5,8 @@ import ComplaintCore
 /// In order: every MIME attachment (``BodySelector/attachments(of:body:)``), a TNEF part
 /// (`winmail.dat`) replaced by the files it holds (``TNEFReader``), then the files uuencoded into
 /// the text. Filenames are made safe (``SafeFilename``); a name that had to change is kept as
-/// given in `attachment_original_filenames`. A file over the size limit is listed without its bytes.
+/// given in `attachment_original_filenames`. A file with no useful type gets the one its name's
+/// extension names (``MediaTypeGuess``). A file over the size limit is listed without its bytes.
 struct EmailAttachments {
     let maxBytes: Int
     private(set) var records: [Complaint.Attachment] = []
@@ -47,7 +48,7 @@ struct EmailAttachments {
                     for file in tnef.files {
                         let name = Self.safe(file.name)
                         noteOriginal(file.name, safe: name)
-                        add(file.bytes, filename: name, mediaType: file.mediaType ?? "application/octet-stream")
+                        add(file.bytes, filename: name, mediaType: file.mediaType)
                     }
                     continue
                 }
@@ -61,7 +62,7 @@ struct EmailAttachments {
         for file in files {
             let filename = Self.safe(file.name)
             noteOriginal(file.name, safe: filename)
-            add(file.bytes, filename: filename, mediaType: "application/octet-stream")
+            add(file.bytes, filename: filename, mediaType: nil)
         }
     }
 
@@ -72,7 +73,9 @@ struct EmailAttachments {
         if !tnefOpened.isEmpty { extra["tnef_opened"] = .array(tnefOpened) }
     }
 
-    private mutating func add(_ data: [UInt8], filename: String?, mediaType: String) {
+    /// Adds a file; a type that says nothing (none, `application/octet-stream`) is guessed from the name.
+    private mutating func add(_ data: [UInt8], filename: String?, mediaType declared: String?) {
+        let mediaType = MediaTypeGuess.mediaType(declared: declared, filename: filename)
         records.append(
             Complaint.Attachment(
                 filename: filename, contentType: mediaType, size: data.count, sha256: ContentHash.sha256Hex(data)))
