@@ -20,6 +20,30 @@ struct ProfileTests {
         #expect(Set(profiles.keys) == ["12345", "311"])
         #expect(profiles["12345"]?.timeZone.identifier == "Asia/Shanghai")
         #expect(profiles["311"]?.timeZone.identifier == "America/New_York")
+        // A US Excel's "CSV" is Windows-1252; a Chinese one's GB18030.
+        #expect(profiles["311"]?.fallbackEncoding == .windows1252)
+        #expect(profiles["12345"]?.fallbackEncoding == .gb18030)
+    }
+
+    @Test("encoding labels: latin1 and cp1252 are Windows-1252; fallback_encoding takes only a legacy encoding")
+    func encodingLabels() throws {
+        #expect(CSVEncoding(label: "latin1") == .windows1252)
+        #expect(CSVEncoding(label: "CP1252") == .windows1252)
+        #expect(CSVEncoding(label: "ISO-8859-1") == .windows1252)
+        let diagnostics = ConfigDiagnostics()
+        let root = ConfigNode.parse(
+            yaml: """
+                encoding: auto
+                fallback_encoding: utf-8
+                columns:
+                  ticket_id: id
+                  call_time: time
+                """, displayName: "hotline/bad.yaml", diagnostics: diagnostics, environment: [:])
+        #expect(HotlineProfileLoader.read(root, name: "bad") == nil)
+        #expect(
+            diagnostics.errors.map(\.description).contains {
+                $0.hasPrefix("hotline/bad.yaml:2: fallback_encoding: fallback_encoding must be gb18030")
+            })
     }
 
     @Test(

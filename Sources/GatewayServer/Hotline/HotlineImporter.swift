@@ -69,7 +69,9 @@ public struct HotlineImporter: Sendable {
             try await store.storeUpload(raw, bodyPath: upload.url.path, sha256: upload.sha256, error: failure.message)
             throw failure
         }
-        let encoding = profile.encoding ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8)
+        let encoding =
+            profile.encoding
+            ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: profile.fallbackEncoding)
         var report = ImportReport(
             fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,
             spillDirectory: files.directory.path)

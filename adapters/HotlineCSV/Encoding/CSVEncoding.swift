@@ -8,6 +8,10 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
     case gb18030
     case utf16LE = "utf-16le"
     case utf16BE = "utf-16be"
+    /// What Excel on a Western Windows writes as "CSV (Comma delimited)": a US 311 export.
+    /// Never detected (almost any bytes are valid in it); a profile names it, as `encoding` or
+    /// as `fallback_encoding`.
+    case windows1252 = "windows-1252"
 
     /// The name iconv knows it by.
     var iconvName: String {
@@ -16,6 +20,7 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         case .gb18030: "GB18030"
         case .utf16LE: "UTF-16LE"
         case .utf16BE: "UTF-16BE"
+        case .windows1252: "WINDOWS-1252"
         }
     }
 
@@ -26,12 +31,14 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         case "gb18030", "gbk", "gb2312", "cp936", "windows-936": self = .gb18030
         case "utf-16le", "utf-16": self = .utf16LE
         case "utf-16be": self = .utf16BE
+        // As WHATWG reads them: files labelled Latin-1 are windows-1252 in practice.
+        case "windows-1252", "cp1252", "latin1", "latin-1", "iso-8859-1": self = .windows1252
         default: return nil
         }
     }
 
     /// The name staff know it by, for messages (`UTF-8`, `GB18030`, `UTF-16LE`).
-    public var label: String { iconvName }
+    public var label: String { self == .windows1252 ? "Windows-1252" : iconvName }
 
     /// The byte-order mark this encoding's files may start with.
     var byteOrderMark: [UInt8] {
@@ -40,6 +47,7 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         case .gb18030: [0x84, 0x31, 0x95, 0x33]
         case .utf16LE: [0xFF, 0xFE]
         case .utf16BE: [0xFE, 0xFF]
+        case .windows1252: []
         }
     }
 
@@ -55,12 +63,13 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
 
     /// Detects a file's encoding: its byte-order mark, else UTF-8 when the file is strict UTF-8
     /// or UTF-8 with a little damage (a byte lost, cut mid-character: read as GB18030 it would be
-    /// mojibake from its first row), else GB18030.
+    /// mojibake from its first row), else `fallback`: GB18030 (a Chinese Excel's "CSV") unless the
+    /// profile names another (`fallback_encoding: windows-1252` for a US Excel's).
     /// - Parameters:
     ///   - prefix: The file's first bytes (at least 4 when the file has them).
     ///   - utf8: The whole file, run through a ``UTF8Validator``.
-    public static func detect(prefix: [UInt8], utf8: UTF8Validator) -> CSVEncoding {
+    public static func detect(prefix: [UInt8], utf8: UTF8Validator, fallback: CSVEncoding = .gb18030) -> CSVEncoding {
         if let (encoding, _) = fromByteOrderMark(prefix) { return encoding }
-        return utf8.readsAsUTF8 ? .utf8 : .gb18030
+        return utf8.readsAsUTF8 ? .utf8 : fallback
     }
 }

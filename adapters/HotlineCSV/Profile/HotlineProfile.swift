@@ -7,8 +7,12 @@ import Foundation
 public struct HotlineProfile: Sendable {
     /// The file name without `.yaml` (`12345`, `311`).
     public var name: String
-    /// `encoding` (default `auto`): nil detects (byte-order mark, then strict UTF-8, then GB18030).
+    /// `encoding` (default `auto`): nil detects (byte-order mark, then strict UTF-8, then
+    /// ``fallbackEncoding``).
     public var encoding: CSVEncoding?
+    /// `fallback_encoding` (default `gb18030`): what a detected file that is not UTF-8 is read as.
+    /// `windows-1252` for exports from Excel on a Western Windows (a US 311 centre's).
+    public var fallbackEncoding: CSVEncoding
     /// `time_zone` (default `Asia/Shanghai`): the zone call times are written in.
     public var timeZone: TimeZone
     /// `date_formats`: tried in order.
@@ -28,12 +32,14 @@ public struct HotlineProfile: Sendable {
     public var districts: [String]
 
     public init(
-        name: String, encoding: CSVEncoding? = nil, timeZone: TimeZone, dateFormats: [CallTimeFormat],
+        name: String, encoding: CSVEncoding? = nil, fallbackEncoding: CSVEncoding = .gb18030, timeZone: TimeZone,
+        dateFormats: [CallTimeFormat],
         defaultCountryCode: String = "86", defaultAreaCode: String? = nil, columns: [HotlineColumn],
         categories: [String: String] = [:], districts: [String] = []
     ) {
         self.name = name
         self.encoding = encoding
+        self.fallbackEncoding = fallbackEncoding
         self.timeZone = timeZone
         self.dateFormats = dateFormats
         self.defaultCountryCode = defaultCountryCode

@@ -31,14 +31,27 @@ public enum HotlineProfileLoader {
     public static func read(_ root: ConfigNode, name: String) -> HotlineProfile? {
         let errorsBefore = root.diagnostics.errors.count
         root.expectMapping(allowedKeys: [
-            "description", "encoding", "time_zone", "date_formats", "default_country_code", "default_area_code",
+            "description", "encoding", "fallback_encoding", "time_zone", "date_formats", "default_country_code",
+            "default_area_code",
             "columns", "categories", "districts",
         ])
         var encoding: CSVEncoding?
         if let label = root["encoding"].string(), label.lowercased() != "auto" {
             encoding = CSVEncoding(label: label)
             if encoding == nil {
-                root["encoding"].error("unknown encoding \"\(label)\" (auto, utf-8, gb18030, gbk, gb2312, utf-16le)")
+                root["encoding"].error(
+                    "unknown encoding \"\(label)\" (auto, utf-8, gb18030, gbk, gb2312, utf-16le, windows-1252)")
+            }
+        }
+        var fallbackEncoding = CSVEncoding.gb18030
+        if let label = root["fallback_encoding"].string() {
+            switch CSVEncoding(label: label) {
+            case .gb18030?: break
+            case .windows1252?: fallbackEncoding = .windows1252
+            default:
+                root["fallback_encoding"].error(
+                    "fallback_encoding must be gb18030 (or gbk, gb2312) or windows-1252, not \"\(label)\": "
+                        + "UTF-8 and UTF-16 are detected, not fallen back to")
             }
         }
         let zoneName = root["time_zone"].string() ?? "Asia/Shanghai"
@@ -120,7 +133,8 @@ public enum HotlineProfileLoader {
         }
         guard root.diagnostics.errors.count == errorsBefore, let timeZone else { return nil }
         return HotlineProfile(
-            name: name, encoding: encoding, timeZone: timeZone, dateFormats: formats, defaultCountryCode: country,
+            name: name, encoding: encoding, fallbackEncoding: fallbackEncoding, timeZone: timeZone,
+            dateFormats: formats, defaultCountryCode: country,
             defaultAreaCode: area, columns: columns, categories: categories, districts: districts)
     }
 }
