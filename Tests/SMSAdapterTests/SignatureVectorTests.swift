@@ -44,6 +44,8 @@ import Testing
             "vonage/valid_md5hash", "vonage/valid_sha512", "vonage/expired", "telnyx/expired", "telnyx/wrong_key",
             "generic/expired", "generic/library_known_answer", "twilio/get_valid", "twilio/get_with_own_query",
             "twilio/get_tampered", "plivo/get_valid", "plivo/get_tampered", "vonage/get_valid", "vonage/get_tampered",
+            "vonage/messages_api_valid", "vonage/messages_api_tampered_body", "vonage/messages_api_wrong_secret",
+            "vonage/messages_api_expired", "vonage/messages_api_alg_none",
         ] {
             #expect(names.contains(required), "missing vector \(required)")
         }

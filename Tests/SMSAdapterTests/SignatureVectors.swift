@@ -4,7 +4,9 @@ import SMSAdapter
 import Testing
 
 /// `Vectors/vectors.json`, signed by the providers' own SDKs (`Vectors/make_vectors.py`), and
-/// `Vectors/get_vectors.json`, the GET variants (`Vectors/make_get_vectors.py`).
+/// `Vectors/get_vectors.json`, the GET variants (`Vectors/make_get_vectors.py`), and
+/// `Vectors/vonage_jwt_vectors.json`, Vonage Messages API webhooks signed with a JWT and checked
+/// with Vonage's verifier (`Vectors/make_vonage_jwt_vectors.py`).
 struct SignatureVectors: Decodable {
     struct Vector: Decodable, CustomTestStringConvertible, Sendable {
         struct Parsed: Decodable, Sendable {
@@ -64,6 +66,7 @@ struct SignatureVectors: Decodable {
         }
         var shared = try! JSONDecoder().decode(SignatureVectors.self, from: file("vectors"))
         shared.vectors += try! JSONDecoder().decode(More.self, from: file("get_vectors")).vectors
+        shared.vectors += try! JSONDecoder().decode(More.self, from: file("vonage_jwt_vectors")).vectors
         return shared
     }()
 

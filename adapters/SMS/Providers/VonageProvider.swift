@@ -1,7 +1,9 @@
 import ComplaintCore
 import Foundation
 
-/// Vonage (Nexmo) SMS API inbound messages, with signed webhooks (`sig`).
+/// Vonage (Nexmo) inbound messages: the SMS API's, with signed webhooks (`sig`), and the
+/// Messages API's (JSON with `message_uuid`, signed with a JWT: ``VonageJWT``), both under the
+/// account's one signature secret.
 ///
 /// Configure the account's inbound-message webhook as `{PUBLIC_BASE_URL}/v1/sms/vonage` with HTTP
 /// method POST (form or JSON) or GET and ask Vonage to sign webhooks; set the same signature method here.
@@ -39,6 +41,15 @@ public struct VonageProvider: SMSProvider {
     }
 
     public func authenticate(_ request: SMSRequest, now: Date) -> SMSAuthentication {
+        if let authorization = request.header("Authorization"), authorization.lowercased().hasPrefix("bearer ") {
+            let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+            if let rejection = VonageJWT.check(
+                token, secret: secret, body: request.body, now: now, toleranceSeconds: timestamps.toleranceSeconds)
+            {
+                return .rejected(rejection)
+            }
+            return .accepted
+        }
         guard let parameters = try? parameters(request) else {
             return .rejected(SMSRejection("missing_signature", "body has no readable parameters to verify"))
         }
@@ -55,6 +66,11 @@ public struct VonageProvider: SMSProvider {
     }
 
     public func parse(_ request: SMSRequest, receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
+        if !request.isGET, request.mediaType == "application/json",
+            let fields = try SMSJSON.parse(request.body).objectFields, fields["message_uuid"] != nil
+        {
+            return try messagesAPI(fields, receivedAt: receivedAt)
+        }
         let parameters = try parameters(request)
         if parameters.first("text") == nil, parameters.first("err-code") != nil {
             return .ignored(reason: "delivery receipt, not an incoming message")
@@ -68,6 +84,28 @@ public struct VonageProvider: SMSProvider {
             text: parameters.first("text") ?? "", receivedAt: sent ?? receivedAt,
             extra: SMSDraft.extra(parameters, excluding: ["messageId", "msisdn", "text", "sig", "nonce"]))
         return .messages([SMSMessage(draft: draft.complaint(), concat: Self.concat(parameters))])
+    }
+
+    /// A Messages API inbound message. It arrives whole (Vonage joins the parts; `sms.num_messages`
+    /// says how many there were); a status update (`status`, no `text`) or another channel's
+    /// message (WhatsApp, Viber) is acknowledged and not taken.
+    private func messagesAPI(_ fields: [String: JSONValue], receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
+        if fields["status"] != nil, fields["text"] == nil {
+            return .ignored(reason: "message status update, not an incoming message")
+        }
+        let channel = fields["channel"]?.scalarText ?? "sms"
+        guard channel == "sms" else { return .ignored(reason: "a \(channel) message, not SMS") }
+        let messageID = try SMSJSON.text(fields, "message_uuid")
+        guard !messageID.isEmpty else { throw SMSParseError("body.message_uuid: must not be empty") }
+        let sent = fields["timestamp"]?.scalarText.flatMap(RFC3339.parse)
+        var extra: [String: JSONValue] = [:]
+        for (key, value) in fields where !["message_uuid", "from", "text", "timestamp"].contains(key) {
+            extra[key] = value
+        }
+        let draft = SMSDraft(
+            adapter: name, externalID: messageID, from: fields["from"]?.scalarText.map(SMSDraft.plus),
+            text: fields["text"]?.scalarText ?? "", receivedAt: sent ?? receivedAt, extra: extra)
+        return .messages([SMSMessage(draft: draft.complaint(), concat: nil)])
     }
 
     /// The part's place when `concat=true` carries a usable reference, part and total.
