@@ -51,7 +51,7 @@ struct RoutingSIGHUPTests {
 
         func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         var port = 0
-        try await eventually(timeout: .seconds(30), "gateway listening") {
+        try await eventually(timeout: .seconds(90), "gateway listening") {
             guard
                 let range = logText().range(of: #"cg.address=http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
             else { return false }

@@ -73,7 +73,9 @@ final class RunningGateway: Sendable {
         let gateway = try Gateway(configuration: configuration, logger: logger, registry: GatewayMetrics.registry)
         let port = Mutex<Int?>(nil)
         let task = Task { try await gateway.run(handleSignals: false) { bound in port.withLock { $0 = bound } } }
-        try await eventually(timeout: .seconds(30), "gateway listening") { port.withLock { $0 } != nil }
+        // Generous: with the whole suite's gateways starting at once on two busy cores (a build
+        // beside it), a start has taken over 30 s; a gateway that never listens still fails.
+        try await eventually(timeout: .seconds(90), "gateway listening") { port.withLock { $0 } != nil }
         return RunningGateway(gateway: gateway, port: port.withLock { $0! }, dataDirectory: directory, task: task)
     }
 
