@@ -236,4 +236,14 @@ struct EmailComplaintBuilderTests {
                 "application/octet-stream",
             ])
     }
+
+    @Test("hostile rich text: absurd code pages, Unicode values and fallback counts are ignored, not trusted")
+    func hostileRichText() throws {
+        let rtf =
+            "{\\rtf1\\ansicpg99999 {\\uc99999999 \\u-99999?\\u99999999?\\u4294967296?}"
+            + "{\\*\\unknown hidden}ok\\'zz\\'4\\}"
+        let complaint = try Corpus.complaint(body: rtf, contentType: "text/rtf")
+        #expect(complaint.text.hasPrefix("ok"))
+        #expect(!complaint.text.contains("hidden"))
+    }
 }

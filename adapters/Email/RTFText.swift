@@ -67,6 +67,7 @@ enum RTFText {
                     groups.append(group)
                 case UInt8(ascii: "}"):
                     flush()
+                    fallbackLeft = 0  // a `\uN`'s fallback never reaches past its group
                     if groups.count > 1 { groups.removeLast() }
                 case UInt8(ascii: "\\"): control()
                 case 0x0D, 0x0A: break
@@ -158,14 +159,18 @@ enum RTFText {
             }
             switch word {
             case "fromhtml": isHTML = parameter != 0
-            case "ansicpg": if let parameter, parameter > 0 { codepage = TNEFCodepage(UInt32(parameter)) }
+            case "ansicpg":
+                if let parameter, (1...65535).contains(parameter) { codepage = TNEFCodepage(UInt32(parameter)) }
             case "htmltag": group.isHTMLTag = true
             case "htmlrtf": group.htmlOnlyRTF = parameter != 0
-            case "uc": group.fallbackCount = max(0, parameter ?? 1)
+            case "uc": group.fallbackCount = min(max(0, parameter ?? 1), 8)
             case "u":
                 guard let parameter else { return }
+                // Written as a signed 16-bit number: -4064 is U+F020.
                 let value = parameter < 0 ? parameter + 65536 : parameter
-                if let scalar = Unicode.Scalar(UInt32(value)) { append(String(Character(scalar))) }
+                if (0...0x10FFFF).contains(value), let scalar = Unicode.Scalar(UInt32(value)) {
+                    append(String(Character(scalar)))
+                }
                 fallbackLeft = group.fallbackCount
             case "par", "line", "sect", "page", "row": append("\n")
             case "tab", "cell": append("\t")

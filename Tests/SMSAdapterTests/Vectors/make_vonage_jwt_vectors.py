@@ -56,6 +56,7 @@ add("messages_api_wrong_secret", body, token(body, secret="not-the-signature-sec
     vonage_says=False)
 add("messages_api_expired", body, token(body, iat=NOW - 301), "stale_timestamp", vonage_says=True)
 add("messages_api_just_in_time", body, token(body, iat=NOW - 299), "accepted", vonage_says=True)
+add("messages_api_iat_absurd", body, token(body, iat=10 ** 300), "bad_timestamp")
 add("messages_api_alg_none", body, token(body, algorithm="none"), "unsupported_algorithm")
 status = body_of({"message_uuid": inbound["message_uuid"], "to": "8613812345678", "from": "447700900000",
                   "timestamp": "2026-11-18T08:46:31Z", "status": "delivered", "channel": "sms"})

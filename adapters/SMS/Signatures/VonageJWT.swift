@@ -36,7 +36,8 @@ enum VonageJWT {
         let age = abs(now.timeIntervalSince1970.rounded(.down) - issuedAt.rounded(.down))
         if age > Double(toleranceSeconds) {
             return SMSRejection(
-                "stale_timestamp", "the JWT's iat is \(Int(age)) s away from now (tolerance \(toleranceSeconds) s)")
+                "stale_timestamp",
+                "the JWT's iat is \(Int(min(age, 1e12))) s away from now (tolerance \(toleranceSeconds) s)")
         }
         if case .number(let expires) = claims["exp"], expires < now.timeIntervalSince1970.rounded(.down) {
             return SMSRejection("stale_timestamp", "the JWT has expired")
