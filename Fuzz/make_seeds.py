@@ -53,6 +53,13 @@ def tnef():
             put("tnef", os.path.basename(path), data)
 
 
+def rtf():
+    put("rtf", "plain.rtf", "{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil \\'cb\\'ce\\'cc\\'e5;}}"
+        "{\\colortbl;\\red0\\green0\\blue0;}\\f0\\fs20 \\'c2\\'b7\\'b5\\'c6\\par \\uc1\\u30005?\\u35805?138\\tab x\\par}")
+    put("rtf", "html.rtf", "{\\rtf1\\ansi\\fbidis\\ansicpg1252\\fromhtml1 {\\*\\htmltag19 <html>}"
+        "{\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 caf\\'e9\\htmlrtf }\\htmlrtf0 {\\*\\htmltag72 </p>}}")
+
+
 def csv():
     gen = os.path.join(SAMPLES, "gen_calls.py")
     runs = [
@@ -146,6 +153,7 @@ if __name__ == "__main__":
     clear_seeds()
     mime()
     tnef()
+    rtf()
     csv()
     sms()
     config()

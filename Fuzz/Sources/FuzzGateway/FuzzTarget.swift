@@ -14,6 +14,7 @@ struct FuzzTarget: Sendable {
         [
             FuzzTarget(name: "mime", run: MIMETarget.run),
             FuzzTarget(name: "tnef", run: TNEFTarget.run),
+            FuzzTarget(name: "rtf", run: RTFTarget.run),
             FuzzTarget(name: "csv", run: HotlineCSVTarget.run),
         ] + SMSTarget.all + [
             FuzzTarget(name: "config-gateway", run: ConfigTargets.gateway),
