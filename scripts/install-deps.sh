@@ -16,13 +16,14 @@ fi
 
 # Why each one: libcurl/libssl/libsqlite3 headers for SwiftPM's system libraries (Foundation
 # networking, swift-crypto fallbacks, SQLite for GRDB); sqlite3 to inspect the store (bench.sh
-# counts rows); python3 runs the demo receiver and the samples; curl drives the demo; wrk and
+# counts rows); python3 runs the demo receiver and the samples, python3-pip fetches the PyPI
+# packages the tests check with; curl drives the demo; wrk and
 # nginx-light are the benchmark load generator and HTTP ceiling; ca-certificates for SwiftPM's
 # package fetches; dovecot-imapd is the real IMAP server the mailbox poller is tested against
 # (libcurl4-openssl-dev is also the poller's IMAP client); libpython3.11-testsuite holds
 # CPython's email test messages, the corpus of the email parsing benchmark.
-CG_DEPS=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 python3 curl wrk nginx-light ca-certificates
-    dovecot-imapd libpython3.11-testsuite)
+CG_DEPS=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 python3 python3-pip curl wrk nginx-light
+    ca-certificates dovecot-imapd libpython3.11-testsuite)
 
 cg_install_deps() (
     set -euo pipefail
@@ -68,11 +69,15 @@ cg_check_swift() {
     return 1
 }
 
-# The dispatch tests verify webhook signatures with the reference implementation from PyPI.
+# Tests check with independent implementations from PyPI: webhook signatures (standardwebhooks)
+# and the OpenAPI document and real responses against it (openapi-spec-validator, jsonschema).
 cg_install_python_deps() {
-    python3 -c 'import standardwebhooks' 2>/dev/null && return 0
-    echo "install-deps: installing the standardwebhooks Python package (signature checks in tests)"
-    python3 -m pip install -q standardwebhooks
+    python3 -c 'import standardwebhooks, openapi_spec_validator, jsonschema, yaml' 2>/dev/null && return 0
+    echo "install-deps: installing Python packages the tests check with (standardwebhooks, openapi-spec-validator, jsonschema, pyyaml)"
+    local packages=(standardwebhooks openapi-spec-validator jsonschema pyyaml)
+    # Debian's own Python refuses pip installs outside a virtualenv (PEP 668); these are test tools.
+    python3 -m pip install -q "${packages[@]}" 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages "${packages[@]}"
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

@@ -5,7 +5,7 @@ import NIOCore
 import Prometheus
 import Storage
 
-/// Health, readiness, metrics and the quarantine list.
+/// Health, readiness, metrics, the API's OpenAPI description and the quarantine list.
 struct OperationsRoutes: Sendable {
     let store: any ComplaintStore
     let auth: Authenticator
@@ -31,6 +31,11 @@ struct OperationsRoutes: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
         router.get("/v1/quarantine") { request, _ in
             _ = try auth.require(.admin, request)

@@ -1,0 +1,220 @@
+import Foundation
+import GatewayTestSupport
+import HTTPTypes
+import Hummingbird
+import Testing
+import Yams
+
+@testable import GatewayServer
+
+/// The OpenAPI document must describe the gateway as it runs: every route and no other, and every
+/// answer's status, media type and JSON shape. Checked by independent tools (openapi-spec-validator
+/// and jsonschema from PyPI, through scripts/check-openapi.py) against real responses.
+@Suite("OpenAPI document: served, valid, and true to the routes and the responses")
+struct OpenAPIDocumentTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let document = root.appendingPathComponent("Sources/GatewayServer/OpenAPI/openapi.yaml")
+    static let checker = root.appendingPathComponent("scripts/check-openapi.py")
+    static let tencentToken = "tencent-token-for-the-openapi-test-0123"
+
+    @Test("GET /openapi.yaml serves the document; it names exactly the routes the gateway registers")
+    func routesMatch() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let served = try await gateway.request(.get, "/openapi.yaml", token: nil)
+        #expect(served.status == 200)
+        #expect(served.headers.first { $0.0.lowercased() == "content-type" }?.1 == "application/yaml; charset=utf-8")
+        #expect(served.body == (try Data(contentsOf: Self.document)))
+
+        let paths = try #require(
+            (try Yams.load(yaml: String(decoding: served.body, as: UTF8.self)) as? [String: Any])?["paths"]
+                as? [String: [String: Any]])
+        let methods: Set<String> = ["get", "post", "put", "patch", "delete", "head", "options"]
+        let documented = Set(
+            paths.flatMap { path, item in item.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" } })
+        let registered = Set(
+            gateway.gateway.makeRouter().routes.map { route in
+                let path = route.path.description
+                return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
+            })
+        #expect(registered.subtracting(documented).isEmpty, "routes missing from the document")
+        #expect(documented.subtracting(registered).isEmpty, "documented routes the gateway does not have")
+        #expect(registered.count >= 20)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("real answers of every operation match the documented status, media type and schema")
+    func responsesMatch() async throws {
+        let downstream = try await DownstreamServer.start(scripts: ["/citizen-services": .status(400)])
+        let gateway = try await RunningGateway.start(
+            downstream: downstream.baseURL, environment: ["TENCENT_SMS_TOKEN": Self.tencentToken])
+        let log = ExchangeLog(gateway)
+        let json = [("Content-Type", "application/json")]
+
+        // Intake by API: created, duplicate, and the refusals.
+        let submission = #"""
+            {"text":"晚上11点还在施工，噪音很大","category":"投诉","occurred_at":"2026-11-28T23:00:00+08:00",
+             "complainant":{"name":"王先生","phone":"138 1234 5678"},"location":{"address":"文三路100号","district":"西湖区","lat":30.27,"lon":120.13},
+             "source":{"external_id":"CRM-1","extra":{"queue":"night"}},"thread":{"references":["<a@b>"]}}
+            """#
+        let created = try await log.call(
+            .post, "/v1/complaints", body: Data(submission.utf8), headers: json + [("Idempotency-Key", "k-1")])
+        #expect(created.status == 201)
+        let id = try #require(created.json["id"] as? String)
+        #expect(
+            try await log.call(
+                .post, "/v1/complaints", body: Data(submission.utf8), headers: json + [("Idempotency-Key", "k-1")]
+            ).status == 200)
+        #expect(try await log.call(.post, "/v1/complaints", body: Data("{".utf8), headers: json).status == 400)
+        #expect(
+            try await log.call(.post, "/v1/complaints", body: Data(#"{"txt":"x"}"#.utf8), headers: json).status == 422)
+        #expect(
+            try await log.call(.post, "/v1/complaints", body: Data(#"{"text":"x"}"#.utf8), token: nil, headers: json)
+                .status == 401)
+        #expect(
+            try await log.call(
+                .post, "/v1/complaints", body: Data("text=x".utf8), headers: [("Content-Type", "text/plain")]
+            ).status == 415)
+        // One that goes to the department whose endpoint refuses it: a dead letter with an attempt.
+        let refused = try await log.call(
+            .post, "/v1/complaints", body: Data(#"{"text":"想咨询一下办事流程"}"#.utf8), headers: json)
+        let deadID = try #require(refused.json["id"] as? String)
+
+        try await eventually("delivered and dead-lettered") {
+            let delivered = try await gateway.request(.get, "/v1/complaints/\(id)").json["state"] as? String
+            let dead = try await gateway.request(.get, "/v1/complaints/\(deadID)").json["state"] as? String
+            return delivered == "delivered" && dead == "dead"
+        }
+        #expect(try await log.call(.get, "/v1/complaints/\(id)").status == 200)
+        #expect(try await log.call(.get, "/v1/complaints/\(deadID)").status == 200)
+        #expect(try await log.call(.get, "/v1/complaints/cmp_00000000000000000000000000").status == 404)
+        #expect(try await log.call(.get, "/v1/complaints?limit=5").status == 200)
+        #expect(try await log.call(.get, "/v1/complaints?channel=api&since=2026-01-01T00:00:00Z").status == 200)
+        #expect(try await log.call(.get, "/v1/complaints?limit=0").status == 400)
+
+        // Dead letters.
+        #expect(try await log.call(.get, "/v1/deadletters").status == 200)
+        #expect(try await log.call(.get, "/v1/deadletters?limit=0").status == 400)
+        #expect(try await log.call(.post, "/v1/deadletters/\(deadID)/replay", body: Data()).status == 200)
+        #expect(
+            try await log.call(.post, "/v1/deadletters/cmp_00000000000000000000000000/replay", body: Data()).status
+                == 404)
+        #expect(try await log.call(.post, "/v1/deadletters/replay?department=water-supply", body: Data()).status == 200)
+
+        // Routing.
+        #expect(
+            try await log.call(.post, "/v1/routing/explain", body: Data(#"{"text":"停水三天了"}"#.utf8), headers: json)
+                .status == 200)
+        #expect(try await log.call(.post, "/v1/routing/explain", body: Data("{}".utf8), headers: json).status == 422)
+        #expect(try await log.call(.post, "/v1/routing/reload", body: Data()).status == 200)
+
+        // Email: new, duplicate, auto-reply.
+        let mail = Data(
+            "From: a@example.cn\r\nTo: c@example.gov.cn\r\nSubject: noise\r\nMessage-ID: <m1@example.cn>\r\n\r\n楼下装修太吵\r\n"
+                .utf8)
+        let rfc822 = [("Content-Type", "message/rfc822")]
+        #expect(try await log.call(.post, "/v1/email", body: mail, headers: rfc822).status == 201)
+        #expect(try await log.call(.post, "/v1/email", body: mail, headers: rfc822).status == 200)
+        let autoReply = Data(
+            "From: b@example.cn\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <m2@example.cn>\r\n\r\nAway\r\n".utf8)
+        #expect(try await log.call(.post, "/v1/email", body: autoReply, headers: rfc822).status == 200)
+        #expect(try await log.call(.post, "/v1/email", body: Data("{}".utf8), headers: json).status == 415)
+
+        // Hotline: a report with a rejected row, its download, and a profile that does not exist.
+        let csv = Data(
+            """
+            工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,通话时长\r
+            GD1,2026/11/03 08:15:02,13812345678,李,投诉,路灯不亮,西湖区文三路,A01,60\r
+            GD2,not a time,13812345678,李,投诉,路灯不亮,西湖区文三路,A01,60\r
+
+            """.utf8)
+        let upload = try await log.call(
+            .post, "/v1/hotline/calls?profile=12345", body: csv, headers: [("Content-Type", "text/csv")])
+        #expect(upload.status == 200)
+        let rawID = try #require(upload.json["raw_id"] as? String)
+        #expect(try await log.call(.get, "/v1/hotline/imports/\(rawID)/rejected.csv").status == 200)
+        #expect(
+            try await log.call(
+                .post, "/v1/hotline/calls?profile=none", body: csv, headers: [("Content-Type", "text/csv")]
+            )
+            .status == 422)
+
+        // SMS: a provider's success reply, a failed token, an unknown provider, a GET refused.
+        let tencent = Data(#"{"mobile":"13812345678","nationcode":"86","text":"停水","time":1795000000}"#.utf8)
+        #expect(
+            try await log.call(
+                .post, "/v1/sms/tencent?token=\(Self.tencentToken)", body: tencent, token: nil, headers: json
+            )
+            .status == 200)
+        #expect(
+            try await log.call(.post, "/v1/sms/tencent?token=wrong", body: tencent, token: nil, headers: json).status
+                == 403)
+        #expect(try await log.call(.post, "/v1/sms/nobody", body: tencent, token: nil, headers: json).status == 404)
+        #expect(try await log.call(.get, "/v1/sms/tencent", token: nil).status == 405)
+
+        // Operations and the page.
+        #expect(try await log.call(.get, "/v1/quarantine").status == 200)
+        for path in ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/", "/upload.js", "/upload.css"] {
+            #expect(try await log.call(.get, path, token: nil).status == 200, "\(path)")
+        }
+
+        let exchanges = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID()).json")
+        try JSONSerialization.data(withJSONObject: log.exchanges).write(to: exchanges)
+        defer { try? FileManager.default.removeItem(at: exchanges) }
+        let (status, output) = try await spawnCapturingOutput(
+            "/usr/bin/env", ["python3", Self.checker.path, Self.document.path, exchanges.path], errorsToOutput: true)
+        let verdict = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == 0 && verdict == "ok", "\(verdict)")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("the checker catches an answer that strays from the document")
+    func checkerCatchesDrift() async throws {
+        let body = #"{"id":"cmp_01JD8Q3W6T7Y2N4K9M0P5R8S1V","duplicate":false,"routing":{"department":"x"}}"#
+        let exchanges: [[String: Any]] = [
+            [
+                "method": "POST", "path": "/v1/complaints", "status": 201, "content_type": "application/json",
+                "body_base64": Data(body.utf8).base64EncodedString(),
+            ],
+            [
+                "method": "GET", "path": "/v1/complaints/x", "status": 418, "content_type": "application/json",
+                "body_base64": "",
+            ],
+            ["method": "DELETE", "path": "/v1/complaints", "status": 200, "content_type": "", "body_base64": ""],
+        ]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-drift-\(UUID()).json")
+        try JSONSerialization.data(withJSONObject: exchanges).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (status, output) = try await spawnCapturingOutput(
+            "/usr/bin/env", ["python3", Self.checker.path, Self.document.path, file.path], errorsToOutput: true)
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(status == 1)
+        #expect(lines.contains { $0.hasPrefix("POST /v1/complaints -> 201: routing:") && $0.contains("'priority'") })
+        #expect(lines.contains { $0.contains("status 418 not documented") })
+        #expect(lines.contains { $0.hasPrefix("DELETE /v1/complaints -> 200: no documented operation") })
+    }
+}
+
+/// Requests to a running gateway, each recorded for the document check.
+private final class ExchangeLog {
+    let gateway: RunningGateway
+    private(set) var exchanges: [[String: Any]] = []
+
+    init(_ gateway: RunningGateway) { self.gateway = gateway }
+
+    func call(
+        _ verb: RunningGateway.Verb, _ path: String, body: Data? = nil, token: String? = RunningGateway.token,
+        headers: [(String, String)] = []
+    ) async throws -> RunningGateway.Reply {
+        let reply = try await gateway.request(verb, path, body: body, token: token, headers: headers)
+        exchanges.append([
+            "method": verb.rawValue.uppercased(), "path": path, "status": reply.status,
+            "content_type": reply.headers.first { $0.0.lowercased() == "content-type" }?.1 ?? "",
+            "body_base64": reply.body.base64EncodedString(),
+        ])
+        return reply
+    }
+}
