@@ -141,6 +141,46 @@ struct TNEFTests {
         #expect(complaint.source.extra["defects"] == nil)
     }
 
+    @Test("an Outlook item attached to the message: its text becomes a .txt named for it, then its own files")
+    func attachedMessage() throws {
+        let text = "楼下工地每晚施工到凌晨两点，请尽快处理。联系电话 13812345678"
+        var inner = TNEFStream()
+        var innerProperties = MAPIProperties()
+        innerProperties.unicode(0x0037, "楼下噪音投诉")  // PR_SUBJECT
+        innerProperties.unicode(0x1000, text)  // PR_BODY
+        inner.message(0x0006_9003, innerProperties.bytes)  // attMsgProps
+        inner.attachment(0x0006_9002, [UInt8](repeating: 0, count: 14))
+        inner.attachment(0x0001_8010, Array("SITE.JPG".utf8) + [0])
+        inner.attachment(0x0006_800F, [0xFF, 0xD8, 0xFF, 0xE0, 9])
+
+        func outer(displayName: String?) -> [UInt8] {
+            var stream = TNEFStream()
+            stream.attachment(0x0006_9002, [UInt8](repeating: 0, count: 14))
+            var properties = MAPIProperties()
+            if let displayName { properties.unicode(0x3001, displayName) }  // PR_DISPLAY_NAME
+            properties.object(0x3701, Self.messageInterface + inner.bytes)  // PR_ATTACH_DATA_OBJ
+            stream.attachment(0x0006_9005, properties.bytes)
+            return stream.bytes
+        }
+
+        let named = try Self.complaint(tnef: outer(displayName: "转发：楼下噪音"))
+        #expect(named.attachments.map(\.filename) == ["转发：楼下噪音.txt", "SITE.JPG"])
+        #expect(named.attachments.map(\.contentType) == ["text/plain", "image/jpeg"])
+        #expect(named.attachments.first?.size == text.utf8.count)
+        #expect(named.attachments.first?.sha256 == ContentHash.sha256Hex(Array(text.utf8)))
+        #expect(named.text == "See the attachment.")
+        #expect(named.source.extra["defects"] == nil)
+
+        // Unnamed: the attached message's own subject names the file.
+        let unnamed = try Self.complaint(tnef: outer(displayName: nil))
+        #expect(unnamed.attachments.map(\.filename) == ["楼下噪音投诉.txt", "SITE.JPG"])
+    }
+
+    /// IID_IMessage as TNEF stores it, before an attached message's stream.
+    static let messageInterface: [UInt8] = [
+        0x07, 0x03, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46,
+    ]
+
     @Test("a stream cut short keeps the files before the cut and says so; a part that is not TNEF stays whole")
     func damaged() throws {
         var stream = TNEFStream()
@@ -268,6 +308,9 @@ struct MAPIProperties {
     mutating func string8(_ id: UInt16, _ bytes: [UInt8]) { add(id, type: 0x001E, bytes + [0]) }
 
     mutating func binary(_ id: UInt16, _ bytes: [UInt8]) { add(id, type: 0x0102, bytes) }
+
+    /// `PT_OBJECT`: the interface identifier, then the object's bytes.
+    mutating func object(_ id: UInt16, _ bytes: [UInt8]) { add(id, type: 0x000D, bytes) }
 
     private mutating func add(_ id: UInt16, type: UInt16, _ value: [UInt8]) {
         count += 1

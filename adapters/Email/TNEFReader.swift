@@ -11,7 +11,8 @@ import Foundation
 /// of `attAttachment`: long filename, MIME type, data held as a property), the message's plain,
 /// HTML and compressed RTF bodies (`attBody`, `attMsgProps`; see ``CompressedRTF`` and
 /// ``RTFText``), and its code page for 8-bit strings. A message
-/// attached inside (an embedded TNEF stream) gives its own files, up to a few levels deep.
+/// attached inside (an embedded TNEF stream, an Outlook item forwarded as an attachment) gives its
+/// text, as a `.txt` file named for it, and its own files, up to a few levels deep.
 /// Checksums are not enforced: Outlook's are sometimes wrong, and the data is still right.
 enum TNEFReader {
     struct File: Equatable {
@@ -28,6 +29,8 @@ enum TNEFReader {
         var html: String?
         /// The rich-text (RTF) body, decompressed, when the stream holds one.
         var rtf: [UInt8]?
+        /// The message's subject, when the stream holds one.
+        var subject: String?
         /// What was wrong with the stream (cut short, trailing bytes), for `source.extra.defects`.
         var defects: [String] = []
     }
@@ -76,6 +79,7 @@ enum TNEFReader {
 
         var codepage = TNEFCodepage()
         var body: ArraySlice<UInt8>?
+        var subject: ArraySlice<UInt8>?
         var properties: TNEFProperties?
         var attachments: [Attachment] = []
         var defects: [String] = []
@@ -84,6 +88,7 @@ enum TNEFReader {
             switch (level, id) {
             case (1, 0x0006_9007): if data.count >= 4 { codepage = TNEFCodepage(TNEFByteReader.uint32(data)) }
             case (1, 0x0002_800C): body = data
+            case (1, 0x0001_8004): subject = data
             case (1, 0x0006_9003): properties = TNEFProperties(data)
             // attAttachRendData begins each attachment; the others belong to the last one begun.
             case (2, 0x0006_9002): attachments.append(Attachment())
@@ -104,6 +109,9 @@ enum TNEFReader {
             if properties?.isTruncated == true { content.defects.append("TNEF message properties cut short") }
             content.text =
                 properties?.string(Property.body, codepage: codepage) ?? body.map { codepage.decode(Array($0)) }
+            content.subject =
+                properties?.string(Property.subject, codepage: codepage)
+                ?? subject.map { codepage.decode(Array($0.prefix { $0 != 0 })) }
             if case .binary(let html) = properties?.values[Property.html] {
                 content.html = CharsetDecoder.decode(html, declared: codepage.label).text
             } else {
@@ -131,10 +139,19 @@ enum TNEFReader {
             var data = attachment.data
             switch properties?.values[Property.attachData] {
             case .object(let iid, let object) where iid.elementsEqual(Property.messageInterface):
-                // A message attached to the message: its files are taken; its text stays in the raw message.
+                // A message attached to the message (an Outlook item forwarded as an attachment):
+                // its text becomes a file of its own, for a department has no reader for TNEF.
                 guard depth < 3, let inner = TNEFReader.read(object, depth: depth + 1) else {
                     content.defects.append("TNEF attached message \(name ?? "") too deeply nested: not opened")
                     return
+                }
+                if let text = inner.text ?? inner.html.map(HTMLText.text(from:)),
+                    !text.allSatisfy(\.isWhitespace)
+                {
+                    content.files.append(
+                        File(
+                            name: Self.textFileName(name ?? inner.subject), mediaType: "text/plain",
+                            bytes: Array(text.utf8)))
                 }
                 content.files += inner.files
                 content.defects += inner.defects
@@ -151,6 +168,13 @@ enum TNEFReader {
             content.files.append(File(name: name, mediaType: mediaType, bytes: Array(data)))
         }
 
+        /// `NAME.txt` for an attached message's text (Outlook names the item by its subject, or `NAME.msg`).
+        private static func textFileName(_ name: String?) -> String {
+            var base = name?.trimmingCharacters(in: .whitespaces) ?? ""
+            if base.lowercased().hasSuffix(".msg") { base.removeLast(4) }
+            return (base.isEmpty ? "attached message" : base) + ".txt"
+        }
+
         /// A `type/subtype` as MIME writes it, lowercased; nil for anything else.
         private static func mediaType(_ tag: String) -> String? {
             let value = tag.trimmingCharacters(in: .whitespaces).lowercased()
@@ -164,6 +188,7 @@ enum TNEFReader {
 
     /// MAPI property ids (MS-OXPROPS).
     private enum Property {
+        static let subject: UInt16 = 0x0037
         static let body: UInt16 = 0x1000
         static let rtfCompressed: UInt16 = 0x1009
         static let html: UInt16 = 0x1013
