@@ -39,7 +39,7 @@ struct EmailAttachments {
                 let tnef = TNEFReader.read(data[...])
             {
                 defects += tnef.defects.map { "attachment \(label): \($0)" }
-                let body = tnef.text ?? tnef.html.map(HTMLText.text(from:))
+                let body = tnef.bodyText
                 // Opened when it gives something; kept as it came otherwise (nothing is lost either
                 // way: the raw message holds it).
                 if !tnef.files.isEmpty || bodyIsEmpty && tnefBody == nil && body != nil {

@@ -33,6 +33,9 @@ enum TNEFReader {
         var subject: String?
         /// What was wrong with the stream (cut short, trailing bytes), for `source.extra.defects`.
         var defects: [String] = []
+
+        /// The body as text: the plain body, else the HTML body's text.
+        var bodyText: String? { text ?? html.map(HTMLText.text(from:)) }
     }
 
     static let signature: UInt32 = 0x223E_9F78
@@ -145,7 +148,7 @@ enum TNEFReader {
                     content.defects.append("TNEF attached message \(name ?? "") too deeply nested: not opened")
                     return
                 }
-                if let text = inner.text ?? inner.html.map(HTMLText.text(from:)),
+                if let text = inner.bodyText,
                     !text.allSatisfy(\.isWhitespace)
                 {
                     content.files.append(
