@@ -190,6 +190,33 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.attachments.map(\.filename) == ["IMG_0412.jpeg", "notes.txt"])
     }
 
+    @Test("MIME::Lite's HTML letter with a .txt attached inline: the letter is the body, the .txt a file")
+    func htmlLetterWithNamedTextPart() throws {
+        let body = """
+            --_----------=_1\r
+            Content-Type: text/html; charset="utf-8"\r
+            Content-Disposition: inline\r
+            \r
+            <p>您好，楼下餐馆油烟很大。</p><p>电话：138 1234 5678</p>\r
+            --_----------=_1\r
+            Content-Disposition: inline; filename="=?gbk?B?083RzMqxvOS8x8K8LnR4dA==?="\r
+            Content-Type: text/plain; charset=gbk; name="=?gbk?B?083RzMqxvOS8x8K8LnR4dA==?="\r
+            \r
+            11月1日 18:00-23:30\r
+            --_----------=_1--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/mixed; boundary=\"_----------=_1\"")
+        #expect(complaint.text == "您好，楼下餐馆油烟很大。\n\n电话：138 1234 5678")
+        #expect(complaint.complainant.phone == "+8613812345678")
+        #expect(complaint.attachments.map(\.filename) == ["油烟时间记录.txt"])
+        #expect(complaint.source.extra["body_format"] == .string("html"))
+        // The named text part alone is still the body: nothing else is a letter.
+        let only = try Corpus.complaint(
+            body: "路灯坏了\r\n", contentType: "text/plain; charset=utf-8; name=\"note.txt\"")
+        #expect(only.text == "路灯坏了")
+    }
+
     @Test("a message whose only body is text/rtf: its text is read (GBK under \\ansicpg936), body_format rtf")
     func richTextBody() throws {
         let rtf =

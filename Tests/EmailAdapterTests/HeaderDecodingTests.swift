@@ -75,6 +75,27 @@ struct HeaderDecodingTests {
         #expect(broken.text.hasPrefix("投"))
     }
 
+    @Test("charset rule: a short GB2312 name that passes for UTF-8 keeps its label; UTF-8 Chinese under it does not")
+    func shortDoubleByteNames() {
+        // 郑梅 D6 A3 C3 B7 and 图片 CD BC C6 AC are valid UTF-8 (֣÷, ͼƬ).
+        #expect(CharsetDecoder.decode([0xD6, 0xA3, 0xC3, 0xB7], declared: "gb2312").text == "郑梅")
+        #expect(CharsetDecoder.decode([0xCD, 0xBC, 0xC6, 0xAC], declared: "GBK").text == "图片")
+        #expect(decoded("=?GB2312?B?zbzGrC5qcGc=?=") == "图片.jpg")
+        #expect(decoded("=?GB2312?B?1qPDtw==?= <zhengmei@example.com>") == "郑梅 <zhengmei@example.com>")
+        // Without a label, or under a Latin one, valid UTF-8 still wins; so does Chinese UTF-8 under a GB label.
+        #expect(CharsetDecoder.decode([0xD6, 0xA3, 0xC3, 0xB7], declared: nil).charset == "utf-8")
+        #expect(CharsetDecoder.decode(Array("José".utf8), declared: "iso-8859-1").text == "José")
+        #expect(CharsetDecoder.decode(Array("迈克尔·杰克逊投诉".utf8), declared: "gb2312").text == "迈克尔·杰克逊投诉")
+    }
+
+    @Test("charset labels Python's email package writes: big5_tw, eucgb2312_cn")
+    func pythonCodecLabels() {
+        // Subject: 投訴 in Big5 under Python's codec name; 投诉 in GB2312 under its.
+        #expect(decoded("=?big5_tw?b?p+u2RA==?=") == "投訴")
+        #expect(decoded("=?eucgb2312_cn?b?zbbL3w==?=") == "投诉")
+        #expect(CharsetDecoder.canonicalName(forLabel: "cp950") == "big5-hkscs")
+    }
+
     @Test("charset rule: UTF-8 with a little damage stays UTF-8; GBK with damage does not become UTF-8")
     func damagedUTF8() {
         let utf8 = Array("噪音扰民严重请处理".utf8)

@@ -63,3 +63,41 @@ struct LabelledPhoneTests {
         #expect(try phone(inBody: body) == nil, "\(body)")
     }
 }
+
+/// The ways citizens label their number that were missed before, and numbers in a paragraph.
+@Suite("Phone numbers labelled in prose and with qualifiers")
+struct LabelledPhoneProseTests {
+    private func phone(inBody body: String) throws -> String? {
+        try Corpus.complaint(body: body + "\r\n").complainant.phone
+    }
+
+    private static let longSentence =
+        "您好，我家楼下的餐馆每天晚上油烟很大，从傍晚五点一直到深夜十一点，窗户都不能开，家里老人孩子都受不了，"
+        + "找过物业好几次都说管不了，我住在杭州市西湖区文三路100号3幢2单元501室，"
+
+    @Test(
+        "labels the way people write them",
+        arguments: [
+            ("电话号：138-1234-5678", "+8613812345678"),
+            ("手机/微信：13812345678", "+8613812345678"),
+            ("手机（微信同号）：13812345678", "+8613812345678"),
+            ("座机：0571-87654321", "+8657187654321"),
+            ("联系人：王先生 13812345678", "+8613812345678"),
+            ("有问题请联系我：13812345678", "+8613812345678"),
+            // A paragraph longer than a contact line: the citizen's own number.
+            (longSentence + "我的电话：13812345678，请相关部门尽快处理，谢谢！", "+8613812345678"),
+            (longSentence + "请尽快处理。联系电话：13812345678", "+8613812345678"),
+        ])
+    func taken(body: String, expected: String) throws {
+        #expect(try phone(inBody: body) == expected, "\(body)")
+    }
+
+    @Test("in a paragraph, a number labelled as someone else's is not the citizen's")
+    func someoneElses() throws {
+        #expect(try phone(inBody: Self.longSentence + "物业电话0571-88888888打了没人接，物业联系电话：0571-88888889也一样。") == nil)
+        // On a contact line of its own, the citizen's number is found even after such a paragraph.
+        #expect(
+            try phone(inBody: Self.longSentence + "物业电话0571-88888888打了没人接。\r\n电话：13812345678")
+                == "+8613812345678")
+    }
+}

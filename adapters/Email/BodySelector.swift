@@ -6,6 +6,11 @@
 /// `text/html`. A `text/rtf` part is the body only when there is neither (Python's `get_body`
 /// does not look at it; Lotus Notes and old Apple Mail send such messages).
 ///
+/// One departure from Python: a text part that carries a file name is a file in every mail
+/// reader, even marked `inline` (MIME::Lite's default; Apple Mail marks its attachments so too).
+/// It is the body only when no part without a name is a candidate, so an HTML letter with a
+/// `.txt` attached is read as the letter, not as the file.
+///
 /// Attachments are every other leaf part, except the other versions of the body inside the
 /// `multipart/alternative` that holds it. A forwarded `message/rfc822` part is one attachment.
 enum BodySelector {
@@ -55,13 +60,17 @@ enum BodySelector {
         return result
     }
 
+    /// Rank of a named text part: after every part without a name.
+    private static let namedPenalty = 10
+
     private static func candidates(_ part: MIMEPart) -> [(Int, MIMEPart)] {
         if part.isAttachment { return [] }
         let type = part.mediaType
-        if type == "text/plain" { return [(0, part)] }
-        if type == "text/html" { return [(1, part)] }
+        let penalty = part.filename == nil ? 0 : namedPenalty
+        if type == "text/plain" { return [(0 + penalty, part)] }
+        if type == "text/html" { return [(1 + penalty, part)] }
         // Rich text as the body is rare (Lotus Notes, old Apple Mail), but it is the message then.
-        if type == "text/rtf" { return [(2, part)] }
+        if type == "text/rtf" { return [(2 + penalty, part)] }
         guard part.isMultipart else { return [] }
         if type != "multipart/related" { return part.children.flatMap(candidates) }
         let start = part.contentType["start"]

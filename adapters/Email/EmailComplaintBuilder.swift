@@ -136,7 +136,12 @@ public struct EmailComplaintBuilder: Sendable {
     }
 
     private static let phoneLabels = [
-        "联系电话", "电话号码", "手机号码", "手机号", "电话", "手机", "联系方式", "tel", "phone", "mobile",
+        "联系电话", "电话号码", "手机号码", "手机号", "电话号", "电话", "手机", "座机", "联系方式", "联系我", "联系人",
+        "tel", "phone", "mobile",
+    ]
+    /// What people put between a label and its colon: `手机/微信：`, `手机（微信同号）：`.
+    private static let labelQualifiers = [
+        "/微信", "／微信", "(微信同号)", "（微信同号）", "(同微信)", "（同微信）", "/wechat", "(wechat)",
     ]
     /// Between a label and its number: what people write there ("电话：", "电话是", "Tel: ").
     private static let labelConnectors: Set<Character> = [" ", "\t", ":", "：", "是", "为"]
@@ -148,40 +153,76 @@ public struct EmailComplaintBuilder: Sendable {
     /// normalizer reads (`转8001`, `分机：66`, `ext. 12`, `x 12`) are made of these.
     private static let extendedPhoneCharacters = phoneCharacters.union("转分机ext:：")
 
-    /// The first valid number on a line labelled as a phone number: the label, then at most a
-    /// few connectors (`电话：`, `电话是`, `电话 `, or none: `电话13812345678`), then the number,
-    /// with its extension if one follows (kept beside the E.164 number, which has no place for it).
+    /// A line longer than this is a paragraph of prose, where a label may introduce someone
+    /// else's number ("物业电话0571…"); see ``labelledPhone(in:)``.
+    private static let shortLineBytes = 200
+    /// Of a longer line, this much is searched (a body can be one line of megabytes).
+    private static let longLineSearchBytes = 16_384
+    /// What may stand right before a label that opens a clause of prose.
+    private static let clauseOpeners: Set<Character> = ["。", "，", ",", "；", ";", "！", "!", "：", ":", "、", " ", "\t"]
+
+    /// The first valid number after a label: the label, then at most a few connectors (`电话：`,
+    /// `电话是`, `电话 `, or none: `电话13812345678`), then the number, with its extension if one
+    /// follows (kept beside the E.164 number, which has no place for it). Short lines (a contact
+    /// line, a signature) are searched first. In a paragraph, a label counts only where it is the
+    /// citizen's: after `我`/`我的`/`本人` (`我的电话：…`), or opening a clause (`…，联系电话：…`,
+    /// not `物业电话…`).
     private func labelledPhone(in text: String) -> (number: String, extension: String?)? {
-        for bytes in text.utf8.split(separator: 0x0A) where bytes.count <= 200 {
-            let lowered = Substring(bytes).lowercased()
-            for label in Self.phoneLabels {
-                var searchFrom = lowered.startIndex
-                while let range = lowered.range(of: label, range: searchFrom..<lowered.endIndex) {
-                    searchFrom = range.upperBound
-                    // A Latin label inside a word ("hotel") is not a label.
-                    if label.first!.isASCII, range.lowerBound > lowered.startIndex,
-                        lowered[lowered.index(before: range.lowerBound)].isLetter
-                    {
-                        continue
+        let lines = text.utf8.split(separator: 0x0A)
+        for bytes in lines where bytes.count <= Self.shortLineBytes {
+            if let found = labelledPhone(onLine: Substring(bytes).lowercased(), inProse: false) { return found }
+        }
+        for bytes in lines where bytes.count > Self.shortLineBytes {
+            let line = Substring(bytes.prefix(Self.longLineSearchBytes)).lowercased()
+            if let found = labelledPhone(onLine: line, inProse: true) { return found }
+        }
+        return nil
+    }
+
+    private func labelledPhone(onLine lowered: String, inProse: Bool) -> (number: String, extension: String?)? {
+        for label in Self.phoneLabels {
+            var searchFrom = lowered.startIndex
+            while let range = lowered.range(of: label, range: searchFrom..<lowered.endIndex) {
+                searchFrom = range.upperBound
+                let before = lowered[..<range.lowerBound]
+                // A Latin label inside a word ("hotel") is not a label.
+                if label.first!.isASCII, let previous = before.last, previous.isLetter { continue }
+                if inProse, !Self.isCitizensOwn(before) { continue }
+                var rest = lowered[range.upperBound...]
+                if let qualifier = Self.labelQualifiers.first(where: { rest.hasPrefix($0) }) {
+                    rest = rest.dropFirst(qualifier.count)
+                }
+                var afterConnectors = rest.prefix(4).drop { Self.labelConnectors.contains($0) }
+                // `联系人：王先生 138…`: the contact's name, then the number.
+                if label == "联系人" {
+                    let name = lowered[afterConnectors.startIndex...].prefix(8).prefix { $0.isLetter }
+                    afterConnectors = lowered[name.endIndex...].prefix(3).drop {
+                        Self.labelConnectors.contains($0) || $0 == "，" || $0 == ","
                     }
-                    let afterConnectors = lowered[range.upperBound...].prefix(4).drop {
-                        Self.labelConnectors.contains($0)
-                    }
-                    let start = afterConnectors.startIndex
-                    guard start < lowered.endIndex, lowered[start].isNumber || "+＋(（".contains(lowered[start])
-                    else { continue }
-                    let candidate = Self.trimmedToDigit(lowered[start...].prefix { Self.phoneCharacters.contains($0) })
-                    // With what looks like its extension, else alone (a mobile has none: `13812345678 x 3天`).
-                    let withExtension = Self.trimmedToDigit(
-                        lowered[start...].prefix(40).prefix { Self.extendedPhoneCharacters.contains($0) })
-                    for written in withExtension == candidate ? [candidate] : [withExtension, candidate] {
-                        let (parsed, phoneExtension) = phones.parse(written)
-                        if case .e164(let number) = parsed { return (number, phoneExtension) }
-                    }
+                }
+                let start = afterConnectors.startIndex
+                guard start < lowered.endIndex, lowered[start].isNumber || "+＋(（".contains(lowered[start])
+                else { continue }
+                let candidate = Self.trimmedToDigit(lowered[start...].prefix { Self.phoneCharacters.contains($0) })
+                // With what looks like its extension, else alone (a mobile has none: `13812345678 x 3天`).
+                let withExtension = Self.trimmedToDigit(
+                    lowered[start...].prefix(40).prefix { Self.extendedPhoneCharacters.contains($0) })
+                for written in withExtension == candidate ? [candidate] : [withExtension, candidate] {
+                    let (parsed, phoneExtension) = phones.parse(written)
+                    if case .e164(let number) = parsed { return (number, phoneExtension) }
                 }
             }
         }
         return nil
+    }
+
+    /// In prose: the label follows `我`, `我的`, `本人`, `my `, or opens the line or a clause.
+    private static func isCitizensOwn(_ before: Substring) -> Bool {
+        guard let previous = before.last else { return true }
+        if clauseOpeners.contains(previous) { return true }
+        let tail = before.suffix(3)
+        return tail.hasSuffix("我") || tail.hasSuffix("我的") || tail.hasSuffix("本人") || tail.hasSuffix("本人的")
+            || tail.hasSuffix("my ")
     }
 
     /// `text` up to its last digit: what follows a number (`。`, `-`, `转账`) is not part of it.

@@ -1,12 +1,16 @@
 /// Trims the quoted history under a reply, so the record's text is what the citizen wrote now.
 ///
 /// The raw message keeps everything. The rule: the text is cut at the first line that starts
-/// quoted history — `On … wrote:` (also wrapped over two lines), `在 … 写道：`, an
+/// quoted history — `On … wrote:` (also wrapped over two lines), a line ending `写道：` that
+/// names an address or a time of day (`在 2026年11月3日 08:15，"张三" <a@b.cn> 写道：`, Gmail's
+/// `张三 <a@b.cn> 于2026年11月3日周二 08:15写道：`; a citizen's own `通知里写道：` is text), an
 /// `-----Original Message-----` / `------------------ 原始邮件 ------------------` separator,
-/// an Outlook header block (`From:`/`发件人：` followed by `Sent:`/`Date:`/`发送时间：`/`日期：`,
-/// optionally under a line of underscores) — or at a trailing block of `>` lines. It is cut only
-/// when something other than whitespace stands above the cut, and never in a forward (subject
-/// starting `Fwd:`, `Fw:` or `转发`), whose "history" is the content.
+/// a mail header block (`From:`/`发件人：` followed by at least two header lines among
+/// `Sent:`/`Date:`/`To:`/`Cc:`/`Subject:`/`发送时间：`/`日期：`/`时间：`/`收件人：`/`抄送：`/`主题：`,
+/// one of them naming a recipient or the subject, optionally under a line of underscores; a
+/// quoted text message's `发件人：10086` and `时间：` are not a mail's) — or at a trailing block
+/// of `>` lines. It is cut only when something other than whitespace stands above the cut, and
+/// never in a forward (subject starting `Fwd:`, `Fw:` or `转发`), whose "history" is the content.
 public enum QuotedReply {
     /// The text to keep and the number of characters trimmed (0 when nothing was).
     /// The count is of Unicode scalars.
@@ -38,15 +42,46 @@ public enum QuotedReply {
                 if line.hasPrefix("On ") { return index }
                 if index > 0, lines[index - 1].trimmingSpaces().hasPrefix("On ") { return index - 1 }
             }
-            if line.hasSuffix("写道:") || line.hasSuffix("写道：") { return index }
+            if line.hasSuffix("写道:") || line.hasSuffix("写道："), namesSenderOrTime(line) { return index }
             if isSeparator(line) { return index }
-            if isHeaderLine(line, names: ["From", "发件人"]), index + 1 < lines.count,
-                isHeaderLine(lines[index + 1].trimmingSpaces(), names: ["Sent", "Date", "发送时间", "日期", "时间"])
-            {
+            if isHeaderLine(line, names: ["From", "发件人"]), startsHeaderBlock(lines, after: index) {
                 return index > 0 && isRule(lines[index - 1].trimmingSpaces()) ? index - 1 : index
             }
         }
         return nil
+    }
+
+    /// A mail client's attribution line names the quoted sender's address or the time it was
+    /// sent (`08:15`); a sentence of the citizen's ending in `写道：` does neither.
+    private static func namesSenderOrTime(_ line: String) -> Bool {
+        if line.contains("@") { return true }
+        let bytes = Array(line.utf8)
+        return bytes.indices.contains { index in
+            bytes[index] == UInt8(ascii: ":") && index > 0 && index + 2 < bytes.count
+                && isDigit(bytes[index - 1]) && isDigit(bytes[index + 1]) && isDigit(bytes[index + 2])
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    private static let blockHeaderNames = [
+        "Sent", "Date", "To", "Cc", "Subject", "发送时间", "发送日期", "日期", "时间", "收件人", "抄送", "主题",
+    ]
+    private static let recipientOrSubjectNames = ["To", "Cc", "Subject", "收件人", "抄送", "主题"]
+
+    /// After a `From:` line: at least two header lines in a row, one of them a recipient or the subject.
+    private static func startsHeaderBlock(_ lines: [Substring], after index: Int) -> Bool {
+        var headers = 0
+        var namesRecipientOrSubject = false
+        var next = index + 1
+        while next < lines.count, next <= index + 6, lines[next].utf8.count <= maxMarkerLineBytes {
+            let line = lines[next].trimmingSpaces()
+            guard isHeaderLine(line, names: blockHeaderNames) else { break }
+            headers += 1
+            if isHeaderLine(line, names: recipientOrSubjectNames) { namesRecipientOrSubject = true }
+            next += 1
+        }
+        return headers >= 2 && namesRecipientOrSubject
     }
 
     private static func isSeparator(_ line: String) -> Bool {

@@ -14,6 +14,11 @@
 ///    encoding (ISO-2022-JP/-KR/-CN, HZ-GB-2312) and they are valid in it.
 /// 2. Bytes that are valid UTF-8 are UTF-8, whatever the label (a GBK or Latin-1 text of more than
 ///    a couple of characters is practically never valid UTF-8, while UTF-8 under a wrong label is common).
+///    One exception, for short texts: under a Chinese, Japanese or Korean double-byte label, bytes
+///    that read as UTF-8 mostly in two-byte sequences (Latin, Greek, Cyrillic, Hebrew letters) and
+///    are valid in the label are the label's. Two GB2312 characters are valid UTF-8 one time in 30
+///    (`郑梅` D6 A3 C3 B7 reads `֣÷`, `图片` reads `ͼƬ`); Chinese text written in UTF-8 is three-byte
+///    sequences.
 /// 3. Bytes that are UTF-8 but for a little damage (cut short mid-character, a byte lost: see
 ///    ``UTF8Validator/isDamagedUTF8``) are UTF-8, whatever the label, each damaged sequence
 ///    replaced with U+FFFD.
@@ -46,10 +51,15 @@ public enum CharsetDecoder {
         }
         // One pass over the bytes decides steps 2 and 3.
         let utf8 = array.withUnsafeBytes(UTF8Validator.checked)
+        let label = declared.map(canonicalName(forLabel:))
         if utf8.readsAsUTF8 {
+            if utf8.isValid, let label, doubleByteLabels.contains(label), mostlyTwoByteSequences(array),
+                let text = convert(array, from: label, lossy: false)
+            {
+                return Decoded(text: text, charset: label, lossy: false)
+            }
             return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: !utf8.isValid)
         }
-        let label = declared.map(canonicalName(forLabel:))
         if let label, label != "utf-8", let text = convert(array, from: label, lossy: false) {
             return Decoded(text: text, charset: label, lossy: false)
         }
@@ -59,6 +69,19 @@ public enum CharsetDecoder {
         let fallback = label.flatMap { $0 == "utf-8" || !isKnown($0) ? nil : $0 } ?? "gb18030"
         let text = convert(array, from: fallback, lossy: true) ?? String(decoding: array, as: UTF8.self)
         return Decoded(text: text, charset: fallback, lossy: true)
+    }
+
+    /// East Asian double-byte charsets (after aliases), whose short texts can pass for UTF-8.
+    private static let doubleByteLabels: Set<String> = ["gb18030", "big5-hkscs", "cp949", "cp932", "euc-jp"]
+
+    /// Whether valid UTF-8 `bytes` hold more two-byte sequences (U+0080–U+07FF) than longer ones.
+    private static func mostlyTwoByteSequences(_ bytes: [UInt8]) -> Bool {
+        var twoByte = 0
+        var longer = 0
+        for byte in bytes where byte >= 0xC0 {
+            if byte < 0xE0 { twoByte += 1 } else { longer += 1 }
+        }
+        return twoByte > longer
     }
 
     /// Text in a 7-bit encoding whose bytes are all ASCII but mean something else: ISO-2022-JP
@@ -148,6 +171,11 @@ public enum CharsetDecoder {
         "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "ms936": "gb18030",
         "windows-936": "gb18030", "euc-cn": "gb18030", "gb_2312-80": "gb18030", "csgb2312": "gb18030",
         "chinese": "gb18030", "iso-ir-58": "gb18030", "gb18030": "gb18030", "x-euc-cn": "gb18030",
+        // Python's email package labels with its codec names: `eucgb2312_cn`, `big5_tw`.
+        "eucgb2312_cn": "gb18030", "euc_cn": "gb18030", "gb2312_80": "gb18030", "gb18030-2000": "gb18030",
+        "gb_18030": "gb18030", "big5_tw": "big5-hkscs", "big5tw": "big5-hkscs", "csbig5": "big5-hkscs",
+        "big5hkscs": "big5-hkscs", "big5_hkscs": "big5-hkscs", "cp950": "big5-hkscs", "ms950": "big5-hkscs",
+        "windows-950": "big5-hkscs", "utf_8": "utf-8", "cp65001": "utf-8",
         "us-ascii": "windows-1252", "ascii": "windows-1252", "iso-8859-1": "windows-1252",
         "iso8859-1": "windows-1252", "latin1": "windows-1252", "l1": "windows-1252", "cp1252": "windows-1252",
         "big5": "big5-hkscs", "big5-hkscs": "big5-hkscs", "cn-big5": "big5-hkscs", "x-x-big5": "big5-hkscs",
