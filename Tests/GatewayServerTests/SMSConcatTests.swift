@@ -61,6 +61,23 @@ struct SMSConcatTests {
         }
     }
 
+    @Test("a space or line break where the sender's phone cut the message stays between the words")
+    func keepsSpacesAtTheCuts() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream: downstream.baseURL)
+        #expect(
+            try await Self.send(Self.part(1, of: 3, text: "Noise every night, even ", reference: "77"), to: gateway)
+                == 200)
+        #expect(
+            try await Self.send(
+                Self.part(2, of: 3, text: "though the permit ends at 10.", reference: "77"), to: gateway) == 200)
+        #expect(try await Self.send(Self.part(3, of: 3, text: "\n第二行", reference: "77"), to: gateway) == 200)
+        let stored = try await records(gateway)
+        #expect(stored.first?.text == "Noise every night, even though the permit ends at 10.\n第二行")
+        #expect(stored.first?.source.extra[ConcatAssembler.partTextKey] == nil)
+        try await gateway.stop()
+    }
+
     @Test("parts out of order become one complaint; a retried part creates nothing")
     func assemblesOutOfOrder() async throws {
         let downstream = try await DownstreamServer.start()

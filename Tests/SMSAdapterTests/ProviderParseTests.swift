@@ -161,6 +161,39 @@ import Testing
         #expect(RFC3339.format(record.receivedAt) == "2026-11-20T03:12:00Z")
     }
 
+    @Test func twilioWhatsAppSenderIsItsNumber() throws {
+        let provider = TwilioProvider(authToken: "x", publicURL: publicURL)
+        let body =
+            "MessageSid=SM9&From=whatsapp%3A%2B8613812345678&To=whatsapp%3A%2B14155550100&Body=%E5%99%AA%E9%9F%B3&WaId=8613812345678&ProfileName=Wang"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(record.complainant.phone == "+8613812345678")
+        #expect(record.source.extra["from_raw"] == .string("whatsapp:+8613812345678"))
+        #expect(record.text == "噪音")
+    }
+
+    @Test func vonageConcatPartKeepsItsTextAsSent() throws {
+        let provider = VonageProvider(secret: "s", method: .md5hash, timestamps: WebhookTimestamp())
+        let body =
+            "msisdn=8613812345678&to=14155550100&messageId=0A01&text=every+night%2C+even+&type=text&concat=true&concat-ref=9&concat-total=2&concat-part=1"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(record.source.extra[ConcatAssembler.partTextKey] == .string("every night, even "))
+        let second = Complaint(
+            id: "", channel: .sms, receivedAt: arrival, ingestedAt: arrival,
+            source: .init(
+                adapter: "vonage", externalID: "0A02", extra: [ConcatAssembler.partTextKey: .string("\nthough")]),
+            complainant: .init(),
+            text: "though")
+        let joined = try #require(ConcatAssembler.assemble([(1, record), (2, second)], total: 2))
+        #expect(joined.text == "every night, even \nthough")
+        #expect(joined.source.extra[ConcatAssembler.partTextKey] == nil)
+    }
+
     @Test func vonageDeliveryReceiptIsIgnored() throws {
         let provider = VonageProvider(secret: "s", method: .md5hash, timestamps: WebhookTimestamp())
         let body =

@@ -137,6 +137,8 @@ public struct EmailComplaintBuilder: Sendable {
 
     private static let phoneLabels = [
         "联系电话", "电话号码", "手机号码", "手机号", "电话号", "电话", "手机", "座机", "联系方式", "联系我", "联系人",
+        // Traditional characters (Hong Kong, Macao, Taiwan).
+        "聯絡電話", "聯繫電話", "電話號碼", "手機號碼", "電話", "手機", "聯絡方式",
         "tel", "phone", "mobile",
     ]
     /// What people put between a label and its colon: `手机/微信：`, `手机（微信同号）：`.

@@ -79,11 +79,16 @@ public struct VonageProvider: SMSProvider {
             throw SMSParseError("messageId: required field is missing")
         }
         let sent = parameters.first("message-timestamp").flatMap { SMSTime.parseSpaced($0, offset: "Z") }
+        let text = parameters.first("text") ?? ""
+        let concat = Self.concat(parameters)
+        var extra = SMSDraft.extra(parameters, excluding: ["messageId", "msisdn", "text", "sig", "nonce"])
+        // A part is cut wherever the sender's phone cut it, often at a space or a line break, which
+        // the record's text would trim away: the part's text as sent is kept for joining.
+        if concat != nil { extra[ConcatAssembler.partTextKey] = .string(text) }
         let draft = SMSDraft(
             adapter: name, externalID: messageID, from: parameters.first("msisdn").map(SMSDraft.plus),
-            text: parameters.first("text") ?? "", receivedAt: sent ?? receivedAt,
-            extra: SMSDraft.extra(parameters, excluding: ["messageId", "msisdn", "text", "sig", "nonce"]))
-        return .messages([SMSMessage(draft: draft.complaint(), concat: Self.concat(parameters))])
+            text: text, receivedAt: sent ?? receivedAt, extra: extra)
+        return .messages([SMSMessage(draft: draft.complaint(), concat: concat)])
     }
 
     /// A Messages API inbound message. It arrives whole (Vonage joins the parts; `sms.num_messages`

@@ -18,6 +18,9 @@ public struct ConcatPart: Sendable, Hashable {
 
 /// Joins the parts of a concatenated SMS into one complaint draft.
 public enum ConcatAssembler {
+    /// `source.extra` key of a part's text exactly as sent (spaces and line breaks at its ends kept).
+    public static let partTextKey = "concat_part_text"
+
     /// The assembled draft: text of the parts in order with no separator, the first part's message id
     /// as the natural key and its receive time; `source.extra` lists the parts' ids and, when the set
     /// was released incomplete after the timeout, which parts came.
@@ -28,8 +31,15 @@ public enum ConcatAssembler {
         let positions = byPosition.keys.sorted()
         guard let first = positions.first.flatMap({ byPosition[$0] }) else { return nil }
         var draft = first
-        draft.text = TextNormalizer.normalize(positions.compactMap { byPosition[$0]?.text }.joined())
+        draft.text = TextNormalizer.normalize(
+            positions.compactMap { position in
+                byPosition[position].map { part in
+                    if case .string(let sent)? = part.source.extra[partTextKey] { return sent }
+                    return part.text
+                }
+            }.joined())
         draft.source.extra["concat-part"] = nil
+        draft.source.extra[partTextKey] = nil
         draft.source.extra["concat_message_ids"] = .array(
             positions.compactMap { byPosition[$0]?.source.externalID.map(JSONValue.string) })
         if positions.count < total {

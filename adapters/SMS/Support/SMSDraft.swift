@@ -16,11 +16,16 @@ struct SMSDraft {
     var extra: [String: JSONValue] = [:]
 
     /// The draft; a sender that is not a phone number (an alphanumeric sender id, a short code) stays in
-    /// `source.extra.from_raw` so nobody loses what the provider sent.
+    /// `source.extra.from_raw` so nobody loses what the provider sent (so does a `whatsapp:` sender).
     func complaint() -> Complaint {
         var extra = self.extra
         var complainant = Complaint.Complainant()
-        if let from {
+        if var from {
+            // Twilio's WhatsApp messages come from `whatsapp:+8613812345678`: the number is the sender.
+            if let colon = from.firstIndex(of: ":"), from[..<colon].lowercased() == "whatsapp" {
+                extra["from_raw"] = .string(from)
+                from = String(from[from.index(after: colon)...])
+            }
             switch Self.phones.normalize(from) {
             case .e164(let number): complainant.phone = number
             case .empty: break
