@@ -177,6 +177,13 @@ struct PhoneNormalizerTests {
         ("(202) 555-0143", .e164("+12025550143")),
         ("+86 138 1234 5678", .e164("+8613812345678")),
         ("555-01", .invalid("555-01")),
+        // North America: the trunk 1 people write is not part of the number; seven digits have no area code.
+        ("1-212-555-0127", .e164("+12125550127")),
+        ("12125550125", .e164("+12125550125")),
+        ("1 (718) 555-0100", .e164("+17185550100")),
+        ("555-0130", .invalid("555-0130")),
+        ("(112) 555-0143", .invalid("(112) 555-0143")),
+        ("+44 20 7946 0958", .e164("+442079460958")),
     ])
     func otherDefaultCountry(input: String, expected: PhoneParseResult) {
         #expect(PhoneNormalizer(defaultCountryCode: "+1").normalize(input) == expected)

@@ -62,6 +62,7 @@ extension PhoneNormalizer {
             guard digits.hasPrefix("86") else { return nil }
             return Self.chinese(ChineseNumberingPlan.significantNumber(afterCountryCode: digits.dropFirst(2)))
         case .other(let countryCode):
+            if countryCode.count == 1, countryCode.first == UInt8(ascii: "1") { return Self.northAmerican(digits) }
             let significant = digits.first == UInt8(ascii: "0") ? digits.dropFirst(1) : digits
             guard significant.first.map({ $0 != UInt8(ascii: "0") }) == true,
                 (8...15).contains(countryCode.count + significant.count)
@@ -70,6 +71,17 @@ extension PhoneNormalizer {
         case .unavailable:
             return nil
         }
+    }
+
+    /// The North American plan (+1, the 311 profile's): ten digits, the area code and the exchange
+    /// each starting 2–9, after the trunk `1` people write before them (`1-212-555-0127`). A
+    /// seven-digit local number (`555-0130`) has no area code to call back with.
+    private static func northAmerican(_ digits: DigitRun) -> PhoneMatch? {
+        let significant = digits.count == 11 && digits.first == UInt8(ascii: "1") ? digits.dropFirst(1) : digits
+        guard significant.count == 10, significant[0] >= UInt8(ascii: "2"), significant[3] >= UInt8(ascii: "2") else {
+            return nil
+        }
+        return .national(significant)
     }
 
     /// Wraps a Chinese significant number in the matching case.

@@ -12,6 +12,10 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
     /// Never detected (almost any bytes are valid in it); a profile names it, as `encoding` or
     /// as `fallback_encoding`.
     case windows1252 = "windows-1252"
+    /// What Excel for Mac writes as "Comma Separated Values" (Mac Roman); named by a profile only.
+    case macRoman = "macintosh"
+    /// What Excel writes as "CSV (MS-DOS)" in Western Europe and the US (code page 850); named by a profile only.
+    case ibm850
 
     /// The name iconv knows it by.
     var iconvName: String {
@@ -21,6 +25,8 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         case .utf16LE: "UTF-16LE"
         case .utf16BE: "UTF-16BE"
         case .windows1252: "WINDOWS-1252"
+        case .macRoman: "MACINTOSH"
+        case .ibm850: "IBM850"
         }
     }
 
@@ -33,12 +39,21 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         case "utf-16be": self = .utf16BE
         // As WHATWG reads them: files labelled Latin-1 are windows-1252 in practice.
         case "windows-1252", "cp1252", "latin1", "latin-1", "iso-8859-1": self = .windows1252
+        case "macintosh", "mac", "macroman", "mac-roman", "x-mac-roman": self = .macRoman
+        case "ibm850", "cp850", "850", "dos-850": self = .ibm850
         default: return nil
         }
     }
 
     /// The name staff know it by, for messages (`UTF-8`, `GB18030`, `UTF-16LE`).
-    public var label: String { self == .windows1252 ? "Windows-1252" : iconvName }
+    public var label: String {
+        switch self {
+        case .windows1252: "Windows-1252"
+        case .macRoman: "Mac Roman"
+        case .ibm850: "IBM850 (MS-DOS)"
+        default: iconvName
+        }
+    }
 
     /// The byte-order mark this encoding's files may start with.
     var byteOrderMark: [UInt8] {
@@ -47,7 +62,7 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
         case .gb18030: [0x84, 0x31, 0x95, 0x33]
         case .utf16LE: [0xFF, 0xFE]
         case .utf16BE: [0xFE, 0xFF]
-        case .windows1252: []
+        case .windows1252, .macRoman, .ibm850: []
         }
     }
 

@@ -38,6 +38,58 @@ enum FieldText {
         return pendingQuote ? text : unquoted
     }
 
+    /// A long number a spreadsheet held as a number and wrote out in full: it keeps 15 significant
+    /// digits, so from the 16th on every digit is 0 (`330100202611030006` becomes
+    /// `330100202611030000`). Told apart from a real id only from 18 digits on (three zeros: one
+    /// real id in a thousand ends so), where two calls would otherwise share one id.
+    static func isSpreadsheetRoundedNumber(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard bytes.count >= 18, bytes.allSatisfy({ (0x30...0x39).contains($0) }), bytes.first != 0x30 else {
+            return false
+        }
+        return bytes.dropFirst(15).allSatisfy { $0 == 0x30 }
+    }
+
+    /// `text` with no-break, ideographic and other Unicode spaces as plain spaces and zero-width
+    /// characters dropped: a time or a number pasted from a web page carries them, invisible.
+    static func plainSpaces(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0xC2 }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        var changed = false
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
+                changed = true
+            case 0x00A0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+                scalars.append(" ")
+                changed = true
+            default:
+                scalars.append(scalar)
+            }
+        }
+        return changed ? String(scalars) : text
+    }
+
+    /// A whole number as a spreadsheet may show one: `1234`, `1,234` (thousands separators in
+    /// groups of three) or `95.0` (a number format with decimals).
+    static func wholeNumber(_ text: String) -> Int? {
+        if let number = Int(text) { return number }
+        var digits = Substring(text)
+        if let point = digits.firstIndex(of: ".") {
+            guard digits[digits.index(after: point)...].allSatisfy({ $0 == "0" }) else { return nil }
+            digits = digits[..<point]
+        }
+        if digits.contains(",") {
+            let groups = digits.split(separator: ",", omittingEmptySubsequences: false)
+            guard let head = groups.first, (1...3).contains(head.count),
+                groups.dropFirst().allSatisfy({ $0.count == 3 })
+            else { return nil }
+            digits = Substring(groups.joined())
+        }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int(digits)
+    }
+
     /// Excel's scientific notation for a long number (`1.38123E+10`): the digits are gone.
     static func isExcelScientific(_ text: String) -> Bool {
         var bytes = Array(text.utf8)[...]

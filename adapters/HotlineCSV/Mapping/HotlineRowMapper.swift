@@ -59,28 +59,33 @@ public struct HotlineRowMapper {
         times = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
         phones = PhoneNormalizer(defaultCountryCode: profile.defaultCountryCode)
         districts = DistrictFinder(profile.districts)
-        extraKeys = zip(header.names, header.bindings).map { name, binding in
+        extraKeys = zip(header.names.indices, zip(header.names, header.bindings)).map { index, column in
+            let (name, binding) = column
             guard binding == nil else { return nil }
             let key = TextNormalizer.normalize(name)
-            if key.isEmpty || HotlineHeader.rejectsColumns.contains(key.lowercased()) { return nil }
+            // A column with no header (notes typed beside the table) is kept under its position.
+            if key.isEmpty { return "column_\(index + 1)" }
+            if HotlineHeader.rejectsColumns.contains(key.lowercased()) { return nil }
             return key
         }
     }
 
     private static let summaryWords = ["合计", "总计", "共计", "小计", "總計", "合計", "total", "grand total"]
 
-    /// The text of a totals row: at most two fields filled, the first of them starting with a
-    /// word like 合计 or Total. A call record has its ticket, time and content filled.
+    /// The text of a totals row: the first filled field starts with a word like 合计 or Total,
+    /// and either at most two fields are filled, or at most four and the others are short counts
+    /// or sums (`合计 | 共4条 | … | 240`). A call record has its ticket, time and content filled.
     public static func summaryText(_ fields: [String]) -> String? {
-        // Asked of every row: a call row (three or more fields filled) leaves after a byte scan,
+        // Asked of every row: a call row (five or more fields filled) leaves after a byte scan,
         // before any text is normalized.
         var count = 0
         for field in fields where field.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) {
             count += 1
-            if count > 2 { return nil }
+            if count > 4 { return nil }
         }
         let filled = fields.compactMap { TextNormalizer.normalizeOptional($0) }
         guard let first = filled.first else { return nil }
+        if filled.count > 2, !filled.dropFirst().allSatisfy(isCountOrSum) { return nil }
         let lowered = first.lowercased()
         let word = summaryWords.first { word in
             // A Latin word must end there: "Totally" is not "Total".
@@ -88,6 +93,12 @@ public struct HotlineRowMapper {
         }
         guard word != nil else { return nil }
         return filled.joined(separator: " ")
+    }
+
+    /// A totals row's other cells: a number with at most a unit around it (`1条`, `共4条`, `1,024`, `240`).
+    private static func isCountOrSum(_ text: String) -> Bool {
+        text.count <= 16 && !text.contains(":") && !text.contains("/") && !text.contains("-")
+            && text.unicodeScalars.contains { ("0"..."9").contains($0) || ("０"..."９").contains($0) }
     }
 
     /// The longest value a rejected row's report takes for its ticket id (in characters).
@@ -149,12 +160,12 @@ public struct HotlineRowMapper {
             }
             switch column.field {
             case .callTime:
-                guard let time = times.parse(value) else {
+                guard let time = times.parse(FieldText.plainSpaces(value)) else {
                     return reject("unparseable call time \"\(TextNormalizer.normalize(value))\"")
                 }
                 draft.receivedAt = time
             case .phone:
-                let (parsed, phoneExtension) = phones.parse(withAreaCode(value))
+                let (parsed, phoneExtension) = phones.parse(withAreaCode(FieldText.plainSpaces(value)))
                 switch parsed {
                 case .e164(let number):
                     draft.complainant.phone = number
@@ -183,7 +194,7 @@ public struct HotlineRowMapper {
                 case .text:
                     break
                 case .integer:
-                    guard let number = Int(text) else {
+                    guard let number = FieldText.wholeNumber(text) else {
                         return reject("\(name) \"\(text)\" is not a whole number")
                     }
                     if case .extra(let key) = column.field {
@@ -208,6 +219,12 @@ public struct HotlineRowMapper {
                         return reject(
                             "ticket id \"\(text)\" was mangled by Excel (scientific notation), its digits are lost; "
                                 + "format the \(name) column as text and export again")
+                    }
+                    if FieldText.isSpreadsheetRoundedNumber(text) {
+                        return reject(
+                            "ticket id \"\(text)\" ends in zeros from its 16th digit: a spreadsheet kept it as a number "
+                                + "and rounded it to 15 digits, its last digits are lost; format the \(name) column as "
+                                + "text and export again")
                     }
                     ticket = text
                     draft.source.externalID = text

@@ -2,7 +2,8 @@ import ComplaintCore
 
 /// One accepted way of writing a call time, compiled from a pattern such as `yyyy/M/d H:mm[:ss]`.
 ///
-/// Pattern letters: `yyyy` year; `M`/`d`/`H` one or two digits, `MM`/`dd`/`HH` exactly two;
+/// Pattern letters: `yyyy` year, `yy` a two-digit year of this century (LibreOffice's default
+/// `MM/DD/YY HH:MM AM/PM` writes `11/03/26 03:15 PM`); `M`/`d`/`H` one or two digits, `MM`/`dd`/`HH` exactly two;
 /// `h`/`hh` a 12-hour clock's hour (1–12) with `a` its AM/PM marker (`AM`, `pm`, `A.M.`, `上午`,
 /// `下午`, any case), as US Excel and 311 exports write them; `mm` minutes and `ss` seconds, two
 /// digits; `S` a fraction of a second (one or more digits, read and dropped: database exports
@@ -22,7 +23,7 @@ public struct CallTimeFormat: Sendable, Hashable {
         case meridiem
     }
 
-    enum Component: Sendable, Hashable { case year, month, day, hour, hour12, minute, second, fraction }
+    enum Component: Sendable, Hashable { case year, shortYear, month, day, hour, hour12, minute, second, fraction }
 
     /// Compiles `pattern`; nil with a reason when it is not a valid pattern.
     public static func compile(_ pattern: String) -> Result<CallTimeFormat, CallTimeFormatError> {
@@ -31,7 +32,7 @@ public struct CallTimeFormat: Sendable, Hashable {
             let tokens = try parse(&scalars, nested: false)
             let components = Set(
                 flatten(tokens).compactMap { token -> Component? in
-                    if case .number(let component, _, _) = token { return component }
+                    if case .number(let component, _, _) = token { return component == .shortYear ? .year : component }
                     return nil
                 })
             let hasMeridiem = flatten(tokens).contains(.meridiem)
@@ -93,6 +94,7 @@ public struct CallTimeFormat: Sendable, Hashable {
     private static func number(_ letter: Unicode.Scalar, run: Int) throws -> Token {
         switch (letter, run) {
         case ("y", 4): return .number(.year, minDigits: 4, maxDigits: 4)
+        case ("y", 2): return .number(.shortYear, minDigits: 2, maxDigits: 2)
         case ("M", 1): return .number(.month, minDigits: 1, maxDigits: 2)
         case ("M", 2): return .number(.month, minDigits: 2, maxDigits: 2)
         case ("d", 1): return .number(.day, minDigits: 1, maxDigits: 2)
@@ -107,7 +109,7 @@ public struct CallTimeFormat: Sendable, Hashable {
         default:
             throw CallTimeFormatError(
                 message: "\"\(String(repeating: String(letter), count: run))\" is not a pattern letter "
-                    + "(use yyyy, M, MM, d, dd, H, HH, h, hh, a, mm, ss, S)")
+                    + "(use yyyy, yy, M, MM, d, dd, H, HH, h, hh, a, mm, ss, S)")
         }
     }
 
@@ -160,6 +162,7 @@ public struct CallTimeFormat: Sendable, Hashable {
                 guard digits >= minDigits else { return false }
                 switch component {
                 case .year: time.year = value
+                case .shortYear: time.year = 2000 + value
                 case .month: time.month = value
                 case .day: time.day = value
                 case .hour: time.hour = value

@@ -40,7 +40,8 @@ public enum HotlineProfileLoader {
             encoding = CSVEncoding(label: label)
             if encoding == nil {
                 root["encoding"].error(
-                    "unknown encoding \"\(label)\" (auto, utf-8, gb18030, gbk, gb2312, utf-16le, windows-1252)")
+                    "unknown encoding \"\(label)\" (auto, utf-8, gb18030, gbk, gb2312, utf-16le, windows-1252, "
+                        + "macintosh, ibm850)")
             }
         }
         var fallbackEncoding = CSVEncoding.gb18030
@@ -139,20 +140,24 @@ public enum HotlineProfileLoader {
     }
 }
 
-/// How headers (and category values) compare: trimmed, case-insensitive.
+/// How headers (and category values) compare: trimmed, case-insensitive, whitespace ignored.
 enum HeaderName {
-    /// Trimmed, NFC, lowercased, and full-width ASCII folded to its plain form: a Chinese IME
-    /// types `通话时长（秒）` where the profile says `通话时长(秒)`, and both name one column.
+    /// NFC, lowercased, full-width ASCII folded to its plain form, and every space and line break
+    /// dropped: a Chinese IME types `通话时长（秒）` where the profile says `通话时长(秒)`, a header
+    /// cell wrapped with Alt+Enter reads `通话时长⏎(秒)`, and all name one column.
     static func normalize(_ text: String) -> String {
         let normalized = TextNormalizer.normalize(text)
-        guard normalized.unicodeScalars.contains(where: { $0.value >= 0x3000 && isFullWidth($0) }) else {
+        guard
+            normalized.unicodeScalars.contains(where: {
+                $0.properties.isWhitespace || ($0.value >= 0x3000 && isFullWidth($0))
+            })
+        else {
             return normalized.lowercased()
         }
         var folded = String.UnicodeScalarView()
-        for scalar in normalized.unicodeScalars {
+        for scalar in normalized.unicodeScalars where !scalar.properties.isWhitespace {
             switch scalar.value {
             case 0xFF01...0xFF5E: folded.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
-            case 0x3000: folded.append(" ")
             default: folded.append(scalar)
             }
         }
@@ -160,6 +165,6 @@ enum HeaderName {
     }
 
     private static func isFullWidth(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value == 0x3000 || (0xFF01...0xFF5E).contains(scalar.value)
+        (0xFF01...0xFF5E).contains(scalar.value)
     }
 }

@@ -11,6 +11,11 @@ public enum NotCSVSignature {
         }
         if prefix.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an Excel 97–2003 workbook (.xls)" }
         if prefix.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
+        // Gnumeric saves its workbooks gzipped; a .csv.gz is the same bytes.
+        if prefix.starts(with: [0x1F, 0x8B]) { return "a compressed (gzip) file, such as a Gnumeric workbook" }
+        if prefix.starts(with: Array("Rar!".utf8)) || prefix.starts(with: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) {
+            return "a compressed archive (.rar or .7z)"
+        }
         let text = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? prefix.dropFirst(3) : prefix[...]
         // A CSV never starts with "<": this is the HTML table or XML spreadsheet many systems
         // save under an .xls name.

@@ -1,0 +1,118 @@
+import ComplaintCore
+import HotlineCSVAdapter
+import Testing
+
+/// What files saved by LibreOffice, Gnumeric and Excel really hold, beyond Excel's scientific
+/// notation: long ids rounded to 15 digits, wrapped header cells, number formats, spaces pasted
+/// from web pages, notes beside the table, totals rows with a count and a sum.
+@Suite("Spreadsheet quirks")
+struct SpreadsheetQuirksTests {
+    private static let header = RowMapperTests.header
+
+    private func row(_ fields: String, profile: String = "12345") throws -> HotlineRowResult {
+        try #require(try mapFile(utf8(Self.header + fields + "\r\n"), profile: profile).first)
+    }
+
+    @Test("an 18-digit ticket id a spreadsheet rounded to 15 digits is refused, not stored under a wrong id")
+    func roundedTicketIDs() throws {
+        let rounded = try row("330100202611030000,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,10,")
+        let reason = try #require(rounded.rejection?.reason)
+        #expect(reason.hasPrefix("ticket id \"330100202611030000\" ends in zeros from its 16th digit"))
+        #expect(reason.contains("format the 工单编号 column as text"))
+        // An id with digits past the 15th, or a shorter one ending in zeros, is an id.
+        #expect(try row("330100202611030006,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,10,").row != nil)
+        #expect(try row("3301002026110300,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,10,").row != nil)
+    }
+
+    @Test("a header cell wrapped with Alt+Enter names its column")
+    func wrappedHeader() throws {
+        let file =
+            "工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,\"通话时长\n(秒)\"\r\n"
+            + "GD1,2026/11/3 8:15,13812345678,王,投诉,text,addr,ZX1,60\r\n"
+        let row = try #require(try mapFile(utf8(file)).first?.row)
+        #expect(row.draft.source.extra["duration_s"] == .number(60))
+    }
+
+    @Test(
+        "whole seconds shown with a number format are whole seconds",
+        arguments: [("1,234", 1234.0), ("95.0", 95), ("95.00", 95), ("60", 60)])
+    func formattedWholeNumbers(text: String, seconds: Double) throws {
+        let row = try #require(try row("GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,\"\(text)\",").row)
+        #expect(row.draft.source.extra["duration_s"] == .number(seconds))
+    }
+
+    @Test("not whole numbers stay refused", arguments: ["95.5", "1,23", "12,3456", ",123", "1.0.0"])
+    func notWholeNumbers(text: String) throws {
+        let result = try row("GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,\"\(text)\",")
+        #expect(result.rejection?.reason == "通话时长 \"\(text)\" is not a whole number")
+    }
+
+    @Test("a call time and a phone pasted from a web page, with no-break and zero-width spaces")
+    func pastedSpaces() throws {
+        let row = try #require(
+            try row("GD1,2026/11/3\u{00A0}8:15,138\u{200B}1234\u{00A0}5678,,投诉,text,addr,ZX1,10,").row)
+        #expect(RFC3339.format(row.draft.receivedAt) == "2026-11-03T00:15:00Z")
+        #expect(row.draft.complainant.phone == "+8613812345678")
+        #expect(row.warnings.isEmpty)
+    }
+
+    @Test("notes typed in a column without a header are kept under the column's position")
+    func headerlessColumn() throws {
+        let file =
+            "工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,通话时长,\r\n"
+            + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,60,已回访：下周再处理\r\n"
+            + "GD2,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,60,\r\n"
+        let rows = try mapFile(utf8(file)).compactMap(\.row)
+        #expect(rows.first?.draft.source.extra["column_10"] == .string("已回访：下周再处理"))
+        #expect(rows.last?.draft.source.extra["column_10"] == nil)
+    }
+
+    @Test(
+        "totals rows with a count and a sum are skipped, not rejected",
+        arguments: [
+            ["合计", "1条", "", "", "", "", "", "", "60"], ["合计", "共4条", "", "", "", "", "", "", "240"],
+            ["Total", "4", "", "", "", "", "", "", "1,240"],
+        ])
+    func totalsWithCountAndSum(fields: [String]) {
+        #expect(HotlineRowMapper.summaryText(fields) != nil)
+    }
+
+    @Test("a call whose ticket starts with a totals word is still a call")
+    func callsAreNotTotals() {
+        #expect(HotlineRowMapper.summaryText(["合计", "2026/11/3 8:15", "13812345678", "停水了"]) == nil)
+        #expect(HotlineRowMapper.summaryText(["合计", "1条", "", "", "", "停水了三天"]) == nil)
+    }
+
+    @Test("US numbers with the trunk 1 and LibreOffice's two-digit-year times (311 profile)")
+    func usFiles() throws {
+        let file =
+            "ticket_id,call_time,caller,name,type,content,address,agent,duration_s\r\n"
+            + "A1,11/03/26 03:15 PM,1-212-555-0127,,Noise,loud,1 Main St,a1,60\r\n"
+            + "A2,11/3/26 15:15,555-0130,,Noise,loud,1 Main St,a1,60\r\n"
+        let rows = try mapFile(utf8(file), profile: "311").compactMap(\.row)
+        #expect(rows.count == 2)
+        #expect(RFC3339.format(rows[0].draft.receivedAt) == "2026-11-03T20:15:00Z")
+        #expect(rows[0].draft.complainant.phone == "+12125550127")
+        #expect(RFC3339.format(rows[1].draft.receivedAt) == "2026-11-03T20:15:00Z")
+        #expect(rows[1].draft.complainant.phone == nil)
+        #expect(rows[1].warnings == ["phone \"555-0130\" is not a valid phone number"])
+    }
+
+    @Test("a gzip file (a Gnumeric workbook) and archives are not CSV")
+    func compressedFiles() {
+        #expect(NotCSVSignature.kind(of: [0x1F, 0x8B, 0x08, 0x00]) != nil)
+        #expect(NotCSVSignature.kind(of: Array("Rar!\u{1A}\u{07}".utf8)) != nil)
+        #expect(NotCSVSignature.kind(of: utf8("工单编号,来电时间")) == nil)
+    }
+
+    @Test("Mac Roman and MS-DOS files read right when the profile names them")
+    func westernLegacyEncodings() throws {
+        // José Núñez: é is 0x8E in Mac Roman and 0x82 in code page 850.
+        let macRoman = try readRecords(utf8("name\n") + [0x4A, 0x6F, 0x73, 0x8E, 0x0A], encoding: .macRoman)
+        #expect(macRoman.last?.fields == ["José"])
+        let dos = try readRecords(utf8("name\n") + [0x4A, 0x6F, 0x73, 0x82, 0x0A], encoding: .ibm850)
+        #expect(dos.last?.fields == ["José"])
+        #expect(CSVEncoding(label: "cp850") == .ibm850)
+        #expect(CSVEncoding(label: "Macintosh") == .macRoman)
+    }
+}
