@@ -46,6 +46,13 @@ struct ImportCommand: AsyncParsableCommand {
             bar.clear()
             try? await gateway.closeStore()
             printError("\(file): \(error.message)")
+            // A script reading --json gets the refusal in the shape the HTTP upload answers it.
+            if json {
+                let body: [String: [String: String]] = ["error": ["code": error.code, "message": error.message]]
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(body) + Data([0x0A]))
+            }
             throw ExitCode(65)  // EX_DATAERR
         } catch {
             bar.clear()

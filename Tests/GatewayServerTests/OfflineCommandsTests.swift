@@ -52,6 +52,14 @@ struct OfflineCommandsTests {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as? [String: Any])
         #expect(report["accepted"] as? Int == 0)
         #expect(report["duplicates"] as? Int == 2)
+        // A refused file still answers --json, in the HTTP upload's error shape.
+        let workbook = scratch.appendingPathComponent("calls.gnumeric.csv")
+        try Data([0x1F, 0x8B, 0x08, 0x00, 0x00]).write(to: workbook)
+        let refused = try await run(["import", workbook.path, "--profile", "12345", "--json"] + common, stderrToo: false)
+        #expect(refused.status == 65)
+        let refusal = try #require(
+            try JSONSerialization.jsonObject(with: Data(refused.output.utf8)) as? [String: [String: String]])
+        #expect(refusal["error"]?["code"] == "not_csv")
 
         let eml = scratch.appendingPathComponent("message.eml")
         try Data(
