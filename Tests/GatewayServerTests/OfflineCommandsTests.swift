@@ -55,7 +55,8 @@ struct OfflineCommandsTests {
         // A refused file still answers --json, in the HTTP upload's error shape.
         let workbook = scratch.appendingPathComponent("calls.gnumeric.csv")
         try Data([0x1F, 0x8B, 0x08, 0x00, 0x00]).write(to: workbook)
-        let refused = try await run(["import", workbook.path, "--profile", "12345", "--json"] + common, stderrToo: false)
+        let refused = try await run(
+            ["import", workbook.path, "--profile", "12345", "--json"] + common, stderrToo: false)
         #expect(refused.status == 65)
         let refusal = try #require(
             try JSONSerialization.jsonObject(with: Data(refused.output.utf8)) as? [String: [String: String]])
