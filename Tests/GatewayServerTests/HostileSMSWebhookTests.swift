@@ -201,7 +201,7 @@ struct HostileSMSWebhookTests {
         await downstream.stop()
     }
 
-    @Test("Vonage: a replay inside the window is a duplicate; stale, re-signed or altered ones are 403")
+    @Test("Vonage: a resend or replay inside the window is a duplicate; stale, re-signed or altered ones are 403")
     func vonageReplay() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await Self.start(downstream)
@@ -210,8 +210,22 @@ struct HostileSMSWebhookTests {
         #expect(try await post(gateway, "/v1/sms/vonage", body, form).status == 200)
         #expect(try await post(gateway, "/v1/sms/vonage", body, form).status == 200)
         #expect(try await counts(gateway).complaints == "1")
+        // Vonage resends with the first attempt's timestamp: an hour later (the gateway was down)
+        // the message is taken, and its resend is a duplicate.
+        let resent = Self.vonageForm(messageID: "vn-5", text: "井盖丢了", timestamp: Self.now - 3600)
+        #expect(try await post(gateway, "/v1/sms/vonage", resent, form).status == 200)
+        #expect(try await post(gateway, "/v1/sms/vonage", resent, form).status == 200)
+        #expect(try await counts(gateway).complaints == "2")
         for (name, forged, code) in [
-            ("stale", Self.vonageForm(messageID: "vn-1", text: "路灯坏了", timestamp: Self.now - 360), "stale_timestamp"),
+            (
+                "older than Vonage's 24 hours of resends",
+                Self.vonageForm(messageID: "vn-1", text: "路灯坏了", timestamp: Self.now - 25 * 3600 - 60),
+                "stale_timestamp"
+            ),
+            (
+                "ahead of the clock", Self.vonageForm(messageID: "vn-4", text: "路灯坏了", timestamp: Self.now + 360),
+                "stale_timestamp"
+            ),
             (
                 "another secret",
                 Self.vonageForm(messageID: "vn-2", text: "路灯坏了", timestamp: Self.now, secret: "not-the-secret"),
@@ -227,7 +241,7 @@ struct HostileSMSWebhookTests {
             #expect(reply.status == 403, "\(name)")
             #expect(reply.errorCode == code, "\(name)")
         }
-        #expect(try await counts(gateway).complaints == "1")
+        #expect(try await counts(gateway).complaints == "2")
         try await gateway.stop()
         await downstream.stop()
     }

@@ -202,8 +202,13 @@ vonage_case("tampered_body", "sha256", body_params=dict(vonage_params, text="改
 vonage_case("wrong_secret", "sha256", secret="not-the-secret", expect="bad_signature", parsed=None)
 vonage_case("wrong_method", "sha1", expect="bad_signature", parsed=None)
 vectors[-1]["config"] = {"signature_method": "sha256"}
-vonage_case("expired", "sha256", params=dict(vonage_params, timestamp=str(NOW - 301)), expect="stale_timestamp",
-            parsed=None)
+# Vonage signs the time it started pushing the message and resends for 24 hours: a resend an hour
+# later is taken; past 25 hours, or ahead of the clock by more than the tolerance, it is stale.
+vonage_case("resend_after_an_hour", "sha256", params=dict(vonage_params, timestamp=str(NOW - 3600)))
+vonage_case("expired", "sha256", params=dict(vonage_params, timestamp=str(NOW - 25 * 3600 - 1)),
+            expect="stale_timestamp", parsed=None)
+vonage_case("ahead_of_the_clock", "sha256", params=dict(vonage_params, timestamp=str(NOW + 301)),
+            expect="stale_timestamp", parsed=None)
 vonage_case("timestamp_edge_300s", "sha256", params=dict(vonage_params, timestamp=str(NOW - 300)))
 
 # ---- Telnyx -------------------------------------------------------------------------------------

@@ -56,7 +56,12 @@ public struct VonageProvider: SMSProvider {
         guard let signature = parameters.first("sig"), !signature.isEmpty else {
             return .rejected(SMSRejection("missing_signature", "parameter sig is missing"))
         }
-        if let stale = timestamps.check(parameters.first("timestamp"), now: now, name: "timestamp") {
+        // Vonage signs when it started pushing the message, and resends for 24 hours: a resend
+        // after an outage longer than the tolerance must still be taken (dedup stops replays).
+        if let stale = timestamps.check(
+            parameters.first("timestamp"), now: now, name: "timestamp",
+            maxAgeSeconds: WebhookTimestamp.vonageResendSeconds)
+        {
             return .rejected(stale)
         }
         guard VonageSignature.isValid(parameters, secret: secret, method: method) else {

@@ -7,18 +7,33 @@ public struct WebhookTimestamp: Sendable {
 
     public init(toleranceSeconds: Int = 300) { self.toleranceSeconds = toleranceSeconds }
 
+    /// How long Vonage resends an inbound message it could not deliver (24 hours), with an hour's
+    /// margin: its signed `timestamp` is when it *started* pushing the message, so every resend
+    /// carries the first attempt's time. A replay inside the window is a duplicate of the message
+    /// id, answered and not stored twice.
+    public static let vonageResendSeconds = 25 * 3600
+
     /// Checks a header holding unix seconds.
     func check(_ header: String?, now: Date, name: String) -> SMSRejection? {
+        check(header, now: now, name: name, maxAgeSeconds: toleranceSeconds)
+    }
+
+    /// The same, with a longer window behind `now` than ahead of it (Vonage's resends).
+    func check(_ header: String?, now: Date, name: String, maxAgeSeconds: Int) -> SMSRejection? {
         guard let header, !header.isEmpty else {
             return SMSRejection("missing_signature", "header \(name) is missing")
         }
         guard let seconds = Int(header.trimmingCharacters(in: .whitespaces)) else {
             return SMSRejection("bad_timestamp", "\(name) is not unix seconds")
         }
-        let difference = abs(Int(now.timeIntervalSince1970.rounded(.down)) - seconds)
-        if difference > toleranceSeconds {
+        let age = Int(now.timeIntervalSince1970.rounded(.down)) - seconds
+        if age > max(maxAgeSeconds, toleranceSeconds) {
             return SMSRejection(
-                "stale_timestamp", "\(name) is \(difference) s away from now (tolerance \(toleranceSeconds) s)")
+                "stale_timestamp", "\(name) is \(age) s old (at most \(max(maxAgeSeconds, toleranceSeconds)) s)")
+        }
+        if -age > toleranceSeconds {
+            return SMSRejection(
+                "stale_timestamp", "\(name) is \(-age) s ahead of now (tolerance \(toleranceSeconds) s)")
         }
         return nil
     }
