@@ -84,8 +84,17 @@ public struct SMSRequest: Sendable {
 
     /// Whether the body is a form (`application/x-www-form-urlencoded`). Compared by ASCII case folding,
     /// without building the lowercased ``mediaType``: no other character lowercases to this name's letters.
+    ///
+    /// A body with no `Content-Type` at all (a proxy stripped it) counts as a form when it does not
+    /// start like JSON or XML: Twilio, Plivo and Vonage post nothing else, and their signatures
+    /// cover the form's parameters.
     public var isForm: Bool {
-        guard let value = header("Content-Type") else { return false }
+        guard let value = header("Content-Type") else {
+            guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+                return false
+            }
+            return first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "<")
+        }
         return Self.asciiCaseInsensitiveEqual(Self.mediaType(of: value), "application/x-www-form-urlencoded".utf8)
     }
 

@@ -57,7 +57,11 @@ public struct PlivoProvider: SMSProvider {
         let draft = SMSDraft(
             adapter: name, externalID: uuid, from: parameters.first("From").map(SMSDraft.plus), text: text ?? "",
             receivedAt: receivedAt,
-            extra: SMSDraft.extra(parameters, excluding: ["MessageUUID", "From", "Text"]))
+            // MMS and WhatsApp messages carry their text as Body: kept once, as the text.
+            extra: SMSDraft.extra(
+                parameters,
+                excluding: parameters.first("Text") == nil
+                    ? ["MessageUUID", "From", "Body"] : ["MessageUUID", "From", "Text"]))
         return .messages([SMSMessage(draft: draft.complaint())])
     }
 }

@@ -97,14 +97,16 @@ public struct VonageProvider: SMSProvider {
     }
 
     /// A Messages API inbound message. It arrives whole (Vonage joins the parts; `sms.num_messages`
-    /// says how many there were); a status update (`status`, no `text`) or another channel's
-    /// message (WhatsApp, Viber) is acknowledged and not taken.
+    /// says how many there were); an MMS is taken with its caption as the text and its media in
+    /// `source.extra`; a status update (`status`, no `text`) or another channel's message
+    /// (WhatsApp, Viber) is acknowledged and not taken.
     private func messagesAPI(_ fields: [String: JSONValue], receivedAt: Date) throws(SMSParseError) -> SMSParseResult {
         if fields["status"] != nil, fields["text"] == nil {
             return .ignored(reason: "message status update, not an incoming message")
         }
         let channel = fields["channel"]?.scalarText ?? "sms"
-        guard channel == "sms" else { return .ignored(reason: "a \(channel) message, not SMS") }
+        // MMS to the hotline number is a citizen's message with a photo: its caption is the text.
+        guard channel == "sms" || channel == "mms" else { return .ignored(reason: "a \(channel) message, not SMS") }
         let messageID = try SMSJSON.text(fields, "message_uuid")
         guard !messageID.isEmpty else { throw SMSParseError("body.message_uuid: must not be empty") }
         let sent = fields["timestamp"]?.scalarText.flatMap(RFC3339.parse)
@@ -114,8 +116,17 @@ public struct VonageProvider: SMSProvider {
         }
         let draft = SMSDraft(
             adapter: name, externalID: messageID, from: fields["from"]?.scalarText.map(SMSDraft.plus),
-            text: fields["text"]?.scalarText ?? "", receivedAt: sent ?? receivedAt, extra: extra)
+            text: fields["text"]?.scalarText ?? Self.caption(fields) ?? "", receivedAt: sent ?? receivedAt, extra: extra
+        )
         return .messages([SMSMessage(draft: draft.complaint(), concat: nil)])
+    }
+
+    /// An MMS's caption: `image.caption` (or that of its video, file or vcard).
+    private static func caption(_ fields: [String: JSONValue]) -> String? {
+        for key in ["image", "video", "file", "audio", "vcard"] {
+            if let media = fields[key]?.objectFields, let caption = media["caption"]?.scalarText { return caption }
+        }
+        return nil
     }
 
     /// The part's place when `concat=true` carries a usable reference, part and total.

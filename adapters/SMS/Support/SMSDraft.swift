@@ -129,9 +129,15 @@ enum SMSJSON {
 
 /// Provider time formats.
 enum SMSTime {
-    /// `YYYY-MM-DD HH:MM:SS` at a fixed offset (Vonage writes UTC, Alibaba Cloud Beijing time).
+    /// `YYYY-MM-DD HH:MM:SS` at a fixed offset (Vonage writes UTC, Alibaba Cloud Beijing time);
+    /// also the compact `YYYYMMDDHHMMSS` of Alibaba Cloud's older samples.
     static func parseSpaced(_ text: String, offset: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = Array(trimmed.utf8)
+        if digits.count == 14, digits.allSatisfy({ (0x30...0x39).contains($0) }) {
+            let part = { (range: Range<Int>) in String(decoding: digits[range], as: UTF8.self) }
+            trimmed = "\(part(0..<4))-\(part(4..<6))-\(part(6..<8)) \(part(8..<10)):\(part(10..<12)):\(part(12..<14))"
+        }
         guard trimmed.utf8.count == 19 else { return nil }
         return RFC3339.parse(trimmed + offset)
     }
