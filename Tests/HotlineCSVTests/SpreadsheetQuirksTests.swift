@@ -98,6 +98,19 @@ struct SpreadsheetQuirksTests {
         #expect(rows[1].warnings == ["phone \"555-0130\" is not a valid phone number"])
     }
 
+    @Test("a time the clocks skipped is read after the jump; one they repeat, at its first occurrence (311 profile)")
+    func daylightSavingEdges() throws {
+        let file =
+            "ticket_id,call_time,caller,name,type,content,address,agent,duration_s\r\n"
+            + "B1,3/8/2026 2:30,,,Noise,loud,1 Main St,a1,60\r\n"
+            + "B2,11/1/2026 1:30,,,Noise,loud,1 Main St,a1,60\r\n"
+            + "B3,3/8/2026 3:30,,,Noise,loud,1 Main St,a1,60\r\n"
+        let times = try mapFile(utf8(file), profile: "311").compactMap(\.row).map {
+            RFC3339.format($0.draft.receivedAt)
+        }
+        #expect(times == ["2026-03-08T07:30:00Z", "2026-11-01T05:30:00Z", "2026-03-08T07:30:00Z"])
+    }
+
     @Test("a gzip file (a Gnumeric workbook) and archives are not CSV")
     func compressedFiles() {
         #expect(NotCSVSignature.kind(of: [0x1F, 0x8B, 0x08, 0x00]) != nil)

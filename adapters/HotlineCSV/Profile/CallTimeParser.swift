@@ -69,7 +69,13 @@ public struct CallTimeParser {
         if hour == cachedHour { return cachedOffset }
         // Guess with the offset at the local time read as UTC, then settle on the offset at that instant.
         let guess = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
-        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - guess)))
+        var offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - guess)))
+        if timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - offset))) != offset {
+            // A local time the clocks skipped (02:30 when they spring from 02:00 to 03:00): read
+            // with the offset in force before the jump, the smaller one, so it lands at 03:30
+            // after it, as Java and Python read it, not an hour early.
+            offset = min(guess, offset)
+        }
         cachedHour = hour
         cachedOffset = offset
         return offset
