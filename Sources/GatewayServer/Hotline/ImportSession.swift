@@ -235,7 +235,12 @@ struct ImportSession {
             rejectsDescriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
             guard rejectsDescriptor >= 0 else { return }
             rejectsWriter = writer
-            let withMark = CSVEncoding.fromByteOrderMark(upload.prefix) != nil
+            // Staff open this file in Excel, which reads UTF-8 and UTF-16 right only after a
+            // byte-order mark (a Chinese Excel takes UTF-8 without one for GBK): it gets one
+            // whenever the encoding has one Excel knows, even if the upload had none.
+            let withMark =
+                CSVEncoding.fromByteOrderMark(upload.prefix) != nil
+                || [.utf8, .utf16LE, .utf16BE].contains(encoding)
             write(writer.headerLine(header.names, withByteOrderMark: withMark, encoding: encoding))
         }
         guard let rejectsWriter else { return }

@@ -3,7 +3,8 @@ import Foundation
 /// Writes the rejected rows as a CSV staff can fix in Excel and upload again.
 ///
 /// The file's own columns come first, then `line` and `reason`; it is written in the uploaded
-/// file's encoding (with a byte-order mark when the upload had one, so Excel opens UTF-8 right)
+/// file's encoding (with a byte-order mark when the upload had one, and always in UTF-8 and
+/// UTF-16, so Excel opens it right)
 /// and with its separator (Excel reads a UTF-16 file as tab-separated "Unicode Text").
 /// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
 /// `'`; the importer drops that `'` again, so a fixed row reads exactly as it was sent.
