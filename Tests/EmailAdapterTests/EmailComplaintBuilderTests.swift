@@ -114,6 +114,24 @@ struct EmailComplaintBuilderTests {
         #expect(record.source.extra["body_charset"] == .string("utf-8 (undecodable bytes replaced)"))
     }
 
+    @Test("GNU mailutils `mail` in a GBK locale: no MIME headers, raw GBK in Subject and body")
+    func noContentTypeGBK() throws {
+        var raw = Array("From: citizen@example.cn\r\nTo: complaints@hotline.example.gov.cn\r\nSubject: ".utf8)
+        raw += [0xC2, 0xB7, 0xB5, 0xC6]  // 路灯
+        raw += Array("\r\nDate: Thu, 03 Dec 2026 09:00:00 +0800\r\n\r\n".utf8)
+        raw += [0xC2, 0xB7, 0xB5, 0xC6, 0xB2, 0xBB, 0xC1, 0xC1, 0xA3, 0xAC]  // 路灯不亮，
+        raw += [0xB5, 0xE7, 0xBB, 0xB0]  // 电话
+        raw += Array("13812345678\r\n".utf8)
+        let verdict = EmailComplaintBuilder().build(raw, adapter: "inbox", receivedAt: Date())
+        guard case .complaint(let draft) = verdict else {
+            Issue.record("not taken as a complaint: \(verdict)")
+            return
+        }
+        #expect(draft.complaint.text == "路灯不亮，电话13812345678")
+        #expect(draft.complaint.subject == "路灯")
+        #expect(draft.complaint.complainant.phone == "+8613812345678")
+    }
+
     @Test("a forwarded message/rfc822 is an attachment named after its subject")
     func forwardAttached() throws {
         let record = try Corpus.draft("forward-attached.eml").complaint

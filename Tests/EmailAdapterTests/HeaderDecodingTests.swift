@@ -88,6 +88,19 @@ struct HeaderDecodingTests {
         #expect(CharsetDecoder.decode(Array("迈克尔·杰克逊投诉".utf8), declared: "gb2312").text == "迈克尔·杰克逊投诉")
     }
 
+    @Test("charset rule: 8-bit bytes under a us-ascii label are read as if unlabelled")
+    func eightBitUnderASCII() {
+        // `mail` in a zh_CN.GBK locale sends GBK with no Content-Type: RFC 2045 defaults it to us-ascii.
+        let gbk: [UInt8] = [0xC2, 0xB7, 0xB5, 0xC6, 0xB2, 0xBB, 0xC1, 0xC1]  // 路灯不亮
+        let decoded = CharsetDecoder.decode(gbk, declared: "us-ascii")
+        #expect(decoded.text == "路灯不亮")
+        #expect(decoded.charset == "gb18030")
+        #expect(CharsetDecoder.decode(gbk, declared: "ASCII").text == "路灯不亮")
+        // Latin text that is not GB18030 still reads as windows-1252, and a Latin-1 label still holds.
+        #expect(CharsetDecoder.decode(Array("caf".utf8) + [0xE9, 0x20, 0x21], declared: "us-ascii").text == "café !")
+        #expect(CharsetDecoder.decode(gbk, declared: "iso-8859-1").charset == "windows-1252")
+    }
+
     @Test("charset labels Python's email package writes: big5_tw, eucgb2312_cn")
     func pythonCodecLabels() {
         // Subject: 投訴 in Big5 under Python's codec name; 投诉 in GB2312 under its.

@@ -23,11 +23,12 @@
 ///    ``UTF8Validator/isDamagedUTF8``) are UTF-8, whatever the label, each damaged sequence
 ///    replaced with U+FFFD.
 /// 4. The declared charset, strictly, with WHATWG's label aliases: `gb2312`, `gbk`, `x-gbk`,
-///    `cp936`, `euc-cn` decode as GB18030 (their superset); `iso-8859-1`, `latin1` and `us-ascii`
-///    as windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949.
+///    `cp936`, `euc-cn` decode as GB18030 (their superset); `iso-8859-1` and `latin1` as
+///    windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949. A `us-ascii` label says
+///    nothing about 8-bit bytes (it is what a part without `Content-Type` defaults to): skipped here.
 /// 5. GB18030, strictly (the usual truth behind a wrong or missing label in Chinese mail).
-/// 6. The declared charset (or GB18030 when there is none or iconv does not know it), replacing
-///    each undecodable byte with U+FFFD.
+/// 6. The declared charset (or GB18030 when there is none or iconv does not know it; windows-1252
+///    for `us-ascii`), replacing each undecodable byte with U+FFFD.
 ///
 /// ``Decoded/charset`` says which step won, so callers can record a mislabel.
 public enum CharsetDecoder {
@@ -60,7 +61,11 @@ public enum CharsetDecoder {
             }
             return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: !utf8.isValid)
         }
-        if let label, label != "utf-8", let text = convert(array, from: label, lossy: false) {
+        // 8-bit bytes under a 7-bit ASCII label (the RFC 2045 default of a part with no
+        // Content-Type, which `mail` and swaks send in the sender's locale) say nothing of their charset.
+        let labelTells =
+            declared.map { !asciiLabels.contains($0.trimmingASCIIWhitespaceAndQuotes().lowercased()) } ?? false
+        if let label, label != "utf-8", labelTells, let text = convert(array, from: label, lossy: false) {
             return Decoded(text: text, charset: label, lossy: false)
         }
         if label != "gb18030", let text = convert(array, from: "gb18030", lossy: false) {
@@ -70,6 +75,11 @@ public enum CharsetDecoder {
         let text = convert(array, from: fallback, lossy: true) ?? String(decoding: array, as: UTF8.self)
         return Decoded(text: text, charset: fallback, lossy: true)
     }
+
+    /// Labels of 7-bit ASCII, which 8-bit bytes contradict.
+    private static let asciiLabels: Set<String> = [
+        "us-ascii", "ascii", "us", "ansi_x3.4-1968", "iso646-us", "iso-ir-6", "cp367", "ibm367", "csascii",
+    ]
 
     /// East Asian double-byte charsets (after aliases), whose short texts can pass for UTF-8.
     private static let doubleByteLabels: Set<String> = ["gb18030", "big5-hkscs", "cp949", "cp932", "euc-jp"]

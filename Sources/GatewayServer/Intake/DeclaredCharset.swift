@@ -25,7 +25,8 @@ enum DeclaredCharset {
 
     /// `body` as UTF-8 for the JSON parser: unchanged unless another charset is declared. A body
     /// that is valid UTF-8 is taken as UTF-8 whatever the label says (a mislabel: text in GBK is
-    /// practically never valid UTF-8, while UTF-8 text often decodes as GBK into nonsense).
+    /// practically never valid UTF-8, while UTF-8 text often decodes as GBK into nonsense), unless
+    /// it is mostly two-byte sequences valid in the declared double-byte charset (a short GBK name).
     static func utf8Body(_ body: Data, contentType: String?) -> Result<Data, Failure> {
         guard let label = label(inContentType: contentType) else { return .success(body) }
         let name = CharsetDecoder.canonicalName(forLabel: label)
@@ -34,7 +35,12 @@ enum DeclaredCharset {
             return .failure(
                 Failure(code: "unsupported_charset", message: "unknown charset \"\(label)\" in Content-Type"))
         }
-        if String(validating: body, as: UTF8.self) != nil { return .success(body) }
+        if String(validating: body, as: UTF8.self) != nil {
+            // Valid UTF-8 is UTF-8, but for a short Chinese text under a GBK label that reads as
+            // two-byte UTF-8 letters (郑梅 is `֣÷`): CharsetDecoder's rule decides both.
+            let decoded = CharsetDecoder.decode(body, declared: label)
+            return .success(decoded.charset == "utf-8" ? body : Data(decoded.text.utf8))
+        }
         guard let text = CharsetDecoder.decodeStrictly(body, as: label) else {
             return .failure(Failure(code: "malformed_json", message: "the body is not valid \(label) text"))
         }

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+@testable import GatewayServer
+
+/// Which bytes a declared charset governs, before the JSON parser sees them.
+@Suite struct DeclaredCharsetRuleTests {
+    private func read(_ bytes: [UInt8], _ contentType: String) -> String? {
+        guard case .success(let data) = DeclaredCharset.utf8Body(Data(bytes), contentType: contentType) else {
+            return nil
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func aShortGBKNameThatPassesForUTF8IsReadInGBK() {
+        // 郑梅 in GBK is D6 A3 C3 B7, which is also valid UTF-8 (֣÷).
+        let body = Array(#"{"name":""#.utf8) + [0xD6, 0xA3, 0xC3, 0xB7] + Array(#""}"#.utf8)
+        #expect(read(body, "application/json; charset=GBK") == #"{"name":"郑梅"}"#)
+        // Chinese written in UTF-8 under the same label stays UTF-8, and without a label nothing changes.
+        #expect(read(Array(#"{"name":"郑梅"}"#.utf8), "application/json; charset=GBK") == #"{"name":"郑梅"}"#)
+        #expect(read(body, "application/json") == String(decoding: body, as: UTF8.self))
+    }
+}
