@@ -1,4 +1,5 @@
 import Foundation
+import GatewayServer
 import GatewayTestSupport
 import Testing
 
@@ -26,6 +27,31 @@ struct IdempotencyTests {
         let conflict = try await gateway.post(#"{"text":"别的内容"}"#, idempotencyKey: "order-42")
         #expect(conflict.status == 422)
         #expect(conflict.errorCode == "idempotency_key_reused")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("an Idempotency-Key belongs to the integrator's token: another integrator's same key is a new complaint")
+    func keyScopedPerToken() async throws {
+        let downstream = try await DownstreamServer.start()
+        let other = "crm-partner-token-0123456789"
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
+            configuration.auth.tokens.append(.init(name: "crm-partner", secret: other, scopes: [.submit]))
+        }
+        let first = try await gateway.post(#"{"text":"楼上漏水"}"#, idempotencyKey: "1")
+        let theirs = try await gateway.request(
+            .post, "/v1/complaints", body: Data(#"{"text":"小区噪音"}"#.utf8), token: other,
+            headers: [("Content-Type", "application/json"), ("Idempotency-Key", "1")])
+        #expect(first.status == 201)
+        #expect(theirs.status == 201, "\(String(decoding: theirs.body, as: UTF8.self))")
+        #expect(first.json["id"] as? String != theirs.json["id"] as? String)
+        // Each integrator's own retry is still its duplicate.
+        let retry = try await gateway.request(
+            .post, "/v1/complaints", body: Data(#"{"text":"小区噪音"}"#.utf8), token: other,
+            headers: [("Content-Type", "application/json"), ("Idempotency-Key", "1")])
+        #expect(retry.status == 200)
+        #expect(retry.json["id"] as? String == theirs.json["id"] as? String)
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
         try await gateway.stop()
         await downstream.stop()
     }

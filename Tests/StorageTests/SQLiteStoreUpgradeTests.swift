@@ -120,7 +120,9 @@ import Testing
             // The operator is told before the rewrite starts, with the steps that run.
             let notice = try #require(handler.entries.first { $0.level == .notice })
             #expect(notice.message.description.contains("upgrading the store's schema"))
-            #expect(notice.metadata["cg.migrations"]?.description == "decision-on-complaint-row,complaint-list-indexes")
+            #expect(
+                notice.metadata["cg.migrations"]?.description
+                    == "decision-on-complaint-row,complaint-list-indexes,idempotency-per-adapter")
             // Then each step as it starts and ends, in order, and the end of the whole upgrade.
             let steps = handler.entries.filter { $0.level == .notice }.dropFirst().map { entry in
                 [
@@ -130,10 +132,12 @@ import Testing
             }
             #expect(
                 steps == [
-                    ["schema step started", "decision-on-complaint-row", "1/2"],
-                    ["schema step done", "decision-on-complaint-row", "1/2"],
-                    ["schema step started", "complaint-list-indexes", "2/2"],
-                    ["schema step done", "complaint-list-indexes", "2/2"],
+                    ["schema step started", "decision-on-complaint-row", "1/3"],
+                    ["schema step done", "decision-on-complaint-row", "1/3"],
+                    ["schema step started", "complaint-list-indexes", "2/3"],
+                    ["schema step done", "complaint-list-indexes", "2/3"],
+                    ["schema step started", "idempotency-per-adapter", "3/3"],
+                    ["schema step done", "idempotency-per-adapter", "3/3"],
                     ["store schema up to date", "", ""],
                 ])
             let stored = try #require(try await store.complaint(id: earlier.record.id))

@@ -7,7 +7,7 @@ public struct IntakeSubmission: Sendable {
     /// The record with `id`, `source.raw_id`, `ingested_at` and `routing` filled in.
     public var record: Complaint
     public var decision: StoredDecision
-    /// The API's `Idempotency-Key`, deduplicated per channel.
+    /// The API's `Idempotency-Key`, deduplicated per channel and adapter (the integrator's token).
     public var idempotencyKey: String?
     /// Attachment bytes in `record.attachments` order, committed with the record; nil for one
     /// not kept apart from the raw payload (over the size limit).

@@ -127,6 +127,7 @@ enum SQLiteSchema {
         registerDeliveredEventFromAttempt(&migrator)
         registerDecisionColumns(&migrator)
         registerListIndexes(&migrator)
+        registerIdempotencyPerAdapter(&migrator)
         return migrator
     }
 }

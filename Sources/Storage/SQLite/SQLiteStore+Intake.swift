@@ -77,8 +77,11 @@ extension SQLiteStore {
         // their columns directly instead of through GRDB rows.
         if let key = submission.idempotencyKey,
             let (id, sha256) = try db.cachedStatement(
-                sql: "SELECT id, request_sha256 FROM complaints WHERE channel = ? AND idempotency_key = ?"
-            ).readRows(record.channel.rawValue, key, row: { ($0.string(0), $0.optionalString(1)) }).first
+                sql:
+                    "SELECT id, request_sha256 FROM complaints WHERE channel = ? AND adapter = ? AND idempotency_key = ?"
+            ).readRows(
+                record.channel.rawValue, record.source.adapter, key, row: { ($0.string(0), $0.optionalString(1)) }
+            ).first
         {
             guard sha256 == requestHash else { return .idempotencyConflict(existingID: id) }
             return .duplicate(id: id, routing: try routing(db, complaintID: id))
