@@ -10,6 +10,7 @@ import Testing
         ("1:05", 65), ("01:05", 65), ("00:01:05", 65), ("1:00:00", 3600), ("25:00:01", 90001),
         ("1分05秒", 65), ("1分5秒", 65), ("1分钟5秒", 65), ("2分钟", 120), ("1小时2分", 3720), ("1时2分3秒", 3723),
         ("1h2m5s", 3725), ("3m20s", 200), ("1 min 5 sec", 65), ("2 minutes", 120),
+        ("0 days 00:01:05", 65), ("0 days 00:01:05.000000", 65), ("1 day 00:00:10", 86410), ("2 days 01:00:00", 176400),
     ])
     func lengthsOfCalls(text: String, seconds: Int) {
         #expect(CallDuration.seconds(text) == seconds)
@@ -17,6 +18,7 @@ import Testing
 
     @Test(arguments: [
         "", "三分钟", "abc", "5分3分", "1:75", "1:2:3:4", ":05", "1::05", "5秒1分", "1.2.3", "-5", "65x", "1分05",
+        "days 00:01:05", "x days 00:01:05", "0 days", "0 days 00:75:00",
     ])
     func notLengths(text: String) {
         #expect(CallDuration.seconds(text) == nil)

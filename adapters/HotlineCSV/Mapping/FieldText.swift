@@ -90,6 +90,48 @@ enum FieldText {
         return Int(digits)
     }
 
+    /// A whole number a script wrote as a float: pandas writes an integer column that has a blank
+    /// cell as floats (`20261103001.0`, `13812345678.0`). The digits are all there; `.0` is not
+    /// part of the id or the number. Anything else is returned unchanged.
+    static func droppingFloatZero(_ text: String) -> String {
+        let bytes = text.utf8
+        guard bytes.count > 2, bytes.last == UInt8(ascii: "0"), bytes.dropLast().last == UInt8(ascii: "."),
+            bytes.dropLast(2).allSatisfy({ (0x30...0x39).contains($0) })
+        else { return text }
+        return String(text.dropLast(2))
+    }
+
+    /// `text` as the whole number a script meant, when it wrote one as a float with every digit
+    /// kept (`13812345678.0`, `1.3812345678e+10`); otherwise `text` unchanged.
+    static func wholeNumberText(_ text: String) -> String {
+        exactScientificDigits(text) ?? droppingFloatZero(text)
+    }
+
+    /// A whole number in scientific notation that still carries every digit: a script's float
+    /// column writes `1.3812345678e+10` for 13812345678, as many decimals as the exponent. Excel's
+    /// `1.38123E+10` has fewer: its last digits are gone and it stays nil, never a guessed number.
+    static func exactScientificDigits(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard let exponentAt = bytes.firstIndex(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }),
+            exponentAt >= 3, bytes[1] == UInt8(ascii: "."), bytes[0] != UInt8(ascii: "0")
+        else { return nil }
+        let isDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) }
+        let decimals = bytes[2..<exponentAt]
+        var power = bytes[(exponentAt + 1)...]
+        if power.first == UInt8(ascii: "+") { power = power.dropFirst() }
+        guard isDigit(bytes[0]), decimals.allSatisfy(isDigit), !power.isEmpty, power.count <= 2,
+            power.allSatisfy(isDigit), let exponent = Int(String(decoding: power, as: UTF8.self)),
+            exponent == decimals.count
+        else { return nil }
+        return String(decoding: [bytes[0]] + decimals, as: UTF8.self)
+    }
+
+    /// Who wrote a number in scientific notation: Excel writes `1.38123E+10` (capital E, signed
+    /// exponent, six significant digits); a script's float column writes `1.3812345678e+10`.
+    static func scientificNotationCulprit(_ text: String) -> String {
+        text.contains("E+") ? "was mangled by Excel" : "was written as a floating-point number by a script or export"
+    }
+
     /// Excel's scientific notation for a long number (`1.38123E+10`): the digits are gone.
     static func isExcelScientific(_ text: String) -> Bool {
         var bytes = Array(text.utf8)[...]

@@ -165,7 +165,8 @@ public struct HotlineRowMapper {
                 }
                 draft.receivedAt = time
             case .phone:
-                let (parsed, phoneExtension) = phones.parse(withAreaCode(FieldText.plainSpaces(value)))
+                let (parsed, phoneExtension) = phones.parse(
+                    withAreaCode(FieldText.wholeNumberText(FieldText.plainSpaces(value))))
                 switch parsed {
                 case .e164(let number):
                     draft.complainant.phone = number
@@ -175,7 +176,7 @@ public struct HotlineRowMapper {
                 case .invalid(let raw):
                     extra["complainant_phone_raw"] = .string(raw)
                     if FieldText.isExcelScientific(raw) {
-                        warnings.append("phone \"\(raw)\" was mangled by Excel; digits lost")
+                        warnings.append("phone \"\(raw)\" \(FieldText.scientificNotationCulprit(raw)); digits lost")
                     } else if let first = firstOfSeveral(raw) {
                         draft.complainant.phone = first
                         warnings.append("phone \"\(raw)\" holds more than one number: the first, \(first), is used")
@@ -215,19 +216,20 @@ public struct HotlineRowMapper {
                     // A long numeric ticket id that Excel showed as 2.02611E+17 has lost its digits:
                     // taken as is, every such row would share one id and collide as duplicates.
                     // Excel always writes the sign (E+17); an id like 2E5 without it may be real.
-                    if FieldText.isExcelScientific(text), text.uppercased().contains("E+") {
+                    let id = FieldText.wholeNumberText(text)
+                    if id == text, FieldText.isExcelScientific(text), text.uppercased().contains("E+") {
                         return reject(
-                            "ticket id \"\(text)\" was mangled by Excel (scientific notation), its digits are lost; "
-                                + "format the \(name) column as text and export again")
+                            "ticket id \"\(text)\" \(FieldText.scientificNotationCulprit(text)) (scientific notation), "
+                                + "its digits are lost; format the \(name) column as text and export again")
                     }
-                    if FieldText.isSpreadsheetRoundedNumber(text) {
+                    if FieldText.isSpreadsheetRoundedNumber(id) {
                         return reject(
-                            "ticket id \"\(text)\" ends in zeros from its 16th digit: a spreadsheet kept it as a number "
+                            "ticket id \"\(id)\" ends in zeros from its 16th digit: a spreadsheet kept it as a number "
                                 + "and rounded it to 15 digits, its last digits are lost; format the \(name) column as "
                                 + "text and export again")
                     }
-                    ticket = text
-                    draft.source.externalID = text
+                    ticket = id
+                    draft.source.externalID = id
                 case .name:
                     if Self.isWithheldName(text) {
                         draft.complainant.anonymous = true

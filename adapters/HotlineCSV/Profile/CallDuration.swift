@@ -1,7 +1,9 @@
+import Foundation
+
 /// A call's length as call-centre systems export it, in whole seconds.
 ///
 /// Exports write the same 65 seconds as `65`, `65.0`, `65s`, `65秒`, `1:05`, `00:01:05`,
-/// `1分05秒`, `1分钟5秒` or `1m5s`: a `type: duration` column reads all of these, so a row is
+/// `1分05秒`, `1分钟5秒`, `1m5s` or, from pandas, `0 days 00:01:05`: a `type: duration` column reads all of these, so a row is
 /// not rejected for how its system formats a length. Fractions round to the nearest second.
 public enum CallDuration {
     /// The length in seconds, or nil when `text` is not a length.
@@ -10,8 +12,18 @@ public enum CallDuration {
         if let whole = Int(text) { return whole >= 0 ? whole : nil }
         let scalars = Array(text.unicodeScalars.filter { $0 != " " })
         guard !scalars.isEmpty else { return nil }
-        if scalars.contains(":") { return clock(scalars) }
+        if scalars.contains(":") { return days(scalars) ?? clock(scalars) }
         return units(scalars)
+    }
+
+    /// pandas' timedelta, `0 days 00:01:05` (spaces gone: `0days00:01:05`), `1 day 02:00:00`.
+    private static func days(_ scalars: [Unicode.Scalar]) -> Int? {
+        let text = String(String.UnicodeScalarView(scalars)).lowercased()
+        guard let unit = text.range(of: "days") ?? text.range(of: "day"),
+            let days = Int(text[..<unit.lowerBound]), days >= 0,
+            let rest = clock(Array(text[unit.upperBound...].unicodeScalars))
+        else { return nil }
+        return days * 86_400 + rest
     }
 
     /// `M:SS` or `H:MM:SS` (the hours may exceed 24, minutes and seconds are below 60).

@@ -19,24 +19,88 @@ public struct CallTimeParser {
     /// The instant `text` names, or nil when no format reads it. A cell Excel shows as a date
     /// but exports as its serial number (`46356.34375`: days since 1899-12-30, the fraction the
     /// time of day, as when a column formatted "General" was copied) is read as that local time.
+    /// A time that ends with its UTC offset (`+08:00`, `+0800`, `+08`, `Z`, `UTC+8`: database
+    /// and pandas exports of a zone-aware column) is read at that offset, not the profile's zone.
     public mutating func parse(_ text: String) -> Date? {
         var text = text
         guard
-            let localSeconds = text.withUTF8({ bytes -> Int? in
-                var start = 0
-                var end = bytes.count
-                while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-                while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
-                let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                for format in formats {
-                    guard let local = format.match(trimmed) else { continue }
-                    let days = CivilCalendar.days(year: local.year, month: local.month, day: local.day)
-                    return days * 86_400 + local.hour * 3600 + local.minute * 60 + local.second
-                }
-                return Self.excelSerial(trimmed)
+            let (localSeconds, explicitOffset) = text.withUTF8({ bytes -> (Int, Int?)? in
+                let trimmed = Self.trimmed(bytes)
+                if let local = localSeconds(trimmed) { return (local, nil) }
+                if let serial = Self.excelSerial(trimmed) { return (serial, nil) }
+                guard let (body, offset) = Self.splitOffset(trimmed), let local = localSeconds(body) else { return nil }
+                return (local, offset)
             })
         else { return nil }
-        return Date(timeIntervalSince1970: TimeInterval(localSeconds - offset(forLocalSeconds: localSeconds)))
+        let offset = explicitOffset ?? offset(forLocalSeconds: localSeconds)
+        return Date(timeIntervalSince1970: TimeInterval(localSeconds - offset))
+    }
+
+    /// Local seconds since 1970 by the first format that reads `bytes`.
+    private func localSeconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for format in formats {
+            guard let local = format.match(bytes) else { continue }
+            let days = CivilCalendar.days(year: local.year, month: local.month, day: local.day)
+            return days * 86_400 + local.hour * 3600 + local.minute * 60 + local.second
+        }
+        return nil
+    }
+
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// A trailing UTC offset split off: the time before it (trimmed) and the offset in seconds
+    /// east of UTC. `Z`, `UTC`, `GMT`; `+08`, `+0800`, `+08:00`, `-05:00`, optionally after `UTC`
+    /// or `GMT` (`UTC+8`); at most 14 hours. Nil when the text does not end so.
+    static func splitOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> (UnsafeBufferPointer<UInt8>, Int)? {
+        var end = bytes.count
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        func endsWithZoneName(_ end: Int) -> Bool {
+            guard end >= 3 else { return false }
+            let name = [bytes[end - 3], bytes[end - 2], bytes[end - 1]].map { $0 & 0xDF }  // upper case
+            return name == Array("UTC".utf8) || name == Array("GMT".utf8)
+        }
+        var seconds = 0
+        if end > 0, bytes[end - 1] == UInt8(ascii: "Z") || bytes[end - 1] == UInt8(ascii: "z") {
+            end -= 1
+        } else if endsWithZoneName(end) {
+            end -= 3
+        } else {
+            // Digits (and one colon) back to the sign.
+            var digits: [Int] = []
+            var colonAt: Int?
+            while end > 0, isDigit(bytes[end - 1]) || (bytes[end - 1] == UInt8(ascii: ":") && colonAt == nil) {
+                if bytes[end - 1] == UInt8(ascii: ":") {
+                    colonAt = digits.count
+                } else {
+                    digits.insert(Int(bytes[end - 1] - 0x30), at: 0)
+                }
+                end -= 1
+            }
+            guard end > 0, bytes[end - 1] == UInt8(ascii: "+") || bytes[end - 1] == UInt8(ascii: "-") else {
+                return nil
+            }
+            let sign = bytes[end - 1] == UInt8(ascii: "+") ? 1 : -1
+            end -= 1
+            let (hours, minutes): (Int, Int)
+            switch (digits.count, colonAt) {
+            case (1, nil), (2, nil): (hours, minutes) = (digits.reduce(0) { $0 * 10 + $1 }, 0)
+            case (4, nil), (4, 2): (hours, minutes) = (digits[0] * 10 + digits[1], digits[2] * 10 + digits[3])
+            default: return nil
+            }
+            guard hours <= 14, minutes < 60 else { return nil }
+            seconds = sign * (hours * 3600 + minutes * 60)
+            if endsWithZoneName(end) { end -= 3 }
+        }
+        // The time itself must end in a digit (or AM/PM): `2026-11-03` alone is no time with an offset.
+        let body = trimmed(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+        guard let last = body.last, isDigit(last) || (last & 0xDF) == UInt8(ascii: "M") else { return nil }
+        return (body, seconds)
     }
 
     /// Local seconds since 1970 for an Excel date serial from 2000 to 2099 (five digits, an

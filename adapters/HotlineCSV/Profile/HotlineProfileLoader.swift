@@ -142,24 +142,24 @@ public enum HotlineProfileLoader {
 
 /// How headers (and category values) compare: trimmed, case-insensitive, whitespace ignored.
 enum HeaderName {
-    /// NFC, lowercased, full-width ASCII folded to its plain form, and every space and line break
-    /// dropped: a Chinese IME types `通话时长（秒）` where the profile says `通话时长(秒)`, a header
-    /// cell wrapped with Alt+Enter reads `通话时长⏎(秒)`, and all name one column.
+    /// NFC, lowercased, full-width ASCII folded to its plain form, and every space, line break,
+    /// underscore and hyphen dropped: a Chinese IME types `通话时长（秒）` where the profile says
+    /// `通话时长(秒)`, a header cell wrapped with Alt+Enter reads `通话时长⏎(秒)`, and NYC's
+    /// `Complaint Type` is `complaint_type` in its API export and `complaint-type` elsewhere: each
+    /// names one column.
     static func normalize(_ text: String) -> String {
         let normalized = TextNormalizer.normalize(text)
         guard
             normalized.unicodeScalars.contains(where: {
-                $0.properties.isWhitespace || ($0.value >= 0x3000 && isFullWidth($0))
+                $0.properties.isWhitespace || $0 == "_" || $0 == "-" || ($0.value >= 0x3000 && isFullWidth($0))
             })
         else {
             return normalized.lowercased()
         }
         var folded = String.UnicodeScalarView()
         for scalar in normalized.unicodeScalars where !scalar.properties.isWhitespace {
-            switch scalar.value {
-            case 0xFF01...0xFF5E: folded.append(Unicode.Scalar(scalar.value - 0xFEE0)!)
-            default: folded.append(scalar)
-            }
+            let plain = isFullWidth(scalar) ? Unicode.Scalar(scalar.value - 0xFEE0)! : scalar
+            if plain != "_" && plain != "-" { folded.append(plain) }
         }
         return TextNormalizer.normalize(String(folded)).lowercased()
     }
