@@ -98,6 +98,7 @@ public final class Gateway: Sendable {
         HotlineRoutes(importer: hotlineImporter, auth: auth, maxUploadBytes: configuration.server.maxUploadBytes)
             .register(
                 on: router)
+        router.add(middleware: MethodNotAllowed(routes: router.routes))
         return router
     }
 

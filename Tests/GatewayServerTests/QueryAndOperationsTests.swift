@@ -65,6 +65,17 @@ struct QueryAndOperationsTests {
         let unknown = try await gateway.request(.get, "/v1/nothing-here")
         #expect(unknown.status == 404)
         #expect(unknown.errorCode == "not_found")
+        let wrongMethod = try await gateway.request(.put, "/v1/complaints")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.errorCode == "method_not_allowed")
+        #expect(wrongMethod.headers.first { $0.0.lowercased() == "allow" }?.1 == "GET, POST")
+        let captured = try await gateway.request(.delete, "/v1/complaints/cmp_00000000000000000000000000")
+        #expect(captured.status == 405)
+        #expect(
+            captured.errorMessage
+                == "DELETE is not allowed on /v1/complaints/cmp_00000000000000000000000000; allowed: GET")
+        #expect(try await gateway.request(.post, "/healthz", token: nil).status == 405)
+        #expect(try await gateway.request(.delete, "/v1/nothing-here").status == 404)
         try await gateway.stop()
         await downstream.stop()
     }

@@ -100,7 +100,7 @@ final class RunningGateway: Sendable {
     }
 
     /// The HTTP methods tests use.
-    enum Verb: String, Sendable { case get, post }
+    enum Verb: String, Sendable { case get, post, put, delete }
 
     func request(
         _ verb: Verb, _ path: String, body: Data? = nil, token: String? = RunningGateway.token,
@@ -108,7 +108,7 @@ final class RunningGateway: Sendable {
         timeout: Int64 = 30
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = verb == .get ? .GET : .POST
+        request.method = HTTPMethod(rawValue: verb.rawValue.uppercased())
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
