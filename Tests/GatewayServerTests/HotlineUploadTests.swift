@@ -219,6 +219,11 @@ struct HotlineUploadTests {
             .post, "/v1/hotline/calls?profile=12345", body: Data("{}".utf8),
             headers: [("Content-Type", "application/json")])
         #expect(media.status == 415)
+        let gzip = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data([0x1F, 0x8B, 0x08, 0x00]),
+            headers: [("Content-Type", "text/csv"), ("Content-Encoding", "gzip")])
+        #expect(gzip.status == 415)
+        #expect(gzip.errorCode == "unsupported_content_encoding")
         let noToken = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: Data(Self.file.utf8), token: nil,
             headers: [("Content-Type", "text/csv")])

@@ -111,6 +111,26 @@ struct RequestValidationTests {
         await downstream.stop()
     }
 
+    @Test("a compressed body gets 415 naming the coding and is not stored")
+    func compressedBody() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/complaints", body: Data([0x1F, 0x8B, 0x08, 0x00, 0x00]),
+            headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
+        #expect(reply.status == 415)
+        #expect(reply.errorCode == "unsupported_content_encoding")
+        #expect(reply.errorMessage == #"Content-Encoding "gzip" is not accepted: send the body uncompressed"#)
+        #expect(reply.headers.contains { $0.0.lowercased() == "accept-encoding" && $0.1 == "identity" })
+        let identity = try await gateway.request(
+            .post, "/v1/complaints", body: Data(#"{"text":"楼道灯坏了"}"#.utf8),
+            headers: [("Content-Type", "application/json"), ("Content-Encoding", "identity")])
+        #expect(identity.status == 201)
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "1")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a token without the scope gets 403")
     func scopeEnforced() async throws {
         let downstream = try await DownstreamServer.start()

@@ -63,6 +63,7 @@ struct HotlineRoutes: Sendable {
                 "send the file as text/csv or multipart/form-data, not \"\(contentType)\"")
         }
 
+        try RequestBodyReader.refuseContentEncoding(request)
         let rawID = importer.pipeline.newRawID()
         let receivedAt = Date()
         let spool = try UploadSpool(url: importer.files.upload(rawID: rawID))
