@@ -19,6 +19,18 @@ struct DLQCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
         var dataDir: String?
 
+        /// Fails (exit 1) when `department` is not in departments.yaml: a typo that found nothing
+        /// must not read as "nothing to do". Only asked after nothing matched, so the dead letters
+        /// of a department since removed from the configuration still list and replay.
+        func requireKnown(department: String) throws {
+            let known = try config.load(for: .storeMaintenance).departments.map(\.id)
+            guard !known.contains(department) else { return }
+            printError(
+                "no department \"\(department)\" in \(config.config)/departments.yaml; departments: "
+                    + known.joined(separator: ", "))
+            throw ExitCode(1)
+        }
+
         func open() throws -> SQLiteStore {
             var storage = try config.loadStorage()
             if let dataDir { storage.dataDirectory = dataDir }
@@ -48,6 +60,7 @@ struct DLQCommand: AsyncParsableCommand {
             let store = try options.open()
             let items = try await store.deadLetters(DeadLetterQuery(department: department, limit: limit))
             try await store.close()
+            if items.isEmpty, let department { try options.requireKnown(department: department) }
             if items.isEmpty, !json {
                 print("no dead letters")
                 return
@@ -111,6 +124,7 @@ struct DLQCommand: AsyncParsableCommand {
                 printError("no dead letter \(id)")
                 throw ExitCode(1)
             }
+            if let department, ids.isEmpty { try options.requireKnown(department: department) }
             for replayed in ids { print("replayed \(replayed)") }
             print("\(ids.count) dead letter\(ids.count == 1 ? "" : "s") replayed")
         }

@@ -72,6 +72,12 @@ struct CrashRecoveryTests {
             ["dlq", "replay", "--all", "--department", "citizen-services"] + common, downstream: downstream.baseURL)
         #expect(department.status == 0)
         #expect(department.output.contains("2 dead letters replayed"))
+        let typo = try await GatewayProcess.run(
+            ["dlq", "replay", "--all", "--department", "citizen-service"] + common, downstream: downstream.baseURL)
+        #expect(typo.status == 1)
+        let typoList = try await GatewayProcess.run(
+            ["dlq", "list", "--department", "citizen-service"] + common, downstream: downstream.baseURL)
+        #expect(typoList.status == 1)
         // The running gateway picks the replayed items up at its next poll.
         try await eventually("all delivered") {
             try await sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "3"

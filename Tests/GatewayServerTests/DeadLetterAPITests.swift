@@ -51,6 +51,12 @@ struct DeadLetterAPITests {
         let rest = try await gateway.request(
             .post, "/v1/deadletters/replay?department=citizen-services", body: Data())
         #expect(Set(rest.json["replayed"] as? [String] ?? []) == Set(ids[1...]))
+        let nothingLeft = try await gateway.request(
+            .post, "/v1/deadletters/replay?department=citizen-services", body: Data())
+        #expect(nothingLeft.json["count"] as? Int == 0)
+        let typo = try await gateway.request(.post, "/v1/deadletters/replay?department=citizen-service", body: Data())
+        #expect(typo.status == 404)
+        #expect(typo.errorCode == "unknown_department")
         for id in ids {
             try await eventually("all delivered") {
                 try await gateway.request(.get, "/v1/complaints/\(id)").json["state"] as? String == "delivered"

@@ -29,8 +29,16 @@ struct DeadLetterRoutes: Sendable {
         }
         router.post("/v1/deadletters/replay") { request, _ in
             _ = try auth.require(.admin, request)
-            let ids = try await store.replayDeadLetters(
-                department: request.uri.queryParameters.get("department"), now: Date())
+            let department = request.uri.queryParameters.get("department")
+            let ids = try await store.replayDeadLetters(department: department, now: Date())
+            // Nothing replayed for a department the gateway does not know: most likely a typo, which
+            // an answer of `"count": 0` would hide. A removed department's dead letters still replay.
+            if ids.isEmpty, let department, !dispatcher.departmentIDs.contains(department) {
+                throw GatewayError(
+                    .notFound, code: "unknown_department",
+                    "no department \"\(department)\"; departments: "
+                        + dispatcher.departmentIDs.joined(separator: ", "))
+            }
             dispatcher.notifyNewWork()
             return jsonResponse(ResponseBodies.replayed(ids))
         }
