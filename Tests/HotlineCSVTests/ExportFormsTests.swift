@@ -102,6 +102,26 @@ import Testing
             ])
     }
 
+    @Test func aRowAnUnquotedCommaWidenedIsRefusedNotShifted() throws {
+        let file =
+            RowMapperTests.header
+            + "GD1,2026/11/3 8:15,13812345678,,投诉,text,西湖区文三路1号,ZX1,65,\r\n"
+            + "GD2,2026/11/3 8:15,13812345678,,投诉,text,西湖区,文三路1号,ZX1,65,\r\n"
+        let results = try mapFile(utf8(file))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD1"])
+        #expect(results.compactMap(\.rejection).map(\.reason) == ["expected 10 columns, found 11"])
+    }
+
+    @Test func anExportThatEndsEveryRowWithACommaIsTaken() throws {
+        let file =
+            RowMapperTests.header
+            + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,,\r\n"
+            + "GD2,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,满意,\r\n"
+        let rows = try mapFile(utf8(file)).compactMap(\.row)
+        #expect(rows.map(\.ticket) == ["GD1", "GD2"])
+        #expect(rows.last?.draft.source.extra["回访结果"] == .string("满意"))
+    }
+
     /// 12345 exports carry 来电时间 and 受理时间, 来电号码 and 联系电话 side by side.
     @Test func twoColumnsForOneFieldTheProfilesFirstNameFeedsItTheOtherIsKept() throws {
         let profile = try #require(try shippedProfiles()["12345"])

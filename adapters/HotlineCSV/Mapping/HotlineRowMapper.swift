@@ -52,6 +52,8 @@ public struct HotlineRowMapper {
     private let districts: DistrictFinder
     /// Headers of unknown columns (the `source.extra` keys), nil for ignored ones.
     private let extraKeys: [String?]
+    /// How many fields the file's first call row has: the width its exporter writes.
+    private var firstRowWidth: Int?
 
     public init(profile: HotlineProfile, header: HotlineHeader) {
         self.profile = profile
@@ -129,12 +131,17 @@ public struct HotlineRowMapper {
         }
         if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { return .blank }
         if let text = Self.summaryText(fields) { return .summary(line: record.line, text: text) }
-        // Empty fields past the last column carry nothing: spreadsheets write them for a cell once
-        // touched to the right of the table. Fewer fields than columns stays an error (a row
+        // Empty fields past the last column carry nothing when the exporter writes them on every
+        // row (a trailing comma after each call, a cell once touched to the right of the table):
+        // taken when the row is as wide as the file's first call row. One row wider than the rest
+        // is a row an unquoted comma split (`西湖区,文三路1号`), its values shifted one column
+        // right: refused, not stored shifted. Fewer fields than columns stays an error (a row
         // broken by an unquoted line break would otherwise pass as two half rows).
+        let width = firstRowWidth ?? fields.count
+        if firstRowWidth == nil { firstRowWidth = fields.count }
         guard
             fields.count == header.names.count
-                || (fields.count > header.names.count
+                || (fields.count > header.names.count && fields.count == width
                     && fields[header.names.count...].allSatisfy { Self.isBlank($0) })
         else {
             return reject("expected \(header.names.count) columns, found \(fields.count)")
