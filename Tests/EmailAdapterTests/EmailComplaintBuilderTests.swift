@@ -271,6 +271,14 @@ struct EmailComplaintBuilderTests {
             Content-Type: application/octet-stream; name="README"\r
             \r
             x\r
+            --b1\r
+            Content-Type: application/octet-stream; name="情况说明.wps"\r
+            \r
+            x\r
+            --b1\r
+            Content-Type: application/octet-stream; name="电子发票.ofd"\r
+            \r
+            x\r
             --b1--\r
 
             """
@@ -278,7 +286,7 @@ struct EmailComplaintBuilderTests {
         #expect(
             complaint.attachments.map(\.contentType) == [
                 "image/heic", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/jpeg",
-                "application/octet-stream",
+                "application/octet-stream", "application/wps-office.wps", "application/ofd",
             ])
     }
 

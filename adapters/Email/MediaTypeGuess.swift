@@ -23,7 +23,13 @@ enum MediaTypeGuess {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "ppt": "application/vnd.ms-powerpoint",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "wps": "application/vnd.ms-works", "zip": "application/zip", "rar": "application/vnd.rar",
+        "odt": "application/vnd.oasis.opendocument.text", "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        "odp": "application/vnd.oasis.opendocument.presentation",
+        // Kingsoft WPS Office's own formats (its Writer, Spreadsheets, Presentation), the office
+        // suite of most Chinese government desks, by the names WPS registers for them; OFD, China's
+        // fixed-layout document standard (GB/T 33190), used for e-invoices and official papers.
+        "wps": "application/wps-office.wps", "et": "application/wps-office.et", "dps": "application/wps-office.dps",
+        "ofd": "application/ofd", "zip": "application/zip", "rar": "application/vnd.rar",
         "7z": "application/x-7z-compressed", "mp3": "audio/mpeg", "m4a": "audio/mp4", "amr": "audio/amr",
         "wav": "audio/wav", "mp4": "video/mp4", "mov": "video/quicktime", "3gp": "video/3gpp",
         "avi": "video/x-msvideo", "eml": "message/rfc822",
