@@ -63,6 +63,19 @@ struct ScriptExportTests {
                 == true)
     }
 
+    @Test("a database's null marker, \\N or NULL, is an empty field")
+    func databaseNulls() throws {
+        let row = try #require(try row("GD1,2026/11/3 8:15,\\N,NULL,\\N,text,NULL,ZX1,10,\\N").row)
+        #expect(row.draft.complainant.phone == nil)
+        #expect(row.draft.complainant.name == nil)
+        #expect(row.draft.category == nil)
+        #expect(row.draft.location.address == nil)
+        #expect(row.draft.source.extra["回访结果"] == nil)
+        #expect(row.warnings.isEmpty)
+        let required = try self.row("GD2,\\N,13812345678,,投诉,text,addr,ZX1,10,")
+        #expect(required.rejection?.reason == "required field 来电时间 is empty")
+    }
+
     @Test("snake_case and hyphenated headers name the same columns as spaced ones (311 profile)")
     func snakeCaseHeaders() throws {
         let file =

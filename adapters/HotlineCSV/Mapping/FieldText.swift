@@ -12,6 +12,19 @@ enum FieldText {
         return String(text.dropFirst())
     }
 
+    /// A database export's marker for a missing value, which is no value: `\N` (MySQL's
+    /// `SELECT … INTO OUTFILE` and `mysqldump --tab`, PostgreSQL's `COPY` text format) and `NULL`
+    /// (SQL Server Management Studio's "Save Results As"). Taken as written, a withheld number
+    /// would be an invalid phone and `NULL` a caller's name.
+    static func isDatabaseNull(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        switch utf8.count {
+        case 2: return utf8.first == UInt8(ascii: "\\") && utf8.last == UInt8(ascii: "N")
+        case 4: return text == "NULL"
+        default: return false
+        }
+    }
+
     /// The text inside `="…"`: exports write ids and phone numbers as that formula so Excel
     /// keeps their leading zeros (`="0571…"`); the formula is a wrapper, its text is the value.
     static func unwrapExcelText(_ text: String) -> String {

@@ -154,7 +154,8 @@ public struct HotlineRowMapper {
         var ticket = ""
         var extra: [String: JSONValue] = [:]
         for index in header.names.indices {
-            let value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
+            var value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
+            if FieldText.isDatabaseNull(value) { value = "" }
             guard let column = header.bindings[index] else {
                 if let key = extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {
                     extra[key] = .string(text)
