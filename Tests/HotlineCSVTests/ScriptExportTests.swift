@@ -76,6 +76,14 @@ struct ScriptExportTests {
         #expect(required.rejection?.reason == "required field 来电时间 is empty")
     }
 
+    @Test("the DOS end-of-file mark (Ctrl-Z) after the last row is no row")
+    func dosEndOfFile() throws {
+        let results = try mapFile(
+            utf8(Self.header + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,10,\r\n\u{1A}"))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD1"])
+        #expect(results.compactMap(\.rejection).isEmpty)
+    }
+
     @Test("snake_case and hyphenated headers name the same columns as spaced ones (311 profile)")
     func snakeCaseHeaders() throws {
         let file =

@@ -129,7 +129,8 @@ public struct HotlineRowMapper {
         case .fields:
             break
         }
-        if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { return .blank }
+        // 0x1A (Ctrl-Z) is the end-of-file mark DOS-era exporters and some PBX tools still append.
+        if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x1A } }) { return .blank }
         if let text = Self.summaryText(fields) { return .summary(line: record.line, text: text) }
         // Empty fields past the last column carry nothing when the exporter writes them on every
         // row (a trailing comma after each call, a cell once touched to the right of the table):
