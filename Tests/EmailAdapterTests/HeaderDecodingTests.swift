@@ -145,4 +145,17 @@ struct HeaderDecodingTests {
         #expect(CharsetDecoder.decode(Array("~{B75".utf8), declared: "hz-gb-2312").text == "~{B75")
         #expect(CharsetDecoder.decode(Array("plain".utf8), declared: "iso-2022-jp").charset == "us-ascii")
     }
+
+    @Test("UTF-7 (Outlook's unicode-1-1-utf-7): base64 UTF-16 runs between + and -, in bodies and words")
+    func utf7() {
+        // 您好，噪音 in UTF-7, as Python's utf-7 codec and old Outlook write it; +- is a plus sign.
+        let body = Array("+YKhZff8MVmqX8w- a+-b".utf8)
+        let text = CharsetDecoder.decode(body, declared: "\"unicode-1-1-utf-7\"")
+        #expect(text.text == "您好，噪音 a+b" && text.charset == "utf-7" && !text.lossy)
+        #expect(CharsetDecoder.decode(body, declared: "UTF-7").text == "您好，噪音 a+b")
+        #expect(decoded("=?unicode-1-1-utf-7?Q?+VmqX8w-?=") == "噪音")
+        #expect(decoded("=?utf-7?B?K1h5Qk9DUS0=?=") == "张三")
+        // Text with no + run is plain ASCII.
+        #expect(CharsetDecoder.decode(Array("plain".utf8), declared: "utf-7").charset == "us-ascii")
+    }
 }

@@ -11,7 +11,7 @@
 /// label at all. The rule, applied in order, so the same bytes always give the same text:
 ///
 /// 1. Bytes that are all ASCII are ASCII, whatever the label, unless the label is a 7-bit
-///    encoding (ISO-2022-JP/-KR/-CN, HZ-GB-2312) and they are valid in it.
+///    encoding (ISO-2022-JP/-KR/-CN, HZ-GB-2312, UTF-7) and they are valid in it.
 /// 2. Bytes that are valid UTF-8 are UTF-8, whatever the label (a GBK or Latin-1 text of more than
 ///    a couple of characters is practically never valid UTF-8, while UTF-8 under a wrong label is common).
 ///    One exception, for short texts: under a Chinese, Japanese or Korean double-byte label, bytes
@@ -95,9 +95,10 @@ public enum CharsetDecoder {
     }
 
     /// Text in a 7-bit encoding whose bytes are all ASCII but mean something else: ISO-2022-JP
-    /// (Japanese mail's usual charset), -KR, -CN (escape sequences), and HZ-GB-2312 (`~{` … `~}`,
-    /// old Chinese mail and news). Nil when `name` is none of them, nothing is escaped, or the
-    /// bytes are not valid in it: rule 1 then holds.
+    /// (Japanese mail's usual charset), -KR, -CN (escape sequences), HZ-GB-2312 (`~{` … `~}`,
+    /// old Chinese mail and news), and UTF-7 (`+…-` runs of base64 UTF-16, which Outlook and
+    /// Outlook Express write under `unicode-1-1-utf-7`). Nil when `name` is none of them, nothing
+    /// is escaped, or the bytes are not valid in it: rule 1 then holds.
     private static func sevenBit(_ bytes: [UInt8], declared name: String) -> (String, String)? {
         if name.hasPrefix("iso-2022-") {
             guard bytes.contains(0x1B), let text = convert(bytes, from: name, lossy: false) else { return nil }
@@ -105,6 +106,12 @@ public enum CharsetDecoder {
         }
         if name == "hz-gb-2312" || name == "hz" {
             return HZ.decode(bytes).map { ($0, "hz-gb-2312") }
+        }
+        if name == "utf-7" {
+            guard bytes.contains(UInt8(ascii: "+")), let text = convert(bytes, from: "utf-7", lossy: false) else {
+                return nil
+            }
+            return (text, name)
         }
         return nil
     }
@@ -193,6 +200,8 @@ public enum CharsetDecoder {
         "shift_jis": "cp932", "sjis": "cp932", "ms_kanji": "cp932", "windows-31j": "cp932",
         "iso-2022-jp": "iso-2022-jp", "csiso2022jp": "iso-2022-jp", "euc-jp": "euc-jp",
         "hz-gb-2312": "hz-gb-2312", "hz": "hz-gb-2312",
+        "utf-7": "utf-7", "utf7": "utf-7", "unicode-1-1-utf-7": "utf-7", "csunicode11utf7": "utf-7",
+        "unicode-2-0-utf-7": "utf-7",
     ]
 
     /// iconv_open's failure value, `(iconv_t) -1`.
