@@ -132,12 +132,75 @@ struct EmailComplaintBuilderTests {
         #expect(draft.complaint.complainant.phone == "+8613812345678")
     }
 
-    @Test("a forwarded message/rfc822 is an attachment named after its subject")
+    @Test("a forwarded message/rfc822 is read into the text under the note, and listed as an attachment")
     func forwardAttached() throws {
         let record = try Corpus.draft("forward-attached.eml").complaint
-        #expect(record.text == "See the attached complaint.")
+        #expect(
+            record.text == """
+                See the attached complaint.
+
+                ---------- Forwarded message ----------
+                From: Citizen <citizen@example.com>
+                Subject: Noise at night
+
+                It is loud every night.
+                """)
+        #expect(record.source.extra["forwarded_messages"] == .number(1))
         #expect(record.attachments.map(\.contentType) == ["message/rfc822"])
         #expect(record.attachments.first?.filename == "Noise at night.eml")
+    }
+
+    @Test("Outlook's Forward as Attachment with no note: the citizen's GBK letter is the text, its phone found")
+    func forwardAttachedWithoutNote() throws {
+        let body = """
+            --F\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            \r
+            --F\r
+            Content-Type: message/rfc822\r
+            Content-Disposition: attachment\r
+            \r
+            From: =?GBK?B?zfXO5Q==?= <wang@example.net>\r
+            Date: Tue, 01 Dec 2026 09:00:00 +0800\r
+            Subject: =?GBK?B?wre1xru1wcuhow==?=\r
+            Content-Type: multipart/mixed; boundary="G"\r
+            \r
+            --G\r
+            Content-Type: text/plain; charset=gb2312\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            zsTI/cK3tcTCt7XGu7XBy6Ostee7sKO6MTM4MTIzNDU2Nzg=\r
+            --G\r
+            Content-Type: message/rfc822\r
+            \r
+            From: a@example.org\r
+            Subject: earlier\r
+            \r
+            first report\r
+            --G--\r
+            --F--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/mixed; boundary=F")
+        #expect(
+            complaint.text == """
+                ---------- Forwarded message ----------
+                From: 王五 <wang@example.net>
+                Date: Tue, 01 Dec 2026 09:00:00 +0800
+                Subject: 路灯坏了。
+
+                文三路的路灯坏了，电话：13812345678
+
+                ---------- Forwarded message ----------
+                From: a@example.org
+                Subject: earlier
+
+                first report
+                """)
+        #expect(complaint.complainant.phone == "+8613812345678")
+        #expect(complaint.source.extra["forwarded_messages"] == .number(2))
+        #expect(complaint.source.extra["text_from"] == nil)
     }
 
     @Test("broken MIME still gives a record, with the defects noted")

@@ -11,8 +11,9 @@ import Foundation
 /// right after a label (电话/手机/联系电话/联系方式/Tel/Phone/Mobile, with or without `：`),
 /// and only when it is a valid number: a bare digit run in a signature could be anything (an
 /// order number, a date).
+/// Messages forwarded as attachments follow the text (``ForwardedMessages``).
 /// `source.extra` keeps `to`, `cc`, `date`, `mailer`, the body's charset when a fallback was
-/// needed, parser defects, and the count of trimmed quoted characters. Attachment filenames are
+/// needed, parser defects, the count of trimmed quoted characters, and of forwarded messages read. Attachment filenames are
 /// reduced by ``SafeFilename`` (no paths, no control characters, capped length); an original that
 /// differed is kept in `attachment_original_filenames` for audit.
 public struct EmailComplaintBuilder: Sendable {
@@ -48,30 +49,16 @@ public struct EmailComplaintBuilder: Sendable {
         var encodingDefects: [String] = []
         let body = BodySelector.body(of: message)
         if let body {
-            let (bytes, defect) = body.decoded
-            if let defect { encodingDefects.append("body: \(defect)") }
-            let decoded = body.text(of: bytes)
-            if decoded.lossy
-                || (decoded.charset != "us-ascii" && decoded.charset != "utf-8"
-                    && CharsetDecoder.canonicalName(forLabel: body.contentType["charset"] ?? "") != decoded.charset)
-            {
-                extra["body_charset"] = .string(
-                    decoded.charset + (decoded.lossy ? " (undecodable bytes replaced)" : ""))
-            }
-            if body.mediaType == "text/rtf" {
-                text = RTFText.text(bytes)
-                extra["body_format"] = .string("rtf")
-            } else if body.mediaType == "text/html" {
-                text = HTMLText.text(from: decoded.text)
-                extra["body_format"] = .string("html")
-            } else {
-                (text, inlineFiles) = Self.plainText(decoded.text, of: body)
-            }
+            let read = BodyText(body)
+            if let defect = read.defect { encodingDefects.append("body: \(defect)") }
+            if let note = read.charsetNote { extra["body_charset"] = .string(note) }
+            if let format = read.format { extra["body_format"] = .string(format) }
+            (text, inlineFiles) = (read.text, read.inlineFiles)
         }
         for (number, part) in BodySelector.continuations(of: message, body: body).enumerated() {
             let (bytes, defect) = part.decoded
             if let defect { encodingDefects.append("body part \(number + 2): \(defect)") }
-            let (more, files) = Self.plainText(part.text(of: bytes).text, of: part)
+            let (more, files) = BodyText.plainText(part.text(of: bytes).text, of: part)
             text += "\n\n" + more
             inlineFiles += files
         }
@@ -104,6 +91,11 @@ public struct EmailComplaintBuilder: Sendable {
         // People often write the whole complaint in the subject and send an empty body (or
         // only a photo): the subject is then the text, so the department gets something to read.
         var complaintText = trimmed.text
+        let forwarded = ForwardedMessages.text(of: message, body: body)
+        if forwarded.count > 0 {
+            complaintText += (complaintText.isEmpty ? "" : "\n\n") + forwarded.text
+            extra["forwarded_messages"] = .number(Double(forwarded.count))
+        }
         if complaintText.isEmpty, let subject, !subject.isEmpty {
             complaintText = subject
             extra["text_from"] = .string("subject")
@@ -232,15 +224,6 @@ public struct EmailComplaintBuilder: Sendable {
         var trimmed = text
         while let last = trimmed.last, !last.isNumber { trimmed = trimmed.dropLast() }
         return String(trimmed)
-    }
-
-    /// A plain-text part's text: a `format=flowed` one unflowed, any other with the files
-    /// uuencoded into it taken out.
-    private static func plainText(_ text: String, of part: MIMEPart) -> (String, [InlineUUBlocks.File]) {
-        if part.contentType["format"]?.lowercased() == "flowed" {
-            return (FlowedText.unflow(text, deleteSpace: part.contentType["delsp"]?.lowercased() == "yes"), [])
-        }
-        return InlineUUBlocks.extract(from: text)
     }
 
     /// Header text on one line: folding whitespace and stray line breaks become single spaces.

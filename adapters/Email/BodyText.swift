@@ -1,0 +1,45 @@
+import ComplaintCore
+
+/// A body part read as the text a person sees: plain text unflowed (`format=flowed`) or with the
+/// files uuencoded into it taken out, HTML converted by ``HTMLText``, rich text read by ``RTFText``.
+struct BodyText {
+    var text: String
+    /// Files uuencoded into a plain-text body.
+    var inlineFiles: [InlineUUBlocks.File] = []
+    /// `html` or `rtf` when the body was not plain text.
+    var format: String?
+    /// The charset actually used, when it was not the declared one or bytes had to be replaced.
+    var charsetNote: String?
+    /// What the transfer decoding found wrong.
+    var defect: String?
+
+    init(_ body: MIMEPart) {
+        let (bytes, defect) = body.decoded
+        self.defect = defect
+        let decoded = body.text(of: bytes)
+        if decoded.lossy
+            || (decoded.charset != "us-ascii" && decoded.charset != "utf-8"
+                && CharsetDecoder.canonicalName(forLabel: body.contentType["charset"] ?? "") != decoded.charset)
+        {
+            charsetNote = decoded.charset + (decoded.lossy ? " (undecodable bytes replaced)" : "")
+        }
+        if body.mediaType == "text/rtf" {
+            text = RTFText.text(bytes)
+            format = "rtf"
+        } else if body.mediaType == "text/html" {
+            text = HTMLText.text(from: decoded.text)
+            format = "html"
+        } else {
+            (text, inlineFiles) = Self.plainText(decoded.text, of: body)
+        }
+    }
+
+    /// A plain-text part's text: a `format=flowed` one unflowed, any other with the files
+    /// uuencoded into it taken out.
+    static func plainText(_ text: String, of part: MIMEPart) -> (String, [InlineUUBlocks.File]) {
+        if part.contentType["format"]?.lowercased() == "flowed" {
+            return (FlowedText.unflow(text, deleteSpace: part.contentType["delsp"]?.lowercased() == "yes"), [])
+        }
+        return InlineUUBlocks.extract(from: text)
+    }
+}
