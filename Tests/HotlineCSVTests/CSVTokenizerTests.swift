@@ -65,6 +65,22 @@ struct CSVTokenizerTests {
         #expect(records[1].fields == ["xy", "z"])
     }
 
+    @Test("a backslash-escaped quote inside a quoted field (MySQL INTO OUTFILE) is a quote", arguments: chunkSizes)
+    func backslashEscapedQuotes(chunk: Int) throws {
+        let file = utf8(
+            "a,b\n"
+                + "1,\"他说\\\"太吵了\\\"，C:\\temp\"\n"
+                // An escaped backslash before a closing quote, and a path ending in one: both close.
+                + "2,\"x\\\\\",\"C:\\dir\\\"\n"
+                // An even run before a quote with text after it is no escape: Excel's reading holds.
+                + "3,\"a\\\\\"b\"\n")
+        let records = try readRecords(file, chunk: chunk)
+        #expect(
+            records.map(\.fields) == [
+                ["a", "b"], ["1", "他说\"太吵了\"，C:\\temp"], ["2", "x\\\\", "C:\\dir\\"], ["3", "a\\\\b\""],
+            ])
+    }
+
     @Test("an oversized record is reported and reading goes on")
     func oversizedRecord() throws {
         let reader = try CSVFileReader(encoding: .utf8, maxRecordBytes: 16)

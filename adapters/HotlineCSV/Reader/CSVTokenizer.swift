@@ -10,6 +10,11 @@
 /// the file, or the record outgrowing the limit), the record is reported as
 /// ``CSVRecord/Kind/unterminatedQuote(fields:)`` and reading resumes on the line after the
 /// quote's first line break, so every row after it is still read.
+///
+/// A quote after an odd run of backslashes inside a quoted field, with text rather than a
+/// separator or line end after it (`"他说\"好\"吗"`), is an escaped quote (MySQL's `INTO
+/// OUTFILE`, Python's `csv` with `escapechar`): the backslash gives way to the quote. Nothing else about
+/// backslashes changes (`C:\temp` in an Excel file is a path).
 public struct CSVTokenizer {
     /// The default bound on one record's bytes: well above Excel's 32,767 characters per cell.
     public static let defaultMaxRecordBytes = 1 << 20
@@ -145,6 +150,12 @@ public struct CSVTokenizer {
                     index += 1
                     endRecord(terminator: byte, emit)
                     recordStart = index
+                } else if Self.endsInEscape(fieldBytes) {
+                    // `\"` then more text: a quote escaped with a backslash, as MySQL's
+                    // `SELECT … INTO OUTFILE` writes it. Read as RFC 4180, the quote would end
+                    // the field early and the rest of its text would lose its quotes.
+                    fieldBytes[fieldBytes.count - 1] = Self.quote
+                    state = .quoted
                 } else if let lineBreak = quoteBreak {
                     var record = carried
                     record.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[recordStart..<index]))
@@ -169,6 +180,16 @@ public struct CSVTokenizer {
             carried.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[recordStart..<count]))
             if carried.count > maxRecordBytes { handleOversized(emit) }
         }
+    }
+
+    /// Whether `field` ends in an odd number of backslashes: the last one escapes what follows.
+    private static func endsInEscape(_ field: [UInt8]) -> Bool {
+        var count = 0
+        for byte in field.reversed() {
+            guard byte == UInt8(ascii: "\\") else { break }
+            count += 1
+        }
+        return count % 2 == 1
     }
 
     /// Reads a chunk held in an array.
