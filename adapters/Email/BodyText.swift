@@ -43,3 +43,29 @@ struct BodyText {
         return InlineUUBlocks.extract(from: text)
     }
 }
+
+/// What a person reads as a message's text: its body, then the plain-text parts that continue it
+/// (a note written after an inline photo), as one text.
+struct MessageText {
+    var text = ""
+    var inlineFiles: [InlineUUBlocks.File] = []
+    /// What the transfer decoding of the body and its continuations found wrong.
+    var defects: [String] = []
+    var format: String?
+    var charsetNote: String?
+
+    init(of message: MIMEPart, body: MIMEPart?) {
+        if let body {
+            let read = BodyText(body)
+            if let defect = read.defect { defects.append("body: \(defect)") }
+            (text, inlineFiles, format, charsetNote) = (read.text, read.inlineFiles, read.format, read.charsetNote)
+        }
+        for (number, part) in BodySelector.continuations(of: message, body: body).enumerated() {
+            let (bytes, defect) = part.decoded
+            if let defect { defects.append("body part \(number + 2): \(defect)") }
+            let (more, files) = BodyText.plainText(part.text(of: bytes).text, of: part)
+            text += "\n\n" + more
+            inlineFiles += files
+        }
+    }
+}

@@ -43,29 +43,17 @@ public struct EmailComplaintBuilder: Sendable {
         let subject = headers["Subject"].flatMap { TextNormalizer.normalizeOptional(Self.singleLine($0)) }
         let from = headers["From"].flatMap(MailAddress.parse)
 
-        var text = ""
-        var inlineFiles: [InlineUUBlocks.File] = []
-        // What the transfer decoding of the body and the attachments found wrong, for `defects`.
-        var encodingDefects: [String] = []
         let body = BodySelector.body(of: message)
-        if let body {
-            let read = BodyText(body)
-            if let defect = read.defect { encodingDefects.append("body: \(defect)") }
-            if let note = read.charsetNote { extra["body_charset"] = .string(note) }
-            if let format = read.format { extra["body_format"] = .string(format) }
-            (text, inlineFiles) = (read.text, read.inlineFiles)
-        }
-        for (number, part) in BodySelector.continuations(of: message, body: body).enumerated() {
-            let (bytes, defect) = part.decoded
-            if let defect { encodingDefects.append("body part \(number + 2): \(defect)") }
-            let (more, files) = BodyText.plainText(part.text(of: bytes).text, of: part)
-            text += "\n\n" + more
-            inlineFiles += files
-        }
+        let read = MessageText(of: message, body: body)
+        var text = read.text
+        // What the transfer decoding of the body and the attachments found wrong, for `defects`.
+        var encodingDefects = read.defects
+        if let note = read.charsetNote { extra["body_charset"] = .string(note) }
+        if let format = read.format { extra["body_format"] = .string(format) }
         let bodyIsEmpty = TextNormalizer.normalize(text).isEmpty
         var attachments = EmailAttachments(maxBytes: maxAttachmentBytes)
         attachments.addParts(of: message, body: body, bodyIsEmpty: bodyIsEmpty)
-        attachments.addInline(inlineFiles)
+        attachments.addInline(read.inlineFiles)
         attachments.write(to: &extra)
         encodingDefects += attachments.defects
         // Outlook's TNEF can carry the only body there is (a message sent as rich text alone).

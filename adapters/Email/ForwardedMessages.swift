@@ -24,28 +24,24 @@ enum ForwardedMessages {
         guard depth <= maxDepth else { return }
         for part in BodySelector.attachments(of: message, body: body) {
             guard part.mediaType.hasPrefix("message/"), let inner = part.embedded else { continue }
-            blocks.append(block(for: inner))
-            collect(inner, body: BodySelector.body(of: inner), depth: depth + 1, into: &blocks)
+            let innerBody = BodySelector.body(of: inner)
+            blocks.append(block(for: inner, body: innerBody))
+            collect(inner, body: innerBody, depth: depth + 1, into: &blocks)
         }
     }
 
-    private static func block(for inner: MIMEPart) -> String {
+    private static func block(for inner: MIMEPart, body: MIMEPart?) -> String {
         var lines = [marker]
+        var subject: String?
         for name in ["From", "Date", "Subject", "To"] {
             if let value = inner.headers[name].flatMap({
                 TextNormalizer.normalizeOptional(EmailComplaintBuilder.singleLine($0))
             }) {
                 lines.append("\(name): \(value)")
+                if name == "Subject" { subject = value }
             }
         }
-        let subject = inner.headers["Subject"].flatMap {
-            TextNormalizer.normalizeOptional(EmailComplaintBuilder.singleLine($0))
-        }
-        let body = BodySelector.body(of: inner)
-        var text = body.map { BodyText($0).text } ?? ""
-        for part in BodySelector.continuations(of: inner, body: body) {
-            text += "\n\n" + BodyText.plainText(part.text.text, of: part).0
-        }
+        let text = MessageText(of: inner, body: body).text
         let trimmed = QuotedReply.trim(TextNormalizer.normalize(text), subject: subject).text
         return lines.joined(separator: "\n") + (trimmed.isEmpty ? "" : "\n\n" + trimmed)
     }
