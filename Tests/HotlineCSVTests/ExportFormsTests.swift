@@ -1,3 +1,4 @@
+import Foundation
 import ComplaintCore
 import HotlineCSVAdapter
 import Testing
@@ -110,6 +111,37 @@ import Testing
         let results = try mapFile(utf8(file))
         #expect(results.compactMap(\.row).map(\.ticket) == ["GD1"])
         #expect(results.compactMap(\.rejection).map(\.reason) == ["expected 10 columns, found 11"])
+    }
+
+    /// The widened row comes first: the rows after it show the file's width.
+    @Test func aFirstRowAnUnquotedCommaWidenedIsRefusedNotShifted() throws {
+        let split = "GD1,2026/11/3 8:15,13812345678,,投诉,楼上装修,周末也施工,西湖区文三路1号,1024,65,\r\n"
+        let good = "GD2,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,满意\r\n"
+        let results = try mapFile(utf8(RowMapperTests.header + split + ",,,,,,,,,\r\n" + good))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD2"])
+        #expect(results.compactMap(\.rejection).map(\.line) == [2])
+        #expect(results.compactMap(\.rejection).map(\.reason) == ["expected 10 columns, found 11"])
+        // Alone in its file, or followed by rows as wide, it is a trailing comma.
+        #expect(try mapFile(utf8(RowMapperTests.header + split)).compactMap(\.row).map(\.ticket) == ["GD1"])
+        let wide = "GD3,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,,\r\n"
+        let rows = try mapFile(utf8(RowMapperTests.header + wide + wide.replacingOccurrences(of: "GD3", with: "GD4")))
+        #expect(rows.compactMap(\.row).map(\.ticket) == ["GD3", "GD4"])
+    }
+
+    /// Old Excel (KB 77295) writes the empty cells of trailing columns for the first rows only.
+    @Test func rowsLackingTheHeadersUnnamedTrailingColumnsAreTaken() throws {
+        let header = RowMapperTests.header.replacingOccurrences(of: "\r\n", with: ",,\r\n")
+        let full = "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,满意,,\r\n"
+        let short = "GD2,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,满意\r\n"
+        let between = "GD3,2026/11/3 8:15,13812345678,,投诉,text,西湖区,文三路1号,ZX1,65,满意\r\n"
+        let cut = "GD4,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65\r\n"
+        let results = try mapFile(utf8(header + full + short + between + cut))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD1", "GD2"])
+        #expect(results.compactMap(\.row).last?.draft.source.extra["回访结果"] == .string("满意"))
+        #expect(
+            results.compactMap(\.rejection).map(\.reason) == [
+                "expected 12 columns, found 11", "expected 12 columns, found 9",
+            ])
     }
 
     @Test func anExportThatEndsEveryRowWithACommaIsTaken() throws {

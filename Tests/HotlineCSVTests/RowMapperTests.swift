@@ -15,7 +15,15 @@ func mapFile(_ bytes: [UInt8], profile: HotlineProfile, encoding: CSVEncoding = 
     var records = try readRecords(bytes, encoding: encoding)
     let header = try HotlineHeader(records.removeFirst().fields, profile: profile)
     var mapper = HotlineRowMapper(profile: profile, header: header)
-    return records.map { mapper.map($0) }
+    var results: [HotlineRowResult] = []
+    for record in records {
+        if let held = mapper.release(before: record) { results.append(held) }
+        let result = mapper.map(record)
+        if case .held = result { continue }
+        results.append(result)
+    }
+    if let held = mapper.release(before: nil) { results.append(held) }
+    return results
 }
 
 extension HotlineRowResult {

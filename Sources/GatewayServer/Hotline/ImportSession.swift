@@ -74,6 +74,7 @@ struct ImportSession {
 
     mutating func finish() {
         reader.finish { record in self.take(record) }
+        if let held = mapper?.release(before: nil) { handle(held) }
         if header == nil && headerFailure == nil {
             headerFailure =
                 closestHeaderFailure?.error ?? HotlineImportError(code: "empty_file", "the file has no header row")
@@ -87,9 +88,13 @@ struct ImportSession {
             return
         }
         // Mapped in place: a copy of the mapper per row would retain and release all it holds.
-        let result = mapper!.map(record)
+        if let held = mapper!.release(before: record) { handle(held) }
+        handle(mapper!.map(record))
+    }
+
+    private mutating func handle(_ result: HotlineRowResult) {
         switch result {
-        case .blank:
+        case .blank, .held:
             return
         case .summary(let line, let text):
             report.warnings.append(

@@ -12,6 +12,9 @@ public enum HotlineRowResult: Sendable {
     /// A totals row a spreadsheet adds below the calls (`合计：1,024条`, `Total`): not a call.
     /// `text` is what it says.
     case summary(line: Int, text: String)
+    /// A first call row wider than the header: kept until a later row shows the file's width,
+    /// then handed back by ``HotlineRowMapper/release(before:)``.
+    case held
 }
 
 /// A row taken into a draft record.
@@ -52,8 +55,12 @@ public struct HotlineRowMapper {
     private let districts: DistrictFinder
     /// Headers of unknown columns (the `source.extra` keys), nil for ignored ones.
     private let extraKeys: [String?]
-    /// How many fields the file's first call row has: the width its exporter writes.
+    /// How many fields the file's call rows have: the width its exporter writes.
     private var firstRowWidth: Int?
+    /// A first call row wider than the header, waiting for the next row to show which is right.
+    private var heldRecord: CSVRecord?
+    /// How many columns a row must have at least: the header's, less the unnamed ones at its end.
+    private let namedWidth: Int
 
     public init(profile: HotlineProfile, header: HotlineHeader) {
         self.profile = profile
@@ -70,6 +77,8 @@ public struct HotlineRowMapper {
             if HotlineHeader.rejectsColumns.contains(key.lowercased()) { return nil }
             return key
         }
+        let unnamedTail = header.names.reversed().prefix { TextNormalizer.normalize($0).isEmpty }.count
+        namedWidth = header.names.count - unnamedTail
     }
 
     private static let summaryWords = ["合计", "总计", "共计", "小计", "總計", "合計", "total", "grand total"]
@@ -134,16 +143,27 @@ public struct HotlineRowMapper {
         if let text = Self.summaryText(fields) { return .summary(line: record.line, text: text) }
         // Empty fields past the last column carry nothing when the exporter writes them on every
         // row (a trailing comma after each call, a cell once touched to the right of the table):
-        // taken when the row is as wide as the file's first call row. One row wider than the rest
-        // is a row an unquoted comma split (`西湖区,文三路1号`), its values shifted one column
-        // right: refused, not stored shifted. Fewer fields than columns stays an error (a row
-        // broken by an unquoted line break would otherwise pass as two half rows).
-        let width = firstRowWidth ?? fields.count
-        if firstRowWidth == nil { firstRowWidth = fields.count }
+        // taken when the row is as wide as the file's call rows. One row wider than the rest is a
+        // row an unquoted comma split (`西湖区,文三路1号`), its values shifted one column right:
+        // refused, not stored shifted. The file's width is the first call row's, unless that row
+        // is wider than the header: then the next row decides (it is held until then).
+        if fields.count > header.names.count, fields[header.names.count...].allSatisfy({ Self.isBlank($0) }) {
+            if firstRowWidth == nil {
+                heldRecord = record
+                return .held
+            }
+        } else if firstRowWidth == nil {
+            firstRowWidth = fields.count
+        }
+        // Fewer fields than columns is an error (a row broken by an unquoted line break would
+        // otherwise pass as two half rows), except a row that lacks exactly the columns with no
+        // header at the header's end: old Excel stops writing their empty cells after the first
+        // rows. (A row between the two widths may be one an unquoted comma split: refused.)
         guard
             fields.count == header.names.count
-                || (fields.count > header.names.count && fields.count == width
+                || (fields.count > header.names.count && fields.count == firstRowWidth
                     && fields[header.names.count...].allSatisfy { Self.isBlank($0) })
+                || fields.count == namedWidth
         else {
             return reject("expected \(header.names.count) columns, found \(fields.count)")
         }
@@ -155,6 +175,7 @@ public struct HotlineRowMapper {
         var ticket = ""
         var extra: [String: JSONValue] = [:]
         for index in header.names.indices {
+            guard index < fields.count else { break }
             var value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
             if FieldText.isDatabaseNull(value) { value = "" }
             guard let column = header.bindings[index] else {
@@ -267,6 +288,26 @@ public struct HotlineRowMapper {
         draft.source.extra = extra
         return .accepted(
             HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
+    }
+
+    /// The call row held for the file's width, mapped now that `next`, the following record
+    /// (nil at the end of the file), shows it: the header's when `next` is exactly as wide as the
+    /// header (the held row was split by an unquoted comma), else the held row's own (the
+    /// exporter writes trailing empty fields).
+    /// Blank and totals rows show nothing; the row stays held past them.
+    public mutating func release(before next: CSVRecord?) -> HotlineRowResult? {
+        guard let held = heldRecord else { return nil }
+        let width: Int
+        if let next {
+            guard case .fields(let fields) = next.kind else { return nil }
+            if fields.allSatisfy({ Self.isBlank($0) }) || Self.summaryText(fields) != nil { return nil }
+            width = fields.count == header.names.count ? header.names.count : held.fields.count
+        } else {
+            width = held.fields.count
+        }
+        heldRecord = nil
+        firstRowWidth = width
+        return map(held)
     }
 
     /// What agents put between two numbers in one cell.
