@@ -1,5 +1,5 @@
-import Foundation
 import ComplaintCore
+import Foundation
 import HotlineCSVAdapter
 import Testing
 
