@@ -318,6 +318,30 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a semicolon or tab table under a title line, and a header below ten blank rows, are found")
+    func separatorFromTheTableNotTheTitle() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let table = Self.file.replacingOccurrences(of: "\"工地夜间施工,噪音很大\"", with: "工地夜间施工")
+        let files = [
+            "导出时间: 2026-11-04, 共4条, 操作员: 张三\r\n" + table.replacingOccurrences(of: ",", with: ";"),
+            "12345工单导出\r\n\r\n" + table.replacingOccurrences(of: ",", with: "\t"),
+            "导出条件：区县=西湖区; 类型=投诉\r\n" + table,
+            "12345工单导出,,,,,,,,\r\n" + String(repeating: ",,,,,,,,\r\n", count: 10) + table,
+        ]
+        for (index, file) in files.enumerated() {
+            let reply = try await gateway.request(
+                .post, "/v1/hotline/calls?profile=12345", body: Data(file.utf8),
+                headers: [("Content-Type", "text/csv")])
+            #expect(reply.status == 200, "file \(index): \(String(decoding: reply.body, as: UTF8.self))")
+            #expect(reply.json["rows"] as? Int == 4, "file \(index)")
+            let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+            #expect((warnings.first?["reason"] as? String)?.contains("before the header row") == true, "file \(index)")
+        }
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("the upload page is served at /")
     func page() async throws {
         let downstream = try await DownstreamServer.start()

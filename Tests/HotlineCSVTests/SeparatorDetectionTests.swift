@@ -2,7 +2,7 @@ import Foundation
 import HotlineCSVAdapter
 import Testing
 
-@Suite("CSV separator from the header line")
+@Suite("CSV separator from the first lines")
 struct SeparatorDetectionTests {
     static let chunkSizes = [1, 3, 64, 1 << 16]
 
@@ -32,18 +32,28 @@ struct SeparatorDetectionTests {
 
     @Test("commas win over a tab or semicolon inside a quoted header cell, and on a tie")
     func commasByDefault() {
-        #expect(SeparatorSniffer.separator(header: Array("\"a\tb;c\",d".utf8)) == UInt8(ascii: ","))
-        #expect(SeparatorSniffer.separator(header: Array("a,b\tc".utf8)) == UInt8(ascii: ","))
-        #expect(SeparatorSniffer.separator(header: Array("single column".utf8)) == UInt8(ascii: ","))
-        #expect(SeparatorSniffer.separator(header: Array("a\tb\tc,d".utf8)) == UInt8(ascii: "\t"))
+        #expect(SeparatorSniffer.separator(sample: Array("\"a\tb;c\",d".utf8)) == UInt8(ascii: ","))
+        #expect(SeparatorSniffer.separator(sample: Array("a,b\tc".utf8)) == UInt8(ascii: ","))
+        #expect(SeparatorSniffer.separator(sample: Array("single column".utf8)) == UInt8(ascii: ","))
+        #expect(SeparatorSniffer.separator(sample: Array("a\tb\tc,d".utf8)) == UInt8(ascii: "\t"))
     }
 
-    @Test("a header with a quoted line break is one line; a file with no line break is its own header")
-    func headerEnds() throws {
-        #expect(SeparatorSniffer.headerEnd(Array("\"a\nb\"\tc\nx".utf8)) == 7)
-        #expect(SeparatorSniffer.headerEnd(Array("a\tb".utf8)) == nil)
+    @Test("a file with no line break is its own header")
+    func noLineBreak() throws {
         let records = try readRecords(utf8("a\tb"))
         #expect(records == [CSVRecord(line: 1, kind: .fields(["a", "b"]))])
+    }
+
+    @Test("a title line above the table does not choose the separator; the lines that agree do")
+    func titleLines() {
+        let sniff = { (text: String) in SeparatorSniffer.separator(sample: Array(text.utf8)) }
+        let semicolonTable = "导出时间: 2026-11-04, 共2条, 操作员: 张三\r\n\r\na;b;c\r\n1;2;3\r\n"
+        #expect(sniff(semicolonTable) == UInt8(ascii: ";"))
+        #expect(sniff("12345工单导出\n\na\tb\tc\n1\t\"x, y\"\t3\n") == UInt8(ascii: "\t"))
+        #expect(sniff("导出条件：区县=西湖区; 类型=投诉\na,b,c\n1,2,3\n") == UInt8(ascii: ","))
+        #expect(sniff("12345工单\t2026-11-04\na,b,c\n1,2,3\n") == UInt8(ascii: ","))
+        // The rows agree with the header although their text holds more semicolons.
+        #expect(sniff("a,b,c\n1,x;y;z;w,3\n2,x;y,3\n") == UInt8(ascii: ","))
     }
 
     /// A tab-separated header whose quoted cells hold more commas, semicolons and line breaks than
@@ -66,19 +76,21 @@ struct SeparatorDetectionTests {
         #expect(whole.records.first?.kind == .fields((0..<100).map { "列\($0), a; b\r\nc,\"d\";\n" }))
     }
 
-    @Test("the search for the header's end resumes where it stopped: each byte is looked at once")
-    func headerEndResumes() {
-        let header = Self.quotedHeaderFile
-        let expected = SeparatorSniffer.headerEnd(header)
-        var scan = SeparatorSniffer.HeaderScan()
+    @Test("the scan of the first lines resumes where it stopped: each byte is looked at once")
+    func sampleScanResumes() {
+        let file = Self.quotedHeaderFile + Array(repeating: utf8("1\t2\r\n"), count: 20).flatMap { $0 }
+        var whole = SeparatorSniffer.SampleScan()
+        let expected = SeparatorSniffer.sampleEnd(file, resuming: &whole)
+        var scan = SeparatorSniffer.SampleScan()
         var found: Int?
-        for count in 1...header.count {
-            found = SeparatorSniffer.headerEnd(header[..<count], resuming: &scan)
+        for count in 1...file.count {
+            found = SeparatorSniffer.sampleEnd(file[..<count], resuming: &scan)
             if found != nil { break }
             #expect(scan.scanned == count)
         }
         #expect(found != nil)
         #expect(found == expected)
+        #expect(SeparatorSniffer.separator(of: scan) == UInt8(ascii: "\t"))
     }
 
     @Test("the rejected rows go back with the upload's separator")

@@ -23,6 +23,9 @@ struct ImportSession {
     private var headerFailure: HotlineImportError?
     /// Lines read while looking for the header, and why the likeliest of them was not it.
     private var preamble: [Int] = []
+    /// Of those, the ones with anything in them: blank rows (`,,,,,,,,` between a title block
+    /// and the table) do not count toward the search's limit.
+    private var preambleRows = 0
     private var closestHeaderFailure: (matches: Int, error: HotlineImportError)?
     private var mapper: HotlineRowMapper?
     /// Rows taken, in batches of `batchSize` as they fill: a batch is handed over whole (moved,
@@ -123,7 +126,7 @@ struct ImportSession {
     /// Rows read before the header: exports and hand-made sheets often open with a title, the
     /// export time or blank lines. The first of the first ``headerSearchRows`` rows that binds
     /// the profile's required columns is the header; the rows above it are skipped and named in
-    /// a warning. When none does, the error is that of the row with the most known headers.
+    /// a warning (blank rows are passed over, not counted). When none does, the error is that of the row with the most known headers.
     private mutating func findHeader(_ record: CSVRecord) {
         guard case .fields(let names) = record.kind else {
             headerFailure = HotlineImportError(
@@ -148,7 +151,8 @@ struct ImportSession {
             let matches = HotlineHeader.matches(names, profile: profile)
             if matches > closestHeaderFailure?.matches ?? -1 { closestHeaderFailure = (matches, error) }
             preamble.append(record.line)
-            if preamble.count >= Self.headerSearchRows { headerFailure = closestHeaderFailure?.error ?? error }
+            if names.contains(where: { TextNormalizer.normalizeOptional($0) != nil }) { preambleRows += 1 }
+            if preambleRows >= Self.headerSearchRows { headerFailure = closestHeaderFailure?.error ?? error }
         } catch let error as HotlineImportError {
             headerFailure = error
         } catch {

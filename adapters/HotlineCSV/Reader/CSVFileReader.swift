@@ -3,32 +3,32 @@
 /// A leading byte-order mark is dropped; GB18030 and UTF-16 go through iconv to UTF-8; UTF-8
 /// goes to the tokenizer without a copy. Memory is one chunk plus the longest record.
 ///
-/// The separator (comma, tab or semicolon) is read from the header line unless one is given
-/// (``SeparatorSniffer``): the first line is held back until it is complete.
+/// The separator (comma, tab or semicolon) is read from the first lines unless one is given
+/// (``SeparatorSniffer``): they are held back until enough of them are read.
 public final class CSVFileReader {
     public let encoding: CSVEncoding
     private var tokenizer: CSVTokenizer
     private let transcoder: Transcoder?
     /// Bytes held back until the byte-order mark can be recognised (the first four bytes).
     private var head: [UInt8]? = []
-    /// UTF-8 held back until the header line is complete and the separator chosen; nil once chosen.
-    private var header: [UInt8]?
-    /// How much of `header` has been searched for its line break.
-    private var headerScan = SeparatorSniffer.HeaderScan()
+    /// UTF-8 held back until the first lines are read and the separator chosen; nil once chosen.
+    private var sample: [UInt8]?
+    /// How much of `sample` has been scanned, and what it showed.
+    private var sampleScan = SeparatorSniffer.SampleScan()
 
-    /// - Parameter separator: The field separator; nil reads it from the header line.
+    /// - Parameter separator: The field separator; nil reads it from the first lines.
     /// - Throws: ``TranscoderError`` when iconv cannot convert `encoding`.
     public init(
         encoding: CSVEncoding, separator: UInt8? = nil, maxRecordBytes: Int = CSVTokenizer.defaultMaxRecordBytes
     ) throws {
         self.encoding = encoding
         tokenizer = CSVTokenizer(separator: separator ?? UInt8(ascii: ","), maxRecordBytes: maxRecordBytes)
-        header = separator == nil ? [] : nil
+        sample = separator == nil ? [] : nil
         self.separator = separator ?? UInt8(ascii: ",")
         transcoder = encoding == .utf8 ? nil : try Transcoder.decoder(for: encoding)
     }
 
-    /// The field separator in use (a comma until the header line has been read). Kept apart from the
+    /// The field separator in use (a comma until the first lines have been read). Kept apart from the
     /// tokenizer so records' consumers may read it while the tokenizer is calling them.
     public private(set) var separator: UInt8
 
@@ -74,19 +74,18 @@ public final class CSVFileReader {
     }
 
     private func tokenize(_ utf8: UnsafeBufferPointer<UInt8>, final: Bool, _ emit: (CSVRecord) -> Void) {
-        guard var pending = header else {
+        guard var pending = sample else {
             tokenizer.feed(utf8, emit)
             return
         }
-        header = nil  // the only reference left, so the append below does not copy what is held
+        sample = nil  // the only reference left, so the append below does not copy what is held
         pending.append(contentsOf: utf8)
-        let end = SeparatorSniffer.headerEnd(pending, resuming: &headerScan)
-        guard end != nil || final || pending.count >= SeparatorSniffer.maxHeaderBytes else {
-            header = pending
+        let end = SeparatorSniffer.sampleEnd(pending, resuming: &sampleScan)
+        guard end != nil || final || pending.count >= SeparatorSniffer.maxSampleBytes else {
+            sample = pending
             return
         }
-        let headerLine = pending[..<min(end ?? pending.count, SeparatorSniffer.maxHeaderBytes)]
-        separator = SeparatorSniffer.separator(header: headerLine)
+        separator = SeparatorSniffer.separator(of: sampleScan)
         tokenizer = CSVTokenizer(separator: separator, maxRecordBytes: tokenizer.maxRecordBytes)
         pending.withUnsafeBufferPointer { tokenizer.feed($0, emit) }
     }

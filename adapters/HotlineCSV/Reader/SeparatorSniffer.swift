@@ -1,61 +1,83 @@
-/// Chooses the field separator from a file's header line.
+/// Chooses the field separator from a file's first lines.
 ///
 /// Excel writes commas for "CSV", but its "Unicode Text" export (the usual way to get Chinese out of
 /// an older Excel without GBK) is UTF-16 with tabs, and a European-locale Excel writes semicolons.
-/// The header names the columns, so whichever of the three separates more of it outside quotes is
-/// the separator; a header with none of them is a single column, read with commas.
+/// The header is not always the first line: exports open with a title (`导出时间: 2026-11-04, 共2条`)
+/// whose punctuation says nothing about the table. So the first ``sampleLines`` lines are read, and
+/// the separator is the one that splits the most of them into the same number of pieces: a table's
+/// header and rows agree, a title line does not. Ties go to the higher count, then to commas. A
+/// sample with none of the three is a single column, read with commas.
 public enum SeparatorSniffer {
     public static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";")]
 
-    /// The longest header this looks at; a line longer than this is judged on its beginning.
-    public static let maxHeaderBytes = 64 * 1024
+    /// The lines (with anything on them) looked at.
+    public static let sampleLines = 12
 
-    /// How far a search for the end of the header line has looked, and whether it stopped inside
-    /// quotes: a header that arrives in many small chunks is then scanned once, not from its start
-    /// again with every chunk.
-    public struct HeaderScan: Sendable {
+    /// The most bytes looked at; when the first lines are longer, the separator is chosen from these.
+    public static let maxSampleBytes = 64 * 1024
+
+    /// How far the scan of the first lines has gone, carried between chunks: a sample that
+    /// arrives in many small chunks is scanned once, not from its start again with every chunk.
+    public struct SampleScan: Sendable {
         /// The bytes looked at so far.
         public fileprivate(set) var scanned = 0
         fileprivate var quoted = false
+        /// Each candidate's count on the line being read.
+        fileprivate var current = [Int](repeating: 0, count: candidates.count)
+        fileprivate var currentHasBytes = false
+        /// Each candidate's counts on the lines read.
+        fileprivate var lines: [[Int]] = []
 
         public init() {}
+
+        fileprivate mutating func endLine() {
+            if currentHasBytes { lines.append(current) }
+            current = [Int](repeating: 0, count: candidates.count)
+            currentHasBytes = false
+        }
     }
 
-    /// The end of the first line in `bytes` (the offset of its CR or LF outside quotes), nil when
-    /// `bytes` holds no complete first line yet.
-    public static func headerEnd(_ bytes: some Collection<UInt8>) -> Int? {
-        var scan = HeaderScan()
-        return headerEnd(bytes, resuming: &scan)
-    }
-
-    /// ``headerEnd(_:)`` for bytes that grow at their end between calls: looks only at the bytes past
-    /// `scan.scanned`, carrying the quote state over in `scan`.
-    public static func headerEnd(_ bytes: some Collection<UInt8>, resuming scan: inout HeaderScan) -> Int? {
-        for byte in bytes.dropFirst(scan.scanned) {
+    /// Scans the bytes of `bytes` past `scan.scanned` (they grow at their end between calls) and
+    /// returns the offset just past the ``sampleLines``-th line, nil while the sample is shorter.
+    public static func sampleEnd(_ bytes: some Collection<UInt8>, resuming scan: inout SampleScan) -> Int? {
+        for byte in bytes.prefix(maxSampleBytes).dropFirst(scan.scanned) {
+            scan.scanned += 1
             if byte == UInt8(ascii: "\"") {
                 scan.quoted.toggle()
             } else if !scan.quoted, byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                return scan.scanned
+                scan.endLine()
+                if scan.lines.count >= sampleLines { return scan.scanned }
+                continue
+            } else if !scan.quoted, let index = candidates.firstIndex(of: byte) {
+                scan.current[index] += 1
             }
-            scan.scanned += 1
+            scan.currentHasBytes = true
         }
         return nil
     }
 
-    /// The separator of a file whose header line is `header` (UTF-8, without its line break).
-    public static func separator(header: some Collection<UInt8>) -> UInt8 {
-        var counts = [Int](repeating: 0, count: candidates.count)
-        var quoted = false
-        for byte in header {
-            if byte == UInt8(ascii: "\"") {
-                quoted.toggle()
-            } else if !quoted, let index = candidates.firstIndex(of: byte) {
-                counts[index] += 1
+    /// The separator the lines scanned so far show (a last line without its line break included).
+    public static func separator(of scan: SampleScan) -> UInt8 {
+        var lines = scan.lines
+        if scan.currentHasBytes { lines.append(scan.current) }
+        var best = (index: 0, agreeing: 0, count: 0)
+        for index in candidates.indices {
+            var frequency: [Int: Int] = [:]
+            for line in lines where line[index] > 0 { frequency[line[index], default: 0] += 1 }
+            for (count, agreeing) in frequency
+            where (agreeing, count) > (best.agreeing, best.count)
+                || ((agreeing, count) == (best.agreeing, best.count) && index < best.index)
+            {
+                best = (index, agreeing, count)
             }
         }
-        // Ties go to the earlier candidate: commas first.
-        var best = 0
-        for index in counts.indices where counts[index] > counts[best] { best = index }
-        return candidates[best]
+        return candidates[best.index]
+    }
+
+    /// The separator of a file whose first lines are `sample` (UTF-8).
+    public static func separator(sample: some Collection<UInt8>) -> UInt8 {
+        var scan = SampleScan()
+        _ = sampleEnd(sample, resuming: &scan)
+        return separator(of: scan)
     }
 }
