@@ -73,11 +73,17 @@ struct CSVTokenizerTests {
                 // An escaped backslash before a closing quote, and a path ending in one: both close.
                 + "2,\"x\\\\\",\"C:\\dir\\\"\n"
                 // An even run before a quote with text after it is no escape: Excel's reading holds.
-                + "3,\"a\\\\\"b\"\n")
+                + "3,\"a\\\\\"b\"\n"
+                // An escaped quote right before the closing one, before a separator, a line end
+                // and the end of the file; a backslash then a doubled quote with text after it.
+                + "4,\"他说\\\"好\\\"\",\"\\\"\"\r\n"
+                + "5,\"a\\\"\"b\"\n"
+                + "6,\"说\\\"好\\\"\"")
         let records = try readRecords(file, chunk: chunk)
         #expect(
             records.map(\.fields) == [
                 ["a", "b"], ["1", "他说\"太吵了\"，C:\\temp"], ["2", "x\\\\", "C:\\dir\\"], ["3", "a\\\\b\""],
+                ["4", "他说\"好\"", "\""], ["5", "a\\\"b"], ["6", "说\"好\""],
             ])
     }
 

@@ -13,8 +13,9 @@
 ///
 /// A quote after an odd run of backslashes inside a quoted field, with text rather than a
 /// separator or line end after it (`"他说\"好\"吗"`), is an escaped quote (MySQL's `INTO
-/// OUTFILE`, Python's `csv` with `escapechar`): the backslash gives way to the quote. Nothing else about
-/// backslashes changes (`C:\temp` in an Excel file is a path).
+/// OUTFILE`, Python's `csv` with `escapechar`): the backslash gives way to the quote. So is one
+/// right before the closing quote (`"他说\"好\""`). Nothing else about backslashes changes
+/// (`C:\temp` in an Excel file is a path, and so is `"C:\报告\"`).
 public struct CSVTokenizer {
     /// The default bound on one record's bytes: well above Excel's 32,767 characters per cell.
     public static let defaultMaxRecordBytes = 1 << 20
@@ -25,6 +26,9 @@ public struct CSVTokenizer {
         case quoted
         /// A quote inside a quoted field: closes it, or starts a doubled quote.
         case quoteSeen
+        /// A second quote after a backslash-escaped one (`\""`): the escaped quote and the closing
+        /// one when a separator or line end follows, else a backslash and a doubled quote.
+        case escapedQuoteSeen
         /// Skipping the rest of an oversized record's line.
         case discarding
     }
@@ -138,8 +142,8 @@ public struct CSVTokenizer {
             case .quoteSeen:
                 let byte = bytes[index]
                 if byte == Self.quote {
-                    fieldBytes.append(Self.quote)
-                    state = .quoted
+                    state = Self.endsInEscape(fieldBytes) ? .escapedQuoteSeen : .quoted
+                    if state == .quoted { fieldBytes.append(Self.quote) }
                     index += 1
                 } else if byte == separator {
                     endField()
@@ -164,6 +168,15 @@ public struct CSVTokenizer {
                 } else {
                     // `"abc"def` on one line: Excel keeps the text; so do we.
                     state = .unquoted
+                }
+            case .escapedQuoteSeen:
+                let byte = bytes[index]
+                if byte == separator || byte == Self.lineFeed || byte == Self.carriageReturn {
+                    fieldBytes[fieldBytes.count - 1] = Self.quote
+                    state = .quoteSeen
+                } else {
+                    fieldBytes.append(Self.quote)
+                    state = .quoted
                 }
             case .discarding:
                 var end = index
@@ -214,6 +227,11 @@ public struct CSVTokenizer {
                 emit(CSVRecord(line: recordLine, kind: .unterminatedQuote(fields: fields)))
                 resetRecord()
             }
+        case .escapedQuoteSeen:
+            fieldBytes[fieldBytes.count - 1] = Self.quote
+            endField()
+            emitRecord(emit)
+            resetRecord()
         case .fieldStart, .unquoted, .quoteSeen:
             endField()
             emitRecord(emit)
@@ -270,7 +288,7 @@ public struct CSVTokenizer {
     }
 
     private mutating func handleOversized(_ emit: (CSVRecord) -> Void) {
-        if state == .quoted || state == .quoteSeen, let lineBreak = quoteBreak {
+        if state == .quoted || state == .quoteSeen || state == .escapedQuoteSeen, let lineBreak = quoteBreak {
             let record = carried
             carried.removeAll()
             resync(record, at: lineBreak, emit)
