@@ -162,6 +162,22 @@ struct RowMapperTests {
         #expect(results.filter { if case .blank = $0 { true } else { false } }.count == 1)
     }
 
+    @Test("a placeholder call time for an empty date (epoch, date 0, MinValue, MaxValue) rejects its row")
+    func placeholderCallTimes() throws {
+        let times = [
+            "1970-01-01 08:00:00", "1899/12/30 0:00", "1900/1/1 0:00", "0001-01-01 00:00:00", "9999-12-31 23:59:59",
+        ]
+        let rows = times.enumerated().map { "GD\($0.offset),\($0.element),13812345678,,投诉,text,addr,ZX1,65,\r\n" }
+        let results = try mapFile(
+            utf8(Self.header + rows.joined() + "GD9,1980/1/1 8:00,13812345678,,投诉,text,addr,ZX1,65,\r\n"))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD9"])
+        #expect(
+            results.compactMap(\.rejection).map(\.reason).first
+                == "call time \"1970-01-01 08:00:00\" is no real call time (before 1980 or after 2099): a placeholder an export writes for an empty date"
+        )
+        #expect(results.compactMap(\.rejection).map(\.line) == [2, 3, 4, 5, 6])
+    }
+
     @Test("an Excel-mangled phone is a warning: phone null, raw kept, never expanded")
     func excelPhone() throws {
         let results = try mapFile(utf8(Self.header + "GD1,2026/11/3 8:15,1.38123E+10,,投诉,text,addr,ZX1,10,\r\n"))

@@ -112,6 +112,10 @@ public struct HotlineRowMapper {
             && text.unicodeScalars.contains { ("0"..."9").contains($0) || ("０"..."９").contains($0) }
     }
 
+    /// Call times a call can have: from 1980-01-01 to the end of 2099 (UTC).
+    static let plausibleCallTimes =
+        Date(timeIntervalSince1970: 315_532_800)..<Date(timeIntervalSince1970: 4_102_444_800)
+
     /// The longest value a rejected row's report takes for its ticket id (in characters).
     static let longestTicket = 64
 
@@ -192,6 +196,14 @@ public struct HotlineRowMapper {
             case .callTime:
                 guard let time = times.parse(FieldText.plainSpaces(value)) else {
                     return reject("unparseable call time \"\(TextNormalizer.normalize(value))\"")
+                }
+                // Systems and spreadsheets write a placeholder for an empty date (1970-01-01
+                // 08:00, 1899/12/30 0:00, 0001-01-01, 9999-12-31): no call, and deadlines count
+                // from it.
+                guard Self.plausibleCallTimes.contains(time) else {
+                    return reject(
+                        "call time \"\(TextNormalizer.normalize(value))\" is no real call time (before 1980 or after "
+                            + "2099): a placeholder an export writes for an empty date")
                 }
                 draft.receivedAt = time
             case .phone:
