@@ -64,14 +64,15 @@ enum FieldText {
     }
 
     /// `text` with no-break, ideographic and other Unicode spaces as plain spaces and zero-width
-    /// characters dropped: a time or a number pasted from a web page carries them, invisible.
+    /// and direction marks dropped: a time or a number pasted from a web page, an OA system or a
+    /// phone's contacts (Windows wraps numbers in U+202A…U+202C) carries them, invisible.
     static func plainSpaces(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0xC2 }) else { return text }
         var scalars = String.UnicodeScalarView()
         var changed = false
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
+            case 0x200B...0x200F, 0x202A...0x202E, 0x2060, 0x2066...0x2069, 0xFEFF:
                 changed = true
             case 0x00A0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
                 scalars.append(" ")
@@ -103,21 +104,67 @@ enum FieldText {
         return Int(digits)
     }
 
-    /// A whole number a script wrote as a float: pandas writes an integer column that has a blank
-    /// cell as floats (`20261103001.0`, `13812345678.0`). The digits are all there; `.0` is not
-    /// part of the id or the number. Anything else is returned unchanged.
-    static func droppingFloatZero(_ text: String) -> String {
-        let bytes = text.utf8
-        guard bytes.count > 2, bytes.last == UInt8(ascii: "0"), bytes.dropLast().last == UInt8(ascii: "."),
-            bytes.dropLast(2).allSatisfy({ (0x30...0x39).contains($0) })
-        else { return text }
-        return String(text.dropLast(2))
+    /// A call time as the patterns read it: spaces made plain (``plainSpaces(_:)``), full-width
+    /// digits and punctuation typed with a Chinese input method (`８：１５`) as ASCII, and a
+    /// `yyyyMMddHHmmss` a script wrote as a float (`20261103081502.0`) without its fraction.
+    static func callTimeText(_ text: String) -> String {
+        let plain = plainSpaces(text)
+        guard plain.utf8.contains(0xEF) else { return droppingFloatZero(plain) }
+        var scalars = String.UnicodeScalarView()
+        for scalar in plain.unicodeScalars {
+            if (0xFF01...0xFF5E).contains(scalar.value), let ascii = Unicode.Scalar(scalar.value - 0xFEE0) {
+                scalars.append(ascii)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 
-    /// `text` as the whole number a script meant, when it wrote one as a float with every digit
-    /// kept (`13812345678.0`, `1.3812345678e+10`); otherwise `text` unchanged.
+    /// A whole number written with a fraction of zeros: pandas writes an integer column that has
+    /// a blank cell as floats (`20261103001.0`, `13812345678.0`), a number format with decimals
+    /// shows `.00`. The digits are all there; the fraction is not part of the id or the number.
+    /// Anything else is returned unchanged.
+    static func droppingFloatZero(_ text: String) -> String {
+        let bytes = text.utf8
+        guard bytes.last == UInt8(ascii: "0"), let point = bytes.lastIndex(of: UInt8(ascii: ".")),
+            point != bytes.startIndex, bytes[bytes.index(after: point)...].allSatisfy({ $0 == UInt8(ascii: "0") }),
+            bytes[..<point].allSatisfy({ (0x30...0x39).contains($0) })
+        else { return text }
+        return String(text[..<point])
+    }
+
+    /// `text` as the whole number it shows, when it is one written another way with every digit
+    /// kept: as a float (`13812345678.0`, `20261103001.00`, `1.3812345678e+10`), with thousands
+    /// separators (`20,261,103,001`, Excel's number format), or after the apostrophe that marks a
+    /// cell as text (`'13812345678`). Otherwise `text` unchanged.
     static func wholeNumberText(_ text: String) -> String {
-        exactScientificDigits(text) ?? droppingFloatZero(text)
+        guard let first = text.utf8.first, first <= 0x39 else { return text }  // ids like GD001 leave here
+        var text = text
+        if first == UInt8(ascii: "'"), let next = text.utf8.dropFirst().first,
+            (0x30...0x39).contains(next) || next == UInt8(ascii: "+")
+        {
+            text.removeFirst()
+        }
+        if let digits = exactScientificDigits(text) { return digits }
+        text = droppingFloatZero(text)
+        return thousandsDigits(text) ?? text
+    }
+
+    /// The digits of a whole number written in groups of three (`20,261,103,001`), nil for
+    /// anything else.
+    static func thousandsDigits(_ text: String) -> String? {
+        guard text.utf8.contains(UInt8(ascii: ",")) else { return nil }
+        var number = Substring(text)
+        if let point = number.firstIndex(of: ".") {
+            guard number[number.index(after: point)...].allSatisfy({ $0 == "0" }) else { return nil }
+            number = number[..<point]
+        }
+        let groups = number.split(separator: ",", omittingEmptySubsequences: false)
+        guard let head = groups.first, (1...3).contains(head.count), groups.dropFirst().allSatisfy({ $0.count == 3 }),
+            groups.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } })
+        else { return nil }
+        return groups.joined()
     }
 
     /// A whole number in scientific notation that still carries every digit: a script's float
@@ -162,6 +209,8 @@ enum FieldText {
         }
         let rest = mantissa.dropFirst()
         if rest.isEmpty { return true }
-        return rest.first == UInt8(ascii: ".") && rest.count > 1 && rest.dropFirst().allSatisfy(isDigit)
+        // A European-locale Excel writes a decimal comma: `2,02611E+17`.
+        return (rest.first == UInt8(ascii: ".") || rest.first == UInt8(ascii: ","))
+            && rest.count > 1 && rest.dropFirst().allSatisfy(isDigit)
     }
 }

@@ -194,7 +194,7 @@ public struct HotlineRowMapper {
             }
             switch column.field {
             case .callTime:
-                guard let time = times.parse(FieldText.plainSpaces(value)) else {
+                guard let time = times.parse(FieldText.callTimeText(value)) else {
                     return reject("unparseable call time \"\(TextNormalizer.normalize(value))\"")
                 }
                 // Systems and spreadsheets write a placeholder for an empty date (1970-01-01
@@ -257,11 +257,18 @@ public struct HotlineRowMapper {
                 case .ticketID:
                     // A long numeric ticket id that Excel showed as 2.02611E+17 has lost its digits:
                     // taken as is, every such row would share one id and collide as duplicates.
-                    // Excel always writes the sign (E+17); an id like 2E5 without it may be real.
-                    let id = FieldText.wholeNumberText(text)
-                    if id == text, FieldText.isExcelScientific(text), text.uppercased().contains("E+") {
+                    // Excel always writes the sign (E+17), a script a fraction (2.02611e17); an id
+                    // like 2E5 with neither may be real. Invisible marks pasted along, a float's
+                    // `.00` and thousands separators are no part of the id: the same call must
+                    // meet itself as a duplicate whichever way an export wrote its id.
+                    var written = FieldText.plainSpaces(text)
+                    if written.utf8.count != text.utf8.count { written = written.trimmingCharacters(in: .whitespaces) }
+                    let id = FieldText.wholeNumberText(written)
+                    if id == written, FieldText.isExcelScientific(written),
+                        written.uppercased().contains("E+") || written.contains(".") || written.contains(",")
+                    {
                         return reject(
-                            "ticket id \"\(text)\" \(FieldText.scientificNotationCulprit(text)) (scientific notation), "
+                            "ticket id \"\(written)\" \(FieldText.scientificNotationCulprit(written)) (scientific notation), "
                                 + "its digits are lost; format the \(name) column as text and export again")
                     }
                     if FieldText.isSpreadsheetRoundedNumber(id) {
