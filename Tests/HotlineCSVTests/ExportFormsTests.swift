@@ -209,3 +209,30 @@ import Testing
         #expect(row.warnings == ["phone \"\(cell)\" is not a valid phone number"])
     }
 }
+
+/// Columns the profile does not know keep every value, whatever their names.
+@Suite struct ExtraColumnsTests {
+    @Test func twoColumnsWithOneNameKeepBothValues() throws {
+        let profile = try #require(try shippedProfiles()["12345"])
+        let names = ["工单编号", "来电时间", "诉求内容", "坐席工号", "备注", "备注", "agent", "line", "reason", "通话时长"]
+        let header = try HotlineHeader(names, profile: profile)
+        #expect(
+            header.notes == [
+                "column 6 (\"备注\") has the name column 5 uses: its values go to source.extra as \"备注_2\"",
+                "column 7 (\"agent\") has the name the profile uses: its values go to source.extra as \"agent_2\"",
+            ])
+        let file = names.joined(separator: ",") + "\r\nGD1,2026/11/3 8:15,text,A01,回访1,回访2,王五,2,吵,65\r\n"
+        let row = try #require(try mapFile(utf8(file)).first?.row)
+        #expect(
+            row.draft.source.extra == [
+                "agent": .string("A01"), "备注": .string("回访1"), "备注_2": .string("回访2"), "agent_2": .string("王五"),
+                "line": .string("2"), "reason": .string("吵"), "duration_s": .number(65),
+            ])
+    }
+
+    @Test func aRejectedRowsFileSentBackDropsItsLineAndReason() throws {
+        let file = "工单编号,来电时间,诉求内容,通话时长,line,reason\r\nGD1,2026/11/3 8:15,text,65,2,\"unparseable call time\"\r\n"
+        let row = try #require(try mapFile(utf8(file)).first?.row)
+        #expect(row.draft.source.extra == ["duration_s": .number(65)])
+    }
+}

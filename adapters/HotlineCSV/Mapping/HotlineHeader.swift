@@ -1,3 +1,5 @@
+import ComplaintCore
+
 /// A file's header row bound to a profile: which column feeds which field, and which are unknown.
 public struct HotlineHeader: Sendable {
     /// The header fields as written in the file.
@@ -7,8 +9,12 @@ public struct HotlineHeader: Sendable {
     /// Indexes of the columns bound to each field.
     let ticketIndex: Int
     let callTimeIndex: Int
-    /// Columns that named a field another column feeds (kept in `source.extra`), for the report.
+    /// Columns that named a field another column feeds (kept in `source.extra`), or that share
+    /// another's `source.extra` key, for the report.
     public let notes: [String]
+    /// For each column the profile does not know, its `source.extra` key; nil for bound columns
+    /// and for the `line` and `reason` a rejected-rows file sent back carries.
+    let extraKeys: [String?]
 
     /// The headers the rejected-rows file adds; ignored when a file sent back comes in again.
     public static let rejectsColumns = ["line", "reason"]
@@ -47,6 +53,7 @@ public struct HotlineHeader: Sendable {
                 "columns \(min(kept, other) + 1) and \(max(kept, other) + 1) both name \(column.field.key): "
                     + "\"\(names[kept])\" is used, \"\(names[other])\" goes to source.extra")
         }
+        extraKeys = Self.extraKeys(names, bindings: bindings, profile: profile, notes: &notes)
         self.notes = notes
         let missing = profile.columns.filter { $0.required && bound[$0.field] == nil }
         if !missing.isEmpty {
@@ -59,6 +66,43 @@ public struct HotlineHeader: Sendable {
         self.bindings = bindings
         ticketIndex = bound[.ticketID]!.index
         callTimeIndex = bound[.callTime]!.index
+    }
+
+    /// The keys unknown columns take in `source.extra`: the header as written, `column_N` for a
+    /// column without one (notes typed beside the table). A key another column or the profile
+    /// already uses (two columns headed 备注, a column headed `agent` beside the profile's agent
+    /// column) gets `_2`, `_3`…: no value overwrites another.
+    private static func extraKeys(
+        _ names: [String], bindings: [HotlineColumn?], profile: HotlineProfile, notes: inout [String]
+    ) -> [String?] {
+        var used: Set<String> = ["complainant_phone_extension", "complainant_phone_raw", "category"]
+        for column in profile.columns { if case .extra(let key) = column.field { used.insert(key) } }
+        // A rejected-rows file sent back ends in our two columns; elsewhere they are data.
+        let sentBack =
+            names.count >= 2
+            && names.suffix(2).map { TextNormalizer.normalize($0).lowercased() } == rejectsColumns
+        var firstColumn: [String: Int] = [:]
+        return names.indices.map { index in
+            guard bindings[index] == nil else { return nil }
+            if sentBack && index >= names.count - 2 { return nil }
+            let written = TextNormalizer.normalize(names[index])
+            if written.isEmpty { return "column_\(index + 1)" }
+            var key = written
+            var suffix = 2
+            while used.contains(key) {
+                key = "\(written)_\(suffix)"
+                suffix += 1
+            }
+            if key != written {
+                let other = firstColumn[written].map { "column \($0 + 1)" } ?? "the profile"
+                notes.append(
+                    "column \(index + 1) (\"\(written)\") has the name \(other) uses: its values go to source.extra as \"\(key)\""
+                )
+            }
+            used.insert(key)
+            if firstColumn[written] == nil { firstColumn[written] = index }
+            return key
+        }
     }
 
     /// How many of `names` are headers of `profile`'s columns: among rows that are not the header,

@@ -53,8 +53,6 @@ public struct HotlineRowMapper {
     private var times: CallTimeParser
     private let phones: PhoneNormalizer
     private let districts: DistrictFinder
-    /// Headers of unknown columns (the `source.extra` keys), nil for ignored ones.
-    private let extraKeys: [String?]
     /// How many fields the file's call rows have: the width its exporter writes.
     private var firstRowWidth: Int?
     /// A first call row wider than the header, waiting for the next row to show which is right.
@@ -68,15 +66,6 @@ public struct HotlineRowMapper {
         times = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)
         phones = PhoneNormalizer(defaultCountryCode: profile.defaultCountryCode)
         districts = DistrictFinder(profile.districts)
-        extraKeys = zip(header.names.indices, zip(header.names, header.bindings)).map { index, column in
-            let (name, binding) = column
-            guard binding == nil else { return nil }
-            let key = TextNormalizer.normalize(name)
-            // A column with no header (notes typed beside the table) is kept under its position.
-            if key.isEmpty { return "column_\(index + 1)" }
-            if HotlineHeader.rejectsColumns.contains(key.lowercased()) { return nil }
-            return key
-        }
         let unnamedTail = header.names.reversed().prefix { TextNormalizer.normalize($0).isEmpty }.count
         namedWidth = header.names.count - unnamedTail
     }
@@ -183,7 +172,7 @@ public struct HotlineRowMapper {
             var value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
             if FieldText.isDatabaseNull(value) { value = "" }
             guard let column = header.bindings[index] else {
-                if let key = extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {
+                if let key = header.extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {
                     extra[key] = .string(text)
                 }
                 continue
