@@ -80,6 +80,18 @@ struct EncodingTests {
         #expect(reader.replacements == 1)
     }
 
+    @Test("0x80 in a GBK file is the euro sign of code page 936 (Excel and WPS on a Chinese Windows)")
+    func euroByte() throws {
+        let reader = try CSVFileReader(encoding: .gb18030)
+        var records: [CSVRecord] = []
+        // 网购100€ then the text 你
+        let bytes = hex("cdf8b9ba313030802cc4e30a")
+        bytes.withUnsafeBytes { reader.feed($0) { records.append($0) } }
+        reader.finish { records.append($0) }
+        #expect(records.first?.fields == ["网购100€", "你"])
+        #expect(reader.replacements == 0)
+    }
+
     @Test("UTF-8 text goes back to GB18030 for the rejected-rows file")
     func encodeBack() throws {
         #expect(try Transcoder.encoder(for: .gb18030).convert(utf8("工单编号")) == hex("b9a4b5a5b1e0bac5"))

@@ -4,10 +4,14 @@ import Glibc
 ///
 /// Chunks may cut a multi-byte character anywhere: the cut-off bytes (`EINVAL`) wait for the
 /// next chunk. Bytes that are not valid in the source charset (`EILSEQ`) become U+FFFD and are
-/// counted; the uploaded file itself is kept unchanged, so nothing is lost.
+/// counted; the uploaded file itself is kept unchanged, so nothing is lost. One exception: read
+/// from GB18030, the byte 0x80 is €, as Windows' code page 936 (what Excel and WPS on a Chinese
+/// Windows write as "GBK") and the WHATWG decoders have it; GB18030 itself leaves it unassigned.
 public final class Transcoder {
     private let handle: iconv_t
     private let replacement: [UInt8]
+    /// Reading GB18030: 0x80 is the euro sign of code page 936.
+    private let readsEuroByte: Bool
     private var leftover: [UInt8] = []
     private var output: [UInt8]
     /// How many invalid byte sequences were replaced.
@@ -22,8 +26,11 @@ public final class Transcoder {
         }
         self.handle = handle
         self.replacement = replacement
+        readsEuroByte = source.uppercased() == "GB18030"
         self.output = [UInt8](repeating: 0, count: 1 << 16)
     }
+
+    private static let euroSign: [UInt8] = [0xE2, 0x82, 0xAC]
 
     /// A converter from `encoding` to UTF-8.
     public static func decoder(for encoding: CSVEncoding) throws -> Transcoder {
@@ -89,8 +96,12 @@ public final class Transcoder {
                 case 0, E2BIG:
                     continue
                 case EILSEQ:
-                    replacements += 1
-                    replacement.withUnsafeBufferPointer { sink($0) }
+                    if readsEuroByte && UInt8(bitPattern: inPointer.pointee) == 0x80 {
+                        Self.euroSign.withUnsafeBufferPointer { sink($0) }
+                    } else {
+                        replacements += 1
+                        replacement.withUnsafeBufferPointer { sink($0) }
+                    }
                     inPointer += 1
                     inLeft -= 1
                 case EINVAL:
