@@ -99,6 +99,11 @@ struct ImportSession {
         switch result {
         case .blank, .held:
             return
+        case .repeatedHeader(let line):
+            report.warnings.append(
+                ImportReport.RowIssue(
+                    line: line, ticket: nil,
+                    reason: "the header row again (files joined into one), not a call: skipped"))
         case .summary(let line, let text):
             report.warnings.append(
                 ImportReport.RowIssue(

@@ -15,12 +15,14 @@ enum FieldText {
     /// A database export's marker for a missing value, which is no value: `\N` (MySQL's
     /// `SELECT … INTO OUTFILE` and `mysqldump --tab`, PostgreSQL's `COPY` text format) and `NULL`
     /// (SQL Server Management Studio's "Save Results As"). Taken as written, a withheld number
-    /// would be an invalid phone and `NULL` a caller's name.
+    /// would be an invalid phone and `NULL` a caller's name. Scripts write theirs: R's `write.csv`
+    /// `NA`, pandas `nan`, `NaN`, `NaT`, `None` and `<NA>` (a column turned to text).
     static func isDatabaseNull(_ text: String) -> Bool {
         let utf8 = text.utf8
         switch utf8.count {
-        case 2: return utf8.first == UInt8(ascii: "\\") && utf8.last == UInt8(ascii: "N")
-        case 4: return text == "NULL"
+        case 2: return (utf8.first == UInt8(ascii: "\\") && utf8.last == UInt8(ascii: "N")) || text == "NA"
+        case 3: return text == "nan" || text == "NaN" || text == "NaT"
+        case 4: return text == "NULL" || text == "None" || text == "<NA>"
         default: return false
         }
     }

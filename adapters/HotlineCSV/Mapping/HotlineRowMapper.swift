@@ -12,6 +12,9 @@ public enum HotlineRowResult: Sendable {
     /// A totals row a spreadsheet adds below the calls (`合计：1,024条`, `Total`): not a call.
     /// `text` is what it says.
     case summary(line: Int, text: String)
+    /// The header row again, as two exports joined into one file (`copy /b a.csv+b.csv`, `cat`)
+    /// carry it: not a call.
+    case repeatedHeader(line: Int)
     /// A first call row wider than the header: kept until a later row shows the file's width,
     /// then handed back by ``HotlineRowMapper/release(before:)``.
     case held
@@ -131,9 +134,15 @@ public struct HotlineRowMapper {
         case .fields:
             break
         }
-        // 0x1A (Ctrl-Z) is the end-of-file mark DOS-era exporters and some PBX tools still append.
-        if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x1A } }) { return .blank }
+        // 0x1A (Ctrl-Z) is the end-of-file mark DOS-era exporters and some PBX tools still append;
+        // NUL bytes pad a file preallocated or cut short by a copy.
+        if fields.allSatisfy({ $0.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x1A || $0 == 0x00 } }) {
+            return .blank
+        }
+        // A database's all-null row (`\N`, `NULL`), a row of cells touched with a full-width space.
+        if fields.allSatisfy({ Self.isBlank($0) || FieldText.isDatabaseNull($0) }) { return .blank }
         if let text = Self.summaryText(fields) { return .summary(line: record.line, text: text) }
+        if repeatsHeader(fields) { return .repeatedHeader(line: record.line) }
         // Empty fields past the last column carry nothing when the exporter writes them on every
         // row (a trailing comma after each call, a cell once touched to the right of the table):
         // taken when the row is as wide as the file's call rows. One row wider than the rest is a
@@ -298,6 +307,19 @@ public struct HotlineRowMapper {
             HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
     }
 
+    /// Whether `fields` are the header's names again (a byte-order mark of the second file may
+    /// lead them). Asked of every row: a call time holds a digit, and such a row leaves at once.
+    private func repeatsHeader(_ fields: [String]) -> Bool {
+        let time = header.callTimeIndex
+        guard time < fields.count, fields.count >= namedWidth,
+            !fields[time].utf8.contains(where: { (0x30...0x39).contains($0) }),
+            HeaderName.normalize(FieldText.plainSpaces(fields[time])) == HeaderName.normalize(header.names[time])
+        else { return false }
+        return zip(fields, header.names).allSatisfy {
+            HeaderName.normalize(FieldText.plainSpaces($0)) == HeaderName.normalize(FieldText.plainSpaces($1))
+        }
+    }
+
     /// The call row held for the file's width, mapped now that `next`, the following record
     /// (nil at the end of the file), shows it: the header's when `next` is exactly as wide as the
     /// header (the held row was split by an unquoted comma), else the held row's own (the
@@ -349,7 +371,7 @@ public struct HotlineRowMapper {
     private static func isBlank(_ text: String) -> Bool {
         // Call times and phone numbers nearly always hold an ASCII digit: no normalizing needed.
         for byte in text.utf8 where byte > 0x20 && byte < 0x7F { return false }
-        return TextNormalizer.normalize(text).isEmpty
+        return TextNormalizer.normalize(FieldText.plainSpaces(text)).isEmpty
     }
 
     /// Names that say the caller stayed anonymous.

@@ -1,0 +1,50 @@
+import ComplaintCore
+import HotlineCSVAdapter
+import Testing
+
+/// Rows that hold no call: they are skipped, never sent back as rows to fix.
+@Suite struct NotCallRowsTests {
+    private static let call = "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,65,\r\n"
+
+    @Test func theHeaderAgainFromJoinedFilesIsSkipped() throws {
+        let again = "\u{FEFF}" + RowMapperTests.header
+        let results = try mapFile(
+            utf8(RowMapperTests.header + Self.call + again + Self.call.replacingGD1(with: "GD2")))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD1", "GD2"])
+        #expect(results.compactMap(\.rejection).isEmpty)
+        #expect(
+            results.contains {
+                if case .repeatedHeader(line: 3) = $0 { return true }
+                return false
+            })
+    }
+
+    @Test func rowsOfNullMarkersOrFullWidthSpacesAreBlank() throws {
+        let rows = [
+            "\\N,\\N,\\N,\\N,\\N,\\N,\\N,\\N,\\N,\\N\r\n", "NULL,NULL,,,,,,,,\r\n", "\u{3000},,\u{3000},,,,,,,\r\n",
+            String(repeating: "\u{0}", count: 64),
+        ]
+        let results = try mapFile(utf8(RowMapperTests.header + Self.call + rows.joined()))
+        #expect(results.compactMap(\.row).map(\.ticket) == ["GD1"])
+        #expect(results.compactMap(\.rejection).isEmpty)
+    }
+
+    /// R's write.csv writes a missing value as NA; pandas as nan, None or <NA>.
+    @Test func scriptsNullMarkersAreEmptyFields() throws {
+        let file =
+            RowMapperTests.header + "GD1,2026/11/3 8:15,nan,None,投诉,text,addr,ZX1,65,\r\n"
+            + "GD2,2026/11/3 8:15,NA,<NA>,投诉,NA,addr,ZX1,65,\r\n"
+        let results = try mapFile(utf8(file))
+        let row = try #require(results.first?.row)
+        #expect(row.draft.complainant.phone == nil)
+        #expect(row.draft.complainant.name == nil)
+        #expect(row.warnings.isEmpty)
+        #expect(results.last?.rejection?.reason == "required field 诉求内容 is empty")
+    }
+}
+
+extension String {
+    fileprivate func replacingGD1(with ticket: String) -> String {
+        ticket + dropFirst(3)
+    }
+}
