@@ -62,6 +62,28 @@ import Testing
         #expect(row.warnings == ["phone \"1,38123E+10\" was mangled by Excel; digits lost"])
     }
 
+    private func duration(_ written: String) throws -> JSONValue? {
+        let file = RowMapperTests.header + "GD1,2026/11/3 8:15,13812345678,,投诉,text,addr,ZX1,\"\(written)\",\r\n"
+        return try mapFile(utf8(file)).first?.row?.draft.source.extra["duration_s"]
+    }
+
+    /// Whole seconds as a number format shows them, in a comma or a semicolon (European) file.
+    @Test(arguments: [
+        ("95", 95), ("95.0", 95), ("95,0", 95), ("95,00", 95), ("1,234", 1234), ("1,234.00", 1234),
+        ("1.234,0", 1234), ("1.234.567", 1_234_567), ("1 234", 1234), ("1\u{00A0}234", 1234), ("1\u{202F}234,0", 1234),
+    ])
+    func aWholeNumberInANumberFormat(written: String, seconds: Int) throws {
+        #expect(try duration(written) == .number(Double(seconds)))
+    }
+
+    /// Decimals, or separators that do not group by three, are no whole number: the row is sent back.
+    @Test(arguments: [
+        "1.234", "95.5", "95,5", "1,23", "1,234,0", "1.234,5", "1 23", ",95", "95,", "1,,234", "1.234 567",
+    ])
+    func notAWholeNumber(written: String) throws {
+        #expect(try duration(written) == nil)
+    }
+
     /// Full-width digits and colons from a Chinese input method, direction marks, a float.
     @Test(arguments: [
         ("2026/11/3 8：15", "2026-11-03T00:15:00Z"), ("2026/11/3 8：15：02", "2026-11-03T00:15:02Z"),

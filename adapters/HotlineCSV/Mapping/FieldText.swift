@@ -86,25 +86,45 @@ enum FieldText {
         return changed ? String(scalars) : text
     }
 
-    /// A whole number as a spreadsheet may show one: `1234`, `1,234` (thousands separators in
-    /// groups of three) or `95.0` (a number format with decimals).
+    /// A whole number as a spreadsheet may show one: `1234`; with thousands separators in groups
+    /// of three (`1,234`, and in a European locale `1.234.567`, `1 234` with a space, no-break or
+    /// narrow no-break space); with a fraction of zeros from a number format (`95.0`, `95,0`,
+    /// `1.234,0`, `1,234.00`). `1.234` alone stays nil: it may be a decimal, and a value 1000
+    /// times too large is worse than a row to fix.
     static func wholeNumber(_ text: String) -> Int? {
         if let number = Int(text) { return number }
-        var digits = Substring(text)
-        if let point = digits.firstIndex(of: ".") {
-            guard digits[digits.index(after: point)...].allSatisfy({ $0 == "0" }) else { return nil }
-            digits = digits[..<point]
+        var runs: [Substring] = []
+        var separators: [Character] = []
+        var start = text.startIndex
+        for index in text.indices where !text[index].isASCII || !("0"..."9").contains(text[index]) {
+            guard groupingCharacters.contains(text[index]), index > start else { return nil }
+            runs.append(text[start..<index])
+            separators.append(text[index])
+            start = text.index(after: index)
         }
-        if digits.contains(",") {
-            let groups = digits.split(separator: ",", omittingEmptySubsequences: false)
-            guard let head = groups.first, (1...3).contains(head.count),
-                groups.dropFirst().allSatisfy({ $0.count == 3 })
-            else { return nil }
-            digits = Substring(groups.joined())
+        guard start < text.endIndex, !runs.isEmpty else { return nil }
+        runs.append(text[start...])
+        // The last separator marks decimals when it is a point or comma unlike the others, or the
+        // only one and not followed by exactly three digits.
+        var hasDecimals = false
+        if let last = separators.last, last == "." || last == ",",
+            separators.dropLast().allSatisfy({ $0 != last }) && (separators.count > 1 || runs.last!.count != 3)
+        {
+            guard runs.last!.allSatisfy({ $0 == "0" }) else { return nil }
+            runs.removeLast()
+            separators.removeLast()
+            hasDecimals = true
         }
-        guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-        return Int(digits)
+        let grouping = separators.first
+        guard separators.allSatisfy({ $0 == grouping }), runs.count == 1 || (1...3).contains(runs[0].count),
+            runs.dropFirst().allSatisfy({ $0.count == 3 }),
+            hasDecimals || !(grouping == "." && separators.count == 1)
+        else { return nil }
+        return Int(runs.joined())
     }
+
+    /// What separates digit groups or decimals in a number a spreadsheet shows.
+    private static let groupingCharacters: Set<Character> = [",", ".", " ", "\u{00A0}", "\u{202F}", "\u{2009}"]
 
     /// A call time as the patterns read it: spaces made plain (``plainSpaces(_:)``), full-width
     /// digits and punctuation typed with a Chinese input method (`８：１５`) as ASCII, and a
