@@ -184,6 +184,9 @@ struct PhoneNormalizerTests {
         ("555-0130", .invalid("555-0130")),
         ("(112) 555-0143", .invalid("(112) 555-0143")),
         ("+44 20 7946 0958", .e164("+442079460958")),
+        // Dialled abroad from North America: 011, where most of the world dials 00.
+        ("011 44 20 7946 0958", .e164("+442079460958")),
+        ("011-86-138-1234-5678", .e164("+8613812345678")),
     ])
     func otherDefaultCountry(input: String, expected: PhoneParseResult) {
         #expect(PhoneNormalizer(defaultCountryCode: "+1").normalize(input) == expected)

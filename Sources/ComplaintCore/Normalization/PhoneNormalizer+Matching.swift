@@ -45,10 +45,20 @@ extension PhoneNormalizer {
         return nil
     }
 
+    private var isNorthAmerican: Bool {
+        if case .other(let countryCode) = nationalPlan {
+            return countryCode.count == 1 && countryCode.first == UInt8(ascii: "1")
+        }
+        return false
+    }
+
     /// Applies the numbering rules to digits without an extension.
     private func match(_ digits: DigitRun, hasPlus: Bool) -> PhoneMatch? {
-        if hasPlus || digits.hasPrefix("00") {
-            let international = hasPlus ? digits : digits.dropFirst(2)
+        // North America dials abroad with 011 where most of the world dials 00.
+        let dialsAbroad =
+            hasPlus ? 0 : digits.hasPrefix("00") ? 2 : digits.hasPrefix("011") && isNorthAmerican ? 3 : nil
+        if let dialsAbroad {
+            let international = digits.dropFirst(dialsAbroad)
             if international.hasPrefix("86") {
                 return Self.chinese(
                     ChineseNumberingPlan.significantNumber(afterCountryCode: international.dropFirst(2)))
