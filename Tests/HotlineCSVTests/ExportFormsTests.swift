@@ -202,6 +202,13 @@ import Testing
         #expect(row.warnings == ["phone \"\(cell)\" holds more than one number: the first, \(first), is used"])
     }
 
+    @Test func aLocalNumberWithAnExtensionTakesTheAreaCode() throws {
+        let row = try rowWithPhoneCell("87654321转8001")
+        #expect(row.draft.complainant.phone == "+8657187654321")
+        #expect(row.draft.source.extra["complainant_phone_extension"] == .string("8001"))
+        #expect(row.warnings.isEmpty)
+    }
+
     @Test(arguments: ["13812345678/abc", "1381234/5678", "12345/95598x"])
     func aCellWithANumberAndSomethingElseStaysInvalid(cell: String) throws {
         let row = try rowWithPhoneCell(cell)

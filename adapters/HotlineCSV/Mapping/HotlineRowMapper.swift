@@ -359,14 +359,26 @@ public struct HotlineRowMapper {
     }
 
     /// A local number (7 or 8 digits, no trunk 0) with the profile's area code put in front.
+    /// An extension after it stays (`87654321转8001`).
     private func withAreaCode(_ value: String) -> String {
         guard let area = profile.defaultAreaCode else { return value }
-        let digits = value.utf8.filter { $0 != 0x20 && $0 != 0x2D }
+        var number = Substring(value)
+        var rest: Substring = ""
+        if value.utf8.contains(where: { $0 >= 0x80 }),
+            let marker = Self.extensionMarkers.lazy.compactMap({ value.range(of: $0) }).first
+        {
+            number = value[..<marker.lowerBound]
+            rest = value[marker.lowerBound...]
+        }
+        let digits = number.utf8.filter { $0 != 0x20 && $0 != 0x2D }
         guard (7...8).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }),
             digits[0] != 0x30, digits[0] != 0x31
         else { return value }
-        return "0" + area + String(decoding: digits, as: UTF8.self)
+        return "0" + area + String(decoding: digits, as: UTF8.self) + rest
     }
+
+    /// What agents write before an extension.
+    private static let extensionMarkers = ["转", "分机"]
 
     private static func isBlank(_ text: String) -> Bool {
         // Call times and phone numbers nearly always hold an ASCII digit: no normalizing needed.
