@@ -87,6 +87,29 @@ struct CSVTokenizerTests {
             ])
     }
 
+    @Test(
+        "a line break in a cell counts once whatever it is (CRLF, LF, lone CR), like the rows' own",
+        arguments: chunkSizes)
+    func lineBreaksInCells(chunk: Int) throws {
+        for lineBreak in ["\r\n", "\n", "\r"] {
+            let file = utf8(
+                ["a,b", "1,\"x\(lineBreak)y\"", "2,\"p\(lineBreak)\(lineBreak)q\"", "3,z", ""].joined(
+                    separator: lineBreak))
+            let records = try readRecords(file, chunk: chunk)
+            #expect(records.map(\.line) == [1, 2, 4, 7], "\(lineBreak.debugDescription)")
+            #expect(
+                records.dropFirst().map(\.fields) == [
+                    ["1", "x\(lineBreak)y"], ["2", "p\(lineBreak)\(lineBreak)q"], ["3", "z"],
+                ])
+        }
+        // A quote never closed: reading resumes on the line after the cell's first line break.
+        for lineBreak in ["\r\n", "\r"] {
+            let file = utf8(["a,b", "1,\"x\(lineBreak)2,y\"z", "3,w", ""].joined(separator: lineBreak))
+            let records = try readRecords(file, chunk: chunk)
+            #expect(records.map(\.line) == [1, 2, 3, 4], "\(lineBreak.debugDescription)")
+        }
+    }
+
     @Test("an oversized record is reported and reading goes on")
     func oversizedRecord() throws {
         let reader = try CSVFileReader(encoding: .utf8, maxRecordBytes: 16)

@@ -50,6 +50,9 @@ public struct CSVTokenizer {
     private var fields: [String] = []
     /// Bytes of the current record that came in earlier chunks (kept to re-read after a bad quote).
     private var carried: [UInt8] = []
+    /// The last byte of a quoted field's text read in the previous chunk was a CR: an LF that
+    /// starts this chunk completes that line break.
+    private var quotedCarriageReturn = false
     /// The first line break inside a quoted field of this record: offset just after it, and its next line.
     private var quoteBreak: (offset: Int, line: Int)?
 
@@ -128,15 +131,30 @@ public struct CSVTokenizer {
                 while end < count {
                     let byte = bytes[end]
                     if byte == Self.quote { break }
-                    if byte == Self.lineFeed {
+                    if byte == Self.carriageReturn {
+                        // A line break in a cell, as the rows' own breaks are: CRLF, LF or a lone CR.
                         line += 1
                         if quoteBreak == nil { quoteBreak = (carried.count + end + 1 - recordStart, line) }
+                    } else if byte == Self.lineFeed {
+                        let offset = carried.count + end + 1 - recordStart
+                        if end > index ? bytes[end - 1] == Self.carriageReturn : quotedCarriageReturn {
+                            // The LF of a CRLF counted at its CR: a break found there ends after it.
+                            if quoteBreak?.offset == offset - 1 { quoteBreak?.offset = offset }
+                        } else {
+                            line += 1
+                            if quoteBreak == nil { quoteBreak = (offset, line) }
+                        }
                     }
                     end += 1
                 }
                 fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                if end == count {
+                    if end > index { quotedCarriageReturn = bytes[end - 1] == Self.carriageReturn }
+                    index = end
+                    break scan
+                }
+                quotedCarriageReturn = false
                 index = end
-                if end == count { break scan }
                 state = .quoteSeen
                 index += 1
             case .quoteSeen:
@@ -270,6 +288,7 @@ public struct CSVTokenizer {
         fieldBytes.removeAll(keepingCapacity: true)
         carried.removeAll(keepingCapacity: true)
         quoteBreak = nil
+        quotedCarriageReturn = false
         state = .fieldStart
         recordLine = line
     }
