@@ -271,6 +271,14 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.attachments.map(\.filename) == ["IMG_0412.jpeg", "notes.txt"])
     }
 
+    @Test("HTML 4's named character references read as their characters (Outlook and Word write them)")
+    func namedCharacterReferences() throws {
+        let body =
+            "<p>Caf&eacute; &rarr; Stra&szlig;e &frac12; km, 5&nbsp;&deg;C &ne; &alpha;&hellip; &bogus; &amp;c</p>\r\n"
+        let complaint = try Corpus.complaint(body: body, contentType: "text/html; charset=utf-8")
+        #expect(complaint.text == "Café → Straße ½ km, 5 °C ≠ α… &bogus; &c")
+    }
+
     @Test("MIME::Lite's HTML letter with a .txt attached inline: the letter is the body, the .txt a file")
     func htmlLetterWithNamedTextPart() throws {
         let body = """

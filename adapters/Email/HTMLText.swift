@@ -139,18 +139,9 @@ public enum HTMLText {
             }
             return ("\u{FFFD}", next)
         }
-        if let named = namedEntities[name] { return (named, next) }
+        if let named = HTMLEntities.named[name] { return (named, next) }
         return ("&", start + 1)
     }
-
-    private static let namedEntities: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "ensp": " ", "emsp": " ",
-        "thinsp": " ", "copy": "©", "reg": "®", "trade": "™", "mdash": "—", "ndash": "–", "hellip": "…",
-        "ldquo": "“", "rdquo": "”", "lsquo": "‘", "rsquo": "’", "laquo": "«", "raquo": "»", "middot": "·",
-        "bull": "•", "times": "×", "divide": "÷", "yen": "¥", "euro": "€", "pound": "£", "cent": "¢",
-        "deg": "°", "plusmn": "±", "sect": "§", "para": "¶", "shy": "", "zwsp": "", "zwnj": "", "zwj": "",
-        "AMP": "&", "LT": "<", "GT": ">", "QUOT": "\"",
-    ]
 
     /// Trims each line, drops spaces before line breaks, and keeps at most one blank line in a row.
     private static func tidy(_ text: String) -> String {
