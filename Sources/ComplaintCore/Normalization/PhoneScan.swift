@@ -10,7 +10,8 @@ struct PhoneScan {
     private(set) var hasPlus = false
     /// Digits before an explicit extension marker (`转`, `分机`, `ext`, `x`), if there was one.
     private(set) var explicitExtensionStart: Int?
-    /// Digits before the last dash, when digits follow it: that group may be an extension.
+    /// Digits before the last dash (or opening parenthesis after digits), when digits follow it:
+    /// that group may be an extension.
     private(set) var lastDashDigitCount: Int?
 
     /// Reads `text` (valid UTF-8, already trimmed) as ASCII digits into `digits`.
@@ -38,6 +39,8 @@ struct PhoneScan {
             case 0x2D, 0x2010...0x2015, 0x2212, 0xFF0D:  // hyphen-minus, Unicode dashes, minus, －
                 // Dashes after an explicit marker only separate extension digits.
                 if explicitExtensionStart == nil { lastDash = digitCount }
+            case 0x28, 0xFF08:  // ( （: after digits, may open an extension, `0571-87654321(8001)`
+                if explicitExtensionStart == nil && digitCount > 0 { lastDash = digitCount }
             case 0x8F6C, 0x78, 0x58:  // 转 x X
                 guard startExtension() else { return nil }
             case 0x5206:  // 分, valid only as the start of 分机
