@@ -45,7 +45,8 @@ import Testing
             "generic/expired", "generic/library_known_answer", "twilio/get_valid", "twilio/get_with_own_query",
             "twilio/get_tampered", "plivo/get_valid", "plivo/get_tampered", "vonage/get_valid", "vonage/get_tampered",
             "vonage/messages_api_valid", "vonage/messages_api_tampered_body", "vonage/messages_api_wrong_secret",
-            "vonage/messages_api_expired", "vonage/messages_api_alg_none",
+            "vonage/messages_api_expired", "vonage/messages_api_alg_none", "twilio/json_body_without_body_hash",
+            "plivo/json_body_unsigned", "vonage/repeated_msisdn", "vonage/repeated_text", "vonage/repeated_messageId",
         ] {
             #expect(names.contains(required), "missing vector \(required)")
         }

@@ -108,6 +108,11 @@ add("twilio", "json_body_sha256", "https://gw.example.com", "/v1/sms/twilio", qu
      "text": "Streetlight out on 5th Ave ✨"})
 add("twilio", "json_body_tampered", "https://gw.example.com", "/v1/sms/twilio", query,
     {"Content-Type": "application/json", "X-Twilio-Signature": sig}, json_body.replace("5th", "6th"), "bad_signature")
+# A JSON body without bodySHA256: a signature of the bare URL covers no body at all.
+bare_url = "https://gw.example.com/v1/sms/twilio"
+add("twilio", "json_body_without_body_hash", "https://gw.example.com", "/v1/sms/twilio", None,
+    {"Content-Type": "application/json", "X-Twilio-Signature": tw.compute_signature(bare_url, {})}, json_body,
+    "bad_signature")
 
 # ---- Plivo --------------------------------------------------------------------------------------
 plivo_params = {
@@ -140,6 +145,13 @@ plivo_case("tampered_body", "https://gw.example.com", None, body_params=dict(pli
            expect="bad_signature", parsed=None)
 plivo_case("wrong_secret", "https://gw.example.com", None, token="WRONGWRONGWRONGWRONGWRONGWRONGWRONGWRONG",
            expect="bad_signature", parsed=None)
+# A JSON body under a signature of the URL alone (V3 covers form parameters only).
+plivo_nonce = "98765432109876543210"
+plivo_bare = get_signature_v3(SECRETS["plivo_auth_token"].encode(), b"https://gw.example.com/v1/sms/plivo",
+                              plivo_nonce.encode()).decode()
+add("plivo", "json_body_unsigned", "https://gw.example.com", "/v1/sms/plivo", None,
+    {"Content-Type": "application/json", "X-Plivo-Signature-V3": plivo_bare, "X-Plivo-Signature-V3-Nonce": plivo_nonce},
+    json.dumps(plivo_params, ensure_ascii=False), "bad_signature")
 
 # ---- Vonage -------------------------------------------------------------------------------------
 vonage_client_source = None
@@ -210,6 +222,13 @@ vonage_case("expired", "sha256", params=dict(vonage_params, timestamp=str(NOW - 
 vonage_case("ahead_of_the_clock", "sha256", params=dict(vonage_params, timestamp=str(NOW + 301)),
             expect="stale_timestamp", parsed=None)
 vonage_case("timestamp_edge_300s", "sha256", params=dict(vonage_params, timestamp=str(NOW - 300)))
+# A name repeated before the signed one: the signature covers one value, a reader might take the other.
+for field, forged in [("msisdn", "8613900000000"), ("text", "!forged"), ("messageId", "0000000000000000")]:
+    signed = dict(vonage_params, sig=vonage_sig("sha256", SECRETS["vonage_signature_secret"], vonage_params))
+    body = form({field: forged}) + "&" + form(signed)
+    add("vonage", "repeated_" + field, "https://gw.example.com", "/v1/sms/vonage", None,
+        {"Content-Type": "application/x-www-form-urlencoded"}, body, "bad_signature", None,
+        {"signature_method": "sha256"})
 
 # ---- Telnyx -------------------------------------------------------------------------------------
 telnyx_body = json.dumps({

@@ -31,6 +31,12 @@ public struct PlivoProvider: SMSProvider {
                 SMSRejection(
                     "missing_signature", "headers X-Plivo-Signature-V3 and X-Plivo-Signature-V3-Nonce required"))
         }
+        // V3 covers a form's parameters, not any other body: such a body would pass on a
+        // signature of the URL alone.
+        if !request.isGET && !request.isForm && !request.body.isEmpty {
+            return .rejected(
+                SMSRejection("bad_signature", "Plivo posts a form; a body of another type is not covered by V3"))
+        }
         let parameters = request.isForm && !request.isGET ? request.formParameters : []
         let url = publicURL.url(path: request.path, query: request.query, host: request.authority)
         guard

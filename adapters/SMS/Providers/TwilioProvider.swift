@@ -47,14 +47,23 @@ public struct TwilioProvider: SMSProvider {
             hmac = PreparedHMAC(key: sharedKeySecret, algorithm: named)
         }
         // A GET signs no parameters: its message is the query, which is in the signed URL.
+        // A POST signs its form's parameters; any other body only through `bodySHA256` in the
+        // signed URL. A body covered by neither would pass on a signature of the URL alone.
         var parameters: [FormParameter] = []
-        if !request.isGET, let bodyHash = request.queryParameters.first("bodySHA256"), !request.isForm {
+        if request.isForm && !request.isGET {
+            parameters = request.formParameters
+        } else if request.isGET {
+            // The message is the query, in the signed URL.
+        } else if let bodyHash = request.queryParameters.first("bodySHA256") {
             let actual = Hex.encode(SHA256.hash(data: request.body))
             guard ConstantTime.equal(actual, bodyHash.lowercased()) else {
                 return .rejected(SMSRejection("bad_signature", "bodySHA256 does not match the body"))
             }
-        } else if request.isForm && !request.isGET {
-            parameters = request.formParameters
+        } else {
+            return .rejected(
+                SMSRejection(
+                    "bad_signature",
+                    "a body that is not a form must be signed through bodySHA256 in the URL, and the URL has none"))
         }
         let urlVariants: [String]
         let rest: String

@@ -56,6 +56,13 @@ public struct VonageProvider: SMSProvider {
         guard let signature = parameters.first("sig"), !signature.isEmpty else {
             return .rejected(SMSRejection("missing_signature", "parameter sig is missing"))
         }
+        // Vonage signs each name once. With a name repeated, what the signature covers and what
+        // the message is read from could be different values: one signed request, another message.
+        if let repeated = parameters.groupedByName().first(where: { $0.values.count > 1 }) {
+            return .rejected(
+                SMSRejection(
+                    "bad_signature", "parameter \(repeated.name) appears more than once; Vonage sends each once"))
+        }
         // Vonage signs when it started pushing the message, and resends for 24 hours: a resend
         // after an outage longer than the tolerance must still be taken (dedup stops replays).
         if let stale = timestamps.check(

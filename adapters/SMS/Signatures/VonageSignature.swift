@@ -18,7 +18,7 @@ public enum VonageSignature {
     public static func stringToSign(_ parameters: [FormParameter]) -> String {
         var text = ""
         for group in parameters.groupedByName() {
-            // Vonage sends each name once; a repeated name signs its last value, as a dict would hold.
+            // Vonage sends each name once (``isValid(_:secret:method:)`` refuses repeats).
             let value = group.values.last ?? ""
             text +=
                 "&" + group.name + "="
@@ -41,9 +41,12 @@ public enum VonageSignature {
         }
     }
 
-    /// Whether `parameters`' `sig` is right.
+    /// Whether `parameters`' `sig` is right. Never with a name repeated: the signature would cover
+    /// one of its values and a reader might take another.
     public static func isValid(_ parameters: [FormParameter], secret: String, method: Method) -> Bool {
-        guard let signature = parameters.first("sig") else { return false }
+        guard let signature = parameters.first("sig"),
+            parameters.groupedByName().allSatisfy({ $0.values.count == 1 })
+        else { return false }
         return ConstantTime.equal(compute(parameters, secret: secret, method: method), signature.lowercased())
     }
 }
