@@ -238,6 +238,18 @@ struct SMSWebhookTests {
         #expect(broken.status == 200)
         let quarantined = try await gateway.request(.get, "/v1/quarantine")
         #expect(String(decoding: quarantined.body, as: UTF8.self).contains("malformed JSON"))
+
+        // One unreadable item: the others are taken, the request is quarantined for that one.
+        let mixed = """
+            [{"phone_number":"13812345678","content":"路灯不亮","sequence_id":"77003"},
+             {"phone_number":"13812345678","content":"没有编号"},
+             {"phone_number":"13900001111","content":"垃圾没人收","sequence_id":"77004"}]
+            """
+        let partly = try await gateway.request(.post, path, body: Data(mixed.utf8), token: nil)
+        #expect(partly.status == 200)
+        #expect(try await complaintCount(gateway) == 4)
+        let held = try await gateway.request(.get, "/v1/quarantine")
+        #expect(String(decoding: held.body, as: UTF8.self).contains("[1].sequence_id: required field is missing"))
         try await gateway.stop()
         await downstream.stop()
     }

@@ -237,6 +237,41 @@ import Testing
         #expect(record.source.extra["type"] == .string("sms.received"))
     }
 
+    @Test func genericReceiveTimeAsADigitStringIsReadAnUnreadableOneIsKept() throws {
+        let provider = GenericJSONProvider(
+            key: try #require(StandardWebhooksSignature.key(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),
+            fields: .init(), timestamps: WebhookTimestamp())
+        func record(_ time: String) throws -> Complaint {
+            let body = #"{"id":"m1","from":"+8613812345678","text":"路灯不亮","received_at":"\#(time)"}"#
+            return try #require(
+                drafts(try provider.parse(request("/", type: "application/json", body), receivedAt: arrival)).first)
+        }
+        let digits = try record("1795000000")
+        #expect(digits.receivedAt == Date(timeIntervalSince1970: 1_795_000_000))
+        #expect(digits.source.extra["received_at"] == nil)
+        let unreadable = try record("yesterday")
+        #expect(unreadable.receivedAt == arrival)
+        #expect(unreadable.source.extra["received_at"] == .string("yesterday"))
+    }
+
+    @Test func aTimestampInMillisecondsIsNamedAsSuch() throws {
+        let provider = GenericJSONProvider(
+            key: try #require(StandardWebhooksSignature.key(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),
+            fields: .init(), timestamps: WebhookTimestamp())
+        var smsRequest = request("/", type: "application/json", "{}")
+        smsRequest.headers += [
+            SMSRequest.Header(name: "webhook-id", value: "msg_1"),
+            SMSRequest.Header(name: "webhook-timestamp", value: "1795000000000"),
+            SMSRequest.Header(name: "webhook-signature", value: "v1,AAAA"),
+        ]
+        guard case .rejected(let rejection) = provider.authenticate(smsRequest, now: arrival) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(rejection.code == "bad_timestamp")
+        #expect(rejection.message == "header webhook-timestamp looks like milliseconds; unix seconds are expected")
+    }
+
     @Test func genericMissingTextNamesThePath() throws {
         let provider = GenericJSONProvider(
             key: try #require(StandardWebhooksSignature.key(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),

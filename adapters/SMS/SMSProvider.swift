@@ -62,6 +62,9 @@ public enum SMSParseResult: Sendable {
     case messages([SMSMessage])
     /// A callback that is not an inbound message (a delivery report, an outbound event): acknowledged, not stored.
     case ignored(reason: String)
+    /// A batch some of whose items could not be read: the others are taken, and the request is
+    /// quarantined for the unreadable ones (`problems`), as a whole unreadable request is.
+    case partial(messages: [SMSMessage], problems: [String])
 }
 
 /// One inbound message as a complaint draft; the gateway assigns id, raw id, routing and ingest time.

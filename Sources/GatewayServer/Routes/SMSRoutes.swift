@@ -88,28 +88,50 @@ struct SMSRoutes: Sendable {
             context.logger.debug(
                 "SMS callback ignored", metadata: ["cg.provider": "\(name)", "cg.reason": "\(reason)"])
         case .messages(let messages):
-            for (index, message) in messages.enumerated() {
-                // A batch (Alibaba Cloud) keeps the whole request with each of its messages.
-                var payload = raw
-                if index > 0 { payload.id = pipeline.newRawID() }
-                do {
-                    if let part = message.concat, let concat {
-                        try await concat.hold(message, concat: part, raw: payload)
-                        continue
-                    }
-                    let outcome = try await pipeline.submit(message.draft, raw: payload, idempotencyKey: nil)
-                    context.logger.debug(
-                        "SMS accepted",
-                        metadata: ["cg.provider": "\(name)", "cg.complaint_id": "\(outcome.complaintID)"])
-                } catch {
-                    context.logger.error(
-                        "commit failed",
-                        metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(payload.id)"])
-                    throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
-                }
+            try await take(messages, raw: raw, provider: name, context: context)
+        case .partial(let messages, let problems):
+            try await take(messages, raw: raw, provider: name, context: context)
+            var rest = raw
+            rest.id = pipeline.newRawID()
+            let message = problems.joined(separator: "; ")
+            do {
+                try await pipeline.quarantine(rest, error: message, code: "unreadable_sms")
+            } catch {
+                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
             }
+            context.logger.warning(
+                "SMS batch partly quarantined",
+                metadata: [
+                    "cg.provider": "\(name)", "cg.raw_id": "\(rest.id)",
+                    "cg.reason": "\(LogRedaction.scrub(message))",
+                ])
         }
         return reply(provider.acknowledgement)
+    }
+
+    /// Commits the messages of one request (held as a part when one is of a concatenated SMS).
+    private func take(
+        _ messages: [SMSMessage], raw: RawPayload, provider name: String, context: some RequestContext
+    ) async throws {
+        for (index, message) in messages.enumerated() {
+            // A batch (Alibaba Cloud) keeps the whole request with each of its messages.
+            var payload = raw
+            if index > 0 { payload.id = pipeline.newRawID() }
+            do {
+                if let part = message.concat, let concat {
+                    try await concat.hold(message, concat: part, raw: payload)
+                    continue
+                }
+                let outcome = try await pipeline.submit(message.draft, raw: payload, idempotencyKey: nil)
+                context.logger.debug(
+                    "SMS accepted", metadata: ["cg.provider": "\(name)", "cg.complaint_id": "\(outcome.complaintID)"])
+            } catch {
+                context.logger.error(
+                    "commit failed",
+                    metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(payload.id)"])
+                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
+            }
+        }
     }
 
     private func reply(_ reply: SMSReply) -> Response {

@@ -30,23 +30,37 @@ public struct AliyunProvider: SMSProvider {
         default: throw SMSParseError("expected a JSON array of messages")
         }
         var messages: [SMSMessage] = []
+        var problems: [String] = []
         for (index, item) in items.enumerated() {
-            let what = "[\(index)]"
-            let fields = try SMSJSON.object(item, what)
-            if fields["content"] == nil, fields["report_time"] != nil || fields["success"] != nil {
-                continue  // a delivery report pushed to the same URL
+            // One unreadable item must not hold back the others: the answer is success either way,
+            // and Alibaba Cloud pushes nothing again.
+            do {
+                if let message = try message(item, at: index, receivedAt: receivedAt) { messages.append(message) }
+            } catch {
+                problems.append(error.message)
             }
-            let sequenceID = try SMSJSON.text(fields, "sequence_id", in: what)
-            let phone = try SMSJSON.text(fields, "phone_number", in: what)
-            let text = try SMSJSON.text(fields, "content", in: what)
-            let sent = fields["send_time"]?.scalarText.flatMap { SMSTime.parseSpaced($0, offset: "+08:00") }
-            var extra = fields
-            for key in ["sequence_id", "phone_number", "content"] { extra[key] = nil }
-            let draft = SMSDraft(
-                adapter: name, externalID: sequenceID, from: phone, text: text, receivedAt: sent ?? receivedAt,
-                extra: extra)
-            messages.append(SMSMessage(draft: draft.complaint()))
+        }
+        if !problems.isEmpty {
+            guard !messages.isEmpty else { throw SMSParseError(problems.joined(separator: "; ")) }
+            return .partial(messages: messages, problems: problems)
         }
         return messages.isEmpty ? .ignored(reason: "no upstream messages in the batch") : .messages(messages)
+    }
+
+    /// The batch's item `index`; nil for a delivery report pushed to the same URL.
+    private func message(_ item: JSONValue, at index: Int, receivedAt: Date) throws(SMSParseError) -> SMSMessage? {
+        let what = "[\(index)]"
+        let fields = try SMSJSON.object(item, what)
+        if fields["content"] == nil, fields["report_time"] != nil || fields["success"] != nil { return nil }
+        let sequenceID = try SMSJSON.text(fields, "sequence_id", in: what)
+        let phone = try SMSJSON.text(fields, "phone_number", in: what)
+        let text = try SMSJSON.text(fields, "content", in: what)
+        let sent = fields["send_time"]?.scalarText.flatMap { SMSTime.parseSpaced($0, offset: "+08:00") }
+        var extra = fields
+        for key in ["sequence_id", "phone_number", "content"] { extra[key] = nil }
+        let draft = SMSDraft(
+            adapter: name, externalID: sequenceID, from: phone, text: text, receivedAt: sent ?? receivedAt,
+            extra: extra)
+        return SMSMessage(draft: draft.complaint())
     }
 }

@@ -46,7 +46,9 @@ public struct GenericJSONProvider: SMSProvider {
             return .rejected(SMSRejection("missing_signature", "headers webhook-id and webhook-signature required"))
         }
         let timestamp = request.header("webhook-timestamp")
-        if let stale = timestamps.check(timestamp, now: now, name: "webhook-timestamp") { return .rejected(stale) }
+        if let stale = timestamps.check(timestamp, now: now, name: "header webhook-timestamp") {
+            return .rejected(stale)
+        }
         guard let timestamp,
             StandardWebhooksSignature.isValid(
                 header: signature, id: id, timestamp: timestamp, body: request.body, key: SymmetricKey(data: key))
@@ -67,14 +69,19 @@ public struct GenericJSONProvider: SMSProvider {
             throw SMSParseError("\(fields.from): required sender is missing")
         }
         let id = field(fields.id)?.scalarText ?? request.header("webhook-id")
+        // Unix seconds may come as a number or as a string of digits.
         let sent: Date? =
             switch field(fields.receivedAt) {
-            case .string(let value)?: RFC3339.parse(value)
+            case .string(let value)?: RFC3339.parse(value) ?? SMSTime.unixSeconds(.string(value))
             case let value?: SMSTime.unixSeconds(value)
             case nil: nil
             }
         var extra = root.objectFields ?? [:]
-        for path in [fields.id, fields.from, fields.text, fields.receivedAt] where !path.contains(".") {
+        // A time that could not be read stays in `source.extra` as sent; the arrival time is used.
+        let read =
+            sent == nil
+            ? [fields.id, fields.from, fields.text] : [fields.id, fields.from, fields.text, fields.receivedAt]
+        for path in read where !path.contains(".") {
             extra[path] = nil
         }
         let draft = SMSDraft(

@@ -26,7 +26,9 @@ public struct TelnyxProvider: SMSProvider {
             return .rejected(SMSRejection("missing_signature", "header telnyx-signature-ed25519 is missing"))
         }
         let timestamp = request.header("telnyx-timestamp")
-        if let stale = timestamps.check(timestamp, now: now, name: "telnyx-timestamp") { return .rejected(stale) }
+        if let stale = timestamps.check(timestamp, now: now, name: "header telnyx-timestamp") {
+            return .rejected(stale)
+        }
         guard
             let timestamp, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
             TelnyxSignature.isValid(signature: signature, timestamp: timestamp, body: request.body, publicKey: key)

@@ -66,7 +66,7 @@ public struct VonageProvider: SMSProvider {
         // Vonage signs when it started pushing the message, and resends for 24 hours: a resend
         // after an outage longer than the tolerance must still be taken (dedup stops replays).
         if let stale = timestamps.check(
-            parameters.first("timestamp"), now: now, name: "timestamp",
+            parameters.first("timestamp"), now: now, name: "parameter timestamp",
             maxAgeSeconds: WebhookTimestamp.vonageResendSeconds)
         {
             return .rejected(stale)

@@ -13,7 +13,7 @@ public struct WebhookTimestamp: Sendable {
     /// id, answered and not stored twice.
     public static let vonageResendSeconds = 25 * 3600
 
-    /// Checks a header holding unix seconds.
+    /// Checks a header or parameter holding unix seconds; `name` says which (`header telnyx-timestamp`).
     func check(_ header: String?, now: Date, name: String) -> SMSRejection? {
         check(header, now: now, name: name, maxAgeSeconds: toleranceSeconds)
     }
@@ -21,10 +21,14 @@ public struct WebhookTimestamp: Sendable {
     /// The same, with a longer window behind `now` than ahead of it (Vonage's resends).
     func check(_ header: String?, now: Date, name: String, maxAgeSeconds: Int) -> SMSRejection? {
         guard let header, !header.isEmpty else {
-            return SMSRejection("missing_signature", "header \(name) is missing")
+            return SMSRejection("missing_signature", "\(name) is missing")
         }
         guard let seconds = Int(header.trimmingCharacters(in: .whitespaces)) else {
             return SMSRejection("bad_timestamp", "\(name) is not unix seconds")
+        }
+        // Milliseconds (13 digits) are a sender's mistake worth naming, not a time 50,000 years ahead.
+        if seconds > 99_999_999_999 {
+            return SMSRejection("bad_timestamp", "\(name) looks like milliseconds; unix seconds are expected")
         }
         let age = Int(now.timeIntervalSince1970.rounded(.down)) - seconds
         if age > max(maxAgeSeconds, toleranceSeconds) {
