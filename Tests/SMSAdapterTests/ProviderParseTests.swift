@@ -192,6 +192,18 @@ import Testing
         let joined = try #require(ConcatAssembler.assemble([(1, record), (2, second)], total: 2))
         #expect(joined.text == "every night, even \nthough")
         #expect(joined.source.extra[ConcatAssembler.partTextKey] == nil)
+        #expect(joined.source.extra["concat_conflicting_parts"] == nil)
+
+        // Another message claiming a taken place is not joined in, and not lost unseen either.
+        var rival = second
+        rival.source.externalID = "0A09"
+        rival.source.extra[ConcatAssembler.partTextKey] = .string("EVIL")
+        let guarded = try #require(
+            ConcatAssembler.assemble([(1, record), (2, second), (2, rival), (2, second)], total: 2))
+        #expect(guarded.text == "every night, even \nthough")
+        #expect(
+            guarded.source.extra["concat_conflicting_parts"]
+                == .array([.object(["part": .number(2), "message_id": .string("0A09"), "text": .string("EVIL")])]))
     }
 
     @Test func vonageDeliveryReceiptIsIgnored() throws {

@@ -24,10 +24,28 @@ public enum ConcatAssembler {
     /// The assembled draft: text of the parts in order with no separator, the first part's message id
     /// as the natural key and its receive time; `source.extra` lists the parts' ids and, when the set
     /// was released incomplete after the timeout, which parts came.
-    /// - Parameter parts: the held parts' drafts with their positions (duplicates of a position ignored).
+    /// - Parameter parts: the held parts' drafts with their positions. A second part for a taken
+    /// position with another message id (no provider sends one: a forgery or a sender's bug) is
+    /// not joined in, and kept in `source.extra.concat_conflicting_parts` so it is not lost unseen.
     public static func assemble(_ parts: [(part: Int, draft: Complaint)], total: Int) -> Complaint? {
         var byPosition: [Int: Complaint] = [:]
-        for (position, draft) in parts where byPosition[position] == nil { byPosition[position] = draft }
+        var conflicting: [JSONValue] = []
+        for (position, draft) in parts {
+            guard let taken = byPosition[position] else {
+                byPosition[position] = draft
+                continue
+            }
+            if taken.source.externalID != draft.source.externalID {
+                let text: String
+                if case .string(let sent)? = draft.source.extra[partTextKey] { text = sent } else { text = draft.text }
+                conflicting.append(
+                    .object([
+                        "part": .number(Double(position)),
+                        "message_id": draft.source.externalID.map(JSONValue.string) ?? .null,
+                        "text": .string(text),
+                    ]))
+            }
+        }
         let positions = byPosition.keys.sorted()
         guard let first = positions.first.flatMap({ byPosition[$0] }) else { return nil }
         var draft = first
@@ -42,6 +60,7 @@ public enum ConcatAssembler {
         draft.source.extra[partTextKey] = nil
         draft.source.extra["concat_message_ids"] = .array(
             positions.compactMap { byPosition[$0]?.source.externalID.map(JSONValue.string) })
+        if !conflicting.isEmpty { draft.source.extra["concat_conflicting_parts"] = .array(conflicting) }
         if positions.count < total {
             draft.source.extra["concat_incomplete"] = .bool(true)
             draft.source.extra["concat_parts_received"] = .array(positions.map { .number(Double($0)) })
