@@ -67,6 +67,26 @@ struct EmailComplaintBuilderTests {
         #expect(found == reason)
     }
 
+    @Test(
+        "auto-reply headers other systems write are recognised",
+        arguments: [
+            ("X-Auto-Reply: yes", "X-Auto-Reply present"), ("X-Autoresponse: 1", "X-Autoresponse present"),
+            ("X-Autoresponder: on", "X-Autoresponder present"), ("Precedence: auto_reply", "Precedence: auto_reply"),
+            ("X-Precedence: bulk", "X-Precedence: bulk"),
+        ])
+    func otherAutoReplyHeaders(header: String, reason: String) throws {
+        let raw =
+            "From: =?utf-8?B?5byg5LiJ?= <zhang@example.cn>\r\nTo: complaints@hotline.example.gov.cn\r\n"
+            + "Subject: =?utf-8?B?6Ieq5Yqo5Zue5aSN?=\r\nMessage-ID: <oof-1@example.cn>\r\n\(header)\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n\r\n我正在休假，11月10日回来。\r\n"
+        let verdict = EmailComplaintBuilder().build(Array(raw.utf8), adapter: "inbox", receivedAt: Corpus.receivedAt)
+        guard case .automatic(let found, _) = verdict else {
+            Issue.record("\(header): became a complaint")
+            return
+        }
+        #expect(found == reason)
+    }
+
     @Test("no false positives: X-Auto-Response-Suppress, a noreply sender, 自动回复 in the subject")
     func notAutomatic() throws {
         let record = try Corpus.draft("not-automatic.eml").complaint
