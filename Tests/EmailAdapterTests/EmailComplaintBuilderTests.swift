@@ -291,6 +291,26 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.attachments.map(\.filename) == ["IMG_0412.jpeg", "notes.txt"])
     }
 
+    @Test("an empty plain-text alternative does not hide the HTML letter")
+    func emptyPlainAlternative() throws {
+        let body = """
+            --alt\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            \r
+            --alt\r
+            Content-Type: text/html; charset=utf-8\r
+            \r
+            <div>楼下餐馆油烟很大。</div><div>电话：13812345678</div>\r
+            --alt--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/alternative; boundary=\"alt\"")
+        #expect(complaint.text == "楼下餐馆油烟很大。\n\n电话：13812345678")
+        #expect(complaint.complainant.phone == "+8613812345678")
+        #expect(complaint.attachments.isEmpty)
+    }
+
     @Test("HTML 4's named character references read as their characters (Outlook and Word write them)")
     func namedCharacterReferences() throws {
         let body =

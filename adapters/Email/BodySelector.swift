@@ -1,9 +1,11 @@
+import ComplaintCore
+
 /// Picks the body a person reads and the parts that are attachments.
 ///
 /// The body is chosen as Python's `EmailMessage.get_body(('plain', 'html'))` does: parts with
 /// `Content-Disposition: attachment` are never the body; in `multipart/related` only the start
 /// part is a candidate; elsewhere every text part is, and the first `text/plain` wins over any
-/// `text/html`. A `text/rtf` part is the body only when there is neither (Python's `get_body`
+/// `text/html` (unless it is empty). A `text/rtf` part is the body only when there is neither (Python's `get_body`
 /// does not look at it; Lotus Notes and old Apple Mail send such messages).
 ///
 /// One departure from Python: a text part that carries a file name is a file in every mail
@@ -15,10 +17,20 @@
 /// `multipart/alternative` that holds it. A forwarded `message/rfc822` part is one attachment.
 enum BodySelector {
     static func body(of message: MIMEPart) -> MIMEPart? {
+        let ranked = candidates(message)
         var best: (rank: Int, part: MIMEPart)?
-        for (rank, part) in candidates(message) where best == nil || rank < best!.rank {
+        for (rank, part) in ranked where best == nil || rank < best!.rank {
             best = (rank, part)
             if rank == 0 { break }
+        }
+        // An empty plain-text version beside an HTML one (some webmail and marketing tools write
+        // the alternative empty) hides nothing: the HTML is the letter.
+        if let chosen = best?.part, chosen.mediaType == "text/plain",
+            TextNormalizer.normalize(chosen.text.text).isEmpty,
+            let other = ranked.filter({ $0.1 !== chosen && $0.1.mediaType != "text/plain" }).min(by: { $0.0 < $1.0 }),
+            !TextNormalizer.normalize(other.1.text.text).isEmpty
+        {
+            return other.1
         }
         return best?.part
     }
