@@ -62,6 +62,18 @@ struct LabelledPhoneTests {
     func notTaken(body: String) throws {
         #expect(try phone(inBody: body) == nil, "\(body)")
     }
+
+    @Test(
+        "a number labelled as someone else's is passed over for the citizen's own",
+        arguments: [
+            "物业电话：0571-87654321，打了没人接。\r\n\r\n张三\r\n手机：13812345678",
+            "楼上邻居的手机 13900001111，他不接。\r\n我的手机：13812345678",
+            "商家联系方式：13900001111\r\n联系电话：13812345678",
+            "My landlord's phone: 13900001111\r\nMobile: 13812345678",
+        ])
+    func someoneElses(body: String) throws {
+        #expect(try phone(inBody: body) == "+8613812345678", "\(body)")
+    }
 }
 
 /// The ways citizens label their number that were missed before, and numbers in a paragraph.

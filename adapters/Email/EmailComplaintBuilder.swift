@@ -169,7 +169,7 @@ public struct EmailComplaintBuilder: Sendable {
                 let before = lowered[..<range.lowerBound]
                 // A Latin label inside a word ("hotel") is not a label.
                 if label.first!.isASCII, let previous = before.last, previous.isLetter { continue }
-                if inProse, !Self.isCitizensOwn(before) { continue }
+                if inProse ? !Self.isCitizensOwn(before) : Self.isSomeoneElses(before) { continue }
                 var rest = lowered[range.upperBound...]
                 if let qualifier = Self.labelQualifiers.first(where: { rest.hasPrefix($0) }) {
                     rest = rest.dropFirst(qualifier.count)
@@ -206,6 +206,27 @@ public struct EmailComplaintBuilder: Sendable {
         return tail.hasSuffix("我") || tail.hasSuffix("我的") || tail.hasSuffix("本人") || tail.hasSuffix("本人的")
             || tail.hasSuffix("my ")
     }
+
+    /// On a short line: the label follows whose number it is, and that is someone else
+    /// (`物业电话`, `邻居的手机`, `商家联系方式`, `landlord's phone`): a citizen names the
+    /// people they complain about with their numbers.
+    private static func isSomeoneElses(_ before: Substring) -> Bool {
+        var owner = before
+        while let last = owner.last,
+            last == " " || last == "的" || last == "'" || last == "’" || last == "s" && owner.hasSuffix("'s")
+        {
+            owner = owner.dropLast()
+        }
+        return otherOwners.contains { owner.hasSuffix($0) }
+    }
+
+    /// Whose number a citizen's complaint quotes besides their own.
+    private static let otherOwners = [
+        "物业", "物业公司", "物业管理处", "邻居", "房东", "中介", "商家", "店家", "店铺", "饭店", "餐馆", "商户", "卖家", "客服",
+        "对方", "他", "她", "他们", "楼上", "楼下", "开发商", "施工方", "施工队", "工地", "业委会", "居委会", "村委会",
+        "办事处", "派出所", "社区", "经理", "老板", "司机", "快递员", "保安", "landlord", "neighbor", "neighbour",
+        "seller", "shop", "store", "restaurant", "company", "contractor", "manager", "driver",
+    ]
 
     /// `text` up to its last digit: what follows a number (`。`, `-`, `转账`) is not part of it.
     private static func trimmedToDigit(_ text: Substring) -> String {
