@@ -291,6 +291,19 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.attachments.map(\.filename) == ["IMG_0412.jpeg", "notes.txt"])
     }
 
+    @Test(
+        "a body that only says 如题 or carries a phone's signature leaves the complaint in the subject",
+        arguments: ["发自我的iPhone", "如题。", "\r\n\r\nSent from my iPhone", "如题\r\n\r\n来自我的华为手机"])
+    func subjectIsTheComplaint(body: String) throws {
+        let complaint = try Corpus.complaint(body: body + "\r\n", subject: "楼下烧烤店油烟扰民 电话13812345678")
+        #expect(complaint.text == "楼下烧烤店油烟扰民 电话13812345678")
+        #expect(complaint.source.extra["text_from"] == .string("subject"))
+        #expect(complaint.complainant.phone == "+8613812345678")
+        // A body with something of its own stays the text.
+        let own = try Corpus.complaint(body: "晚上十点以后还在营业\r\n发自我的iPhone\r\n", subject: "油烟扰民")
+        #expect(own.text.hasPrefix("晚上十点以后还在营业"))
+    }
+
     @Test("an empty plain-text alternative does not hide the HTML letter")
     func emptyPlainAlternative() throws {
         let body = """

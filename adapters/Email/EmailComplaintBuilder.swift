@@ -84,7 +84,7 @@ public struct EmailComplaintBuilder: Sendable {
             complaintText += (complaintText.isEmpty ? "" : "\n\n") + forwarded.text
             extra["forwarded_messages"] = .number(Double(forwarded.count))
         }
-        if complaintText.isEmpty, let subject, !subject.isEmpty {
+        if complaintText.isEmpty || Self.saysNothing(complaintText), let subject, !subject.isEmpty {
             complaintText = subject
             extra["text_from"] = .string("subject")
         }
@@ -206,6 +206,24 @@ public struct EmailComplaintBuilder: Sendable {
         return tail.hasSuffix("我") || tail.hasSuffix("我的") || tail.hasSuffix("本人") || tail.hasSuffix("本人的")
             || tail.hasSuffix("my ")
     }
+
+    /// A body that only points at the subject or carries a phone's signature (`如题`, `Sent from
+    /// my iPhone`, `发自我的iPhone`): the complaint is in the subject.
+    static func saysNothing(_ text: String) -> Bool {
+        guard text.utf8.count <= 200 else { return false }
+        return text.split(whereSeparator: \.isNewline).allSatisfy { line in
+            let lowered = line.trimmingCharacters(in: .whitespaces).lowercased()
+            return lowered.isEmpty || pointersToSubject.contains(lowered.trimmingCharacters(in: .punctuationCharacters))
+                || deviceSignatures.contains { lowered.hasPrefix($0) }
+        }
+    }
+
+    private static let pointersToSubject: Set<String> = [
+        "如题", "见标题", "详见标题", "同标题", "内容见标题", "see subject", "as subject", "as per subject",
+    ]
+    private static let deviceSignatures = [
+        "sent from my ", "sent from mail for windows", "get outlook for ", "发自我的", "来自我的", "从我的", "发送自我的", "-- ", "--",
+    ]
 
     /// On a short line: the label follows whose number it is, and that is someone else
     /// (`物业电话`, `邻居的手机`, `商家联系方式`, `landlord's phone`): a citizen names the
