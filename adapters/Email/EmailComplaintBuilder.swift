@@ -222,7 +222,7 @@ public struct EmailComplaintBuilder: Sendable {
         "如题", "见标题", "详见标题", "同标题", "内容见标题", "see subject", "as subject", "as per subject",
     ]
     private static let deviceSignatures = [
-        "sent from my ", "sent from mail for windows", "get outlook for ", "发自我的", "来自我的", "从我的", "发送自我的", "-- ", "--",
+        "sent from my ", "sent from mail for windows", "get outlook for ", "发自我的", "来自我的", "从我的", "发送自我的",
     ]
 
     /// On a short line: the label follows whose number it is, and that is someone else
