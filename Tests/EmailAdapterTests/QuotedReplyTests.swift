@@ -20,6 +20,8 @@ struct QuotedReplyTests {
             "发件人: 12345热线 <noreply@hotline.example.gov.cn>\n发送时间: 2026年11月3日 8:15\n收件人: 王先生\n主题: 回复",
             "From: Hotline <noreply@hotline.example.gov.cn>\nSent: Tuesday, November 3, 2026 8:15 AM\nTo: Wang\nSubject: RE: complaint",
             "发件人: 12345热线\n主题: 回复：投诉\n日期: 2026年11月3日 08:15\n收件人: 王先生",
+            "寄件者: 1999市民熱線 <noreply@hotline.example.gov.tw>\n寄件日期: 2026年11月3日 上午 08:15\n收件者: 王先生\n主旨: 回覆",
+            "-----原始郵件-----\n寄件者: 1999市民熱線\n主旨: 回覆",
         ])
     func cut(marker: String) throws {
         let kept = "补充一下：今天早上6点又开始施工了。"

@@ -4,9 +4,10 @@
 /// quoted history — `On … wrote:` (also wrapped over two lines), a line ending `写道：` that
 /// names an address or a time of day (`在 2026年11月3日 08:15，"张三" <a@b.cn> 写道：`, Gmail's
 /// `张三 <a@b.cn> 于2026年11月3日周二 08:15写道：`; a citizen's own `通知里写道：` is text), an
-/// `-----Original Message-----` / `------------------ 原始邮件 ------------------` separator,
-/// a mail header block (`From:`/`发件人：` followed by at least two header lines among
-/// `Sent:`/`Date:`/`To:`/`Cc:`/`Subject:`/`发送时间：`/`日期：`/`时间：`/`收件人：`/`抄送：`/`主题：`,
+/// `-----Original Message-----` / `------------------ 原始邮件 ------------------` (`-----原始郵件-----`) separator,
+/// a mail header block (`From:`/`发件人：`/`寄件者：` followed by at least two header lines among
+/// `Sent:`/`Date:`/`To:`/`Cc:`/`Subject:`/`发送时间：`/`日期：`/`时间：`/`收件人：`/`抄送：`/`主题：`
+/// and Taiwan Outlook's `寄件日期：`/`收件者：`/`副本：`/`主旨：`,
 /// one of them naming a recipient or the subject, optionally under a line of underscores; a
 /// quoted text message's `发件人：10086` and `时间：` are not a mail's) — or at a trailing block
 /// of `>` lines. It is cut only when something other than whitespace stands above the cut, and
@@ -44,7 +45,7 @@ public enum QuotedReply {
             }
             if line.hasSuffix("写道:") || line.hasSuffix("写道："), namesSenderOrTime(line) { return index }
             if isSeparator(line) { return index }
-            if isHeaderLine(line, names: ["From", "发件人"]), startsHeaderBlock(lines, after: index) {
+            if isHeaderLine(line, names: ["From", "发件人", "寄件者", "寄件人"]), startsHeaderBlock(lines, after: index) {
                 return index > 0 && isRule(lines[index - 1].trimmingSpaces()) ? index - 1 : index
             }
         }
@@ -66,8 +67,10 @@ public enum QuotedReply {
 
     private static let blockHeaderNames = [
         "Sent", "Date", "To", "Cc", "Subject", "发送时间", "发送日期", "日期", "时间", "收件人", "抄送", "主题",
+        // Outlook in traditional Chinese (Taiwan, Hong Kong).
+        "寄件日期", "傳送時間", "收件者", "副本", "主旨",
     ]
-    private static let recipientOrSubjectNames = ["To", "Cc", "Subject", "收件人", "抄送", "主题"]
+    private static let recipientOrSubjectNames = ["To", "Cc", "Subject", "收件人", "抄送", "主题", "收件者", "副本", "主旨"]
 
     /// After a `From:` line: at least two header lines in a row, one of them a recipient or the subject.
     private static func startsHeaderBlock(_ lines: [Substring], after index: Int) -> Bool {
@@ -87,7 +90,7 @@ public enum QuotedReply {
     private static func isSeparator(_ line: String) -> Bool {
         guard line.hasPrefix("--") else { return false }
         let inner = line.trimmingCharacters(in: "- ").lowercased()
-        return ["original message", "原始邮件", "原邮件", "回复的原邮件", "original"].contains(inner)
+        return ["original message", "原始邮件", "原邮件", "回复的原邮件", "original", "原始郵件", "原郵件"].contains(inner)
     }
 
     private static func isRule(_ line: String) -> Bool {
