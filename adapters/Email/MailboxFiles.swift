@@ -67,8 +67,8 @@ public struct MailboxFiles: Sendable {
         }
     }
 
-    /// Where each message of an mbox starts: a `From ` line at the start of the file or after a
-    /// line break. The `From ` line itself is not part of the message.
+    /// Where each message of an mbox starts: a `From ` postmark line (``isPostmark(_:at:)``). The
+    /// `From ` line itself is not part of the message.
     static func mboxRanges(_ data: Data) -> [Range<Int>] {
         var starts: [Int] = []
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -76,7 +76,7 @@ public struct MailboxFiles: Sendable {
             var index = 0
             while index < bytes.count {
                 if index + 5 <= bytes.count, bytes[index] == 0x46, bytes[index + 1] == 0x72, bytes[index + 2] == 0x6F,
-                    bytes[index + 3] == 0x6D, bytes[index + 4] == 0x20
+                    bytes[index + 3] == 0x6D, bytes[index + 4] == 0x20, Self.isPostmark(bytes, at: index)
                 {
                     starts.append(index)
                 }
@@ -93,6 +93,30 @@ public struct MailboxFiles: Sendable {
             ranges.append(bodyStart..<end)
         }
         return ranges
+    }
+
+    /// Whether the `From ` line at `index` separates messages: the file's first line, or one after
+    /// a blank line that carries a time (`From a@b.cn Tue Nov  3 08:15:02 2026`) and is followed by
+    /// a header line. A writer that does not escape a body's `From ` lines (mboxo) leaves them as
+    /// sentences (`From what I saw…`), which must not cut the message in two.
+    static func isPostmark(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        if index == 0 { return true }
+        let blankBefore =
+            index >= 2 && bytes[index - 1] == 0x0A
+            && (bytes[index - 2] == 0x0A || (index >= 3 && bytes[index - 2] == 0x0D && bytes[index - 3] == 0x0A))
+        guard blankBefore else { return false }
+        var end = index
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        let isDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) }
+        let hasTime = (index..<max(index, end - 4)).contains {
+            isDigit(bytes[$0]) && isDigit(bytes[$0 + 1]) && bytes[$0 + 2] == UInt8(ascii: ":") && isDigit(bytes[$0 + 3])
+                && isDigit(bytes[$0 + 4])
+        }
+        guard hasTime, end + 1 < bytes.count else { return false }
+        // The next line is a header: a name of printable characters, then a colon.
+        var next = end + 1
+        while next < bytes.count, bytes[next] > 0x20, bytes[next] < 0x7F, bytes[next] != UInt8(ascii: ":") { next += 1 }
+        return next > end + 1 && next < bytes.count && bytes[next] == UInt8(ascii: ":")
     }
 
     /// `>From ` → `From `, `>>From ` → `>From ` at line starts (mboxrd); a lone trailing blank line is dropped.
