@@ -59,7 +59,17 @@ public enum CharsetDecoder {
             {
                 return Decoded(text: text, charset: label, lossy: false)
             }
-            return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: !utf8.isValid)
+            let text = String(decoding: array, as: UTF8.self)
+            // Unlabelled, a short GBK name that happens to be valid UTF-8 (郑梅 as `֣÷`) reads as
+            // marks and symbols only, no letters a person writes: GB18030 reading it as Chinese wins.
+            if utf8.isValid,
+                label == nil || asciiLabels.contains(declared!.trimmingASCIIWhitespaceAndQuotes().lowercased()),
+                mostlyTwoByteSequences(array), readsAsMarksOrSymbols(text),
+                let chinese = convert(array, from: "gb18030", lossy: false), readsAsChinese(chinese)
+            {
+                return Decoded(text: chinese, charset: "gb18030", lossy: false)
+            }
+            return Decoded(text: text, charset: "utf-8", lossy: !utf8.isValid)
         }
         // 8-bit bytes under a 7-bit ASCII label (the RFC 2045 default of a part with no
         // Content-Type, which `mail` and swaks send in the sender's locale) say nothing of their charset.
@@ -85,6 +95,21 @@ public enum CharsetDecoder {
     private static let doubleByteLabels: Set<String> = ["gb18030", "big5-hkscs", "cp949", "cp932", "euc-jp"]
 
     /// Whether valid UTF-8 `bytes` hold more two-byte sequences (U+0080–U+07FF) than longer ones.
+    /// Whether every non-ASCII character of `text` is no letter or digit (combining marks, symbols).
+    private static func readsAsMarksOrSymbols(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy {
+            $0.isASCII || (!$0.properties.isAlphabetic && $0.properties.numericType == nil)
+        }
+    }
+
+    /// Whether every non-ASCII character of `text` is a Han character or CJK punctuation.
+    private static func readsAsChinese(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy {
+            $0.isASCII || $0.properties.isIdeographic || (0x3000...0x303F).contains($0.value)
+                || (0xFF00...0xFFEF).contains($0.value)
+        }
+    }
+
     private static func mostlyTwoByteSequences(_ bytes: [UInt8]) -> Bool {
         var twoByte = 0
         var longer = 0
