@@ -129,7 +129,11 @@ public struct EmailComplaintBuilder: Sendable {
     private static let labelConnectors: Set<Character> = [" ", "\t", ":", "：", "是", "为"]
     /// What a written phone number is made of: digits (also full-width), and the spaces, dashes,
     /// dots and brackets people group them with.
-    private static let phoneCharacters = Set("0123456789０１２３４５６７８９+＋-－ .()（）")
+    /// (No-break, ideographic and thin spaces, and the Unicode dashes, group digits as typed
+    /// in Word or with a Chinese input method: `138\u{3000}1234\u{3000}5678`, `0571–87654321`.)
+    private static let phoneCharacters = Set(
+        "0123456789０１２３４５６７８９+＋-－ .()（）\u{00A0}\u{3000}\u{2009}\u{202F}\u{2010}\u{2011}\u{2012}\u{2013}\u{2014}\u{2212}"
+    )
 
     /// A number with what may follow it as its extension: the extension markers the phone
     /// normalizer reads (`转8001`, `分机：66`, `ext. 12`, `x 12`) are made of these.
