@@ -324,6 +324,20 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.attachments.isEmpty)
     }
 
+    @Test("a link's address is kept after its text unless the text shows it")
+    func linkAddresses() throws {
+        let body =
+            "<p>照片见<a href=\"https://pan.example.cn/s/abc?x=1&amp;y=2\">网盘链接</a>，"
+            + "原文 <a href='https://news.example.cn/a'>https://news.example.cn/a</a> "
+            + "<a href=\"mailto:wang@example.cn\">wang@example.cn</a> <a href=\"https://img.example.cn/1.jpg\"><img src=x></a> "
+            + "<a name=top>顶部</a> <a href=\"javascript:void(0)\">点这里</a></p>\r\n"
+        let complaint = try Corpus.complaint(body: body, contentType: "text/html; charset=utf-8")
+        #expect(
+            complaint.text
+                == "照片见网盘链接 (https://pan.example.cn/s/abc?x=1&y=2)，原文 https://news.example.cn/a wang@example.cn "
+                + "https://img.example.cn/1.jpg 顶部 点这里")
+    }
+
     @Test("HTML 4's named character references read as their characters (Outlook and Word write them)")
     func namedCharacterReferences() throws {
         let body =

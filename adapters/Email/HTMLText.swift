@@ -1,3 +1,5 @@
+import Foundation
+
 /// HTML to readable plain text, for HTML-only mail.
 ///
 /// Not a browser: enough for mail bodies. Scripts, styles, the head and comments are dropped;
@@ -12,6 +14,8 @@ public enum HTMLText {
         var index = 0
         var preDepth = 0
         var pendingSpace = false
+        // The open `<a>`'s address and where its text starts in `output`.
+        var link: (href: String, start: Int)?
         func emit(_ text: String) {
             if pendingSpace, !output.isEmpty, output.last != "\n" { output.append(" ") }
             pendingSpace = false
@@ -25,8 +29,25 @@ public enum HTMLText {
             let scalar = scalars[index]
             if scalar == "<" {
                 if case (let tag, let closing, let next)? = readTag(scalars, at: index) {
+                    let tagStart = index
                     index = next
                     if tag == "!--" { continue }
+                    if tag == "a" {
+                        // A link's address is part of what the citizen sends (a photo album, a
+                        // news story): kept after its text unless the text already shows it.
+                        if !closing {
+                            link = Self.attribute("href", in: scalars[tagStart..<next]).flatMap { href in
+                                Self.linkSchemes.contains { href.lowercased().hasPrefix($0) }
+                                    ? (href, output.count) : nil
+                            }
+                        } else if let (href, start) = link {
+                            link = nil
+                            let shown = output.dropFirst(start)
+                            let plain = href.hasPrefix("mailto:") ? String(href.dropFirst(7)) : href
+                            if !shown.contains(plain) { emit(shown.isEmpty ? plain : " (\(plain))") }
+                        }
+                        continue
+                    }
                     if !closing, skippedElements.contains(tag) {
                         index = skipElement(scalars, from: index, name: tag)
                         continue
@@ -68,6 +89,43 @@ public enum HTMLText {
         "hr", "section", "article", "header", "footer", "address", "dl", "dt", "dd", "form", "fieldset",
         "figure", "figcaption", "main", "nav", "aside", "caption", "thead", "tbody", "tfoot", "body", "html",
     ]
+
+    private static let linkSchemes = ["http://", "https://", "mailto:"]
+
+    /// The value of attribute `name` in a tag's text (`<a href="…">`), entities decoded.
+    private static func attribute(_ name: String, in tag: ArraySlice<Unicode.Scalar>) -> String? {
+        let text = String(String.UnicodeScalarView(tag))
+        let lowered = text.lowercased()
+        var searchFrom = lowered.startIndex
+        while let range = lowered.range(of: name, range: searchFrom..<lowered.endIndex) {
+            searchFrom = range.upperBound
+            guard let previous = lowered[..<range.lowerBound].last, previous.isWhitespace else { continue }
+            var rest = text[range.upperBound...].drop { $0.isWhitespace }
+            guard rest.first == "=" else { continue }
+            rest = rest.dropFirst().drop { $0.isWhitespace }
+            let value: Substring
+            if let quote = rest.first, quote == "\"" || quote == "'" {
+                value = rest.dropFirst().prefix { $0 != quote }
+            } else {
+                value = rest.prefix { !$0.isWhitespace && $0 != ">" }
+            }
+            let scalars = Array(value.unicodeScalars)
+            var decoded = ""
+            var index = 0
+            while index < scalars.count {
+                if scalars[index] == "&" {
+                    let (entity, next) = entity(scalars, at: index)
+                    decoded += entity
+                    index = next
+                } else {
+                    decoded.unicodeScalars.append(scalars[index])
+                    index += 1
+                }
+            }
+            return decoded.trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
 
     /// At `<`: the lowercased tag name, whether it closes, and the index after `>`; nil when this `<` is text.
     private static func readTag(_ s: [Unicode.Scalar], at start: Int) -> (String, Bool, Int)? {
