@@ -324,6 +324,14 @@ struct EmailComplaintBuilderTests {
         #expect(complaint.attachments.isEmpty)
     }
 
+    @Test("Outlook's [cid:…] placeholders for inline pictures are not text")
+    func imagePlaceholders() throws {
+        let body =
+            "井盖丢了，很危险：\r\n[cid:image001.png@01DA2C3B.5E6F7A80]\r\n在文三路口 [cid:image002.jpg@01DA2C3B.5E6F7A80]。[cid: 不是]\r\n"
+        let complaint = try Corpus.complaint(body: body)
+        #expect(complaint.text == "井盖丢了，很危险：\n\n在文三路口 。[cid: 不是]")
+    }
+
     @Test("a link's address is kept after its text unless the text shows it")
     func linkAddresses() throws {
         let body =

@@ -1,4 +1,5 @@
 import ComplaintCore
+import Foundation
 
 /// A body part read as the text a person sees: plain text unflowed (`format=flowed`) or with the
 /// files uuencoded into it taken out, HTML converted by ``HTMLText``, rich text read by ``RTFText``.
@@ -67,5 +68,27 @@ struct MessageText {
             text += "\n\n" + more
             inlineFiles += files
         }
+        text = Self.withoutImagePlaceholders(text)
+    }
+
+    /// `text` without Outlook's placeholders for inline pictures in the plain-text version
+    /// (`[cid:image001.png@01DA2C3B.5E6F7A80]`): the pictures are attachments, the placeholder
+    /// says nothing.
+    static func withoutImagePlaceholders(_ text: String) -> String {
+        guard text.contains("[cid:") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "[cid:") {
+            guard let close = rest[open.upperBound...].firstIndex(of: "]"),
+                !rest[open.upperBound..<close].contains(where: \.isWhitespace)
+            else {
+                result += rest[..<open.upperBound]
+                rest = rest[open.upperBound...]
+                continue
+            }
+            result += rest[..<open.lowerBound]
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 }
