@@ -234,6 +234,8 @@ public struct EmailComplaintBuilder: Sendable {
     /// people they complain about with their numbers.
     private static func isSomeoneElses(_ before: Substring) -> Bool {
         var owner = before
+        // `物业联系电话` is also found as `电话` after `物业联系`.
+        for prefix in ["联系", "聯絡", "聯繫"] where owner.hasSuffix(prefix) { owner = owner.dropLast(prefix.count) }
         while let last = owner.last,
             last == " " || last == "的" || last == "'" || last == "’" || last == "s" && owner.hasSuffix("'s")
         {
