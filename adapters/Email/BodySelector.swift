@@ -26,9 +26,9 @@ enum BodySelector {
         // An empty plain-text version beside an HTML one (some webmail and marketing tools write
         // the alternative empty) hides nothing: the HTML is the letter.
         if let chosen = best?.part, chosen.mediaType == "text/plain",
-            TextNormalizer.normalize(chosen.text.text).isEmpty,
+            isBlank(chosen),
             let other = ranked.filter({ $0.1 !== chosen && $0.1.mediaType != "text/plain" }).min(by: { $0.0 < $1.0 }),
-            !TextNormalizer.normalize(other.1.text.text).isEmpty
+            !isBlank(other.1)
         {
             return other.1
         }
@@ -70,6 +70,14 @@ enum BodySelector {
             result.append(message)
         }
         return result
+    }
+
+    /// Whether a text part holds nothing but whitespace. Asked of nearly every message's body:
+    /// any byte above a space ends it before the text is decoded from its charset.
+    private static func isBlank(_ part: MIMEPart) -> Bool {
+        let bytes = part.decodedBody
+        if bytes.contains(where: { $0 > 0x20 }) { return false }
+        return TextNormalizer.normalize(part.text(of: bytes).text).isEmpty
     }
 
     /// Rank of a named text part: after every part without a name.

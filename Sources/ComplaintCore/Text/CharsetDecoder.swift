@@ -53,6 +53,10 @@ public enum CharsetDecoder {
         // One pass over the bytes decides steps 2 and 3.
         let utf8 = array.withUnsafeBytes(UTF8Validator.checked)
         let label = declared.map(canonicalName(forLabel:))
+        // 8-bit bytes under a 7-bit ASCII label (the RFC 2045 default of a part with no
+        // Content-Type, which `mail` and swaks send in the sender's locale) say nothing of their charset.
+        let labelTells =
+            declared.map { !asciiLabels.contains($0.trimmingASCIIWhitespaceAndQuotes().lowercased()) } ?? false
         if utf8.readsAsUTF8 {
             if utf8.isValid, let label, doubleByteLabels.contains(label), mostlyTwoByteSequences(array),
                 let text = convert(array, from: label, lossy: false)
@@ -62,8 +66,7 @@ public enum CharsetDecoder {
             let text = String(decoding: array, as: UTF8.self)
             // Unlabelled, a short GBK name that happens to be valid UTF-8 (郑梅 as `֣÷`) reads as
             // marks and symbols only, no letters a person writes: GB18030 reading it as Chinese wins.
-            if utf8.isValid,
-                label == nil || asciiLabels.contains(declared!.trimmingASCIIWhitespaceAndQuotes().lowercased()),
+            if utf8.isValid, !labelTells,
                 mostlyTwoByteSequences(array), readsAsMarksOrSymbols(text),
                 let chinese = convert(array, from: "gb18030", lossy: false), readsAsChinese(chinese)
             {
@@ -71,10 +74,6 @@ public enum CharsetDecoder {
             }
             return Decoded(text: text, charset: "utf-8", lossy: !utf8.isValid)
         }
-        // 8-bit bytes under a 7-bit ASCII label (the RFC 2045 default of a part with no
-        // Content-Type, which `mail` and swaks send in the sender's locale) say nothing of their charset.
-        let labelTells =
-            declared.map { !asciiLabels.contains($0.trimmingASCIIWhitespaceAndQuotes().lowercased()) } ?? false
         if let label, label != "utf-8", labelTells, let text = convert(array, from: label, lossy: false) {
             return Decoded(text: text, charset: label, lossy: false)
         }

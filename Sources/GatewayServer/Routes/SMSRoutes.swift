@@ -68,17 +68,7 @@ struct SMSRoutes: Sendable {
         do {
             result = try provider.parse(smsRequest, receivedAt: receivedAt)
         } catch {
-            do {
-                try await pipeline.quarantine(raw, error: error.message, code: "unreadable_sms")
-            } catch {
-                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
-            }
-            context.logger.warning(
-                "SMS webhook quarantined",
-                metadata: [
-                    "cg.provider": "\(name)", "cg.raw_id": "\(raw.id)",
-                    "cg.reason": "\(LogRedaction.scrub(error.message))",
-                ])
+            try await quarantine(raw, error.message, provider: name, context: context)
             return reply(provider.acknowledgement)
         }
 
@@ -93,20 +83,26 @@ struct SMSRoutes: Sendable {
             try await take(messages, raw: raw, provider: name, context: context)
             var rest = raw
             rest.id = pipeline.newRawID()
-            let message = problems.joined(separator: "; ")
-            do {
-                try await pipeline.quarantine(rest, error: message, code: "unreadable_sms")
-            } catch {
-                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
-            }
-            context.logger.warning(
-                "SMS batch partly quarantined",
-                metadata: [
-                    "cg.provider": "\(name)", "cg.raw_id": "\(rest.id)",
-                    "cg.reason": "\(LogRedaction.scrub(message))",
-                ])
+            try await quarantine(rest, problems.joined(separator: "; "), provider: name, context: context)
         }
         return reply(provider.acknowledgement)
+    }
+
+    /// Keeps an authentic request that could not be read (or the unreadable part of a batch) for
+    /// an operator: the sender is answered success, as it would only retry the same bytes.
+    private func quarantine(
+        _ raw: RawPayload, _ reason: String, provider name: String, context: some RequestContext
+    ) async throws {
+        do {
+            try await pipeline.quarantine(raw, error: reason, code: "unreadable_sms")
+        } catch {
+            throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
+        }
+        context.logger.warning(
+            "SMS webhook quarantined",
+            metadata: [
+                "cg.provider": "\(name)", "cg.raw_id": "\(raw.id)", "cg.reason": "\(LogRedaction.scrub(reason))",
+            ])
     }
 
     /// Commits the messages of one request (held as a part when one is of a concatenated SMS).
