@@ -23,16 +23,17 @@ enum Corpus {
     }
 
     /// A one-part message from a citizen with `body` (CRLF line ends, as sent) under
-    /// `contentType`, as the builder takes it; throws when it is not taken as a complaint.
+    /// `contentType` (and `extraHeaders`, each line ending CRLF), as the builder takes it; throws when it is not taken as a complaint.
     static func complaint(
-        body: String, contentType: String = "text/plain; charset=utf-8", subject: String = "test"
+        body: String, contentType: String = "text/plain; charset=utf-8", subject: String = "test",
+        extraHeaders: String = ""
     ) throws -> Complaint {
         let raw = """
             From: citizen@example.cn\r
             To: complaints@hotline.example.gov.cn\r
             Subject: \(subject)\r
             Message-ID: <\(UUID().uuidString)@example.cn>\r
-            MIME-Version: 1.0\r
+            \(extraHeaders)MIME-Version: 1.0\r
             Content-Type: \(contentType)\r
             Content-Transfer-Encoding: 8bit\r
             \r

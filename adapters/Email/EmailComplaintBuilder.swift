@@ -61,7 +61,8 @@ public struct EmailComplaintBuilder: Sendable {
             text = tnefBody
             extra["text_from"] = .string("tnef")
         }
-        let trimmed = QuotedReply.trim(TextNormalizer.normalize(text), subject: subject)
+        let trimmed = QuotedReply.trim(
+            TextNormalizer.normalize(text), subject: subject, threaded: QuotedReply.isThreaded(headers))
         if trimmed.trimmedCharacters > 0 {
             extra["quoted_reply_trimmed_chars"] = .number(Double(trimmed.trimmedCharacters))
         }

@@ -42,7 +42,9 @@ enum ForwardedMessages {
             }
         }
         let text = MessageText(of: inner, body: body).text
-        let trimmed = QuotedReply.trim(TextNormalizer.normalize(text), subject: subject).text
+        let trimmed = QuotedReply.trim(
+            TextNormalizer.normalize(text), subject: subject, threaded: QuotedReply.isThreaded(inner.headers)
+        ).text
         return lines.joined(separator: "\n") + (trimmed.isEmpty ? "" : "\n\n" + trimmed)
     }
 }

@@ -1,55 +1,119 @@
 /// Trims the quoted history under a reply, so the record's text is what the citizen wrote now.
 ///
-/// The raw message keeps everything. The rule: the text is cut at the first line that starts
-/// quoted history — `On … wrote:` (also wrapped over two lines), a line ending `写道：` that
+/// The raw message keeps everything. Only a reply is cut: a message with `In-Reply-To` or
+/// `References`, or a subject starting `Re:`, `回复`, `答复`, `回覆` (and `AW:`, `SV:`, `Antw:`).
+/// A first letter that quotes a landlord's notice or pastes a scam mail is the complaint itself.
+/// The rule: the text is cut at the first line that starts
+/// quoted history — `On … wrote:` (also wrapped over two lines), a line ending `写道：`/`寫道：` that
 /// names an address or a time of day (`在 2026年11月3日 08:15，"张三" <a@b.cn> 写道：`, Gmail's
 /// `张三 <a@b.cn> 于2026年11月3日周二 08:15写道：`; a citizen's own `通知里写道：` is text), an
-/// `-----Original Message-----` / `------------------ 原始邮件 ------------------` (`-----原始郵件-----`) separator,
+/// `-----Original Message-----` / `------------------ 原始邮件 ------------------` / `-----邮件原件-----`
+/// (`-----原始郵件-----`) separator,
 /// a mail header block (`From:`/`发件人：`/`寄件者：` followed by at least two header lines among
 /// `Sent:`/`Date:`/`To:`/`Cc:`/`Subject:`/`发送时间：`/`日期：`/`时间：`/`收件人：`/`抄送：`/`主题：`
 /// and Taiwan Outlook's `寄件日期：`/`收件者：`/`副本：`/`主旨：`,
 /// one of them naming a recipient or the subject, optionally under a line of underscores; a
 /// quoted text message's `发件人：10086` and `时间：` are not a mail's) — or at a trailing block
-/// of `>` lines. It is cut only when something other than whitespace stands above the cut, and
-/// never in a forward (subject starting `Fwd:`, `Fw:` or `转发`), whose "history" is the content.
+/// of `>` lines. A forward is never cut: neither one whose subject says so (`Fwd:`, `Fw:`, `转发`,
+/// `轉寄`, `WG:`, `TR:`, `RV:`) nor one whose first marker is a forward's own line
+/// (`---------- Forwarded message ---------`, `Begin forwarded message:`, `-------- 转发邮件信息 --------`):
+/// its "history" is the content.
+///
+/// When nothing stands above the cut, the reply said nothing new: a history under a separator or
+/// a header block (a reply with only a photo attached) gives an empty text, so the subject is
+/// used instead of the quoted mail (often the hotline's own, with its clerk's phone number);
+/// under an `On … wrote:` line the lines not quoted with `>` are kept (a reply written below
+/// the quote).
 public enum QuotedReply {
     /// The text to keep and the number of characters trimmed (0 when nothing was).
-    /// The count is of Unicode scalars.
-    public static func trim(_ text: String, subject: String?) -> (text: String, trimmedCharacters: Int) {
+    /// The count is of Unicode scalars. `threaded` says the message has `In-Reply-To` or `References`.
+    public static func trim(_ text: String, subject: String?, threaded: Bool) -> (text: String, trimmedCharacters: Int)
+    {
         if let subject, isForward(subject) { return (text, 0) }
+        guard threaded || subject.map(isReplySubject) == true else { return (text, 0) }
         // Lines are cut on the UTF-8 bytes: a body can be one line of many megabytes.
         let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
-        let cut = firstMarker(lines) ?? trailingQuoteBlock(lines)
-        guard let cut else { return (text, 0) }
-        let kept = lines[..<cut].joined(separator: "\n")
-        guard kept.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { return (text, 0) }
+        let marker = firstMarker(lines)
+        if marker?.kind == .forward { return (text, 0) }
+        guard let cut = marker?.index ?? trailingQuoteBlock(lines) else { return (text, 0) }
+        var kept = lines[..<cut].joined(separator: "\n")
+        if !kept.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
+            kept = marker?.kind == .attribution ? unquoted(lines[cut...], attributionLines: marker?.length ?? 1) : ""
+        }
         let trimmedKept = kept.trimmingSpaces()
         return (trimmedKept, text.unicodeScalars.count - trimmedKept.unicodeScalars.count)
+    }
+
+    /// A message that names the one it answers.
+    public static func isThreaded(_ headers: HeaderBlock) -> Bool {
+        headers["In-Reply-To"] != nil || headers["References"] != nil
+    }
+
+    private enum MarkerKind { case attribution, separator, headerBlock, forward }
+    private struct Marker {
+        var index: Int
+        var kind: MarkerKind
+        var length = 1
+    }
+
+    /// A reply written below the quote: the lines after the attribution that are not quoted.
+    private static func unquoted(_ lines: ArraySlice<Substring>, attributionLines: Int) -> String {
+        lines.dropFirst(attributionLines).filter { !$0.trimmingSpaces().hasPrefix(">") }.joined(separator: "\n")
     }
 
     /// Marker lines are short; longer lines are not examined.
     private static let maxMarkerLineBytes = 400
 
     private static func isForward(_ subject: String) -> Bool {
-        let lowered = subject.trimmingSpaces().lowercased()
-        return ["fwd:", "fw:", "fwd：", "fw：", "转发", "[fwd"].contains { lowered.hasPrefix($0) }
+        hasPrefix(subject, among: ["fwd", "fw", "转发", "轉寄", "转寄", "wg", "tr", "rv", "[fwd"])
     }
 
-    private static func firstMarker(_ lines: [Substring]) -> Int? {
+    private static func isReplySubject(_ subject: String) -> Bool {
+        hasPrefix(subject, among: ["re", "回复", "答复", "回覆", "aw", "sv", "antw", "[re"])
+    }
+
+    /// `Re:`, `RE：`, `Re[2]:`, `回复：`, `回复 `: a prefix followed by a colon, a bracketed count,
+    /// or (for the Chinese ones) anything.
+    private static func hasPrefix(_ subject: String, among prefixes: [String]) -> Bool {
+        let lowered = subject.trimmingSpaces().lowercased()
+        return prefixes.contains { prefix in
+            guard lowered.hasPrefix(prefix) else { return false }
+            let rest = lowered.dropFirst(prefix.count)
+            guard let next = rest.first else { return false }
+            if prefix.first?.isASCII == false || prefix.hasPrefix("[") { return true }
+            return next == ":" || next == "：" || next == "["
+        }
+    }
+
+    private static func firstMarker(_ lines: [Substring]) -> Marker? {
         for (index, raw) in lines.enumerated() where raw.utf8.count <= maxMarkerLineBytes {
             let line = raw.trimmingSpaces()
             if line.isEmpty { continue }
+            if isForwardLine(line) { return Marker(index: index, kind: .forward) }
             if line.hasSuffix("wrote:") {
-                if line.hasPrefix("On ") { return index }
-                if index > 0, lines[index - 1].trimmingSpaces().hasPrefix("On ") { return index - 1 }
+                if line.hasPrefix("On ") { return Marker(index: index, kind: .attribution) }
+                if index > 0, lines[index - 1].trimmingSpaces().hasPrefix("On ") {
+                    return Marker(index: index - 1, kind: .attribution, length: 2)
+                }
             }
-            if line.hasSuffix("写道:") || line.hasSuffix("写道："), namesSenderOrTime(line) { return index }
-            if isSeparator(line) { return index }
+            if ["写道:", "写道：", "寫道:", "寫道："].contains(where: line.hasSuffix), namesSenderOrTime(line) {
+                return Marker(index: index, kind: .attribution)
+            }
+            if isSeparator(line) { return Marker(index: index, kind: .separator) }
             if isHeaderLine(line, names: ["From", "发件人", "寄件者", "寄件人"]), startsHeaderBlock(lines, after: index) {
-                return index > 0 && isRule(lines[index - 1].trimmingSpaces()) ? index - 1 : index
+                let start = index > 0 && isRule(lines[index - 1].trimmingSpaces()) ? index - 1 : index
+                return Marker(index: start, kind: .headerBlock)
             }
         }
         return nil
+    }
+
+    /// The line a mail client writes above an inline forward.
+    private static func isForwardLine(_ line: String) -> Bool {
+        if line.hasPrefix("Begin forwarded message") || line.hasPrefix("开始转发的邮件") { return true }
+        guard line.hasPrefix("--") else { return false }
+        let inner = line.trimmingCharacters(in: "- ").lowercased()
+        return ["forwarded message", "转发邮件信息", "转发的邮件", "已转发邮件", "轉寄郵件", "转发邮件", "轉寄的郵件"].contains(inner)
     }
 
     /// A mail client's attribution line names the quoted sender's address or the time it was
@@ -90,7 +154,9 @@ public enum QuotedReply {
     private static func isSeparator(_ line: String) -> Bool {
         guard line.hasPrefix("--") else { return false }
         let inner = line.trimmingCharacters(in: "- ").lowercased()
-        return ["original message", "原始邮件", "原邮件", "回复的原邮件", "original", "原始郵件", "原郵件"].contains(inner)
+        return [
+            "original message", "原始邮件", "原邮件", "邮件原件", "回复的原邮件", "original", "原始郵件", "原郵件", "郵件原件",
+        ].contains(inner)
     }
 
     private static func isRule(_ line: String) -> Bool {
