@@ -64,6 +64,37 @@ struct EmailIntakeTests {
         await downstream.stop()
     }
 
+    @Test("a different message reusing a Message-ID is a complaint of its own; a relayed copy of one stays a duplicate")
+    func reusedMessageID() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let first = Self.message(id: "fixed@form.example.cn", subject: "路灯", body: "第一件：路灯坏了。")
+        let second = Self.message(id: "fixed@form.example.cn", subject: "井盖", body: "第二件：井盖丢了。")
+        let relayed =
+            Data("Received: from relay.example.cn by mx.example.gov.cn; Tue, 3 Nov 2026 08:15:02 +0800\r\n".utf8)
+            + second
+        let firstID = try #require(try await postEmail(gateway, first).json["id"] as? String)
+        let reply = try await postEmail(gateway, second)
+        #expect(reply.status == 201)
+        let secondID = try #require(reply.json["id"] as? String)
+        #expect(secondID != firstID)
+        let again = try await postEmail(gateway, relayed)
+        #expect(again.status == 200)
+        #expect(again.json["id"] as? String == secondID)
+        #expect(try await postEmail(gateway, first).json["id"] as? String == firstID)
+
+        let stored = try await gateway.request(.get, "/v1/complaints/\(secondID)")
+        let record = try #require(stored.json["record"] as? [String: Any])
+        #expect(record["text"] as? String == "第二件：井盖丢了。")
+        let source = try #require(record["source"] as? [String: Any])
+        #expect((source["external_id"] as? String)?.hasPrefix("fixed@form.example.cn#") == true)
+        let extra = try #require(source["extra"] as? [String: Any])
+        #expect((extra["defects"] as? [String])?.contains { $0.contains(firstID) } == true)
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "2")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a reply naming an earlier complaint's Message-ID follows it to the same department")
     func replyFollowsThread() async throws {
         let downstream = try await DownstreamServer.start()

@@ -13,7 +13,8 @@ import Foundation
 /// order number, a date).
 /// Messages forwarded as attachments follow the text (``ForwardedMessages``).
 /// `source.extra` keeps `to`, `cc`, `date`, `mailer`, the body's charset when a fallback was
-/// needed, parser defects, the count of trimmed quoted characters, and of forwarded messages read. Attachment filenames are
+/// needed, parser defects, the count of trimmed quoted characters, and of forwarded messages read,
+/// and ``ContentFingerprint``'s `content_sha256`. Attachment filenames are
 /// reduced by ``SafeFilename`` (no paths, no control characters, capped length); an original that
 /// differed is kept in `attachment_original_filenames` for audit.
 public struct EmailComplaintBuilder: Sendable {
@@ -67,6 +68,7 @@ public struct EmailComplaintBuilder: Sendable {
             extra["quoted_reply_trimmed_chars"] = .number(Double(trimmed.trimmedCharacters))
         }
 
+        extra["content_sha256"] = .string(ContentFingerprint.of(raw, headers: headers))
         for (key, header) in [("to", "To"), ("cc", "Cc"), ("date", "Date"), ("mailer", "X-Mailer")] {
             if let value = headers[header].flatMap({ TextNormalizer.normalizeOptional(Self.singleLine($0)) }) {
                 extra[key] = .string(value)

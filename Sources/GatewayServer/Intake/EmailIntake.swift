@@ -34,8 +34,9 @@ struct EmailIntake: Sendable {
             return .ignored(reason: reason, rawID: raw.id)
         case .complaint(let draft):
             let parent = try await pipeline.store.threadParent(channel: .email, externalIDs: draft.threadCandidates)
+            let complaint = try await distinguishingReusedMessageID(draft.complaint)
             let outcome = try await pipeline.submit(
-                draft.complaint, raw: raw, idempotencyKey: nil, parent: parent,
+                complaint, raw: raw, idempotencyKey: nil, parent: parent,
                 attachmentData: draft.attachmentBytes.map { $0.map { Data($0) } })
             switch outcome {
             case .created(let id, let routing): return .created(id: id, routing: routing, followUpOf: parent?.id)
@@ -45,5 +46,31 @@ struct EmailIntake: Sendable {
                 throw StorageError(.corrupt, "idempotency conflict on email intake for \(id)")
             }
         }
+    }
+
+    /// A different message under a Message-ID already taken (a broken web-form relay or script
+    /// reuses one) is a complaint of its own, not a duplicate: its external id becomes the
+    /// Message-ID + `#` + the start of its content fingerprint, and a defect names the complaint
+    /// that holds the Message-ID. The same message fetched again has the same fingerprint and
+    /// stays a duplicate; so does anything stored before fingerprints were kept.
+    private func distinguishingReusedMessageID(_ complaint: Complaint) async throws -> Complaint {
+        guard let messageID = complaint.source.externalID, !messageID.hasPrefix("sha256:"),
+            case .string(let fingerprint)? = complaint.source.extra["content_sha256"],
+            let earlier = try await pipeline.store.threadParent(channel: .email, externalIDs: [messageID]),
+            let stored = try await pipeline.store.complaint(id: earlier.id)?.record(),
+            stored.source.adapter == complaint.source.adapter, stored.source.externalID == messageID,
+            case .string(let storedFingerprint)? = stored.source.extra["content_sha256"],
+            storedFingerprint != fingerprint
+        else { return complaint }
+        var distinct = complaint
+        distinct.source.externalID = messageID + "#" + fingerprint.prefix(16)
+        var defects =
+            complaint.source.extra["defects"].flatMap { value -> [JSONValue]? in
+                if case .array(let items) = value { return items }
+                return nil
+            } ?? []
+        defects.append(.string("Message-ID already names complaint \(earlier.id), whose content differs"))
+        distinct.source.extra["defects"] = .array(defects)
+        return distinct
     }
 }
