@@ -60,6 +60,9 @@ public struct MIMEParser: Sendable {
                         "multipart nested deeper than \(limits.maxDepth) levels or past \(limits.maxParts) parts; kept unparsed"
                     )
                 } else {
+                    if contentType.value == "multipart/encrypted" {
+                        defects.append("encrypted (multipart/encrypted, PGP/MIME): the content cannot be read")
+                    }
                     let split = Self.split(storage, body, boundary: Array(boundary.utf8))
                     if !split.closed { defects.append("multipart without its closing boundary") }
                     if split.parts.isEmpty { defects.append("multipart with no parts") }
@@ -88,10 +91,33 @@ public struct MIMEParser: Sendable {
             } else {
                 embedded = parsePart(storage, body, depth: depth + 1, defaultType: "text/plain", budget: &budget)
             }
+        } else if Self.isOpaqueSMIME(contentType) {
+            let decoded = TransferDecoding.decode(storage[body], encoding: transferEncoding).bytes
+            switch CMSSignedContent.read(decoded) {
+            case .content(let entity) where depth < limits.maxDepth && budget > 0:
+                // The signed entity stands where the signature's wrapper stood: its text is the
+                // body, its parts the attachments, as mail readers show the message.
+                let inner = parsePart(
+                    entity, 0..<entity.count, depth: depth + 1, defaultType: "text/plain", budget: &budget)
+                return MIMEPart(
+                    headers: headers, contentType: HeaderParameters(value: "multipart/mixed", parameters: [:]),
+                    disposition: nil, transferEncoding: "7bit", children: [inner], embedded: nil, defects: defects,
+                    storage: storage, bodyRange: body)
+            case .encrypted: defects.append("S/MIME encrypted (enveloped-data): the content cannot be read")
+            case .content, .unreadable: break
+            }
         }
         return MIMEPart(
             headers: headers, contentType: contentType, disposition: disposition, transferEncoding: transferEncoding,
             children: children, embedded: embedded, defects: defects, storage: storage, bodyRange: body)
+    }
+
+    /// `application/pkcs7-mime` that may hold signed data: declared `smime-type=signed-data`, or
+    /// with no `smime-type` (older senders; the content's own type then decides).
+    private static func isOpaqueSMIME(_ contentType: HeaderParameters) -> Bool {
+        guard ["application/pkcs7-mime", "application/x-pkcs7-mime"].contains(contentType.value) else { return false }
+        let kind = contentType["smime-type"]?.lowercased()
+        return kind == nil || kind == "signed-data" || kind == "enveloped-data" || kind == "authenveloped-data"
     }
 
     /// Finds the body parts between `--boundary` delimiter lines (RFC 2046 section 5.1.1).
