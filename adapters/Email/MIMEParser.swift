@@ -130,6 +130,8 @@ public struct MIMEParser: Sendable {
         let delimiter = [UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary
         var parts: [Range<Int>] = []
         var partStart: Int?
+        // Where the next delimiter line after a close-with-text line starts (`end` when none).
+        var laterDelimiter: Int?
         var position = body.lowerBound
         let end = body.upperBound
         while position < end {
@@ -147,8 +149,17 @@ public struct MIMEParser: Sendable {
                     if storage[index] != 0x20 && storage[index] != 0x09 { onlyPadding = false }
                     index += 1
                 }
-                // A close delimiter may be followed by anything (some mailers add text after it).
-                if onlyPadding || isClose {
+                // A close delimiter may be followed by anything (some mailers add text after it),
+                // unless a delimiter line comes later: then this line was the sender's text that
+                // happens to start like one (`--abc-- see below`), and the parts after it are real.
+                var textAfterClose = isClose && !onlyPadding
+                if textAfterClose {
+                    if laterDelimiter == nil || laterDelimiter! < lineEnd {
+                        laterDelimiter = nextDelimiterLine(storage, delimiter, from: lineEnd, to: end) ?? end
+                    }
+                    textAfterClose = laterDelimiter! < end
+                }
+                if (onlyPadding || isClose) && !textAfterClose {
                     if let start = partStart {
                         parts.append(start..<max(start, lineBreakStart(storage, before: position, floor: start)))
                     }
@@ -160,6 +171,28 @@ public struct MIMEParser: Sendable {
         }
         if let start = partStart { parts.append(start..<end) }
         return (parts, false)
+    }
+
+    /// The start of the first line from `position` that is a delimiter or close delimiter
+    /// followed only by padding.
+    private static func nextDelimiterLine(_ storage: [UInt8], _ delimiter: [UInt8], from position: Int, to end: Int)
+        -> Int?
+    {
+        var position = position
+        while position < end {
+            let lineEnd = Bytes.lineEnd(storage, from: position, to: end)
+            if storage[position] == UInt8(ascii: "-"), matches(storage, delimiter, at: position, end: lineEnd) {
+                var index = position + delimiter.count
+                let contentEnd = Bytes.trimmingLineBreak(storage, from: position, to: lineEnd)
+                if index + 2 <= contentEnd, storage[index] == UInt8(ascii: "-"), storage[index + 1] == UInt8(ascii: "-") {
+                    index += 2
+                }
+                while index < contentEnd, storage[index] == 0x20 || storage[index] == 0x09 { index += 1 }
+                if index == contentEnd { return position }
+            }
+            position = lineEnd
+        }
+        return nil
     }
 
     private static func matches(_ storage: [UInt8], _ delimiter: [UInt8], at position: Int, end: Int) -> Bool {
