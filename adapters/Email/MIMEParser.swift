@@ -184,7 +184,8 @@ public struct MIMEParser: Sendable {
             if storage[position] == UInt8(ascii: "-"), matches(storage, delimiter, at: position, end: lineEnd) {
                 var index = position + delimiter.count
                 let contentEnd = Bytes.trimmingLineBreak(storage, from: position, to: lineEnd)
-                if index + 2 <= contentEnd, storage[index] == UInt8(ascii: "-"), storage[index + 1] == UInt8(ascii: "-") {
+                if index + 2 <= contentEnd, storage[index] == UInt8(ascii: "-"), storage[index + 1] == UInt8(ascii: "-")
+                {
                     index += 2
                 }
                 while index < contentEnd, storage[index] == 0x20 || storage[index] == 0x09 { index += 1 }
