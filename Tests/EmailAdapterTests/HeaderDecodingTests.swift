@@ -47,6 +47,10 @@ struct HeaderDecodingTests {
             ("Li Si <LS@qq.com>", "Li Si", "LS@qq.com"),
             ("ww@example.cn (Wang Wu)", "Wang Wu", "ww@example.cn"),
             ("plain@example.org", nil, "plain@example.org"),
+            ("\"张三\" <zs@x.cn>, \"李四\" <ls@x.cn>", "张三", "zs@x.cn"),
+            ("Zhang, San <zs@x.cn>", "Zhang, San", "zs@x.cn"),
+            ("a@x.cn (Wang, Wu), b@x.cn", "Wang, Wu", "a@x.cn"),
+            ("\"Li <boss>, Si\" <ls@x.cn>", "Li <boss>, Si", "ls@x.cn"),
         ])
     func addresses(header: String, name: String?, address: String) {
         let parsed = MailAddress.parse(header)

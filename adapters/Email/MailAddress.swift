@@ -6,6 +6,51 @@ public struct MailAddress: Sendable, Equatable {
     /// The first mailbox in a decoded address header: `"Name" <a@b>`, `Name <a@b>`, `a@b (Name)`, `a@b`.
     /// The domain is lowercased (it is case-insensitive; the local part is not).
     public static func parse(_ header: String) -> MailAddress? {
+        // A list (`"张三" <zs@x.cn>, "李四" <ls@x.cn>`): the first mailbox. Pieces before the first
+        // address join it, for a name with an unquoted comma (`Zhang, San <zs@x.cn>`).
+        var first = ""
+        for piece in topLevelPieces(header) {
+            first += first.isEmpty ? piece : "," + piece
+            if piece.contains("@") { break }
+        }
+        return parseMailbox(first)
+    }
+
+    /// The header cut at commas outside quoted strings, angle brackets and comments.
+    private static func topLevelPieces(_ header: String) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        var inQuotes = false
+        var escaped = false
+        var angle = 0
+        var comment = 0
+        for character in header {
+            if escaped {
+                escaped = false
+            } else if character == "\\" && (inQuotes || comment > 0) {
+                escaped = true
+            } else if character == "\"" && comment == 0 {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                switch character {
+                case "<": angle += 1
+                case ">": angle = max(0, angle - 1)
+                case "(": comment += 1
+                case ")": comment = max(0, comment - 1)
+                case "," where angle == 0 && comment == 0:
+                    pieces.append(current)
+                    current = ""
+                    continue
+                default: break
+                }
+            }
+            current.append(character)
+        }
+        pieces.append(current)
+        return pieces
+    }
+
+    private static func parseMailbox(_ header: String) -> MailAddress? {
         var value = Substring(header)
         if let open = value.lastIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
             let address = value[value.index(after: open)..<close].trimmingSpaces()
