@@ -142,6 +142,8 @@ struct PhoneNormalizerTests {
         ("0571-876543210", "0571-876543210"),  // 9-digit subscriber
         ("57187654321", "57187654321"),  // landline without trunk 0 or country code
         ("011-62345678", "011-62345678"),  // no area code 11
+        ("02-2345-6789", "02-2345-6789"),  // Taipei: two-digit area codes have 8-digit numbers here
+        ("010-6234567", "010-6234567"),  // Beijing numbers have 8 digits
         ("86", "86"),
         ("8612345", "8612345"),
         ("+86 12345", "+86 12345"),

@@ -61,6 +61,15 @@ struct LabelledPhoneTests {
             "Hotel 13812345678 is noisy every night",
             "iPhone 13812345678",
             "电话：请回邮件",
+            // Taipei, not Tianjin: two-digit area codes have eight-digit numbers.
+            "聯絡電話：02-2345-6789",
+            // Someone the citizen speaks of, named before or after the number.
+            "我邻居李阿姨（电话：13600000000）家漏水到我家，她不在家。",
+            "邻居说物业的人太差了，联系电话：13999999999（物业经理李某）",
+            // Quoted, pasted or forwarded: other people's words.
+            "物业在楼道贴了通知：\r\n> 有事请拨打联系电话：13999999999\r\n太不合理了。",
+            "以下是我收到的诈骗邮件：\r\n\r\n-----Original Message-----\r\nFrom: 客服 <kf@scam.example>\r\nSubject: 中奖\r\nTo: me\r\n\r\n领奖联系电话：13999999999",
+            "请看下面。\r\n\r\n---------- Forwarded message ---------\r\nFrom: 物业 <wy@example.cn>\r\n\r\n电梯下周修。联系电话：13999999999",
         ])
     func notTaken(body: String) throws {
         #expect(try phone(inBody: body) == nil, "\(body)")
@@ -77,6 +86,27 @@ struct LabelledPhoneTests {
         ])
     func someoneElses(body: String) throws {
         #expect(try phone(inBody: body) == "+8613812345678", "\(body)")
+    }
+}
+
+/// The subject is searched when the body has no number, unless others wrote it.
+@Suite("Phone numbers in the subject")
+struct SubjectPhoneTests {
+    private func phone(subject: String, headers: String = "") throws -> String? {
+        try Corpus.complaint(body: "路灯坏了一周了，请尽快修。\r\n", subject: subject, extraHeaders: headers).complainant.phone
+    }
+
+    @Test("a first letter's subject gives the number its body lacks")
+    func firstLetter() throws {
+        #expect(try phone(subject: "东湖路12号路灯坏了，联系电话13900001111") == "+8613900001111")
+    }
+
+    @Test("a reply's or a forward's subject is not the citizen's")
+    func conversation() throws {
+        #expect(try phone(subject: "回复：您的投诉已受理（经办人电话：0571-87650000）") == nil)
+        #expect(try phone(subject: "Fwd: 物业通知 联系电话13900001111") == nil)
+        #expect(
+            try phone(subject: "受理通知 电话0571-87650000", headers: "In-Reply-To: <ack@hotline.example.gov.cn>\r\n") == nil)
     }
 }
 

@@ -99,7 +99,20 @@ public struct EmailComplaintBuilder: Sendable {
             candidates.append(id)
         }
 
-        let phone = labelledPhone(in: complaintText)
+        // The citizen's own words only: the numbers in what they quote or forward (a landlord's
+        // notice, a pasted mail, the hotline's reply) are other people's. The subject is searched
+        // when the body has none, unless it is a reply's or a forward's, which others wrote.
+        let textFromSubject = extra["text_from"] == .string("subject")
+        // A message forwarded as an attachment with nothing written above it (a colleague passing on
+        // a citizen's letter) is the complaint: its number is the one to call.
+        let ownText =
+            trimmed.text.isEmpty && forwarded.count > 0 ? forwarded.text : QuotedReply.ownPart(of: trimmed.text)
+        var phone = textFromSubject ? nil : labelledPhone(in: ownText)
+        if phone == nil, let subject,
+            textFromSubject || !QuotedReply.isConversation(subject: subject, threaded: QuotedReply.isThreaded(headers))
+        {
+            phone = labelledPhone(in: subject)
+        }
         if let phoneExtension = phone?.extension { extra["complainant_phone_extension"] = .string(phoneExtension) }
 
         let complaint = Complaint(
@@ -198,7 +211,10 @@ public struct EmailComplaintBuilder: Sendable {
                     lowered[start...].prefix(40).prefix { Self.extendedPhoneCharacters.contains($0) })
                 for written in withExtension == candidate ? [candidate] : [withExtension, candidate] {
                     let (parsed, phoneExtension) = phones.parse(written)
-                    if case .e164(let number) = parsed { return (number, phoneExtension) }
+                    guard case .e164(let number) = parsed else { continue }
+                    let end = lowered.index(start, offsetBy: written.count)
+                    if Self.namesSomeoneElse(after: lowered[end...]) { break }
+                    return (number, phoneExtension)
                 }
             }
         }
@@ -244,7 +260,17 @@ public struct EmailComplaintBuilder: Sendable {
         {
             owner = owner.dropLast()
         }
+        // `我邻居李阿姨（电话：136…）`: the person the parenthesis belongs to.
+        if let last = owner.last, last == "（" || last == "(" { owner = owner.dropLast() }
         return otherOwners.contains { owner.hasSuffix($0) }
+    }
+
+    /// `13999999999（物业经理李某）`: a parenthesis after the number says whose it is.
+    private static func namesSomeoneElse(after number: Substring) -> Bool {
+        let rest = number.drop { $0 == " " }
+        guard let open = rest.first, open == "（" || open == "(" else { return false }
+        let inside = rest.dropFirst().prefix(12).prefix { $0 != "）" && $0 != ")" }
+        return otherOwners.contains { inside.contains($0) }
     }
 
     /// Whose number a citizen's complaint quotes besides their own.
@@ -253,6 +279,8 @@ public struct EmailComplaintBuilder: Sendable {
         "对方", "他", "她", "他们", "楼上", "楼下", "开发商", "施工方", "施工队", "工地", "业委会", "居委会", "村委会",
         "办事处", "派出所", "社区", "经理", "老板", "司机", "快递员", "保安", "landlord", "neighbor", "neighbour",
         "seller", "shop", "store", "restaurant", "company", "contractor", "manager", "driver",
+        // People a citizen speaks of by how they know them.
+        "阿姨", "叔叔", "大爷", "大妈", "大娘", "奶奶", "爷爷", "师傅", "同事", "朋友",
     ]
 
     /// `text` up to its last digit: what follows a number (`。`, `-`, `转账`) is not part of it.

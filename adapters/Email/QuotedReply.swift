@@ -44,6 +44,19 @@ public enum QuotedReply {
         return (trimmedKept, text.unicodeScalars.count - trimmedKept.unicodeScalars.count)
     }
 
+    /// The lines a citizen wrote themselves: above the first line that starts quoted or forwarded
+    /// history (in any message, reply or not), without the lines quoted with `>`.
+    public static func ownPart(of text: String) -> String {
+        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+        let end = firstMarker(lines)?.index ?? lines.count
+        return lines[..<end].filter { !$0.trimmingSpaces().hasPrefix(">") }.joined(separator: "\n")
+    }
+
+    /// A reply or a forward: its subject was written by someone else first.
+    public static func isConversation(subject: String, threaded: Bool) -> Bool {
+        threaded || isForward(subject) || isReplySubject(subject)
+    }
+
     /// A message that names the one it answers.
     public static func isThreaded(_ headers: HeaderBlock) -> Bool {
         headers["In-Reply-To"] != nil || headers["References"] != nil

@@ -43,7 +43,9 @@ enum ChineseNumberingPlan {
     /// An area code without its trunk `0` and a subscriber number.
     ///
     /// Area codes are `10` (Beijing, the only one starting with 1) and `2X` (two digits), or
-    /// three digits starting 3–9 (`571`, `311`). Subscriber numbers are 7 or 8 digits and
+    /// three digits starting 3–9 (`571`, `311`). Subscriber numbers are 7 or 8 digits (8 under
+    /// the two-digit codes: Beijing, Shanghai, Guangzhou and the other large cities went to 8
+    /// digits in the 1990s, so Taipei's `02-2345-6789` is not taken for Tianjin's `022`) and
     /// never start with 0 (the trunk prefix) or 1 (reserved for service numbers).
     static func isLandline(_ digits: DigitRun) -> Bool {
         guard let first = digits.first else { return false }
@@ -59,7 +61,8 @@ enum ChineseNumberingPlan {
         default:
             return false
         }
-        guard (7...8).contains(digits.count - areaCodeLength) else { return false }
+        let subscriberLengths = areaCodeLength == 2 ? 8...8 : 7...8
+        guard subscriberLengths.contains(digits.count - areaCodeLength) else { return false }
         return digits[areaCodeLength] >= UInt8(ascii: "2")
     }
 }
