@@ -31,7 +31,9 @@ import Testing
             try AliyunProvider(token: "t").parse(
                 request("/v1/sms/aliyun", type: "application/json", body), receivedAt: arrival))
         #expect(
-            records.map(\.source.externalID) == ["1234567890123456789", "1234567890123456788", "10000000000000000"])
+            records.map { $0.source.extra["sequence_id"] }
+                == ["1234567890123456789", "1234567890123456788", "10000000000000000"].map(JSONValue.string))
+        #expect(Set(records.map(\.source.externalID)).count == 3)
     }
 
     @Test func aliyunBatchOfTwoWithNumericAndStringIDs() throws {
@@ -45,13 +47,28 @@ import Testing
         let records = drafts(
             try provider.parse(request("/v1/sms/aliyun", type: "application/json", body), receivedAt: arrival))
         #expect(records.count == 2)
-        #expect(records.map(\.source.externalID) == ["1234567890", "1234567891"])
+        #expect(records.map { $0.source.extra["sequence_id"] } == [.string("1234567890"), .string("1234567891")])
+        #expect(records[0].source.externalID?.hasPrefix("1234567890/") == true)
         #expect(records.map(\.complainant.phone) == ["+8613812345678", "+8613900001111"])
         #expect(records[0].text == "小区停水三天了")
         #expect(RFC3339.format(records[0].receivedAt) == "2026-11-20T03:12:00Z")  // Beijing time
         #expect(records[0].source.extra["dest_code"] == .string("1234"))
         #expect(records[1].source.extra["sign_name"] == .string("市民热线"))
         #expect(provider.acknowledgement.body == #"{"code":0,"msg":"接收成功"}"#)
+    }
+
+    /// Alibaba Cloud's documentation advises scoping `sequence_id` by the sender.
+    @Test func aliyunSameSequenceIDFromAnotherPhoneIsAnotherMessage() throws {
+        let body = """
+            [{"phone_number":"13812345678","content":"一","sequence_id":"9"},
+             {"phone_number":"13900001111","content":"二","sequence_id":"9"}]
+            """
+        let records = drafts(
+            try AliyunProvider(token: "t").parse(
+                request("/v1/sms/aliyun", type: "application/json", body), receivedAt: arrival))
+        let ids = records.compactMap(\.source.externalID)
+        #expect(ids.count == 2 && ids[0] != ids[1])
+        #expect(ids.allSatisfy { $0.hasPrefix("9/") && !$0.contains("138") && !$0.contains("139") })
     }
 
     @Test func aliyunDeliveryReportsAreIgnored() throws {

@@ -4,7 +4,8 @@ import Foundation
 /// Alibaba Cloud SMS upstream messages (SmsUp, "HTTP 批量推送"): a JSON array, possibly several messages.
 ///
 /// Configure the upstream-message callback as `{PUBLIC_BASE_URL}/v1/sms/aliyun?token={ALIYUN_SMS_TOKEN}`:
-/// Alibaba Cloud signs nothing, so the token is the credential. `sequence_id` is the natural key;
+/// Alibaba Cloud signs nothing, so the token is the credential. `sequence_id` with the sender's
+/// phone is the natural key (`source.extra.sequence_id` keeps the id as sent);
 /// `send_time` is Beijing time. The reply must be JSON with a numeric `code` of 0.
 public struct AliyunProvider: SMSProvider {
     public let name: String
@@ -57,9 +58,13 @@ public struct AliyunProvider: SMSProvider {
         let text = try SMSJSON.text(fields, "content", in: what)
         let sent = fields["send_time"]?.scalarText.flatMap { SMSTime.parseSpaced($0, offset: "+08:00") }
         var extra = fields
-        for key in ["sequence_id", "phone_number", "content"] { extra[key] = nil }
+        for key in ["phone_number", "content"] { extra[key] = nil }
+        extra["sequence_id"] = .string(sequenceID)
+        // Scoped by the sender, as Alibaba Cloud's documentation advises: a sequence id repeated
+        // for another phone is another message. The phone enters as a hash: ids reach logs.
+        let externalID = sequenceID + "/" + ContentHash.sha256Hex(Data(phone.utf8)).prefix(12)
         let draft = SMSDraft(
-            adapter: name, externalID: sequenceID, from: phone, text: text, receivedAt: sent ?? receivedAt,
+            adapter: name, externalID: externalID, from: phone, text: text, receivedAt: sent ?? receivedAt,
             extra: extra)
         return SMSMessage(draft: draft.complaint())
     }
