@@ -83,6 +83,8 @@ struct LabelledPhoneTests {
             "商家联系方式：13900001111\r\n联系电话：13812345678",
             "你们好，楼下烧烤店油烟很大，物业联系电话0571-86001234打了也没人管。\r\n\r\n王芳\r\n手机：138 1234 5678",
             "My landlord's phone: 13900001111\r\nMobile: 13812345678",
+            // A signature's switchboard, then the person's mobile.
+            "王芳\r\nTel: +86 10 8888 6666\r\nMobile: +86 138-1234-5678",
         ])
     func someoneElses(body: String) throws {
         #expect(try phone(inBody: body) == "+8613812345678", "\(body)")

@@ -171,9 +171,15 @@ public struct EmailComplaintBuilder: Sendable {
     /// not `物业电话…`).
     private func labelledPhone(in text: String) -> (number: String, extension: String?)? {
         let lines = text.utf8.split(separator: 0x0A)
+        // A signature's `Tel:` is often the office switchboard and its `Mobile:` the person: a
+        // mobile on a later line is preferred to a landline found first.
+        var landline: (number: String, extension: String?)?
         for bytes in lines where bytes.count <= Self.shortLineBytes {
-            if let found = labelledPhone(onLine: Substring(bytes).lowercased(), inProse: false) { return found }
+            guard let found = labelledPhone(onLine: Substring(bytes).lowercased(), inProse: false) else { continue }
+            if Self.isChineseMobile(found.number) { return found }
+            if landline == nil { landline = found }
         }
+        if let landline { return landline }
         for bytes in lines where bytes.count > Self.shortLineBytes {
             let line = Substring(bytes.prefix(Self.longLineSearchBytes)).lowercased()
             if let found = labelledPhone(onLine: line, inProse: true) { return found }
@@ -219,6 +225,10 @@ public struct EmailComplaintBuilder: Sendable {
             }
         }
         return nil
+    }
+
+    private static func isChineseMobile(_ number: String) -> Bool {
+        number.utf8.count == 14 && number.hasPrefix("+861")
     }
 
     /// In prose: the label follows `我`, `我的`, `本人`, `my `, or opens the line or a clause.
