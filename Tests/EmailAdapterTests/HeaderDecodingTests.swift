@@ -109,6 +109,34 @@ struct HeaderDecodingTests {
         #expect(CharsetDecoder.decode(gbk, declared: "iso-8859-1").charset == "windows-1252")
     }
 
+    @Test(
+        "charset rule: unlabelled Big5 from Taiwan or Hong Kong reads as Big5; unlabelled GBK stays GBK",
+        arguments: [
+            ("噪音擾民，請儘快處理。", "beb8adb5c25aa5c1a141bdd0bea8a7d6b342b27aa143"),
+            ("我家樓下餐廳油煙很大", "a7daae61bcd3a455c05cc655aa6fb7cfabdca46a"),
+            ("路燈壞了一個月", "b8f4bf4fc361a446a440add3a4eb"),
+        ])
+    func unlabelledBig5(text: String, hex: String) throws {
+        let big5 = stride(from: 0, to: hex.utf8.count, by: 2).map { offset in
+            UInt8(hex.dropFirst(offset).prefix(2), radix: 16)!
+        }
+        let decoded = CharsetDecoder.decode(big5, declared: nil)
+        #expect(decoded.text == text)
+        #expect(decoded.charset == "big5-hkscs")
+    }
+
+    @Test("charset rule: GBK text is never taken for Big5")
+    func gbkNotBig5() {
+        // 你们好，楼下烧烤店每天油烟很大 in GBK: every second byte is 0xA1 or above.
+        let gbk: [UInt8] = [
+            0xC4, 0xE3, 0xC3, 0xC7, 0xBA, 0xC3, 0xA3, 0xAC, 0xC2, 0xA5, 0xCF, 0xC2, 0xC9, 0xD5, 0xBF, 0xBE, 0xB5, 0xEA,
+            0xC3, 0xBF, 0xCC, 0xEC, 0xD3, 0xCD, 0xD1, 0xCC, 0xBA, 0xDC, 0xB4, 0xF3,
+        ]
+        let decoded = CharsetDecoder.decode(gbk, declared: nil)
+        #expect(decoded.text == "你们好，楼下烧烤店每天油烟很大")
+        #expect(decoded.charset == "gb18030")
+    }
+
     @Test("charset labels Python's email package writes: big5_tw, eucgb2312_cn")
     func pythonCodecLabels() {
         // Subject: 投訴 in Big5 under Python's codec name; 投诉 in GB2312 under its.

@@ -26,7 +26,9 @@
 ///    `cp936`, `euc-cn` decode as GB18030 (their superset); `iso-8859-1` and `latin1` as
 ///    windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949. A `us-ascii` label says
 ///    nothing about 8-bit bytes (it is what a part without `Content-Type` defaults to): skipped here.
-/// 5. GB18030, strictly (the usual truth behind a wrong or missing label in Chinese mail).
+/// 5. Without a label: Big5-HKSCS when the bytes are valid Big5 with the second bytes Big5 uses
+///    and GBK hardly does (``looksLikeBig5(_:)``), and read as Chinese (Taiwan and Hong Kong mail).
+///    Then GB18030, strictly (the usual truth behind a wrong or missing label in Chinese mail).
 /// 6. The declared charset (or GB18030 when there is none or iconv does not know it; windows-1252
 ///    for `us-ascii`), replacing each undecodable byte with U+FFFD.
 ///
@@ -77,6 +79,11 @@ public enum CharsetDecoder {
         if let label, label != "utf-8", labelTells, let text = convert(array, from: label, lossy: false) {
             return Decoded(text: text, charset: label, lossy: false)
         }
+        if !labelTells, looksLikeBig5(array), let text = convert(array, from: "big5-hkscs", lossy: false),
+            readsAsChinese(text)
+        {
+            return Decoded(text: text, charset: "big5-hkscs", lossy: false)
+        }
         if label != "gb18030", let text = convert(array, from: "gb18030", lossy: false) {
             return Decoded(text: text, charset: "gb18030", lossy: false)
         }
@@ -107,6 +114,33 @@ public enum CharsetDecoder {
             $0.isASCII || $0.properties.isIdeographic || (0x3000...0x303F).contains($0.value)
                 || (0xFF00...0xFFEF).contains($0.value)
         }
+    }
+
+    /// Whether unlabelled double-byte text is Big5 (Taiwan, Hong Kong) rather than GBK: Big5 puts
+    /// about two characters in five on a second byte of 0x40–0x7E, where GBK has only its rare
+    /// extension characters, and it never uses 0x80–0xA0 there, where GBK does. Texts of fewer
+    /// than four characters say too little and stay GBK's.
+    private static func looksLikeBig5(_ bytes: [UInt8]) -> Bool {
+        var pairs = 0
+        var lowTrail = 0
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            guard lead >= 0x81 else {
+                index += 1
+                continue
+            }
+            guard lead <= 0xFE, index + 1 < bytes.count else { return false }
+            let trail = bytes[index + 1]
+            if (0x40...0x7E).contains(trail) {
+                lowTrail += 1
+            } else if !(0xA1...0xFE).contains(trail) {
+                return false
+            }
+            pairs += 1
+            index += 2
+        }
+        return pairs >= 4 && lowTrail >= max(2, pairs / 5)
     }
 
     private static func mostlyTwoByteSequences(_ bytes: [UInt8]) -> Bool {
