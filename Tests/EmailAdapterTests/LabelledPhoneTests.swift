@@ -27,6 +27,9 @@ struct LabelledPhoneTests {
             ("手机：138\u{3000}1234\u{3000}5678", "+8613812345678"),
             ("电话：0571–87654321", "+8657187654321"),
             ("Tel: 138\u{00A0}1234\u{00A0}5678", "+8613812345678"),
+            // Spelled in Chinese numerals, one per digit.
+            ("我的手机号是一三八一二三四五六七八", "+8613812345678"),
+            ("电话：幺三八 一二三四 五六七八", "+8613812345678"),
         ])
     func taken(body: String, expected: String) throws {
         #expect(try phone(inBody: body) == expected, "\(body)")
@@ -61,6 +64,7 @@ struct LabelledPhoneTests {
             "Hotel 13812345678 is noisy every night",
             "iPhone 13812345678",
             "电话：请回邮件",
+            "电话一直打不通，打了三四次。",
             // Taipei, not Tianjin: two-digit area codes have eight-digit numbers.
             "聯絡電話：02-2345-6789",
             // Someone the citizen speaks of, named before or after the number.

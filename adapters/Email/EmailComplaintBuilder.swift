@@ -211,6 +211,10 @@ public struct EmailComplaintBuilder: Sendable {
                 let start = afterConnectors.startIndex
                 guard start < lowered.endIndex, lowered[start].isNumber || "+＋(（".contains(lowered[start])
                 else { continue }
+                if let spelled = Self.spelledDigits(lowered[start...]) {
+                    if case .e164(let number) = phones.parse(spelled).result { return (number, nil) }
+                    continue
+                }
                 let candidate = Self.trimmedToDigit(lowered[start...].prefix { Self.phoneCharacters.contains($0) })
                 // With what looks like its extension, else alone (a mobile has none: `13812345678 x 3天`).
                 let withExtension = Self.trimmedToDigit(
@@ -226,6 +230,25 @@ public struct EmailComplaintBuilder: Sendable {
         }
         return nil
     }
+
+    /// `一三八一二三四五六七八`: a number written in Chinese numerals, one per digit (7 or more,
+    /// spaces allowed between), as ASCII digits; nil when the text does not start with one.
+    private static func spelledDigits(_ text: Substring) -> String? {
+        var digits = ""
+        for character in text {
+            if let digit = chineseDigits[character] {
+                digits.append(digit)
+            } else if character != " " && character != "\u{3000}" {
+                break
+            }
+        }
+        return digits.count >= 7 ? digits : nil
+    }
+
+    private static let chineseDigits: [Character: Character] = [
+        "〇": "0", "零": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
+        "六": "6", "七": "7", "八": "8", "九": "9",
+    ]
 
     private static func isChineseMobile(_ number: String) -> Bool {
         number.utf8.count == 14 && number.hasPrefix("+861")
