@@ -6,7 +6,8 @@ import ComplaintCore
 /// `Content-Disposition: attachment` are never the body; in `multipart/related` only the start
 /// part is a candidate; elsewhere every text part is, and the first `text/plain` wins over any
 /// `text/html` (unless it is empty). A `text/rtf` part is the body only when there is neither (Python's `get_body`
-/// does not look at it; Lotus Notes and old Apple Mail send such messages).
+/// does not look at it; Lotus Notes and old Apple Mail send such messages), and a `text/calendar`
+/// invitation only when there is nothing else.
 ///
 /// One departure from Python: a text part that carries a file name is a file in every mail
 /// reader, even marked `inline` (MIME::Lite's default; Apple Mail marks its attachments so too).
@@ -91,6 +92,8 @@ enum BodySelector {
         if type == "text/html" { return [(1 + penalty, part)] }
         // Rich text as the body is rare (Lotus Notes, old Apple Mail), but it is the message then.
         if type == "text/rtf" { return [(2 + penalty, part)] }
+        // An invitation sent with no text beside it: the event's summary and description.
+        if type == "text/calendar" { return [(3 + penalty, part)] }
         guard part.isMultipart else { return [] }
         if type != "multipart/related" { return part.children.flatMap(candidates) }
         let start = part.contentType["start"]

@@ -7,7 +7,7 @@ struct BodyText {
     var text: String
     /// Files uuencoded into a plain-text body.
     var inlineFiles: [InlineUUBlocks.File] = []
-    /// `html` or `rtf` when the body was not plain text.
+    /// `html`, `rtf` or `calendar` when the body was not plain text.
     var format: String?
     /// The charset actually used, when it was not the declared one or bytes had to be replaced.
     var charsetNote: String?
@@ -27,6 +27,9 @@ struct BodyText {
         if body.mediaType == "text/rtf" {
             text = RTFText.text(bytes)
             format = "rtf"
+        } else if body.mediaType == "text/calendar" {
+            text = CalendarText.text(decoded.text)
+            format = "calendar"
         } else if body.mediaType == "text/html" {
             text = HTMLText.text(from: decoded.text)
             format = "html"
