@@ -381,6 +381,38 @@ struct EmailComplaintBuilderTests {
         #expect(only.text == "路灯坏了")
     }
 
+    @Test("a plain-text part marked attachment with no file name is the body when nothing else is")
+    func unnamedTextAttachment() throws {
+        let body = """
+            --m\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Disposition: attachment\r
+            \r
+            路灯坏了。联系电话：13812345678\r
+            --m\r
+            Content-Type: image/jpeg; name="a.jpg"\r
+            Content-Disposition: attachment; filename="a.jpg"\r
+            Content-Transfer-Encoding: base64\r
+            \r
+            /9j/4AAQ\r
+            --m--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/mixed; boundary=m", subject: "路灯")
+        #expect(complaint.text == "路灯坏了。联系电话：13812345678")
+        #expect(complaint.complainant.phone == "+8613812345678")
+        #expect(complaint.attachments.map(\.filename) == ["a.jpg"])
+        // Beside a real body, it stays an attachment.
+        let both = body.replacingOccurrences(
+            of: "--m\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment",
+            with:
+                "--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n见附件。\r\n--m\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment"
+        )
+        let withBody = try Corpus.complaint(body: both, contentType: "multipart/mixed; boundary=m", subject: "路灯")
+        #expect(withBody.text == "见附件。")
+        #expect(withBody.attachments.count == 2)
+    }
+
     @Test("a message whose only body is text/rtf: its text is read (GBK under \\ansicpg936), body_format rtf")
     func richTextBody() throws {
         let rtf =

@@ -3,7 +3,8 @@ import ComplaintCore
 /// Picks the body a person reads and the parts that are attachments.
 ///
 /// The body is chosen as Python's `EmailMessage.get_body(('plain', 'html'))` does: parts with
-/// `Content-Disposition: attachment` are never the body; in `multipart/related` only the start
+/// `Content-Disposition: attachment` are not the body (but for a plain-text one with no file
+/// name, when no other part can be: scripts mark their text so, and mail readers show it); in `multipart/related` only the start
 /// part is a candidate; elsewhere every text part is, and the first `text/plain` wins over any
 /// `text/html` (unless it is empty). A `text/rtf` part is the body only when there is neither (Python's `get_body`
 /// does not look at it; Lotus Notes and old Apple Mail send such messages), and a `text/calendar`
@@ -84,8 +85,15 @@ enum BodySelector {
     /// Rank of a named text part: after every part without a name.
     private static let namedPenalty = 10
 
+    /// Rank of a plain-text part marked as an attachment but with no file name (a script's
+    /// mislabelled body): the body only when nothing else can be.
+    private static let unnamedAttachmentRank = 100
+
     private static func candidates(_ part: MIMEPart) -> [(Int, MIMEPart)] {
-        if part.isAttachment { return [] }
+        if part.isAttachment {
+            let unnamedText = part.mediaType == "text/plain" && part.filename == nil
+            return unnamedText ? [(unnamedAttachmentRank, part)] : []
+        }
         let type = part.mediaType
         let penalty = part.filename == nil ? 0 : namedPenalty
         if type == "text/plain" { return [(0 + penalty, part)] }
