@@ -371,6 +371,7 @@ public final class OutboxDispatcher: Service, Sendable {
             // A reload removed the department after the claim: the complaint goes back unattempted
             // and is held with the rest of its queue (claims skip departments not configured).
             inFlight.withLock { $0[item.department, default: 1] -= 1 }
+            breakers.withLock { $0[item.department]?.notSent() }
             store.releaseClaims([item.complaintID])
             wakeIfClaimable()
             return
@@ -382,6 +383,8 @@ public final class OutboxDispatcher: Service, Sendable {
                 complaintID: item.complaintID, record: item.body, endpoint: department.endpoint, now: started)
         } catch {
             // A template that cannot render this record will not render it on a retry either.
+            // Nothing was sent: a half-open breaker's probe goes to the next item.
+            breakers.withLock { $0[department.id]?.notSent() }
             handOver(item)
             record(
                 item,

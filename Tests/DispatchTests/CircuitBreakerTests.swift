@@ -37,6 +37,22 @@ import Testing
         #expect(breaker.allowance(now: later) == nil)
     }
 
+    @Test func aProbeNotSentFreesTheProbe() {
+        var breaker = CircuitBreaker(policy: policy)
+        for _ in 0..<3 { breaker.record(.failure, now: start) }
+        let later = start.addingTimeInterval(10)
+        #expect(breaker.allowance(now: later) == 1)
+        breaker.started(1)
+        #expect(breaker.allowance(now: later) == 0)
+        breaker.notSent()  // its body could not be rendered: nothing reached the endpoint
+        #expect(breaker.state == .halfOpen(probeInFlight: false))
+        #expect(breaker.allowance(now: later) == 1)
+        // Closed or open, it changes nothing.
+        var closed = CircuitBreaker(policy: policy)
+        closed.notSent()
+        #expect(closed.state == .closed(consecutiveFailures: 0))
+    }
+
     @Test func failedProbesDoubleTheOpenPeriodUpToTheCap() {
         var breaker = CircuitBreaker(policy: policy)
         for _ in 0..<3 { breaker.record(.failure, now: start) }

@@ -68,4 +68,38 @@ import Testing
             }
         }
     }
+
+    /// The half-open probe falls on a complaint the department's template cannot render: it is a
+    /// dead letter and nothing is sent, so the probe passes to the next complaint instead of
+    /// holding the breaker half-open for ever.
+    @Test func aProbeThatCannotRenderPassesTheProbeOn() async throws {
+        let downstream = DownstreamServer(
+            scripts: [:], defaultScript: .respond(status: 503, headers: ["Retry-After": "4"]))
+        try await downstream.run { base in
+            try await withStore { store in
+                let renderable = try await ingest(3, for: "down", into: store)
+                // Renders invalid JSON for a complaint without a phone.
+                let template = try BodyTemplate(
+                    source: "phone.mustache", text: #"{"p": {{#complainant.phone}}1{{/complainant.phone}}}"#)
+                let down = department("down", url: "\(base)/down") {
+                    $0.maxInFlight = 1
+                    $0.retry = RetryPolicy(maxAttempts: 1000, baseDelay: 0.01, maxDelay: 10)
+                    $0.breaker = CircuitBreakerPolicy(failureThreshold: 3, openDuration: 1, maxOpenDuration: 1)
+                    $0.template = template
+                }
+                try await withDispatcher(store: store, departments: [down]) { dispatcher in
+                    try await expectEventually { dispatcher.breakerStates()["down"]?.name == "open" }
+                    // Due now, before the others' Retry-After: the probe falls on it.
+                    var unrenderable = Fixtures.submission(department: "down")
+                    unrenderable.record.complainant.phone = nil
+                    _ = try await store.ingest(unrenderable)
+                    downstream.setDefault(.status(200))
+                    dispatcher.notifyNewWork()
+                    try await expectEventually { try await all([unrenderable.record.id], in: store, are: .dead) }
+                    try await expectEventually { try await all(renderable, in: store, are: .delivered) }
+                    #expect(dispatcher.breakerStates()["down"]?.name == "closed")
+                }
+            }
+        }
+    }
 }

@@ -78,6 +78,13 @@ public struct CircuitBreaker: Sendable, Hashable {
         if case .halfOpen = state, count > 0 { state = .halfOpen(probeInFlight: true) }
     }
 
+    /// Notes that a claimed attempt sent nothing (its body template could not render the record,
+    /// or its department was removed): it says nothing of the endpoint's health, and a half-open
+    /// breaker's probe is free again, or the breaker would wait for a result that never comes.
+    public mutating func notSent() {
+        if case .halfOpen(true) = state { state = .halfOpen(probeInFlight: false) }
+    }
+
     /// Feeds one attempt's result.
     public mutating func record(_ signal: Signal, now: Date) {
         remember(failure: signal == .failure)
