@@ -210,6 +210,30 @@ import Testing
         #expect(throws: ConfigError.self) { try diagnostics.throwIfErrors() }
     }
 
+    /// A value that would break the request line by line (every delivery would then fail and be
+    /// retried until it is dead) is refused at load, most often a secret read with its newline.
+    @Test func headerValuesWithLineBreaksAreRefusedAtLoad() throws {
+        let (_, diagnostics) = load(
+            """
+            departments:
+              - id: a
+                endpoint:
+                  url: http://127.0.0.1:9009/a
+                  headers:
+                    X-Source: "gateway\\r\\nX-Injected: 1"
+                    "Bad Name": x
+                  auth: { bearer: "${DEPT_TOKEN}" }
+            """, environment: ["DEPT_TOKEN": "s3cret\n"])
+        let byField = Dictionary(diagnostics.errors.map { ($0.field, $0) }, uniquingKeysWith: { first, _ in first })
+        let header = try #require(byField["departments[0].endpoint.headers.X-Source"], "\(diagnostics.issues)")
+        #expect(header.line == 6)
+        #expect(header.message.contains("line break"))
+        #expect(byField["departments[0].endpoint.headers.Bad Name"]?.message.contains("not a header name") == true)
+        let token = try #require(byField["departments[0].endpoint.auth.bearer"])
+        #expect(token.line == 8)
+        #expect(token.message.contains("newline"))
+    }
+
     @Test func reportsEveryProblemAtOnce() {
         let (_, diagnostics) = load(
             """

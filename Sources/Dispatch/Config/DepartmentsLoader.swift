@@ -79,6 +79,14 @@ public enum DepartmentsLoader {
                     "header \(key) is set by the gateway and cannot be overridden (use auth: for Authorization)")
                 return nil
             }
+            if key.isEmpty || !key.unicodeScalars.allSatisfy(isTokenCharacter) {
+                value.error("\"\(key)\" is not a header name (letters, digits and !#$%&'*+-.^_`|~ only)")
+                return nil
+            }
+            if let problem = headerValueProblem(text) {
+                value.error("header \(key): \(problem)")
+                return nil
+            }
             return HeaderField(name: key, value: text)
         }
         return Department.Endpoint(
@@ -188,17 +196,41 @@ public enum DepartmentsLoader {
             node.error("set one of bearer or basic, not both")
             return .none
         case (true, false):
-            return bearer.requiredString().map { .bearer(token: $0) } ?? .none
+            guard let token = bearer.requiredString() else { return .none }
+            if let problem = headerValueProblem(token) { bearer.error("the token \(problem)") }
+            return .bearer(token: token)
         case (false, true):
             basic.expectMapping(allowedKeys: ["username", "password"])
             guard let username = basic["username"].requiredString(), let password = basic["password"].requiredString()
             else { return .none }
             if username.contains(":") { basic["username"].error("a basic-auth username cannot contain \":\"") }
+            for (field, text) in [("username", username), ("password", password)] {
+                if let problem = headerValueProblem(text) { basic[field].error("the \(field) \(problem)") }
+            }
             return .basic(username: username, password: password)
         case (false, false):
             node.error("expected bearer: TOKEN or basic: { username, password }")
             return .none
         }
+    }
+
+    /// What makes `text` unfit for an HTTP header value (RFC 9110 section 5.5): a line break would
+    /// end the header (every request would then fail), other control characters are refused by
+    /// servers. Most often a secret read from a file with its trailing newline.
+    static func headerValueProblem(_ text: String) -> String? {
+        if text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "contains a line break (a value read from a file with its newline?)"
+        }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+            return "contains a control character"
+        }
+        return nil
+    }
+
+    private static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII
+            && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
     }
 
     /// An empty value (after `${…}`) means "do not sign": `${DOWNSTREAM_SIGNING_SECRET:-}` signs
