@@ -171,7 +171,8 @@ public final class HTTP1Transport: DeliveryTransport {
         if response.keepAlive { pool.release(channel, to: origin) }
         return .response(
             status: response.status, headers: response.headers,
-            snippet: String(decoding: response.snippet, as: UTF8.self))
+            snippet: ResponseSnippet.text(
+                response.snippet, headers: response.headers, truncated: response.snippet.count >= Self.snippetLimit))
     }
 
     public func shutdown() async throws {
