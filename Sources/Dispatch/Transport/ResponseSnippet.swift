@@ -1,5 +1,5 @@
-import Foundation
 import ComplaintCore
+import Foundation
 
 /// The first bytes of a department's answer as an operator reads them in the attempt record.
 ///
@@ -45,7 +45,8 @@ enum ResponseSnippet {
             guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
                 continue
             }
-            let value = pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let value = pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\""))
             return value.isEmpty ? nil : value
         }
         return nil
