@@ -74,6 +74,8 @@ import Testing
         ("Sun Nov  6 08:49:37 1994", 30),
         // A date already past means "now".
         ("Sat, 05 Nov 1994 08:49:37 GMT", 0),
+        // Beyond a 64-bit integer: still a very long wait, which the retry policy caps.
+        ("99999999999999999999999", .greatestFiniteMagnitude),
     ])
     func retryAfterParses(value: String, expected: Double) {
         #expect(RetryAfter.parse(value, now: Self.now) == expected)
@@ -82,6 +84,13 @@ import Testing
     @Test(arguments: ["", "soon", "-5", "1.5", "30s", "Sun, 32 Nov 1994 08:49:37 GMT", "tomorrow at noon"])
     func garbageRetryAfterIsNil(value: String) {
         #expect(RetryAfter.parse(value, now: Self.now) == nil)
+    }
+
+    @Test func anOverflowingRetryAfterWaitsTheLongestDelay() {
+        var generator = SystemRandomNumberGenerator()
+        let policy = RetryPolicy(maxAttempts: 5, baseDelay: 1, maxDelay: 60)
+        let retryAfter = RetryAfter.parse("99999999999999999999999", now: Self.now)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: retryAfter, using: &generator) == 60)
     }
 
     @Test func garbageRetryAfterHeaderStillRetries() {

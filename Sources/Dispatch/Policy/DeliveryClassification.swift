@@ -46,6 +46,8 @@ public enum RetryAfter {
     public static func parse(_ value: String, now: Date) -> TimeInterval? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed), seconds >= 0 { return TimeInterval(seconds) }
+        // Digits beyond a 64-bit integer still say "a very long time": the retry policy caps it.
+        if trimmed.count > 18, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return .greatestFiniteMagnitude }
         for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
