@@ -43,6 +43,16 @@ struct QueryAndOperationsTests {
         #expect(bad.errorMessage?.contains("limit") == true)
         let badChannel = try await gateway.request(.get, "/v1/complaints?channel=fax")
         #expect(badChannel.status == 400)
+        // A cursor that is not one, an empty value, a repeated parameter: 400 with the reason,
+        // never a page that looks like the end or the start of the list.
+        for (query, reason) in [
+            ("cursor=garbage", "cursor"), ("cursor=cmp_01m905bt115bzvk7d9taw5hh5z", "cursor"), ("cursor=", "empty"),
+            ("department=", "empty"), ("limit=1&limit=2", "more than once"),
+        ] {
+            let refused = try await gateway.request(.get, "/v1/complaints?\(query)")
+            #expect(refused.status == 400, "\(query)")
+            #expect(refused.errorMessage?.contains(reason) == true, "\(query): \(refused.errorMessage ?? "")")
+        }
         let missing = try await gateway.request(.get, "/v1/complaints/cmp_00000000000000000000000000")
         #expect(missing.status == 404)
         try await gateway.stop()

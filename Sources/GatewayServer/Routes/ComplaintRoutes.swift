@@ -115,9 +115,17 @@ struct ComplaintRoutes: Sendable {
     static func listQuery(_ parameters: Parameters) throws -> ComplaintQuery {
         var query = ComplaintQuery()
         let known: Set<String> = ["channel", "department", "since", "until", "limit", "cursor"]
-        for (key, _) in parameters where !known.contains(String(key)) {
-            throw GatewayError.badRequest(
-                "unknown query parameter \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
+        var seen: Set<String> = []
+        for (key, value) in parameters {
+            let name = String(key)
+            guard known.contains(name) else {
+                throw GatewayError.badRequest(
+                    "unknown query parameter \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
+            }
+            // Which of two values would win is not obvious to the caller: neither does.
+            guard seen.insert(name).inserted else { throw GatewayError.badRequest("\(name) is given more than once") }
+            // `cursor=` from an unset shell variable would otherwise read as "past the end": an empty page.
+            guard !value.isEmpty else { throw GatewayError.badRequest("\(name) is empty: leave it out instead") }
         }
         if let value = parameters.get("channel") {
             guard let channel = Channel(rawValue: value) else {
@@ -141,7 +149,14 @@ struct ComplaintRoutes: Sendable {
             }
             query.limit = limit
         }
-        query.cursor = parameters.get("cursor")
+        if let cursor = parameters.get("cursor") {
+            // As the store wrote it: ids compare as text, so only its own spelling orders right.
+            guard cursor.hasPrefix("cmp_"), GatewayID.ulid(from: cursor).map(GatewayID.complaint) == cursor else {
+                throw GatewayError.badRequest(
+                    "cursor must be a next_cursor from an earlier page (cmp_ and 26 characters); found \"\(cursor)\"")
+            }
+            query.cursor = cursor
+        }
         return query
     }
 
