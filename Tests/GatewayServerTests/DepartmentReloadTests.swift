@@ -91,6 +91,9 @@ struct DepartmentReloadTests {
         #expect(reply.errorCode == "routing_invalid")
         let issues = try #require((reply.json["error"] as? [String: Any])?["issues"] as? [String])
         #expect(issues.contains { $0.hasPrefix("departments.yaml:") && $0.contains("url") }, "\(issues)")
+        // Errors only: warnings are listed apart, as a reload that is taken lists them.
+        #expect(!issues.contains { $0.contains(": warning: ") }, "\(issues)")
+        #expect((reply.json["error"] as? [String: Any])?["warnings"] as? [String] != nil)
         #expect(try await explainVersion(gateway) == version)
         let routed = try await gateway.post(#"{"text":"停水了"}"#)
         #expect((routed.json["routing"] as? [String: Any])?["department"] as? String == "water-supply")

@@ -61,8 +61,12 @@ struct RoutingRoutes: Sendable {
                 "message",
                 "reload refused with \(errors.count) error\(errors.count == 1 ? "" : "s"); "
                     + "the running tables (\(running)) and departments stay")
+            // The errors that refused it, and apart from them the warnings, as a reload that is
+            // taken lists them: a tool counting `issues` counts errors.
             writer.key("issues")
-            Self.writeIssues(issues, into: &writer)
+            Self.writeIssues(errors, into: &writer)
+            writer.key("warnings")
+            Self.writeIssues(issues.filter { $0.severity != .error }, into: &writer)
             writer.endObject()
             writer.field("tables_version", running)
             writer.endObject()
