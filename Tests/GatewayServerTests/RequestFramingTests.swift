@@ -12,6 +12,7 @@ struct RequestFramingTests {
             "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /v1/quarantine HTTP/1.1\r\nHost: x\r\n\r\n",
         "two different Content-Lengths": "Content-Length: 4\r\nContent-Length: 40\r\n\r\n{}{}",
         "a Transfer-Encoding other than chunked": "Transfer-Encoding: gzip\r\n\r\n{}",
+        "chunked twice": "Transfer-Encoding: chunked, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
         "a space before the colon": "Content-Length : 2\r\n\r\n{}",
         "a negative Content-Length": "Content-Length: -1\r\n\r\n{}",
     ]
@@ -30,6 +31,26 @@ struct RequestFramingTests {
         #expect(closed, "\(name)")
         #expect(text.components(separatedBy: "HTTP/1.1 ").count == 2, "\(name): more than one response")
         #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    /// `gzip, chunked` is framed as chunked, so nothing can hide in it; but its body would be
+    /// compressed, which the gateway does not read.
+    @Test("a transfer coding besides chunked is refused with 400 and nothing is stored")
+    func codingBesidesChunked() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port)
+        await connection.send(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n"
+                + "d\r\n{\"text\":\"x\"}\r\n0\r\n\r\n")
+        let (bytes, _) = await connection.readUntilClosed()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(RawConnection.status(of: bytes) == 400, "\(text.prefix(200))")
+        #expect(text.contains("malformed_request"))
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "0")
         try await gateway.stop()
         await downstream.stop()
     }

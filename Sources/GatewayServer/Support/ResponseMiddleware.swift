@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Hummingbird
 
 /// What every response goes through, answered or failed: errors rendered in the gateway's shape,
@@ -18,6 +19,7 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         var failed = false
         do {
+            try Self.checkTransferCoding(request)
             response = try await next(request, context)
         } catch {
             failed = true
@@ -29,5 +31,18 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             request.method, active: active, route: context.endpointPath ?? (failed ? "NotFound" : "Unknown"),
             status: response.status, failed: failed, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
         return response
+    }
+
+    /// `chunked` is the only transfer coding the gateway reads. The HTTP parser refuses a body
+    /// not framed by `chunked` (and closes the connection), but takes `gzip, chunked` as chunked,
+    /// which is its framing: the body would still be compressed. Refused here, as `gzip` alone is;
+    /// the framing itself is unambiguous, so the connection may carry on.
+    private static func checkTransferCoding(_ request: Request) throws {
+        guard let coding = request.headers[.transferEncoding] else { return }
+        let codings = coding.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard codings.count > 1, codings.last == "chunked" else { return }
+        throw GatewayError(
+            .badRequest, code: "malformed_request",
+            "Transfer-Encoding \"\(coding)\": only chunked is read, no other transfer coding")
     }
 }
