@@ -59,7 +59,20 @@ public final class ConfigDiagnostics {
     public var warnings: [ConfigIssue] { issues.filter { $0.severity == .warning } }
     public var hasErrors: Bool { issues.contains { $0.severity == .error } }
 
-    public func report(_ issue: ConfigIssue) { issues.append(issue) }
+    /// Files that could not be read or parsed. Once the reason is reported, nothing more is
+    /// said of them: their fields would all read as missing, which is not the problem.
+    public private(set) var unreadableFiles: Set<String> = []
+
+    public func report(_ issue: ConfigIssue) {
+        guard !unreadableFiles.contains(issue.file) else { return }
+        issues.append(issue)
+    }
+
+    /// Reports why `file` could not be read or parsed; later issues about it are dropped.
+    public func reportUnreadable(_ issue: ConfigIssue) {
+        report(issue)
+        unreadableFiles.insert(issue.file)
+    }
 
     /// Forgets the issues `irrelevant` picks: problems in parts of the configuration that are not read.
     public func discard(where irrelevant: (ConfigIssue) -> Bool) { issues.removeAll(where: irrelevant) }

@@ -246,7 +246,7 @@ extension ConfigNode {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            diagnostics.report(
+            diagnostics.reportUnreadable(
                 ConfigIssue(
                     file: displayName, line: nil, field: "", message: "cannot read file: \(error.localizedDescription)")
             )
@@ -261,7 +261,8 @@ extension ConfigNode {
         data: Data, displayName: String, diagnostics: ConfigDiagnostics, environment: [String: String]
     ) -> ConfigNode {
         guard let text = String(data: data, encoding: .utf8) else {
-            diagnostics.report(ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
+            diagnostics.reportUnreadable(
+                ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
             return ConfigNode(
                 node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         }
@@ -279,10 +280,10 @@ extension ConfigNode {
                 node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         } catch let error as YamlError {
             let (line, message) = describe(error)
-            diagnostics.report(
+            diagnostics.reportUnreadable(
                 ConfigIssue(file: displayName, line: line, field: "", message: "YAML syntax error: \(message)"))
         } catch {
-            diagnostics.report(
+            diagnostics.reportUnreadable(
                 ConfigIssue(file: displayName, line: nil, field: "", message: "YAML syntax error: \(error)"))
         }
         return ConfigNode(

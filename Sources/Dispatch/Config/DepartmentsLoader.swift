@@ -33,7 +33,8 @@ public enum DepartmentsLoader {
         root.expectMapping(allowedKeys: ["departments"])
         var departments: [Department] = []
         var seen: Set<String> = []
-        if root.isPresent, !root["departments"].isPresent { root["departments"].error("required field is missing") }
+        // Also for an empty file (a file that could not be parsed has said why, and says no more).
+        if !root["departments"].isPresent { root["departments"].error("required field is missing") }
         for node in root["departments"].items() {
             node.expectMapping(allowedKeys: ["id", "name", "endpoint"])
             let id = node["id"].requiredString() ?? ""

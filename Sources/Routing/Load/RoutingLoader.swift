@@ -22,6 +22,13 @@ public enum RoutingLoader {
     ) -> RoutingConfiguration? {
         let diagnostics = section.diagnostics
         let errorsBefore = diagnostics.errors.count
+        // When departments.yaml could not be parsed, every rule's department would read as unknown:
+        // its own syntax error is the one problem to report.
+        defer {
+            if diagnostics.unreadableFiles.contains("departments.yaml") {
+                diagnostics.discard { $0.message.hasPrefix("unknown department ") }
+            }
+        }
         section.expectMapping(allowedKeys: sectionKeys)
 
         let defaultNode = section["default"]
