@@ -54,4 +54,24 @@ struct RequestFramingTests {
         try await gateway.stop()
         await downstream.stop()
     }
+
+    @Test("two Content-Type lines are refused with 400, whichever comes first")
+    func twoContentTypes() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        for types in [("application/json", "text/plain"), ("text/plain", "application/json")] {
+            let connection = try RawConnection(port: gateway.port)
+            await connection.send(
+                "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                    + "Content-Type: \(types.0)\r\nContent-Type: \(types.1)\r\nContent-Length: 12\r\n"
+                    + "Connection: close\r\n\r\n{\"text\":\"x\"}")
+            let (bytes, _) = await connection.readUntilClosed()
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(RawConnection.status(of: bytes) == 400, "\(types): \(text.prefix(200))")
+            #expect(text.contains("more than once"))
+        }
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "0")
+        try await gateway.stop()
+        await downstream.stop()
+    }
 }

@@ -20,6 +20,7 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         var failed = false
         do {
             try Self.checkTransferCoding(request)
+            try Self.checkSingleContentType(request)
             response = try await next(request, context)
         } catch {
             failed = true
@@ -31,6 +32,12 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             request.method, active: active, route: context.endpointPath ?? (failed ? "NotFound" : "Unknown"),
             status: response.status, failed: failed, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
         return response
+    }
+
+    /// Two `Content-Type` lines leave the body's type to whichever a reader takes first.
+    private static func checkSingleContentType(_ request: Request) throws {
+        guard request.headers[values: .contentType].count > 1 else { return }
+        throw GatewayError.badRequest("Content-Type is given more than once")
     }
 
     /// `chunked` is the only transfer coding the gateway reads. The HTTP parser refuses a body
