@@ -15,6 +15,9 @@ struct RequestFramingTests {
         "chunked twice": "Transfer-Encoding: chunked, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
         "a space before the colon": "Content-Length : 2\r\n\r\n{}",
         "a negative Content-Length": "Content-Length: -1\r\n\r\n{}",
+        "two equal Content-Lengths": "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
+        "a folded header line": "X-Note: a\r\n b\r\nContent-Length: 2\r\n\r\n{}",
+        "a NUL in a header": "X-Note: a\u{0}b\r\nContent-Length: 2\r\n\r\n{}",
     ]
 
     @Test("refused with 400 and closed", arguments: cases.keys.sorted())
@@ -30,6 +33,9 @@ struct RequestFramingTests {
         #expect(RawConnection.status(of: bytes) == 400, "\(name): \(text.prefix(120))")
         #expect(closed, "\(name)")
         #expect(text.components(separatedBy: "HTTP/1.1 ").count == 2, "\(name): more than one response")
+        // In the gateway's shape, with the headers every response carries.
+        #expect(text.contains(#""code":"malformed_request""#), "\(name): \(text.prefix(300))")
+        #expect(text.lowercased().contains("x-content-type-options: nosniff"), "\(name)")
         #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "0")
         try await gateway.stop()
         await downstream.stop()
@@ -71,6 +77,26 @@ struct RequestFramingTests {
             #expect(text.contains("more than once"))
         }
         #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "0")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    /// Pipelined: the good request before the bad one is answered first, then the refusal.
+    @Test("a bad request after a good one on the same connection: the good one's answer, then the 400")
+    func pipelinedRefusalComesInOrder() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port)
+        await connection.send(
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+        let (bytes, closed) = await connection.readUntilClosed()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(RawConnection.status(of: bytes) == 200, "\(text.prefix(200))")
+        let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+        #expect(answers.map { $0.prefix(3) } == ["200", "400"], "\(text)")
+        #expect(text.contains(#""code":"malformed_request""#))
+        #expect(closed)
         try await gateway.stop()
         await downstream.stop()
     }

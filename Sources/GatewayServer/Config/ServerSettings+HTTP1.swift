@@ -11,7 +11,7 @@ extension ServerSettings {
         let maxHeaders = maxHeaders
         return HTTP1Channel.Configuration(
             additionalChannelHandlers: [
-                HeaderOverflowResponder(maxHeaderBytes: maxHeaderBytes, maxHeaders: maxHeaders),
+                ParserErrorResponder(maxHeaderBytes: maxHeaderBytes, maxHeaders: maxHeaders),
                 ContinueResponder(),
                 UpgradeDecliner(),
             ],
