@@ -38,4 +38,20 @@ import Testing
         try await gateway.stop()
         await downstream.stop()
     }
+
+    /// A body its length shows too large is not asked for: the 413 comes at once, and nothing
+    /// is uploaded to be thrown away.
+    @Test func aBodyTooLargeIsNotAskedFor() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port, receiveTimeout: 30)
+        await connection.send(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n")
+        let first = String(decoding: await connection.readOnce(), as: UTF8.self)
+        #expect(first.hasPrefix("HTTP/1.1 413"), "\(first)")
+        #expect(!first.contains("100 Continue"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
 }

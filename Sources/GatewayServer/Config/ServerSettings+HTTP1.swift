@@ -6,13 +6,21 @@ extension ServerSettings {
     /// The HTTP/1.1 channel: the read timeout and the header limits, with a 431 when a header limit
     /// is passed, `100 Continue` for requests that wait for it, and HTTP/1.1 for requests that ask
     /// to switch protocols.
-    var http1Configuration: HTTP1Channel.Configuration {
+    /// `maxMessageBytes`: the email route's own body limit.
+    func http1Configuration(maxMessageBytes: Int) -> HTTP1Channel.Configuration {
         let maxHeaderBytes = maxHeaderBytes
         let maxHeaders = maxHeaders
+        let maxUploadBytes = maxUploadBytes
+        // The most the route at a path takes (what each route passes to its body reader).
+        let maxBodyBytes = maxBodyBytes
+        let bodyLimit: @Sendable (String) -> Int = { path in
+            if path.hasPrefix("/v1/hotline/") { return maxUploadBytes }
+            return path == "/v1/email" ? maxMessageBytes : maxBodyBytes
+        }
         return HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 ParserErrorResponder(maxHeaderBytes: maxHeaderBytes, maxHeaders: maxHeaders),
-                ContinueResponder(),
+                ContinueResponder(bodyLimit: bodyLimit),
                 UpgradeDecliner(),
             ],
             idleTimeout: .seconds(Int64(idleTimeoutSeconds)),

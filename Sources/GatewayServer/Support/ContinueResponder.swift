@@ -8,17 +8,31 @@ import NIOHTTPTypes
 /// Clients that send the expectation (.NET Framework's HttpClient on every POST, older libcurl
 /// and PHP on bodies over 1 KiB, curl on uploads over 1 MiB) otherwise wait for a timeout
 /// (0.35–1 s) before sending the body: every such request would be that much slower. The final
-/// answer still comes from the route, after the body.
+/// answer still comes from the route, after the body. A body its `Content-Length` already shows
+/// too large for the path's limit is not asked for: the route answers 413 from the length alone,
+/// and the client does not upload what would be thrown away (RFC 9110 §10.1.1).
 final class ContinueResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
+    private let bodyLimit: @Sendable (String) -> Int
+
+    init(bodyLimit: @escaping @Sendable (String) -> Int) {
+        self.bodyLimit = bodyLimit
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let request) = unwrapInboundIn(data), Self.expectsContinue(request) {
+        if case .head(let request) = unwrapInboundIn(data), Self.expectsContinue(request), !tooLarge(request) {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }
         context.fireChannelRead(data)
+    }
+
+    private func tooLarge(_ request: HTTPRequest) -> Bool {
+        guard let length = request.headerFields[.contentLength].flatMap(Int.init) else { return false }
+        let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? "/"
+        return length > bodyLimit(path)
     }
 
     /// `Expect: 100-continue` (case-insensitive, RFC 9110 §10.1.1), on an HTTP/1.1 request.
