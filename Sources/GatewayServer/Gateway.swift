@@ -111,7 +111,8 @@ public final class Gateway: Sendable {
         let server = configuration.server
         let app = Application(
             router: makeRouter(),
-            server: .http1(configuration: server.http1Configuration(maxMessageBytes: configuration.email.maxMessageBytes)),
+            server: .http1(
+                configuration: server.http1Configuration(maxMessageBytes: configuration.email.maxMessageBytes)),
             configuration: ApplicationConfiguration(
                 address: .hostname(server.host, port: server.port),
                 serverName: "complaint-gateway",
