@@ -381,6 +381,32 @@ struct EmailComplaintBuilderTests {
         #expect(only.text == "路灯坏了")
     }
 
+    @Test("a plain-text version that only says to read the HTML gives way to the HTML")
+    func placeholderPlainText() throws {
+        let body = """
+            --A\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            This is an HTML message. Please use an HTML capable mail program to read this message.\r
+            --A\r
+            Content-Type: text/html; charset=utf-8\r
+            \r
+            <div>路灯坏了一个月了。</div><div>联系电话：13866667777</div>\r
+            --A--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/alternative; boundary=A")
+        #expect(complaint.text == "路灯坏了一个月了。\n\n联系电话：13866667777")
+        #expect(complaint.complainant.phone == "+8613866667777")
+        // A plain text that mentions HTML among other words is the letter.
+        let letter = body.replacingOccurrences(
+            of: "This is an HTML message. Please use an HTML capable mail program to read this message.",
+            with: "网站的HTML页面打不开，路灯坏了一个月了。")
+        #expect(
+            try Corpus.complaint(body: letter, contentType: "multipart/alternative; boundary=A").text
+                == "网站的HTML页面打不开，路灯坏了一个月了。")
+    }
+
     @Test("a plain-text part marked attachment with no file name is the body when nothing else is")
     func unnamedTextAttachment() throws {
         let body = """

@@ -26,9 +26,10 @@ enum BodySelector {
             if rank == 0 { break }
         }
         // An empty plain-text version beside an HTML one (some webmail and marketing tools write
-        // the alternative empty) hides nothing: the HTML is the letter.
+        // the alternative empty), or one that only says to read the HTML, hides nothing: the
+        // HTML is the letter.
         if let chosen = best?.part, chosen.mediaType == "text/plain",
-            isBlank(chosen),
+            isBlank(chosen) || isPlaceholder(chosen),
             let other = ranked.filter({ $0.1 !== chosen && $0.1.mediaType != "text/plain" }).min(by: { $0.0 < $1.0 }),
             !isBlank(other.1)
         {
@@ -80,6 +81,20 @@ enum BodySelector {
         let bytes = part.decodedBody
         if bytes.contains(where: { $0 > 0x20 }) { return false }
         return TextNormalizer.normalize(part.text(of: bytes).text).isEmpty
+    }
+
+    /// A plain-text version that only tells the reader to open the HTML one ("This is an HTML
+    /// message. Please use an HTML capable mail program", "此邮件为HTML格式"): short, naming HTML,
+    /// and saying nothing else.
+    private static func isPlaceholder(_ part: MIMEPart) -> Bool {
+        let bytes = part.decodedBody
+        guard bytes.count <= 300 else { return false }
+        let text = part.text(of: bytes).text.lowercased()
+        guard text.contains("html") else { return false }
+        return [
+            "html capable", "html-capable", "html compatible", "html format", "html version", "html格式", "html 格式",
+            "支持html", "supports html", "view this message", "view this email",
+        ].contains { text.contains($0) }
     }
 
     /// Rank of a named text part: after every part without a name.
