@@ -92,6 +92,12 @@ struct HeaderDecodingTests {
         #expect(CharsetDecoder.decode([0xD6, 0xA3, 0xC3, 0xB7], declared: "us-ascii").text == "郑梅")
         #expect(CharsetDecoder.decode([0xCD, 0xBC, 0xC6, 0xAC], declared: nil).charset == "utf-8")
         #expect(CharsetDecoder.decode(Array("José Müller ÷ 2".utf8), declared: nil).text == "José Müller ÷ 2")
+        // Letters of several scripts in one word (Cyrillic, Greek, IPA) are GBK read wrongly:
+        // 一为要时同也 is valid UTF-8 as `һΪҪʱͬҲ`. One script alone is a language.
+        let gbk: [UInt8] = [0xD2, 0xBB, 0xCE, 0xAA, 0xD2, 0xAA, 0xCA, 0xB1, 0xCD, 0xAC, 0xD2, 0xB2]
+        #expect(CharsetDecoder.decode(gbk, declared: nil).text == "一为要时同也")
+        #expect(CharsetDecoder.decode(Array("Привет мир".utf8), declared: nil).text == "Привет мир")
+        #expect(CharsetDecoder.decode(Array("Ελληνικά".utf8), declared: nil).text == "Ελληνικά")
         #expect(CharsetDecoder.decode(Array("José".utf8), declared: "iso-8859-1").text == "José")
         #expect(CharsetDecoder.decode(Array("迈克尔·杰克逊投诉".utf8), declared: "gb2312").text == "迈克尔·杰克逊投诉")
     }

@@ -67,9 +67,10 @@ public enum CharsetDecoder {
             }
             let text = String(decoding: array, as: UTF8.self)
             // Unlabelled, a short GBK name that happens to be valid UTF-8 (郑梅 as `֣÷`) reads as
-            // marks and symbols only, no letters a person writes: GB18030 reading it as Chinese wins.
+            // marks and symbols only, no letters a person writes, or as letters of several scripts
+            // at once (一为要时同也 as `һΪҪʱͬҲ`): GB18030 reading it as Chinese wins.
             if utf8.isValid, !labelTells,
-                mostlyTwoByteSequences(array), readsAsMarksOrSymbols(text),
+                mostlyTwoByteSequences(array), readsAsMarksOrSymbols(text) || mixesScripts(text),
                 let chinese = convert(array, from: "gb18030", lossy: false), readsAsChinese(chinese)
             {
                 return Decoded(text: chinese, charset: "gb18030", lossy: false)
@@ -106,6 +107,26 @@ public enum CharsetDecoder {
         text.unicodeScalars.allSatisfy {
             $0.isASCII || (!$0.properties.isAlphabetic && $0.properties.numericType == nil)
         }
+    }
+
+    /// Whether the non-Latin letters of `text` come from two or more scripts (`һΪҪʱͬҲ`: Cyrillic,
+    /// Greek and IPA letters in one word), as GBK bytes read as UTF-8 do and no one writes.
+    private static func mixesScripts(_ text: String) -> Bool {
+        var scripts: Set<Int> = []
+        for scalar in text.unicodeScalars where scalar.value >= 0x250 && scalar.value < 0x800 {
+            guard scalar.properties.isAlphabetic else { continue }
+            switch scalar.value {
+            case ..<0x300: scripts.insert(0)  // IPA and modifier letters
+            case ..<0x400: scripts.insert(1)  // Greek (and combining marks)
+            case ..<0x530: scripts.insert(2)  // Cyrillic
+            case ..<0x590: scripts.insert(3)  // Armenian
+            case ..<0x600: scripts.insert(4)  // Hebrew
+            case ..<0x700: scripts.insert(5)  // Arabic
+            default: scripts.insert(6)  // Syriac, Thaana, N'Ko
+            }
+            if scripts.count >= 2 { return true }
+        }
+        return false
     }
 
     /// Whether every non-ASCII character of `text` is a Han character or CJK punctuation.
