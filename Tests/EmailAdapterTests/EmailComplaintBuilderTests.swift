@@ -381,6 +381,17 @@ struct EmailComplaintBuilderTests {
         #expect(only.text == "路灯坏了")
     }
 
+    @Test(
+        "a phone's signature on the last line is not part of the complaint",
+        arguments: ["发自我的iPhone", "Sent from my Galaxy", "Sent from my iPhone", "来自我的华为手机"])
+    func deviceSignatureDropped(signature: String) throws {
+        let complaint = try Corpus.complaint(body: "路边井盖丢失，很危险。\r\n\r\n\(signature)\r\n")
+        #expect(complaint.text == "路边井盖丢失，很危险。")
+        // Inside the text, such words stay.
+        let inside = try Corpus.complaint(body: "\(signature)\r\n路边井盖丢失。\r\n")
+        #expect(inside.text == "\(signature)\n路边井盖丢失。")
+    }
+
     @Test("a plain-text version that only says to read the HTML gives way to the HTML")
     func placeholderPlainText() throws {
         let body = """

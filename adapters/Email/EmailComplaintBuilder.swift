@@ -81,7 +81,7 @@ public struct EmailComplaintBuilder: Sendable {
 
         // People often write the whole complaint in the subject and send an empty body (or
         // only a photo): the subject is then the text, so the department gets something to read.
-        var complaintText = trimmed.text
+        var complaintText = Self.withoutDeviceSignature(trimmed.text)
         let forwarded = ForwardedMessages.text(of: message, body: body)
         if forwarded.count > 0 {
             complaintText += (complaintText.isEmpty ? "" : "\n\n") + forwarded.text
@@ -272,6 +272,16 @@ public struct EmailComplaintBuilder: Sendable {
             return lowered.isEmpty || pointersToSubject.contains(lowered.trimmingCharacters(in: .punctuationCharacters))
                 || deviceSignatures.contains { lowered.hasPrefix($0) }
         }
+    }
+
+    /// The text without a phone's signature on its last line (`发自我的iPhone`, `Sent from my
+    /// Galaxy`): the mail app's, not the citizen's words. A text that is only that is kept, for
+    /// ``saysNothing(_:)`` to see.
+    static func withoutDeviceSignature(_ text: String) -> String {
+        guard let lastBreak = text.lastIndex(of: "\n") else { return text }
+        let last = text[text.index(after: lastBreak)...].trimmingCharacters(in: .whitespaces).lowercased()
+        guard last.utf8.count <= 60, deviceSignatures.contains(where: { last.hasPrefix($0) }) else { return text }
+        return String(text[..<lastBreak]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private static let pointersToSubject: Set<String> = [
