@@ -38,7 +38,8 @@ public enum QuotedReply {
         guard let cut = marker?.index ?? trailingQuoteBlock(lines) else { return (text, 0) }
         var kept = lines[..<cut].joined(separator: "\n")
         if !kept.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
-            kept = marker?.kind == .attribution ? unquoted(lines[cut...], attributionLines: marker?.length ?? 1) : ""
+            // A reply written below the quote: the lines after the attribution that are not quoted.
+            kept = marker?.kind == .attribution ? unquoted(lines[cut...].dropFirst(marker?.length ?? 1)) : ""
         }
         let trimmedKept = kept.trimmingSpaces()
         return (trimmedKept, text.unicodeScalars.count - trimmedKept.unicodeScalars.count)
@@ -49,7 +50,7 @@ public enum QuotedReply {
     public static func ownPart(of text: String) -> String {
         let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         let end = firstMarker(lines)?.index ?? lines.count
-        return lines[..<end].filter { !$0.trimmingSpaces().hasPrefix(">") }.joined(separator: "\n")
+        return unquoted(lines[..<end])
     }
 
     /// A reply or a forward: its subject was written by someone else first.
@@ -69,9 +70,9 @@ public enum QuotedReply {
         var length = 1
     }
 
-    /// A reply written below the quote: the lines after the attribution that are not quoted.
-    private static func unquoted(_ lines: ArraySlice<Substring>, attributionLines: Int) -> String {
-        lines.dropFirst(attributionLines).filter { !$0.trimmingSpaces().hasPrefix(">") }.joined(separator: "\n")
+    /// The lines not quoted with `>`, joined.
+    private static func unquoted(_ lines: ArraySlice<Substring>) -> String {
+        lines.filter { !$0.trimmingSpaces().hasPrefix(">") }.joined(separator: "\n")
     }
 
     /// Marker lines are short; longer lines are not examined.
