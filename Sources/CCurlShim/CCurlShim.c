@@ -32,7 +32,10 @@ CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_p
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, verify_peer ? 1L : 0L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, verify_peer ? 2L : 0L);
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, timeout_seconds);
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT, timeout_seconds * 4);
+    // A stall, not a total time: a large message on a slow link may take minutes, and a total
+    // limit would fail it on every poll, holding up every message after it.
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, timeout_seconds);
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "imap,imaps");

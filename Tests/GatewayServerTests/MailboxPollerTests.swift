@@ -132,4 +132,76 @@ struct MailboxPollerTests {
             await downstream.stop()
         }
     }
+
+    @Test("a folder named in Chinese is polled and moved to by its modified UTF-7 name; the client identifies itself")
+    func chineseFolders() async throws {
+        try await DovecotServer.run { dovecot in
+            let downstream = try await DownstreamServer.start()
+            try await dovecot.deliver(
+                Self.message(id: "folder@example.cn", text: "噪音扰民。"), name: "f1", folder: "&YpWLyQ-")
+            try await dovecot.deliver(Data(), name: "placeholder", folder: "&XfJZBHQG-")
+            let environment = [
+                "IMAP_URL": "imap://127.0.0.1:\(dovecot.port)/投诉", "IMAP_USER": dovecot.user,
+                "IMAP_PASSWORD": dovecot.password, "IMAP_POLL_SECONDS": "1",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
+                $0.email.mailboxes[0].mailbox.moveTo = "已处理"
+            }
+            try await eventually("the message in 投诉 read") {
+                try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+            }
+            #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "folder@example.cn")
+            try await eventually("moved to 已处理") {
+                let left = try await dovecot.uids(in: "&YpWLyQ-")
+                let moved = try await dovecot.uids(in: "&XfJZBHQG-")
+                return left.contains("* SEARCH\r\n") && moved.contains("* SEARCH 1 2")
+            }
+            // NetEase's servers refuse SELECT to a client that has not sent ID (RFC 2971).
+            #expect(try dovecot.log().contains("name=complaint-gateway"))
+            try await gateway.stop()
+            await downstream.stop()
+        }
+    }
+
+    @Test("a message the server cannot deliver is retried, then left in the mailbox; the ones after it are taken")
+    func undeliverableMessageSkipped() async throws {
+        try await DovecotServer.run { dovecot in
+            let downstream = try await DownstreamServer.start()
+            let broken = try await dovecot.deliver(Self.message(id: "broken@example.cn", text: "坏的。"), name: "u1")
+            try await dovecot.deliver(Self.message(id: "after@example.cn", text: "后面的投诉。"), name: "u2")
+            // Unreadable to Dovecot (which runs as nobody): its FETCH fails and it drops the connection.
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0, .ownerAccountID: 0], ofItemAtPath: broken.path)
+            let environment = [
+                "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+                "IMAP_POLL_SECONDS": "1",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment)
+            try await eventually(timeout: .seconds(30), "the message after the broken one read") {
+                try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+            }
+            #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "after@example.cn")
+            let failedFetches = try dovecot.log().components(separatedBy: "FETCH failed").count - 1
+            #expect(failedFetches == 5)
+            #expect(!(try await dovecot.flags(uid: 1).contains("$CGImported")))
+            try await gateway.stop()
+            await downstream.stop()
+        }
+    }
+
+    @Test("fetching a UID that is gone says so, so the poller passes over it")
+    func expungedUID() async throws {
+        try await DovecotServer.run { dovecot in
+            try await dovecot.deliver(Self.message(id: "one@example.cn", text: "一。"), name: "e1")
+            let (server, folder) = try #require(IMAPMailbox.split(url: dovecot.url))
+            let session = try IMAPSession(
+                IMAPMailbox(
+                    name: "test", serverURL: server, folder: folder, user: dovecot.user, password: dovecot.password,
+                    security: .none))
+            #expect(try session.uids(from: 1) == [1])
+            #expect(try session.fetch(uid: 1).count > 0)
+            let error = try #require(throws: IMAPError.self) { try session.fetch(uid: 7) }
+            #expect(error.notFound)
+        }
+    }
 }

@@ -60,6 +60,8 @@ public struct IMAPError: Error, CustomStringConvertible, Sendable {
     public var description: String
     /// The response was larger than the session's limit (the transfer was aborted).
     public var tooLarge = false
+    /// The server answered a fetch without the message: it was expunged after the search.
+    public var notFound = false
 }
 
 /// One connection to an IMAP server, through libcurl. Blocking: use it from a thread that may block.
@@ -90,10 +92,20 @@ public final class IMAPSession: @unchecked Sendable {
 
     deinit { cg_imap_close(handle) }
 
+    /// Tells the server who we are (RFC 2971 ID), before any mailbox is opened.
+    ///
+    /// NetEase's servers (163.com, 126.com, yeah.net) answer SELECT with "Unsafe Login" to a client
+    /// that has not sent ID. A server without ID answers BAD; that is not an error here.
+    public func identify() {
+        _ = try? perform(
+            url: mailbox.serverURL, command: #"ID ("name" "complaint-gateway" "vendor" "Complaint Gateway")"#)
+    }
+
     /// The mailbox's UIDVALIDITY and UIDNEXT.
     public func status() throws -> (uidValidity: UInt64, uidNext: UInt64) {
         let response = try perform(
-            url: mailbox.serverURL, command: "STATUS \(quoted(mailbox.folder)) (UIDVALIDITY UIDNEXT)")
+            url: mailbox.serverURL,
+            command: "STATUS \(quoted(ModifiedUTF7.wireName(mailbox.folder))) (UIDVALIDITY UIDNEXT)")
         let text = String(decoding: response, as: UTF8.self)
         guard let validity = Self.number(after: "UIDVALIDITY", in: text),
             let next = Self.number(after: "UIDNEXT", in: text)
@@ -124,14 +136,18 @@ public final class IMAPSession: @unchecked Sendable {
             _ = try perform(url: folderURL, command: "UID STORE \(uid) +FLAGS (\(mailbox.flagsAfterCommit))")
         }
         if let target = mailbox.moveTo {
-            _ = try perform(url: folderURL, command: "UID MOVE \(uid) \(quoted(target))")
+            _ = try perform(url: folderURL, command: "UID MOVE \(uid) \(quoted(ModifiedUTF7.wireName(target)))")
         }
     }
 
+    /// The folder in libcurl's URL: its wire name, with `;` (libcurl's `;UID=` separator) escaped too.
     private var folderURL: String {
-        mailbox.serverURL
-            + (mailbox.folder.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? mailbox.folder)
+        let name = ModifiedUTF7.wireName(mailbox.folder)
+        return mailbox.serverURL
+            + (name.addingPercentEncoding(withAllowedCharacters: Self.folderCharacters) ?? name)
     }
+
+    private static let folderCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: ";"))
 
     private func quoted(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
@@ -148,7 +164,9 @@ public final class IMAPSession: @unchecked Sendable {
         }
         guard code == CURLE_OK else {
             let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw IMAPError(description: "\(mailbox.name): \(command ?? "FETCH"): \(message)")
+            throw IMAPError(
+                description: "\(mailbox.name): \(command ?? "FETCH"): \(message)",
+                notFound: command == nil && code == CURLE_REMOTE_FILE_NOT_FOUND)
         }
         guard let data = buffer.data else { return [] }
         return Array(UnsafeRawBufferPointer(start: data, count: buffer.length))

@@ -18,6 +18,11 @@ struct MailboxPoller: Service {
     let store: any ComplaintStore
     let maxMessageBytes: Int
     let logger: Logger
+    /// Polls in a row whose fetch of the same UID failed while the server was otherwise answering.
+    let fetchFailures = FetchFailureStreak()
+    /// After this many, the message is left in the mailbox (like an oversized one) so that the
+    /// messages after it are not held up for ever by one the server cannot deliver.
+    static let fetchAttemptsBeforeSkipping = 5
 
     func run() async throws {
         let name = settings.mailbox.name
@@ -51,6 +56,7 @@ struct MailboxPoller: Service {
     func pollOnce() async throws -> Int {
         let mailbox = settings.mailbox
         let session = try await Self.blocking { try IMAPSession(mailbox, maxMessageBytes: maxMessageBytes) }
+        try await Self.blocking { session.identify() }
         let status = try await Self.blocking { try session.status() }
         var cursor =
             try await store.mailboxCursor(mailbox.name) ?? MailboxCursor(uidValidity: status.uidValidity, lastUID: 0)
@@ -64,10 +70,12 @@ struct MailboxPoller: Service {
         let uids = try await Self.blocking { [cursor] in try session.uids(from: cursor.lastUID + 1) }
         var taken = 0
         let oversized = Counter(label: "cg_imap_oversized_total", dimensions: [("mailbox", mailbox.name)])
+        let unreadable = Counter(label: "cg_imap_unreadable_total", dimensions: [("mailbox", mailbox.name)])
         for uid in uids where !Task.isShuttingDownGracefully {
             let message: [UInt8]
             do {
                 message = try await Self.blocking { try session.fetch(uid: uid) }
+                fetchFailures.clear()
             } catch let error as IMAPError where error.tooLarge {
                 // Not taken, and not lost: it stays in the mailbox, unflagged, for a person to handle.
                 // The cursor moves past it so the messages after it are not held up.
@@ -75,8 +83,23 @@ struct MailboxPoller: Service {
                 logger.error(
                     "message larger than email.max_message_bytes left in the mailbox",
                     metadata: ["cg.mailbox": "\(mailbox.name)", "cg.uid": "\(uid)", "cg.limit": "\(maxMessageBytes)"])
-                cursor.lastUID = uid
-                try await store.saveMailboxCursor(mailbox.name, cursor)
+                try await skip(uid, cursor: &cursor)
+                continue
+            } catch let error as IMAPError where error.notFound {
+                // Expunged since the search (a person deleted or moved it): nothing to take.
+                try await skip(uid, cursor: &cursor)
+                continue
+            } catch {
+                guard fetchFailures.record(uid) >= Self.fetchAttemptsBeforeSkipping else { throw error }
+                fetchFailures.clear()
+                unreadable.increment()
+                logger.error(
+                    "message the server failed to deliver \(Self.fetchAttemptsBeforeSkipping) times left in the mailbox",
+                    metadata: [
+                        "cg.mailbox": "\(mailbox.name)", "cg.uid": "\(uid)",
+                        "cg.error": "\(LogRedaction.scrub("\(error)"))",
+                    ])
+                try await skip(uid, cursor: &cursor)
                 continue
             }
             _ = try await intake.accept(
@@ -94,6 +117,12 @@ struct MailboxPoller: Service {
             taken += 1
         }
         return taken
+    }
+
+    /// Moves the cursor past a message that is not taken, so the messages after it are.
+    private func skip(_ uid: UInt64, cursor: inout MailboxCursor) async throws {
+        cursor.lastUID = uid
+        try await store.saveMailboxCursor(settings.mailbox.name, cursor)
     }
 
     /// Sleeps, returning early on graceful shutdown.

@@ -57,6 +57,7 @@ final class DovecotServer: Sendable {
             log_path = \(d)/dovecot.log
             \(ssl)
             auth_mechanisms = plain login
+            imap_id_log = *
             first_valid_uid = 1
             passdb {
               driver = passwd-file
@@ -94,11 +95,32 @@ final class DovecotServer: Sendable {
         return server
     }
 
-    /// Delivers a message the way an MTA writes a Maildir: a file in `new/`.
-    func deliver(_ message: Data, name: String) async throws {
-        let file = maildir.appendingPathComponent("new/\(Int(Date().timeIntervalSince1970)).\(name).test")
+    /// Delivers a message the way an MTA writes a Maildir: a file in `new/` of the inbox or of
+    /// `folder` (its name on the wire, e.g. `&YpWLyQ-`; Maildir++ keeps it in `.&YpWLyQ-/`).
+    @discardableResult
+    func deliver(_ message: Data, name: String, folder: String? = nil) async throws -> URL {
+        var directory = maildir
+        if let folder {
+            directory = maildir.appendingPathComponent(".\(folder)")
+            for sub in ["new", "cur", "tmp"] {
+                try FileManager.default.createDirectory(
+                    at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
+        }
+        let file = directory.appendingPathComponent("new/\(Int(Date().timeIntervalSince1970)).\(name).test")
         try message.write(to: file)
         try await chownMail()
+        return file
+    }
+
+    /// The UIDs in `folder` (its wire name), read with the curl command-line tool.
+    func uids(in folder: String) async throws -> String {
+        try await Self.run(
+            "/usr/bin/curl",
+            [
+                "-s", "--noproxy", "*", "-u", "\(user):\(password)", "imap://127.0.0.1:\(port)/\(folder)", "-X",
+                "UID SEARCH ALL",
+            ])
     }
 
     /// The flags of the message with `uid`, read with the curl command-line tool (independent of the poller).
