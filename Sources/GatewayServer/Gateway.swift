@@ -108,6 +108,15 @@ public final class Gateway: Sendable {
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
         async throws
     {
+        // Held until the store is closed: one gateway serves a data directory at a time.
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(directory: configuration.storage.dataDirectory)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        defer { withExtendedLifetime(lock) {} }
         let server = configuration.server
         let app = Application(
             router: makeRouter(),

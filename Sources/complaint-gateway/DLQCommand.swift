@@ -34,6 +34,12 @@ struct DLQCommand: AsyncParsableCommand {
         func open() throws -> SQLiteStore {
             var storage = try config.loadStorage()
             if let dataDir { storage.dataDirectory = dataDir }
+            // A mistyped path, or a relative data_dir read from another working directory, must not
+            // answer "no dead letters" from a store made on the spot.
+            guard FileManager.default.fileExists(atPath: storage.sqlite.path) else {
+                printError("no store at \(storage.sqlite.path) (storage.data_dir or --data-dir)")
+                throw ExitCode(1)
+            }
             var logger = Logger(label: "complaint-gateway.dlq")
             // Notices only: an upgrade of the store's schema, which can take minutes, says what it does.
             logger.logLevel = .notice

@@ -83,6 +83,15 @@ struct OfflineCommandsTests {
         let deadLetters = try await run(["dlq", "list"] + common)
         #expect(deadLetters.status == 0, "\(deadLetters.output)")
         #expect(deadLetters.output.contains("no dead letters"))
+        // A mistyped data directory is not an empty store.
+        let typo = scratch.appendingPathComponent("dta")
+        for command in [["dlq", "list"], ["dlq", "replay", "--all"]] {
+            let wrong = try await run(
+                command + ["--config", RunningGateway.configDirectory.path, "--data-dir", typo.path])
+            #expect(wrong.status == 1)
+            #expect(wrong.output.contains("no store at \(typo.path)/gateway.sqlite"), "\(wrong.output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: typo.path))
 
         // The outbox rows the commands committed are the serving gateway's to deliver.
         let downstream = try await DownstreamServer.start()

@@ -46,7 +46,9 @@ public final class SQLiteStore: ComplaintStore {
         }
         do {
             let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // Owner only: the store holds citizens' names, numbers and words.
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             pool = try DatabasePool(path: configuration.path, configuration: config)
             // Set on the writer, the only connection that commits, once the pool is open: GRDB puts a
             // new pool's writer in WAL mode with `synchronous = NORMAL` after `prepareDatabase` ran.
