@@ -1,5 +1,6 @@
-import HotlineCSVAdapter
 import Testing
+
+@testable import HotlineCSVAdapter
 
 @Suite("CSV tokenizer")
 struct CSVTokenizerTests {
@@ -37,7 +38,8 @@ struct CSVTokenizerTests {
                 + "3,plain,7\r\n")
         let records = try readRecords(file, chunk: chunk)
         #expect(records.map(\.line) == [1, 2, 3, 4])
-        #expect(records[1].kind == .unterminatedQuote(fields: ["1", "opened never closed,5"]))
+        // Split as staff read the line: the open quote is a character, the row keeps its width.
+        #expect(records[1].kind == .unterminatedQuote(fields: ["1", "\"opened never closed", "5"]))
         #expect(records[2].kind == .fields(["2", "fine \"quoted\" text", "6"]))
         #expect(records[3].kind == .fields(["3", "plain", "7"]))
     }
@@ -48,7 +50,7 @@ struct CSVTokenizerTests {
     func unterminatedQuoteAtEnd(chunk: Int) throws {
         let records = try readRecords(utf8("id,text\n1,\"never closed\n2,ok\n3,fine\n"), chunk: chunk)
         #expect(records.map(\.line) == [1, 2, 3, 4])
-        #expect(records[1].kind == .unterminatedQuote(fields: ["1", "never closed"]))
+        #expect(records[1].kind == .unterminatedQuote(fields: ["1", "\"never closed"]))
         #expect(records[2].fields == ["2", "ok"])
         #expect(records[3].fields == ["3", "fine"])
     }
@@ -124,5 +126,21 @@ struct CSVTokenizerTests {
         }
         #expect(limit == 16)
         #expect(records[2] == CSVRecord(line: 3, kind: .fields(["2", "3"])))
+    }
+}
+
+@Suite("CSV tokenizer: the fields of a line whose quote never closes")
+struct LenientFieldsTests {
+    @Test("closed quoted fields read as usual; the open quote is a character; the file's separator splits")
+    func splitsAsStaffReadIt() {
+        func fields(_ line: String, _ separator: Character = ",") -> [String] {
+            CSVTokenizer.lenientFields(ArraySlice(Array(line.utf8)), separator: separator.asciiValue!)
+        }
+        #expect(
+            fields("GD6,\"a,b\",\"噪音扰民,临平区星光街835号,ZX1142,47\r\n") == [
+                "GD6", "a,b", "\"噪音扰民", "临平区星光街835号", "ZX1142", "47",
+            ])
+        #expect(fields("GD6;\"x\"\"y\";\"open;z;", ";") == ["GD6", "x\"y", "\"open", "z", ""])
+        #expect(fields("") == [""])
     }
 }

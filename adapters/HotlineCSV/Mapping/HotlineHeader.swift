@@ -18,6 +18,8 @@ public struct HotlineHeader: Sendable {
 
     /// The headers the rejected-rows file adds; ignored when a file sent back comes in again.
     public static let rejectsColumns = ["line", "reason"]
+    /// The header ends in ``rejectsColumns``: a rejected-rows file sent back.
+    public let sentBack: Bool
 
     /// Binds `names`, the fields of the file's line `line`, to `profile`.
     ///
@@ -53,6 +55,7 @@ public struct HotlineHeader: Sendable {
                 "columns \(min(kept, other) + 1) and \(max(kept, other) + 1) both name \(column.field.key): "
                     + "\"\(names[kept])\" is used, \"\(names[other])\" goes to source.extra")
         }
+        sentBack = Self.isSentBack(names)
         extraKeys = Self.extraKeys(names, bindings: bindings, profile: profile, notes: &notes)
         self.notes = notes
         let missing = profile.columns.filter { $0.required && bound[$0.field] == nil }
@@ -78,9 +81,7 @@ public struct HotlineHeader: Sendable {
         var used: Set<String> = ["complainant_phone_extension", "complainant_phone_raw", "category"]
         for column in profile.columns { if case .extra(let key) = column.field { used.insert(key) } }
         // A rejected-rows file sent back ends in our two columns; elsewhere they are data.
-        let sentBack =
-            names.count >= 2
-            && names.suffix(2).map { TextNormalizer.normalize($0).lowercased() } == rejectsColumns
+        let sentBack = isSentBack(names)
         var firstColumn: [String: Int] = [:]
         return names.indices.map { index in
             guard bindings[index] == nil else { return nil }
@@ -103,6 +104,10 @@ public struct HotlineHeader: Sendable {
             if firstColumn[written] == nil { firstColumn[written] = index }
             return key
         }
+    }
+
+    private static func isSentBack(_ names: [String]) -> Bool {
+        names.count >= 2 && names.suffix(2).map { TextNormalizer.normalize($0).lowercased() } == rejectsColumns
     }
 
     /// How many of `names` are headers of `profile`'s columns: among rows that are not the header,

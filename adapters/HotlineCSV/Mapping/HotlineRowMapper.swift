@@ -36,12 +36,17 @@ public struct HotlineRejection: Sendable, Hashable {
     public var ticket: String?
     public var reason: String
     public var fields: [String]
+    /// The row's width was what was wrong (too few or too many fields, a quote never closed): the
+    /// rejected-rows file gives its fields as they were sent, neither padded nor cut, so a row
+    /// sent back unfixed is refused again rather than taken shifted.
+    public var keepsShape: Bool
 
-    public init(line: Int, ticket: String?, reason: String, fields: [String]) {
+    public init(line: Int, ticket: String?, reason: String, fields: [String], keepsShape: Bool = false) {
         self.line = line
         self.ticket = ticket
         self.reason = reason
         self.fields = fields
+        self.keepsShape = keepsShape
     }
 }
 
@@ -98,6 +103,19 @@ public struct HotlineRowMapper {
         return filled.joined(separator: " ")
     }
 
+    /// In a file sent back, a row whose structural reason (`expected 9 columns, found 8`, a quote
+    /// never closed) sits left of the reason column: it came back unfixed, padded by the
+    /// spreadsheet to the header's width, and its values are still in the wrong columns.
+    static func misplacedReason(_ fields: [String], header: HotlineHeader) -> String? {
+        let reasonIndex = header.names.count - 1
+        guard fields.count > reasonIndex, Self.isBlank(fields[reasonIndex]) else { return nil }
+        guard let last = fields[..<reasonIndex].lastIndex(where: { !Self.isBlank($0) }) else { return nil }
+        let text = fields[last]
+        guard text.hasPrefix("unterminated quote") || (text.hasPrefix("expected ") && text.contains(" columns, found "))
+        else { return nil }
+        return "\(text) (sent back unfixed: its line and reason are not in their own columns)"
+    }
+
     /// A totals row's other cells: a number with at most a unit around it (`1条`, `共4条`, `1,024`, `240`).
     private static func isCountOrSum(_ text: String) -> Bool {
         text.count <= 16 && !text.contains(":") && !text.contains("/") && !text.contains("-")
@@ -114,7 +132,7 @@ public struct HotlineRowMapper {
     /// Maps one record of the file (not the header).
     public mutating func map(_ record: CSVRecord) -> HotlineRowResult {
         let fields = record.fields
-        func reject(_ reason: String) -> HotlineRowResult {
+        func reject(_ reason: String, keepsShape: Bool = false) -> HotlineRowResult {
             // The report names the ticket so staff can find the row. In a row that broke (an
             // unquoted line break, a quote never closed) the ticket column may hold a sentence of
             // the complaint instead; that is no ticket to show.
@@ -124,11 +142,11 @@ public struct HotlineRowMapper {
             return .rejected(
                 HotlineRejection(
                     line: record.line, ticket: ticket.flatMap { $0.count <= Self.longestTicket ? $0 : nil },
-                    reason: reason, fields: fields))
+                    reason: reason, fields: fields, keepsShape: keepsShape))
         }
         switch record.kind {
         case .unterminatedQuote:
-            return reject("unterminated quote: a quoted field opened on this line is never closed")
+            return reject("unterminated quote: a quoted field opened on this line is never closed", keepsShape: true)
         case .oversized(_, let limit):
             return reject("row is longer than \(limit) bytes")
         case .fields:
@@ -167,7 +185,14 @@ public struct HotlineRowMapper {
                     && fields[header.names.count...].allSatisfy { Self.isBlank($0) })
                 || fields.count == namedWidth
         else {
-            return reject("expected \(header.names.count) columns, found \(fields.count)")
+            // A file sent back carries line and reason after the row: the counts are the row's own.
+            let added = header.sentBack ? HotlineHeader.rejectsColumns.count : 0
+            return reject(
+                "expected \(header.names.count - added) columns, found \(max(fields.count - added, 0))",
+                keepsShape: true)
+        }
+        if header.sentBack, let reason = Self.misplacedReason(fields, header: header) {
+            return reject(reason, keepsShape: true)
         }
 
         var draft = Complaint(

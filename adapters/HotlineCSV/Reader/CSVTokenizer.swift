@@ -298,7 +298,9 @@ public struct CSVTokenizer {
     {
         emit(
             CSVRecord(
-                line: recordLine, kind: .unterminatedQuote(fields: Self.lenientFields(record[..<lineBreak.offset]))))
+                line: recordLine,
+                kind: .unterminatedQuote(fields: Self.lenientFields(record[..<lineBreak.offset], separator: separator)))
+        )
         let tail = Array(record[lineBreak.offset...])
         resetRecord()
         line = lineBreak.line
@@ -320,15 +322,49 @@ public struct CSVTokenizer {
         state = .discarding
     }
 
-    /// One physical line read as a whole record, an open quote running to its end.
-    static func lenientFields(_ bytes: ArraySlice<UInt8>) -> [String] {
+    /// One physical line whose quote never closes, split as staff would read it: quoted fields
+    /// that do close are read as usual, and the quote that does not is an ordinary character, its
+    /// field ending at the next separator. (Letting the open quote run to the line's end would
+    /// merge the rest of the row into one field, and send it back that way in the rejected rows.)
+    static func lenientFields(_ bytes: ArraySlice<UInt8>, separator: UInt8) -> [String] {
         var line = bytes
         while let last = line.last, last == lineFeed || last == carriageReturn { line = line.dropLast() }
-        var reader = CSVTokenizer(maxRecordBytes: Int.max)
+        let end = line.endIndex
+        func nextSeparator(_ from: Int) -> Int { line[from...].firstIndex(of: separator) ?? end }
         var fields: [String] = []
-        let chunk = Array(line)
-        reader.feed(chunk) { fields = $0.fields }
-        reader.finish { fields = $0.fields }
+        var index = line.startIndex
+        while true {
+            var field: [UInt8] = []
+            var closed = false
+            if index < end, line[index] == quote {
+                var scan = index + 1
+                while scan < end {
+                    if line[scan] == quote {
+                        if scan + 1 < end, line[scan + 1] == quote {
+                            field.append(quote)
+                            scan += 2
+                            continue
+                        }
+                        if scan + 1 == end || line[scan + 1] == separator {
+                            closed = true
+                            scan += 1
+                            break
+                        }
+                    }
+                    field.append(line[scan])
+                    scan += 1
+                }
+                if closed { index = scan }
+            }
+            if !closed {
+                let stop = nextSeparator(index)
+                field = Array(line[index..<stop])
+                index = stop
+            }
+            fields.append(String(decoding: field, as: UTF8.self))
+            guard index < end else { break }
+            index += 1
+        }
         return fields
     }
 }

@@ -31,9 +31,23 @@ public struct RejectedRowsWriter {
     }
 
     /// One rejected row: its fields padded or cut to the header's width, then line and reason.
+    ///
+    /// A row whose width was the problem keeps its fields as sent (only empty cells past the
+    /// header's width are dropped): padding a short row would hide the missing field and make the
+    /// row read shifted when sent back, and cutting a wide one would lose a value.
     public func row(_ rejection: HotlineRejection) -> [UInt8] {
-        var fields = Array(rejection.fields.prefix(columnCount))
-        while fields.count < columnCount { fields.append("") }
+        var fields: [String]
+        if rejection.keepsShape {
+            fields = rejection.fields
+            while fields.count > columnCount, let last = fields.last,
+                last.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{3000}" })
+            {
+                fields.removeLast()
+            }
+        } else {
+            fields = Array(rejection.fields.prefix(columnCount))
+            while fields.count < columnCount { fields.append("") }
+        }
         fields.append(String(rejection.line))
         fields.append(rejection.reason)
         return encode(Self.line(fields, separator: separator))
