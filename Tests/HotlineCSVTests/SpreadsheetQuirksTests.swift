@@ -116,6 +116,10 @@ struct SpreadsheetQuirksTests {
         #expect(NotCSVSignature.kind(of: [0x1F, 0x8B, 0x08, 0x00]) != nil)
         #expect(NotCSVSignature.kind(of: Array("Rar!\u{1A}\u{07}".utf8)) != nil)
         #expect(NotCSVSignature.kind(of: utf8("工单编号,来电时间")) == nil)
+        #expect(
+            NotCSVSignature.kind(of: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])?.contains("picture") == true)
+        #expect(NotCSVSignature.kind(of: [0xFF, 0xD8, 0xFF, 0xE0])?.contains("picture") == true)
+        #expect(NotCSVSignature.kind(of: utf8("BM_ID,call_time,caller")) == nil)
     }
 
     @Test("Mac Roman and MS-DOS files read right when the profile names them")

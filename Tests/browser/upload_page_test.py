@@ -122,11 +122,22 @@ def main():
         wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
         wait.until(lambda d: d.find_element(By.ID, "duplicates").text == "2")
         assert driver.find_element(By.ID, "accepted").text == "0"
+        # A refused file: the previous report (and its download) is gone, the error names the file.
+        png_path = os.path.join(work, "photo.png")
+        with open(png_path, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+        driver.find_element(By.ID, "file").send_keys(png_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
+        assert not driver.find_element(By.ID, "report").is_displayed()
+        assert not driver.find_element(By.ID, "download").is_displayed()
+        assert driver.find_element(By.ID, "status").text.startswith("photo.png: not_csv: "), \
+            driver.find_element(By.ID, "status").text
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
         print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
-              "no CSP violation) ok")
+              "refused file clears the report, no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

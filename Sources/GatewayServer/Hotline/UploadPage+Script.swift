@@ -7,10 +7,14 @@ extension UploadPage {
           "use strict";
           var $ = function (id) { return document.getElementById(id); };
           var chosen = null;
+          // An upload in flight: the button stays off until it answers (a second file chosen
+          // meanwhile waits), so two answers never race for the one report.
+          var busy = false;
+          var ticking = null;
           function token() { return sessionStorage.getItem("cg-token") || ""; }
           function showToken() { $("token-state").textContent = token() ? "✓ 已保存 saved for this session" : ""; }
           $("save-token").onclick = function () { sessionStorage.setItem("cg-token", $("token").value.trim()); $("token").value = ""; showToken(); ready(); };
-          function ready() { $("upload").disabled = !(chosen && token()); }
+          function ready() { $("upload").disabled = busy || !(chosen && token()); }
           function choose(file) { chosen = file; $("chosen").textContent = file ? file.name + " (" + file.size + " bytes)" : ""; ready(); }
           $("drop").onclick = function () { $("file").click(); };
           $("file").onchange = function () { choose($("file").files[0] || null); };
@@ -26,7 +30,14 @@ extension UploadPage {
               body.appendChild(tr);
             });
           }
-          function show(report) {
+          function hideReport() {
+            $("report").classList.add("hidden");
+            $("download").classList.add("hidden");
+            $("download").onclick = null;
+            fill("rejected", []);
+            fill("warnings", []);
+          }
+          function show(report, fileName) {
             $("report").classList.remove("hidden");
             $("rows").textContent = report.rows;
             $("accepted").textContent = report.accepted;
@@ -38,25 +49,34 @@ extension UploadPage {
             var link = $("download");
             if (report.rejected_csv) {
               link.classList.remove("hidden");
-              link.onclick = function (e) { e.preventDefault(); download(report.rejected_csv); };
+              link.onclick = function (e) { e.preventDefault(); download(report.rejected_csv, fileName); };
             } else {
               link.classList.add("hidden");
             }
           }
-          function download(path) {
+          function download(path, fileName) {
             fetch(path, { headers: { "Authorization": "Bearer " + token() } })
               .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.blob(); })
               .then(function (blob) {
                 var a = document.createElement("a");
                 a.href = URL.createObjectURL(blob);
-                a.download = "rejected-" + (chosen ? chosen.name.replace(/\.csv$/i, "") : "rows") + ".csv";
+                // Named after the file this report is for, not the one chosen since.
+                a.download = "rejected-" + (fileName ? fileName.replace(/\.csv$/i, "") : "rows") + ".csv";
                 document.body.appendChild(a);
                 a.click();
                 a.remove();
               })
               .catch(function (err) { $("status").textContent = "下载失败 download failed: " + err.message; });
           }
+          function done() {
+            busy = false;
+            if (ticking) { clearInterval(ticking); ticking = null; }
+            ready();
+          }
+          function fail(text) { $("status").className = "error"; $("status").textContent = text; }
           $("upload").onclick = function () {
+            if (busy || !chosen) { return; }
+            var sent = chosen;
             var xhr = new XMLHttpRequest();
             xhr.open("POST", "/v1/hotline/calls?profile=" + encodeURIComponent($("profile").value));
             xhr.setRequestHeader("Authorization", "Bearer " + token());
@@ -65,25 +85,40 @@ extension UploadPage {
             $("progress").value = 0;
             $("status").className = "";
             $("status").textContent = "上传中 uploading…";
-            $("upload").disabled = true;
+            busy = true;
+            ready();
+            hideReport();
             xhr.upload.onprogress = function (e) { if (e.lengthComputable) { $("progress").value = Math.round(100 * e.loaded / e.total); } };
-            xhr.upload.onload = function () { $("status").textContent = "导入中 importing…"; };
+            xhr.upload.onload = function () {
+              var started = Date.now();
+              $("status").textContent = "导入中 importing…";
+              ticking = setInterval(function () {
+                $("status").textContent = "导入中 importing… " + Math.round((Date.now() - started) / 1000) + " s";
+              }, 1000);
+            };
             xhr.onload = function () {
-              $("upload").disabled = false;
+              done();
               var body = null;
               try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
               if (xhr.status === 200 && body) {
                 $("progress").value = 100;
-                $("status").textContent = "完成 done";
-                show(body);
+                $("status").textContent = "完成 done: " + sent.name;
+                show(body, sent.name);
+              } else if (xhr.status === 401) {
+                sessionStorage.removeItem("cg-token");
+                showToken();
+                ready();
+                fail("令牌无效，请重新输入 the token was refused: enter it again");
               } else {
-                if (xhr.status === 401) { sessionStorage.removeItem("cg-token"); showToken(); }
-                $("status").className = "error";
-                $("status").textContent = (body && body.error) ? body.error.code + ": " + body.error.message : "HTTP " + xhr.status;
+                fail(sent.name + ": " + ((body && body.error) ? body.error.code + ": " + body.error.message : "HTTP " + xhr.status));
               }
             };
-            xhr.onerror = function () { $("upload").disabled = false; $("status").className = "error"; $("status").textContent = "网络错误 network error"; };
-            xhr.send(chosen);
+            xhr.onerror = function () {
+              done();
+              fail("网络错误，导入可能未完成；再次上传同一文件是安全的，只会补上缺少的行 "
+                + "network error: the import may be incomplete; uploading the same file again is safe, it adds only what is missing");
+            };
+            xhr.send(sent);
           };
           showToken();
           ready();

@@ -16,6 +16,14 @@ public enum NotCSVSignature {
         if prefix.starts(with: Array("Rar!".utf8)) || prefix.starts(with: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) {
             return "a compressed archive (.rar or .7z)"
         }
+        // A screenshot of the spreadsheet, or a scan of the paper log, picked by mistake.
+        if prefix.starts(with: [0x89, 0x50, 0x4E, 0x47]) || prefix.starts(with: [0xFF, 0xD8, 0xFF])
+            || prefix.starts(with: Array("GIF8".utf8))
+            || prefix.starts(with: Array("BM".utf8)) && prefix.count > 14
+                && prefix[6...9].allSatisfy({ $0 == 0 })
+        {
+            return "a picture (PNG, JPEG, GIF or BMP)"
+        }
         let text = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? prefix.dropFirst(3) : prefix[...]
         // A CSV never starts with "<": this is the HTML table or XML spreadsheet many systems
         // save under an .xls name.
