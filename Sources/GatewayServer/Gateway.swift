@@ -138,7 +138,12 @@ public final class Gateway: Sendable {
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dispatcher)]
+                services: [
+                    .init(service: dispatcher),
+                    .init(
+                        service: InterruptedImports(importer: hotlineImporter, logger: logger),
+                        successTerminationBehavior: .ignore),
+                ]
                     + (smsConcat.map { buffer in
                         [.init(service: SMSConcatSweeper(buffer: buffer, interval: .seconds(5), logger: logger))]
                     } ?? []) + pollers + [.init(service: app)]

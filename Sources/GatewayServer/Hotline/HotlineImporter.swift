@@ -59,11 +59,12 @@ public struct HotlineImporter: Sendable {
     ///   - includeIDs: list `ids_by_line`; nil lists them for files of up to 10,000 rows.
     ///   - progress: called with the bytes read so far.
     /// - Throws: ``HotlineImportError`` when the file as a whole cannot be read (it is quarantined).
+    ///   - resuming: the upload is already recorded: an import a stop cut short, being finished.
     func run(
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
-        progress: @Sendable (Int) -> Void = { _ in }
+        resuming: Bool = false, progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
-        if let kind = NotCSVSignature.kind(of: upload.prefix) {
+        if !resuming, let kind = NotCSVSignature.kind(of: upload.prefix) {
             // Kept in quarantine with the reason, like any file that cannot be read.
             let failure = HotlineImportError(code: "not_csv", NotCSVSignature.message(kind))
             try await store.storeUpload(raw, bodyPath: upload.url.path, sha256: upload.sha256, error: failure.message)
@@ -89,7 +90,7 @@ public struct HotlineImporter: Sendable {
         // Batches committing, oldest first: up to two, so the writer always has the next batch
         // queued when one commits and neither side waits for the other.
         var pending: [(task: Task<[BatchIntakeOutcome], any Error>, rows: [HotlineRow])] = []
-        var uploadStored = false
+        var uploadStored = resuming
         while true {
             let count = read(input, chunk.baseAddress, chunk.count)
             if count < 0 && errno == EINTR { continue }
@@ -108,6 +109,8 @@ public struct HotlineImporter: Sendable {
                 uploadStored = true
                 if let failure = outcome { throw failure }
             }
+            // Finishing an import with a profile changed since: its header may no longer fit.
+            if resuming, let outcome = session.headerOutcome, let failure = outcome { throw failure }
             // Commit in batches. A batch is committed in a task of its own while the next chunk is
             // read, validated, routed and encoded here: two cores share the work, about evenly.
             while let rows = session.takeBatch(final: count == 0) {
@@ -129,6 +132,8 @@ public struct HotlineImporter: Sendable {
             session.settle(batch.rows, try await batch.task.value, into: &report)
         }
         try session.close(into: &report, includeIDs: includeIDs)
+        // Until here the upload is `importing`: a stop before this line is finished at the next start.
+        try await store.finishUpload(rawID: raw.id)
         return report
     }
 

@@ -86,28 +86,62 @@ final class UploadSpool {
         try? FileManager.default.removeItem(at: url)
     }
 
+    /// Reads back an upload already on disk (an import being finished after a stop): the same
+    /// digest, prefix and UTF-8 verdict as when it was spooled.
+    static func reread(_ url: URL) throws -> SpooledUpload {
+        var hash = ContentHash.Streaming()
+        var validator = UTF8Validator()
+        var prefix: [UInt8] = []
+        var size = 0
+        try eachPiece(of: url) { piece in
+            hash.update(piece)
+            validator.update(piece)
+            if prefix.count < 4 { prefix += piece.prefix(4 - prefix.count) }
+            size += piece.count
+        }
+        validator.finish()
+        return SpooledUpload(url: url, size: size, sha256: hash.finalize(), utf8: validator, prefix: prefix)
+    }
+
     /// Copies a local file into a spool (the command-line import keeps its raw copy the same way).
     static func copy(_ source: URL, to destination: URL, progress: (Int) -> Void = { _ in }) throws -> SpooledUpload {
-        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        var spool: UploadSpool?
+        do {
+            // The spool is made once the source is open: a missing source leaves nothing behind.
+            try eachPiece(
+                of: source, opened: { spool = try UploadSpool(url: destination) },
+                { piece in
+                    try spool!.write(piece)
+                    progress(spool!.size)
+                })
+        } catch {
+            spool?.discard()
+            throw error
+        }
+        return try spool!.finish()
+    }
+
+    /// Reads `url` in 1 MiB pieces.
+    private static func eachPiece(
+        of url: URL, opened: () throws -> Void = {}, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let input = open(url.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             throw GatewayError(
-                .notFound, code: "unreadable_file", "cannot open \(source.path): \(String(cString: strerror(errno)))")
+                .notFound, code: "unreadable_file", "cannot open \(url.path): \(String(cString: strerror(errno)))")
         }
         defer { close(input) }
-        let spool = try UploadSpool(url: destination)
+        try opened()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
             let count = read(input, buffer.baseAddress, buffer.count)
             if count < 0 && errno == EINTR { continue }
             guard count >= 0 else {
-                spool.discard()
-                throw GatewayError(.internalServerError, code: "unreadable_file", "cannot read \(source.path)")
+                throw GatewayError(.internalServerError, code: "unreadable_file", "cannot read \(url.path)")
             }
-            if count == 0 { break }
-            try spool.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            progress(spool.size)
+            if count == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
-        return try spool.finish()
     }
 }

@@ -40,7 +40,17 @@ public protocol BatchIntakeStore: ComplaintStore {
     ///   - raw: The upload's metadata; its `body` is empty.
     ///   - sha256: The file's SHA-256, hex.
     ///   - error: when the file as a whole could not be read, why: it is then quarantined.
+    /// The upload stays `importing` until ``finishUpload(rawID:)``.
     func storeUpload(_ raw: RawPayload, bodyPath: String, sha256: String, error: String?) async throws
+
+    /// Marks the upload's import complete: every row committed or reported.
+    func finishUpload(rawID: String) async throws
+
+    /// Quarantines an upload whose import cannot be finished, with the reason.
+    func abandonUpload(rawID: String, error: String) async throws
+
+    /// Uploads whose import never finished, oldest first.
+    func interruptedUploads() async throws -> [InterruptedUpload]
 
     /// Commits `items` (all from the upload `rawID`) in one transaction, answering in their order.
     func ingestBatch(rawID: String, items: [BatchIntakeItem]) async throws -> [BatchIntakeOutcome]

@@ -5,7 +5,8 @@ enum SQLiteSchema {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial") { db in
-            // Every inbound payload as received. `disposition`: accepted | duplicate | quarantined.
+            // Every inbound payload as received. `disposition`: accepted | duplicate | quarantined
+            // (and, added later: ignored, held, and importing for an upload not yet fully committed).
             try db.execute(
                 sql: """
                     CREATE TABLE raw_payloads (
@@ -128,6 +129,7 @@ enum SQLiteSchema {
         registerDecisionColumns(&migrator)
         registerListIndexes(&migrator)
         registerIdempotencyPerAdapter(&migrator)
+        registerInterruptedImports(&migrator)
         return migrator
     }
 }

@@ -8,10 +8,43 @@ extension SQLiteStore: BatchIntakeStore {
         try await write { db in
             try Self.insertRaw(
                 db, raw, headersJSON: headersJSON, sha256: sha256,
-                disposition: error == nil ? "accepted" : "quarantined",
+                disposition: error == nil ? "importing" : "quarantined",
                 complaintID: nil, error: error)
             try db.cachedStatement(sql: "UPDATE raw_payloads SET body_path = ? WHERE id = ?")
                 .execute(arguments: [bodyPath, raw.id])
+        }
+    }
+
+    public func finishUpload(rawID: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE raw_payloads SET disposition = 'accepted' WHERE id = ? AND disposition = 'importing'",
+                arguments: [rawID])
+        }
+    }
+
+    public func abandonUpload(rawID: String, error: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql:
+                    "UPDATE raw_payloads SET disposition = 'quarantined', error = ? WHERE id = ? AND disposition = 'importing'",
+                arguments: [error, rawID])
+        }
+    }
+
+    public func interruptedUploads() async throws -> [InterruptedUpload] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, adapter, received_at, body_path FROM raw_payloads
+                    WHERE disposition = 'importing' AND body_path IS NOT NULL ORDER BY id
+                    """
+            ).map { row in
+                InterruptedUpload(
+                    rawID: row["id"], profile: row["adapter"], receivedAt: Date(unixMilliseconds: row["received_at"]),
+                    bodyPath: row["body_path"])
+            }
         }
     }
 
@@ -83,12 +116,17 @@ private struct BatchStatements {
                     arguments: [adapter, externalID])
             else { throw StorageError(.corrupt, "complaint \(item.pointee.record.id) was neither inserted nor found") }
             let id: String = row["id"]
+            // The same line of the same upload is a row an interrupted import took before it
+            // stopped (the import is being finished): taken, not repeated in the file.
             if row["raw_id"] as String? == rawID {
-                return .duplicateInUpload(id: id, firstLine: row["raw_line"])
+                let firstLine: Int? = row["raw_line"]
+                if firstLine == item.pointee.line { return .duplicate(id: id) }
+                return .duplicateInUpload(id: id, firstLine: firstLine)
             }
             try noteDuplicate.run(rawID, adapter, externalID, item.pointee.line, id)
             if db.changesCount == 0 {
                 let firstLine = try Int.fetchOne(findDuplicate, arguments: [rawID, adapter, externalID])
+                if firstLine == item.pointee.line { return .duplicate(id: id) }
                 return .duplicateInUpload(id: id, firstLine: firstLine)
             }
             return .duplicate(id: id)
