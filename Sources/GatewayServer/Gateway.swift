@@ -155,7 +155,7 @@ public final class Gateway: Sendable {
             try await serviceGroup.run()
         } catch {
             try? await store.close()
-            throw error
+            throw ListenError(error, host: server.host, port: server.port) ?? error
         }
         try await store.close()
         logger.info("gateway stopped; all commits flushed")

@@ -33,7 +33,9 @@ struct EmailImportCommand: AsyncParsableCommand {
         do {
             files = try MailboxFiles(path: path)
         } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+            let exists = FileManager.default.fileExists(atPath: path)
+            printError("cannot read \(path): \(exists ? error.localizedDescription : "no such file or directory")")
+            throw ExitCode(66)  // EX_NOINPUT
         }
         var logger = Logger(label: "complaint-gateway")
         // Warnings, and the notices of a schema upgrade (minutes on a large store) before the import.
@@ -47,7 +49,13 @@ struct EmailImportCommand: AsyncParsableCommand {
         var failed: [String] = []
         for index in 0..<files.count {
             do {
-                switch try await gateway.importEmail(try files.message(at: index), adapter: adapter) {
+                let message = try files.message(at: index)
+                guard MailboxFiles.startsWithHeaderField(message) else {
+                    failed.append("message \(index + 1): not an e-mail message (it does not start with a header field)")
+                    progress.update(done: index + 1, total: files.count)
+                    continue
+                }
+                switch try await gateway.importEmail(message, adapter: adapter) {
                 case .created(_, _, let parent):
                     created += 1
                     if parent != nil { followUps += 1 }
@@ -55,7 +63,7 @@ struct EmailImportCommand: AsyncParsableCommand {
                 case .ignored: ignored += 1
                 }
             } catch {
-                failed.append("message \(index + 1): \(error)")
+                failed.append("message \(index + 1): \((error as? any LocalizedError)?.errorDescription ?? "\(error)")")
             }
             progress.update(done: index + 1, total: files.count)
         }

@@ -35,6 +35,18 @@ struct ImportCommand: AsyncParsableCommand {
             handler.logLevel = .notice
             return handler
         }
+        // Checked before the store is opened: a typo must not create a data directory.
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) || isDirectory.boolValue {
+            let why = isDirectory.boolValue ? "is a directory, not a file" : "no such file"
+            try refuse("unreadable_file", "cannot read \(file): \(why)", exit: 66)  // EX_NOINPUT
+        }
+        if configuration.hotlineProfiles[profile] == nil {
+            let known = configuration.hotlineProfiles.keys.sorted().joined(separator: ", ")
+            try refuse(
+                "unknown_profile", "no hotline profile \"\(profile)\" in \(options.config)/hotline/ (known: \(known))",
+                exit: 64)  // EX_USAGE
+        }
         let gateway = try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
         let bar = ProgressBar(unit: .bytes)
         let report: ImportReport
@@ -45,15 +57,11 @@ struct ImportCommand: AsyncParsableCommand {
         } catch let error as HotlineImportError {
             bar.clear()
             try? await gateway.closeStore()
-            printError("\(file): \(error.message)")
-            // A script reading --json gets the refusal in the shape the HTTP upload answers it.
-            if json {
-                let body: [String: [String: String]] = ["error": ["code": error.code, "message": error.message]]
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(body) + Data([0x0A]))
-            }
-            throw ExitCode(65)  // EX_DATAERR
+            try refuse(error.code, error.message, exit: 65)  // EX_DATAERR
+        } catch let error as GatewayError {
+            bar.clear()
+            try? await gateway.closeStore()
+            try refuse(error.code, error.message, exit: error.code == "unreadable_file" ? 66 : 1)
         } catch {
             bar.clear()
             try? await gateway.closeStore()
@@ -62,6 +70,23 @@ struct ImportCommand: AsyncParsableCommand {
         }
         bar.clear()
         try await gateway.closeStore()
+        try printReport(report, gateway: gateway)
+    }
+
+    /// Says why the file was not imported, on standard error, and with `--json` also on standard
+    /// output in the shape the HTTP upload answers it (a script reads it there); then exits.
+    private func refuse(_ code: String, _ message: String, exit status: Int32) throws -> Never {
+        printError("\(file): \(message)")
+        if json {
+            let body: [String: [String: String]] = ["error": ["code": code, "message": message]]
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(body) + Data([0x0A]))
+        }
+        throw ExitCode(status)
+    }
+
+    private func printReport(_ report: ImportReport, gateway: Gateway) throws {
         if json {
             // Written piece by piece from the report's spooled lists, never built whole.
             var chunks = report.jsonChunks(includeIDs: ids || report.rows <= 10_000)

@@ -27,6 +27,25 @@ struct DataDirectoryLockTests {
         await downstream.stop()
     }
 
+    @Test("a listen address in use is named with its setting")
+    func listenAddressInUse() async throws {
+        let downstream = try await DownstreamServer.start()
+        let first = try await RunningGateway.start(downstream: downstream.baseURL)
+        var configuration = try RunningGateway.configuration(
+            downstream: downstream.baseURL,
+            dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("cg-bind-\(UUID().uuidString)")
+        )
+        configuration.server.port = first.port
+        let second = try Gateway(configuration: configuration, logger: .init(label: "second"))
+        let error = await #expect(throws: ListenError.self) { try await second.run(handleSignals: false) }
+        #expect(
+            error?.description
+                == "cannot listen on 127.0.0.1:\(first.port) (server.listen or --listen): the address is already in use "
+                + "(another gateway, or another program, listens there)")
+        try await first.stop()
+        await downstream.stop()
+    }
+
     @Test("the data directory is created for its owner only")
     func ownerOnly() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-lock-\(UUID().uuidString)")

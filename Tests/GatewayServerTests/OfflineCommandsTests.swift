@@ -61,6 +61,25 @@ struct OfflineCommandsTests {
         let refusal = try #require(
             try JSONSerialization.jsonObject(with: Data(refused.output.utf8)) as? [String: [String: String]])
         #expect(refusal["error"]?["code"] == "not_csv")
+        // A missing file, a directory, an unknown profile: said plainly, in JSON too, before any store is made.
+        let elsewhere = [
+            "--config", RunningGateway.configDirectory.path, "--data-dir", scratch.appendingPathComponent("d2").path,
+        ]
+        for (arguments, code, status) in [
+            (
+                ["import", scratch.appendingPathComponent("nope.csv").path, "--profile", "12345"], "unreadable_file",
+                Int32(66)
+            ),
+            (["import", scratch.path, "--profile", "12345"], "unreadable_file", 66),
+            (["import", csv.path, "--profile", "nope"], "unknown_profile", 64),
+        ] {
+            let refused = try await run(arguments + ["--json"] + elsewhere, stderrToo: false)
+            #expect(refused.status == status)
+            let body = try JSONSerialization.jsonObject(with: Data(refused.output.utf8)) as? [String: [String: String]]
+            #expect(body?["error"]?["code"] == code, "\(refused.output)")
+            #expect(body?["error"]?["message"]?.contains("GatewayError") == false)
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("d2").path))
 
         let eml = scratch.appendingPathComponent("message.eml")
         try Data(
@@ -79,6 +98,16 @@ struct OfflineCommandsTests {
         #expect(email.status == 0, "\(email.output)")
         #expect(email.output.contains("1 complaints"))
         #expect(!email.output.contains("auth.") && !email.output.contains("sms."))
+
+        // A call log given to the mail import by mistake is refused, not stored as one complaint.
+        let misfiled = try await run(["email", "import", csv.path] + common)
+        #expect(misfiled.status == 1)
+        #expect(misfiled.output.contains("0 complaints"))
+        #expect(misfiled.output.contains("not an e-mail message"))
+        let missing = try await run(["email", "import", scratch.appendingPathComponent("none.eml").path] + common)
+        #expect(missing.status == 66)
+        #expect(missing.output.contains("no such file"))
+        #expect(!missing.output.contains("Usage"))
 
         let deadLetters = try await run(["dlq", "list"] + common)
         #expect(deadLetters.status == 0, "\(deadLetters.output)")

@@ -34,7 +34,9 @@ public struct MailboxFiles: Sendable {
                 .filter { FileManager.default.fileExists(atPath: $0.path) }
             for directory in subdirectories.isEmpty ? [url] : subdirectories {
                 let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+                // Files only: a folder beside the messages (an archive, a Maildir++ subfolder) is not one.
                 found += names.filter { !$0.hasPrefix(".") }.map { directory.appendingPathComponent($0) }
+                    .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
             }
             files = found
             ranges = []
@@ -55,6 +57,17 @@ public struct MailboxFiles: Sendable {
     }
 
     public var count: Int { kind == .maildir ? files.count : ranges.count }
+
+    /// Whether `message` starts as a message does, with a header field (`Name: value`), so that a
+    /// call-log CSV or a picture given to the mail import by mistake is refused, not stored as one
+    /// complaint holding the whole file.
+    public static func startsWithHeaderField(_ message: [UInt8]) -> Bool {
+        var bytes = message[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        // A field name is printable ASCII other than the colon (RFC 5322 §2.2), then the colon.
+        let name = bytes.prefix { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ":") }
+        return !name.isEmpty && bytes.dropFirst(name.count).first == UInt8(ascii: ":")
+    }
 
     /// The message at `index`, with an mbox's `>From ` escaping undone (mboxrd).
     public func message(at index: Int) throws -> [UInt8] {
