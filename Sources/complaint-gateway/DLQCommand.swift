@@ -62,6 +62,10 @@ struct DLQCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "One JSON object per line instead of the table.")
         var json = false
 
+        func validate() throws {
+            guard (1...1000).contains(limit) else { throw ValidationError("--limit must be 1-1000, found \(limit)") }
+        }
+
         func run() async throws {
             let store = try options.open()
             let items = try await store.deadLetters(DeadLetterQuery(department: department, limit: limit))
@@ -125,11 +129,13 @@ struct DLQCommand: AsyncParsableCommand {
             } else {
                 ids = try await store.replayDeadLetters(department: department, now: Date())
             }
-            try await store.close()
             if let id, ids.isEmpty {
-                printError("no dead letter \(id)")
+                let explanation = try await NotADeadLetter.explain(id, store: store)
+                try await store.close()
+                printError(explanation.message)
                 throw ExitCode(1)
             }
+            try await store.close()
             if let department, ids.isEmpty { try options.requireKnown(department: department) }
             for replayed in ids { print("replayed \(replayed)") }
             print("\(ids.count) dead letter\(ids.count == 1 ? "" : "s") replayed")

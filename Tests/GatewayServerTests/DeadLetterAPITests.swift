@@ -47,7 +47,17 @@ struct DeadLetterAPITests {
         try await eventually("replayed one delivered") {
             try await gateway.request(.get, "/v1/complaints/\(ids[0])").json["state"] as? String == "delivered"
         }
-        #expect(try await gateway.request(.post, "/v1/deadletters/\(ids[0])/replay", body: Data()).status == 404)
+        // Not a dead letter any more: said so, apart from an id that names nothing.
+        let delivered = try await gateway.request(.post, "/v1/deadletters/\(ids[0])/replay", body: Data())
+        #expect(delivered.status == 409)
+        #expect(delivered.errorCode == "not_a_dead_letter")
+        #expect(delivered.errorMessage == "complaint \(ids[0]) is not a dead letter: it was delivered")
+        let unknown = try await gateway.request(.post, "/v1/deadletters/cmp_nothing/replay", body: Data())
+        #expect(unknown.status == 404)
+        #expect(unknown.errorMessage == "no complaint cmp_nothing")
+        let listTypo = try await gateway.request(.get, "/v1/deadletters?department=citizen-service")
+        #expect(listTypo.status == 404)
+        #expect(listTypo.errorCode == "unknown_department")
         let rest = try await gateway.request(
             .post, "/v1/deadletters/replay?department=citizen-services", body: Data())
         #expect(Set(rest.json["replayed"] as? [String] ?? []) == Set(ids[1...]))

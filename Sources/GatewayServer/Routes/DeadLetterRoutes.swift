@@ -23,22 +23,16 @@ struct DeadLetterRoutes: Sendable {
                 }
                 return value
             }
-            let items = try await store.deadLetters(
-                DeadLetterQuery(department: parameters.get("department"), limit: limit ?? 100))
+            let department = parameters.get("department")
+            let items = try await store.deadLetters(DeadLetterQuery(department: department, limit: limit ?? 100))
+            if items.isEmpty, let department { try requireKnown(department) }
             return jsonResponse(ResponseBodies.deadLetters(items))
         }
         router.post("/v1/deadletters/replay") { request, _ in
             _ = try auth.require(.admin, request)
             let department = request.uri.queryParameters.get("department")
             let ids = try await store.replayDeadLetters(department: department, now: Date())
-            // Nothing replayed for a department the gateway does not know: most likely a typo, which
-            // an answer of `"count": 0` would hide. A removed department's dead letters still replay.
-            if ids.isEmpty, let department, !dispatcher.departmentIDs.contains(department) {
-                throw GatewayError(
-                    .notFound, code: "unknown_department",
-                    "no department \"\(department)\"; departments: "
-                        + dispatcher.departmentIDs.joined(separator: ", "))
-            }
+            if ids.isEmpty, let department { try requireKnown(department) }
             dispatcher.notifyNewWork()
             return jsonResponse(ResponseBodies.replayed(ids))
         }
@@ -46,10 +40,22 @@ struct DeadLetterRoutes: Sendable {
             _ = try auth.require(.admin, request)
             let id = try context.parameters.require("id")
             guard try await store.replayDeadLetter(complaintID: id, now: Date()) else {
-                throw GatewayError(.notFound, code: "not_found", "no dead letter \(id)")
+                let (message, exists) = try await NotADeadLetter.explain(id, store: store)
+                throw exists
+                    ? GatewayError(.conflict, code: "not_a_dead_letter", message)
+                    : GatewayError(.notFound, code: "not_found", message)
             }
             dispatcher.notifyNewWork()
             return jsonResponse(ResponseBodies.replayed([id]))
         }
+    }
+
+    /// Nothing found for a department the gateway does not know: most likely a typo, which an
+    /// empty answer would hide. A removed department's dead letters still list and replay.
+    private func requireKnown(_ department: String) throws {
+        guard !dispatcher.departmentIDs.contains(department) else { return }
+        throw GatewayError(
+            .notFound, code: "unknown_department",
+            "no department \"\(department)\"; departments: " + dispatcher.departmentIDs.joined(separator: ", "))
     }
 }
