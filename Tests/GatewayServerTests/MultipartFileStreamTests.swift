@@ -47,6 +47,8 @@ struct MultipartFileStreamTests {
         #expect(isFile("Content-Disposition: form-data; name=\"upload\"; filename=\"a.csv\"\r\nContent-Type: text/csv"))
         #expect(isFile("content-disposition: form-data; name=\"upload\"; filename*=UTF-8''%E9%80%9A%E8%AF%9D.csv"))
         #expect(isFile("Content-Disposition: form-data; name=file"))
+        // A browser's unfilled file input.
+        #expect(!isFile("Content-Disposition: form-data; name=\"attachment\"; filename=\"\""))
         #expect(!isFile("Content-Disposition: form-data; name=\"comment\"; x=\"filename=abc\""))
         #expect(!isFile("Content-Type: text/plain\r\nX-Note: filename=\"a.csv\""))
     }

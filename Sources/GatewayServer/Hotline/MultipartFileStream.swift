@@ -87,8 +87,9 @@ struct MultipartFileStream {
         }
     }
 
-    /// Whether a part's header block names a file: its Content-Disposition has a `filename`
-    /// (plain, quoted or RFC 2231 `filename*`) or the field is named `file`.
+    /// Whether a part's header block names a file: its Content-Disposition has a non-empty
+    /// `filename` (plain, quoted or RFC 2231 `filename*`) or the field is named `file`. An empty
+    /// `filename=""` is what a browser sends for a file input left unfilled: not the upload.
     static func isFilePart(headers: ArraySlice<UInt8>) -> Bool {
         // The block starts with the line break that ends the delimiter line.
         let bytes = Array(headers.drop { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") })
@@ -96,7 +97,7 @@ struct MultipartFileStream {
             return false
         }
         let disposition = HeaderParameters.parse(value)
-        return disposition["filename"] != nil || disposition["name"] == "file"
+        return disposition["filename"].map { !$0.isEmpty } == true || disposition["name"] == "file"
     }
 
     /// Checks the body ended properly.
