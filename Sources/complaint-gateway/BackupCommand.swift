@@ -55,6 +55,11 @@ struct BackupCommand: AsyncParsableCommand {
         }
         let partial = target.deletingLastPathComponent()
             .appendingPathComponent("\(target.lastPathComponent).partial-\(getpid())", isDirectory: true)
+        for leftover in BackupLeftovers.remove(in: target.deletingLastPathComponent()) {
+            printError("backup: removed \(leftover.path), left by a backup that was interrupted")
+        }
+        let interruption = BackupLeftovers.removeOnInterrupt(partial)
+        defer { interruption.cancel() }
         let started = Date()
         let pace = CopyPace(bytesPerSecond: limitRate.flatMap(CopyPace.parseRate))
         let bar = ProgressBar(unit: .items("pages"))

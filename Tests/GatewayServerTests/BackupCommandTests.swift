@@ -94,4 +94,36 @@ struct BackupCommandTests {
         #expect(run.status == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
     }
+
+    @Test(
+        "an interrupted backup leaves no partial copy: SIGTERM removes it, and a stale one is removed by the next backup"
+    )
+    func interruptedBackupLeavesNothing() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        _ = try await gateway.post(#"{"text":"路灯不亮"}"#)
+        try await gateway.stop()
+        await downstream.stop()
+        let parent = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cg-backup-parent-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: parent) }
+        // A partial copy whose process is gone.
+        let gone = try SpawnedChild("/bin/true", [], environment: [:])
+        _ = await gone.exited()
+        let stale = parent.appendingPathComponent("nightly.partial-\(gone.pid)", isDirectory: true)
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try Data("copy".utf8).write(to: stale.appendingPathComponent("gateway.sqlite"))
+
+        let target = parent.appendingPathComponent("slow", isDirectory: true)
+        let backup = try SpawnedChild(
+            GatewayProcess.executable.path,
+            ["backup", target.path, "--data-dir", gateway.dataDirectory.path, "--limit-rate", "1K"],
+            environment: ProcessInfo.processInfo.environment)
+        let partial = parent.appendingPathComponent("slow.partial-\(backup.pid)")
+        try await eventually("the copy under way") { FileManager.default.fileExists(atPath: partial.path) }
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        backup.send(SIGTERM)
+        #expect(await backup.exited() == 143)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+    }
 }

@@ -1,0 +1,54 @@
+import Dispatch
+import Foundation
+
+/// The `DIR.partial-PID` directories of backups that did not finish: each holds a near-complete
+/// copy of the store (citizens' names, numbers and words), so none is left lying about.
+enum BackupLeftovers {
+    /// Removes, in `directory`, the partial backups whose process is gone; returns them.
+    static func remove(in directory: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var removed: [URL] = []
+        for name in names {
+            guard let range = name.range(of: ".partial-", options: .backwards),
+                let pid = Int32(name[range.upperBound...]), pid > 0, !isRunning(pid)
+            else { continue }
+            let url = directory.appendingPathComponent(name, isDirectory: true)
+            // Only what a backup writes there: the store's copy and the uploads folder.
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? ["?"]
+            guard Set(contents).isSubset(of: ["gateway.sqlite", "uploads"]) else { continue }
+            if (try? FileManager.default.removeItem(at: url)) != nil { removed.append(url) }
+        }
+        return removed
+    }
+
+    /// On Ctrl-C or SIGTERM, removes `partial` and exits (130 or 143, as a shell reports them).
+    static func removeOnInterrupt(_ partial: URL) -> Interruption {
+        let sources = [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                try? FileManager.default.removeItem(at: partial)
+                FileHandle.standardError.write(Data("\nbackup: interrupted; nothing kept\n".utf8))
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            return source
+        }
+        return Interruption(sources: sources)
+    }
+
+    /// The signal handlers of one backup, given back when it ends.
+    struct Interruption {
+        let sources: [any DispatchSourceSignal]
+
+        func cancel() {
+            for source in sources { source.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+    }
+
+    private static func isRunning(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}
