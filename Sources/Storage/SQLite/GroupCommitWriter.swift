@@ -45,6 +45,8 @@ final class GroupCommitWriter: Sendable {
     private let pool: DatabasePool
     private let maxBatch: Int
     private let state = Mutex(State())
+    /// When the last commit failed and why; cleared by the next one that succeeds.
+    let lastFailure = Mutex<(at: Date, message: String)?>(nil)
     private let drainQueue = DispatchQueue(label: "complaint-gateway.group-commit")
     /// Called after each commit with the batch size and commit duration, for metrics.
     private let observer: @Sendable (Int, TimeInterval) -> Void
@@ -171,9 +173,11 @@ final class GroupCommitWriter: Sendable {
         } catch {
             // Nothing of the batch was kept: every caller hears the failure, none a success.
             let failure = StorageError(.writeFailed, "\(error)")
+            lastFailure.withLock { $0 = (Date(), "\(error)") }
             for operation in batch { operation.fail(failure) }
             return
         }
+        lastFailure.withLock { $0 = nil }
         observer(batch.count, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         for completion in completions { completion() }
     }

@@ -105,7 +105,18 @@ public final class SQLiteStore: ComplaintStore {
         } catch {
             throw StorageError(.unavailable, "\(error)")
         }
+        // Readable is not enough: a full disk or a read-only file refuses every commit while reads
+        // still answer. Not ready while the last commit failed, for a while after it: then a
+        // request is let through again to see whether the cause has gone.
+        if let failure = writer.lastFailure.withLock({ $0 }),
+            Date().timeIntervalSince(failure.at) < Self.unreadyAfterFailedCommit
+        {
+            throw StorageError(.unavailable, "the last commit failed: \(failure.message)")
+        }
     }
+
+    /// Seconds `ping` reports a failed commit.
+    static let unreadyAfterFailedCommit: TimeInterval = 10
 
     public func close() async throws {
         await writer.close()
