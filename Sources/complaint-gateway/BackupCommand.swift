@@ -53,6 +53,16 @@ struct BackupCommand: AsyncParsableCommand {
             printError("backup: \(target.path) already exists; name a new directory")
             throw ExitCode(73)  // EX_CANTCREAT
         }
+        // Not made on the way: a mistyped parent in a cron line must fail, not back up elsewhere.
+        var parentIsDirectory: ObjCBool = false
+        guard
+            FileManager.default.fileExists(
+                atPath: target.deletingLastPathComponent().path, isDirectory: &parentIsDirectory),
+            parentIsDirectory.boolValue
+        else {
+            printError("backup: \(target.deletingLastPathComponent().path) is not a directory; create it first")
+            throw ExitCode(73)  // EX_CANTCREAT
+        }
         let partial = target.deletingLastPathComponent()
             .appendingPathComponent("\(target.lastPathComponent).partial-\(getpid())", isDirectory: true)
         for leftover in BackupLeftovers.remove(in: target.deletingLastPathComponent()) {
@@ -83,7 +93,9 @@ struct BackupCommand: AsyncParsableCommand {
         } catch {
             bar.clear()
             try? FileManager.default.removeItem(at: partial)
-            printError("backup: \((error as? StorageError)?.message ?? "\(error)")")
+            let message =
+                (error as? StorageError)?.message ?? (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+            printError("backup: \(message)")
             throw ExitCode(1)
         }
         let seconds = Date().timeIntervalSince(started)

@@ -93,6 +93,14 @@ struct BackupCommandTests {
             downstream: "http://127.0.0.1:9")
         #expect(run.status == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
+        // A parent directory that does not exist is not made on the way.
+        let typo = empty.appendingPathComponent("bakcups/nightly", isDirectory: true)
+        let (status, output) = try await spawnCapturingOutput(
+            GatewayProcess.executable.path, ["backup", typo.path, "--data-dir", empty.path],
+            environment: ProcessInfo.processInfo.environment, errorsToOutput: true)
+        #expect(status == 73)
+        #expect(String(decoding: output, as: UTF8.self).contains("bakcups is not a directory; create it first"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
     }
 
     @Test(

@@ -1,9 +1,11 @@
 import ComplaintCore
 import Foundation
+import GRDB
 import GatewayTestSupport
-import Storage
 import Synchronization
 import Testing
+
+@testable import Storage
 
 /// The online copy: one snapshot, taken while writes go on, that opens as a store of its own.
 @Suite struct SQLiteBackupTests {
@@ -119,5 +121,18 @@ import Testing
             #expect(exists?.message.contains("already exists") == true)
             #expect(FileManager.default.contents(atPath: destination) == Data("keep".utf8))
         }
+    }
+}
+
+@Suite("Backup failures say what went wrong")
+struct SQLiteBackupFailureTests {
+    @Test("a full disk reported as SQLite's \"not an error\" is named by its code")
+    func fullDisk() {
+        #expect(
+            SQLiteBackup.explain(DatabaseError(resultCode: .SQLITE_FULL, message: "not an error"))
+                == "the disk is full (SQLITE_FULL)")
+        #expect(
+            SQLiteBackup.explain(DatabaseError(resultCode: .SQLITE_IOERR, message: "disk I/O error"))
+                == "disk I/O error")
     }
 }

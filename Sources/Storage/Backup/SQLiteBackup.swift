@@ -106,9 +106,25 @@ public enum SQLiteBackup {
             try reader.close()
         } catch let error as StorageError {
             throw error
+        } catch let error as DatabaseError {
+            throw StorageError(.unavailable, "backup of \(source) failed: \(Self.explain(error))")
         } catch {
             throw StorageError(.unavailable, "backup of \(source) failed: \(error)")
         }
         return summary
+    }
+
+    /// SQLite's backup step reports its result code with the message of another connection,
+    /// which may read "not an error": the code is what went wrong.
+    static func explain(_ error: DatabaseError) -> String {
+        guard error.message == nil || error.message == "not an error" else { return error.message ?? "" }
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_FULL: return "the disk is full (SQLITE_FULL)"
+        case .SQLITE_IOERR: return "disk I/O error (SQLITE_IOERR)"
+        case .SQLITE_READONLY: return "the destination is read-only (SQLITE_READONLY)"
+        case .SQLITE_CANTOPEN: return "the destination cannot be opened (SQLITE_CANTOPEN)"
+        case .SQLITE_PERM: return "permission denied (SQLITE_PERM)"
+        default: return "SQLite error \(error.resultCode.rawValue)"
+        }
     }
 }
