@@ -210,6 +210,24 @@ import Testing
         #expect(throws: ConfigError.self) { try diagnostics.throwIfErrors() }
     }
 
+    /// One bad value is reported once: the check between two delays is not made when one of
+    /// them is itself invalid (300 is not less than a delay that has no value).
+    @Test func aBadDelayIsNotAlsoComparedWithTheOther() throws {
+        let (_, diagnostics) = load(
+            """
+            departments:
+              - id: a
+                endpoint:
+                  url: http://127.0.0.1:9009/a
+                  retry: { base_delay_ms: abc, max_delay_ms: 300 }
+                  circuit_breaker: { open_ms: 0, max_open_ms: 5 }
+            """)
+        #expect(
+            diagnostics.errors.map(\.field).sorted() == [
+                "departments[0].endpoint.circuit_breaker.open_ms", "departments[0].endpoint.retry.base_delay_ms",
+            ])
+    }
+
     /// A value that would break the request line by line (every delivery would then fail and be
     /// retried until it is dead) is refused at load, most often a secret read with its newline.
     @Test func headerValuesWithLineBreaksAreRefusedAtLoad() throws {

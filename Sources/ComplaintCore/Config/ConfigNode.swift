@@ -172,6 +172,13 @@ public struct ConfigNode {
     }
 
     /// An integer within `range`, or `defaultValue` when absent.
+    /// Whether the value is absent or an integer in `range`, without reporting anything: a check
+    /// between two fields is made only when both are valid, so that one bad value is reported once.
+    public func isAbsentOrInt(in range: ClosedRange<Int>) -> Bool {
+        guard let text = string() else { return true }
+        return Int(text.replacingOccurrences(of: "_", with: "")).map(range.contains) ?? false
+    }
+
     public func int(default defaultValue: Int, in range: ClosedRange<Int> = Int.min...Int.max) -> Int {
         guard let text = string() else { return defaultValue }
         guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {

@@ -177,13 +177,19 @@ public enum DepartmentsLoader {
 
     private static func readRetry(_ node: ConfigNode) -> RetryPolicy {
         node.expectMapping(allowedKeys: ["max_attempts", "base_delay_ms", "max_delay_ms", "give_up_after_ms"])
+        let baseRange = 1...86_400_000
+        let maxRange = 1...604_800_000
         let retry = RetryPolicy(
             maxAttempts: node["max_attempts"].int(default: 12, in: 1...1000),
-            baseDelay: Double(node["base_delay_ms"].int(default: 1000, in: 1...86_400_000)) / 1000,
-            maxDelay: Double(node["max_delay_ms"].int(default: 600_000, in: 1...604_800_000)) / 1000,
+            baseDelay: Double(node["base_delay_ms"].int(default: 1000, in: baseRange)) / 1000,
+            maxDelay: Double(node["max_delay_ms"].int(default: 600_000, in: maxRange)) / 1000,
             giveUpAfter: Double(node["give_up_after_ms"].int(default: 86_400_000, in: 1...2_592_000_000)) / 1000
         )
-        if retry.maxDelay < retry.baseDelay { node["max_delay_ms"].error("must not be less than base_delay_ms") }
+        if retry.maxDelay < retry.baseDelay, node["base_delay_ms"].isAbsentOrInt(in: baseRange),
+            node["max_delay_ms"].isAbsentOrInt(in: maxRange)
+        {
+            node["max_delay_ms"].error("must not be less than base_delay_ms")
+        }
         return retry
     }
 
@@ -252,12 +258,17 @@ public enum DepartmentsLoader {
 
     private static func readBreaker(_ node: ConfigNode) -> CircuitBreakerPolicy {
         node.expectMapping(allowedKeys: ["failure_threshold", "failure_rate", "open_ms", "max_open_ms"])
+        let openRange = 1...86_400_000
         let policy = CircuitBreakerPolicy(
             failureThreshold: node["failure_threshold"].int(default: 5, in: 1...10_000),
             failureRate: node["failure_rate"].double(default: 0.8, in: 0...1),
-            openDuration: Double(node["open_ms"].int(default: 30_000, in: 1...86_400_000)) / 1000,
-            maxOpenDuration: Double(node["max_open_ms"].int(default: 600_000, in: 1...86_400_000)) / 1000)
-        if policy.maxOpenDuration < policy.openDuration { node["max_open_ms"].error("must not be less than open_ms") }
+            openDuration: Double(node["open_ms"].int(default: 30_000, in: openRange)) / 1000,
+            maxOpenDuration: Double(node["max_open_ms"].int(default: 600_000, in: openRange)) / 1000)
+        if policy.maxOpenDuration < policy.openDuration, node["open_ms"].isAbsentOrInt(in: openRange),
+            node["max_open_ms"].isAbsentOrInt(in: openRange)
+        {
+            node["max_open_ms"].error("must not be less than open_ms")
+        }
         return policy
     }
 
