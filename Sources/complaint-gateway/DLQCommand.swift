@@ -83,6 +83,7 @@ struct DLQCommand: AsyncParsableCommand {
                     writer.field("complaint_id", item.complaintID)
                     writer.field("department", item.department)
                     writer.field("attempts", item.attempts)
+                    writer.field("replays", item.replays)
                     writer.field("dead_at", RFC3339.format(item.deadAt))
                     writer.field("error", item.error)
                     writer.field("status", last?.statusCode.map(Double.init))
@@ -93,7 +94,7 @@ struct DLQCommand: AsyncParsableCommand {
                     let status = last?.statusCode.map { "HTTP \($0)" } ?? "no response"
                     print(
                         "\(item.complaintID)  \(item.department)  \(RFC3339.format(item.deadAt))  "
-                            + "attempts=\(item.attempts)  \(status)  \(item.error ?? "")")
+                            + "attempts=\(item.attempts)  replays=\(item.replays)  \(status)  \(item.error ?? "")")
                 }
             }
         }

@@ -60,6 +60,7 @@ struct CrashRecoveryTests {
         }
         #expect(Set(rows.compactMap { $0["complaint_id"] as? String }) == Set(ids))
         #expect(rows.allSatisfy { $0["status"] as? Int == 422 })
+        #expect(rows.allSatisfy { $0["replays"] as? Int == 0 })
 
         downstream.setDefault(.status(200))
         let one = try await GatewayProcess.run(["dlq", "replay", ids[1]] + common, downstream: downstream.baseURL)
@@ -68,6 +69,11 @@ struct CrashRecoveryTests {
         let missing = try await GatewayProcess.run(
             ["dlq", "replay", "cmp_nope"] + common, downstream: downstream.baseURL)
         #expect(missing.status == 1)
+        let again = try await GatewayProcess.run(["dlq", "replay", ids[1]] + common, downstream: downstream.baseURL)
+        #expect(again.status == 1)
+        let badLimit = try await GatewayProcess.run(
+            ["dlq", "list", "--limit", "0"] + common, downstream: downstream.baseURL)
+        #expect(badLimit.status == 64)
         let department = try await GatewayProcess.run(
             ["dlq", "replay", "--all", "--department", "citizen-services"] + common, downstream: downstream.baseURL)
         #expect(department.status == 0)
