@@ -16,6 +16,13 @@ struct RejectedRowsWriterTests {
         #expect(records[1].fields == ["GD1", "'+8613812345678", "'=1+2", "7", "bad \"date\""])
     }
 
+    @Test("€ is written as code page 936's byte 0x80, which Excel on a Chinese Windows reads")
+    func euroAsCodePage936() throws {
+        let writer = try RejectedRowsWriter(header: ["诉求内容"], encoding: .gb18030)
+        let bytes = writer.row(HotlineRejection(line: 2, ticket: nil, reason: "r", fields: ["多收100€费用"]))
+        #expect(bytes == hex("b6e0cad5") + utf8("100") + [0x80] + hex("b7d1d3c3") + utf8(",2,r\r\n"))
+    }
+
     @Test("written in GB18030 when the upload was")
     func gbk() throws {
         let writer = try RejectedRowsWriter(header: ["姓名"], encoding: .gb18030)

@@ -12,6 +12,7 @@ public struct RejectedRowsWriter {
     private let encoder: Transcoder?
     private let columnCount: Int
     private let separator: UInt8
+    private let euroAsByte80: Bool
 
     /// - Parameters:
     ///   - header: The uploaded file's header fields.
@@ -19,6 +20,7 @@ public struct RejectedRowsWriter {
     ///   - separator: The uploaded file's field separator.
     public init(header: [String], encoding: CSVEncoding, separator: UInt8 = UInt8(ascii: ",")) throws {
         encoder = encoding == .utf8 ? nil : try Transcoder.encoder(for: encoding)
+        euroAsByte80 = encoding == .gb18030
         columnCount = header.count
         self.separator = separator
     }
@@ -55,7 +57,15 @@ public struct RejectedRowsWriter {
 
     private func encode(_ text: String) -> [UInt8] {
         guard let encoder else { return Array(text.utf8) }
-        return encoder.convert(Array(text.utf8))
+        guard euroAsByte80, text.contains("€") else { return encoder.convert(Array(text.utf8)) }
+        // GB18030 writes € as A2 E3, which Windows' code page 936 (what Excel and WPS on a Chinese
+        // Windows read and write as "GBK") does not have: there it is the single byte 0x80.
+        var bytes: [UInt8] = []
+        for (index, piece) in text.split(separator: "€", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { bytes.append(0x80) }
+            bytes += encoder.convert(Array(piece.utf8))
+        }
+        return bytes
     }
 
     /// One CRLF-terminated line, each field quoted when it needs to be and made formula-safe.
