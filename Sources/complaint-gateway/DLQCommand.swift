@@ -23,7 +23,7 @@ struct DLQCommand: AsyncParsableCommand {
         /// must not read as "nothing to do". Only asked after nothing matched, so the dead letters
         /// of a department since removed from the configuration still list and replay.
         func requireKnown(department: String) throws {
-            let known = try config.load(for: .storeMaintenance).departments.map(\.id)
+            let known = GatewayConfiguration.departmentIDs(directory: config.directory)
             guard !known.contains(department) else { return }
             printError(
                 "no department \"\(department)\" in \(config.config)/departments.yaml; departments: "

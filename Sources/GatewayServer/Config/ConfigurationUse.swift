@@ -26,10 +26,6 @@ public struct ConfigurationUse: Sendable {
     public static let emailImport = ConfigurationUse(
         unusedSections: ["server", "auth", "sms", "email.mailboxes"], readsEndpoints: false)
 
-    /// `dlq`: the store and the department names, nothing that serves or delivers.
-    public static let storeMaintenance = ConfigurationUse(
-        unusedSections: ["server", "auth", "sms", "email"], readsEndpoints: false)
-
     /// Whether `issue` concerns something this command reads.
     func concerns(_ issue: ConfigIssue) -> Bool {
         switch issue.file {

@@ -80,6 +80,17 @@ public struct GatewayConfiguration: Sendable {
         return (storage, diagnostics.warnings)
     }
 
+    /// The department ids departments.yaml names, read alone (no rule tables, no calendar, no
+    /// endpoint checks): what `dlq` needs to tell a typo from a department with nothing dead.
+    public static func departmentIDs(
+        directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String] {
+        let root = ConfigNode.load(
+            url: directory.appendingPathComponent("departments.yaml"), displayName: "departments.yaml",
+            diagnostics: ConfigDiagnostics(), environment: environment)
+        return DepartmentsLoader.read(root, directory: directory).map(\.id)
+    }
+
     /// departments.yaml, and the rule tables `gateway`'s `routing:` section names, validated
     /// against those departments: what the start and every reload read.
     static func loadDepartmentsAndRouting(
