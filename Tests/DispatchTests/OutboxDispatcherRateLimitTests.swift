@@ -35,10 +35,15 @@ import Testing
                         #expect(time >= Double(index - 9) / 10 - 0.02, "request \(index) too early: \(times)")
                     }
                     #expect(times[24] < 6, "\(times)")
-                    // The downstream's own arrival times: the polling above may notice late.
+                    // The free department is not paced by the other's limit: its requests come close
+                    // together (10/s would space them 100 ms apart). Gaps, not an end time: on a loaded
+                    // machine one stall can delay every request, but it makes one long gap, not many.
                     let freeTimes = downstream.requests(to: "/free").map { $0.receivedAt.timeIntervalSince(started) }
-                    let freeLast = freeTimes.max() ?? .infinity
-                    #expect(freeLast < times[24], "the free department waited for the limited one")
+                        .sorted()
+                    let gaps = zip(freeTimes.dropFirst(), freeTimes).map { $0 - $1 }
+                    #expect(
+                        gaps.count { $0 < 0.05 } >= 20,
+                        "the free department was paced with the limited one: \(freeTimes)")
                 }
                 #expect(downstream.requests(to: "/free").count == 25)
             }
