@@ -62,15 +62,22 @@ struct DLQCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "One JSON object per line instead of the table.")
         var json = false
 
+        @Option(name: .long, help: "Continue after this place (printed after a full page).")
+        var cursor: String?
+
         func validate() throws {
             guard (1...1000).contains(limit) else { throw ValidationError("--limit must be 1-1000, found \(limit)") }
+            if let cursor, DeadLetterCursor(cursor) == nil {
+                throw ValidationError("--cursor must be one printed after an earlier page; found \"\(cursor)\"")
+            }
         }
 
         func run() async throws {
             let store = try options.open()
-            let items = try await store.deadLetters(DeadLetterQuery(department: department, limit: limit))
+            let after = cursor.flatMap(DeadLetterCursor.init)
+            let items = try await store.deadLetters(DeadLetterQuery(department: department, limit: limit, after: after))
             try await store.close()
-            if items.isEmpty, let department { try options.requireKnown(department: department) }
+            if items.isEmpty, after == nil, let department { try options.requireKnown(department: department) }
             if items.isEmpty, !json {
                 print("no dead letters")
                 return
@@ -96,6 +103,10 @@ struct DLQCommand: AsyncParsableCommand {
                         "\(item.complaintID)  \(item.department)  \(RFC3339.format(item.deadAt))  "
                             + "attempts=\(item.attempts)  replays=\(item.replays)  \(status)  \(item.error ?? "")")
                 }
+            }
+            // A full page: there may be more (on standard error, so --json output stays one item a line).
+            if items.count == limit, let last = items.last {
+                printError("more may follow: dlq list --cursor \(last.cursor)")
             }
         }
     }

@@ -61,6 +61,16 @@ struct CrashRecoveryTests {
         #expect(Set(rows.compactMap { $0["complaint_id"] as? String }) == Set(ids))
         #expect(rows.allSatisfy { $0["status"] as? Int == 422 })
         #expect(rows.allSatisfy { $0["replays"] as? Int == 0 })
+        // Page by page: two, then the rest after the cursor the first page ended at.
+        let (_, firstPage) = try await spawnCapturingOutput(
+            GatewayProcess.executable.path, ["dlq", "list", "--limit", "2"] + common,
+            environment: GatewayProcess.environment(downstream: downstream.baseURL), errorsToOutput: true)
+        let text = String(decoding: firstPage, as: UTF8.self)
+        let next = try #require(text.components(separatedBy: "dlq list --cursor ").last?.split(separator: "\n").first)
+        let rest = try await GatewayProcess.run(
+            ["dlq", "list", "--cursor", String(next)] + common, downstream: downstream.baseURL)
+        #expect(rest.output.split(separator: "\n").count == 1)
+        #expect(Set(ids.filter { text.contains($0) || rest.output.contains($0) }) == Set(ids))
 
         downstream.setDefault(.status(200))
         let one = try await GatewayProcess.run(["dlq", "replay", ids[1]] + common, downstream: downstream.baseURL)

@@ -29,6 +29,20 @@ struct DeadLetterAPITests {
             (try await gateway.request(.get, "/v1/deadletters?department=water-supply").json["items"] as? [Any])?
                 .isEmpty == true)
         #expect(try await gateway.request(.get, "/v1/deadletters?limit=0").status == 400)
+        // Paged: a full page carries next_cursor; following it lists every dead letter once.
+        var paged: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await gateway.request(
+                .get, "/v1/deadletters?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+            ).json
+            paged += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["complaint_id"] as? String }
+            cursor = page["next_cursor"] as? String
+        } while cursor != nil && paged.count < 10
+        #expect(paged.count == ids.count)
+        #expect(Set(paged) == Set(ids))
+        #expect(paged == listed.compactMap { $0["complaint_id"] as? String })
+        #expect(try await gateway.request(.get, "/v1/deadletters?cursor=yesterday").status == 400)
 
         // The complaint's own view shows the attempt: time, status, latency, error, snippet.
         let detail = try await gateway.request(.get, "/v1/complaints/\(ids[0])").json

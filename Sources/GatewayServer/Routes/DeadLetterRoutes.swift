@@ -23,10 +23,21 @@ struct DeadLetterRoutes: Sendable {
                 }
                 return value
             }
+            let after = try parameters.get("cursor").map { text -> DeadLetterCursor in
+                guard let cursor = DeadLetterCursor(text) else {
+                    throw GatewayError(
+                        .badRequest, code: "invalid_query",
+                        "cursor must be a next_cursor from an earlier page; found \"\(text)\"")
+                }
+                return cursor
+            }
             let department = parameters.get("department")
-            let items = try await store.deadLetters(DeadLetterQuery(department: department, limit: limit ?? 100))
-            if items.isEmpty, let department { try requireKnown(department) }
-            return jsonResponse(ResponseBodies.deadLetters(items))
+            let pageSize = limit ?? 100
+            let items = try await store.deadLetters(
+                DeadLetterQuery(department: department, limit: pageSize, after: after))
+            if items.isEmpty, after == nil, let department { try requireKnown(department) }
+            let next = items.count == pageSize ? items.last?.cursor : nil
+            return jsonResponse(ResponseBodies.deadLetters(items, nextCursor: next))
         }
         router.post("/v1/deadletters/replay") { request, _ in
             _ = try auth.require(.admin, request)

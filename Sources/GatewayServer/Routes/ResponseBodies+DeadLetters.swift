@@ -3,8 +3,9 @@ import Foundation
 import Storage
 
 extension ResponseBodies {
-    /// `GET /v1/deadletters`: `{items: [{complaint_id, department, attempts, dead_at, error, replays, last_attempt}]}`.
-    static func deadLetters(_ items: [DeadLetter]) -> JSONWriter {
+    /// `GET /v1/deadletters`: `{items: [{complaint_id, department, attempts, dead_at, error, replays, last_attempt}],
+    /// next_cursor}` (`next_cursor` when the page is full: there may be more).
+    static func deadLetters(_ items: [DeadLetter], nextCursor: DeadLetterCursor? = nil) -> JSONWriter {
         var writer = JSONWriter(capacity: 512 * max(1, items.count))
         writer.beginObject()
         writer.key("items")
@@ -22,6 +23,7 @@ extension ResponseBodies {
             writer.endObject()
         }
         writer.endArray()
+        if let nextCursor { writer.field("next_cursor", nextCursor.description) }
         writer.endObject()
         return writer
     }

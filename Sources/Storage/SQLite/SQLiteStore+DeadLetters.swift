@@ -11,6 +11,10 @@ extension SQLiteStore {
                 filter = "AND o.department = ?"
                 arguments += [department]
             }
+            if let after = query.after {
+                filter += " AND (o.updated_at < ? OR (o.updated_at = ? AND o.complaint_id < ?))"
+                arguments += [after.deadAtMilliseconds, after.deadAtMilliseconds, after.complaintID]
+            }
             arguments += [max(1, min(query.limit, 1000))]
             return try Row.fetchAll(
                 db.cachedStatement(
@@ -36,7 +40,8 @@ extension SQLiteStore {
                 return DeadLetter(
                     complaintID: row["complaint_id"], department: row["department"], attempts: row["attempts"],
                     deadAt: Date(unixMilliseconds: row["updated_at"]), error: row["last_error"],
-                    replays: row["replays"], lastAttempt: last)
+                    replays: row["replays"], lastAttempt: last,
+                    cursor: DeadLetterCursor(deadAtMilliseconds: row["updated_at"], complaintID: row["complaint_id"]))
             }
         }
     }
