@@ -35,15 +35,15 @@ import Testing
                         #expect(time >= Double(index - 9) / 10 - 0.02, "request \(index) too early: \(times)")
                     }
                     #expect(times[24] < 6, "\(times)")
-                    // The free department is not paced by the other's limit: its requests come close
-                    // together (10/s would space them 100 ms apart). Gaps, not an end time: on a loaded
-                    // machine one stall can delay every request, but it makes one long gap, not many.
+                    // The free department is neither held behind the limited one nor paced with it:
+                    // nearly all its requests arrive before the limited department's last (which the
+                    // limit holds back to 1.5 s or later). Not all: on a loaded machine a stall can
+                    // push the last few of them back as well.
                     let freeTimes = downstream.requests(to: "/free").map { $0.receivedAt.timeIntervalSince(started) }
                         .sorted()
-                    let gaps = zip(freeTimes.dropFirst(), freeTimes).map { $0 - $1 }
                     #expect(
-                        gaps.count { $0 < 0.05 } >= 20,
-                        "the free department was paced with the limited one: \(freeTimes)")
+                        freeTimes.count { $0 < times[24] } >= 20,
+                        "the free department waited for the limited one: \(freeTimes), limited: \(times)")
                 }
                 #expect(downstream.requests(to: "/free").count == 25)
             }
