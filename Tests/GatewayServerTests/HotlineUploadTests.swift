@@ -97,6 +97,19 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("multipart/form-data without its boundary: 400 malformed_multipart")
+    func multipartWithoutBoundary() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(Self.file.utf8),
+            headers: [("Content-Type", "multipart/form-data")])
+        #expect(reply.status == 400)
+        #expect(reply.errorCode == "malformed_multipart")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a multipart/form-data upload in GBK; the rejected rows come back in GBK")
     func multipartGBK() async throws {
         let downstream = try await DownstreamServer.start()

@@ -54,7 +54,7 @@ struct HotlineRoutes: Sendable {
         var multipart: MultipartFileStream?
         if let contentType, contentType.lowercased().hasPrefix("multipart/") {
             guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
-                throw GatewayError.badRequest("multipart Content-Type without a boundary")
+                throw GatewayError.badRequest("multipart Content-Type without a boundary", code: "malformed_multipart")
             }
             multipart = MultipartFileStream(boundary: boundary)
         } else if let contentType, !Self.isCSVType(contentType) {
