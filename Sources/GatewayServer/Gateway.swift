@@ -90,8 +90,11 @@ public final class Gateway: Sendable {
             maxMessageBytes: configuration.email.maxMessageBytes
         ).register(on: router)
         let dispatcher = self.dispatcher
-        OperationsRoutes(store: store, auth: auth, registry: registry) { await dispatcher.refreshOutboxDepth() }
-            .register(on: router)
+        OperationsRoutes(store: store, auth: auth, registry: registry) {
+            await dispatcher.refreshOutboxDepth()
+            RegexTimeoutMetric.refresh()
+        }
+        .register(on: router)
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)
