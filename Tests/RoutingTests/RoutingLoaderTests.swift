@@ -59,6 +59,35 @@ struct RoutingLoaderTests {
         #expect(descriptions.contains { $0.contains("decides nothing") })
     }
 
+    @Test("a table with no rules (empty, only comments, a header-only CSV) is an error, not a silent fall-through")
+    func emptyTables() throws {
+        for text in ["", "# rules come later\n", "rules: []\n"] {
+            let found = try issues(table: text)
+            #expect(found.contains { $0.message.contains("rule table routing/t.yaml has no rules") }, "\(found)")
+        }
+        let fixture = try RoutingFixture(
+            tables: [:], files: ["routing/t.csv": Data("id,keywords_any,department\r\n".utf8)])
+        defer { fixture.remove() }
+        let (configuration, diagnostics) = fixture.load(section: Self.section)
+        #expect(configuration == nil)
+        #expect(
+            diagnostics.errors.contains { $0.message.contains("routing/t.csv has no rules") }, "\(diagnostics.issues)")
+    }
+
+    @Test("a keyword holding a full-width or ideographic separator is an error: it would never match")
+    func separatorsInsideAKeyword() throws {
+        for list in ["[停水，没水]", "[停水、没水]", "[噪音｜施工]"] {
+            let found = try issues(
+                table: """
+                    rules:
+                      - id: a
+                        when: { keywords_any: \(list) }
+                        then: { department: water-supply }
+                    """)
+            #expect(found.contains { $0.message.contains("a separator of a list") && $0.line == 3 }, "\(found)")
+        }
+    }
+
     @Test("a YAML syntax error gives its line")
     func syntaxError() throws {
         let found = try issues(table: "rules:\n  - id: a\n    when: [unclosed\n")

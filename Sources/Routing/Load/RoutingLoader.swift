@@ -79,15 +79,24 @@ public enum RoutingLoader {
             versionInput.append(Data("table=\(file)\n".utf8))
             versionInput.append(bytes)
             // Parsed from the bytes just hashed: one read, and the version matches what was parsed.
+            let errorsBeforeTable = diagnostics.errors.count
+            let table: RuleTable
             if file.hasSuffix(".csv") {
-                tables.append(
-                    CSVRuleTableReader.read(
-                        bytes, name: name, file: file, departments: departments, diagnostics: diagnostics))
+                table = CSVRuleTableReader.read(
+                    bytes, name: name, file: file, departments: departments, diagnostics: diagnostics)
             } else {
                 let root = ConfigNode.parse(
                     data: bytes, displayName: file, diagnostics: diagnostics, environment: section.environment)
-                tables.append(RuleTableReader.read(root, name: name, file: file, departments: departments))
+                table = RuleTableReader.read(root, name: name, file: file, departments: departments)
             }
+            // An empty or truncated file (a deploy that wrote nothing yet) would quietly send every
+            // complaint to the default department.
+            if table.rules.isEmpty && diagnostics.errors.count == errorsBeforeTable {
+                entry.error(
+                    "rule table \(file) has no rules (the file is empty or only comments): every complaint would "
+                        + "fall through it; give it rules or take it out of routing.tables")
+            }
+            tables.append(table)
         }
 
         guard diagnostics.errors.count == errorsBefore else { return nil }

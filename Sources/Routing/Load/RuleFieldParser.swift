@@ -24,6 +24,16 @@ struct RuleFieldParser {
                 report("a keyword is empty (it would match every complaint)")
                 return nil
             }
+            // `[停水，没水]` or `停水、没水` is one keyword holding a separator, which no complaint
+            // contains: the rule would never match, and explain would show it like a list.
+            for value in values {
+                if let separator = value.first(where: Self.listSeparators.contains) {
+                    report(
+                        "keyword \"\(value)\" contains \"\(separator)\", a separator of a list: write each keyword "
+                            + "on its own ([a, b] in YAML, a|b in a CSV cell)")
+                    return nil
+                }
+            }
             return folded
         }
         func flag() -> Bool? {
@@ -157,6 +167,9 @@ struct RuleFieldParser {
             report("unknown field \"\(key)\" (outcome: \(Self.outcomeKeys.joined(separator: ", ")))")
         }
     }
+
+    /// Full-width and ideographic list separators: a comma, an enumeration comma, a bar, a semicolon.
+    static let listSeparators: Set<Character> = ["，", "、", "｜", "；"]
 
     static func isE164Prefix(_ value: String) -> Bool {
         let digits = value.utf8.dropFirst()
