@@ -98,6 +98,17 @@ struct CSVRuleTableTests {
         #expect(try #require(bomConfiguration).tables[0].rules[0].id == "w")
     }
 
+    @Test("empty columns Excel writes right of the table are not columns; a value in one still is an error")
+    func trailingEmptyColumns() throws {
+        let routed = try router(
+            "id,keywords_any,department,,\r\nw,停水,water-supply,,\r\nn,噪音,urban-management\r\n")
+        #expect(routed.decide(complaint("家里停水了")).department == "water-supply")
+        #expect(routed.decide(complaint("楼上噪音")).department == "urban-management")
+        let (configuration, diagnostics) = try load(Data("id,keywords_any,department,\nw,停水,water-supply,x\n".utf8))
+        #expect(configuration == nil)
+        #expect(diagnostics.errors.contains { $0.message.contains("row has 4 cells but the header names 3 columns") })
+    }
+
     @Test("quoted cells hold commas, quotes and line breaks; rows keep their physical line numbers")
     func quoting() throws {
         let csv =

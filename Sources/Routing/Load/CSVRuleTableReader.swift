@@ -40,7 +40,10 @@ enum CSVRuleTableReader {
             return RuleTable(name: name, file: file, rules: [])
         }
 
-        let columns = header.fields.map { $0.trimmingWhitespace.lowercased() }
+        var columns = header.fields.map { $0.trimmingWhitespace.lowercased() }
+        // Excel writes an empty cell for every column once touched right of the table, on the
+        // header and on every row: columns with no name and nothing in them are not columns.
+        while columns.last?.isEmpty == true { columns.removeLast() }
         let known = Set(RuleCondition.keys).union(RuleFieldParser.outcomeKeys).union(otherColumns)
         var headerValid = true
         for (index, column) in columns.enumerated() {
@@ -69,7 +72,9 @@ enum CSVRuleTableReader {
         var rules: [Rule] = []
         var seenIDs: [String: Int] = [:]
         for record in records.dropFirst() {
-            if record.fields.count > columns.count {
+            if record.fields.count > columns.count,
+                !record.fields[columns.count...].allSatisfy({ $0.trimmingWhitespace.isEmpty })
+            {
                 report(
                     record.line, columns.count + 1, "",
                     "row has \(record.fields.count) cells but the header names \(columns.count) columns")
@@ -79,7 +84,7 @@ enum CSVRuleTableReader {
             var conditions: [RuleCondition] = []
             var outcome = RuleOutcome()
             let errorsBefore = diagnostics.errors.count
-            for (index, cell) in record.fields.enumerated() {
+            for (index, cell) in record.fields.prefix(columns.count).enumerated() {
                 let column = columns[index]
                 let value = cell.trimmingWhitespace
                 guard !value.isEmpty else { continue }
