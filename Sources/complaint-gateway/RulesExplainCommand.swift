@@ -67,7 +67,11 @@ extension RulesCommand {
             do {
                 complaint = try ExplainInput.complaint(fromJSON: body)
             } catch {
-                throw ValidationError("\(record ?? "--text"): \(error)")
+                // Named after the flag that gave the bad value (the record's fields are the flags'
+                // names), and without the whole command's usage after it.
+                let message = "\(error)"
+                printError("\(record ?? Self.flag(naming: message)): \(message)")
+                throw ExitCode(64)  // EX_USAGE
             }
             let decision = RuleRouter(configuration: routing).decide(complaint, withTrace: true)
             if json {
@@ -75,6 +79,13 @@ extension RulesCommand {
             } else {
                 print(Self.describe(decision))
             }
+        }
+
+        /// The flag a record field's message is about: `received_at: …` came from `--received-at`.
+        static func flag(naming message: String) -> String {
+            let field = message.prefix { $0 != ":" && $0 != "." }
+            let flags = ["channel", "subject", "category", "district", "address", "phone", "email", "received_at"]
+            return flags.contains(String(field)) ? "--" + field.replacingOccurrences(of: "_", with: "-") : "--text"
         }
 
         /// The flags as the explain endpoint's JSON body.

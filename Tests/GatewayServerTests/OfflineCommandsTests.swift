@@ -132,6 +132,20 @@ struct OfflineCommandsTests {
         await downstream.stop()
     }
 
+    @Test("rules explain decides from flags; a bad flag is named as itself")
+    func rulesExplain() async throws {
+        let config = ["--config", RunningGateway.configDirectory.path]
+        let decided = try await run(["rules", "explain", "--text", "小区停水三天了"] + config)
+        #expect(decided.status == 0, "\(decided.output)")
+        #expect(decided.output.contains("water-supply"))
+        let badChannel = try await run(["rules", "explain", "--text", "x", "--channel", "web"] + config)
+        #expect(badChannel.status == 64)
+        #expect(badChannel.output.contains("--channel: channel: must be one of"))
+        #expect(!badChannel.output.contains("Usage: complaint-gateway <subcommand>"))
+        let badTime = try await run(["rules", "explain", "--text", "x", "--received-at", "yesterday"] + config)
+        #expect(badTime.output.contains("--received-at: received_at:"))
+    }
+
     @Test("what an import never reads is not its concern; what it reads still is")
     func useDecidesWhichProblemsCount() throws {
         let config = try SampleConfigCopy.temporary("cg-use")
