@@ -24,11 +24,29 @@ public struct SpooledUpload: Sendable {
 final class UploadSpool {
     let url: URL
     private let descriptor: Int32
-    private var hash = ContentHash.Streaming()
-    private var validator = UTF8Validator()
-    private(set) var size = 0
-    private var prefix: [UInt8] = []
+    private var digest = Digest()
+    var size: Int { digest.size }
     private var closed = false
+
+    /// What a spooled upload records of its bytes as they pass: hash, UTF-8 verdict, first bytes.
+    private struct Digest {
+        var hash = ContentHash.Streaming()
+        var validator = UTF8Validator()
+        var prefix: [UInt8] = []
+        var size = 0
+
+        mutating func add(_ bytes: UnsafeRawBufferPointer) {
+            hash.update(bytes)
+            validator.update(bytes)
+            if prefix.count < 4 { prefix += bytes.prefix(4 - prefix.count) }
+            size += bytes.count
+        }
+
+        mutating func upload(at url: URL) -> SpooledUpload {
+            validator.finish()
+            return SpooledUpload(url: url, size: size, sha256: hash.finalize(), utf8: validator, prefix: prefix)
+        }
+    }
 
     init(url: URL) throws {
         try FileManager.default.createDirectory(
@@ -47,9 +65,6 @@ final class UploadSpool {
     /// Appends the next piece of the upload.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        hash.update(bytes)
-        validator.update(bytes)
-        if prefix.count < 4 { prefix += bytes.prefix(4 - prefix.count) }
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
@@ -61,20 +76,18 @@ final class UploadSpool {
             }
             offset += written
         }
-        size += bytes.count
+        digest.add(bytes)
     }
 
     /// Flushes the file to disk and closes it.
     func finish() throws -> SpooledUpload {
-        validator.finish()
         let synced = fsync(descriptor) == 0
         close(descriptor)
         closed = true
         guard synced else {
             throw GatewayError(.serviceUnavailable, code: "spool_failed", "cannot flush the upload to disk")
         }
-        return SpooledUpload(
-            url: url, size: size, sha256: hash.finalize(), utf8: validator, prefix: prefix)
+        return digest.upload(at: url)
     }
 
     /// Removes a spool that will not be imported.
@@ -89,18 +102,9 @@ final class UploadSpool {
     /// Reads back an upload already on disk (an import being finished after a stop): the same
     /// digest, prefix and UTF-8 verdict as when it was spooled.
     static func reread(_ url: URL) throws -> SpooledUpload {
-        var hash = ContentHash.Streaming()
-        var validator = UTF8Validator()
-        var prefix: [UInt8] = []
-        var size = 0
-        try eachPiece(of: url) { piece in
-            hash.update(piece)
-            validator.update(piece)
-            if prefix.count < 4 { prefix += piece.prefix(4 - prefix.count) }
-            size += piece.count
-        }
-        validator.finish()
-        return SpooledUpload(url: url, size: size, sha256: hash.finalize(), utf8: validator, prefix: prefix)
+        var digest = Digest()
+        try eachPiece(of: url) { digest.add($0) }
+        return digest.upload(at: url)
     }
 
     /// Copies a local file into a spool (the command-line import keeps its raw copy the same way).

@@ -19,7 +19,7 @@ public struct DeadLetter: Sendable, Hashable {
 
     public init(
         complaintID: String, department: String, attempts: Int, deadAt: Date, error: String?, replays: Int,
-        lastAttempt: DeliveryAttempt?, cursor: DeadLetterCursor? = nil
+        lastAttempt: DeliveryAttempt?, cursor: DeadLetterCursor
     ) {
         self.complaintID = complaintID
         self.department = department
@@ -28,10 +28,7 @@ public struct DeadLetter: Sendable, Hashable {
         self.error = error
         self.replays = replays
         self.lastAttempt = lastAttempt
-        self.cursor =
-            cursor
-            ?? DeadLetterCursor(
-                deadAtMilliseconds: Int64((deadAt.timeIntervalSince1970 * 1000).rounded()), complaintID: complaintID)
+        self.cursor = cursor
     }
 }
 
