@@ -122,7 +122,7 @@ public final class Gateway: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let server = configuration.server
         let app = Application(
-            router: makeRouter(),
+            responder: HeadAsGet(inner: makeRouter().buildResponder()),
             server: .http1(
                 configuration: server.http1Configuration(maxMessageBytes: configuration.email.maxMessageBytes)),
             configuration: ApplicationConfiguration(

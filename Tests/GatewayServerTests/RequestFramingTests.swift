@@ -100,4 +100,32 @@ struct RequestFramingTests {
         try await gateway.stop()
         await downstream.stop()
     }
+
+    /// HEAD answers as GET without the body; the next response on the connection must still be
+    /// read right, so the framing is checked on the wire.
+    @Test("HEAD answers like GET without a body, framed so the next response reads right; never on SMS routes")
+    func headAnswersLikeGet() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let page = try await gateway.request(.get, "/", token: nil)
+        let connection = try RawConnection(port: gateway.port)
+        await connection.send(
+            "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        let (bytes, _) = await connection.readUntilClosed()
+        let text = String(decoding: bytes, as: UTF8.self)
+        let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+        #expect(answers.map { $0.prefix(3) } == ["200", "200"], "\(text)")
+        let first = answers.first ?? ""
+        #expect(first.lowercased().contains("content-length: \(page.body.count)\r\n"), "\(first)")
+        #expect(first.hasSuffix("\r\n\r\n"), "the HEAD answer carries no body: \(first)")
+        #expect(text.contains("text/html"))
+        #expect(try await gateway.request(.head, "/healthz", token: nil).status == 200)
+        #expect(try await gateway.request(.head, "/v1/complaints", token: nil).status == 401)
+        let sms = try await gateway.request(.head, "/v1/sms/twilio?From=%2B8613800000000&Body=x", token: nil)
+        #expect(sms.status == 405)
+        #expect(try await gateway.request(.get, "/v1/complaints?limit=5").status == 200)
+        try await gateway.stop()
+        await downstream.stop()
+    }
 }

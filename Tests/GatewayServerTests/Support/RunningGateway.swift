@@ -100,7 +100,7 @@ final class RunningGateway: Sendable {
     }
 
     /// The HTTP methods tests use.
-    enum Verb: String, Sendable { case get, post, put, delete }
+    enum Verb: String, Sendable { case get, head, post, put, delete }
 
     func request(
         _ verb: Verb, _ path: String, body: Data? = nil, token: String? = RunningGateway.token,
