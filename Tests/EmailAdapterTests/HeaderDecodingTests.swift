@@ -102,6 +102,25 @@ struct HeaderDecodingTests {
         #expect(CharsetDecoder.decode(Array("迈克尔·杰克逊投诉".utf8), declared: "gb2312").text == "迈克尔·杰克逊投诉")
     }
 
+    @Test("charset rule: short UTF-8 cut mid-character under a UTF-8 label stays UTF-8, the cut part replaced")
+    func cutShortUTF8() {
+        // mikel/mail's multi_charset/quoted-printable.eml: `Valid: =E6=98=AF Invalid: =E6`.
+        let mikel = CharsetDecoder.decode(Array("Valid: 是 Invalid: ".utf8) + [0xE6, 0x0A], declared: "utf-8")
+        #expect(mikel.text == "Valid: 是 Invalid: \u{FFFD}\n")
+        #expect(mikel.charset == "utf-8")
+        #expect(mikel.lossy)
+        // 楼下噪音太 with its last byte cut, as a byte-limited relay sends it: GB18030 reads it strictly.
+        let cut = Array(Array("楼下噪音太".utf8).dropLast())
+        #expect(CharsetDecoder.decode(cut, declared: "UTF-8").text == "楼下噪音\u{FFFD}")
+        #expect(decoded("=?UTF-8?B?5qW85LiL5Zmq6Z8=?=") == "楼下噪\u{FFFD}")
+        // Without the label, or with GBK under a UTF-8 label, the old rule holds.
+        #expect(CharsetDecoder.decode(cut, declared: nil).charset == "gb18030")
+        let gbk: [UInt8] = [0xC2, 0xB7, 0xB5, 0xC6, 0xB2, 0xBB, 0xC1, 0xC1]  // 路灯不亮
+        #expect(CharsetDecoder.decode(gbk, declared: "utf-8").text == "路灯不亮")
+        // A lone cut lead byte, no whole character: not enough to trust the label over GB18030.
+        #expect(CharsetDecoder.decode([0xCD, 0xB6, 0xCB, 0xDF], declared: "utf-8").text == "投诉")
+    }
+
     @Test("charset rule: 8-bit bytes under a us-ascii label are read as if unlabelled")
     func eightBitUnderASCII() {
         // `mail` in a zh_CN.GBK locale sends GBK with no Content-Type: RFC 2045 defaults it to us-ascii.
@@ -162,8 +181,11 @@ struct HeaderDecodingTests {
         // A byte lost in the middle: one replacement, the characters around it intact.
         let lost = Array(utf8[..<4] + utf8[5...])
         #expect(CharsetDecoder.decode(lost, declared: "utf-8").text == "噪\u{FFFD}扰民严重请处理")
-        // Too little UTF-8 to tell (fewer than four whole characters): the older steps decide.
-        #expect(CharsetDecoder.decode(Array("噪音".utf8.dropLast()), declared: "utf-8").charset == "gb18030")
+        // Too little UTF-8 to tell (fewer than four whole characters): the older steps decide, but
+        // for the UTF-8 label, which a text cut at its end keeps (see `cutShortUTF8`).
+        #expect(CharsetDecoder.decode(Array("噪音".utf8.dropLast()), declared: nil).charset == "gb18030")
+        #expect(CharsetDecoder.decode(Array("噪音".utf8.dropLast()), declared: "gbk").charset == "gb18030")
+        #expect(CharsetDecoder.decode(Array("噪音".utf8.dropLast()), declared: "utf-8").text == "噪\u{FFFD}")
         // GBK text with a broken byte is not close to UTF-8: read as GB18030, its damage replaced.
         let gbk: [UInt8] = [0xD4, 0xEB, 0xD2, 0xF4, 0xC8, 0xC5, 0xC3, 0xF1, 0xD1, 0xCF, 0xD6, 0xD8, 0xFF]  // 噪音扰民严重
         let damagedGBK = CharsetDecoder.decode(gbk, declared: "gbk")

@@ -1,5 +1,6 @@
 import ComplaintCore
 import Foundation
+import GatewayServer
 import GatewayTestSupport
 import Testing
 
@@ -95,6 +96,32 @@ struct EmailIntakeTests {
         await downstream.stop()
     }
 
+    @Test("the same message by another way is one complaint: LF instead of CRLF, a mailbox import beside a POST")
+    func sameMessageByAnotherWay() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let crlf = Self.message(id: "twice@example.cn", subject: "噪音", body: "工地夜间施工，噪音扰民。")
+        let lf = Data(String(decoding: crlf, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").utf8)
+        let firstID = try #require(try await postEmail(gateway, crlf).json["id"] as? String)
+        let piped = try await postEmail(gateway, lf)
+        #expect(piped.status == 200)
+        #expect(piped.json["duplicate"] as? Bool == true)
+        #expect(piped.json["id"] as? String == firstID)
+        // `email import` runs under its own adapter name; the message is still the one POSTed.
+        #expect(try await gateway.gateway.importEmail(Array(lf), adapter: "import") == .duplicate(id: firstID))
+        // A different message under the same Message-ID, imported: its own complaint, as before.
+        let other = Self.message(id: "twice@example.cn", subject: "井盖", body: "井盖丢了。")
+        let imported = try await gateway.gateway.importEmail(Array(other), adapter: "import")
+        guard case .created(let otherID, _, _) = imported else {
+            Issue.record("a different message under a taken Message-ID was not a complaint of its own")
+            return
+        }
+        #expect(otherID != firstID)
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "2")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a reply naming an earlier complaint's Message-ID follows it to the same department")
     func replyFollowsThread() async throws {
         let downstream = try await DownstreamServer.start()
@@ -136,6 +163,14 @@ struct EmailIntakeTests {
         #expect(try await sqlite(gateway.databasePath, "select disposition from raw_payloads") == "ignored")
         let metrics = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
         #expect(metrics.contains("cg_intake_ignored_total{channel=\"email\",kind=\"auto_reply\"}"))
+        // QQ Mail's vacation reply has no RFC 3834 header, only its own.
+        let qq = try await postEmail(
+            gateway,
+            Self.message(
+                id: "qq@qq.com", subject: "自动回复:噪音", body: "您的邮件我已经收到了，谢谢！",
+                extraHeaders: "X-QQ-HolidayReply: true\r\n"))
+        #expect(qq.json["reason"] as? String == "X-QQ-HolidayReply: true")
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "0")
         try await gateway.stop()
         await downstream.stop()
     }
@@ -155,6 +190,19 @@ struct EmailIntakeTests {
             .post, "/v1/email", body: Data(), headers: [("Content-Type", "message/rfc822")])
         #expect(empty.status == 400)
         #expect(try await sqlite(gateway.databasePath, "select count(*) from raw_payloads") == "0")
+        // A call log posted here by mistake: refused, kept in quarantine, never a complaint.
+        let csv = try await gateway.request(
+            .post, "/v1/email", body: Data("ticket,phone,text\n1,13812345678,噪音\n".utf8),
+            headers: [("Content-Type", "message/rfc822")])
+        #expect(csv.status == 422)
+        #expect(csv.errorCode == "not_a_message")
+        let rawID = try #require(csv.json["error"].flatMap { ($0 as? [String: Any])?["raw_id"] as? String })
+        #expect(try await sqlite(gateway.databasePath, "select disposition from raw_payloads where id = '\(rawID)'") == "quarantined")
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "0")
+        // An MTA's pipe may put the mbox postmark line first: still a message.
+        let piped = Data("From zhang@example.cn Tue Nov  3 08:15:02 2026\r\n".utf8)
+            + Self.message(id: "piped@example.cn", subject: "路灯", body: "路灯坏了。")
+        #expect(try await postEmail(gateway, piped).status == 201)
         try await gateway.stop()
         await downstream.stop()
     }

@@ -1,18 +1,44 @@
 import ComplaintCore
 
 /// What makes two copies of a mail the same message: its sender, date and subject as written, and
-/// its body bytes. Transport headers (`Received`, `Delivered-To`, a relay's `X-` fields) are left
-/// out, so the same message fetched twice, or from two mailboxes, has one fingerprint; a different
+/// its body. Transport headers (`Received`, `Delivered-To`, a relay's `X-` fields) are left out,
+/// and so are line endings (a forwarder pipes LF, IMAP and `.eml` files carry CRLF), so the same
+/// message fetched twice, from two mailboxes, or by two routes has one fingerprint; a different
 /// message that reuses a Message-ID (a broken web-form relay, a script) has another.
 enum ContentFingerprint {
+    /// The fingerprint kept in `source.extra.content_sha256`.
     static func of(_ raw: [UInt8], headers: HeaderBlock) -> String {
+        ContentHash.sha256Hex(headerBytes(headers) + normalizedLineEnds(raw[bodyStart(raw)...]))
+    }
+
+    /// Every fingerprint the same message may have been stored under: this one, and the one
+    /// complaints stored before line endings were left out carry (the body's bytes as they came).
+    static func all(_ raw: [UInt8], headers: HeaderBlock) -> [String] {
+        let current = of(raw, headers: headers)
+        let exact = ContentHash.sha256Hex(headerBytes(headers) + raw[bodyStart(raw)...])
+        return current == exact ? [current] : [current, exact]
+    }
+
+    private static func headerBytes(_ headers: HeaderBlock) -> [UInt8] {
         var bytes: [UInt8] = []
         for name in ["From", "Date", "Subject"] {
             bytes += Array((headers[name] ?? "").utf8)
             bytes.append(0x0A)
         }
-        bytes += raw[bodyStart(raw)...]
-        return ContentHash.sha256Hex(bytes)
+        return bytes
+    }
+
+    /// The body with every CR that ends a line dropped.
+    private static func normalizedLineEnds(_ body: ArraySlice<UInt8>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(body.count)
+        var index = body.startIndex
+        while index < body.endIndex {
+            let byte = body[index]
+            if byte != 0x0D || index + 1 >= body.endIndex || body[index + 1] != 0x0A { bytes.append(byte) }
+            index += 1
+        }
+        return bytes
     }
 
     /// The index after the blank line that ends the header section (CRLF or LF), or the end.

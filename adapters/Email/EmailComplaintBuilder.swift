@@ -68,7 +68,8 @@ public struct EmailComplaintBuilder: Sendable {
             extra["quoted_reply_trimmed_chars"] = .number(Double(trimmed.trimmedCharacters))
         }
 
-        extra["content_sha256"] = .string(ContentFingerprint.of(raw, headers: headers))
+        let fingerprints = ContentFingerprint.all(raw, headers: headers)
+        extra["content_sha256"] = .string(fingerprints[0])
         for (key, header) in [("to", "To"), ("cc", "Cc"), ("date", "Date"), ("mailer", "X-Mailer")] {
             if let value = headers[header].flatMap({ TextNormalizer.normalizeOptional(Self.singleLine($0)) }) {
                 extra[key] = .string(value)
@@ -128,7 +129,9 @@ public struct EmailComplaintBuilder: Sendable {
             attachments: attachments.records,
             thread: Complaint.Thread(inReplyTo: inReplyTo, references: references))
         return .complaint(
-            EmailDraft(complaint: complaint, attachmentBytes: attachments.bytes, threadCandidates: candidates))
+            EmailDraft(
+                complaint: complaint, attachmentBytes: attachments.bytes, threadCandidates: candidates,
+                contentFingerprints: fingerprints))
     }
 
     private static let phoneLabels = [

@@ -15,4 +15,7 @@ public struct EmailDraft: Sendable {
     /// Message-IDs this message answers, most specific first (`In-Reply-To`, then `References`
     /// newest first): the first that names a stored complaint makes this a follow-up of it.
     public var threadCandidates: [String]
+    /// Every fingerprint an earlier copy of this message may be stored under
+    /// (`source.extra.content_sha256`), today's first.
+    public var contentFingerprints: [String] = []
 }

@@ -64,6 +64,10 @@ public struct MailboxFiles: Sendable {
     public static func startsWithHeaderField(_ message: [UInt8]) -> Bool {
         var bytes = message[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        // An MTA's pipe (Postfix's `F` flag, procmail) may put the mbox postmark line first.
+        if bytes.starts(with: Array("From ".utf8)), let end = bytes.firstIndex(of: 0x0A) {
+            bytes = bytes[(end + 1)...]
+        }
         // A field name is printable ASCII other than the colon (RFC 5322 §2.2), then the colon.
         let name = bytes.prefix { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ":") }
         return !name.isEmpty && bytes.dropFirst(name.count).first == UInt8(ascii: ":")

@@ -22,14 +22,16 @@
 /// 3. Bytes that are UTF-8 but for a little damage (cut short mid-character, a byte lost: see
 ///    ``UTF8Validator/isDamagedUTF8``) are UTF-8, whatever the label, each damaged sequence
 ///    replaced with U+FFFD.
-/// 4. The declared charset, strictly, with WHATWG's label aliases: `gb2312`, `gbk`, `x-gbk`,
+/// 4. Under a UTF-8 label, bytes that are UTF-8 but for one or two characters cut short (a size
+///    limit cut a short text: ``CutShortUTF8``) are UTF-8, each cut character replaced with U+FFFD.
+/// 5. The declared charset, strictly, with WHATWG's label aliases: `gb2312`, `gbk`, `x-gbk`,
 ///    `cp936`, `euc-cn` decode as GB18030 (their superset); `iso-8859-1` and `latin1` as
 ///    windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949. A `us-ascii` label says
 ///    nothing about 8-bit bytes (it is what a part without `Content-Type` defaults to): skipped here.
-/// 5. Without a label: Big5-HKSCS when the bytes are valid Big5 with the second bytes Big5 uses
+/// 6. Without a label: Big5-HKSCS when the bytes are valid Big5 with the second bytes Big5 uses
 ///    and GBK hardly does (``looksLikeBig5(_:)``), and read as Chinese (Taiwan and Hong Kong mail).
 ///    Then GB18030, strictly (the usual truth behind a wrong or missing label in Chinese mail).
-/// 6. The declared charset (or GB18030 when there is none or iconv does not know it; windows-1252
+/// 7. The declared charset (or GB18030 when there is none or iconv does not know it; windows-1252
 ///    for `us-ascii`), replacing each undecodable byte with U+FFFD.
 ///
 /// ``Decoded/charset`` says which step won, so callers can record a mislabel.
@@ -76,6 +78,9 @@ public enum CharsetDecoder {
                 return Decoded(text: chinese, charset: "gb18030", lossy: false)
             }
             return Decoded(text: text, charset: "utf-8", lossy: !utf8.isValid)
+        }
+        if label == "utf-8", CutShortUTF8.matches(array) {
+            return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: true)
         }
         if let label, label != "utf-8", labelTells, let text = convert(array, from: label, lossy: false) {
             return Decoded(text: text, charset: label, lossy: false)

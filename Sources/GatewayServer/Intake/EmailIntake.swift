@@ -21,6 +21,23 @@ struct EmailIntake: Sendable {
         builder = EmailComplaintBuilder(maxAttachmentBytes: settings.maxAttachmentBytes)
     }
 
+    /// Whether `message` starts as a message does (a header field, after an optional mbox `From `
+    /// line an MTA's pipe may put first): a CSV or a picture posted by mistake is not one.
+    static func looksLikeMessage(_ message: [UInt8]) -> Bool {
+        MailboxFiles.startsWithHeaderField(message)
+    }
+
+    /// Keeps a body that is not a message in quarantine, counted; returns its raw id.
+    func quarantineNotAMessage(
+        _ message: [UInt8], adapter: String, reason: String, headers: [RawPayload.Header] = []
+    ) async throws -> String {
+        let raw = RawPayload(
+            id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: Date(),
+            contentType: "message/rfc822", headers: headers, body: Data(message))
+        try await pipeline.quarantine(raw, error: reason, code: "not_a_message")
+        return raw.id
+    }
+
     /// Parses and commits one message; returns once the commit (or the raw-only keep) is durable.
     func accept(
         _ message: [UInt8], adapter: String, receivedAt: Date = Date(), headers: [RawPayload.Header] = []
@@ -34,7 +51,7 @@ struct EmailIntake: Sendable {
             return .ignored(reason: reason, rawID: raw.id)
         case .complaint(let draft):
             let parent = try await pipeline.store.threadParent(channel: .email, externalIDs: draft.threadCandidates)
-            let complaint = try await distinguishingReusedMessageID(draft.complaint)
+            let complaint = try await resolvingStoredMessageID(draft)
             let outcome = try await pipeline.submit(
                 complaint, raw: raw, idempotencyKey: nil, parent: parent,
                 attachmentData: draft.attachmentBytes.map { $0.map { Data($0) } })
@@ -48,20 +65,29 @@ struct EmailIntake: Sendable {
         }
     }
 
-    /// A different message under a Message-ID already taken (a broken web-form relay or script
-    /// reuses one) is a complaint of its own, not a duplicate: its external id becomes the
-    /// Message-ID + `#` + the start of its content fingerprint, and a defect names the complaint
-    /// that holds the Message-ID. The same message fetched again has the same fingerprint and
-    /// stays a duplicate; so does anything stored before fingerprints were kept.
-    private func distinguishingReusedMessageID(_ complaint: Complaint) async throws -> Complaint {
+    /// Settles a Message-ID already stored. The same message (same content fingerprint) that came
+    /// in by another way (a forwarder's POST, a polled mailbox, an import, each its own adapter)
+    /// takes the stored complaint's adapter, so the store's dedup finds it: one mail is one
+    /// complaint however many ways it arrives. A different message under the same Message-ID (a
+    /// broken web-form relay or script reuses one) is a complaint of its own: its external id
+    /// becomes the Message-ID + `#` + the start of its fingerprint, and a defect names the
+    /// complaint that holds the Message-ID. Anything stored before fingerprints were kept stays
+    /// a duplicate under its own adapter only.
+    private func resolvingStoredMessageID(_ draft: EmailDraft) async throws -> Complaint {
+        let complaint = draft.complaint
         guard let messageID = complaint.source.externalID, !messageID.hasPrefix("sha256:"),
-            case .string(let fingerprint)? = complaint.source.extra["content_sha256"],
+            let fingerprint = draft.contentFingerprints.first,
             let earlier = try await pipeline.store.threadParent(channel: .email, externalIDs: [messageID]),
             let stored = try await pipeline.store.complaint(id: earlier.id)?.record(),
-            stored.source.adapter == complaint.source.adapter, stored.source.externalID == messageID,
-            case .string(let storedFingerprint)? = stored.source.extra["content_sha256"],
-            storedFingerprint != fingerprint
+            stored.source.externalID == messageID,
+            case .string(let storedFingerprint)? = stored.source.extra["content_sha256"]
         else { return complaint }
+        if draft.contentFingerprints.contains(storedFingerprint) {
+            var same = complaint
+            same.source.adapter = stored.source.adapter
+            return same
+        }
+        guard stored.source.adapter == complaint.source.adapter else { return complaint }
         var distinct = complaint
         distinct.source.externalID = messageID + "#" + fingerprint.prefix(16)
         var defects =

@@ -35,10 +35,22 @@ struct EmailRoutes: Sendable {
         guard body.readableBytes > 0 else {
             throw GatewayError.badRequest("the body is empty: expected one raw message")
         }
+        let message = Array(body.readableBytesView)
+        guard EmailIntake.looksLikeMessage(message) else {
+            let reason = "not an e-mail message: it does not start with a header field (\"Name: value\")"
+            let rawID: String
+            do {
+                rawID = try await intake.quarantineNotAMessage(
+                    message, adapter: tokenName, reason: reason, headers: RequestBodyReader.keptHeaders(request))
+            } catch {
+                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
+            }
+            throw GatewayError(.unprocessableContent, code: "not_a_message", reason, rawID: rawID)
+        }
         let result: EmailIntake.Result
         do {
             result = try await intake.accept(
-                Array(body.readableBytesView), adapter: tokenName, headers: RequestBodyReader.keptHeaders(request))
+                message, adapter: tokenName, headers: RequestBodyReader.keptHeaders(request))
         } catch {
             context.logger.error("email commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
             throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
