@@ -197,10 +197,13 @@ struct EmailIntakeTests {
         #expect(csv.status == 422)
         #expect(csv.errorCode == "not_a_message")
         let rawID = try #require(csv.json["error"].flatMap { ($0 as? [String: Any])?["raw_id"] as? String })
-        #expect(try await sqlite(gateway.databasePath, "select disposition from raw_payloads where id = '\(rawID)'") == "quarantined")
+        #expect(
+            try await sqlite(gateway.databasePath, "select disposition from raw_payloads where id = '\(rawID)'")
+                == "quarantined")
         #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "0")
         // An MTA's pipe may put the mbox postmark line first: still a message.
-        let piped = Data("From zhang@example.cn Tue Nov  3 08:15:02 2026\r\n".utf8)
+        let piped =
+            Data("From zhang@example.cn Tue Nov  3 08:15:02 2026\r\n".utf8)
             + Self.message(id: "piped@example.cn", subject: "路灯", body: "路灯坏了。")
         #expect(try await postEmail(gateway, piped).status == 201)
         try await gateway.stop()
