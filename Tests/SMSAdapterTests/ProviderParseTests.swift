@@ -178,6 +178,27 @@ import Testing
         #expect(RFC3339.format(record.receivedAt) == "2026-11-20T03:12:00Z")
     }
 
+    /// Vonage's API reference writes `message-timestamp` with its zone: `2020-01-01 12:00:00 +0000`.
+    @Test(
+        "a provider time with its zone written after it is read at that zone",
+        arguments: [
+            ("2026-11-20+03%3A12%3A00+%2B0000", "2026-11-20T03:12:00Z"),
+            ("2026-11-20+03%3A12%3A00+%2B00%3A00", "2026-11-20T03:12:00Z"),
+            ("2026-11-20+11%3A12%3A00%2B0800", "2026-11-20T03:12:00Z"),
+            ("2026-11-20+03%3A12%3A00Z", "2026-11-20T03:12:00Z"),
+            ("2026-11-20+03%3A12%3A00+UTC", "2026-11-20T03:12:00Z"),
+            ("2026-11-20+03%3A12%3A00+later", "2026-11-18T11:06:40Z"),
+        ])
+    func vonageTimestampWithItsZone(written: String, expected: String) throws {
+        let provider = VonageProvider(secret: "s", method: .md5hash, timestamps: WebhookTimestamp())
+        let body = "msisdn=8613812345678&to=14155550100&messageId=0A01&text=x&type=text&message-timestamp=\(written)"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(RFC3339.format(record.receivedAt) == expected)
+    }
+
     @Test func twilioWhatsAppSenderIsItsNumber() throws {
         let provider = TwilioProvider(authToken: "x", publicURL: publicURL)
         let body =

@@ -130,7 +130,9 @@ enum SMSJSON {
 /// Provider time formats.
 enum SMSTime {
     /// `YYYY-MM-DD HH:MM:SS` at a fixed offset (Vonage writes UTC, Alibaba Cloud Beijing time);
-    /// also the compact `YYYYMMDDHHMMSS` of Alibaba Cloud's older samples.
+    /// also the compact `YYYYMMDDHHMMSS` of Alibaba Cloud's older samples. A zone written after
+    /// the time (` +0000`, `+00:00`, `Z`, ` UTC`, as Vonage's API reference shows
+    /// `2020-01-01 12:00:00 +0000`) wins over `offset`.
     static func parseSpaced(_ text: String, offset: String) -> Date? {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         let digits = Array(trimmed.utf8)
@@ -138,8 +140,25 @@ enum SMSTime {
             let part = { (range: Range<Int>) in String(decoding: digits[range], as: UTF8.self) }
             trimmed = "\(part(0..<4))-\(part(4..<6))-\(part(6..<8)) \(part(8..<10)):\(part(10..<12)):\(part(12..<14))"
         }
-        guard trimmed.utf8.count == 19 else { return nil }
-        return RFC3339.parse(trimmed + offset)
+        guard trimmed.utf8.count >= 19 else { return nil }
+        let time = String(trimmed.prefix(19))
+        guard let zone = writtenZone(trimmed.dropFirst(19).trimmingCharacters(in: .whitespaces)) else { return nil }
+        return RFC3339.parse(time + (zone.isEmpty ? offset : zone))
+    }
+
+    /// A zone after the time as RFC 3339 writes it (`Z`, `+08:00`); empty when none is written,
+    /// nil when what is written is not a zone.
+    private static func writtenZone(_ text: String) -> String? {
+        if text.isEmpty { return "" }
+        if ["z", "utc", "gmt"].contains(text.lowercased()) { return "Z" }
+        let bytes = Array(text.utf8)
+        guard let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        let digits = bytes.dropFirst().filter { $0 != UInt8(ascii: ":") }
+        guard digits.count == 4, digits.allSatisfy({ (0x30...0x39).contains($0) }),
+            bytes.count == 5 || (bytes.count == 6 && bytes[3] == UInt8(ascii: ":"))
+        else { return nil }
+        let d = String(decoding: digits, as: UTF8.self)
+        return "\(Character(UnicodeScalar(sign)))\(d.prefix(2)):\(d.suffix(2))"
     }
 
     /// Unix seconds (number or string).
