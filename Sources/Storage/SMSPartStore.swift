@@ -13,4 +13,7 @@ public protocol SMSPartStore: Sendable {
 
     /// Marks the parts released (after their complaint was committed).
     func releaseParts(adapter: String, messageIDs: [String]) async throws
+
+    /// Parts of the set `setKey` released since `since`, in the order they were released.
+    func releasedParts(adapter: String, setKey: String, since: Date) async throws -> [HeldPart]
 }

@@ -119,8 +119,41 @@ struct SMSConcatTests {
         #expect(try await Self.send(Self.part(1, of: 2, text: "只收到第一段", reference: "9"), to: gateway) == 200)
         try await eventually(timeout: .seconds(20), "released") { try await records(gateway).count == 1 }
         let record = try #require(try await records(gateway).first)
-        #expect(record.text == "只收到第一段")
+        #expect(record.text == "只收到第一段[…]")
         #expect(record.source.extra["concat_incomplete"] == .bool(true))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    /// After an outage the held parts go out incomplete, and the provider resends the missing ones.
+    @Test("a gap is marked in an incomplete set's text; a missing part that comes later joins it as a follow-up")
+    func latePartFollowsTheReleasedSet() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream: downstream.baseURL, timeout: 1)
+        #expect(try await Self.send(Self.part(1, of: 3, text: "路灯坏了，", reference: "12"), to: gateway) == 200)
+        #expect(try await Self.send(Self.part(3, of: 3, text: "请尽快修。", reference: "12"), to: gateway) == 200)
+        try await eventually(timeout: .seconds(20), "released") { try await records(gateway).count == 1 }
+        let first = try #require(try await records(gateway).first)
+        #expect(first.text == "路灯坏了，[…]请尽快修。")
+        #expect(first.source.extra["concat_parts_received"] == .array([.number(1), .number(3)]))
+        // Part 2 completes what was released: it goes out at once, as a follow-up of that complaint.
+        #expect(try await Self.send(Self.part(2, of: 3, text: "在幸福路口，", reference: "12"), to: gateway) == 200)
+        let stored = try await records(gateway)
+        #expect(stored.count == 2)
+        let late = try #require(stored.last)
+        #expect(late.text == "[…]在幸福路口，[…]")
+        #expect(late.source.extra["follow_up_of"] == .string(first.id))
+        #expect(late.routing?.department == first.routing?.department)
+        #expect(late.routing?.rule == "follow-up")
+        // The same reference with a position already released is a new message (the phone reused
+        // it): held as a set of its own, not joined to the old one.
+        #expect(
+            try await Self.send(
+                Self.part(1, of: 3, text: "新的一条", reference: "12", id: "0B0000000NEW121"), to: gateway) == 200)
+        try await eventually(timeout: .seconds(20), "released alone") { try await records(gateway).count == 3 }
+        let reused = try #require(try await records(gateway).last)
+        #expect(reused.source.extra["follow_up_of"] == nil)
+        #expect(reused.text == "新的一条[…]")
         try await gateway.stop()
         await downstream.stop()
     }

@@ -122,7 +122,8 @@ import Testing
             #expect(notice.message.description.contains("upgrading the store's schema"))
             #expect(
                 notice.metadata["cg.migrations"]?.description
-                    == "decision-on-complaint-row,complaint-list-indexes,idempotency-per-adapter,interrupted-imports")
+                    == "decision-on-complaint-row,complaint-list-indexes,idempotency-per-adapter,interrupted-imports,"
+                    + "sms-concat-released")
             // Then each step as it starts and ends, in order, and the end of the whole upgrade.
             let steps = handler.entries.filter { $0.level == .notice }.dropFirst().map { entry in
                 [
@@ -132,14 +133,16 @@ import Testing
             }
             #expect(
                 steps == [
-                    ["schema step started", "decision-on-complaint-row", "1/4"],
-                    ["schema step done", "decision-on-complaint-row", "1/4"],
-                    ["schema step started", "complaint-list-indexes", "2/4"],
-                    ["schema step done", "complaint-list-indexes", "2/4"],
-                    ["schema step started", "idempotency-per-adapter", "3/4"],
-                    ["schema step done", "idempotency-per-adapter", "3/4"],
-                    ["schema step started", "interrupted-imports", "4/4"],
-                    ["schema step done", "interrupted-imports", "4/4"],
+                    ["schema step started", "decision-on-complaint-row", "1/5"],
+                    ["schema step done", "decision-on-complaint-row", "1/5"],
+                    ["schema step started", "complaint-list-indexes", "2/5"],
+                    ["schema step done", "complaint-list-indexes", "2/5"],
+                    ["schema step started", "idempotency-per-adapter", "3/5"],
+                    ["schema step done", "idempotency-per-adapter", "3/5"],
+                    ["schema step started", "interrupted-imports", "4/5"],
+                    ["schema step done", "interrupted-imports", "4/5"],
+                    ["schema step started", "sms-concat-released", "5/5"],
+                    ["schema step done", "sms-concat-released", "5/5"],
                     ["store schema up to date", "", ""],
                 ])
             let stored = try #require(try await store.complaint(id: earlier.record.id))

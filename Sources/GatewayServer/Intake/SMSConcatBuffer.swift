@@ -7,10 +7,18 @@ import Storage
 ///
 /// A part is committed (raw payload + held part) before the provider hears 200, so a restart loses
 /// nothing; a set that never completes is released after `timeout` as one complaint marked incomplete.
+///
+/// A part that comes after its set was released incomplete (the provider resends for a day after
+/// an outage, and the held parts were released at the timeout) joins that complaint as a
+/// follow-up (same department and deadline, `follow_up_of`) instead of becoming a complaint of
+/// its own that no one links to the first.
 struct SMSConcatBuffer: Sendable {
     let store: any SMSPartStore
     let pipeline: IntakePipeline
     let timeout: TimeInterval
+
+    /// How long after a release a missing part still joins it: Vonage resends for 24 hours.
+    static let lateWindow: TimeInterval = 25 * 3600
 
     /// Holds one part; when it completes its set, commits the assembled complaint.
     func hold(_ message: SMSMessage, concat: ConcatPart, raw: RawPayload) async throws {
@@ -19,12 +27,34 @@ struct SMSConcatBuffer: Sendable {
             part: concat.part, total: concat.total, rawID: raw.id, draftJSON: ComplaintJSON.encode(message.draft),
             heldAt: raw.receivedAt)
         guard case .held(let parts) = try await store.holdPart(part, raw: raw) else { return }
-        if Set(parts.map(\.part)).count >= concat.total { try await release(parts) }
+        var positions = Set(parts.map(\.part))
+        if positions.count < concat.total {
+            positions.formUnion(try await releasedEarlier(parts).map(\.part))
+        }
+        if positions.count >= concat.total { try await release(parts) }
     }
 
-    /// Commits every set that is complete or has waited longer than the timeout.
-    func sweep(now: Date) async throws {
-        for parts in try await store.releasableSets(heldBefore: now.addingTimeInterval(-timeout)) {
+    /// The parts of the same set released before, when `parts` are the missing ones of that
+    /// release; empty when there was none, or when a position repeats (the sender reused the
+    /// reference for a new message).
+    private func releasedEarlier(_ parts: [HeldPart]) async throws -> [HeldPart] {
+        guard let first = parts.first else { return [] }
+        let released = try await store.releasedParts(
+            adapter: first.adapter, setKey: first.setKey, since: Date().addingTimeInterval(-Self.lateWindow))
+        let releasedPositions = Set(released.map(\.part))
+        guard !released.isEmpty, releasedPositions.count < first.total,
+            parts.allSatisfy({ !releasedPositions.contains($0.part) })
+        else { return [] }
+        return released
+    }
+
+    /// Commits every set that is complete or has waited longer than the timeout while the gateway
+    /// ran. Time the gateway was down does not count: the provider could not resend the missing
+    /// parts then, and it does once the gateway is back (Vonage for 24 hours), so the sets held
+    /// before a restart get a whole timeout after `runningSince` before they go out incomplete.
+    func sweep(now: Date, runningSince: Date) async throws {
+        let cutoff = now.timeIntervalSince(runningSince) >= timeout ? now.addingTimeInterval(-timeout) : .distantPast
+        for parts in try await store.releasableSets(heldBefore: cutoff) {
             try await release(parts)
         }
     }
@@ -44,9 +74,13 @@ struct SMSConcatBuffer: Sendable {
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .sms, adapter: first.adapter, receivedAt: Date(),
             contentType: "application/json", headers: [], body: writer.data)
+        let earlier = try await releasedEarlier(parts)
+        let parent =
+            earlier.isEmpty
+            ? nil : try await pipeline.store.threadParent(channel: .sms, externalIDs: earlier.map(\.messageID))
         // The natural key is the first part's id: committing a set twice (a crash before the
         // release below) is a duplicate, not a second complaint.
-        _ = try await pipeline.submit(draft, raw: raw, idempotencyKey: nil)
+        _ = try await pipeline.submit(draft, raw: raw, idempotencyKey: nil, parent: parent)
         try await store.releaseParts(adapter: first.adapter, messageIDs: parts.map(\.messageID))
     }
 }

@@ -10,10 +10,11 @@ struct SMSConcatSweeper: Service {
     let logger: Logger
 
     func run() async throws {
+        let started = Date()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await buffer.sweep(now: Date())
+                    try await buffer.sweep(now: Date(), runningSince: started)
                 } catch {
                     logger.error(
                         "releasing held SMS parts failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])

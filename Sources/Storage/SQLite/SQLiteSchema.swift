@@ -130,6 +130,7 @@ enum SQLiteSchema {
         registerListIndexes(&migrator)
         registerIdempotencyPerAdapter(&migrator)
         registerInterruptedImports(&migrator)
+        registerReleasedParts(&migrator)
         return migrator
     }
 }

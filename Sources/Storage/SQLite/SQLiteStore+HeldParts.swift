@@ -56,6 +56,19 @@ extension SQLiteStore: SMSPartStore {
         }
     }
 
+    public func releasedParts(adapter: String, setKey: String, since: Date) async throws -> [HeldPart] {
+        try await read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM sms_concat_parts
+                        WHERE adapter = ? AND set_key = ? AND released_at IS NOT NULL AND released_at >= ?
+                        ORDER BY released_at, part
+                        """), arguments: [adapter, setKey, since.unixMilliseconds]
+            ).map(Self.heldPart)
+        }
+    }
+
     private static func heldSet(_ db: Database, adapter: String, setKey: String) throws -> [HeldPart] {
         try Row.fetchAll(
             db.cachedStatement(
@@ -63,11 +76,13 @@ extension SQLiteStore: SMSPartStore {
                     SELECT * FROM sms_concat_parts WHERE adapter = ? AND set_key = ? AND released_at IS NULL
                     ORDER BY part, held_at
                     """), arguments: [adapter, setKey]
-        ).map { row in
-            HeldPart(
-                adapter: row["adapter"], messageID: row["message_id"], setKey: row["set_key"], part: row["part"],
-                total: row["total"], rawID: row["raw_id"], draftJSON: row["draft"],
-                heldAt: Date(unixMilliseconds: row["held_at"]))
-        }
+        ).map(heldPart)
+    }
+
+    private static func heldPart(_ row: Row) -> HeldPart {
+        HeldPart(
+            adapter: row["adapter"], messageID: row["message_id"], setKey: row["set_key"], part: row["part"],
+            total: row["total"], rawID: row["raw_id"], draftJSON: row["draft"],
+            heldAt: Date(unixMilliseconds: row["held_at"]))
     }
 }

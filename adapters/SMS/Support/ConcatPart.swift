@@ -21,7 +21,11 @@ public enum ConcatAssembler {
     /// `source.extra` key of a part's text exactly as sent (spaces and line breaks at its ends kept).
     public static let partTextKey = "concat_part_text"
 
-    /// The assembled draft: text of the parts in order with no separator, the first part's message id
+    /// Where the text of missing parts belongs in a set released incomplete.
+    public static let gapMark = "[…]"
+
+    /// The assembled draft: text of the parts in order with no separator (``gapMark`` where parts
+    /// are missing), the first part's message id
     /// as the natural key and its receive time; `source.extra` lists the parts' ids and, when the set
     /// was released incomplete after the timeout, which parts came.
     /// - Parameter parts: the held parts' drafts with their positions. A second part for a taken
@@ -49,13 +53,21 @@ public enum ConcatAssembler {
         let positions = byPosition.keys.sorted()
         guard let first = positions.first.flatMap({ byPosition[$0] }) else { return nil }
         var draft = first
-        draft.text = TextNormalizer.normalize(
-            positions.compactMap { position in
-                byPosition[position].map { part in
-                    if case .string(let sent)? = part.source.extra[partTextKey] { return sent }
-                    return part.text
-                }
-            }.joined())
+        // A missing part (or run of parts) leaves a mark where its text belongs: joined without
+        // it, the rest can read as a whole sentence that says something else.
+        var pieces: [String] = []
+        for position in 1...max(total, positions.last ?? 1) {
+            guard let part = byPosition[position] else {
+                if pieces.last != gapMark { pieces.append(gapMark) }
+                continue
+            }
+            if case .string(let sent)? = part.source.extra[partTextKey] {
+                pieces.append(sent)
+            } else {
+                pieces.append(part.text)
+            }
+        }
+        draft.text = TextNormalizer.normalize(pieces.joined())
         draft.source.extra["concat-part"] = nil
         draft.source.extra[partTextKey] = nil
         draft.source.extra["concat_message_ids"] = .array(
