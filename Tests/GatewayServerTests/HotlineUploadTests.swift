@@ -12,6 +12,58 @@ struct HotlineUploadTests {
         + "GD003,2026年11月3日 9时05分,1.38123E+10,,咨询,停水了,上城区解放路3号,ZX1003,30\r\n"
         + "GD001,2026/11/3 8:20,13812345678,王先生,投诉,又打来了,西湖区文三路1号,ZX1001,20\r\n"
 
+    /// The counter's value in the process's metrics (shared by every in-process gateway).
+    private func duplicatesCounted(_ gateway: RunningGateway) async throws -> Double {
+        let text = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
+        let line = text.split(separator: "\n").first {
+            $0.hasPrefix("cg_complaints_duplicate_total{channel=\"hotline\"}")
+        }
+        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+    }
+
+    @Test(
+        "a ticket whose first row was rejected is refused in its later rows too, so the fixed first row is the one kept"
+    )
+    func repeatedTicketAfterARejectedFirst() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let file =
+            Self.header
+            + "DUP-A1,2026-13-40 08:00,13800000001,甲,投诉,第一次来电：噪音,西湖区文三路1号,A1,60\r\n"
+            + "DUP-A1,2026/11/3 9:00,13800000001,甲,投诉,第二次来电：另一件事,西湖区文三路1号,A1,30\r\n"
+            + "GD900,2026/11/3 9:10,13800000002,乙,投诉,路灯不亮,西湖区文三路2号,A1,30\r\n"
+        let first = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(file.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(first.json["accepted"] as? Int == 1)
+        let rejected = try #require(first.json["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [2, 3])
+        #expect(
+            rejected.last?["reason"] as? String
+                == "duplicate ticket id DUP-A1 in this file (first at line 2, which was rejected: fix that row)")
+        // Staff fix the first row and send both back: the first is taken, the other is its duplicate.
+        let fixed =
+            Self.header
+            + "DUP-A1,2026/11/3 8:00,13800000001,甲,投诉,第一次来电：噪音,西湖区文三路1号,A1,60\r\n"
+            + "DUP-A1,2026/11/3 9:00,13800000001,甲,投诉,第二次来电：另一件事,西湖区文三路1号,A1,30\r\n"
+        let countedBefore = try await duplicatesCounted(gateway)
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(fixed.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(again.json["accepted"] as? Int == 1)
+        #expect((again.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3])
+        #expect(
+            try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE external_id = 'DUP-A1'")
+                == "1")
+        let ids = try #require(again.json["ids_by_line"] as? [String: String])
+        let stored = try await gateway.request(.get, "/v1/complaints/\(try #require(ids["2"]))")
+        #expect((stored.json["record"] as? [String: Any])?["text"] as? String == "第一次来电：噪音")
+        // Re-sent rows are counted as duplicates in the metrics, as for every channel.
+        _ = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(fixed.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(try await duplicatesCounted(gateway) >= countedBefore + 1)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a raw text/csv upload answers the report; the same file again creates nothing")
     func rawUploadAndReupload() async throws {
         let downstream = try await DownstreamServer.start()

@@ -42,6 +42,10 @@ struct ImportSession {
     private var collectIDs: Bool
     private var rows = 0
     private let metrics = IntakeMetrics()
+    /// Tickets of rejected rows, with the line of the first: a later row with the ticket is
+    /// refused too. Bounded, so a file of nothing but bad rows keeps its memory flat.
+    private var rejectedTickets: [String: Int] = [:]
+    static let rejectedTicketsTracked = 100_000
 
     init(
         importer: HotlineImporter, upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile,
@@ -110,6 +114,19 @@ struct ImportSession {
                     line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
         case .accepted(var row):
             rows += 1
+            if let first = rejectedTickets[row.ticket] {
+                // The first occurrence is the one kept, as for any repeated ticket: taking this
+                // one instead would store the other call, and the first, once fixed and sent
+                // back, would be dropped as its duplicate.
+                reject(
+                    HotlineRejection(
+                        line: row.line, ticket: row.ticket,
+                        reason:
+                            "duplicate ticket id \(row.ticket) in this file (first at line \(first), which was rejected: fix that row)",
+                        fields: row.fields),
+                    into: report.rejectedOnRead)
+                return
+            }
             if replacedBytes && row.fields.contains(where: { $0.contains("\u{FFFD}") }) {
                 row.warnings.append(
                     "bytes that are not valid \(encoding.label) were replaced with \u{FFFD}: compare the row with the original"
@@ -124,6 +141,11 @@ struct ImportSession {
             }
         case .rejected(let rejection):
             rows += 1
+            if let ticket = rejection.ticket, !ticket.isEmpty, rejectedTickets[ticket] == nil,
+                rejectedTickets.count < Self.rejectedTicketsTracked
+            {
+                rejectedTickets[ticket] = rejection.line
+            }
             reject(rejection, into: report.rejectedOnRead)
         }
     }
@@ -186,6 +208,7 @@ struct ImportSession {
     /// Counts a committed batch's outcomes into the report.
     mutating func settle(_ rows: [HotlineRow], _ outcomes: [BatchIntakeOutcome], into report: inout ImportReport) {
         var created = 0
+        var duplicates = 0
         // By index: `zip` handed out a copy of each whole row (a retain and a release for each of
         // its strings) where most rows need only their line number.
         for (index, outcome) in outcomes.enumerated() where index < rows.count {
@@ -200,6 +223,7 @@ struct ImportSession {
                 noteID(rows[index].line, id)
             case .duplicate(let id):
                 report.duplicates += 1
+                duplicates += 1
                 noteID(rows[index].line, id)
             case .duplicateInUpload(_, let firstLine):
                 let row = rows[index]
@@ -213,6 +237,7 @@ struct ImportSession {
             }
         }
         metrics.accepted(.hotline, count: created)
+        metrics.duplicate(.hotline, count: duplicates)
         if created > 0 { importer.pipeline.dispatcher.notifyNewWork() }
     }
 

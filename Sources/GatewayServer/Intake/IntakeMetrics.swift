@@ -21,7 +21,9 @@ struct IntakeMetrics: Sendable {
         if count > 0 { accepted[channel]?.increment(by: count) }
     }
 
-    func duplicate(_ channel: Channel) { duplicates[channel]?.increment() }
+    func duplicate(_ channel: Channel, count: Int = 1) {
+        if count > 0 { duplicates[channel]?.increment(by: count) }
+    }
 
     /// Messages kept raw but deliberately not complaints (auto-replies, bounces).
     func ignored(_ channel: Channel, kind: String) {
