@@ -32,8 +32,9 @@ public protocol ComplaintStore: Sendable {
     /// Complaints newest first, filtered and paged.
     func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage
 
-    /// Payloads in quarantine, newest first.
-    func quarantined(limit: Int) async throws -> [QuarantinedPayload]
+    /// Payloads in quarantine, newest first; with `before`, those older than that raw id (the
+    /// last of the page before).
+    func quarantined(limit: Int, before: String?) async throws -> [QuarantinedPayload]
 
     /// Claims up to `limit` outbox items due at `now` for delivery; a claimed item is not handed
     /// out again until its attempt is recorded or `leaseDuration` passes.

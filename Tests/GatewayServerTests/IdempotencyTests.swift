@@ -24,9 +24,22 @@ struct IdempotencyTests {
                 == "1"
         )
 
+        // A client library that serialises the same object again, spaced or ordered otherwise,
+        // sends the same request.
+        let respaced = try await gateway.post(#"{ "text" : "楼上漏水" }"#, idempotencyKey: "order-42")
+        #expect(respaced.status == 200)
+        #expect(respaced.json["id"] as? String == first.json["id"] as? String)
+        let reordered = try await gateway.post(#"{"subject":null,"text":"楼上漏水"}"#, idempotencyKey: "order-42")
+        #expect(reordered.status == 200)
+
         let conflict = try await gateway.post(#"{"text":"别的内容"}"#, idempotencyKey: "order-42")
         #expect(conflict.status == 422)
         #expect(conflict.errorCode == "idempotency_key_reused")
+        // The refused body is kept with the quarantine, with the reason.
+        let quarantined = try await gateway.request(.get, "/v1/quarantine")
+        let item = try #require((quarantined.json["items"] as? [[String: Any]])?.first)
+        #expect((item["error"] as? String)?.contains("Idempotency-Key order-42 already used for") == true)
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
         try await gateway.stop()
         await downstream.stop()
     }

@@ -92,6 +92,33 @@ struct QueryAndOperationsTests {
         await downstream.stop()
     }
 
+    @Test("the quarantine list is paged by cursor, and a bad limit, cursor or parameter is a 400")
+    func quarantinePaging() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        for body in [#"{"text":"#, #"["x"]"#, #"{"text":1"#] { _ = try await gateway.post(body) }
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await gateway.request(
+                .get, "/v1/quarantine?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+            #expect(page.status == 200)
+            seen += (page.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            cursor = page.json["next_cursor"] as? String
+        } while cursor != nil
+        #expect(seen.count == 3)
+        #expect(seen == seen.sorted(by: >))
+        for query in ["limit=0", "limit=1001", "limit=abc", "cursor=x", "foo=bar", "limit=1&limit=2"] {
+            let refused = try await gateway.request(.get, "/v1/quarantine?\(query)")
+            #expect(refused.status == 400, "\(query)")
+            #expect(refused.errorCode == "invalid_request", "\(query)")
+        }
+        let deadLetters = try await gateway.request(.get, "/v1/deadletters")
+        #expect(deadLetters.json.keys.contains("next_cursor"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     /// A process of its own, for exact counts: the in-process gateways share one metrics registry.
     @Test("every response is counted and timed by route, method and status, errors apart")
     func requestMetrics() async throws {

@@ -49,6 +49,15 @@ struct RequestValidationTests {
             messageContains: "id: is assigned by the gateway",
             quarantined: true),
         Case(
+            name: "several gateway-assigned fields",
+            body: #"{"text":"x","received_at":"2026-11-29T09:12:03Z","id":"c"}"#,
+            token: RunningGateway.token, contentType: "application/json", status: 422, code: "invalid_record",
+            messageContains: "id: id, received_at are assigned by the gateway", quarantined: true),
+        Case(
+            name: "another channel", body: #"{"text":"x","channel":"sms"}"#, token: RunningGateway.token,
+            contentType: "application/json", status: 422, code: "invalid_record",
+            messageContains: #"channel: must be "api" on this endpoint (or left out), found "sms""#, quarantined: true),
+        Case(
             name: "bad timestamp", body: #"{"text":"x","occurred_at":"yesterday"}"#, token: RunningGateway.token,
             contentType: "application/json", status: 422, code: "invalid_record",
             messageContains: "occurred_at: not an RFC 3339 timestamp", quarantined: true),
@@ -93,6 +102,23 @@ struct RequestValidationTests {
                     == testCase.body
             )
         }
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    /// DESIGN's row for the endpoint: "one record in the common shape (channel `api`)".
+    @Test("the record's shape with channel api and the gateway's fields left null is taken")
+    func recordShapeWithChannelAPI() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.post(
+            #"{"schema":"complaint/v1","id":null,"channel":"api","received_at":null,"ingested_at":null,"#
+                + #""source":{"adapter":null,"external_id":"crm-1","raw_id":null,"extra":{}},"text":"路灯不亮","#
+                + #""attachments":[],"routing":null}"#)
+        #expect(reply.status == 201, "\(reply.errorMessage ?? "")")
+        let typo = try await gateway.post(#"{"text":"x","catgory":"投诉"}"#)
+        #expect(typo.errorMessage?.contains("accepted: attachments, category, complainant, location") == true)
+        #expect(typo.errorMessage?.contains("routing") == false)
         try await gateway.stop()
         await downstream.stop()
     }

@@ -12,7 +12,7 @@ import Testing
             try await store.quarantine(first, error: "no From header")
             try await store.quarantine(second, error: "missing field MessageUUID")
 
-            let listed = try await store.quarantined(limit: 10)
+            let listed = try await store.quarantined(limit: 10, before: nil)
             #expect(listed.map(\.id) == [second.id, first.id])
             let item = try #require(listed.first)
             #expect(item.channel == .sms)
@@ -22,7 +22,10 @@ import Testing
             #expect(item.size == "garbage two".utf8.count)
             #expect(item.receivedAt == second.receivedAt)
 
-            #expect(try await store.quarantined(limit: 1).map(\.id) == [second.id])
+            #expect(try await store.quarantined(limit: 1, before: nil).map(\.id) == [second.id])
+            // The next page starts after the last id of the one before.
+            #expect(try await store.quarantined(limit: 1, before: second.id).map(\.id) == [first.id])
+            #expect(try await store.quarantined(limit: 1, before: first.id).isEmpty)
             // The body itself is kept, not only its hash.
             #expect(
                 try await SQLiteCLI.run(path, "SELECT CAST(body AS TEXT) FROM raw_payloads WHERE id = '\(first.id)';")
@@ -35,7 +38,7 @@ import Testing
     @Test func acceptedPayloadsAreNotListedAsQuarantined() async throws {
         try await withStore { store, _ in
             _ = try await store.ingest(Fixtures.submission())
-            #expect(try await store.quarantined(limit: 10).isEmpty)
+            #expect(try await store.quarantined(limit: 10, before: nil).isEmpty)
         }
     }
 }

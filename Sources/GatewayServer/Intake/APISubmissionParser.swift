@@ -36,9 +36,7 @@ struct APISubmissionParser {
         }
         guard case .object(let fields) = root else { throw Failure(field: nil, message: "expected a JSON object") }
         try checkKeys(fields, allowed: Self.topLevel, path: "")
-        for key in Self.assigned where fields[key] != nil {
-            throw Failure(field: key, message: "is assigned by the gateway and must not be sent")
-        }
+        try checkAssigned(fields)
         if let schema = try string(fields["schema"], "schema"), schema != Complaint.schema {
             throw Failure(field: "schema", message: "unsupported schema \"\(schema)\" (expected \(Complaint.schema))")
         }
@@ -59,10 +57,13 @@ struct APISubmissionParser {
             }
             extra = values
         }
-        if source["adapter"] != nil || source["raw_id"] != nil {
+        let sourceAssigned = ["adapter", "raw_id"].filter { source[$0].map { $0 != .null } ?? false }
+        if let first = sourceAssigned.first {
             throw Failure(
-                field: source["adapter"] != nil ? "source.adapter" : "source.raw_id",
-                message: "is assigned by the gateway and must not be sent")
+                field: "source.\(first)",
+                message: sourceAssigned.count == 1
+                    ? "is assigned by the gateway and must not be sent"
+                    : "source.adapter and source.raw_id are assigned by the gateway and must not be sent")
         }
         let externalID = try string(source["external_id"], "source.external_id").map(TextNormalizer.normalize)
         if let externalID, externalID.isEmpty || externalID.utf8.count > 256 {
@@ -140,10 +141,31 @@ struct APISubmissionParser {
 
     private func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, path: String) throws(Failure) {
         for key in object.keys.sorted() where !allowed.contains(key) {
+            let accepted = allowed.subtracting(path.isEmpty ? Self.assigned : []).sorted()
             throw Failure(
                 field: path.isEmpty ? key : "\(path).\(key)",
-                message: "unknown field (known: \(allowed.sorted().joined(separator: ", ")))")
+                message: "unknown field (accepted: \(accepted.joined(separator: ", ")))")
         }
+    }
+
+    /// The fields the gateway sets may be sent empty (`null`), as a record read back has them
+    /// before it is stored, and `channel` may be sent as `"api"`, the one value it can have
+    /// here. Any other value is an error naming every such field at once, not a silent override.
+    private func checkAssigned(_ fields: [String: JSONValue]) throws(Failure) {
+        if let channel = fields["channel"], channel != .null, channel != .string(Channel.api.rawValue) {
+            throw Failure(
+                field: "channel",
+                message: "must be \"api\" on this endpoint (or left out), found "
+                    + { if case .string(let name) = channel { "\"\(name)\"" } else { Self.kind(channel) } }()
+                    + ": the channel is the way the complaint came in")
+        }
+        let sent = Self.assigned.subtracting(["channel"]).filter { fields[$0].map { $0 != .null } ?? false }.sorted()
+        guard let first = sent.first else { return }
+        throw Failure(
+            field: first,
+            message: sent.count == 1
+                ? "is assigned by the gateway and must not be sent"
+                : "\(sent.joined(separator: ", ")) are assigned by the gateway and must not be sent")
     }
 
     private func object(_ value: JSONValue?, _ path: String, allowed: Set<String>) throws(Failure) -> [String:

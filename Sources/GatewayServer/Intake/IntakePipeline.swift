@@ -32,6 +32,8 @@ struct IntakePipeline: Sendable {
         _ draft: Complaint, raw: RawPayload, idempotencyKey: String?, parent: ThreadParent? = nil,
         attachmentData: [Data?] = []
     ) async throws -> IntakeOutcome {
+        // A repeated Idempotency-Key is compared on what the request says, not on its bytes.
+        let requestHash = idempotencyKey.map { _ in Self.contentHash(draft) }
         var record = draft
         record.id = GatewayID.complaint(ids.next())
         record.source.rawID = raw.id
@@ -62,7 +64,7 @@ struct IntakePipeline: Sendable {
         let outcome = try await store.ingest(
             IntakeSubmission(
                 raw: raw, record: record, decision: stored, idempotencyKey: idempotencyKey,
-                attachmentData: attachmentData))
+                requestHash: requestHash, attachmentData: attachmentData))
         switch outcome {
         case .created:
             dispatcher.notifyNewWork()
@@ -73,6 +75,16 @@ struct IntakePipeline: Sendable {
             metrics.rejected(record.channel, code: "idempotency_key_reused")
         }
         return outcome
+    }
+
+    /// The hash of a draft's content, its arrival time left out: the same record sent twice,
+    /// spaced or ordered otherwise, or in another charset, hashes the same.
+    static func contentHash(_ draft: Complaint) -> String {
+        var content = draft
+        content.receivedAt = Date(timeIntervalSince1970: 0)
+        content.ingestedAt = content.receivedAt
+        content.source.rawID = nil
+        return "content:" + ContentHash.sha256Hex(Array(ComplaintJSON.encode(content)))
     }
 
     /// Keeps a payload that is deliberately not a complaint (auto-reply, bounce), and counts it.

@@ -15,6 +15,9 @@ struct SMSConcatSweeper: Service {
             while !Task.isCancelled {
                 do {
                     try await buffer.sweep(now: Date(), runningSince: started)
+                } catch is CancellationError {
+                    // Shutting down (or the server could not start): nothing failed.
+                    return
                 } catch {
                     logger.error(
                         "releasing held SMS parts failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])

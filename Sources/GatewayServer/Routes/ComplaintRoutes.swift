@@ -114,19 +114,8 @@ struct ComplaintRoutes: Sendable {
 
     static func listQuery(_ parameters: Parameters) throws -> ComplaintQuery {
         var query = ComplaintQuery()
-        let known: Set<String> = ["channel", "department", "since", "until", "limit", "cursor"]
-        var seen: Set<String> = []
-        for (key, value) in parameters {
-            let name = String(key)
-            guard known.contains(name) else {
-                throw GatewayError.badRequest(
-                    "unknown query parameter \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
-            }
-            // Which of two values would win is not obvious to the caller: neither does.
-            guard seen.insert(name).inserted else { throw GatewayError.badRequest("\(name) is given more than once") }
-            // `cursor=` from an unset shell variable would otherwise read as "past the end": an empty page.
-            guard !value.isEmpty else { throw GatewayError.badRequest("\(name) is empty: leave it out instead") }
-        }
+        try QueryParameterCheck.require(
+            parameters, known: ["channel", "department", "since", "until", "limit", "cursor"])
         if let value = parameters.get("channel") {
             guard let channel = Channel(rawValue: value) else {
                 throw GatewayError.badRequest("channel must be one of email, sms, hotline, api; found \"\(value)\"")
@@ -143,12 +132,7 @@ struct ComplaintRoutes: Sendable {
                 query[keyPath: keyPath] = date
             }
         }
-        if let value = parameters.get("limit") {
-            guard let limit = Int(value), (1...1000).contains(limit) else {
-                throw GatewayError.badRequest("limit must be an integer from 1 to 1000; found \"\(value)\"")
-            }
-            query.limit = limit
-        }
+        if let limit = try QueryParameterCheck.limit(parameters) { query.limit = limit }
         if let cursor = parameters.get("cursor") {
             // As the store wrote it: ids compare as text, so only its own spelling orders right.
             guard cursor.hasPrefix("cmp_"), GatewayID.ulid(from: cursor).map(GatewayID.complaint) == cursor else {

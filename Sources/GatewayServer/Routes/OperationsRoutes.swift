@@ -39,9 +39,20 @@ struct OperationsRoutes: Sendable {
         }
         router.get("/v1/quarantine") { request, _ in
             _ = try auth.require(.admin, request)
-            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
-            let items = try await store.quarantined(limit: limit)
-            return jsonResponse(ResponseBodies.quarantine(items))
+            let parameters = request.uri.queryParameters
+            try QueryParameterCheck.require(parameters, known: ["limit", "cursor"])
+            let limit = try QueryParameterCheck.limit(parameters) ?? 100
+            let cursor = try parameters.get("cursor").map { text in
+                // A raw id: `raw_` and a ULID, as the last page's `next_cursor` gives it.
+                guard text.hasPrefix("raw_"), text.utf8.count == 30 else {
+                    throw GatewayError.badRequest(
+                        "cursor must be a next_cursor from an earlier page; found \"\(text)\"")
+                }
+                return text
+            }
+            let items = try await store.quarantined(limit: limit, before: cursor)
+            return jsonResponse(
+                ResponseBodies.quarantine(items, nextCursor: items.count == limit ? items.last?.id : nil))
         }
     }
 }

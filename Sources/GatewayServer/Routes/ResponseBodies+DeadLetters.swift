@@ -4,7 +4,7 @@ import Storage
 
 extension ResponseBodies {
     /// `GET /v1/deadletters`: `{items: [{complaint_id, department, attempts, dead_at, error, replays, last_attempt}],
-    /// next_cursor}` (`next_cursor` when the page is full: there may be more).
+    /// next_cursor}` (`next_cursor` when the page is full: there may be more; else null).
     static func deadLetters(_ items: [DeadLetter], nextCursor: DeadLetterCursor? = nil) -> JSONWriter {
         var writer = JSONWriter(capacity: 512 * max(1, items.count))
         writer.beginObject()
@@ -23,7 +23,7 @@ extension ResponseBodies {
             writer.endObject()
         }
         writer.endArray()
-        if let nextCursor { writer.field("next_cursor", nextCursor.description) }
+        writer.field("next_cursor", nextCursor?.description)
         writer.endObject()
         return writer
     }

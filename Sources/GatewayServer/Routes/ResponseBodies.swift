@@ -84,7 +84,7 @@ enum ResponseBodies {
     }
 
     /// `GET /v1/quarantine`: `{items: [...]}`.
-    static func quarantine(_ items: [QuarantinedPayload]) -> JSONWriter {
+    static func quarantine(_ items: [QuarantinedPayload], nextCursor: String?) -> JSONWriter {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("items")
@@ -101,6 +101,7 @@ enum ResponseBodies {
             writer.endObject()
         }
         writer.endArray()
+        writer.field("next_cursor", nextCursor)
         writer.endObject()
         return writer
     }

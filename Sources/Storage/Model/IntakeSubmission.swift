@@ -9,18 +9,23 @@ public struct IntakeSubmission: Sendable {
     public var decision: StoredDecision
     /// The API's `Idempotency-Key`, deduplicated per channel and adapter (the integrator's token).
     public var idempotencyKey: String?
+    /// What a repeated `Idempotency-Key` is compared on: a hash of the request's content, so the
+    /// same record sent again with other spacing or key order is the same request. Nil: the raw
+    /// body's hash.
+    public var requestHash: String?
     /// Attachment bytes in `record.attachments` order, committed with the record; nil for one
     /// not kept apart from the raw payload (over the size limit).
     public var attachmentData: [Data?]
 
     public init(
         raw: RawPayload, record: Complaint, decision: StoredDecision, idempotencyKey: String? = nil,
-        attachmentData: [Data?] = []
+        requestHash: String? = nil, attachmentData: [Data?] = []
     ) {
         self.raw = raw
         self.record = record
         self.decision = decision
         self.idempotencyKey = idempotencyKey
+        self.requestHash = requestHash
         self.attachmentData = attachmentData
     }
 }

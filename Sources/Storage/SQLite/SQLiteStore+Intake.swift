@@ -8,11 +8,18 @@ extension SQLiteStore {
         let recordJSON = ComplaintJSON.encode(submission.record)
         let headersJSON = submission.raw.headersJSON
         let requestHash = submission.raw.sha256
+        let contentHash = submission.requestHash ?? requestHash
         return try await write { db in
-            if let existing = try Self.findDuplicate(db, submission, requestHash: requestHash) {
+            if let existing = try Self.findDuplicate(db, submission, hashes: [contentHash, requestHash]) {
+                // A reused key's other body is refused: kept with the quarantine, where the
+                // integrator's refused requests are looked for.
+                let conflict = if case .idempotencyConflict = existing { true } else { false }
                 try Self.insertRaw(
                     db, submission.raw, headersJSON: headersJSON, sha256: requestHash,
-                    disposition: "duplicate", complaintID: existing.complaintID, error: nil)
+                    disposition: conflict ? "quarantined" : "duplicate", complaintID: existing.complaintID,
+                    error: conflict
+                        ? "Idempotency-Key \(submission.idempotencyKey ?? "") already used for \(existing.complaintID) "
+                            + "with another body" : nil)
                 return existing
             }
             let record = submission.record
@@ -31,7 +38,7 @@ extension SQLiteStore {
                 record.id, record.channel.rawValue, record.source.adapter, record.source.externalID,
                 // The request's hash only serves the Idempotency-Key check (a repeated key with a
                 // different body); the raw payload keeps every request's hash anyway.
-                submission.idempotencyKey, submission.idempotencyKey == nil ? nil : requestHash, routing.department,
+                submission.idempotencyKey, submission.idempotencyKey == nil ? nil : contentHash, routing.department,
                 record.receivedAt.unixMilliseconds, record.ingestedAt.unixMilliseconds, recordJSON,
                 routing.priority.rawValue, routing.dueAt?.unixMilliseconds, routing.rule, routing.table,
                 submission.decision.tablesVersion, UTF8Text(submission.decision.traceJSON))
@@ -69,7 +76,9 @@ extension SQLiteStore {
         }
     }
 
-    private static func findDuplicate(_ db: Database, _ submission: IntakeSubmission, requestHash: String) throws
+    /// - Parameter hashes: what a repeated Idempotency-Key's stored hash may be: the request's
+    /// content hash, or (for a key stored before content hashes were kept) its body's.
+    private static func findDuplicate(_ db: Database, _ submission: IntakeSubmission, hashes: [String]) throws
         -> IntakeOutcome?
     {
         let record = submission.record
@@ -83,7 +92,7 @@ extension SQLiteStore {
                 record.channel.rawValue, record.source.adapter, key, row: { ($0.string(0), $0.optionalString(1)) }
             ).first
         {
-            guard sha256 == requestHash else { return .idempotencyConflict(existingID: id) }
+            guard let sha256, hashes.contains(sha256) else { return .idempotencyConflict(existingID: id) }
             return .duplicate(id: id, routing: try routing(db, complaintID: id))
         }
         if let externalID = record.source.externalID,

@@ -84,14 +84,14 @@ extension SQLiteStore {
         }
     }
 
-    public func quarantined(limit: Int) async throws -> [QuarantinedPayload] {
+    public func quarantined(limit: Int, before: String? = nil) async throws -> [QuarantinedPayload] {
         try await read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
                         SELECT id, channel, adapter, received_at, sha256, length(body) AS size, error FROM raw_payloads
-                        WHERE disposition = 'quarantined' ORDER BY id DESC LIMIT ?
-                        """), arguments: [max(1, min(limit, 1000))]
+                        WHERE disposition = 'quarantined' AND id < ? ORDER BY id DESC LIMIT ?
+                        """), arguments: [before ?? "raw_~", max(1, min(limit, 1000))]
             ).map { row in
                 QuarantinedPayload(
                     id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
