@@ -57,7 +57,9 @@ extension RulesCommand {
             let body: Data
             if let record {
                 guard let data = FileManager.default.contents(atPath: record) else {
-                    throw ValidationError("cannot read \(record)")
+                    let exists = FileManager.default.fileExists(atPath: record)
+                    printError("--record \(record): \(exists ? "cannot read the file" : "no such file")")
+                    throw ExitCode(66)  // EX_NOINPUT, as `import` answers a missing file
                 }
                 body = data
             } else {

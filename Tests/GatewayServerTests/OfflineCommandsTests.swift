@@ -144,6 +144,14 @@ struct OfflineCommandsTests {
         #expect(!badChannel.output.contains("Usage: complaint-gateway <subcommand>"))
         let badTime = try await run(["rules", "explain", "--text", "x", "--received-at", "yesterday"] + config)
         #expect(badTime.output.contains("--received-at: received_at:"))
+        let missing = try await run(["rules", "explain", "--record", "/nonexistent/record.json"] + config)
+        #expect(missing.status == 66)
+        #expect(missing.output.contains("--record /nonexistent/record.json: no such file"))
+        #expect(!missing.output.contains("Usage"))
+        // A missing configuration directory is named as such, not in Foundation's words.
+        let noConfig = try await run(["config", "check", "--config", "/nonexistent"])
+        #expect(noConfig.status == 78)
+        #expect(noConfig.output.contains("/nonexistent/gateway.yaml: cannot read file: no such file"))
     }
 
     @Test("what an import never reads is not its concern; what it reads still is")

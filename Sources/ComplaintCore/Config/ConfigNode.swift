@@ -253,10 +253,13 @@ extension ConfigNode {
         do {
             data = try Data(contentsOf: url)
         } catch {
+            // Foundation's "The operation could not be completed" says less than the file's state.
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            let why =
+                !exists ? "no such file" : isDirectory.boolValue ? "a directory, not a file" : "not readable (permissions?)"
             diagnostics.reportUnreadable(
-                ConfigIssue(
-                    file: displayName, line: nil, field: "", message: "cannot read file: \(error.localizedDescription)")
-            )
+                ConfigIssue(file: displayName, line: nil, field: "", message: "cannot read file: \(why)"))
             return ConfigNode(
                 node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         }

@@ -16,7 +16,9 @@ final class RequestMetrics: Sendable {
 
     private struct Handles {
         let requests: Counter
-        let errors: Counter
+        /// Only for error statuses: a series `hb_request_errors{error_type="200"} 0` for every
+        /// successful route would read as an error kind that exists.
+        let errors: Counter?
         let duration: Timer
     }
 
@@ -44,7 +46,7 @@ final class RequestMetrics: Sendable {
             return made
         }
         handles.requests.increment()
-        if failed { handles.errors.increment() }
+        if failed { handles.errors?.increment() }
         handles.duration.recordNanoseconds(Int64(clamping: nanoseconds))
         active.decrement()
     }
@@ -66,12 +68,14 @@ final class RequestMetrics: Sendable {
         ]
         return Handles(
             requests: Counter(label: "hb.requests", dimensions: dimensions),
-            errors: Counter(
-                label: "hb.request.errors",
-                dimensions: [
-                    ("http.route", key.route), ("http.request.method", key.method.rawValue),
-                    ("error.type", String(key.status)),
-                ]),
+            errors: key.status < 400
+                ? nil
+                : Counter(
+                    label: "hb.request.errors",
+                    dimensions: [
+                        ("http.route", key.route), ("http.request.method", key.method.rawValue),
+                        ("error.type", String(key.status)),
+                    ]),
             duration: Timer(
                 label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds))
     }
