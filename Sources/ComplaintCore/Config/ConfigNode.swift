@@ -257,7 +257,8 @@ extension ConfigNode {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
             let why =
-                !exists ? "no such file" : isDirectory.boolValue ? "a directory, not a file" : "not readable (permissions?)"
+                !exists
+                ? "no such file" : isDirectory.boolValue ? "a directory, not a file" : "not readable (permissions?)"
             diagnostics.reportUnreadable(
                 ConfigIssue(file: displayName, line: nil, field: "", message: "cannot read file: \(why)"))
             return ConfigNode(
