@@ -24,6 +24,8 @@ struct QuotedReplyTests {
             "-----原始郵件-----\n寄件者: 1999市民熱線\n主旨: 回覆",
             "-----邮件原件-----\n发件人: 12345热线\n主题: 回复",
             "王小明 <wang@example.cn> 於 2026年11月2日 週一 下午3:20寫道：\n> 您的投诉已受理。",
+            // Foxmail 3 to 6.
+            "在 2002-02-19 22:09:00 you wrote：\n>您的投诉已受理。",
         ])
     func cut(marker: String) throws {
         let kept = "补充一下：今天早上6点又开始施工了。"
@@ -102,5 +104,16 @@ struct QuotedReplyTests {
         let body =
             "On Tue, Nov 3, 2026 at 8:15 AM Hotline <noreply@hotline.example.gov.cn> wrote:\n> Your complaint was received.\n> Phone 0571-87650000\n\nThe noise started again at 6 am."
         #expect(try complaint(body, subject: "Re: noise").text == "The noise started again at 6 am.")
+    }
+
+    /// Exchange and mutt users answer below a quote that holds the attribution line itself.
+    @Test("a reply that opens with a quote, its attribution quoted too, keeps the lines not quoted")
+    func openingQuoteWithQuotedAttribution() throws {
+        let body =
+            ">\n> On Fri, Apr 18, 2025, Hotline wrote:\n> > Your complaint was received.\n> Please tell us the address.\n\n文三路100号，晚上十点以后。\n王"
+        #expect(try complaint(body, subject: "答复: 噪音").text == "文三路100号，晚上十点以后。\n王")
+        // Not a reply: the quote is what the citizen forwards as the complaint.
+        let first = "> 即日起停车费每月上涨300元。\n\n物业这个通知不合理。"
+        #expect(try complaint(first, subject: "物业问题").text == first)
     }
 }

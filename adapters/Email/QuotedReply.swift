@@ -4,7 +4,7 @@
 /// `References`, or a subject starting `Re:`, `回复`, `答复`, `回覆` (and `AW:`, `SV:`, `Antw:`).
 /// A first letter that quotes a landlord's notice or pastes a scam mail is the complaint itself.
 /// The rule: the text is cut at the first line that starts
-/// quoted history — `On … wrote:` (also wrapped over two lines), a line ending `写道：`/`寫道：` that
+/// quoted history — `On … wrote:` (also wrapped over two lines; Foxmail's `在 … you wrote：`), a line ending `写道：`/`寫道：` that
 /// names an address or a time of day (`在 2026年11月3日 08:15，"张三" <a@b.cn> 写道：`, Gmail's
 /// `张三 <a@b.cn> 于2026年11月3日周二 08:15写道：`; a citizen's own `通知里写道：` is text), an
 /// `-----Original Message-----` / `------------------ 原始邮件 ------------------` / `-----邮件原件-----`
@@ -23,7 +23,8 @@
 /// a header block (a reply with only a photo attached) gives an empty text, so the subject is
 /// used instead of the quoted mail (often the hotline's own, with its clerk's phone number);
 /// under an `On … wrote:` line the lines not quoted with `>` are kept (a reply written below
-/// the quote).
+/// the quote). A reply that opens with `>` lines and has no marker (the attribution quoted with
+/// the rest) keeps its lines not quoted: the answer written below or between the quotes.
 public enum QuotedReply {
     /// The text to keep and the number of characters trimmed (0 when nothing was).
     /// The count is of Unicode scalars. `threaded` says the message has `In-Reply-To` or `References`.
@@ -35,6 +36,13 @@ public enum QuotedReply {
         let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         let marker = firstMarker(lines)
         if marker?.kind == .forward { return (text, 0) }
+        if marker == nil, startsQuoted(lines) {
+            // Written below (or between) the quoted lines, as mutt and Exchange users do, the
+            // attribution line quoted with the rest: the lines not quoted are the reply.
+            let kept = unquoted(lines[...]).trimmingSpaces()
+            guard !kept.isEmpty else { return (text, 0) }
+            return (kept, text.unicodeScalars.count - kept.unicodeScalars.count)
+        }
         guard let cut = marker?.index ?? trailingQuoteBlock(lines) else { return (text, 0) }
         var kept = lines[..<cut].joined(separator: "\n")
         if !kept.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
@@ -104,8 +112,10 @@ public enum QuotedReply {
             let line = raw.trimmingSpaces()
             if line.isEmpty { continue }
             if isForwardLine(line) { return Marker(index: index, kind: .forward) }
-            if line.hasSuffix("wrote:") {
+            if line.hasSuffix("wrote:") || line.hasSuffix("wrote：") {
                 if line.hasPrefix("On ") { return Marker(index: index, kind: .attribution) }
+                // Foxmail 3 to 6: `在 2002-02-19 22:09:00 you wrote：`.
+                if line.hasPrefix("在"), namesSenderOrTime(line) { return Marker(index: index, kind: .attribution) }
                 if index > 0, lines[index - 1].trimmingSpaces().hasPrefix("On ") {
                     return Marker(index: index - 1, kind: .attribution, length: 2)
                 }
@@ -182,6 +192,15 @@ public enum QuotedReply {
     }
 
     /// The first line of a block of `>` lines (blank lines allowed inside) that ends the text.
+    /// Whether the first line with anything on it is quoted with `>`.
+    private static func startsQuoted(_ lines: [Substring]) -> Bool {
+        for raw in lines {
+            let line = raw.utf8.count > maxMarkerLineBytes ? "x" : raw.trimmingSpaces()
+            if !line.isEmpty { return line.hasPrefix(">") }
+        }
+        return false
+    }
+
     private static func trailingQuoteBlock(_ lines: [Substring]) -> Int? {
         var index = lines.count
         var sawQuote = false
