@@ -1,4 +1,5 @@
 import ComplaintCore
+import Foundation
 import HotlineCSVAdapter
 import Testing
 
@@ -31,6 +32,38 @@ struct SpreadsheetQuirksTests {
             + "GD1,2026/11/3 8:15,13812345678,王,投诉,text,addr,ZX1,60\r\n"
         let row = try #require(try mapFile(utf8(file)).first?.row)
         #expect(row.draft.source.extra["duration_s"] == .number(60))
+        // Messages name it on one line: a line break would split the CLI's summary and a cell.
+        let bad = try #require(
+            try mapFile(utf8(file.replacingOccurrences(of: "ZX1,60", with: "ZX1,3分20秒"))).first?.rejection)
+        #expect(bad.reason == "通话时长(秒) \"3分20秒\" is not a whole number")
+    }
+
+    @Test("a formula's error value is no value: a required cell holding one is refused, another is taken as empty")
+    func spreadsheetErrorValues() throws {
+        let required = try row("GD1,2026/11/3 8:15,13812345678,,投诉,#N/A,addr,ZX1,10,")
+        #expect(
+            required.rejection?.reason == "诉求内容 holds #N/A, the error of a formula that failed: put the value in the cell")
+        let optional = try #require(try row("GD1,2026/11/3 8:15,13812345678,#NAME?,投诉,噪音,Err:502,ZX1,10,").row)
+        #expect(optional.draft.complainant.name == nil)
+        #expect(optional.draft.location.address == nil)
+        #expect(
+            optional.warnings == [
+                "姓名 held #NAME?, the error of a formula that failed: taken as empty",
+                "事发地址 held Err:502, the error of a formula that failed: taken as empty",
+            ])
+        // A citizen's words that start with # are words.
+        #expect(try row("GD1,2026/11/3 8:15,13812345678,,投诉,#噪音# 太吵,addr,ZX1,10,").row?.draft.text == "#噪音# 太吵")
+    }
+
+    @Test("a landline that lost its leading 0 in a number cell is named as such")
+    func landlineWithoutItsZero() throws {
+        let row = try #require(try row("GD1,2026/11/3 8:15,57187654321,,投诉,text,addr,ZX1,10,").row)
+        #expect(row.draft.complainant.phone == nil)
+        #expect(
+            row.warnings == [
+                "phone \"57187654321\" is not a valid phone number: a leading 0 may have been lost (057187654321 is a "
+                    + "landline); format the 来电号码 column as text"
+            ])
     }
 
     @Test(

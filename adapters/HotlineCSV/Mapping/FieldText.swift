@@ -27,6 +27,24 @@ enum FieldText {
         }
     }
 
+    /// The error value a spreadsheet writes for a formula that failed (`#N/A`, `#NAME?`,
+    /// `#VALUE!`, …; LibreOffice's `Err:502`): no value a caller gave, so never a complaint's text.
+    static func spreadsheetError(_ text: String) -> String? {
+        guard let first = text.utf8.first, first == UInt8(ascii: "#") || first == UInt8(ascii: "E"), text.utf8.count <= 14
+        else { return nil }
+        if spreadsheetErrors.contains(text.uppercased()) { return text }
+        let digits = text.utf8.dropFirst(4)
+        if text.hasPrefix("Err:"), (3...4).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) {
+            return text
+        }
+        return nil
+    }
+
+    private static let spreadsheetErrors: Set<String> = [
+        "#N/A", "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!",
+        "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
+    ]
+
     /// The text inside `="…"`: exports write ids and phone numbers as that formula so Excel
     /// keeps their leading zeros (`="0571…"`); the formula is a wrapper, its text is the value.
     static func unwrapExcelText(_ text: String) -> String {

@@ -205,13 +205,21 @@ public struct HotlineRowMapper {
             guard index < fields.count else { break }
             var value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
             if FieldText.isDatabaseNull(value) { value = "" }
+            if let error = FieldText.spreadsheetError(value) {
+                let name = Self.oneLine(header.names[index])
+                if header.bindings[index]?.required == true {
+                    return reject("\(name) holds \(error), the error of a formula that failed: put the value in the cell")
+                }
+                warnings.append("\(name) held \(error), the error of a formula that failed: taken as empty")
+                value = ""
+            }
             guard let column = header.bindings[index] else {
                 if let key = header.extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {
                     extra[key] = .string(text)
                 }
                 continue
             }
-            let name = header.names[index]
+            let name = Self.oneLine(header.names[index])
             if (column.field == .phone || column.field == .callTime) && column.required && Self.isBlank(value) {
                 return reject("required field \(name) is empty")
             }
@@ -245,6 +253,10 @@ public struct HotlineRowMapper {
                     } else if let first = firstOfSeveral(raw) {
                         draft.complainant.phone = first
                         warnings.append("phone \"\(raw)\" holds more than one number: the first, \(first), is used")
+                    } else if lostLeadingZero(raw) {
+                        warnings.append(
+                            "phone \"\(raw)\" is not a valid phone number: a leading 0 may have been lost (0\(raw) "
+                                + "is a landline); format the \(name) column as text")
                     } else {
                         warnings.append("phone \"\(raw)\" is not a valid phone number")
                     }
@@ -404,6 +416,22 @@ public struct HotlineRowMapper {
 
     /// What agents write before an extension.
     private static let extensionMarkers = ["转", "分机"]
+
+    /// A header cell wrapped with Alt+Enter (`通话时长⏎(秒)`) as messages name it: on one line.
+    private static func oneLine(_ name: String) -> String {
+        guard name.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return name }
+        return name.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+    }
+
+    /// A landline typed into a number cell, which drops its leading 0 (`57187654321` for
+    /// 0571-87654321): the digits read as a landline once the 0 is back.
+    private func lostLeadingZero(_ raw: String) -> Bool {
+        let digits = raw.utf8
+        guard (9...11).contains(digits.count), let first = digits.first, (0x32...0x39).contains(first),
+            digits.allSatisfy({ (0x30...0x39).contains($0) }), case .e164 = phones.parse("0" + raw).0
+        else { return false }
+        return true
+    }
 
     private static func isBlank(_ text: String) -> Bool {
         // Call times and phone numbers nearly always hold an ASCII digit: no normalizing needed.
