@@ -42,7 +42,8 @@ struct SpreadsheetQuirksTests {
     func spreadsheetErrorValues() throws {
         let required = try row("GD1,2026/11/3 8:15,13812345678,,投诉,#N/A,addr,ZX1,10,")
         #expect(
-            required.rejection?.reason == "诉求内容 holds #N/A, the error of a formula that failed: put the value in the cell")
+            required.rejection?.reason
+                == "诉求内容 holds #N/A, the error of a formula that failed: put the value in the cell")
         let optional = try #require(try row("GD1,2026/11/3 8:15,13812345678,#NAME?,投诉,噪音,Err:502,ZX1,10,").row)
         #expect(optional.draft.complainant.name == nil)
         #expect(optional.draft.location.address == nil)

@@ -30,7 +30,8 @@ enum FieldText {
     /// The error value a spreadsheet writes for a formula that failed (`#N/A`, `#NAME?`,
     /// `#VALUE!`, …; LibreOffice's `Err:502`): no value a caller gave, so never a complaint's text.
     static func spreadsheetError(_ text: String) -> String? {
-        guard let first = text.utf8.first, first == UInt8(ascii: "#") || first == UInt8(ascii: "E"), text.utf8.count <= 14
+        guard let first = text.utf8.first, first == UInt8(ascii: "#") || first == UInt8(ascii: "E"),
+            text.utf8.count <= 14
         else { return nil }
         if spreadsheetErrors.contains(text.uppercased()) { return text }
         let digits = text.utf8.dropFirst(4)

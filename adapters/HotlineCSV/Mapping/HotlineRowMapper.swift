@@ -208,7 +208,8 @@ public struct HotlineRowMapper {
             if let error = FieldText.spreadsheetError(value) {
                 let name = Self.oneLine(header.names[index])
                 if header.bindings[index]?.required == true {
-                    return reject("\(name) holds \(error), the error of a formula that failed: put the value in the cell")
+                    return reject(
+                        "\(name) holds \(error), the error of a formula that failed: put the value in the cell")
                 }
                 warnings.append("\(name) held \(error), the error of a formula that failed: taken as empty")
                 value = ""
