@@ -74,6 +74,32 @@ struct RuleRouterTests {
         #expect(fallback.dueAt == RFC3339.parse("2026-12-04T09:00:00Z"))
     }
 
+    @Test("a later table's priority and deadline only make the outcome stricter, never laxer")
+    func laterTablesOnlyTighten() throws {
+        let deadlines = """
+            rules:
+              - id: complaint-5-days
+                when: { keywords_any: [停水, 深夜] }
+                then: { priority: low, due: 120h }
+            """
+        let fixture = try RoutingFixture(tables: ["keywords": Self.keywords, "districts": deadlines])
+        defer { fixture.remove() }
+        let router = RuleRouter(configuration: try #require(fixture.load(section: Self.section).0))
+        // The keyword table said high and 24 hours: the later table's low and 120 hours lose.
+        let water = router.decide(complaint("小区停水了"))
+        #expect(water.rule == "water")
+        #expect(water.priority == .high)
+        #expect(water.dueAt == RFC3339.parse("2026-11-30T09:00:00Z"))
+        // Where the earlier tables set nothing, the later table's outcome is the outcome.
+        let night = router.decide(complaint("深夜有人唱歌"))
+        #expect(night.priority == .low)
+        #expect(night.dueAt == RFC3339.parse("2026-12-04T09:00:00Z"))
+        // A later table that is stricter wins (the sample config's night rule: high, sooner).
+        let stricter = try self.router().decide(complaint("深夜噪音", channel: .sms))
+        #expect(stricter.rule == "noise-sms")
+        #expect(stricter.priority == .high)
+    }
+
     @Test("the trace explains every rule tried and the condition that failed")
     func trace() throws {
         let decision = try router().decide(complaint("噪音", channel: .email), withTrace: true)

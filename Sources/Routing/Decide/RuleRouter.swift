@@ -43,9 +43,8 @@ public struct RuleRouter: Sendable {
         return RoutingDecision(
             department: decider?.rule.outcome.department ?? fallback.department,
             priority: done.priority ?? fallback.priority,
-            dueAt: (done.due ?? fallback.due).map {
-                compiled.calendar.pointee.deadline($0, from: complaint.receivedAt)
-            },
+            dueAt: done.dueAt
+                ?? fallback.due.map { compiled.calendar.pointee.deadline($0, from: complaint.receivedAt) },
             rule: decider?.rule.id ?? "default", table: decider?.tableName ?? "default",
             tablesVersion: compiled.version, tags: done.tags, trace: done.trace,
             matched: withTrace ? nil : done.matched)
@@ -109,7 +108,7 @@ public struct RuleRouter: Sendable {
                 let table = program.ruleTable[Int(index)]
                 guard table != decidedTable, program.holds(Int(index), on: &subject) else { continue }
                 outcome.matched.append(index)
-                outcome.apply(compiled.rules[Int(index)], index: index)
+                outcome.apply(compiled.rules[Int(index)], index: index, on: subject)
                 decidedTable = table
                 // Rules come in table order: after a match in the last table, nothing can apply.
                 if decidedTable == lastTable { return }
@@ -130,7 +129,7 @@ public struct RuleRouter: Sendable {
             outcome.trace.append(
                 RuleTrial(
                     table: tableName, rule: rule.rule.id, matched: true, failed: nil, tags: rule.rule.outcome.tags))
-            outcome.apply(rule, index: Int32(index))
+            outcome.apply(rule, index: Int32(index), on: subject)
             decidedTable = rule.table
         }
     }
@@ -140,7 +139,7 @@ public struct RuleRouter: Sendable {
         /// The index of the rule that set the department (-1: none yet).
         var departmentRule: Int32 = -1
         var priority: Priority?
-        var due: Due?
+        var dueAt: Date?
         var tags: [String] = []
         /// The trail of a decision with trace: every rule tried.
         var trace: [RuleTrial] = []
@@ -149,11 +148,18 @@ public struct RuleRouter: Sendable {
 
         init(matched: MatchedRules) { self.matched = matched }
 
-        mutating func apply(_ rule: CompiledRule, index: Int32) {
+        /// A later table's department replaces an earlier one's; its priority and deadline only
+        /// make the outcome stricter (the higher priority, the earlier deadline): a deadline
+        /// table's "complaints: 5 workdays" must not give a gas leak that a keyword table gave
+        /// 2 hours five days.
+        mutating func apply(_ rule: CompiledRule, index: Int32, on subject: borrowing RoutingSubject) {
             let decided = rule.rule.outcome
             if decided.department != nil { departmentRule = index }
-            if let value = decided.priority { priority = value }
-            if let value = decided.due { due = value }
+            if let value = decided.priority, priority.map({ value > $0 }) ?? true { priority = value }
+            if let value = decided.due {
+                let at = subject.calendar.pointee.deadline(value, from: subject.complaint.pointee.receivedAt)
+                if dueAt.map({ at < $0 }) ?? true { dueAt = at }
+            }
             for tag in decided.tags where !tags.contains(tag) { tags.append(tag) }
         }
     }
