@@ -116,6 +116,27 @@ public struct HotlineRowMapper {
         return "\(text) (sent back unfixed: its line and reason are not in their own columns)"
     }
 
+    /// A row refused for a quote never closed, sent back with the quote that opened it still at
+    /// the start of a field: the rejected-rows file wrote the fields as staff read them, so the
+    /// row now reads whole, but taken it would store the stray quote in its text. Refused again,
+    /// as it was the first time, until the quote is removed or closed.
+    static func strayQuoteReason(_ fields: [String], header: HotlineHeader) -> String? {
+        let reasonIndex = header.names.count - 1
+        guard reasonIndex >= 2, fields.count > reasonIndex, fields[reasonIndex].hasPrefix("unterminated quote") else {
+            return nil
+        }
+        for index in 0..<(reasonIndex - 1) where index < fields.count {
+            let field = fields[index]
+            guard field.hasPrefix("\""), field.utf8.count(where: { $0 == UInt8(ascii: "\"") }) % 2 == 1 else {
+                continue
+            }
+            let name = header.names[index].split(whereSeparator: \.isNewline).joined()
+            return "unterminated quote (sent back unfixed: the quote at the start of \(name) is still there; "
+                + "remove it, or close it where the field ends)"
+        }
+        return nil
+    }
+
     /// A totals row's other cells: a number with at most a unit around it (`1条`, `共4条`, `1,024`, `240`).
     private static func isCountOrSum(_ text: String) -> Bool {
         text.count <= 16 && !text.contains(":") && !text.contains("/") && !text.contains("-")
@@ -191,7 +212,9 @@ public struct HotlineRowMapper {
                 "expected \(header.names.count - added) columns, found \(max(fields.count - added, 0))",
                 keepsShape: true)
         }
-        if header.sentBack, let reason = Self.misplacedReason(fields, header: header) {
+        if header.sentBack,
+            let reason = Self.misplacedReason(fields, header: header) ?? Self.strayQuoteReason(fields, header: header)
+        {
             return reject(reason, keepsShape: true)
         }
 
