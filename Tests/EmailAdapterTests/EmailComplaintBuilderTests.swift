@@ -383,7 +383,10 @@ struct EmailComplaintBuilderTests {
 
     @Test(
         "a phone's signature on the last line is not part of the complaint",
-        arguments: ["发自我的iPhone", "Sent from my Galaxy", "Sent from my iPhone", "来自我的华为手机"])
+        arguments: [
+            "发自我的iPhone", "Sent from my Galaxy", "Sent from my iPhone", "来自我的华为手机",
+            "发送自 Windows 10 版邮件<https://go.microsoft.com/fwlink/?LinkId=550986>应用", "签名由 网易邮箱大师 定制",
+        ])
     func deviceSignatureDropped(signature: String) throws {
         let complaint = try Corpus.complaint(body: "路边井盖丢失，很危险。\r\n\r\n\(signature)\r\n")
         #expect(complaint.text == "路边井盖丢失，很危险。")

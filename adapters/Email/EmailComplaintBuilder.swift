@@ -282,7 +282,8 @@ public struct EmailComplaintBuilder: Sendable {
     /// ``saysNothing(_:)`` to see.
     static func withoutDeviceSignature(_ text: String) -> String {
         guard let lastBreak = text.lastIndex(of: "\n") else { return text }
-        let last = text[text.index(after: lastBreak)...].trimmingCharacters(in: .whitespaces).lowercased()
+        let last = withoutBracketedLinks(
+            text[text.index(after: lastBreak)...].trimmingCharacters(in: .whitespaces).lowercased())
         guard last.utf8.count <= 60, deviceSignatures.contains(where: { last.hasPrefix($0) }) else { return text }
         return String(text[..<lastBreak]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -292,7 +293,24 @@ public struct EmailComplaintBuilder: Sendable {
     ]
     private static let deviceSignatures = [
         "sent from my ", "sent from mail for windows", "get outlook for ", "发自我的", "来自我的", "从我的", "发送自我的",
+        // Windows 10 Mail in Chinese (`发送自 Windows 10 版邮件<https://go.microsoft.com/…>应用`) and
+        // NetEase Mail Master's footer (`签名由 网易邮箱大师 定制`).
+        "发送自 windows 10 版邮件", "发送自 windows 版邮件", "签名由 网易邮箱大师", "签名由网易邮箱大师",
     ]
+
+    /// `line` without `<http…>` links, which a signature line carries in full: its length is
+    /// then the words'.
+    private static func withoutBracketedLinks(_ line: String) -> String {
+        guard line.contains("<http") else { return line }
+        var kept = ""
+        var rest = Substring(line)
+        while let open = rest.range(of: "<http") {
+            kept += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: ">") else { return line }
+            rest = rest[rest.index(after: close)...]
+        }
+        return kept + rest
+    }
 
     /// On a short line: the label follows whose number it is, and that is someone else
     /// (`物业电话`, `邻居的手机`, `商家联系方式`, `landlord's phone`): a citizen names the
