@@ -36,6 +36,9 @@ public protocol ComplaintStore: Sendable {
     /// last of the page before).
     func quarantined(limit: Int, before: String?) async throws -> [QuarantinedPayload]
 
+    /// The bytes of the quarantined payload `id`; nil when no payload in quarantine has that id.
+    func quarantinedBody(id: String) async throws -> QuarantinedBody?
+
     /// Claims up to `limit` outbox items due at `now` for delivery; a claimed item is not handed
     /// out again until its attempt is recorded or `leaseDuration` passes.
     func claimDueDeliveries(limit: Int, now: Date, leaseDuration: TimeInterval) async throws -> [OutboxItem]

@@ -275,11 +275,15 @@ struct HotlineUploadTests {
             headers: [("Content-Type", "text/csv")])
         #expect(missing.status == 422)
         #expect(missing.errorCode == "missing_columns")
-        #expect(missing.json["error"].flatMap { ($0 as? [String: Any])?["raw_id"] } != nil)
+        let rawID = try #require(missing.json["error"].flatMap { ($0 as? [String: Any])?["raw_id"] as? String })
         #expect(
             try await sqlite(
                 gateway.databasePath, "SELECT count(*) FROM raw_payloads WHERE disposition = 'quarantined'")
                 == "1")
+        // The refused file comes back as sent (from its spool file), to fix and upload again.
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.status == 200)
+        #expect(String(decoding: kept.body, as: UTF8.self) == "工单编号,姓名\r\nGD1,王\r\n")
         let media = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: Data("{}".utf8),
             headers: [("Content-Type", "application/json")])

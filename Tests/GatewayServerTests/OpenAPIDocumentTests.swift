@@ -156,6 +156,11 @@ struct OpenAPIDocumentTests {
 
         // Operations and the page.
         #expect(try await log.call(.get, "/v1/quarantine").status == 200)
+        let quarantinedID = try #require(
+            (try await gateway.request(.get, "/v1/quarantine?limit=1").json["items"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        #expect(try await log.call(.get, "/v1/quarantine/\(quarantinedID)").status == 200)
+        #expect(try await log.call(.get, "/v1/quarantine/raw_00000000000000000000000000").status == 404)
         for path in ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/", "/upload.js", "/upload.css"] {
             #expect(try await log.call(.get, path, token: nil).status == 200, "\(path)")
         }

@@ -108,6 +108,13 @@ struct QueryAndOperationsTests {
         } while cursor != nil
         #expect(seen.count == 3)
         #expect(seen == seen.sorted(by: >))
+        // Each one's bytes come back as received, to fix and send again.
+        let oldest = try await gateway.request(.get, "/v1/quarantine/\(try #require(seen.last))")
+        #expect(oldest.status == 200)
+        #expect(String(decoding: oldest.body, as: UTF8.self) == #"{"text":"#)
+        #expect(oldest.headers.first { $0.0.lowercased() == "content-type" }?.1.hasPrefix("application/json") == true)
+        #expect(try await gateway.request(.get, "/v1/quarantine/raw_00000000000000000000000000").status == 404)
+        #expect(try await gateway.request(.get, "/v1/quarantine/\(seen[0])", token: nil).status == 401)
         for query in ["limit=0", "limit=1001", "limit=abc", "cursor=x", "foo=bar", "limit=1&limit=2"] {
             let refused = try await gateway.request(.get, "/v1/quarantine?\(query)")
             #expect(refused.status == 400, "\(query)")

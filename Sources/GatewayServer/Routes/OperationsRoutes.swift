@@ -54,5 +54,34 @@ struct OperationsRoutes: Sendable {
             return jsonResponse(
                 ResponseBodies.quarantine(items, nextCursor: items.count == limit ? items.last?.id : nil))
         }
+        router.get("/v1/quarantine/{id}") { request, context in
+            _ = try auth.require(.admin, request)
+            let id = try context.parameters.require("id")
+            guard let payload = try await store.quarantinedBody(id: id) else {
+                throw GatewayError(.notFound, code: "not_found", "no payload in quarantine has the id \(id)")
+            }
+            return try Self.asReceived(payload)
+        }
+    }
+
+    /// The payload's bytes with the type they came with, to look at, fix and send again. An
+    /// upload kept in a file is streamed from it: it may be far larger than memory should hold.
+    private static func asReceived(_ payload: QuarantinedBody) throws -> Response {
+        var headers: HTTPFields = [.contentType: payload.contentType ?? "application/octet-stream"]
+        headers[.contentDisposition] = "attachment"
+        guard let path = payload.bodyPath else {
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: payload.body)))
+        }
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody(contentLength: size) { writer in
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
     }
 }

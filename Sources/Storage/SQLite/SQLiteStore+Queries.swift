@@ -101,6 +101,20 @@ extension SQLiteStore {
         }
     }
 
+    public func quarantinedBody(id: String) async throws -> QuarantinedBody? {
+        try await read { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT content_type, body, body_path FROM raw_payloads
+                        WHERE id = ? AND disposition = 'quarantined'
+                        """), arguments: [id]
+            ).map { row in
+                QuarantinedBody(contentType: row["content_type"], body: row["body"], bodyPath: row["body_path"])
+            }
+        }
+    }
+
     static func decodeState(_ row: Row) throws -> ComplaintState {
         let text: String = row["state"]
         guard let state = ComplaintState(rawValue: text) else { throw StorageError(.corrupt, "unknown state \(text)") }
