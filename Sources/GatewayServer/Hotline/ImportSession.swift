@@ -114,7 +114,7 @@ struct ImportSession {
                     line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
         case .accepted(var row):
             rows += 1
-            if let first = rejectedTickets[row.ticket] {
+            if !rejectedTickets.isEmpty, let first = rejectedTickets[row.ticket] {
                 // The first occurrence is the one kept, as for any repeated ticket: taking this
                 // one instead would store the other call, and the first, once fixed and sent
                 // back, would be dropped as its duplicate.

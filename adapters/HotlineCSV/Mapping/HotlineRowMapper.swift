@@ -243,7 +243,8 @@ public struct HotlineRowMapper {
                 }
                 continue
             }
-            let name = Self.oneLine(header.names[index])
+            // Only messages use the name: folded when one is written, not for every field of every row.
+            var name: String { Self.oneLine(header.names[index]) }
             if (column.field == .phone || column.field == .callTime) && column.required && Self.isBlank(value) {
                 return reject("required field \(name) is empty")
             }
