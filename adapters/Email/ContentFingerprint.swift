@@ -7,16 +7,15 @@ import ComplaintCore
 /// message that reuses a Message-ID (a broken web-form relay, a script) has another.
 enum ContentFingerprint {
     /// The fingerprint kept in `source.extra.content_sha256`.
-    static func of(_ raw: [UInt8], headers: HeaderBlock) -> String {
-        ContentHash.sha256Hex(headerBytes(headers) + normalizedLineEnds(raw[bodyStart(raw)...]))
-    }
-
-    /// Every fingerprint the same message may have been stored under: this one, and the one
-    /// complaints stored before line endings were left out carry (the body's bytes as they came).
+    /// Every fingerprint the same message may have been stored under, the one kept today first
+    /// (`source.extra.content_sha256`), then the one complaints stored before line endings were
+    /// left out carry (the body's bytes as they came), when it differs.
     static func all(_ raw: [UInt8], headers: HeaderBlock) -> [String] {
-        let current = of(raw, headers: headers)
-        let exact = ContentHash.sha256Hex(headerBytes(headers) + raw[bodyStart(raw)...])
-        return current == exact ? [current] : [current, exact]
+        let fields = headerBytes(headers)
+        let body = raw[bodyStart(raw)...]
+        let current = ContentHash.sha256Hex(fields + normalizedLineEnds(body))
+        guard body.contains(0x0D) else { return [current] }
+        return [current, ContentHash.sha256Hex(fields + body)]
     }
 
     private static func headerBytes(_ headers: HeaderBlock) -> [UInt8] {

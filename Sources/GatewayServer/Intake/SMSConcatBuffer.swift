@@ -27,18 +27,18 @@ struct SMSConcatBuffer: Sendable {
             part: concat.part, total: concat.total, rawID: raw.id, draftJSON: ComplaintJSON.encode(message.draft),
             heldAt: raw.receivedAt)
         guard case .held(let parts) = try await store.holdPart(part, raw: raw) else { return }
-        var positions = Set(parts.map(\.part))
-        if positions.count < concat.total {
-            positions.formUnion(try await releasedEarlier(parts).map(\.part))
+        let earlier = try await releasedEarlier(parts)
+        if Set(parts.map(\.part)).union(earlier.map(\.part)).count >= concat.total {
+            try await release(parts, earlier: earlier)
         }
-        if positions.count >= concat.total { try await release(parts) }
     }
 
     /// The parts of the same set released before, when `parts` are the missing ones of that
     /// release; empty when there was none, or when a position repeats (the sender reused the
     /// reference for a new message).
     private func releasedEarlier(_ parts: [HeldPart]) async throws -> [HeldPart] {
-        guard let first = parts.first else { return [] }
+        // A set whole on its own has no part missing from an earlier release: no read needed.
+        guard let first = parts.first, Set(parts.map(\.part)).count < first.total else { return [] }
         let released = try await store.releasedParts(
             adapter: first.adapter, setKey: first.setKey, since: Date().addingTimeInterval(-Self.lateWindow))
         let releasedPositions = Set(released.map(\.part))
@@ -59,7 +59,9 @@ struct SMSConcatBuffer: Sendable {
         }
     }
 
-    private func release(_ parts: [HeldPart]) async throws {
+    /// - Parameter earlier: the set's parts released before (``releasedEarlier(_:)``), when the
+    /// caller has read them already.
+    private func release(_ parts: [HeldPart], earlier known: [HeldPart]? = nil) async throws {
         guard let first = parts.first else { return }
         let drafts = try parts.map { (part: $0.part, draft: try ComplaintJSON.decode($0.draftJSON)) }
         guard let draft = ConcatAssembler.assemble(drafts, total: first.total) else { return }
@@ -74,7 +76,8 @@ struct SMSConcatBuffer: Sendable {
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .sms, adapter: first.adapter, receivedAt: Date(),
             contentType: "application/json", headers: [], body: writer.data)
-        let earlier = try await releasedEarlier(parts)
+        var earlier = known ?? []
+        if known == nil { earlier = try await releasedEarlier(parts) }
         let parent =
             earlier.isEmpty
             ? nil : try await pipeline.store.threadParent(channel: .sms, externalIDs: earlier.map(\.messageID))

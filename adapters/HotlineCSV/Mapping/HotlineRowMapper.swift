@@ -130,7 +130,7 @@ public struct HotlineRowMapper {
             guard field.hasPrefix("\""), field.utf8.count(where: { $0 == UInt8(ascii: "\"") }) % 2 == 1 else {
                 continue
             }
-            let name = header.names[index].split(whereSeparator: \.isNewline).joined()
+            let name = oneLine(header.names[index])
             return "unterminated quote (sent back unfixed: the quote at the start of \(name) is still there; "
                 + "remove it, or close it where the field ends)"
         }
