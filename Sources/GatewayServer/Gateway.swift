@@ -81,9 +81,9 @@ public final class Gateway: Sendable {
         let auth = Authenticator(tokens: configuration.auth.tokens)
         ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
+        let smsIntake = SMSIntake(pipeline: pipeline, concat: smsConcat)
         SMSRoutes(
-            pipeline: pipeline, providers: configuration.sms.providers, maxBodyBytes: configuration.server.maxBodyBytes,
-            concat: smsConcat
+            providers: configuration.sms.providers, maxBodyBytes: configuration.server.maxBodyBytes, intake: smsIntake
         ).register(on: router)
         EmailRoutes(
             intake: emailIntake, auth: auth,
@@ -98,6 +98,12 @@ public final class Gateway: Sendable {
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)
+        QuarantineRoutes(
+            store: store, auth: auth,
+            reprocessor: QuarantineReprocessor(
+                api: APIIntake(pipeline: pipeline), email: emailIntake, sms: smsIntake,
+                providers: configuration.sms.providers, importer: hotlineImporter)
+        ).register(on: router)
         HotlineRoutes(importer: hotlineImporter, auth: auth, maxUploadBytes: configuration.server.maxUploadBytes)
             .register(
                 on: router)

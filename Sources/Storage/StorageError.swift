@@ -11,6 +11,8 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         case corrupt
         /// The store is closed.
         case closed
+        /// A payload being processed again from quarantine is no longer there (taken meanwhile).
+        case notQuarantined = "not_quarantined"
     }
 
     public var code: Code

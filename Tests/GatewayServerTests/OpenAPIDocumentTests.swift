@@ -161,6 +161,31 @@ struct OpenAPIDocumentTests {
                 as? String)
         #expect(try await log.call(.get, "/v1/quarantine/\(quarantinedID)").status == 200)
         #expect(try await log.call(.get, "/v1/quarantine/raw_00000000000000000000000000").status == 404)
+
+        // Processing again: still unreadable, a parameter only uploads take, an unknown id; an
+        // upload sent with the wrong profile imported with the right one; an SMS (quarantined, as
+        // by an earlier version) taken again as the duplicate it is.
+        let reprocess = "/v1/quarantine/\(quarantinedID)/reprocess"
+        #expect(try await log.call(.post, reprocess, body: Data()).status == 422)
+        #expect(try await log.call(.post, reprocess + "?profile=311", body: Data()).status == 400)
+        #expect(
+            try await log.call(.post, "/v1/quarantine/raw_00000000000000000000000000/reprocess", body: Data()).status
+                == 404)
+        let usCSV = Data(
+            "ticket_id,call_time,caller,name,type,content,address,agent,duration_s\r\nSR-1,2026-11-03 08:15,(212) 555-0142,Ann,Noise,Loud music,1 Main St,A7,60\r\n"
+                .utf8)
+        let wrongProfile = try await log.call(
+            .post, "/v1/hotline/calls?profile=12345", body: usCSV, headers: [("Content-Type", "text/csv")])
+        #expect(wrongProfile.status == 422)
+        let uploadID = try #require((wrongProfile.json["error"] as? [String: Any])?["raw_id"] as? String)
+        #expect(
+            try await log.call(.post, "/v1/quarantine/\(uploadID)/reprocess?profile=311", body: Data()).status == 200)
+        let smsRawID = try await sqlite(
+            gateway.databasePath,
+            "SELECT id FROM raw_payloads WHERE channel = 'sms' AND disposition = 'accepted' LIMIT 1")
+        try await sqlite(
+            gateway.databasePath, "UPDATE raw_payloads SET disposition = 'quarantined' WHERE id = '\(smsRawID)'")
+        #expect(try await log.call(.post, "/v1/quarantine/\(smsRawID)/reprocess", body: Data()).status == 200)
         for path in ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/", "/upload.js", "/upload.css"] {
             #expect(try await log.call(.get, path, token: nil).status == 200, "\(path)")
         }

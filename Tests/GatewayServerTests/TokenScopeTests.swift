@@ -45,6 +45,8 @@ struct TokenScopeTests {
         Endpoint(.post, "/v1/deadletters/replay", .admin),
         Endpoint(.post, "/v1/deadletters/cmp_0000/replay", .admin),
         Endpoint(.get, "/v1/quarantine", .admin),
+        Endpoint(.get, "/v1/quarantine/raw_0000", .admin),
+        Endpoint(.post, "/v1/quarantine/raw_0000/reprocess", .admin),
     ]
 
     /// One token per scope, each 24+ random-looking characters.

@@ -45,7 +45,16 @@ struct EmailIntake: Sendable {
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: receivedAt,
             contentType: "message/rfc822", headers: headers, body: Data(message))
-        switch builder.build(message, adapter: adapter, receivedAt: receivedAt) {
+        return try await accept(message, raw: raw)
+    }
+
+    /// Parses and commits the message that is `raw`'s body (one taken out of quarantine).
+    func accept(_ raw: RawPayload) async throws -> Result {
+        try await accept(Array(raw.body), raw: raw)
+    }
+
+    private func accept(_ message: [UInt8], raw: RawPayload) async throws -> Result {
+        switch builder.build(message, adapter: raw.adapter, receivedAt: raw.receivedAt) {
         case .automatic(let reason, _):
             try await pipeline.ignore(raw, reason: reason, kind: "auto_reply")
             return .ignored(reason: reason, rawID: raw.id)

@@ -11,7 +11,14 @@ struct ComplaintRoutes: Sendable {
     let pipeline: IntakePipeline
     let auth: Authenticator
     let maxBodyBytes: Int
-    let parser = APISubmissionParser()
+    let intake: APIIntake
+
+    init(pipeline: IntakePipeline, auth: Authenticator, maxBodyBytes: Int) {
+        self.pipeline = pipeline
+        self.auth = auth
+        self.maxBodyBytes = maxBodyBytes
+        intake = APIIntake(pipeline: pipeline)
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/complaints") { request, context in try await submit(request, context) }
@@ -34,44 +41,7 @@ struct ComplaintRoutes: Sendable {
             contentType: request.headers.value(.contentType), headers: RequestBodyReader.keptHeaders(request),
             body: Data(body.readableBytesView))
 
-        let json: Data
-        switch DeclaredCharset.utf8Body(raw.body, contentType: raw.contentType) {
-        case .success(let bytes): json = bytes
-        case .failure(let failure) where failure.code == "unsupported_charset":
-            // Like any other media type the route does not take: refused, not stored.
-            throw GatewayError(.unsupportedMediaType, code: failure.code, failure.message)
-        case .failure(let failure):
-            do {
-                try await pipeline.quarantine(raw, error: failure.message, code: failure.code)
-            } catch {
-                throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
-            }
-            throw GatewayError(.badRequest, code: failure.code, failure.message, rawID: raw.id)
-        }
-        let draft: Complaint
-        do {
-            draft = try parser.parse(json, adapter: tokenName, receivedAt: receivedAt)
-        } catch {
-            let code = error.field == nil ? "malformed_json" : "invalid_record"
-            var message = error.text
-            if let hint = DeclaredCharset.hint(for: raw.body, contentType: raw.contentType) { message += hint }
-            do {
-                try await pipeline.quarantine(raw, error: message, code: code)
-            } catch {
-                throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
-            }
-            throw GatewayError(
-                error.field == nil ? .badRequest : .unprocessableContent, code: code, message, rawID: raw.id)
-        }
-
-        let outcome: IntakeOutcome
-        do {
-            outcome = try await pipeline.submit(draft, raw: raw, idempotencyKey: idempotencyKey)
-        } catch {
-            context.logger.error(
-                "commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(raw.id)"])
-            throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
-        }
+        let outcome = try await intake.accept(raw, idempotencyKey: idempotencyKey, logger: context.logger)
         switch outcome {
         case .created(let id, let routing):
             var response = jsonResponse(

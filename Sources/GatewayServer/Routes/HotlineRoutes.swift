@@ -105,8 +105,13 @@ struct HotlineRoutes: Sendable {
                 metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(rawID)"])
             throw GatewayError.storeUnavailable("\(error)")
         }
+        return Self.reportResponse(report, includeIDs: includeIDs)
+    }
+
+    /// The import report, streamed from its spooled lists: a report with many rejected rows is
+    /// never built whole.
+    static func reportResponse(_ report: ImportReport, includeIDs: Bool?) -> Response {
         let listIDs = includeIDs ?? (report.rows <= HotlineImporter.idsByDefaultUpTo)
-        // Streamed from the report's spooled lists: a report with many rejected rows is never built whole.
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody { writer in

@@ -105,4 +105,38 @@ enum ResponseBodies {
         writer.endObject()
         return writer
     }
+
+    /// `POST /v1/quarantine/{id}/reprocess` for a payload that is not an upload.
+    static func reprocessed(_ payload: QuarantinedBody, _ outcome: QuarantineReprocessor.Outcome) -> JSONWriter {
+        var writer = JSONWriter(capacity: 512)
+        writer.beginObject()
+        writer.field("id", payload.id)
+        writer.field("channel", payload.channel.rawValue)
+        writer.field("adapter", payload.adapter)
+        writer.field("outcome", outcome.kind.rawValue)
+        writer.key("complaints")
+        writer.beginArray()
+        for taken in outcome.complaints {
+            writer.beginObject()
+            writer.field("id", taken.id)
+            writer.field("duplicate", taken.duplicate)
+            writer.field("follow_up_of", taken.followUpOf)
+            writer.key("routing")
+            taken.routing.write(to: &writer)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("reason", outcome.reason)
+        writer.key("quarantined")
+        if let rest = outcome.stillQuarantined {
+            writer.beginObject()
+            writer.field("raw_id", rest.rawID)
+            writer.field("error", rest.error)
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.endObject()
+        return writer
+    }
 }

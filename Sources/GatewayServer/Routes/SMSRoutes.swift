@@ -14,13 +14,12 @@ import Storage
 /// The order matters: the signature is checked on the raw bytes before anything is parsed, and a
 /// request that fails it is refused with 403, counted and logged without its body or phone number,
 /// and never stored. An authentic body that cannot be read is quarantined and acknowledged (a retry
-/// would carry the same bytes); a duplicate (the provider retrying) is acknowledged and creates nothing.
+/// would carry the same bytes); a duplicate (the provider retrying) is acknowledged and creates
+/// nothing. What an authentic request carries is taken by ``SMSIntake``.
 struct SMSRoutes: Sendable {
-    let pipeline: IntakePipeline
     let providers: [String: any SMSProvider]
     let maxBodyBytes: Int
-    /// Holds parts of concatenated SMS; nil when the store cannot (each part is then its own complaint).
-    let concat: SMSConcatBuffer?
+    let intake: SMSIntake
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/sms/{provider}") { request, context in try await receive(request, context) }
@@ -58,76 +57,16 @@ struct SMSRoutes: Sendable {
             throw GatewayError(.forbidden, code: rejection.code, rejection.message)
         }
 
-        // A GET's message is its query: that is what is kept as the raw payload, as the form it is.
+        // A GET's message is its query, and so is an empty POST's for the providers that send
+        // GETs (Vonage reads the query then): that is what is kept as the raw payload, as the form it is.
+        let inQuery = isGET || (smsRequest.body.isEmpty && provider.acceptsGET && request.uri.query != nil)
         let raw = RawPayload(
-            id: pipeline.newRawID(), channel: .sms, adapter: name, receivedAt: receivedAt,
-            contentType: isGET ? "application/x-www-form-urlencoded" : request.headers.value(.contentType),
+            id: intake.pipeline.newRawID(), channel: .sms, adapter: name, receivedAt: receivedAt,
+            contentType: inQuery ? "application/x-www-form-urlencoded" : request.headers.value(.contentType),
             headers: RequestBodyReader.keptHeaders(request),
-            body: isGET ? Data((request.uri.query ?? "").utf8) : smsRequest.body)
-        let result: SMSParseResult
-        do {
-            result = try provider.parse(smsRequest, receivedAt: receivedAt)
-        } catch {
-            try await quarantine(raw, error.message, provider: name, context: context)
-            return reply(provider.acknowledgement)
-        }
-
-        switch result {
-        case .ignored(let reason):
-            Counter(label: "cg_sms_ignored_total", dimensions: [("provider", name)]).increment()
-            context.logger.debug(
-                "SMS callback ignored", metadata: ["cg.provider": "\(name)", "cg.reason": "\(reason)"])
-        case .messages(let messages):
-            try await take(messages, raw: raw, provider: name, context: context)
-        case .partial(let messages, let problems):
-            try await take(messages, raw: raw, provider: name, context: context)
-            var rest = raw
-            rest.id = pipeline.newRawID()
-            try await quarantine(rest, problems.joined(separator: "; "), provider: name, context: context)
-        }
+            body: inQuery ? Data((request.uri.query ?? "").utf8) : smsRequest.body)
+        _ = try await intake.accept(smsRequest, raw: raw, provider: provider, logger: context.logger)
         return reply(provider.acknowledgement)
-    }
-
-    /// Keeps an authentic request that could not be read (or the unreadable part of a batch) for
-    /// an operator: the sender is answered success, as it would only retry the same bytes.
-    private func quarantine(
-        _ raw: RawPayload, _ reason: String, provider name: String, context: some RequestContext
-    ) async throws {
-        do {
-            try await pipeline.quarantine(raw, error: reason, code: "unreadable_sms")
-        } catch {
-            throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
-        }
-        context.logger.warning(
-            "SMS webhook quarantined",
-            metadata: [
-                "cg.provider": "\(name)", "cg.raw_id": "\(raw.id)", "cg.reason": "\(LogRedaction.scrub(reason))",
-            ])
-    }
-
-    /// Commits the messages of one request (held as a part when one is of a concatenated SMS).
-    private func take(
-        _ messages: [SMSMessage], raw: RawPayload, provider name: String, context: some RequestContext
-    ) async throws {
-        for (index, message) in messages.enumerated() {
-            // A batch (Alibaba Cloud) keeps the whole request with each of its messages.
-            var payload = raw
-            if index > 0 { payload.id = pipeline.newRawID() }
-            do {
-                if let part = message.concat, let concat {
-                    try await concat.hold(message, concat: part, raw: payload)
-                    continue
-                }
-                let outcome = try await pipeline.submit(message.draft, raw: payload, idempotencyKey: nil)
-                context.logger.debug(
-                    "SMS accepted", metadata: ["cg.provider": "\(name)", "cg.complaint_id": "\(outcome.complaintID)"])
-            } catch {
-                context.logger.error(
-                    "commit failed",
-                    metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(payload.id)"])
-                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
-            }
-        }
     }
 
     private func reply(_ reply: SMSReply) -> Response {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Storage
 
 /// An error a client sees: status, a stable short `code` (also a metric label) and a precise message.
 ///
@@ -51,5 +52,14 @@ extension GatewayError {
             .serviceUnavailable, code: "store_unavailable",
             "the complaint could not be stored durably; nothing was kept, retry later (\(detail))",
             headers: [.retryAfter: "1"])
+    }
+
+    /// What a failed write tells the client: 503 to retry later; 409 for a payload processed
+    /// again from quarantine that was taken meanwhile (by another operator's request).
+    static func storeFailure(_ error: any Error) -> GatewayError {
+        if let error = error as? StorageError, error.code == .notQuarantined {
+            return GatewayError(.conflict, code: "not_in_quarantine", error.message)
+        }
+        return storeUnavailable((error as? StorageError)?.code.rawValue ?? "unknown")
     }
 }

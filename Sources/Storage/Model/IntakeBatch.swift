@@ -49,6 +49,11 @@ public protocol BatchIntakeStore: ComplaintStore {
     /// Quarantines an upload whose import cannot be finished, with the reason.
     func abandonUpload(rawID: String, error: String) async throws
 
+    /// Takes a quarantined upload out of quarantine to be imported again, with `profile`: it is
+    /// `importing` again (finished at the next start should a stop cut it short).
+    /// - Returns: false when `rawID` is no upload in quarantine (taken meanwhile, or never one).
+    func reopenUpload(rawID: String, profile: String) async throws -> Bool
+
     /// Uploads whose import never finished, oldest first.
     func interruptedUploads() async throws -> [InterruptedUpload]
 

@@ -12,6 +12,9 @@ public struct RawPayload: Sendable, Hashable {
     /// Request headers worth keeping (never the Authorization header), in arrival order.
     public var headers: [Header]
     public var body: Data
+    /// The payload is already stored, in quarantine, and is being processed again: its row is
+    /// updated (only while it is still in quarantine) instead of a new one inserted.
+    public var fromQuarantine = false
 
     /// One header line.
     public struct Header: Sendable, Hashable, Codable {

@@ -32,6 +32,18 @@ extension SQLiteStore: BatchIntakeStore {
         }
     }
 
+    public func reopenUpload(rawID: String, profile: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE raw_payloads SET disposition = 'importing', adapter = ?, error = NULL
+                    WHERE id = ? AND disposition = 'quarantined' AND channel = 'hotline' AND body_path IS NOT NULL
+                    """,
+                arguments: [profile, rawID])
+            return db.changesCount == 1
+        }
+    }
+
     public func interruptedUploads() async throws -> [InterruptedUpload] {
         try await read { db in
             try Row.fetchAll(

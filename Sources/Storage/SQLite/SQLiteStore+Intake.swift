@@ -127,6 +127,20 @@ extension SQLiteStore {
         _ db: Database, _ raw: RawPayload, headersJSON: Data, sha256: String, disposition: String,
         complaintID: String?, error: String?
     ) throws {
+        if raw.fromQuarantine {
+            // Only from quarantine: a payload re-processed twice at once, or taken meanwhile, must
+            // not be taken twice (the caller's savepoint undoes the rest of its writes).
+            try db.cachedStatement(
+                sql: """
+                    UPDATE raw_payloads SET disposition = ?, complaint_id = ?, error = ?
+                    WHERE id = ? AND disposition = 'quarantined'
+                    """
+            ).execute(arguments: [disposition, complaintID, error, raw.id])
+            guard db.changesCount == 1 else {
+                throw StorageError(.notQuarantined, "payload \(raw.id) is no longer in quarantine")
+            }
+            return
+        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO raw_payloads (id, channel, adapter, received_at, content_type, headers, body, sha256,

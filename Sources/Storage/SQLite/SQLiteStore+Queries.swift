@@ -106,11 +106,17 @@ extension SQLiteStore {
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT content_type, body, body_path FROM raw_payloads
+                        SELECT channel, adapter, received_at, content_type, headers, body, body_path FROM raw_payloads
                         WHERE id = ? AND disposition = 'quarantined'
                         """), arguments: [id]
             ).map { row in
-                QuarantinedBody(contentType: row["content_type"], body: row["body"], bodyPath: row["body_path"])
+                let headers = (row["headers"] as String?).flatMap {
+                    try? JSONDecoder().decode([RawPayload.Header].self, from: Data($0.utf8))
+                }
+                return QuarantinedBody(
+                    id: id, channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
+                    receivedAt: Date(unixMilliseconds: row["received_at"]), contentType: row["content_type"],
+                    headers: headers ?? [], body: row["body"], bodyPath: row["body_path"])
             }
         }
     }

@@ -1,0 +1,55 @@
+import ComplaintCore
+import Foundation
+import HTTPTypes
+import Logging
+import Storage
+
+/// One `complaint/v1` submission, from `POST /v1/complaints` or from quarantine processed again:
+/// decoded and committed, or kept in quarantine with why.
+struct APIIntake: Sendable {
+    let pipeline: IntakePipeline
+    let parser = APISubmissionParser()
+
+    /// Commits the record in `raw`; returns after the commit.
+    /// - Throws: a ``GatewayError`` carrying `raw.id` when the body could not become a record (it
+    ///   is then in quarantine with the reason); 415 for a charset not taken (nothing kept); 503
+    ///   when the store could not keep it.
+    func accept(_ raw: RawPayload, idempotencyKey: String?, logger: Logger) async throws -> IntakeOutcome {
+        let json: Data
+        switch DeclaredCharset.utf8Body(raw.body, contentType: raw.contentType) {
+        case .success(let bytes): json = bytes
+        case .failure(let failure) where failure.code == "unsupported_charset":
+            // Like any other media type the route does not take: refused, not stored.
+            throw GatewayError(.unsupportedMediaType, code: failure.code, failure.message)
+        case .failure(let failure):
+            try await quarantine(raw, failure.message, code: failure.code)
+            throw GatewayError(.badRequest, code: failure.code, failure.message, rawID: raw.id)
+        }
+        let draft: Complaint
+        do {
+            draft = try parser.parse(json, adapter: raw.adapter, receivedAt: raw.receivedAt)
+        } catch {
+            let code = error.field == nil ? "malformed_json" : "invalid_record"
+            var message = error.text
+            if let hint = DeclaredCharset.hint(for: raw.body, contentType: raw.contentType) { message += hint }
+            try await quarantine(raw, message, code: code)
+            throw GatewayError(
+                error.field == nil ? .badRequest : .unprocessableContent, code: code, message, rawID: raw.id)
+        }
+        do {
+            return try await pipeline.submit(draft, raw: raw, idempotencyKey: idempotencyKey)
+        } catch {
+            logger.error(
+                "commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(raw.id)"])
+            throw GatewayError.storeFailure(error)
+        }
+    }
+
+    private func quarantine(_ raw: RawPayload, _ message: String, code: String) async throws {
+        do {
+            try await pipeline.quarantine(raw, error: message, code: code)
+        } catch {
+            throw GatewayError.storeFailure(error)
+        }
+    }
+}

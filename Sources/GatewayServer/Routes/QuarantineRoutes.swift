@@ -1,0 +1,93 @@
+import ComplaintCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Storage
+
+/// The quarantine, for operators (admin scope): payloads kept because they could not become
+/// complaints.
+///
+/// `GET /v1/quarantine` lists them, `GET /v1/quarantine/{id}` answers one's bytes as received, and
+/// `POST /v1/quarantine/{id}/reprocess` processes one again through its channel after a fix.
+struct QuarantineRoutes: Sendable {
+    let store: any ComplaintStore
+    let auth: Authenticator
+    let reprocessor: QuarantineReprocessor
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/quarantine") { request, _ in
+            _ = try auth.require(.admin, request)
+            let parameters = request.uri.queryParameters
+            try QueryParameterCheck.require(parameters, known: ["limit", "cursor"])
+            let limit = try QueryParameterCheck.limit(parameters) ?? 100
+            let cursor = try parameters.get("cursor").map { text in
+                // A raw id: `raw_` and a ULID, as the last page's `next_cursor` gives it.
+                guard text.hasPrefix("raw_"), text.utf8.count == 30 else {
+                    throw GatewayError.badRequest(
+                        "cursor must be a next_cursor from an earlier page; found \"\(text)\"")
+                }
+                return text
+            }
+            let items = try await store.quarantined(limit: limit, before: cursor)
+            return jsonResponse(
+                ResponseBodies.quarantine(items, nextCursor: items.count == limit ? items.last?.id : nil))
+        }
+        router.get("/v1/quarantine/{id}") { request, context in
+            _ = try auth.require(.admin, request)
+            return try Self.asReceived(try await quarantined(context))
+        }
+        router.post("/v1/quarantine/{id}/reprocess") { request, context in
+            _ = try auth.require(.admin, request)
+            let parameters = request.uri.queryParameters
+            try QueryParameterCheck.require(parameters, known: ["profile"])
+            let payload = try await quarantined(context)
+            let profile = parameters.get("profile")
+            if payload.channel == .hotline {
+                let report = try await reprocessor.reimport(payload, profile: profile)
+                return HotlineRoutes.reportResponse(report, includeIDs: nil)
+            }
+            if profile != nil {
+                throw GatewayError.badRequest(
+                    "profile names a hotline column profile; payload \(payload.id) came by \(payload.channel.rawValue)")
+            }
+            let outcome = try await reprocessor.reprocess(payload, logger: context.logger)
+            return jsonResponse(ResponseBodies.reprocessed(payload, outcome))
+        }
+    }
+
+    private func quarantined(_ context: BasicRequestContext) async throws -> QuarantinedBody {
+        let id = try context.parameters.require("id")
+        let payload: QuarantinedBody?
+        do {
+            payload = try await store.quarantinedBody(id: id)
+        } catch {
+            throw GatewayError.storeFailure(error)
+        }
+        guard let payload else {
+            throw GatewayError(.notFound, code: "not_found", "no payload in quarantine has the id \(id)")
+        }
+        return payload
+    }
+
+    /// The payload's bytes with the type they came with, to look at, fix and send again. An
+    /// upload kept in a file is streamed from it: it may be far larger than memory should hold.
+    private static func asReceived(_ payload: QuarantinedBody) throws -> Response {
+        var headers: HTTPFields = [.contentType: payload.contentType ?? "application/octet-stream"]
+        headers[.contentDisposition] = "attachment"
+        guard let path = payload.bodyPath else {
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: payload.body)))
+        }
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody(contentLength: size) { writer in
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
