@@ -149,6 +149,55 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a ticket sent again with other content is a duplicate with a warning naming the changed columns")
+    func changedTicketInALaterUpload() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let csv = [("Content-Type", "text/csv")]
+        let first =
+            Self.header
+            + "GD101,2026/11/3 8:15,13812345678,王先生,投诉,工地夜间施工,西湖区文三路1号,ZX1001,125\r\n"
+            + "GD102,2026/11/3 8:30,13812345679,李女士,投诉,路灯不亮,滨江区江南大道2号,ZX1002,60\r\n"
+            + "GD103,2026/11/3 8:45,13812345670,赵先生,咨询,停水了,上城区解放路3号,ZX1003,30\r\n"
+        let taken = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(first.utf8), headers: csv)
+        #expect(taken.json["accepted"] as? Int == 3)
+        let ids = try #require(taken.json["ids_by_line"] as? [String: String])
+
+        // A later export: GD101's text and number corrected, GD102 handled by another agent in a
+        // longer call (columns the record keeps only as extra), GD103 as it was, GD104 new.
+        let later =
+            Self.header
+            + "GD101,2026/11/3 8:15,13912345678,王先生,投诉,工地夜间施工，凌晨两点还在打桩,西湖区文三路1号,ZX1001,125\r\n"
+            + "GD102,2026/11/3 8:30,13812345679,李女士,投诉,路灯不亮,滨江区江南大道2号,ZX2002,95\r\n"
+            + "GD103,2026/11/3 8:45,13812345670,赵先生,咨询,停水了,上城区解放路3号,ZX1003,30\r\n"
+            + "GD104,2026/11/3 9:00,13812345671,钱女士,投诉,井盖丢了,拱墅区湖墅南路4号,ZX1004,40\r\n"
+        let report = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(later.utf8), headers: csv)
+        #expect(report.json["accepted"] as? Int == 1)
+        #expect(report.json["duplicates"] as? Int == 3)
+        let warnings = try #require(report.json["warnings"] as? [[String: Any]])
+        #expect(warnings.count == 1)
+        #expect(warnings.first?["line"] as? Int == 2)
+        #expect(warnings.first?["ticket"] as? String == "GD101")
+        #expect(
+            warnings.first?["reason"] as? String
+                == "ticket GD101 was taken before (\(ids["2"]!)); this row changes 来电号码, 诉求内容, which is not "
+                + "applied: the complaint keeps what was first sent")
+        // Nothing was changed: the complaint is as first sent.
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(ids["2"]!)").json["record"] as? [String: Any])
+        #expect(record["text"] as? String == "工地夜间施工")
+        // The same later export once more: its rows now all match what they were compared with
+        // before, so the changed one is still told (it still differs from what was taken).
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(later.utf8), headers: csv)
+        #expect(again.json["duplicates"] as? Int == 4)
+        #expect((again.json["warnings"] as? [[String: Any]])?.map { $0["ticket"] as? String } == ["GD101"])
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("multipart/form-data without its boundary: 400 malformed_multipart")
     func multipartWithoutBoundary() async throws {
         let downstream = try await DownstreamServer.start()

@@ -146,9 +146,10 @@ public struct HotlineImporter: Sendable {
         // By index: `map` copied each whole row (its record, fields and warnings: a retain and a
         // release for each of their strings) to read two of its properties.
         for index in rows.indices {
-            items.append(
-                pipeline.prepareBatchItem(
-                    rows[index].draft, rawID: rawID, line: rows[index].line, now: now, router: router))
+            var item = pipeline.prepareBatchItem(
+                rows[index].draft, rawID: rawID, line: rows[index].line, now: now, router: router)
+            item.contentFingerprint = RowContent.fingerprint(rows[index].draft)
+            items.append(item)
         }
         return items
     }

@@ -225,6 +225,14 @@ struct ImportSession {
                 report.duplicates += 1
                 duplicates += 1
                 noteID(rows[index].line, id)
+            case .changedDuplicate(let id, let earlier):
+                report.duplicates += 1
+                duplicates += 1
+                noteID(rows[index].line, id)
+                report.warnings.append(
+                    ImportReport.RowIssue(
+                        line: rows[index].line, ticket: rows[index].ticket,
+                        reason: changedReason(rows[index], id: id, earlier: earlier)))
             case .duplicateInUpload(_, let firstLine):
                 let row = rows[index]
                 let first = firstLine.map { " (first at line \($0))" } ?? ""
@@ -239,6 +247,16 @@ struct ImportSession {
         metrics.accepted(.hotline, count: created)
         metrics.duplicate(.hotline, count: duplicates)
         if created > 0 { importer.pipeline.dispatcher.notifyNewWork() }
+    }
+
+    /// Why a ticket taken before and sent again with other content is only counted: the
+    /// complaint keeps what was first sent, so the person uploading must hear what was not taken.
+    private func changedReason(_ row: HotlineRow, id: String, earlier: Data) -> String {
+        let fields = (try? ComplaintJSON.decode(earlier)).map { RowContent.differences($0, row.draft) } ?? []
+        let names = fields.map { mapper?.header.name(of: $0) ?? $0.key }
+        let what = names.isEmpty ? "its content" : names.joined(separator: ", ")
+        return "ticket \(row.ticket) was taken before (\(id)); this row changes \(what), which is not applied: "
+            + "the complaint keeps what was first sent"
     }
 
     private mutating func noteID(_ line: Int, _ id: String) {

@@ -10,12 +10,17 @@ public struct BatchIntakeItem: Sendable {
     public var decision: StoredDecision
     /// The physical line in the upload where the row starts.
     public var line: Int
+    /// A hash of what the row says, compared when its natural key was taken before.
+    public var contentFingerprint: Int64?
 
-    public init(record: Complaint, recordJSON: Data, decision: StoredDecision, line: Int) {
+    public init(
+        record: Complaint, recordJSON: Data, decision: StoredDecision, line: Int, contentFingerprint: Int64? = nil
+    ) {
         self.record = record
         self.recordJSON = recordJSON
         self.decision = decision
         self.line = line
+        self.contentFingerprint = contentFingerprint
     }
 }
 
@@ -25,6 +30,9 @@ public enum BatchIntakeOutcome: Sendable, Hashable {
     case created(id: String)
     /// The natural key came in an earlier upload (or another channel message): nothing new.
     case duplicate(id: String)
+    /// The natural key came in an earlier upload whose row said something else (another content
+    /// fingerprint): nothing new; `earlierRecord` is the stored record, to say what differs.
+    case changedDuplicate(id: String, earlierRecord: Data)
     /// The natural key came earlier in this same upload, at `firstLine`: nothing new.
     case duplicateInUpload(id: String, firstLine: Int?)
 }

@@ -131,6 +131,7 @@ enum SQLiteSchema {
         registerIdempotencyPerAdapter(&migrator)
         registerInterruptedImports(&migrator)
         registerReleasedParts(&migrator)
+        registerContentFingerprint(&migrator)
         return migrator
     }
 }

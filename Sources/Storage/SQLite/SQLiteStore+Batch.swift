@@ -66,8 +66,9 @@ extension SQLiteStore: BatchIntakeStore {
             let insertComplaint = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO complaints (id, channel, adapter, external_id, department, received_at,
-                        ingested_at, record, raw_id, raw_line, priority, due_at, rule, rule_table, tables_version, trace)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ingested_at, record, raw_id, raw_line, priority, due_at, rule, rule_table, tables_version, trace,
+                        content_fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let insertOutbox = try db.cachedStatement(
                 sql: """
@@ -115,7 +116,8 @@ private struct BatchStatements {
             item.pointee.record.ingestedAt.unixMilliseconds,
             item.pointee.recordJSON, rawID, item.pointee.line, routing.priority.rawValue,
             routing.dueAt?.unixMilliseconds,
-            routing.rule, routing.table, item.pointee.decision.tablesVersion, UTF8Text(item.pointee.decision.traceJSON))
+            routing.rule, routing.table, item.pointee.decision.tablesVersion, UTF8Text(item.pointee.decision.traceJSON),
+            item.pointee.contentFingerprint)
         if db.changesCount == 0 {
             // The natural key exists: an earlier upload, or an earlier line of this one.
             let adapter = item.pointee.record.source.adapter
@@ -124,7 +126,8 @@ private struct BatchStatements {
                 let row = try Row.fetchOne(
                     db.cachedStatement(
                         sql: NaturalKeyQuery.sql(
-                            selecting: "id, raw_id, raw_line", channel: item.pointee.record.channel)),
+                            selecting: "id, raw_id, raw_line, content_fingerprint", channel: item.pointee.record.channel
+                        )),
                     arguments: [adapter, externalID])
             else { throw StorageError(.corrupt, "complaint \(item.pointee.record.id) was neither inserted nor found") }
             let id: String = row["id"]
@@ -140,6 +143,14 @@ private struct BatchStatements {
                 let firstLine = try Int.fetchOne(findDuplicate, arguments: [rawID, adapter, externalID])
                 if firstLine == item.pointee.line { return .duplicate(id: id) }
                 return .duplicateInUpload(id: id, firstLine: firstLine)
+            }
+            // Read whole only when the row says something else: a re-upload's rows mostly do not.
+            if let earlier = row["content_fingerprint"] as Int64?, let now = item.pointee.contentFingerprint,
+                earlier != now,
+                let record = try Data.fetchOne(
+                    db.cachedStatement(sql: "SELECT record FROM complaints WHERE id = ?"), arguments: [id])
+            {
+                return .changedDuplicate(id: id, earlierRecord: record)
             }
             return .duplicate(id: id)
         }

@@ -21,6 +21,11 @@ public struct HotlineHeader: Sendable {
     /// The header ends in ``rejectsColumns``: a rejected-rows file sent back.
     public let sentBack: Bool
 
+    /// The file's name for the column feeding `field`, nil when none does.
+    public func name(of field: HotlineField) -> String? {
+        bindings.firstIndex { $0?.field == field }.map { names[$0] }
+    }
+
     /// Binds `names`, the fields of the file's line `line`, to `profile`.
     ///
     /// Exports often carry several columns a profile knows for one field (来电时间 and 受理时间,
