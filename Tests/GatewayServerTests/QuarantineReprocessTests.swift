@@ -158,6 +158,10 @@ struct QuarantineReprocessTests {
         let refused = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: csv, headers: [("Content-Type", "text/csv")])
         #expect(refused.status == 422)
+        #expect(
+            refused.errorMessage?.hasSuffix(
+                "; the header at line 1 fits profile \"311\": import the file with that profile") == true,
+            "\(refused.errorMessage ?? "")")
         let rawID = try #require((refused.json["error"] as? [String: Any])?["raw_id"] as? String)
 
         // Again with the same profile: still refused, still kept.

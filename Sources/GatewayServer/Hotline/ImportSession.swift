@@ -27,6 +27,8 @@ struct ImportSession {
     /// and the table) do not count toward the search's limit.
     private var preambleRows = 0
     private var closestHeaderFailure: (matches: Int, error: HotlineImportError)?
+    /// The first row looked at for the header that other profiles bind, and their names.
+    private var otherProfilesFit: (line: Int, profiles: [String])?
     private var mapper: HotlineRowMapper?
     /// Rows taken, in batches of `batchSize` as they fill: a batch is handed over whole (moved,
     /// not copied row by row, which cost a retain and a release of every field of every row).
@@ -84,7 +86,8 @@ struct ImportSession {
         if let held = mapper?.release(before: nil) { handle(held) }
         if header == nil && headerFailure == nil {
             headerFailure =
-                closestHeaderFailure?.error ?? HotlineImportError(code: "empty_file", "the file has no header row")
+                closestHeaderFailure.map { withProfileHint($0.error) }
+                ?? HotlineImportError(code: "empty_file", "the file has no header row")
         }
     }
 
@@ -177,14 +180,32 @@ struct ImportSession {
         } catch let error as HotlineImportError where error.code == "missing_columns" {
             let matches = HotlineHeader.matches(names, profile: profile)
             if matches > closestHeaderFailure?.matches ?? -1 { closestHeaderFailure = (matches, error) }
+            if otherProfilesFit == nil {
+                let fitting = importer.profiles.values.filter { other in
+                    other.name != profile.name && (try? HotlineHeader(names, line: record.line, profile: other)) != nil
+                }
+                if !fitting.isEmpty { otherProfilesFit = (record.line, fitting.map(\.name).sorted()) }
+            }
             preamble.append(record.line)
             if names.contains(where: { TextNormalizer.normalizeOptional($0) != nil }) { preambleRows += 1 }
-            if preambleRows >= Self.headerSearchRows { headerFailure = closestHeaderFailure?.error ?? error }
+            if preambleRows >= Self.headerSearchRows {
+                headerFailure = withProfileHint(closestHeaderFailure?.error ?? error)
+            }
         } catch let error as HotlineImportError {
             headerFailure = error
         } catch {
             headerFailure = HotlineImportError(code: "bad_header", "\(error)")
         }
+    }
+
+    /// A header the profile does not fit, sent with the wrong profile most likely: names the
+    /// profiles whose columns the file has.
+    private func withProfileHint(_ error: HotlineImportError) -> HotlineImportError {
+        guard let fit = otherProfilesFit else { return error }
+        let names = fit.profiles.map { "\"\($0)\"" }.joined(separator: " or ")
+        return HotlineImportError(
+            code: error.code,
+            error.message + "; the header at line \(fit.line) fits profile \(names): import the file with that profile")
     }
 
     /// Rows looked at for the header before the file is refused.
