@@ -96,7 +96,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         print(
             "\(file): \(report.rows) rows: \(report.accepted) accepted, \(report.duplicates) duplicates, "
-                + "\(report.rejectedCount) rejected, \(report.warnings.count) warnings (\(report.encoding.rawValue), "
+                + "\(report.rejectedCount) rejected, \(report.warningCount) warnings (\(report.encoding.rawValue), "
                 + "upload \(report.rawID))")
         for issue in report.rejected().prefix(20) {
             print("  line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")

@@ -422,6 +422,9 @@ struct HotlineUploadTests {
         let totals = warnings.first { ($0["reason"] as? String)?.hasPrefix("a totals row") == true }
         #expect(totals?["line"] as? Int == 9)
         #expect(totals?["reason"] as? String == "a totals row (\"合计：4条\"), not a call: skipped")
+        // In line order: the taken row's warning (told when its batch commits) between the two
+        // about the file's layout (told as it is read).
+        #expect(warnings.map { $0["line"] as? Int } == [1, 7, 9])
         #expect(reply.json["rows"] as? Int == 4)
 
         // A header that lacks a required column is named at its own line, not at the title's.

@@ -70,7 +70,12 @@ struct SpooledListTests {
             for issue in Self.issues(stride(from: 4, to: 9000, by: 13), tag: "dup") {
                 report.rejectedOnCommit.append(issue)
             }
-            for issue in Self.issues(stride(from: 3, to: 9000, by: 9), tag: "warn") { report.warnings.append(issue) }
+            for issue in Self.issues(stride(from: 3, to: 9000, by: 9), tag: "warn") {
+                report.warningsOnCommit.append(issue)
+            }
+            for issue in Self.issues(stride(from: 7, to: 9000, by: 1000), tag: "layout") {
+                report.warningsOnRead.append(issue)
+            }
             for line in 2..<9000 { report.idsByLine.append(ImportReport.LineID(line: line, id: "cmp_\(line)")) }
             report.rejectedCSVPath = "/v1/hotline/imports/raw_2/rejected.csv"
             return report
@@ -89,6 +94,9 @@ struct SpooledListTests {
         let rejected = try #require(object["rejected"] as? [[String: Any]])
         #expect(rejected.count == 1800 + 692)
         #expect(rejected.map { $0["line"] as? Int ?? 0 } == rejected.map { $0["line"] as? Int ?? 0 }.sorted())
+        let warnings = try #require(object["warnings"] as? [[String: Any]])
+        #expect(warnings.count == 1000 + 9)
+        #expect(warnings.map { $0["line"] as? Int ?? 0 } == warnings.map { $0["line"] as? Int ?? 0 }.sorted())
         #expect((object["ids_by_line"] as? [String: String])?.count == 8998)
         #expect(object["rejected_csv"] as? String == "/v1/hotline/imports/raw_2/rejected.csv")
     }

@@ -107,12 +107,12 @@ struct ImportSession {
         case .blank, .held:
             return
         case .repeatedHeader(let line):
-            report.warnings.append(
+            report.warningsOnRead.append(
                 ImportReport.RowIssue(
                     line: line, ticket: nil,
                     reason: "the header row again (files joined into one), not a call: skipped"))
         case .summary(let line, let text):
-            report.warnings.append(
+            report.warningsOnRead.append(
                 ImportReport.RowIssue(
                     line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
         case .accepted(var row):
@@ -169,13 +169,13 @@ struct ImportSession {
             self.mapper = HotlineRowMapper(profile: profile, header: header)
             if let first = preamble.first, let last = preamble.last {
                 let lines = first == last ? "line \(first)" : "lines \(first)–\(last)"
-                report.warnings.append(
+                report.warningsOnRead.append(
                     ImportReport.RowIssue(
                         line: first, ticket: nil,
                         reason: "\(lines) before the header row (line \(record.line)) skipped: not call records"))
             }
             for note in header.notes {
-                report.warnings.append(ImportReport.RowIssue(line: record.line, ticket: nil, reason: note))
+                report.warningsOnRead.append(ImportReport.RowIssue(line: record.line, ticket: nil, reason: note))
             }
         } catch let error as HotlineImportError where error.code == "missing_columns" {
             let matches = HotlineHeader.matches(names, profile: profile)
@@ -238,7 +238,7 @@ struct ImportSession {
                 created += 1
                 report.accepted += 1
                 for warning in rows[index].warnings {
-                    report.warnings.append(
+                    report.warningsOnCommit.append(
                         ImportReport.RowIssue(line: rows[index].line, ticket: rows[index].ticket, reason: warning))
                 }
                 noteID(rows[index].line, id)
@@ -250,7 +250,7 @@ struct ImportSession {
                 report.duplicates += 1
                 duplicates += 1
                 noteID(rows[index].line, id)
-                report.warnings.append(
+                report.warningsOnCommit.append(
                     ImportReport.RowIssue(
                         line: rows[index].line, ticket: rows[index].ticket,
                         reason: changedReason(rows[index], id: id, earlier: earlier)))

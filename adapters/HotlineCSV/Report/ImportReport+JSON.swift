@@ -26,7 +26,7 @@ extension ImportReport {
         private var stage = Stage.head
         private var writer: JSONWriter
         private var rejected: MergedIssues
-        private var warnings: SpooledList<RowIssue>.Iterator
+        private var warnings: MergedIssues
         private var ids: SpooledList<LineID>.Iterator
 
         init(report: ImportReport, includeIDs: Bool, chunkBytes: Int) {
@@ -35,7 +35,7 @@ extension ImportReport {
             self.chunkBytes = chunkBytes
             writer = JSONWriter(capacity: chunkBytes + 1024)
             rejected = report.rejected()
-            warnings = report.warnings.makeIterator()
+            warnings = report.warnings()
             ids = report.idsByLine.makeIterator()
         }
 

@@ -43,8 +43,11 @@ public struct ImportReport: Sendable {
     public let rejectedOnRead: SpooledList<RowIssue>
     /// Rows rejected when their batch committed (a ticket repeated in the file), in line order.
     public let rejectedOnCommit: SpooledList<RowIssue>
-    /// Warnings, in line order.
-    public let warnings: SpooledList<RowIssue>
+    /// Warnings about the file's layout, given while it is read (rows before the header, the
+    /// header again, a totals row, columns for one field), in line order.
+    public let warningsOnRead: SpooledList<RowIssue>
+    /// Warnings about rows taken, given when their batch commits, in line order.
+    public let warningsOnCommit: SpooledList<RowIssue>
     /// Line → complaint id (new or the existing one for a duplicate), in line order, when collected.
     public let idsByLine: SpooledList<LineID>
     /// Where the rejected rows can be downloaded, when there are any.
@@ -60,7 +63,8 @@ public struct ImportReport: Sendable {
         self.rawID = rawID
         rejectedOnRead = SpooledList(spillingTo: spillDirectory)
         rejectedOnCommit = SpooledList(spillingTo: spillDirectory)
-        warnings = SpooledList(spillingTo: spillDirectory)
+        warningsOnRead = SpooledList(spillingTo: spillDirectory)
+        warningsOnCommit = SpooledList(spillingTo: spillDirectory)
         idsByLine = SpooledList(spillingTo: spillDirectory)
     }
 
@@ -70,6 +74,14 @@ public struct ImportReport: Sendable {
     /// Every rejected row in line order (the two lists merged).
     public func rejected() -> MergedIssues {
         MergedIssues(rejectedOnRead.makeIterator(), rejectedOnCommit.makeIterator())
+    }
+
+    /// How many warnings there are.
+    public var warningCount: Int { warningsOnRead.count + warningsOnCommit.count }
+
+    /// Every warning in line order (the two lists merged).
+    public func warnings() -> MergedIssues {
+        MergedIssues(warningsOnRead.makeIterator(), warningsOnCommit.makeIterator())
     }
 
     /// Two lists in line order read as one.
