@@ -133,11 +133,27 @@ def main():
         assert not driver.find_element(By.ID, "download").is_displayed()
         assert driver.find_element(By.ID, "status").text.startswith("photo.png: not_csv: "), \
             driver.find_element(By.ID, "status").text
+        # A file sent with the wrong profile: the page selects the one its header fits, and
+        # pressing Upload again imports it.
+        us_path = os.path.join(work, "calls-311.csv")
+        with open(us_path, "wb") as f:
+            f.write(b"ticket_id,call_time,caller,name,type,content,address,agent,duration_s\r\n"
+                    b"SR-9,2026-11-03 08:15,(212) 555-0142,Ann,Noise,Loud music,1 Main St,A7,60\r\n")
+        Select(driver.find_element(By.ID, "profile")).select_by_value("12345")
+        driver.find_element(By.ID, "file").send_keys(us_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: "press Upload again" in d.find_element(By.ID, "status").text)
+        status = driver.find_element(By.ID, "status").text
+        assert status.startswith("calls-311.csv: missing_columns: ") and "fits profile \"311\"" in status, status
+        assert Select(driver.find_element(By.ID, "profile")).first_selected_option.get_attribute("value") == "311"
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(EC.visibility_of_element_located((By.ID, "report")))
+        assert driver.find_element(By.ID, "accepted").text == "1", driver.find_element(By.ID, "accepted").text
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
         print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
-              "refused file clears the report, no CSP violation) ok")
+              "refused file clears the report, wrong profile switched, no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

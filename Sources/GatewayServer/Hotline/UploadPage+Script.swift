@@ -110,7 +110,16 @@ extension UploadPage {
                 ready();
                 fail("令牌无效，请重新输入 the token was refused: enter it again");
               } else {
-                fail(sent.name + ": " + ((body && body.error) ? body.error.code + ": " + body.error.message : "HTTP " + xhr.status));
+                var text = sent.name + ": " + ((body && body.error) ? body.error.code + ": " + body.error.message : "HTTP " + xhr.status);
+                // A file sent with the wrong profile: the error names the one its header fits.
+                var fits = body && body.error && body.error.code === "missing_columns"
+                  && /fits profile "([^"]+)"/.exec(body.error.message);
+                var option = fits && Array.prototype.find.call($("profile").options, function (o) { return o.value === fits[1]; });
+                if (option) {
+                  $("profile").value = fits[1];
+                  text += " — 已选择模板 " + fits[1] + "，请再次点击上传 profile " + fits[1] + " selected: press Upload again";
+                }
+                fail(text);
               }
             };
             xhr.onerror = function () {
