@@ -86,6 +86,9 @@ struct QuarantineReprocessTests {
                 fixed.databasePath, "SELECT disposition, complaint_id FROM raw_payloads WHERE id = '\(rawID)'")
                 == "accepted|\(id)")
         #expect(try await Self.quarantinedIDs(fixed).isEmpty)
+        let metrics = String(decoding: try await fixed.request(.get, "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"cg_quarantine_reprocessed_total{channel="sms",outcome="accepted"}"#))
+        #expect(metrics.contains(#"cg_quarantine_reprocessed_total{channel="sms",outcome="still_unreadable"}"#))
         try await eventually("delivered") { !downstream.requests(to: "/water-supply").isEmpty }
 
         // Taken once: asking again finds nothing in quarantine, and the provider's retry is a duplicate.

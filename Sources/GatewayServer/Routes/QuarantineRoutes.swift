@@ -2,6 +2,7 @@ import ComplaintCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Metrics
 import NIOCore
 import Storage
 
@@ -43,17 +44,32 @@ struct QuarantineRoutes: Sendable {
             try QueryParameterCheck.require(parameters, known: ["profile"])
             let payload = try await quarantined(context)
             let profile = parameters.get("profile")
-            if payload.channel == .hotline {
-                let report = try await reprocessor.reimport(payload, profile: profile)
-                return HotlineRoutes.reportResponse(report, includeIDs: nil)
-            }
-            if profile != nil {
+            if payload.channel != .hotline, profile != nil {
                 throw GatewayError.badRequest(
                     "profile names a hotline column profile; payload \(payload.id) came by \(payload.channel.rawValue)")
             }
-            let outcome = try await reprocessor.reprocess(payload, logger: context.logger)
-            return jsonResponse(ResponseBodies.reprocessed(payload, outcome))
+            do {
+                if payload.channel == .hotline {
+                    let report = try await reprocessor.reimport(payload, profile: profile)
+                    Self.count(payload, "imported")
+                    return HotlineRoutes.reportResponse(report, includeIDs: nil)
+                }
+                let outcome = try await reprocessor.reprocess(payload, logger: context.logger)
+                Self.count(payload, outcome.kind.rawValue)
+                return jsonResponse(ResponseBodies.reprocessed(payload, outcome))
+            } catch let error as GatewayError where error.code == "still_unreadable" {
+                Self.count(payload, error.code)
+                throw error
+            }
         }
+    }
+
+    /// `cg_quarantine_reprocessed_total{channel,outcome}`: what processing again made of payloads.
+    private static func count(_ payload: QuarantinedBody, _ outcome: String) {
+        Counter(
+            label: "cg_quarantine_reprocessed_total",
+            dimensions: [("channel", payload.channel.rawValue), ("outcome", outcome)]
+        ).increment()
     }
 
     private func quarantined(_ context: BasicRequestContext) async throws -> QuarantinedBody {
