@@ -165,12 +165,19 @@ public final class OutboxDispatcher: Service, Sendable {
         }
         let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
+            // Since when a claim has waited for a quarter of the slots to free up.
+            var deferredSince: ContinuousClock.Instant?
             while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
                 let busy = busySlots()
-                let canClaim = claimable(busy: busy)
+                let free = settings.maxInFlight - busy
+                // Departments that hang keep their slots until their timeout: when they hold more
+                // than three quarters, the few slots left are claimed after a short wait, or the
+                // other departments would wait for those timeouts.
+                let waitedEnough = deferredSince.map { .now - $0 >= Self.claimDeferral } ?? false
+                let canClaim = claimable(busy: busy) || (free > 0 && waitedEnough)
                 var claimedAll = false
                 if canClaim {
-                    let free = settings.maxInFlight - busy
+                    deferredSince = nil
                     let claimed = await claim(limit: free)
                     if !claimed.isEmpty {
                         let departments = table.withLock { $0 }
@@ -184,9 +191,15 @@ public final class OutboxDispatcher: Service, Sendable {
                     var timeout = busy == 0 ? await idleWait() : settings.pollInterval
                     if let held = rateRetryDelay() { timeout = min(timeout, held) }
                     await wake.wait(timeout: timeout)
+                } else if free > 0 {
+                    // Fewer than a quarter free: usually more free up within microseconds and
+                    // signal (``wakeIfClaimable()``); if not, claim what is free after the deferral.
+                    if deferredSince == nil { deferredSince = .now }
+                    await wake.wait(timeout: Self.claimDeferral)
                 } else {
                     // Slots are full: the release or commit that makes claiming worthwhile signals
                     // (``wakeIfClaimable()``), so no timer is armed per wait.
+                    deferredSince = nil
                     await wake.wait()
                 }
             }
@@ -325,6 +338,9 @@ public final class OutboxDispatcher: Service, Sendable {
         let backlog = max(0, recording.load(ordering: .sequentiallyConsistent) - settings.maxInFlight * 4)
         return min(settings.maxInFlight, totalInFlight() + backlog)
     }
+
+    /// How long a claim waits for a quarter of the slots to be free before it takes fewer.
+    static let claimDeferral: Duration = .milliseconds(25)
 
     /// Claims wait until a quarter of the slots are free (or none is busy), so a steady stream of
     /// completions does not turn into one outbox query per delivery.

@@ -33,6 +33,35 @@ import Testing
         }
     }
 
+    @Test func hungDepartmentsHoldingMostSlotsDoNotStallTheOthers() async throws {
+        // Hung endpoints hold 13 of the 16 global slots until their timeout: fewer than a quarter
+        // are left, and those must still serve the department that answers.
+        let downstream = DownstreamServer(scripts: ["/hung": .sleep(.seconds(6)), "/fast": .status(200)])
+        try await downstream.run { base in
+            try await withStore { store in
+                let hungIDs = try await ingest(13, for: "hung", into: store)
+                let hung = department("hung", url: "\(base)/hung") {
+                    $0.maxInFlight = 13
+                    $0.timeout = 10
+                }
+                let fast = department("fast", url: "\(base)/fast") { $0.maxInFlight = 3 }
+                let settings = OutboxDispatcher.Settings(
+                    maxInFlight: 16, pollInterval: .seconds(5), leaseDuration: 60)
+                try await withDispatcher(store: store, departments: [hung, fast], settings: settings) { dispatcher in
+                    try await expectEventually { downstream.requests(to: "/hung").count == 13 }
+                    let fastIDs = try await ingest(6, for: "fast", into: store)
+                    let queued = Date()
+                    dispatcher.notifyNewWork()
+                    try await expectEventually { downstream.requests(to: "/fast").count == 6 }
+                    let fastLast = try #require(downstream.requests(to: "/fast").map(\.receivedAt).max())
+                    // Well before the hung requests end (6 s) or time out (10 s).
+                    #expect(fastLast.timeIntervalSince(queued) < 3, "\(fastLast.timeIntervalSince(queued)) s")
+                    try await expectEventually { try await all(fastIDs + hungIDs, in: store, are: .delivered) }
+                }
+            }
+        }
+    }
+
     @Test func breakerOpensHoldsTheQueueProbesAndClosesOnRecovery() async throws {
         let downstream = DownstreamServer(scripts: ["/healthy": .status(200)], defaultScript: .status(503))
         try await downstream.run { base in
