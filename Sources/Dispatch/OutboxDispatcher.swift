@@ -44,6 +44,9 @@ public final class OutboxDispatcher: Service, Sendable {
     private let settings: Settings
     private let logger: Logger
     private let wake = WakeSignal()
+    /// The claim loop waits with every slot taken: the first slot freed wakes it (to start the
+    /// claim deferral), not only a quarter of them.
+    private let waitingWhileFull = Atomic<Bool>(false)
     private let inFlight = Mutex<[String: Int]>([:])
     private let breakers: Mutex<[String: CircuitBreaker]>
     /// Endpoints with a `rate_limit`: what each may start now, and when the next claim should
@@ -197,10 +200,13 @@ public final class OutboxDispatcher: Service, Sendable {
                     if deferredSince == nil { deferredSince = .now }
                     await wake.wait(timeout: Self.claimDeferral)
                 } else {
-                    // Slots are full: the release or commit that makes claiming worthwhile signals
-                    // (``wakeIfClaimable()``), so no timer is armed per wait.
+                    // Slots are full: the release or commit that frees one signals
+                    // (``wakeIfClaimable()``), so no timer is armed per wait. Checked again once
+                    // the flag is up: a slot freed just before would not have signalled.
                     deferredSince = nil
-                    await wake.wait()
+                    waitingWhileFull.store(true, ordering: .sequentiallyConsistent)
+                    if busySlots() >= settings.maxInFlight { await wake.wait() }
+                    waitingWhileFull.store(false, ordering: .sequentiallyConsistent)
                 }
             }
             // In-flight deliveries finish (each bounded by its timeout) and their attempts are
@@ -351,7 +357,12 @@ public final class OutboxDispatcher: Service, Sendable {
     /// Wakes the claim loop when slots were freed and it may claim again. Called after the state
     /// changed, so of concurrent releases the last one sees them all: no wake is lost.
     private func wakeIfClaimable() {
-        if claimable(busy: busySlots()) { wake.signal() }
+        let busy = busySlots()
+        if claimable(busy: busy)
+            || (busy < settings.maxInFlight && waitingWhileFull.load(ordering: .sequentiallyConsistent))
+        {
+            wake.signal()
+        }
     }
 
     /// A department's settings behind one reference: each delivery hands it on with one retain,

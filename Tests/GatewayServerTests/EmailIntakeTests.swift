@@ -122,6 +122,46 @@ struct EmailIntakeTests {
         await downstream.stop()
     }
 
+    @Test("a message without a Message-ID by two ways (a POST with LF, a mailbox with CRLF) is one complaint")
+    func sameContentWithoutMessageID() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let crlf = Data(
+            String(decoding: Self.message(id: "x", subject: "停水", body: "文三路停水三天了。"), as: UTF8.self)
+                .replacingOccurrences(of: "Message-ID: <x>\r\n", with: "").utf8)
+        let lf = Data(String(decoding: crlf, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").utf8)
+        let posted = try await postEmail(gateway, lf)
+        #expect(posted.status == 201)
+        let firstID = try #require(posted.json["id"] as? String)
+        #expect(try await gateway.gateway.importEmail(Array(crlf), adapter: "inbox") == .duplicate(id: firstID))
+        #expect(try await gateway.gateway.importEmail(Array(lf), adapter: "other") == .duplicate(id: firstID))
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("copies of one message taken by several ways at the same moment are one complaint")
+    func concurrentCopies() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        for round in 0..<5 {
+            let mail = Array(Self.message(id: "cc-\(round)@example.cn", subject: "噪音", body: "工地夜间施工 \(round)"))
+            // As two polled mailboxes (and an import) find one Cc'd mail in the same poll.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for adapter in ["inbox-a", "inbox-b", "inbox-c", "import"] {
+                    group.addTask { _ = try await gateway.gateway.importEmail(mail, adapter: adapter) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "5")
+        #expect(
+            try await sqlite(gateway.databasePath, "select count(*) from raw_payloads where disposition = 'duplicate'")
+                == "15")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a reply naming an earlier complaint's Message-ID follows it to the same department")
     func replyFollowsThread() async throws {
         let downstream = try await DownstreamServer.start()

@@ -127,7 +127,34 @@ struct MailboxPollerTests {
             }
             #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "small@example.cn")
             #expect(!(try await dovecot.flags(uid: 1).contains("$CGImported")))
+            // Unread, as it came: the fetch that found it too large had marked it read.
+            #expect(!(try await dovecot.flags(uid: 1).contains("\\Seen")))
             #expect(try await dovecot.flags(uid: 2).contains("$CGImported"))
+            #expect(try await dovecot.flags(uid: 2).contains("\\Seen"))
+            try await gateway.stop()
+            await downstream.stop()
+        }
+    }
+
+    @Test("bytes saved into the mailbox that are no message are quarantined, not a complaint; the mail after is taken")
+    func notAMessageQuarantined() async throws {
+        try await DovecotServer.run { dovecot in
+            let downstream = try await DownstreamServer.start()
+            try await dovecot.deliver(Data("工单编号,诉求内容\r\nGD1,停水\r\n".utf8), name: "c1")
+            try await dovecot.deliver(Self.message(id: "after@example.cn", text: "路灯不亮。"), name: "c2")
+            let environment = [
+                "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+                "IMAP_POLL_SECONDS": "1",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment)
+            try await eventually("the message after read") {
+                try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+            }
+            #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "after@example.cn")
+            let quarantined = try await gateway.request(.get, "/v1/quarantine").json["items"] as? [[String: Any]]
+            #expect(quarantined?.count == 1)
+            #expect((quarantined?.first?["error"] as? String)?.hasPrefix("not an e-mail message") == true)
+            #expect(try await dovecot.flags(uid: 1).contains("$CGImported"))
             try await gateway.stop()
             await downstream.stop()
         }

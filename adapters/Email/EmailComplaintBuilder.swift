@@ -119,7 +119,7 @@ public struct EmailComplaintBuilder: Sendable {
         let complaint = Complaint(
             id: "", channel: .email, receivedAt: receivedAt, ingestedAt: receivedAt,
             source: Complaint.Source(
-                adapter: adapter, externalID: messageID ?? "sha256:" + ContentHash.sha256Hex(raw), extra: extra),
+                adapter: adapter, externalID: messageID ?? "sha256:" + fingerprints[0], extra: extra),
             complainant: Complaint.Complainant(
                 name: from?.name.flatMap { TextNormalizer.normalizeOptional($0) },
                 phone: phone?.number,

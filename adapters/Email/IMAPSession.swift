@@ -130,6 +130,12 @@ public final class IMAPSession: @unchecked Sendable {
         try perform(url: folderURL + ";UID=\(uid)", command: nil)
     }
 
+    /// Marks a message unread again: a fetch marks it read (libcurl fetches `BODY[]`, not
+    /// `BODY.PEEK[]`), and one left for a person must be seen as new.
+    public func markUnread(uid: UInt64) throws {
+        _ = try perform(url: folderURL, command: "UID STORE \(uid) -FLAGS (\\Seen)")
+    }
+
     /// Marks a committed message: the configured flags, then the move if one is configured.
     public func markCommitted(uid: UInt64) throws {
         if !mailbox.flagsAfterCommit.isEmpty {

@@ -15,6 +15,8 @@ struct EmailIntake: Sendable {
 
     let pipeline: IntakePipeline
     let builder: EmailComplaintBuilder
+    /// One message (by Message-ID, or content without one) is settled by one way at a time.
+    private let messages = KeyedLock()
 
     init(pipeline: IntakePipeline, settings: EmailSettings) {
         self.pipeline = pipeline
@@ -26,6 +28,8 @@ struct EmailIntake: Sendable {
     static func looksLikeMessage(_ message: [UInt8]) -> Bool {
         MailboxFiles.startsWithHeaderField(message)
     }
+
+    static let notAMessageReason = "not an e-mail message: it does not start with a header field (\"Name: value\")"
 
     /// Keeps a body that is not a message in quarantine, counted; returns its raw id.
     func quarantineNotAMessage(
@@ -59,11 +63,16 @@ struct EmailIntake: Sendable {
             try await pipeline.ignore(raw, reason: reason, kind: "auto_reply")
             return .ignored(reason: reason, rawID: raw.id)
         case .complaint(let draft):
-            let parent = try await pipeline.store.threadParent(channel: .email, externalIDs: draft.threadCandidates)
-            let complaint = try await resolvingStoredMessageID(draft)
-            let outcome = try await pipeline.submit(
-                complaint, raw: raw, idempotencyKey: nil, parent: parent,
-                attachmentData: draft.attachmentBytes.map { $0.map { Data($0) } })
+            let key = draft.complaint.source.externalID ?? raw.sha256
+            let (outcome, parent) = try await messages.withLock(key) {
+                let parent = try await pipeline.store.threadParent(
+                    channel: .email, externalIDs: draft.threadCandidates)
+                let complaint = try await resolvingStoredMessageID(draft, raw: message)
+                let outcome = try await pipeline.submit(
+                    complaint, raw: raw, idempotencyKey: nil, parent: parent,
+                    attachmentData: draft.attachmentBytes.map { $0.map { Data($0) } })
+                return (outcome, parent)
+            }
             switch outcome {
             case .created(let id, let routing): return .created(id: id, routing: routing, followUpOf: parent?.id)
             case .duplicate(let id, let routing): return .duplicate(id: id, routing: routing)
@@ -74,6 +83,25 @@ struct EmailIntake: Sendable {
         }
     }
 
+    /// Settles a message without a Message-ID stored before: its id is its content's fingerprint,
+    /// which another way of arrival (a polled mailbox, a forwarder's POST, each its own adapter)
+    /// reads the same, so the stored complaint's adapter and id make it the duplicate it is. (One
+    /// stored before the id was the fingerprint has its raw bytes' hash.)
+    private func resolvingStoredContent(_ complaint: Complaint, draft: EmailDraft, raw: [UInt8]) async throws
+        -> Complaint
+    {
+        let candidates =
+            draft.contentFingerprints.map { "sha256:" + $0 } + ["sha256:" + ContentHash.sha256Hex(raw)]
+        guard let earlier = try await pipeline.store.threadParent(channel: .email, externalIDs: candidates),
+            let stored = try await pipeline.store.complaint(id: earlier.id)?.record(),
+            let storedID = stored.source.externalID, candidates.contains(storedID)
+        else { return complaint }
+        var same = complaint
+        same.source.adapter = stored.source.adapter
+        same.source.externalID = storedID
+        return same
+    }
+
     /// Settles a Message-ID already stored. The same message (same content fingerprint) that came
     /// in by another way (a forwarder's POST, a polled mailbox, an import, each its own adapter)
     /// takes the stored complaint's adapter, so the store's dedup finds it: one mail is one
@@ -82,9 +110,12 @@ struct EmailIntake: Sendable {
     /// becomes the Message-ID + `#` + the start of its fingerprint, and a defect names the
     /// complaint that holds the Message-ID. Anything stored before fingerprints were kept stays
     /// a duplicate under its own adapter only.
-    private func resolvingStoredMessageID(_ draft: EmailDraft) async throws -> Complaint {
+    private func resolvingStoredMessageID(_ draft: EmailDraft, raw: [UInt8]) async throws -> Complaint {
         let complaint = draft.complaint
-        guard let messageID = complaint.source.externalID, !messageID.hasPrefix("sha256:"),
+        if let contentID = complaint.source.externalID, contentID.hasPrefix("sha256:") {
+            return try await resolvingStoredContent(complaint, draft: draft, raw: raw)
+        }
+        guard let messageID = complaint.source.externalID,
             let fingerprint = draft.contentFingerprints.first,
             let earlier = try await pipeline.store.threadParent(channel: .email, externalIDs: [messageID]),
             let stored = try await pipeline.store.complaint(id: earlier.id)?.record(),

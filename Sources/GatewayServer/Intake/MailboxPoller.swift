@@ -77,9 +77,16 @@ struct MailboxPoller: Service {
                 message = try await Self.blocking { try session.fetch(uid: uid) }
                 fetchFailures.clear()
             } catch let error as IMAPError where error.tooLarge {
-                // Not taken, and not lost: it stays in the mailbox, unflagged, for a person to handle.
-                // The cursor moves past it so the messages after it are not held up.
+                // Not taken, and not lost: it stays in the mailbox, unflagged and unread, for a
+                // person to handle. The cursor moves past it so the messages after it are not held up.
                 oversized.increment()
+                do {
+                    try await Self.blocking { try session.markUnread(uid: uid) }
+                } catch {
+                    logger.warning(
+                        "could not mark an oversized message unread",
+                        metadata: ["cg.mailbox": "\(mailbox.name)", "cg.error": "\(LogRedaction.scrub("\(error)"))"])
+                }
                 logger.error(
                     "message larger than email.max_message_bytes left in the mailbox",
                     metadata: ["cg.mailbox": "\(mailbox.name)", "cg.uid": "\(uid)", "cg.limit": "\(maxMessageBytes)"])
@@ -102,8 +109,18 @@ struct MailboxPoller: Service {
                 try await skip(uid, cursor: &cursor)
                 continue
             }
-            _ = try await intake.accept(
-                message, adapter: mailbox.name, headers: [RawPayload.Header(name: "X-IMAP-UID", value: "\(uid)")])
+            let headers = [RawPayload.Header(name: "X-IMAP-UID", value: "\(uid)")]
+            if EmailIntake.looksLikeMessage(message) {
+                _ = try await intake.accept(message, adapter: mailbox.name, headers: headers)
+            } else {
+                // Bytes saved into the mailbox that are no message (a CSV, a picture): kept in
+                // quarantine as POST /v1/email keeps them, and flagged as taken.
+                let rawID = try await intake.quarantineNotAMessage(
+                    message, adapter: mailbox.name, reason: EmailIntake.notAMessageReason, headers: headers)
+                logger.warning(
+                    "mailbox item that is not a message quarantined",
+                    metadata: ["cg.mailbox": "\(mailbox.name)", "cg.uid": "\(uid)", "cg.raw_id": "\(rawID)"])
+            }
             do {
                 try await Self.blocking { try session.markCommitted(uid: uid) }
             } catch {

@@ -80,7 +80,7 @@ struct QuarantineReprocessor: Sendable {
     private func reprocessEmail(_ raw: RawPayload) async throws -> Outcome {
         let message = Array(raw.body)
         guard EmailIntake.looksLikeMessage(message) else {
-            let reason = "not an e-mail message: it does not start with a header field (\"Name: value\")"
+            let reason = EmailIntake.notAMessageReason
             try await keep(raw, reason, code: "not_a_message")
             throw Self.stillUnreadable(raw.id, reason)
         }

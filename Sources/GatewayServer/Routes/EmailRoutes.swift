@@ -37,7 +37,7 @@ struct EmailRoutes: Sendable {
         }
         let message = Array(body.readableBytesView)
         guard EmailIntake.looksLikeMessage(message) else {
-            let reason = "not an e-mail message: it does not start with a header field (\"Name: value\")"
+            let reason = EmailIntake.notAMessageReason
             let rawID: String
             do {
                 rawID = try await intake.quarantineNotAMessage(
