@@ -97,6 +97,38 @@ import Testing
                       url: just-a-path
                 """, line: 4, field: "departments[0].endpoint.url", message: "is not an http:// or https:// URL"),
         Case(
+            name: "URL with an empty host",
+            yaml: """
+                departments:
+                  - id: a
+                    endpoint:
+                      url: "http://:80/a"
+                """, line: 4, field: "departments[0].endpoint.url", message: "is not an http:// or https:// URL"),
+        Case(
+            name: "URL with a port out of range",
+            yaml: """
+                departments:
+                  - id: a
+                    endpoint:
+                      url: http://127.0.0.1:99999/a
+                """, line: 4, field: "departments[0].endpoint.url", message: "port 99999 is not a TCP port"),
+        Case(
+            name: "URL with port 0",
+            yaml: """
+                departments:
+                  - id: a
+                    endpoint:
+                      url: http://127.0.0.1:0/a
+                """, line: 4, field: "departments[0].endpoint.url", message: "port 0 is not a TCP port"),
+        Case(
+            name: "URL with a password",
+            yaml: """
+                departments:
+                  - id: a
+                    endpoint:
+                      url: http://gw:secret@127.0.0.1:9009/a
+                """, line: 4, field: "departments[0].endpoint.url", message: "carries a user name or password"),
+        Case(
             name: "duplicate id",
             yaml: """
                 departments:

@@ -69,8 +69,15 @@ public enum DepartmentsLoader {
         let url = node["url"].requiredString() ?? ""
         if !url.isEmpty {
             let parsed = URL(string: url)
-            if parsed?.host == nil || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") {
+            if parsed?.host?.isEmpty ?? true || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") {
                 node["url"].error("\"\(url)\" is not an http:// or https:// URL with a host")
+            } else if let port = parsed?.port, !(1...65535).contains(port) {
+                node["url"].error("\"\(url)\": port \(port) is not a TCP port (1-65535)")
+            } else if parsed?.user != nil || parsed?.password != nil {
+                // Not sent (the transport does not use them) and shown with every attempt: refused.
+                node["url"].error(
+                    "the URL carries a user name or password, which is never sent and would show in every "
+                        + "delivery attempt; use auth: { basic: { username: …, password: … } }")
             }
         }
         let headers = node["headers"].entries().compactMap { key, value -> HeaderField? in
