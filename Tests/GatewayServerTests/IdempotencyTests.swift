@@ -39,6 +39,7 @@ struct IdempotencyTests {
         let quarantined = try await gateway.request(.get, "/v1/quarantine")
         let item = try #require((quarantined.json["items"] as? [[String: Any]])?.first)
         #expect((item["error"] as? String)?.contains("Idempotency-Key order-42 already used for") == true)
+        #expect((conflict.json["error"] as? [String: Any])?["raw_id"] as? String == item["id"] as? String)
         #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "1")
         try await gateway.stop()
         await downstream.stop()

@@ -167,6 +167,9 @@ struct QuarantineReprocessTests {
             "\(refused.errorMessage ?? "")")
         let rawID = try #require((refused.json["error"] as? [String: Any])?["raw_id"] as? String)
 
+        let listed = try await gateway.request(.get, "/v1/quarantine").json["items"] as? [[String: Any]]
+        #expect(listed?.first?["size"] as? Int == csv.count)
+
         // Again with the same profile: still refused, still kept.
         let same = try await gateway.request(.post, "/v1/quarantine/\(rawID)/reprocess")
         #expect(same.status == 422)
@@ -201,6 +204,27 @@ struct QuarantineReprocessTests {
             .post, "/v1/hotline/calls?profile=311", body: csv, headers: [("Content-Type", "text/csv")])
         #expect(again.json["accepted"] as? Int == 0)
         #expect(again.json["duplicates"] as? Int == 1)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("an upload whose kept file is gone: 410 for its bytes, 409 to process it again; it stays listed")
+    func uploadFileGone() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await Self.start(downstream)
+        let refused = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data("a,b\r\n1,2\r\n".utf8),
+            headers: [("Content-Type", "text/csv")])
+        let rawID = try #require((refused.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let path = try await sqlite(gateway.databasePath, "SELECT body_path FROM raw_payloads WHERE id = '\(rawID)'")
+        try FileManager.default.removeItem(atPath: path)
+        let bytes = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(bytes.status == 410)
+        #expect(bytes.errorCode == "file_gone")
+        let again = try await gateway.request(.post, "/v1/quarantine/\(rawID)/reprocess")
+        #expect(again.status == 409)
+        #expect(again.errorCode == "not_reprocessable")
+        #expect(try await Self.quarantinedIDs(gateway) == [rawID])
         try await gateway.stop()
         await downstream.stop()
     }

@@ -250,6 +250,25 @@ struct SMSWebhookTests {
         #expect(try await complaintCount(gateway) == 4)
         let held = try await gateway.request(.get, "/v1/quarantine")
         #expect(String(decoding: held.body, as: UTF8.self).contains("[1].sequence_id: required field is missing"))
+
+        // Processed again, unchanged: it stays under its id, and nothing is stored twice.
+        let items = try #require(held.json["items"] as? [[String: Any]])
+        let heldID = try #require(items.first?["id"] as? String)
+        let raws = try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads")
+        for _ in 0..<2 {
+            let again = try await gateway.request(.post, "/v1/quarantine/\(heldID)/reprocess")
+            #expect(again.status == 422)
+            #expect(
+                again.errorMessage
+                    == "[1].sequence_id: required field is missing (2 readable message(s) of the batch taken)")
+        }
+        let after = try #require(
+            try await gateway.request(.get, "/v1/quarantine").json["items"] as? [[String: Any]])
+        #expect(after.first?["id"] as? String == heldID)
+        #expect(after.count == items.count)
+        #expect(try await complaintCount(gateway) == 4)
+        // Each attempt keeps the copy its readable messages were read from (as duplicates).
+        #expect(Int(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads")) == Int(raws)! + 4)
         try await gateway.stop()
         await downstream.stop()
     }

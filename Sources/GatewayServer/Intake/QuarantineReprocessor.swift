@@ -38,8 +38,6 @@ struct QuarantineReprocessor: Sendable {
         var kind: Kind
         var complaints: [Taken] = []
         var reason: String?
-        /// A batch's unreadable part, kept in quarantine under a raw id of its own.
-        var stillQuarantined: (rawID: String, error: String)?
     }
 
     let api: APIIntake
@@ -116,15 +114,16 @@ struct QuarantineReprocessor: Sendable {
             method: "POST", path: "/v1/sms/\(raw.adapter)", query: nil, headers: headers, body: raw.body)
         let result = try await sms.accept(request, raw: raw, provider: provider, logger: logger)
         if result.quarantinedRawID == raw.id, let reason = result.quarantined {
-            throw Self.stillUnreadable(raw.id, reason)
+            // A batch with messages still unreadable stays in quarantine under its id; the
+            // readable ones are taken (duplicates of those taken on arrival, as a rule).
+            let taken = result.complaints.count + result.held
+            throw Self.stillUnreadable(
+                raw.id, taken == 0 ? reason : "\(reason) (\(taken) readable message(s) of the batch taken)")
         }
         var outcome = Outcome(
             kind: result.ignored != nil ? .ignored : result.complaints.isEmpty && result.held > 0 ? .held : .accepted)
         outcome.complaints = Self.taken(result.complaints)
         outcome.reason = result.ignored
-        if let rawID = result.quarantinedRawID, let reason = result.quarantined {
-            outcome.stillQuarantined = (rawID, reason)
-        }
         return outcome
     }
 
@@ -139,7 +138,8 @@ struct QuarantineReprocessor: Sendable {
         do {
             upload = try UploadSpool.reread(URL(fileURLWithPath: path))
         } catch {
-            throw Self.stillUnreadable(payload.id, "the upload's kept file cannot be read: \(error)")
+            throw GatewayError(
+                .conflict, code: "not_reprocessable", "the upload's kept file \(path) cannot be read (removed?)")
         }
         if let kind = NotCSVSignature.kind(of: upload.prefix) {
             throw Self.stillUnreadable(payload.id, NotCSVSignature.message(kind))

@@ -58,10 +58,17 @@ struct SMSIntake: Sendable {
         case .messages(let messages):
             try await take(messages, raw: raw, logger: logger, into: &outcome)
         case .partial(let messages, let problems):
-            try await take(messages, raw: raw, logger: logger, into: &outcome)
+            // The readable messages take a raw copy of their own and the unreadable rest keeps
+            // the request's; one taken out of quarantine keeps its id for what is still unreadable.
+            var taken = raw
             var rest = raw
-            rest.id = pipeline.newRawID()
-            rest.fromQuarantine = false
+            if raw.fromQuarantine {
+                taken.id = pipeline.newRawID()
+                taken.fromQuarantine = false
+            } else {
+                rest.id = pipeline.newRawID()
+            }
+            try await take(messages, raw: taken, logger: logger, into: &outcome)
             let reason = problems.joined(separator: "; ")
             try await quarantine(rest, reason, logger: logger)
             outcome.quarantined = reason

@@ -53,7 +53,7 @@ struct ComplaintRoutes: Sendable {
         case .idempotencyConflict(let existing):
             throw GatewayError(
                 .unprocessableContent, code: "idempotency_key_reused",
-                "Idempotency-Key was already used for complaint \(existing) with a different body")
+                "Idempotency-Key was already used for complaint \(existing) with a different body", rawID: raw.id)
         }
     }
 

@@ -94,7 +94,9 @@ struct QuarantineRoutes: Sendable {
         guard let path = payload.bodyPath else {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: payload.body)))
         }
-        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int else {
+            throw GatewayError(.gone, code: "file_gone", "the upload's kept file \(path) is gone")
+        }
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody(contentLength: size) { writer in

@@ -127,15 +127,6 @@ enum ResponseBodies {
         }
         writer.endArray()
         writer.field("reason", outcome.reason)
-        writer.key("quarantined")
-        if let rest = outcome.stillQuarantined {
-            writer.beginObject()
-            writer.field("raw_id", rest.rawID)
-            writer.field("error", rest.error)
-            writer.endObject()
-        } else {
-            writer.null()
-        }
         writer.endObject()
         return writer
     }

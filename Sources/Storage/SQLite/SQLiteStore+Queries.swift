@@ -89,14 +89,18 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, channel, adapter, received_at, sha256, length(body) AS size, error FROM raw_payloads
+                        SELECT id, channel, adapter, received_at, sha256, length(body) AS size, body_path, error
+                        FROM raw_payloads
                         WHERE disposition = 'quarantined' AND id < ? ORDER BY id DESC LIMIT ?
                         """), arguments: [before ?? "raw_~", max(1, min(limit, 1000))]
             ).map { row in
-                QuarantinedPayload(
+                // An upload's bytes are in its file, not the row.
+                let path: String? = row["body_path"]
+                let fileSize = path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+                return QuarantinedPayload(
                     id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
                     receivedAt: Date(unixMilliseconds: row["received_at"]), sha256: row["sha256"],
-                    size: row["size"], error: row["error"] ?? "")
+                    size: fileSize ?? row["size"], error: row["error"] ?? "")
             }
         }
     }
