@@ -33,6 +33,28 @@ import Testing
         #expect(template.contentType == "application/json")
     }
 
+    @Test func misspeltVariablesAreNamed() throws {
+        let good = try BodyTemplate(
+            source: "good.mustache",
+            text: """
+                {"t":"{{text}}","p":"{{complainant.phone}}","q":"{{source.extra.queue}}","d":"{{routing.due_at}}",
+                 "f":[{{#attachments}}"{{filename}}{{id}}"{{^last()}},{{/last()}}{{/attachments}}],
+                 "r":[{{#thread.references}}"{{.}}"{{/thread.references}}],"lat":"{{location.lat}}","o":{{{record_json}}}}
+                """)
+        #expect(good.unknownVariables().isEmpty)
+        let sample = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("config/templates/work-order.json.mustache"),
+            encoding: .utf8)
+        #expect(try BodyTemplate(source: "work-order", text: sample).unknownVariables().isEmpty)
+        let typos = try BodyTemplate(
+            source: "typos.mustache",
+            text:
+                #"{"t":"{{txet}}","p":"{{compliant.phone}}","n":"{{complainant.fone}}","a":"{{#attachments}}{{nme}}{{/attachments}}"}"#
+        )
+        #expect(typos.unknownVariables() == ["txet", "compliant", "fone", "nme"])
+    }
+
     @Test func outputThatIsNotJSONIsRefused() throws {
         let template = try BodyTemplate(source: "bad.mustache", text: #"{"ticket": {{id}}}"#)
         #expect(throws: BodyTemplate.Failure.self) { try template.render(record: record) }

@@ -140,4 +140,26 @@ import Testing
         #expect(errors.first?.message.contains("templates/broken.mustache") == true)
         #expect(errors.last?.message.contains("cannot read template file templates/missing.mustache") == true)
     }
+
+    @Test func aMisspeltTemplateVariableIsAWarningAtItsLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-tpl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(#"{"body":"{{txet}}","phone":"{{complainant.phone}}"}"#.utf8)
+            .write(to: directory.appendingPathComponent("typo.mustache"))
+        let (departments, diagnostics) = load(
+            """
+            departments:
+              - id: a
+                endpoint:
+                  url: http://127.0.0.1:9009/a
+                  body_template: typo.mustache
+            """, directory: directory)
+        #expect(!diagnostics.hasErrors)
+        #expect(departments.first?.endpoint.template != nil)
+        let warning = try #require(diagnostics.warnings.first)
+        #expect(warning.line == 5)
+        #expect(warning.field == "departments[0].endpoint.body_template")
+        #expect(warning.message.contains("names \"txet\", which no field of the record has"))
+    }
 }

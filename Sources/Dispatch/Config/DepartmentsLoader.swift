@@ -291,7 +291,15 @@ public enum DepartmentsLoader {
             return nil
         }
         do {
-            return try BodyTemplate(source: path, text: text, contentType: type)
+            let template = try BodyTemplate(source: path, text: text, contentType: type)
+            let unknown = template.unknownVariables()
+            if !unknown.isEmpty {
+                node.warning(
+                    "body template \(path) names "
+                        + unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+                        + ", which no field of the record has: rendered empty in every delivery (a misspelt name?)")
+            }
+            return template
         } catch {
             node.error(error.description)
             return nil

@@ -18,7 +18,7 @@ public struct BodyTemplate: Sendable, Hashable {
     public let text: String
     /// `body_content_type` (default `application/json`): the `Content-Type` of the rendered body.
     public let contentType: String
-    private let template: MustacheTemplate
+    let template: MustacheTemplate
 
     /// Why a template could not be used.
     public struct Failure: Error, Sendable, CustomStringConvertible {
