@@ -22,7 +22,7 @@ struct APIIntake: Sendable {
             // Like any other media type the route does not take: refused, not stored.
             throw GatewayError(.unsupportedMediaType, code: failure.code, failure.message)
         case .failure(let failure):
-            try await quarantine(raw, failure.message, code: failure.code)
+            try await pipeline.quarantine(raw, error: failure.message, code: failure.code)
             throw GatewayError(.badRequest, code: failure.code, failure.message, rawID: raw.id)
         }
         let draft: Complaint
@@ -32,7 +32,7 @@ struct APIIntake: Sendable {
             let code = error.field == nil ? "malformed_json" : "invalid_record"
             var message = error.text
             if let hint = DeclaredCharset.hint(for: raw.body, contentType: raw.contentType) { message += hint }
-            try await quarantine(raw, message, code: code)
+            try await pipeline.quarantine(raw, error: message, code: code)
             throw GatewayError(
                 error.field == nil ? .badRequest : .unprocessableContent, code: code, message, rawID: raw.id)
         }
@@ -41,14 +41,6 @@ struct APIIntake: Sendable {
         } catch {
             logger.error(
                 "commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(raw.id)"])
-            throw GatewayError.storeFailure(error)
-        }
-    }
-
-    private func quarantine(_ raw: RawPayload, _ message: String, code: String) async throws {
-        do {
-            try await pipeline.quarantine(raw, error: message, code: code)
-        } catch {
             throw GatewayError.storeFailure(error)
         }
     }

@@ -94,8 +94,13 @@ struct IntakePipeline: Sendable {
     }
 
     /// Keeps a payload that could not become a complaint, with the reason.
+    /// - Throws: ``GatewayError/storeFailure(_:)`` when the store could not keep it.
     func quarantine(_ raw: RawPayload, error: String, code: String) async throws {
-        try await store.quarantine(raw, error: error)
+        do {
+            try await store.quarantine(raw, error: error)
+        } catch {
+            throw GatewayError.storeFailure(error)
+        }
         metrics.rejected(raw.channel, code: code)
     }
 }

@@ -79,7 +79,8 @@ struct QuarantineReprocessor: Sendable {
         let message = Array(raw.body)
         guard EmailIntake.looksLikeMessage(message) else {
             let reason = EmailIntake.notAMessageReason
-            try await keep(raw, reason, code: "not_a_message")
+            // Kept, with the reason found now.
+            try await api.pipeline.quarantine(raw, error: reason, code: "not_a_message")
             throw Self.stillUnreadable(raw.id, reason)
         }
         let result: EmailIntake.Result
@@ -162,15 +163,6 @@ struct QuarantineReprocessor: Sendable {
                 }
             try? await importer.store.abandonUpload(rawID: payload.id, error: reason)
             throw Self.stillUnreadable(payload.id, reason)
-        }
-    }
-
-    /// Keeps the payload in quarantine with the reason found now.
-    private func keep(_ raw: RawPayload, _ reason: String, code: String) async throws {
-        do {
-            try await api.pipeline.quarantine(raw, error: reason, code: code)
-        } catch {
-            throw GatewayError.storeFailure(error)
         }
     }
 

@@ -80,11 +80,7 @@ struct SMSIntake: Sendable {
     /// Keeps an authentic request that could not be read (or the unreadable part of a batch) for
     /// an operator.
     private func quarantine(_ raw: RawPayload, _ reason: String, logger: Logger) async throws {
-        do {
-            try await pipeline.quarantine(raw, error: reason, code: "unreadable_sms")
-        } catch {
-            throw GatewayError.storeFailure(error)
-        }
+        try await pipeline.quarantine(raw, error: reason, code: "unreadable_sms")
         logger.warning(
             "SMS webhook quarantined",
             metadata: [

@@ -38,13 +38,8 @@ struct EmailRoutes: Sendable {
         let message = Array(body.readableBytesView)
         guard EmailIntake.looksLikeMessage(message) else {
             let reason = EmailIntake.notAMessageReason
-            let rawID: String
-            do {
-                rawID = try await intake.quarantineNotAMessage(
-                    message, adapter: tokenName, reason: reason, headers: RequestBodyReader.keptHeaders(request))
-            } catch {
-                throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
-            }
+            let rawID = try await intake.quarantineNotAMessage(
+                message, adapter: tokenName, reason: reason, headers: RequestBodyReader.keptHeaders(request))
             throw GatewayError(.unprocessableContent, code: "not_a_message", reason, rawID: rawID)
         }
         let result: EmailIntake.Result

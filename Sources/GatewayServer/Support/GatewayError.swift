@@ -60,6 +60,6 @@ extension GatewayError {
         if let error = error as? StorageError, error.code == .notQuarantined {
             return GatewayError(.conflict, code: "not_in_quarantine", error.message)
         }
-        return storeUnavailable((error as? StorageError)?.code.rawValue ?? "unknown")
+        return storeUnavailable(ComplaintRoutes.storeErrorCode(error))
     }
 }
