@@ -212,6 +212,40 @@ import Testing
         #expect(record.text == "噪音")
     }
 
+    @Test(arguments: ["rcs", "RCS", "messenger"])
+    func twilioSenderOnAnotherChannelIsItsNumber(channel: String) throws {
+        let provider = TwilioProvider(authToken: "x", publicURL: publicURL)
+        let body = "MessageSid=SM9&From=\(channel)%3A%2B8613812345678&To=%2B14155550100&Body=x"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(record.complainant.phone == "+8613812345678")
+        #expect(record.source.extra["from_raw"] == .string("\(channel):+8613812345678"))
+    }
+
+    @Test func twilioPageScopedSenderStaysRaw() throws {
+        let provider = TwilioProvider(authToken: "x", publicURL: publicURL)
+        let body = "MessageSid=SM9&From=messenger%3A2948576302&To=%2B14155550100&Body=x"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(record.complainant.phone == nil)
+        #expect(record.source.extra["from_raw"] == .string("messenger:2948576302"))
+    }
+
+    @Test func vonageSenderNotInE164KeepsItsDigitsAsSent() throws {
+        let provider = VonageProvider(secret: "s", method: .md5hash, timestamps: WebhookTimestamp())
+        let body = "msisdn=008613812341111&to=14155550100&messageId=0A01&text=x&type=text"
+        let record = try #require(
+            drafts(
+                try provider.parse(request("/", type: "application/x-www-form-urlencoded", body), receivedAt: arrival)
+            ).first)
+        #expect(record.complainant.phone == nil)
+        #expect(record.source.extra["from_raw"] == .string("008613812341111"))
+    }
+
     @Test func vonageConcatPartKeepsItsTextAsSent() throws {
         let provider = VonageProvider(secret: "s", method: .md5hash, timestamps: WebhookTimestamp())
         let body =

@@ -61,7 +61,7 @@ public struct PlivoProvider: SMSProvider {
             throw SMSParseError("MessageUUID: required field is missing")
         }
         let draft = SMSDraft(
-            adapter: name, externalID: uuid, from: parameters.first("From").map(SMSDraft.plus), text: text ?? "",
+            adapter: name, externalID: uuid, bareDigitsFrom: parameters.first("From"), text: text ?? "",
             receivedAt: receivedAt,
             // MMS and WhatsApp messages carry their text as Body: kept once, as the text.
             extra: SMSDraft.extra(

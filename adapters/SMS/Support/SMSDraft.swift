@@ -9,36 +9,73 @@ struct SMSDraft {
 
     var adapter: String
     var externalID: String?
-    /// The sender as the provider wrote it.
+    /// The sender as an E.164 candidate (a provider's bare international digits given their `+`).
     var from: String?
     var text: String
     var receivedAt: Date
     var extra: [String: JSONValue] = [:]
+    /// The sender exactly as the provider wrote it, when `from` was rewritten from it.
+    var fromAsSent: String? = nil
+
+    init(
+        adapter: String, externalID: String?, from: String?, text: String, receivedAt: Date,
+        extra: [String: JSONValue] = [:]
+    ) {
+        self.adapter = adapter
+        self.externalID = externalID
+        self.from = from
+        self.text = text
+        self.receivedAt = receivedAt
+        self.extra = extra
+    }
+
+    /// A draft whose sender is international digits without `+` (Vonage `msisdn`, Plivo `From`):
+    /// read with the `+`, kept in `from_raw` as sent.
+    init(
+        adapter: String, externalID: String?, bareDigitsFrom sender: String?, text: String, receivedAt: Date,
+        extra: [String: JSONValue] = [:]
+    ) {
+        self.init(
+            adapter: adapter, externalID: externalID, from: sender.map(Self.plus), text: text, receivedAt: receivedAt,
+            extra: extra)
+        fromAsSent = sender
+    }
 
     /// The draft; a sender that is not a phone number (an alphanumeric sender id, a short code) stays in
-    /// `source.extra.from_raw` so nobody loses what the provider sent (so does a `whatsapp:` sender).
+    /// `source.extra.from_raw` as the provider wrote it, so nobody loses what it sent (so does a sender
+    /// with a channel prefix).
     func complaint() -> Complaint {
         var extra = self.extra
         var complainant = Complaint.Complainant()
-        if var from {
-            // Twilio's WhatsApp messages come from `whatsapp:+8613812345678`: the number is the sender.
-            if let colon = from.firstIndex(of: ":"), from[..<colon].lowercased() == "whatsapp" {
-                extra["from_raw"] = .string(from)
-                from = String(from[from.index(after: colon)...])
-            }
-            switch Self.phones.normalize(from) {
+        if let sender = from {
+            let asSent = fromAsSent ?? sender
+            // Twilio writes a sender on another channel with the channel's name before a colon
+            // (`whatsapp:+8613812345678`, `rcs:+8613812345678`): the number after it is the sender.
+            let number = Self.withoutChannelPrefix(sender)
+            if number.startIndex != sender.startIndex { extra["from_raw"] = .string(asSent) }
+            switch Self.phones.normalize(String(number)) {
             case .e164(let number): complainant.phone = number
             case .empty: break
             case .withheld:
                 complainant.anonymous = true
-                extra["from_raw"] = .string(from)
-            case .invalid(let raw): extra["from_raw"] = .string(raw)
+                extra["from_raw"] = .string(asSent)
+            case .invalid: extra["from_raw"] = .string(asSent)
             }
         }
         return Complaint(
             id: "", channel: .sms, receivedAt: receivedAt, ingestedAt: receivedAt,
             source: Complaint.Source(adapter: adapter, externalID: externalID, extra: extra),
             complainant: complainant, text: TextNormalizer.normalize(text))
+    }
+
+    /// The address after a channel name and colon (`whatsapp:`, `rcs:`, `messenger:`), or the whole.
+    static func withoutChannelPrefix(_ sender: String) -> Substring {
+        guard let colon = sender.utf8.firstIndex(of: UInt8(ascii: ":")) else { return sender[...] }
+        let scheme = sender.utf8[..<colon]
+        guard (1...16).contains(scheme.count), scheme.allSatisfy({ (0x61...0x7A).contains($0 | 0x20) }) else {
+            return sender[...]
+        }
+        return sender[sender.index(after: colon)...]
     }
 
     /// International digits without `+` (Vonage `msisdn`, Plivo `From`) as an E.164 candidate.
