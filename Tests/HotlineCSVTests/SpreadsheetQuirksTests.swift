@@ -106,6 +106,8 @@ struct SpreadsheetQuirksTests {
         arguments: [
             ["合计", "1条", "", "", "", "", "", "", "60"], ["合计", "共4条", "", "", "", "", "", "", "240"],
             ["Total", "4", "", "", "", "", "", "", "1,240"],
+            // Saved with "save cell formulas" on: the sums are their formulas.
+            ["合计", "共16条", "", "", "", "", "", "", "=SUM(I3:I20)"], ["合计", "=COUNTA(A3:A20)", "", "=sum(I3:I20)"],
         ])
     func totalsWithCountAndSum(fields: [String]) {
         #expect(HotlineRowMapper.summaryText(fields) != nil)
@@ -115,6 +117,8 @@ struct SpreadsheetQuirksTests {
     func callsAreNotTotals() {
         #expect(HotlineRowMapper.summaryText(["合计", "2026/11/3 8:15", "13812345678", "停水了"]) == nil)
         #expect(HotlineRowMapper.summaryText(["合计", "1条", "", "", "", "停水了三天"]) == nil)
+        // Only a formula that counts or sums is a total's.
+        #expect(HotlineRowMapper.summaryText(["合计", "=HYPERLINK(\"http://x/1:2\")", "", "60"]) == nil)
     }
 
     @Test("US numbers with the trunk 1 and LibreOffice's two-digit-year times (311 profile)")

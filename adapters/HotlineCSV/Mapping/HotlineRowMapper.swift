@@ -137,9 +137,15 @@ public struct HotlineRowMapper {
         return nil
     }
 
-    /// A totals row's other cells: a number with at most a unit around it (`1条`, `共4条`, `1,024`, `240`).
+    /// A totals row's other cells: a number with at most a unit around it (`1条`, `共4条`, `1,024`, `240`),
+    /// or the formula that sums them, exported as written when "save cell formulas" is on
+    /// (`=SUM(I3:I20)`, `=COUNTA(A3:A20)`).
     private static func isCountOrSum(_ text: String) -> Bool {
-        text.count <= 16 && !text.contains(":") && !text.contains("/") && !text.contains("-")
+        if text.hasPrefix("="), text.count <= 64, text.hasSuffix(")"), let open = text.firstIndex(of: "(") {
+            let function = text[text.index(after: text.startIndex)..<open].uppercased()
+            return ["SUM", "SUBTOTAL", "COUNT", "COUNTA", "AVERAGE", "SUMIF", "COUNTIF"].contains(function)
+        }
+        return text.count <= 16 && !text.contains(":") && !text.contains("/") && !text.contains("-")
             && text.unicodeScalars.contains { ("0"..."9").contains($0) || ("０"..."９").contains($0) }
     }
 
