@@ -3,6 +3,7 @@ import ComplaintCore
 import Foundation
 import GatewayServer
 import Routing
+import Storage
 
 /// `--config DIR`, shared by every subcommand.
 struct ConfigOptions: ParsableArguments {
@@ -50,6 +51,21 @@ extension ConfigOptions {
             throw ExitCode(78)  // EX_CONFIG
         }
         return (routing, diagnostics.warnings.count)
+    }
+}
+
+extension StorageSettings {
+    /// For a command that opens the store with `open`: says so on stderr when no store was there and
+    /// one was made, since a mistyped `--data-dir` (or the sample's relative `./data` read from another
+    /// directory) would otherwise put the work into a store no gateway serves, reported as taken.
+    func openingNoticingNewStore<Opened>(_ open: () throws -> Opened) rethrows -> Opened {
+        let path = URL(fileURLWithPath: sqlite.path).standardizedFileURL.path
+        let existed = FileManager.default.fileExists(atPath: path)
+        let opened = try open()
+        if !existed {
+            printError("note: there was no store at \(path): a new one was made (storage.data_dir or --data-dir)")
+        }
+        return opened
     }
 }
 

@@ -40,7 +40,9 @@ struct EmailImportCommand: AsyncParsableCommand {
         var logger = Logger(label: "complaint-gateway")
         // Warnings, and the notices of a schema upgrade (minutes on a large store) before the import.
         logger.logLevel = .notice
-        let gateway = try Gateway.offline(configuration: configuration, logger: logger)
+        let gateway = try configuration.storage.openingNoticingNewStore {
+            try Gateway.offline(configuration: configuration, logger: logger)
+        }
         let progress = ProgressBar(unit: .items("messages"))
         var created = 0
         var followUps = 0

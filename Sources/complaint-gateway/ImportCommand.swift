@@ -47,7 +47,9 @@ struct ImportCommand: AsyncParsableCommand {
                 "unknown_profile", "no hotline profile \"\(profile)\" in \(options.config)/hotline/ (known: \(known))",
                 exit: 64)  // EX_USAGE
         }
-        let gateway = try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
+        let gateway = try configuration.storage.openingNoticingNewStore {
+            try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
+        }
         let bar = ProgressBar(unit: .bytes)
         let report: ImportReport
         do {

@@ -43,6 +43,8 @@ struct OfflineCommandsTests {
         let first = try await run(["import", csv.path, "--profile", "12345"] + common)
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("4 rows: 2 accepted, 0 duplicates, 2 rejected"))
+        // A store made on the spot is said: a mistyped --data-dir would otherwise go unseen.
+        #expect(first.output.contains("note: there was no store at \(data.standardizedFileURL.path)/gateway.sqlite"))
         // Nothing about the parts an import never reads: tokens, SMS providers, endpoints.
         for unread in ["auth.", "sms.", "server.", "endpoint", "GATEWAY_TOKEN", "DOWNSTREAM_URL"] {
             #expect(!first.output.contains(unread), "\(unread) in: \(first.output)")
@@ -97,6 +99,7 @@ struct OfflineCommandsTests {
         let email = try await run(["email", "import", eml.path] + common)
         #expect(email.status == 0, "\(email.output)")
         #expect(email.output.contains("1 complaints"))
+        #expect(!email.output.contains("no store"), "the store the hotline import made is used")
         #expect(!email.output.contains("auth.") && !email.output.contains("sms."))
 
         // A call log given to the mail import by mistake is refused, not stored as one complaint.
