@@ -1,9 +1,10 @@
 import ComplaintCore
 import EmailAdapter
 import Foundation
-import GatewayServer
 import GatewayTestSupport
 import Testing
+
+@testable import GatewayServer
 
 @Suite("IMAP mailbox polling against a real Dovecot", .serialized)
 struct MailboxPollerTests {
@@ -230,5 +231,32 @@ struct MailboxPollerTests {
             let error = try #require(throws: IMAPError.self) { try session.fetch(uid: 7) }
             #expect(error.notFound)
         }
+    }
+
+    @Test("a refused login is one login attempt, said as such")
+    func refusedLoginIsTriedOnce() async throws {
+        try await DovecotServer.run { dovecot in
+            let (server, folder) = try #require(IMAPMailbox.split(url: dovecot.url))
+            let session = try IMAPSession(
+                IMAPMailbox(
+                    name: "test", serverURL: server, folder: folder, user: dovecot.user, password: "wrong-password",
+                    security: .none))
+            let error = try #require(throws: IMAPError.self) { try session.identify() }
+            #expect(error.loginDenied)
+            // The ID probe no longer swallows the refusal, so STATUS does not log in a second time.
+            try await Task.sleep(for: .milliseconds(300))
+            let failures = try dovecot.log().split(separator: "\n").filter { $0.contains("auth failed") }
+            #expect(failures.count == 1, "\(failures)")
+        }
+    }
+
+    @Test(
+        "polls that keep failing wait longer each time, up to 15 minutes or the poll interval",
+        arguments: [
+            (30, 0, 30), (30, 1, 30), (30, 2, 60), (30, 3, 120), (30, 6, 900), (30, 60, 900), (1, 5, 16),
+            (3600, 4, 3600),
+        ])
+    func backOff(every: Int, failedInARow: Int, seconds: Int) {
+        #expect(MailboxPoller.secondsBeforeNextPoll(every: every, failedInARow: failedInARow) == seconds)
     }
 }

@@ -62,6 +62,10 @@ public struct IMAPError: Error, CustomStringConvertible, Sendable {
     public var tooLarge = false
     /// The server answered a fetch without the message: it was expunged after the search.
     public var notFound = false
+    /// The server refused the user name and password.
+    public var loginDenied = false
+    /// The server could not be reached, or the connection not secured.
+    public var unreachable = false
 }
 
 /// One connection to an IMAP server, through libcurl. Blocking: use it from a thread that may block.
@@ -95,10 +99,16 @@ public final class IMAPSession: @unchecked Sendable {
     /// Tells the server who we are (RFC 2971 ID), before any mailbox is opened.
     ///
     /// NetEase's servers (163.com, 126.com, yeah.net) answer SELECT with "Unsafe Login" to a client
-    /// that has not sent ID. A server without ID answers BAD; that is not an error here.
-    public func identify() {
-        _ = try? perform(
-            url: mailbox.serverURL, command: #"ID ("name" "complaint-gateway" "vendor" "Complaint Gateway")"#)
+    /// that has not sent ID. A server without ID answers BAD; that is not an error here. A refused
+    /// login or a server out of reach is: trying again at once would only log in a second time
+    /// with the same wrong password, which servers count towards locking the account.
+    public func identify() throws {
+        do {
+            _ = try perform(
+                url: mailbox.serverURL, command: #"ID ("name" "complaint-gateway" "vendor" "Complaint Gateway")"#)
+        } catch let error as IMAPError where error.loginDenied || error.unreachable {
+            throw error
+        } catch {}
     }
 
     /// The mailbox's UIDVALIDITY and UIDNEXT.
@@ -170,13 +180,22 @@ public final class IMAPSession: @unchecked Sendable {
         }
         guard code == CURLE_OK else {
             let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw IMAPError(
+            var error = IMAPError(
                 description: "\(mailbox.name): \(command ?? "FETCH"): \(message)",
-                notFound: command == nil && code == CURLE_REMOTE_FILE_NOT_FOUND)
+                notFound: command == nil && code == CURLE_REMOTE_FILE_NOT_FOUND, loginDenied: code == CURLE_LOGIN_DENIED
+            )
+            error.unreachable = Self.unreachableCodes.contains(code)
+            throw error
         }
         guard let data = buffer.data else { return [] }
         return Array(UnsafeRawBufferPointer(start: data, count: buffer.length))
     }
+
+    /// Failures to reach the server or to secure the connection, before any command ran.
+    private static let unreachableCodes: Set<CURLcode> = [
+        CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SSL_CONNECT_ERROR,
+        CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION,
+    ]
 
     private static func number(after key: String, in text: String) -> UInt64? {
         guard let range = text.range(of: key + " ") else { return nil }

@@ -33,9 +33,11 @@ struct MailboxPoller: Service {
                 "cg.mailbox": "\(name)", "cg.server": "\(settings.mailbox.serverURL)",
                 "cg.folder": "\(settings.mailbox.folder)",
             ])
+        var failedInARow = 0
         while !Task.isShuttingDownGracefully {
             do {
                 let taken = try await pollOnce()
+                failedInARow = 0
                 if taken > 0 {
                     logger.info("mailbox polled", metadata: ["cg.mailbox": "\(name)", "cg.taken": "\(taken)"])
                 }
@@ -43,12 +45,34 @@ struct MailboxPoller: Service {
                 return
             } catch {
                 failures.increment()
+                failedInARow += 1
+                let refused = (error as? IMAPError)?.loginDenied == true
                 logger.warning(
-                    "mailbox poll failed",
-                    metadata: ["cg.mailbox": "\(name)", "cg.error": "\(LogRedaction.scrub("\(error)"))"])
+                    refused
+                        ? "mailbox login refused: check the mailbox's user and password (email.mailboxes)"
+                        : "mailbox poll failed",
+                    metadata: [
+                        "cg.mailbox": "\(name)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
+                        "cg.next_poll_s":
+                            "\(Self.secondsBeforeNextPoll(every: settings.pollSeconds, failedInARow: failedInARow))",
+                    ])
             }
-            try? await gracefulShutdownSleep(seconds: settings.pollSeconds)
+            try? await gracefulShutdownSleep(
+                seconds: Self.secondsBeforeNextPoll(every: settings.pollSeconds, failedInARow: failedInARow))
         }
+    }
+
+    /// The longest wait between polls that keep failing, unless the poll interval is longer.
+    static let longestBackOffSeconds = 900
+
+    /// The wait before the next poll: the poll interval, doubled for each poll failed in a row after
+    /// the first, up to ``longestBackOffSeconds``. A wrong password retried every few seconds gets
+    /// the account locked by many servers, and a server that is down gains nothing from the haste.
+    static func secondsBeforeNextPoll(every pollSeconds: Int, failedInARow: Int) -> Int {
+        guard failedInARow > 1 else { return pollSeconds }
+        let ceiling = max(pollSeconds, longestBackOffSeconds)
+        let doublings = min(failedInARow - 1, 20)
+        return min(pollSeconds * (1 << doublings), ceiling)
     }
 
     /// One pass over the mailbox; returns the number of messages committed.
@@ -56,7 +80,7 @@ struct MailboxPoller: Service {
     func pollOnce() async throws -> Int {
         let mailbox = settings.mailbox
         let session = try await Self.blocking { try IMAPSession(mailbox, maxMessageBytes: maxMessageBytes) }
-        try await Self.blocking { session.identify() }
+        try await Self.blocking { try session.identify() }
         let status = try await Self.blocking { try session.status() }
         var cursor =
             try await store.mailboxCursor(mailbox.name) ?? MailboxCursor(uidValidity: status.uidValidity, lastUID: 0)
