@@ -75,6 +75,29 @@ struct RoutingExplainReloadTests {
         try await running.stop()
     }
 
+    @Test("a reload names errors in the parts it does not put in force, which the next start would refuse")
+    func errorsOutsideWhatReloads() async throws {
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
+        let clean = try await gateway.request(.post, "/v1/routing/reload")
+        #expect(clean.status == 200)
+        let cleanWarnings = try #require(clean.json["warnings"] as? [String])
+        #expect(!cleanWarnings.contains { $0.contains("next start") }, "\(cleanWarnings)")
+
+        try running.edit("gateway.yaml") {
+            $0.replacingOccurrences(of: "\nlogging:\n", with: "\nlogging:\n  levle: debug\n")
+        }
+        let reply = try await gateway.request(.post, "/v1/routing/reload")
+        #expect(reply.status == 200)
+        let warnings = try #require(reply.json["warnings"] as? [String])
+        #expect(
+            warnings.contains {
+                $0.hasPrefix("gateway.yaml:") && $0.contains("logging.levle")
+                    && $0.contains("not put in force by a reload, and the next start refuses it")
+            }, "\(warnings)")
+        try await running.stop()
+    }
+
     @Test("reload under concurrent traffic: every complaint is routed wholly by the old or the new version")
     func acceptedUnderTraffic() async throws {
         let running = try await ConfigCopyGateway.start()

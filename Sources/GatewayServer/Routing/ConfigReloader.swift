@@ -50,6 +50,29 @@ public final class ConfigReloader: Sendable {
         self.logger = logger
     }
 
+    /// Errors in what a reload does not put in force (gateway.yaml outside `routing:`, the hotline
+    /// profiles), as warnings: they do not stop the reload, but the next start would refuse the
+    /// configuration, and the operator who just edited it should hear so now, not at that start.
+    private func notReloadedErrors() -> [ConfigIssue] {
+        do {
+            _ = try GatewayConfiguration.load(directory: directory, environment: environment)
+            return []
+        } catch let error as ConfigError {
+            return error.issues.filter { $0.severity == .error }.map { issue in
+                var warning = issue
+                warning.severity = .warning
+                warning.message = "not put in force by a reload, and the next start refuses it: \(issue.message)"
+                return warning
+            }
+        } catch {
+            return [
+                ConfigIssue(
+                    file: "gateway.yaml", line: nil, field: "",
+                    message: "the next start would fail: \(error)", severity: .warning)
+            ]
+        }
+    }
+
     /// Reads and validates the departments and the tables; puts them in force when all are valid.
     @discardableResult
     public func reload() -> Outcome {
@@ -97,9 +120,13 @@ public final class ConfigReloader: Sendable {
                     "cg.tables_version": "\(configuration.version)", "cg.previous_version": "\(running)",
                     "cg.departments": "\(departments.count)",
                 ])
+            // Logged as well as answered: a reload by SIGHUP has no one to answer.
+            let warnings = diagnostics.warnings + notReloadedErrors()
+            for warning in warnings {
+                logger.warning("reload: \(warning)", metadata: ["cg.tables_version": "\(configuration.version)"])
+            }
             return .reloaded(
-                previousVersion: running, configuration: configuration, departments: departments,
-                warnings: diagnostics.warnings)
+                previousVersion: running, configuration: configuration, departments: departments, warnings: warnings)
         }
     }
 }
