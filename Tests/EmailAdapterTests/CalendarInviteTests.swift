@@ -1,5 +1,6 @@
 import ComplaintCore
 import EmailAdapter
+import Foundation
 import Testing
 
 /// A message that is only an invitation: the event is its text.
@@ -30,6 +31,25 @@ struct CalendarInviteTests {
         #expect(record.text == "约谈：小区违建问题\n街道办三楼会议室\n\n小区里有人私搭乱建，占用消防通道。\n请街道派人现场查看。联系电话：13833334444")
         #expect(record.source.extra["body_format"] == .string("calendar"))
         #expect(record.complainant.phone == "+8613833334444")
+    }
+
+    /// RFC 5545 section 3.1: a simple writer folds every 75 bytes, inside a character too.
+    @Test("an invitation folded inside a character's bytes reads whole")
+    func foldedInsideACharacter() throws {
+        var message = Array(
+            ("From: citizen@example.cn\r\nSubject: invite\r\nMessage-ID: <fold@example.cn>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                + "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDESCRIPTION:晚上一片漆").utf8)
+        let black = Array("黑".utf8)
+        message +=
+            [black[0]] + Array("\r\n ".utf8) + black[1...] + Array("，很危险。\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".utf8)
+        guard case .complaint(let draft) = EmailComplaintBuilder().build(message, adapter: "inbox", receivedAt: Date())
+        else {
+            Issue.record("not taken")
+            return
+        }
+        #expect(draft.complaint.text == "晚上一片漆黑，很危险。")
+        #expect(draft.complaint.source.extra["body_charset"] == nil)
     }
 
     @Test("beside a plain-text version, the plain text is the body")

@@ -9,7 +9,11 @@ import Testing
 struct OpaqueSMIMETests {
     @Test(
         "the signed entity is the message: its text, its phone and its attachment",
-        arguments: ["smime/opaque-signed.eml", "smime/opaque-signed-stream.eml"])
+        arguments: [
+            "smime/opaque-signed.eml", "smime/opaque-signed-stream.eml",
+            // Relabelled application/octet-stream by a relay: its name smime.p7m tells.
+            "smime/opaque-signed-relabelled.eml",
+        ])
     func signedContentRead(file: String) throws {
         let record = try Corpus.draft(file).complaint
         #expect(record.text == "小区里有人私搭乱建，占用消防通道。\n联系电话：13833334444")
@@ -43,6 +47,16 @@ struct OpaqueSMIMETests {
         #expect(record.attachments.count == 1)
     }
 
+    @Test("an octet-stream named smime.p7m that is no signature stays an attachment")
+    func relabelledGarbage() throws {
+        let record = try Corpus.complaint(
+            body: "MIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n",
+            contentType: "application/octet-stream; name=smime.p7m\r\nContent-Transfer-Encoding: base64",
+            subject: "truncated")
+        #expect(record.text == "truncated")
+        #expect(record.attachments.map(\.filename) == ["smime.p7m"])
+    }
+
     @Test("PGP/MIME encrypted mail says so in a defect")
     func pgpEncrypted() throws {
         let body = """
@@ -63,6 +77,8 @@ struct OpaqueSMIMETests {
             body: body, contentType: "multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"pgp\"",
             subject: "加密")
         #expect(record.text == "加密")
+        // The control part (`Version: 1`) is no file of the sender's.
+        #expect(record.attachments.map(\.filename) == ["encrypted.asc"])
         guard case .array(let defects)? = record.source.extra["defects"] else {
             Issue.record("no defects")
             return

@@ -26,6 +26,9 @@ struct QuotedReplyTests {
             "王小明 <wang@example.cn> 於 2026年11月2日 週一 下午3:20寫道：\n> 您的投诉已受理。",
             // Foxmail 3 to 6.
             "在 2002-02-19 22:09:00 you wrote：\n>您的投诉已受理。",
+            // Coremail (163.com, 126.com) in English; Yahoo.
+            "At 2026-11-03 08:15:02, \"12345热线\" <noreply@hotline.example.gov.cn> wrote:\n>您的投诉已受理。",
+            "--- On Tue, 11/3/26, Hotline <noreply@hotline.example.gov.cn> wrote:\n> Received.",
         ])
     func cut(marker: String) throws {
         let kept = "补充一下：今天早上6点又开始施工了。"
@@ -104,6 +107,15 @@ struct QuotedReplyTests {
         let body =
             "On Tue, Nov 3, 2026 at 8:15 AM Hotline <noreply@hotline.example.gov.cn> wrote:\n> Your complaint was received.\n> Phone 0571-87650000\n\nThe noise started again at 6 am."
         #expect(try complaint(body, subject: "Re: noise").text == "The noise started again at 6 am.")
+    }
+
+    @Test("a Coremail reply written between the quotes keeps the lines not quoted; a citizen's 'At … wrote:' is text")
+    func coremailInterleaved() throws {
+        let body =
+            "At 2026-11-03 08:15:02, \"Hotline\" <noreply@hotline.example.gov.cn> wrote:\n>Which building?\n3号楼。\n>Since when?\n上周一开始。"
+        #expect(try complaint(body, subject: "Re:Re: 噪音").text == "3号楼。\n上周一开始。")
+        let own = "At the meeting the manager wrote:\n“停工三天”\n噪音还在。"
+        #expect(try complaint(own, subject: "Re: 噪音").text == own)
     }
 
     /// Exchange and mutt users answer below a quote that holds the attribution line itself.

@@ -17,7 +17,9 @@ struct BodyText {
     init(_ body: MIMEPart) {
         let (bytes, defect) = body.decoded
         self.defect = defect
-        let decoded = body.text(of: bytes)
+        // A calendar's lines are joined before they are decoded: a simple writer folds every 75
+        // bytes, inside a character's UTF-8 sequence too (RFC 5545 section 3.1 warns of it).
+        let decoded = body.text(of: body.mediaType == "text/calendar" ? CalendarText.unfolded(bytes) : bytes)
         if decoded.lossy
             || (decoded.charset != "us-ascii" && decoded.charset != "utf-8"
                 && CharsetDecoder.canonicalName(forLabel: body.contentType["charset"] ?? "") != decoded.charset)
@@ -63,6 +65,13 @@ struct MessageText {
             let read = BodyText(body)
             if let defect = read.defect { defects.append("body: \(defect)") }
             (text, inlineFiles, format, charsetNote) = (read.text, read.inlineFiles, read.format, read.charsetNote)
+            switch InlinePGP.read(text) {
+            case .plain: break
+            case .signed(let signed): text = signed
+            case .encrypted:
+                text = ""
+                defects.append(InlinePGP.encryptedDefect)
+            }
         }
         for (number, part) in BodySelector.continuations(of: message, body: body).enumerated() {
             let (bytes, defect) = part.decoded

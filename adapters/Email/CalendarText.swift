@@ -1,7 +1,8 @@
 /// An invitation's text (`text/calendar`, RFC 5545), for a message that has no other body: what
 /// a mail reader shows of the event: its summary, where, and its description.
 ///
-/// Content lines are unfolded (a line starting with a space or tab continues the one before);
+/// Content lines are unfolded (a line starting with a space or tab continues the one before; on
+/// the bytes, before decoding, by ``unfolded(_:)``);
 /// property parameters (`DESCRIPTION;LANGUAGE=zh-CN:`) are skipped; text escapes (`\n`, `\,`,
 /// `\;`, `\\`) are undone. Only the first event is read.
 enum CalendarText {
@@ -29,6 +30,28 @@ enum CalendarText {
             lines.append(description)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The calendar's bytes with every fold removed (a line break and the space or tab after it),
+    /// so that a character folded in the middle of its bytes is whole again before decoding.
+    static func unfolded(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            var next = index + 1
+            if byte == 0x0D, next < bytes.count, bytes[next] == 0x0A { next += 1 }
+            if byte == 0x0A || (byte == 0x0D && next == index + 2), next < bytes.count,
+                bytes[next] == 0x20 || bytes[next] == 0x09
+            {
+                index = next + 1
+                continue
+            }
+            result.append(byte)
+            index += 1
+        }
+        return result
     }
 
     private static func unfolded(_ source: String) -> [String] {

@@ -25,7 +25,9 @@ struct EmailAttachments {
 
     /// The MIME attachments of `message`; a TNEF part's body is wanted when `bodyIsEmpty`.
     mutating func addParts(of message: MIMEPart, body: MIMEPart?, bodyIsEmpty: Bool) {
-        for part in BodySelector.attachments(of: message, body: body) {
+        // PGP/MIME's control part (`Version: 1`) only says what the encrypted part beside it is.
+        for part in BodySelector.attachments(of: message, body: body)
+        where part.mediaType != "application/pgp-encrypted" {
             let (data, encodingDefect) = part.decoded
             var filename = Self.safe(part.filename)
             noteOriginal(part.filename, safe: filename)

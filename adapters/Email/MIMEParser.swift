@@ -91,10 +91,12 @@ public struct MIMEParser: Sendable {
             } else {
                 embedded = parsePart(storage, body, depth: depth + 1, defaultType: "text/plain", budget: &budget)
             }
-        } else if Self.isOpaqueSMIME(contentType) {
+        } else if Self.isOpaqueSMIME(contentType, disposition: disposition) {
             let decoded = TransferDecoding.decode(storage[body], encoding: transferEncoding).bytes
+            let relabelled = !contentType.value.contains("pkcs7")
             switch CMSSignedContent.read(decoded) {
-            case .content(let entity) where depth < limits.maxDepth && budget > 0:
+            case .content(let entity)
+            where depth < limits.maxDepth && budget > 0 && (!relabelled || Self.startsWithHeaderField(entity)):
                 // The signed entity stands where the signature's wrapper stood: its text is the
                 // body, its parts the attachments, as mail readers show the message.
                 let inner = parsePart(
@@ -113,11 +115,33 @@ public struct MIMEParser: Sendable {
     }
 
     /// `application/pkcs7-mime` that may hold signed data: declared `smime-type=signed-data`, or
-    /// with no `smime-type` (older senders; the content's own type then decides).
-    private static func isOpaqueSMIME(_ contentType: HeaderParameters) -> Bool {
+    /// with no `smime-type` (older senders; the content's own type then decides). Also the same
+    /// relabelled `application/octet-stream` by a relay that knows no S/MIME, which RFC 8551
+    /// section 3.2.1 expects: its file name `smime.p7m` is what survives the relay.
+    private static func isOpaqueSMIME(_ contentType: HeaderParameters, disposition: HeaderParameters?) -> Bool {
+        if contentType.value == "application/octet-stream" {
+            let name = disposition?["filename"] ?? contentType["name"]
+            return name?.trimmingSpaces().lowercased() == "smime.p7m"
+        }
         guard ["application/pkcs7-mime", "application/x-pkcs7-mime"].contains(contentType.value) else { return false }
         let kind = contentType["smime-type"]?.lowercased()
         return kind == nil || kind == "signed-data" || kind == "enveloped-data" || kind == "authenveloped-data"
+    }
+
+    /// Whether `entity` opens with a header field (`Content-Type: …`), as a signed MIME entity does;
+    /// a signed file that is no message (a document signed on its own) does not.
+    private static func startsWithHeaderField(_ entity: [UInt8]) -> Bool {
+        var index = 0
+        while index < entity.count, index < 80 {
+            let byte = entity[index]
+            if byte == UInt8(ascii: ":") { return index > 0 }
+            let isNameByte =
+                (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+                || byte == UInt8(ascii: "-")
+            guard isNameByte else { return false }
+            index += 1
+        }
+        return false
     }
 
     /// Finds the body parts between `--boundary` delimiter lines (RFC 2046 section 5.1.1).

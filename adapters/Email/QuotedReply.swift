@@ -4,7 +4,8 @@
 /// `References`, or a subject starting `Re:`, `回复`, `答复`, `回覆` (and `AW:`, `SV:`, `Antw:`).
 /// A first letter that quotes a landlord's notice or pastes a scam mail is the complaint itself.
 /// The rule: the text is cut at the first line that starts
-/// quoted history — `On … wrote:` (also wrapped over two lines; Foxmail's `在 … you wrote：`), a line ending `写道：`/`寫道：` that
+/// quoted history — `On … wrote:` (also wrapped over two lines; Yahoo's `--- On … wrote:`; Foxmail's
+/// `在 … you wrote：`; Coremail's `At 2021-09-20 17:32:26, "Name" <a@b.cn> wrote:`), a line ending `写道：`/`寫道：` that
 /// names an address or a time of day (`在 2026年11月3日 08:15，"张三" <a@b.cn> 写道：`, Gmail's
 /// `张三 <a@b.cn> 于2026年11月3日周二 08:15写道：`; a citizen's own `通知里写道：` is text), an
 /// `-----Original Message-----` / `------------------ 原始邮件 ------------------` / `-----邮件原件-----`
@@ -113,7 +114,12 @@ public enum QuotedReply {
             if line.isEmpty { continue }
             if isForwardLine(line) { return Marker(index: index, kind: .forward) }
             if line.hasSuffix("wrote:") || line.hasSuffix("wrote：") {
-                if line.hasPrefix("On ") { return Marker(index: index, kind: .attribution) }
+                // Yahoo writes `--- On Wed, 4/4/12, Name <a@b> wrote:`.
+                let opener = line.drop { $0 == "-" || $0 == " " }
+                if opener.hasPrefix("On ") { return Marker(index: index, kind: .attribution) }
+                // Coremail (163.com, 126.com, many .edu.cn and .gov.cn systems) in English:
+                // `At 2021-09-20 17:32:26, "Name" <a@b.cn> wrote:`.
+                if opener.hasPrefix("At "), namesSenderOrTime(line) { return Marker(index: index, kind: .attribution) }
                 // Foxmail 3 to 6: `在 2002-02-19 22:09:00 you wrote：`.
                 if line.hasPrefix("在"), namesSenderOrTime(line) { return Marker(index: index, kind: .attribution) }
                 if index > 0, lines[index - 1].trimmingSpaces().hasPrefix("On ") {

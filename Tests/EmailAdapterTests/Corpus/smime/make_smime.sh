@@ -20,3 +20,7 @@ headers() {
 # Encrypted to the same certificate: unreadable without its key.
 { headers "encrypted" "smime-enc"; openssl smime -encrypt -binary -aes256 -in "$work/entity.txt" \
     -outform SMIME "$work/cert.pem"; } > encrypted.eml
+# The opaque signed message after a relay that knows no S/MIME relabelled it (RFC 8551 3.2.1):
+# application/octet-stream, only the file name smime.p7m left to tell what it is.
+sed -e 's|^Content-Type: application/x-pkcs7-mime; smime-type=signed-data; name="smime.p7m"|Content-Type: application/octet-stream; name="smime.p7m"|' \
+    -e 's|^Subject: opaque signed|Subject: opaque signed relabelled|' opaque-signed.eml > opaque-signed-relabelled.eml
