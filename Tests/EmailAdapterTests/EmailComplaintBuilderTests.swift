@@ -51,6 +51,15 @@ struct EmailComplaintBuilderTests {
         #expect(record.attachments.isEmpty)
     }
 
+    @Test("Hotmail's XML declaration atop its HTML and inside a reply is no text")
+    func xmlDeclaration() throws {
+        let html =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<html><body><div>路灯不亮。<?xml version=\"1.0\"?>"
+            + "<p>a &lt;? b</p></div></body></html>\r\n"
+        let record = try Corpus.complaint(body: html, contentType: "text/html; charset=utf-8")
+        #expect(record.text == "路灯不亮。\na <? b")
+    }
+
     @Test(
         "auto-replies and bounces are recognised",
         arguments: [

@@ -2,7 +2,7 @@ import Foundation
 
 /// HTML to readable plain text, for HTML-only mail.
 ///
-/// Not a browser: enough for mail bodies. Scripts, styles, the head and comments are dropped;
+/// Not a browser: enough for mail bodies. Scripts, styles, the head, comments and processing instructions are dropped;
 /// block elements and `<br>` become line breaks, table cells are separated by a space; runs of
 /// whitespace collapse (except inside `<pre>`); character references are decoded; each line is
 /// trimmed and runs of blank lines collapse to one.
@@ -31,7 +31,7 @@ public enum HTMLText {
                 if case (let tag, let closing, let next)? = readTag(scalars, at: index) {
                     let tagStart = index
                     index = next
-                    if tag == "!--" { continue }
+                    if tag == "!--" || tag == "?" { continue }
                     if tag == "a" {
                         // A link's address is part of what the citizen sends (a photo album, a
                         // news story): kept after its text unless the text already shows it.
@@ -135,6 +135,13 @@ public enum HTMLText {
             var look = index + 3
             while look + 2 < s.count, !(s[look] == "-" && s[look + 1] == "-" && s[look + 2] == ">") { look += 1 }
             return ("!--", false, min(s.count, look + 3))
+        }
+        if index + 1 < s.count, s[index] == "?", s[index + 1].properties.isAlphabetic {
+            // A processing instruction (`<?xml version="1.0"?>`, which Hotmail writes atop its HTML
+            // and again inside a reply): to the next `?>`, or to the end.
+            var look = index + 1
+            while look + 1 < s.count, !(s[look] == "?" && s[look + 1] == ">") { look += 1 }
+            return ("?", false, min(s.count, look + 2))
         }
         var closing = false
         if index < s.count, s[index] == "/" {
