@@ -1,5 +1,6 @@
-import ComplaintCore
 import Testing
+
+@testable import ComplaintCore
 
 @Suite("Config reading: typed values, fallbacks and located errors")
 struct ConfigNodeTests {
@@ -57,5 +58,32 @@ struct ConfigNodeTests {
         let text = diagnostics.issues.map(\.description)
         #expect(text.contains("gateway.yaml:2: a.n: 70000 is out of range 1...65535"))
         #expect(text.contains("gateway.yaml:2: a.name: required field is missing"))
+    }
+
+    @Test("a key written twice is reported where it comes again, naming the first")
+    func duplicateKeyAtItsRepeat() {
+        let (_, diagnostics) = root(
+            """
+            server:
+              listen: 127.0.0.1:8080
+              # the port, again, further down
+              max_body_bytes: 1000
+              listen: 0.0.0.0:80
+            departments:
+              - id: water
+                name: 水务
+                id: gas
+            """)
+        let text = diagnostics.issues.map(\.description)
+        #expect(
+            text.first
+                == "gateway.yaml:5: YAML syntax error: duplicate key \"listen\" (first at line 2): remove one of the two",
+            "\(text)")
+        #expect(ConfigNode.repeatedKeyLine("id", firstLine: 7, in: "departments:\n  - id: a\n  - id: b\n") == nil)
+        #expect(
+            ConfigNode.repeatedKeyLine(
+                "id", firstLine: 7,
+                in: "x: 1\nx2: 2\nx3: 3\nx4: 4\nx5: 5\ndepartments:\n  - id: a\n    n: 1\n    id: b\n")
+                == 9)
     }
 }

@@ -290,7 +290,7 @@ extension ConfigNode {
             return ConfigNode(
                 node: node, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         } catch let error as YamlError {
-            let (line, message) = describe(error)
+            let (line, message) = describe(error, in: text)
             diagnostics.reportUnreadable(
                 ConfigIssue(file: displayName, line: line, field: "", message: "YAML syntax error: \(message)"))
         } catch {
@@ -301,7 +301,34 @@ extension ConfigNode {
             node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
     }
 
-    private static func describe(_ error: YamlError) -> (Int?, String) {
+    /// The 1-based line where `key` comes again at the indentation of its first use on `firstLine`
+    /// (before another key of less indentation ends that mapping); nil when it cannot be told.
+    static func repeatedKeyLine(_ key: String, firstLine: Int, in text: String) -> Int? {
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        guard firstLine >= 1, firstLine <= lines.count else { return nil }
+        func keyAndIndent(_ line: Substring) -> (Substring, Int)? {
+            let indent = line.prefix { $0 == " " }.count
+            var rest = line.dropFirst(indent)
+            if rest.hasPrefix("- ") { rest = rest.dropFirst(2) }
+            guard let colon = rest.firstIndex(of: ":") else { return nil }
+            let name = rest[..<colon].trimmingCharacters(in: .whitespaces)
+            let unquoted =
+                name.count >= 2 && (name.first == "\"" || name.first == "'") ? name.dropFirst().dropLast() : name[...]
+            return (unquoted, line.count - rest.count)
+        }
+        guard let (firstKey, indent) = keyAndIndent(lines[firstLine - 1]), firstKey == key else { return nil }
+        for index in firstLine..<lines.count {
+            let line = lines[index]
+            let content = line.drop { $0 == " " }
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            let lineIndent = line.count - content.count
+            if lineIndent < indent { return nil }
+            if lineIndent == indent, let (name, _) = keyAndIndent(line), name == key { return index + 1 }
+        }
+        return nil
+    }
+
+    private static func describe(_ error: YamlError, in text: String) -> (Int?, String) {
         switch error {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
@@ -309,6 +336,16 @@ extension ConfigNode {
             let prefix = context.map { "\($0.text) " } ?? ""
             return (mark.line, prefix + problem)
         case .duplicatedKeysInMapping(let duplicates, let context):
+            // The parser marks the first of the keys; the one to look at is the repeat, which
+            // would silently replace it.
+            if duplicates.count == 1,
+                let repeated = repeatedKeyLine(duplicates[0], firstLine: context.mark.line, in: text)
+            {
+                return (
+                    repeated,
+                    "duplicate key \"\(duplicates[0])\" (first at line \(context.mark.line)): remove one of the two"
+                )
+            }
             return (context.mark.line, "duplicate keys \(duplicates.joined(separator: ", "))")
         default:
             return (nil, "\(error)")
