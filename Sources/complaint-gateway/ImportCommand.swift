@@ -59,11 +59,11 @@ struct ImportCommand: AsyncParsableCommand {
         } catch let error as HotlineImportError {
             bar.clear()
             try? await gateway.closeStore()
-            try refuse(error.code, error.message, exit: 65)  // EX_DATAERR
+            try refuse(error.code, error.message, rawID: error.rawID, exit: 65)  // EX_DATAERR
         } catch let error as GatewayError {
             bar.clear()
             try? await gateway.closeStore()
-            try refuse(error.code, error.message, exit: error.code == "unreadable_file" ? 66 : 1)
+            try refuse(error.code, error.message, rawID: error.rawID, exit: error.code == "unreadable_file" ? 66 : 1)
         } catch {
             bar.clear()
             try? await gateway.closeStore()
@@ -77,10 +77,18 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// Says why the file was not imported, on standard error, and with `--json` also on standard
     /// output in the shape the HTTP upload answers it (a script reads it there); then exits.
-    private func refuse(_ code: String, _ message: String, exit status: Int32) throws -> Never {
+    /// A refused file that was kept (`rawID`) is named, with how to process it again once fixed.
+    private func refuse(_ code: String, _ message: String, rawID: String? = nil, exit status: Int32) throws -> Never {
         printError("\(file): \(message)")
+        if let rawID {
+            printError(
+                "kept in quarantine as \(rawID): after fixing the profile (or with --profile's right value), "
+                    + "POST /v1/quarantine/\(rawID)/reprocess[?profile=NAME] imports it without a new upload")
+        }
         if json {
-            let body: [String: [String: String]] = ["error": ["code": code, "message": message]]
+            var error = ["code": code, "message": message]
+            if let rawID { error["raw_id"] = rawID }
+            let body: [String: [String: String]] = ["error": error]
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             FileHandle.standardOutput.write(try encoder.encode(body) + Data([0x0A]))

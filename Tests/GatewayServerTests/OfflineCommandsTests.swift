@@ -63,6 +63,12 @@ struct OfflineCommandsTests {
         let refusal = try #require(
             try JSONSerialization.jsonObject(with: Data(refused.output.utf8)) as? [String: [String: String]])
         #expect(refusal["error"]?["code"] == "not_csv")
+        // Kept in quarantine, and named so it can be processed again once fixed.
+        let kept = try #require(refusal["error"]?["raw_id"])
+        #expect(
+            try await sqlite(
+                data.appendingPathComponent("gateway.sqlite").path,
+                "select disposition from raw_payloads where id = '\(kept)'") == "quarantined")
         // A missing file, a directory, an unknown profile: said plainly, in JSON too, before any store is made.
         let elsewhere = [
             "--config", RunningGateway.configDirectory.path, "--data-dir", scratch.appendingPathComponent("d2").path,

@@ -37,7 +37,7 @@ extension Gateway {
                 progress(total / 2 + done / 2, total)
             }
         } catch let error as GatewayError {
-            throw HotlineImportError(code: error.code, error.message)
+            throw HotlineImportError(code: error.code, error.message, rawID: error.rawID)
         }
     }
 

@@ -58,7 +58,8 @@ public struct HotlineImporter: Sendable {
     ///   - raw: The upload's metadata (body empty; the bytes are in `upload.url`).
     ///   - includeIDs: list `ids_by_line`; nil lists them for files of up to 10,000 rows.
     ///   - progress: called with the bytes read so far.
-    /// - Throws: ``HotlineImportError`` when the file as a whole cannot be read (it is quarantined).
+    /// - Throws: ``HotlineImportError`` when the file as a whole cannot be read (it is quarantined,
+    ///   and the error names it by `rawID`, unless it could not be kept).
     ///   - resuming: the upload is already recorded: an import a stop cut short, being finished.
     func run(
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
@@ -66,7 +67,7 @@ public struct HotlineImporter: Sendable {
     ) async throws -> ImportReport {
         if !resuming, let kind = NotCSVSignature.kind(of: upload.prefix) {
             // Kept in quarantine with the reason, like any file that cannot be read.
-            let failure = HotlineImportError(code: "not_csv", NotCSVSignature.message(kind))
+            let failure = HotlineImportError(code: "not_csv", NotCSVSignature.message(kind), rawID: raw.id)
             try await store.storeUpload(raw, bodyPath: upload.url.path, sha256: upload.sha256, error: failure.message)
             throw failure
         }
@@ -107,7 +108,10 @@ public struct HotlineImporter: Sendable {
                 try await store.storeUpload(
                     raw, bodyPath: upload.url.path, sha256: upload.sha256, error: outcome?.message)
                 uploadStored = true
-                if let failure = outcome { throw failure }
+                if var failure = outcome {
+                    failure.rawID = raw.id
+                    throw failure
+                }
             }
             // Finishing an import with a profile changed since: its header may no longer fit.
             if resuming, let outcome = session.headerOutcome, let failure = outcome { throw failure }

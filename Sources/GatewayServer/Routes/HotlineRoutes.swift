@@ -96,7 +96,7 @@ struct HotlineRoutes: Sendable {
         do {
             report = try await importer.run(upload, raw: raw, profile: profile, includeIDs: includeIDs)
         } catch let error as HotlineImportError {
-            throw GatewayError(.unprocessableContent, code: error.code, error.message, rawID: rawID)
+            throw GatewayError(.unprocessableContent, code: error.code, error.message, rawID: error.rawID)
         } catch let error as GatewayError {
             throw error
         } catch {

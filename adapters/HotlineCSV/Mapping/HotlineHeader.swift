@@ -139,10 +139,13 @@ public struct HotlineImportError: Error, Sendable, CustomStringConvertible {
     /// Stable short code (`missing_columns`, `unknown_profile`, `empty_file`…).
     public var code: String
     public var message: String
+    /// The kept upload the refusal is about, when its caller keeps uploads (the gateway's quarantine).
+    public var rawID: String?
 
-    public init(code: String, _ message: String) {
+    public init(code: String, _ message: String, rawID: String? = nil) {
         self.code = code
         self.message = message
+        self.rawID = rawID
     }
 
     public var description: String { message }
