@@ -1,3 +1,4 @@
+import ComplaintCore
 import HotlineCSVAdapter
 import Testing
 
@@ -14,6 +15,27 @@ struct RejectedRowsWriterTests {
         #expect(text == "工单编号,来电号码,诉求内容,line,reason\r\nGD1,'+8613812345678,'=1+2,7,\"bad \"\"date\"\"\"\r\n")
         let records = try readRecords(file)
         #expect(records[1].fields == ["GD1", "'+8613812345678", "'=1+2", "7", "bad \"date\""])
+    }
+
+    @Test("digits a spreadsheet would change are written as its text formula, and read back as sent")
+    func digitsKeptAsText() throws {
+        let header = ["工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长"]
+        let writer = try RejectedRowsWriter(header: header, encoding: .utf8)
+        var file = writer.headerLine(header, withByteOrderMark: false, encoding: .utf8)
+        file += writer.row(
+            HotlineRejection(
+                line: 2, ticket: "330100202611030016", reason: "r",
+                fields: ["330100202611030016", "2026/11/3 8:15", "057187654321", "", "投诉", "噪音", "地址", "007", "60"]))
+        let text = String(decoding: file, as: UTF8.self)
+        #expect(
+            text.hasSuffix(
+                "\"=\"\"330100202611030016\"\"\",2026/11/3 8:15,\"=\"\"057187654321\"\"\",,投诉,噪音,地址,\"=\"\"007\"\"\",60,2,r\r\n"
+            ))
+        // Fixed and sent back, the row has its ticket and its caller's number, as first sent.
+        let row = try #require(try mapFile(file).first?.row)
+        #expect(row.ticket == "330100202611030016")
+        #expect(row.draft.complainant.phone == "+8657187654321")
+        #expect(row.draft.source.extra["agent"] == .string("007"))
     }
 
     @Test("€ is written as code page 936's byte 0x80, which Excel on a Chinese Windows reads")

@@ -7,7 +7,11 @@ import Foundation
 /// UTF-16, so Excel opens it right)
 /// and with its separator (Excel reads a UTF-16 file as tab-separated "Unicode Text").
 /// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
-/// `'`; the importer drops that `'` again, so a fixed row reads exactly as it was sent.
+/// `'`; the importer drops that `'` again, so a fixed row reads exactly as it was sent. Digits a
+/// spreadsheet would read as a number and change (a leading 0 dropped, an 11-digit mobile saved
+/// as `1.38123E+10`, an 18-digit ticket id rounded to 15 digits) are written as Excel's text
+/// formula `="057187654321"`, which Excel, WPS and LibreOffice keep as that text and the importer
+/// reads back as it: the row sent back after fixing its date still has its caller's number.
 public struct RejectedRowsWriter {
     private let encoder: Transcoder?
     private let columnCount: Int
@@ -73,9 +77,19 @@ public struct RejectedRowsWriter {
         var line = ""
         for (index, field) in fields.enumerated() {
             if index > 0 { line.unicodeScalars.append(Unicode.Scalar(separator)) }
-            line += quote(FieldText.startsLikeFormula(field[...]) ? "'" + field : field, separator: separator)
+            let written =
+                Self.spreadsheetWouldChange(field)
+                ? "=\"" + field + "\"" : FieldText.startsLikeFormula(field[...]) ? "'" + field : field
+            line += quote(written, separator: separator)
         }
         return line + "\r\n"
+    }
+
+    /// Digits only, with a leading 0 or 11 or more of them.
+    static func spreadsheetWouldChange(_ field: String) -> Bool {
+        let digits = field.utf8
+        guard (2...64).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
+        return digits.first == UInt8(ascii: "0") || digits.count >= 11
     }
 
     static func quote(_ field: String, separator: UInt8 = UInt8(ascii: ",")) -> String {
