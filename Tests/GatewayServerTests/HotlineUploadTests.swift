@@ -237,6 +237,22 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a GBK export sent with the 311 profile (which reads non-UTF-8 as Windows-1252) is told it fits 12345")
+    func gbkWithTheWrongProfile() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let gbk = try #require(await gb18030(Self.file))
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=311", body: gbk, headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 422)
+        #expect(
+            reply.errorMessage?.hasSuffix(
+                "; the header at line 1 fits profile \"12345\": import the file with that profile") == true,
+            "\(reply.errorMessage ?? "")")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("Excel's Unicode Text export (UTF-16LE, tab-separated) imports; its rejected rows come back the same way")
     func excelUnicodeText() async throws {
         let downstream = try await DownstreamServer.start()

@@ -182,7 +182,7 @@ struct ImportSession {
             if matches > closestHeaderFailure?.matches ?? -1 { closestHeaderFailure = (matches, error) }
             if otherProfilesFit == nil {
                 let fitting = importer.profiles.values.filter { other in
-                    other.name != profile.name && (try? HotlineHeader(names, line: record.line, profile: other)) != nil
+                    other.name != profile.name && fits(other, names: names, line: record.line)
                 }
                 if !fitting.isEmpty { otherProfilesFit = (record.line, fitting.map(\.name).sorted()) }
             }
@@ -198,6 +198,30 @@ struct ImportSession {
         }
     }
 
+    /// Whether the header at `line` fits `other`, read with the encoding `other` would read the file
+    /// in: a GBK export sent with a profile that reads non-UTF-8 files as Windows-1252 is seen in
+    /// the 12345 profile's GB18030, not in the mojibake this import decoded.
+    private func fits(_ other: HotlineProfile, names: [String], line: Int) -> Bool {
+        let otherEncoding =
+            other.encoding
+            ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: other.fallbackEncoding)
+        guard otherEncoding != encoding else { return (try? HotlineHeader(names, line: line, profile: other)) != nil }
+        guard let reader = try? CSVFileReader(encoding: otherEncoding),
+            let file = try? FileHandle(forReadingFrom: upload.url),
+            let head = try? file.read(upToCount: Self.headerSearchBytes)
+        else { return false }
+        try? file.close()
+        var found = false
+        let read = { (record: CSVRecord) in
+            if record.line == line, case .fields(let otherNames) = record.kind {
+                found = (try? HotlineHeader(otherNames, line: line, profile: other)) != nil
+            }
+        }
+        head.withUnsafeBytes { reader.feed($0, read) }
+        if !found { reader.finish(read) }
+        return found
+    }
+
     /// A header the profile does not fit, sent with the wrong profile most likely: names the
     /// profiles whose columns the file has.
     private func withProfileHint(_ error: HotlineImportError) -> HotlineImportError {
@@ -210,6 +234,8 @@ struct ImportSession {
 
     /// Rows looked at for the header before the file is refused.
     static let headerSearchRows = 10
+    /// The start of the file read again to try another profile's encoding on its header.
+    static let headerSearchBytes = 256 << 10
 
     private mutating func reject(_ rejection: HotlineRejection, into list: SpooledList<ImportReport.RowIssue>) {
         list.append(ImportReport.RowIssue(line: rejection.line, ticket: rejection.ticket, reason: rejection.reason))
