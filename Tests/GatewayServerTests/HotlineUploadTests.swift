@@ -253,6 +253,22 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a first line over the row limit with no quote in it is called too long, not an unterminated quote")
+    func oversizedFirstLine() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(repeating: UInt8(ascii: "x"), count: 2 << 20),
+            headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 422)
+        #expect(reply.errorCode == "bad_header")
+        #expect(
+            reply.errorMessage == "line 1: the first row is longer than 1 MiB: this is not a call-log CSV",
+            "\(reply.errorMessage ?? "")")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("Excel's Unicode Text export (UTF-16LE, tab-separated) imports; its rejected rows come back the same way")
     func excelUnicodeText() async throws {
         let downstream = try await DownstreamServer.start()
@@ -372,7 +388,10 @@ struct HotlineUploadTests {
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let files: [(name: String, bytes: [UInt8], named: String)] = [
             ("xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00], "Excel workbook (.xlsx)"),
-            ("xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "Excel 97–2003 workbook (.xls)"),
+            (
+                "xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+                "Excel 97–2003 workbook (.xls) or another Office 97–2003 document (.doc)"
+            ),
             ("pdf", Array("%PDF-1.7\n".utf8), "PDF document"),
             ("html", [0xEF, 0xBB, 0xBF] + Array("<html><table><tr><td>工单编号</td></tr></table>".utf8), "web page"),
         ]

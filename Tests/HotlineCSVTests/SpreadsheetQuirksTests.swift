@@ -160,6 +160,31 @@ struct SpreadsheetQuirksTests {
         #expect(NotCSVSignature.kind(of: utf8("BM_ID,call_time,caller")) == nil)
     }
 
+    @Test("a call recording picked by mistake is named as one; a UTF-16 byte-order mark is not one")
+    func audioFiles() {
+        for prefix in [
+            Array("ID3\u{04}\u{00}".utf8), [0xFF, 0xFB, 0x90, 0x64], Array("RIFF\u{24}\u{08}\u{00}\u{00}WAVEfmt ".utf8),
+            Array("#!AMR\n".utf8),
+        ] {
+            #expect(NotCSVSignature.kind(of: prefix)?.contains("audio recording") == true, "\(prefix)")
+        }
+        #expect(NotCSVSignature.kind(of: [0xFF, 0xFE, 0xE5, 0x5D]) == nil)
+        #expect(NotCSVSignature.kind(of: utf8("RIFF_ID,call_time")) == nil)
+    }
+
+    @Test("a header of binary noise or huge cells is shown cut, not whole, in the refusal")
+    func longHeaderCut() throws {
+        let file = utf8(
+            String(repeating: "x", count: 5000) + "," + (1...40).map { "c\($0)" }.joined(separator: ",") + "\r\n")
+        let records = try readRecords(file)
+        let error = try #require(throws: HotlineImportError.self) {
+            _ = try HotlineHeader(records[0].fields, profile: try #require(try shippedProfiles()["12345"]))
+        }
+        #expect(error.message.count < 800, "\(error.message.count)")
+        #expect(error.message.contains("\"" + String(repeating: "x", count: 40) + "…\""))
+        #expect(error.message.hasSuffix("… 11 more)"))
+    }
+
     @Test("Mac Roman and MS-DOS files read right when the profile names them")
     func westernLegacyEncodings() throws {
         // José Núñez: é is 0x8E in Mac Roman and 0x82 in code page 850.

@@ -158,9 +158,17 @@ struct ImportSession {
     /// the profile's required columns is the header; the rows above it are skipped and named in
     /// a warning (blank rows are passed over, not counted). When none does, the error is that of the row with the most known headers.
     private mutating func findHeader(_ record: CSVRecord) {
-        guard case .fields(let names) = record.kind else {
+        let names: [String]
+        switch record.kind {
+        case .fields(let fields): names = fields
+        case .unterminatedQuote:
             headerFailure = HotlineImportError(
                 code: "bad_header", "line \(record.line): the header row has an unterminated quote")
+            return
+        case .oversized(_, let limit):
+            headerFailure = HotlineImportError(
+                code: "bad_header",
+                "line \(record.line): the first row is longer than \(limit >> 20) MiB: this is not a call-log CSV")
             return
         }
         do {

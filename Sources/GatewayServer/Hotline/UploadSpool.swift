@@ -12,8 +12,10 @@ public struct SpooledUpload: Sendable {
     /// What the whole file's bytes are as UTF-8: valid, damaged a little, or not UTF-8 (for
     /// encoding detection).
     public var utf8: UTF8Validator
-    /// The first bytes, for the byte-order mark.
+    /// The first bytes, for the byte-order mark and the signatures of files that are not CSV.
     public var prefix: [UInt8]
+    /// How many first bytes `prefix` keeps.
+    static let prefixBytes = 16
 }
 
 /// Streams an upload into the uploads folder while hashing it and checking it for UTF-8.
@@ -38,7 +40,9 @@ final class UploadSpool {
         mutating func add(_ bytes: UnsafeRawBufferPointer) {
             hash.update(bytes)
             validator.update(bytes)
-            if prefix.count < 4 { prefix += bytes.prefix(4 - prefix.count) }
+            if prefix.count < SpooledUpload.prefixBytes {
+                prefix += bytes.prefix(SpooledUpload.prefixBytes - prefix.count)
+            }
             size += bytes.count
         }
 

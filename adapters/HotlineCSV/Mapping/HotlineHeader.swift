@@ -69,7 +69,7 @@ public struct HotlineHeader: Sendable {
             throw HotlineImportError(
                 code: "missing_columns",
                 "line \(line): the header has no column for \(list.joined(separator: ", ")); profile \(profile.name) expects "
-                    + "them (found: \(names.map { "\"\($0)\"" }.joined(separator: ", ")))")
+                    + "them (found: \(Self.shown(names)))")
         }
         self.bindings = bindings
         ticketIndex = bound[.ticketID]!.index
@@ -135,6 +135,19 @@ public struct HotlineHeader: Sendable {
 }
 
 /// The import as a whole cannot go on (bad header, unknown profile, unreadable file).
+extension HotlineHeader {
+    /// The header cells for a message: each cut to 40 characters, at most 30 of them, so that a
+    /// first line of binary noise or a 500 KB cell does not become the message.
+    static func shown(_ names: [String]) -> String {
+        var shown = names.prefix(30).map { name in
+            let cut = name.count > 40 ? name.prefix(40) + "…" : name[...]
+            return "\"\(cut)\""
+        }
+        if names.count > 30 { shown.append("… \(names.count - 30) more") }
+        return shown.joined(separator: ", ")
+    }
+}
+
 public struct HotlineImportError: Error, Sendable, CustomStringConvertible {
     /// Stable short code (`missing_columns`, `unknown_profile`, `empty_file`…).
     public var code: String

@@ -9,7 +9,16 @@ public enum NotCSVSignature {
         if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             return "an Excel workbook (.xlsx) or another zipped document"
         }
-        if prefix.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an Excel 97–2003 workbook (.xls)" }
+        if prefix.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            return "an Excel 97–2003 workbook (.xls) or another Office 97–2003 document (.doc)"
+        }
+        // A call recording picked from the same folder as the call log.
+        let mpegFrame = prefix.count >= 2 && prefix[0] == 0xFF && [0xFB, 0xF3, 0xF2].contains(prefix[1])
+        let wave =
+            prefix.starts(with: Array("RIFF".utf8)) && prefix.count >= 12 && prefix[8..<12].elementsEqual("WAVE".utf8)
+        if prefix.starts(with: Array("ID3".utf8)) || mpegFrame || wave || prefix.starts(with: Array("#!AMR".utf8)) {
+            return "an audio recording (MP3, WAV or AMR)"
+        }
         if prefix.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
         // Gnumeric saves its workbooks gzipped; a .csv.gz is the same bytes.
         if prefix.starts(with: [0x1F, 0x8B]) { return "a compressed (gzip) file, such as a Gnumeric workbook" }
