@@ -20,6 +20,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -84,9 +85,17 @@ def main():
         driver.get(base + "/")
         assert "Hotline call-log upload" in driver.title, driver.title
 
-        # The token is entered once and kept for the session (a reload does not ask again).
-        driver.find_element(By.ID, "token").send_keys(TOKEN)
-        driver.find_element(By.ID, "save-token").click()
+        # A wrong token is forgotten with the gateway's reason.
+        driver.find_element(By.ID, "token").send_keys("not-the-token" + Keys.ENTER)
+        driver.find_element(By.ID, "file").send_keys(csv_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
+        assert "token was refused" in driver.find_element(By.ID, "status").text
+        assert driver.find_element(By.ID, "token-state").text == ""
+
+        # The token is entered once and kept for the tab (a reload does not ask again); pasted as
+        # the header value IT hands out, "Bearer …", and saved with Enter.
+        driver.find_element(By.ID, "token").send_keys("Bearer " + TOKEN + Keys.ENTER)
         driver.refresh()
         assert "saved" in driver.find_element(By.ID, "token-state").text
 
@@ -113,8 +122,9 @@ def main():
         text = data.decode("gbk")  # the uploaded file's encoding
         lines = text.split("\r\n")
         assert lines[0] == "工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,通话时长,line,reason", lines[0]
-        # Formula-like text is neutralised with a leading ' (the importer drops it again).
-        assert lines[1].startswith("GD002,2026-13-40 08:00,13812345678,李女士,投诉,'=1+2路灯不亮,"), lines[1]
+        # Formula-like text is neutralised with a leading ' (the importer drops it again); the
+        # phone is Excel's text formula, so a spreadsheet keeps its digits.
+        assert lines[1].startswith('GD002,2026-13-40 08:00,"=""13812345678""",李女士,投诉,\'=1+2路灯不亮,'), lines[1]
         assert ',3,"unparseable call time ""2026-13-40 08:00"""' in lines[1], lines[1]
 
         # Uploading the same file again creates nothing: every taken row is a duplicate.

@@ -11,16 +11,39 @@ extension UploadPage {
           // meanwhile waits), so two answers never race for the one report.
           var busy = false;
           var ticking = null;
+          var sending = null;
           function token() { return sessionStorage.getItem("cg-token") || ""; }
-          function showToken() { $("token-state").textContent = token() ? "✓ 已保存 saved for this session" : ""; }
-          $("save-token").onclick = function () { sessionStorage.setItem("cg-token", $("token").value.trim()); $("token").value = ""; showToken(); ready(); };
+          function showToken() { $("token-state").textContent = token() ? "✓ 已保存 saved for this tab" : ""; }
+          function forgetToken() { sessionStorage.removeItem("cg-token"); showToken(); ready(); }
+          function saveToken() {
+            // IT often hands a token out as the header value, "Bearer …": the token is what follows.
+            var value = $("token").value.trim().replace(/^bearer\s+/i, "");
+            if (!value) { return; }
+            sessionStorage.setItem("cg-token", value); $("token").value = ""; showToken(); ready();
+          }
+          $("save-token").onclick = saveToken;
+          $("token").onkeydown = function (e) { if (e.key === "Enter") { e.preventDefault(); saveToken(); } };
           function ready() { $("upload").disabled = busy || !(chosen && token()); }
-          function choose(file) { chosen = file; $("chosen").textContent = file ? file.name + " (" + file.size + " bytes)" : ""; ready(); }
+          function size(bytes) {
+            if (bytes < 1024) { return bytes + " B"; }
+            if (bytes < 1048576) { return (bytes / 1024).toFixed(1) + " KB"; }
+            return (bytes / 1048576).toFixed(1) + " MB";
+          }
+          function choose(file) { chosen = file; $("chosen").textContent = file ? file.name + " (" + size(file.size) + ")" : ""; ready(); }
           $("drop").onclick = function () { $("file").click(); };
+          $("drop").onkeydown = function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("file").click(); } };
           $("file").onchange = function () { choose($("file").files[0] || null); };
-          $("drop").ondragover = function (e) { e.preventDefault(); $("drop").classList.add("over"); };
-          $("drop").ondragleave = function () { $("drop").classList.remove("over"); };
-          $("drop").ondrop = function (e) { e.preventDefault(); $("drop").classList.remove("over"); choose(e.dataTransfer.files[0] || null); };
+          // A file dropped anywhere on the page is taken, never opened by the browser in its place;
+          // a drop that carries no file (text, a link) changes nothing.
+          document.addEventListener("dragover", function (e) { e.preventDefault(); $("drop").classList.add("over"); });
+          document.addEventListener("dragleave", function (e) { if (!e.relatedTarget) { $("drop").classList.remove("over"); } });
+          document.addEventListener("drop", function (e) {
+            e.preventDefault();
+            $("drop").classList.remove("over");
+            var file = e.dataTransfer && e.dataTransfer.files[0];
+            if (file) { choose(file); }
+          });
+          window.addEventListener("beforeunload", function (e) { if (busy) { e.preventDefault(); e.returnValue = ""; } });
           function fill(table, rows) {
             var body = $(table).querySelector("tbody");
             body.textContent = "";
@@ -56,24 +79,38 @@ extension UploadPage {
           }
           function download(path, fileName) {
             fetch(path, { headers: { "Authorization": "Bearer " + token() } })
-              .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.blob(); })
+              .then(function (r) {
+                if (r.status === 401 || r.status === 403) {
+                  forgetToken();
+                  throw new Error("令牌无效，请重新输入后再下载 the token was refused: enter it again, then download");
+                }
+                if (!r.ok) { throw new Error("HTTP " + r.status); }
+                return r.blob();
+              })
               .then(function (blob) {
                 var a = document.createElement("a");
                 a.href = URL.createObjectURL(blob);
-                // Named after the file this report is for, not the one chosen since.
-                a.download = "rejected-" + (fileName ? fileName.replace(/\.csv$/i, "") : "rows") + ".csv";
+                // Named after the file this report is for, not the one chosen since, with its
+                // extension: the rows come back in its encoding and separator (a .txt from Excel's
+                // "Unicode Text" is tab-separated UTF-16 again).
+                var extension = (fileName && /\.(csv|txt|tsv)$/i.exec(fileName)) || [".csv"];
+                a.download = "rejected-" + (fileName ? fileName.replace(/\.(csv|txt|tsv)$/i, "") : "rows") + extension[0];
                 document.body.appendChild(a);
                 a.click();
                 a.remove();
               })
-              .catch(function (err) { $("status").textContent = "下载失败 download failed: " + err.message; });
+              .catch(function (err) { fail("下载失败 download failed: " + err.message); });
           }
           function done() {
             busy = false;
+            sending = null;
+            $("cancel").classList.add("hidden");
             if (ticking) { clearInterval(ticking); ticking = null; }
             ready();
           }
           function fail(text) { $("status").className = "error"; $("status").textContent = text; }
+          function warn(text) { $("status").className = "warn"; $("status").textContent = text; }
+          $("cancel").onclick = function () { if (sending) { sending.abort(); } };
           $("upload").onclick = function () {
             if (busy || !chosen) { return; }
             var sent = chosen;
@@ -86,10 +123,16 @@ extension UploadPage {
             $("status").className = "";
             $("status").textContent = "上传中 uploading…";
             busy = true;
+            sending = xhr;
+            var bytesSent = false;
+            $("cancel").classList.remove("hidden");
             ready();
             hideReport();
             xhr.upload.onprogress = function (e) { if (e.lengthComputable) { $("progress").value = Math.round(100 * e.loaded / e.total); } };
             xhr.upload.onload = function () {
+              // The whole file is with the gateway: the import runs to its end whatever happens here.
+              bytesSent = true;
+              $("cancel").classList.add("hidden");
               var started = Date.now();
               $("status").textContent = "导入中 importing…";
               ticking = setInterval(function () {
@@ -102,13 +145,23 @@ extension UploadPage {
               try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
               if (xhr.status === 200 && body) {
                 $("progress").value = 100;
-                $("status").textContent = "完成 done: " + sent.name;
+                $("status").className = "";
+                if (body.rows === 0) {
+                  warn("文件中没有来电记录 the file holds no call rows: " + sent.name);
+                } else if (body.accepted === 0 && body.duplicates === 0) {
+                  warn("完成，但没有接收任何一行 done, but no row was taken: see the reasons below · " + sent.name);
+                } else {
+                  $("status").textContent = "完成 done: " + sent.name;
+                }
                 show(body, sent.name);
               } else if (xhr.status === 401) {
-                sessionStorage.removeItem("cg-token");
-                showToken();
-                ready();
-                fail("令牌无效，请重新输入 the token was refused: enter it again");
+                forgetToken();
+                var why = body && body.error ? " (" + body.error.message + ")" : "";
+                fail("令牌无效或已过期，请重新输入 the token was refused" + why + ": enter it again");
+              } else if (xhr.status === 403) {
+                forgetToken();
+                fail("此令牌没有上传权限，请输入另一个令牌 this token may not upload"
+                  + (body && body.error ? " (" + body.error.message + ")" : "") + ": enter another one");
               } else {
                 var text = sent.name + ": " + ((body && body.error) ? body.error.code + ": " + body.error.message : "HTTP " + xhr.status);
                 // A file sent with the wrong profile: the error names the one its header fits.
@@ -124,8 +177,17 @@ extension UploadPage {
             };
             xhr.onerror = function () {
               done();
+              if (!bytesSent && $("progress").value === 0) {
+                fail("无法连接网关，没有导入任何内容；请稍后再试或联系 IT "
+                  + "cannot reach the gateway: nothing was imported; try again later or tell IT");
+                return;
+              }
               fail("网络错误，导入可能未完成；再次上传同一文件是安全的，只会补上缺少的行 "
                 + "network error: the import may be incomplete; uploading the same file again is safe, it adds only what is missing");
+            };
+            xhr.onabort = function () {
+              done();
+              warn("已取消，没有导入任何内容 cancelled: nothing was imported");
             };
             xhr.send(sent);
           };

@@ -11,7 +11,9 @@ extension UploadPage {
           table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
           th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
           .counts span { display: inline-block; margin-right: 1.5rem; font-size: 1.1rem; }
+          #drop:focus, #drop:focus-within { outline: 3px solid #2a6ebb; outline-offset: 2px; }
           .error { color: #b00020; }
+          .warn { color: #8a5a00; font-weight: 600; }
           .hidden { display: none; }
           .picker { position: absolute; width: 1px; height: 1px; opacity: 0; }
           button { padding: .4rem 1rem; }

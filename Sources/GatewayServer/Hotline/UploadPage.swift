@@ -2,7 +2,7 @@ import Foundation
 
 /// The upload page hotline staff use at `GET /`: plain HTML, CSS and JavaScript, no build step.
 ///
-/// The token is asked once and kept in `sessionStorage` (gone when the tab closes). The file is
+/// The token is asked once per tab and kept in `sessionStorage` (gone when the tab closes). The file is
 /// sent as the raw request body with `XMLHttpRequest`, for upload progress; the report comes back
 /// as JSON; the rejected rows download through an authorised fetch, in the uploaded file's encoding.
 /// The HTML holds no script or style of its own (they are `/upload.js` and `/upload.css`), so the
@@ -31,19 +31,20 @@ enum UploadPage {
         <h1>热线来电记录上传 · Hotline call-log upload</h1>
         <fieldset id="auth">
           <legend>令牌 · Token</legend>
-          <input id="token" type="password" size="40" autocomplete="off" placeholder="Bearer token">
+          <input id="token" type="password" size="40" autocomplete="off" placeholder="Bearer token" aria-label="令牌 Token">
           <button id="save-token" type="button">保存 · Save</button>
           <span id="token-state"></span>
         </fieldset>
         <fieldset>
           <legend>文件 · File</legend>
           <label>模板 · Profile <select id="profile">{{PROFILE_OPTIONS}}</select></label>
-          <div id="drop">把 CSV 文件拖到这里，或点击选择 · Drop a CSV file here or click to choose
-            <input id="file" type="file" accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values" class="picker"></div>
+          <div id="drop" tabindex="0" role="button" aria-controls="file">把 CSV 文件拖到这里，或点击选择 · Drop a CSV file here or click to choose
+            <input id="file" type="file" accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values" class="picker" tabindex="-1" aria-label="CSV 文件 file"></div>
           <div id="chosen"></div>
           <button id="upload" type="button" disabled>上传 · Upload</button>
+          <button id="cancel" type="button" class="hidden">取消 · Cancel</button>
           <progress id="progress" max="100" value="0" class="hidden"></progress>
-          <div id="status"></div>
+          <div id="status" role="status" aria-live="polite"></div>
         </fieldset>
         <section id="report" class="hidden">
           <h2>导入结果 · Import report</h2>
