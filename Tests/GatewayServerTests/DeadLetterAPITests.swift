@@ -72,6 +72,13 @@ struct DeadLetterAPITests {
         let listTypo = try await gateway.request(.get, "/v1/deadletters?department=citizen-service")
         #expect(listTypo.status == 404)
         #expect(listTypo.errorCode == "unknown_department")
+        // A misspelt parameter name replays nothing rather than every department's dead letters.
+        let misspelt = try await gateway.request(
+            .post, "/v1/deadletters/replay?departmnet=citizen-services", body: Data())
+        #expect(misspelt.status == 400)
+        #expect(misspelt.errorMessage?.hasPrefix("unknown query parameter \"departmnet\"") == true)
+        #expect(try await gateway.request(.get, "/v1/deadletters?limt=2").status == 400)
+        #expect(try await gateway.request(.get, "/v1/deadletters?department=").status == 400)
         let rest = try await gateway.request(
             .post, "/v1/deadletters/replay?department=citizen-services", body: Data())
         #expect(Set(rest.json["replayed"] as? [String] ?? []) == Set(ids[1...]))

@@ -17,16 +17,11 @@ struct DeadLetterRoutes: Sendable {
         router.get("/v1/deadletters") { request, _ in
             _ = try auth.require(.admin, request)
             let parameters = request.uri.queryParameters
-            let limit = try parameters.get("limit").map { text -> Int in
-                guard let value = Int(text), (1...1000).contains(value) else {
-                    throw GatewayError(.badRequest, code: "invalid_query", "limit must be 1-1000, found \"\(text)\"")
-                }
-                return value
-            }
+            try QueryParameterCheck.require(parameters, known: ["department", "limit", "cursor"])
+            let limit = try QueryParameterCheck.limit(parameters)
             let after = try parameters.get("cursor").map { text -> DeadLetterCursor in
                 guard let cursor = DeadLetterCursor(text) else {
-                    throw GatewayError(
-                        .badRequest, code: "invalid_query",
+                    throw GatewayError.badRequest(
                         "cursor must be a next_cursor from an earlier page; found \"\(text)\"")
                 }
                 return cursor
@@ -41,6 +36,8 @@ struct DeadLetterRoutes: Sendable {
         }
         router.post("/v1/deadletters/replay") { request, _ in
             _ = try auth.require(.admin, request)
+            // A misspelt `department` must not widen a replay to every department's dead letters.
+            try QueryParameterCheck.require(request.uri.queryParameters, known: ["department"])
             let department = request.uri.queryParameters.get("department")
             let ids = try await store.replayDeadLetters(department: department, now: Date())
             if ids.isEmpty, let department { try requireKnown(department) }
@@ -49,6 +46,7 @@ struct DeadLetterRoutes: Sendable {
         }
         router.post("/v1/deadletters/{id}/replay") { request, context in
             _ = try auth.require(.admin, request)
+            try QueryParameterCheck.require(request.uri.queryParameters, known: [])
             let id = try context.parameters.require("id")
             guard try await store.replayDeadLetter(complaintID: id, now: Date()) else {
                 let (message, exists) = try await NotADeadLetter.explain(id, store: store)
