@@ -90,7 +90,9 @@ public final class Gateway: Sendable {
             maxMessageBytes: configuration.email.maxMessageBytes
         ).register(on: router)
         let dispatcher = self.dispatcher
-        OperationsRoutes(store: store, auth: auth, registry: registry) {
+        OperationsRoutes(
+            store: store, auth: auth, registry: registry, dataDirectory: configuration.storage.dataDirectory
+        ) {
             await dispatcher.refreshOutboxDepth()
             RegexTimeoutMetric.refresh()
         }

@@ -2,6 +2,8 @@ import Foundation
 import GatewayTestSupport
 import Testing
 
+@testable import GatewayServer
+
 @Suite("Listing, health, readiness and metrics")
 struct QueryAndOperationsTests {
     @Test("listing is newest first, paged without gaps or repeats, and filtered")
@@ -57,6 +59,13 @@ struct QueryAndOperationsTests {
         #expect(missing.status == 404)
         try await gateway.stop()
         await downstream.stop()
+    }
+
+    @Test("readiness reads the data directory's free space from its file system")
+    func freeSpace() throws {
+        let free = try #require(OperationsRoutes.freeBytes(FileManager.default.temporaryDirectory.path))
+        #expect(free > 0)
+        #expect(OperationsRoutes.freeBytes("/no/such/directory") == nil)
     }
 
     @Test("healthz, readyz and metrics answer")

@@ -76,7 +76,8 @@ final class UploadSpool {
                 if errno == EINTR { continue }
                 throw GatewayError(
                     .serviceUnavailable, code: "spool_failed",
-                    "cannot store the upload: \(String(cString: strerror(errno)))")
+                    "cannot store the upload: \(String(cString: strerror(errno))); nothing was imported, retry later",
+                    headers: [.retryAfter: "5"])
             }
             offset += written
         }
@@ -89,7 +90,9 @@ final class UploadSpool {
         close(descriptor)
         closed = true
         guard synced else {
-            throw GatewayError(.serviceUnavailable, code: "spool_failed", "cannot flush the upload to disk")
+            throw GatewayError(
+                .serviceUnavailable, code: "spool_failed",
+                "cannot flush the upload to disk; nothing was imported, retry later", headers: [.retryAfter: "5"])
         }
         return digest.upload(at: url)
     }
