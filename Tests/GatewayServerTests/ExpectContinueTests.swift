@@ -54,4 +54,21 @@ import Testing
         try await gateway.stop()
         await downstream.stop()
     }
+
+    /// With no token, or to no route, the refusal comes from the head: no body is asked for.
+    @Test(arguments: [("/v1/complaints", false, "401"), ("/nowhere", true, "404")])
+    func aRefusedRequestIsNotAskedForItsBody(path: String, withToken: Bool, status: String) async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port, receiveTimeout: 30)
+        let authorization = withToken ? "Authorization: Bearer \(RunningGateway.token)\r\n" : ""
+        await connection.send(
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)"
+                + "Content-Type: application/json\r\nContent-Length: 20\r\nExpect: 100-continue\r\n\r\n")
+        let first = String(decoding: await connection.readOnce(), as: UTF8.self)
+        #expect(first.hasPrefix("HTTP/1.1 \(status)"), "\(first)")
+        #expect(!first.contains("100 Continue"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
 }

@@ -4,8 +4,8 @@ import NIOCore
 
 extension ServerSettings {
     /// The HTTP/1.1 channel: the read timeout and the header limits, with a 431 when a header limit
-    /// is passed, `100 Continue` for requests that wait for it, and HTTP/1.1 for requests that ask
-    /// to switch protocols.
+    /// is passed, `100 Continue` for requests that wait for it, a close instead of reading a
+    /// refused request's body, and HTTP/1.1 for requests that ask to switch protocols.
     /// `maxMessageBytes`: the email route's own body limit.
     func http1Configuration(maxMessageBytes: Int) -> HTTP1Channel.Configuration {
         let maxHeaderBytes = maxHeaderBytes
@@ -21,6 +21,7 @@ extension ServerSettings {
             additionalChannelHandlers: [
                 ParserErrorResponder(maxHeaderBytes: maxHeaderBytes, maxHeaders: maxHeaders),
                 ContinueResponder(bodyLimit: bodyLimit),
+                RefusedBodyCloser(),
                 UpgradeDecliner(),
             ],
             idleTimeout: .seconds(Int64(idleTimeoutSeconds)),

@@ -10,7 +10,8 @@ import NIOHTTPTypes
 /// (0.35–1 s) before sending the body: every such request would be that much slower. The final
 /// answer still comes from the route, after the body. A body its `Content-Length` already shows
 /// too large for the path's limit is not asked for: the route answers 413 from the length alone,
-/// and the client does not upload what would be thrown away (RFC 9110 §10.1.1).
+/// and the client does not upload what would be thrown away (RFC 9110 §10.1.1); nor is one sent
+/// with no token or to no route (``mayBeTaken(_:)``).
 final class ContinueResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -23,7 +24,9 @@ final class ContinueResponder: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let request) = unwrapInboundIn(data), Self.expectsContinue(request), !tooLarge(request) {
+        if case .head(let request) = unwrapInboundIn(data), Self.expectsContinue(request), !tooLarge(request),
+            Self.mayBeTaken(request)
+        {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }
         context.fireChannelRead(data)
@@ -33,6 +36,16 @@ final class ContinueResponder: ChannelInboundHandler, RemovableChannelHandler {
         guard let length = request.headerFields[.contentLength].flatMap(Int.init) else { return false }
         let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? "/"
         return length > bodyLimit(path)
+    }
+
+    /// Whether the route could take the body: a path under `/v1/`, and a bearer token where one is
+    /// needed (every route but the SMS webhooks, which are signed instead). A request without one,
+    /// or to no route, is answered 401 or 404 from its head: no body is asked for in vain. (The
+    /// token itself is checked by the route, after the body.)
+    static func mayBeTaken(_ request: HTTPRequest) -> Bool {
+        guard let path = request.path, path.hasPrefix("/v1/") else { return false }
+        if path.hasPrefix("/v1/sms/") { return true }
+        return request.headerFields[.authorization].map { $0.lowercased().hasPrefix("bearer ") } ?? false
     }
 
     /// `Expect: 100-continue` (case-insensitive, RFC 9110 §10.1.1), on an HTTP/1.1 request.
