@@ -68,6 +68,24 @@ struct QueryAndOperationsTests {
         #expect(OperationsRoutes.freeBytes("/no/such/directory") == nil)
     }
 
+    @Test("every response, an error too, names its request's id in the log")
+    func requestID() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        func id(_ reply: RunningGateway.Reply) -> String? {
+            reply.headers.first { $0.0.lowercased() == "x-request-id" }?.1
+        }
+        let first = try await gateway.request(.get, "/healthz", token: nil)
+        let second = try await gateway.request(.get, "/nowhere", token: nil, headers: [("X-Request-Id", "caller-42")])
+        #expect(second.status == 404)
+        let ids = [id(first), id(second)].compactMap { $0 }
+        #expect(ids.count == 2)
+        #expect(ids.allSatisfy { !$0.isEmpty && $0 != "caller-42" })
+        #expect(ids[0] != ids[1])
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("healthz, readyz and metrics answer")
     func operations() async throws {
         let downstream = try await DownstreamServer.start()

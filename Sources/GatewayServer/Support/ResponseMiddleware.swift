@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 
 /// What every response goes through, answered or failed: errors rendered in the gateway's shape,
 /// the security headers, and the request metrics.
@@ -15,6 +17,11 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         let started = DispatchTime.now().uptimeNanoseconds
+        var context = context
+        // The caller's own id, when it sends one, goes into this request's log lines beside ours.
+        if let callers = request.headers[.xRequestID].flatMap(Self.loggable) {
+            context.logger[metadataKey: "cg.client_request_id"] = .string(callers)
+        }
         let active = metrics.started(request.method)
         var response: Response
         var failed = false
@@ -28,10 +35,19 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context)
         }
         SecurityHeaders.apply(to: &response.headers)
+        // The id the gateway's log lines for this request carry (`hb.request.id`), for an
+        // integrator reporting a failure to find.
+        response.headers[.xRequestID] = context.id
         metrics.finished(
             request.method, active: active, route: context.endpointPath ?? (failed ? "NotFound" : "Unknown"),
             status: response.status, failed: failed, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
         return response
+    }
+
+    /// A caller's request id fit for a log line: up to 128 visible ASCII characters.
+    private static func loggable(_ id: String) -> String? {
+        guard (1...128).contains(id.utf8.count), id.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return nil }
+        return id
     }
 
     /// Two `Content-Type` lines leave the body's type to whichever a reader takes first.
@@ -52,4 +68,9 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
             .badRequest, code: "malformed_request",
             "Transfer-Encoding \"\(coding)\": only chunked is read, no other transfer coding")
     }
+}
+
+extension HTTPField.Name {
+    /// `X-Request-Id`: the request's id in the gateway's log, on every response.
+    static let xRequestID = Self("X-Request-Id")!
 }
