@@ -20,4 +20,15 @@ import Testing
         #expect(read(Array(#"{"name":"郑梅"}"#.utf8), "application/json; charset=GBK") == #"{"name":"郑梅"}"#)
         #expect(read(body, "application/json") == String(decoding: body, as: UTF8.self))
     }
+
+    @Test func utf16WithoutAByteOrderMarkIsReadAsDeclared() {
+        let json = #"{"text":"路灯不亮"}"#
+        let littleEndian = json.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let bigEndian = json.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        #expect(read(littleEndian, "application/json; charset=utf-16le") == json)
+        #expect(read(bigEndian, "application/json; charset=UTF-16BE") == json)
+        #expect(read([0xFF, 0xFE] + littleEndian, "application/json; charset=utf-16") == json)
+        // UTF-8 under a UTF-16 label (no NUL: no UTF-16 text of these characters) stays UTF-8.
+        #expect(read(Array(json.utf8), "application/json; charset=utf-16le") == json)
+    }
 }

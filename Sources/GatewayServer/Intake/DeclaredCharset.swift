@@ -35,6 +35,14 @@ enum DeclaredCharset {
             return .failure(
                 Failure(code: "unsupported_charset", message: "unknown charset \"\(label)\" in Content-Type"))
         }
+        // UTF-16 and UTF-32 text of ASCII characters is valid UTF-8 too, NULs and all; a JSON text
+        // in UTF-8 never holds a NUL byte, so one under such a label is read as labelled.
+        if name.hasPrefix("utf-16") || name.hasPrefix("utf-32"), body.contains(0) {
+            guard let text = CharsetDecoder.decodeStrictly(body, as: label) else {
+                return .failure(Failure(code: "malformed_json", message: "the body is not valid \(label) text"))
+            }
+            return .success(Data(text.drop { $0 == "\u{FEFF}" }.utf8))
+        }
         if String(validating: body, as: UTF8.self) != nil {
             // Valid UTF-8 is UTF-8, but for a short Chinese text under a GBK label that reads as
             // two-byte UTF-8 letters (郑梅 is `֣÷`): CharsetDecoder's rule decides both.
