@@ -43,6 +43,10 @@ struct DeadLetterAPITests {
         #expect(Set(paged) == Set(ids))
         #expect(paged == listed.compactMap { $0["complaint_id"] as? String })
         #expect(try await gateway.request(.get, "/v1/deadletters?cursor=yesterday").status == 400)
+        let tampered = try await gateway.request(
+            .get, "/v1/deadletters?cursor=1764850000123-cmp_01ARZ3NDEKTSV4RRFFQ69G5FAV")
+        #expect(tampered.status == 400)
+        #expect(tampered.errorMessage?.contains("names no stored complaint") == true)
 
         // The complaint's own view shows the attempt: time, status, latency, error, snippet.
         let detail = try await gateway.request(.get, "/v1/complaints/\(ids[0])").json

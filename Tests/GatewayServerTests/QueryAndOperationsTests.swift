@@ -55,6 +55,19 @@ struct QueryAndOperationsTests {
             #expect(refused.status == 400, "\(query)")
             #expect(refused.errorMessage?.contains(reason) == true, "\(query): \(refused.errorMessage ?? "")")
         }
+        // One of the right shape that names no complaint: neither the end nor the start again.
+        for tampered in ["cmp_7ZZZZZZZZZZZZZZZZZZZZZZZZZ", "cmp_01ARZ3NDEKTSV4RRFFQ69G5FAV"] {
+            let refused = try await gateway.request(.get, "/v1/complaints?cursor=\(tampered)")
+            #expect(refused.status == 400)
+            #expect(refused.errorMessage?.contains("names no stored complaint") == true)
+        }
+        // A real one lower-cased by a tool is the same cursor (ULIDs are case-insensitive).
+        let firstPage = try await gateway.request(.get, "/v1/complaints?limit=3").json
+        let next = try #require(firstPage["next_cursor"] as? String)
+        let upper = try await gateway.request(.get, "/v1/complaints?limit=3&cursor=\(next)")
+        let lower = try await gateway.request(.get, "/v1/complaints?limit=3&cursor=\(next.lowercased())")
+        #expect(lower.status == 200)
+        #expect(lower.body == upper.body)
         let missing = try await gateway.request(.get, "/v1/complaints/cmp_00000000000000000000000000")
         #expect(missing.status == 404)
         try await gateway.stop()

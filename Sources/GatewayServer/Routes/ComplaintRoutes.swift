@@ -75,7 +75,15 @@ struct ComplaintRoutes: Sendable {
         let query = try Self.listQuery(request.uri.queryParameters)
         let page: ComplaintPage
         do {
+            // A cursor of the right shape that names no complaint would answer an empty page that
+            // reads as the end of the list, or the first page again.
+            if let cursor = query.cursor, try await pipeline.store.complaint(id: cursor) == nil {
+                throw GatewayError.badRequest(
+                    "cursor \(cursor) names no stored complaint: pass the next_cursor of an earlier page")
+            }
             page = try await pipeline.store.listComplaints(query)
+        } catch let error as GatewayError {
+            throw error
         } catch {
             throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
         }
@@ -103,8 +111,10 @@ struct ComplaintRoutes: Sendable {
             }
         }
         if let limit = try QueryParameterCheck.limit(parameters) { query.limit = limit }
-        if let cursor = parameters.get("cursor") {
-            // As the store wrote it: ids compare as text, so only its own spelling orders right.
+        if let written = parameters.get("cursor") {
+            // As the store writes it: ids compare as text, so only its own spelling orders right. A
+            // ULID is case-insensitive, so a cursor a tool lower-cased is the same cursor.
+            let cursor = written.hasPrefix("cmp_") ? "cmp_" + written.dropFirst(4).uppercased() : written
             guard cursor.hasPrefix("cmp_"), GatewayID.ulid(from: cursor).map(GatewayID.complaint) == cursor else {
                 throw GatewayError.badRequest(
                     "cursor must be a next_cursor from an earlier page (cmp_ and 26 characters); found \"\(cursor)\"")

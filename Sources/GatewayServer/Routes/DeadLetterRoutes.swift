@@ -26,6 +26,11 @@ struct DeadLetterRoutes: Sendable {
                 }
                 return cursor
             }
+            // One of the right shape naming no complaint would answer a page that reads as the end.
+            if let after, try await store.complaint(id: after.complaintID) == nil {
+                throw GatewayError.badRequest(
+                    "cursor \(after) names no stored complaint: pass the next_cursor of an earlier page")
+            }
             let department = parameters.get("department")
             let pageSize = limit ?? 100
             let items = try await store.deadLetters(
