@@ -54,6 +54,11 @@ struct RequestValidationTests {
             token: RunningGateway.token, contentType: "application/json", status: 422, code: "invalid_record",
             messageContains: "id: id, received_at are assigned by the gateway", quarantined: true),
         Case(
+            name: "gateway-assigned fields at the top and in source",
+            body: #"{"text":"x","id":"c","source":{"adapter":"x"},"ingested_at":"2026-01-01T00:00:00Z"}"#,
+            token: RunningGateway.token, contentType: "application/json", status: 422, code: "invalid_record",
+            messageContains: "id: id, ingested_at, source.adapter are assigned by the gateway", quarantined: true),
+        Case(
             name: "another channel", body: #"{"text":"x","channel":"sms"}"#, token: RunningGateway.token,
             contentType: "application/json", status: 422, code: "invalid_record",
             messageContains: #"channel: must be "api" on this endpoint (or left out), found "sms""#, quarantined: true),

@@ -159,7 +159,10 @@ struct APISubmissionParser {
                     + { if case .string(let name) = channel { "\"\(name)\"" } else { Self.kind(channel) } }()
                     + ": the channel is the way the complaint came in")
         }
-        let sent = Self.assigned.subtracting(["channel"]).filter { fields[$0].map { $0 != .null } ?? false }.sorted()
+        var sent = Self.assigned.subtracting(["channel"]).filter { fields[$0].map { $0 != .null } ?? false }.sorted()
+        if case .object(let source)? = fields["source"] {
+            sent += ["adapter", "raw_id"].filter { source[$0].map { $0 != .null } ?? false }.map { "source.\($0)" }
+        }
         guard let first = sent.first else { return }
         throw Failure(
             field: first,
