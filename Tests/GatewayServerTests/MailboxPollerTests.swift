@@ -259,4 +259,51 @@ struct MailboxPollerTests {
     func backOff(every: Int, failedInARow: Int, seconds: Int) {
         #expect(MailboxPoller.secondsBeforeNextPoll(every: every, failedInARow: failedInARow) == seconds)
     }
+
+    @Test("start: new leaves what is in the folder at the first poll to people and takes what arrives after it")
+    func startWithNewOnly() async throws {
+        try await DovecotServer.run { dovecot in
+            let downstream = try await DownstreamServer.start()
+            try await dovecot.deliver(Self.message(id: "old@example.cn", text: "旧的投诉。"), name: "o1")
+            let environment = [
+                "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+                "IMAP_POLL_SECONDS": "1", "IMAP_START": "new",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment)
+            try await eventually("the first poll's cursor saved") {
+                try await sqlite(gateway.databasePath, "select count(*) from mailbox_cursors") == "1"
+            }
+            try await dovecot.deliver(Self.message(id: "new@example.cn", text: "新的投诉。"), name: "n1")
+            try await eventually("the new message taken") {
+                try await sqlite(gateway.databasePath, "select count(*) from complaints") == "1"
+            }
+            #expect(try await sqlite(gateway.databasePath, "select external_id from complaints") == "new@example.cn")
+            try await gateway.stop()
+            await downstream.stop()
+        }
+    }
+
+    @Test("a password that may go in clear text to another machine is warned of; start takes all or new")
+    func mailboxSettingsChecked() throws {
+        func issues(_ url: String, start: String = "all") -> [String] {
+            let environment = [
+                "GATEWAY_TOKEN": RunningGateway.token, "IMAP_URL": url, "IMAP_USER": "u", "IMAP_PASSWORD": "p",
+                "IMAP_START": start,
+            ]
+            do {
+                return try GatewayConfiguration.load(
+                    directory: RunningGateway.configDirectory, environment: environment
+                )
+                .warnings.map(\.description)
+            } catch let error as ConfigError {
+                return error.issues.map(\.description)
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        #expect(issues("imap://mail.example.cn/INBOX").contains { $0.contains("password goes in clear text") })
+        #expect(!issues("imaps://mail.example.cn/INBOX").contains { $0.contains("clear text") })
+        #expect(!issues("imap://127.0.0.1:1143/INBOX").contains { $0.contains("clear text") })
+        #expect(issues("imaps://mail.example.cn/INBOX", start: "later").contains { $0.contains("expected all or new") })
+    }
 }

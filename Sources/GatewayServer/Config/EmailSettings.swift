@@ -17,12 +17,21 @@ public struct EmailSettings: Sendable, Hashable {
     public struct PolledMailbox: Sendable, Hashable {
         public var mailbox: IMAPMailbox
         public var pollSeconds: Int
+        /// `start` (`all`, the default): the first poll of a mailbox never polled before takes every
+        /// message in the folder, read ones too; `new` takes only the messages that arrive after it.
+        public var startWithNewOnly = false
     }
 
     public init(maxMessageBytes: Int = 32 << 20, maxAttachmentBytes: Int = 10 << 20, mailboxes: [PolledMailbox] = []) {
         self.maxMessageBytes = maxMessageBytes
         self.maxAttachmentBytes = maxAttachmentBytes
         self.mailboxes = mailboxes
+    }
+
+    /// `imap://127.0.0.1:…/`, `imap://localhost/`, `imap://[::1]/`: a server on this machine.
+    static func isLoopback(_ serverURL: String) -> Bool {
+        guard let host = URL(string: serverURL)?.host?.lowercased() else { return false }
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     static func read(_ node: ConfigNode) -> EmailSettings {
@@ -36,7 +45,7 @@ public struct EmailSettings: Sendable, Hashable {
         for entry in node["mailboxes"].items() {
             entry.expectMapping(allowedKeys: [
                 "name", "url", "user", "password", "poll_seconds", "security", "verify_peer", "flags_after_commit",
-                "move_to",
+                "move_to", "start",
             ])
             guard let url = entry["url"].string(), !url.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             guard let (server, folder) = IMAPMailbox.split(url: url) else {
@@ -53,8 +62,19 @@ public struct EmailSettings: Sendable, Hashable {
                 verifyPeer: entry["verify_peer"].bool(default: true),
                 flagsAfterCommit: entry["flags_after_commit"].string() ?? "\\Seen $CGImported",
                 moveTo: entry["move_to"].string().flatMap { $0.isEmpty ? nil : $0 })
-            settings.mailboxes.append(
-                PolledMailbox(mailbox: mailbox, pollSeconds: entry["poll_seconds"].int(default: 30, in: 1...86_400)))
+            // A password sent where it can be read: a plain connection (or STARTTLS only if the
+            // server offers it, which a network in between can strip) to a host not on this machine.
+            if security != .required, !Self.isLoopback(server) {
+                entry["security"].warning(
+                    "the password goes in clear text if \(server) offers no STARTTLS (or a network in between "
+                        + "removes it): use imaps:// or security: required")
+            }
+            let start = entry["start"].string() ?? "all"
+            if start != "all" && start != "new" { entry["start"].error("expected all or new, found \"\(start)\"") }
+            var polled = PolledMailbox(
+                mailbox: mailbox, pollSeconds: entry["poll_seconds"].int(default: 30, in: 1...86_400))
+            polled.startWithNewOnly = start == "new"
+            settings.mailboxes.append(polled)
         }
         return settings
     }

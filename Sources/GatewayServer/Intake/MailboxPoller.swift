@@ -82,8 +82,17 @@ struct MailboxPoller: Service {
         let session = try await Self.blocking { try IMAPSession(mailbox, maxMessageBytes: maxMessageBytes) }
         try await Self.blocking { try session.identify() }
         let status = try await Self.blocking { try session.status() }
-        var cursor =
-            try await store.mailboxCursor(mailbox.name) ?? MailboxCursor(uidValidity: status.uidValidity, lastUID: 0)
+        let saved = try await store.mailboxCursor(mailbox.name)
+        if saved == nil, settings.startWithNewOnly {
+            // `start: new`, first poll: what is in the folder now is left to people; what arrives next is taken.
+            let start = MailboxCursor(uidValidity: status.uidValidity, lastUID: max(status.uidNext, 1) - 1)
+            try await store.saveMailboxCursor(mailbox.name, start)
+            logger.notice(
+                "mailbox first polled: only messages arriving from now on are taken (start: new)",
+                metadata: ["cg.mailbox": "\(mailbox.name)", "cg.uid": "\(start.lastUID)"])
+            return 0
+        }
+        var cursor = saved ?? MailboxCursor(uidValidity: status.uidValidity, lastUID: 0)
         if cursor.uidValidity != status.uidValidity {
             logger.warning(
                 "UIDVALIDITY changed; reading the mailbox again (duplicates are recognised)",
