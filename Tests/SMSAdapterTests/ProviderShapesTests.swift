@@ -57,6 +57,19 @@ import Testing
         #expect(record.source.extra["Type"] == .string("mms"))
     }
 
+    @Test func plivoEmptyTextBesideABodyIsNoText() throws {
+        let body =
+            "From=8613812345678&To=14155550100&Type=mms&Text=&Body=%E4%BA%95%E7%9B%96%E4%B8%A2%E4%BA%86&MessageUUID=p-2"
+        let record = try #require(
+            drafts(
+                try PlivoProvider(authToken: "x", publicURL: PublicURL(base: "https://gw.example.com")).parse(
+                    request(body, type: "application/x-www-form-urlencoded"), receivedAt: arrival)
+            ).first)
+        #expect(record.text == "井盖丢了")
+        #expect(record.source.extra["Body"] == nil)
+        #expect(record.source.extra["Text"] == .string(""))
+    }
+
     @Test func aliyunCompactSendTimeIsBeijingTime() throws {
         let body = #"[{"phone_number":"13812345678","content":"停水","send_time":"20261120111200","sequence_id":"9"}]"#
         let record = try #require(

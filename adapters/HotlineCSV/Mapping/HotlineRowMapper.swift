@@ -175,7 +175,9 @@ public struct HotlineRowMapper {
         case .unterminatedQuote:
             return reject("unterminated quote: a quoted field opened on this line is never closed", keepsShape: true)
         case .oversized(_, let limit):
-            return reject("row is longer than \(limit) bytes")
+            return reject(
+                "row is longer than \(limit) bytes: in the rejected-rows file it is cut short, so fix it in the "
+                    + "original file")
         case .fields:
             break
         }

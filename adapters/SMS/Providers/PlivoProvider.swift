@@ -53,7 +53,11 @@ public struct PlivoProvider: SMSProvider {
             throw SMSParseError("expected an application/x-www-form-urlencoded body")
         }
         let parameters = request.isGET ? request.queryParameters : request.formParameters
-        let text = parameters.first("Text") ?? parameters.first("Body")
+        // MMS and WhatsApp messages carry their text as Body; an empty Text beside it is no text.
+        let textField = parameters.first("Text").map { $0.isEmpty ? nil : $0 } ?? nil
+        let bodyField = parameters.first("Body")
+        let usesBody = textField == nil && bodyField != nil
+        let text = usesBody ? bodyField : parameters.first("Text")
         if text == nil, let status = parameters.first("Status") {
             return .ignored(reason: "status callback (\(status)), not an incoming message")
         }
@@ -63,11 +67,9 @@ public struct PlivoProvider: SMSProvider {
         let draft = SMSDraft(
             adapter: name, externalID: uuid, bareDigitsFrom: parameters.first("From"), text: text ?? "",
             receivedAt: receivedAt,
-            // MMS and WhatsApp messages carry their text as Body: kept once, as the text.
+            // The text is kept once, as the text.
             extra: SMSDraft.extra(
-                parameters,
-                excluding: parameters.first("Text") == nil
-                    ? ["MessageUUID", "From", "Body"] : ["MessageUUID", "From", "Text"]))
+                parameters, excluding: usesBody ? ["MessageUUID", "From", "Body"] : ["MessageUUID", "From", "Text"]))
         return .messages([SMSMessage(draft: draft.complaint())])
     }
 }
