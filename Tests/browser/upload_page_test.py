@@ -108,9 +108,11 @@ def main():
         assert counts == {"rows": "3", "accepted": "2", "duplicates": "0", "rejected-count": "1",
                           "warnings-count": "1"}, counts
         rejected = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#rejected tbody td")]
-        assert rejected[:2] == ["3", "GD002"] and "unparseable call time" in rejected[2], rejected
+        # The reason in Chinese first, then the gateway's own words.
+        assert rejected[:2] == ["3", "GD002"] and rejected[2].startswith("来电时间无法识别 · unparseable call time"), rejected
         warning = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#warnings tbody td")]
-        assert warning[:2] == ["4", "GD003"] and "mangled by Excel" in warning[2], warning
+        assert warning[:2] == ["4", "GD003"] and warning[2].startswith("数字被表格软件改写") \
+            and "mangled by Excel" in warning[2], warning
 
         driver.find_element(By.ID, "download").click()
         path = os.path.join(downloads, "rejected-calls-gbk.csv")
@@ -141,7 +143,7 @@ def main():
         wait.until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
         assert not driver.find_element(By.ID, "report").is_displayed()
         assert not driver.find_element(By.ID, "download").is_displayed()
-        assert driver.find_element(By.ID, "status").text.startswith("photo.png: not_csv: "), \
+        assert driver.find_element(By.ID, "status").text.startswith("不是 CSV 文件 · photo.png: not_csv: "), \
             driver.find_element(By.ID, "status").text
         # A file sent with the wrong profile: the page selects the one its header fits, and
         # pressing Upload again imports it.
@@ -154,7 +156,8 @@ def main():
         wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
         wait.until(lambda d: "press Upload again" in d.find_element(By.ID, "status").text)
         status = driver.find_element(By.ID, "status").text
-        assert status.startswith("calls-311.csv: missing_columns: ") and "fits profile \"311\"" in status, status
+        assert status.startswith("缺少必需的列（或选错了模板） · calls-311.csv: missing_columns: ") \
+            and "fits profile \"311\"" in status, status
         assert Select(driver.find_element(By.ID, "profile")).first_selected_option.get_attribute("value") == "311"
         wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
         wait.until(EC.visibility_of_element_located((By.ID, "report")))

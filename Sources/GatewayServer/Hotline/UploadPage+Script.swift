@@ -44,12 +44,42 @@ extension UploadPage {
             if (file) { choose(file); }
           });
           window.addEventListener("beforeunload", function (e) { if (busy) { e.preventDefault(); e.returnValue = ""; } });
+          // Chinese for the reasons staff meet most, before the gateway's English (which names the
+          // value and the column exactly): the first pattern that matches wins.
+          var reasonsZH = [
+            [/^unparseable call time/, "来电时间无法识别"],
+            [/^required field .* is empty/, "必填项为空"],
+            [/^expected \d+ columns, found \d+/, "列数不对"],
+            [/^unterminated quote/, "引号未闭合"],
+            [/^duplicate ticket id/, "工单编号在本文件中重复"],
+            [/is not a whole number/, "不是整数"],
+            [/is not a length of time/, "不是时长"],
+            [/Excel|scientific|rounded it to 15 digits/, "数字被表格软件改写，原数字已丢失：请把该列设为文本后重新导出"],
+            [/not a valid phone number/, "电话号码无效"],
+            [/was taken before/, "此工单此前已导入，本行的修改未生效"],
+            [/^row is longer than/, "行过长"],
+            [/error of a formula/, "单元格是公式的错误值"],
+            [/^a totals row/, "合计行，已跳过"],
+            [/^the header row again/, "重复的表头行，已跳过"],
+            [/before the header row/, "表头前的行，已跳过"],
+            [/bytes that are not valid/, "有无法识别的字节，已替换"],
+            [/call time .* (future|before)/, "来电时间不合理"]
+          ];
+          function inChinese(reason) {
+            for (var i = 0; i < reasonsZH.length; i++) { if (reasonsZH[i][0].test(reason)) { return reasonsZH[i][1] + " · " + reason; } }
+            return reason;
+          }
+          var codesZH = {
+            not_csv: "不是 CSV 文件", missing_columns: "缺少必需的列（或选错了模板）", empty_file: "文件中没有内容",
+            bad_header: "表头无法读取", duplicate_column: "表头中有重名的列", unknown_profile: "没有这个模板",
+            body_too_large: "文件过大", unsupported_encoding: "无法识别文件编码", spool_failed: "服务器磁盘已满，稍后再试"
+          };
           function fill(table, rows) {
             var body = $(table).querySelector("tbody");
             body.textContent = "";
             rows.forEach(function (r) {
               var tr = document.createElement("tr");
-              [r.line, r.ticket || "", r.reason].forEach(function (v) { var td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+              [r.line, r.ticket || "", inChinese(r.reason)].forEach(function (v) { var td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
               body.appendChild(tr);
             });
           }
@@ -163,7 +193,9 @@ extension UploadPage {
                 fail("此令牌没有上传权限，请输入另一个令牌 this token may not upload"
                   + (body && body.error ? " (" + body.error.message + ")" : "") + ": enter another one");
               } else {
-                var text = sent.name + ": " + ((body && body.error) ? body.error.code + ": " + body.error.message : "HTTP " + xhr.status);
+                var code = body && body.error ? body.error.code : "";
+                var text = (codesZH[code] ? codesZH[code] + " · " : "") + sent.name + ": "
+                  + ((body && body.error) ? code + ": " + body.error.message : "HTTP " + xhr.status);
                 // A file sent with the wrong profile: the error names the one its header fits.
                 var fits = body && body.error && body.error.code === "missing_columns"
                   && /fits profile "([^"]+)"/.exec(body.error.message);
