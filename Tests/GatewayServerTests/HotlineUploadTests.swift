@@ -249,6 +249,18 @@ struct HotlineUploadTests {
             reply.errorMessage?.hasSuffix(
                 "; the header at line 1 fits profile \"12345\": import the file with that profile") == true,
             "\(reply.errorMessage ?? "")")
+        let refusedID = try #require((reply.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let listed = try await gateway.request(.get, "/v1/quarantine").json["items"] as? [[String: Any]]
+        #expect(listed?.contains { $0["id"] as? String == refusedID } == true)
+        // Sent again with the right profile: imported, and the refused copy leaves the quarantine.
+        let imported = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: gbk, headers: [("Content-Type", "text/csv")])
+        #expect(imported.status == 200)
+        let after = try await gateway.request(.get, "/v1/quarantine").json["items"] as? [[String: Any]]
+        #expect(after?.contains { $0["id"] as? String == refusedID } == false)
+        #expect(
+            try await sqlite(gateway.databasePath, "select disposition from raw_payloads where id = '\(refusedID)'")
+                == "superseded")
         try await gateway.stop()
         await downstream.stop()
     }

@@ -51,7 +51,9 @@ public protocol BatchIntakeStore: ComplaintStore {
     /// The upload stays `importing` until ``finishUpload(rawID:)``.
     func storeUpload(_ raw: RawPayload, bodyPath: String, sha256: String, error: String?) async throws
 
-    /// Marks the upload's import complete: every row committed or reported.
+    /// Marks the upload's import complete: every row committed or reported. Earlier uploads of the
+    /// same file kept in quarantine (sent with the wrong profile, then again with the right one)
+    /// leave the quarantine as `superseded`, naming this upload: nothing of them is left to do.
     func finishUpload(rawID: String) async throws
 
     /// Quarantines an upload whose import cannot be finished, with the reason.

@@ -20,6 +20,13 @@ extension SQLiteStore: BatchIntakeStore {
             try db.execute(
                 sql: "UPDATE raw_payloads SET disposition = 'accepted' WHERE id = ? AND disposition = 'importing'",
                 arguments: [rawID])
+            try db.execute(
+                sql: """
+                    UPDATE raw_payloads SET disposition = 'superseded', error = 'imported as ' || ? || ': ' || error
+                    WHERE disposition = 'quarantined' AND channel = 'hotline' AND id != ?
+                      AND sha256 = (SELECT sha256 FROM raw_payloads WHERE id = ?)
+                    """,
+                arguments: [rawID, rawID, rawID])
         }
     }
 
