@@ -58,6 +58,12 @@ struct QuarantineReprocessTests {
         #expect(unchanged.errorMessage == "text: required text is missing")
         #expect((unchanged.json["error"] as? [String: Any])?["raw_id"] as? String == rawID)
         #expect(try await Self.quarantinedIDs(gateway) == [rawID])
+        // A corrected payload sent here would be ignored: refused, and the kept one stays.
+        let withBody = try await gateway.request(
+            .post, "/v1/quarantine/\(rawID)/reprocess", body: Data(#"{"text":"fixed"}"#.utf8))
+        #expect(withBody.status == 400)
+        #expect(withBody.errorMessage?.hasPrefix("reprocess takes no body") == true)
+        #expect(try await Self.quarantinedIDs(gateway) == [rawID])
         try await gateway.stop()
 
         // The operator corrects the field paths and restarts on the same data.

@@ -42,6 +42,14 @@ struct QuarantineRoutes: Sendable {
             _ = try auth.require(.admin, request)
             let parameters = request.uri.queryParameters
             try QueryParameterCheck.require(parameters, known: ["profile"])
+            // The kept payload is what is processed: a body sent here (a corrected payload, say)
+            // would be silently ignored, so it is refused instead.
+            let length = request.headers.value(.contentLength).flatMap(Int.init)
+            if (length ?? 0) > 0 || request.headers.value(.transferEncoding) != nil {
+                throw GatewayError.badRequest(
+                    "reprocess takes no body: it processes the payload as kept; to send a corrected one, "
+                        + "post it to its channel's endpoint")
+            }
             let payload = try await quarantined(context)
             let profile = parameters.get("profile")
             if payload.channel != .hotline, profile != nil {
