@@ -39,4 +39,22 @@ struct RefusedBodyTests {
         try await gateway.stop()
         await downstream.stop()
     }
+
+    @Test("a pipelined request after one refused once its body was read is still answered")
+    func pipelinedAfterARefusal() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let connection = try RawConnection(port: gateway.port, receiveTimeout: 3)
+        func post(_ body: String) -> String {
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        }
+        #expect(await connection.send(post(#"{"subject":"no text"}"#) + post(#"{"text":"路灯不亮"}"#)))
+        let (bytes, _) = await connection.readUntilClosed()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 422"), "\(text.prefix(200))")
+        #expect(text.contains("HTTP/1.1 201"), "\(text)")
+        try await gateway.stop()
+        await downstream.stop()
+    }
 }

@@ -20,8 +20,11 @@ final class RefusedBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
     static let lingerBytes = 1 << 20
     static let lingerTime = TimeAmount.seconds(2)
 
-    /// A request's head was passed on and its end not yet.
+    /// The latest request's head was passed on and its end not yet.
     private var requestOpen = false
+    /// Requests whose answer has not ended yet. With more than one (a client pipelining), the
+    /// answer being written is the oldest's, whose body has ended: a later head came after it.
+    private var unanswered = 0
     /// An error answer went out while the request was open: its body is dropped from here on.
     private var refused = false
     private var responseDone = false
@@ -30,32 +33,37 @@ final class RefusedBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if refused {
+            // Dropped, a request pipelined after it too: the answer said the connection closes.
+            switch part {
+            case .head: break
+            case .body(let bytes):
+                dropped += bytes.readableBytes
+                if dropped > Self.lingerBytes, responseDone { close(context) }
+            case .end:
+                requestOpen = false
+                if responseDone { close(context) }
+            }
+            return
+        }
         switch part {
         case .head:
             requestOpen = true
-        case .body(let bytes):
-            if refused {
-                dropped += bytes.readableBytes
-                if dropped > Self.lingerBytes, responseDone { close(context) }
-                return
-            }
-        case .end:
-            requestOpen = false
-            if refused {
-                if responseDone { close(context) }
-                return
-            }
+            unanswered += 1
+        case .body: break
+        case .end: requestOpen = false
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var response) where requestOpen && response.status.code >= 400:
+        case .head(var response) where requestOpen && unanswered == 1 && response.status.code >= 400:
             refused = true
             response.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(response)), promise: promise)
         case .end where refused:
+            unanswered -= 1
             let written = context.eventLoop.makePromise(of: Void.self)
             written.futureResult.cascade(to: promise)
             context.write(data, promise: written)
@@ -67,6 +75,9 @@ final class RefusedBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
                     context.eventLoop.scheduleTask(in: Self.lingerTime) { [self] in close(context) }
                 }
             }
+        case .end:
+            unanswered = max(0, unanswered - 1)
+            context.write(data, promise: promise)
         default:
             context.write(data, promise: promise)
         }
