@@ -107,6 +107,10 @@ struct CSVRuleTableTests {
         let (configuration, diagnostics) = try load(Data("id,keywords_any,department,\nw,停水,water-supply,x\n".utf8))
         #expect(configuration == nil)
         #expect(diagnostics.errors.contains { $0.message.contains("row has 4 cells but the header names 3 columns") })
+        // The row's other errors are named with it, not after the width is fixed.
+        let (_, both) = try load(Data("id,keywords_any,department\nw,停水,water-works,x\n".utf8))
+        #expect(both.errors.contains { $0.message.contains("row has 4 cells") })
+        #expect(both.errors.contains { $0.message.contains("water-works") }, "\(both.errors)")
     }
 
     @Test("quoted cells hold commas, quotes and line breaks; rows keep their physical line numbers")

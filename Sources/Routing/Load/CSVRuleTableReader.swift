@@ -72,18 +72,18 @@ enum CSVRuleTableReader {
         var rules: [Rule] = []
         var seenIDs: [String: Int] = [:]
         for record in records.dropFirst() {
+            var id = ""
+            var conditions: [RuleCondition] = []
+            var outcome = RuleOutcome()
+            let errorsBefore = diagnostics.errors.count
+            // Reported, and the row's other cells still checked: every error of the row at once.
             if record.fields.count > columns.count,
                 !record.fields[columns.count...].allSatisfy({ $0.trimmingWhitespace.isEmpty })
             {
                 report(
                     record.line, columns.count + 1, "",
                     "row has \(record.fields.count) cells but the header names \(columns.count) columns")
-                continue
             }
-            var id = ""
-            var conditions: [RuleCondition] = []
-            var outcome = RuleOutcome()
-            let errorsBefore = diagnostics.errors.count
             for (index, cell) in record.fields.prefix(columns.count).enumerated() {
                 let column = columns[index]
                 let value = cell.trimmingWhitespace
