@@ -67,12 +67,18 @@ final class RefusedBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
             let written = context.eventLoop.makePromise(of: Void.self)
             written.futureResult.cascade(to: promise)
             context.write(data, promise: written)
-            written.futureResult.whenComplete { [self] _ in
-                responseDone = true
-                if !requestOpen || dropped > Self.lingerBytes {
-                    close(context)
+            // Both run on the channel's event loop, where the handler and its context live.
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in
+                let (handler, context) = bound.value
+                handler.responseDone = true
+                if !handler.requestOpen || handler.dropped > Self.lingerBytes {
+                    handler.close(context)
                 } else {
-                    context.eventLoop.scheduleTask(in: Self.lingerTime) { [self] in close(context) }
+                    context.eventLoop.scheduleTask(in: Self.lingerTime) {
+                        let (handler, context) = bound.value
+                        handler.close(context)
+                    }
                 }
             }
         case .end:
