@@ -15,9 +15,10 @@ struct OperationsRoutes: Sendable {
     let dataDirectory: String
     /// Gauges read from the store, brought up to date before each scrape.
     let refreshGauges: @Sendable () async -> Void
-    /// Below this much free space in the data directory the gateway is not ready: uploads and
-    /// commits would fail there, and a balancer should send the work to another node.
-    static let leastFreeBytes: UInt64 = 64 << 20
+    /// Below this much free space in the data directory the gateway is not ready: the disk is as
+    /// good as full, commits and uploads fail there, and a balancer should send the work to another
+    /// node. Small, so a small data volume is not called full while it has room.
+    static let leastFreeBytes: UInt64 = 8 << 20
 
     /// The bytes an unprivileged writer may still use on the file system holding `path`.
     static func freeBytes(_ path: String) -> UInt64? {
