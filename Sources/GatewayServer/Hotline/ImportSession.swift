@@ -47,6 +47,8 @@ struct ImportSession {
     /// Tickets of rejected rows, with the line of the first: a later row with the ticket is
     /// refused too. Bounded, so a file of nothing but bad rows keeps its memory flat.
     private var rejectedTickets: [String: Int] = [:]
+    /// The upload's start, read again for the header when another profile would decode it otherwise.
+    private var fileHead: Data?
     static let rejectedTicketsTracked = 100_000
 
     init(
@@ -189,9 +191,12 @@ struct ImportSession {
             let matches = HotlineHeader.matches(names, profile: profile)
             if matches > closestHeaderFailure?.matches ?? -1 { closestHeaderFailure = (matches, error) }
             if otherProfilesFit == nil {
-                let fitting = importer.profiles.values.filter { other in
-                    other.name != profile.name && fits(other, names: names, line: record.line)
+                let others = importer.profiles.values.filter { $0.name != profile.name }
+                // The file's start, read once, when another profile would read it in another encoding.
+                if fileHead == nil, others.contains(where: { encoding(for: $0) != encoding }) {
+                    fileHead = Self.readHead(of: upload.url)
                 }
+                let fitting = others.filter { fits($0, names: names, line: record.line) }
                 if !fitting.isEmpty { otherProfilesFit = (record.line, fitting.map(\.name).sorted()) }
             }
             preamble.append(record.line)
@@ -210,15 +215,9 @@ struct ImportSession {
     /// in: a GBK export sent with a profile that reads non-UTF-8 files as Windows-1252 is seen in
     /// the 12345 profile's GB18030, not in the mojibake this import decoded.
     private func fits(_ other: HotlineProfile, names: [String], line: Int) -> Bool {
-        let otherEncoding =
-            other.encoding
-            ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: other.fallbackEncoding)
+        let otherEncoding = encoding(for: other)
         guard otherEncoding != encoding else { return (try? HotlineHeader(names, line: line, profile: other)) != nil }
-        guard let reader = try? CSVFileReader(encoding: otherEncoding),
-            let file = try? FileHandle(forReadingFrom: upload.url),
-            let head = try? file.read(upToCount: Self.headerSearchBytes)
-        else { return false }
-        try? file.close()
+        guard let head = fileHead, let reader = try? CSVFileReader(encoding: otherEncoding) else { return false }
         var found = false
         let read = { (record: CSVRecord) in
             if record.line == line, case .fields(let otherNames) = record.kind {
@@ -228,6 +227,18 @@ struct ImportSession {
         head.withUnsafeBytes { reader.feed($0, read) }
         if !found { reader.finish(read) }
         return found
+    }
+
+    /// The encoding `other` would read this upload in.
+    private func encoding(for other: HotlineProfile) -> CSVEncoding {
+        other.encoding ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: other.fallbackEncoding)
+    }
+
+    /// The first ``headerSearchBytes`` of the stored upload (empty when it cannot be read).
+    private static func readHead(of url: URL) -> Data {
+        guard let file = try? FileHandle(forReadingFrom: url) else { return Data() }
+        defer { try? file.close() }
+        return (try? file.read(upToCount: headerSearchBytes)) ?? Data()
     }
 
     /// A header the profile does not fit, sent with the wrong profile most likely: names the

@@ -65,11 +65,12 @@ public struct PlivoProvider: SMSProvider {
             throw SMSParseError("MessageUUID: required field is missing")
         }
         let draft = SMSDraft(
-            adapter: name, externalID: uuid, bareDigitsFrom: parameters.first("From"), text: text ?? "",
+            adapter: name, externalID: uuid, from: parameters.first("From"), text: text ?? "",
             receivedAt: receivedAt,
             // The text is kept once, as the text.
             extra: SMSDraft.extra(
-                parameters, excluding: usesBody ? ["MessageUUID", "From", "Body"] : ["MessageUUID", "From", "Text"]))
+                parameters, excluding: usesBody ? ["MessageUUID", "From", "Body"] : ["MessageUUID", "From", "Text"]),
+            fromIsBareDigits: true)
         return .messages([SMSMessage(draft: draft.complaint())])
     }
 }

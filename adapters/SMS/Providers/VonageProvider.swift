@@ -98,8 +98,8 @@ public struct VonageProvider: SMSProvider {
         // the record's text would trim away: the part's text as sent is kept for joining.
         if concat != nil { extra[ConcatAssembler.partTextKey] = .string(text) }
         let draft = SMSDraft(
-            adapter: name, externalID: messageID, bareDigitsFrom: parameters.first("msisdn"),
-            text: text, receivedAt: sent ?? receivedAt, extra: extra)
+            adapter: name, externalID: messageID, from: parameters.first("msisdn"),
+            text: text, receivedAt: sent ?? receivedAt, extra: extra, fromIsBareDigits: true)
         return .messages([SMSMessage(draft: draft.complaint(), concat: concat)])
     }
 
@@ -122,9 +122,10 @@ public struct VonageProvider: SMSProvider {
             extra[key] = value
         }
         let draft = SMSDraft(
-            adapter: name, externalID: messageID, bareDigitsFrom: fields["from"]?.scalarText,
-            text: fields["text"]?.scalarText ?? Self.caption(fields) ?? "", receivedAt: sent ?? receivedAt, extra: extra
-        )
+            adapter: name, externalID: messageID, from: fields["from"]?.scalarText,
+            text: fields["text"]?.scalarText ?? Self.caption(fields) ?? "", receivedAt: sent ?? receivedAt,
+            extra: extra,
+            fromIsBareDigits: true)
         return .messages([SMSMessage(draft: draft.complaint(), concat: nil)])
     }
 

@@ -9,37 +9,13 @@ struct SMSDraft {
 
     var adapter: String
     var externalID: String?
-    /// The sender as an E.164 candidate (a provider's bare international digits given their `+`).
+    /// The sender as the provider wrote it.
     var from: String?
     var text: String
     var receivedAt: Date
     var extra: [String: JSONValue] = [:]
-    /// The sender exactly as the provider wrote it, when `from` was rewritten from it.
-    var fromAsSent: String? = nil
-
-    init(
-        adapter: String, externalID: String?, from: String?, text: String, receivedAt: Date,
-        extra: [String: JSONValue] = [:]
-    ) {
-        self.adapter = adapter
-        self.externalID = externalID
-        self.from = from
-        self.text = text
-        self.receivedAt = receivedAt
-        self.extra = extra
-    }
-
-    /// A draft whose sender is international digits without `+` (Vonage `msisdn`, Plivo `From`):
-    /// read with the `+`, kept in `from_raw` as sent.
-    init(
-        adapter: String, externalID: String?, bareDigitsFrom sender: String?, text: String, receivedAt: Date,
-        extra: [String: JSONValue] = [:]
-    ) {
-        self.init(
-            adapter: adapter, externalID: externalID, from: sender.map(Self.plus), text: text, receivedAt: receivedAt,
-            extra: extra)
-        fromAsSent = sender
-    }
+    /// `from` is international digits without `+` (Vonage `msisdn`, Plivo `From`): read with the `+`.
+    var fromIsBareDigits = false
 
     /// The draft; a sender that is not a phone number (an alphanumeric sender id, a short code) stays in
     /// `source.extra.from_raw` as the provider wrote it, so nobody loses what it sent (so does a sender
@@ -48,18 +24,18 @@ struct SMSDraft {
         var extra = self.extra
         var complainant = Complaint.Complainant()
         if let sender = from {
-            let asSent = fromAsSent ?? sender
+            let candidate = fromIsBareDigits ? Self.plus(sender) : sender
             // Twilio writes a sender on another channel with the channel's name before a colon
             // (`whatsapp:+8613812345678`, `rcs:+8613812345678`): the number after it is the sender.
-            let number = Self.withoutChannelPrefix(sender)
-            if number.startIndex != sender.startIndex { extra["from_raw"] = .string(asSent) }
+            let number = Self.withoutChannelPrefix(candidate)
+            if number.startIndex != candidate.startIndex { extra["from_raw"] = .string(sender) }
             switch Self.phones.normalize(String(number)) {
             case .e164(let number): complainant.phone = number
             case .empty: break
             case .withheld:
                 complainant.anonymous = true
-                extra["from_raw"] = .string(asSent)
-            case .invalid: extra["from_raw"] = .string(asSent)
+                extra["from_raw"] = .string(sender)
+            case .invalid: extra["from_raw"] = .string(sender)
             }
         }
         return Complaint(
