@@ -232,6 +232,7 @@ let package = Package(
             name: "DispatchTests",
             dependencies: [
                 "ComplaintDispatch", "Storage", "ComplaintCore", "GatewayTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -60,6 +60,9 @@ public final class OutboxDispatcher: Service, Sendable {
     private let batcher = AttemptBatcher()
     private let nextDue: NextDueCache
     private let claimCount = Atomic<Int>(0)
+    /// Set while attempts cannot be recorded (a full disk): claims wait until `until`, each pause
+    /// twice the last, up to ``maxRecordPause``; the next recorded attempt clears it.
+    private let recordTrouble = Mutex<(until: ContinuousClock.Instant, pause: Duration)?>(nil)
 
     /// How many times the outbox has been read for due items (also `cg_outbox_claims_total`).
     public var claimsMade: Int { claimCount.load(ordering: .relaxed) }
@@ -171,6 +174,12 @@ public final class OutboxDispatcher: Service, Sendable {
             // Since when a claim has waited for a quarter of the slots to free up.
             var deferredSince: ContinuousClock.Instant?
             while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
+                // What a claim would send now could not be recorded either: each request would
+                // reach the department with no attempt on record.
+                if let pause = recordPauseLeft() {
+                    await wake.wait(timeout: pause)
+                    continue
+                }
                 let busy = busySlots()
                 let free = settings.maxInFlight - busy
                 // Departments that hang keep their slots until their timeout: when they hold more
@@ -537,18 +546,51 @@ public final class OutboxDispatcher: Service, Sendable {
     private func write(_ batch: [AttemptResult]) async {
         do {
             try await store.recordDeliveries(batch)
+            let recovered = recordTrouble.withLock { trouble in
+                defer { trouble = nil }
+                return trouble != nil
+            }
+            if recovered { logger.notice("delivery attempts are recorded again; claims resume") }
         } catch {
             guard batch.count == 1 else {
                 for result in batch { await write([result]) }
                 return
             }
-            // The item stays pending in the store and its lease expires: it will be re-sent, not lost.
+            // The item stays pending in the store, leased until its lease expires: it will be
+            // re-sent then, with the same Idempotency-Key, not lost.
             logger.error(
                 "cannot record a delivery attempt",
                 metadata: [
                     "cg.complaint_id": "\(batch[0].complaintID)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
                 ])
+            pauseClaims()
         }
+    }
+
+    /// The longest pause of the claims while attempts cannot be recorded.
+    static let maxRecordPause: Duration = .seconds(30)
+
+    /// After an attempt could not be recorded: claims wait a second, then twice as long each time
+    /// the first attempts after a pause cannot be recorded either.
+    private func pauseClaims() {
+        let now = ContinuousClock.now
+        let started = recordTrouble.withLock { trouble -> Duration? in
+            if let current = trouble, current.until > now { return nil }
+            let pause = trouble.map { min($0.pause * 2, Self.maxRecordPause) } ?? .seconds(1)
+            trouble = (now + pause, pause)
+            return pause
+        }
+        guard let started else { return }
+        logger.error(
+            "delivery claims paused: attempts cannot be recorded",
+            metadata: ["cg.pause_seconds": "\(started.components.seconds)"])
+    }
+
+    /// How long claims must still wait because attempts could not be recorded; nil: they may claim.
+    private func recordPauseLeft() -> Duration? {
+        guard let until = recordTrouble.withLock({ $0?.until }) else { return nil }
+        let left = until - ContinuousClock.now
+        return left > .zero ? left : nil
     }
 
     /// Built only when the level is enabled: the metadata costs more than the check on the hot path.

@@ -138,7 +138,6 @@ extension SQLiteStore {
     /// the writer is paid once, not once per attempt. So are the lookups of its statements.
     public func recordDeliveries(_ results: [AttemptResult]) async throws {
         guard !results.isEmpty else { return }
-        defer { leases.release(results.lazy.map { $0.complaintID }) }
         try await write { db in
             let insert = try db.cachedStatement(
                 sql: """
@@ -150,6 +149,10 @@ extension SQLiteStore {
                 try Self.recordAttempt(db, insert, settle, result.complaintID, result.attempt, result.resolution)
             }
         }
+        // Released only once recorded. An attempt that could not be recorded (a full disk) keeps
+        // its item leased until the lease expires: released, it was pending again at once, and
+        // the next claim sent it again, hundreds of times a second, with no attempt on record.
+        leases.release(results.lazy.map { $0.complaintID })
     }
 
     private static func recordAttempt(
