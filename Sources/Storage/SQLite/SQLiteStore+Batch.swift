@@ -62,7 +62,7 @@ extension SQLiteStore: BatchIntakeStore {
             ).map { row in
                 InterruptedUpload(
                     rawID: row["id"], profile: row["adapter"], receivedAt: Date(unixMilliseconds: row["received_at"]),
-                    bodyPath: row["body_path"])
+                    bodyPath: self.keptFile(row["body_path"]) ?? "")
             }
         }
     }

@@ -95,7 +95,7 @@ extension SQLiteStore {
                         """), arguments: [before ?? "raw_~", max(1, min(limit, 1000))]
             ).map { row in
                 // An upload's bytes are in its file, not the row.
-                let path: String? = row["body_path"]
+                let path = self.keptFile(row["body_path"])
                 let fileSize = path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
                 return QuarantinedPayload(
                     id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
@@ -120,7 +120,7 @@ extension SQLiteStore {
                 return QuarantinedBody(
                     id: id, channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
                     receivedAt: Date(unixMilliseconds: row["received_at"]), contentType: row["content_type"],
-                    headers: headers ?? [], body: row["body"], bodyPath: row["body_path"])
+                    headers: headers ?? [], body: row["body"], bodyPath: self.keptFile(row["body_path"]))
             }
         }
     }
