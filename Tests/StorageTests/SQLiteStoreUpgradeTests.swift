@@ -216,6 +216,29 @@ import Testing
         }
     }
 
+    /// A store a newer version upgraded is refused, naming the steps, and left as it is.
+    @Test func aStoreWithStepsThisVersionDoesNotKnowIsRefused() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("gateway.sqlite").path
+            let store = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+            _ = try await Fixtures.ingestOne(into: store)
+            try await store.close()
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+            }
+            try queue.close()
+            do {
+                _ = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
+                Issue.record("a store with an unknown schema step was opened")
+            } catch let error as StorageError {
+                #expect(error.message.contains("upgraded by a newer complaint-gateway"), "\(error.message)")
+                #expect(error.message.contains("v99-from-the-future"))
+            }
+            #expect(try await SQLiteCLI.count(path, "complaints") == 1)
+        }
+    }
+
     /// The rows the store wrote for a complaint in `state` while `complaints.state` existed.
     private static func insertOldStyle(_ db: Database, _ submission: IntakeSubmission, state: String) throws {
         let record = submission.record

@@ -21,6 +21,16 @@ struct SchemaUpgrade {
     /// Runs every pending step; a new store (no step applied yet) is created silently in one go.
     func run(on pool: DatabasePool) throws {
         let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        // A newer version's steps: this version would read and write a schema it does not know
+        // (after a rollback of the program, say), and its writes could break what those steps built.
+        let unknown = applied.subtracting(migrator.migrations).sorted()
+        guard unknown.isEmpty else {
+            throw StorageError(
+                .unavailable,
+                "\(path) was upgraded by a newer complaint-gateway (schema steps this version does not know: "
+                    + "\(unknown.joined(separator: ", "))); run that version, or restore the backup taken before "
+                    + "the upgrade")
+        }
         let pending = migrator.migrations.filter { !applied.contains($0) }
         guard !applied.isEmpty, !pending.isEmpty else {
             try migrator.migrate(pool)
