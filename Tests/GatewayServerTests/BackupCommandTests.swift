@@ -121,6 +121,8 @@ struct BackupCommandTests {
         let stale = parent.appendingPathComponent("nightly.partial-\(gone.pid)", isDirectory: true)
         try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
         try Data("copy".utf8).write(to: stale.appendingPathComponent("gateway.sqlite"))
+        // SQLite's rollback journal: a copy killed mid-way always has one.
+        try Data("journal".utf8).write(to: stale.appendingPathComponent("gateway.sqlite-journal"))
 
         let target = parent.appendingPathComponent("slow", isDirectory: true)
         let backup = try SpawnedChild(
