@@ -552,6 +552,9 @@ public final class OutboxDispatcher: Service, Sendable {
             }
             if recovered { logger.notice("delivery attempts are recorded again; claims resume") }
         } catch {
+            // At once, before the results are tried one by one: meanwhile each freed slot would
+            // be claimed again, for requests that could not be recorded either.
+            pauseClaims()
             guard batch.count == 1 else {
                 for result in batch { await write([result]) }
                 return
@@ -563,7 +566,6 @@ public final class OutboxDispatcher: Service, Sendable {
                 metadata: [
                     "cg.complaint_id": "\(batch[0].complaintID)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
                 ])
-            pauseClaims()
         }
     }
 
