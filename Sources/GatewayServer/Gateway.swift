@@ -32,6 +32,10 @@ public final class Gateway: Sendable {
     let logger: Logger
     let registry: PrometheusCollectorRegistry?
     private let group = Mutex<ServiceGroup?>(nil)
+    /// Taken before the store opens, so that a second gateway started on the directory (a newer
+    /// version, say) refuses before it could migrate the store the first one serves; given up
+    /// once ``run(handleSignals:onListening:)`` has closed the store.
+    private let lock: Mutex<DataDirectoryLock?>
 
     /// Opens the store and builds every component; nothing listens until ``run(onListening:)``.
     public init(
@@ -41,6 +45,8 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.registry = registry
+        // One gateway serves a data directory at a time.
+        lock = Mutex(try DataDirectoryLock(directory: configuration.storage.dataDirectory))
         let store: any ComplaintStore
         switch configuration.storage.backend {
         case .sqlite:
@@ -119,15 +125,8 @@ public final class Gateway: Sendable {
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
         async throws
     {
-        // Held until the store is closed: one gateway serves a data directory at a time.
-        let lock: DataDirectoryLock
-        do {
-            lock = try DataDirectoryLock(directory: configuration.storage.dataDirectory)
-        } catch {
-            try? await store.close()
-            throw error
-        }
-        defer { withExtendedLifetime(lock) {} }
+        // Given up once the store is closed, however the run ends.
+        defer { lock.withLock { $0 = nil } }
         let server = configuration.server
         let app = Application(
             responder: HeadAsGet(inner: makeRouter().buildResponder()),

@@ -13,8 +13,11 @@ struct DataDirectoryLockTests {
         let first = try await RunningGateway.start(downstream: downstream.baseURL)
         let configuration = try RunningGateway.configuration(
             downstream: downstream.baseURL, dataDirectory: first.dataDirectory)
-        let second = try Gateway(configuration: configuration, logger: .init(label: "second"))
-        let error = await #expect(throws: StorageError.self) { try await second.run(handleSignals: false) }
+        // Refused before it opens the store: a newer version would otherwise migrate the store
+        // the first one serves.
+        let error = #expect(throws: StorageError.self) {
+            try Gateway(configuration: configuration, logger: .init(label: "second"))
+        }
         #expect(error?.message.contains("is in use by another gateway (pid \(getpid()))") == true)
         #expect(error?.message.contains("gateway.lock") == true)
         // The first still serves.
@@ -25,6 +28,17 @@ struct DataDirectoryLockTests {
         #expect(try await restarted.request(.get, "/readyz").status == 200)
         try await restarted.stop()
         await downstream.stop()
+    }
+
+    @Test("a gateway refused by the lock has not opened, created or migrated the store")
+    func refusedBeforeTheStoreOpens() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-lock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let held = try DataDirectoryLock(directory: directory.path)
+        let configuration = try RunningGateway.configuration(downstream: "http://127.0.0.1:9", dataDirectory: directory)
+        #expect(throws: StorageError.self) { try Gateway(configuration: configuration, logger: .init(label: "second")) }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway.sqlite").path))
+        _ = held
     }
 
     @Test("a listen address in use is named with its setting")
