@@ -53,6 +53,14 @@ struct BackupCommand: AsyncParsableCommand {
             printError("backup: \(target.path) already exists; name a new directory")
             throw ExitCode(73)  // EX_CANTCREAT
         }
+        // A copy inside the directory it copies would be copied into every later backup, and
+        // lost with the directory it is meant to outlive.
+        let sourcePath = source.standardizedFileURL.resolvingSymlinksInPath().path
+        let targetParent = target.deletingLastPathComponent().resolvingSymlinksInPath().path
+        if targetParent == sourcePath || targetParent.hasPrefix(sourcePath + "/") {
+            printError("backup: \(target.path) is inside the data directory \(sourcePath); name a directory outside it")
+            throw ExitCode(73)  // EX_CANTCREAT
+        }
         // Not made on the way: a mistyped parent in a cron line must fail, not back up elsewhere.
         var parentIsDirectory: ObjCBool = false
         guard
@@ -93,9 +101,7 @@ struct BackupCommand: AsyncParsableCommand {
         } catch {
             bar.clear()
             try? FileManager.default.removeItem(at: partial)
-            let message =
-                (error as? StorageError)?.message ?? (error as? any LocalizedError)?.errorDescription ?? "\(error)"
-            printError("backup: \(message)")
+            printError("backup: \(Self.describe(error))")
             throw ExitCode(1)
         }
         let seconds = Date().timeIntervalSince(started)
@@ -117,6 +123,26 @@ struct BackupCommand: AsyncParsableCommand {
                     + "\(uploadFiles) upload files, \(String(format: "%.1f", Double(summary.bytes) / 1e6)) MB "
                     + "in \(String(format: "%.1f", seconds)) s -> \(target.path)")
         }
+    }
+
+    /// What went wrong, in words: Foundation's file errors print as a dump of their domain,
+    /// code and user info.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? StorageError { return error.message }
+        let file = error as NSError
+        guard file.domain == NSCocoaErrorDomain else { return "\(error)" }
+        let path = file.userInfo[NSFilePathErrorKey] as? String ?? file.userInfo[NSURLErrorKey].map { "\($0)" }
+        let reason: String
+        switch CocoaError.Code(rawValue: file.code) {
+        case .fileReadNoPermission, .fileWriteNoPermission:
+            reason = "permission denied (running as uid \(geteuid()))"
+        case .fileWriteOutOfSpace: reason = "no space left on the device"
+        case .fileNoSuchFile, .fileReadNoSuchFile: reason = "no such file or directory"
+        case .fileWriteVolumeReadOnly: reason = "the file system is read-only"
+        case .fileWriteFileExists: reason = "it already exists"
+        default: reason = file.localizedDescription
+        }
+        return path.map { "\($0): \(reason)" } ?? reason
     }
 
     /// Copies each recorded upload and its rejected-rows file, when present. An upload's file is

@@ -83,23 +83,33 @@ struct BackupCommandTests {
 
     @Test("backup of a data directory without a store fails and leaves nothing behind")
     func noStore() async throws {
-        let empty = FileManager.default.temporaryDirectory
+        let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("cg-backup-empty-\(UUID().uuidString)", isDirectory: true)
-        let backup = empty.appendingPathComponent("copy", isDirectory: true)
+        let empty = root.appendingPathComponent("data", isDirectory: true)
+        let backup = root.appendingPathComponent("copy", isDirectory: true)
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: empty) }
+        defer { try? FileManager.default.removeItem(at: root) }
         let run = try await GatewayProcess.run(
             ["backup", backup.path, "--config", RunningGateway.configDirectory.path, "--data-dir", empty.path],
             downstream: "http://127.0.0.1:9")
         #expect(run.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["data"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
         // A parent directory that does not exist is not made on the way.
-        let typo = empty.appendingPathComponent("bakcups/nightly", isDirectory: true)
+        let typo = root.appendingPathComponent("bakcups/nightly", isDirectory: true)
         let (status, output) = try await spawnCapturingOutput(
             GatewayProcess.executable.path, ["backup", typo.path, "--data-dir", empty.path],
             environment: ProcessInfo.processInfo.environment, errorsToOutput: true)
         #expect(status == 73)
         #expect(String(decoding: output, as: UTF8.self).contains("bakcups is not a directory; create it first"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
+        // Nor inside the data directory it copies.
+        let inside = try await spawnCapturingOutput(
+            GatewayProcess.executable.path,
+            ["backup", empty.appendingPathComponent("nightly").path, "--data-dir", empty.path],
+            environment: ProcessInfo.processInfo.environment, errorsToOutput: true)
+        #expect(inside.status == 73)
+        #expect(String(decoding: inside.output, as: UTF8.self).contains("is inside the data directory"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
     }
 

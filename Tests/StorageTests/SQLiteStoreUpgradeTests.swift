@@ -232,7 +232,8 @@ import Testing
                 _ = try SQLiteStore(configuration: SQLiteConfiguration(path: path))
                 Issue.record("a store with an unknown schema step was opened")
             } catch let error as StorageError {
-                #expect(error.message.contains("upgraded by a newer complaint-gateway"), "\(error.message)")
+                #expect(
+                    error.message.hasPrefix("\(path) was upgraded by a newer complaint-gateway"), "\(error.message)")
                 #expect(error.message.contains("v99-from-the-future"))
             }
             #expect(try await SQLiteCLI.count(path, "complaints") == 1)

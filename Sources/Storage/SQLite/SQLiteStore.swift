@@ -67,6 +67,8 @@ public final class SQLiteStore: ComplaintStore {
             }
             try SchemaUpgrade(migrator: SQLiteSchema.migrator(), path: configuration.path, logger: logger).run(on: pool)
             claimReader = try ClaimReader(path: configuration.path, configuration: config)
+        } catch let error as StorageError {
+            throw error
         } catch {
             throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
         }
