@@ -22,7 +22,9 @@ public final class DataDirectoryLock: Sendable {
         path = URL(fileURLWithPath: directory).appendingPathComponent("gateway.lock").path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw StorageError(.unavailable, "cannot open \(path): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            let hint = OpenFailureHint.hint(forStoreAt: path).map { " (\($0))" } ?? ""
+            throw StorageError(.unavailable, "cannot open \(path): \(reason)\(hint)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.holder(descriptor)

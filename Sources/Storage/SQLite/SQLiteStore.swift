@@ -70,7 +70,8 @@ public final class SQLiteStore: ComplaintStore {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)")
+            let hint = OpenFailureHint.hint(forStoreAt: configuration.path).map { " (\($0))" } ?? ""
+            throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)\(hint)")
         }
         let commitTimer = Metrics.Timer(label: "cg_store_commit_seconds", preferredDisplayUnit: .seconds)
         let batchSize = Recorder(label: "cg_store_commit_batch_size")
