@@ -109,6 +109,8 @@ struct QueryAndOperationsTests {
         let metrics = String(decoding: try await gateway.request(.get, "/metrics", token: nil).body, as: UTF8.self)
         #expect(metrics.contains("cg_complaints_accepted_total{channel=\"api\"}"))
         #expect(metrics.contains("cg_store_commit_seconds_bucket"))
+        // A commit of one operation has a bucket of its own.
+        #expect(metrics.contains("cg_store_commit_batch_size_bucket{le=\"1.0\"}"))
         #expect(metrics.contains("cg_outbox_depth"))
         // The gauge is the process's: another test running beside this one may have opened the
         // breaker of the same department, so only its presence is checked here.
