@@ -17,6 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDir: String?
 
     func run() async throws {
+        // Owner only, every file the gateway makes (the store, its log, the uploads): they hold
+        // citizens' names, numbers and words, and a file copied out of the 0700 data directory
+        // keeps its mode.
+        umask(0o077)
         var configuration = try options.load()
         if let listen {
             guard let (host, port) = ServerSettings.parseListen(listen) else {

@@ -21,6 +21,12 @@ struct CrashRecoveryTests {
         let inFlight = Set(downstream.requests.compactMap(\.idempotencyKey))
         await first.kill()
         let database = dataDirectory.appendingPathComponent("gateway.sqlite").path
+        // Owner only, as the directory that holds them.
+        for file in ["gateway.sqlite", "gateway.sqlite-wal", "gateway.sqlite-shm", "gateway.lock"] {
+            let path = dataDirectory.appendingPathComponent(file).path
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode.map { $0 & 0o077 } == 0, "\(file): \(String(mode ?? 0, radix: 8))")
+        }
         #expect(try await sqlite(database, "SELECT count(*) FROM complaints") == "24")
         #expect(try await sqlite(database, "SELECT count(*) FROM outbox WHERE state = 'delivered'") == "0")
 
