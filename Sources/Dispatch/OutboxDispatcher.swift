@@ -518,8 +518,14 @@ public final class OutboxDispatcher: Service, Sendable {
     /// Records an attempt ``handOver(_:)`` counted as recording.
     private func record(_ item: OutboxItem, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution) {
         metrics.count(resolution, department: attempt.department)
-        let level: Logger.Level = resolution == .delivered ? .debug : .warning
-        if logger.logLevel <= level { log(item, attempt, level: level) }
+        // A dead letter waits for a person (fix, then replay): an error, where a retry is a warning.
+        let level: Logger.Level
+        switch resolution {
+        case .delivered: level = .debug
+        case .retry: level = .warning
+        case .dead: level = .error
+        }
+        if logger.logLevel <= level { log(item, attempt, resolution, level: level) }
         if case .retry(let at) = resolution { nextDue.scheduled(at) }
         // Results that finish while another is being committed go into the next write together.
         guard
@@ -596,12 +602,15 @@ public final class OutboxDispatcher: Service, Sendable {
     }
 
     /// Built only when the level is enabled: the metadata costs more than the check on the hot path.
-    private func log(_ item: OutboxItem, _ attempt: DeliveryAttempt, level: Logger.Level) {
+    private func log(
+        _ item: OutboxItem, _ attempt: DeliveryAttempt, _ resolution: DeliveryResolution, level: Logger.Level
+    ) {
         var metadata: Logger.Metadata = [
             "cg.complaint_id": "\(item.complaintID)", "cg.department": "\(attempt.department)",
             "cg.attempt": "\(attempt.attempt)", "cg.outcome": "\(attempt.outcome)",
         ]
         if let error = attempt.error { metadata["cg.error"] = "\(LogRedaction.scrub(error))" }
+        if case .retry(let at) = resolution { metadata["cg.next_attempt_at"] = "\(RFC3339.format(at))" }
         logger.log(level: level, "delivery attempt", metadata: metadata)
     }
 }

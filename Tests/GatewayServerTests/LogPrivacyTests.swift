@@ -76,10 +76,14 @@ struct LogPrivacyTests {
                 .post, "/v1/hotline/calls?profile=12345", body: Data(csv.utf8), headers: [("Content-Type", "text/csv")]
             ).status == 200)
 
-        // Deliveries fail with 500 and are logged as warnings.
+        // Deliveries fail with 500 and are logged as warnings, with when the next attempt is due.
         try await eventually("failed deliveries logged") {
             handler.entries.contains { $0.message.description == "delivery attempt" }
         }
+        let retry = try #require(handler.entries.first { $0.message.description == "delivery attempt" })
+        #expect(retry.level == .warning)
+        #expect(retry.metadata["cg.outcome"] == "retry")
+        #expect(retry.metadata["cg.next_attempt_at"].map { "\($0)".hasSuffix("Z") } == true)
         try await gateway.stop()
         await downstream.stop()
 
