@@ -60,9 +60,17 @@ public final class OutboxDispatcher: Service, Sendable {
     private let batcher = AttemptBatcher()
     private let nextDue: NextDueCache
     private let claimCount = Atomic<Int>(0)
-    /// Set while attempts cannot be recorded (a full disk): claims wait until `until`, each pause
-    /// twice the last, up to ``maxRecordPause``; the next recorded attempt clears it.
-    private let recordTrouble = Mutex<(until: ContinuousClock.Instant, pause: Duration)?>(nil)
+    /// Set while attempts cannot be recorded (a full disk); the next recorded attempt clears it.
+    private let recordTrouble = Mutex<RecordTrouble?>(nil)
+
+    /// Claims wait until `until`, each pause twice the last, up to ``maxRecordPause``. The items
+    /// whose attempt could not be recorded stay claimed meanwhile (pending again, they would be
+    /// sent again at once); they are given back when an attempt is recorded again.
+    private struct RecordTrouble {
+        var until: ContinuousClock.Instant
+        var pause: Duration
+        var unrecorded: [String] = []
+    }
 
     /// How many times the outbox has been read for due items (also `cg_outbox_claims_total`).
     public var claimsMade: Int { claimCount.load(ordering: .relaxed) }
@@ -552,11 +560,17 @@ public final class OutboxDispatcher: Service, Sendable {
     private func write(_ batch: [AttemptResult]) async {
         do {
             try await store.recordDeliveries(batch)
-            let recovered = recordTrouble.withLock { trouble in
+            if let recovered = recordTrouble.withLock({ trouble in
                 defer { trouble = nil }
-                return trouble != nil
+                return trouble
+            }) {
+                // Sent, perhaps received, but not on record: sent again, with the same key.
+                store.releaseClaims(recovered.unrecorded)
+                logger.notice(
+                    "delivery attempts are recorded again; claims resume",
+                    metadata: ["cg.unrecorded": "\(recovered.unrecorded.count)"])
+                wake.signal()
             }
-            if recovered { logger.notice("delivery attempts are recorded again; claims resume") }
         } catch {
             // At once, before the results are tried one by one: meanwhile each freed slot would
             // be claimed again, for requests that could not be recorded either.
@@ -565,8 +579,9 @@ public final class OutboxDispatcher: Service, Sendable {
                 for result in batch { await write([result]) }
                 return
             }
-            // The item stays pending in the store, leased until its lease expires: it will be
-            // re-sent then, with the same Idempotency-Key, not lost.
+            // The item stays pending in the store and claimed until attempts are recorded again:
+            // then it is re-sent, with the same Idempotency-Key, not lost.
+            recordTrouble.withLock { $0?.unrecorded.append(batch[0].complaintID) }
             logger.error(
                 "cannot record a delivery attempt",
                 metadata: [
@@ -585,7 +600,7 @@ public final class OutboxDispatcher: Service, Sendable {
         let started = recordTrouble.withLock { trouble -> Duration? in
             if let current = trouble, current.until > now { return nil }
             let pause = trouble.map { min($0.pause * 2, Self.maxRecordPause) } ?? .seconds(1)
-            trouble = (now + pause, pause)
+            trouble = RecordTrouble(until: now + pause, pause: pause, unrecorded: trouble?.unrecorded ?? [])
             return pause
         }
         guard let started else { return }

@@ -52,7 +52,8 @@ public protocol ComplaintStore: Sendable {
 
     /// Records several attempts in one write, releasing their claims: all of them are committed
     /// when it returns, or none (it throws), and then the claims stay held until their lease
-    /// expires, so an attempt that cannot be recorded is not sent again at once.
+    /// expires or ``releaseClaims(_:)`` gives them back, so an attempt that cannot be recorded
+    /// is not sent again at once.
     func recordDeliveries(_ results: [AttemptResult]) async throws
 
     /// Gives claimed items back unattempted: they stay pending, due as before, and the next claim

@@ -150,8 +150,9 @@ extension SQLiteStore {
             }
         }
         // Released only once recorded. An attempt that could not be recorded (a full disk) keeps
-        // its item leased until the lease expires: released, it was pending again at once, and
-        // the next claim sent it again, hundreds of times a second, with no attempt on record.
+        // its item leased until the dispatcher gives it back (or the lease expires): released
+        // here, it was pending again at once, and the next claim sent it again, hundreds of times
+        // a second, with no attempt on record.
         leases.release(results.lazy.map { $0.complaintID })
     }
 
