@@ -77,7 +77,8 @@ public final class Gateway: Sendable {
         }
         hotlineImporter = try HotlineImporter(
             pipeline: pipeline, profiles: configuration.hotlineProfiles,
-            files: UploadFiles(dataDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory)))
+            files: UploadFiles(dataDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory)),
+            profileDirectory: configuration.directory.appendingPathComponent("hotline"))
     }
 
     /// The HTTP router with every route and middleware.

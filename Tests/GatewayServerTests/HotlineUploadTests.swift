@@ -247,7 +247,8 @@ struct HotlineUploadTests {
         #expect(reply.status == 422)
         #expect(
             reply.errorMessage?.hasSuffix(
-                "; the header at line 1 fits profile \"12345\": import the file with that profile") == true,
+                "; the header at line 1 fits profile \"12345\" (it knows 9 of 9 columns): import the file with that profile"
+            ) == true,
             "\(reply.errorMessage ?? "")")
         let refusedID = try #require((reply.json["error"] as? [String: Any])?["raw_id"] as? String)
         let listed = try await gateway.request(.get, "/v1/quarantine").json["items"] as? [[String: Any]]

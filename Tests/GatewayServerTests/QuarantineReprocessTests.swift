@@ -169,7 +169,8 @@ struct QuarantineReprocessTests {
         #expect(refused.status == 422)
         #expect(
             refused.errorMessage?.hasSuffix(
-                "; the header at line 1 fits profile \"311\": import the file with that profile") == true,
+                "; the header at line 1 fits profile \"311\" (it knows 9 of 9 columns): import the file with that profile"
+            ) == true,
             "\(refused.errorMessage ?? "")")
         let rawID = try #require((refused.json["error"] as? [String: Any])?["raw_id"] as? String)
 

@@ -20,6 +20,8 @@ public struct HotlineImporter: Sendable {
     let profiles: [String: HotlineProfile]
     /// Where uploads and their rejected-rows files are kept.
     let files: UploadFiles
+    /// `config/hotline/`, to tell a profile added after the start from one that does not exist.
+    let profileDirectory: URL?
 
     /// Rows per committed batch.
     static let batchSize = 2000
@@ -28,7 +30,9 @@ public struct HotlineImporter: Sendable {
     /// Files with at most this many rows list every id in the report unless asked otherwise.
     static let idsByDefaultUpTo = 10_000
 
-    init(pipeline: IntakePipeline, profiles: [String: HotlineProfile], files: UploadFiles) throws {
+    init(
+        pipeline: IntakePipeline, profiles: [String: HotlineProfile], files: UploadFiles, profileDirectory: URL? = nil
+    ) throws {
         guard let store = pipeline.store as? any BatchIntakeStore else {
             throw GatewayError(.notImplemented, code: "not_supported", "this store cannot take file uploads")
         }
@@ -36,6 +40,7 @@ public struct HotlineImporter: Sendable {
         self.store = store
         self.profiles = profiles
         self.files = files
+        self.profileDirectory = profileDirectory
     }
 
     /// The profile named `name`, or a 422 naming the known ones.
@@ -48,9 +53,23 @@ public struct HotlineImporter: Sendable {
         guard let profile = profiles[name] else {
             throw GatewayError(
                 .unprocessableContent, code: "unknown_profile",
-                "no hotline profile \"\(name)\" (known: \(profiles.keys.sorted().joined(separator: ", ")))")
+                "no hotline profile \"\(name)\" (known: \(profiles.keys.sorted().joined(separator: ", ")))"
+                    + addedAfterStart(name))
         }
         return profile
+    }
+
+    /// A profile file of that name on disk now is one added or fixed after the start: profiles are
+    /// read when the gateway starts, while `complaint-gateway import` reads them from disk at once,
+    /// so the CLI takes a file the server refuses until it restarts.
+    private func addedAfterStart(_ name: String) -> String {
+        guard let directory = profileDirectory, !name.contains("/"), !name.hasPrefix(".") else { return "" }
+        for suffix in [".yaml", ".yml"]
+        where FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + suffix).path) {
+            return "; hotline/\(name)\(suffix) was added or changed after the gateway started, and profiles are read "
+                + "at start: restart the gateway to use it (complaint-gateway config check shows whether it is valid)"
+        }
+        return ""
     }
 
     /// Imports `upload` (already durable on disk) with `profile`.

@@ -28,7 +28,7 @@ struct ImportSession {
     private var preambleRows = 0
     private var closestHeaderFailure: (matches: Int, error: HotlineImportError)?
     /// The first row looked at for the header that other profiles bind, and their names.
-    private var otherProfilesFit: (line: Int, profiles: [String])?
+    private var otherProfilesFit: (line: Int, columnCount: Int, profiles: [(name: String, matches: Int)])?
     private var mapper: HotlineRowMapper?
     /// Rows taken, in batches of `batchSize` as they fill: a batch is handed over whole (moved,
     /// not copied row by row, which cost a retain and a release of every field of every row).
@@ -196,8 +196,16 @@ struct ImportSession {
                 if fileHead == nil, others.contains(where: { encoding(for: $0) != encoding }) {
                     fileHead = Self.readHead(of: upload.url)
                 }
-                let fitting = others.filter { fits($0, names: names, line: record.line) }
-                if !fitting.isEmpty { otherProfilesFit = (record.line, fitting.map(\.name).sorted()) }
+                let fitting = others.compactMap { other in
+                    fit(other, names: names, line: record.line).map { (name: other.name, matches: $0) }
+                }
+                if !fitting.isEmpty {
+                    otherProfilesFit = (
+                        record.line,
+                        names.count { TextNormalizer.normalizeOptional($0) != nil },
+                        fitting.sorted { ($0.matches, $1.name) > ($1.matches, $0.name) }
+                    )
+                }
             }
             preamble.append(record.line)
             if names.contains(where: { TextNormalizer.normalizeOptional($0) != nil }) { preambleRows += 1 }
@@ -211,21 +219,28 @@ struct ImportSession {
         }
     }
 
-    /// Whether the header at `line` fits `other`, read with the encoding `other` would read the file
-    /// in: a GBK export sent with a profile that reads non-UTF-8 files as Windows-1252 is seen in
-    /// the 12345 profile's GB18030, not in the mojibake this import decoded.
-    private func fits(_ other: HotlineProfile, names: [String], line: Int) -> Bool {
+    /// How many of the header's columns `other` knows when the header at `line` fits it (nil when
+    /// it does not), read with the encoding `other` would read the file in: a GBK export sent with a
+    /// profile that reads non-UTF-8 files as Windows-1252 is seen in the 12345 profile's GB18030,
+    /// not in the mojibake this import decoded.
+    private func fit(_ other: HotlineProfile, names: [String], line: Int) -> Int? {
+        let matches = { (names: [String]) -> Int? in
+            (try? HotlineHeader(names, line: line, profile: other)) == nil
+                ? nil : HotlineHeader.matches(names, profile: other)
+        }
         let otherEncoding = encoding(for: other)
-        guard otherEncoding != encoding else { return (try? HotlineHeader(names, line: line, profile: other)) != nil }
-        guard let head = fileHead, let reader = try? CSVFileReader(encoding: otherEncoding) else { return false }
-        var found = false
+        guard otherEncoding != encoding else { return matches(names) }
+        guard let head = fileHead, let reader = try? CSVFileReader(encoding: otherEncoding) else { return nil }
+        var found: Int?
+        var seen = false
         let read = { (record: CSVRecord) in
             if record.line == line, case .fields(let otherNames) = record.kind {
-                found = (try? HotlineHeader(otherNames, line: line, profile: other)) != nil
+                seen = true
+                found = matches(otherNames)
             }
         }
         head.withUnsafeBytes { reader.feed($0, read) }
-        if !found { reader.finish(read) }
+        if !seen { reader.finish(read) }
         return found
     }
 
@@ -242,13 +257,32 @@ struct ImportSession {
     }
 
     /// A header the profile does not fit, sent with the wrong profile most likely: names the
-    /// profiles whose columns the file has.
+    /// profiles whose required columns the file has, the one that knows most of its columns first.
+    /// Several can fit (a profile that requires only a ticket id and a call time fits most
+    /// exports), and dedup is per profile: a file taken under a poor fit and again under the right
+    /// one is stored twice. So the hint says "best" only when one profile knows more columns than
+    /// every other, and the upload page selects a profile only then.
     private func withProfileHint(_ error: HotlineImportError) -> HotlineImportError {
-        guard let fit = otherProfilesFit else { return error }
-        let names = fit.profiles.map { "\"\($0)\"" }.joined(separator: " or ")
-        return HotlineImportError(
-            code: error.code,
-            error.message + "; the header at line \(fit.line) fits profile \(names): import the file with that profile")
+        guard let fit = otherProfilesFit, let best = fit.profiles.first else { return error }
+        let columns = { (matches: Int) in "\(matches) of \(fit.columnCount) columns" }
+        let hint: String
+        if fit.profiles.count == 1 {
+            hint =
+                "fits profile \"\(best.name)\" (it knows \(columns(best.matches))): import the file with that profile"
+        } else if fit.profiles[1].matches < best.matches {
+            let rest = fit.profiles.dropFirst().map { "\"\($0.name)\" (\($0.matches))" }.joined(separator: ", ")
+            hint =
+                "fits profile \"\(best.name)\" best (it knows \(columns(best.matches)); also fit: \(rest)): "
+                + "import the file with that profile"
+        } else {
+            let tied = fit.profiles.filter { $0.matches == best.matches }.map { "\"\($0.name)\"" }
+            let rest = fit.profiles.dropFirst(tied.count).map { "\"\($0.name)\" (\($0.matches))" }
+            hint =
+                "fits profiles \(tied.joined(separator: " and ")) equally (each knows \(columns(best.matches))"
+                + (rest.isEmpty ? "" : "; also fit: \(rest.joined(separator: ", "))")
+                + "): choose the profile made for this export; the same file imported under two profiles is stored twice"
+        }
+        return HotlineImportError(code: error.code, error.message + "; the header at line \(fit.line) " + hint)
     }
 
     /// Rows looked at for the header before the file is refused.
