@@ -24,6 +24,10 @@ struct ConfigCommand: AsyncParsableCommand {
                     + "(\(configuration.routing.tables.map(\.rules.count).reduce(0, +)) rules), "
                     + "\(configuration.auth.tokens.count) tokens, listen \(configuration.server.host):\(configuration.server.port), "
                     + "tables version \(configuration.routing.version)")
+            let profiles = configuration.hotlineProfiles.keys.sorted()
+            print(
+                "\(profiles.count) hotline profile\(profiles.count == 1 ? "" : "s")"
+                    + (profiles.isEmpty ? "" : ": " + profiles.joined(separator: ", ")))
         }
     }
 }

@@ -86,4 +86,23 @@ struct ConfigNodeTests {
                 in: "x: 1\nx2: 2\nx3: 3\nx4: 4\nx5: 5\ndepartments:\n  - id: a\n    n: 1\n    id: b\n")
                 == 9)
     }
+
+    @Test("errors are thrown file by file, in the order files were read, each file's in line order")
+    func errorsInLineOrder() {
+        let diagnostics = ConfigDiagnostics()
+        for (file, line) in [("b.yaml", 9), ("a.yaml", 3), ("b.yaml", 2), ("a.yaml", 1), ("b.yaml", 9)] {
+            diagnostics.report(ConfigIssue(file: file, line: line, column: nil, field: "f", message: "m\(line)"))
+        }
+        do {
+            try diagnostics.throwIfErrors()
+            Issue.record("no error thrown")
+        } catch let error as ConfigError {
+            #expect(
+                error.issues.map { "\($0.file):\($0.line ?? 0)" } == [
+                    "b.yaml:2", "b.yaml:9", "b.yaml:9", "a.yaml:1", "a.yaml:3",
+                ])
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
 }

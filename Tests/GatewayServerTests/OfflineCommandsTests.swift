@@ -189,4 +189,43 @@ struct OfflineCommandsTests {
         let storage = try GatewayConfiguration.loadStorage(directory: directory, environment: [:])
         #expect(storage.storage.dataDirectory == "./data")
     }
+
+    @Test("config check names the hotline profiles it loaded, and a profile's problems come in line order")
+    func configCheckProfiles() async throws {
+        var environment = Self.staffEnvironment
+        environment["GATEWAY_TOKEN"] = RunningGateway.token
+        let good = try await spawnCapturingOutput(
+            GatewayProcess.executable.path, ["config", "check", "--config", RunningGateway.configDirectory.path],
+            environment: environment, errorOutput: 2, errorsToOutput: true)
+        let goodText = String(decoding: good.output, as: UTF8.self)
+        #expect(good.status == 0, "\(goodText)")
+        #expect(goodText.contains("\n2 hotline profiles: 12345, 311\n"), "\(goodText)")
+
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cg-profiles-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: RunningGateway.configDirectory, to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        // Checked field by field, found out of line order: `categories` is read after `columns`,
+        // `time_zone` before both, and a file value's duplicate after its target.
+        try Data(
+            """
+            columns:
+              ticket_id: 工单编号
+              call_time: 来电时间
+              Text: 诉求内容
+            categories:
+              投诉: 投拆
+            time_zone: CST
+
+            """.utf8
+        ).write(to: copy.appendingPathComponent("hotline/vendor.yaml"))
+        let bad = try await spawnCapturingOutput(
+            GatewayProcess.executable.path, ["config", "check", "--config", copy.path],
+            environment: environment, errorOutput: 2, errorsToOutput: true)
+        let badText = String(decoding: bad.output, as: UTF8.self)
+        #expect(bad.status == 78)
+        let lines = badText.split(separator: "\n").filter { $0.contains("hotline/vendor.yaml:") }.map {
+            $0.split(separator: ":").dropFirst().first.map(String.init) ?? ""
+        }
+        #expect(lines == ["4", "6", "7"], "\(badText)")
+    }
 }

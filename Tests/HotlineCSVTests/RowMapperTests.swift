@@ -150,7 +150,8 @@ struct RowMapperTests {
         let rejected = results.compactMap(\.rejection).map { "\($0.line) \($0.ticket ?? "-"): \($0.reason)" }
         #expect(
             rejected == [
-                "4 GD002: unparseable call time \"2026-13-40 08:00\"",
+                "4 GD002: unparseable call time \"2026-13-40 08:00\": no pattern of profile 12345's date_formats matches it "
+                    + "(\(try shippedProfiles()["12345"]!.dateFormats.map(\.pattern).joined(separator: ", ")))",
                 "5 GD003: required field 诉求内容 is empty",
                 "6 GD004: expected 10 columns, found 3",
                 "7 GD005: unterminated quote: a quoted field opened on this line is never closed",

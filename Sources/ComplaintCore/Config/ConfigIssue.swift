@@ -79,6 +79,19 @@ public final class ConfigDiagnostics {
 
     /// Throws a ``ConfigError`` holding every issue when any of them is an error.
     public func throwIfErrors() throws {
-        if hasErrors { throw ConfigError(issues: issues) }
+        if hasErrors { throw ConfigError(issues: inFileOrder) }
+    }
+
+    /// The issues file by file (in the order files were read), each file's by line: checks run
+    /// field by field, and an author fixes a file from the top.
+    public var inFileOrder: [ConfigIssue] {
+        var fileRank: [String: Int] = [:]
+        for issue in issues where fileRank[issue.file] == nil { fileRank[issue.file] = fileRank.count }
+        return issues.enumerated()
+            .sorted { a, b in
+                (fileRank[a.element.file]!, a.element.line ?? 0, a.offset)
+                    < (fileRank[b.element.file]!, b.element.line ?? 0, b.offset)
+            }
+            .map(\.element)
     }
 }

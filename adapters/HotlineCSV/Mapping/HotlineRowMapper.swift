@@ -67,6 +67,8 @@ public struct HotlineRowMapper {
     private var heldRecord: CSVRecord?
     /// How many columns a row must have at least: the header's, less the unnamed ones at its end.
     private let namedWidth: Int
+    /// The patterns a call time was tried with, for the rejection: the admin sees which to add.
+    private let triedFormats: String
 
     public init(profile: HotlineProfile, header: HotlineHeader) {
         self.profile = profile
@@ -76,6 +78,7 @@ public struct HotlineRowMapper {
         districts = DistrictFinder(profile.districts)
         let unnamedTail = header.names.reversed().prefix { TextNormalizer.normalize($0).isEmpty }.count
         namedWidth = header.names.count - unnamedTail
+        triedFormats = profile.dateFormats.map(\.pattern).joined(separator: ", ")
     }
 
     private static let summaryWords = ["合计", "总计", "共计", "小计", "總計", "合計", "total", "grand total"]
@@ -259,7 +262,9 @@ public struct HotlineRowMapper {
             switch column.field {
             case .callTime:
                 guard let time = times.parse(FieldText.callTimeText(value)) else {
-                    return reject("unparseable call time \"\(TextNormalizer.normalize(value))\"")
+                    return reject(
+                        "unparseable call time \"\(TextNormalizer.normalize(value))\": no pattern of profile "
+                            + "\(profile.name)'s date_formats matches it (\(triedFormats))")
                 }
                 // Systems and spreadsheets write a placeholder for an empty date (1970-01-01
                 // 08:00, 1899/12/30 0:00, 0001-01-01, 9999-12-31): no call, and deadlines count
@@ -354,9 +359,10 @@ public struct HotlineRowMapper {
                         draft.complainant.name = text
                     }
                 case .category:
-                    if profile.categories.isEmpty {
-                        draft.category = text
-                    } else if let category = profile.categories[HeaderName.normalize(text)] {
+                    // A value already one of the categories needs no entry in the map.
+                    if let category = profile.categories[HeaderName.normalize(text)]
+                        ?? (ComplaintCategory.all.contains(text) ? text : nil)
+                    {
                         draft.category = category
                     } else {
                         extra["category"] = .string(text)

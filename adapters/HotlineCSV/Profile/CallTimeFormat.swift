@@ -83,12 +83,39 @@ public struct CallTimeFormat: Sendable, Hashable {
             case " ":
                 while scalars.first == " " { scalars.removeFirst() }
                 tokens.append(.space)
+            case "T":
+                tokens.append(.literal(Array(String(scalar).utf8)))
             default:
+                if let mistake = foreignPatternMistake(scalar) { throw CallTimeFormatError(message: mistake) }
                 tokens.append(.literal(Array(String(scalar).utf8)))
             }
         }
         if nested { throw CallTimeFormatError(message: "unclosed [ in pattern") }
         return tokens
+    }
+
+    /// Java, .NET and Excel patterns put letters this language does not have (`YYYY`, `DD`, `zzz`)
+    /// and quotes (`'T'`) in a pattern. Taken as literal text they would make a pattern that
+    /// passes the check and matches no call time, rejecting every row; so an ASCII letter other
+    /// than `T`, and a quote, is refused with what to write instead.
+    private static func foreignPatternMistake(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "'", "\"":
+            return "quotes are not part of a pattern: write T and other text as it is (yyyy-MM-ddTHH:mm:ss)"
+        case "Y": return "\"Y\" is not a pattern letter: the year is yyyy (or yy)"
+        case "D": return "\"D\" is not a pattern letter: the day is d or dd"
+        case "z", "Z", "X", "x", "O", "V":
+            return "\"\(scalar)\" (a time zone) is not a pattern letter: the profile's time_zone gives the zone, "
+                + "and a +08:00 or Z written after the time is read by itself"
+        case "E", "e": return "\"\(scalar)\" (a weekday name) is not a pattern letter: leave the weekday out"
+        case "f", "F": return "\"\(scalar)\" is not a pattern letter: a fraction of a second is S"
+        case "t", "A", "P":
+            return "\"\(scalar)\" is not a pattern letter: AM/PM (and 上午/下午) is a, with h for the hour"
+        default:
+            guard scalar.isASCII, scalar.properties.isAlphabetic else { return nil }
+            return "\"\(scalar)\" is not a pattern letter (use yyyy, yy, M, MM, d, dd, H, HH, h, hh, a, mm, ss, S; "
+                + "T stands for itself)"
+        }
     }
 
     private static func number(_ letter: Unicode.Scalar, run: Int) throws -> Token {

@@ -25,7 +25,8 @@ public struct HotlineProfile: Sendable {
     /// `columns`: one entry per record field the file feeds, in file order of the YAML.
     public var columns: [HotlineColumn]
     /// `categories`: a file's category values (trimmed, case-insensitive) → the record's category.
-    /// Empty: the value is taken as it is.
+    /// A value that is already a category (投诉) is taken as it is; any other goes to
+    /// `source.extra.category`.
     public var categories: [String: String]
     /// `districts`: names an address may hold (`西湖区`); when a row has no district of its own, the
     /// one its address names first becomes `location.district`, for rules to route on.

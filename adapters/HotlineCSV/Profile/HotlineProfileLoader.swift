@@ -17,7 +17,10 @@ public enum HotlineProfileLoader {
     ) -> [String: HotlineProfile] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var profiles: [String: HotlineProfile] = [:]
-        for file in names.sorted() where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
+        // Any case of the extension (Windows saves `12345.YAML`); no hidden files (an editor's `.x.yaml.swp`
+        // is none, but `.x.yaml` left by one would be a profile named `.x`).
+        for file in names.sorted()
+        where !file.hasPrefix(".") && [".yaml", ".yml"].contains(where: { file.lowercased().hasSuffix($0) }) {
             let name = String(file[..<file.lastIndex(of: ".")!])
             let root = ConfigNode.load(
                 url: directory.appendingPathComponent(file), displayName: displayPrefix + file,
@@ -55,11 +58,7 @@ public enum HotlineProfileLoader {
                         + "UTF-8 and UTF-16 are detected, not fallen back to")
             }
         }
-        let zoneName = root["time_zone"].string() ?? "Asia/Shanghai"
-        let timeZone = TimeZone(identifier: zoneName)
-        if timeZone == nil {
-            root["time_zone"].error("unknown time zone \"\(zoneName)\" (an IANA name such as Asia/Shanghai)")
-        }
+        let timeZone = ProfileTimeZone.read(root["time_zone"])
 
         var formats: [CallTimeFormat] = []
         let formatNodes = root["date_formats"].isPresent ? root["date_formats"].items() : []
@@ -83,7 +82,9 @@ public enum HotlineProfileLoader {
         var seenHeaders: [String: String] = [:]
         let columnsNode = root["columns"]
         if !columnsNode.isPresent { columnsNode.error("required field is missing") }
-        for (key, node) in columnsNode.entries() {
+        let keys = columnsNode.entries()
+        for (key, node) in keys {
+            ProfileColumnKeys.check(key, at: node)
             let field = HotlineField(key: key)
             var headers: [String] = []
             var required = field == .ticketID || field == .callTime
@@ -104,6 +105,11 @@ public enum HotlineProfileLoader {
             }
             for header in headers {
                 let normalized = HeaderName.normalize(header)
+                if normalized.isEmpty {
+                    // It would bind a blank header cell: a title row's, or notes typed beside the table.
+                    node.error("a header or alias must not be empty (found \"\(header)\")")
+                    continue
+                }
                 if let other = seenHeaders[normalized] {
                     node.error("header \"\(header)\" is already used by column \(other)")
                 }
@@ -115,10 +121,8 @@ public enum HotlineProfileLoader {
             columnsNode.error(
                 "a profile needs a \(needed.key) column (\(needed == .ticketID ? "the dedup key" : "received_at"))")
         }
-        var categories: [String: String] = [:]
-        for (value, node) in root["categories"].entries() {
-            if let category = node.requiredString() { categories[HeaderName.normalize(value)] = category }
-        }
+        if columnsNode.isPresent { ProfileColumnKeys.checkFields(keys, columnsNode: columnsNode) }
+        let categories = readCategories(root["categories"])
         var districts: [String] = []
         for node in root["districts"].items() {
             guard let name = node.requiredString() else { continue }
@@ -137,6 +141,30 @@ public enum HotlineProfileLoader {
             name: name, encoding: encoding, fallbackEncoding: fallbackEncoding, timeZone: timeZone,
             dateFormats: formats, defaultCountryCode: country,
             defaultAreaCode: area, columns: columns, categories: categories, districts: districts)
+    }
+}
+
+extension HotlineProfileLoader {
+    /// `categories`: each target one of complaint/v1's categories (a typo such as 投拆 would
+    /// match no rule), and no two file values that compare equal (the later would silently win).
+    static func readCategories(_ node: ConfigNode) -> [String: String] {
+        var categories: [String: String] = [:]
+        var written: [String: (value: String, line: Int?)] = [:]
+        for (value, target) in node.entries() {
+            guard let category = target.requiredString() else { continue }
+            let key = HeaderName.normalize(value)
+            if !ComplaintCategory.all.contains(category) {
+                target.error("\"\(category)\" is not a category (\(ComplaintCategory.listed))")
+            }
+            if let earlier = written[key] {
+                target.error(
+                    "\"\(value)\" is the same file value as \"\(earlier.value)\"\(earlier.line.map { " (line \($0))" } ?? ""): "
+                        + "values compare ignoring case, spaces, _ and -")
+            }
+            written[key] = (value, target.line)
+            categories[key] = category
+        }
+        return categories
     }
 }
 
