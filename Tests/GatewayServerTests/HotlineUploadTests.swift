@@ -511,14 +511,15 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
-    @Test("the upload page is served at /")
+    @Test("the upload page is served at /, each profile labelled with its description")
     func page() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let page = try await gateway.request(.get, "/", token: nil, headers: [])
         #expect(page.status == 200)
         let html = String(decoding: page.body, as: UTF8.self)
-        #expect(html.contains("<option value=\"12345\">12345</option>"))
+        #expect(html.contains("<option value=\"12345\">12345 · 12345 政务服务热线 工单导出</option>"))
+        #expect(html.contains("<option value=\"311\">311 · 311 service request call log</option>"))
         let script = try await gateway.request(.get, "/upload.js", token: nil, headers: [])
         #expect(String(decoding: script.body, as: UTF8.self).contains("/v1/hotline/calls?profile="))
         try await gateway.stop()

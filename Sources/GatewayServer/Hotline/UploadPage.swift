@@ -1,4 +1,5 @@
 import Foundation
+import HotlineCSVAdapter
 
 /// The upload page hotline staff use at `GET /`: plain HTML, CSS and JavaScript, no build step.
 ///
@@ -8,8 +9,13 @@ import Foundation
 /// The HTML holds no script or style of its own (they are `/upload.js` and `/upload.css`), so the
 /// page's Content-Security-Policy can forbid inline code outright.
 enum UploadPage {
-    static func html(profiles: [String]) -> String {
-        let options = profiles.map { "<option value=\"\(escape($0))\">\(escape($0))</option>" }.joined()
+    /// The page with one option per profile (sorted by name), each labelled with its description
+    /// when it has one: staff pick by what the export is, not by a file name.
+    static func html(profiles: [HotlineProfile]) -> String {
+        let options = profiles.sorted { $0.name < $1.name }.map { profile in
+            let label = profile.description.map { "\(profile.name) · \($0)" } ?? profile.name
+            return "<option value=\"\(escape(profile.name))\">\(escape(label))</option>"
+        }.joined()
         return template.replacingOccurrences(of: "{{PROFILE_OPTIONS}}", with: options)
     }
 

@@ -26,7 +26,7 @@ struct HotlineRoutes: Sendable {
                     .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                     .contentSecurityPolicy: SecurityHeaders.pageContentSecurityPolicy,
                 ],
-                body: .init(byteBuffer: ByteBuffer(string: UploadPage.html(profiles: importer.profiles.keys.sorted()))))
+                body: .init(byteBuffer: ByteBuffer(string: UploadPage.html(profiles: Array(importer.profiles.values)))))
         }
         router.get("/upload.js") { _, _ in
             Self.asset(UploadPage.script, type: "text/javascript; charset=utf-8")

@@ -9,6 +9,8 @@ public struct HotlineHeader: Sendable {
     /// Indexes of the columns bound to each field.
     let ticketIndex: Int
     let callTimeIndex: Int
+    /// The column holding the call's time of day, when the export writes it apart from the date.
+    let clockIndex: Int?
     /// Columns that named a field another column feeds (kept in `source.extra`), or that share
     /// another's `source.extra` key, for the report.
     public let notes: [String]
@@ -74,6 +76,7 @@ public struct HotlineHeader: Sendable {
         self.bindings = bindings
         ticketIndex = bound[.ticketID]!.index
         callTimeIndex = bound[.callTime]!.index
+        clockIndex = bound[.callClock]?.index
     }
 
     /// The keys unknown columns take in `source.extra`: the header as written, `column_N` for a
@@ -83,7 +86,7 @@ public struct HotlineHeader: Sendable {
     private static func extraKeys(
         _ names: [String], bindings: [HotlineColumn?], profile: HotlineProfile, notes: inout [String]
     ) -> [String?] {
-        var used: Set<String> = ["complainant_phone_extension", "complainant_phone_raw", "category"]
+        var used = ProfileColumnKeys.extraKeysTaken
         for column in profile.columns { if case .extra(let key) = column.field { used.insert(key) } }
         // A rejected-rows file sent back ends in our two columns; elsewhere they are data.
         let sentBack = isSentBack(names)

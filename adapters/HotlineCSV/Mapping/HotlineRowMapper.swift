@@ -254,13 +254,25 @@ public struct HotlineRowMapper {
                 }
                 continue
             }
+            if !profile.emptyValues.isEmpty, profile.emptyValues.contains(HeaderName.normalize(value)) { value = "" }
             // Only messages use the name: folded when one is written, not for every field of every row.
             var name: String { Self.oneLine(header.names[index]) }
-            if (column.field == .phone || column.field == .callTime) && column.required && Self.isBlank(value) {
+            if (column.field == .phone || column.field == .callTime || column.field == .callClock) && column.required
+                && Self.isBlank(value)
+            {
                 return reject("required field \(name) is empty")
             }
             switch column.field {
+            case .callClock:
+                continue  // read with the date, at the call time's column
             case .callTime:
+                if let clock = header.clockIndex {
+                    let time = clock < fields.count ? fields[clock] : ""
+                    if Self.isBlank(time) {
+                        return reject("required field \(Self.oneLine(header.names[clock])) is empty")
+                    }
+                    value = Self.joined(date: value, time: time)
+                }
                 guard let time = times.parse(FieldText.callTimeText(value)) else {
                     return reject(
                         "unparseable call time \"\(TextNormalizer.normalize(value))\": no pattern of profile "
@@ -367,11 +379,22 @@ public struct HotlineRowMapper {
                     } else {
                         extra["category"] = .string(text)
                     }
+                case .latitude, .longitude:
+                    let isLatitude = column.field == .latitude
+                    let limit = isLatitude ? 90.0 : 180.0
+                    guard let degrees = Double(text), degrees.isFinite, abs(degrees) <= limit else {
+                        warnings.append(
+                            "\(name) \"\(text)\" is not a \(isLatitude ? "latitude" : "longitude") in degrees: "
+                                + "kept in source.extra")
+                        extra[TextNormalizer.normalize(header.names[index])] = .string(text)
+                        continue
+                    }
+                    if isLatitude { draft.location.lat = degrees } else { draft.location.lon = degrees }
                 case .subject: draft.subject = text
                 case .address: draft.location.address = text
                 case .district: draft.location.district = districts.listed(text) ?? text
                 case .extra(let key): extra[key] = .string(text)
-                case .callTime, .phone, .text: break
+                case .callTime, .callClock, .phone, .text: break
                 }
             }
         }
@@ -381,6 +404,18 @@ public struct HotlineRowMapper {
         draft.source.extra = extra
         return .accepted(
             HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
+    }
+
+    /// A date and a time of day from two columns, as one call time for the patterns. A date cell
+    /// Excel formatted as date and time carries its midnight (`2026/11/3 0:00:00`): dropped.
+    static func joined(date: String, time: String) -> String {
+        var date = Substring(date.trimmingCharacters(in: .whitespaces))
+        if let space = date.lastIndex(of: " "),
+            ["0:00", "00:00", "0:00:00", "00:00:00"].contains(date[date.index(after: space)...])
+        {
+            date = date[..<space]
+        }
+        return date + " " + time.trimmingCharacters(in: .whitespaces)
     }
 
     /// Whether `fields` are the header's names again (a byte-order mark of the second file may

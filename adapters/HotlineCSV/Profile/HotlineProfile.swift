@@ -7,6 +7,8 @@ import Foundation
 public struct HotlineProfile: Sendable {
     /// The file name without `.yaml` (`12345`, `311`).
     public var name: String
+    /// `description`: what the profile is for, shown beside its name on the upload page.
+    public var description: String?
     /// `encoding` (default `auto`): nil detects (byte-order mark, then strict UTF-8, then
     /// ``fallbackEncoding``).
     public var encoding: CSVEncoding?
@@ -31,14 +33,19 @@ public struct HotlineProfile: Sendable {
     /// `districts`: names an address may hold (`西湖区`); when a row has no district of its own, the
     /// one its address names first becomes `location.district`, for rules to route on.
     public var districts: [String]
+    /// `empty_values`: what this export writes in a cell that has no value (`Unspecified`, `N/A`,
+    /// `无`), compared as headers are (``HeaderName``); such a cell is read as empty.
+    public var emptyValues: Set<String>
 
     public init(
-        name: String, encoding: CSVEncoding? = nil, fallbackEncoding: CSVEncoding = .gb18030, timeZone: TimeZone,
+        name: String, description: String? = nil, encoding: CSVEncoding? = nil,
+        fallbackEncoding: CSVEncoding = .gb18030, timeZone: TimeZone,
         dateFormats: [CallTimeFormat],
         defaultCountryCode: String = "86", defaultAreaCode: String? = nil, columns: [HotlineColumn],
-        categories: [String: String] = [:], districts: [String] = []
+        categories: [String: String] = [:], districts: [String] = [], emptyValues: Set<String> = []
     ) {
         self.name = name
+        self.description = description
         self.encoding = encoding
         self.fallbackEncoding = fallbackEncoding
         self.timeZone = timeZone
@@ -48,6 +55,7 @@ public struct HotlineProfile: Sendable {
         self.columns = columns
         self.categories = categories
         self.districts = districts
+        self.emptyValues = emptyValues
     }
 }
 
@@ -86,6 +94,12 @@ public enum HotlineField: Sendable, Hashable {
     case subject
     case address
     case district
+    /// `location.lat` and `location.lon`, in decimal degrees.
+    case latitude
+    case longitude
+    /// The time of the call where an export writes date and time in two columns (`call_time`'s
+    /// `time_header`): joined to the date before the patterns are tried.
+    case callClock
     /// `source.extra.KEY`, for any other key (`agent`, `duration_s`).
     case extra(String)
 
@@ -101,6 +115,8 @@ public enum HotlineField: Sendable, Hashable {
         case "subject": self = .subject
         case "address": self = .address
         case "district": self = .district
+        case "lat": self = .latitude
+        case "lon": self = .longitude
         default: self = .extra(key)
         }
     }
@@ -117,6 +133,9 @@ public enum HotlineField: Sendable, Hashable {
         case .subject: "subject"
         case .address: "address"
         case .district: "district"
+        case .latitude: "lat"
+        case .longitude: "lon"
+        case .callClock: "call_time's time_header"
         case .extra(let key): key
         }
     }

@@ -36,7 +36,7 @@ public enum HotlineProfileLoader {
         root.expectMapping(allowedKeys: [
             "description", "encoding", "fallback_encoding", "time_zone", "date_formats", "default_country_code",
             "default_area_code",
-            "columns", "categories", "districts",
+            "columns", "categories", "districts", "empty_values",
         ])
         var encoding: CSVEncoding?
         if let label = root["encoding"].string(), label.lowercased() != "auto" {
@@ -89,10 +89,12 @@ public enum HotlineProfileLoader {
             var headers: [String] = []
             var required = field == .ticketID || field == .callTime
             var type = HotlineColumn.ValueType.text
-            // `FIELD: HEADER`, or `FIELD: {header, aliases, required, type}`.
-            let isMapping = ["header", "aliases", "required", "type"].contains { node[$0].isPresent }
+            // `FIELD: HEADER`, or `FIELD: {header, aliases, required, type}` (and for call_time,
+            // `time_header` and `time_aliases`: the time of day in a column of its own).
+            let clockKeys = field == .callTime ? ["time_header", "time_aliases"] : []
+            let isMapping = (["header", "aliases", "required", "type"] + clockKeys).contains { node[$0].isPresent }
             if isMapping {
-                node.expectMapping(allowedKeys: ["header", "aliases", "required", "type"])
+                node.expectMapping(allowedKeys: Set(["header", "aliases", "required", "type"] + clockKeys))
                 if let header = node["header"].requiredString() { headers.append(header) }
                 headers += node["aliases"].stringList()
                 required = node["required"].bool(default: required)
@@ -116,6 +118,9 @@ public enum HotlineProfileLoader {
                 seenHeaders[normalized] = key
             }
             columns.append(HotlineColumn(field: field, headers: headers, required: required, type: type))
+            if field == .callTime, let clock = readClockColumn(node, seenHeaders: &seenHeaders) {
+                columns.append(clock)
+            }
         }
         for needed in [HotlineField.ticketID, .callTime] where !columns.contains(where: { $0.field == needed }) {
             columnsNode.error(
@@ -136,15 +141,42 @@ public enum HotlineProfileLoader {
                 districts.append(normalized)
             }
         }
+        var emptyValues: Set<String> = []
+        for node in root["empty_values"].items() {
+            guard let value = node.requiredString() else { continue }
+            let normalized = HeaderName.normalize(value)
+            if normalized.isEmpty { node.error("an empty value is empty already: list what the export writes instead") }
+            emptyValues.insert(normalized)
+        }
         guard root.diagnostics.errors.count == errorsBefore, let timeZone else { return nil }
         return HotlineProfile(
-            name: name, encoding: encoding, fallbackEncoding: fallbackEncoding, timeZone: timeZone,
+            name: name, description: root["description"].string().flatMap(TextNormalizer.normalizeOptional),
+            encoding: encoding, fallbackEncoding: fallbackEncoding, timeZone: timeZone,
             dateFormats: formats, defaultCountryCode: country,
-            defaultAreaCode: area, columns: columns, categories: categories, districts: districts)
+            defaultAreaCode: area, columns: columns, categories: categories, districts: districts,
+            emptyValues: emptyValues)
     }
 }
 
 extension HotlineProfileLoader {
+    /// `call_time`'s `time_header` (with `time_aliases`): the column an export writes the time of
+    /// day in, apart from the date (来电日期 + 来电时刻). Always required.
+    static func readClockColumn(_ node: ConfigNode, seenHeaders: inout [String: String]) -> HotlineColumn? {
+        guard node["time_header"].isPresent || node["time_aliases"].isPresent else { return nil }
+        guard let header = node["time_header"].requiredString() else { return nil }
+        let headers = [header] + node["time_aliases"].stringList()
+        for header in headers {
+            let normalized = HeaderName.normalize(header)
+            if normalized.isEmpty {
+                node["time_header"].error("a header or alias must not be empty (found \"\(header)\")")
+            } else if let other = seenHeaders[normalized] {
+                node["time_header"].error("header \"\(header)\" is already used by column \(other)")
+            }
+            seenHeaders[normalized] = "call_time"
+        }
+        return HotlineColumn(field: .callClock, headers: headers, required: true)
+    }
+
     /// `categories`: each target one of complaint/v1's categories (a typo such as 投拆 would
     /// match no rule), and no two file values that compare equal (the later would silently win).
     static func readCategories(_ node: ConfigNode) -> [String: String] {

@@ -7,12 +7,15 @@ import ComplaintCore
 enum ProfileColumnKeys {
     /// The keys naming record fields.
     static let fields = [
-        "ticket_id", "call_time", "phone", "name", "category", "text", "subject", "address", "district",
+        "ticket_id", "call_time", "phone", "name", "category", "text", "subject", "address", "district", "lat", "lon",
     ]
 
     /// `source.extra` keys the gateway writes itself: a column under one of them would overwrite
     /// the raw phone number the gateway keeps (or be overwritten).
     static let reserved = ["complainant_phone_raw", "complainant_phone_extension"]
+    /// Keys a file's unknown columns may not take in `source.extra` (they get `_2`): the reserved
+    /// ones, and `category`, where a value the profile's map does not list is kept.
+    static let extraKeysTaken: Set<String> = Set(reserved + ["category"])
 
     /// Names admins write for a field, beyond typos.
     private static let synonyms: [String: String] = [
@@ -21,6 +24,7 @@ enum ProfileColumnKeys {
         "ticket": "ticket_id", "ticket_no": "ticket_id", "id": "ticket_id",
         "time": "call_time", "calltime": "call_time", "created": "call_time", "date": "call_time",
         "type": "category", "borough": "district", "location": "address", "title": "subject",
+        "latitude": "lat", "longitude": "lon", "lng": "lon", "long": "lon",
     ]
 
     /// Reports a key that cannot be meant as an extra (dotted, a field in another case, reserved).

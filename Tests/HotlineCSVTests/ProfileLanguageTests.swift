@@ -1,0 +1,108 @@
+import ComplaintCore
+import Foundation
+import HotlineCSVAdapter
+import Testing
+
+/// Exports the profile language reads beyond one column per field: date and time in two columns,
+/// coordinates, and an export's own word for an empty cell.
+@Suite("Profile language")
+struct ProfileLanguageTests {
+    private func load(_ yaml: String) -> (profile: HotlineProfile?, errors: [String]) {
+        let diagnostics = ConfigDiagnostics()
+        let root = ConfigNode.parse(
+            yaml: yaml, displayName: "hotline/t.yaml", diagnostics: diagnostics, environment: [:])
+        return (HotlineProfileLoader.read(root, name: "t"), diagnostics.errors.map(\.description))
+    }
+
+    @Test("a call time written as a date column and a time column is read as one")
+    func dateAndTimeColumns() throws {
+        let profile = try #require(
+            load(
+                """
+                date_formats: ["yyyy.M.d H:mm[:ss]", "yyyy/M/d H:mm[:ss]"]
+                columns:
+                  ticket_id: 工单编号
+                  call_time: { header: 来电日期, time_header: 来电时刻, time_aliases: [时刻] }
+                  text: 内容
+                """
+            ).profile)
+        let results = try mapFile(
+            utf8(
+                "工单编号,来电日期,内容,来电时刻\n"
+                    + "A1,2026.11.03,a,08:15\n"  // 2
+                    + "A2,2026/11/3 0:00:00,b,8:15:02\n"  // 3: Excel's date cell carries its midnight
+                    + "A3,2026.11.03,c,\n"  // 4
+                    + "A4,2026.11.03,d,25:00\n"),  // 5
+            profile: profile)
+        let rows = results.compactMap(\.row)
+        #expect(rows.map { RFC3339.format($0.draft.receivedAt) } == ["2026-11-03T00:15:00Z", "2026-11-03T00:15:02Z"])
+        #expect(rows.allSatisfy { $0.draft.source.extra.isEmpty })
+        let rejected = results.compactMap(\.rejection).map { "\($0.line): \($0.reason)" }
+        #expect(rejected.count == 2)
+        #expect(rejected.first == "4: required field 来电时刻 is empty")
+        #expect(rejected.last?.hasPrefix("5: unparseable call time \"2026.11.03 25:00\"") == true, "\(rejected)")
+    }
+
+    @Test("a file without the time column is refused, naming it; time_header belongs to call_time alone")
+    func timeColumnMissingOrMisplaced() throws {
+        let profile = try #require(
+            load("columns: { ticket_id: 编号, call_time: { header: 日期, time_header: 时刻 }, text: 内容 }").profile)
+        #expect(throws: HotlineImportError.self) { try HotlineHeader(["编号", "日期", "内容"], profile: profile) }
+        do {
+            _ = try HotlineHeader(["编号", "日期", "内容"], profile: profile)
+        } catch let error as HotlineImportError {
+            #expect(error.message.contains("no column for call_time's time_header (\"时刻\")"), "\(error.message)")
+        }
+        let misplaced = load("columns: { ticket_id: 编号, call_time: 日期, text: { header: 内容, time_header: 时刻 } }")
+        #expect(misplaced.profile == nil)
+        #expect(
+            misplaced.errors.contains { $0.contains("columns.text.time_header: unknown field") }, "\(misplaced.errors)")
+    }
+
+    @Test("lat and lon columns fill location; a value that is no coordinate is kept in source.extra with a warning")
+    func coordinates() throws {
+        let profile = try #require(
+            load(
+                """
+                time_zone: America/New_York
+                columns: { ticket_id: id, call_time: time, text: text, lat: Latitude, lon: Longitude }
+                """
+            ).profile)
+        let rows = try mapFile(
+            utf8(
+                "id,time,text,Latitude,Longitude\n1,2026-11-03 08:15,a,40.7128,-74.0060\n2,2026-11-03 08:15,b,,\n"
+                    + "3,2026-11-03 08:15,c,140.5,(40.7)\n"),
+            profile: profile
+        ).compactMap(\.row)
+        #expect(rows.count == 3)
+        #expect(rows[0].draft.location.lat == 40.7128 && rows[0].draft.location.lon == -74.0060)
+        #expect(rows[1].draft.location.lat == nil && rows[1].warnings.isEmpty)
+        #expect(rows[2].draft.location.lat == nil && rows[2].draft.location.lon == nil)
+        #expect(rows[2].draft.source.extra["Latitude"] == .string("140.5"))
+        #expect(
+            rows[2].warnings == [
+                "Latitude \"140.5\" is not a latitude in degrees: kept in source.extra",
+                "Longitude \"(40.7)\" is not a longitude in degrees: kept in source.extra",
+            ])
+    }
+
+    @Test("an export's word for an empty cell is read as empty, in any case; a required field so written is rejected")
+    func emptyValues() throws {
+        let profile = try #require(
+            load(
+                """
+                time_zone: America/New_York
+                empty_values: [Unspecified, "N/A"]
+                columns: { ticket_id: id, call_time: time, text: { header: text, required: true }, district: Borough }
+                """
+            ).profile)
+        let results = try mapFile(
+            utf8("id,time,text,Borough\n1,2026-11-03 08:15,a,UNSPECIFIED\n2,2026-11-03 08:15,n/a,Queens\n"),
+            profile: profile)
+        let rows = results.compactMap(\.row)
+        #expect(rows.count == 1)
+        #expect(rows.first?.draft.location.district == nil)
+        #expect(results.compactMap(\.rejection).map(\.reason) == ["required field text is empty"])
+        #expect(load("empty_values: [\" \"]\ncolumns: { ticket_id: a, call_time: b, text: c }").profile == nil)
+    }
+}
