@@ -117,6 +117,9 @@ struct ProfileTests {
             ("311", "2026-11-03T15:15:02.000", "2026-11-03T20:15:02Z"),
             ("12345", "2026/11/3 下午3:15", "2026-11-03T07:15:00Z"),
             ("12345", "2026/11/3 上午 12:30", "2026-11-02T16:30:00Z"),
+            // Some systems write the hour after midnight as 00 with its AM marker.
+            ("12345", "2026/11/3 上午 00:15", "2026-11-02T16:15:00Z"),
+            ("311", "11/3/2026 0:15 AM", "2026-11-03T05:15:00Z"),
             ("12345", "2026-11-03 下午03:15:02", "2026-11-03T07:15:02Z"),
             ("12345", "2026年11月3日 下午3时15分", "2026-11-03T07:15:00Z"),
             ("12345", "2026年11月3日 上午9时05分30秒", "2026-11-03T01:05:30Z"),
@@ -129,8 +132,8 @@ struct ProfileTests {
     }
 
     @Test(
-        "a 12-hour time with an hour outside 1-12 or no marker is refused",
-        arguments: ["11/3/2026 13:15 PM", "11/3/2026 0:15 AM", "11/3/2026 3:15 XM"])
+        "a 12-hour time with an hour outside 1-12 (0 with AM aside) or no marker is refused",
+        arguments: ["11/3/2026 13:15 PM", "11/3/2026 0:15 PM", "11/3/2026 3:15 XM"])
     func badTwelveHourClocks(text: String) throws {
         let profile = try #require(try shippedProfiles()["311"])
         var parser = CallTimeParser(formats: profile.dateFormats, timeZone: profile.timeZone)

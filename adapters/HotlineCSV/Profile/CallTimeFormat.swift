@@ -154,7 +154,9 @@ public struct CallTimeFormat: Sendable, Hashable {
         var index = 0
         guard Self.match(tokens[...], bytes, &index, &time), index == bytes.count else { return nil }
         if let hour12 = time.hour12 {
-            guard (1...12).contains(hour12) else { return nil }
+            // Some call-centre systems write the first hour after midnight as 上午 00:15 (Excel
+            // writes 上午 12:15): the same time. 下午 00:15 is no time.
+            guard (1...12).contains(hour12) || (hour12 == 0 && !time.isPM) else { return nil }
             time.hour = hour12 % 12 + (time.isPM ? 12 : 0)
             time.hour12 = nil
             time.isPM = false
