@@ -1,6 +1,8 @@
 import ComplaintCore
 import Foundation
 import GatewayTestSupport
+import InMemoryLogging
+import Logging
 import Testing
 
 @Suite("Dead letters and signing through the gateway")
@@ -8,7 +10,10 @@ struct DeadLetterAPITests {
     @Test("a rejected delivery is listed with its last response, replayed by id and by department")
     func listAndReplay() async throws {
         let downstream = try await DownstreamServer.start(defaultScript: .status(400))
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let logs = InMemoryLogHandler()
+        var logger = Logger(label: "dead-letters") { _ in logs }
+        logger.logLevel = .info
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, logger: logger)
         var ids: [String] = []
         for index in 0..<3 {
             let reply = try await gateway.post(#"{"text":"想咨询一下办事流程 \#(index)"}"#)
@@ -17,6 +22,12 @@ struct DeadLetterAPITests {
         try await eventually("three dead letters") {
             (try await gateway.request(.get, "/v1/deadletters").json["items"] as? [Any])?.count == 3
         }
+        // A complaint that will not be delivered is what an operator must see: logged as an error.
+        let deadEntries = logs.entries.filter {
+            $0.message.description == "delivery attempt" && $0.metadata["cg.outcome"] == "dead"
+        }
+        #expect(deadEntries.count == 3)
+        #expect(deadEntries.allSatisfy { $0.level == .error && $0.metadata["cg.next_attempt_at"] == nil })
         let listed = try #require(try await gateway.request(.get, "/v1/deadletters").json["items"] as? [[String: Any]])
         let first = try #require(listed.first { $0["complaint_id"] as? String == ids[0] })
         #expect(first["department"] as? String == "citizen-services")

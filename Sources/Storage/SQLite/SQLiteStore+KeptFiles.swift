@@ -9,9 +9,8 @@ extension SQLiteStore {
     func keptFile(_ written: String?) -> String? {
         guard let written else { return nil }
         let url = URL(fileURLWithPath: written)
-        guard url.deletingLastPathComponent().lastPathComponent == "uploads" else { return written }
-        return URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
-            .appendingPathComponent("uploads", isDirectory: true)
-            .appendingPathComponent(url.lastPathComponent).path
+        guard url.deletingLastPathComponent().lastPathComponent == UploadFiles.directoryName else { return written }
+        return UploadFiles(dataDirectory: URL(fileURLWithPath: configuration.path).deletingLastPathComponent())
+            .directory.appendingPathComponent(url.lastPathComponent).path
     }
 }

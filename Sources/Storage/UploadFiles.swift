@@ -1,14 +1,16 @@
 import Foundation
 
 /// Where a data directory keeps the hotline uploads: each upload's file as received and the
-/// rejected rows written for it. The importer writes these names and the backup copies them, so
-/// both read them from here.
+/// rejected rows written for it. The importer writes these names, the backup copies them and
+/// the store finds them again after a restore, so all read them from here.
 public struct UploadFiles: Sendable {
+    /// The directory's name inside the data directory.
+    public static let directoryName = "uploads"
     /// The `uploads` directory inside the data directory.
     public let directory: URL
 
     public init(dataDirectory: URL) {
-        directory = dataDirectory.appendingPathComponent("uploads", isDirectory: true)
+        directory = dataDirectory.appendingPathComponent(Self.directoryName, isDirectory: true)
     }
 
     /// The uploaded file, as received.
