@@ -23,9 +23,25 @@ static size_t cg_write(char *ptr, size_t size, size_t count, void *userdata) {
     return bytes;
 }
 
-CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_peer, long timeout_seconds) {
+// Called by libcurl about once a second even while nothing arrives (a server that never
+// answers): a raised flag aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
+static int cg_progress(void *flag, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+    (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    return flag && __atomic_load_n((int *)flag, __ATOMIC_RELAXED) ? 1 : 0;
+}
+
+void cg_flag_raise(int *flag) {
+    __atomic_store_n(flag, 1, __ATOMIC_RELAXED);
+}
+
+CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_peer, long timeout_seconds, int *cancel) {
     CURL *handle = curl_easy_init();
     if (!handle) return NULL;
+    if (cancel) {
+        curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, cg_progress);
+        curl_easy_setopt(handle, CURLOPT_XFERINFODATA, cancel);
+    }
     if (user) curl_easy_setopt(handle, CURLOPT_USERNAME, user);
     if (password) curl_easy_setopt(handle, CURLOPT_PASSWORD, password);
     curl_easy_setopt(handle, CURLOPT_USE_SSL, tls == 2 ? CURLUSESSL_ALL : tls == 1 ? CURLUSESSL_TRY : CURLUSESSL_NONE);

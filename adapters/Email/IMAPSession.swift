@@ -75,6 +75,8 @@ public struct IMAPError: Error, CustomStringConvertible, Sendable {
 public final class IMAPSession: @unchecked Sendable {
     private let mailbox: IMAPMailbox
     private let handle: UnsafeMutableRawPointer
+    /// Raised by ``cancel()`` from another thread; libcurl reads it while a request runs.
+    private let cancelFlag: UnsafeMutablePointer<Int32>
     /// A fetched message larger than this aborts the fetch (the message is then reported, not taken).
     public var maxMessageBytes: Int
 
@@ -87,14 +89,28 @@ public final class IMAPSession: @unchecked Sendable {
             case .starttlsIfOffered: 1
             case .required: 2
             }
+        let cancelFlag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        cancelFlag.initialize(to: 0)
         guard
             let handle = cg_imap_open(
-                mailbox.user, mailbox.password, tls, mailbox.verifyPeer ? 1 : 0, timeoutSeconds)
-        else { throw IMAPError(description: "libcurl could not create a handle") }
+                mailbox.user, mailbox.password, tls, mailbox.verifyPeer ? 1 : 0, timeoutSeconds, cancelFlag)
+        else {
+            cancelFlag.deallocate()
+            throw IMAPError(description: "libcurl could not create a handle")
+        }
         self.handle = handle
+        self.cancelFlag = cancelFlag
     }
 
-    deinit { cg_imap_close(handle) }
+    deinit {
+        cg_imap_close(handle)
+        cancelFlag.deallocate()
+    }
+
+    /// Ends the request in progress, and any later one, within about a second with a
+    /// `CancellationError`: a shutdown must not wait out a server that stopped answering. Safe from
+    /// any thread.
+    public func cancel() { cg_flag_raise(cancelFlag) }
 
     /// Tells the server who we are (RFC 2971 ID), before any mailbox is opened.
     ///
@@ -108,6 +124,8 @@ public final class IMAPSession: @unchecked Sendable {
                 url: mailbox.serverURL, command: #"ID ("name" "complaint-gateway" "vendor" "Complaint Gateway")"#)
         } catch let error as IMAPError where error.loginDenied || error.unreachable {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {}
     }
 
@@ -178,6 +196,7 @@ public final class IMAPSession: @unchecked Sendable {
             throw IMAPError(
                 description: "\(mailbox.name): response larger than \(maxMessageBytes) bytes", tooLarge: true)
         }
+        if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         guard code == CURLE_OK else {
             let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             var error = IMAPError(

@@ -16,7 +16,12 @@ typedef struct cg_buffer {
 } cg_buffer;
 
 // A handle for one mailbox server. tls: 0 none, 1 STARTTLS if offered, 2 required (imaps:// or STARTTLS).
-CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_peer, long timeout_seconds);
+// `cancel` (may be NULL): once raised with cg_flag_raise, a request in progress, or the next one,
+// ends within about a second with CURLE_ABORTED_BY_CALLBACK.
+CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_peer, long timeout_seconds, int *cancel);
+
+// Raises a cancel flag; safe from any thread.
+void cg_flag_raise(int *flag);
 
 // Runs one request: `url` (imap://host:port/MAILBOX[;UID=n]) and an optional custom command.
 // The response (the message for a fetch, untagged lines for a custom command) is appended to `out`.

@@ -78,8 +78,25 @@ struct MailboxPoller: Service {
     /// One pass over the mailbox; returns the number of messages committed.
     @discardableResult
     func pollOnce() async throws -> Int {
+        let session = try await Self.blocking { [settings, maxMessageBytes] in
+            try IMAPSession(settings.mailbox, maxMessageBytes: maxMessageBytes)
+        }
+        // A shutdown ends the request in progress: a server that accepted the connection and went
+        // quiet would otherwise hold the stop for the timeout, twice over. What was committed is
+        // flagged on the next start at the latest (a message read again is a duplicate).
+        return try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await poll(session)
+            } onCancel: {
+                session.cancel()
+            }
+        } onGracefulShutdown: {
+            session.cancel()
+        }
+    }
+
+    private func poll(_ session: IMAPSession) async throws -> Int {
         let mailbox = settings.mailbox
-        let session = try await Self.blocking { try IMAPSession(mailbox, maxMessageBytes: maxMessageBytes) }
         try await Self.blocking { try session.identify() }
         let status = try await Self.blocking { try session.status() }
         let saved = try await store.mailboxCursor(mailbox.name)
@@ -125,6 +142,8 @@ struct MailboxPoller: Service {
                     metadata: ["cg.mailbox": "\(mailbox.name)", "cg.uid": "\(uid)", "cg.limit": "\(maxMessageBytes)"])
                 try await skip(uid, cursor: &cursor)
                 continue
+            } catch is CancellationError {
+                throw CancellationError()
             } catch let error as IMAPError where error.notFound {
                 // Expunged since the search (a person deleted or moved it): nothing to take.
                 try await skip(uid, cursor: &cursor)
