@@ -8,6 +8,9 @@ import Foundation
 struct RuleFieldParser {
     let departments: Set<String>
 
+    /// Conditions that take one value; every other condition takes a list.
+    static let singleValueConditions: Set<String> = ["regex", "time_of_day", "workday", "has_attachments"]
+
     /// Outcome keys (YAML `then:` keys and CSV column headers).
     static let outcomeKeys: [String] = ["department", "priority", "due", "due_in_hours", "tags"]
 
@@ -24,17 +27,16 @@ struct RuleFieldParser {
                 report("a keyword is empty (it would match every complaint)")
                 return nil
             }
-            // `[停水，没水]` or `停水、没水` is one keyword holding a separator, which no complaint
-            // contains: the rule would never match, and explain would show it like a list.
+            // `[停水，没水]` or a cell `"违建,占道"` is one keyword holding a separator, which no
+            // complaint contains: the rule would never match, and explain would show it like a list.
+            var separated = false
             for value in values {
-                if let separator = value.first(where: Self.listSeparators.contains) {
-                    report(
-                        "keyword \"\(value)\" contains \"\(separator)\", a separator of a list: write each keyword "
-                            + "on its own ([a, b] in YAML, a|b in a CSV cell)")
-                    return nil
+                if let problem = Self.separatorProblem(value, noun: "keyword") {
+                    report(problem)
+                    separated = true
                 }
             }
-            return folded
+            return separated ? nil : folded
         }
         func flag() -> Bool? {
             guard values.count == 1 else {
@@ -81,7 +83,11 @@ struct RuleFieldParser {
                 return nil
             }
         case "district":
-            return nonEmpty() ? .district(Set(values.map(TextNormalizer.normalize))) : nil
+            guard nonEmpty() else { return nil }
+            // Matched exactly: `西湖区,滨江区` is one district no complaint is in.
+            let problems = values.compactMap { Self.separatorProblem($0, noun: "district") }
+            problems.forEach(report)
+            return problems.isEmpty ? .district(Set(values.map(TextNormalizer.normalize))) : nil
         case "phone_prefix":
             guard nonEmpty() else { return nil }
             for value in values where !Self.isE164Prefix(value) {
@@ -168,8 +174,26 @@ struct RuleFieldParser {
         }
     }
 
-    /// Full-width and ideographic list separators: a comma, an enumeration comma, a bar, a semicolon.
-    static let listSeparators: Set<Character> = ["，", "、", "｜", "；"]
+    /// Separators of a list typed into one value: full-width and ideographic (a comma, an
+    /// enumeration comma, a bar, a semicolon), and the ASCII comma, semicolon and tab that a
+    /// spreadsheet cell (`"违建,占道"`, quoted by Excel itself) or a YAML string gets.
+    static let listSeparators: Set<Character> = ["，", "、", "｜", "；", ",", ";", "\t"]
+
+    /// Why `value` looks like a list written as one value, nil when it does not.
+    /// - Parameter noun: what the value is (`keyword`), as the message names it.
+    static func separatorProblem(_ value: String, noun: String) -> String? {
+        guard let separator = value.first(where: listSeparators.contains) else { return nil }
+        let parts = value.split(whereSeparator: listSeparators.contains).map(\.trimmingWhitespace)
+            .filter { !$0.isEmpty }
+        let shown = separator == "\t" ? "a tab" : "\"\(separator)\""
+        let escaped = value.replacingOccurrences(of: "\t", with: "\\t")
+        let example =
+            parts.count > 1
+            ? "\(parts.joined(separator: "|")) in a CSV cell, [\(parts.joined(separator: ", "))] in YAML"
+            : "a|b in a CSV cell, [a, b] in YAML"
+        return "\(noun) \"\(escaped)\" contains \(shown), a separator of a list: write each \(noun) on its own "
+            + "(\(example))"
+    }
 
     static func isE164Prefix(_ value: String) -> Bool {
         let digits = value.utf8.dropFirst()
