@@ -23,20 +23,20 @@ struct RuleFieldParser {
         func keywords() -> [MatchText]? {
             guard nonEmpty() else { return nil }
             let folded = values.map { MatchText(TextNormalizer.normalize($0)) }
+            var valid = true
             if folded.contains(where: \.bytes.isEmpty) {
                 report("a keyword is empty (it would match every complaint)")
-                return nil
+                valid = false
             }
             // `[停水，没水]` or a cell `"违建,占道"` is one keyword holding a separator, which no
             // complaint contains: the rule would never match, and explain would show it like a list.
-            var separated = false
             for value in values {
                 if let problem = Self.separatorProblem(value, noun: "keyword") {
                     report(problem)
-                    separated = true
+                    valid = false
                 }
             }
-            return separated ? nil : folded
+            return valid ? folded : nil
         }
         func flag() -> Bool? {
             guard values.count == 1 else {
@@ -54,15 +54,12 @@ struct RuleFieldParser {
         switch key {
         case "channel":
             guard nonEmpty() else { return nil }
-            var channels: Set<Channel> = []
-            for value in values {
-                guard let channel = Channel(rawValue: value.lowercased()) else {
-                    report("unknown channel \"\(value)\" (channels: email, sms, hotline, api)")
-                    return nil
-                }
-                channels.insert(channel)
+            let channels = values.compactMap { value in
+                let channel = Channel(rawValue: value.lowercased())
+                if channel == nil { report("unknown channel \"\(value)\" (channels: email, sms, hotline, api)") }
+                return channel
             }
-            return .channel(channels)
+            return channels.count == values.count ? .channel(Set(channels)) : nil
         case "adapter":
             return nonEmpty() ? .adapter(Set(values.map { $0.lowercased() })) : nil
         case "category":
@@ -90,19 +87,17 @@ struct RuleFieldParser {
             return problems.isEmpty ? .district(Set(values.map(TextNormalizer.normalize))) : nil
         case "phone_prefix":
             guard nonEmpty() else { return nil }
-            for value in values where !Self.isE164Prefix(value) {
+            let invalid = values.filter { !Self.isE164Prefix($0) }
+            for value in invalid {
                 report("phone prefix \"\(value)\" must be E.164: + and 1 to 15 digits, such as +86571")
-                return nil
             }
-            return .phonePrefix(values)
+            return invalid.isEmpty ? .phonePrefix(values) : nil
         case "email_domain":
             guard nonEmpty() else { return nil }
             let domains = values.map { $0.lowercased().drop { $0 == "@" } }.map(String.init)
-            for domain in domains where domain.isEmpty || domain.contains("@") || !domain.contains(".") {
-                report("email domain \"\(domain)\" must be a domain such as example.com")
-                return nil
-            }
-            return .emailDomain(domains)
+            let invalid = domains.filter { $0.isEmpty || $0.contains("@") || !$0.contains(".") }
+            for domain in invalid { report("email domain \"\(domain)\" must be a domain such as example.com") }
+            return invalid.isEmpty ? .emailDomain(domains) : nil
         case "time_of_day":
             guard values.count == 1, let range = TimeOfDayRange(parsing: values[0]) else {
                 report(
@@ -112,15 +107,12 @@ struct RuleFieldParser {
             return .timeOfDay(range)
         case "weekday":
             guard nonEmpty() else { return nil }
-            var days: Set<Weekday> = []
-            for value in values {
-                guard let day = Weekday(parsing: value) else {
-                    report("unknown weekday \"\(value)\" (mon, tue, wed, thu, fri, sat, sun)")
-                    return nil
-                }
-                days.insert(day)
+            let days = values.compactMap { value in
+                let day = Weekday(parsing: value)
+                if day == nil { report("unknown weekday \"\(value)\" (mon, tue, wed, thu, fri, sat, sun)") }
+                return day
             }
-            return .weekday(days)
+            return days.count == values.count ? .weekday(Set(days)) : nil
         case "workday": return flag().map(RuleCondition.workday)
         case "has_attachments": return flag().map(RuleCondition.hasAttachments)
         default:
