@@ -70,15 +70,21 @@ enum CSVRuleTableReader {
                 let value = cell.trimmingWhitespace
                 guard !value.isEmpty else { continue }
                 let at = { (message: String) in report(record.line, index + 1, column, message) }
+                let warn = { (message: String) in
+                    diagnostics.report(
+                        ConfigIssue(
+                            file: file, line: record.line, column: index + 1, field: column, message: message,
+                            severity: .warning))
+                }
                 switch column {
                 case "id": id = value
                 case "description": break
-                case "regex": conditions += parser.condition(column, [value], report: at).map { [$0] } ?? []
+                case "regex": conditions += parser.condition(column, [value], report: at, warn: warn).map { [$0] } ?? []
                 default:
                     let values = value.split(separator: "|").map(\.trimmingWhitespace).filter { !$0.isEmpty }
                     if RuleFieldParser.outcomeKeys.contains(column) {
                         parser.outcome(column, values, into: &outcome, report: at)
-                    } else if let condition = parser.condition(column, values, report: at) {
+                    } else if let condition = parser.condition(column, values, report: at, warn: warn) {
                         conditions.append(condition)
                     }
                 }

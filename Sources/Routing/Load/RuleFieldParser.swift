@@ -8,14 +8,21 @@ import Foundation
 struct RuleFieldParser {
     let departments: Set<String>
 
+    /// The categories the hotline profiles and the API document: 投诉 (complaint), 举报 (report),
+    /// 咨询 (inquiry), 求助 (request for help), 建议 (suggestion).
+    static let standardCategories = ["投诉", "举报", "咨询", "求助", "建议"]
+
     /// Conditions that take one value; every other condition takes a list.
     static let singleValueConditions: Set<String> = ["regex", "time_of_day", "workday", "has_attachments"]
 
     /// Outcome keys (YAML `then:` keys and CSV column headers).
     static let outcomeKeys: [String] = ["department", "priority", "due", "due_in_hours", "tags"]
 
-    /// The condition `key` with `values`; nil (after reporting) when invalid.
-    func condition(_ key: String, _ values: [String], report: (String) -> Void) -> RuleCondition? {
+    /// The condition `key` with `values`; nil (after reporting) when invalid. `warn` gets what is
+    /// valid but likely a mistake.
+    func condition(
+        _ key: String, _ values: [String], report: (String) -> Void, warn: (String) -> Void
+    ) -> RuleCondition? {
         func nonEmpty() -> Bool {
             if values.isEmpty { report("list is empty") }
             return !values.isEmpty
@@ -63,7 +70,16 @@ struct RuleFieldParser {
         case "adapter":
             return nonEmpty() ? .adapter(Set(values.map { $0.lowercased() })) : nil
         case "category":
-            return nonEmpty() ? .category(Set(values.map(TextNormalizer.normalize))) : nil
+            guard nonEmpty() else { return nil }
+            let categories = values.map(TextNormalizer.normalize)
+            // A warning, not an error: the API and a hotline profile without a `categories` map
+            // pass other values through, and a rule may be meant for them. Mostly it is a typo.
+            for category in categories where !Self.standardCategories.contains(category) {
+                warn(
+                    "category \"\(category)\" is none of the five (\(Self.standardCategories.joined(separator: ", "))): "
+                        + "the rule matches only complaints whose category is exactly \"\(category)\"")
+            }
+            return .category(Set(categories))
         case "keywords_any": return keywords().map(RuleCondition.keywordsAny)
         case "keywords_all": return keywords().map(RuleCondition.keywordsAll)
         case "keywords_none": return keywords().map(RuleCondition.keywordsNone)
@@ -150,14 +166,14 @@ struct RuleFieldParser {
             if let due = Due(parsing: text) {
                 outcome.due = due
             } else {
-                report("expected hours (72h) or working days (5 workdays), found \"\(text)\"")
+                report(Due.problem(parsing: text))
             }
         case "due_in_hours":
             guard let text = single() else { return }
-            if let hours = Int(text), (1...87_600).contains(hours) {
+            if let hours = Int(text), Due.hourRange.contains(hours) {
                 outcome.due = .hours(hours)
             } else {
-                report("expected a number of hours from 1 to 87600, found \"\(text)\"")
+                report("expected a number of hours from 1 to \(Due.hourRange.upperBound), found \"\(text)\"")
             }
         case "tags":
             outcome.tags = values

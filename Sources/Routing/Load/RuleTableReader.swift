@@ -70,7 +70,7 @@ enum RuleTableReader {
             } else {
                 values = value.stringList()
             }
-            if let condition = parser.condition(key, values, report: value.error) {
+            if let condition = parser.condition(key, values, report: value.error, warn: value.warning) {
                 conditions.append(condition)
             }
         }
