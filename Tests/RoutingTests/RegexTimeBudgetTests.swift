@@ -18,4 +18,27 @@ struct RegexTimeBudgetTests {
         #expect(try RulePattern("工单号[0-9]{6}").matches("投诉，工单号123456，请处理"))
         #expect(!(try RulePattern("工单号[0-9]{6}").matches("投诉，请处理")))
     }
+
+    @Test("explain says a regex timed out, not that it does not match; a plain miss still reads as before")
+    func explainNamesTheTimeout() throws {
+        let routed = try router(
+            table: #"""
+                rules:
+                  - id: evil
+                    when: { regex: "(a+)+$" }
+                    then: { tags: [evil] }
+                  - id: order
+                    when: { regex: "工单号[0-9]{6}" }
+                    then: { department: urban-management }
+                """#)
+        let text = String(repeating: "a", count: 40) + "!"
+        #expect(try RulePattern("(a+)+$").match(text) == .timedOut)
+        let trace = routed.decide(complaint(text), withTrace: true).trace
+        #expect(
+            trace.map(\.failed) == [
+                "regex: /(a+)+$/ timed out after 100 ms (counted as no match)",
+                "regex: /工单号[0-9]{6}/ does not match subject or text",
+            ])
+        #expect(routed.decide(complaint(text)).rule == "default")
+    }
 }

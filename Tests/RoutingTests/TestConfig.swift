@@ -49,16 +49,32 @@ struct RoutingFixture {
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
+/// The `routing:` section for one table named `t`, default citizen-services.
+let oneTableSection = """
+    routing:
+      tables: [t]
+      default: { department: citizen-services }
+    """
+
 /// Builds a router from one YAML table named `t` (and optional extra files), default citizen-services.
 func router(table: String, files: [String: Data] = [:]) throws -> RuleRouter {
     let fixture = try RoutingFixture(tables: ["t": table], files: files)
     defer { fixture.remove() }
-    return try fixture.router(
-        section: """
-            routing:
-              tables: [t]
-              default: { department: citizen-services }
-            """)
+    return try fixture.router(section: oneTableSection)
+}
+
+/// Every issue of loading the YAML table `t`.
+func tableIssues(yaml: String) throws -> [ConfigIssue] {
+    let fixture = try RoutingFixture(tables: ["t": yaml])
+    defer { fixture.remove() }
+    return fixture.load(section: oneTableSection).1.issues
+}
+
+/// Every issue of loading the CSV table `t`.
+func tableIssues(csv: String) throws -> [ConfigIssue] {
+    let fixture = try RoutingFixture(tables: [:], files: ["routing/t.csv": Data(csv.utf8)])
+    defer { fixture.remove() }
+    return fixture.load(section: oneTableSection).1.issues
 }
 
 func complaint(

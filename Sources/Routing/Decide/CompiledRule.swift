@@ -54,7 +54,14 @@ extension RuleCondition {
         case .keywordsNone(let keywords):
             let text = MatchText(subject.searchText)
             return !keywords.contains(where: text.contains)
-        case .regex(let pattern): return pattern.matches(subject.searchText)
+        case .regex(let pattern):
+            switch pattern.match(subject.searchText) {
+            case .match: return true
+            case .noMatch: return false
+            case .timedOut:
+                subject.timedOutPatterns.append(pattern.source)
+                return false
+            }
         case .district(let districts):
             return subject.complaint.pointee.location.district.map(districts.contains) ?? false
         case .addressContains(let parts):

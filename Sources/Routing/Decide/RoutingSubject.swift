@@ -14,6 +14,9 @@ struct RoutingSubject {
     /// The interned id of `location.district` (-1: none, or named by no rule).
     let districtID: Int32
     private var localTime: (day: Int, minute: Int)?
+    /// Sources of the rule regexes whose match was stopped at the time budget, so explain can say
+    /// so (empty, and never allocated, unless one was).
+    var timedOutPatterns: [String] = []
 
     /// `hitStorage` keeps the keyword ids found (see ``KeywordHits``); it must outlive the subject.
     init(

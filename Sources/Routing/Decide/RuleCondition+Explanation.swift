@@ -24,6 +24,11 @@ extension RuleCondition {
             let present = keywords.filter { text.contains($0) }
             return "keywords_none: \(Self.list(present)) in text"
         case .regex(let pattern):
+            // A stopped match is no match, but a rule author needs to know it is the pattern to fix.
+            if subject.timedOutPatterns.contains(pattern.source) {
+                return
+                    "regex: /\(pattern.source)/ timed out after \(RulePattern.timeBudgetDescription) (counted as no match)"
+            }
             return "regex: /\(pattern.source)/ does not match subject or text"
         case .district(let districts):
             guard let district = complaint.location.district else { return "district: complaint has no district" }

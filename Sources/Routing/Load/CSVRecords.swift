@@ -15,7 +15,9 @@ struct CSVRecords {
         var column: Int
     }
 
-    static func parse(_ text: String) throws(UnterminatedQuote) -> [Record] {
+    /// The records of `text`. With a quote left open, the records before the one it opens in
+    /// (those can be trusted and checked) and where it opens; the rest of the file is one field.
+    static func parse(_ text: String) -> (records: [Record], unterminatedQuote: UnterminatedQuote?) {
         var records: [Record] = []
         var fields: [String] = []
         var field: [Character] = []
@@ -75,8 +77,8 @@ struct CSVRecords {
                 atFieldStart = false
             }
         }
-        if quoted { throw UnterminatedQuote(line: quoteStart.line, column: quoteStart.column) }
+        if quoted { return (records, UnterminatedQuote(line: quoteStart.line, column: quoteStart.column)) }
         if !fields.isEmpty || !field.isEmpty { endRecord() }
-        return records
+        return (records, nil)
     }
 }

@@ -25,47 +25,27 @@ enum CSVRuleTableReader {
             report(nil, nil, "", "file is neither UTF-8 nor GBK/GB18030 text")
             return RuleTable(name: name, file: file, rules: [])
         }
-        let records: [CSVRecords.Record]
-        do {
-            records = try CSVRecords.parse(text).filter { record in
-                !(record.fields.first?.trimmingWhitespace.hasPrefix("#") ?? false)
-                    && !record.fields.allSatisfy { $0.trimmingWhitespace.isEmpty }
-            }
-        } catch {
-            report(error.line, error.column, "", "quote opened here is never closed")
-            return RuleTable(name: name, file: file, rules: [])
+        // Past a quote left open the rest of the file is one cell and nothing can be trusted; the
+        // rows before it can, and are checked, so their errors come in the same run (before it).
+        let parsed = CSVRecords.parse(text)
+        func reportOpenQuote() {
+            guard let quote = parsed.unterminatedQuote else { return }
+            report(
+                quote.line, quote.column, "",
+                "quote opened here is never closed (the rows from here on are not checked)")
+        }
+        defer { reportOpenQuote() }
+        let records = parsed.records.filter { record in
+            !(record.fields.first?.trimmingWhitespace.hasPrefix("#") ?? false)
+                && !record.fields.allSatisfy { $0.trimmingWhitespace.isEmpty }
         }
         guard let header = records.first else {
-            report(1, nil, "", "no header row (expected columns such as id,keywords_any,department)")
+            if parsed.unterminatedQuote == nil {
+                report(1, nil, "", "no header row (expected columns such as id,keywords_any,department)")
+            }
             return RuleTable(name: name, file: file, rules: [])
         }
-
-        var columns = header.fields.map { $0.trimmingWhitespace.lowercased() }
-        // Excel writes an empty cell for every column once touched right of the table, on the
-        // header and on every row: columns with no name and nothing in them are not columns.
-        while columns.last?.isEmpty == true { columns.removeLast() }
-        let known = Set(RuleCondition.keys).union(RuleFieldParser.outcomeKeys).union(otherColumns)
-        var headerValid = true
-        for (index, column) in columns.enumerated() {
-            if !known.contains(column) {
-                headerValid = false
-                report(
-                    header.line, index + 1, column,
-                    "unknown column \"\(column)\" (conditions: \(RuleCondition.keys.joined(separator: ", ")); "
-                        + "outcome: \(RuleFieldParser.outcomeKeys.joined(separator: ", ")); also id, description)")
-            } else if columns[..<index].contains(column) {
-                headerValid = false
-                report(header.line, index + 1, column, "column \"\(column)\" appears twice")
-            }
-        }
-        if !columns.contains("id") {
-            headerValid = false
-            report(header.line, nil, "", "no id column")
-        }
-        if columns.contains("due"), columns.contains("due_in_hours") {
-            report(header.line, nil, "", "set either a due or a due_in_hours column, not both")
-        }
-        guard headerValid else { return RuleTable(name: name, file: file, rules: []) }
+        let (columns, headerValid) = readHeader(header, report: report)
 
         let parser = RuleFieldParser(departments: departments)
         let tableErrorsBefore = diagnostics.errors.count
@@ -85,32 +65,42 @@ enum CSVRuleTableReader {
                     "row has \(record.fields.count) cells but the header names \(columns.count) columns")
             }
             for (index, cell) in record.fields.prefix(columns.count).enumerated() {
-                let column = columns[index]
+                // A column the header got wrong is reported there, and its cells not read.
+                guard let column = columns[index] else { continue }
                 let value = cell.trimmingWhitespace
                 guard !value.isEmpty else { continue }
                 let at = { (message: String) in report(record.line, index + 1, column, message) }
+                let warn = { (message: String) in
+                    diagnostics.report(
+                        ConfigIssue(
+                            file: file, line: record.line, column: index + 1, field: column, message: message,
+                            severity: .warning))
+                }
                 switch column {
                 case "id": id = value
                 case "description": break
-                case "regex": conditions += parser.condition(column, [value], report: at).map { [$0] } ?? []
+                case "regex": conditions += parser.condition(column, [value], report: at, warn: warn).map { [$0] } ?? []
                 default:
                     let values = value.split(separator: "|").map(\.trimmingWhitespace).filter { !$0.isEmpty }
                     if RuleFieldParser.outcomeKeys.contains(column) {
                         parser.outcome(column, values, into: &outcome, report: at)
-                    } else if let condition = parser.condition(column, values, report: at) {
+                    } else if let condition = parser.condition(column, values, report: at, warn: warn) {
                         conditions.append(condition)
                     }
                 }
             }
-            let idColumn = columns.firstIndex(of: "id")! + 1
-            if id.isEmpty {
-                report(record.line, idColumn, "id", "required cell is empty")
-            } else if let first = seenIDs[id] {
-                report(record.line, idColumn, "id", "duplicate rule id \"\(id)\" (first defined on line \(first))")
-            } else {
-                seenIDs[id] = record.line
+            if let idColumn = columns.firstIndex(of: "id").map({ $0 + 1 }) {
+                if id.isEmpty {
+                    report(record.line, idColumn, "id", "required cell is empty")
+                } else if let first = seenIDs[id] {
+                    report(record.line, idColumn, "id", "duplicate rule id \"\(id)\" (first defined on line \(first))")
+                } else {
+                    seenIDs[id] = record.line
+                }
             }
-            if diagnostics.errors.count == errorsBefore {
+            // With a column misnamed (`keyword_any`), a row's conditions may all be in it: saying
+            // every row is empty would bury the one error that matters.
+            if headerValid && diagnostics.errors.count == errorsBefore {
                 if conditions.isEmpty {
                     report(record.line, nil, "", "empty rule \"\(id)\": no condition cell is set")
                 } else if outcome.isEmpty {
@@ -121,7 +111,8 @@ enum CSVRuleTableReader {
             rules.append(Rule(id: id, conditions: conditions, outcome: outcome, line: record.line))
         }
         // Dead rules only make sense to look for in a table that is otherwise valid.
-        let shadows = diagnostics.errors.count == tableErrorsBefore ? ShadowedRules.find(in: rules) : []
+        let valid = headerValid && parsed.unterminatedQuote == nil && diagnostics.errors.count == tableErrorsBefore
+        let shadows = valid ? ShadowedRules.find(in: rules) : []
         for shadow in shadows {
             diagnostics.report(
                 ConfigIssue(
@@ -130,5 +121,42 @@ enum CSVRuleTableReader {
                     severity: .warning))
         }
         return RuleTable(name: name, file: file, rules: rules)
+    }
+
+    /// The header's column names, nil for a column whose cells are not read (unknown, or a
+    /// repeat), and whether the header is valid; every problem of the header is reported.
+    private static func readHeader(
+        _ header: CSVRecords.Record, report: (Int?, Int?, String, String) -> Void
+    ) -> (columns: [String?], valid: Bool) {
+        var names = header.fields.map { $0.trimmingWhitespace.lowercased() }
+        // Excel writes an empty cell for every column once touched right of the table, on the
+        // header and on every row: columns with no name and nothing in them are not columns.
+        while names.last?.isEmpty == true { names.removeLast() }
+        let known = Set(RuleCondition.keys).union(RuleFieldParser.outcomeKeys).union(otherColumns)
+        var columns: [String?] = []
+        var valid = true
+        for (index, column) in names.enumerated() {
+            if !known.contains(column) {
+                report(
+                    header.line, index + 1, column,
+                    "unknown column \"\(column)\" (conditions: \(RuleCondition.keys.joined(separator: ", ")); "
+                        + "outcome: \(RuleFieldParser.outcomeKeys.joined(separator: ", ")); also id, description)")
+            } else if names[..<index].contains(column) {
+                report(header.line, index + 1, column, "column \"\(column)\" appears twice")
+            } else {
+                columns.append(column)
+                continue
+            }
+            valid = false
+            columns.append(nil)
+        }
+        if !names.contains("id") {
+            valid = false
+            report(header.line, nil, "", "no id column")
+        }
+        if names.contains("due"), names.contains("due_in_hours") {
+            report(header.line, nil, "", "set either a due or a due_in_hours column, not both")
+        }
+        return (columns, valid)
     }
 }

@@ -8,11 +8,21 @@ import Foundation
 struct RuleFieldParser {
     let departments: Set<String>
 
+    /// The categories the hotline profiles and the API document: 投诉 (complaint), 举报 (report),
+    /// 咨询 (inquiry), 求助 (request for help), 建议 (suggestion).
+    static let standardCategories = ["投诉", "举报", "咨询", "求助", "建议"]
+
+    /// Conditions that take one value; every other condition takes a list.
+    static let singleValueConditions: Set<String> = ["regex", "time_of_day", "workday", "has_attachments"]
+
     /// Outcome keys (YAML `then:` keys and CSV column headers).
     static let outcomeKeys: [String] = ["department", "priority", "due", "due_in_hours", "tags"]
 
-    /// The condition `key` with `values`; nil (after reporting) when invalid.
-    func condition(_ key: String, _ values: [String], report: (String) -> Void) -> RuleCondition? {
+    /// The condition `key` with `values`; nil (after reporting) when invalid. `warn` gets what is
+    /// valid but likely a mistake.
+    func condition(
+        _ key: String, _ values: [String], report: (String) -> Void, warn: (String) -> Void
+    ) -> RuleCondition? {
         func nonEmpty() -> Bool {
             if values.isEmpty { report("list is empty") }
             return !values.isEmpty
@@ -20,21 +30,20 @@ struct RuleFieldParser {
         func keywords() -> [MatchText]? {
             guard nonEmpty() else { return nil }
             let folded = values.map { MatchText(TextNormalizer.normalize($0)) }
+            var valid = true
             if folded.contains(where: \.bytes.isEmpty) {
                 report("a keyword is empty (it would match every complaint)")
-                return nil
+                valid = false
             }
-            // `[停水，没水]` or `停水、没水` is one keyword holding a separator, which no complaint
-            // contains: the rule would never match, and explain would show it like a list.
+            // `[停水，没水]` or a cell `"违建,占道"` is one keyword holding a separator, which no
+            // complaint contains: the rule would never match, and explain would show it like a list.
             for value in values {
-                if let separator = value.first(where: Self.listSeparators.contains) {
-                    report(
-                        "keyword \"\(value)\" contains \"\(separator)\", a separator of a list: write each keyword "
-                            + "on its own ([a, b] in YAML, a|b in a CSV cell)")
-                    return nil
+                if let problem = Self.separatorProblem(value, noun: "keyword") {
+                    report(problem)
+                    valid = false
                 }
             }
-            return folded
+            return valid ? folded : nil
         }
         func flag() -> Bool? {
             guard values.count == 1 else {
@@ -52,19 +61,25 @@ struct RuleFieldParser {
         switch key {
         case "channel":
             guard nonEmpty() else { return nil }
-            var channels: Set<Channel> = []
-            for value in values {
-                guard let channel = Channel(rawValue: value.lowercased()) else {
-                    report("unknown channel \"\(value)\" (channels: email, sms, hotline, api)")
-                    return nil
-                }
-                channels.insert(channel)
+            let channels = values.compactMap { value in
+                let channel = Channel(rawValue: value.lowercased())
+                if channel == nil { report("unknown channel \"\(value)\" (channels: email, sms, hotline, api)") }
+                return channel
             }
-            return .channel(channels)
+            return channels.count == values.count ? .channel(Set(channels)) : nil
         case "adapter":
             return nonEmpty() ? .adapter(Set(values.map { $0.lowercased() })) : nil
         case "category":
-            return nonEmpty() ? .category(Set(values.map(TextNormalizer.normalize))) : nil
+            guard nonEmpty() else { return nil }
+            let categories = values.map(TextNormalizer.normalize)
+            // A warning, not an error: the API and a hotline profile without a `categories` map
+            // pass other values through, and a rule may be meant for them. Mostly it is a typo.
+            for category in categories where !Self.standardCategories.contains(category) {
+                warn(
+                    "category \"\(category)\" is none of the five (\(Self.standardCategories.joined(separator: ", "))): "
+                        + "the rule matches only complaints whose category is exactly \"\(category)\"")
+            }
+            return .category(Set(categories))
         case "keywords_any": return keywords().map(RuleCondition.keywordsAny)
         case "keywords_all": return keywords().map(RuleCondition.keywordsAll)
         case "keywords_none": return keywords().map(RuleCondition.keywordsNone)
@@ -81,22 +96,24 @@ struct RuleFieldParser {
                 return nil
             }
         case "district":
-            return nonEmpty() ? .district(Set(values.map(TextNormalizer.normalize))) : nil
+            guard nonEmpty() else { return nil }
+            // Matched exactly: `西湖区,滨江区` is one district no complaint is in.
+            let problems = values.compactMap { Self.separatorProblem($0, noun: "district") }
+            problems.forEach(report)
+            return problems.isEmpty ? .district(Set(values.map(TextNormalizer.normalize))) : nil
         case "phone_prefix":
             guard nonEmpty() else { return nil }
-            for value in values where !Self.isE164Prefix(value) {
+            let invalid = values.filter { !Self.isE164Prefix($0) }
+            for value in invalid {
                 report("phone prefix \"\(value)\" must be E.164: + and 1 to 15 digits, such as +86571")
-                return nil
             }
-            return .phonePrefix(values)
+            return invalid.isEmpty ? .phonePrefix(values) : nil
         case "email_domain":
             guard nonEmpty() else { return nil }
             let domains = values.map { $0.lowercased().drop { $0 == "@" } }.map(String.init)
-            for domain in domains where domain.isEmpty || domain.contains("@") || !domain.contains(".") {
-                report("email domain \"\(domain)\" must be a domain such as example.com")
-                return nil
-            }
-            return .emailDomain(domains)
+            let invalid = domains.filter { $0.isEmpty || $0.contains("@") || !$0.contains(".") }
+            for domain in invalid { report("email domain \"\(domain)\" must be a domain such as example.com") }
+            return invalid.isEmpty ? .emailDomain(domains) : nil
         case "time_of_day":
             guard values.count == 1, let range = TimeOfDayRange(parsing: values[0]) else {
                 report(
@@ -106,15 +123,12 @@ struct RuleFieldParser {
             return .timeOfDay(range)
         case "weekday":
             guard nonEmpty() else { return nil }
-            var days: Set<Weekday> = []
-            for value in values {
-                guard let day = Weekday(parsing: value) else {
-                    report("unknown weekday \"\(value)\" (mon, tue, wed, thu, fri, sat, sun)")
-                    return nil
-                }
-                days.insert(day)
+            let days = values.compactMap { value in
+                let day = Weekday(parsing: value)
+                if day == nil { report("unknown weekday \"\(value)\" (mon, tue, wed, thu, fri, sat, sun)") }
+                return day
             }
-            return .weekday(days)
+            return days.count == values.count ? .weekday(Set(days)) : nil
         case "workday": return flag().map(RuleCondition.workday)
         case "has_attachments": return flag().map(RuleCondition.hasAttachments)
         default:
@@ -152,14 +166,14 @@ struct RuleFieldParser {
             if let due = Due(parsing: text) {
                 outcome.due = due
             } else {
-                report("expected hours (72h) or working days (5 workdays), found \"\(text)\"")
+                report(Due.problem(parsing: text))
             }
         case "due_in_hours":
             guard let text = single() else { return }
-            if let hours = Int(text), (1...87_600).contains(hours) {
+            if let hours = Int(text), Due.hourRange.contains(hours) {
                 outcome.due = .hours(hours)
             } else {
-                report("expected a number of hours from 1 to 87600, found \"\(text)\"")
+                report("expected a number of hours from 1 to \(Due.hourRange.upperBound), found \"\(text)\"")
             }
         case "tags":
             outcome.tags = values
@@ -168,8 +182,26 @@ struct RuleFieldParser {
         }
     }
 
-    /// Full-width and ideographic list separators: a comma, an enumeration comma, a bar, a semicolon.
-    static let listSeparators: Set<Character> = ["，", "、", "｜", "；"]
+    /// Separators of a list typed into one value: full-width and ideographic (a comma, an
+    /// enumeration comma, a bar, a semicolon), and the ASCII comma, semicolon and tab that a
+    /// spreadsheet cell (`"违建,占道"`, quoted by Excel itself) or a YAML string gets.
+    static let listSeparators: Set<Character> = ["，", "、", "｜", "；", ",", ";", "\t"]
+
+    /// Why `value` looks like a list written as one value, nil when it does not.
+    /// - Parameter noun: what the value is (`keyword`), as the message names it.
+    static func separatorProblem(_ value: String, noun: String) -> String? {
+        guard let separator = value.first(where: listSeparators.contains) else { return nil }
+        let parts = value.split(whereSeparator: listSeparators.contains).map(\.trimmingWhitespace)
+            .filter { !$0.isEmpty }
+        let shown = separator == "\t" ? "a tab" : "\"\(separator)\""
+        let escaped = value.replacingOccurrences(of: "\t", with: "\\t")
+        let example =
+            parts.count > 1
+            ? "\(parts.joined(separator: "|")) in a CSV cell, [\(parts.joined(separator: ", "))] in YAML"
+            : "a|b in a CSV cell, [a, b] in YAML"
+        return "\(noun) \"\(escaped)\" contains \(shown), a separator of a list: write each \(noun) on its own "
+            + "(\(example))"
+    }
 
     static func isE164Prefix(_ value: String) -> Bool {
         let digits = value.utf8.dropFirst()

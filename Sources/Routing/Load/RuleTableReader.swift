@@ -1,4 +1,5 @@
 import ComplaintCore
+import Yams
 
 /// Reads one YAML rule table, reporting every problem with its line, column and field.
 ///
@@ -63,14 +64,35 @@ enum RuleTableReader {
             let values: [String]
             if key == "regex" {
                 values = value.string().map { [$0] } ?? []
+            } else if let problem = scalarWhereListBelongs(key, value) {
+                value.error(problem)
+                continue
             } else {
                 values = value.stringList()
             }
-            if let condition = parser.condition(key, values, report: value.error) {
+            if let condition = parser.condition(key, values, report: value.error, warn: value.warning) {
                 conditions.append(condition)
             }
         }
         return conditions
+    }
+
+    /// A string where a list belongs (`keywords_any: 停水 没水`, `keywords_any: "停水,没水"`) is
+    /// one value, so one keyword that no complaint contains. It is refused when it holds a space or
+    /// a list separator; a lone word stays a list of one, as the loader has always read it.
+    private static func scalarWhereListBelongs(_ key: String, _ value: ConfigNode) -> String? {
+        guard RuleCondition.keys.contains(key), !RuleFieldParser.singleValueConditions.contains(key),
+            case .scalar(let scalar) = value.node, value.isPresent
+        else { return nil }
+        let text = scalar.string
+        let splits = { (character: Character) in
+            character.isWhitespace || RuleFieldParser.listSeparators.contains(character)
+        }
+        guard text.contains(where: splits) else { return nil }
+        let parts = text.split(whereSeparator: splits)
+        let hasSeparator = text.contains(where: RuleFieldParser.listSeparators.contains)
+        return "\(key) takes a list, and \"\(text)\" is one value: write [\(parts.joined(separator: ", "))] "
+            + (hasSeparator ? "for \(parts.count) values" : "for \(parts.count) values, or [\"\(text)\"] for one")
     }
 
     private static func readOutcome(_ node: ConfigNode, parser: RuleFieldParser) -> RuleOutcome {

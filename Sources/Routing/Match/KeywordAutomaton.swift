@@ -195,7 +195,9 @@ final class KeywordAutomaton: @unchecked Sendable {
             flat.append(contentsOf: list)
             ranges[2 * Int(base[state]) + 1] = Int32(flat.count)
         }
-        // Scalars that fold to another: the symbol of what they fold to.
+        // Scalars that fold to another: the symbol of what they fold to. Those that fold to
+        // several or to none (invisible characters) take the slow path, which steps through
+        // each folded scalar: through none, so the state is kept, as if the character were absent.
         for change in ScalarFold.bmpChanges {
             bmp[Int(change.value)] =
                 change.folded.count == 1 && change.folded[0] < 0x10000
@@ -299,8 +301,8 @@ final class KeywordAutomaton: @unchecked Sendable {
         return current
     }
 
-    /// The symbol of a BMP scalar that folds to several scalars (`İ` to `i` + U+0307): the scan
-    /// folds it with ``ScalarFold`` and steps through each.
+    /// The symbol of a BMP scalar that folds to several scalars (`İ` to `i` + U+0307) or to none
+    /// (U+200B): the scan folds it with ``ScalarFold`` and steps through each.
     static let unfoldedSymbol: UInt16 = 0xFFFF
 
     /// Folds `value` with ``ScalarFold`` (one or more scalars) and steps through each.

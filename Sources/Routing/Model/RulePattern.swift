@@ -24,9 +24,23 @@ public struct RulePattern: @unchecked Sendable, Hashable, CustomStringConvertibl
     public static var timeouts: Int { timeoutCount.load(ordering: .relaxed) }
     private static let timeoutCount = Atomic<Int>(0)
 
+    /// What matching a text found.
+    public enum Result: Sendable, Hashable {
+        case match
+        case noMatch
+        /// The match ran past ``timeBudgetNanoseconds`` and was stopped: counted as no match.
+        case timedOut
+    }
+
+    /// The time budget as explanations state it (`100 ms`).
+    public static var timeBudgetDescription: String { "\(timeBudgetNanoseconds / 1_000_000) ms" }
+
     /// Whether the pattern finds a match anywhere in `text`; false, counted in ``timeouts``, when
     /// the match ran past the time budget.
-    public func matches(_ text: String) -> Bool {
+    public func matches(_ text: String) -> Bool { match(text) == .match }
+
+    /// Matches `text`, telling a stop at the time budget (counted in ``timeouts``) from no match.
+    public func match(_ text: String) -> Result {
         let started = DispatchTime.now().uptimeNanoseconds
         var found = false
         var timedOut = false
@@ -41,8 +55,10 @@ public struct RulePattern: @unchecked Sendable, Hashable, CustomStringConvertibl
                 stop.pointee = true
             }
         }
-        if timedOut && !found { Self.timeoutCount.add(1, ordering: .relaxed) }
-        return found
+        if found { return .match }
+        guard timedOut else { return .noMatch }
+        Self.timeoutCount.add(1, ordering: .relaxed)
+        return .timedOut
     }
 
     public var description: String { source }
