@@ -8,10 +8,6 @@ import Foundation
 struct RuleFieldParser {
     let departments: Set<String>
 
-    /// The categories the hotline profiles and the API document: 投诉 (complaint), 举报 (report),
-    /// 咨询 (inquiry), 求助 (request for help), 建议 (suggestion).
-    static let standardCategories = ["投诉", "举报", "咨询", "求助", "建议"]
-
     /// Conditions that take one value; every other condition takes a list.
     static let singleValueConditions: Set<String> = ["regex", "time_of_day", "workday", "has_attachments"]
 
@@ -74,9 +70,9 @@ struct RuleFieldParser {
             let categories = values.map(TextNormalizer.normalize)
             // A warning, not an error: the API and a hotline profile without a `categories` map
             // pass other values through, and a rule may be meant for them. Mostly it is a typo.
-            for category in categories where !Self.standardCategories.contains(category) {
+            for category in categories where !ComplaintCategory.all.contains(category) {
                 warn(
-                    "category \"\(category)\" is none of the five (\(Self.standardCategories.joined(separator: ", "))): "
+                    "category \"\(category)\" is none of the five (\(ComplaintCategory.listed)): "
                         + "the rule matches only complaints whose category is exactly \"\(category)\"")
             }
             return .category(Set(categories))
