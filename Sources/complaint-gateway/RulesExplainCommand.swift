@@ -77,9 +77,9 @@ extension RulesCommand {
             }
             let decision = RuleRouter(configuration: routing).decide(complaint, withTrace: true)
             if json {
-                print(String(decoding: decision.explanationJSON, as: UTF8.self))
+                print(String(decoding: decision.explanationJSON(stored: complaint.routing), as: UTF8.self))
             } else {
-                print(Self.describe(decision))
+                print(Self.describe(decision, stored: complaint.routing))
             }
         }
 
@@ -113,8 +113,17 @@ extension RulesCommand {
             return String(decoding: writer.bytes, as: UTF8.self)
         }
 
-        static func describe(_ decision: RoutingDecision) -> String {
-            var lines = [
+        static func describe(_ decision: RoutingDecision, stored: Complaint.RoutingInfo? = nil) -> String {
+            var lines: [String] = []
+            if let stored {
+                lines.append(
+                    "stored:     \(stored.department)  (rule \(stored.rule), table \(stored.table)), priority "
+                        + "\(stored.priority.rawValue), due \(stored.dueAt.map(RFC3339.format) ?? "none")")
+                let differences = decision.differences(from: stored)
+                lines.append(
+                    differences.isEmpty ? "now:        the same" : "now:        " + decision.storedNote(differences))
+            }
+            lines += [
                 "department: \(decision.department)  (rule \(decision.rule), table \(decision.table))",
                 "priority:   \(decision.priority.rawValue)",
                 "due:        \(decision.dueAt.map(RFC3339.format) ?? "none")",

@@ -157,6 +157,21 @@ struct OfflineCommandsTests {
         #expect(missing.status == 66)
         #expect(missing.output.contains("--record /nonexistent/record.json: no such file"))
         #expect(!missing.output.contains("Usage"))
+        // A stored record routed otherwise than the tables in force now decide: both are said.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cg-record-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(
+            #"{"text":"小区停水三天了","routing":{"department":"urban-management","priority":"normal","rule":"old-rule","table":"keywords"}}"#
+                .utf8
+        ).write(to: file)
+        let stored = try await run(["rules", "explain", "--record", file.path] + config)
+        #expect(stored.status == 0, "\(stored.output)")
+        #expect(
+            stored.output.contains(
+                "stored:     urban-management  (rule old-rule, table keywords), priority normal, due none"))
+        #expect(
+            stored.output.contains("now:        the record was routed differently (department, rule, priority, due_at)")
+        )
         // A missing configuration directory is named as such, not in Foundation's words.
         let noConfig = try await run(["config", "check", "--config", "/nonexistent"])
         #expect(noConfig.status == 78)

@@ -32,6 +32,41 @@ struct RoutingExplainReloadTests {
         try await running.stop()
     }
 
+    @Test(
+        "explaining a stored record sets its stored decision beside today's, and says when the tables now decide otherwise"
+    )
+    func explainStoredRecord() async throws {
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
+        let id = try #require(try await gateway.post(#"{"text":"小区停水了"}"#).json["id"] as? String)
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        let body = try JSONSerialization.data(withJSONObject: record)
+        let same = try await gateway.request(.post, "/v1/routing/explain", body: body).json
+        #expect((same["stored"] as? [String: Any])?["department"] as? String == "water-supply")
+        #expect(same["differs_from_stored"] as? Bool == false)
+        #expect(same["note"] == nil)
+
+        try running.edit("routing/keywords.yaml") {
+            $0.replacingOccurrences(
+                of: "then: { department: water-supply, priority: high, due: 24h }",
+                with: "then: { department: urban-management, priority: high, due: 24h }")
+        }
+        #expect(try await gateway.request(.post, "/v1/routing/reload").status == 200)
+        let changed = try await gateway.request(.post, "/v1/routing/explain", body: body).json
+        #expect((changed["decision"] as? [String: Any])?["department"] as? String == "urban-management")
+        #expect((changed["stored"] as? [String: Any])?["department"] as? String == "water-supply")
+        #expect(changed["differs_from_stored"] as? Bool == true)
+        #expect(
+            (changed["note"] as? String)?.hasPrefix(
+                "the record was routed differently (department): the tables in force now (sha256:") == true,
+            "\(changed)")
+        // A record with no routing of its own (or `{"text": …}`) gets no comparison.
+        let plain = try await gateway.request(.post, "/v1/routing/explain", body: Data(#"{"text":"小区停水了"}"#.utf8))
+        #expect(plain.json["stored"] == nil && plain.json["differs_from_stored"] == nil)
+        try await running.stop()
+    }
+
     @Test("the stored decision keeps the version, the matching rules and the tags they added")
     func storedDecision() async throws {
         let running = try await ConfigCopyGateway.start()

@@ -50,4 +50,34 @@ struct AuthorMistakeTests {
         let found = try tableIssues(csv: "id,keywords_any,department,due\nd,停水,water-supply,\(due)\n")
         #expect(found.count == 1 && found.first?.message.contains(message) == true, "\(found)")
     }
+
+    @Test(
+        "a rule whose keywords_none takes what its keywords_all or every keywords_any needs is warned of as never matching"
+    )
+    func selfContradictingKeywords() throws {
+        let found = try tableIssues(
+            yaml: """
+                rules:
+                  - id: all-none
+                    when: { keywords_all: [电梯困人, 物业], keywords_none: [电梯] }
+                    then: { department: water-supply }
+                  - id: any-none
+                    when: { keywords_any: [停水, 停水了], keywords_none: [停水] }
+                    then: { department: water-supply }
+                  - id: fine
+                    when: { keywords_any: [电梯, 扶梯], keywords_none: [电梯井] }
+                    then: { department: water-supply }
+                """)
+        #expect(
+            found.map { "\($0.severity) \($0.line ?? 0): \($0.message)" } == [
+                "warning 2: rule \"all-none\" can never match: keywords_all's \"电梯困人\" contains keywords_none's \"电梯\"",
+                "warning 5: rule \"any-none\" can never match: every keyword of keywords_any contains one of keywords_none's",
+            ], "\(found)")
+        let csv = try tableIssues(csv: "id,keywords_all,keywords_none,department\na,Gas Leak,gas,water-supply\n")
+        #expect(
+            csv.map(\.message) == [
+                "rule \"a\" can never match: keywords_all's \"gas leak\" contains keywords_none's \"gas\""
+            ])
+        #expect(csv.first?.line == 2)
+    }
 }

@@ -58,12 +58,29 @@ public enum ExplainInput {
             TextNormalizer.normalizeOptional)
         record.location.district = try string(location, "district", path: "location.").flatMap(
             TextNormalizer.normalizeOptional)
+        record.routing = try storedRouting(fields)
         if case .array(let items)? = fields["attachments"] {
             record.attachments = items.map { _ in
                 Complaint.Attachment(filename: nil, contentType: "application/octet-stream", size: 0, sha256: "")
             }
         }
         return record
+    }
+
+    /// A stored record's own `routing`: how it was routed then, for the answer to set beside how
+    /// the tables in force decide now. Partial or unreadable blocks are passed over: the record's
+    /// routing is never an input to the decision.
+    private static func storedRouting(_ fields: [String: JSONValue]) throws(Failure) -> Complaint.RoutingInfo? {
+        guard case .object(let routing)? = fields["routing"],
+            case .string(let department)? = routing["department"], case .string(let rule)? = routing["rule"],
+            case .string(let table)? = routing["table"]
+        else { return nil }
+        let priority: Priority =
+            if case .string(let text)? = routing["priority"], let value = Priority(rawValue: text) { value } else {
+                .normal
+            }
+        let due: Date? = if case .string(let text)? = routing["due_at"] { RFC3339.parse(text) } else { nil }
+        return Complaint.RoutingInfo(department: department, priority: priority, dueAt: due, rule: rule, table: table)
     }
 
     private static func string(_ fields: [String: JSONValue], _ key: String, path: String = "") throws(Failure)

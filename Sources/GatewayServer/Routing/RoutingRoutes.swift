@@ -31,7 +31,7 @@ struct RoutingRoutes: Sendable {
         let decision = reloader.routers.current.decide(record, withTrace: true)
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: decision.explanationJSON)))
+            body: .init(byteBuffer: ByteBuffer(bytes: decision.explanationJSON(stored: record.routing))))
     }
 
     /// Reloads the tables; 200 with the new version, or 422 with every problem and the version still running.

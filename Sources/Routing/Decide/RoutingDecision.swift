@@ -87,9 +87,27 @@ extension RoutingDecision {
     }
 
     /// `{"decision": {…, "tables_version", "tags"}, "trace": […]}`: what explain answers.
-    public var explanationJSON: [UInt8] {
+    public var explanationJSON: [UInt8] { explanationJSON(stored: nil) }
+
+    /// The explanation of a stored record: with `stored`, the record's own routing, the answer
+    /// also carries it and whether the tables in force now decide otherwise. A supervisor asking
+    /// why a complaint came to them must not take today's answer for the one that sent it.
+    public func explanationJSON(stored: Complaint.RoutingInfo?) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 + 64 * trace.count)
         writer.beginObject()
+        if let stored {
+            writer.key("stored")
+            writer.beginObject()
+            writer.field("department", stored.department)
+            writer.field("priority", stored.priority.rawValue)
+            writer.field("due_at", stored.dueAt.map(RFC3339.format))
+            writer.field("rule", stored.rule)
+            writer.field("table", stored.table)
+            writer.endObject()
+            let differences = differences(from: stored)
+            writer.field("differs_from_stored", !differences.isEmpty)
+            if !differences.isEmpty { writer.field("note", storedNote(differences)) }
+        }
         writer.key("decision")
         writer.beginObject()
         writer.field("department", department)
@@ -107,6 +125,25 @@ extension RoutingDecision {
         writeTrace(&writer)
         writer.endObject()
         return writer.bytes
+    }
+
+    /// The outcome fields in which this decision differs from the stored one.
+    public func differences(from stored: Complaint.RoutingInfo) -> [String] {
+        var fields: [String] = []
+        if stored.department != department { fields.append("department") }
+        if stored.rule != rule || stored.table != table { fields.append("rule") }
+        if stored.priority != priority { fields.append("priority") }
+        if stored.dueAt.map({ Int($0.timeIntervalSince1970) }) != dueAt.map({ Int($0.timeIntervalSince1970) }) {
+            fields.append("due_at")
+        }
+        return fields
+    }
+
+    /// Says that the stored decision and today's differ, and why that can be.
+    public func storedNote(_ differences: [String]) -> String {
+        "the record was routed differently (\(differences.joined(separator: ", "))): the tables in force now "
+            + "(\(tablesVersion)) decide otherwise than those it was routed with; the complaint stays with "
+            + "its stored decision, and GET /v1/complaints/{id} shows the tables_version it was routed under"
     }
 
     private func writeTrace(_ writer: inout JSONWriter) {

@@ -120,6 +120,11 @@ enum CSVRuleTableReader {
                     message: ShadowedRules.message(hidden: rules[shadow.hidden], by: rules[shadow.by]),
                     severity: .warning))
         }
+        for rule in rules {
+            guard let reason = ImpossibleRules.reason(rule) else { continue }
+            diagnostics.report(
+                ConfigIssue(file: file, line: rule.line, column: 1, field: "", message: reason, severity: .warning))
+        }
         return RuleTable(name: name, file: file, rules: rules)
     }
 

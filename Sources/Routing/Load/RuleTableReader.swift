@@ -55,6 +55,13 @@ enum RuleTableReader {
                     message: ShadowedRules.message(hidden: rules[shadow.hidden], by: earlier),
                     severity: .warning))
         }
+        for (index, rule) in rules.enumerated() {
+            guard let reason = ImpossibleRules.reason(rule) else { continue }
+            root.diagnostics.report(
+                ConfigIssue(
+                    file: file, line: locations[index].line, column: locations[index].column, field: "rules[\(index)]",
+                    message: reason, severity: .warning))
+        }
         return RuleTable(name: name, file: file, rules: rules)
     }
 
