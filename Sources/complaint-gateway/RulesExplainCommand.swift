@@ -133,7 +133,11 @@ extension RulesCommand {
             lines.append("rules tried:")
             for trial in decision.trace {
                 let mark = trial.matched ? "MATCH" : "no   "
-                lines.append("  \(mark) \(trial.table)/\(trial.rule)" + (trial.failed.map { "  — \($0)" } ?? ""))
+                var why = trial.failed ?? trial.matchedOn?.joined(separator: "; ") ?? ""
+                if let fields = trial.decides, !fields.isEmpty {
+                    why += (why.isEmpty ? "" : "; ") + "decides " + fields.joined(separator: ", ")
+                }
+                lines.append("  \(mark) \(trial.table)/\(trial.rule)" + (why.isEmpty ? "" : "  — \(why)"))
             }
             return lines.joined(separator: "\n")
         }

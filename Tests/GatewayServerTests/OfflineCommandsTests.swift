@@ -147,6 +147,10 @@ struct OfflineCommandsTests {
         let decided = try await run(["rules", "explain", "--text", "小区停水三天了"] + config)
         #expect(decided.status == 0, "\(decided.output)")
         #expect(decided.output.contains("water-supply"))
+        #expect(
+            decided.output.contains(
+                "MATCH keywords/water-outage  — keywords_any: 停水 in text; decides department, priority, due_at"),
+            "\(decided.output)")
         let badChannel = try await run(["rules", "explain", "--text", "x", "--channel", "web"] + config)
         #expect(badChannel.status == 64)
         #expect(badChannel.output.contains("--channel: channel: must be one of"))

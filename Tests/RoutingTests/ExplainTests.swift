@@ -31,7 +31,8 @@ struct ExplainTests {
                 + #""table":"t","tables_version":"\#(version)","tags":[]},"trace":["#
                 + #"{"table":"t","rule":"water-outage","matched":false,"failed":"keywords_any: none of 停水|没水 in text"},"#
                 + #"{"table":"t","rule":"noise-night","matched":false,"failed":"time_of_day: 17:00 not in 22:00-06:00"},"#
-                + #"{"table":"t","rule":"noise","matched":true}]}"#)
+                + #"{"table":"t","rule":"noise","matched":true,"matched_on":["keywords_any: 噪音 in text"],"#
+                + #""decides":["department"]}]}"#)
     }
 
     @Test("without trace, only the matching rules are kept (what is stored)")

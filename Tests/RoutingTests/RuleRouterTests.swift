@@ -118,7 +118,12 @@ struct RuleRouterTests {
         let decision = router.decide(record)
         #expect(decision.trace.map(\.rule) == ["water", "night-priority"])
         #expect(decision.trace.allSatisfy { $0.matched })
-        #expect(decision.trace == router.decide(record, withTrace: true).trace.filter(\.matched))
+        let explained = router.decide(record, withTrace: true).trace.filter(\.matched)
+        #expect(decision.trace.map(\.rule) == explained.map(\.rule))
+        #expect(decision.trace.map(\.tags) == explained.map(\.tags))
+        // Explain adds what each matching rule found and which outcome fields the decision took from it.
+        #expect(explained.map(\.matchedOn) == [["keywords_any: 停水 in text"], ["keywords_any: 深夜 in text"]])
+        #expect(explained.map(\.decides) == [["department", "priority", "due_at"], []])
         #expect(decision == router.decide(record))
         #expect(router.decide(complaint("无关内容")).trace.isEmpty)
         // A decision changed by hand keeps the trace it was given.

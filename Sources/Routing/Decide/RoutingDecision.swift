@@ -153,7 +153,7 @@ extension RoutingDecision {
             for trial in trials {
                 Self.writeTrial(
                     &writer, table: trial.table, rule: trial.rule, matched: trial.matched, failed: trial.failed,
-                    tags: trial.tags)
+                    tags: trial.tags, matchedOn: trial.matchedOn, decides: trial.decides)
             }
         case .matched(let rules):
             // Straight from the compiled rules: storing a decision builds no trial values.
@@ -167,7 +167,8 @@ extension RoutingDecision {
     }
 
     private static func writeTrial(
-        _ writer: inout JSONWriter, table: String, rule: String, matched: Bool, failed: String?, tags: [String]
+        _ writer: inout JSONWriter, table: String, rule: String, matched: Bool, failed: String?, tags: [String],
+        matchedOn: [String]? = nil, decides: [String]? = nil
     ) {
         writer.beginObject()
         writer.field("table", table)
@@ -178,6 +179,13 @@ extension RoutingDecision {
             writer.key("tags")
             writer.beginArray()
             for tag in tags { writer.value(tag) }
+            writer.endArray()
+        }
+        for (key, values) in [("matched_on", matchedOn), ("decides", decides)] {
+            guard let values, !values.isEmpty else { continue }
+            writer.key(escaping: key)
+            writer.beginArray()
+            for value in values { writer.value(value) }
             writer.endArray()
         }
         writer.endObject()

@@ -57,6 +57,28 @@ extension RuleCondition {
         }
     }
 
+    /// For a condition that holds, what in the complaint it found, as explanations show it
+    /// (`keywords_any: 停水`); nil for conditions whose reason is the rule itself (a channel, a time).
+    func evidence(on subject: inout RoutingSubject) -> String? {
+        switch self {
+        case .keywordsAny(let keywords):
+            let text = MatchText(subject.searchText)
+            return "keywords_any: \(Self.list(keywords.filter { text.contains($0) })) in text"
+        case .keywordsAll(let keywords):
+            return "keywords_all: \(Self.list(keywords)) in text"
+        case .addressContains(let parts):
+            guard let address = subject.complaint.pointee.location.address else { return nil }
+            let text = MatchText(address)
+            return "address_contains: \(Self.list(parts.filter { text.contains($0) })) in address"
+        case .district(let districts) where districts.count > 1:
+            return subject.complaint.pointee.location.district.map { "district: \($0)" }
+        case .category(let categories) where categories.count > 1:
+            return subject.complaint.pointee.category.map { "category: \($0)" }
+        default:
+            return nil
+        }
+    }
+
     private static func list(_ texts: [MatchText]) -> String { texts.map(\.text).joined(separator: "|") }
 
     private static func clock(_ minute: Int) -> String {

@@ -126,11 +126,25 @@ public struct RuleRouter: Sendable {
                 outcome.trace.append(RuleTrial(table: tableName, rule: rule.rule.id, matched: false, failed: reason))
                 continue
             }
+            let evidence = rule.rule.conditions.compactMap { $0.evidence(on: &subject) }
+            let before = (outcome.departmentRule, outcome.priority, outcome.dueAt)
+            outcome.apply(rule, index: Int32(index), on: subject)
+            var applied: [String] = []
+            if outcome.departmentRule != before.0 { applied.append("department") }
+            if outcome.priority != before.1 { applied.append("priority") }
+            if outcome.dueAt != before.2 { applied.append("due_at") }
             outcome.trace.append(
                 RuleTrial(
-                    table: tableName, rule: rule.rule.id, matched: true, failed: nil, tags: rule.rule.outcome.tags))
-            outcome.apply(rule, index: Int32(index), on: subject)
+                    table: tableName, rule: rule.rule.id, matched: true, failed: nil, tags: rule.rule.outcome.tags,
+                    matchedOn: evidence, decides: applied))
             decidedTable = rule.table
+        }
+        // A field is decided by the last rule that set it: take it from the earlier ones.
+        var taken: Set<String> = []
+        for position in outcome.trace.indices.reversed() where outcome.trace[position].matched {
+            let fields = outcome.trace[position].decides ?? []
+            outcome.trace[position].decides = fields.filter { !taken.contains($0) }
+            taken.formUnion(fields)
         }
     }
 
