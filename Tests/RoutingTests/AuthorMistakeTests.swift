@@ -80,4 +80,32 @@ struct AuthorMistakeTests {
             ])
         #expect(csv.first?.line == 2)
     }
+
+    @Test("a table saved the wrong way is told how to save it: UTF-16, semicolons, a GBK YAML file (with its line)")
+    func savedTheWrongWay() throws {
+        func issues(_ file: String, _ data: Data) throws -> [String] {
+            let fixture = try RoutingFixture(tables: [:], files: [file: data])
+            defer { fixture.remove() }
+            return fixture.load(section: oneTableSection).1.issues.map(\.description)
+        }
+        var utf16 = Data([0xFF, 0xFE])
+        for unit in "id\tdepartment\r\na\twater-supply\r\n".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        #expect(
+            try issues("routing/t.csv", utf16).first
+                == "routing/t.csv: file is UTF-16 (Excel's \"Unicode Text\"): save it as \"CSV UTF-8 (Comma delimited)\""
+        )
+        #expect(
+            try issues("routing/t.csv", Data("id;keywords_any;department\na;停水;water-supply\n".utf8)).first
+                == "routing/t.csv:1:1: id;keywords_any;department: unknown column \"id;keywords_any;department\": the header "
+                + "is separated by semicolons, not commas; save the table as \"CSV UTF-8 (Comma delimited)\"")
+        // 电梯 in GBK on line 4 (停水 would happen to be valid UTF-8).
+        let gbk =
+            Data("rules:\n  - id: a\n    when:\n      keywords_any: [".utf8) + Data([0xB5, 0xE7, 0xCC, 0xDD])
+            + Data("]\n    then: { department: water-supply }\n".utf8)
+        let yamlIssues = try issues("routing/t.yaml", gbk)
+        #expect(
+            yamlIssues.first
+                == "routing/t.yaml:4: file is not valid UTF-8: save it as UTF-8 (an editor's \"GBK\" or \"ANSI\" is not read)",
+            "\(yamlIssues)")
+    }
 }

@@ -272,8 +272,13 @@ extension ConfigNode {
         data: Data, displayName: String, diagnostics: ConfigDiagnostics, environment: [String: String]
     ) -> ConfigNode {
         guard let text = String(data: data, encoding: .utf8) else {
+            // The first line that is not UTF-8: 0x0A is never part of a UTF-8 or a GBK character.
+            let line = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+                .firstIndex { String(validating: $0, as: UTF8.self) == nil }.map { $0 + 1 }
             diagnostics.reportUnreadable(
-                ConfigIssue(file: displayName, line: nil, field: "", message: "file is not valid UTF-8"))
+                ConfigIssue(
+                    file: displayName, line: line, field: "",
+                    message: "file is not valid UTF-8: save it as UTF-8 (an editor's \"GBK\" or \"ANSI\" is not read)"))
             return ConfigNode(
                 node: nil, file: displayName, diagnostics: diagnostics, environment: environment, anchorLine: 1)
         }

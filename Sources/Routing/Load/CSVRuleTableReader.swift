@@ -22,7 +22,12 @@ enum CSVRuleTableReader {
             diagnostics.report(ConfigIssue(file: file, line: line, column: column, field: field, message: message))
         }
         guard let text = TableText.decode(data)?.text else {
-            report(nil, nil, "", "file is neither UTF-8 nor GBK/GB18030 text")
+            let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+            report(
+                nil, nil, "",
+                utf16
+                    ? "file is UTF-16 (Excel's \"Unicode Text\"): save it as \"CSV UTF-8 (Comma delimited)\""
+                    : "file is neither UTF-8 nor GBK/GB18030 text: save it as \"CSV UTF-8 (Comma delimited)\"")
             return RuleTable(name: name, file: file, rules: [])
         }
         // Past a quote left open the rest of the file is one cell and nothing can be trusted; the
@@ -142,9 +147,17 @@ enum CSVRuleTableReader {
         var valid = true
         for (index, column) in names.enumerated() {
             if !known.contains(column) {
+                // Excel in a European locale separates with `;`, its "Text" with tabs: one column.
+                let separator = [";", "\t"].first {
+                    column.contains($0) && column.split(separator: Character($0)).count > 1
+                }
                 report(
                     header.line, index + 1, column,
-                    "unknown column \"\(column)\" (conditions: \(RuleCondition.keys.joined(separator: ", ")); "
+                    separator.map {
+                        "unknown column \"\(column)\": the header is separated by \($0 == ";" ? "semicolons" : "tabs"), "
+                            + "not commas; save the table as \"CSV UTF-8 (Comma delimited)\""
+                    }
+                        ?? "unknown column \"\(column)\" (conditions: \(RuleCondition.keys.joined(separator: ", ")); "
                         + "outcome: \(RuleFieldParser.outcomeKeys.joined(separator: ", ")); also id, description)")
             } else if names[..<index].contains(column) {
                 report(header.line, index + 1, column, "column \"\(column)\" appears twice")
