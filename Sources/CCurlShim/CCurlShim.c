@@ -23,6 +23,28 @@ static size_t cg_write(char *ptr, size_t size, size_t count, void *userdata) {
     return bytes;
 }
 
+// The server's response lines (libcurl hands IMAP's to the header callback), for the reason a
+// command failed. Only the latest are kept: past the limit the buffer starts over, and the
+// transfer goes on.
+static size_t cg_keep_responses(char *ptr, size_t size, size_t count, void *userdata) {
+    cg_buffer *buffer = (cg_buffer *)userdata;
+    size_t bytes = size * count;
+    if (buffer->limit && buffer->length + bytes > buffer->limit) buffer->length = 0;
+    if (buffer->limit && bytes > buffer->limit) return bytes;
+    if (buffer->length + bytes + 1 > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 1024;
+        while (capacity < buffer->length + bytes + 1) capacity *= 2;
+        char *grown = realloc(buffer->data, capacity);
+        if (!grown) return bytes;
+        buffer->data = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, ptr, bytes);
+    buffer->length += bytes;
+    buffer->data[buffer->length] = 0;
+    return bytes;
+}
+
 // Called by libcurl about once a second even while nothing arrives (a server that never
 // answers): a raised flag aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
 static int cg_progress(void *flag, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
@@ -59,11 +81,14 @@ CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_p
     return handle;
 }
 
-CURLcode cg_imap_perform(CURL *handle, const char *url, const char *custom, cg_buffer *out, char *error) {
+CURLcode cg_imap_perform(
+    CURL *handle, const char *url, const char *custom, cg_buffer *out, cg_buffer *responses, char *error) {
     error[0] = 0;
     curl_easy_setopt(handle, CURLOPT_URL, url);
     curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, custom);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, responses ? cg_keep_responses : NULL);
+    curl_easy_setopt(handle, CURLOPT_HEADERDATA, responses);
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
     CURLcode code = curl_easy_perform(handle);
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, NULL);

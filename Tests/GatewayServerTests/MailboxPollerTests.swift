@@ -191,6 +191,44 @@ struct MailboxPollerTests {
         }
     }
 
+    @Test(
+        "a move_to folder that does not exist is created and the message moved; a refused flag names the server's answer"
+    )
+    func moveToMissingFolder() async throws {
+        try await DovecotServer.run { dovecot in
+            let downstream = try await DownstreamServer.start()
+            try await dovecot.deliver(Self.message(id: "move@example.cn", text: "路灯不亮。"), name: "m1")
+            let environment = [
+                "IMAP_URL": dovecot.url, "IMAP_USER": dovecot.user, "IMAP_PASSWORD": dovecot.password,
+                "IMAP_POLL_SECONDS": "1",
+            ]
+            let gateway = try await RunningGateway.start(downstream: downstream.baseURL, environment: environment) {
+                $0.email.mailboxes[0].mailbox.moveTo = "归档"
+            }
+            try await eventually("moved to 归档, created for it") {
+                // The folder does not exist until the move creates it: reading it fails till then.
+                (try? await dovecot.uids(in: ModifiedUTF7.wireName("归档")))?.contains("* SEARCH 1") == true
+            }
+            #expect(try await dovecot.uids(in: "INBOX").contains("* SEARCH\r\n"))
+            try await gateway.stop()
+
+            // A flag the server refuses: the error carries the server's own answer.
+            let (server, folder) = try #require(IMAPMailbox.split(url: dovecot.url))
+            try await dovecot.deliver(Self.message(id: "flag@example.cn", text: "x"), name: "m2")
+            var mailbox = IMAPMailbox(
+                name: "box", serverURL: server, folder: folder, user: dovecot.user, password: dovecot.password,
+                security: .none)
+            mailbox.flagsAfterCommit = "(broken"
+            let session = try IMAPSession(mailbox)
+            let uid = try #require(try session.uids(from: 1).first)
+            let error = try #require(throws: IMAPError.self) { try session.markCommitted(uid: uid) }
+            #expect(
+                error.description.hasPrefix("box: cannot flag message \(uid) with (broken: the server answered \"BAD "),
+                "\(error)")
+            await downstream.stop()
+        }
+    }
+
     @Test("a message the server cannot deliver is retried, then left in the mailbox; the ones after it are taken")
     func undeliverableMessageSkipped() async throws {
         try await DovecotServer.run { dovecot in

@@ -66,6 +66,8 @@ public struct IMAPError: Error, CustomStringConvertible, Sendable {
     public var loginDenied = false
     /// The server could not be reached, or the connection not secured.
     public var unreachable = false
+    /// The server's own answer to the failed command (`NO [TRYCREATE] Mailbox doesn't exist`).
+    public var serverReply: String?
 }
 
 /// One connection to an IMAP server, through libcurl. Blocking: use it from a thread that may block.
@@ -165,12 +167,35 @@ public final class IMAPSession: @unchecked Sendable {
     }
 
     /// Marks a committed message: the configured flags, then the move if one is configured.
+    ///
+    /// A `move_to` folder that does not exist yet is created (the server answers `[TRYCREATE]`,
+    /// RFC 3501's invitation to) and the move tried again: otherwise every message would stay in
+    /// the polled folder, passed by the cursor, until someone made the folder by hand.
     public func markCommitted(uid: UInt64) throws {
         if !mailbox.flagsAfterCommit.isEmpty {
-            _ = try perform(url: folderURL, command: "UID STORE \(uid) +FLAGS (\(mailbox.flagsAfterCommit))")
+            do {
+                _ = try perform(url: folderURL, command: "UID STORE \(uid) +FLAGS (\(mailbox.flagsAfterCommit))")
+            } catch var error as IMAPError {
+                error.description =
+                    "\(mailbox.name): cannot flag message \(uid) with \(mailbox.flagsAfterCommit)"
+                    + (error.serverReply.map { ": the server answered \"\($0)\"" } ?? ": \(error.description)")
+                throw error
+            }
         }
-        if let target = mailbox.moveTo {
-            _ = try perform(url: folderURL, command: "UID MOVE \(uid) \(quoted(ModifiedUTF7.wireName(target)))")
+        guard let target = mailbox.moveTo else { return }
+        let move = "UID MOVE \(uid) \(quoted(ModifiedUTF7.wireName(target)))"
+        do {
+            do {
+                _ = try perform(url: folderURL, command: move)
+            } catch let error as IMAPError where error.serverReply?.contains("[TRYCREATE]") == true {
+                _ = try perform(url: mailbox.serverURL, command: "CREATE \(quoted(ModifiedUTF7.wireName(target)))")
+                _ = try perform(url: folderURL, command: move)
+            }
+        } catch var error as IMAPError {
+            error.description =
+                "\(mailbox.name): cannot move message \(uid) to \"\(target)\""
+                + (error.serverReply.map { ": the server answered \"\($0)\"" } ?? ": \(error.description)")
+            throw error
         }
     }
 
@@ -189,9 +214,13 @@ public final class IMAPSession: @unchecked Sendable {
 
     private func perform(url: String, command: String?) throws -> [UInt8] {
         var buffer = cg_buffer(data: nil, length: 0, capacity: 0, limit: maxMessageBytes, overflowed: 0)
-        defer { cg_buffer_free(&buffer) }
+        var responses = cg_buffer(data: nil, length: 0, capacity: 0, limit: 16 << 10, overflowed: 0)
+        defer {
+            cg_buffer_free(&buffer)
+            cg_buffer_free(&responses)
+        }
         var error = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
-        let code = cg_imap_perform(handle, url, command, &buffer, &error)
+        let code = cg_imap_perform(handle, url, command, &buffer, &responses, &error)
         if buffer.overflowed != 0 {
             throw IMAPError(
                 description: "\(mailbox.name): response larger than \(maxMessageBytes) bytes", tooLarge: true)
@@ -199,11 +228,15 @@ public final class IMAPSession: @unchecked Sendable {
         if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         guard code == CURLE_OK else {
             let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            // libcurl's words ("Quote command returned error") say little; the server's say why.
+            let reply = responses.data.flatMap { Self.finalReply(String(cString: $0)) }
             var error = IMAPError(
-                description: "\(mailbox.name): \(command ?? "FETCH"): \(message)",
+                description: "\(mailbox.name): \(command ?? "FETCH"): \(message)"
+                    + (reply.map { " (the server answered \"\($0)\")" } ?? ""),
                 notFound: command == nil && code == CURLE_REMOTE_FILE_NOT_FOUND, loginDenied: code == CURLE_LOGIN_DENIED
             )
             error.unreachable = Self.unreachableCodes.contains(code)
+            error.serverReply = reply
             throw error
         }
         guard let data = buffer.data else { return [] }
@@ -215,6 +248,22 @@ public final class IMAPSession: @unchecked Sendable {
         CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SSL_CONNECT_ERROR,
         CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION,
     ]
+
+    /// The server's tagged answer to a failed command among its response lines
+    /// (`A005 NO [TRYCREATE] …`), without the tag: the last `NO` or `BAD` (libcurl logs out after
+    /// a failure, so the very last line is the logout's `OK`), else the last tagged line.
+    static func finalReply(_ responses: String) -> String? {
+        let tagged = responses.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("*") && !$0.hasPrefix("+") }
+            .map { line -> Substring in
+                let words = line.split(separator: " ", maxSplits: 1)
+                return words.count == 2 && ["OK", "NO", "BAD"].contains(where: { words[1].hasPrefix($0) })
+                    ? words[1] : line[...]
+            }
+        let reply = tagged.last { $0.hasPrefix("NO") || $0.hasPrefix("BAD") } ?? tagged.last
+        return reply.map { String($0.prefix(300)) }
+    }
 
     private static func number(after key: String, in text: String) -> UInt64? {
         guard let range = text.range(of: key + " ") else { return nil }

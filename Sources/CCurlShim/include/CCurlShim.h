@@ -25,8 +25,10 @@ void cg_flag_raise(int *flag);
 
 // Runs one request: `url` (imap://host:port/MAILBOX[;UID=n]) and an optional custom command.
 // The response (the message for a fetch, untagged lines for a custom command) is appended to `out`.
+// The server's response lines go to `responses` (may be NULL; the latest kept within its limit).
 // Returns the CURLcode; on failure `error` (CURL_ERROR_SIZE bytes) holds libcurl's message.
-CURLcode cg_imap_perform(CURL *handle, const char *url, const char *custom, cg_buffer *out, char *error);
+CURLcode cg_imap_perform(
+    CURL *handle, const char *url, const char *custom, cg_buffer *out, cg_buffer *responses, char *error);
 
 void cg_imap_close(CURL *handle);
 void cg_buffer_free(cg_buffer *buffer);

@@ -178,7 +178,7 @@ struct MailboxPoller: Service {
             } catch {
                 // The record is committed: the cursor still advances, so the message is not re-read forever.
                 logger.warning(
-                    "could not flag a committed message",
+                    "could not flag or move a committed message: it stays in the polled folder",
                     metadata: ["cg.mailbox": "\(mailbox.name)", "cg.error": "\(LogRedaction.scrub("\(error)"))"])
             }
             cursor.lastUID = uid
