@@ -14,10 +14,12 @@ struct ConfigOptions: ParsableArguments {
 
     /// Loads the configuration, printing every problem (file:line: field: message) on failure.
     /// - Parameter use: what the command reads; problems in the rest are not its concern.
-    func load(for use: ConfigurationUse = .serving) throws -> GatewayConfiguration {
+    /// - Parameter printingWarnings: false leaves the warnings to the caller (in `warnings`), to
+    ///   write them in the log's own format.
+    func load(for use: ConfigurationUse = .serving, printingWarnings: Bool = true) throws -> GatewayConfiguration {
         try reporting {
             let loaded = try GatewayConfiguration.load(directory: directory, use: use)
-            return (loaded, loaded.warnings)
+            return (loaded, printingWarnings ? loaded.warnings : [])
         }
     }
 

@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
         // citizens' names, numbers and words, and a file copied out of the 0700 data directory
         // keeps its mode.
         umask(0o077)
-        var configuration = try options.load()
+        var configuration = try options.load(printingWarnings: false)
         if let listen {
             guard let (host, port) = ServerSettings.parseListen(listen) else {
                 throw ValidationError("--listen must be HOST:PORT, found \"\(listen)\"")
@@ -34,12 +34,23 @@ struct ServeCommand: AsyncParsableCommand {
         let level =
             ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
             ?? Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let format =
+            ProcessInfo.processInfo.environment["LOG_FORMAT"].flatMap(LogFormat.init(rawValue:)) ?? configuration.logFormat
         LoggingSystem.bootstrap { label in
-            var handler = LazyMetadataLogHandler(label: label)
+            var handler = LazyMetadataLogHandler(label: label, format: format)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "complaint-gateway")
+        for warning in configuration.warnings {
+            // In the log's own format: a shipper reading JSON lines must not meet a text line.
+            if format == .json {
+                logger.warning(
+                    "configuration warning", metadata: ["cg.config_issue": "\(options.config)/\(warning)"])
+            } else {
+                printError("\(options.config)/\(warning)")
+            }
+        }
         let gateway = try Gateway(configuration: configuration, logger: logger, registry: GatewayMetrics.registry)
         let listening = "http://\(configuration.server.host)"
         let dataDirectory = configuration.storage.dataDirectory

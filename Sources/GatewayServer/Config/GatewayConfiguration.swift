@@ -19,6 +19,8 @@ public struct GatewayConfiguration: Sendable {
     public var email: EmailSettings
     /// `logging.level` (default `info`).
     public var logLevel: String
+    /// `logging.format` (default `text`): swift-log's text lines, or one JSON object per line.
+    public var logFormat: LogFormat = .text
     /// Problems that do not stop the gateway.
     public var warnings: [ConfigIssue]
     /// Hotline CSV column profiles from `hotline/*.yaml`, by name (the file name).
@@ -47,11 +49,12 @@ public struct GatewayConfiguration: Sendable {
         let sms = SMSConfiguration.read(gateway["sms"])
         let email = EmailSettings.read(gateway["email"])
         let logging = gateway["logging"]
-        logging.expectMapping(allowedKeys: ["level"])
+        logging.expectMapping(allowedKeys: ["level", "format"])
         let logLevel = logging["level"].string() ?? "info"
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
             logging["level"].error("unknown log level \"\(logLevel)\"")
         }
+        let logFormat = logging["format"].oneOf(LogFormat.self, default: .text)
 
         let (departments, routing) = loadDepartmentsAndRouting(
             gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
@@ -63,7 +66,8 @@ public struct GatewayConfiguration: Sendable {
         return GatewayConfiguration(
             directory: directory, server: server, storage: storage, auth: auth, dispatch: dispatch,
             departments: departments, routing: routing, sms: sms, email: email, logLevel: logLevel,
-            warnings: diagnostics.warnings, hotlineProfiles: hotlineProfiles, environment: environment)
+            logFormat: logFormat, warnings: diagnostics.warnings, hotlineProfiles: hotlineProfiles,
+            environment: environment)
     }
 
     /// Only gateway.yaml's `storage:` section: all a command that works on the store alone reads

@@ -9,15 +9,21 @@ import Logging
 public struct LazyMetadataLogHandler: LogHandler {
     private var output: StreamLogHandler
     public var metadata: Logger.Metadata = [:]
+    private let label: String
+    private let format: LogFormat
 
-    /// Writes to standard error.
-    public init(label: String) {
+    /// Writes to standard error, as text lines or JSON lines.
+    public init(label: String, format: LogFormat = .text) {
         output = StreamLogHandler.standardError(label: label)
+        self.label = label
+        self.format = format
     }
 
     /// Writes to `stream`.
     public init(label: String, stream: any TextOutputStream & Sendable) {
         output = StreamLogHandler(label: label, stream: stream)
+        self.label = label
+        format = .text
     }
 
     public var logLevel: Logger.Level {
@@ -41,6 +47,13 @@ public struct LazyMetadataLogHandler: LogHandler {
             // The line's own metadata wins over the logger's, as in StreamLogHandler.
             event.metadata = metadata.merging(event.metadata ?? [:]) { _, explicit in explicit }
         }
-        output.log(event: event)
+        switch format {
+        case .text:
+            output.log(event: event)
+        case .json:
+            var all = output.metadataProvider?.get() ?? [:]
+            all.merge(event.metadata ?? [:]) { _, explicit in explicit }
+            JSONLogLine.emit(JSONLogLine.render(event, label: label, metadata: all))
+        }
     }
 }
