@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
             ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
             ?? Logger.Level(rawValue: configuration.logLevel) ?? .info
         let format =
-            ProcessInfo.processInfo.environment["LOG_FORMAT"].flatMap(LogFormat.init(rawValue:)) ?? configuration.logFormat
+            ProcessInfo.processInfo.environment["LOG_FORMAT"].flatMap(LogFormat.init(rawValue:))
+            ?? configuration.logFormat
         LoggingSystem.bootstrap { label in
             var handler = LazyMetadataLogHandler(label: label, format: format)
             handler.logLevel = level
