@@ -64,8 +64,9 @@ public final class Gateway: Sendable {
             departments: configuration.departments,
             settings: configuration.dispatch, logger: logger)
         let routers = RouterHolder(RuleRouter(configuration: configuration.routing))
+        let profiles = HotlineProfileSet(configuration.hotlineProfiles)
         reloader = ConfigReloader(
-            routers: routers, directory: configuration.directory, dispatcher: dispatcher,
+            routers: routers, profiles: profiles, directory: configuration.directory, dispatcher: dispatcher,
             makeTransport: transport == nil ? makeTransport : nil, runningDepartments: configuration.departments,
             environment: configuration.environment, logger: logger)
         let pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
@@ -76,7 +77,7 @@ public final class Gateway: Sendable {
             SMSConcatBuffer(store: $0, pipeline: pipeline, timeout: concatTimeout)
         }
         hotlineImporter = try HotlineImporter(
-            pipeline: pipeline, profiles: configuration.hotlineProfiles,
+            pipeline: pipeline, profiles: profiles,
             files: UploadFiles(dataDirectory: URL(fileURLWithPath: configuration.storage.dataDirectory)),
             profileDirectory: configuration.directory.appendingPathComponent("hotline"))
     }

@@ -67,7 +67,7 @@ struct HotlineProfileHintTests {
         await downstream.stop()
     }
 
-    @Test("a profile file the gateway did not load at start is named, with the restart it needs")
+    @Test("a profile file not in force is named, with the reload it needs")
     func addedAfterStart() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { configuration in
@@ -79,14 +79,50 @@ struct HotlineProfileHintTests {
         #expect(reply.errorCode == "unknown_profile")
         #expect(
             reply.errorMessage
-                == "no hotline profile \"311\" (known: 12345); hotline/311.yaml was added or changed after the gateway started, "
-                + "and profiles are read at start: restart the gateway to use it (complaint-gateway config check shows whether "
-                + "it is valid)")
+                == "no hotline profile \"311\" (known: 12345); hotline/311.yaml was added or changed after the profiles "
+                + "in force were read: reload them (POST /v1/routing/reload or SIGHUP, which refuse a profile with errors "
+                + "and say why)")
         let unknown = try await gateway.request(
             .post, "/v1/hotline/calls?profile=nope", body: Data(Self.file.utf8), headers: [("Content-Type", "text/csv")]
         )
         #expect(unknown.errorMessage == "no hotline profile \"nope\" (known: 12345)")
         try await gateway.stop()
         await downstream.stop()
+    }
+
+    @Test("a reload puts a new profile in force, and refuses a broken one with its error while the running ones stay")
+    func reloadedProfiles() async throws {
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
+        let csv = "编号,时间,内容\r\nV1,2026/11/3 8:15,路灯不亮\r\n"
+        let before = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=vendor", body: Data(csv.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(before.errorCode == "unknown_profile")
+
+        try Data("description: 供应商导出\ncolumns: { ticket_id: 编号, call_time: 时间, text: 内容 }\n".utf8)
+            .write(to: running.directory.appendingPathComponent("hotline/vendor.yaml"))
+        let reload = try await gateway.request(.post, "/v1/routing/reload")
+        #expect(reload.status == 200)
+        #expect(reload.json["hotline_profiles"] as? [String] == ["12345", "311", "vendor"])
+        let after = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=vendor", body: Data(csv.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(after.status == 200)
+        #expect(after.json["accepted"] as? Int == 1)
+        let page = String(decoding: try await gateway.request(.get, "/", token: nil, headers: []).body, as: UTF8.self)
+        #expect(page.contains("<option value=\"vendor\">vendor · 供应商导出</option>"))
+
+        try Data("time_zone: CST\ncolumns: { ticket_id: 编号, call_time: 时间, text: 内容 }\n".utf8)
+            .write(to: running.directory.appendingPathComponent("hotline/vendor.yaml"))
+        let refused = try await gateway.request(.post, "/v1/routing/reload")
+        #expect(refused.status == 422)
+        let issues = (refused.json["error"] as? [String: Any])?["issues"] as? [String] ?? []
+        #expect(
+            issues.contains { $0.hasPrefix("hotline/vendor.yaml:1: time_zone: \"CST\" is an abbreviation") },
+            "\(issues)")
+        // The profile in force stays: the same upload is a duplicate, not refused.
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=vendor", body: Data(csv.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(again.json["duplicates"] as? Int == 1)
+        try await running.stop()
     }
 }

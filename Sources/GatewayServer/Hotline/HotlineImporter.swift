@@ -17,7 +17,9 @@ import Storage
 public struct HotlineImporter: Sendable {
     let pipeline: IntakePipeline
     let store: any BatchIntakeStore
-    let profiles: [String: HotlineProfile]
+    /// The profiles in force (a reload replaces them).
+    let profileSet: HotlineProfileSet
+    var profiles: [String: HotlineProfile] { profileSet.current }
     /// Where uploads and their rejected-rows files are kept.
     let files: UploadFiles
     /// `config/hotline/`, to tell a profile added after the start from one that does not exist.
@@ -31,14 +33,14 @@ public struct HotlineImporter: Sendable {
     static let idsByDefaultUpTo = 10_000
 
     init(
-        pipeline: IntakePipeline, profiles: [String: HotlineProfile], files: UploadFiles, profileDirectory: URL? = nil
+        pipeline: IntakePipeline, profiles: HotlineProfileSet, files: UploadFiles, profileDirectory: URL? = nil
     ) throws {
         guard let store = pipeline.store as? any BatchIntakeStore else {
             throw GatewayError(.notImplemented, code: "not_supported", "this store cannot take file uploads")
         }
         self.pipeline = pipeline
         self.store = store
-        self.profiles = profiles
+        profileSet = profiles
         self.files = files
         self.profileDirectory = profileDirectory
     }
@@ -50,6 +52,7 @@ public struct HotlineImporter: Sendable {
                 .unprocessableContent, code: "unknown_profile",
                 "name the column profile with ?profile= (known: \(profiles.keys.sorted().joined(separator: ", ")))")
         }
+        let profiles = self.profiles
         guard let profile = profiles[name] else {
             throw GatewayError(
                 .unprocessableContent, code: "unknown_profile",
@@ -59,15 +62,15 @@ public struct HotlineImporter: Sendable {
         return profile
     }
 
-    /// A profile file of that name on disk now is one added or fixed after the start: profiles are
-    /// read when the gateway starts, while `complaint-gateway import` reads them from disk at once,
-    /// so the CLI takes a file the server refuses until it restarts.
+    /// A profile file of that name on disk now is one added or fixed since the profiles in force
+    /// were read (at the start or the last reload), while `complaint-gateway import` reads them
+    /// from disk at once: the CLI takes a file the server refuses until a reload.
     private func addedAfterStart(_ name: String) -> String {
         guard let directory = profileDirectory, !name.contains("/"), !name.hasPrefix(".") else { return "" }
         for suffix in [".yaml", ".yml"]
         where FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + suffix).path) {
-            return "; hotline/\(name)\(suffix) was added or changed after the gateway started, and profiles are read "
-                + "at start: restart the gateway to use it (complaint-gateway config check shows whether it is valid)"
+            return "; hotline/\(name)\(suffix) was added or changed after the profiles in force were read: reload "
+                + "them (POST /v1/routing/reload or SIGHUP, which refuse a profile with errors and say why)"
         }
         return ""
     }

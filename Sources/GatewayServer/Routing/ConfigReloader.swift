@@ -1,14 +1,15 @@
 import ComplaintCore
 import ComplaintDispatch
 import Foundation
+import HotlineCSVAdapter
 import Logging
 import Metrics
 import Routing
 import Synchronization
 
-/// Reloads the rule tables (the `routing:` section of gateway.yaml, `routing/*`, `calendar.yaml`)
-/// and departments.yaml, and puts them in force only when everything validates; otherwise the
-/// running tables and departments stay.
+/// Reloads the rule tables (the `routing:` section of gateway.yaml, `routing/*`, `calendar.yaml`),
+/// departments.yaml and the hotline profiles (`hotline/*.yaml`), and puts them in force only when
+/// everything validates; otherwise the running ones stay.
 ///
 /// The departments go first, so that a table naming a department added in the same reload finds
 /// it delivering; the tables are validated against the departments read, not the running ones.
@@ -18,12 +19,13 @@ public final class ConfigReloader: Sendable {
         /// The new tables and departments are in force.
         case reloaded(
             previousVersion: String, configuration: RoutingConfiguration, departments: [Department],
-            warnings: [ConfigIssue])
+            profiles: [String], warnings: [ConfigIssue])
         /// The tables or the departments failed validation; the running ones stay.
         case refused(runningVersion: String, issues: [ConfigIssue])
     }
 
     let routers: RouterHolder
+    private let profiles: HotlineProfileSet
     private let directory: URL
     private let dispatcher: OutboxDispatcher
     /// Builds the delivery transport for reloaded departments (their TLS files and proxies are
@@ -37,11 +39,12 @@ public final class ConfigReloader: Sendable {
     private let serial = Mutex(())
 
     init(
-        routers: RouterHolder, directory: URL, dispatcher: OutboxDispatcher,
+        routers: RouterHolder, profiles: HotlineProfileSet, directory: URL, dispatcher: OutboxDispatcher,
         makeTransport: (@Sendable ([Department]) throws -> any DeliveryTransport)?, runningDepartments: [Department],
         environment: [String: String], logger: Logger
     ) {
         self.routers = routers
+        self.profiles = profiles
         self.directory = directory
         self.dispatcher = dispatcher
         self.makeTransport = makeTransport
@@ -50,8 +53,7 @@ public final class ConfigReloader: Sendable {
         self.logger = logger
     }
 
-    /// Errors in what a reload does not put in force (gateway.yaml outside `routing:`, the hotline
-    /// profiles), as warnings: they do not stop the reload, but the next start would refuse the
+    /// Errors in what a reload does not put in force (gateway.yaml outside `routing:`), as warnings: they do not stop the reload, but the next start would refuse the
     /// configuration, and the operator who just edited it should hear so now, not at that start.
     private func notReloadedErrors() -> [ConfigIssue] {
         do {
@@ -83,6 +85,9 @@ public final class ConfigReloader: Sendable {
                 diagnostics: diagnostics, environment: environment)
             let (departments, configuration) = GatewayConfiguration.loadDepartmentsAndRouting(
                 gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
+            let hotlineProfiles = HotlineProfileLoader.loadAll(
+                directory: directory.appendingPathComponent("hotline"), diagnostics: diagnostics,
+                environment: environment)
             let running = routers.current.configuration.version
             // A new transport only when what it is built from changed (the TLS files are read
             // only for a reload that can be put in force).
@@ -102,7 +107,7 @@ public final class ConfigReloader: Sendable {
             }
             guard let configuration, !diagnostics.hasErrors else {
                 logger.error(
-                    "reload refused: the running rule tables and departments stay",
+                    "reload refused: the running rule tables, departments and hotline profiles stay",
                     metadata: [
                         "cg.tables_version": "\(running)",
                         "cg.errors": "\(diagnostics.errors.map(\.description).joined(separator: "; "))",
@@ -113,12 +118,14 @@ public final class ConfigReloader: Sendable {
             dispatcher.reconfigure(departments: departments, transport: transport?.transport)
             if let transport { transportSettings.withLock { $0 = transport.settings } }
             routers.replace(with: RuleRouter(configuration: configuration))
+            profiles.replace(with: hotlineProfiles)
             Counter(label: "cg_routing_reloads_total", dimensions: [("result", "accepted")]).increment()
             logger.notice(
                 "rule tables reloaded",
                 metadata: [
                     "cg.tables_version": "\(configuration.version)", "cg.previous_version": "\(running)",
                     "cg.departments": "\(departments.count)",
+                    "cg.hotline_profiles": "\(hotlineProfiles.keys.sorted().joined(separator: ","))",
                 ])
             // Logged as well as answered: a reload by SIGHUP has no one to answer.
             let warnings = diagnostics.warnings + notReloadedErrors()
@@ -126,7 +133,8 @@ public final class ConfigReloader: Sendable {
                 logger.warning("reload: \(warning)", metadata: ["cg.tables_version": "\(configuration.version)"])
             }
             return .reloaded(
-                previousVersion: running, configuration: configuration, departments: departments, warnings: warnings)
+                previousVersion: running, configuration: configuration, departments: departments,
+                profiles: hotlineProfiles.keys.sorted(), warnings: warnings)
         }
     }
 }

@@ -39,7 +39,7 @@ struct RoutingRoutes: Sendable {
         _ = try auth.require(.admin, request)
         var writer = JSONWriter(capacity: 512)
         switch reloader.reload() {
-        case .reloaded(let previous, let configuration, let departments, let warnings):
+        case .reloaded(let previous, let configuration, let departments, let profiles, let warnings):
             writer.beginObject()
             writer.field("reloaded", true)
             writer.field("tables_version", configuration.version)
@@ -47,6 +47,10 @@ struct RoutingRoutes: Sendable {
             writer.field("tables", configuration.tables.count)
             writer.field("rules", configuration.tables.reduce(0) { $0 + $1.rules.count })
             writer.field("departments", departments.count)
+            writer.key("hotline_profiles")
+            writer.beginArray()
+            for profile in profiles { writer.value(profile) }
+            writer.endArray()
             writer.key("warnings")
             Self.writeIssues(warnings, into: &writer)
             writer.endObject()
@@ -60,7 +64,7 @@ struct RoutingRoutes: Sendable {
             writer.field(
                 "message",
                 "reload refused with \(errors.count) error\(errors.count == 1 ? "" : "s"); "
-                    + "the running tables (\(running)) and departments stay")
+                    + "the running tables (\(running)), departments and hotline profiles stay")
             // The errors that refused it, and apart from them the warnings, as a reload that is
             // taken lists them: a tool counting `issues` counts errors.
             writer.key("issues")
