@@ -60,6 +60,14 @@ public struct GatewayConfiguration: Sendable {
             gateway: gateway, directory: directory, diagnostics: diagnostics, environment: environment)
         let hotlineProfiles = HotlineProfileLoader.loadAll(
             directory: directory.appendingPathComponent("hotline"), diagnostics: diagnostics, environment: environment)
+        if let routing {
+            let adapters =
+                Set(gateway["sms"]["providers"].entries().map(\.key)).union(hotlineProfiles.keys)
+                .union(email.mailboxes.map(\.mailbox.name)).union(auth.tokens.map(\.name))
+            for issue in RuleValueCheck.warnings(routing, profiles: hotlineProfiles, adapters: adapters) {
+                diagnostics.report(issue)
+            }
+        }
         diagnostics.discard { !use.concerns($0) }
         try diagnostics.throwIfErrors()
         guard let routing else { throw ConfigError(issues: diagnostics.issues) }
