@@ -108,4 +108,21 @@ struct AuthorMistakeTests {
                 == "routing/t.yaml:4: file is not valid UTF-8: save it as UTF-8 (an editor's \"GBK\" or \"ANSI\" is not read)",
             "\(yamlIssues)")
     }
+
+    @Test("a tag holding a list separator is refused like a keyword")
+    func tagWithSeparator() throws {
+        let found = try tableIssues(
+            yaml: """
+                rules:
+                  - id: a
+                    when: { keywords_any: [噪音] }
+                    then: { tags: "夜间, 加急" }
+                """)
+        #expect(
+            found.map(\.message) == [
+                "tag \"夜间, 加急\" contains \",\", a separator of a list: write each tag on its own "
+                    + "(夜间|加急 in a CSV cell, [夜间, 加急] in YAML)"
+            ], "\(found)")
+    }
 }
+

@@ -172,6 +172,8 @@ struct RuleFieldParser {
                 report("expected a number of hours from 1 to \(Due.hourRange.upperBound), found \"\(text)\"")
             }
         case "tags":
+            // `tags: 夜间, 加急` in YAML, `夜间,加急` in a CSV cell: one tag no one meant.
+            for tag in values { if let problem = Self.separatorProblem(tag, noun: "tag") { report(problem) } }
             outcome.tags = values
         default:
             report("unknown field \"\(key)\" (outcome: \(Self.outcomeKeys.joined(separator: ", ")))")
