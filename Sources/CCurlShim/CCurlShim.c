@@ -2,13 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t cg_write(char *ptr, size_t size, size_t count, void *userdata) {
-    cg_buffer *buffer = (cg_buffer *)userdata;
-    size_t bytes = size * count;
-    if (buffer->limit && buffer->length + bytes > buffer->limit) {
-        buffer->overflowed = 1;
-        return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-    }
+// Appends to `buffer`, growing it; 0 when memory runs out.
+static size_t cg_append(cg_buffer *buffer, const char *ptr, size_t bytes) {
     if (buffer->length + bytes + 1 > buffer->capacity) {
         size_t capacity = buffer->capacity ? buffer->capacity : 16384;
         while (capacity < buffer->length + bytes + 1) capacity *= 2;
@@ -23,6 +18,16 @@ static size_t cg_write(char *ptr, size_t size, size_t count, void *userdata) {
     return bytes;
 }
 
+static size_t cg_write(char *ptr, size_t size, size_t count, void *userdata) {
+    cg_buffer *buffer = (cg_buffer *)userdata;
+    size_t bytes = size * count;
+    if (buffer->limit && buffer->length + bytes > buffer->limit) {
+        buffer->overflowed = 1;
+        return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    return cg_append(buffer, ptr, bytes);
+}
+
 // The server's response lines (libcurl hands IMAP's to the header callback), for the reason a
 // command failed. Only the latest are kept: past the limit the buffer starts over, and the
 // transfer goes on.
@@ -30,19 +35,8 @@ static size_t cg_keep_responses(char *ptr, size_t size, size_t count, void *user
     cg_buffer *buffer = (cg_buffer *)userdata;
     size_t bytes = size * count;
     if (buffer->limit && buffer->length + bytes > buffer->limit) buffer->length = 0;
-    if (buffer->limit && bytes > buffer->limit) return bytes;
-    if (buffer->length + bytes + 1 > buffer->capacity) {
-        size_t capacity = buffer->capacity ? buffer->capacity : 1024;
-        while (capacity < buffer->length + bytes + 1) capacity *= 2;
-        char *grown = realloc(buffer->data, capacity);
-        if (!grown) return bytes;
-        buffer->data = grown;
-        buffer->capacity = capacity;
-    }
-    memcpy(buffer->data + buffer->length, ptr, bytes);
-    buffer->length += bytes;
-    buffer->data[buffer->length] = 0;
-    return bytes;
+    if (!buffer->limit || bytes <= buffer->limit) cg_append(buffer, ptr, bytes);
+    return bytes;  // never aborts: these lines only explain a failure
 }
 
 // Called by libcurl about once a second even while nothing arrives (a server that never

@@ -34,33 +34,18 @@ struct JSONLogTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-jsonlog-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let log = scratch.appendingPathComponent("serve.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let descriptor = open(log.path, O_WRONLY | O_CLOEXEC)
-        try #require(descriptor >= 0)
-        let process = try SpawnedChild(
-            GatewayProcess.executable.path,
-            [
-                "serve", "--config", RunningGateway.configDirectory.path, "--data-dir",
-                scratch.appendingPathComponent("data").path, "--listen", "127.0.0.1:0",
-            ],
+        let serve = try LoggedServe.start(
+            config: RunningGateway.configDirectory, scratch: scratch,
             environment: [
                 "GATEWAY_TOKEN": RunningGateway.token, "DOWNSTREAM_URL": "http://127.0.0.1:9", "LOG_FORMAT": "json",
-            ],
-            errorOutput: descriptor)
-        close(descriptor)
-        defer {
-            process.send(SIGTERM)
-            process.wait()
-        }
-        func lines() -> [Substring] {
-            ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n")
-        }
+            ])
+        defer { serve.stop() }
+        func lines() -> [Substring] { serve.text.split(separator: "\n") }
         try await eventually(timeout: .seconds(90), "listening logged") {
             lines().contains { $0.contains("\"message\":\"listening\"") }
         }
-        process.send(SIGTERM)
-        _ = await process.exited()
+        serve.process.send(SIGTERM)
+        _ = await serve.process.exited()
         let written = lines()
         #expect(written.count >= 2)
         for line in written {

@@ -27,29 +27,13 @@ struct RoutingSIGHUPTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-sighup-\(UUID().uuidString)")
         let config = try SampleConfigCopy(at: scratch.appendingPathComponent("config"))
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let log = scratch.appendingPathComponent("serve.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let serve = try LoggedServe.start(
+            config: config.directory, scratch: scratch,
+            environment: ["GATEWAY_TOKEN": Self.token, "DOWNSTREAM_URL": "http://127.0.0.1:9", "LOG_LEVEL": "info"])
+        let process = serve.process
+        defer { serve.stop() }
 
-        let logDescriptor = open(log.path, O_WRONLY | O_CLOEXEC)
-        try #require(logDescriptor >= 0)
-        let process = try SpawnedChild(
-            Self.binary.path,
-            [
-                "serve", "--config", config.directory.path, "--data-dir", scratch.appendingPathComponent("data").path,
-                "--listen", "127.0.0.1:0",
-            ],
-            environment: [
-                "GATEWAY_TOKEN": Self.token, "DOWNSTREAM_URL": "http://127.0.0.1:9", "LOG_LEVEL": "info",
-            ],
-            errorOutput: logDescriptor)
-        close(logDescriptor)
-        defer {
-            // A test that failed early leaves it running.
-            process.send(SIGTERM)
-            process.wait()
-        }
-
-        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func logText() -> String { serve.text }
         var port = 0
         try await eventually(timeout: .seconds(90), "gateway listening") {
             guard
