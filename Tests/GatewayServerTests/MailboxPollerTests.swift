@@ -212,6 +212,19 @@ struct MailboxPollerTests {
             #expect(try await dovecot.uids(in: "INBOX").contains("* SEARCH\r\n"))
             try await gateway.stop()
 
+            // `\Deleted` among the flags: the committed message is expunged, not left flagged.
+            try await dovecot.deliver(Self.message(id: "delete@example.cn", text: "井盖丢了。"), name: "m3")
+            let deleting = try await RunningGateway.start(
+                downstream: downstream.baseURL, dataDirectory: gateway.dataDirectory, environment: environment
+            ) {
+                $0.email.mailboxes[0].mailbox.flagsAfterCommit = "\\Seen \\Deleted"
+            }
+            try await eventually("taken and expunged") {
+                try await sqlite(deleting.databasePath, "select count(*) from complaints") == "2"
+                    && (try await dovecot.uids(in: "INBOX")).contains("* SEARCH\r\n")
+            }
+            try await deleting.stop()
+
             // A flag the server refuses: the error carries the server's own answer.
             let (server, folder) = try #require(IMAPMailbox.split(url: dovecot.url))
             try await dovecot.deliver(Self.message(id: "flag@example.cn", text: "x"), name: "m2")

@@ -175,6 +175,11 @@ public final class IMAPSession: @unchecked Sendable {
         if !mailbox.flagsAfterCommit.isEmpty {
             do {
                 _ = try perform(url: folderURL, command: "UID STORE \(uid) +FLAGS (\(mailbox.flagsAfterCommit))")
+                // `\Deleted` asks for the message to go: expunged now (this message only, by
+                // UIDPLUS), or it would pile up in the folder, flagged, for ever.
+                if mailbox.flagsAfterCommit.lowercased().split(separator: " ").contains("\\deleted") {
+                    _ = try perform(url: folderURL, command: "UID EXPUNGE \(uid)")
+                }
             } catch var error as IMAPError {
                 error.description =
                     "\(mailbox.name): cannot flag message \(uid) with \(mailbox.flagsAfterCommit)"
