@@ -267,7 +267,9 @@ public struct HotlineRowMapper {
                 continue  // read with the date, at the call time's column
             case .callTime:
                 if let clock = header.clockIndex {
-                    let time = clock < fields.count ? fields[clock] : ""
+                    // Read as every cell is: `="08:15"` and `'08:15` are the time 08:15.
+                    let time =
+                        clock < fields.count ? FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[clock])) : ""
                     if Self.isBlank(time) {
                         return reject("required field \(Self.oneLine(header.names[clock])) is empty")
                     }
