@@ -30,7 +30,8 @@ struct ProfileLanguageTests {
             utf8(
                 "工单编号,来电日期,内容,来电时刻\n"
                     + "A1,2026.11.03,a,08:15\n"  // 2
-                    + "A2,2026/11/3 0:00:00,b,\"=\"\"8:15:02\"\"\"\n"  // 3: Excel's date cell carries its midnight; ="…" text
+                    // 3: Excel's date cell carries its midnight; the time is ="…" text.
+                    + "A2,2026/11/3 0:00:00,b,\"=\"\"8:15:02\"\"\"\n"
                     + "A3,2026.11.03,c,\n"  // 4
                     + "A4,2026.11.03,d,25:00\n"),  // 5
             profile: profile)
