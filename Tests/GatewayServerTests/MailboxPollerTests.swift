@@ -220,8 +220,9 @@ struct MailboxPollerTests {
                 $0.email.mailboxes[0].mailbox.flagsAfterCommit = "\\Seen \\Deleted"
             }
             try await eventually("taken and expunged") {
-                try await sqlite(deleting.databasePath, "select count(*) from complaints") == "2"
-                    && (try await dovecot.uids(in: "INBOX")).contains("* SEARCH\r\n")
+                let taken = try await sqlite(deleting.databasePath, "select count(*) from complaints") == "2"
+                let inbox = try await dovecot.uids(in: "INBOX")
+                return taken && inbox.contains("* SEARCH\r\n")
             }
             try await deleting.stop()
 
