@@ -175,16 +175,17 @@ public final class IMAPSession: @unchecked Sendable {
         if !mailbox.flagsAfterCommit.isEmpty {
             do {
                 _ = try perform(url: folderURL, command: "UID STORE \(uid) +FLAGS (\(mailbox.flagsAfterCommit))")
-                // `\Deleted` asks for the message to go: expunged now (this message only, by
-                // UIDPLUS), or it would pile up in the folder, flagged, for ever.
-                if mailbox.flagsAfterCommit.lowercased().split(separator: " ").contains("\\deleted") {
+            } catch let error as IMAPError {
+                throw told(error, "cannot flag message \(uid) with \(mailbox.flagsAfterCommit)")
+            }
+            // `\Deleted` asks for the message to go: expunged now (this message only, by
+            // UIDPLUS), or it would pile up in the folder, flagged, for ever.
+            if mailbox.flagsAfterCommit.lowercased().split(separator: " ").contains("\\deleted") {
+                do {
                     _ = try perform(url: folderURL, command: "UID EXPUNGE \(uid)")
+                } catch let error as IMAPError {
+                    throw told(error, "cannot expunge message \(uid), flagged \\Deleted (UID EXPUNGE needs UIDPLUS)")
                 }
-            } catch var error as IMAPError {
-                error.description =
-                    "\(mailbox.name): cannot flag message \(uid) with \(mailbox.flagsAfterCommit)"
-                    + (error.serverReply.map { ": the server answered \"\($0)\"" } ?? ": \(error.description)")
-                throw error
             }
         }
         guard let target = mailbox.moveTo else { return }
@@ -196,12 +197,19 @@ public final class IMAPSession: @unchecked Sendable {
                 _ = try perform(url: mailbox.serverURL, command: "CREATE \(quoted(ModifiedUTF7.wireName(target)))")
                 _ = try perform(url: folderURL, command: move)
             }
-        } catch var error as IMAPError {
-            error.description =
-                "\(mailbox.name): cannot move message \(uid) to \"\(target)\""
-                + (error.serverReply.map { ": the server answered \"\($0)\"" } ?? ": \(error.description)")
-            throw error
+        } catch let error as IMAPError {
+            throw told(error, "cannot move message \(uid) to \"\(target)\"")
         }
+    }
+
+    /// `error` said as what failed (`cannot move message 3 to "已处理"`), with the server's own
+    /// answer when there is one (libcurl's words, "Quote command returned error", say little).
+    private func told(_ error: IMAPError, _ what: String) -> IMAPError {
+        var told = error
+        told.description =
+            "\(mailbox.name): \(what)"
+            + (error.serverReply.map { ": the server answered \"\($0)\"" } ?? ": \(error.description)")
+        return told
     }
 
     /// The folder in libcurl's URL: its wire name, with `;` (libcurl's `;UID=` separator) escaped too.
