@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import ComplaintCore
 import ComplaintDispatch
+import EmailAdapter
 import Foundation
 import HotlineCSVAdapter
 import Routing
