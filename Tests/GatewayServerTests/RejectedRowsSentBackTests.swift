@@ -73,6 +73,21 @@ struct RejectedRowsSentBackTests {
         let paddedReasons = reasons(paddedReply)
         #expect(paddedReasons.first?.hasPrefix("expected 9 columns, found 8 (sent back unfixed") == true)
 
+        // LibreOffice pads the header too, to the row an unquoted comma made wider: `line` and
+        // `reason` are then followed by an empty header cell, and still recognised.
+        let headerPadded = padded.components(separatedBy: "\r\n").enumerated().map { index, line in
+            index == 0 ? line + "," : line
+        }.joined(separator: "\r\n")
+        let headerPaddedReply = try await upload(gateway, headerPadded)
+        #expect(headerPaddedReply.json["accepted"] as? Int == 0)
+        #expect(
+            reasons(headerPaddedReply) == [
+                "expected 9 columns, found 8 (sent back unfixed: its line and reason are not in their own columns)",
+                "expected 9 columns, found 10 (sent back unfixed: its line and reason are not in their own columns)",
+                "unterminated quote (sent back unfixed: the quote at the start of 诉求内容 is still there; "
+                    + "remove it, or close it where the field ends)",
+            ])
+
         // Fixed (the name typed in, the address merged, the quote removed): taken, every value in its column.
         let fixed =
             HotlineUploadTests.header.replacingOccurrences(of: "\r\n", with: ",line,reason\r\n")

@@ -21,7 +21,13 @@ public struct HotlineHeader: Sendable {
     /// The headers the rejected-rows file adds; ignored when a file sent back comes in again.
     public static let rejectsColumns = ["line", "reason"]
     /// The header ends in ``rejectsColumns``: a rejected-rows file sent back.
-    public let sentBack: Bool
+    public var sentBack: Bool { reasonIndex != nil }
+    /// In a file sent back, the index of its `reason` column. Empty header cells may follow it: a
+    /// spreadsheet pads the header to its widest row, and an unfixed row split by a comma is one
+    /// wider than the header.
+    let reasonIndex: Int?
+    /// How many columns a row has before the `line` and `reason` of a file sent back (all, else).
+    var dataWidth: Int { reasonIndex.map { $0 - 1 } ?? names.count }
 
     /// The file's name for the column feeding `field`, nil when none does.
     public func name(of field: HotlineField) -> String? {
@@ -62,7 +68,7 @@ public struct HotlineHeader: Sendable {
                 "columns \(min(kept, other) + 1) and \(max(kept, other) + 1) both name \(column.field.key): "
                     + "\"\(names[kept])\" is used, \"\(names[other])\" goes to source.extra")
         }
-        sentBack = Self.isSentBack(names)
+        reasonIndex = Self.reasonIndex(names)
         extraKeys = Self.extraKeys(names, bindings: bindings, profile: profile, notes: &notes)
         self.notes = notes
         let missing = profile.columns.filter { $0.required && bound[$0.field] == nil }
@@ -89,11 +95,11 @@ public struct HotlineHeader: Sendable {
         var used = ProfileColumnKeys.extraKeysTaken
         for column in profile.columns { if case .extra(let key) = column.field { used.insert(key) } }
         // A rejected-rows file sent back ends in our two columns; elsewhere they are data.
-        let sentBack = isSentBack(names)
+        let reasonIndex = reasonIndex(names)
         var firstColumn: [String: Int] = [:]
         return names.indices.map { index in
             guard bindings[index] == nil else { return nil }
-            if sentBack && index >= names.count - 2 { return nil }
+            if let reasonIndex, index == reasonIndex || index == reasonIndex - 1 { return nil }
             let written = TextNormalizer.normalize(names[index])
             if written.isEmpty { return "column_\(index + 1)" }
             var key = written
@@ -114,8 +120,14 @@ public struct HotlineHeader: Sendable {
         }
     }
 
-    private static func isSentBack(_ names: [String]) -> Bool {
-        names.count >= 2 && names.suffix(2).map { TextNormalizer.normalize($0).lowercased() } == rejectsColumns
+    /// The index of `reason` when the header ends in ``rejectsColumns``, followed by nothing but
+    /// empty cells; nil when it does not.
+    private static func reasonIndex(_ names: [String]) -> Int? {
+        guard let last = names.lastIndex(where: { !TextNormalizer.normalize($0).isEmpty }), last >= 1 else {
+            return nil
+        }
+        let written = names[(last - 1)...last].map { TextNormalizer.normalize($0).lowercased() }
+        return written == rejectsColumns ? last : nil
     }
 
     /// How many of `names` are headers of `profile`'s columns: among rows that are not the header,

@@ -107,12 +107,13 @@ public struct HotlineRowMapper {
     }
 
     /// In a file sent back, a row whose structural reason (`expected 9 columns, found 8`, a quote
-    /// never closed) sits left of the reason column: it came back unfixed, padded by the
-    /// spreadsheet to the header's width, and its values are still in the wrong columns.
+    /// never closed) is not in the reason column: it came back unfixed, and its values are still
+    /// in the wrong columns. Padded by the spreadsheet to the header's width, a narrower row has
+    /// its reason left of the column; a row split by a comma is wider than its header, and when the
+    /// spreadsheet padded the header to it, its reason is right of the column.
     static func misplacedReason(_ fields: [String], header: HotlineHeader) -> String? {
-        let reasonIndex = header.names.count - 1
-        guard fields.count > reasonIndex, Self.isBlank(fields[reasonIndex]) else { return nil }
-        guard let last = fields[..<reasonIndex].lastIndex(where: { !Self.isBlank($0) }) else { return nil }
+        guard let reasonIndex = header.reasonIndex else { return nil }
+        guard let last = fields.lastIndex(where: { !Self.isBlank($0) }), last != reasonIndex else { return nil }
         let text = fields[last]
         guard text.hasPrefix("unterminated quote") || (text.hasPrefix("expected ") && text.contains(" columns, found "))
         else { return nil }
@@ -124,8 +125,9 @@ public struct HotlineRowMapper {
     /// row now reads whole, but taken it would store the stray quote in its text. Refused again,
     /// as it was the first time, until the quote is removed or closed.
     static func strayQuoteReason(_ fields: [String], header: HotlineHeader) -> String? {
-        let reasonIndex = header.names.count - 1
-        guard reasonIndex >= 2, fields.count > reasonIndex, fields[reasonIndex].hasPrefix("unterminated quote") else {
+        guard let reasonIndex = header.reasonIndex, reasonIndex >= 2, fields.count > reasonIndex,
+            fields[reasonIndex].hasPrefix("unterminated quote")
+        else {
             return nil
         }
         for index in 0..<(reasonIndex - 1) where index < fields.count {
@@ -217,11 +219,11 @@ public struct HotlineRowMapper {
                     && fields[header.names.count...].allSatisfy { Self.isBlank($0) })
                 || fields.count == namedWidth
         else {
-            // A file sent back carries line and reason after the row: the counts are the row's own.
-            let added = header.sentBack ? HotlineHeader.rejectsColumns.count : 0
-            return reject(
-                "expected \(header.names.count - added) columns, found \(max(fields.count - added, 0))",
-                keepsShape: true)
+            // A file sent back carries line and reason after the row, and maybe a spreadsheet's
+            // padding after them: the counts are the row's own.
+            var found = fields.count
+            if header.sentBack { found = max((fields.lastIndex { !Self.isBlank($0) } ?? -1) + 1 - 2, 0) }
+            return reject("expected \(header.dataWidth) columns, found \(found)", keepsShape: true)
         }
         if header.sentBack,
             let reason = Self.misplacedReason(fields, header: header) ?? Self.strayQuoteReason(fields, header: header)
