@@ -44,6 +44,48 @@ struct ProfileLanguageTests {
         #expect(rejected.last?.hasPrefix("5: unparseable call time \"2026.11.03 25:00\"") == true, "\(rejected)")
     }
 
+    @Test(
+        "two call-time cells: a date or time Excel exported as its serial number, and every midnight a date cell carries"
+    )
+    func splitCallTimeSpreadsheetForms() throws {
+        let profile = try #require(
+            load(
+                """
+                date_formats: ["yyyy-M-d H:mm[:ss]"]
+                columns: { ticket_id: 编号, call_time: { header: 日期, time_header: 时刻 }, text: 内容 }
+                """
+            ).profile)
+        let cells = [
+            ("46329", "8:15"),  // a date cell set to General
+            ("2026-11-3", "0.34375"),  // a time cell set to General
+            ("46329", "0.34375"),  // both
+            ("46329.0", "0.635416666666667"),  // LibreOffice's fifteen digits: 15:15
+            ("2026-11-03 12:00:00 AM", "8:15"),
+            ("2026-11-03 上午12:00:00", "8:15"),
+            ("2026-11-03 00:00:00.000", "8:15"),
+            ("2026-11-03T00:00:00", "8:15"),
+            ("2026-11-03 0时00分", "8:15"),
+        ]
+        let file =
+            "编号,日期,时刻,内容\n" + cells.enumerated().map { "T\($0.offset),\($0.element.0),\($0.element.1),x\n" }.joined()
+        let results = try mapFile(utf8(file), profile: profile)
+        #expect(results.compactMap(\.rejection).map(\.reason) == [])
+        #expect(
+            results.compactMap(\.row).map { RFC3339.format($0.draft.receivedAt) }
+                == ["2026-11-03T00:15:00Z", "2026-11-03T00:15:00Z", "2026-11-03T00:15:00Z", "2026-11-03T07:15:00Z"]
+                + Array(repeating: "2026-11-03T00:15:00Z", count: 5))
+
+        // A date cell with a time of its own that is not midnight, and a number that is no serial, stay refused.
+        let refused = try mapFile(
+            utf8(
+                "编号,日期,时刻,内容\nR1,2026-11-03 12:00:00 PM,8:15,x\nR2,2026-11-03 08:00,8:15,x\nR3,123,8:15,x\nR4,2026-11-3,1.5,x\n"
+            ),
+            profile: profile
+        ).compactMap(\.rejection).map(\.reason)
+        #expect(refused.count == 4)
+        #expect(refused.first?.hasPrefix("unparseable call time \"2026-11-03 12:00:00 PM 8:15\"") == true, "\(refused)")
+    }
+
     @Test("a file without the time column is refused, naming it; time_header belongs to call_time alone")
     func timeColumnMissingOrMisplaced() throws {
         let profile = try #require(

@@ -268,16 +268,26 @@ public struct HotlineRowMapper {
             case .callClock:
                 continue  // read with the date, at the call time's column
             case .callTime:
+                var parsed: Date?
                 if let clock = header.clockIndex {
                     // Read as every cell is: `="08:15"` and `'08:15` are the time 08:15.
-                    let time =
+                    let clockText =
                         clock < fields.count ? FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[clock])) : ""
-                    if Self.isBlank(time) {
+                    if Self.isBlank(clockText) {
                         return reject("required field \(Self.oneLine(header.names[clock])) is empty")
                     }
-                    value = Self.joined(date: value, time: time)
+                    let date = FieldText.callTimeText(value)
+                    let clock = FieldText.callTimeText(clockText)
+                    value = SplitCallTime.joined(date: value, time: clockText)
+                    parsed = times.parse(SplitCallTime.joined(date: date, time: clock))
+                    for other in parsed == nil ? SplitCallTime.alternatives(date: date, time: clock) : [] {
+                        parsed = times.parse(other)
+                        if parsed != nil { break }
+                    }
+                } else {
+                    parsed = times.parse(FieldText.callTimeText(value))
                 }
-                guard let time = times.parse(FieldText.callTimeText(value)) else {
+                guard let time = parsed else {
                     return reject(
                         "unparseable call time \"\(TextNormalizer.normalize(value))\": no pattern of profile "
                             + "\(profile.name)'s date_formats matches it (\(triedFormats))")
@@ -408,18 +418,6 @@ public struct HotlineRowMapper {
         draft.source.extra = extra
         return .accepted(
             HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
-    }
-
-    /// A date and a time of day from two columns, as one call time for the patterns. A date cell
-    /// Excel formatted as date and time carries its midnight (`2026/11/3 0:00:00`): dropped.
-    static func joined(date: String, time: String) -> String {
-        var date = Substring(date.trimmingCharacters(in: .whitespaces))
-        if let space = date.lastIndex(of: " "),
-            ["0:00", "00:00", "0:00:00", "00:00:00"].contains(date[date.index(after: space)...])
-        {
-            date = date[..<space]
-        }
-        return date + " " + time.trimmingCharacters(in: .whitespaces)
     }
 
     /// Whether `fields` are the header's names again (a byte-order mark of the second file may
