@@ -45,6 +45,29 @@ struct ProfileMistakesTests {
             "\(loaded.errors)")
     }
 
+    @Test("a type on a record field is refused with its line: only columns kept in source.extra take one")
+    func typeOnRecordFields() {
+        let loaded = load(
+            """
+            columns:
+              ticket_id: 工单编号
+              call_time: 来电时间
+              text: 诉求内容
+              lat: { header: 纬度, type: integer }
+              lon: { header: 经度, type: text }
+              phone: { header: 来电号码, type: duration }
+              duration_s: { header: 通话时长, type: duration }
+            """)
+        #expect(loaded.profile == nil)
+        #expect(
+            loaded.errors == [
+                "hotline/t.yaml:5: columns.lat.type: only a column kept in source.extra (such as duration_s) takes a "
+                    + "type: lat is always read as decimal degrees",
+                "hotline/t.yaml:7: columns.phone.type: only a column kept in source.extra (such as duration_s) takes "
+                    + "a type: phone is always read as a phone number",
+            ], "\(loaded.errors)")
+    }
+
     @Test("region names and UTC are taken; Etc/GMT+8 is taken with a warning that it is UTC−8")
     func takenZones() throws {
         for name in ["Asia/Shanghai", "America/New_York", "UTC", "Etc/UTC"] {

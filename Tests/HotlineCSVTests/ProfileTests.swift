@@ -97,6 +97,17 @@ struct ProfileTests {
         #expect(parser.parse(text) == nil)
     }
 
+    @Test("the 311 profile reads Borough = Unspecified as no borough: the address names it")
+    func unspecifiedBorough() throws {
+        let rows = try mapFile(
+            utf8(
+                "ticket_id,call_time,content,borough,address\nSR-1,2026-11-03 08:15,noise,Unspecified,50 Bronx Ave\n"
+                    + "SR-2,2026-11-03 08:16,noise,N/A,\n"),
+            profile: "311"
+        ).compactMap(\.row)
+        #expect(rows.map(\.draft.location.district) == ["Bronx", nil])
+    }
+
     @Test("the 311 profile reads New York time across daylight saving")
     func newYork() throws {
         let profile = try #require(try shippedProfiles()["311"])

@@ -103,6 +103,20 @@ public enum HotlineField: Sendable, Hashable {
     /// `source.extra.KEY`, for any other key (`agent`, `duration_s`).
     case extra(String)
 
+    /// What a record field is read as, whatever a profile says; nil for ``extra(_:)``, whose
+    /// `type` the profile chooses.
+    var fixedReading: String? {
+        switch self {
+        case .ticketID: "text (the dedup key)"
+        case .callTime, .callClock: "a time, by the date_formats"
+        case .phone: "a phone number"
+        case .latitude, .longitude: "decimal degrees"
+        case .category: "text, mapped by categories"
+        case .name, .text, .subject, .address, .district: "text"
+        case .extra: nil
+        }
+    }
+
     /// The profile key naming the field.
     public init(key: String) {
         switch key {

@@ -99,6 +99,13 @@ public enum HotlineProfileLoader {
                 headers += node["aliases"].stringList()
                 required = node["required"].bool(default: required)
                 type = node["type"].oneOf(HotlineColumn.ValueType.self, default: .text)
+                if type != .text, let reading = field.fixedReading {
+                    // Taken, it would refuse every real latitude (`integer`) or read a phone as a length.
+                    node["type"].error(
+                        "only a column kept in source.extra (such as duration_s) takes a type: \(key) is always read as "
+                            + reading)
+                    type = .text
+                }
                 if (field == .ticketID || field == .callTime) && !required {
                     node["required"].error("\(key) is always required")
                 }
