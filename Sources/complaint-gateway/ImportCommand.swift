@@ -47,8 +47,13 @@ struct ImportCommand: AsyncParsableCommand {
                 "unknown_profile", "no hotline profile \"\(profile)\" in \(options.config)/hotline/ (known: \(known))",
                 exit: 64)  // EX_USAGE
         }
-        let gateway = try configuration.storage.openingNoticingNewStore {
-            try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
+        let gateway: Gateway
+        do {
+            gateway = try configuration.storage.openingNoticingNewStore {
+                try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
+            }
+        } catch {
+            try refuse("store_unavailable", "the store cannot be opened: \(error)", exit: 75)  // EX_TEMPFAIL
         }
         let bar = ProgressBar(unit: .bytes)
         let report: ImportReport
@@ -67,8 +72,7 @@ struct ImportCommand: AsyncParsableCommand {
         } catch {
             bar.clear()
             try? await gateway.closeStore()
-            printError("\(file): \(error)")
-            throw ExitCode(1)
+            try refuse("import_failed", "\(error)", exit: 1)
         }
         bar.clear()
         try await gateway.closeStore()
@@ -80,7 +84,9 @@ struct ImportCommand: AsyncParsableCommand {
     /// A refused file that was kept (`rawID`) is named, with how to process it again once fixed.
     private func refuse(_ code: String, _ message: String, rawID: String? = nil, exit status: Int32) throws -> Never {
         printError("\(file): \(message)")
-        if let rawID {
+        if let rawID, code == "not_csv" {
+            printError("kept in quarantine as \(rawID); nothing was imported: import the CSV you save instead")
+        } else if let rawID {
             printError(
                 "kept in quarantine as \(rawID): after fixing the profile (or with --profile's right value), "
                     + "POST /v1/quarantine/\(rawID)/reprocess[?profile=NAME] imports it without a new upload")
@@ -112,6 +118,11 @@ struct ImportCommand: AsyncParsableCommand {
             print("  line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
         }
         if report.rejectedCount > 20 { print("  … \(report.rejectedCount - 20) more") }
+        // Taken, but worth a look: a landline that lost its 0, a phone Excel rounded.
+        for issue in report.warnings().prefix(20) {
+            print("  warning, line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
+        }
+        if report.warningCount > 20 { print("  … \(report.warningCount - 20) more warnings (--json lists them all)") }
         if report.rejectedCSVPath != nil {
             print("rejected rows to fix and import again: \(gateway.rejectedRowsFile(rawID: report.rawID).path)")
         }

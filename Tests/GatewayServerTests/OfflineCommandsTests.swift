@@ -42,7 +42,9 @@ struct OfflineCommandsTests {
         try Data(HotlineUploadTests.file.utf8).write(to: csv)
         let first = try await run(["import", csv.path, "--profile", "12345"] + common)
         #expect(first.status == 0, "\(first.output)")
-        #expect(first.output.contains("4 rows: 2 accepted, 0 duplicates, 2 rejected"))
+        #expect(first.output.contains("4 rows: 2 accepted, 0 duplicates, 2 rejected, 1 warnings"))
+        // The summary lists the warnings too: a row taken with its phone lost is worth a look.
+        #expect(first.output.contains("  warning, line 4 [GD003]: phone \"1.38123E+10\""), "\(first.output)")
         // A store made on the spot is said: a mistyped --data-dir would otherwise go unseen.
         #expect(first.output.contains("note: there was no store at \(data.standardizedFileURL.path)/gateway.sqlite"))
         // Nothing about the parts an import never reads: tokens, SMS providers, endpoints.
@@ -88,6 +90,16 @@ struct OfflineCommandsTests {
             #expect(body?["error"]?["message"]?.contains("GatewayError") == false)
         }
         #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("d2").path))
+        // A store that cannot be opened (the data directory is a file) also answers --json.
+        let unopenable = try await run(
+            [
+                "import", csv.path, "--profile", "12345", "--json", "--config", RunningGateway.configDirectory.path,
+                "--data-dir", csv.path,
+            ], stderrToo: false)
+        #expect(unopenable.status == 75)
+        let unopened =
+            try JSONSerialization.jsonObject(with: Data(unopenable.output.utf8)) as? [String: [String: String]]
+        #expect(unopened?["error"]?["code"] == "store_unavailable", "\(unopenable.output)")
 
         let eml = scratch.appendingPathComponent("message.eml")
         try Data(

@@ -114,10 +114,10 @@ struct ProfileLanguageTests {
         let rows = try mapFile(
             utf8(
                 "id,time,text,Latitude,Longitude\n1,2026-11-03 08:15,a,40.7128,-74.0060\n2,2026-11-03 08:15,b,,\n"
-                    + "3,2026-11-03 08:15,c,140.5,(40.7)\n"),
+                    + "3,2026-11-03 08:15,c,140.5,(40.7)\n4,2026-11-03 08:15,d,200,120.1\n5,2026-11-03 08:15,e,,-74\n"),
             profile: profile
         ).compactMap(\.row)
-        #expect(rows.count == 3)
+        #expect(rows.count == 5)
         #expect(rows[0].draft.location.lat == 40.7128 && rows[0].draft.location.lon == -74.0060)
         #expect(rows[1].draft.location.lat == nil && rows[1].warnings.isEmpty)
         #expect(rows[2].draft.location.lat == nil && rows[2].draft.location.lon == nil)
@@ -127,6 +127,17 @@ struct ProfileLanguageTests {
                 "Latitude \"140.5\" is not a latitude in degrees: kept in source.extra",
                 "Longitude \"(40.7)\" is not a longitude in degrees: kept in source.extra",
             ])
+        // Half a point is no location: both are kept in source.extra, neither in location.
+        for row in rows[3...] {
+            #expect(row.draft.location.lat == nil && row.draft.location.lon == nil)
+        }
+        #expect(rows[3].draft.source.extra == ["Latitude": .string("200"), "Longitude": .string("120.1")])
+        #expect(
+            rows[3].warnings == [
+                "Latitude \"200\" is not a latitude in degrees: kept in source.extra",
+                "Longitude \"120.1\" has no latitude beside it: kept in source.extra, a location needs both",
+            ])
+        #expect(rows[4].draft.source.extra == ["Longitude": .string("-74")])
     }
 
     @Test("an export's word for an empty cell is read as empty, in any case; a required field so written is rejected")

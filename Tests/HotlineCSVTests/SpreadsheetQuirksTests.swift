@@ -149,6 +149,20 @@ struct SpreadsheetQuirksTests {
         #expect(times == ["2026-03-08T07:30:00Z", "2026-11-01T05:30:00Z", "2026-03-08T07:30:00Z"])
     }
 
+    @Test("a LibreOffice .ods or flat .fods spreadsheet is named as such, with LibreOffice's way to save CSV")
+    func openDocument() throws {
+        let ods = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + utf8("mimetype")
+            + utf8("application/vnd.oasis.opendocument.spreadsheetPK")
+        let kind = try #require(NotCSVSignature.kind(of: ods))
+        #expect(kind == "a LibreOffice or WPS spreadsheet (.ods)")
+        #expect(NotCSVSignature.message(kind).contains("open it in LibreOffice, choose File → Save As"))
+        let fods = utf8("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<office:document xmlns:office=\"urn:oasis\"")
+        #expect(NotCSVSignature.kind(of: fods) == "a LibreOffice flat XML spreadsheet (.fods)")
+        let xlsx = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + utf8("[Content_Types].xml")
+        #expect(NotCSVSignature.kind(of: xlsx)?.hasPrefix("an Excel workbook") == true)
+        #expect(NotCSVSignature.message(NotCSVSignature.kind(of: xlsx)!).contains("open it in Excel or WPS"))
+    }
+
     @Test("a gzip file (a Gnumeric workbook) and archives are not CSV")
     func compressedFiles() {
         #expect(NotCSVSignature.kind(of: [0x1F, 0x8B, 0x08, 0x00]) != nil)

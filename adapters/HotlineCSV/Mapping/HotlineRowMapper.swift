@@ -237,6 +237,7 @@ public struct HotlineRowMapper {
         var warnings: [String] = []
         var ticket = ""
         var extra: [String: JSONValue] = [:]
+        var coordinates: [(index: Int, text: String)] = []
         for index in header.names.indices {
             guard index < fields.count else { break }
             var value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
@@ -404,6 +405,7 @@ public struct HotlineRowMapper {
                         continue
                     }
                     if isLatitude { draft.location.lat = degrees } else { draft.location.lon = degrees }
+                    coordinates.append((index, text))
                 case .subject: draft.subject = text
                 case .address: draft.location.address = text
                 case .district: draft.location.district = districts.listed(text) ?? text
@@ -411,6 +413,14 @@ public struct HotlineRowMapper {
                 case .callTime, .callClock, .phone, .text: break
                 }
             }
+        }
+        if (draft.location.lat == nil) != (draft.location.lon == nil), let (index, text) = coordinates.first {
+            // Half a point would place the complaint on a meridian or a parallel: kept, not used.
+            warnings.append(
+                "\(Self.oneLine(header.names[index])) \"\(text)\" has no \(draft.location.lat == nil ? "latitude" : "longitude") "
+                    + "beside it: kept in source.extra, a location needs both")
+            extra[TextNormalizer.normalize(header.names[index])] = .string(text)
+            (draft.location.lat, draft.location.lon) = (nil, nil)
         }
         if draft.location.district == nil, !districts.isEmpty, let address = draft.location.address {
             draft.location.district = districts.district(in: address)

@@ -7,6 +7,10 @@ public enum NotCSVSignature {
     /// What the file is, when its first bytes say it is not CSV.
     public static func kind(of prefix: [UInt8]) -> String? {
         if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            // An OpenDocument file stores its media type first, uncompressed.
+            if contains(prefix, "application/vnd.oasis.opendocument.spreadsheet") {
+                return "a LibreOffice or WPS spreadsheet (.ods)"
+            }
             return "an Excel workbook (.xlsx) or another zipped document"
         }
         if prefix.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
@@ -36,15 +40,28 @@ public enum NotCSVSignature {
         let text = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? prefix.dropFirst(3) : prefix[...]
         // A CSV never starts with "<": this is the HTML table or XML spreadsheet many systems
         // save under an .xls name.
+        if text.first == UInt8(ascii: "<"), contains(prefix, "<office:document") {
+            return "a LibreOffice flat XML spreadsheet (.fods)"
+        }
         if text.first == UInt8(ascii: "<") {
             return "a web page or XML file (an \"Excel\" export that is really HTML or XML)"
         }
         return nil
     }
 
-    /// The refusal for a file that is `kind`.
+    /// The refusal for a file that is `kind`, saying how the program that made it saves CSV.
     public static func message(_ kind: String) -> String {
-        "the file is \(kind), not CSV: open it in Excel or WPS, save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\", "
+        if kind.contains("LibreOffice") {
+            return "the file is \(kind), not CSV: open it in LibreOffice, choose File → Save As, file type "
+                + "\"Text CSV (.csv)\", character set Unicode (UTF-8), and upload that file"
+        }
+        return "the file is \(kind), not CSV: open it in Excel or WPS, save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\", "
             + "and upload that file"
+    }
+
+    private static func contains(_ bytes: [UInt8], _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }
