@@ -151,7 +151,8 @@ struct SpreadsheetQuirksTests {
 
     @Test("a LibreOffice .ods or flat .fods spreadsheet is named as such, with LibreOffice's way to save CSV")
     func openDocument() throws {
-        let ods = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + utf8("mimetype")
+        let ods =
+            [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + utf8("mimetype")
             + utf8("application/vnd.oasis.opendocument.spreadsheetPK")
         let kind = try #require(NotCSVSignature.kind(of: ods))
         #expect(kind == "a LibreOffice or WPS spreadsheet (.ods)")
