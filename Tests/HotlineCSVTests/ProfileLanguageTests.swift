@@ -158,5 +158,19 @@ struct ProfileLanguageTests {
         #expect(rows.first?.draft.location.district == nil)
         #expect(results.compactMap(\.rejection).map(\.reason) == ["required field text is empty"])
         #expect(load("empty_values: [\" \"]\ncolumns: { ticket_id: a, call_time: b, text: c }").profile == nil)
+
+        // A text column that is not required takes the row, and says that its text is empty.
+        let optional = try #require(
+            load("empty_values: [无]\ncolumns: { ticket_id: id, call_time: time, text: 内容 }").profile)
+        let taken = try mapFile(utf8("id,time,内容\n1,2026-11-03 08:15,无\n2,2026-11-03 08:16,\n"), profile: optional)
+            .compactMap(\.row)
+        #expect(taken.map(\.draft.text) == ["", ""])
+        #expect(
+            taken.map(\.warnings)
+                == Array(
+                    repeating: [
+                        "内容 is empty: the complaint is taken without its text (a profile's text column with "
+                            + "required: true rejects such rows)"
+                    ], count: 2))
     }
 }

@@ -193,6 +193,45 @@ struct ProfileMistakesTests {
         }
     }
 
+    @Test("every mistake of a pattern is said at once, with h written for a 24-hour hour among them")
+    func everyMistakeAtOnce() {
+        guard case .failure(let failure) = CallTimeFormat.compile("YYYY-MM-DD hh:mm") else {
+            Issue.record("compiled")
+            return
+        }
+        #expect(
+            failure.message
+                == "\"Y\" is not a pattern letter: the year is yyyy (or yy); \"D\" is not a pattern letter: the day is "
+                + "d or dd; h is the hour of a 12-hour clock and needs a (AM/PM): a 24-hour hour is H")
+    }
+
+    @Test("a header listed twice for one column, or an empty value listed twice, is said so at its line")
+    func listedTwice() {
+        let loaded = load(
+            """
+            columns:
+              ticket_id: { header: 工单编号, aliases: [编号, 编号] }
+              call_time:
+                header: 来电日期
+                time_header: 时刻
+                time_aliases:
+                  - 来电时刻
+                  - 时刻
+              text: 诉求内容
+            empty_values: [无, "无 "]
+            """)
+        #expect(
+            loaded.errors == [
+                "hotline/t.yaml:2: columns.ticket_id: header \"编号\" is listed twice for ticket_id",
+                "hotline/t.yaml:8: columns.call_time.time_aliases[1]: header \"时刻\" is listed twice for call_time's "
+                    + "time_header",
+            ], "\(loaded.errors)")
+        #expect(
+            loaded.warnings == [
+                "hotline/t.yaml:10: warning: empty_values[1]: \"无 \" is listed twice (values compare ignoring case, spaces, _ and -)"
+            ], "\(loaded.warnings)")
+    }
+
     @Test("the shipped patterns, with their T and 年月日, still compile")
     func shippedPatternsCompile() throws {
         for pattern in HotlineProfileLoader.defaultDateFormats + ["yyyy-M-dTH:mm[:ss[.S]]", "M/d/yyyy h:mm[:ss] a"] {

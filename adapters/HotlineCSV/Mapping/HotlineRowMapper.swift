@@ -329,6 +329,11 @@ public struct HotlineRowMapper {
             case .text:
                 draft.text = TextNormalizer.normalize(value)
                 if column.required && draft.text.isEmpty { return reject("required field \(name) is empty") }
+                if draft.text.isEmpty {
+                    warnings.append(
+                        "\(name) is empty: the complaint is taken without its text (a profile's text column with "
+                            + "required: true rejects such rows)")
+                }
             default:
                 let text = TextNormalizer.normalizeOptional(value)
                 if column.required && text == nil { return reject("required field \(name) is empty") }

@@ -28,6 +28,18 @@ public struct CallTimeFormat: Sendable, Hashable {
     /// Compiles `pattern`; nil with a reason when it is not a valid pattern.
     public static func compile(_ pattern: String) -> Result<CallTimeFormat, CallTimeFormatError> {
         var scalars = Array(pattern.unicodeScalars)[...]
+        // Every foreign letter at once: `YYYY-MM-DD hh:mm` has three mistakes, and fixing them
+        // one check at a time would take three rounds.
+        var mistakes: [String] = []
+        for scalar in scalars where !"yMdHhmsSaT".unicodeScalars.contains(scalar) {
+            if let mistake = foreignPatternMistake(scalar), !mistakes.contains(mistake) { mistakes.append(mistake) }
+        }
+        if !mistakes.isEmpty {
+            if scalars.contains("h") && !scalars.contains("a") {
+                mistakes.append("h is the hour of a 12-hour clock and needs a (AM/PM): a 24-hour hour is H")
+            }
+            return .failure(CallTimeFormatError(message: mistakes.joined(separator: "; ")))
+        }
         do {
             let tokens = try parse(&scalars, nested: false)
             let components = Set(

@@ -120,7 +120,10 @@ public enum HotlineProfileLoader {
                     continue
                 }
                 if let other = seenHeaders[normalized] {
-                    node.error("header \"\(header)\" is already used by column \(other)")
+                    node.error(
+                        other == key
+                            ? "header \"\(header)\" is listed twice for \(key)"
+                            : "header \"\(header)\" is already used by column \(other)")
                 }
                 seenHeaders[normalized] = key
             }
@@ -153,7 +156,9 @@ public enum HotlineProfileLoader {
             guard let value = node.requiredString() else { continue }
             let normalized = HeaderName.normalize(value)
             if normalized.isEmpty { node.error("an empty value is empty already: list what the export writes instead") }
-            emptyValues.insert(normalized)
+            if !normalized.isEmpty, !emptyValues.insert(normalized).inserted {
+                node.warning("\"\(value)\" is listed twice (values compare ignoring case, spaces, _ and -)")
+            }
         }
         guard root.diagnostics.errors.count == errorsBefore, let timeZone else { return nil }
         return HotlineProfile(
@@ -171,15 +176,22 @@ extension HotlineProfileLoader {
     static func readClockColumn(_ node: ConfigNode, seenHeaders: inout [String: String]) -> HotlineColumn? {
         guard node["time_header"].isPresent || node["time_aliases"].isPresent else { return nil }
         guard let header = node["time_header"].requiredString() else { return nil }
+        let aliases = node["time_aliases"].items()
         let headers = [header] + node["time_aliases"].stringList()
-        for header in headers {
+        let owner = "call_time's time_header"
+        for (index, header) in headers.enumerated() {
+            // Said at the alias's own line.
+            let at = index == 0 ? node["time_header"] : aliases.count >= index ? aliases[index - 1] : node["time_aliases"]
             let normalized = HeaderName.normalize(header)
             if normalized.isEmpty {
-                node["time_header"].error("a header or alias must not be empty (found \"\(header)\")")
+                at.error("a header or alias must not be empty (found \"\(header)\")")
             } else if let other = seenHeaders[normalized] {
-                node["time_header"].error("header \"\(header)\" is already used by column \(other)")
+                at.error(
+                    other == owner
+                        ? "header \"\(header)\" is listed twice for \(owner)"
+                        : "header \"\(header)\" is already used by column \(other)")
             }
-            seenHeaders[normalized] = "call_time"
+            seenHeaders[normalized] = owner
         }
         return HotlineColumn(field: .callClock, headers: headers, required: true)
     }
