@@ -181,7 +181,8 @@ extension HotlineProfileLoader {
         let owner = "call_time's time_header"
         for (index, header) in headers.enumerated() {
             // Said at the alias's own line.
-            let at = index == 0 ? node["time_header"] : aliases.count >= index ? aliases[index - 1] : node["time_aliases"]
+            let at =
+                index == 0 ? node["time_header"] : aliases.count >= index ? aliases[index - 1] : node["time_aliases"]
             let normalized = HeaderName.normalize(header)
             if normalized.isEmpty {
                 at.error("a header or alias must not be empty (found \"\(header)\")")
