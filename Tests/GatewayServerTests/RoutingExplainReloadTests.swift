@@ -130,6 +130,22 @@ struct RoutingExplainReloadTests {
                 $0.hasPrefix("gateway.yaml:") && $0.contains("logging.levle")
                     && $0.contains("not put in force by a reload, and the next start refuses it")
             }, "\(warnings)")
+
+        // A rule value that names no source of this configuration is warned of by a reload as at a start.
+        try running.edit("gateway.yaml") {
+            $0.replacingOccurrences(of: "\nlogging:\n  levle: debug\n", with: "\nlogging:\n")
+        }
+        try running.edit("routing/keywords.yaml") {
+            $0.replacingOccurrences(
+                of: "      keywords_any: [停水, 没水, 水压低, 水管爆裂, 自来水]\n",
+                with: "      keywords_any: [停水, 没水, 水压低, 水管爆裂, 自来水]\n      adapter: [alibaba]\n")
+        }
+        let typo = try await gateway.request(.post, "/v1/routing/reload")
+        #expect(typo.status == 200)
+        let typoWarnings = try #require(typo.json["warnings"] as? [String])
+        #expect(
+            typoWarnings.filter { $0.contains("adapter \"alibaba\" is no SMS provider") }.count == 1, "\(typoWarnings)")
+        #expect(!typoWarnings.contains { $0.contains("next start") }, "\(typoWarnings)")
         try await running.stop()
     }
 

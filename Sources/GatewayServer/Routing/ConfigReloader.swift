@@ -53,14 +53,20 @@ public final class ConfigReloader: Sendable {
         self.logger = logger
     }
 
-    /// Errors in what a reload does not put in force (gateway.yaml outside `routing:`), as warnings: they do not stop the reload, but the next start would refuse the
-    /// configuration, and the operator who just edited it should hear so now, not at that start.
-    private func notReloadedErrors() -> [ConfigIssue] {
+    /// What the whole configuration, read as a start reads it, says beyond `reported` (what the
+    /// reload itself read): errors in what a reload does not put in force (gateway.yaml outside
+    /// `routing:`), as warnings, since they do not stop the reload but the next start would
+    /// refuse them; and the warnings only the whole configuration can give, such as a rule value
+    /// that names no SMS provider, mailbox or profile district. The operator who just edited the
+    /// files should hear them now, not at that start.
+    private func wholeConfigurationIssues(besides reported: [ConfigIssue]) -> [ConfigIssue] {
+        let known = Set(reported.map(\.description))
         do {
-            _ = try GatewayConfiguration.load(directory: directory, environment: environment)
-            return []
+            let loaded = try GatewayConfiguration.load(directory: directory, environment: environment)
+            return loaded.warnings.filter { !known.contains($0.description) }
         } catch let error as ConfigError {
-            return error.issues.filter { $0.severity == .error }.map { issue in
+            return error.issues.filter { !known.contains($0.description) }.map { issue in
+                guard issue.severity == .error else { return issue }
                 var warning = issue
                 warning.severity = .warning
                 warning.message = "not put in force by a reload, and the next start refuses it: \(issue.message)"
@@ -128,7 +134,7 @@ public final class ConfigReloader: Sendable {
                     "cg.hotline_profiles": "\(hotlineProfiles.keys.sorted().joined(separator: ","))",
                 ])
             // Logged as well as answered: a reload by SIGHUP has no one to answer.
-            let warnings = diagnostics.warnings + notReloadedErrors()
+            let warnings = diagnostics.warnings + wholeConfigurationIssues(besides: diagnostics.warnings)
             for warning in warnings {
                 logger.warning("reload: \(warning)", metadata: ["cg.tables_version": "\(configuration.version)"])
             }
