@@ -85,6 +85,9 @@ struct WorkdayDeadlineTests {
         #expect(Due(parsing: "5个工作日") == .workdays(5))
         #expect(Due(parsing: "5 days") == nil)
         #expect(Due(parsing: "0h") == nil)
+        // Typed with a Chinese input method: full-width digits and an ideographic space.
+        #expect(Due(parsing: "７２小时") == .hours(72))
+        #expect(Due(parsing: "５\u{3000}个工作日") == .workdays(5))
     }
 
     @Test("calendar errors are located")
