@@ -99,4 +99,33 @@ struct ValidationLocationTests {
                     + "the earlier rule \"catch-all\" (line 17) matches every complaint it matches",
             ])
     }
+
+    @Test(
+        "a time window inside an earlier rule's window is shadowed; one reaching outside it, or across midnight, is not"
+    )
+    func shadowedTimeWindow() throws {
+        let found = try issues(
+            """
+            rules:
+              - id: night
+                when: { keywords_any: [噪音], time_of_day: "20:00-08:00" }
+                then: { department: urban-management }
+              - id: late-night
+                when: { keywords_any: [施工噪音], time_of_day: "22:00-06:00" }
+                then: { department: urban-management }
+              - id: evening
+                when: { keywords_any: [噪音], time_of_day: "18:00-21:00" }
+                then: { department: urban-management }
+              - id: small-hours
+                when: { keywords_any: [噪音], time_of_day: "01:00-03:00" }
+                then: { department: urban-management }
+            """)
+        #expect(
+            found.map(\.description) == [
+                "routing/t.yaml:5:5: warning: rules[1]: rule \"late-night\" is never reached: "
+                    + "the earlier rule \"night\" (line 2) matches every complaint it matches",
+                "routing/t.yaml:11:5: warning: rules[3]: rule \"small-hours\" is never reached: "
+                    + "the earlier rule \"night\" (line 2) matches every complaint it matches",
+            ])
+    }
 }

@@ -90,7 +90,7 @@ enum ShadowedRules {
         case (.emailDomain(let b), .emailDomain(let a)):
             return b.allSatisfy { domain in a.contains { domain == $0 || domain.hasSuffix("." + $0) } }
         case (.regex(let b), .regex(let a)): return a == b
-        case (.timeOfDay(let b), .timeOfDay(let a)): return a == b
+        case (.timeOfDay(let b), .timeOfDay(let a)): return b.isWithin(a)
         case (.workday(let b), .workday(let a)): return a == b
         case (.hasAttachments(let b), .hasAttachments(let a)): return a == b
         default: return false

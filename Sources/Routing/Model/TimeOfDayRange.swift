@@ -22,6 +22,12 @@ public struct TimeOfDayRange: Sendable, Hashable, CustomStringConvertible {
         start < end ? (start..<end).contains(minute) : minute >= start || minute < end
     }
 
+    /// Whether every minute of this window is in `other` (`22:00-06:00` is within `20:00-08:00`).
+    /// Asked when tables load, of a day's 1,440 minutes.
+    public func isWithin(_ other: TimeOfDayRange) -> Bool {
+        (0..<1440).allSatisfy { !contains(minute: $0) || other.contains(minute: $0) }
+    }
+
     public var description: String { "\(Self.format(start))-\(Self.format(end))" }
 
     private static func minutes(_ text: Substring) -> Int? {
