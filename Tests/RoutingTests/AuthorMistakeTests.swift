@@ -76,7 +76,7 @@ struct AuthorMistakeTests {
         let csv = try tableIssues(csv: "id,keywords_all,keywords_none,department\na,Gas Leak,gas,water-supply\n")
         #expect(
             csv.map(\.message) == [
-                "rule \"a\" can never match: keywords_all's \"gas leak\" contains keywords_none's \"gas\""
+                "rule \"a\" can never match: keywords_all's \"Gas Leak\" contains keywords_none's \"gas\""
             ])
         #expect(csv.first?.line == 2)
     }

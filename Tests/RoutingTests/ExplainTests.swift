@@ -35,6 +35,22 @@ struct ExplainTests {
                 + #""decides":["department"]}]}"#)
     }
 
+    @Test("explain shows keywords as their author wrote them, while matching ignores case and width")
+    func authoredKeywords() throws {
+        let routed = try router(
+            table: """
+                rules:
+                  - id: wifi
+                    when: { keywords_any: [WiFi, ＡＴＭ] }
+                    then: { department: urban-management }
+                """)
+        let matched = routed.decide(complaint("小区WIFI断了"), withTrace: true)
+        #expect(matched.rule == "wifi")
+        #expect(matched.trace.first?.matchedOn == ["keywords_any: WiFi in text"])
+        let missed = routed.decide(complaint("路灯不亮"), withTrace: true)
+        #expect(missed.trace.first?.failed == "keywords_any: none of WiFi|ＡＴＭ in text")
+    }
+
     @Test("without trace, only the matching rules are kept (what is stored)")
     func storedTrace() throws {
         let decision = try router(table: Self.table).decide(complaint("夜里噪音", received: "2026-11-29T15:00:00Z"))

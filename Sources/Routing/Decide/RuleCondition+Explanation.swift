@@ -79,7 +79,7 @@ extension RuleCondition {
         }
     }
 
-    private static func list(_ texts: [MatchText]) -> String { texts.map(\.text).joined(separator: "|") }
+    private static func list(_ texts: [MatchText]) -> String { texts.map(\.description).joined(separator: "|") }
 
     private static func clock(_ minute: Int) -> String {
         let hour = minute / 60

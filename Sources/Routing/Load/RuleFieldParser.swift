@@ -25,7 +25,7 @@ struct RuleFieldParser {
         }
         func keywords() -> [MatchText]? {
             guard nonEmpty() else { return nil }
-            let folded = values.map { MatchText(TextNormalizer.normalize($0)) }
+            let folded = values.map { MatchText(keyword: TextNormalizer.normalize($0)) }
             var valid = true
             if folded.contains(where: \.bytes.isEmpty) {
                 report("a keyword is empty (it would match every complaint)")

@@ -7,8 +7,24 @@
 public struct MatchText: Sendable, Hashable, CustomStringConvertible {
     /// The folded UTF-8 bytes.
     public let bytes: [UInt8]
+    /// A rule's keyword as its author wrote it, for explanations (`WiFi`, not `wifi`); nil for
+    /// the complaint text being searched. Not compared: `WiFi` and `wifi` are one keyword.
+    public let authored: String?
 
-    public init(_ text: String) { bytes = Self.fold(text) }
+    public init(_ text: String) {
+        bytes = Self.fold(text)
+        authored = nil
+    }
+
+    /// A rule's keyword, keeping how it was written.
+    public init(keyword: String) {
+        bytes = Self.fold(keyword)
+        authored = keyword
+    }
+
+    public static func == (lhs: MatchText, rhs: MatchText) -> Bool { lhs.bytes == rhs.bytes }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
 
     /// Whether `needle` occurs in this text.
     public func contains(_ needle: MatchText) -> Bool {
@@ -35,7 +51,8 @@ public struct MatchText: Sendable, Hashable, CustomStringConvertible {
     /// The folded text as a string (for explanations).
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public var description: String { text }
+    /// The keyword as written, or the folded text.
+    public var description: String { authored ?? text }
 
     /// The folded scalars, as the automaton consumes them.
     var scalars: [UInt32] { text.unicodeScalars.map(\.value) }
