@@ -163,6 +163,19 @@ struct RowMapperTests {
         #expect(results.filter { if case .blank = $0 { true } else { false } }.count == 1)
     }
 
+    @Test("a month-first date a spreadsheet exported as the cell's value is told how to export it as shown")
+    func usDateHint() throws {
+        let file =
+            "工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,通话时长\r\n"
+            + "US1,11/03/2026 08:15:00,13812345678,,投诉,text,addr,ZX1,10\r\n"
+            + "US2,2026-13-40 08:00,13812345678,,投诉,text,addr,ZX1,10\r\n"
+        let reasons = try mapFile(utf8(file)).compactMap(\.rejection).map(\.reason)
+        #expect(reasons.count == 2)
+        #expect(reasons.first?.contains("; it reads month first, as a spreadsheet exports") == true, "\(reasons)")
+        #expect(reasons.first?.contains("LibreOffice: \"Save cell content as shown\"") == true)
+        #expect(reasons.last?.contains("month first") == false)
+    }
+
     @Test("a placeholder call time for an empty date (epoch, date 0, MinValue, MaxValue) rejects its row")
     func placeholderCallTimes() throws {
         let times = [

@@ -289,9 +289,11 @@ public struct HotlineRowMapper {
                     parsed = times.parse(FieldText.callTimeText(value))
                 }
                 guard let time = parsed else {
+                    let written = TextNormalizer.normalize(value)
                     return reject(
-                        "unparseable call time \"\(TextNormalizer.normalize(value))\": no pattern of profile "
-                            + "\(profile.name)'s date_formats matches it (\(triedFormats))")
+                        "unparseable call time \"\(written)\": no pattern of profile "
+                            + "\(profile.name)'s date_formats matches it (\(triedFormats))"
+                            + (Self.looksLikeUSDate(written) ? Self.usDateHint : ""))
                 }
                 // Systems and spreadsheets write a placeholder for an empty date (1970-01-01
                 // 08:00, 1899/12/30 0:00, 0001-01-01, 9999-12-31): no call, and deadlines count
@@ -434,6 +436,21 @@ public struct HotlineRowMapper {
         return .accepted(
             HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
     }
+
+    /// A date written month first (`11/03/2026 08:15`, `11/3/26`): what a spreadsheet exports
+    /// from a date cell when it writes the value rather than the cell as shown.
+    static func looksLikeUSDate(_ text: String) -> Bool {
+        let parts = text.prefix { $0 != " " }.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let month = Int(parts[0]), (1...12).contains(month), parts[0].count <= 2, parts[1].count <= 2,
+            [2, 4].contains(parts[2].count)
+        else { return false }
+        return true
+    }
+
+    static let usDateHint =
+        "; it reads month first, as a spreadsheet exports a date cell's value: export with the cells as "
+        + "shown (LibreOffice: \"Save cell content as shown\"), or add a pattern such as M/d/yyyy H:mm[:ss]"
 
     /// Whether `fields` are the header's names again (a byte-order mark of the second file may
     /// lead them). Asked of every row: a call time holds a digit, and such a row leaves at once.
