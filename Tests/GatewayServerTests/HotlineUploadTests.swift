@@ -64,6 +64,39 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("the kept upload names the sending token's name once: a client's own X-Token-Name is dropped")
+    func tokenNameNotForged() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(Self.file.utf8),
+            headers: [("Content-Type", "text/csv"), ("X-Token-Name", "someone-else")])
+        let rawID = try #require(reply.json["raw_id"] as? String)
+        let headers = try await sqlite(
+            gateway.databasePath, "SELECT CAST(headers AS TEXT) FROM raw_payloads WHERE id = '\(rawID)'")
+        #expect(headers.lowercased().components(separatedBy: "x-token-name").count == 2, "\(headers)")
+        #expect(headers.contains(#"{"name":"X-Token-Name","value":"operator"}"#), "\(headers)")
+        #expect(!headers.contains("someone-else"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a profile given twice, or an unknown query parameter, is refused before anything is read")
+    func queryRefused() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        for query in ["profile=12345&profile=311", "profile=12345&profil=311"] {
+            let reply = try await gateway.request(
+                .post, "/v1/hotline/calls?\(query)", body: Data(Self.file.utf8), headers: [("Content-Type", "text/csv")]
+            )
+            #expect(reply.status == 400, "\(query)")
+            #expect(reply.errorCode == "invalid_request", "\(query)")
+        }
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "0")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a raw text/csv upload answers the report; the same file again creates nothing")
     func rawUploadAndReupload() async throws {
         let downstream = try await DownstreamServer.start()

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayTestSupport
+import Hummingbird
 import Testing
 
 @testable import GatewayServer
@@ -97,6 +98,14 @@ struct QueryAndOperationsTests {
         #expect(ids[0] != ids[1])
         try await gateway.stop()
         await downstream.stop()
+    }
+
+    @Test("a caller's request id is logged with phone numbers masked, and not at all when it names a credential")
+    func callerRequestIDScrubbed() {
+        #expect(ResponseMiddleware<BasicRequestContext>.loggable("caller-42") == "caller-42")
+        #expect(ResponseMiddleware<BasicRequestContext>.loggable("+8613812345678")?.contains("13812345678") == false)
+        #expect(ResponseMiddleware<BasicRequestContext>.loggable("user=1;token=operator-token-zzzz") == "[redacted]")
+        #expect(ResponseMiddleware<BasicRequestContext>.loggable("two words") == nil)
     }
 
     @Test("healthz, readyz and metrics answer")

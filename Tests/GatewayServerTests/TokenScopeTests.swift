@@ -163,6 +163,25 @@ struct TokenScopeTests {
         await downstream.stop()
     }
 
+    @Test("a token or a provider secret read from a file with its line end is taken without it, with a warning")
+    func secretsWithLineEnds() throws {
+        let config = try SampleConfigCopy.temporary("cg-secrets")
+        defer { config.remove() }
+        let loaded = try GatewayConfiguration.load(
+            directory: config.directory,
+            environment: [
+                "GATEWAY_TOKEN": RunningGateway.token + "\n",
+                "ALIYUN_SMS_TOKEN": "aliyun-url-token-0123456789abcdef\r\n",
+            ])
+        #expect(loaded.auth.tokens.first?.secret == RunningGateway.token)
+        let warnings = loaded.warnings.map(\.description).filter {
+            $0.contains("begins or ends with a space or line break")
+        }
+        #expect(warnings.count == 2, "\(loaded.warnings)")
+        #expect(warnings.contains { $0.contains("auth.tokens[0].token") }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("sms.providers.aliyun.token") }, "\(warnings)")
+    }
+
     @Test("`expires` in gateway.yaml is read as RFC 3339; anything else is a config error naming the line")
     func expiresConfig() throws {
         let config = try SampleConfigCopy.temporary("cg-auth")

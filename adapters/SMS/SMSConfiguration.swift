@@ -66,7 +66,7 @@ public struct SMSConfiguration: Sendable {
 
     /// The secret at `key`; nil (with a warning) when empty, which switches the provider off.
     private static func secret(_ entry: ConfigNode, _ key: String, provider: String) -> String? {
-        guard let value = entry[key].string()?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+        guard let value = entry[key].secretString(), !value.isEmpty else {
             entry[key].warning("SMS provider \"\(provider)\" is off: \(key) is empty")
             return nil
         }
@@ -90,7 +90,7 @@ public struct SMSConfiguration: Sendable {
         switch kind {
         case "twilio":
             guard let token = secret(entry, "auth_token", provider: name) else { return nil }
-            let shared = entry["shared_key_secret"].string().flatMap { $0.isEmpty ? nil : $0 }
+            let shared = entry["shared_key_secret"].secretString().flatMap { $0.isEmpty ? nil : $0 }
             return TwilioProvider(name: name, authToken: token, sharedKeySecret: shared, publicURL: publicURL)
         case "vonage":
             let method = entry["signature_method"].oneOf(VonageSignature.Method.self, default: .md5hash)

@@ -231,6 +231,21 @@ public struct ConfigNode {
     }
 
     /// A list of strings; a single scalar counts as a list of one.
+    /// A secret (token, signing key): ``string()`` without spaces and line breaks at either end,
+    /// with a warning when it had some. A secret read from a file (`kubectl create secret
+    /// --from-file`, `echo token > file`, a CRLF `.env`) keeps its line end, and a key that is
+    /// compared or signed with would never match what the other side holds.
+    public func secretString() -> String? {
+        guard let value = string() else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed != value, !trimmed.isEmpty {
+            warning(
+                "the value begins or ends with a space or line break (a secret read from a file with its line end?): "
+                    + "taken without it")
+        }
+        return trimmed
+    }
+
     public func stringList() -> [String] {
         guard isPresent, let node else { return [] }
         if case .scalar = node { return string().map { [$0] } ?? [] }

@@ -39,6 +39,9 @@ struct HotlineRoutes: Sendable {
     private func upload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let tokenName = try auth.require(.upload, request)
         let parameters = request.uri.queryParameters
+        // Two profiles would leave which one imports to the order; an unknown name is a typo.
+        // (An empty profile gets the importer's own answer, which lists the profiles.)
+        try QueryParameterCheck.require(parameters, known: ["profile", "ids"], emptyAllowed: true)
         let profile = try importer.profile(named: parameters.get("profile"))
         let includeIDs: Bool?
         switch parameters.get("ids") {

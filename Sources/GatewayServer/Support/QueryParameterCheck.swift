@@ -3,7 +3,7 @@ import Hummingbird
 /// The checks every listing's query gets before its values are read: an unknown name (a typo
 /// such as `limt`), a name given twice, or an empty value is a 400, not a silent default.
 enum QueryParameterCheck {
-    static func require(_ parameters: Parameters, known: Set<String>) throws {
+    static func require(_ parameters: Parameters, known: Set<String>, emptyAllowed: Bool = false) throws {
         var seen: Set<String> = []
         for (key, value) in parameters {
             let name = String(key)
@@ -14,7 +14,7 @@ enum QueryParameterCheck {
             // Which of two values would win is not obvious to the caller: neither does.
             guard seen.insert(name).inserted else { throw GatewayError.badRequest("\(name) is given more than once") }
             // `cursor=` from an unset shell variable would otherwise read as "past the end": an empty page.
-            guard !value.isEmpty else { throw GatewayError.badRequest("\(name) is empty: leave it out instead") }
+            guard emptyAllowed || !value.isEmpty else { throw GatewayError.badRequest("\(name) is empty: leave it out instead") }
         }
     }
 

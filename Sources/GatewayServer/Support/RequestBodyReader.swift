@@ -35,6 +35,9 @@ enum RequestBodyReader {
     static func keptHeaders(_ request: Request) -> [RawPayload.Header] {
         request.headers.compactMap { field in
             if field.name == .authorization || field.name == .cookie || field.name == .proxyAuthorization { return nil }
+            // The gateway records the sending token's name under this header itself: a client's
+            // own would stand before it and could name another token.
+            if field.name.canonicalName.lowercased() == "x-token-name" { return nil }
             return RawPayload.Header(name: field.name.canonicalName, value: field.value)
         }
     }

@@ -1,3 +1,4 @@
+import ComplaintCore
 import Dispatch
 import Foundation
 import HTTPTypes
@@ -45,9 +46,15 @@ struct ResponseMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// A caller's request id fit for a log line: up to 128 visible ASCII characters.
-    private static func loggable(_ id: String) -> String? {
+    static func loggable(_ id: String) -> String? {
         guard (1...128).contains(id.utf8.count), id.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return nil }
-        return id
+        // The caller writes what it likes here: phone numbers and e-mail addresses are masked as
+        // in any free text, and an id that names a credential is not logged at all.
+        let lowered = id.lowercased()
+        if ["token", "secret", "password", "bearer", "apikey", "api_key"].contains(where: lowered.contains) {
+            return "[redacted]"
+        }
+        return LogRedaction.scrub(id)
     }
 
     /// Two `Content-Type` lines leave the body's type to whichever a reader takes first.
