@@ -14,7 +14,9 @@ enum QueryParameterCheck {
             // Which of two values would win is not obvious to the caller: neither does.
             guard seen.insert(name).inserted else { throw GatewayError.badRequest("\(name) is given more than once") }
             // `cursor=` from an unset shell variable would otherwise read as "past the end": an empty page.
-            guard emptyAllowed || !value.isEmpty else { throw GatewayError.badRequest("\(name) is empty: leave it out instead") }
+            guard emptyAllowed || !value.isEmpty else {
+                throw GatewayError.badRequest("\(name) is empty: leave it out instead")
+            }
         }
     }
 
