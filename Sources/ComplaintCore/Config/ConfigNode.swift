@@ -230,13 +230,23 @@ public struct ConfigNode {
         return defaultValue
     }
 
-    /// A list of strings; a single scalar counts as a list of one.
     /// A secret (token, signing key): ``string()`` without spaces and line breaks at either end,
     /// with a warning when it had some. A secret read from a file (`kubectl create secret
     /// --from-file`, `echo token > file`, a CRLF `.env`) keeps its line end, and a key that is
     /// compared or signed with would never match what the other side holds.
     public func secretString() -> String? {
-        guard let value = string() else { return nil }
+        string().map(trimmedSecret)
+    }
+
+    /// ``secretString()`` for a secret that must be given: missing or empty is an error, as for
+    /// ``requiredString()``.
+    public func requiredSecretString() -> String? {
+        guard let value = requiredString().map(trimmedSecret) else { return nil }
+        if value.isEmpty { error("must not be empty") }
+        return value.isEmpty ? nil : value
+    }
+
+    private func trimmedSecret(_ value: String) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed != value, !trimmed.isEmpty {
             warning(
@@ -246,6 +256,7 @@ public struct ConfigNode {
         return trimmed
     }
 
+    /// A list of strings; a single scalar counts as a list of one.
     public func stringList() -> [String] {
         guard isPresent, let node else { return [] }
         if case .scalar = node { return string().map { [$0] } ?? [] }

@@ -45,12 +45,7 @@ public struct AuthSettings: Sendable, Hashable {
             entry.expectMapping(allowedKeys: ["name", "token", "scopes", "expires"])
             let name = entry["name"].requiredString() ?? ""
             if !name.isEmpty, !names.insert(name).inserted { entry["name"].error("duplicate token name \"\(name)\"") }
-            var secret = ""
-            if !entry["token"].isPresent {
-                entry["token"].error("required field is missing")
-            } else if let value = entry["token"].secretString() {
-                if value.isEmpty { entry["token"].error("must not be empty") } else { secret = value }
-            }
+            let secret = entry["token"].requiredSecretString() ?? ""
             if !secret.isEmpty, secret.count < 16 {
                 entry["token"].warning(
                     "token \"\(name)\" is shorter than 16 characters; use a long random value in production")

@@ -166,7 +166,7 @@ struct RuleFieldParser {
             }
         case "due_in_hours":
             guard let text = single() else { return }
-            if let hours = Int(Due.asciiDigits(text).trimmingWhitespace), Due.hourRange.contains(hours) {
+            if let hours = Int(MatchText(text).text.trimmingWhitespace), Due.hourRange.contains(hours) {
                 outcome.due = .hours(hours)
             } else {
                 report("expected a number of hours from 1 to \(Due.hourRange.upperBound), found \"\(text)\"")

@@ -38,29 +38,15 @@ public enum Due: Sendable, Hashable, CustomStringConvertible {
     /// The leading digits and whether the unit after them is hours (false: working days); nil
     /// when the unit is neither.
     private static func split(_ text: String) -> (digits: Substring, isHours: Bool)? {
-        let trimmed = asciiDigits(text).trimmingWhitespace.lowercased()
+        // Folded as keywords are: full-width digits and letters typed with a Chinese input
+        // method (`７２小时`) and the ideographic space read as their ASCII forms, in lower case.
+        let trimmed = MatchText(text).text.trimmingWhitespace
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         switch trimmed.dropFirst(digits.count).trimmingWhitespace {
         case "h", "hour", "hours", "小时", "个小时": return (digits, true)
         case "workday", "workdays", "working days", "工作日", "个工作日": return (digits, false)
         default: return nil
         }
-    }
-
-    /// `text` with full-width digits (`７２小时`, typed with a Chinese input method) and the
-    /// ideographic space as their ASCII forms.
-    public static func asciiDigits(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { (0xFF10...0xFF19).contains($0.value) || $0.value == 0x3000 })
-        else { return text }
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0xFF10...0xFF19: scalars.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
-            case 0x3000: scalars.append(" ")
-            default: scalars.append(scalar)
-            }
-        }
-        return String(scalars)
     }
 
     public var description: String {

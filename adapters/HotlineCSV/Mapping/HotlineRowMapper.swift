@@ -279,12 +279,13 @@ public struct HotlineRowMapper {
                     }
                     let date = FieldText.callTimeText(value)
                     let clock = FieldText.callTimeText(clockText)
-                    value = SplitCallTime.joined(date: value, time: clockText)
                     parsed = times.parse(SplitCallTime.joined(date: date, time: clock))
                     for other in parsed == nil ? SplitCallTime.alternatives(date: date, time: clock) : [] {
                         parsed = times.parse(other)
                         if parsed != nil { break }
                     }
+                    // Messages quote the cells as written, joined as they were read.
+                    value = SplitCallTime.joined(date: value, time: clockText)
                 } else {
                     parsed = times.parse(FieldText.callTimeText(value))
                 }

@@ -7,9 +7,6 @@ import ComplaintCore
 /// carries a midnight (`2026/11/3 0:00:00`, `2026/11/3 12:00:00 AM`), and a cell formatted
 /// "General" exports the serial number behind the date (`46329`) or the time (`0.34375`).
 enum SplitCallTime {
-    /// Excel's day number of 1970-01-01 (day 0 is 1899-12-30).
-    private static let unixEpochSerial = 25_569
-
     /// The two cells joined with a space, without the midnight the date cell may carry.
     static func joined(date: String, time: String) -> String {
         droppingMidnight(trimmed(date)) + " " + trimmed(time)
@@ -85,7 +82,7 @@ enum SplitCallTime {
         let rest = text.dropFirst(whole.count)
         guard whole.count == 5, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
             rest.isEmpty || (rest.count > 1 && rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }),
-            let day = Int(whole), (36_526..<73_051).contains(day)
+            let day = Int(whole), CallTimeParser.serialDays.contains(day)
         else { return nil }
         return day
     }
@@ -104,7 +101,7 @@ enum SplitCallTime {
 
     /// A serial day written in the date forms call-centre profiles read.
     private static func dateForms(serialDay: Int) -> [String] {
-        let (year, month, day) = CivilCalendar.date(days: serialDay - unixEpochSerial)
+        let (year, month, day) = CivilCalendar.date(days: serialDay - CallTimeParser.unixEpochSerial)
         let (mm, dd) = (twoDigits(month), twoDigits(day))
         return [
             "\(year)/\(month)/\(day)", "\(year)-\(mm)-\(dd)", "\(year)-\(month)-\(day)", "\(year)/\(mm)/\(dd)",
@@ -114,13 +111,7 @@ enum SplitCallTime {
 
     /// A serial time (the digits after its point) written in the time-of-day forms profiles read.
     private static func timeForms(fraction: Substring) -> [String] {
-        var dayFraction = 0.0
-        var scale = 0.1
-        for digit in fraction.prefix(15) {
-            dayFraction += Double(digit.wholeNumberValue!) * scale
-            scale /= 10
-        }
-        let seconds = min(Int((dayFraction * 86_400).rounded()), 86_399)
+        let seconds = min(CallTimeParser.secondsOfDay(fractionDigits: fraction.utf8), 86_399)
         let (hour, minute, second) = (seconds / 3600, seconds / 60 % 60, seconds % 60)
         let (mm, ss) = (twoDigits(minute), twoDigits(second))
         let hour12 = hour % 12 == 0 ? 12 : hour % 12

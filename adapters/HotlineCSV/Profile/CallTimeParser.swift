@@ -116,15 +116,25 @@ public struct CallTimeParser {
             fraction = fraction.dropFirst()
         }
         let day = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-        guard (36_526..<73_051).contains(day) else { return nil }  // 2000-01-01 ..< 2100-01-01
+        guard serialDays.contains(day) else { return nil }
+        return (day - unixEpochSerial) * 86_400 + secondsOfDay(fractionDigits: fraction)
+    }
+
+    /// Excel's day number of 1970-01-01 (its day 0 is 1899-12-30).
+    static let unixEpochSerial = 25_569
+    /// The serial days a call can fall on: 2000-01-01 ..< 2100-01-01.
+    static let serialDays = 36_526..<73_051
+
+    /// The seconds into the day that a serial's fraction names (the ASCII digits after its
+    /// point: `34375` is 08:15), to the nearest second.
+    static func secondsOfDay<Digits: Sequence<UInt8>>(fractionDigits: Digits) -> Int {
         var dayFraction = 0.0
         var scale = 0.1
-        for byte in fraction.prefix(15) {
+        for byte in fractionDigits.prefix(15) {
             dayFraction += Double(byte - 0x30) * scale
             scale /= 10
         }
-        // 25,569 days from Excel's day 0 (1899-12-30) to 1970-01-01.
-        return (day - 25_569) * 86_400 + Int((dayFraction * 86_400).rounded())
+        return Int((dayFraction * 86_400).rounded())
     }
 
     /// The zone's offset at a local time, cached per local hour.
