@@ -34,19 +34,30 @@ public final class Gateway: Sendable {
     private let group = Mutex<ServiceGroup?>(nil)
     /// Taken before the store opens, so that a second gateway started on the directory (a newer
     /// version, say) refuses before it could migrate the store the first one serves; given up
-    /// once ``run(handleSignals:onListening:)`` has closed the store.
+    /// once ``run(handleSignals:onListening:)`` has closed the store. Nil for an offline gateway
+    /// (``offline(configuration:logger:)``): a command-line import works beside the serving one.
     private let lock: Mutex<DataDirectoryLock?>
 
     /// Opens the store and builds every component; nothing listens until ``run(onListening:)``.
-    public init(
+    public convenience init(
         configuration: GatewayConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil,
         transport: (any DeliveryTransport)? = nil
+    ) throws {
+        try self.init(
+            configuration: configuration, logger: logger, registry: registry, transport: transport,
+            claimsDataDirectory: true)
+    }
+
+    init(
+        configuration: GatewayConfiguration, logger: Logger, registry: PrometheusCollectorRegistry?,
+        transport: (any DeliveryTransport)?, claimsDataDirectory: Bool
     ) throws {
         self.configuration = configuration
         self.logger = logger
         self.registry = registry
         // One gateway serves a data directory at a time.
-        lock = Mutex(try DataDirectoryLock(directory: configuration.storage.dataDirectory))
+        lock = Mutex(
+            claimsDataDirectory ? try DataDirectoryLock(directory: configuration.storage.dataDirectory) : nil)
         let store: any ComplaintStore
         switch configuration.storage.backend {
         case .sqlite:

@@ -153,6 +153,47 @@ struct OfflineCommandsTests {
         await downstream.stop()
     }
 
+    @Test("import and email import commit beside a gateway serving the same data directory, which delivers them")
+    func importsBesideServingGateway() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-beside-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: data)
+        let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", data.path]
+
+        let csv = scratch.appendingPathComponent("calls.csv")
+        try Data(HotlineUploadTests.file.utf8).write(to: csv)
+        let imported = try await run(["import", csv.path, "--profile", "12345"] + common)
+        #expect(imported.status == 0, "\(imported.output)")
+        #expect(imported.output.contains("4 rows: 2 accepted, 0 duplicates, 2 rejected"), "\(imported.output)")
+        let eml = scratch.appendingPathComponent("message.eml")
+        try Data(
+            "From: resident@example.cn\r\nMessage-ID: <beside-1@example.cn>\r\nSubject: lamp\r\n\r\n文三路的路灯不亮。\r\n"
+                .utf8
+        ).write(to: eml)
+        let mailed = try await run(["email", "import", eml.path] + common)
+        #expect(mailed.status == 0, "\(mailed.output)")
+        #expect(mailed.output.contains("1 complaints"), "\(mailed.output)")
+
+        // The serving gateway's dispatcher finds the committed rows on its own, without a restart.
+        try await eventually("delivered") { downstream.requests.count >= 3 }
+        let delivered = try downstream.requests.map { try ComplaintJSON.decode($0.body).source.externalID }
+        #expect(Set(delivered) == ["GD001", "GD003", "beside-1@example.cn"])
+        // The same file uploaded to the gateway now is all duplicates: one store, one dedup.
+        let upload = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(HotlineUploadTests.file.utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(upload.status == 200)
+        #expect(String(decoding: upload.body, as: UTF8.self).contains(#""duplicates":2"#))
+        // The lock is still the serving gateway's: a second `serve` is refused as before.
+        let lock = try String(contentsOf: data.appendingPathComponent("gateway.lock"), encoding: .utf8)
+        #expect(lock == "\(getpid())\n")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("rules explain decides from flags; a bad flag is named as itself")
     func rulesExplain() async throws {
         let config = ["--config", RunningGateway.configDirectory.path]

@@ -9,7 +9,11 @@ extension Gateway {
     /// A gateway for command-line work (imports) that never serves nor delivers: the outbox rows
     /// it commits are delivered by the running gateway on the same data directory.
     public static func offline(configuration: GatewayConfiguration, logger: Logger) throws -> Gateway {
-        try Gateway(configuration: configuration, logger: logger, transport: OfflineTransport())
+        // No claim on the data directory: SQLite lets the import commit beside a serving gateway,
+        // whose dispatcher then delivers what it committed.
+        try Gateway(
+            configuration: configuration, logger: logger, registry: nil, transport: OfflineTransport(),
+            claimsDataDirectory: false)
     }
 
     /// Imports a call-log file from disk without serving HTTP (`complaint-gateway import`).
