@@ -44,21 +44,6 @@ struct RequestValidationTests {
             messageContains: "catgory: unknown field",
             quarantined: true),
         Case(
-            name: "gateway-assigned field", body: #"{"text":"x","id":"cmp_1"}"#, token: RunningGateway.token,
-            contentType: "application/json", status: 422, code: "invalid_record",
-            messageContains: "id: is assigned by the gateway",
-            quarantined: true),
-        Case(
-            name: "several gateway-assigned fields",
-            body: #"{"text":"x","received_at":"2026-11-29T09:12:03Z","id":"c"}"#,
-            token: RunningGateway.token, contentType: "application/json", status: 422, code: "invalid_record",
-            messageContains: "id: id, received_at are assigned by the gateway", quarantined: true),
-        Case(
-            name: "gateway-assigned fields at the top and in source",
-            body: #"{"text":"x","id":"c","source":{"adapter":"x"},"ingested_at":"2026-01-01T00:00:00Z"}"#,
-            token: RunningGateway.token, contentType: "application/json", status: 422, code: "invalid_record",
-            messageContains: "id: id, ingested_at, source.adapter are assigned by the gateway", quarantined: true),
-        Case(
             name: "another channel", body: #"{"text":"x","channel":"sms"}"#, token: RunningGateway.token,
             contentType: "application/json", status: 422, code: "invalid_record",
             messageContains: #"channel: must be "api" on this endpoint (or left out), found "sms""#, quarantined: true),

@@ -10,11 +10,17 @@ struct APIIntake: Sendable {
     let pipeline: IntakePipeline
     let parser = APISubmissionParser()
 
+    /// What became of a submission, and the gateway-assigned fields its body gave values to.
+    struct Accepted {
+        var outcome: IntakeOutcome
+        var ignored: [String]
+    }
+
     /// Commits the record in `raw`; returns after the commit.
     /// - Throws: a ``GatewayError`` carrying `raw.id` when the body could not become a record (it
     ///   is then in quarantine with the reason); 415 for a charset not taken (nothing kept); 503
     ///   when the store could not keep it.
-    func accept(_ raw: RawPayload, idempotencyKey: String?, logger: Logger) async throws -> IntakeOutcome {
+    func accept(_ raw: RawPayload, idempotencyKey: String?, logger: Logger) async throws -> Accepted {
         let json: Data
         switch DeclaredCharset.utf8Body(raw.body, contentType: raw.contentType) {
         case .success(let bytes): json = bytes
@@ -25,9 +31,9 @@ struct APIIntake: Sendable {
             try await pipeline.quarantine(raw, error: failure.message, code: failure.code)
             throw GatewayError(.badRequest, code: failure.code, failure.message, rawID: raw.id)
         }
-        let draft: Complaint
+        let parsed: APISubmissionParser.Parsed
         do {
-            draft = try parser.parse(json, adapter: raw.adapter, receivedAt: raw.receivedAt)
+            parsed = try parser.parse(json, adapter: raw.adapter, receivedAt: raw.receivedAt)
         } catch {
             let code = error.field == nil ? "malformed_json" : "invalid_record"
             var message = error.text
@@ -37,7 +43,8 @@ struct APIIntake: Sendable {
                 error.field == nil ? .badRequest : .unprocessableContent, code: code, message, rawID: raw.id)
         }
         do {
-            return try await pipeline.submit(draft, raw: raw, idempotencyKey: idempotencyKey)
+            let outcome = try await pipeline.submit(parsed.draft, raw: raw, idempotencyKey: idempotencyKey)
+            return Accepted(outcome: outcome, ignored: parsed.ignored)
         } catch {
             logger.error(
                 "commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(raw.id)"])

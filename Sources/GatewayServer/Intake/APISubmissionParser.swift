@@ -3,9 +3,16 @@ import Foundation
 
 /// Turns a `POST /v1/complaints` body into a complaint draft, with precise errors.
 ///
-/// The body is the common record's shape, minus what the gateway assigns. Unknown fields are
-/// errors rather than silently dropped, so an integrator's typo (`catgory`) is caught at once.
+/// The body is the common record's shape. What the gateway assigns is read over (a record read
+/// back with `GET` can be sent as it is) and named in the answer; unknown fields are errors
+/// rather than silently dropped, so an integrator's typo (`catgory`) is caught at once.
 struct APISubmissionParser {
+    /// A draft record, and the gateway-assigned fields the body gave values to (left unused).
+    struct Parsed {
+        var draft: Complaint
+        var ignored: [String]
+    }
+
     /// Why a body was refused; `field` is the dotted path.
     struct Failure: Error, Equatable {
         var field: String?
@@ -15,7 +22,7 @@ struct APISubmissionParser {
 
     let phones = PhoneNormalizer()
 
-    /// Fields the gateway sets itself; naming them is an error, not a silent override.
+    /// Fields the gateway sets itself; a value sent for one is not used (and is named back).
     static let assigned: Set<String> = ["id", "channel", "received_at", "ingested_at", "routing"]
     static let topLevel: Set<String> = Set([
         "schema", "text", "subject", "category", "occurred_at", "complainant",
@@ -27,7 +34,7 @@ struct APISubmissionParser {
     static let locationKeys: Set<String> = ["address", "district", "lat", "lon"]
     static let threadKeys: Set<String> = ["in_reply_to", "references"]
 
-    func parse(_ body: Data, adapter: String, receivedAt: Date) throws(Failure) -> Complaint {
+    func parse(_ body: Data, adapter: String, receivedAt: Date) throws(Failure) -> Parsed {
         let root: JSONValue
         do {
             root = try JSONParser.parse(body)
@@ -36,7 +43,7 @@ struct APISubmissionParser {
         }
         guard case .object(let fields) = root else { throw Failure(field: nil, message: "expected a JSON object") }
         try checkKeys(fields, allowed: Self.topLevel, path: "")
-        try checkAssigned(fields)
+        try checkChannel(fields["channel"])
         if let schema = try string(fields["schema"], "schema"), schema != Complaint.schema {
             throw Failure(field: "schema", message: "unsupported schema \"\(schema)\" (expected \(Complaint.schema))")
         }
@@ -56,14 +63,6 @@ struct APISubmissionParser {
                 throw Failure(field: "source.extra", message: "expected an object")
             }
             extra = values
-        }
-        let sourceAssigned = ["adapter", "raw_id"].filter { source[$0].map { $0 != .null } ?? false }
-        if let first = sourceAssigned.first {
-            throw Failure(
-                field: "source.\(first)",
-                message: sourceAssigned.count == 1
-                    ? "is assigned by the gateway and must not be sent"
-                    : "source.adapter and source.raw_id are assigned by the gateway and must not be sent")
         }
         let externalID = try string(source["external_id"], "source.external_id").map(TextNormalizer.normalize)
         if let externalID, externalID.isEmpty || externalID.utf8.count > 256 {
@@ -124,7 +123,7 @@ struct APISubmissionParser {
             occurredAt = date
         }
 
-        return Complaint(
+        let draft = Complaint(
             id: "", channel: .api, receivedAt: receivedAt, ingestedAt: receivedAt, occurredAt: occurredAt,
             source: Complaint.Source(adapter: adapter, externalID: externalID, extra: extra),
             complainant: complainant,
@@ -135,6 +134,7 @@ struct APISubmissionParser {
             thread: Complaint.Thread(
                 inReplyTo: try string(threadObject["in_reply_to"], "thread.in_reply_to"),
                 references: references))
+        return Parsed(draft: draft, ignored: Self.assignedValues(fields, source: source))
     }
 
     // MARK: Typed access with precise errors
@@ -148,27 +148,23 @@ struct APISubmissionParser {
         }
     }
 
-    /// The fields the gateway sets may be sent empty (`null`), as a record read back has them
-    /// before it is stored, and `channel` may be sent as `"api"`, the one value it can have
-    /// here. Any other value is an error naming every such field at once, not a silent override.
-    private func checkAssigned(_ fields: [String: JSONValue]) throws(Failure) {
-        if let channel = fields["channel"], channel != .null, channel != .string(Channel.api.rawValue) {
-            throw Failure(
-                field: "channel",
-                message: "must be \"api\" on this endpoint (or left out), found "
-                    + { if case .string(let name) = channel { "\"\(name)\"" } else { Self.kind(channel) } }()
-                    + ": the channel is the way the complaint came in")
-        }
-        var sent = Self.assigned.subtracting(["channel"]).filter { fields[$0].map { $0 != .null } ?? false }.sorted()
-        if case .object(let source)? = fields["source"] {
-            sent += ["adapter", "raw_id"].filter { source[$0].map { $0 != .null } ?? false }.map { "source.\($0)" }
-        }
-        guard let first = sent.first else { return }
+    /// `channel` may be sent as `"api"`, the one value it can have here: another is an error, as
+    /// the complaint did not come in that way.
+    private func checkChannel(_ channel: JSONValue?) throws(Failure) {
+        guard let channel, channel != .null, channel != .string(Channel.api.rawValue) else { return }
         throw Failure(
-            field: first,
-            message: sent.count == 1
-                ? "is assigned by the gateway and must not be sent"
-                : "\(sent.joined(separator: ", ")) are assigned by the gateway and must not be sent")
+            field: "channel",
+            message: "must be \"api\" on this endpoint (or left out), found "
+                + { if case .string(let name) = channel { "\"\(name)\"" } else { Self.kind(channel) } }()
+                + ": the channel is the way the complaint came in")
+    }
+
+    /// The gateway-assigned fields sent with a value: the gateway sets them itself (the id, the
+    /// times, the routing its own rules decide), so the values sent are not used.
+    private static func assignedValues(_ fields: [String: JSONValue], source: [String: JSONValue]) -> [String] {
+        let sent = { (value: JSONValue?) in value.map { $0 != .null } ?? false }
+        return assigned.subtracting(["channel"]).filter { sent(fields[$0]) }.sorted()
+            + ["adapter", "raw_id"].filter { sent(source[$0]) }.map { "source.\($0)" }
     }
 
     private func object(_ value: JSONValue?, _ path: String, allowed: Set<String>) throws(Failure) -> [String:

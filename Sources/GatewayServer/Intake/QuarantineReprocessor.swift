@@ -57,7 +57,7 @@ struct QuarantineReprocessor: Sendable {
             let key = raw.headers.last { $0.name.lowercased() == "idempotency-key" }?.value
             let committed: IntakeOutcome
             do {
-                committed = try await api.accept(raw, idempotencyKey: key, logger: logger)
+                committed = try await api.accept(raw, idempotencyKey: key, logger: logger).outcome
             } catch let error as GatewayError where error.rawID == raw.id {
                 throw Self.stillUnreadable(raw.id, error.message)
             }

@@ -41,15 +41,17 @@ struct ComplaintRoutes: Sendable {
             contentType: request.headers.value(.contentType), headers: RequestBodyReader.keptHeaders(request),
             body: Data(body.readableBytesView))
 
-        let outcome = try await intake.accept(raw, idempotencyKey: idempotencyKey, logger: context.logger)
-        switch outcome {
+        let accepted = try await intake.accept(raw, idempotencyKey: idempotencyKey, logger: context.logger)
+        switch accepted.outcome {
         case .created(let id, let routing):
             var response = jsonResponse(
-                ResponseBodies.submission(id: id, duplicate: false, routing: routing), status: .created)
+                ResponseBodies.submission(id: id, duplicate: false, routing: routing, ignored: accepted.ignored),
+                status: .created)
             response.headers[.location] = "/v1/complaints/\(id)"
             return response
         case .duplicate(let id, let routing):
-            return jsonResponse(ResponseBodies.submission(id: id, duplicate: true, routing: routing))
+            return jsonResponse(
+                ResponseBodies.submission(id: id, duplicate: true, routing: routing, ignored: accepted.ignored))
         case .idempotencyConflict(let existing):
             throw GatewayError(
                 .unprocessableContent, code: "idempotency_key_reused",

@@ -7,13 +7,22 @@ import Storage
 
 enum ResponseBodies {
     /// `201`/`200` answer to a submission: `{id, duplicate, routing}`.
-    static func submission(id: String, duplicate: Bool, routing: Complaint.RoutingInfo) -> JSONWriter {
+    static func submission(
+        id: String, duplicate: Bool, routing: Complaint.RoutingInfo, ignored: [String] = []
+    ) -> JSONWriter {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.field("id", id)
         writer.field("duplicate", duplicate)
         writer.key("routing")
         routing.write(to: &writer)
+        // Only when there are any: the values the gateway set instead are in the stored record.
+        if !ignored.isEmpty {
+            writer.key("ignored")
+            writer.beginArray()
+            for name in ignored { writer.value(name) }
+            writer.endArray()
+        }
         writer.endObject()
         return writer
     }
