@@ -64,6 +64,20 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("the shipped 12345 profile takes a log with only the columns a complaint needs")
+    func fewestColumns() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let file = "工单编号,来电时间,来电号码,诉求内容\r\nMIN-1,2026/11/3 8:15,13812345678,小区停水三天了\r\n"
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(file.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [Any])?.isEmpty == true)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("the kept upload names the sending token's name once: a client's own X-Token-Name is dropped")
     func tokenNameNotForged() async throws {
         let downstream = try await DownstreamServer.start()
