@@ -284,6 +284,34 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("a refused form upload comes back from quarantine as the CSV file it held, typed as one")
+    func refusedMultipartKeptAsCSV() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let boundary = "----cg-test-boundary"
+        let csv = "foo,bar\r\n1,2\r\n"
+        let body = Data(
+            ("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"calls.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n").utf8)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: body,
+            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+        #expect(reply.status == 422)
+        let rawID = try #require((reply.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.status == 200)
+        #expect(String(decoding: kept.body, as: UTF8.self) == csv)
+        let header = { (name: String) in kept.headers.first { $0.0.lowercased() == name }?.1 }
+        #expect(header("content-type") == "text/csv")
+        #expect(header("content-disposition") == "attachment; filename=\"\(rawID).csv\"")
+        // Sent again as it came back, it is read as the call log it is.
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: kept.body, headers: [("Content-Type", "text/csv")])
+        #expect(again.errorCode == "missing_columns")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a GBK export sent with the 311 profile (which reads non-UTF-8 as Windows-1252) is told it fits 12345")
     func gbkWithTheWrongProfile() async throws {
         let downstream = try await DownstreamServer.start()

@@ -102,6 +102,12 @@ struct QuarantineRoutes: Sendable {
         guard let path = payload.bodyPath else {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: payload.body)))
         }
+        // The kept file is the call log itself: a form upload's file part, without the form
+        // around it, so the form's multipart type would not describe it.
+        if payload.contentType.map({ $0.lowercased().hasPrefix("multipart/") }) ?? true {
+            headers[.contentType] = "text/csv"
+        }
+        headers[.contentDisposition] = "attachment; filename=\"\(payload.id).csv\""
         guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int else {
             throw GatewayError(.gone, code: "file_gone", "the upload's kept file \(path) is gone")
         }
