@@ -144,7 +144,8 @@ public final class Gateway: Sendable {
         let app = Application(
             responder: HeadAsGet(inner: makeRouter().buildResponder()),
             server: .http1(
-                configuration: server.http1Configuration(maxMessageBytes: configuration.email.maxMessageBytes)),
+                configuration: server.http1Configuration(
+                    maxMessageBytes: configuration.email.maxMessageBytes, logger: logger)),
             configuration: ApplicationConfiguration(
                 address: .hostname(server.host, port: server.port),
                 serverName: "complaint-gateway",

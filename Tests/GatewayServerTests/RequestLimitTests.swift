@@ -162,6 +162,47 @@ struct RequestLimitTests {
         await downstream.stop()
     }
 
+    @Test("a body trickled inside the read timeout is cut off at the body deadline; one at the minimum rate is served")
+    func tricklingBody() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(
+            downstream: downstream.baseURL,
+            environment: ["GENERIC_SMS_WEBHOOK_SECRET": HostileSMSWebhookTests.secrets["generic_secret"]!]
+        ) { configuration in
+            configuration.server.bodyTimeoutSeconds = 1
+            configuration.server.bodyMinRate = 200
+        }
+        // One byte every 100 ms: never a gap near the 60 s read timeout, 10 bytes a second.
+        let trickler = try RawConnection(port: gateway.port)
+        await trickler.send(
+            "POST /v1/sms/generic HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100000\r\n\r\n")
+        let started = ContinuousClock.now
+        while !trickler.isClosedByPeer, ContinuousClock.now - started < .seconds(20), await trickler.send("{") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(10), "still open after \(elapsed)")
+        #expect(elapsed >= .milliseconds(900), "closed after only \(elapsed)")
+
+        // 3 KB over about three seconds (1 KB/s), past the 1 s grace but above the rate: served.
+        let steady = try RawConnection(port: gateway.port)
+        let body = Array(("{\"text\":\"路灯不亮\"" + String(repeating: " ", count: 3000) + "}").utf8)
+        await steady.send(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+        for offset in stride(from: 0, to: body.count, by: 100) {
+            #expect(await steady.send(Array(body[offset..<min(offset + 100, body.count)])))
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let (answer, _) = await steady.readUntilClosed()
+        #expect(RawConnection.status(of: answer) == 201)
+        let metrics = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("cg_http_slow_bodies_closed_total"))
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("200 stalled connections do not keep a normal request from being served")
     func manyStalledConnections() async throws {
         let downstream = try await DownstreamServer.start()

@@ -11,6 +11,11 @@ public struct ServerSettings: Sendable, Hashable {
     /// without a complete request head or a piece of body arriving while no request is being answered:
     /// idle keep-alive connections, and slow-loris clients that dribble or stall their headers.
     public var idleTimeoutSeconds: Int
+    /// `body_timeout_s` (default 30) and `body_min_rate` (bytes per second, default 500): a request
+    /// body must end within `body_timeout_s` of its head, plus one second per `body_min_rate` bytes
+    /// received; a slower one has its connection closed (``SlowBodyCloser``).
+    public var bodyTimeoutSeconds: Int = 30
+    public var bodyMinRate: Int = 500
     /// `max_header_bytes` (default 32 KiB): the request line and headers together; more gets 431.
     public var maxHeaderBytes: Int = 32 << 10
     /// `max_headers` (default 100): header fields per request; more gets 431.
@@ -32,7 +37,7 @@ public struct ServerSettings: Sendable, Hashable {
     static func read(_ node: ConfigNode) -> ServerSettings {
         node.expectMapping(allowedKeys: [
             "listen", "max_body_bytes", "idle_timeout_s", "max_header_bytes", "max_headers", "max_upload_bytes",
-            "max_connections",
+            "max_connections", "body_timeout_s", "body_min_rate",
         ])
         var settings = ServerSettings()
         if let listen = node["listen"].string() {
@@ -45,6 +50,8 @@ public struct ServerSettings: Sendable, Hashable {
         }
         settings.maxBodyBytes = node["max_body_bytes"].int(default: settings.maxBodyBytes, in: 1024...(1 << 30))
         settings.idleTimeoutSeconds = node["idle_timeout_s"].int(default: settings.idleTimeoutSeconds, in: 1...3600)
+        settings.bodyTimeoutSeconds = node["body_timeout_s"].int(default: settings.bodyTimeoutSeconds, in: 1...3600)
+        settings.bodyMinRate = node["body_min_rate"].int(default: settings.bodyMinRate, in: 1...(1 << 30))
         settings.maxHeaderBytes = node["max_header_bytes"].int(default: settings.maxHeaderBytes, in: 1024...(1 << 20))
         settings.maxHeaders = node["max_headers"].int(default: settings.maxHeaders, in: 16...10_000)
         settings.maxConnections = node["max_connections"].int(default: settings.maxConnections, in: 1...1_000_000)
