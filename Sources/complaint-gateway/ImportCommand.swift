@@ -103,6 +103,8 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     private func printReport(_ report: ImportReport, gateway: Gateway) throws {
+        var report = report
+        if report.rejectedCSVPath != nil { report.rejectedFile = gateway.rejectedRowsFile(rawID: report.rawID).path }
         if json {
             // Written piece by piece from the report's spooled lists, never built whole.
             var chunks = report.jsonChunks(includeIDs: ids || report.rows <= 10_000)
@@ -123,8 +125,6 @@ struct ImportCommand: AsyncParsableCommand {
             print("  warning, line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
         }
         if report.warningCount > 20 { print("  … \(report.warningCount - 20) more warnings (--json lists them all)") }
-        if report.rejectedCSVPath != nil {
-            print("rejected rows to fix and import again: \(gateway.rejectedRowsFile(rawID: report.rawID).path)")
-        }
+        if let file = report.rejectedFile { print("rejected rows to fix and import again: \(file)") }
     }
 }

@@ -56,6 +56,11 @@ struct OfflineCommandsTests {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as? [String: Any])
         #expect(report["accepted"] as? Int == 0)
         #expect(report["duplicates"] as? Int == 2)
+        // The rejected rows' file on disk, where this command can name it.
+        let rejectedFile = try #require(report["rejected_file"] as? String)
+        #expect(rejectedFile.hasPrefix(data.standardizedFileURL.path) || rejectedFile.hasPrefix(data.path))
+        #expect(FileManager.default.fileExists(atPath: rejectedFile))
+        #expect((report["rejected_csv"] as? String)?.hasPrefix("/v1/hotline/imports/") == true)
         // A refused file still answers --json, in the HTTP upload's error shape.
         let workbook = scratch.appendingPathComponent("calls.gnumeric.csv")
         try Data([0x1F, 0x8B, 0x08, 0x00, 0x00]).write(to: workbook)

@@ -1,7 +1,7 @@
 import ComplaintCore
 
 extension ImportReport {
-    /// The report as JSON, in the shape DESIGN.md gives (plus `raw_id`, `profile`, `encoding`, `rejected_csv`).
+    /// The report as JSON, in the shape DESIGN.md gives (plus `raw_id`, `profile`, `encoding`, `rejected_csv`, `rejected_file`).
     /// Builds the whole document: for small reports and tests; answers use ``jsonChunks(includeIDs:chunkBytes:)``.
     public func json(includeIDs: Bool) -> [UInt8] {
         var chunks = jsonChunks(includeIDs: includeIDs)
@@ -75,6 +75,7 @@ extension ImportReport {
                 } else {
                     writer.endArray()
                     if let path = report.rejectedCSVPath { writer.field("rejected_csv", path) }
+                    if let file = report.rejectedFile { writer.field("rejected_file", file) }
                     if includeIDs {
                         writer.key("ids_by_line")
                         writer.beginObject()

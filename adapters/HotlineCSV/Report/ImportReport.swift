@@ -52,6 +52,9 @@ public struct ImportReport: Sendable {
     public let idsByLine: SpooledList<LineID>
     /// Where the rejected rows can be downloaded, when there are any.
     public var rejectedCSVPath: String?
+    /// The rejected rows' file on disk, for a report read where the data directory is
+    /// (`complaint-gateway import --json`); nil in an HTTP answer.
+    public var rejectedFile: String?
 
     /// - Parameter spillDirectory: where the lists may move once they outgrow memory (nil: they stay).
     public init(
