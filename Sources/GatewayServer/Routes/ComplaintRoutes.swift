@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Routing
 import Storage
 
 /// `POST /v1/complaints`, `GET /v1/complaints/{id}`, `GET /v1/complaints`.
@@ -68,8 +69,27 @@ struct ComplaintRoutes: Sendable {
         } catch {
             throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
         }
-        guard let stored else { throw GatewayError(.notFound, code: "not_found", "no complaint with id \(id)") }
-        return jsonResponse(ResponseBodies.detail(stored))
+        guard var stored else { throw GatewayError(.notFound, code: "not_found", "no complaint with id \(id)") }
+        let full = Self.everyRuleTried(stored, router: pipeline.routers.current)
+        if let full { stored.traceJSON = full }
+        return jsonResponse(ResponseBodies.detail(stored, traceComplete: full != nil))
+    }
+
+    /// The trace with every rule tried, when the tables that routed the complaint are still in
+    /// force: intake stores only the rules that matched (listing every rule would cost each
+    /// complaint's routing), and the same record under the same tables is tried the same way
+    /// again. Nil when the tables changed since, or the decision found again is not the stored
+    /// one (a follow-up routed by its thread).
+    static func everyRuleTried(_ stored: StoredComplaint, router: RuleRouter) -> Data? {
+        guard router.configuration.version == stored.tablesVersion, let record = try? stored.record(),
+            let routing = record.routing
+        else { return nil }
+        // The deadline is left out: the stored times keep whole seconds, the first decision had more.
+        let decision = router.decide(record, withTrace: true)
+        guard decision.department == routing.department, decision.rule == routing.rule,
+            decision.table == routing.table, decision.priority == routing.priority
+        else { return nil }
+        return Data(decision.traceJSON)
     }
 
     private func list(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

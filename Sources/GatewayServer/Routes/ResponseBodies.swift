@@ -28,7 +28,7 @@ enum ResponseBodies {
     }
 
     /// `GET /v1/complaints/{id}`: record, state, decision with trace, deliveries, events.
-    static func detail(_ stored: StoredComplaint) -> JSONWriter {
+    static func detail(_ stored: StoredComplaint, traceComplete: Bool) -> JSONWriter {
         var writer = JSONWriter(capacity: 4096)
         writer.beginObject()
         writer.key("record")
@@ -37,6 +37,7 @@ enum ResponseBodies {
         writer.key("routing_decision")
         writer.beginObject()
         writer.field("tables_version", stored.tablesVersion)
+        writer.field("trace_complete", traceComplete)
         writer.key("trace")
         writer.raw(stored.traceJSON)
         writer.endObject()
