@@ -35,6 +35,7 @@ struct IdempotencyTests {
         let conflict = try await gateway.post(#"{"text":"别的内容"}"#, idempotencyKey: "order-42")
         #expect(conflict.status == 422)
         #expect(conflict.errorCode == "idempotency_key_reused")
+        #expect((conflict.json["error"] as? [String: Any])?["id"] as? String == first.json["id"] as? String)
         // The refused body is kept with the quarantine, with the reason.
         let quarantined = try await gateway.request(.get, "/v1/quarantine")
         let item = try #require((quarantined.json["items"] as? [[String: Any]])?.first)

@@ -54,9 +54,13 @@ struct ComplaintRoutes: Sendable {
             return jsonResponse(
                 ResponseBodies.submission(id: id, duplicate: true, routing: routing, ignored: accepted.ignored))
         case .idempotencyConflict(let existing):
-            throw GatewayError(
+            // Refused, not answered as the duplicate: a client that reuses a key for another
+            // complaint would otherwise believe it stored and lose it. The first one's id is given.
+            var error = GatewayError(
                 .unprocessableContent, code: "idempotency_key_reused",
                 "Idempotency-Key was already used for complaint \(existing) with a different body", rawID: raw.id)
+            error.complaintID = existing
+            throw error
         }
     }
 

@@ -13,6 +13,8 @@ public struct GatewayError: HTTPResponseError, Sendable {
     public var message: String
     /// The quarantined raw payload, when the rejected body was stored.
     public var rawID: String?
+    /// The complaint the request names (`idempotency_key_reused`: the one its key made first).
+    public var complaintID: String?
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
     public var headers: HTTPFields
 
@@ -29,6 +31,7 @@ public struct GatewayError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var error: [String: String] = ["code": code, "message": message]
         if let rawID { error["raw_id"] = rawID }
+        if let complaintID { error["id"] = complaintID }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(["error": error])
