@@ -82,7 +82,10 @@ public final class Gateway: Sendable {
             environment: configuration.environment, logger: logger)
         let pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
         self.pipeline = pipeline
-        emailIntake = EmailIntake(pipeline: pipeline, settings: configuration.email)
+        emailIntake = try EmailIntake(
+            pipeline: pipeline, settings: configuration.email,
+            lockFile: URL(fileURLWithPath: configuration.storage.dataDirectory)
+                .appendingPathComponent("email-intake.lock").path)
         let concatTimeout = configuration.sms.concatTimeout
         smsConcat = (store as? any SMSPartStore).map {
             SMSConcatBuffer(store: $0, pipeline: pipeline, timeout: concatTimeout)

@@ -15,12 +15,15 @@ struct EmailIntake: Sendable {
 
     let pipeline: IntakePipeline
     let builder: EmailComplaintBuilder
-    /// One message (by Message-ID, or content without one) is settled by one way at a time.
-    private let messages = KeyedLock()
+    /// One message (by Message-ID, or content without one) is settled by one way at a time, in
+    /// every process on the data directory (`email import` runs beside the serving gateway).
+    private let messages: SharedKeyLock
 
-    init(pipeline: IntakePipeline, settings: EmailSettings) {
+    /// `lockFile`: the data directory's email lock file (nil: this process alone).
+    init(pipeline: IntakePipeline, settings: EmailSettings, lockFile: String? = nil) throws {
         self.pipeline = pipeline
         builder = EmailComplaintBuilder(maxAttachmentBytes: settings.maxAttachmentBytes)
+        messages = try SharedKeyLock(path: lockFile)
     }
 
     /// Whether `message` starts as a message does (a header field, after an optional mbox `From `

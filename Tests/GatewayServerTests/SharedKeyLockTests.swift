@@ -1,0 +1,41 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import GatewayServer
+
+@Suite("A key lock shared by the processes on one data directory")
+struct SharedKeyLockTests {
+    @Test("two holders of the lock file (as two processes are) take one key in turn; other keys pass")
+    func excludesAcrossOpenFiles() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cg-keylock-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Two opens of the file: the kernel tells them apart as it tells two processes apart.
+        let gateway = try SharedKeyLock(path: path)
+        let importer = try SharedKeyLock(path: path)
+        let events = Mutex<[String]>([])
+        let held = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await gateway.withLock("<m1@example.cn>") {
+                events.withLock { $0.append("gateway in") }
+                held.continuation.yield()
+                try await Task.sleep(for: .milliseconds(300))
+                events.withLock { $0.append("gateway out") }
+            }
+        }
+        for await _ in held.stream { break }
+        // Another message is not held up by it.
+        let started = ContinuousClock.now
+        try await importer.withLock("<m2@example.cn>") { events.withLock { $0.append("other key") } }
+        #expect(ContinuousClock.now - started < .milliseconds(250))
+        try await importer.withLock("<m1@example.cn>") { events.withLock { $0.append("importer in") } }
+        try await first.value
+        #expect(events.withLock { $0 } == ["gateway in", "other key", "gateway out", "importer in"])
+    }
+
+    @Test("a key's byte is the same in every process: FNV-1a, not the per-process seeded hash")
+    func stableSlot() {
+        #expect(SharedKeyLock.slot("abc") == 0xe71f_a219_0541_574b % SharedKeyLock.slots)
+        #expect(SharedKeyLock.slot("<m1@example.cn>") < SharedKeyLock.slots)
+    }
+}
