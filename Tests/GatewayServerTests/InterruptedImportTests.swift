@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GatewayTestSupport
+import Glibc
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -43,6 +44,19 @@ struct InterruptedImportTests {
         #expect(atKill < rows - rows / 5000, "the import finished before the kill: nothing left to finish")
         #expect(
             try await sqlite(database, "SELECT disposition FROM raw_payloads WHERE channel = 'hotline'") == "importing")
+
+        // While another process holds the upload's file (a command-line import beside the
+        // gateway holds its own so), a starting gateway leaves it to that process.
+        let bodyPath = try await sqlite(database, "SELECT body_path FROM raw_payloads WHERE channel = 'hotline'")
+        let holder = open(bodyPath, O_RDONLY)
+        #expect(holder >= 0 && flock(holder, LOCK_EX) == 0)
+        let meanwhile = try await GatewayProcess.start(downstream: downstream.baseURL, dataDirectory: dataDirectory)
+        try await Task.sleep(for: .seconds(2))
+        #expect(
+            try await sqlite(database, "SELECT disposition FROM raw_payloads WHERE channel = 'hotline'") == "importing")
+        #expect(Int(try await sqlite(database, count)) == atKill)
+        await meanwhile.stop()
+        close(holder)
 
         let second = try await GatewayProcess.start(downstream: downstream.baseURL, dataDirectory: dataDirectory)
         try await eventually(timeout: .seconds(120), "the import finished") {

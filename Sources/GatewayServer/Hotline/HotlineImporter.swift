@@ -107,6 +107,10 @@ public struct HotlineImporter: Sendable {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
         }
         defer { close(input) }
+        // Held until the import ends (the kernel lets go if the process dies): a gateway starting
+        // meanwhile must not take an upload a command-line import beside it is still importing
+        // for one a stop cut short (``InterruptedImports``). Taken before the upload is recorded.
+        if !resuming { _ = flock(input, LOCK_EX) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
         var bytesRead = 0

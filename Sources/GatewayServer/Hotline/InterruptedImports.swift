@@ -5,6 +5,10 @@ import Logging
 import ServiceLifecycle
 import Storage
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Finishes, at start, the call-log imports a stop cut short.
 ///
 /// An upload is recorded (and its bytes kept) before its first batch commits; a crash between
@@ -32,6 +36,14 @@ struct InterruptedImports: Service {
 
     private func finish(_ upload: InterruptedUpload) async {
         var metadata: Logger.Metadata = ["cg.raw_id": "\(upload.rawID)", "cg.profile": "\(upload.profile)"]
+        // An upload whose file another process holds is not cut short: a command-line import
+        // beside this gateway is importing it now. Held while it is finished here, for the same reason.
+        let held = open(upload.bodyPath, O_RDONLY | O_CLOEXEC)
+        defer { if held >= 0 { close(held) } }
+        if held >= 0, flock(held, LOCK_EX | LOCK_NB) != 0 {
+            logger.notice("an upload is being imported by another process on this data directory", metadata: metadata)
+            return
+        }
         logger.warning("finishing an import a stop cut short", metadata: metadata)
         do {
             let profile = try importer.profile(named: upload.profile)
