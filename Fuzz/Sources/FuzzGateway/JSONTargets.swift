@@ -15,6 +15,6 @@ enum JSONTargets {
     static func apiComplaint(_ bytes: [UInt8]) {
         guard let draft = try? submissions.parse(Data(bytes), adapter: "api", receivedAt: Invariants.receivedAt)
         else { return }
-        Invariants.encodes(draft)
+        Invariants.encodes(draft.draft)
     }
 }
