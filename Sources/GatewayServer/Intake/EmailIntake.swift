@@ -19,8 +19,8 @@ struct EmailIntake: Sendable {
     /// every process on the data directory (`email import` runs beside the serving gateway).
     private let messages: SharedKeyLock
 
-    /// `lockFile`: the data directory's email lock file (nil: this process alone).
-    init(pipeline: IntakePipeline, settings: EmailSettings, lockFile: String? = nil) throws {
+    /// `lockFile`: the data directory's email lock file, shared with the other processes on it.
+    init(pipeline: IntakePipeline, settings: EmailSettings, lockFile: String) throws {
         self.pipeline = pipeline
         builder = EmailComplaintBuilder(maxAttachmentBytes: settings.maxAttachmentBytes)
         messages = try SharedKeyLock(path: lockFile)

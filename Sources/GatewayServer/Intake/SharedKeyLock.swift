@@ -18,27 +18,18 @@ final class SharedKeyLock: Sendable {
     private static let setLock: Int32 = 37  // F_OFD_SETLK (Linux 3.15), not in Swift's Glibc module
 
     private let local = KeyedLock()
-    private let descriptor: Int32?
+    private let descriptor: Int32
 
-    /// `path` nil: the process alone (nothing else works on its data).
-    init(path: String?) throws {
-        guard let path else {
-            descriptor = nil
-            return
-        }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    init(path: String) throws {
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw StorageError(.unavailable, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        self.descriptor = descriptor
     }
 
-    deinit {
-        if let descriptor { close(descriptor) }
-    }
+    deinit { close(descriptor) }
 
     func withLock<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
-        guard let descriptor else { return try await local.withLock(key, body) }
         let slot = Self.slot(key)
         return try await local.withLock("\(slot)") {
             try await Self.lock(descriptor, slot: slot)

@@ -88,11 +88,8 @@ struct ComplaintRoutes: Sendable {
         guard router.configuration.version == stored.tablesVersion, let record = try? stored.record(),
             let routing = record.routing
         else { return nil }
-        // The deadline is left out: the stored times keep whole seconds, the first decision had more.
         let decision = router.decide(record, withTrace: true)
-        guard decision.department == routing.department, decision.rule == routing.rule,
-            decision.table == routing.table, decision.priority == routing.priority
-        else { return nil }
+        guard decision.differences(from: routing).isEmpty else { return nil }
         return Data(decision.traceJSON)
     }
 
