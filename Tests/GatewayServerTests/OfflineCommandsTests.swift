@@ -199,6 +199,61 @@ struct OfflineCommandsTests {
         await downstream.stop()
     }
 
+    @Test("the same messages by email import and by POST /v1/email at once are each stored once")
+    func emailRaceAcrossProcesses() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-race-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: data)
+        let count = 600
+        let messages = (0..<count).map { index in
+            "From: resident\(index)@example.cn\r\nMessage-ID: <race-\(index)@example.cn>\r\n"
+                + "Subject: 路灯 \(index)\r\nDate: Sat, 05 Dec 2026 10:00:00 +0800\r\n\r\n"
+                + "文三路\(index)号的路灯不亮。\r\n"
+        }
+        let mbox = scratch.appendingPathComponent("race.mbox")
+        try Data(messages.map { "From resident@example.cn Sat Dec  5 10:00:00 2026\n" + $0 + "\n" }.joined().utf8)
+            .write(to: mbox)
+
+        // Two imports (under two adapters, as a mailbox export and an archive would be) and the
+        // posts each take every message. The imports go in step through the same file: without
+        // one lock across the processes, both find a Message-ID unstored and store it twice.
+        let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", data.path]
+        async let imported = run(["email", "import", mbox.path, "--adapter", "export"] + common)
+        async let archived = run(["email", "import", mbox.path, "--adapter", "archive"] + common)
+        // The posts start once the imports are under way (a process takes a while to start).
+        try await eventually("imports under way") {
+            (try? await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints")) != "0"
+        }
+        let posted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for lane in 0..<4 {
+                group.addTask {
+                    var posted = 0
+                    for (offset, message) in messages.enumerated() where offset % 4 == lane {
+                        let reply = try await gateway.request(
+                            .post, "/v1/email", body: Data(message.utf8),
+                            headers: [("Content-Type", "message/rfc822")])
+                        posted += reply.status == 201 || reply.status == 200 ? 1 : 0
+                    }
+                    return posted
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(posted == count)
+        for finished in [try await imported, try await archived] {
+            #expect(finished.status == 0, "\(finished.output)")
+        }
+        let stored = try await sqlite(
+            gateway.databasePath,
+            "SELECT count(*), count(DISTINCT external_id) FROM complaints WHERE channel = 'email'")
+        #expect(stored == "\(count)|\(count)")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("rules explain decides from flags; a bad flag is named as itself")
     func rulesExplain() async throws {
         let config = ["--config", RunningGateway.configDirectory.path]
