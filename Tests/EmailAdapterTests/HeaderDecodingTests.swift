@@ -79,6 +79,17 @@ struct HeaderDecodingTests {
         #expect(broken.text.hasPrefix("投"))
     }
 
+    @Test("charset rule: the byte 0x80 under a GBK label is €, as code page 936 and the WHATWG decoders have it")
+    func gbkEuroByte() {
+        let price: [UInt8] = [0xB7, 0xD1, 0xD3, 0xC3, 0x20, 0x80, 0x35, 0x30]  // 费用 €50
+        #expect(CharsetDecoder.decodeStrictly(price, as: "GBK") == "费用 €50")
+        let decoded = CharsetDecoder.decode(price, declared: "gb2312")
+        #expect(decoded.text == "费用 €50")
+        #expect(!decoded.lossy)
+        // Only a lone 0x80: as a trail byte it is part of a character (0x81 0x80 is 亐).
+        #expect(CharsetDecoder.decodeStrictly([0x81, 0x80], as: "GBK") == "亐")
+    }
+
     @Test("charset rule: a short GB2312 name that passes for UTF-8 keeps its label; UTF-8 Chinese under it does not")
     func shortDoubleByteNames() {
         // 郑梅 D6 A3 C3 B7 and 图片 CD BC C6 AC are valid UTF-8 (֣÷, ͼƬ).

@@ -21,6 +21,13 @@ import Testing
         #expect(read(body, "application/json") == String(decoding: body, as: UTF8.self))
     }
 
+    @Test func theEuroByteOfWindowsGBKIsRead() {
+        // Windows' GBK (code page 936) writes € as the single byte 0x80, as the hotline reader takes it.
+        let body = Array(#"{"text":""#.utf8) + [0xB7, 0xD1, 0xD3, 0xC3, 0x80, 0x35] + Array(#""}"#.utf8)
+        #expect(read(body, "application/json; charset=GBK") == #"{"text":"费用€5"}"#)
+        #expect(read(body, "application/json; charset=gb2312") == #"{"text":"费用€5"}"#)
+    }
+
     @Test func utf16WithoutAByteOrderMarkIsReadAsDeclared() {
         let json = #"{"text":"路灯不亮"}"#
         let littleEndian = json.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }

@@ -25,9 +25,10 @@
 /// 4. Under a UTF-8 label, bytes that are UTF-8 but for one or two characters cut short (a size
 ///    limit cut a short text: ``CutShortUTF8``) are UTF-8, each cut character replaced with U+FFFD.
 /// 5. The declared charset, strictly, with WHATWG's label aliases: `gb2312`, `gbk`, `x-gbk`,
-///    `cp936`, `euc-cn` decode as GB18030 (their superset); `iso-8859-1` and `latin1` as
-///    windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949. A `us-ascii` label says
-///    nothing about 8-bit bytes (it is what a part without `Content-Type` defaults to): skipped here.
+///    `cp936`, `euc-cn` decode as GB18030 (their superset, with 0x80 as € as in code page 936);
+///    `iso-8859-1` and `latin1` as windows-1252; `big5` as Big5-HKSCS; `ks_c_5601-1987` as CP949.
+///    A `us-ascii` label says nothing about 8-bit bytes (it is what a part without `Content-Type`
+///    defaults to): skipped here.
 /// 6. Without a label: Big5-HKSCS when the bytes are valid Big5 with the second bytes Big5 uses
 ///    and GBK hardly does (``looksLikeBig5(_:)``), and read as Chinese (Taiwan and Hong Kong mail).
 ///    Then GB18030, strictly (the usual truth behind a wrong or missing label in Chinese mail).
@@ -341,6 +342,12 @@ public enum CharsetDecoder {
             switch errorNumber {
             case E2BIG:
                 continue
+            case EILSEQ where name == "gb18030" && !flushing && input[consumed] == 0x80:
+                // Windows' code page 936 (what Excel, WPS and Windows programs write as "GBK") and
+                // the WHATWG decoders read 0x80 as €; GB18030 itself leaves it unassigned.
+                output.append(contentsOf: [0xE2, 0x82, 0xAC])
+                consumed += 1
+                iconv(descriptor, nil, nil, nil, nil)
             case EILSEQ, EINVAL:
                 // EINVAL is a sequence cut off by the end of the input.
                 guard lossy, !flushing else { return nil }
