@@ -49,6 +49,23 @@ struct FullRecordSubmissionTests {
         let plain = try await gateway.post(#"{"text":"路灯不亮","id":null,"routing":null}"#)
         #expect(plain.status == 201)
         #expect(plain.json["ignored"] == nil)
+        // A `source.extra` key the gateway writes itself, sent with another value, is named too;
+        // the body's other keys, and that key when the gateway has nothing to write, are kept.
+        let withExtension = try await gateway.post(
+            #"{"text":"路灯不亮","complainant":{"phone":"0571-87654321转8001"},"#
+                + #""source":{"extra":{"complainant_phone_extension":"9","crm_queue":"night"}}}"#)
+        #expect(withExtension.status == 201)
+        #expect(withExtension.json["ignored"] as? [String] == ["source.extra.complainant_phone_extension"])
+        let extensionID = try #require(withExtension.json["id"] as? String)
+        let extra = try #require(
+            ((try await gateway.request(.get, "/v1/complaints/\(extensionID)")).json["record"] as? [String: Any])
+                .flatMap { $0["source"] as? [String: Any] }?["extra"] as? [String: String])
+        #expect(extra == ["complainant_phone_extension": "8001", "crm_queue": "night"])
+        let kept = try await gateway.post(
+            #"{"text":"路灯不亮","complainant":{"phone":"+8657187654321"},"#
+                + #""source":{"extra":{"complainant_phone_extension":"8001"}}}"#)
+        #expect(kept.status == 201)
+        #expect(kept.json["ignored"] == nil)
         // Still refused: another channel, and attachments (files are not taken here).
         #expect(try await gateway.post(#"{"text":"x","channel":"sms"}"#).status == 422)
         let withFile = try await gateway.post(#"{"text":"x","attachments":[{"filename":"a.jpg"}]}"#)

@@ -64,6 +64,9 @@ struct APISubmissionParser {
             }
             extra = values
         }
+        // The gateway writes a few `source.extra` keys of its own (a phone's extension, a value it
+        // could not read); one the body also sent with another value is named back as ignored.
+        let sentExtra = extra
         let externalID = try string(source["external_id"], "source.external_id").map(TextNormalizer.normalize)
         if let externalID, externalID.isEmpty || externalID.utf8.count > 256 {
             throw Failure(field: "source.external_id", message: "must be 1 to 256 bytes")
@@ -134,17 +137,21 @@ struct APISubmissionParser {
             thread: Complaint.Thread(
                 inReplyTo: try string(threadObject["in_reply_to"], "thread.in_reply_to"),
                 references: references))
-        return Parsed(draft: draft, ignored: Self.assignedValues(fields, source: source))
+        let replacedExtra = sentExtra.keys.filter { extra[$0] != sentExtra[$0] }.sorted().map { "source.extra.\($0)" }
+        return Parsed(draft: draft, ignored: Self.assignedValues(fields, source: source) + replacedExtra)
     }
 
     // MARK: Typed access with precise errors
 
     private func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, path: String) throws(Failure) {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            let accepted = allowed.subtracting(path.isEmpty ? Self.assigned : []).sorted()
+            // The fields the gateway sets are listed apart: they are taken, but their values are not used.
+            let setHere = path.isEmpty ? Self.assigned : path == "source" ? ["adapter", "raw_id"] : []
+            let accepted = allowed.subtracting(setHere).sorted().joined(separator: ", ")
+            let readOver = setHere.isEmpty ? "" : "; set by the gateway: " + setHere.sorted().joined(separator: ", ")
             throw Failure(
                 field: path.isEmpty ? key : "\(path).\(key)",
-                message: "unknown field (accepted: \(accepted.joined(separator: ", ")))")
+                message: "unknown field (accepted: \(accepted)\(readOver))")
         }
     }
 
