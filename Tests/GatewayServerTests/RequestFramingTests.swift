@@ -18,6 +18,7 @@ struct RequestFramingTests {
         "two equal Content-Lengths": "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
         "a folded header line": "X-Note: a\r\n b\r\nContent-Length: 2\r\n\r\n{}",
         "a NUL in a header": "X-Note: a\u{0}b\r\nContent-Length: 2\r\n\r\n{}",
+        "two Host fields": "Host: internal.example\r\nContent-Length: 2\r\n\r\n{}",
     ]
 
     @Test("refused with 400 and closed", arguments: cases.keys.sorted())
@@ -82,14 +83,17 @@ struct RequestFramingTests {
     }
 
     /// Pipelined: the good request before the bad one is answered first, then the refusal.
-    @Test("a bad request after a good one on the same connection: the good one's answer, then the 400")
-    func pipelinedRefusalComesInOrder() async throws {
+    @Test(
+        "a bad request after a good one on the same connection: the good one's answer, then the 400",
+        arguments: ["Content-Length: 1\r\nContent-Length: 2\r\n", "Host: 127.0.0.2\r\n"])
+    func pipelinedRefusalComesInOrder(badFields: String) async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
         let connection = try RawConnection(port: gateway.port)
         await connection.send(
             "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+                + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\(badFields)\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         let (bytes, closed) = await connection.readUntilClosed()
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(RawConnection.status(of: bytes) == 200, "\(text.prefix(200))")

@@ -7,7 +7,9 @@ import NIOHTTPTypes
 /// own shape, and closes: `431 headers_too_large` when the line and headers pass
 /// `server.max_header_bytes` or `server.max_headers`, else `400 malformed_request` (two
 /// `Content-Length`s, `Content-Length` with `Transfer-Encoding`, a folded or NUL-bearing header,
-/// bare LF line ends, an HTTP/2 preface).
+/// bare LF line ends, an HTTP/2 preface). NIO passes on one refusal RFC 9112 §3.2 asks for: a
+/// request with two `Host` fields (two parsers could take different ones for the target's
+/// authority), answered here the same way.
 ///
 /// Left alone, the server would answer a bare `400` with no body and none of the security
 /// headers; the client deserves to know what was wrong. A parser error in a body whose head
@@ -25,14 +27,24 @@ final class ParserErrorResponder: ChannelDuplexHandler, RemovableChannelHandler 
     /// (pipelining), so it waits until they are written.
     private var unanswered = 0
     private var deferred: (status: HTTPResponse.Status, code: String, message: String)?
+    /// A request was refused here: nothing more is read from the connection, which closes.
+    private var refused = false
+    /// The first `Host` becomes the request's authority; a second one stays among the fields.
+    private static let host = HTTPField.Name("Host")!
 
     init(maxHeaderBytes: Int, maxHeaders: Int) {
         limits = "request line and headers exceed the limit of \(maxHeaderBytes) bytes or \(maxHeaders) fields"
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let request):
+            if request.headerFields[Self.host] != nil {
+                refused = true
+                reply(context, (.badRequest, "malformed_request", "the request has more than one Host header field"))
+                return
+            }
             inRequest = true
             unanswered += 1
         case .end: inRequest = false
@@ -50,6 +62,13 @@ final class ParserErrorResponder: ChannelDuplexHandler, RemovableChannelHandler 
             parserError == .headerOverflow
             ? (.requestHeaderFieldsTooLarge, "headers_too_large", limits)
             : (.badRequest, "malformed_request", "the request's framing or headers are invalid (\(parserError))")
+        self.reply(context, reply)
+    }
+
+    /// Answers now, or after the answers to the requests read before this one (pipelining).
+    private func reply(
+        _ context: ChannelHandlerContext, _ reply: (status: HTTPResponse.Status, code: String, message: String)
+    ) {
         if unanswered > 0 {
             deferred = reply
         } else {
