@@ -158,14 +158,23 @@ struct OfflineCommandsTests {
         await downstream.stop()
     }
 
-    @Test("import and email import commit beside a gateway serving the same data directory, which delivers them")
-    func importsBesideServingGateway() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-beside-\(UUID().uuidString)")
+    /// A gateway serving `data` in a new scratch directory (`prefix-…`), delivering to `downstream`,
+    /// for commands run beside it on the same data directory.
+    private func servingGateway(_ prefix: String) async throws -> (
+        scratch: URL, data: URL, downstream: DownstreamServer, gateway: RunningGateway
+    ) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
         let data = scratch.appendingPathComponent("data")
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: data)
+        return (scratch, data, downstream, gateway)
+    }
+
+    @Test("import and email import commit beside a gateway serving the same data directory, which delivers them")
+    func importsBesideServingGateway() async throws {
+        let (scratch, data, downstream, gateway) = try await servingGateway("cg-beside")
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", data.path]
 
         let csv = scratch.appendingPathComponent("calls.csv")
@@ -201,12 +210,8 @@ struct OfflineCommandsTests {
 
     @Test("the same messages by email import and by POST /v1/email at once are each stored once")
     func emailRaceAcrossProcesses() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-race-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let (scratch, data, downstream, gateway) = try await servingGateway("cg-race")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let data = scratch.appendingPathComponent("data")
-        let downstream = try await DownstreamServer.start()
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: data)
         let count = 600
         let messages = (0..<count).map { index in
             "From: resident\(index)@example.cn\r\nMessage-ID: <race-\(index)@example.cn>\r\n"

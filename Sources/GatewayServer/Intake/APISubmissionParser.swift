@@ -29,7 +29,9 @@ struct APISubmissionParser {
         "location", "source", "thread", "attachments",
     ]).union(assigned)
     // The nested objects' fields, built once rather than as a set literal on every request.
-    static let sourceKeys: Set<String> = ["adapter", "external_id", "raw_id", "extra"]
+    static let sourceKeys: Set<String> = Set(["external_id", "extra"]).union(assignedInSource)
+    /// The `source` fields the gateway sets itself, as `assigned` at the top level.
+    static let assignedInSource: Set<String> = ["adapter", "raw_id"]
     static let complainantKeys: Set<String> = ["name", "phone", "email", "anonymous"]
     static let locationKeys: Set<String> = ["address", "district", "lat", "lon"]
     static let threadKeys: Set<String> = ["in_reply_to", "references"]
@@ -146,7 +148,7 @@ struct APISubmissionParser {
     private func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, path: String) throws(Failure) {
         for key in object.keys.sorted() where !allowed.contains(key) {
             // The fields the gateway sets are listed apart: they are taken, but their values are not used.
-            let setHere = path.isEmpty ? Self.assigned : path == "source" ? ["adapter", "raw_id"] : []
+            let setHere = path.isEmpty ? Self.assigned : path == "source" ? Self.assignedInSource : []
             let accepted = allowed.subtracting(setHere).sorted().joined(separator: ", ")
             let readOver = setHere.isEmpty ? "" : "; set by the gateway: " + setHere.sorted().joined(separator: ", ")
             throw Failure(
@@ -171,7 +173,7 @@ struct APISubmissionParser {
     private static func assignedValues(_ fields: [String: JSONValue], source: [String: JSONValue]) -> [String] {
         let sent = { (value: JSONValue?) in value.map { $0 != .null } ?? false }
         return assigned.subtracting(["channel"]).filter { sent(fields[$0]) }.sorted()
-            + ["adapter", "raw_id"].filter { sent(source[$0]) }.map { "source.\($0)" }
+            + assignedInSource.filter { sent(source[$0]) }.sorted().map { "source.\($0)" }
     }
 
     private func object(_ value: JSONValue?, _ path: String, allowed: Set<String>) throws(Failure) -> [String:
