@@ -40,23 +40,61 @@ final class GatewayProcess: Sendable {
     }
 
     /// Starts `complaint-gateway serve` and returns once `/healthz` answers.
+    ///
+    /// The port is probed free and then released, so another socket (a test's client connection
+    /// takes ephemeral ports too) can take it before the gateway binds it: a start refused for
+    /// that reason is tried again on another port. Any other early exit throws with the tail of
+    /// what the gateway wrote to standard error.
     static func start(
         downstream: String, dataDirectory: URL, configDirectory: URL = RunningGateway.configDirectory
     ) async throws -> GatewayProcess {
+        var attempt = 1
+        while true {
+            do {
+                return try await startOnce(
+                    downstream: downstream, dataDirectory: dataDirectory, configDirectory: configDirectory)
+            } catch let error as ExitedEarly where error.portTaken && attempt < 5 {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func startOnce(
+        downstream: String, dataDirectory: URL, configDirectory: URL
+    ) async throws -> GatewayProcess {
         let port = try freePort()
+        let errorLog = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cg-gateway-stderr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: errorLog) }
+        let errorDescriptor = open(errorLog.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard errorDescriptor >= 0 else { throw TestTimeout("cannot create \(errorLog.path)") }
+        defer { close(errorDescriptor) }
         let process = try SpawnedChild(
             executable.path,
             [
                 "serve", "--config", configDirectory.path, "--data-dir", dataDirectory.path,
                 "--listen", "127.0.0.1:\(port)",
             ],
-            environment: environment(downstream: downstream))
+            environment: environment(downstream: downstream), errorOutput: errorDescriptor)
         let started = GatewayProcess(process: process, port: port, dataDirectory: dataDirectory)
         try await eventually(timeout: .seconds(30), "gateway process answering") {
-            if let code = process.exitCode() { throw TestTimeout("gateway process exited with \(code)") }
+            if let code = process.exitCode() {
+                let written = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+                throw ExitedEarly(code: code, errorOutput: written)
+            }
             return (try? await started.get("/healthz")) == 200
         }
         return started
+    }
+
+    /// `serve` ended before it answered.
+    struct ExitedEarly: Error, CustomStringConvertible {
+        let code: Int32
+        let errorOutput: String
+        var portTaken: Bool { errorOutput.contains("already in use") }
+        var description: String {
+            "gateway process exited with \(code): \(errorOutput.split(separator: "\n").suffix(5).joined(separator: "\n"))"
+        }
     }
 
     /// Kills the process with SIGKILL: no shutdown, no flush, no goodbye.
