@@ -12,9 +12,16 @@ import NIOHTTPTypes
 /// a body has `body_timeout_s` from its head, extended by one second for every `body_min_rate`
 /// bytes received: a client at that rate or faster never meets the deadline (a 1 GiB call log
 /// included), a trickler does. The connection is closed without an answer: no route has the body.
-final class SlowBodyCloser: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// Only the client's time counts. When the route reads the body slower than it comes (a busy
+/// machine, a store that is writing), the pipeline stops asking the socket for more, and the
+/// bytes the client has sent wait in the kernel, uncounted. From a read batch's end to the next
+/// `read()` coming down the pipeline is the gateway's own delay: the deadline moves by that much.
+final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
 
     private let grace: TimeAmount
     private let bytesPerSecond: Int
@@ -22,6 +29,10 @@ final class SlowBodyCloser: ChannelInboundHandler, RemovableChannelHandler {
     /// When the open request's head arrived; nil between requests.
     private var started: NIODeadline?
     private var received = 0
+    /// The gateway's own delay in the open request: time it did not ask the socket for more.
+    private var held = TimeAmount.zero
+    /// Since when the gateway has not asked for more, if it has not.
+    private var heldSince: NIODeadline?
     private var check: Scheduled<Void>?
 
     init(grace: TimeAmount, bytesPerSecond: Int, logger: Logger) {
@@ -33,9 +44,10 @@ final class SlowBodyCloser: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            let now = NIODeadline.now()
+            let now = context.eventLoop.now
             started = now
             received = 0
+            held = .zero
             schedule(context, at: now + grace)
         case .body(let bytes):
             received += bytes.readableBytes
@@ -45,6 +57,20 @@ final class SlowBodyCloser: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // The socket is not read again until someone asks; with a body open, waiting starts now.
+        if started != nil, heldSince == nil { heldSince = context.eventLoop.now }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let since = heldSince {
+            held = held + (context.eventLoop.now - since)
+            heldSince = nil
+        }
+        context.read()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         stop()
         context.fireChannelInactive()
@@ -52,9 +78,12 @@ final class SlowBodyCloser: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) { stop() }
 
-    /// The time by which the body must have ended, given what has arrived so far.
-    private func deadline(from start: NIODeadline) -> NIODeadline {
-        start + grace + .nanoseconds(Int64(Double(received) / Double(bytesPerSecond) * 1e9))
+    /// The time by which the body must have ended, given what has arrived so far and how long
+    /// the gateway kept it waiting.
+    private func deadline(from start: NIODeadline, now: NIODeadline) -> NIODeadline {
+        let waiting = heldSince.map { now - $0 } ?? .zero
+        return start + grace + held + waiting
+            + .nanoseconds(Int64(Double(received) / Double(bytesPerSecond) * 1e9))
     }
 
     private func schedule(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
@@ -69,8 +98,9 @@ final class SlowBodyCloser: ChannelInboundHandler, RemovableChannelHandler {
 
     private func expire(_ context: ChannelHandlerContext) {
         guard let started else { return }
-        let allowed = deadline(from: started)
-        if allowed > .now() {
+        let now = context.eventLoop.now
+        let allowed = deadline(from: started, now: now)
+        if allowed > now {
             schedule(context, at: allowed)
             return
         }
@@ -90,5 +120,6 @@ final class SlowBodyCloser: ChannelInboundHandler, RemovableChannelHandler {
         check?.cancel()
         check = nil
         started = nil
+        heldSince = nil
     }
 }

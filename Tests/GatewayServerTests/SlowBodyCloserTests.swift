@@ -1,0 +1,75 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
+import Testing
+
+@testable import GatewayServer
+
+/// The body deadline on the event loop's clock, advanced by hand: 2 s of grace, and one more
+/// second for every 100 bytes received.
+@Suite("A slow body: only the client's own time counts")
+struct SlowBodyCloserTests {
+    static func connectedChannel() throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(
+            SlowBodyCloser(grace: .seconds(2), bytesPerSecond: 100, logger: Logger(label: "test")))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        return channel
+    }
+
+    static let head = HTTPRequestPart.head(
+        HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/v1/sms/generic"))
+
+    static func body(_ count: Int) -> HTTPRequestPart { .body(ByteBuffer(repeating: 0x7B, count: count)) }
+
+    @Test("a body that stops coming is closed when the bytes it sent have earned no more time")
+    func aStalledClientIsClosed() throws {
+        let channel = try Self.connectedChannel()
+        try channel.writeInbound(Self.head)
+        channel.read()
+        try channel.writeInbound(Self.body(100))
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(2_900))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
+    }
+
+    @Test("a body that keeps coming at the rate is never closed, and one that ends is no longer watched")
+    func aClientAtTheRateIsServed() throws {
+        let channel = try Self.connectedChannel()
+        try channel.writeInbound(Self.head)
+        for _ in 0..<20 {
+            channel.read()
+            try channel.writeInbound(Self.body(100))
+            channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+            #expect(channel.isActive)
+        }
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(channel.isActive)
+        _ = try channel.finish()
+    }
+
+    @Test("while the gateway does not ask the socket for more, the client's clock stops")
+    func theGatewaysOwnDelayIsNotTheClients() throws {
+        let channel = try Self.connectedChannel()
+        try channel.writeInbound(Self.head)
+        // The route is busy and asks for nothing for 30 s: what the client sends waits in the kernel.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(channel.isActive)
+        channel.read()
+        // From the ask on, the client has its 2 s of grace, not a second more.
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1_900))
+        #expect(channel.isActive)
+        try channel.writeInbound(Self.body(50))
+        channel.read()
+        // 50 bytes earned half a second.
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
+    }
+}
