@@ -129,7 +129,9 @@ struct SMSConcatTests {
     @Test("a gap is marked in an incomplete set's text; a missing part that comes later joins it as a follow-up")
     func latePartFollowsTheReleasedSet() async throws {
         let downstream = try await DownstreamServer.start()
-        let gateway = try await Self.start(downstream: downstream.baseURL, timeout: 1)
+        // Parts 1 and 3 must both be held when the set goes out: the timeout leaves room for two
+        // webhooks on a loaded machine.
+        let gateway = try await Self.start(downstream: downstream.baseURL, timeout: 5)
         #expect(try await Self.send(Self.part(1, of: 3, text: "路灯坏了，", reference: "12"), to: gateway) == 200)
         #expect(try await Self.send(Self.part(3, of: 3, text: "请尽快修。", reference: "12"), to: gateway) == 200)
         try await eventually(timeout: .seconds(20), "released") { try await records(gateway).count == 1 }
