@@ -72,4 +72,29 @@ struct SlowBodyCloserTests {
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
         #expect(!channel.isActive)
     }
+
+    @Test("bytes still waiting in the kernel at the deadline are read on the next tick and counted")
+    func bytesReadJustAfterTheDeadlineCount() throws {
+        let channel = try Self.connectedChannel()
+        try channel.writeInbound(Self.head)
+        channel.read()
+        // The loop was stalled: at the deadline nothing has been read yet.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(channel.isActive)
+        // The next tick reads a little of what waits (a few small buffers), then looks again.
+        try channel.writeInbound(Self.body(50))
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        #expect(channel.isActive)
+        try channel.writeInbound(Self.body(300))
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        #expect(channel.isActive)
+        // 350 bytes earned 3.5 s: the deadline is 5.5 s from the head, ahead again.
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(3_400))
+        #expect(channel.isActive)
+        // A tick that reads nothing past the deadline ends it.
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
+    }
 }

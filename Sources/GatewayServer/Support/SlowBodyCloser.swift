@@ -17,6 +17,11 @@ import NIOHTTPTypes
 /// machine, a store that is writing), the pipeline stops asking the socket for more, and the
 /// bytes the client has sent wait in the kernel, uncounted. From a read batch's end to the next
 /// `read()` coming down the pipeline is the gateway's own delay: the deadline moves by that much.
+/// And NIO reads a socket a few buffers per event-loop tick, the buffers shrinking to a few
+/// hundred bytes for a body that comes in small pieces: after a stall of the loop itself, what the
+/// client sent in time can still be waiting in the kernel when the deadline is checked. A body past
+/// its deadline is looked at again on the next tick (which reads before it runs timers) for as
+/// long as what each tick reads earns more time than the tick took; a trickler earns less.
 final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -33,6 +38,8 @@ final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
     private var held = TimeAmount.zero
     /// Since when the gateway has not asked for more, if it has not.
     private var heldSince: NIODeadline?
+    /// How far past its deadline the body was at the last check, when it was.
+    private var shortfall: TimeAmount?
     private var check: Scheduled<Void>?
 
     init(grace: TimeAmount, bytesPerSecond: Int, logger: Logger) {
@@ -48,6 +55,7 @@ final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
             started = now
             received = 0
             held = .zero
+            shortfall = nil
             schedule(context, at: now + grace)
         case .body(let bytes):
             received += bytes.readableBytes
@@ -101,7 +109,13 @@ final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
         let now = context.eventLoop.now
         let allowed = deadline(from: started, now: now)
         if allowed > now {
+            shortfall = nil
             schedule(context, at: allowed)
+            return
+        }
+        if shortfall.map({ now - allowed < $0 }) ?? true {
+            shortfall = now - allowed
+            schedule(context, at: now + .milliseconds(1))
             return
         }
         self.started = nil
