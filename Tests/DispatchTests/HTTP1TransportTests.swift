@@ -165,7 +165,8 @@ import Testing
         let result = await transport.post(
             url: "http://127.0.0.1:\(server.port)/d", headers: headers, body: body(), timeout: 0.3)
         #expect(result == .failed("timeout: no complete response in time"))
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // The server never answers: ending at all is the point, with room for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(60))
         try await transport.shutdown()
         await server.stop()
     }

@@ -60,8 +60,9 @@ struct MailboxShutdownTests {
         var results = finished.stream.makeAsyncIterator()
         let error = await results.next() ?? nil
         #expect(error is CancellationError, "\(String(describing: error))")
-        // libcurl looks at the flag about once a second; the timeout is 60 s.
-        #expect(ContinuousClock.now - cancelled < .seconds(20))
+        // libcurl looks at the flag about once a second; the timeout is 60 s. The margin is for a
+        // loaded machine, where the callback itself can wait for a thread for many seconds.
+        #expect(ContinuousClock.now - cancelled < .seconds(45))
     }
 
     @Test("a gateway polling a silent mail server stops at once, not after the IMAP timeout")

@@ -131,10 +131,10 @@ struct SMSConcatTests {
         let downstream = try await DownstreamServer.start()
         // Parts 1 and 3 must both be held when the set goes out: the timeout leaves room for two
         // webhooks on a loaded machine.
-        let gateway = try await Self.start(downstream: downstream.baseURL, timeout: 5)
+        let gateway = try await Self.start(downstream: downstream.baseURL, timeout: 10)
         #expect(try await Self.send(Self.part(1, of: 3, text: "路灯坏了，", reference: "12"), to: gateway) == 200)
         #expect(try await Self.send(Self.part(3, of: 3, text: "请尽快修。", reference: "12"), to: gateway) == 200)
-        try await eventually(timeout: .seconds(20), "released") { try await records(gateway).count == 1 }
+        try await eventually(timeout: .seconds(60), "released") { try await records(gateway).count == 1 }
         let first = try #require(try await records(gateway).first)
         #expect(first.text == "路灯坏了，[…]请尽快修。")
         #expect(first.source.extra["concat_parts_received"] == .array([.number(1), .number(3)]))
@@ -152,7 +152,7 @@ struct SMSConcatTests {
         #expect(
             try await Self.send(
                 Self.part(1, of: 3, text: "新的一条", reference: "12", id: "0B0000000NEW121"), to: gateway) == 200)
-        try await eventually(timeout: .seconds(20), "released alone") { try await records(gateway).count == 3 }
+        try await eventually(timeout: .seconds(60), "released alone") { try await records(gateway).count == 3 }
         let reused = try #require(try await records(gateway).last)
         #expect(reused.source.extra["follow_up_of"] == nil)
         #expect(reused.text == "新的一条[…]")
