@@ -46,8 +46,9 @@ struct HostileMessageTests {
             return
         }
         #expect(draft.complaint.text.utf8.count == 50 * 1024 * 1024)
-        // Not a timing test: a guard against quadratic behaviour, far above the expected second.
-        #expect(ContinuousClock.now - started < .seconds(60))
+        // Not a timing test: a guard against quadratic behaviour (hours on 50 MB), far above the
+        // expected second even on a machine loaded many times over.
+        #expect(ContinuousClock.now - started < .seconds(180))
     }
 
     @Test(

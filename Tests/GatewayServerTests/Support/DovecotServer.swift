@@ -24,7 +24,27 @@ final class DovecotServer: Sendable {
     private var maildir: URL { directory.appendingPathComponent("home/\(user)/Maildir") }
 
     /// - Parameter tls: offer STARTTLS with a fresh self-signed certificate.
+    ///
+    /// The port is probed free and released before Dovecot binds it, so another socket can take
+    /// it first; Dovecot then exits, and the start is tried again on another port.
     static func start(tls: Bool = false) async throws -> DovecotServer {
+        var attempt = 1
+        while true {
+            do {
+                return try await startOnce(tls: tls)
+            } catch is Exited where attempt < 4 {
+                attempt += 1
+            }
+        }
+    }
+
+    /// Dovecot ended before it listened.
+    struct Exited: Error, CustomStringConvertible {
+        let code: Int32
+        var description: String { "dovecot exited with \(code) before it listened" }
+    }
+
+    private static func startOnce(tls: Bool) async throws -> DovecotServer {
         let directory = URL(fileURLWithPath: "/tmp/cg-dovecot-\(UUID().uuidString.prefix(8))")
         let reserved = try ClosedPort()
         let port = reserved.port
@@ -91,7 +111,16 @@ final class DovecotServer: Sendable {
         let child = try SpawnedChild(
             "/usr/sbin/dovecot", ["-F", "-c", "\(d)/dovecot.conf"], environment: ProcessInfo.processInfo.environment)
         server.process.withLock { $0 = child }
-        try await eventually(timeout: .seconds(20), "dovecot listening on \(port)") { await server.accepts() }
+        do {
+            // Generous: on a loaded machine Dovecot's start alone can take many seconds.
+            try await eventually(timeout: .seconds(60), "dovecot listening on \(port)") {
+                if let code = child.exitCode() { throw Exited(code: code) }
+                return await server.accepts()
+            }
+        } catch let exited as Exited {
+            try? FileManager.default.removeItem(at: directory)
+            throw exited
+        }
         return server
     }
 
