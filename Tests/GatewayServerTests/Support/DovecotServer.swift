@@ -28,14 +28,7 @@ final class DovecotServer: Sendable {
     /// The port is probed free and released before Dovecot binds it, so another socket can take
     /// it first; Dovecot then exits, and the start is tried again on another port.
     static func start(tls: Bool = false) async throws -> DovecotServer {
-        var attempt = 1
-        while true {
-            do {
-                return try await startOnce(tls: tls)
-            } catch is Exited where attempt < 4 {
-                attempt += 1
-            }
-        }
+        try await startRetryingOnTakenPort(portTaken: { $0 is Exited }, start: { try await startOnce(tls: tls) })
     }
 
     /// Dovecot ended before it listened.

@@ -48,15 +48,12 @@ final class GatewayProcess: Sendable {
     static func start(
         downstream: String, dataDirectory: URL, configDirectory: URL = RunningGateway.configDirectory
     ) async throws -> GatewayProcess {
-        var attempt = 1
-        while true {
-            do {
-                return try await startOnce(
+        try await startRetryingOnTakenPort(
+            portTaken: { ($0 as? ExitedEarly)?.portTaken == true },
+            start: {
+                try await startOnce(
                     downstream: downstream, dataDirectory: dataDirectory, configDirectory: configDirectory)
-            } catch let error as ExitedEarly where error.portTaken && attempt < 5 {
-                attempt += 1
-            }
-        }
+            })
     }
 
     private static func startOnce(
