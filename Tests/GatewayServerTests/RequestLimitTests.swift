@@ -170,7 +170,8 @@ struct RequestLimitTests {
             environment: ["GENERIC_SMS_WEBHOOK_SECRET": HostileSMSWebhookTests.secrets["generic_secret"]!]
         ) { configuration in
             configuration.server.bodyTimeoutSeconds = 2
-            configuration.server.bodyMinRate = 200
+            // Five times the trickle below (10 bytes a second), a twentieth of the steady body after it.
+            configuration.server.bodyMinRate = 50
         }
         // One byte every 100 ms: never a gap near the 60 s read timeout, 10 bytes a second.
         let trickler = try RawConnection(port: gateway.port)
@@ -186,7 +187,7 @@ struct RequestLimitTests {
         #expect(elapsed < .seconds(15), "still open after \(elapsed)")
         #expect(elapsed >= .seconds(2), "closed after only \(elapsed)")
 
-        // 4 KB over about four seconds (1 KB/s), past the 2 s grace but above the rate: served.
+        // 4 KB over about four seconds (1 KB/s), past the 2 s grace and well above the rate: served.
         // The pace is kept by the clock, not by counting sleeps: a sleep that overruns on a loaded
         // machine is made up in the next piece, so the sender never falls below the rate itself.
         let steady = try RawConnection(port: gateway.port)
