@@ -108,6 +108,17 @@ struct QueryAndOperationsTests {
         #expect(ResponseMiddleware<BasicRequestContext>.loggable("two words") == nil)
     }
 
+    @Test("help goes before the type line of a known metric, and nothing else changes")
+    func metricHelp() {
+        let text = "# TYPE cg_outbox_depth gauge\ncg_outbox_depth 3\n# TYPE other_total counter\nother_total 1\n"
+        let annotated = String(decoding: MetricHelp.annotate(Array(text.utf8)), as: UTF8.self)
+        #expect(
+            annotated
+                == "# HELP cg_outbox_depth Complaints neither delivered nor dead-lettered.\n" + text)
+        #expect(MetricHelp.annotate([]) == [])
+        #expect(MetricHelp.annotate(Array("a 1".utf8)) == Array("a 1".utf8))
+    }
+
     @Test("healthz, readyz and metrics answer")
     func operations() async throws {
         let downstream = try await DownstreamServer.start()
@@ -125,6 +136,13 @@ struct QueryAndOperationsTests {
         // breaker of the same department, so only its presence is checked here.
         #expect(metrics.contains("cg_dispatch_breaker_state{department=\"urban-management\"} "))
         #expect(metrics.contains("hb_requests"))
+        // Every family says what it counts, on the line before its type.
+        let lines = metrics.split(separator: "\n")
+        for (index, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+            let name = line.dropFirst("# TYPE ".count).prefix { $0 != " " }
+            #expect(index > 0 && lines[index - 1].hasPrefix("# HELP \(name) "), "no help before \(line)")
+        }
+        #expect(metrics.contains("# HELP cg_outbox_depth Complaints neither delivered nor dead-lettered.\n"))
         let unknown = try await gateway.request(.get, "/v1/nothing-here")
         #expect(unknown.status == 404)
         #expect(unknown.errorCode == "not_found")

@@ -56,7 +56,7 @@ struct OperationsRoutes: Sendable {
             registry.emit(into: &buffer)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+                body: .init(byteBuffer: ByteBuffer(bytes: MetricHelp.annotate(buffer))))
         }
         router.get("/openapi.yaml") { _, _ in
             Response(
