@@ -36,7 +36,8 @@ struct ImportSession {
     private var filling: [HotlineRow] = []
     private var fullBatches: [[HotlineRow]] = []
     private var rejectsWriter: RejectedRowsWriter?
-    private var rejectsDescriptor: Int32 = -1
+    /// Closed by `close(into:)`, or when the session is dropped (an import that failed half-way).
+    private var rejectsFile: FileHandle?
     /// The report's lists (spooled to disk beside the upload as they grow) and counts.
     let report: ImportReport
     /// `?ids=`: true lists every id, false none, nil lists them while the file is small.
@@ -373,10 +374,10 @@ struct ImportSession {
     mutating func close(into report: inout ImportReport, includeIDs: Bool?) throws {
         report.rows = rows
         if !(includeIDs ?? (rows <= HotlineImporter.idsByDefaultUpTo)) { report.idsByLine.removeAll() }
-        if rejectsDescriptor >= 0 {
-            let synced = fsync(rejectsDescriptor) == 0
-            Glibc.close(rejectsDescriptor)
-            rejectsDescriptor = -1
+        if let file = rejectsFile {
+            rejectsFile = nil
+            let synced = (try? file.synchronize()) != nil
+            try? file.close()
             if synced { report.rejectedCSVPath = "/v1/hotline/imports/\(raw.id)/rejected.csv" }
         }
     }
@@ -389,8 +390,9 @@ struct ImportSession {
                     header: header.names, encoding: encoding, separator: reader.separator)
             else { return }
             let url = importer.files.rejectedRows(rawID: raw.id)
-            rejectsDescriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-            guard rejectsDescriptor >= 0 else { return }
+            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+            guard descriptor >= 0 else { return }
+            rejectsFile = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             rejectsWriter = writer
             // Staff open this file in Excel, which reads UTF-8 and UTF-16 right only after a
             // byte-order mark (a Chinese Excel takes UTF-8 without one for GBK): it gets one
@@ -405,13 +407,6 @@ struct ImportSession {
     }
 
     private func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(rejectsDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        try? rejectsFile?.write(contentsOf: bytes)
     }
 }
