@@ -197,10 +197,22 @@ struct RequestLimitTests {
             "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
                 + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n")
         var sent = 0
+        var early: [UInt8] = []
         while sent < body.count {
             let due = min(body.count, max(sent + 1, Int((ContinuousClock.now - steadyStart) / .milliseconds(1))))
-            guard await steady.send(Array(body[sent..<due])) else {
-                Issue.record("closed after \(sent) of \(body.count) bytes, \(ContinuousClock.now - steadyStart)")
+            early += steady.readAvailable()
+            guard early.isEmpty, await steady.send(Array(body[sent..<due])) else {
+                early += steady.readAvailable()
+                let counted = try await gateway.request(.get, "/metrics").body
+                let closes = String(decoding: counted, as: UTF8.self).split(separator: "\n")
+                    .filter { $0.hasPrefix("cg_http_slow_bodies_closed_total") }
+                Issue.record(
+                    """
+                    closed after \(sent) of \(body.count) bytes, \(ContinuousClock.now - steadyStart) \
+                    (\(String(cString: strerror(steady.sendError)))); \
+                    answered before the body ended: \(String(decoding: early, as: UTF8.self).debugDescription); \
+                    \(closes)
+                    """)
                 break
             }
             sent = due

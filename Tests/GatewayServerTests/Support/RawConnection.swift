@@ -12,6 +12,8 @@ import GatewayTestSupport
 /// which the in-process gateway needs for answering.
 final class RawConnection: @unchecked Sendable {
     private let descriptor: Int32
+    /// The `errno` of the last send that failed.
+    private(set) var sendError: Int32 = 0
 
     init(port: Int, receiveTimeout: Double = 10) throws {
         // Close-on-exec: a child process a test spawns must not keep the connection open.
@@ -71,7 +73,10 @@ final class RawConnection: @unchecked Sendable {
             let sent = bytes[offset...].withUnsafeBytes {
                 Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
-            if sent <= 0 { return false }
+            if sent <= 0 {
+                sendError = sent < 0 ? errno : 0
+                return false
+            }
             offset += sent
         }
         return true
@@ -87,6 +92,19 @@ final class RawConnection: @unchecked Sendable {
             received += buffer[..<count]
         }
         return (received, false)
+    }
+
+    /// What the server has sent so far, without waiting: an answer that came early.
+    func readAvailable() -> [UInt8] {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes {
+                recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+            }
+            if count <= 0 { return received }
+            received += buffer[..<count]
+        }
     }
 
     /// Whether the server has closed its side (EOF or reset is waiting), without blocking.
