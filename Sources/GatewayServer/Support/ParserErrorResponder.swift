@@ -9,7 +9,9 @@ import NIOHTTPTypes
 /// `Content-Length`s, `Content-Length` with `Transfer-Encoding`, a folded or NUL-bearing header,
 /// bare LF line ends, an HTTP/2 preface). NIO passes on one refusal RFC 9112 §3.2 asks for: a
 /// request with two `Host` fields (two parsers could take different ones for the target's
-/// authority), answered here the same way.
+/// authority), answered here the same way; and one NIO cannot see after the conversion to HTTP
+/// types, an HTTP/1.1 request with no `Host` (found by ``HTTPVersionRules``, which this handler puts
+/// before the conversion).
 ///
 /// Left alone, the server would answer a bare `400` with no body and none of the security
 /// headers; the client deserves to know what was wrong. A parser error in a body whose head
@@ -53,7 +55,16 @@ final class ParserErrorResponder: ChannelDuplexHandler, RemovableChannelHandler 
         context.fireChannelRead(data)
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        HTTPVersionRules.insert(in: context.pipeline.syncOperations)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPVersionRules.MissingHost {
+            refused = true
+            reply(context, (.badRequest, "malformed_request", "an HTTP/1.1 request must have a Host header field"))
+            return
+        }
         guard let parserError = error as? HTTPParserError, !inRequest || parserError == .headerOverflow else {
             context.fireErrorCaught(error)
             return
