@@ -42,6 +42,47 @@ struct RequestFramingTests {
         await downstream.stop()
     }
 
+    @Test("an HTTP/1.1 request without Host is refused with 400 after the request before it; HTTP/1.0 may omit it")
+    func missingHost() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let body = #"{"text":"路灯不亮"}"#
+        let post = { (version: String, host: String) in
+            "POST /v1/complaints HTTP/\(version)\r\n\(host)Authorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        }
+        // Pipelined behind a good request: that one is answered first, then the refusal, then the close.
+        let connection = try RawConnection(port: gateway.port)
+        await connection.send(post("1.1", "Host: 127.0.0.1\r\n") + post("1.1", ""))
+        let (bytes, closed) = await connection.readUntilClosed()
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Each answer's status line; the second follows the first one's body on the same line.
+        let statusLines = text.components(separatedBy: "\r\n").compactMap { line in
+            line.range(of: "HTTP/1.1 ").map { String(line[$0.upperBound...].prefix(3)) }
+        }.filter { $0.allSatisfy(\.isNumber) }
+        #expect(statusLines == ["201", "400"], "\(text.prefix(600))")
+        #expect(text.contains("an HTTP/1.1 request must have a Host header field"))
+        #expect(closed)
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM raw_payloads") == "1")
+
+        // HTTP/1.0 needs no Host. Its connection closes after the answer unless it asked to keep it,
+        // and then the answer says it stays open (the client's only way to know).
+        let older = try RawConnection(port: gateway.port, receiveTimeout: 5)
+        await older.send(post("1.0", ""))
+        let (reply, closedAfter) = await older.readUntilClosed()
+        #expect(RawConnection.status(of: reply) == 201, "\(String(decoding: reply.prefix(200), as: UTF8.self))")
+        #expect(closedAfter, "an HTTP/1.0 connection was kept open")
+        let keptAlive = try RawConnection(port: gateway.port, receiveTimeout: 5)
+        await keptAlive.send(post("1.0", "Connection: Keep-Alive\r\n") + post("1.0", "Connection: keep-alive\r\n"))
+        let (replies, closedEarly) = await keptAlive.readUntilClosed()
+        let repliesText = String(decoding: replies, as: UTF8.self)
+        #expect(repliesText.components(separatedBy: "HTTP/1.1 201").count == 3, "\(repliesText.prefix(600))")
+        #expect(repliesText.lowercased().components(separatedBy: "connection: keep-alive").count == 3)
+        #expect(!closedEarly)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     /// `gzip, chunked` is framed as chunked, so nothing can hide in it; but its body would be
     /// compressed, which the gateway does not read.
     @Test("a transfer coding besides chunked is refused with 400 and nothing is stored")
