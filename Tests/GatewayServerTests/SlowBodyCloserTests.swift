@@ -24,7 +24,7 @@ struct SlowBodyCloserTests {
 
     static func body(_ count: Int) -> HTTPRequestPart { .body(ByteBuffer(repeating: 0x7B, count: count)) }
 
-    @Test("a body that stops coming is closed when the bytes it sent have earned no more time")
+    @Test("a body that stops coming is closed when its bytes have earned no more time and nothing more is read")
     func aStalledClientIsClosed() throws {
         let channel = try Self.connectedChannel()
         try channel.writeInbound(Self.head)
@@ -33,7 +33,28 @@ struct SlowBodyCloserTests {
         channel.read()
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(2_900))
         #expect(channel.isActive)
+        // Past the deadline (3 s), the socket has its patience to be read.
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: SlowBodyCloser.patience)
+        #expect(!channel.isActive)
+    }
+
+    @Test("looks again with no read from the socket between them judge nothing (a loop busy with other work)")
+    func looksWithoutAReadBetweenJudgeNothing() throws {
+        let channel = try Self.connectedChannel()
+        try channel.writeInbound(Self.head)
+        channel.read()
+        // The loop runs the deadline's timer and its next looks before it reads the socket again.
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(2_050))
+        #expect(channel.isActive)
+        // Then it reads what the client sent meanwhile: 100 bytes, a second more.
+        try channel.writeInbound(Self.body(100))
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(900))
+        #expect(channel.isActive)
+        // Nothing more comes: closed once the patience after the new deadline has passed.
+        channel.embeddedEventLoop.advanceTime(by: SlowBodyCloser.patience + .milliseconds(100))
         #expect(!channel.isActive)
     }
 
@@ -69,7 +90,7 @@ struct SlowBodyCloserTests {
         // 50 bytes earned half a second.
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
         #expect(channel.isActive)
-        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200) + SlowBodyCloser.patience)
         #expect(!channel.isActive)
     }
 
@@ -93,8 +114,12 @@ struct SlowBodyCloserTests {
         // 350 bytes earned 3.5 s: the deadline is 5.5 s from the head, ahead again.
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(3_400))
         #expect(channel.isActive)
-        // A tick that reads nothing past the deadline ends it.
+        // A trickle past the deadline: what a read brings earns less time than passed. Closed.
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(channel.isActive)
+        try channel.writeInbound(Self.body(1))
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(20))
         #expect(!channel.isActive)
     }
 }

@@ -20,8 +20,11 @@ import NIOHTTPTypes
 /// And NIO reads a socket a few buffers per event-loop tick, the buffers shrinking to a few
 /// hundred bytes for a body that comes in small pieces: after a stall of the loop itself, what the
 /// client sent in time can still be waiting in the kernel when the deadline is checked. A body past
-/// its deadline is looked at again on the next tick (which reads before it runs timers) for as
-/// long as what each tick reads earns more time than the tick took; a trickler earns less.
+/// its deadline is looked at again for as long as what each read earns more time than passed; a
+/// trickler earns less. Each look waits for a read from the socket in between: a loop busy with
+/// other work runs every timer due before it reads again (a 1 ms look can come twice in a row with
+/// nothing read between), so without a read in between nothing is judged, for up to ``patience``:
+/// a client that sends nothing at all is closed that much later.
 final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -40,6 +43,13 @@ final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
     private var heldSince: NIODeadline?
     /// How far past its deadline the body was at the last check, when it was.
     private var shortfall: TimeAmount?
+    /// When the body was first found past its deadline, while it is.
+    private var pastDeadlineSince: NIODeadline?
+    /// Whether the socket was read since the last check found the body past its deadline.
+    private var readSinceCheck = false
+    /// How long a body past its deadline waits for the socket to be read before it is judged
+    /// without it.
+    static let patience = TimeAmount.seconds(2)
     private var check: Scheduled<Void>?
 
     init(grace: TimeAmount, bytesPerSecond: Int, logger: Logger) {
@@ -56,6 +66,7 @@ final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
             received = 0
             held = .zero
             shortfall = nil
+            pastDeadlineSince = nil
             schedule(context, at: now + grace)
         case .body(let bytes):
             received += bytes.readableBytes
@@ -68,6 +79,7 @@ final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         // The socket is not read again until someone asks; with a body open, waiting starts now.
         if started != nil, heldSince == nil { heldSince = context.eventLoop.now }
+        readSinceCheck = true
         context.fireChannelReadComplete()
     }
 
@@ -110,11 +122,19 @@ final class SlowBodyCloser: ChannelDuplexHandler, RemovableChannelHandler {
         let allowed = deadline(from: started, now: now)
         if allowed > now {
             shortfall = nil
+            pastDeadlineSince = nil
             schedule(context, at: allowed)
+            return
+        }
+        let since = pastDeadlineSince ?? now
+        pastDeadlineSince = since
+        if shortfall != nil, !readSinceCheck, now - since < Self.patience {
+            schedule(context, at: now + .milliseconds(10))
             return
         }
         if shortfall.map({ now - allowed < $0 }) ?? true {
             shortfall = now - allowed
+            readSinceCheck = false
             schedule(context, at: now + .milliseconds(1))
             return
         }
