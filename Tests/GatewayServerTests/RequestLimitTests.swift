@@ -1,6 +1,8 @@
 import Foundation
 import GatewayServer
 import GatewayTestSupport
+import InMemoryLogging
+import Logging
 import Testing
 
 /// Size and time limits at the HTTP layer, probed with raw sockets: bodies over the limit get 413 on
@@ -165,9 +167,14 @@ struct RequestLimitTests {
     @Test("a body trickled inside the read timeout is cut off at the body deadline; one at the minimum rate is served")
     func tricklingBody() async throws {
         let downstream = try await DownstreamServer.start()
+        // What the gateway logs, for the failure message: which part of it closed a connection.
+        let log = InMemoryLogHandler()
+        var logger = Logger(label: "trickle") { _ in log }
+        logger.logLevel = .debug
         let gateway = try await RunningGateway.start(
             downstream: downstream.baseURL,
-            environment: ["GENERIC_SMS_WEBHOOK_SECRET": HostileSMSWebhookTests.secrets["generic_secret"]!]
+            environment: ["GENERIC_SMS_WEBHOOK_SECRET": HostileSMSWebhookTests.secrets["generic_secret"]!],
+            logger: logger
         ) { configuration in
             configuration.server.bodyTimeoutSeconds = 2
             // Five times the trickle below (10 bytes a second), a twentieth of the steady body after it.
@@ -211,7 +218,7 @@ struct RequestLimitTests {
                     closed after \(sent) of \(body.count) bytes, \(ContinuousClock.now - steadyStart) \
                     (\(String(cString: strerror(steady.sendError)))); \
                     answered before the body ended: \(String(decoding: early, as: UTF8.self).debugDescription); \
-                    \(closes)
+                    \(closes); the gateway's log: \(log.entries.suffix(12).map { "\($0.level) \($0.message) \($0.metadata)" })
                     """)
                 break
             }
