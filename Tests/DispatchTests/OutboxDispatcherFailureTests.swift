@@ -100,7 +100,9 @@ import Testing
                 let submission = Fixtures.submission(department: "slow")
                 let id = submission.record.id
                 _ = try await store.ingest(submission)
-                let slow = department("slow", url: "\(base)/slow", timeout: 0.3, maxAttempts: 2)
+                // Long enough that the connection itself is made within it on a loaded machine (a
+                // connect that takes longer is a "connect timeout", another case), far below 10 s.
+                let slow = department("slow", url: "\(base)/slow", timeout: 2, maxAttempts: 2)
                 try await withDispatcher(store: store, departments: [slow]) { _ in
                     let attempted = try await eventually {
                         try await store.complaint(id: id)?.deliveries.isEmpty == false
@@ -112,8 +114,8 @@ import Testing
                 #expect(first.statusCode == nil)
                 #expect(first.outcome == "retry")
                 #expect(first.error == "timeout: no complete response in time")
-                // It gave up near its 0.3 s timeout, not after the endpoint's 10 s.
-                #expect(first.latencyMilliseconds >= 250)
+                // It gave up near its 2 s timeout, not after the endpoint's 10 s.
+                #expect(first.latencyMilliseconds >= 1_900)
                 #expect(first.latencyMilliseconds < 9_000)
                 #expect(downstream.requests(to: "/slow").first?.idempotencyKey == id)
             }

@@ -20,7 +20,10 @@ import Testing
             try await withTemporaryDirectory { directory in
                 let path = directory.appendingPathComponent("gateway.sqlite").path
                 let store = try SQLiteStore(configuration: SQLiteConfiguration(path: path), logger: quietLogger)
-                let side = try DatabaseQueue(path: path)
+                // Waits for the dispatcher's own commits instead of failing at once with "database is locked".
+                var waiting = Configuration()
+                waiting.busyMode = .timeout(10)
+                let side = try DatabaseQueue(path: path, configuration: waiting)
                 let ids = try await ingest(100, for: "ok", into: store)
                 try await side.write { try $0.execute(sql: Self.failAttempts) }
                 // The department takes 4 at a time; the lease outlasts the test.
