@@ -32,22 +32,21 @@ final class HTTPVersionRules: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return
         }
-        if (head.version.major, head.version.minor) >= (1, 1) {
-            guard head.headers.contains(name: "Host") else {
-                refused = true
-                context.fireErrorCaught(MissingHost())
-                return
-            }
-            keepAliveAsked.append(false)
-        } else if head.headers[canonicalForm: "Connection"].contains(where: { $0.lowercased() == "keep-alive" }) {
-            keepAliveAsked.append(true)
-        } else {
-            keepAliveAsked.append(false)
-            head.headers.replaceOrAdd(name: "Connection", value: "close")
-            context.fireChannelRead(wrapInboundOut(.head(head)))
+        let isHTTP11 = (head.version.major, head.version.minor) >= (1, 1)
+        if isHTTP11, !head.headers.contains(name: "Host") {
+            refused = true
+            context.fireErrorCaught(MissingHost())
             return
         }
-        context.fireChannelRead(data)
+        let keepAlive =
+            !isHTTP11 && head.headers[canonicalForm: "Connection"].contains { $0.lowercased() == "keep-alive" }
+        keepAliveAsked.append(keepAlive)
+        if isHTTP11 || keepAlive {
+            context.fireChannelRead(data)
+        } else {
+            head.headers.replaceOrAdd(name: "Connection", value: "close")
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
