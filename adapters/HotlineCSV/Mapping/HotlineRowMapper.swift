@@ -1,55 +1,6 @@
 import ComplaintCore
 import Foundation
 
-/// What one data row of a call log became.
-public enum HotlineRowResult: Sendable {
-    /// A draft record (no id, routing or ingest time yet) with the row's warnings.
-    case accepted(HotlineRow)
-    /// Not taken: the reason, and the row's fields so it can be sent back to be fixed.
-    case rejected(HotlineRejection)
-    /// Every field empty (Excel writes such rows for formatted cells): not a row.
-    case blank
-    /// A totals row a spreadsheet adds below the calls (`合计：1,024条`, `Total`): not a call.
-    /// `text` is what it says.
-    case summary(line: Int, text: String)
-    /// The header row again, as two exports joined into one file (`copy /b a.csv+b.csv`, `cat`)
-    /// carry it: not a call.
-    case repeatedHeader(line: Int)
-    /// A first call row wider than the header: kept until a later row shows the file's width,
-    /// then handed back by ``HotlineRowMapper/release(before:)``.
-    case held
-}
-
-/// A row taken into a draft record.
-public struct HotlineRow: Sendable {
-    public var line: Int
-    public var ticket: String
-    public var draft: Complaint
-    public var warnings: [String]
-    /// The fields as read, for the rejected-rows file should the store refuse it (duplicate in file).
-    public var fields: [String]
-}
-
-/// A row not taken.
-public struct HotlineRejection: Sendable, Hashable {
-    public var line: Int
-    public var ticket: String?
-    public var reason: String
-    public var fields: [String]
-    /// The row's width was what was wrong (too few or too many fields, a quote never closed): the
-    /// rejected-rows file gives its fields as they were sent, neither padded nor cut, so a row
-    /// sent back unfixed is refused again rather than taken shifted.
-    public var keepsShape: Bool
-
-    public init(line: Int, ticket: String?, reason: String, fields: [String], keepsShape: Bool = false) {
-        self.line = line
-        self.ticket = ticket
-        self.reason = reason
-        self.fields = fields
-        self.keepsShape = keepsShape
-    }
-}
-
 /// Validates one row against the header and profile and builds the draft `complaint/v1` record.
 ///
 /// Errors reject the row (column count, call time, required field, integer field, broken quote);
@@ -58,9 +9,9 @@ public struct HotlineRejection: Sendable, Hashable {
 public struct HotlineRowMapper {
     public let profile: HotlineProfile
     public let header: HotlineHeader
-    private var times: CallTimeParser
-    private let phones: PhoneNormalizer
-    private let districts: DistrictFinder
+    var times: CallTimeParser
+    let phones: PhoneNormalizer
+    let districts: DistrictFinder
     /// How many fields the file's call rows have: the width its exporter writes.
     private var firstRowWidth: Int?
     /// A first call row wider than the header, waiting for the next row to show which is right.
@@ -68,7 +19,7 @@ public struct HotlineRowMapper {
     /// How many columns a row must have at least: the header's, less the unnamed ones at its end.
     private let namedWidth: Int
     /// The patterns a call time was tried with, for the rejection: the admin sees which to add.
-    private let triedFormats: String
+    let triedFormats: String
 
     public init(profile: HotlineProfile, header: HotlineHeader) {
         self.profile = profile
@@ -231,211 +182,35 @@ public struct HotlineRowMapper {
             return reject(reason, keepsShape: true)
         }
 
-        var draft = Complaint(
-            id: "", channel: .hotline, receivedAt: Date(timeIntervalSince1970: 0),
-            ingestedAt: Date(timeIntervalSince1970: 0), source: Complaint.Source(adapter: profile.name), text: "")
-        var warnings: [String] = []
-        var ticket = ""
-        var extra: [String: JSONValue] = [:]
-        var coordinates: [(index: Int, text: String)] = []
-        for index in header.names.indices {
-            guard index < fields.count else { break }
-            var value = FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[index]))
-            if FieldText.isDatabaseNull(value) { value = "" }
-            if let error = FieldText.spreadsheetError(value) {
-                let name = Self.oneLine(header.names[index])
-                if header.bindings[index]?.required == true {
-                    return reject(
-                        "\(name) holds \(error), the error of a formula that failed: put the value in the cell")
-                }
-                warnings.append("\(name) held \(error), the error of a formula that failed: taken as empty")
-                value = ""
+        var build = RowBuild(
+            draft: Complaint(
+                id: "", channel: .hotline, receivedAt: Date(timeIntervalSince1970: 0),
+                ingestedAt: Date(timeIntervalSince1970: 0), source: Complaint.Source(adapter: profile.name), text: ""))
+        do throws(RowRefusal) {
+            for index in header.names.indices where index < fields.count {
+                try take(index, of: fields, into: &build)
             }
-            guard let column = header.bindings[index] else {
-                if let key = header.extraKeys[index], let text = TextNormalizer.normalizeOptional(value) {
-                    extra[key] = .string(text)
-                }
-                continue
-            }
-            if !profile.emptyValues.isEmpty, profile.emptyValues.contains(HeaderName.normalize(value)) { value = "" }
-            // Only messages use the name: folded when one is written, not for every field of every row.
-            var name: String { Self.oneLine(header.names[index]) }
-            if (column.field == .phone || column.field == .callTime || column.field == .callClock) && column.required
-                && Self.isBlank(value)
-            {
-                return reject("required field \(name) is empty")
-            }
-            switch column.field {
-            case .callClock:
-                continue  // read with the date, at the call time's column
-            case .callTime:
-                var parsed: Date?
-                if let clock = header.clockIndex {
-                    // Read as every cell is: `="08:15"` and `'08:15` are the time 08:15.
-                    let clockText =
-                        clock < fields.count ? FieldText.unwrapExcelText(FieldText.unescapeFormula(fields[clock])) : ""
-                    if Self.isBlank(clockText) {
-                        return reject("required field \(Self.oneLine(header.names[clock])) is empty")
-                    }
-                    let date = FieldText.callTimeText(value)
-                    let clock = FieldText.callTimeText(clockText)
-                    parsed = times.parse(SplitCallTime.joined(date: date, time: clock))
-                    for other in parsed == nil ? SplitCallTime.alternatives(date: date, time: clock) : [] {
-                        parsed = times.parse(other)
-                        if parsed != nil { break }
-                    }
-                    // Messages quote the cells as written, joined as they were read.
-                    value = SplitCallTime.joined(date: value, time: clockText)
-                } else {
-                    parsed = times.parse(FieldText.callTimeText(value))
-                }
-                guard let time = parsed else {
-                    let written = TextNormalizer.normalize(value)
-                    return reject(
-                        "unparseable call time \"\(written)\": no pattern of profile "
-                            + "\(profile.name)'s date_formats matches it (\(triedFormats))"
-                            + (Self.looksLikeUSDate(written) ? Self.usDateHint : ""))
-                }
-                // Systems and spreadsheets write a placeholder for an empty date (1970-01-01
-                // 08:00, 1899/12/30 0:00, 0001-01-01, 9999-12-31): no call, and deadlines count
-                // from it.
-                guard Self.plausibleCallTimes.contains(time) else {
-                    return reject(
-                        "call time \"\(TextNormalizer.normalize(value))\" is no real call time (before 1980 or after "
-                            + "2099): a placeholder an export writes for an empty date")
-                }
-                draft.receivedAt = time
-            case .phone:
-                let (parsed, phoneExtension) = phones.parse(
-                    withAreaCode(FieldText.wholeNumberText(FieldText.plainSpaces(value))))
-                switch parsed {
-                case .e164(let number):
-                    draft.complainant.phone = number
-                    if let phoneExtension { extra["complainant_phone_extension"] = .string(phoneExtension) }
-                case .empty: break
-                case .withheld: draft.complainant.anonymous = true
-                case .invalid(let raw):
-                    extra["complainant_phone_raw"] = .string(raw)
-                    if FieldText.isExcelScientific(raw) {
-                        warnings.append("phone \"\(raw)\" \(FieldText.scientificNotationCulprit(raw)); digits lost")
-                    } else if let first = firstOfSeveral(raw) {
-                        draft.complainant.phone = first
-                        warnings.append("phone \"\(raw)\" holds more than one number: the first, \(first), is used")
-                    } else if lostLeadingZero(raw) {
-                        warnings.append(
-                            "phone \"\(raw)\" is not a valid phone number: a leading 0 may have been lost (0\(raw) "
-                                + "is a landline); format the \(name) column as text")
-                    } else {
-                        warnings.append("phone \"\(raw)\" is not a valid phone number")
-                    }
-                }
-            case .text:
-                draft.text = TextNormalizer.normalize(value)
-                if column.required && draft.text.isEmpty { return reject("required field \(name) is empty") }
-                if draft.text.isEmpty {
-                    warnings.append(
-                        "\(name) is empty: the complaint is taken without its text (a profile's text column with "
-                            + "required: true rejects such rows)")
-                }
-            default:
-                let text = TextNormalizer.normalizeOptional(value)
-                if column.required && text == nil { return reject("required field \(name) is empty") }
-                guard let text else { continue }
-                switch column.type {
-                case .text:
-                    break
-                case .integer:
-                    guard let number = FieldText.wholeNumber(text) else {
-                        return reject("\(name) \"\(text)\" is not a whole number")
-                    }
-                    if case .extra(let key) = column.field {
-                        extra[key] = .number(Double(number))
-                        continue
-                    }
-                case .duration:
-                    guard let seconds = CallDuration.seconds(text) else {
-                        return reject("\(name) \"\(text)\" is not a length of time (such as 65, 1:05 or 1分05秒)")
-                    }
-                    if case .extra(let key) = column.field {
-                        extra[key] = .number(Double(seconds))
-                        continue
-                    }
-                }
-                switch column.field {
-                case .ticketID:
-                    // A long numeric ticket id that Excel showed as 2.02611E+17 has lost its digits:
-                    // taken as is, every such row would share one id and collide as duplicates.
-                    // Excel always writes the sign (E+17), a script a fraction (2.02611e17); an id
-                    // like 2E5 with neither may be real. Invisible marks pasted along, a float's
-                    // `.00` and thousands separators are no part of the id: the same call must
-                    // meet itself as a duplicate whichever way an export wrote its id.
-                    var written = FieldText.plainSpaces(text)
-                    if written.utf8.count != text.utf8.count { written = written.trimmingCharacters(in: .whitespaces) }
-                    let id = FieldText.wholeNumberText(written)
-                    if id == written, FieldText.isExcelScientific(written),
-                        written.uppercased().contains("E+") || written.contains(".") || written.contains(",")
-                    {
-                        return reject(
-                            "ticket id \"\(written)\" \(FieldText.scientificNotationCulprit(written)) (scientific notation), "
-                                + "its digits are lost; format the \(name) column as text and export again")
-                    }
-                    if FieldText.isSpreadsheetRoundedNumber(id) {
-                        return reject(
-                            "ticket id \"\(id)\" ends in zeros from its 16th digit: a spreadsheet kept it as a number "
-                                + "and rounded it to 15 digits, its last digits are lost; format the \(name) column as "
-                                + "text and export again")
-                    }
-                    ticket = id
-                    draft.source.externalID = id
-                case .name:
-                    if Self.isWithheldName(text) {
-                        draft.complainant.anonymous = true
-                    } else {
-                        draft.complainant.name = text
-                    }
-                case .category:
-                    // A value already one of the categories needs no entry in the map.
-                    if let category = profile.categories[HeaderName.normalize(text)]
-                        ?? (ComplaintCategory.all.contains(text) ? text : nil)
-                    {
-                        draft.category = category
-                    } else {
-                        extra["category"] = .string(text)
-                    }
-                case .latitude, .longitude:
-                    let isLatitude = column.field == .latitude
-                    let limit = isLatitude ? 90.0 : 180.0
-                    guard let degrees = Double(text), degrees.isFinite, abs(degrees) <= limit else {
-                        warnings.append(
-                            "\(name) \"\(text)\" is not a \(isLatitude ? "latitude" : "longitude") in degrees: "
-                                + "kept in source.extra")
-                        extra[TextNormalizer.normalize(header.names[index])] = .string(text)
-                        continue
-                    }
-                    if isLatitude { draft.location.lat = degrees } else { draft.location.lon = degrees }
-                    coordinates.append((index, text))
-                case .subject: draft.subject = text
-                case .address: draft.location.address = text
-                case .district: draft.location.district = districts.listed(text) ?? text
-                case .extra(let key): extra[key] = .string(text)
-                case .callTime, .callClock, .phone, .text: break
-                }
-            }
+        } catch {
+            return reject(error.reason)
         }
-        if (draft.location.lat == nil) != (draft.location.lon == nil), let (index, text) = coordinates.first {
+        if (build.draft.location.lat == nil) != (build.draft.location.lon == nil),
+            let (index, text) = build.coordinates.first
+        {
             // Half a point would place the complaint on a meridian or a parallel: kept, not used.
-            warnings.append(
-                "\(Self.oneLine(header.names[index])) \"\(text)\" has no \(draft.location.lat == nil ? "latitude" : "longitude") "
-                    + "beside it: kept in source.extra, a location needs both")
-            extra[TextNormalizer.normalize(header.names[index])] = .string(text)
-            (draft.location.lat, draft.location.lon) = (nil, nil)
+            build.warnings.append(
+                "\(Self.oneLine(header.names[index])) \"\(text)\" has no "
+                    + "\(build.draft.location.lat == nil ? "latitude" : "longitude") beside it: kept in source.extra, "
+                    + "a location needs both")
+            build.extra[TextNormalizer.normalize(header.names[index])] = .string(text)
+            (build.draft.location.lat, build.draft.location.lon) = (nil, nil)
         }
-        if draft.location.district == nil, !districts.isEmpty, let address = draft.location.address {
-            draft.location.district = districts.district(in: address)
+        if build.draft.location.district == nil, !districts.isEmpty, let address = build.draft.location.address {
+            build.draft.location.district = districts.district(in: address)
         }
-        draft.source.extra = extra
+        build.draft.source.extra = build.extra
         return .accepted(
-            HotlineRow(line: record.line, ticket: ticket, draft: draft, warnings: warnings, fields: fields))
+            HotlineRow(
+                line: record.line, ticket: build.ticket, draft: build.draft, warnings: build.warnings, fields: fields))
     }
 
     /// A date written month first (`11/03/2026 08:15`, `11/3/26`): what a spreadsheet exports
@@ -486,70 +261,15 @@ public struct HotlineRowMapper {
         return map(held)
     }
 
-    /// What agents put between two numbers in one cell.
-    private static let phoneSeparators: Set<Character> = ["/", "、", ",", "，", ";", "；", "|"]
-
-    /// The first valid number of a field holding several (`13812345678/0571-87654321`, `…、…`):
-    /// agents type a caller's second number into the same cell. Nil unless every part is a number.
-    private func firstOfSeveral(_ raw: String) -> String? {
-        let parts = raw.split(whereSeparator: { Self.phoneSeparators.contains($0) }).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        guard parts.count > 1 else { return nil }
-        var first: String?
-        for part in parts {
-            guard case .e164(let number) = phones.normalize(withAreaCode(part)) else { return nil }
-            first = first ?? number
-        }
-        return first
-    }
-
-    /// A local number (7 or 8 digits, no trunk 0) with the profile's area code put in front.
-    /// An extension after it stays (`87654321转8001`).
-    private func withAreaCode(_ value: String) -> String {
-        guard let area = profile.defaultAreaCode else { return value }
-        var number = Substring(value)
-        var rest: Substring = ""
-        if value.utf8.contains(where: { $0 >= 0x80 }),
-            let marker = Self.extensionMarkers.lazy.compactMap({ value.range(of: $0) }).first
-        {
-            number = value[..<marker.lowerBound]
-            rest = value[marker.lowerBound...]
-        }
-        let digits = number.utf8.filter { $0 != 0x20 && $0 != 0x2D }
-        guard (7...8).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }),
-            digits[0] != 0x30, digits[0] != 0x31
-        else { return value }
-        return "0" + area + String(decoding: digits, as: UTF8.self) + rest
-    }
-
-    /// What agents write before an extension.
-    private static let extensionMarkers = ["转", "分机"]
-
     /// A header cell wrapped with Alt+Enter (`通话时长⏎(秒)`) as messages name it: on one line.
-    private static func oneLine(_ name: String) -> String {
+    static func oneLine(_ name: String) -> String {
         guard name.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return name }
         return name.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined()
     }
 
-    /// A landline typed into a number cell, which drops its leading 0 (`57187654321` for
-    /// 0571-87654321): the digits read as a landline once the 0 is back.
-    private func lostLeadingZero(_ raw: String) -> Bool {
-        let digits = raw.utf8
-        guard (9...11).contains(digits.count), let first = digits.first, (0x32...0x39).contains(first),
-            digits.allSatisfy({ (0x30...0x39).contains($0) }), case .e164 = phones.parse("0" + raw).0
-        else { return false }
-        return true
-    }
-
-    private static func isBlank(_ text: String) -> Bool {
+    static func isBlank(_ text: String) -> Bool {
         // Call times and phone numbers nearly always hold an ASCII digit: no normalizing needed.
         for byte in text.utf8 where byte > 0x20 && byte < 0x7F { return false }
         return TextNormalizer.normalize(FieldText.plainSpaces(text)).isEmpty
-    }
-
-    /// Names that say the caller stayed anonymous.
-    private static func isWithheldName(_ text: String) -> Bool {
-        ["匿名", "anonymous", "未留名", "不愿透露"].contains(text.lowercased())
     }
 }
