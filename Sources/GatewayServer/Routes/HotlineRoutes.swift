@@ -106,7 +106,7 @@ struct HotlineRoutes: Sendable {
             context.logger.error(
                 "hotline import failed",
                 metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))", "cg.raw_id": "\(rawID)"])
-            throw GatewayError.storeUnavailable("\(error)")
+            throw GatewayError.importStopped(rawID: rawID, error)
         }
         return Self.reportResponse(report, includeIDs: includeIDs)
     }

@@ -57,6 +57,21 @@ extension GatewayError {
             headers: [.retryAfter: "1"])
     }
 
+    /// A call-log import stopped half-way by its store (or by a failure of the gateway's own).
+    /// Unlike a single complaint's, the batches committed before it stay; sending the file again
+    /// takes the rest, and the rows already taken count as duplicates. The client hears the
+    /// store's error code: the statement that failed and SQLite's words go to the log.
+    static func importStopped(rawID: String, _ error: any Error) -> GatewayError {
+        let cause =
+            (error as? StorageError).map { "the store could not commit its rows (\($0.code.rawValue))" }
+            ?? "it failed (the gateway's log says why)"
+        return GatewayError(
+            .serviceUnavailable, code: "store_unavailable",
+            "the import stopped: \(cause). The rows of batches committed before stay stored; upload the same "
+                + "file again later: rows already taken count as duplicates, none is stored twice",
+            rawID: rawID, headers: [.retryAfter: "1"])
+    }
+
     /// What a failed write tells the client: 503 to retry later; 409 for a payload processed
     /// again from quarantine that was taken meanwhile (by another operator's request).
     static func storeFailure(_ error: any Error) -> GatewayError {
