@@ -1,3 +1,5 @@
+import GRDB
+
 /// Why the store could not do what was asked. `code` is stable, usable as a metric label.
 public struct StorageError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
@@ -24,4 +26,16 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "storage \(code.rawValue): \(message)" }
+}
+
+extension StorageError {
+    /// A failed write as the store reports it: SQLite's code and words (`SQLite error 13: database
+    /// or disk is full`), without the statement that was running, which says nothing an operator
+    /// can act on and would put the schema in every answer and log line that quotes the error.
+    static func writeFailed(_ error: any Error) -> StorageError {
+        if let error = error as? StorageError { return error }
+        guard let error = error as? DatabaseError else { return StorageError(.writeFailed, "\(error)") }
+        let words = error.message ?? "\(error.resultCode)"
+        return StorageError(.writeFailed, "SQLite error \(error.resultCode.rawValue): \(words)")
+    }
 }

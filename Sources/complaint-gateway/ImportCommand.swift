@@ -3,6 +3,7 @@ import Foundation
 import GatewayServer
 import HotlineCSVAdapter
 import Logging
+import Storage
 
 /// `complaint-gateway import FILE --profile NAME`: import a hotline call-log CSV.
 struct ImportCommand: AsyncParsableCommand {
@@ -69,6 +70,16 @@ struct ImportCommand: AsyncParsableCommand {
             bar.clear()
             try? await gateway.closeStore()
             try refuse(error.code, error.message, rawID: error.rawID, exit: error.code == "unreadable_file" ? 66 : 1)
+        } catch let error as StorageError {
+            // As the upload's 503 says it, with the store's own words for the operator.
+            bar.clear()
+            try? await gateway.closeStore()
+            try refuse(
+                "store_unavailable",
+                "the import stopped: the store could not commit its rows (\(error)). The rows of batches committed "
+                    + "before stay stored; run the same import again later: rows already taken count as duplicates, "
+                    + "none is stored twice",
+                exit: 75)  // EX_TEMPFAIL
         } catch {
             bar.clear()
             try? await gateway.closeStore()

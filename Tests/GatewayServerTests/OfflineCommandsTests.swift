@@ -365,4 +365,33 @@ struct OfflineCommandsTests {
         }
         #expect(lines == ["4", "6", "7"], "\(badText)")
     }
+
+    @Test("an import the store stops half-way exits 75 with store_unavailable, SQLite's words and no statement")
+    func importStoppedByTheStore() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-offline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        let common = ["--config", RunningGateway.configDirectory.path, "--data-dir", data.path]
+        let csv = scratch.appendingPathComponent("calls.csv")
+        try Data(HotlineUploadTests.file.utf8).write(to: csv)
+        #expect(try await run(["import", csv.path, "--profile", "12345"] + common).status == 0)
+        // The store's own refusal of one row, as a full disk or an I/O error gives it.
+        _ = try await sqlite(
+            data.appendingPathComponent("gateway.sqlite").path,
+            """
+            CREATE TRIGGER refuse_ticket BEFORE INSERT ON complaints WHEN NEW.external_id = 'GD-NEW'
+            BEGIN SELECT RAISE(ABORT, 'injected refusal'); END
+            """)
+        try Data((HotlineUploadTests.file + "GD-NEW,2026/11/3 9:30,13812345678,丁,投诉,井盖缺失,西湖区文三路4号,ZX1004,40\r\n").utf8)
+            .write(to: csv)
+        let stopped = try await run(["import", csv.path, "--profile", "12345", "--json"] + common, stderrToo: false)
+        #expect(stopped.status == 75)
+        let body = try JSONSerialization.jsonObject(with: Data(stopped.output.utf8)) as? [String: [String: String]]
+        #expect(body?["error"]?["code"] == "store_unavailable", "\(stopped.output)")
+        let message = body?["error"]?["message"] ?? ""
+        #expect(message.hasPrefix("the import stopped: the store could not commit its rows"), "\(message)")
+        #expect(message.contains("SQLite error 19: injected refusal"), "\(message)")
+        #expect(!message.contains("INSERT"), "\(message)")
+    }
 }

@@ -172,8 +172,8 @@ final class GroupCommitWriter: Sendable {
             }
         } catch {
             // Nothing of the batch was kept: every caller hears the failure, none a success.
-            let failure = StorageError(.writeFailed, "\(error)")
-            lastFailure.withLock { $0 = (Date(), "\(error)") }
+            let failure = StorageError.writeFailed(error)
+            lastFailure.withLock { $0 = (Date(), failure.message) }
             for operation in batch { operation.fail(failure) }
             return
         }

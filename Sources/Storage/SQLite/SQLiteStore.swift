@@ -162,7 +162,7 @@ public final class SQLiteStore: ComplaintStore {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw StorageError(.writeFailed, "\(error)")
+            throw StorageError.writeFailed(error)
         }
     }
 }
