@@ -76,9 +76,8 @@ struct ImportCommand: AsyncParsableCommand {
             try? await gateway.closeStore()
             try refuse(
                 "store_unavailable",
-                "the import stopped: the store could not commit its rows (\(error)). The rows of batches committed "
-                    + "before stay stored; run the same import again later: rows already taken count as duplicates, "
-                    + "none is stored twice",
+                HotlineImporter.stoppedMessage(
+                    cause: "the store could not commit its rows (\(error))", again: "run the same import again"),
                 exit: 75)  // EX_TEMPFAIL
         } catch {
             bar.clear()

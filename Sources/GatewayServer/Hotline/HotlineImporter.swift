@@ -167,6 +167,13 @@ public struct HotlineImporter: Sendable {
         return report
     }
 
+    /// What an upload's client or an importing operator hears when an import stops half-way:
+    /// why (`cause`), what was kept, and what to do (`again`: how they send the file again).
+    public static func stoppedMessage(cause: String, again: String) -> String {
+        "the import stopped: \(cause). The rows of batches committed before stay stored; \(again) later: rows "
+            + "already taken count as duplicates, none is stored twice"
+    }
+
     /// Routes and encodes rows for a batch commit.
     static func items(for rows: [HotlineRow], _ pipeline: IntakePipeline, rawID: String) -> [BatchIntakeItem] {
         let now = Date()

@@ -67,8 +67,7 @@ extension GatewayError {
             ?? "it failed (the gateway's log says why)"
         return GatewayError(
             .serviceUnavailable, code: "store_unavailable",
-            "the import stopped: \(cause). The rows of batches committed before stay stored; upload the same "
-                + "file again later: rows already taken count as duplicates, none is stored twice",
+            HotlineImporter.stoppedMessage(cause: cause, again: "upload the same file again"),
             rawID: rawID, headers: [.retryAfter: "1"])
     }
 
