@@ -90,4 +90,38 @@ struct HotlineImportFailureTests {
         try await gateway.stop()
         await downstream.stop()
     }
+
+    @Test("an import the store stopped is finished at the next start once the store takes commits again")
+    func stoppedImportFinishedAtRestart() async throws {
+        let downstream = try await DownstreamServer.start()
+        let first = try await RunningGateway.start(downstream: downstream.baseURL)
+        let rows = 4500
+        try await refuse(ticket: "GD-R\(rows)", in: first)
+        var file = HotlineUploadTests.header
+        for row in 1...rows {
+            file += "GD-R\(row),2026/11/3 9:00,13812345678,甲,投诉,第\(row)次来电：井盖缺失,西湖区文三路\(row)号,A1,30\r\n"
+        }
+        let failed = try await upload(file, to: first)
+        #expect(failed.status == 503)
+        let rawID = try #require((failed.json["error"] as? [String: Any])?["raw_id"] as? String)
+        #expect(
+            try await sqlite(first.databasePath, "SELECT disposition FROM raw_payloads WHERE id = '\(rawID)'")
+                == "importing")
+        _ = try await sqlite(first.databasePath, "DROP TRIGGER refuse_ticket")
+        try await first.stop()
+        // The kept file is imported again under the same upload: the rest is taken, nothing twice.
+        let second = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: first.dataDirectory)
+        try await eventually(timeout: .seconds(60), "the stopped import finished") {
+            try await sqlite(second.databasePath, "SELECT disposition FROM raw_payloads WHERE id = '\(rawID)'")
+                == "accepted"
+        }
+        #expect(try await hotlineCount(second) == rows)
+        #expect(
+            try await sqlite(
+                second.databasePath,
+                "SELECT count(DISTINCT external_id) FROM complaints WHERE channel = 'hotline' AND raw_id = '\(rawID)'")
+                == "\(rows)")
+        try await second.stop()
+        await downstream.stop()
+    }
 }
