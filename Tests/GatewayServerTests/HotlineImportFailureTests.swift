@@ -24,6 +24,21 @@ struct HotlineImportFailureTests {
             """)
     }
 
+    /// Lets the store take every row again.
+    private func allowAll(in gateway: RunningGateway) async throws {
+        _ = try await sqlite(gateway.databasePath, "DROP TRIGGER refuse_ticket")
+    }
+
+    /// A call log of `rows` good calls, their tickets `prefix` and the row's number (more rows than
+    /// one commit batch holds when `rows` is over 2,000).
+    private func callLog(ticketPrefix prefix: String, rows: Int) -> String {
+        var file = HotlineUploadTests.header
+        for row in 1...rows {
+            file += "\(prefix)\(row),2026/11/3 9:00,13812345678,甲,投诉,第\(row)次来电：路灯不亮,西湖区文三路\(row)号,A1,30\r\n"
+        }
+        return file
+    }
+
     private func hotlineCount(_ gateway: RunningGateway) async throws -> Int {
         Int(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints WHERE channel = 'hotline'")) ?? -1
     }
@@ -57,7 +72,7 @@ struct HotlineImportFailureTests {
         // The rejected row opened the rejected-rows file before the batch failed: closed since.
         #expect(try openUploadFiles(in: gateway.dataDirectory) == [])
         #expect(try await hotlineCount(gateway) == 0)
-        _ = try await sqlite(gateway.databasePath, "DROP TRIGGER refuse_ticket")
+        try await allowAll(in: gateway)
         // The same file once the store takes it again: the good rows are taken, nothing twice.
         let answer = try await upload(file, to: gateway)
         #expect(answer.json["accepted"] as? Int == 2)
@@ -74,15 +89,12 @@ struct HotlineImportFailureTests {
         // More rows than one commit batch holds, the refused one last.
         let rows = 5000
         try await refuse(ticket: "GD-M\(rows)", in: gateway)
-        var file = HotlineUploadTests.header
-        for row in 1...rows {
-            file += "GD-M\(row),2026/11/3 9:00,13812345678,甲,投诉,第\(row)次来电：路灯不亮,西湖区文三路\(row)号,A1,30\r\n"
-        }
+        let file = callLog(ticketPrefix: "GD-M", rows: rows)
         let failed = try await upload(file, to: gateway)
         #expect(failed.status == 503)
         let kept = try await hotlineCount(gateway)
         #expect(kept > 0 && kept < rows, "\(kept) rows kept")
-        _ = try await sqlite(gateway.databasePath, "DROP TRIGGER refuse_ticket")
+        try await allowAll(in: gateway)
         let again = try await upload(file, to: gateway)
         #expect(again.json["accepted"] as? Int == rows - kept)
         #expect(again.json["duplicates"] as? Int == kept)
@@ -97,17 +109,14 @@ struct HotlineImportFailureTests {
         let first = try await RunningGateway.start(downstream: downstream.baseURL)
         let rows = 4500
         try await refuse(ticket: "GD-R\(rows)", in: first)
-        var file = HotlineUploadTests.header
-        for row in 1...rows {
-            file += "GD-R\(row),2026/11/3 9:00,13812345678,甲,投诉,第\(row)次来电：井盖缺失,西湖区文三路\(row)号,A1,30\r\n"
-        }
+        let file = callLog(ticketPrefix: "GD-R", rows: rows)
         let failed = try await upload(file, to: first)
         #expect(failed.status == 503)
         let rawID = try #require((failed.json["error"] as? [String: Any])?["raw_id"] as? String)
         #expect(
             try await sqlite(first.databasePath, "SELECT disposition FROM raw_payloads WHERE id = '\(rawID)'")
                 == "importing")
-        _ = try await sqlite(first.databasePath, "DROP TRIGGER refuse_ticket")
+        try await allowAll(in: first)
         try await first.stop()
         // The kept file is imported again under the same upload: the rest is taken, nothing twice.
         let second = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: first.dataDirectory)
