@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 
 #if canImport(Glibc)
@@ -17,8 +18,12 @@ public final class DataDirectoryLock: Sendable {
 
     /// Takes the lock, or throws naming the process that holds it.
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StorageError(.unavailable, "cannot make the data directory \(FileErrorText.describe(error))")
+        }
         path = URL(fileURLWithPath: directory).appendingPathComponent("gateway.lock").path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {

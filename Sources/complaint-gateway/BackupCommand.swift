@@ -125,24 +125,10 @@ struct BackupCommand: AsyncParsableCommand {
         }
     }
 
-    /// What went wrong, in words: Foundation's file errors print as a dump of their domain,
-    /// code and user info.
+    /// What went wrong, in words.
     static func describe(_ error: any Error) -> String {
         if let error = error as? StorageError { return error.message }
-        let file = error as NSError
-        guard file.domain == NSCocoaErrorDomain else { return "\(error)" }
-        let path = file.userInfo[NSFilePathErrorKey] as? String ?? file.userInfo[NSURLErrorKey].map { "\($0)" }
-        let reason: String
-        switch CocoaError.Code(rawValue: file.code) {
-        case .fileReadNoPermission, .fileWriteNoPermission:
-            reason = "permission denied (running as uid \(geteuid()))"
-        case .fileWriteOutOfSpace: reason = "no space left on the device"
-        case .fileNoSuchFile, .fileReadNoSuchFile: reason = "no such file or directory"
-        case .fileWriteVolumeReadOnly: reason = "the file system is read-only"
-        case .fileWriteFileExists: reason = "it already exists"
-        default: reason = file.localizedDescription
-        }
-        return path.map { "\($0): \(reason)" } ?? reason
+        return FileErrorText.describe(error)
     }
 
     /// Copies each recorded upload and its rejected-rows file, when present. An upload's file is

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplaintCore
 import EmailAdapter
 import Foundation
 import GatewayServer
@@ -33,8 +34,7 @@ struct EmailImportCommand: AsyncParsableCommand {
         do {
             files = try MailboxFiles(path: path)
         } catch {
-            let exists = FileManager.default.fileExists(atPath: path)
-            printError("cannot read \(path): \(exists ? error.localizedDescription : "no such file or directory")")
+            printError("cannot read \(FileErrorText.describe(error, at: path))")
             throw ExitCode(66)  // EX_NOINPUT
         }
         var logger = Logger(label: "complaint-gateway")

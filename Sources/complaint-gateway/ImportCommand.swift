@@ -54,7 +54,8 @@ struct ImportCommand: AsyncParsableCommand {
                 try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
             }
         } catch {
-            try refuse("store_unavailable", "the store cannot be opened: \(error)", exit: 75)  // EX_TEMPFAIL
+            let reason = HotlineImporter.failureReason(error)
+            try refuse("store_unavailable", "the store cannot be opened: \(reason)", exit: 75)  // EX_TEMPFAIL
         }
         let bar = ProgressBar(unit: .bytes)
         let report: ImportReport
@@ -82,7 +83,7 @@ struct ImportCommand: AsyncParsableCommand {
         } catch {
             bar.clear()
             try? await gateway.closeStore()
-            try refuse("import_failed", "\(error)", exit: 1)
+            try refuse("import_failed", HotlineImporter.failureReason(error), exit: 1)
         }
         bar.clear()
         try await gateway.closeStore()

@@ -105,6 +105,9 @@ struct OfflineCommandsTests {
         let unopened =
             try JSONSerialization.jsonObject(with: Data(unopenable.output.utf8)) as? [String: [String: String]]
         #expect(unopened?["error"]?["code"] == "store_unavailable", "\(unopenable.output)")
+        #expect(
+            unopened?["error"]?["message"]?.hasSuffix("\(csv.path): a file is already there, not a directory") == true,
+            "\(unopenable.output)")
 
         let eml = scratch.appendingPathComponent("message.eml")
         try Data(

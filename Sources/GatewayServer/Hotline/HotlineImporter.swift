@@ -174,6 +174,17 @@ public struct HotlineImporter: Sendable {
             + "already taken count as duplicates, none is stored twice"
     }
 
+    /// Why an import failed, in words: the gateway's own errors by their message, the store's and
+    /// Foundation's file errors without their dumps.
+    public static func failureReason(_ error: any Error) -> String {
+        switch error {
+        case let error as HotlineImportError: error.message
+        case let error as GatewayError: error.message
+        case let error as StorageError: error.message
+        default: FileErrorText.describe(error)
+        }
+    }
+
     /// Routes and encodes rows for a batch commit.
     static func items(for rows: [HotlineRow], _ pipeline: IntakePipeline, rawID: String) -> [BatchIntakeItem] {
         let now = Date()

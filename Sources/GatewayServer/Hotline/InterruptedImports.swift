@@ -58,18 +58,10 @@ struct InterruptedImports: Service {
             metadata["cg.rejected"] = "\(report.rejectedCount)"
             logger.notice("interrupted import finished", metadata: metadata)
         } catch {
-            let reason = "the import was cut short and could not be finished: \(Self.describe(error))"
+            let reason = "the import was cut short and could not be finished: \(HotlineImporter.failureReason(error))"
             metadata["cg.error"] = "\(reason)"
             logger.error("interrupted import could not be finished; quarantined", metadata: metadata)
             try? await importer.store.abandonUpload(rawID: upload.rawID, error: reason)
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case let error as GatewayError: error.message
-        case let error as HotlineImportError: error.message
-        default: "\(error)"
         }
     }
 }

@@ -155,12 +155,7 @@ struct QuarantineReprocessor: Sendable {
             // As an import a stop cut short is finished: the upload is recorded already.
             return try await importer.run(upload, raw: raw, profile: profile, includeIDs: nil, resuming: true)
         } catch {
-            let reason =
-                switch error {
-                case let error as HotlineImportError: error.message
-                case let error as GatewayError: error.message
-                default: "\(error)"
-                }
+            let reason = HotlineImporter.failureReason(error)
             try? await importer.store.abandonUpload(rawID: payload.id, error: reason)
             throw Self.stillUnreadable(payload.id, reason)
         }

@@ -71,7 +71,8 @@ public final class SQLiteStore: ComplaintStore {
             throw error
         } catch {
             let hint = OpenFailureHint.hint(forStoreAt: configuration.path).map { " (\($0))" } ?? ""
-            throw StorageError(.unavailable, "cannot open \(configuration.path): \(error)\(hint)")
+            throw StorageError(
+                .unavailable, "cannot open \(configuration.path): \(FileErrorText.describe(error))\(hint)")
         }
         let commitTimer = Metrics.Timer(label: "cg_store_commit_seconds", preferredDisplayUnit: .seconds)
         let batchSize = Recorder(label: "cg_store_commit_batch_size")
