@@ -8,7 +8,7 @@ import Testing
 
 @Suite("IMAP mailbox polling against a real Dovecot", .serialized)
 struct MailboxPollerTests {
-    private static func message(id: String, text: String, extra: String = "") -> Data {
+    static func message(id: String, text: String, extra: String = "") -> Data {
         Data(
             """
             From: Citizen <citizen@example.cn>\r

@@ -81,6 +81,8 @@ public final class IMAPSession: @unchecked Sendable {
     private let cancelFlag: UnsafeMutablePointer<Int32>
     /// A fetched message larger than this aborts the fetch (the message is then reported, not taken).
     public var maxMessageBytes: Int
+    /// What ``capabilities()`` found, once it asked.
+    private var knownCapabilities: Set<Substring>?
 
     public init(_ mailbox: IMAPMailbox, timeoutSeconds: Int = 30, maxMessageBytes: Int = 64 << 20) throws {
         self.mailbox = mailbox
@@ -171,6 +173,12 @@ public final class IMAPSession: @unchecked Sendable {
     /// A `move_to` folder that does not exist yet is created (the server answers `[TRYCREATE]`,
     /// RFC 3501's invitation to) and the move tried again: otherwise every message would stay in
     /// the polled folder, passed by the cursor, until someone made the folder by hand.
+    ///
+    /// Servers without the MOVE extension (RFC 6851), such as many providers' and older Exchange
+    /// servers, get what clients send them: a copy, `\Deleted` on the original, and an expunge.
+    /// That expunge is of this message alone where the server has UIDPLUS (RFC 4315); without it
+    /// only a plain `EXPUNGE` exists, which also removes any message another client flagged
+    /// `\Deleted` in the folder, as that client asked.
     public func markCommitted(uid: UInt64) throws {
         if !mailbox.flagsAfterCommit.isEmpty {
             do {
@@ -178,28 +186,69 @@ public final class IMAPSession: @unchecked Sendable {
             } catch let error as IMAPError {
                 throw told(error, "cannot flag message \(uid) with \(mailbox.flagsAfterCommit)")
             }
-            // `\Deleted` asks for the message to go: expunged now (this message only, by
-            // UIDPLUS), or it would pile up in the folder, flagged, for ever.
+            // `\Deleted` asks for the message to go: expunged now, or it would pile up in the
+            // folder, flagged, for ever.
             if mailbox.flagsAfterCommit.lowercased().split(separator: " ").contains("\\deleted") {
                 do {
-                    _ = try perform(url: folderURL, command: "UID EXPUNGE \(uid)")
+                    try expunge(uid: uid)
                 } catch let error as IMAPError {
-                    throw told(error, "cannot expunge message \(uid), flagged \\Deleted (UID EXPUNGE needs UIDPLUS)")
+                    throw told(error, "cannot expunge message \(uid), flagged \\Deleted")
                 }
             }
         }
         guard let target = mailbox.moveTo else { return }
-        let move = "UID MOVE \(uid) \(quoted(ModifiedUTF7.wireName(target)))"
+        let wireTarget = quoted(ModifiedUTF7.wireName(target))
         do {
-            do {
-                _ = try perform(url: folderURL, command: move)
-            } catch let error as IMAPError where error.serverReply?.contains("[TRYCREATE]") == true {
-                _ = try perform(url: mailbox.serverURL, command: "CREATE \(quoted(ModifiedUTF7.wireName(target)))")
-                _ = try perform(url: folderURL, command: move)
+            if try capabilities().contains("MOVE") {
+                try creatingTarget(target) { try perform(url: folderURL, command: "UID MOVE \(uid) \(wireTarget)") }
+            } else {
+                try creatingTarget(target) { try perform(url: folderURL, command: "UID COPY \(uid) \(wireTarget)") }
+                _ = try perform(url: folderURL, command: "UID STORE \(uid) +FLAGS.SILENT (\\Deleted)")
+                try expunge(uid: uid)
             }
         } catch let error as IMAPError {
             throw told(error, "cannot move message \(uid) to \"\(target)\"")
         }
+    }
+
+    /// Runs `command`; when the server answers that `target` does not exist (`[TRYCREATE]`),
+    /// creates it and runs `command` again.
+    private func creatingTarget(_ target: String, _ command: () throws -> [UInt8]) throws {
+        do {
+            _ = try command()
+        } catch let error as IMAPError where error.serverReply?.contains("[TRYCREATE]") == true {
+            _ = try perform(url: mailbox.serverURL, command: "CREATE \(quoted(ModifiedUTF7.wireName(target)))")
+            _ = try command()
+        }
+    }
+
+    /// Removes the message with `uid`, flagged `\Deleted`: by UIDPLUS's `UID EXPUNGE` where the
+    /// server has it, else by `EXPUNGE`, which takes every flagged message in the folder.
+    private func expunge(uid: UInt64) throws {
+        let command = try capabilities().contains("UIDPLUS") ? "UID EXPUNGE \(uid)" : "EXPUNGE"
+        _ = try perform(url: folderURL, command: command)
+    }
+
+    /// The server's capabilities once logged in (they may differ from those it announced before),
+    /// asked once per session. A server that cannot say is taken to have none beyond IMAP4rev1.
+    private func capabilities() throws -> Set<Substring> {
+        if let known = knownCapabilities { return known }
+        var found: Set<Substring> = []
+        do {
+            let response = try perform(url: mailbox.serverURL, command: "CAPABILITY")
+            found = Self.capabilities(in: String(decoding: response, as: UTF8.self))
+        } catch let error as IMAPError where !(error.loginDenied || error.unreachable) {}
+        knownCapabilities = found
+        return found
+    }
+
+    /// The atoms of the `* CAPABILITY` lines in `response`, upper-cased.
+    public static func capabilities(in response: String) -> Set<Substring> {
+        var atoms: Set<Substring> = []
+        for line in response.uppercased().split(whereSeparator: \.isNewline) where line.hasPrefix("* CAPABILITY ") {
+            atoms.formUnion(line.dropFirst("* CAPABILITY ".count).split(whereSeparator: \.isWhitespace))
+        }
+        return atoms
     }
 
     /// `error` said as what failed (`cannot move message 3 to "已处理"`), with the server's own

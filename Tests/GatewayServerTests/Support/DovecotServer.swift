@@ -23,12 +23,16 @@ final class DovecotServer: Sendable {
     var url: String { "imap://127.0.0.1:\(port)/INBOX" }
     private var maildir: URL { directory.appendingPathComponent("home/\(user)/Maildir") }
 
-    /// - Parameter tls: offer STARTTLS with a fresh self-signed certificate.
+    /// - Parameters:
+    ///   - tls: offer STARTTLS with a fresh self-signed certificate.
+    ///   - capabilities: what the server announces once logged in, in place of Dovecot's own list
+    ///     (to play a server without MOVE or UIDPLUS).
     ///
     /// The port is probed free and released before Dovecot binds it, so another socket can take
     /// it first; Dovecot then exits, and the start is tried again on another port.
-    static func start(tls: Bool = false) async throws -> DovecotServer {
-        try await startRetryingOnTakenPort(portTaken: { $0 is Exited }, start: { try await startOnce(tls: tls) })
+    static func start(tls: Bool = false, capabilities: String? = nil) async throws -> DovecotServer {
+        try await startRetryingOnTakenPort(
+            portTaken: { $0 is Exited }, start: { try await startOnce(tls: tls, capabilities: capabilities) })
     }
 
     /// Dovecot ended before it listened.
@@ -37,7 +41,7 @@ final class DovecotServer: Sendable {
         var description: String { "dovecot exited with \(code) before it listened" }
     }
 
-    private static func startOnce(tls: Bool) async throws -> DovecotServer {
+    private static func startOnce(tls: Bool, capabilities: String?) async throws -> DovecotServer {
         let directory = URL(fileURLWithPath: "/tmp/cg-dovecot-\(UUID().uuidString.prefix(8))")
         let reserved = try ClosedPort()
         let port = reserved.port
@@ -51,6 +55,9 @@ final class DovecotServer: Sendable {
             try fm.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        // Every client command and server answer, written by the imap process (running as nobody).
+        try fm.createDirectory(at: directory.appendingPathComponent("rawlog"), withIntermediateDirectories: true)
+        try fm.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory.appendingPathComponent("rawlog").path)
         let d = directory.path
         var ssl = "ssl = no\ndisable_plaintext_auth = no"
         if tls {
@@ -71,6 +78,10 @@ final class DovecotServer: Sendable {
             \(ssl)
             auth_mechanisms = plain login
             imap_id_log = *
+            \(capabilities.map { "imap_capability = \($0)" } ?? "")
+            protocol imap {
+              rawlog_dir = \(d)/rawlog
+            }
             first_valid_uid = 1
             passdb {
               driver = passwd-file
@@ -160,9 +171,18 @@ final class DovecotServer: Sendable {
         try String(contentsOf: directory.appendingPathComponent("dovecot.log"), encoding: .utf8)
     }
 
+    /// The commands clients sent in their sessions so far (Dovecot's raw logs of what came in).
+    func commandsReceived() throws -> String {
+        let rawlog = directory.appendingPathComponent("rawlog")
+        return try FileManager.default.contentsOfDirectory(atPath: rawlog.path).filter { $0.hasSuffix(".in") }.sorted()
+            .map { try String(contentsOf: rawlog.appendingPathComponent($0), encoding: .utf8) }.joined()
+    }
+
     /// Starts a server, runs `body` with it and stops it, whether `body` succeeded or not.
-    static func run<T: Sendable>(tls: Bool = false, _ body: (DovecotServer) async throws -> T) async throws -> T {
-        let server = try await start(tls: tls)
+    static func run<T: Sendable>(
+        tls: Bool = false, capabilities: String? = nil, _ body: (DovecotServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(tls: tls, capabilities: capabilities)
         do {
             let result = try await body(server)
             await server.stop()
