@@ -31,7 +31,7 @@ struct HotlineImportFailureTests {
 
     /// A call log of `rows` good calls, their tickets `prefix` and the row's number (more rows than
     /// one commit batch holds when `rows` is over 2,000).
-    private func callLog(ticketPrefix prefix: String, rows: Int) -> String {
+    static func callLog(ticketPrefix prefix: String, rows: Int) -> String {
         var file = HotlineUploadTests.header
         for row in 1...rows {
             file += "\(prefix)\(row),2026/11/3 9:00,13812345678,甲,投诉,第\(row)次来电：路灯不亮,西湖区文三路\(row)号,A1,30\r\n"
@@ -89,7 +89,7 @@ struct HotlineImportFailureTests {
         // More rows than one commit batch holds, the refused one last.
         let rows = 5000
         try await refuse(ticket: "GD-M\(rows)", in: gateway)
-        let file = callLog(ticketPrefix: "GD-M", rows: rows)
+        let file = Self.callLog(ticketPrefix: "GD-M", rows: rows)
         let failed = try await upload(file, to: gateway)
         #expect(failed.status == 503)
         let kept = try await hotlineCount(gateway)
@@ -109,7 +109,7 @@ struct HotlineImportFailureTests {
         let first = try await RunningGateway.start(downstream: downstream.baseURL)
         let rows = 4500
         try await refuse(ticket: "GD-R\(rows)", in: first)
-        let file = callLog(ticketPrefix: "GD-R", rows: rows)
+        let file = Self.callLog(ticketPrefix: "GD-R", rows: rows)
         let failed = try await upload(file, to: first)
         #expect(failed.status == 503)
         let rawID = try #require((failed.json["error"] as? [String: Any])?["raw_id"] as? String)
