@@ -46,20 +46,38 @@ static int cg_progress(void *flag, curl_off_t dltotal, curl_off_t dlnow, curl_of
     return flag && __atomic_load_n((int *)flag, __ATOMIC_RELAXED) ? 1 : 0;
 }
 
+// A raised `cancel` (may be NULL) aborts the handle's transfers.
+static void cg_watch_cancel(CURL *handle, int *cancel) {
+    if (!cancel) return;
+    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, cg_progress);
+    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, cancel);
+}
+
+// libcurl's generic words for `code` when the error buffer got none.
+static void cg_describe_failure(CURLcode code, char *error) {
+    if (code == CURLE_OK || error[0] != 0) return;
+    strncpy(error, curl_easy_strerror(code), CURL_ERROR_SIZE - 1);
+    error[CURL_ERROR_SIZE - 1] = 0;
+}
+
 void cg_flag_raise(int *flag) {
     __atomic_store_n(flag, 1, __ATOMIC_RELAXED);
 }
 
-CURL *cg_imap_open(const char *user, const char *password, int tls, int verify_peer, long timeout_seconds, int *cancel) {
+CURL *cg_imap_open(
+    const char *user, const char *password, const char *bearer, int tls, int verify_peer, long timeout_seconds,
+    int *cancel) {
     CURL *handle = curl_easy_init();
     if (!handle) return NULL;
-    if (cancel) {
-        curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, cg_progress);
-        curl_easy_setopt(handle, CURLOPT_XFERINFODATA, cancel);
-    }
+    cg_watch_cancel(handle, cancel);
     if (user) curl_easy_setopt(handle, CURLOPT_USERNAME, user);
-    if (password) curl_easy_setopt(handle, CURLOPT_PASSWORD, password);
+    if (bearer) {
+        // libcurl picks the mechanism the server offers: OAUTHBEARER (RFC 7628), else XOAUTH2.
+        curl_easy_setopt(handle, CURLOPT_XOAUTH2_BEARER, bearer);
+    } else if (password) {
+        curl_easy_setopt(handle, CURLOPT_PASSWORD, password);
+    }
     curl_easy_setopt(handle, CURLOPT_USE_SSL, tls == 2 ? CURLUSESSL_ALL : tls == 1 ? CURLUSESSL_TRY : CURLUSESSL_NONE);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, verify_peer ? 1L : 0L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, verify_peer ? 2L : 0L);
@@ -86,10 +104,34 @@ CURLcode cg_imap_perform(
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
     CURLcode code = curl_easy_perform(handle);
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, NULL);
-    if (code != CURLE_OK && error[0] == 0) {
-        strncpy(error, curl_easy_strerror(code), CURL_ERROR_SIZE - 1);
-        error[CURL_ERROR_SIZE - 1] = 0;
-    }
+    cg_describe_failure(code, error);
+    return code;
+}
+
+CURLcode cg_http_post_form(
+    const char *url, const char *body, long timeout_seconds, int *cancel, cg_buffer *out, long *status, char *error) {
+    *status = 0;
+    error[0] = 0;
+    CURL *handle = curl_easy_init();
+    if (!handle) return CURLE_OUT_OF_MEMORY;
+    cg_watch_cancel(handle, cancel);
+    curl_easy_setopt(handle, CURLOPT_URL, url);
+    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT, timeout_seconds);
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, cg_write);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
+    struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+    CURLcode code = curl_easy_perform(handle);
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, NULL);
+    cg_describe_failure(code, error);
+    curl_easy_cleanup(handle);
+    curl_slist_free_all(headers);
     return code;
 }
 

@@ -27,6 +27,8 @@ public final class DownstreamServer: Sendable {
         case resetMidBody
         /// The n-th request to the path follows the n-th script; the last one repeats.
         case sequence([Script])
+        /// Answers JSON made from the request's body (an OAuth 2.0 token or introspection endpoint).
+        case json(@Sendable (_ requestBody: Data) -> (status: Int, json: String))
     }
 
     /// One received request.
@@ -143,7 +145,7 @@ public final class DownstreamServer: Sendable {
             state.peak[path] = max(state.peak[path, default: 0], state.active[path, default: 0])
             return (state.received.filter { $0.path == path }.count, state.defaultScript)
         }
-        return Self.answer(following: scripts[path] ?? fallback, count: count, path: path)
+        return Self.answer(following: scripts[path] ?? fallback, count: count, path: path, requestBody: body)
     }
 
     /// The answer to a request to `path` has been written (or its connection dropped).
@@ -151,7 +153,7 @@ public final class DownstreamServer: Sendable {
         state.withLock { $0.active[path, default: 1] -= 1 }
     }
 
-    private static func answer(following script: Script, count: Int, path: String) -> Answer {
+    private static func answer(following script: Script, count: Int, path: String, requestBody: Data) -> Answer {
         let body = "answer \(count) from \(path)"
         switch script {
         case .status(let code):
@@ -172,11 +174,14 @@ public final class DownstreamServer: Sendable {
             return .now(status: code, headers: [("Retry-After", date)], body: body)
         case .resetMidBody:
             return .cutShort(body: "partial answer \(count)")
+        case .json(let make):
+            let (status, json) = make(requestBody)
+            return .now(status: status, headers: [("Content-Type", "application/json")], body: json)
         case .sequence(let scripts):
             guard let last = scripts.last else { return .now(status: 200, headers: [], body: body) }
             let script = count <= scripts.count ? scripts[count - 1] : last
             if case .sequence = script { return .now(status: 500, headers: [], body: body) }
-            return answer(following: script, count: count, path: path)
+            return answer(following: script, count: count, path: path, requestBody: requestBody)
         }
     }
 }
@@ -247,7 +252,9 @@ private final class RequestHandler: ChannelInboundHandler {
         guard context.channel.isActive else { return }
         var fields = HTTPHeaders(headers)
         fields.replaceOrAdd(name: "Content-Length", value: String(body.utf8.count))
-        fields.replaceOrAdd(name: "Content-Type", value: "text/plain; charset=utf-8")
+        if !fields.contains(name: "Content-Type") {
+            fields.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+        }
         if !keepAlive { fields.replaceOrAdd(name: "Connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: fields)
         context.write(wrapOutboundOut(.head(head)), promise: nil)

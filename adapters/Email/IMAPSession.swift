@@ -26,6 +26,9 @@ public struct IMAPMailbox: Sendable, Hashable {
     public var flagsAfterCommit: String
     /// When set, a committed message is moved to this folder.
     public var moveTo: String?
+    /// When set, the session logs in with an access token from here (SASL XOAUTH2 or
+    /// OAUTHBEARER) instead of `password`.
+    public var oauth2: OAuth2Settings?
 
     public init(
         name: String, serverURL: String, folder: String, user: String, password: String,
@@ -78,13 +81,16 @@ public final class IMAPSession: @unchecked Sendable {
     private let mailbox: IMAPMailbox
     private let handle: UnsafeMutableRawPointer
     /// Raised by ``cancel()`` from another thread; libcurl reads it while a request runs.
-    private let cancelFlag: UnsafeMutablePointer<Int32>
+    private let cancelFlag = CancelFlag()
     /// A fetched message larger than this aborts the fetch (the message is then reported, not taken).
     public var maxMessageBytes: Int
     /// What ``capabilities()`` found, once it asked.
     private var knownCapabilities: Set<Substring>?
 
-    public init(_ mailbox: IMAPMailbox, timeoutSeconds: Int = 30, maxMessageBytes: Int = 64 << 20) throws {
+    /// - Parameter bearerToken: an OAuth 2.0 access token to log in with instead of the password.
+    public init(
+        _ mailbox: IMAPMailbox, bearerToken: String? = nil, timeoutSeconds: Int = 30, maxMessageBytes: Int = 64 << 20
+    ) throws {
         self.mailbox = mailbox
         self.maxMessageBytes = maxMessageBytes
         let tls: Int32 =
@@ -93,28 +99,24 @@ public final class IMAPSession: @unchecked Sendable {
             case .starttlsIfOffered: 1
             case .required: 2
             }
-        let cancelFlag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        cancelFlag.initialize(to: 0)
         guard
             let handle = cg_imap_open(
-                mailbox.user, mailbox.password, tls, mailbox.verifyPeer ? 1 : 0, timeoutSeconds, cancelFlag)
+                mailbox.user, bearerToken == nil ? mailbox.password : nil, bearerToken, tls, mailbox.verifyPeer ? 1 : 0,
+                timeoutSeconds, cancelFlag.pointer)
         else {
-            cancelFlag.deallocate()
             throw IMAPError(description: "libcurl could not create a handle")
         }
         self.handle = handle
-        self.cancelFlag = cancelFlag
     }
 
     deinit {
         cg_imap_close(handle)
-        cancelFlag.deallocate()
     }
 
     /// Ends the request in progress, and any later one, within about a second with a
     /// `CancellationError`: a shutdown must not wait out a server that stopped answering. Safe from
     /// any thread.
-    public func cancel() { cg_flag_raise(cancelFlag) }
+    public func cancel() { cancelFlag.raise() }
 
     /// Tells the server who we are (RFC 2971 ID), before any mailbox is opened.
     ///

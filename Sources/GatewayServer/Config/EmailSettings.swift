@@ -45,7 +45,7 @@ public struct EmailSettings: Sendable, Hashable {
         for entry in node["mailboxes"].items() {
             entry.expectMapping(allowedKeys: [
                 "name", "url", "user", "password", "poll_seconds", "security", "verify_peer", "flags_after_commit",
-                "move_to", "start",
+                "move_to", "start", "oauth2",
             ])
             guard let url = entry["url"].string(), !url.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             guard let (server, folder) = IMAPMailbox.split(url: url) else {
@@ -56,18 +56,22 @@ public struct EmailSettings: Sendable, Hashable {
             if !names.insert(name).inserted { entry["name"].error("duplicate mailbox name \"\(name)\"") }
             let security = entry["security"].oneOf(
                 IMAPMailbox.Security.self, default: url.hasPrefix("imaps://") ? .required : .starttlsIfOffered)
-            let mailbox = IMAPMailbox(
+            var mailbox = IMAPMailbox(
                 name: name, serverURL: server, folder: folder, user: entry["user"].string() ?? "",
                 password: entry["password"].string() ?? "", security: security,
                 verifyPeer: entry["verify_peer"].bool(default: true),
                 flagsAfterCommit: entry["flags_after_commit"].string() ?? "\\Seen $CGImported",
                 moveTo: entry["move_to"].string().flatMap { $0.isEmpty ? nil : $0 })
+            mailbox.oauth2 = Self.readOAuth2(entry)
+            if mailbox.oauth2 != nil, !mailbox.password.isEmpty {
+                entry["password"].error("a mailbox logs in with a password or with oauth2, not both: remove one")
+            }
             // A password sent where it can be read: a plain connection (or STARTTLS only if the
             // server offers it, which a network in between can strip) to a host not on this machine.
             if security != .required, !Self.isLoopback(server) {
                 entry["security"].warning(
-                    "the password goes in clear text if \(server) offers no STARTTLS (or a network in between "
-                        + "removes it): use imaps:// or security: required")
+                    "the \(mailbox.oauth2 == nil ? "password" : "access token") goes in clear text if \(server) "
+                        + "offers no STARTTLS (or a network in between removes it): use imaps:// or security: required")
             }
             let start = entry["start"].string() ?? "all"
             if start != "all" && start != "new" { entry["start"].error("expected all or new, found \"\(start)\"") }
@@ -77,5 +81,31 @@ public struct EmailSettings: Sendable, Hashable {
             settings.mailboxes.append(polled)
         }
         return settings
+    }
+
+    /// `oauth2:` of a mailbox entry: nil when absent, or when its `token_url` is empty (so a
+    /// sample config can read it from the environment and leave it off).
+    private static func readOAuth2(_ entry: ConfigNode) -> OAuth2Settings? {
+        let node = entry["oauth2"]
+        guard node.isPresent,
+            node.expectMapping(allowedKeys: ["token_url", "client_id", "client_secret", "scope", "refresh_token"]),
+            let tokenURL = node["token_url"].string(), !tokenURL.trimmingCharacters(in: .whitespaces).isEmpty
+        else { return nil }
+        let url = URL(string: tokenURL)
+        guard let scheme = url?.scheme?.lowercased(), scheme == "https" || scheme == "http", url?.host != nil else {
+            node["token_url"].error("expected an https:// URL, found \"\(tokenURL)\"")
+            return nil
+        }
+        // The client secret would travel in clear text.
+        if scheme == "http", !isLoopback(tokenURL) {
+            node["token_url"].error("an http:// token endpoint is allowed on this machine only: use https://")
+        }
+        guard let clientID = node["client_id"].requiredString(),
+            let clientSecret = node["client_secret"].requiredSecretString()
+        else { return nil }
+        let refreshToken = node["refresh_token"].secretString().flatMap { $0.isEmpty ? nil : $0 }
+        return OAuth2Settings(
+            tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret,
+            scope: node["scope"].string().flatMap { $0.isEmpty ? nil : $0 }, refreshToken: refreshToken)
     }
 }

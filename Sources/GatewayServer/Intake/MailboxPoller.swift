@@ -23,6 +23,20 @@ struct MailboxPoller: Service {
     /// After this many, the message is left in the mailbox (like an oversized one) so that the
     /// messages after it are not held up for ever by one the server cannot deliver.
     static let fetchAttemptsBeforeSkipping = 5
+    /// The mailbox's access tokens, kept between polls, when it logs in by OAuth 2.0.
+    let tokens: OAuth2Tokens?
+
+    init(
+        settings: EmailSettings.PolledMailbox, intake: EmailIntake, store: any ComplaintStore, maxMessageBytes: Int,
+        logger: Logger
+    ) {
+        self.settings = settings
+        self.intake = intake
+        self.store = store
+        self.maxMessageBytes = maxMessageBytes
+        self.logger = logger
+        tokens = settings.mailbox.oauth2.map { OAuth2Tokens($0, mailboxName: settings.mailbox.name) }
+    }
 
     func run() async throws {
         let name = settings.mailbox.name
@@ -47,9 +61,12 @@ struct MailboxPoller: Service {
                 failures.increment()
                 failedInARow += 1
                 let refused = (error as? IMAPError)?.loginDenied == true
+                // A token the server refused may have been revoked: the next poll asks for another.
+                if refused { tokens?.discard() }
+                let check = tokens == nil ? "user and password" : "user and its OAuth 2.0 app's credentials and grant"
                 logger.warning(
                     refused
-                        ? "mailbox login refused: check the mailbox's user and password (email.mailboxes)"
+                        ? "mailbox login refused: check the mailbox's \(check) (email.mailboxes)"
                         : "mailbox poll failed",
                     metadata: [
                         "cg.mailbox": "\(name)", "cg.error": "\(LogRedaction.scrub("\(error)"))",
@@ -78,8 +95,9 @@ struct MailboxPoller: Service {
     /// One pass over the mailbox; returns the number of messages committed.
     @discardableResult
     func pollOnce() async throws -> Int {
+        let bearer = try await accessToken()
         let session = try await Self.blocking { [settings, maxMessageBytes] in
-            try IMAPSession(settings.mailbox, maxMessageBytes: maxMessageBytes)
+            try IMAPSession(settings.mailbox, bearerToken: bearer, maxMessageBytes: maxMessageBytes)
         }
         // A shutdown ends the request in progress: a server that accepted the connection and went
         // quiet would otherwise hold the stop for the timeout, twice over. What was committed is
@@ -92,6 +110,22 @@ struct MailboxPoller: Service {
             }
         } onGracefulShutdown: {
             session.cancel()
+        }
+    }
+
+    /// The token to log in with when the mailbox uses OAuth 2.0: kept from an earlier poll, or
+    /// asked for now (a request a stop ends, like the mailbox's own).
+    private func accessToken() async throws -> String? {
+        guard let tokens else { return nil }
+        let flag = CancelFlag()
+        return try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await Self.blocking { try tokens.token(cancel: flag) }
+            } onCancel: {
+                flag.raise()
+            }
+        } onGracefulShutdown: {
+            flag.raise()
         }
     }
 

@@ -27,12 +27,20 @@ final class DovecotServer: Sendable {
     ///   - tls: offer STARTTLS with a fresh self-signed certificate.
     ///   - capabilities: what the server announces once logged in, in place of Dovecot's own list
     ///     (to play a server without MOVE or UIDPLUS).
+    ///   - introspectionURL: also take OAuth 2.0 access tokens (SASL XOAUTH2 and OAUTHBEARER),
+    ///     each checked by a POST to this RFC 7662 introspection endpoint, as Microsoft's and
+    ///     Google's servers check theirs.
     ///
     /// The port is probed free and released before Dovecot binds it, so another socket can take
     /// it first; Dovecot then exits, and the start is tried again on another port.
-    static func start(tls: Bool = false, capabilities: String? = nil) async throws -> DovecotServer {
+    static func start(
+        tls: Bool = false, capabilities: String? = nil, introspectionURL: String? = nil
+    ) async throws -> DovecotServer {
         try await startRetryingOnTakenPort(
-            portTaken: { $0 is Exited }, start: { try await startOnce(tls: tls, capabilities: capabilities) })
+            portTaken: { $0 is Exited },
+            start: {
+                try await startOnce(tls: tls, capabilities: capabilities, introspectionURL: introspectionURL)
+            })
     }
 
     /// Dovecot ended before it listened.
@@ -41,7 +49,9 @@ final class DovecotServer: Sendable {
         var description: String { "dovecot exited with \(code) before it listened" }
     }
 
-    private static func startOnce(tls: Bool, capabilities: String?) async throws -> DovecotServer {
+    private static func startOnce(
+        tls: Bool, capabilities: String?, introspectionURL: String?
+    ) async throws -> DovecotServer {
         let directory = URL(fileURLWithPath: "/tmp/cg-dovecot-\(UUID().uuidString.prefix(8))")
         let reserved = try ClosedPort()
         let port = reserved.port
@@ -76,7 +86,7 @@ final class DovecotServer: Sendable {
             state_dir = \(d)/state
             log_path = \(d)/dovecot.log
             \(ssl)
-            auth_mechanisms = plain login
+            auth_mechanisms = plain login\(introspectionURL == nil ? "" : " xoauth2 oauthbearer")
             imap_id_log = *
             \(capabilities.map { "imap_capability = \($0)" } ?? "")
             protocol imap {
@@ -85,8 +95,10 @@ final class DovecotServer: Sendable {
             first_valid_uid = 1
             passdb {
               driver = passwd-file
+              mechanisms = plain login
               args = scheme=PLAIN username_format=%u \(d)/users
             }
+            \(introspectionURL == nil ? "" : "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = \(d)/oauth2.conf.ext\n}")
             userdb {
               driver = static
               args = uid=nobody gid=nogroup home=\(d)/home/%u
@@ -108,6 +120,17 @@ final class DovecotServer: Sendable {
 
             """
         try config.write(to: directory.appendingPathComponent("dovecot.conf"), atomically: true, encoding: .utf8)
+        if let introspectionURL {
+            // The token goes in the POST's body; the endpoint answers {"active": …, "username": …}.
+            try """
+            introspection_mode = post
+            introspection_url = \(introspectionURL)
+            username_attribute = username
+            active_attribute = active
+            active_value = true
+
+            """.write(to: directory.appendingPathComponent("oauth2.conf.ext"), atomically: true, encoding: .utf8)
+        }
         try "\(server.user):{PLAIN}\(server.password)\n".write(
             to: directory.appendingPathComponent("users"), atomically: true, encoding: .utf8)
         try await server.chownMail()
@@ -180,9 +203,10 @@ final class DovecotServer: Sendable {
 
     /// Starts a server, runs `body` with it and stops it, whether `body` succeeded or not.
     static func run<T: Sendable>(
-        tls: Bool = false, capabilities: String? = nil, _ body: (DovecotServer) async throws -> T
+        tls: Bool = false, capabilities: String? = nil, introspectionURL: String? = nil,
+        _ body: (DovecotServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(tls: tls, capabilities: capabilities)
+        let server = try await start(tls: tls, capabilities: capabilities, introspectionURL: introspectionURL)
         do {
             let result = try await body(server)
             await server.stop()

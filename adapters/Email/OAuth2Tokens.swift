@@ -1,0 +1,133 @@
+import CCurlShim
+import Foundation
+import Synchronization
+
+/// Where a mailbox gets its OAuth 2.0 access tokens, for servers that take no password: Microsoft
+/// 365 (Exchange Online turned basic authentication off for IMAP), and Gmail without app passwords.
+public struct OAuth2Settings: Sendable, Hashable {
+    /// The authorization server's token endpoint, e.g.
+    /// `https://login.microsoftonline.com/TENANT/oauth2/v2.0/token`.
+    public var tokenURL: String
+    public var clientID: String
+    public var clientSecret: String
+    /// Microsoft: `https://outlook.office365.com/.default`; Google: `https://mail.google.com/`.
+    public var scope: String?
+    /// With one, tokens come by the `refresh_token` grant (a user's consent given once: Google,
+    /// Microsoft's delegated access); without, by `client_credentials` (an app granted the
+    /// mailbox by its administrator: Microsoft's service principals).
+    public var refreshToken: String?
+
+    public init(
+        tokenURL: String, clientID: String, clientSecret: String, scope: String? = nil, refreshToken: String? = nil
+    ) {
+        self.tokenURL = tokenURL
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.scope = scope
+        self.refreshToken = refreshToken
+    }
+
+    /// The token request's form body (RFC 6749 §4.4, §6), client authenticated in the body
+    /// (§2.3.1), as Microsoft and Google both accept.
+    var formBody: String {
+        var fields: [(String, String)] = [
+            ("grant_type", refreshToken == nil ? "client_credentials" : "refresh_token"),
+            ("client_id", clientID), ("client_secret", clientSecret),
+        ]
+        if let refreshToken { fields.append(("refresh_token", refreshToken)) }
+        if let scope, !scope.isEmpty { fields.append(("scope", scope)) }
+        return fields.map { "\($0)=\(Self.formEncoded($1))" }.joined(separator: "&")
+    }
+
+    private static func formEncoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: formCharacters) ?? value
+    }
+
+    private static let formCharacters = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._*")
+}
+
+/// A mailbox's access token, fetched when there is none or it is about to expire, and kept
+/// between polls (a token endpoint asked every 30 s would throttle the app).
+public final class OAuth2Tokens: Sendable {
+    public let settings: OAuth2Settings
+    private let mailboxName: String
+    private let cached = Mutex<(token: String, expires: Date)?>(nil)
+    /// A token this close to its expiry is fetched anew: a poll may last a while.
+    static let expiryMargin: TimeInterval = 60
+
+    public init(_ settings: OAuth2Settings, mailboxName: String) {
+        self.settings = settings
+        self.mailboxName = mailboxName
+    }
+
+    /// The token to log in with. Blocking (the token request): call it where the IMAP session runs.
+    /// - Parameter cancel: once raised, a token request in progress ends within about a second.
+    public func token(now: Date = Date(), cancel: CancelFlag? = nil) throws -> String {
+        if let kept = cached.withLock({ $0 }), kept.expires.timeIntervalSince(now) > Self.expiryMargin {
+            return kept.token
+        }
+        let (token, lifetime) = try fetch(cancel: cancel)
+        // Without `expires_in` (optional in RFC 6749) it is used for this poll only.
+        cached.withLock { $0 = lifetime.map { (token, now.addingTimeInterval($0)) } }
+        return token
+    }
+
+    /// Forgets the token: the server refused it (revoked, or the app's permission withdrawn), and
+    /// the next poll asks for a new one.
+    public func discard() { cached.withLock { $0 = nil } }
+
+    private func fetch(cancel: CancelFlag?) throws -> (String, TimeInterval?) {
+        var buffer = cg_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20, overflowed: 0)
+        defer { cg_buffer_free(&buffer) }
+        var status = 0
+        var error = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
+        let code = cg_http_post_form(
+            settings.tokenURL, settings.formBody, 30, cancel?.pointer, &buffer, &status, &error)
+        if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
+        let what = "\(mailboxName): the OAuth 2.0 token endpoint \(settings.tokenURL)"
+        guard code == CURLE_OK else {
+            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var failure = IMAPError(description: "\(what) cannot be reached: \(message)")
+            failure.unreachable = true
+            throw failure
+        }
+        let body = buffer.data.map { Data(bytes: $0, count: buffer.length) } ?? Data()
+        let answer = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+        guard status == 200, let token = answer?["access_token"] as? String, !token.isEmpty else {
+            // RFC 6749 §5.2: `error` and `error_description`, e.g. Microsoft's "invalid_client:
+            // AADSTS7000215: Invalid client secret provided".
+            let reason = [answer?["error"] as? String, answer?["error_description"] as? String]
+                .compactMap { $0 }.joined(separator: ": ")
+            let said = reason.isEmpty ? String(decoding: body.prefix(200), as: UTF8.self) : reason
+            var failure = IMAPError(description: "\(what) answered \(status): \(said.isEmpty ? "no token" : said)")
+            // A refusal of the app's credentials: like a refused password, not tried again at once.
+            failure.loginDenied = (400..<500).contains(status)
+            failure.unreachable = status >= 500
+            throw failure
+        }
+        let lifetime: TimeInterval? =
+            switch answer?["expires_in"] {
+            case let seconds as Int: TimeInterval(seconds)
+            case let seconds as Double: seconds
+            case let text as String: TimeInterval(text)
+            default: nil
+            }
+        return (token, lifetime)
+    }
+}
+
+/// A flag that ends a blocking libcurl request from another thread (a shutdown), within about a second.
+public final class CancelFlag: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int32>
+
+    public init() {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: 0)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// Safe from any thread.
+    public func raise() { cg_flag_raise(pointer) }
+}
