@@ -18,7 +18,8 @@ extension ServerSettings {
         let bodyMinRate = bodyMinRate
         let bodyLimit: @Sendable (String) -> Int = { path in
             if path.hasPrefix("/v1/hotline/") { return maxUploadBytes }
-            return path == "/v1/email" ? maxMessageBytes : maxBodyBytes
+            // A forwarder's form carries its own fields beside the message (held to the limit itself).
+            return path == "/v1/email" ? maxMessageBytes + EmailRoutes.formOverheadBytes : maxBodyBytes
         }
         return HTTP1Channel.Configuration(
             additionalChannelHandlers: [

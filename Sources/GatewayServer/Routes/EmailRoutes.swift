@@ -24,18 +24,24 @@ struct EmailRoutes: Sendable {
 
     private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let tokenName = try auth.require(.submit, request)
-        if let type = request.headers.value(.contentType)?.lowercased(),
-            !Self.acceptedTypes.contains(where: { type.hasPrefix($0) })
-        {
-            throw GatewayError(
-                .unsupportedMediaType, code: "unsupported_media_type",
-                "the body must be one raw message: Content-Type message/rfc822, found \"\(type)\"")
+        let contentType = request.headers.value(.contentType)
+        let type = contentType?.lowercased()
+        let message: [UInt8]
+        if let contentType, let type, type.hasPrefix("multipart/form-data") {
+            // The boundary as sent: its case matters.
+            message = try await Self.messagePart(of: request, contentType: contentType, limit: maxMessageBytes)
+        } else {
+            if let type, !Self.acceptedTypes.contains(where: { type.hasPrefix($0) }) {
+                throw GatewayError(
+                    .unsupportedMediaType, code: "unsupported_media_type",
+                    "the body must be one raw message: Content-Type message/rfc822 (or a multipart/form-data "
+                        + "form with it), found \"\(type)\"")
+            }
+            message = Array(try await RequestBodyReader.collect(request, limit: maxMessageBytes).readableBytesView)
         }
-        let body = try await RequestBodyReader.collect(request, limit: maxMessageBytes)
-        guard body.readableBytes > 0 else {
+        guard !message.isEmpty else {
             throw GatewayError.badRequest("the body is empty: expected one raw message")
         }
-        let message = Array(body.readableBytesView)
         guard EmailIntake.looksLikeMessage(message) else {
             let reason = EmailIntake.notAMessageReason
             let rawID = try await intake.quarantineNotAMessage(
@@ -75,5 +81,32 @@ struct EmailRoutes: Sendable {
         }
         writer.endObject()
         return jsonResponse(writer)
+    }
+
+    /// Room for a form's other fields (SendGrid's headers, envelope and spam report) beside the
+    /// message, which alone is held to `email.max_message_bytes`.
+    static let formOverheadBytes = 1 << 20
+
+    /// The message a forwarding service posts as a form field (SendGrid's `email`, Mailgun's
+    /// `body-mime`, or a `.eml` file); the form's other fields are not kept.
+    private static func messagePart(of request: Request, contentType: String, limit: Int) async throws -> [UInt8] {
+        guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
+            throw GatewayError.badRequest("multipart Content-Type without a boundary", code: "malformed_multipart")
+        }
+        let body = try await RequestBodyReader.collect(request, limit: limit + formOverheadBytes)
+        var form = MultipartFileStream(boundary: boundary, picks: MultipartFileStream.isMessagePart)
+        var message: [UInt8] = []
+        do {
+            try body.withUnsafeReadableBytes { bytes in try form.feed(bytes) { message.append(contentsOf: $0) } }
+            guard form.foundFile else {
+                throw MultipartError(
+                    "the form has no message: send it as a field named email, body-mime or message, or as a .eml file")
+            }
+            try form.finish()
+        } catch let error as MultipartError {
+            throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
+        }
+        if message.count > limit { throw GatewayError.tooLarge(limit: limit) }
+        return message
     }
 }

@@ -22,18 +22,12 @@ struct Authenticator: Sendable {
                 .unauthorized, code: "unauthorized", "missing Authorization header (expected: Bearer <token>)",
                 headers: [.wwwAuthenticate: "Bearer"])
         }
-        var bytes = Array(header.utf8)
-        let scheme = Array("bearer ".utf8)
-        guard bytes.count > scheme.count,
-            zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 })
-        else {
+        guard let bytes = Self.presentedToken(Array(header.utf8)) else {
             throw GatewayError(
-                .unauthorized, code: "unauthorized", "Authorization header must be: Bearer <token>",
+                .unauthorized, code: "unauthorized",
+                "Authorization header must be: Bearer <token> (or Basic, the token as the password)",
                 headers: [.wwwAuthenticate: "Bearer"])
         }
-        bytes.removeFirst(scheme.count)
-        while bytes.first == UInt8(ascii: " ") { bytes.removeFirst() }
-        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
         // Compare against every token, without early exit, so timing reveals nothing about which matched.
         var match: AuthSettings.Token?
         for (token, secret) in zip(tokens, secrets) where Self.constantTimeEquals(bytes, secret) {
@@ -54,6 +48,29 @@ struct Authenticator: Sendable {
                 .forbidden, code: "forbidden", "token \"\(match.name)\" lacks the \(scope.rawValue) scope")
         }
         return match.name
+    }
+
+    /// The token in an `Authorization` value: `Bearer <token>`, or `Basic` with the token as the
+    /// password (any user name). Mail forwarding services (SendGrid's Inbound Parse, Mailgun's
+    /// routes) set no header of their own: they send the credentials of their URL
+    /// (`https://any:TOKEN@gateway/v1/email`) as Basic. Schemes are case-insensitive.
+    static func presentedToken(_ value: [UInt8]) -> [UInt8]? {
+        func after(_ scheme: String) -> ArraySlice<UInt8>? {
+            let name = Array(scheme.utf8)
+            guard value.count > name.count, zip(value.prefix(name.count), name).allSatisfy({ $0 | 0x20 == $1 }) else {
+                return nil
+            }
+            var rest = value.dropFirst(name.count)
+            while rest.first == UInt8(ascii: " ") { rest.removeFirst() }
+            while rest.last == UInt8(ascii: " ") { rest.removeLast() }
+            return rest
+        }
+        if let token = after("bearer ") { return token.isEmpty ? nil : Array(token) }
+        guard let encoded = after("basic "), let decoded = Data(base64Encoded: Data(encoded)),
+            let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
+        else { return nil }
+        let password = decoded[decoded.index(after: colon)...]
+        return password.isEmpty ? nil : Array(password)
     }
 
     static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -3,7 +3,8 @@ import Foundation
 
 /// Pulls the file out of a `multipart/form-data` body as it streams in, without holding the body.
 ///
-/// The first part with a `filename` (or named `file`) is the upload; other parts are skipped.
+/// The first part the `picks` test takes is the file (by default the first with a `filename`, or
+/// named `file`: a call-log upload); other parts are skipped.
 /// The delimiter may be cut across network chunks: the last few bytes of each chunk wait for
 /// the next one. A body that ends before the closing delimiter is an error.
 struct MultipartFileStream {
@@ -18,10 +19,14 @@ struct MultipartFileStream {
     private var buffer: [UInt8] = []
     private(set) var foundFile = false
     private var fileDone = false
+    private let picks: (ArraySlice<UInt8>) -> Bool
 
-    /// - Parameter boundary: the `boundary` parameter of the Content-Type.
-    init(boundary: String) {
+    /// - Parameters:
+    ///   - boundary: the `boundary` parameter of the Content-Type.
+    ///   - picks: whether a part, by its header block, is the file.
+    init(boundary: String, picks: @escaping (ArraySlice<UInt8>) -> Bool = Self.isFilePart) {
         delimiter = Array("\r\n--\(boundary)".utf8)
+        self.picks = picks
         // The body starts with the delimiter minus its CRLF: prime the buffer with one.
         buffer = [0x0D, 0x0A]
     }
@@ -59,7 +64,7 @@ struct MultipartFileStream {
                     if buffer.count - start > 16_384 { throw MultipartError("part headers longer than 16 KiB") }
                     return
                 }
-                let isFile = !fileDone && Self.isFilePart(headers: buffer[start..<end])
+                let isFile = !fileDone && picks(buffer[start..<end])
                 start = end + 4
                 state = .body(isFile: isFile)
             case .body(let isFile):
@@ -91,13 +96,34 @@ struct MultipartFileStream {
     /// `filename` (plain, quoted or RFC 2231 `filename*`) or the field is named `file`. An empty
     /// `filename=""` is what a browser sends for a file input left unfilled: not the upload.
     static func isFilePart(headers: ArraySlice<UInt8>) -> Bool {
-        // The block starts with the line break that ends the delimiter line.
-        let bytes = Array(headers.drop { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") })
-        guard let value = HeaderBlock.parse(bytes, from: 0, to: bytes.count).0.raw("Content-Disposition") else {
+        guard let disposition = fields(headers).raw("Content-Disposition").map(HeaderParameters.parse) else {
             return false
         }
-        let disposition = HeaderParameters.parse(value)
         return disposition["filename"].map { !$0.isEmpty } == true || disposition["name"] == "file"
+    }
+
+    /// Whether a part holds a whole e-mail message, as mail forwarding services post one: a field
+    /// named `email` (SendGrid's Inbound Parse, "POST the raw, full MIME message"), `body-mime`
+    /// (Mailgun's routes to a URL ending in `mime`), `message` or `file`, or a file part that is
+    /// a `.eml` or declared `message/rfc822`.
+    static func isMessagePart(headers: ArraySlice<UInt8>) -> Bool {
+        let fields = fields(headers)
+        if let type = fields.raw("Content-Type"),
+            String(decoding: type, as: UTF8.self).lowercased().hasPrefix("message/rfc822")
+        {
+            return true
+        }
+        guard let disposition = fields.raw("Content-Disposition").map(HeaderParameters.parse) else { return false }
+        if let name = disposition["name"]?.lowercased(), ["email", "body-mime", "message", "file"].contains(name) {
+            return true
+        }
+        return disposition["filename"]?.lowercased().hasSuffix(".eml") == true
+    }
+
+    /// A part's header fields. The block starts with the line break that ends the delimiter line.
+    private static func fields(_ headers: ArraySlice<UInt8>) -> HeaderBlock {
+        let bytes = Array(headers.drop { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") })
+        return HeaderBlock.parse(bytes, from: 0, to: bytes.count).0
     }
 
     /// Checks the body ended properly.
