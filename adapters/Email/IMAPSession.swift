@@ -291,7 +291,7 @@ public final class IMAPSession: @unchecked Sendable {
         }
         if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         guard code == CURLE_OK else {
-            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let message = libcurlMessage(error)
             // libcurl's words ("Quote command returned error") say little; the server's say why.
             let reply = responses.data.flatMap { Self.finalReply(String(cString: $0)) }
             var error = IMAPError(

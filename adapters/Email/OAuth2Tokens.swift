@@ -87,8 +87,7 @@ public final class OAuth2Tokens: Sendable {
         if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         let what = "\(mailboxName): the OAuth 2.0 token endpoint \(settings.tokenURL)"
         guard code == CURLE_OK else {
-            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            var failure = IMAPError(description: "\(what) cannot be reached: \(message)")
+            var failure = IMAPError(description: "\(what) cannot be reached: \(libcurlMessage(error))")
             failure.unreachable = true
             throw failure
         }
@@ -115,19 +114,4 @@ public final class OAuth2Tokens: Sendable {
             }
         return (token, lifetime)
     }
-}
-
-/// A flag that ends a blocking libcurl request from another thread (a shutdown), within about a second.
-public final class CancelFlag: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Int32>
-
-    public init() {
-        pointer = .allocate(capacity: 1)
-        pointer.initialize(to: 0)
-    }
-
-    deinit { pointer.deallocate() }
-
-    /// Safe from any thread.
-    public func raise() { cg_flag_raise(pointer) }
 }
