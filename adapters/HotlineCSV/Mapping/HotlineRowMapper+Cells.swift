@@ -67,20 +67,15 @@ extension HotlineRowMapper {
             switch column.type {
             case .text:
                 break
-            case .integer:
-                guard let number = FieldText.wholeNumber(text) else {
-                    throw RowRefusal("\(name) \"\(text)\" is not a whole number")
+            case .integer, .duration:
+                let isDuration = column.type == .duration
+                guard let number = isDuration ? CallDuration.seconds(text) : FieldText.wholeNumber(text) else {
+                    throw RowRefusal(
+                        "\(name) \"\(text)\" is not "
+                            + (isDuration ? "a length of time (such as 65, 1:05 or 1分05秒)" : "a whole number"))
                 }
                 if case .extra(let key) = column.field {
                     build.extra[key] = .number(Double(number))
-                    return
-                }
-            case .duration:
-                guard let seconds = CallDuration.seconds(text) else {
-                    throw RowRefusal("\(name) \"\(text)\" is not a length of time (such as 65, 1:05 or 1分05秒)")
-                }
-                if case .extra(let key) = column.field {
-                    build.extra[key] = .number(Double(seconds))
                     return
                 }
             }
