@@ -61,13 +61,28 @@ static void cg_describe_failure(CURLcode code, char *error) {
     error[CURL_ERROR_SIZE - 1] = 0;
 }
 
+// The proxy to go through, or none: never the environment's `all_proxy` or `imaps_proxy`,
+// which libcurl would otherwise follow, so that only the configuration decides where mail goes.
+// `tunnel`: CONNECT even for a plain protocol (IMAP cannot be relayed as HTTP requests are).
+static void cg_use_proxy(CURL *handle, const char *proxy, int tunnel) {
+    if (!proxy) {
+        curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+        return;
+    }
+    curl_easy_setopt(handle, CURLOPT_PROXY, proxy);
+    curl_easy_setopt(handle, CURLOPT_NOPROXY, "");
+    curl_easy_setopt(handle, CURLOPT_PROXYTYPE, (long)CURLPROXY_HTTP);
+    curl_easy_setopt(handle, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
+    curl_easy_setopt(handle, CURLOPT_HTTPPROXYTUNNEL, tunnel ? 1L : 0L);
+}
+
 void cg_flag_raise(int *flag) {
     __atomic_store_n(flag, 1, __ATOMIC_RELAXED);
 }
 
 CURL *cg_imap_open(
     const char *user, const char *password, const char *bearer, int tls, int verify_peer, long timeout_seconds,
-    int *cancel) {
+    const char *proxy, int *cancel) {
     CURL *handle = curl_easy_init();
     if (!handle) return NULL;
     cg_watch_cancel(handle, cancel);
@@ -87,7 +102,7 @@ CURL *cg_imap_open(
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, timeout_seconds);
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+    cg_use_proxy(handle, proxy, 1);
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "imap,imaps");
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, cg_write);
     return handle;
@@ -109,7 +124,8 @@ CURLcode cg_imap_perform(
 }
 
 CURLcode cg_http_post_form(
-    const char *url, const char *body, long timeout_seconds, int *cancel, cg_buffer *out, long *status, char *error) {
+    const char *url, const char *body, long timeout_seconds, const char *proxy, int *cancel, cg_buffer *out,
+    long *status, char *error) {
     *status = 0;
     error[0] = 0;
     CURL *handle = curl_easy_init();
@@ -120,7 +136,7 @@ CURLcode cg_http_post_form(
     curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(handle, CURLOPT_TIMEOUT, timeout_seconds);
     curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+    cg_use_proxy(handle, proxy, 0);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, cg_write);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);

@@ -29,6 +29,9 @@ public struct IMAPMailbox: Sendable, Hashable {
     /// When set, the session logs in with an access token from here (SASL XOAUTH2 or
     /// OAUTHBEARER) instead of `password`.
     public var oauth2: OAuth2Settings?
+    /// When set, `http://[user:password@]host:port`: the HTTP proxy the server (and the token
+    /// endpoint) is reached through, by a `CONNECT` tunnel; nil connects directly.
+    public var proxy: String?
 
     public init(
         name: String, serverURL: String, folder: String, user: String, password: String,
@@ -102,7 +105,7 @@ public final class IMAPSession: @unchecked Sendable {
         guard
             let handle = cg_imap_open(
                 mailbox.user, bearerToken == nil ? mailbox.password : nil, bearerToken, tls, mailbox.verifyPeer ? 1 : 0,
-                timeoutSeconds, cancelFlag.pointer)
+                timeoutSeconds, mailbox.proxy, cancelFlag.pointer)
         else {
             throw IMAPError(description: "libcurl could not create a handle")
         }
@@ -300,6 +303,7 @@ public final class IMAPSession: @unchecked Sendable {
                 notFound: command == nil && code == CURLE_REMOTE_FILE_NOT_FOUND, loginDenied: code == CURLE_LOGIN_DENIED
             )
             error.unreachable = Self.unreachableCodes.contains(code)
+            if error.unreachable { error.description += throughProxy(mailbox.proxy) }
             error.serverReply = reply
             throw error
         }
@@ -307,18 +311,28 @@ public final class IMAPSession: @unchecked Sendable {
         return Array(UnsafeRawBufferPointer(start: data, count: buffer.length))
     }
 
-    /// Failures to reach the server or to secure the connection, before any command ran.
+    /// Failures to reach the server or to secure the connection, before any command ran, and
+    /// a connection that broke. A proxy that refuses the tunnel (`CONNECT tunnel failed, response
+    /// 407`) is a receive error to libcurl.
     private static let unreachableCodes: Set<CURLcode> = [
         CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SSL_CONNECT_ERROR,
-        CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION,
+        CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION, CURLE_COULDNT_RESOLVE_PROXY, CURLE_PROXY,
+        CURLE_RECV_ERROR, CURLE_SEND_ERROR,
     ]
 
     /// The server's tagged answer to a failed command among its response lines
     /// (`A005 NO [TRYCREATE] …`), without the tag: the last `NO` or `BAD` (libcurl logs out after
     /// a failure, so the very last line is the logout's `OK`), else the last tagged line.
     static func finalReply(_ responses: String) -> String? {
-        let tagged = responses.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+        // A proxy's answer to CONNECT (`HTTP/1.1 407 …` and its header lines, up to the blank
+        // line) comes through the same callback: it is not the server's.
+        var inProxyAnswer = false
+        let lines = responses.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).filter { line in
+            if line.hasPrefix("HTTP/") { inProxyAnswer = true }
+            defer { if line.allSatisfy(\.isWhitespace) { inProxyAnswer = false } }
+            return !inProxyAnswer
+        }
+        let tagged = lines.map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("*") && !$0.hasPrefix("+") }
             .map { line -> Substring in
                 let words = line.split(separator: " ", maxSplits: 1)

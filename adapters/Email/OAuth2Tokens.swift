@@ -52,13 +52,16 @@ public struct OAuth2Settings: Sendable, Hashable {
 public final class OAuth2Tokens: Sendable {
     public let settings: OAuth2Settings
     private let mailboxName: String
+    /// The mailbox's proxy (``IMAPMailbox/proxy``): the token endpoint is reached the same way.
+    private let proxy: String?
     private let cached = Mutex<(token: String, expires: Date)?>(nil)
     /// A token this close to its expiry is fetched anew: a poll may last a while.
     static let expiryMargin: TimeInterval = 60
 
-    public init(_ settings: OAuth2Settings, mailboxName: String) {
+    public init(_ settings: OAuth2Settings, mailboxName: String, proxy: String? = nil) {
         self.settings = settings
         self.mailboxName = mailboxName
+        self.proxy = proxy
     }
 
     /// The token to log in with. Blocking (the token request): call it where the IMAP session runs.
@@ -83,11 +86,12 @@ public final class OAuth2Tokens: Sendable {
         var status = 0
         var error = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
         let code = cg_http_post_form(
-            settings.tokenURL, settings.formBody, 30, cancel?.pointer, &buffer, &status, &error)
+            settings.tokenURL, settings.formBody, 30, proxy, cancel?.pointer, &buffer, &status, &error)
         if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         let what = "\(mailboxName): the OAuth 2.0 token endpoint \(settings.tokenURL)"
         guard code == CURLE_OK else {
-            var failure = IMAPError(description: "\(what) cannot be reached: \(libcurlMessage(error))")
+            var failure = IMAPError(
+                description: "\(what) cannot be reached: \(libcurlMessage(error))\(throughProxy(proxy))")
             failure.unreachable = true
             throw failure
         }

@@ -18,16 +18,19 @@ typedef struct cg_buffer {
 // A handle for one mailbox server. tls: 0 none, 1 STARTTLS if offered, 2 required (imaps:// or STARTTLS).
 // `bearer` (may be NULL): an OAuth 2.0 access token, sent by SASL XOAUTH2 or OAUTHBEARER instead
 // of `password`. `cancel` (may be NULL): once raised with cg_flag_raise, a request in progress, or
-// the next one, ends within about a second with CURLE_ABORTED_BY_CALLBACK.
+// the next one, ends within about a second with CURLE_ABORTED_BY_CALLBACK. `proxy` (may be NULL:
+// direct): http://[user:password@]host:port, reached through a CONNECT tunnel.
 CURL *cg_imap_open(
     const char *user, const char *password, const char *bearer, int tls, int verify_peer, long timeout_seconds,
-    int *cancel);
+    const char *proxy, int *cancel);
 
 // POSTs `body` as application/x-www-form-urlencoded to `url` (http or https, peer verified, no
 // redirects), appending the answer's body to `out` and setting `status` to its HTTP status.
 // Returns the CURLcode; on failure `error` (CURL_ERROR_SIZE bytes) holds libcurl's message.
+// `proxy` as for cg_imap_open (https through a CONNECT tunnel, http with the absolute URL).
 CURLcode cg_http_post_form(
-    const char *url, const char *body, long timeout_seconds, int *cancel, cg_buffer *out, long *status, char *error);
+    const char *url, const char *body, long timeout_seconds, const char *proxy, int *cancel, cg_buffer *out,
+    long *status, char *error);
 
 // Raises a cancel flag; safe from any thread.
 void cg_flag_raise(int *flag);

@@ -108,7 +108,7 @@ public enum DepartmentsLoader {
             breaker: readBreaker(node["circuit_breaker"]),
             template: readTemplate(node["body_template"], contentType: node["body_content_type"], directory: directory),
             tls: readTLS(node["tls"], url: url, directory: directory),
-            proxy: readProxy(node["proxy"]),
+            proxy: EndpointProxy.read(node["proxy"]),
             rateLimit: readRate(node["rate_limit"])
         )
     }
@@ -125,16 +125,6 @@ public enum DepartmentsLoader {
 
     /// An empty value (after `${…}`) means "connect directly", so the sample can read
     /// `${DEPARTMENT_PROXY:-}`.
-    private static func readProxy(_ node: ConfigNode) -> EndpointProxy? {
-        guard let text = node.string()?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        do {
-            return try EndpointProxy(url: text)
-        } catch {
-            node.error(error.description)
-            return nil
-        }
-    }
-
     private static func readTLS(_ node: ConfigNode, url: String, directory: URL?) -> EndpointTLS? {
         guard node.isPresent else { return nil }
         node.expectMapping(allowedKeys: ["ca_file", "client_certificate", "client_key"])

@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 
 /// `proxy:` of an endpoint: the HTTP proxy deliveries to it go through.
@@ -13,6 +14,8 @@ public struct EndpointProxy: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     /// `Proxy-Authorization` value, when the URL carries credentials.
     public var authorization: String?
+    /// The URL as configured, credentials included (never for logs: see ``description``).
+    public var url: String
 
     /// Parses `http://[user:password@]host:port` (a trailing `/` is allowed).
     /// - Throws: ``EndpointProxyError`` naming what is wrong.
@@ -35,9 +38,22 @@ public struct EndpointProxy: Sendable, Hashable, CustomStringConvertible {
         else { throw EndpointProxyError("a proxy URL is scheme://host:port only, without a path or query") }
         self.host = host
         self.port = port
+        self.url = url
         if let user = components.user {
             let credentials = "\(user):\(components.password ?? "")"
             authorization = "Basic " + Data(credentials.utf8).base64EncodedString()
+        }
+    }
+
+    /// A `proxy:` setting: nil when absent or empty after `${…}` (direct), or when the URL is
+    /// wrong, which is reported on the node.
+    public static func read(_ node: ConfigNode) -> EndpointProxy? {
+        guard let text = node.string()?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        do {
+            return try EndpointProxy(url: text)
+        } catch {
+            node.error(error.description)
+            return nil
         }
     }
 

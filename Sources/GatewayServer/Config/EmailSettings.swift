@@ -1,4 +1,5 @@
 import ComplaintCore
+import ComplaintDispatch
 import EmailAdapter
 import Foundation
 
@@ -45,7 +46,7 @@ public struct EmailSettings: Sendable, Hashable {
         for entry in node["mailboxes"].items() {
             entry.expectMapping(allowedKeys: [
                 "name", "url", "user", "password", "poll_seconds", "security", "verify_peer", "flags_after_commit",
-                "move_to", "start", "oauth2",
+                "move_to", "start", "oauth2", "proxy",
             ])
             guard let url = entry["url"].string(), !url.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             guard let (server, folder) = IMAPMailbox.split(url: url) else {
@@ -63,6 +64,8 @@ public struct EmailSettings: Sendable, Hashable {
                 flagsAfterCommit: entry["flags_after_commit"].string() ?? "\\Seen $CGImported",
                 moveTo: entry["move_to"].string().flatMap { $0.isEmpty ? nil : $0 })
             mailbox.oauth2 = Self.readOAuth2(entry)
+            // The form a department endpoint's proxy takes; libcurl reads the URL as written.
+            mailbox.proxy = EndpointProxy.read(entry["proxy"])?.url
             if mailbox.oauth2 != nil, !mailbox.password.isEmpty {
                 entry["password"].error("a mailbox logs in with a password or with oauth2, not both: remove one")
             }

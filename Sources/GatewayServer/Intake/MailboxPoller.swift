@@ -35,7 +35,9 @@ struct MailboxPoller: Service {
         self.store = store
         self.maxMessageBytes = maxMessageBytes
         self.logger = logger
-        tokens = settings.mailbox.oauth2.map { OAuth2Tokens($0, mailboxName: settings.mailbox.name) }
+        tokens = settings.mailbox.oauth2.map {
+            OAuth2Tokens($0, mailboxName: settings.mailbox.name, proxy: settings.mailbox.proxy)
+        }
     }
 
     func run() async throws {

@@ -4,11 +4,11 @@ import NIOPosix
 import Synchronization
 
 /// A loopback HTTP proxy as egress proxies behave: `CONNECT host:port` opens a tunnel, any other
-/// request (absolute URL as its target) is relayed to the host it names. With `credentials`, a
+/// request (absolute URL as its target) is relayed to the host it names, in origin form. With `credentials`, a
 /// request without the matching `Proxy-Authorization` gets 407. Every request head it received
 /// first on a connection is logged.
-final class TestHTTPProxy: Sendable {
-    let port: Int
+public final class TestHTTPProxy: Sendable {
+    public let port: Int
     private let channel: any Channel
     private let log: Log
 
@@ -17,10 +17,12 @@ final class TestHTTPProxy: Sendable {
     }
 
     /// The first request head of each connection, in arrival order.
-    var heads: [String] { log.state.withLock { $0 } }
+    public var heads: [String] { log.state.withLock { $0 } }
 
     /// - Parameter credentials: `user:password` the proxy requires, nil for none.
-    init(group: any EventLoopGroup, credentials: String? = nil) async throws {
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, credentials: String? = nil)
+        async throws
+    {
         let log = Log()
         self.log = log
         let expected = credentials.map { "Basic " + Data($0.utf8).base64EncodedString() }
@@ -36,7 +38,7 @@ final class TestHTTPProxy: Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    func stop() async {
+    public func stop() async {
         try? await channel.close()
     }
 
@@ -109,6 +111,9 @@ final class TestHTTPProxy: Sendable {
                             front.writeAndFlush(answer, promise: nil)
                             // Whatever followed the CONNECT head belongs to the tunnel.
                             self.buffered!.moveReaderIndex(forwardBy: end.upperBound.utf16Offset(in: text))
+                        } else {
+                            // Relayed in origin form, as proxies do: the endpoint sees `POST /path`.
+                            self.buffered = Self.originForm(self.buffered!, method: parts[0], authority: authority)
                         }
                         if let rest = self.buffered, rest.readableBytes > 0 { back.writeAndFlush(rest, promise: nil) }
                         self.buffered = nil
@@ -120,6 +125,16 @@ final class TestHTTPProxy: Sendable {
 
         func channelInactive(context: ChannelHandlerContext) {
             peer?.close(promise: nil)
+        }
+
+        /// `bytes` with `http://AUTHORITY` taken out of the request line.
+        private static func originForm(_ bytes: ByteBuffer, method: Substring, authority: Substring) -> ByteBuffer {
+            let start = method.utf8.count + 1
+            let cut = "http://".utf8.count + authority.utf8.count
+            var rewritten = ByteBuffer()
+            rewritten.writeBytes(bytes.readableBytesView.prefix(start))
+            rewritten.writeBytes(bytes.readableBytesView.dropFirst(start + cut))
+            return rewritten
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
