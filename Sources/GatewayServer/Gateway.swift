@@ -32,6 +32,8 @@ public final class Gateway: Sendable {
     let logger: Logger
     let registry: PrometheusCollectorRegistry?
     private let group = Mutex<ServiceGroup?>(nil)
+    /// systemd's notifications (ready, reloading, stopping, watchdog); inert without `NOTIFY_SOCKET`.
+    let notifier = ServiceManagerNotifier()
     /// Taken before the store opens, so that a second gateway started on the directory (a newer
     /// version, say) refuses before it could migrate the store the first one serves; given up
     /// once ``run(handleSignals:onListening:)`` has closed the store. Nil for an offline gateway
@@ -153,7 +155,15 @@ public final class Gateway: Sendable {
                 address: .hostname(server.host, port: server.port),
                 serverName: "complaint-gateway",
                 availableConnectionsDelegate: MaximumAvailableConnections(server.maxConnections, logger: logger)),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? server.port) },
+            onServerRunning: { [notifier, configuration] channel in
+                let port = channel.localAddress?.port ?? server.port
+                notifier.ready(
+                    status: "listening on http://\(server.host):\(port); "
+                        + counted(configuration.departments.count, "department") + ", "
+                        + counted(configuration.routing.tables.count, "rule table") + ", "
+                        + counted(configuration.email.mailboxes.count, "mailbox", plural: "mailboxes"))
+                await onListening(port)
+            },
             logger: logger)
         // Services shut down in reverse order: the HTTP server and mailbox pollers first, the
         // dispatcher after them.
@@ -174,7 +184,10 @@ public final class Gateway: Sendable {
                     + (smsConcat.map { buffer in
                         [.init(service: SMSConcatSweeper(buffer: buffer, interval: .seconds(5), logger: logger))]
                     } ?? []) + pollers + [.init(service: app)]
-                    + (handleSignals ? [.init(service: ConfigReloadSignal(reloader: reloader, logger: logger))] : []),
+                    + (handleSignals
+                        ? [.init(service: ConfigReloadSignal(reloader: reloader, notifier: notifier, logger: logger))]
+                        : [])
+                    + (notifier.isActive ? [.init(service: ServiceManagerLink(notifier: notifier, store: store))] : []),
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
         group.withLock { $0 = serviceGroup }

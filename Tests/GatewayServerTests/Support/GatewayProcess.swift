@@ -45,19 +45,22 @@ final class GatewayProcess: Sendable {
     /// takes ephemeral ports too) can take it before the gateway binds it: a start refused for
     /// that reason is tried again on another port. Any other early exit throws with the tail of
     /// what the gateway wrote to standard error.
+    /// - Parameter extraEnvironment: set for the process besides the usual (`NOTIFY_SOCKET`, …).
     static func start(
-        downstream: String, dataDirectory: URL, configDirectory: URL = RunningGateway.configDirectory
+        downstream: String, dataDirectory: URL, configDirectory: URL = RunningGateway.configDirectory,
+        extraEnvironment: [String: String] = [:]
     ) async throws -> GatewayProcess {
         try await startRetryingOnTakenPort(
             portTaken: { ($0 as? ExitedEarly)?.portTaken == true },
             start: {
                 try await startOnce(
-                    downstream: downstream, dataDirectory: dataDirectory, configDirectory: configDirectory)
+                    downstream: downstream, dataDirectory: dataDirectory, configDirectory: configDirectory,
+                    extraEnvironment: extraEnvironment)
             })
     }
 
     private static func startOnce(
-        downstream: String, dataDirectory: URL, configDirectory: URL
+        downstream: String, dataDirectory: URL, configDirectory: URL, extraEnvironment: [String: String]
     ) async throws -> GatewayProcess {
         let port = try freePort()
         let errorLog = FileManager.default.temporaryDirectory
@@ -72,7 +75,8 @@ final class GatewayProcess: Sendable {
                 "serve", "--config", configDirectory.path, "--data-dir", dataDirectory.path,
                 "--listen", "127.0.0.1:\(port)",
             ],
-            environment: environment(downstream: downstream), errorOutput: errorDescriptor)
+            environment: environment(downstream: downstream).merging(extraEnvironment) { $1 },
+            errorOutput: errorDescriptor)
         let started = GatewayProcess(process: process, port: port, dataDirectory: dataDirectory)
         try await eventually(timeout: .seconds(30), "gateway process answering") {
             if let code = process.exitCode() {
