@@ -166,7 +166,10 @@ let package = Package(
         // Email: MIME parser, charsets, HTML to text, auto-reply detection, record mapping.
         .target(
             name: "EmailAdapter",
-            dependencies: ["ComplaintCore", "CCurlShim"],
+            dependencies: [
+                "ComplaintCore", "CCurlShim", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             path: "adapters/Email",
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,8 @@ public struct OAuth2Settings: Sendable, Hashable {
     /// `https://login.microsoftonline.com/TENANT/oauth2/v2.0/token`.
     public var tokenURL: String
     public var clientID: String
-    public var clientSecret: String
+    /// How the application proves who it is.
+    public var credential: Credential
     /// Microsoft: `https://outlook.office365.com/.default`; Google: `https://mail.google.com/`.
     public var scope: String?
     /// With one, tokens come by the `refresh_token` grant (a user's consent given once: Google,
@@ -17,25 +18,68 @@ public struct OAuth2Settings: Sendable, Hashable {
     /// mailbox by its administrator: Microsoft's service principals).
     public var refreshToken: String?
 
+    /// The application's credential.
+    public enum Credential: Sendable, Hashable {
+        /// A client secret, sent in the request body (RFC 6749 §2.3.1).
+        case secret(String)
+        /// A certificate registered with the application (Microsoft Entra ID's certificate
+        /// credential, which tenants that forbid client secrets require): each request carries
+        /// a short-lived JWT signed with its key (RFC 7523 §2.2).
+        case certificate(OAuth2SigningKey)
+        /// A Google service account with domain-wide delegation: the JWT bearer grant (RFC 7523
+        /// §2.1), signed with the account's key, acting as `subject` (the mailbox's user).
+        case serviceAccount(OAuth2SigningKey, email: String, subject: String)
+    }
+
     public init(
-        tokenURL: String, clientID: String, clientSecret: String, scope: String? = nil, refreshToken: String? = nil
+        tokenURL: String, clientID: String, credential: Credential, scope: String? = nil, refreshToken: String? = nil
     ) {
         self.tokenURL = tokenURL
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.credential = credential
         self.scope = scope
         self.refreshToken = refreshToken
     }
 
-    /// The token request's form body (RFC 6749 §4.4, §6), client authenticated in the body
-    /// (§2.3.1), as Microsoft and Google both accept.
-    var formBody: String {
-        var fields: [(String, String)] = [
-            ("grant_type", refreshToken == nil ? "client_credentials" : "refresh_token"),
-            ("client_id", clientID), ("client_secret", clientSecret),
-        ]
-        if let refreshToken { fields.append(("refresh_token", refreshToken)) }
-        if let scope, !scope.isEmpty { fields.append(("scope", scope)) }
+    public init(
+        tokenURL: String, clientID: String, clientSecret: String, scope: String? = nil, refreshToken: String? = nil
+    ) {
+        self.init(
+            tokenURL: tokenURL, clientID: clientID, credential: .secret(clientSecret), scope: scope,
+            refreshToken: refreshToken)
+    }
+
+    /// The token request's form body (RFC 6749 §4.4, §6; RFC 7523), the client authenticated in
+    /// the body, as Microsoft and Google both accept. Signs a new assertion for a key credential.
+    func formBody(now: Date = Date()) throws -> String {
+        let grant = refreshToken == nil ? "client_credentials" : "refresh_token"
+        var extra: [(String, String)] = []
+        if let refreshToken { extra.append(("refresh_token", refreshToken)) }
+        if let scope, !scope.isEmpty { extra.append(("scope", scope)) }
+        let issued = Int(now.timeIntervalSince1970)
+        let fields: [(String, String)]
+        switch credential {
+        case .secret(let secret):
+            fields = [("grant_type", grant), ("client_id", clientID), ("client_secret", secret)] + extra
+        case .certificate(let key):
+            let assertion = try key.sign(claims: [
+                "aud": tokenURL, "iss": clientID, "sub": clientID, "jti": UUID().uuidString,
+                "nbf": issued, "iat": issued, "exp": issued + 600,
+            ])
+            fields =
+                [
+                    ("grant_type", grant), ("client_id", clientID),
+                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                    ("client_assertion", assertion),
+                ] + extra
+        case .serviceAccount(let key, let email, let subject):
+            // The scope travels in the assertion; there is no refresh token and no client id.
+            let assertion = try key.sign(claims: [
+                "iss": email, "sub": subject, "scope": scope ?? "https://mail.google.com/", "aud": tokenURL,
+                "iat": issued, "exp": issued + 3600,
+            ])
+            fields = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion)]
+        }
         return fields.map { "\($0)=\(Self.formEncoded($1))" }.joined(separator: "&")
     }
 
@@ -85,8 +129,13 @@ public final class OAuth2Tokens: Sendable {
         defer { cg_buffer_free(&buffer) }
         var status = 0
         var error = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE))
-        let code = cg_http_post_form(
-            settings.tokenURL, settings.formBody, 30, proxy, cancel?.pointer, &buffer, &status, &error)
+        let form: String
+        do {
+            form = try settings.formBody()
+        } catch {
+            throw IMAPError(description: "\(mailboxName): cannot sign the OAuth 2.0 assertion: \(error)")
+        }
+        let code = cg_http_post_form(settings.tokenURL, form, 30, proxy, cancel?.pointer, &buffer, &status, &error)
         if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         let what = "\(mailboxName): the OAuth 2.0 token endpoint \(settings.tokenURL)"
         guard code == CURLE_OK else {

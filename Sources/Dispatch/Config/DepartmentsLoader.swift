@@ -131,25 +131,11 @@ public enum DepartmentsLoader {
         if URL(string: url)?.scheme?.lowercased() == "http" {
             node.error("tls applies to https:// URLs only; this endpoint's URL is http://")
         }
-        func path(_ key: String) -> String? {
-            guard let text = node[key].string(), !text.isEmpty else { return nil }
-            let resolved = configFile(text, in: directory).path
-            guard FileManager.default.isReadableFile(atPath: resolved) else {
-                node[key].error("cannot read \(text)")
-                return nil
-            }
-            return resolved
-        }
         let tls = EndpointTLS(
-            caFile: path("ca_file"), clientCertificate: path("client_certificate"), clientKey: path("client_key"))
-        if let key = tls.clientKey,
-            let mode = (try? FileManager.default.attributesOfItem(atPath: key))?[.posixPermissions] as? Int,
-            mode & 0o077 != 0
-        {
-            // As ssh does for its keys: whoever can read it can act as the gateway towards the department.
-            node["client_key"].warning(
-                "the key file is readable by other users (mode \(String(mode & 0o777, radix: 8))); chmod 600 it")
-        }
+            caFile: node["ca_file"].readableFile(in: directory),
+            clientCertificate: node["client_certificate"].readableFile(in: directory),
+            clientKey: node["client_key"].readableFile(in: directory))
+        if let key = tls.clientKey { node["client_key"].warnIfReadableByOthers(key) }
         switch (node["client_certificate"].isPresent, node["client_key"].isPresent) {
         case (true, false): node.error("client_certificate needs client_key")
         case (false, true): node.error("client_key needs client_certificate")
@@ -275,7 +261,7 @@ public enum DepartmentsLoader {
             if contentType.isPresent { contentType.error("body_content_type needs a body_template") }
             return nil
         }
-        let url = configFile(path, in: directory)
+        let url = ConfigNode.configFile(path, in: directory)
         guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
             node.error("cannot read template file \(path)")
             return nil
@@ -294,11 +280,5 @@ public enum DepartmentsLoader {
             node.error(error.description)
             return nil
         }
-    }
-
-    /// A file named in departments.yaml: absolute as given, otherwise relative to the config directory.
-    private static func configFile(_ path: String, in directory: URL?) -> URL {
-        path.hasPrefix("/")
-            ? URL(fileURLWithPath: path) : (directory ?? URL(fileURLWithPath: ".")).appendingPathComponent(path)
     }
 }

@@ -35,7 +35,8 @@ public struct EmailSettings: Sendable, Hashable {
         return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
-    static func read(_ node: ConfigNode) -> EmailSettings {
+    /// - Parameter directory: the configuration directory, which key files are relative to.
+    static func read(_ node: ConfigNode, directory: URL? = nil) -> EmailSettings {
         node.expectMapping(allowedKeys: ["max_message_bytes", "max_attachment_bytes", "mailboxes"])
         var settings = EmailSettings()
         settings.maxMessageBytes = node["max_message_bytes"].int(
@@ -63,7 +64,7 @@ public struct EmailSettings: Sendable, Hashable {
                 verifyPeer: entry["verify_peer"].bool(default: true),
                 flagsAfterCommit: entry["flags_after_commit"].string() ?? "\\Seen $CGImported",
                 moveTo: entry["move_to"].string().flatMap { $0.isEmpty ? nil : $0 })
-            mailbox.oauth2 = Self.readOAuth2(entry)
+            mailbox.oauth2 = Self.readOAuth2(entry, user: mailbox.user, directory: directory)
             // The form a department endpoint's proxy takes; libcurl reads the URL as written.
             mailbox.proxy = EndpointProxy.read(entry["proxy"])?.url
             if mailbox.oauth2 != nil, !mailbox.password.isEmpty {
@@ -88,10 +89,13 @@ public struct EmailSettings: Sendable, Hashable {
 
     /// `oauth2:` of a mailbox entry: nil when absent, or when its `token_url` is empty (so a
     /// sample config can read it from the environment and leave it off).
-    private static func readOAuth2(_ entry: ConfigNode) -> OAuth2Settings? {
+    private static func readOAuth2(_ entry: ConfigNode, user: String, directory: URL?) -> OAuth2Settings? {
         let node = entry["oauth2"]
         guard node.isPresent,
-            node.expectMapping(allowedKeys: ["token_url", "client_id", "client_secret", "scope", "refresh_token"]),
+            node.expectMapping(allowedKeys: [
+                "token_url", "client_id", "client_secret", "client_certificate", "client_key",
+                "service_account_file", "subject", "scope", "refresh_token",
+            ]),
             let tokenURL = node["token_url"].string(), !tokenURL.trimmingCharacters(in: .whitespaces).isEmpty
         else { return nil }
         let url = URL(string: tokenURL)
@@ -103,12 +107,93 @@ public struct EmailSettings: Sendable, Hashable {
         if scheme == "http", !isLoopback(tokenURL) {
             node["token_url"].error("an http:// token endpoint is allowed on this machine only: use https://")
         }
-        guard let clientID = node["client_id"].requiredString(),
-            let clientSecret = node["client_secret"].requiredSecretString()
-        else { return nil }
+        guard let credential = readCredential(node, user: user, directory: directory) else { return nil }
         let refreshToken = node["refresh_token"].secretString().flatMap { $0.isEmpty ? nil : $0 }
+        if case .serviceAccount = credential, refreshToken != nil {
+            node["refresh_token"].error(
+                "a service account takes no refresh_token: it acts as the mailbox's user itself")
+        }
         return OAuth2Settings(
-            tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret,
+            tokenURL: tokenURL, clientID: node["client_id"].string() ?? "", credential: credential,
             scope: node["scope"].string().flatMap { $0.isEmpty ? nil : $0 }, refreshToken: refreshToken)
+    }
+
+    /// The application's one credential: `client_secret`, `client_certificate` with `client_key`
+    /// (Microsoft), or `service_account_file` (Google). Empty values count as absent, so the sample
+    /// config can offer all three from the environment.
+    private static func readCredential(
+        _ node: ConfigNode, user: String, directory: URL?
+    ) -> OAuth2Settings.Credential? {
+        func given(_ key: String) -> Bool { !(node[key].string() ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        let kinds = [
+            given("client_secret"), given("client_certificate") || given("client_key"), given("service_account_file"),
+        ]
+        let choices = "client_secret, client_certificate with client_key, or service_account_file"
+        guard kinds.contains(true) else {
+            node["client_secret"].error("the application needs a credential: \(choices)")
+            return nil
+        }
+        guard kinds.filter({ $0 }).count == 1 else {
+            node.error("one credential only, not several: \(choices)")
+            return nil
+        }
+        if given("subject") && !given("service_account_file") {
+            node["subject"].error("subject applies to a service_account_file only")
+        }
+        if given("client_secret") {
+            guard node["client_id"].requiredString() != nil, let secret = node["client_secret"].requiredSecretString()
+            else { return nil }
+            return .secret(secret)
+        }
+        if given("service_account_file") { return readServiceAccount(node, user: user, directory: directory) }
+        guard node["client_id"].requiredString() != nil else { return nil }
+        for (key, other) in [("client_certificate", "client_key"), ("client_key", "client_certificate")]
+        where !given(key) {
+            node[other].error("\(other) needs \(key)")
+            return nil
+        }
+        guard let certificate = node["client_certificate"].readableFile(in: directory),
+            let keyFile = node["client_key"].readableFile(in: directory)
+        else { return nil }
+        node["client_key"].warnIfReadableByOthers(keyFile)
+        guard let certificatePEM = try? String(contentsOfFile: certificate, encoding: .utf8),
+            let keyPEM = try? String(contentsOfFile: keyFile, encoding: .utf8)
+        else {
+            node.error("the certificate and key files must be PEM text")
+            return nil
+        }
+        do {
+            return .certificate(try OAuth2SigningKey(privateKeyPEM: keyPEM, certificatePEM: certificatePEM))
+        } catch {
+            node[error.description.hasPrefix("no PEM certificate") ? "client_certificate" : "client_key"]
+                .error(error.description)
+            return nil
+        }
+    }
+
+    /// A Google service account's JSON key file (`client_email`, `private_key`, `private_key_id`),
+    /// acting as `subject` (by default the mailbox's user) by domain-wide delegation.
+    private static func readServiceAccount(
+        _ node: ConfigNode, user: String, directory: URL?
+    ) -> OAuth2Settings.Credential? {
+        let field = node["service_account_file"]
+        guard let path = field.readableFile(in: directory) else { return nil }
+        field.warnIfReadableByOthers(path)
+        guard let data = FileManager.default.contents(atPath: path),
+            let file = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let email = file["client_email"] as? String, let keyPEM = file["private_key"] as? String
+        else {
+            field.error("not a service account key file: JSON with client_email and private_key expected")
+            return nil
+        }
+        let subject = node["subject"].string().flatMap { $0.isEmpty ? nil : $0 } ?? user
+        if subject.isEmpty { node["subject"].error("the user to act as is needed: set subject, or the mailbox's user") }
+        do {
+            let key = try OAuth2SigningKey(privateKeyPEM: keyPEM, keyID: file["private_key_id"] as? String)
+            return .serviceAccount(key, email: email, subject: subject)
+        } catch {
+            field.error("its private_key is \(error.description)")
+            return nil
+        }
     }
 }

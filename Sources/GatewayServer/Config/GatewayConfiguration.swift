@@ -48,7 +48,7 @@ public struct GatewayConfiguration: Sendable {
         let auth = AuthSettings.read(gateway["auth"])
         let dispatch = readDispatch(gateway["dispatch"])
         let sms = SMSConfiguration.read(gateway["sms"])
-        let email = EmailSettings.read(gateway["email"])
+        let email = EmailSettings.read(gateway["email"], directory: directory)
         let logging = gateway["logging"]
         logging.expectMapping(allowedKeys: ["level", "format"])
         let logLevel = logging["level"].string() ?? "info"
