@@ -22,12 +22,14 @@ struct ConfigCommand: AsyncParsableCommand {
                 "configuration OK: \(configuration.departments.count) departments, "
                     + "\(configuration.routing.tables.count) rule tables "
                     + "(\(configuration.routing.tables.map(\.rules.count).reduce(0, +)) rules), "
-                    + "\(configuration.auth.tokens.count) tokens, listen \(configuration.server.host):\(configuration.server.port), "
+                    + "\(configuration.auth.tokens.count) token\(configuration.auth.tokens.count == 1 ? "" : "s"), "
+                    + "listen \(configuration.server.host):\(configuration.server.port), "
                     + "tables version \(configuration.routing.version)")
             let profiles = configuration.hotlineProfiles.keys.sorted()
             print(
                 "\(profiles.count) hotline profile\(profiles.count == 1 ? "" : "s")"
                     + (profiles.isEmpty ? "" : ": " + profiles.joined(separator: ", ")))
+            for polled in configuration.email.mailboxes { print("mailbox " + polled.summary) }
         }
     }
 }

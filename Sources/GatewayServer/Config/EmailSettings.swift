@@ -21,6 +21,22 @@ public struct EmailSettings: Sendable, Hashable {
         /// `start` (`all`, the default): the first poll of a mailbox never polled before takes every
         /// message in the folder, read ones too; `new` takes only the messages that arrive after it.
         public var startWithNewOnly = false
+
+        /// One line for `config check`, no secret in it: `complaints-inbox: imaps://imap.example.cn:993/
+        /// INBOX every 30 s, login by OAuth 2.0 (certificate), through the proxy 10.1.2.3:3128`.
+        public var summary: String {
+            let login: String =
+                switch mailbox.oauth2?.credential {
+                case nil: "password"
+                case .secret: "OAuth 2.0 (client secret)"
+                case .certificate: "OAuth 2.0 (certificate)"
+                case .serviceAccount(_, let email, let subject): "OAuth 2.0 (service account \(email) as \(subject))"
+                }
+            let proxy =
+                mailbox.proxy.flatMap { try? EndpointProxy(url: $0) }.map { "through the proxy \($0)" } ?? "direct"
+            return
+                "\(mailbox.name): \(mailbox.serverURL)\(mailbox.folder) every \(pollSeconds) s, login by \(login), \(proxy)"
+        }
     }
 
     public init(maxMessageBytes: Int = 32 << 20, maxAttachmentBytes: Int = 10 << 20, mailboxes: [PolledMailbox] = []) {
