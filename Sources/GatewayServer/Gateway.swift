@@ -98,6 +98,13 @@ public final class Gateway: Sendable {
             profileDirectory: configuration.directory.appendingPathComponent("hotline"))
     }
 
+    /// Processes quarantined payloads again, through the channels this gateway runs.
+    func quarantineReprocessor(sms: SMSIntake) -> QuarantineReprocessor {
+        QuarantineReprocessor(
+            api: APIIntake(pipeline: pipeline), email: emailIntake, sms: sms, providers: configuration.sms.providers,
+            importer: hotlineImporter)
+    }
+
     /// The HTTP router with every route and middleware.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -124,12 +131,8 @@ public final class Gateway: Sendable {
         RoutingRoutes(reloader: reloader, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
             on: router)
         DeadLetterRoutes(store: store, auth: auth, dispatcher: dispatcher).register(on: router)
-        QuarantineRoutes(
-            store: store, auth: auth,
-            reprocessor: QuarantineReprocessor(
-                api: APIIntake(pipeline: pipeline), email: emailIntake, sms: smsIntake,
-                providers: configuration.sms.providers, importer: hotlineImporter)
-        ).register(on: router)
+        QuarantineRoutes(store: store, auth: auth, reprocessor: quarantineReprocessor(sms: smsIntake))
+            .register(on: router)
         HotlineRoutes(importer: hotlineImporter, auth: auth, maxUploadBytes: configuration.server.maxUploadBytes)
             .register(
                 on: router)

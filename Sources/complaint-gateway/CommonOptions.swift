@@ -2,6 +2,7 @@ import ArgumentParser
 import ComplaintCore
 import Foundation
 import GatewayServer
+import Logging
 import Routing
 import Storage
 
@@ -73,4 +74,39 @@ extension StorageSettings {
 
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// `--config` and `--data-dir` for the commands that work on an existing store (`dlq`, `quarantine`).
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var config: ConfigOptions
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
+    var dataDir: String?
+
+    /// Fails (exit 1) when `department` is not in departments.yaml: a typo that found nothing
+    /// must not read as "nothing to do". Only asked after nothing matched, so the dead letters
+    /// of a department since removed from the configuration still list and replay.
+    func requireKnown(department: String) throws {
+        let known = GatewayConfiguration.departmentIDs(directory: config.directory)
+        guard !known.contains(department) else { return }
+        printError(
+            "no department \"\(department)\" in \(config.config)/departments.yaml; departments: "
+                + known.joined(separator: ", "))
+        throw ExitCode(1)
+    }
+
+    func open() throws -> SQLiteStore {
+        var storage = try config.loadStorage()
+        if let dataDir { storage.dataDirectory = dataDir }
+        // A mistyped path, or a relative data_dir read from another working directory, must not
+        // answer "nothing there" from a store made on the spot.
+        guard FileManager.default.fileExists(atPath: storage.sqlite.path) else {
+            printError("no store at \(storage.sqlite.path) (storage.data_dir or --data-dir)")
+            throw ExitCode(1)
+        }
+        var logger = Logger(label: "complaint-gateway")
+        // Notices only: an upgrade of the store's schema, which can take minutes, says what it does.
+        logger.logLevel = .notice
+        return try SQLiteStore(configuration: storage.sqlite, logger: logger)
+    }
 }

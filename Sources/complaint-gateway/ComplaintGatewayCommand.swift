@@ -8,7 +8,7 @@ struct ComplaintGatewayCommand: AsyncParsableCommand {
         abstract: "Multi-channel complaint intake: receive, store, route and deliver complaints.",
         subcommands: [
             ServeCommand.self, ImportCommand.self, ConfigCommand.self, RulesCommand.self, EmailCommand.self,
-            DLQCommand.self, BackupCommand.self,
+            DLQCommand.self, QuarantineCommand.self, BackupCommand.self,
         ]
     )
 }

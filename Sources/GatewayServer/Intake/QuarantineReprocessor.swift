@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import HotlineCSVAdapter
 import Logging
+import Metrics
 import SMSAdapter
 import Storage
 
@@ -45,6 +46,56 @@ struct QuarantineReprocessor: Sendable {
     let sms: SMSIntake
     let providers: [String: any SMSProvider]
     let importer: HotlineImporter
+
+    /// What processing a payload again made of it.
+    enum Done: Sendable {
+        /// A hotline upload, imported: its report, as an upload answers.
+        case imported(ImportReport)
+        /// Any other payload.
+        case processed(QuarantinedBody, Outcome)
+    }
+
+    /// Finds the payload `id` in quarantine and processes it again through its channel (a
+    /// hotline upload with `profile`, or the one it was sent with), for
+    /// `POST /v1/quarantine/{id}/reprocess` and `complaint-gateway quarantine reprocess`. Counted
+    /// in `cg_quarantine_reprocessed_total{channel,outcome}`.
+    /// - Throws: a ``GatewayError``: 404 `not_found`, 400 for a profile on a payload that is no
+    ///   upload, and those of ``reprocess(_:logger:)`` and ``reimport(_:profile:)``.
+    func reprocess(id: String, profile: String?, logger: Logger) async throws -> Done {
+        let found: QuarantinedBody?
+        do {
+            found = try await importer.store.quarantinedBody(id: id)
+        } catch {
+            throw GatewayError.storeFailure(error)
+        }
+        guard let payload = found else {
+            throw GatewayError(.notFound, code: "not_found", "no payload in quarantine has the id \(id)")
+        }
+        if payload.channel != .hotline, profile != nil {
+            throw GatewayError.badRequest(
+                "profile names a hotline column profile; payload \(payload.id) came by \(payload.channel.rawValue)")
+        }
+        do {
+            if payload.channel == .hotline {
+                let report = try await reimport(payload, profile: profile)
+                Self.count(payload, "imported")
+                return .imported(report)
+            }
+            let outcome = try await reprocess(payload, logger: logger)
+            Self.count(payload, outcome.kind.rawValue)
+            return .processed(payload, outcome)
+        } catch let error as GatewayError where error.code == "still_unreadable" {
+            Self.count(payload, error.code)
+            throw error
+        }
+    }
+
+    private static func count(_ payload: QuarantinedBody, _ outcome: String) {
+        Counter(
+            label: "cg_quarantine_reprocessed_total",
+            dimensions: [("channel", payload.channel.rawValue), ("outcome", outcome)]
+        ).increment()
+    }
 
     /// Processes the payload in `payload` (not a hotline upload) again.
     /// - Throws: a ``GatewayError``: 422 `still_unreadable` with the reason (it stays in

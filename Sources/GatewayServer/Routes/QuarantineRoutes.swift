@@ -2,7 +2,6 @@ import ComplaintCore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Metrics
 import NIOCore
 import Storage
 
@@ -50,34 +49,12 @@ struct QuarantineRoutes: Sendable {
                     "reprocess takes no body: it processes the payload as kept; to send a corrected one, "
                         + "post it to its channel's endpoint")
             }
-            let payload = try await quarantined(context)
-            let profile = parameters.get("profile")
-            if payload.channel != .hotline, profile != nil {
-                throw GatewayError.badRequest(
-                    "profile names a hotline column profile; payload \(payload.id) came by \(payload.channel.rawValue)")
-            }
-            do {
-                if payload.channel == .hotline {
-                    let report = try await reprocessor.reimport(payload, profile: profile)
-                    Self.count(payload, "imported")
-                    return HotlineRoutes.reportResponse(report, includeIDs: nil)
-                }
-                let outcome = try await reprocessor.reprocess(payload, logger: context.logger)
-                Self.count(payload, outcome.kind.rawValue)
-                return jsonResponse(ResponseBodies.reprocessed(payload, outcome))
-            } catch let error as GatewayError where error.code == "still_unreadable" {
-                Self.count(payload, error.code)
-                throw error
+            let id = try context.parameters.require("id")
+            switch try await reprocessor.reprocess(id: id, profile: parameters.get("profile"), logger: context.logger) {
+            case .imported(let report): return HotlineRoutes.reportResponse(report, includeIDs: nil)
+            case .processed(let payload, let outcome): return jsonResponse(ResponseBodies.reprocessed(payload, outcome))
             }
         }
-    }
-
-    /// `cg_quarantine_reprocessed_total{channel,outcome}`: what processing again made of payloads.
-    private static func count(_ payload: QuarantinedBody, _ outcome: String) {
-        Counter(
-            label: "cg_quarantine_reprocessed_total",
-            dimensions: [("channel", payload.channel.rawValue), ("outcome", outcome)]
-        ).increment()
     }
 
     private func quarantined(_ context: BasicRequestContext) async throws -> QuarantinedBody {

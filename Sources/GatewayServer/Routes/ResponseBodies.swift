@@ -99,17 +99,7 @@ enum ResponseBodies {
         writer.beginObject()
         writer.key("items")
         writer.beginArray()
-        for item in items {
-            writer.beginObject()
-            writer.field("id", item.id)
-            writer.field("channel", item.channel.rawValue)
-            writer.field("adapter", item.adapter)
-            writer.field("received_at", RFC3339.format(item.receivedAt))
-            writer.field("sha256", item.sha256)
-            writer.field("size", item.size)
-            writer.field("error", item.error)
-            writer.endObject()
-        }
+        for item in items { item.write(to: &writer) }
         writer.endArray()
         writer.field("next_cursor", nextCursor)
         writer.endObject()
@@ -139,5 +129,20 @@ enum ResponseBodies {
         writer.field("reason", outcome.reason)
         writer.endObject()
         return writer
+    }
+}
+
+extension QuarantinedPayload {
+    /// One item of `GET /v1/quarantine` (and a line of `quarantine list --json`).
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("id", id)
+        writer.field("channel", channel.rawValue)
+        writer.field("adapter", adapter)
+        writer.field("received_at", RFC3339.format(receivedAt))
+        writer.field("sha256", sha256)
+        writer.field("size", size)
+        writer.field("error", error)
+        writer.endObject()
     }
 }
