@@ -62,15 +62,7 @@ struct QuarantineReprocessor: Sendable {
     /// - Throws: a ``GatewayError``: 404 `not_found`, 400 for a profile on a payload that is no
     ///   upload, and those of ``reprocess(_:logger:)`` and ``reimport(_:profile:)``.
     func reprocess(id: String, profile: String?, logger: Logger) async throws -> Done {
-        let found: QuarantinedBody?
-        do {
-            found = try await importer.store.quarantinedBody(id: id)
-        } catch {
-            throw GatewayError.storeFailure(error)
-        }
-        guard let payload = found else {
-            throw GatewayError(.notFound, code: "not_found", "no payload in quarantine has the id \(id)")
-        }
+        let payload = try await quarantined(id: id)
         if payload.channel != .hotline, profile != nil {
             throw GatewayError.badRequest(
                 "profile names a hotline column profile; payload \(payload.id) came by \(payload.channel.rawValue)")
@@ -88,6 +80,21 @@ struct QuarantineReprocessor: Sendable {
             Self.count(payload, error.code)
             throw error
         }
+    }
+
+    /// The payload `id` in quarantine.
+    /// - Throws: a ``GatewayError``: 404 `not_found`, 503 when the store failed.
+    func quarantined(id: String) async throws -> QuarantinedBody {
+        let found: QuarantinedBody?
+        do {
+            found = try await importer.store.quarantinedBody(id: id)
+        } catch {
+            throw GatewayError.storeFailure(error)
+        }
+        guard let found else {
+            throw GatewayError(.notFound, code: "not_found", "no payload in quarantine has the id \(id)")
+        }
+        return found
     }
 
     private static func count(_ payload: QuarantinedBody, _ outcome: String) {

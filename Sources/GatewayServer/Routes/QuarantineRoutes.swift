@@ -35,7 +35,7 @@ struct QuarantineRoutes: Sendable {
         }
         router.get("/v1/quarantine/{id}") { request, context in
             _ = try auth.require(.admin, request)
-            return try Self.asReceived(try await quarantined(context))
+            return try Self.asReceived(try await reprocessor.quarantined(id: try context.parameters.require("id")))
         }
         router.post("/v1/quarantine/{id}/reprocess") { request, context in
             _ = try auth.require(.admin, request)
@@ -55,20 +55,6 @@ struct QuarantineRoutes: Sendable {
             case .processed(let payload, let outcome): return jsonResponse(ResponseBodies.reprocessed(payload, outcome))
             }
         }
-    }
-
-    private func quarantined(_ context: BasicRequestContext) async throws -> QuarantinedBody {
-        let id = try context.parameters.require("id")
-        let payload: QuarantinedBody?
-        do {
-            payload = try await store.quarantinedBody(id: id)
-        } catch {
-            throw GatewayError.storeFailure(error)
-        }
-        guard let payload else {
-            throw GatewayError(.notFound, code: "not_found", "no payload in quarantine has the id \(id)")
-        }
-        return payload
     }
 
     /// The payload's bytes with the type they came with, to look at, fix and send again. An
