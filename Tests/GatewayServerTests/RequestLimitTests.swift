@@ -272,11 +272,13 @@ struct RequestLimitTests {
             await connection.send("GET /healthz HTTP/1.1\r\nHost: 1")
             stalled.append(connection)
         }
-        let reply = try await gateway.post(#"{"text":"路灯不亮"}"#, timeout: 20)
+        let reply = try await gateway.post(#"{"text":"路灯不亮"}"#, timeout: 40)
         let served = ContinuousClock.now - firstOpened
         #expect(reply.status == 201)
         #expect(served > .milliseconds(2500), "served after \(served): the cap did not hold")
-        #expect(served < .seconds(15))
+        // Freed by the 3 s read timeouts, not by anything slower; on two cores shared with the
+        // rest of the suite and other work that took up to 16 s.
+        #expect(served < .seconds(30))
         try await gateway.stop()
         await downstream.stop()
     }
