@@ -2,6 +2,7 @@ import ArgumentParser
 import ComplaintCore
 import Foundation
 import GatewayServer
+import HotlineCSVAdapter
 import Logging
 import Routing
 import Storage
@@ -98,15 +99,38 @@ struct StoreOptions: ParsableArguments {
     func open() throws -> SQLiteStore {
         var storage = try config.loadStorage()
         if let dataDir { storage.dataDirectory = dataDir }
-        // A mistyped path, or a relative data_dir read from another working directory, must not
-        // answer "nothing there" from a store made on the spot.
-        guard FileManager.default.fileExists(atPath: storage.sqlite.path) else {
-            printError("no store at \(storage.sqlite.path) (storage.data_dir or --data-dir)")
-            throw ExitCode(1)
-        }
+        try Self.requireStore(at: storage.sqlite.path)
         var logger = Logger(label: "complaint-gateway")
         // Notices only: an upgrade of the store's schema, which can take minutes, says what it does.
         logger.logLevel = .notice
         return try SQLiteStore(configuration: storage.sqlite, logger: logger)
+    }
+
+    /// Exits 1 when no store is at `path`: a mistyped path, or a relative data_dir read from
+    /// another working directory, must not answer "nothing there" from a store made on the spot.
+    static func requireStore(at path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        printError("no store at \(path) (storage.data_dir or --data-dir)")
+        throw ExitCode(1)
+    }
+}
+
+/// Logging for the commands that work beside a serving gateway: warnings, and the notices of a
+/// schema upgrade (minutes on a large store) before the work starts.
+func bootstrapCommandLogging() {
+    LoggingSystem.bootstrap { label in
+        var handler = LazyMetadataLogHandler(label: label)
+        handler.logLevel = .notice
+        return handler
+    }
+}
+
+extension ImportReport {
+    /// The report as the upload answers it, on standard output, written piece by piece from its
+    /// spooled lists, never built whole.
+    func writeJSON(includeIDs: Bool) {
+        var chunks = jsonChunks(includeIDs: includeIDs)
+        while let chunk = chunks.next() { FileHandle.standardOutput.write(Data(chunk)) }
+        FileHandle.standardOutput.write(Data([0x0A]))
     }
 }

@@ -30,12 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = try options.load(for: .hotlineImport)
         if let dataDir { configuration.storage.dataDirectory = dataDir }
-        LoggingSystem.bootstrap { label in
-            var handler = LazyMetadataLogHandler(label: label)
-            // Warnings, and the notices of a schema upgrade (minutes on a large store) before the import.
-            handler.logLevel = .notice
-            return handler
-        }
+        bootstrapCommandLogging()
         // Checked before the store is opened: a typo must not create a data directory.
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) || isDirectory.boolValue {
@@ -117,10 +112,7 @@ struct ImportCommand: AsyncParsableCommand {
         var report = report
         if report.rejectedCSVPath != nil { report.rejectedFile = gateway.rejectedRowsFile(rawID: report.rawID).path }
         if json {
-            // Written piece by piece from the report's spooled lists, never built whole.
-            var chunks = report.jsonChunks(includeIDs: ids || report.rows <= 10_000)
-            while let chunk = chunks.next() { FileHandle.standardOutput.write(Data(chunk)) }
-            FileHandle.standardOutput.write(Data([0x0A]))
+            report.writeJSON(includeIDs: ids || report.rows <= 10_000)
             return
         }
         print(

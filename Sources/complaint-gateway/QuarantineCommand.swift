@@ -120,15 +120,8 @@ struct QuarantineCommand: AsyncParsableCommand {
             // Its warnings are `config check`'s business; an error still stops the command.
             var configuration = try options.config.load(printingWarnings: false)
             if let dataDir = options.dataDir { configuration.storage.dataDirectory = dataDir }
-            guard FileManager.default.fileExists(atPath: configuration.storage.sqlite.path) else {
-                printError("no store at \(configuration.storage.sqlite.path) (storage.data_dir or --data-dir)")
-                throw ExitCode(1)
-            }
-            LoggingSystem.bootstrap { label in
-                var handler = LazyMetadataLogHandler(label: label)
-                handler.logLevel = .notice
-                return handler
-            }
+            try StoreOptions.requireStore(at: configuration.storage.sqlite.path)
+            bootstrapCommandLogging()
             let gateway = try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
             let result: Gateway.QuarantineReprocessing
             do {
@@ -143,9 +136,7 @@ struct QuarantineCommand: AsyncParsableCommand {
             case .processed(let json):
                 print(json)
             case .imported(let report):
-                var chunks = report.jsonChunks(includeIDs: report.rows <= 10_000)
-                while let chunk = chunks.next() { FileHandle.standardOutput.write(Data(chunk)) }
-                FileHandle.standardOutput.write(Data([0x0A]))
+                report.writeJSON(includeIDs: report.rows <= 10_000)
             }
         }
     }
