@@ -197,7 +197,9 @@ struct RequestLimitTests {
         // 4 KB over about four seconds (1 KB/s), past the 2 s grace and well above the rate: served.
         // The pace is kept by the clock, not by counting sleeps: a sleep that overruns on a loaded
         // machine is made up in the next piece, so the sender never falls below the rate itself.
-        let steady = try RawConnection(port: gateway.port)
+        // The answer waits for a group commit: on two cores shared with the rest of the suite that
+        // once took longer than the usual 10 s receive timeout.
+        let steady = try RawConnection(port: gateway.port, receiveTimeout: 30)
         let body = Array(("{\"text\":\"路灯不亮\"" + String(repeating: " ", count: 4000) + "}").utf8)
         let steadyStart = ContinuousClock.now
         await steady.send(
@@ -225,8 +227,14 @@ struct RequestLimitTests {
             sent = due
             try await Task.sleep(for: .milliseconds(100))
         }
-        let (answer, _) = await steady.readUntilClosed()
-        #expect(RawConnection.status(of: answer) == 201)
+        let (answer, closed) = await steady.readUntilClosed()
+        #expect(
+            RawConnection.status(of: answer) == 201,
+            """
+            answer \(String(decoding: answer, as: UTF8.self).debugDescription), closed: \(closed), \
+            \(ContinuousClock.now - steadyStart) after the body began; the gateway's log: \
+            \(log.entries.suffix(12).map { "\($0.level) \($0.message) \($0.metadata)" })
+            """)
         let metrics = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
         #expect(metrics.contains("cg_http_slow_bodies_closed_total"))
         try await gateway.stop()
