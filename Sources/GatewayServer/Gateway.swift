@@ -181,7 +181,7 @@ public final class Gateway: Sendable {
                 services: [
                     .init(service: dispatcher),
                     .init(
-                        service: InterruptedImports(importer: hotlineImporter, logger: logger),
+                        service: InterruptedImports(importer: hotlineImporter, interval: .seconds(5), logger: logger),
                         successTerminationBehavior: .ignore),
                 ]
                     + (smsConcat.map { buffer in

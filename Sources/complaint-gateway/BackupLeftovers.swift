@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The `DIR.partial-PID` directories of backups that did not finish: each holds a near-complete
 /// copy of the store (citizens' names, numbers and words), so none is left lying about.
@@ -27,48 +26,10 @@ enum BackupLeftovers {
     }
 
     /// On Ctrl-C or SIGTERM, removes `partial` and exits (130 or 143, as a shell reports them).
-    ///
-    /// The handler is in place when this returns: a signal handler that only writes the signal's
-    /// number to a pipe, installed at once, and a thread that reads the pipe and does the rest. (A
-    /// Dispatch signal source is armed later, on its queue: a SIGTERM in between, with the signal
-    /// ignored meanwhile, was lost, and the interrupted backup went on to the end.)
     static func removeOnInterrupt(_ partial: URL) -> Interruption {
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { return Interruption(writeEnd: -1) }
-        let (readEnd, writeEnd) = (ends[0], ends[1])
-        interruptPipe.store(writeEnd, ordering: .relaxed)
-        let watcher = Thread {
-            var signalNumber: Int32 = 0
-            // Zero bytes: the write end was closed, the backup is over.
-            guard read(readEnd, &signalNumber, MemoryLayout<Int32>.size) == MemoryLayout<Int32>.size else {
-                close(readEnd)
-                return
-            }
+        Interruption.handle {
             try? FileManager.default.removeItem(at: partial)
             FileHandle.standardError.write(Data("\nbackup: interrupted; nothing kept\n".utf8))
-            exit(128 + signalNumber)
-        }
-        watcher.start()
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber) { received in
-                var number = received
-                _ = write(BackupLeftovers.interruptPipe.load(ordering: .relaxed), &number, MemoryLayout<Int32>.size)
-            }
-        }
-        return Interruption(writeEnd: writeEnd)
-    }
-
-    /// Where the signal handler writes: it may read nothing but a global.
-    private static let interruptPipe = Atomic<Int32>(-1)
-
-    /// The signal handlers of one backup, given back when it ends.
-    struct Interruption {
-        let writeEnd: Int32
-
-        func cancel() {
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-            if writeEnd >= 0 { close(writeEnd) }
         }
     }
 

@@ -4,6 +4,7 @@ import GatewayServer
 import HotlineCSVAdapter
 import Logging
 import Storage
+import Synchronization
 
 /// `complaint-gateway import FILE --profile NAME`: import a hotline call-log CSV.
 struct ImportCommand: AsyncParsableCommand {
@@ -53,10 +54,16 @@ struct ImportCommand: AsyncParsableCommand {
             try refuse("store_unavailable", "the store cannot be opened: \(reason)", exit: 75)  // EX_TEMPFAIL
         }
         let bar = ProgressBar(unit: .bytes)
+        let copy = InterruptedCopy()
+        let interruption = Interruption.handle { [file] in
+            bar.clear()
+            printError("\(file): \(copy.abandon())")
+        }
+        defer { interruption.cancel() }
         let report: ImportReport
         do {
             report = try await gateway.importHotlineFile(
-                URL(fileURLWithPath: file), profile: profile, includeIDs: ids ? true : nil
+                URL(fileURLWithPath: file), profile: profile, includeIDs: ids ? true : nil, copying: copy.set
             ) { done, total in bar.update(done: done, total: total) }
         } catch let error as HotlineImportError {
             bar.clear()
@@ -129,5 +136,28 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if report.warningCount > 20 { print("  … \(report.warningCount - 20) more warnings (--json lists them all)") }
         if let file = report.rejectedFile { print("rejected rows to fix and import again: \(file)") }
+    }
+}
+
+/// The copy an import makes of its file, for a Ctrl-C: removed if the import has not taken it
+/// yet (nothing of it is recorded), else left for the gateway to finish the import from.
+private final class InterruptedCopy: Sendable {
+    private let url = Mutex<URL?>(nil)
+
+    func set(_ copy: URL) { url.withLock { $0 = copy } }
+
+    /// What became of the import, in words, once its copy has been dealt with.
+    func abandon() -> String {
+        guard let copy = url.withLock({ $0 }) else { return "import interrupted; nothing was imported" }
+        // Taken here, the lock stays ours until the command exits: the import cannot take it
+        // and record the upload meanwhile.
+        if UploadFileLock.take(copy) != nil {
+            try? FileManager.default.removeItem(at: copy)
+            return "import interrupted while copying the file; nothing was imported"
+        }
+        return "import interrupted: the rows of the batches committed so far stay stored (and are delivered); "
+            + "a gateway serving this data directory finishes the rest from the kept copy within seconds, "
+            + "else it does at its next start. Running the same import again instead is safe: rows already taken "
+            + "count as duplicates, none is stored twice"
     }
 }

@@ -69,15 +69,32 @@ struct HotlineImportFailureTests {
             // The client is told what to do, not the store's statements.
             #expect(!message.contains("INSERT"), "\(message)")
         }
+        // The gateway tries the stopped uploads again on its own (it looks every 5 s), and the
+        // store refuses again: they stay `importing`, to be tried later, not quarantined.
+        try await Task.sleep(for: .seconds(6))
         // The rejected row opened the rejected-rows file before the batch failed: closed since.
-        #expect(try openUploadFiles(in: gateway.dataDirectory) == [])
+        // (A retry holds its upload's files while it runs: a leak stays open, those close.)
+        try await eventually(timeout: .seconds(20), "no upload file open") {
+            try openUploadFiles(in: gateway.dataDirectory) == []
+        }
         #expect(try await hotlineCount(gateway) == 0)
+        let stopped = "SELECT count(*) FROM raw_payloads WHERE channel = 'hotline' AND disposition = 'importing'"
+        #expect(try await sqlite(gateway.databasePath, stopped) == "3", "the store's refusal is not the file's fault")
         try await allowAll(in: gateway)
-        // The same file once the store takes it again: the good rows are taken, nothing twice.
+        // The same file once the store takes it again: the good rows are taken, nothing twice
+        // (by this upload, or by the gateway finishing one of the stopped ones first).
         let answer = try await upload(file, to: gateway)
-        #expect(answer.json["accepted"] as? Int == 2)
+        #expect((answer.json["accepted"] as? Int ?? 0) + (answer.json["duplicates"] as? Int ?? 0) == 2)
         #expect((answer.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [2])
-        #expect(try openUploadFiles(in: gateway.dataDirectory) == [])
+        #expect(try await hotlineCount(gateway) == 2)
+        // The stopped uploads are finished by the gateway: none stays half-done.
+        try await eventually(timeout: .seconds(60), "the stopped uploads finished") {
+            try await sqlite(gateway.databasePath, stopped) == "0"
+        }
+        #expect(try await hotlineCount(gateway) == 2)
+        try await eventually(timeout: .seconds(20), "no upload file open") {
+            try openUploadFiles(in: gateway.dataDirectory) == []
+        }
         try await gateway.stop()
         await downstream.stop()
     }
@@ -96,14 +113,16 @@ struct HotlineImportFailureTests {
         #expect(kept > 0 && kept < rows, "\(kept) rows kept")
         try await allowAll(in: gateway)
         let again = try await upload(file, to: gateway)
-        #expect(again.json["accepted"] as? Int == rows - kept)
-        #expect(again.json["duplicates"] as? Int == kept)
+        // The gateway may have taken the rest itself meanwhile (finishing the stopped upload).
+        let accepted = again.json["accepted"] as? Int ?? -1
+        #expect(accepted == rows - kept || accepted == 0, "\(accepted) accepted")
+        #expect(again.json["duplicates"] as? Int == rows - accepted)
         #expect(try await hotlineCount(gateway) == rows)
         try await gateway.stop()
         await downstream.stop()
     }
 
-    @Test("an import the store stopped is finished at the next start once the store takes commits again")
+    @Test("an import the store stopped is finished once the store takes commits again, by this gateway or the next")
     func stoppedImportFinishedAtRestart() async throws {
         let downstream = try await DownstreamServer.start()
         let first = try await RunningGateway.start(downstream: downstream.baseURL)

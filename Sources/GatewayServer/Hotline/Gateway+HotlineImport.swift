@@ -21,16 +21,22 @@ extension Gateway {
     /// The file is first copied into the uploads folder (the raw payload the records point to),
     /// then imported exactly as an upload is; the outbox rows wait for the dispatcher of a
     /// running gateway on the same data directory.
-    /// - Parameter progress: called with (bytes done, total bytes) while copying and importing.
+    /// - Parameters:
+    ///   - copying: called with the copy's path before the copy begins (``UploadFileLock`` tells
+    ///     whether the import has taken it: an interrupted command removes a copy it has not).
+    ///   - progress: called with (bytes done, total bytes) while copying and importing.
     public func importHotlineFile(
-        _ file: URL, profile name: String, includeIDs: Bool?, progress: @escaping @Sendable (Int, Int) -> Void
+        _ file: URL, profile name: String, includeIDs: Bool?, copying: @Sendable (URL) -> Void = { _ in },
+        progress: @escaping @Sendable (Int, Int) -> Void
     ) async throws -> ImportReport {
         let profile = try hotlineImporter.profile(named: name)
         let total = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         let rawID = pipeline.newRawID()
         let receivedAt = Date()
+        let copy = hotlineImporter.files.upload(rawID: rawID)
+        copying(copy)
         // Copying counts as the first half of the work on the progress bar, the import the second.
-        let upload = try UploadSpool.copy(file, to: hotlineImporter.files.upload(rawID: rawID)) {
+        let upload = try UploadSpool.copy(file, to: copy) {
             progress($0 / 2, total)
         }
         let raw = RawPayload(

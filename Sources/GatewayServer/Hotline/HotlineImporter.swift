@@ -82,7 +82,8 @@ public struct HotlineImporter: Sendable {
     ///   - progress: called with the bytes read so far.
     /// - Throws: ``HotlineImportError`` when the file as a whole cannot be read (it is quarantined,
     ///   and the error names it by `rawID`, unless it could not be kept).
-    ///   - resuming: the upload is already recorded: an import a stop cut short, being finished.
+    ///   - resuming: the upload is already recorded (an import a stop cut short, being finished; a
+    ///     quarantined one imported again), and the caller holds its ``UploadFileLock``.
     func run(
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
         resuming: Bool = false, progress: @Sendable (Int) -> Void = { _ in }
@@ -107,9 +108,10 @@ public struct HotlineImporter: Sendable {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
         }
         defer { close(input) }
-        // Held until the import ends (the kernel lets go if the process dies): a gateway starting
-        // meanwhile must not take an upload a command-line import beside it is still importing
-        // for one a stop cut short (``InterruptedImports``). Taken before the upload is recorded.
+        // Held until the import ends (the kernel lets go if the process dies): the gateway must
+        // not take an upload being imported, here or by a command-line import beside it, for one
+        // a stop cut short (``UploadFileLock``, ``InterruptedImports``). Taken before the upload is
+        // recorded; one being finished or imported again is held by its caller.
         if !resuming { _ = flock(input, LOCK_EX) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }

@@ -5,11 +5,7 @@ import Logging
 import ServiceLifecycle
 import Storage
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// Finishes, at start, the call-log imports a stop cut short.
+/// Finishes the call-log imports a stop cut short: at start, and while the gateway runs.
 ///
 /// An upload is recorded (and its bytes kept) before its first batch commits; a crash between
 /// batches left part of the file in and the rest not, with the person who uploaded it shown only
@@ -17,33 +13,71 @@ import Storage
 /// recognised by line and skipped, the rest are taken, and the rejected-rows file is written
 /// whole. An upload that cannot be finished (its file gone, its profile removed) is quarantined
 /// with the reason, so it shows in `GET /v1/quarantine` instead of staying half-done unseen.
+///
+/// A command-line import beside the running gateway can be stopped too (Ctrl-C, a closed
+/// terminal, its own crash): the store is looked at again every `interval`, so such an import is
+/// finished within seconds rather than at the gateway's next start. The look is one query on an
+/// index holding only unfinished uploads. An upload whose file is held is being imported (here,
+/// or by the command) and is left alone (``UploadFileLock``).
 struct InterruptedImports: Service {
     let importer: HotlineImporter
+    let interval: Duration
     let logger: Logger
 
     func run() async throws {
-        let uploads: [InterruptedUpload]
-        do {
-            uploads = try await importer.store.interruptedUploads()
-        } catch {
-            logger.error("could not look for interrupted imports", metadata: ["cg.error": "\(error)"])
-            return
-        }
-        for upload in uploads where !Task.isShuttingDownGracefully {
-            await finish(upload)
+        // Uploads seen held by another import: said once, not at every look.
+        var seenHeld: Set<String> = []
+        var retries = StoreRetries()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let uploads: [InterruptedUpload]
+            do {
+                uploads = try await importer.store.interruptedUploads()
+            } catch {
+                logger.error("could not look for interrupted imports", metadata: ["cg.error": "\(error)"])
+                uploads = []
+            }
+            seenHeld.formIntersection(uploads.map(\.rawID))
+            retries.keep(only: uploads.map(\.rawID))
+            for upload in uploads where !Task.isShuttingDownGracefully && retries.isDue(upload.rawID) {
+                guard let lock = UploadFileLock.take(URL(fileURLWithPath: upload.bodyPath)) else {
+                    if seenHeld.insert(upload.rawID).inserted {
+                        logger.notice(
+                            "an upload is being imported by another process on this data directory",
+                            metadata: ["cg.raw_id": "\(upload.rawID)", "cg.profile": "\(upload.profile)"])
+                    }
+                    continue
+                }
+                // Held while it is finished, for the same reason.
+                defer { lock.release() }
+                if await !finish(upload) { retries.failed(upload.rawID) }
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    private func finish(_ upload: InterruptedUpload) async {
-        var metadata: Logger.Metadata = ["cg.raw_id": "\(upload.rawID)", "cg.profile": "\(upload.profile)"]
-        // An upload whose file another process holds is not cut short: a command-line import
-        // beside this gateway is importing it now. Held while it is finished here, for the same reason.
-        let held = open(upload.bodyPath, O_RDONLY | O_CLOEXEC)
-        defer { if held >= 0 { close(held) } }
-        if held >= 0, flock(held, LOCK_EX | LOCK_NB) != 0 {
-            logger.notice("an upload is being imported by another process on this data directory", metadata: metadata)
-            return
+    /// When an upload the store refused to finish is tried again: the store's trouble (a full
+    /// disk, an I/O error) is usually fixed in minutes, and each try reads the file from its start.
+    private struct StoreRetries {
+        private var next: [String: (at: ContinuousClock.Instant, wait: Duration)] = [:]
+
+        func isDue(_ rawID: String) -> Bool { next[rawID].map { $0.at <= .now } ?? true }
+
+        /// After 5 s, then twice as long each time, up to 10 minutes.
+        mutating func failed(_ rawID: String) {
+            let wait = min((next[rawID]?.wait ?? .milliseconds(2500)) * 2, .seconds(600))
+            next[rawID] = (.now + wait, wait)
         }
+
+        mutating func keep(only rawIDs: [String]) {
+            let current = Set(rawIDs)
+            next = next.filter { current.contains($0.key) }
+        }
+    }
+
+    /// Finishes `upload`, or quarantines it with the reason; false when the store refused it,
+    /// which leaves it `importing` to be tried again.
+    private func finish(_ upload: InterruptedUpload) async -> Bool {
+        var metadata: Logger.Metadata = ["cg.raw_id": "\(upload.rawID)", "cg.profile": "\(upload.profile)"]
         logger.warning("finishing an import a stop cut short", metadata: metadata)
         do {
             let profile = try importer.profile(named: upload.profile)
@@ -57,11 +91,19 @@ struct InterruptedImports: Service {
             metadata["cg.already_taken"] = "\(report.duplicates)"
             metadata["cg.rejected"] = "\(report.rejectedCount)"
             logger.notice("interrupted import finished", metadata: metadata)
+            return true
+        } catch let error as StorageError where error.code != .corrupt {
+            metadata["cg.error"] = "\(LogRedaction.scrub(error.message))"
+            logger.error(
+                "interrupted import could not be finished yet: the store refused; tried again later", metadata: metadata
+            )
+            return false
         } catch {
             let reason = "the import was cut short and could not be finished: \(HotlineImporter.failureReason(error))"
             metadata["cg.error"] = "\(reason)"
             logger.error("interrupted import could not be finished; quarantined", metadata: metadata)
             try? await importer.store.abandonUpload(rawID: upload.rawID, error: reason)
+            return true
         }
     }
 }

@@ -203,6 +203,13 @@ struct QuarantineReprocessor: Sendable {
         if let kind = NotCSVSignature.kind(of: upload.prefix) {
             throw Self.stillUnreadable(payload.id, NotCSVSignature.message(kind))
         }
+        // Held from before the upload is `importing` again: the gateway's look for interrupted
+        // imports must not take it for one (this may be the command line, beside the gateway).
+        guard let lock = UploadFileLock.take(upload.url) else {
+            throw GatewayError(
+                .conflict, code: "not_in_quarantine", "payload \(payload.id) is being imported again already")
+        }
+        defer { lock.release() }
         guard try await importer.store.reopenUpload(rawID: payload.id, profile: profile.name) else {
             throw GatewayError(.conflict, code: "not_in_quarantine", "payload \(payload.id) is no longer in quarantine")
         }

@@ -1,0 +1,103 @@
+import Foundation
+import GatewayTestSupport
+import Glibc
+import Testing
+
+/// A `complaint-gateway import` stopped with Ctrl-C beside a serving gateway: what it says, what
+/// it leaves, and the gateway finishing it without a restart.
+@Suite("A command-line import stopped with Ctrl-C")
+struct InterruptedCommandImportTests {
+    /// Runs `import FILE --profile 12345` on `data`, its standard error going to a file.
+    private static func startImport(_ file: URL, data: URL, errors: URL) throws -> (SpawnedChild, Int32) {
+        let descriptor = open(errors.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        let child = try SpawnedChild(
+            GatewayProcess.executable.path,
+            [
+                "import", file.path, "--profile", "12345", "--config", RunningGateway.configDirectory.path,
+                "--data-dir", data.path,
+            ],
+            environment: ProcessInfo.processInfo.environment, errorOutput: descriptor)
+        return (child, descriptor)
+    }
+
+    private static func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cg-ctrl-c-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("stopped after rows committed: it says so, exits 130, and the serving gateway finishes the import")
+    func stoppedMidImport() async throws {
+        let scratch = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        // A downstream that holds each delivery: the test is about the import, and tens of
+        // thousands of deliveries beside it would only load the machine other tests share.
+        let downstream = try await DownstreamServer.start(defaultScript: .sleep(.seconds(30)))
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: data)
+        let rows = 24_000
+        let csv = scratch.appendingPathComponent("calls.csv")
+        try Data(InterruptedImportTests.file(rows: rows).utf8).write(to: csv)
+        let errors = scratch.appendingPathComponent("stderr.txt")
+        let (child, descriptor) = try Self.startImport(csv, data: data, errors: errors)
+        defer { close(descriptor) }
+        let database = data.appendingPathComponent("gateway.sqlite").path
+        let count = "SELECT count(*) FROM complaints WHERE channel = 'hotline'"
+        // Asked of the serving gateway (it reads what the command commits): quicker than a
+        // sqlite3 shell, so the command is stopped soon after its first batch, far from its end.
+        try await eventually(timeout: .seconds(60), "the first batch committed") {
+            let page = try await gateway.request(.get, "/v1/complaints?limit=1")
+            return (page.json["items"] as? [Any])?.isEmpty == false
+        }
+        child.send(SIGINT)
+        #expect(await child.exited() == 130)
+        let said = try String(contentsOf: errors, encoding: .utf8)
+        #expect(
+            said.contains("calls.csv: import interrupted: the rows of the batches committed so far stay stored"),
+            "\(said)")
+        #expect(said.contains("Running the same import again instead is safe"), "\(said)")
+        let atStop = Int(try await sqlite(database, count)) ?? 0
+        let taken = rows - rows / 5000
+        #expect(atStop < taken, "the import finished before Ctrl-C: nothing left to finish")
+
+        // The gateway serving the data directory finishes it, from the kept copy, without a restart.
+        try await eventually(timeout: .seconds(90), "the import finished by the gateway") {
+            try await sqlite(database, "SELECT disposition FROM raw_payloads WHERE channel = 'hotline'") == "accepted"
+        }
+        #expect(try await sqlite(database, count) == "\(taken)")
+        #expect(try await sqlite(database, "SELECT count(DISTINCT external_id) FROM complaints") == "\(taken)")
+        #expect(try await sqlite(database, "SELECT count(*) FROM outbox") == "\(taken)")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("stopped while copying the file: nothing recorded, the partial copy removed, exit 130")
+    func stoppedWhileCopying() async throws {
+        let scratch = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        // A file that is still being written: a pipe the command copies from until it ends.
+        let fifo = scratch.appendingPathComponent("calls.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let writer = open(fifo.path, O_RDWR | O_CLOEXEC)
+        defer { close(writer) }
+        let start = Array((HotlineUploadTests.header + "GC1,2026/11/3 8:15,13812345678,王,投诉,噪音,文三路,ZX1,60\r\n").utf8)
+        #expect(write(writer, start, start.count) == start.count)
+        let errors = scratch.appendingPathComponent("stderr.txt")
+        let (child, descriptor) = try Self.startImport(fifo, data: data, errors: errors)
+        defer { close(descriptor) }
+        let uploads = data.appendingPathComponent("uploads")
+        let copies = { (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? [] }
+        try await eventually(timeout: .seconds(60), "the copy begun") {
+            copies().contains { $0.hasSuffix(".csv") }
+        }
+        child.send(SIGINT)
+        #expect(await child.exited() == 130)
+        let said = try String(contentsOf: errors, encoding: .utf8)
+        #expect(said.contains("calls.csv: import interrupted while copying the file; nothing was imported"), "\(said)")
+        #expect(copies().isEmpty)
+        let database = data.appendingPathComponent("gateway.sqlite").path
+        #expect(try await sqlite(database, "SELECT count(*) FROM raw_payloads") == "0")
+    }
+}
