@@ -149,11 +149,15 @@ private final class InterruptedCopy: Sendable {
     /// What became of the import, in words, once its copy has been dealt with.
     func abandon() -> String {
         guard let copy = url.withLock({ $0 }) else { return "import interrupted; nothing was imported" }
-        // Taken here, the lock stays ours until the command exits: the import cannot take it
-        // and record the upload meanwhile.
-        if UploadFileLock.take(copy) != nil {
-            try? FileManager.default.removeItem(at: copy)
-            return "import interrupted while copying the file; nothing was imported"
+        // Shared, as the copy's writer holds it: only the import's lock excludes it. Taken here,
+        // it stays ours until the command exits: the import cannot take its own and record the
+        // upload meanwhile.
+        if UploadFileLock.take(copy, shared: true) != nil {
+            // With the rows read so far that were rejected, if any: nothing names them either.
+            let rawID = String(copy.lastPathComponent.dropLast(".csv".count))
+            let files = UploadFiles(dataDirectory: copy.deletingLastPathComponent().deletingLastPathComponent())
+            for file in files.all(rawID: rawID) { try? FileManager.default.removeItem(at: file) }
+            return "import interrupted before anything was recorded; nothing was imported"
         }
         return "import interrupted: the rows of the batches committed so far stay stored (and are delivered); "
             + "a gateway serving this data directory finishes the rest from the kept copy within seconds, "

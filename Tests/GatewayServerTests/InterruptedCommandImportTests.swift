@@ -27,7 +27,7 @@ struct InterruptedCommandImportTests {
         return url
     }
 
-    @Test("stopped after rows committed: it says so, exits 130, and the serving gateway finishes the import")
+    @Test("stopped mid-import: it says so, exits 130, and the serving gateway finishes the import")
     func stoppedMidImport() async throws {
         let scratch = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -36,7 +36,7 @@ struct InterruptedCommandImportTests {
         // thousands of deliveries beside it would only load the machine other tests share.
         let downstream = try await DownstreamServer.start(defaultScript: .sleep(.seconds(30)))
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL, dataDirectory: data)
-        let rows = 24_000
+        let rows = 40_000
         let csv = scratch.appendingPathComponent("calls.csv")
         try Data(InterruptedImportTests.file(rows: rows).utf8).write(to: csv)
         let errors = scratch.appendingPathComponent("stderr.txt")
@@ -44,13 +44,25 @@ struct InterruptedCommandImportTests {
         defer { close(descriptor) }
         let database = data.appendingPathComponent("gateway.sqlite").path
         let count = "SELECT count(*) FROM complaints WHERE channel = 'hotline'"
-        // Asked of the serving gateway (it reads what the command commits): quicker than a
-        // sqlite3 shell, so the command is stopped soon after its first batch, far from its end.
-        try await eventually(timeout: .seconds(60), "the first batch committed") {
-            let page = try await gateway.request(.get, "/v1/complaints?limit=1")
-            return (page.json["items"] as? [Any])?.isEmpty == false
+        // Let run in slices of a few milliseconds, stopped (SIGSTOP) in between, from the moment
+        // its copy appears until its first batch is committed: stopped there, however loaded the
+        // machine, it is far from the end of its 40,000 rows.
+        let uploads = data.appendingPathComponent("uploads")
+        try await eventually(timeout: .seconds(60), "the copy begun") {
+            ((try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []).contains {
+                $0.hasSuffix(".csv")
+            }
         }
+        child.send(SIGSTOP)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while (Int(try await sqlite(database, count)) ?? 0) == 0 && ContinuousClock.now < deadline {
+            child.send(SIGCONT)
+            try await Task.sleep(for: .milliseconds(3))
+            child.send(SIGSTOP)
+        }
+        #expect(child.exitCode() == nil, "the import ended before its first batch was seen")
         child.send(SIGINT)
+        child.send(SIGCONT)
         #expect(await child.exited() == 130)
         let said = try String(contentsOf: errors, encoding: .utf8)
         #expect(
@@ -95,7 +107,9 @@ struct InterruptedCommandImportTests {
         child.send(SIGINT)
         #expect(await child.exited() == 130)
         let said = try String(contentsOf: errors, encoding: .utf8)
-        #expect(said.contains("calls.csv: import interrupted while copying the file; nothing was imported"), "\(said)")
+        #expect(
+            said.contains("calls.csv: import interrupted before anything was recorded; nothing was imported"), "\(said)"
+        )
         #expect(copies().isEmpty)
         let database = data.appendingPathComponent("gateway.sqlite").path
         #expect(try await sqlite(database, "SELECT count(*) FROM raw_payloads") == "0")

@@ -108,11 +108,6 @@ public struct HotlineImporter: Sendable {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
         }
         defer { close(input) }
-        // Held until the import ends (the kernel lets go if the process dies): the gateway must
-        // not take an upload being imported, here or by a command-line import beside it, for one
-        // a stop cut short (``UploadFileLock``, ``InterruptedImports``). Taken before the upload is
-        // recorded; one being finished or imported again is held by its caller.
-        if !resuming { _ = flock(input, LOCK_EX) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
         var bytesRead = 0
@@ -131,6 +126,14 @@ public struct HotlineImporter: Sendable {
             }
             bytesRead += count
             if !uploadStored, let outcome = session.headerOutcome {
+                // Held from here until the import ends (the kernel lets go if the process dies):
+                // the gateway must not take an upload being imported, here or by a command-line
+                // import beside it, for one a stop cut short (``UploadFileLock``,
+                // ``InterruptedImports``), and an interrupted command must not remove a copy
+                // that is recorded. Taken just before the record, not earlier: until then the
+                // command removes its copy on Ctrl-C. One being finished or imported again is
+                // held by its caller.
+                _ = flock(input, LOCK_EX)
                 // The upload is recorded before any of its rows commits; a file whose header
                 // cannot be used is kept in quarantine with the reason.
                 try await store.storeUpload(

@@ -28,6 +28,7 @@ struct InterruptedImports: Service {
         // Uploads seen held by another import: said once, not at every look.
         var seenHeld: Set<String> = []
         var retries = StoreRetries()
+        await UnrecordedUploads.quarantine(in: importer.files, store: importer.store, logger: logger)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let uploads: [InterruptedUpload]
             do {

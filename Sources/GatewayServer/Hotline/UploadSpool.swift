@@ -63,6 +63,9 @@ final class UploadSpool {
                 .internalServerError, code: "spool_failed",
                 "cannot create \(url.path): \(String(cString: strerror(errno)))")
         }
+        // Shared, until closed: a file being received is not one a stop left behind
+        // (``UploadFileLock``), and the import's exclusive lock still waits for no one but itself.
+        _ = flock(descriptor, LOCK_SH)
     }
 
     deinit { if !closed { close(descriptor) } }

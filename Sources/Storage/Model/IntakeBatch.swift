@@ -60,12 +60,15 @@ public protocol BatchIntakeStore: ComplaintStore {
     func abandonUpload(rawID: String, error: String) async throws
 
     /// Takes a quarantined upload out of quarantine to be imported again, with `profile`: it is
-    /// `importing` again (finished at the next start should a stop cut it short).
+    /// `importing` again (finished by the gateway should a stop cut it short).
     /// - Returns: false when `rawID` is no upload in quarantine (taken meanwhile, or never one).
     func reopenUpload(rawID: String, profile: String) async throws -> Bool
 
     /// Uploads whose import never finished, oldest first.
     func interruptedUploads() async throws -> [InterruptedUpload]
+
+    /// Those of `rawIDs` that name a stored raw payload.
+    func recordedPayloads(among rawIDs: [String]) async throws -> Set<String>
 
     /// Commits `items` (all from the upload `rawID`) in one transaction, answering in their order.
     func ingestBatch(rawID: String, items: [BatchIntakeItem]) async throws -> [BatchIntakeOutcome]

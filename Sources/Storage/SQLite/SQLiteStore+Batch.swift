@@ -67,6 +67,22 @@ extension SQLiteStore: BatchIntakeStore {
         }
     }
 
+    public func recordedPayloads(among rawIDs: [String]) async throws -> Set<String> {
+        try await read { db in
+            var recorded: Set<String> = []
+            // In slices: SQLite binds at most 32,766 values to one statement.
+            for start in stride(from: 0, to: rawIDs.count, by: 500) {
+                let slice = Array(rawIDs[start..<min(start + 500, rawIDs.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                recorded.formUnion(
+                    try String.fetchAll(
+                        db, sql: "SELECT id FROM raw_payloads WHERE id IN (\(marks))",
+                        arguments: StatementArguments(slice)))
+            }
+            return recorded
+        }
+    }
+
     public func ingestBatch(rawID: String, items: [BatchIntakeItem]) async throws -> [BatchIntakeOutcome] {
         // In the bulk lane: requests that arrive during an upload do not queue behind its batches.
         try await write(lane: .bulk) { db in
