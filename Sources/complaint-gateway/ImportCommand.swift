@@ -57,7 +57,7 @@ struct ImportCommand: AsyncParsableCommand {
         let copy = InterruptedCopy()
         let interruption = Interruption.handle { [file] in
             bar.clear()
-            printError("\(file): \(copy.abandon())")
+            printError("\(file): \(copy.abandon { rawID in gateway.isRecorded(rawID: rawID) })")
         }
         defer { interruption.cancel() }
         let report: ImportReport
@@ -139,22 +139,24 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// The copy an import makes of its file, for a Ctrl-C: removed if the import has not taken it
-/// yet (nothing of it is recorded), else left for the gateway to finish the import from.
+/// The copy an import makes of its file, for a Ctrl-C: removed if its upload was not recorded
+/// (nothing of it was imported), else left for the gateway to finish the import from.
 private final class InterruptedCopy: Sendable {
     private let url = Mutex<URL?>(nil)
 
     func set(_ copy: URL) { url.withLock { $0 = copy } }
 
     /// What became of the import, in words, once its copy has been dealt with.
-    func abandon() -> String {
+    /// - Parameter isRecorded: whether the store holds the upload; nil when it cannot tell.
+    func abandon(isRecorded: (String) -> Bool?) -> String {
         guard let copy = url.withLock({ $0 }) else { return "import interrupted; nothing was imported" }
-        // Shared, as the copy's writer holds it: only the import's lock excludes it. Taken here,
-        // it stays ours until the command exits: the import cannot take its own and record the
-        // upload meanwhile.
-        if UploadFileLock.take(copy, shared: true) != nil {
+        let rawID = String(copy.lastPathComponent.dropLast(".csv".count))
+        // Shared, as the copy's writer holds it: only the import's exclusive lock, taken just
+        // before it records the upload, excludes it. Taken here, it stays ours until the command
+        // exits, so the import cannot record the upload from now on; whether it did before (the
+        // import ended, or failed, and let go) the store says.
+        if UploadFileLock.take(copy, shared: true) != nil, isRecorded(rawID) == false {
             // With the rows read so far that were rejected, if any: nothing names them either.
-            let rawID = String(copy.lastPathComponent.dropLast(".csv".count))
             let files = UploadFiles(dataDirectory: copy.deletingLastPathComponent().deletingLastPathComponent())
             for file in files.all(rawID: rawID) { try? FileManager.default.removeItem(at: file) }
             return "import interrupted before anything was recorded; nothing was imported"

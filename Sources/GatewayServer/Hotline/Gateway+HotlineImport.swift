@@ -4,6 +4,7 @@ import Foundation
 import HotlineCSVAdapter
 import Logging
 import Storage
+import Synchronization
 
 extension Gateway {
     /// A gateway for command-line work (imports) that never serves nor delivers: the outbox rows
@@ -49,6 +50,21 @@ extension Gateway {
         } catch let error as GatewayError {
             throw HotlineImportError(code: error.code, error.message, rawID: error.rawID)
         }
+    }
+
+    /// Whether the store holds the raw payload `rawID`, asked from a thread outside Swift's
+    /// concurrency (a signal's handler): waits for the answer; nil when the store cannot tell.
+    public func isRecorded(rawID: String) -> Bool? {
+        let answer = Mutex<Bool?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let store = hotlineImporter.store
+        Task {
+            let recorded = try? await store.recordedPayloads(among: [rawID]).contains(rawID)
+            answer.withLock { $0 = recorded }
+            done.signal()
+        }
+        done.wait()
+        return answer.withLock { $0 }
     }
 
     /// The file holding an import's rejected rows.
