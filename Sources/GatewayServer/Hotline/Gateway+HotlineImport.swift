@@ -53,7 +53,8 @@ extension Gateway {
     }
 
     /// Whether the store holds the raw payload `rawID`, asked from a thread outside Swift's
-    /// concurrency (a signal's handler): waits for the answer; nil when the store cannot tell.
+    /// concurrency (a signal's handler): waits for the answer, 5 s at most; nil when the store
+    /// cannot tell in that time (the import holding every thread of the pool, say).
     public func isRecorded(rawID: String) -> Bool? {
         let answer = Mutex<Bool?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -63,7 +64,7 @@ extension Gateway {
             answer.withLock { $0 = recorded }
             done.signal()
         }
-        done.wait()
+        _ = done.wait(timeout: .now() + 5)
         return answer.withLock { $0 }
     }
 

@@ -28,8 +28,13 @@ struct InterruptedImports: Service {
         // Uploads seen held by another import: said once, not at every look.
         var seenHeld: Set<String> = []
         var retries = StoreRetries()
-        await UnrecordedUploads.quarantine(in: importer.files, store: importer.store, logger: logger)
+        var unrecordedLookedAt: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // Hourly: a command-line copy killed beside the gateway leaves such a file too.
+            if unrecordedLookedAt.map({ $0.duration(to: .now) >= .seconds(3600) }) ?? true {
+                unrecordedLookedAt = .now
+                await UnrecordedUploads.quarantine(in: importer.files, store: importer.store, logger: logger)
+            }
             let uploads: [InterruptedUpload]
             do {
                 uploads = try await importer.store.interruptedUploads()

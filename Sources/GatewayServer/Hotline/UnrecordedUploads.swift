@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Storage
 
-/// Files in the uploads folder that no upload names, put in quarantine at start.
+/// Files in the uploads folder that no upload names, put in quarantine at start and hourly.
 ///
 /// A stop (a crash, `kill -9`, a power cut) that came while a file was being received or copied,
 /// before its upload was recorded, leaves such a file; so does a store restored from a backup
@@ -30,27 +30,34 @@ enum UnrecordedUploads {
             return String(name.dropLast(4))
         }
         guard !rawIDs.isEmpty else { return [] }
-        var taken: [String] = []
+        let recorded: Set<String>
         do {
-            let recorded = try await store.recordedPayloads(among: rawIDs)
-            for rawID in rawIDs.sorted() where !recorded.contains(rawID) {
-                let url = files.upload(rawID: rawID)
-                guard
-                    let modified = try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]
-                        as? Date,
-                    now.timeIntervalSince(modified) >= minimumAge,
-                    let lock = UploadFileLock.take(url)
-                else { continue }
-                defer { lock.release() }
+            recorded = try await store.recordedPayloads(among: rawIDs)
+        } catch {
+            logger.error("could not look for unrecorded uploads", metadata: ["cg.error": "\(error)"])
+            return []
+        }
+        var taken: [String] = []
+        for rawID in rawIDs.sorted() where !recorded.contains(rawID) {
+            let url = files.upload(rawID: rawID)
+            guard
+                let modified = try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date,
+                now.timeIntervalSince(modified) >= minimumAge,
+                let lock = UploadFileLock.take(url)
+            else { continue }
+            defer { lock.release() }
+            do {
                 let upload = try UploadSpool.reread(url)
                 let raw = RawPayload(
                     id: rawID, channel: .hotline, adapter: "", receivedAt: modified, contentType: "text/csv",
                     headers: [], body: Data())
                 try await store.storeUpload(raw, bodyPath: url.path, sha256: upload.sha256, error: reason)
                 taken.append(rawID)
+            } catch {
+                logger.error(
+                    "could not put an unrecorded upload in quarantine",
+                    metadata: ["cg.raw_id": "\(rawID)", "cg.error": "\(error)"])
             }
-        } catch {
-            logger.error("could not look for unrecorded uploads", metadata: ["cg.error": "\(error)"])
         }
         if !taken.isEmpty {
             logger.warning(
