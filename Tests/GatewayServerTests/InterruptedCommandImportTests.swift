@@ -80,6 +80,11 @@ struct InterruptedCommandImportTests {
         #expect(try await sqlite(database, count) == "\(taken)")
         #expect(try await sqlite(database, "SELECT count(DISTINCT external_id) FROM complaints") == "\(taken)")
         #expect(try await sqlite(database, "SELECT count(*) FROM outbox") == "\(taken)")
+        let metrics = String(decoding: try await gateway.request(.get, "/metrics").body, as: UTF8.self)
+        let finished = metrics.split(separator: "\n").first {
+            $0.hasPrefix("cg_hotline_imports_resumed_total{outcome=\"finished\"}")
+        }
+        #expect((finished?.split(separator: " ").last).flatMap { Double($0) } ?? 0 >= 1, "\(finished ?? "")")
         try await gateway.stop()
         await downstream.stop()
     }

@@ -53,6 +53,9 @@ struct UnrecordedUploadsTests {
         for id in [old, recent, held] {
             #expect(FileManager.default.fileExists(atPath: uploads.appendingPathComponent("\(id).csv").path))
         }
+        let metrics = String(decoding: try await second.request(.get, "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("# HELP cg_hotline_unrecorded_uploads_total"))
+        #expect(metrics.split(separator: "\n").contains { $0.hasPrefix("cg_hotline_unrecorded_uploads_total ") })
         // Its profile was never recorded: it must be named.
         let unnamed = try await second.request(.post, "/v1/quarantine/\(old)/reprocess")
         #expect(unnamed.errorCode == "unknown_profile", "\(unnamed.errorMessage ?? "")")

@@ -2,6 +2,7 @@ import ComplaintCore
 import Foundation
 import HotlineCSVAdapter
 import Logging
+import Metrics
 import ServiceLifecycle
 import Storage
 
@@ -97,19 +98,26 @@ struct InterruptedImports: Service {
             metadata["cg.already_taken"] = "\(report.duplicates)"
             metadata["cg.rejected"] = "\(report.rejectedCount)"
             logger.notice("interrupted import finished", metadata: metadata)
+            Self.count("finished")
             return true
         } catch let error as StorageError where error.code != .corrupt {
             metadata["cg.error"] = "\(LogRedaction.scrub(error.message))"
             logger.error(
                 "interrupted import could not be finished yet: the store refused; tried again later", metadata: metadata
             )
+            Self.count("store_refused")
             return false
         } catch {
             let reason = "the import was cut short and could not be finished: \(HotlineImporter.failureReason(error))"
             metadata["cg.error"] = "\(reason)"
             logger.error("interrupted import could not be finished; quarantined", metadata: metadata)
             try? await importer.store.abandonUpload(rawID: upload.rawID, error: reason)
+            Self.count("quarantined")
             return true
         }
+    }
+
+    private static func count(_ outcome: String) {
+        Counter(label: "cg_hotline_imports_resumed_total", dimensions: [("outcome", outcome)]).increment()
     }
 }

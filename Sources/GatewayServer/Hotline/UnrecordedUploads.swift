@@ -1,6 +1,7 @@
 import ComplaintCore
 import Foundation
 import Logging
+import Metrics
 import Storage
 
 /// Files in the uploads folder that no upload names, put in quarantine at start and hourly.
@@ -53,6 +54,7 @@ enum UnrecordedUploads {
                     headers: [], body: Data())
                 try await store.storeUpload(raw, bodyPath: url.path, sha256: upload.sha256, error: reason)
                 taken.append(rawID)
+                Counter(label: "cg_hotline_unrecorded_uploads_total").increment()
             } catch {
                 logger.error(
                     "could not put an unrecorded upload in quarantine",

@@ -16,6 +16,10 @@ enum MetricHelp {
             "SMS webhooks refused before parsing (bad or missing signature, stale timestamp), by provider and code.",
         "cg_sms_ignored_total":
             "SMS callbacks acknowledged without a complaint (delivery status callbacks), by provider.",
+        "cg_hotline_imports_resumed_total":
+            "Call-log imports a stop cut short taken up again by the gateway, by outcome (finished, quarantined, store_refused).",
+        "cg_hotline_unrecorded_uploads_total":
+            "Files in the uploads folder that no upload named, put in quarantine.",
         "cg_imap_poll_failures_total": "Mailbox polls that failed, by mailbox.",
         "cg_imap_oversized_total": "Polled messages above email.max_message_bytes left in the mailbox, by mailbox.",
         "cg_imap_unreadable_total": "Polled messages the IMAP server failed to return, by mailbox.",
