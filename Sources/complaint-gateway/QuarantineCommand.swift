@@ -54,8 +54,10 @@ struct QuarantineCommand: AsyncParsableCommand {
                     item.write(to: &writer)
                     print(String(decoding: writer.bytes, as: UTF8.self))
                 } else {
+                    // An upload file found with no upload naming it has no profile recorded.
+                    let adapter = item.adapter.isEmpty ? "(no profile)" : item.adapter
                     print(
-                        "\(item.id)  \(item.channel.rawValue)/\(item.adapter)  \(RFC3339.format(item.receivedAt))  "
+                        "\(item.id)  \(item.channel.rawValue)/\(adapter)  \(RFC3339.format(item.receivedAt))  "
                             + "\(item.size) bytes  \(item.error)")
                 }
             }

@@ -56,6 +56,8 @@ struct UnrecordedUploadsTests {
         let metrics = String(decoding: try await second.request(.get, "/metrics").body, as: UTF8.self)
         #expect(metrics.contains("# HELP cg_hotline_unrecorded_uploads_total"))
         #expect(metrics.split(separator: "\n").contains { $0.hasPrefix("cg_hotline_unrecorded_uploads_total ") })
+        let listed = try await QuarantineCommandTests.run(["list"], data: data)
+        #expect(listed.output.contains("\(old)  hotline/(no profile)  "), "\(listed.output)")
         // Its profile was never recorded: it must be named.
         let unnamed = try await second.request(.post, "/v1/quarantine/\(old)/reprocess")
         #expect(unnamed.errorCode == "unknown_profile", "\(unnamed.errorMessage ?? "")")
