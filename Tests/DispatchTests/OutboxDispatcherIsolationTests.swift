@@ -54,8 +54,10 @@ import Testing
                     dispatcher.notifyNewWork()
                     try await expectEventually { downstream.requests(to: "/fast").count == 6 }
                     let fastLast = try #require(downstream.requests(to: "/fast").map(\.receivedAt).max())
-                    // Well before the hung requests end (6 s) or time out (10 s).
-                    #expect(fastLast.timeIntervalSince(queued) < 3, "\(fastLast.timeIntervalSince(queued)) s")
+                    // Before the hung requests end (6 s) or time out (10 s): stalled behind them,
+                    // the fast ones would wait that long. (Under 3 s alone; up to 3.5 s seen in the
+                    // suite's parallel run on two cores.)
+                    #expect(fastLast.timeIntervalSince(queued) < 5, "\(fastLast.timeIntervalSince(queued)) s")
                     try await expectEventually { try await all(fastIDs + hungIDs, in: store, are: .delivered) }
                 }
             }
