@@ -8,7 +8,7 @@ import Testing
 /// One department's slow or dead endpoint must not hold back the others.
 @Suite struct OutboxDispatcherIsolationTests {
     @Test func perEndpointConcurrencyLimitHoldsAndLeavesRoomForOthers() async throws {
-        let downstream = DownstreamServer(scripts: ["/slow": .sleep(.seconds(1)), "/fast": .status(200)])
+        let downstream = DownstreamServer(scripts: ["/slow": .sleep(.seconds(2)), "/fast": .status(200)])
         try await downstream.run { base in
             try await withStore { store in
                 let slowIDs = try await ingest(8, for: "slow", into: store)
@@ -20,9 +20,11 @@ import Testing
                 try await withDispatcher(store: store, departments: [slow, fast], settings: settings) { _ in
                     try await expectEventually { try await all(fastIDs + slowIDs, in: store, are: .delivered) }
                 }
-                // The slow department takes its 8 two at a time, a second each: its last ones arrive 3 s
-                // after its first. The fast one was not queued behind it. (The downstream's own arrival
-                // times: polling the store can notice late on a loaded machine.)
+                // The slow department takes its 8 two at a time, two seconds each: its last ones arrive
+                // 6 s after its first. The fast one was not queued behind it. (The downstream's own
+                // arrival times: polling the store can notice late on a loaded machine. Two seconds,
+                // not one: the fast department's 12 once took over 3 s in the suite's run beside two
+                // busy loops on two cores.)
                 let slowArrivals = downstream.requests(to: "/slow").map(\.receivedAt).sorted()
                 let fastLast = try #require(downstream.requests(to: "/fast").map(\.receivedAt).max())
                 #expect(slowArrivals.count == 8)
