@@ -19,6 +19,13 @@ public struct UploadFiles: Sendable {
     /// The rows of the upload that were not taken, with their line and reason.
     public func rejectedRows(rawID: String) -> URL { directory.appendingPathComponent("\(rawID).rejected.csv") }
 
+    /// The raw payload id an uploaded file's name (`raw_….csv`) is made of; nil for any other
+    /// file of the folder (a rejected-rows file among them).
+    public static func rawID(ofUpload name: String) -> String? {
+        guard name.hasPrefix("raw_"), name.hasSuffix(".csv"), !name.hasSuffix(".rejected.csv") else { return nil }
+        return String(name.dropLast(".csv".count))
+    }
+
     /// Every file an upload may have, in the order they are written.
     public func all(rawID: String) -> [URL] { [upload(rawID: rawID), rejectedRows(rawID: rawID)] }
 }

@@ -142,22 +142,20 @@ struct ImportCommand: AsyncParsableCommand {
 /// The copy an import makes of its file, for a Ctrl-C: removed if its upload was not recorded
 /// (nothing of it was imported), else left for the gateway to finish the import from.
 private final class InterruptedCopy: Sendable {
-    private let url = Mutex<URL?>(nil)
+    private let upload = Mutex<(files: UploadFiles, rawID: String)?>(nil)
 
-    func set(_ copy: URL) { url.withLock { $0 = copy } }
+    func set(_ files: UploadFiles, _ rawID: String) { upload.withLock { $0 = (files, rawID) } }
 
     /// What became of the import, in words, once its copy has been dealt with.
     /// - Parameter isRecorded: whether the store holds the upload; nil when it cannot tell.
     func abandon(isRecorded: (String) -> Bool?) -> String {
-        guard let copy = url.withLock({ $0 }) else { return "import interrupted; nothing was imported" }
-        let rawID = String(copy.lastPathComponent.dropLast(".csv".count))
+        guard let (files, rawID) = upload.withLock({ $0 }) else { return "import interrupted; nothing was imported" }
         // Shared, as the copy's writer holds it: only the import's exclusive lock, taken just
         // before it records the upload, excludes it. Taken here, it stays ours until the command
         // exits, so the import cannot record the upload from now on; whether it did before (the
         // import ended, or failed, and let go) the store says.
-        if UploadFileLock.take(copy, shared: true) != nil, isRecorded(rawID) == false {
+        if UploadFileLock.take(files.upload(rawID: rawID), shared: true) != nil, isRecorded(rawID) == false {
             // With the rows read so far that were rejected, if any: nothing names them either.
-            let files = UploadFiles(dataDirectory: copy.deletingLastPathComponent().deletingLastPathComponent())
             for file in files.all(rawID: rawID) { try? FileManager.default.removeItem(at: file) }
             return "import interrupted before anything was recorded; nothing was imported"
         }

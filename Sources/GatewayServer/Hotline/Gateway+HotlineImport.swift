@@ -23,21 +23,21 @@ extension Gateway {
     /// then imported exactly as an upload is; the outbox rows wait for the dispatcher of a
     /// running gateway on the same data directory.
     /// - Parameters:
-    ///   - copying: called with the copy's path before the copy begins (``UploadFileLock`` tells
-    ///     whether the import has taken it: an interrupted command removes a copy it has not).
+    ///   - copying: called with the upload's files and raw payload id before the copy begins
+    ///     (an interrupted command removes a copy whose upload was not recorded).
     ///   - progress: called with (bytes done, total bytes) while copying and importing.
     public func importHotlineFile(
-        _ file: URL, profile name: String, includeIDs: Bool?, copying: @Sendable (URL) -> Void = { _ in },
+        _ file: URL, profile name: String, includeIDs: Bool?,
+        copying: @Sendable (UploadFiles, String) -> Void = { _, _ in },
         progress: @escaping @Sendable (Int, Int) -> Void
     ) async throws -> ImportReport {
         let profile = try hotlineImporter.profile(named: name)
         let total = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         let rawID = pipeline.newRawID()
         let receivedAt = Date()
-        let copy = hotlineImporter.files.upload(rawID: rawID)
-        copying(copy)
+        copying(hotlineImporter.files, rawID)
         // Copying counts as the first half of the work on the progress bar, the import the second.
-        let upload = try UploadSpool.copy(file, to: copy) {
+        let upload = try UploadSpool.copy(file, to: hotlineImporter.files.upload(rawID: rawID)) {
             progress($0 / 2, total)
         }
         let raw = RawPayload(

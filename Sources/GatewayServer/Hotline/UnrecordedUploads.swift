@@ -26,10 +26,7 @@ enum UnrecordedUploads {
         -> [String]
     {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: files.directory.path)) ?? []
-        let rawIDs = names.compactMap { name -> String? in
-            guard name.hasPrefix("raw_"), name.hasSuffix(".csv"), !name.hasSuffix(".rejected.csv") else { return nil }
-            return String(name.dropLast(4))
-        }
+        let rawIDs = names.compactMap(UploadFiles.rawID(ofUpload:))
         guard !rawIDs.isEmpty else { return [] }
         let recorded: Set<String>
         do {
