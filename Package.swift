@@ -162,6 +162,12 @@ let package = Package(
             path: "Sources/CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // zlib (the system's zlib1g-dev) inflates the members of an uploaded .xlsx workbook.
+        .target(
+            name: "CZlibShim",
+            path: "Sources/CZlibShim",
+            linkerSettings: [.linkedLibrary("z")]
+        ),
         // Channel adapters live in adapters/<Channel>/, one target each.
         // Email: MIME parser, charsets, HTML to text, auto-reply detection, record mapping.
         .target(
@@ -186,14 +192,15 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
-        // Hotline call-log CSV: streaming reader, encodings, column profiles, row report.
+        // Hotline call-log CSV: streaming reader, encodings, .xlsx workbooks, column profiles, row report.
         .target(
-            name: "HotlineCSVAdapter", dependencies: ["ComplaintCore"], path: "adapters/HotlineCSV",
+            name: "HotlineCSVAdapter", dependencies: ["ComplaintCore", "CZlibShim"], path: "adapters/HotlineCSV",
             swiftSettings: swiftSettings),
         // Shared by the test targets: a real downstream HTTP server with scripted faults.
         .target(
             name: "GatewayTestSupport",
             dependencies: [
+                "CZlibShim",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -215,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineCSVTests",
-            dependencies: ["HotlineCSVAdapter", "ComplaintCore"],
+            dependencies: ["HotlineCSVAdapter", "ComplaintCore", "GatewayTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

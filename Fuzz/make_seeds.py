@@ -46,6 +46,41 @@ def mime():
             put("mime", os.path.basename(path), data)
 
 
+def xlsx():
+    """Small workbooks as Excel lays them out, stored (so mutations reach the XML) and deflated."""
+    import io
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "xl/workbook.xml": '<workbook xmlns="%s" xmlns:r="%s"><workbookPr date1904="0"/><sheets>'
+        '<sheet name="S" sheetId="1" state="hidden" r:id="rId2"/><sheet name="工单" sheetId="2" r:id="rId1"/>'
+        "</sheets></workbook>" % (main, rel),
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="%s/worksheet" Target="/xl/worksheets/sheet2.xml"/></Relationships>' % (rel, rel),
+        "xl/styles.xml": '<styleSheet xmlns="%s"><numFmts count="2"><numFmt numFmtId="176" formatCode="yyyy/m/d\\ h:mm;@"/>'
+        '<numFmt numFmtId="177" formatCode="[h]:mm:ss"/></numFmts><cellXfs count="4"><xf numFmtId="0"/>'
+        '<xf numFmtId="176"/><xf numFmtId="177"/><xf numFmtId="14"/></cellXfs></styleSheet>' % main,
+        "xl/sharedStrings.xml": '<sst xmlns="%s"><si><t>工单编号</t></si><si><r><t>来电</t></r><r><t>时间</t></r>'
+        '<rPh><t>x</t></rPh></si><si><t xml:space="preserve">噪音 &amp; 扰民_x000D_</t></si></sst>' % main,
+        "xl/worksheets/sheet1.xml": '<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+        '<c r="B1" t="s"><v>1</v></c></row><row r="3"><c r="A3"><v>13812345678</v></c><c r="B3" s="1">'
+        '<v>46329.343773148148</v></c><c r="C3" s="2"><v>0.00075</v></c><c r="D3" t="inlineStr"><is><t>T</t></is></c>'
+        '<c r="E3" t="b"><v>1</v></c><c r="F3" t="str"><f>A1</f><v>x</v></c><c r="G3" t="s"><v>2</v></c>'
+        '<c r="XFD3" s="3"><v>46329</v></c></row></sheetData></worksheet>' % main,
+        "xl/worksheets/sheet2.xml": '<worksheet xmlns="%s"><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>' % main,
+    }
+    for name, method in (("stored.xlsx", zipfile.ZIP_STORED), ("deflated.xlsx", zipfile.ZIP_DEFLATED)):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", method) as archive:
+            for part, text in parts.items():
+                archive.writestr(part, text.encode("utf-8"))
+        put("xlsx", name, out.getvalue())
+
+
 def tnef():
     for path in sorted(glob.glob(os.path.join(ROOT, "Tests/EmailAdapterTests/Corpus/tnef/*.tnef"))):
         data = open(path, "rb").read()
@@ -155,6 +190,7 @@ if __name__ == "__main__":
     tnef()
     rtf()
     csv()
+    xlsx()
     sms()
     config()
     rules()

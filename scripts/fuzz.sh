@@ -37,7 +37,7 @@ RESULTS="$ROOT/fuzz-results"
 BIN="$SCRATCH/release/FuzzGateway"
 
 # Every target in run order, with the largest input worth trying (messages are bigger than the rest).
-ALL_TARGETS=(mime tnef rtf csv sms-twilio sms-vonage sms-plivo sms-telnyx sms-aliyun sms-tencent sms-generic
+ALL_TARGETS=(mime tnef rtf csv xlsx sms-twilio sms-vonage sms-plivo sms-telnyx sms-aliyun sms-tencent sms-generic
     config-gateway config-departments config-hotline rules-yaml rules-csv rules-calendar json api-complaint)
 max_len() { [[ "$1" == mime ]] && echo 65536 || echo 16384; }
 

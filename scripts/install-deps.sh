@@ -22,9 +22,10 @@ fi
 # package fetches; dovecot-imapd is the real IMAP server the mailbox poller is tested against
 # (libcurl4-openssl-dev is also the poller's IMAP client); libpython3.11-testsuite holds
 # CPython's email test messages, the corpus of the email parsing benchmark; systemd's
-# `systemd-analyze verify` checks the example unit (docs/systemd/).
+# `systemd-analyze verify` checks the example unit (docs/systemd/); zlib1g-dev inflates uploaded
+# .xlsx workbooks.
 CG_DEPS=(libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 python3 python3-pip curl wrk nginx-light
-    ca-certificates dovecot-imapd libpython3.11-testsuite systemd)
+    ca-certificates dovecot-imapd libpython3.11-testsuite systemd zlib1g-dev)
 
 cg_install_deps() (
     set -euo pipefail

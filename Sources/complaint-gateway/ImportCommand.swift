@@ -9,11 +9,12 @@ import Synchronization
 /// `complaint-gateway import FILE --profile NAME`: import a hotline call-log CSV.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a hotline call-log CSV file with a column profile.")
+        commandName: "import", abstract: "Import a hotline call-log CSV file (or .xlsx workbook) with a column profile."
+    )
 
     @OptionGroup var options: ConfigOptions
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: "The call-log file: CSV, or an Excel workbook (.xlsx).")
     var file: String
 
     @Option(name: .long, help: "Column profile: a file name in config/hotline/ without .yaml (12345, 311).")
@@ -97,8 +98,8 @@ struct ImportCommand: AsyncParsableCommand {
     /// A refused file that was kept (`rawID`) is named, with how to process it again once fixed.
     private func refuse(_ code: String, _ message: String, rawID: String? = nil, exit status: Int32) throws -> Never {
         printError("\(file): \(message)")
-        if let rawID, code == "not_csv" {
-            printError("kept in quarantine as \(rawID); nothing was imported: import the CSV you save instead")
+        if let rawID, code == "not_csv" || code == "unreadable_workbook" {
+            printError("kept in quarantine as \(rawID); nothing was imported: import the file you save instead")
         } else if let rawID {
             printError(
                 "kept in quarantine as \(rawID): after fixing the profile (or with --profile's right value), "

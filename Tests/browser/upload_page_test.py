@@ -8,6 +8,7 @@ back in GBK with the line and reason columns, formula-safe. Prints "1 passed, 0 
 
   python3 Tests/browser/upload_page_test.py [path/to/complaint-gateway]
 """
+import io
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 import urllib.request
 
 from selenium import webdriver
@@ -43,6 +45,48 @@ def gbk_call_log():
         "GD003,2026年11月3日 9时05分,1.38123E+10,,咨询,路灯坏了,上城区解放路3号,ZX1003,30",
     ]
     return ("\r\n".join(rows) + "\r\n").encode("gbk")
+
+
+def downloaded(path):
+    """The bytes of a file the browser downloads, once it is there (10 s at most)."""
+    for _ in range(100):
+        if os.path.exists(path):
+            break
+        time.sleep(0.1)
+    return open(path, "rb").read()
+
+
+def workbook_call_log():
+    """A 12345-profile call log as an .xlsx workbook: shared strings, a date-time cell, a
+    phone number stored as a number, row 3 left empty."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    strings = ["工单编号", "来电时间", "来电号码", "诉求内容", "XL1", "路灯不亮", "XL2", "2026-13-40 08:00", "噪音"]
+    sst = "".join("<si><t>%s</t></si>" % text for text in strings)
+
+    def cell(ref, index):
+        return '<c r="%s" t="s"><v>%d</v></c>' % (ref, index)
+
+    rows = ('<row r="1">' + "".join(cell("ABCD"[i] + "1", i) for i in range(4)) + "</row>"
+            + '<row r="2">' + cell("A2", 4) + '<c r="B2" s="1"><v>46329.34375</v></c>'
+            + '<c r="C2"><v>13812345678</v></c>' + cell("D2", 5) + "</row>"
+            + '<row r="4">' + cell("A4", 6) + cell("B4", 7) + cell("D4", 8) + "</row>")
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "xl/workbook.xml": '<workbook xmlns="%s" xmlns:r="%s"><sheets><sheet name="工单" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>" % (main, rel),
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/></Relationships>' % rel,
+        "xl/styles.xml": '<styleSheet xmlns="%s"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="22"/></cellXfs>'
+        "</styleSheet>" % main,
+        "xl/sharedStrings.xml": '<sst xmlns="%s">%s</sst>' % (main, sst),
+        "xl/worksheets/sheet1.xml": '<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (main, rows),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return out.getvalue()
 
 
 def main():
@@ -116,11 +160,7 @@ def main():
 
         driver.find_element(By.ID, "download").click()
         path = os.path.join(downloads, "rejected-calls-gbk.csv")
-        for _ in range(100):
-            if os.path.exists(path):
-                break
-            time.sleep(0.1)
-        data = open(path, "rb").read()
+        data = downloaded(path)
         text = data.decode("gbk")  # the uploaded file's encoding
         lines = text.split("\r\n")
         assert lines[0] == "工单编号,来电时间,来电号码,姓名,诉求类型,诉求内容,事发地址,坐席工号,通话时长,line,reason", lines[0]
@@ -143,7 +183,7 @@ def main():
         wait.until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
         assert not driver.find_element(By.ID, "report").is_displayed()
         assert not driver.find_element(By.ID, "download").is_displayed()
-        assert driver.find_element(By.ID, "status").text.startswith("不是 CSV 文件 · photo.png: not_csv: "), \
+        assert driver.find_element(By.ID, "status").text.startswith("不是 CSV 或 Excel 文件 · photo.png: not_csv: "), \
             driver.find_element(By.ID, "status").text
         # A file sent with the wrong profile: the page selects the one its header fits, and
         # pressing Upload again imports it.
@@ -162,11 +202,27 @@ def main():
         wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
         wait.until(EC.visibility_of_element_located((By.ID, "report")))
         assert driver.find_element(By.ID, "accepted").text == "1", driver.find_element(By.ID, "accepted").text
+        # The Excel workbook itself: imported by its rows, the rejected rows downloaded as CSV.
+        xlsx_path = os.path.join(work, "calls.xlsx")
+        with open(xlsx_path, "wb") as f:
+            f.write(workbook_call_log())
+        Select(driver.find_element(By.ID, "profile")).select_by_value("12345")
+        driver.find_element(By.ID, "file").send_keys(xlsx_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: d.find_element(By.ID, "rejected-count").text == "1"
+                   and d.find_element(By.ID, "accepted").text == "1")
+        rejected = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#rejected tbody td")]
+        assert rejected[:2] == ["4", "XL2"], rejected  # Excel's row number (row 3 is empty)
+        driver.find_element(By.ID, "download").click()
+        path = os.path.join(downloads, "rejected-calls.csv")
+        data = downloaded(path)
+        assert data.startswith(b"\xef\xbb\xbf"), data[:8]  # UTF-8 with the mark Excel needs
+        assert "XL2,2026-13-40" in data.decode("utf-8-sig"), data
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
         print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
-              "refused file clears the report, wrong profile switched, no CSP violation) ok")
+              "refused file clears the report, wrong profile switched, .xlsx workbook, no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

@@ -16,6 +16,7 @@ struct FuzzTarget: Sendable {
             FuzzTarget(name: "tnef", run: TNEFTarget.run),
             FuzzTarget(name: "rtf", run: RTFTarget.run),
             FuzzTarget(name: "csv", run: HotlineCSVTarget.run),
+            FuzzTarget(name: "xlsx", run: WorkbookTarget.run),
         ] + SMSTarget.all + [
             FuzzTarget(name: "config-gateway", run: ConfigTargets.gateway),
             FuzzTarget(name: "config-departments", run: ConfigTargets.departments),

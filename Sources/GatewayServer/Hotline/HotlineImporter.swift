@@ -88,21 +88,37 @@ public struct HotlineImporter: Sendable {
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
         resuming: Bool = false, progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
-        if !resuming, let kind = NotCSVSignature.kind(of: upload.prefix) {
-            // Kept in quarantine with the reason, like any file that cannot be read.
-            let failure = HotlineImportError(code: "not_csv", NotCSVSignature.message(kind), rawID: raw.id)
-            try await store.storeUpload(raw, bodyPath: upload.url.path, sha256: upload.sha256, error: failure.message)
-            throw failure
+        var workbook: WorkbookReader?
+        if WorkbookReader.mayBeWorkbook(upload.prefix) {
+            do {
+                workbook = try WorkbookReader(path: upload.url.path, spillDirectory: files.directory.path)
+            } catch {
+                throw try await refuse(HotlineImportError(code: error.code, error.description), upload, raw, resuming)
+            }
+        } else if let kind = NotCSVSignature.kind(of: upload.prefix) {
+            throw try await refuse(
+                HotlineImportError(code: "not_csv", NotCSVSignature.message(kind)), upload, raw, resuming)
         }
+        // A workbook's text is Unicode, handed over as UTF-8; rows sent back are UTF-8 CSV.
         let encoding =
-            profile.encoding
-            ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: profile.fallbackEncoding)
+            workbook != nil
+            ? .utf8
+            : profile.encoding
+                ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: profile.fallbackEncoding)
         var report = ImportReport(
             fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,
             spillDirectory: files.directory.path)
+        if let workbook, !workbook.otherSheets.isEmpty {
+            let others = workbook.otherSheets.map { "\"\($0)\"" }.joined(separator: ", ")
+            report.warningsOnRead.append(
+                ImportReport.RowIssue(
+                    line: 1, ticket: nil,
+                    reason: "read from the workbook's first worksheet, \"\(workbook.sheetName)\"; its other worksheets "
+                        + "(\(others)) were not read: upload each as a workbook of its own"))
+        }
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
-            includeIDs: includeIDs, report: report, batchSize: Self.batchSize)
+            fromWorkbook: workbook != nil, includeIDs: includeIDs, report: report, batchSize: Self.batchSize)
         let input = open(upload.url.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
@@ -116,13 +132,26 @@ public struct HotlineImporter: Sendable {
         var pending: [(task: Task<[BatchIntakeOutcome], any Error>, rows: [HotlineRow])] = []
         var uploadStored = resuming
         while true {
-            let count = read(input, chunk.baseAddress, chunk.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw HotlineImportError(code: "unreadable_file", "cannot read the stored upload") }
-            if count == 0 {
-                session.finish()
+            let count: Int
+            if let workbook {
+                do {
+                    count = try workbook.step { session.take($0) }
+                } catch {
+                    let failure = HotlineImportError(code: error.code, error.description)
+                    throw try await refuse(failure, upload, raw, uploadStored)
+                }
+                if count == 0 { session.finish() }
             } else {
-                try session.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+                count = read(input, chunk.baseAddress, chunk.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count >= 0 else {
+                    throw HotlineImportError(code: "unreadable_file", "cannot read the stored upload")
+                }
+                if count == 0 {
+                    session.finish()
+                } else {
+                    try session.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+                }
             }
             bytesRead += count
             if !uploadStored, let outcome = session.headerOutcome {
@@ -170,6 +199,19 @@ public struct HotlineImporter: Sendable {
         // Until here the upload is `importing`: a stop before this line is finished at the next start.
         try await store.finishUpload(rawID: raw.id)
         return report
+    }
+
+    /// A file that cannot be read as a whole: kept in quarantine with the reason (unless it is
+    /// recorded already), the error naming it.
+    private func refuse(
+        _ failure: HotlineImportError, _ upload: SpooledUpload, _ raw: RawPayload, _ recorded: Bool
+    ) async throws -> HotlineImportError {
+        var failure = failure
+        failure.rawID = raw.id
+        if !recorded {
+            try await store.storeUpload(raw, bodyPath: upload.url.path, sha256: upload.sha256, error: failure.message)
+        }
+        return failure
     }
 
     /// What an upload's client or an importing operator hears when an import stops half-way:

@@ -13,6 +13,9 @@ struct ImportSession {
     let raw: RawPayload
     let profile: HotlineProfile
     let encoding: CSVEncoding
+    /// The rows come from a workbook's sheet (``WorkbookReader``), not from CSV text: a row has
+    /// the cells Excel stored, so it is as wide as the header once its empty end is filled in.
+    private let fromWorkbook: Bool
     /// Read as UTF-8 though not all of it is: rows whose bad bytes became U+FFFD are warned.
     private let readsDamagedUTF8: Bool
     /// Whether bytes invalid in the file's encoding were replaced with U+FFFD so far: from then
@@ -54,8 +57,9 @@ struct ImportSession {
 
     init(
         importer: HotlineImporter, upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile,
-        encoding: CSVEncoding, includeIDs: Bool?, report: ImportReport, batchSize: Int
+        encoding: CSVEncoding, fromWorkbook: Bool, includeIDs: Bool?, report: ImportReport, batchSize: Int
     ) throws {
+        self.fromWorkbook = fromWorkbook
         self.importer = importer
         self.batchSize = batchSize
         filling.reserveCapacity(batchSize)
@@ -64,7 +68,7 @@ struct ImportSession {
         self.raw = raw
         self.profile = profile
         self.encoding = encoding
-        readsDamagedUTF8 = encoding == .utf8 && !upload.utf8.isValid
+        readsDamagedUTF8 = !fromWorkbook && encoding == .utf8 && !upload.utf8.isValid
         idsRequested = includeIDs
         collectIDs = includeIDs ?? true
         do {
@@ -85,7 +89,7 @@ struct ImportSession {
     }
 
     mutating func finish() {
-        reader.finish { record in self.take(record) }
+        if !fromWorkbook { reader.finish { record in self.take(record) } }
         if let held = mapper?.release(before: nil) { handle(held) }
         if header == nil && headerFailure == nil {
             headerFailure =
@@ -94,11 +98,17 @@ struct ImportSession {
         }
     }
 
-    private mutating func take(_ record: CSVRecord) {
+    /// Takes one record: the header while it is looked for, a row after it.
+    mutating func take(_ record: CSVRecord) {
         guard headerFailure == nil else { return }
         guard mapper != nil else {
             findHeader(record)
             return
+        }
+        var record = record
+        if fromWorkbook, let width = header?.names.count, case .fields(var fields) = record.kind, fields.count < width {
+            fields.append(contentsOf: repeatElement("", count: width - fields.count))
+            record.kind = .fields(fields)
         }
         // Mapped in place: a copy of the mapper per row would retain and release all it holds.
         if let held = mapper!.release(before: record) { handle(held) }
@@ -247,7 +257,9 @@ struct ImportSession {
 
     /// The encoding `other` would read this upload in.
     private func encoding(for other: HotlineProfile) -> CSVEncoding {
-        other.encoding ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: other.fallbackEncoding)
+        if fromWorkbook { return encoding }
+        return other.encoding
+            ?? CSVEncoding.detect(prefix: upload.prefix, utf8: upload.utf8, fallback: other.fallbackEncoding)
     }
 
     /// The first ``headerSearchBytes`` of the stored upload (empty when it cannot be read).

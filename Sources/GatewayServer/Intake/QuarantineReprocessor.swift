@@ -200,7 +200,7 @@ struct QuarantineReprocessor: Sendable {
             throw GatewayError(
                 .conflict, code: "not_reprocessable", "the upload's kept file \(path) cannot be read (removed?)")
         }
-        if let kind = NotCSVSignature.kind(of: upload.prefix) {
+        if !WorkbookReader.mayBeWorkbook(upload.prefix), let kind = NotCSVSignature.kind(of: upload.prefix) {
             throw Self.stillUnreadable(payload.id, NotCSVSignature.message(kind))
         }
         // Held from before the upload is `importing` again: the gateway's look for interrupted

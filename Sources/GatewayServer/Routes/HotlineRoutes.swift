@@ -63,7 +63,8 @@ struct HotlineRoutes: Sendable {
         } else if let contentType, !Self.isCSVType(contentType) {
             throw GatewayError(
                 .unsupportedMediaType, code: "unsupported_media_type",
-                "send the file as text/csv or multipart/form-data, not \"\(contentType)\"")
+                "send the file as text/csv, an .xlsx workbook (\(Self.workbookType)) or multipart/form-data, "
+                    + "not \"\(contentType)\"")
         }
 
         try RequestBodyReader.refuseContentEncoding(request)
@@ -153,12 +154,17 @@ struct HotlineRoutes: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// The media type of an .xlsx workbook.
+    static let workbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    /// Whether an upload's Content-Type is one a call log is sent as: CSV or text, a workbook,
+    /// or no particular type.
     static func isCSVType(_ contentType: String) -> Bool {
         let type =
             contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return [
             "text/csv", "text/plain", "text/tab-separated-values", "application/csv", "application/octet-stream",
-            "application/vnd.ms-excel",
+            "application/vnd.ms-excel", workbookType,
         ].contains(type)
     }
 }

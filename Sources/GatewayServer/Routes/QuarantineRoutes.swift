@@ -1,6 +1,7 @@
 import ComplaintCore
 import Foundation
 import HTTPTypes
+import HotlineCSVAdapter
 import Hummingbird
 import NIOCore
 import Storage
@@ -67,10 +68,20 @@ struct QuarantineRoutes: Sendable {
         }
         // The kept file is the call log itself: a form upload's file part, without the form
         // around it, so the form's multipart type would not describe it.
-        if payload.contentType.map({ $0.lowercased().hasPrefix("multipart/") }) ?? true {
-            headers[.contentType] = "text/csv"
+        // A workbook is named and typed as one, whatever it was sent as, so it opens in Excel.
+        let head = FileHandle(forReadingAtPath: path).flatMap { handle in
+            defer { try? handle.close() }
+            return try? handle.read(upToCount: 128)
         }
-        headers[.contentDisposition] = "attachment; filename=\"\(payload.id).csv\""
+        if let head, WorkbookReader.mayBeWorkbook(Array(head)) {
+            headers[.contentType] = HotlineRoutes.workbookType
+            headers[.contentDisposition] = "attachment; filename=\"\(payload.id).xlsx\""
+        } else {
+            if payload.contentType.map({ $0.lowercased().hasPrefix("multipart/") }) ?? true {
+                headers[.contentType] = "text/csv"
+            }
+            headers[.contentDisposition] = "attachment; filename=\"\(payload.id).csv\""
+        }
         guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int else {
             throw GatewayError(.gone, code: "file_gone", "the upload's kept file \(path) is gone")
         }

@@ -14,7 +14,9 @@ public enum NotCSVSignature {
             return "an Excel workbook (.xlsx) or another zipped document"
         }
         if prefix.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            return "an Excel 97–2003 workbook (.xls) or another Office 97–2003 document (.doc)"
+            // Excel also saves a workbook with a password in this container, encrypted.
+            return "an Excel 97–2003 workbook (.xls) or another Office 97–2003 document (.doc), or a workbook "
+                + "saved with a password"
         }
         // A call recording picked from the same folder as the call log.
         let mpegFrame = prefix.count >= 2 && prefix[0] == 0xFF && [0xFB, 0xF3, 0xF2].contains(prefix[1])
@@ -53,10 +55,11 @@ public enum NotCSVSignature {
     public static func message(_ kind: String) -> String {
         if kind.contains("LibreOffice") {
             return "the file is \(kind), not CSV: open it in LibreOffice, choose File → Save As, file type "
-                + "\"Text CSV (.csv)\", character set Unicode (UTF-8), and upload that file"
+                + "\"Excel 2007-365 (.xlsx)\" or \"Text CSV (.csv)\" (character set Unicode (UTF-8)), and upload that file"
         }
-        return "the file is \(kind), not CSV: open it in Excel or WPS, save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\", "
-            + "and upload that file"
+        return
+            "the file is \(kind), not CSV: open it in Excel or WPS (without a password), save it as \"Excel 工作簿 (.xlsx)\", "
+            + "\"CSV UTF-8\" or \"CSV (逗号分隔)\", and upload that file"
     }
 
     private static func contains(_ bytes: [UInt8], _ text: String) -> Bool {

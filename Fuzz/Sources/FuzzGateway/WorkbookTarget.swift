@@ -1,0 +1,39 @@
+import Foundation
+import HotlineCSVAdapter
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An uploaded .xlsx workbook through `WorkbookReader`: the ZIP directory, the inflater, the XML
+/// reader, the shared strings, the styles and the sheet's rows. The reader takes a file (it reads
+/// the archive's directory from the end), so each input is written to one first.
+enum WorkbookTarget {
+    static let directory: String = {
+        let path = NSTemporaryDirectory() + "fuzz-xlsx-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    static func run(_ bytes: [UInt8]) {
+        let path = directory + "/input.xlsx"
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
+        guard let reader = try? WorkbookReader(path: path, spillDirectory: directory) else { return }
+        var rows = 0
+        var lastLine = 0
+        do {
+            while try reader.step({ record in
+                rows += 1
+                // Excel's row numbers: each row has its own; the reader never makes one up out of order
+                // unless the sheet itself numbers rows out of order.
+                _ = record.fields.count
+                lastLine = record.line
+            }) > 0 {}
+        } catch {
+            return
+        }
+        _ = (rows, lastLine)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GatewayTestSupport
+import Testing
+
+/// A call log uploaded as the Excel workbook itself (.xlsx): imported like its CSV, its rows
+/// named by the row numbers Excel shows, the workbook kept as the upload's raw payload.
+@Suite("Hotline upload of an Excel workbook")
+struct HotlineWorkbookUploadTests {
+    static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    /// A 12345-profile call log as Chinese Excel saves it: text in shared strings, the call time a
+    /// date-time cell, the phone number and ticket id numbers, row 4 left empty.
+    static func callLog(extraSheet: Bool = false) -> Data {
+        let strings = [
+            "工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长",
+            "GD001", "王先生", "投诉", "工地夜间施工,噪音很大\n从晚上十点到凌晨", "西湖区文三路1号", "ZX1001",
+            "GD002", "2026-13-40 08:00", "路灯不亮", "GD003", "停水了", "上城区解放路3号", "咨询",
+        ]
+        let header = (0..<9).map { "<c r=\"\(Character(UnicodeScalar(65 + $0)!))1\" t=\"s\"><v>\($0)</v></c>" }.joined()
+        let rows = """
+            <row r="1" spans="1:9">\(header)</row>
+            <row r="2" spans="1:9"><c r="A2" t="s"><v>9</v></c><c r="B2" s="1"><v>46329.343773148148</v></c>\
+            <c r="C2"><v>13812345678</v></c><c r="D2" t="s"><v>10</v></c><c r="E2" t="s"><v>11</v></c>\
+            <c r="F2" t="s"><v>12</v></c><c r="G2" t="s"><v>13</v></c><c r="H2" t="s"><v>14</v></c><c r="I2"><v>125</v></c></row>
+            <row r="3" spans="1:9"><c r="A3" t="s"><v>15</v></c><c r="B3" t="s"><v>16</v></c><c r="F3" t="s"><v>17</v></c>\
+            <c r="I3"><v>60</v></c><c r="K3" s="1"/></row>
+            <row r="5" spans="1:9"><c r="A5" t="s"><v>18</v></c><c r="B5" s="1"><v>46329.378472222219</v></c>\
+            <c r="E5" t="s"><v>21</v></c><c r="F5" t="s"><v>19</v></c><c r="G5" t="s"><v>20</v></c><c r="I5"><v>30</v></c></row>
+            """
+        var sheets = [WorkbookBuilder.Sheet(name: "工单明细", rows: rows)]
+        if extraSheet { sheets.append(.init(name: "汇总", rows: #"<row r="1"><c r="A1"><v>3</v></c></row>"#)) }
+        return Data(
+            WorkbookBuilder.workbook(
+                sheets: sheets, sharedStrings: strings,
+                styles: WorkbookBuilder.styles(custom: [176: "yyyy/m/d\\ h:mm:ss;@"], cellFormats: [176])))
+    }
+
+    @Test(
+        "a workbook posted raw: rows taken by Excel's row numbers, the rejected rows back as UTF-8 CSV, no duplicates on a second upload"
+    )
+    func workbookUpload() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Self.callLog(), headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 2)
+        #expect(reply.json["rows"] as? Int == 3)
+        #expect(reply.json["encoding"] as? String == "utf-8")
+        let rejected = try #require(reply.json["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [3])
+        #expect((rejected.first?["reason"] as? String)?.hasPrefix("unparseable call time") == true)
+        let ids = try #require(reply.json["ids_by_line"] as? [String: String])
+        #expect(Set(ids.keys) == ["2", "5"])
+        let first = try #require(ids["2"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(first)").json["record"] as? [String: Any])
+        // The call time cell (08:15:02 in Shanghai) and all eleven digits of the number cell.
+        #expect(record["received_at"] as? String == "2026-11-03T00:15:02Z")
+        #expect(((record["complainant"] as? [String: Any])?["phone"] as? String)?.hasSuffix("13812345678") == true)
+        #expect(record["text"] as? String == "工地夜间施工,噪音很大\n从晚上十点到凌晨")
+
+        let download = try await gateway.request(.get, try #require(reply.json["rejected_csv"] as? String))
+        #expect(download.headers.contains { $0.0.lowercased() == "content-type" && $0.1.contains("utf-8") })
+        let text = String(decoding: Data(download.body), as: UTF8.self)
+        #expect(Data(download.body).starts(with: [0xEF, 0xBB, 0xBF]))
+        #expect(text.contains("工单编号,来电时间"))
+        #expect(text.contains("GD002,2026-13-40 08:00"))
+
+        // Sent again as a form upload, as the page sends it: nothing is stored twice.
+        let boundary = "----cg-xlsx"
+        var body = Data(
+            ("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"工单.xlsx\"\r\n"
+                + "Content-Type: \(Self.xlsxType)\r\n\r\n").utf8)
+        body += Self.callLog(extraSheet: true)
+        body += Data("\r\n--\(boundary)--\r\n".utf8)
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: body,
+            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+        #expect(again.status == 200)
+        #expect(again.json["accepted"] as? Int == 0)
+        #expect(again.json["duplicates"] as? Int == 2)
+        let warnings = try #require(again.json["warnings"] as? [[String: Any]])
+        #expect(warnings.contains { ($0["reason"] as? String)?.contains("\"汇总\"") == true && $0["line"] as? Int == 1 })
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
+        // The workbook itself is the raw payload kept on disk.
+        let path = try await sqlite(
+            gateway.databasePath, "SELECT body_path FROM raw_payloads ORDER BY received_at LIMIT 1")
+        #expect(FileManager.default.contents(atPath: path) == Self.callLog())
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test(
+        "a workbook sent with the wrong profile is kept in quarantine as the workbook and imported from there with the right one"
+    )
+    func quarantinedWorkbook() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=311", body: Self.callLog(), headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 422)
+        let error = try #require(reply.json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "missing_columns")
+        let rawID = try #require(error["raw_id"] as? String)
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.status == 200)
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == Self.xlsxType })
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xlsx\"") })
+        #expect(Data(kept.body) == Self.callLog())
+        let reprocessed = try await gateway.request(.post, "/v1/quarantine/\(rawID)/reprocess?profile=12345")
+        #expect(reprocessed.status == 200)
+        #expect(reprocessed.json["accepted"] as? Int == 2)
+        #expect((reprocessed.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3])
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a zipped file that is no workbook (a Word document) is refused as what it is and kept in quarantine")
+    func wordDocument() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let docx = WorkbookBuilder.zip([
+            ("[Content_Types].xml", Array("<Types/>".utf8)), ("word/document.xml", Array("<w:document/>".utf8)),
+        ])
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(docx), headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 422)
+        let error = try #require(reply.json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "not_csv")
+        #expect((error["message"] as? String)?.contains("a Word document (.docx)") == true)
+        let rawID = try #require(error["raw_id"] as? String)
+        #expect(
+            try await sqlite(gateway.databasePath, "SELECT disposition FROM raw_payloads WHERE id = '\(rawID)'")
+                == "quarantined")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import GatewayTestSupport
+import HotlineCSVAdapter
+import Testing
+
+/// Excel workbooks (.xlsx) read as a call log's records: cells by column, dates by their number
+/// formats, numbers with all their digits, line numbers as Excel shows them.
+@Suite("Excel workbook reader")
+struct WorkbookReaderTests {
+    /// Reads `bytes` as a workbook file; the records, the sheet read and the others.
+    static func read(_ bytes: [UInt8]) throws -> (records: [CSVRecord], sheet: String, others: [String]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("calls.xlsx")
+        try Data(bytes).write(to: file)
+        let reader = try WorkbookReader(path: file.path, spillDirectory: directory.path)
+        var records: [CSVRecord] = []
+        while try reader.step({ records.append($0) }) > 0 {}
+        // Nothing left behind: the strings' temporary file is unlinked as soon as it is made.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["calls.xlsx"])
+        return (records, reader.sheetName, reader.otherSheets)
+    }
+
+    static func fields(_ records: [CSVRecord]) -> [[String]] { records.map(\.fields) }
+
+    @Test("shared and inline strings, dates, times, durations and long numbers as Excel writes them")
+    func excelCells() throws {
+        // Style 1: a custom date-time format; 2: built-in date (14); 3: [h]:mm:ss; 4: built-in time
+        // (21); 5: yyyy"年"m"月"d"日" (31, Chinese Excel's long date).
+        let styles = WorkbookBuilder.styles(
+            custom: [176: "yyyy/m/d\\ h:mm:ss;@", 177: "[h]:mm:ss"], cellFormats: [176, 14, 177, 21, 31])
+        let strings = ["工单编号", "来电时间", "来电号码", "诉求内容", "时长", "A & B <c>", "第一行_x000D_\n第二行"]
+        let rows = """
+            <row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>\
+            <c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c></row>
+            <row r="2" spans="1:5"><c r="A2"><v>20261103001</v></c><c r="B2" s="1"><v>46329.343773148148</v></c>\
+            <c r="C2"><v>13812345678</v></c><c r="D2" t="s"><v>5</v></c><c r="E2" s="3"><v>7.5231481481481482E-4</v></c></row>
+            <row r="4" spans="1:5"><c r="A4" t="inlineStr"><is><t>T-2</t></is></c><c r="B4" s="2"><v>46329</v></c>\
+            <c r="D4" t="s"><v>6</v></c><c r="F4" s="0"/></row>
+            <row r="5"><c r="A5" t="str"><f>"T-"&amp;3</f><v>T-3</v></c><c r="B5" s="4"><v>0.34375</v></c>\
+            <c r="C5" t="e"><v>#N/A</v></c><c r="D5" t="b"><v>1</v></c><c r="E5"><v>0.30000000000000004</v></c></row>
+            <row r="6"><c r="A6" s="5"><v>46329</v></c><c r="B6"><v>1.5E-3</v></c></row>
+            <row r="7" customHeight="1" ht="30"/>
+            """
+        let book = WorkbookBuilder.workbook(
+            sheets: [.init(name: "工单", rows: rows)], sharedStrings: strings, styles: styles)
+        let read = try Self.read(book)
+        #expect(read.sheet == "工单" && read.others.isEmpty)
+        #expect(read.records.map(\.line) == [1, 2, 4, 5, 6])
+        #expect(
+            Self.fields(read.records) == [
+                ["工单编号", "来电时间", "来电号码", "诉求内容", "时长"],
+                ["20261103001", "2026-11-03 08:15:02", "13812345678", "A & B <c>", "0:01:05"],
+                ["T-2", "2026-11-03", "", "第一行\r\n第二行"],
+                ["T-3", "08:15:00", "#N/A", "TRUE", "0.3"],
+                ["2026-11-03", "0.0015"],
+            ])
+    }
+
+    @Test("rich text runs are joined, phonetic guides left out, entities and CDATA read")
+    func richText() throws {
+        let shared = """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">\
+            <si><r><rPr><b/></rPr><t>噪音</t></r><r><t xml:space="preserve"> 扰民 &#x2014; &#22826;吵</t></r>\
+            <rPh sb="0" eb="2"><t>ソウオン</t></rPh></si><si><t><![CDATA[a<b & c]]></t></si></sst>
+            """
+        var members = Self.members(
+            WorkbookBuilder.workbook(sheets: [
+                .init(
+                    name: "Sheet1", rows: #"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>"#)
+            ]))
+        members.append(("xl/sharedStrings.xml", Array(shared.utf8)))
+        let read = try Self.read(WorkbookBuilder.zip(members))
+        #expect(Self.fields(read.records) == [["噪音 扰民 — 太吵", "a<b & c"]])
+    }
+
+    @Test("the first visible worksheet is read; a hidden one before it is passed over and others are named")
+    func sheetChoice() throws {
+        let book = WorkbookBuilder.workbook(
+            sheets: [
+                .init(
+                    name: "说明", rows: #"<row r="1"><c r="A1" t="inlineStr"><is><t>hidden</t></is></c></row>"#,
+                    state: "hidden"),
+                .init(name: "工单", rows: #"<row r="3"><c r="B3" t="inlineStr"><is><t>calls</t></is></c></row>"#),
+                .init(name: "统计", rows: #"<row r="1"><c r="A1"><v>1</v></c></row>"#),
+            ], deflate: false)
+        let read = try Self.read(book)
+        #expect(read.sheet == "工单")
+        #expect(read.others == ["说明", "统计"])
+        #expect(read.records == [CSVRecord(line: 3, kind: .fields(["", "calls"]))])
+    }
+
+    @Test("a sheet of many rows streams through the inflater's pieces whole and in order")
+    func manyRows() throws {
+        let count = 30_000
+        var rows = ""
+        rows.reserveCapacity(count * 120)
+        for row in 1...count {
+            rows +=
+                "<row r=\"\(row)\"><c r=\"A\(row)\" t=\"inlineStr\"><is><t>T\(row)</t></is></c>"
+                + "<c r=\"B\(row)\" t=\"inlineStr\"><is><t>市民反映第\(row)号楼夜间施工噪音扰民</t></is></c><c r=\"C\(row)\"><v>\(row)</v></c></row>"
+        }
+        let read = try Self.read(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)]))
+        #expect(read.records.count == count)
+        #expect(
+            read.records.enumerated().allSatisfy {
+                $0.element.line == $0.offset + 1 && $0.element.fields[2] == "\($0.offset + 1)"
+            })
+        #expect(read.records.last?.fields[1] == "市民反映第\(count)号楼夜间施工噪音扰民")
+    }
+
+    @Test("custom number formats are told apart: dates, times, elapsed time, plain numbers")
+    func formatKinds() throws {
+        let cases: [(String, String)] = [
+            ("yyyy-mm-dd hh:mm:ss", "2026-11-03 08:15:02"), ("yyyy\"年\"m\"月\"d\"日\"", "2026-11-03 08:15:02"),
+            ("[$-804]aaaa;@", "46329.343773148148"), ("h:mm AM/PM", "2026-11-03 08:15:02"),
+            ("[Red]0.00;[Blue]-0.00", "46329.3437731481"), ("0.00E+00", "46329.3437731481"),
+            ("#,##0", "46329.3437731481"), ("@", "46329.3437731481"), ("mm:ss", "2026-11-03 08:15:02"),
+        ]
+        for (index, (format, expected)) in cases.enumerated() {
+            let styles = WorkbookBuilder.styles(custom: [164: format], cellFormats: [164])
+            let rows = #"<row r="1"><c r="A1" s="1"><v>46329.343773148148</v></c></row>"#
+            let read = try Self.read(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)], styles: styles))
+            // `aaaa` (the weekday in Chinese) shows no date letters the reader knows: read as a number.
+            let want = index == 2 ? "46329.3437731481" : expected
+            #expect(read.records.first?.fields == [want], "format \(format)")
+        }
+    }
+
+    @Test("the 1904 date system of old Mac workbooks")
+    func date1904() throws {
+        let styles = WorkbookBuilder.styles(cellFormats: [22])
+        let rows = #"<row r="1"><c r="A1" s="1"><v>44867.343773148148</v></c></row>"#
+        let read = try Self.read(
+            WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)], styles: styles, date1904: true))
+        #expect(read.records.first?.fields == ["2026-11-03 08:15:02"])
+    }
+
+    @Test("damaged, cut short, encrypted or not a workbook: refused with what it is")
+    func refusals() throws {
+        let book = WorkbookBuilder.workbook(
+            sheets: [
+                .init(name: "S", rows: #"<row r="1"><c r="A1" t="inlineStr"><is><t>一二三四五六七八九十</t></is></c></row>"#)
+            ])
+        // A flipped byte inside the sheet's compressed data fails the checksum or the inflater.
+        var damaged = book
+        let sheetAt = try #require(Self.find(Array("xl/worksheets/sheet1.xml".utf8), in: book))
+        damaged[sheetAt + 40] ^= 0x55
+        #expect(Self.error(damaged).map(Self.isDamaged) == true)
+        // Cut short: the end record is gone.
+        #expect(
+            Self.error(Array(book.prefix(book.count / 2)))
+                == .damaged("it is zipped, as an Excel workbook (.xlsx) is, but cut short: its end record is missing"))
+        // A Word document.
+        let docx = WorkbookBuilder.zip([
+            ("[Content_Types].xml", Array("<Types/>".utf8)), ("word/document.xml", Array("<w:document/>".utf8)),
+        ])
+        #expect(Self.error(docx) == .notWorkbook("a Word document (.docx)"))
+        #expect(Self.error(docx)?.code == "not_csv")
+        let xlsb = WorkbookBuilder.zip([("xl/workbook.bin", [1, 2, 3])])
+        #expect(Self.error(xlsb)?.code == "unreadable_workbook")
+        // The encryption flag on the workbook part.
+        var encrypted = WorkbookBuilder.zip([("xl/workbook.xml", Array("<workbook/>".utf8))], deflate: false)
+        encrypted[6] |= 1
+        let directory = try #require(Self.find([0x50, 0x4B, 0x01, 0x02], in: encrypted))
+        encrypted[directory + 8] |= 1
+        #expect(Self.error(encrypted).map { "\($0)".contains("encrypted") } == true)
+    }
+
+    @Test("a sheet whose XML is out of shape (a stray end tag, a row numbered 0) is refused or read, never crashes")
+    func strayTags() throws {
+        // The fuzzer's find: `</c>` with no cell open wrote to column 0.
+        let stray = #"<row r="1"></c><c r="B1" t="inlineStr"><is><t>x</t></is></c></rPh></c></row>"#
+        let read = try Self.read(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: stray)]))
+        #expect(Self.fields(read.records) == [["", "x"]])
+        let zero = #"<row r="0"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>"#
+        #expect(
+            Self.error(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: zero)])).map(Self.isDamaged) == true)
+    }
+
+    @Test("a decompression bomb is stopped, not inflated")
+    func bomb() throws {
+        let zeros = [UInt8](repeating: 0x20, count: 40 << 20)
+        var members = Self.members(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: "")]))
+        members.removeAll { $0.0 == "xl/worksheets/sheet1.xml" }
+        members.append(("xl/worksheets/sheet1.xml", Array("<worksheet><sheetData>".utf8) + zeros))
+        let error = Self.error(WorkbookBuilder.zip(members))
+        #expect(error.map { "\($0)".contains("decompression bomb") || "\($0)".contains("over 8 MiB") } == true)
+    }
+
+    static func isDamaged(_ error: WorkbookError) -> Bool {
+        if case .damaged = error { return true }
+        return false
+    }
+
+    static func error(_ bytes: [UInt8]) -> WorkbookError? {
+        do {
+            _ = try read(bytes)
+            return nil
+        } catch let error as WorkbookError {
+            return error
+        } catch {
+            return .unreadable("\(error)")
+        }
+    }
+
+    static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
+    /// The members of an archive `WorkbookBuilder` made (stored or deflated), to change and zip again.
+    static func members(_ archive: [UInt8]) -> [(name: String, bytes: [UInt8])] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("unzip-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("a.zip")
+        try? Data(archive).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [
+            "-c",
+            "import zipfile,sys,json;z=zipfile.ZipFile(sys.argv[1]);"
+                + "print(json.dumps([[n,list(z.read(n))] for n in z.namelist()]))",
+            file.path,
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try? process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let list = (try? JSONSerialization.jsonObject(with: data)) as? [[Any]] ?? []
+        return list.map { ($0[0] as? String ?? "", ($0[1] as? [Int] ?? []).map { UInt8($0) }) }
+    }
+}

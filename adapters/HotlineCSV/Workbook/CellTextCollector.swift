@@ -1,0 +1,53 @@
+/// The text of a cell's `<t>` or `<v>` elements, gathered across the pieces the scanner hands
+/// over, decoded as OOXML writes it.
+struct CellTextCollector {
+    var collecting = false
+    private var bytes: [UInt8] = []
+    private var escaped = false
+
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        escaped = false
+        collecting = false
+    }
+
+    mutating func add(_ piece: UnsafeBufferPointer<UInt8>, cdata: Bool) {
+        guard collecting else { return }
+        if cdata {
+            // Kept apart from entity decoding by escaping what would be read as one.
+            for byte in piece {
+                if byte == UInt8(ascii: "&") { bytes.append(contentsOf: "&amp;".utf8) } else { bytes.append(byte) }
+            }
+        } else {
+            bytes.append(contentsOf: piece)
+        }
+    }
+
+    /// The text: entities expanded, then OOXML's `_xHHHH_` escapes (how Excel stores control
+    /// characters such as a carriage return, `_x000D_`, and a literal `_x`, `_x005F_x`).
+    var value: String {
+        let decoded = bytes.withUnsafeBufferPointer { XMLScanner.decode($0) }
+        guard decoded.utf8.count >= 7, decoded.contains("_x") else { return decoded }
+        return Self.unescapeOOXML(decoded)
+    }
+
+    static func unescapeOOXML(_ text: String) -> String {
+        var scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var at = 0
+        while at < scalars.count {
+            if scalars[at] == "_", at + 6 < scalars.count, scalars[at + 1] == "x", scalars[at + 6] == "_",
+                let value = UInt32(String(String.UnicodeScalarView(scalars[(at + 2)..<(at + 6)])), radix: 16),
+                let scalar = Unicode.Scalar(value)
+            {
+                out.append(scalar)
+                at += 7
+                continue
+            }
+            out.append(scalars[at])
+            at += 1
+        }
+        scalars.removeAll()
+        return String(out)
+    }
+}

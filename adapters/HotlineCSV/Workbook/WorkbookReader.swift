@@ -1,0 +1,153 @@
+import Glibc
+
+/// Reads the call log in an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save it): the
+/// first visible worksheet's rows, as records whose line is the row's number in Excel.
+///
+/// The sheet is inflated and read piece by piece and its strings are kept in a mapped temporary
+/// file, so memory stays flat whatever the number of rows. Dates are read by their cells'
+/// number formats into text the profiles' date formats read (`2026-11-03 08:15:02`), numbers
+/// keep all their digits (a mobile number stored as a number is not `1.38123E+10` here).
+public final class WorkbookReader {
+    /// The worksheet read, by the name on its tab.
+    public let sheetName: String
+    /// The workbook's other worksheets, which are not read.
+    public let otherSheets: [String]
+    private let file: Int32
+    private let sheet: ZipMemberStream
+    private var scanner = XMLScanner()
+    private var rows: SheetRows
+    /// Keeps the shared strings' mapping alive for `rows`.
+    private let strings: SharedStrings?
+
+    /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive that is not an
+    /// OpenDocument file (which names itself first).
+    public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool {
+        prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) && NotCSVSignature.kind(of: prefix)?.contains(".ods") == false
+    }
+
+    /// Opens the workbook at `path`, its strings spilling into `spillDirectory`.
+    public init(path: String, spillDirectory: String) throws(WorkbookError) {
+        file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { throw .unreadable("cannot open \(path)") }
+        do throws(WorkbookError) {
+            let directory = try ZipDirectory(file: file)
+            guard let workbook = directory.member("xl/workbook.xml") else { throw Self.notWorkbook(directory) }
+            let book = try WorkbookPart(try ZipMemberStream(directory, workbook))
+            let relations = try WorkbookRelations(
+                try directory.member("xl/_rels/workbook.xml.rels").map { (member) throws(WorkbookError) in
+                    try ZipMemberStream(directory, member)
+                })
+            let sheets = book.sheets.filter { relations.worksheets[$0.relation] != nil }
+            guard let chosen = sheets.first(where: { $0.visible }) ?? sheets.first,
+                let target = relations.worksheets[chosen.relation], let member = directory.member(target)
+            else { throw WorkbookError.damaged("it has no worksheet") }
+            sheetName = chosen.name
+            otherSheets = sheets.filter { $0.relation != chosen.relation }.map(\.name)
+            let styles = try directory.member("xl/styles.xml").map { (member) throws(WorkbookError) in
+                try WorkbookStyles(try ZipMemberStream(directory, member))
+            }
+            if let member = directory.member("xl/sharedStrings.xml") {
+                let table = try SharedStrings(spillDirectory: spillDirectory)
+                try table.load(try ZipMemberStream(directory, member))
+                strings = table
+            } else {
+                strings = nil
+            }
+            sheet = try ZipMemberStream(directory, member)
+            rows = SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904)
+        } catch {
+            close(file)
+            throw error
+        }
+    }
+
+    deinit { close(file) }
+
+    /// Reads the next piece of the sheet and hands over the rows it completes.
+    /// - Returns: The workbook bytes consumed (for progress), 0 once the sheet is read.
+    public func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
+        let consumed = try sheet.next { (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &rows) }
+        if consumed == 0 { try scanner.finish() }
+        for record in rows.completed { emit(record) }
+        rows.completed.removeAll(keepingCapacity: true)
+        return consumed
+    }
+
+    /// What a zipped file without a workbook is, told by the parts it holds.
+    private static func notWorkbook(_ directory: ZipDirectory) -> WorkbookError {
+        let names = directory.members.keys
+        if names.contains("xl/workbook.bin") {
+            return .unsupported("it is a binary workbook (.xlsb), which is not read here")
+        }
+        if names.contains(where: { $0.hasPrefix("word/") }) { return .notWorkbook("a Word document (.docx)") }
+        if names.contains(where: { $0.hasPrefix("ppt/") }) { return .notWorkbook("a PowerPoint presentation (.pptx)") }
+        if names.contains("mimetype") { return .notWorkbook("an OpenDocument file (.ods, .odt)") }
+        return .notWorkbook("a zipped archive (.zip) or another zipped document")
+    }
+}
+
+/// `xl/workbook.xml`: the sheets in tab order and the date system.
+private struct WorkbookPart: XMLScannerHandler {
+    struct Sheet {
+        var name: String
+        var relation: String
+        var visible: Bool
+    }
+
+    var sheets: [Sheet] = []
+    var date1904 = false
+
+    init(_ stream: ZipMemberStream) throws(WorkbookError) {
+        var scanner = XMLScanner()
+        while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &self) }) > 0 {}
+        try scanner.finish()
+    }
+
+    mutating func start(_ tag: XMLTag) throws(WorkbookError) {
+        if tag.is("workbookPr") {
+            date1904 = ["1", "true"].contains(tag.attribute("date1904")?.lowercased() ?? "")
+        } else if tag.is("sheet"), let relation = tag.attribute("id") {
+            let state = tag.attribute("state") ?? "visible"
+            sheets.append(Sheet(name: tag.attribute("name") ?? "", relation: relation, visible: state == "visible"))
+        }
+    }
+
+    mutating func end(_ name: UnsafeBufferPointer<UInt8>) throws(WorkbookError) {}
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, cdata: Bool) throws(WorkbookError) {}
+}
+
+/// `xl/_rels/workbook.xml.rels`: the part each worksheet relationship id names.
+private struct WorkbookRelations: XMLScannerHandler {
+    /// Relationship id → member name, for worksheets only (not chart sheets).
+    var worksheets: [String: String] = [:]
+
+    init(_ stream: ZipMemberStream?) throws(WorkbookError) {
+        guard let stream else { return }
+        var scanner = XMLScanner()
+        while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &self) }) > 0 {}
+        try scanner.finish()
+    }
+
+    mutating func start(_ tag: XMLTag) throws(WorkbookError) {
+        guard tag.is("Relationship"), let id = tag.attribute("Id"), let target = tag.attribute("Target"),
+            tag.attribute("Type")?.hasSuffix("/worksheet") == true
+        else { return }
+        worksheets[id] = Self.memberName(target)
+    }
+
+    mutating func end(_ name: UnsafeBufferPointer<UInt8>) throws(WorkbookError) {}
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, cdata: Bool) throws(WorkbookError) {}
+
+    /// A target relative to `xl/` (`worksheets/sheet1.xml`) or absolute (`/xl/worksheets/sheet1.xml`).
+    static func memberName(_ target: String) -> String {
+        var parts = target.hasPrefix("/") ? [] : ["xl"]
+        for part in target.split(separator: "/") {
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+            } else if part != "." {
+                parts.append(String(part))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}

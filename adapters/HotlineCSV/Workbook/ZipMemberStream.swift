@@ -1,0 +1,125 @@
+import CZlibShim
+import Glibc
+
+/// One member of a ZIP archive read piece by piece: stored bytes as they are, deflated ones
+/// through zlib. Memory is one compressed and one inflated chunk whatever the member's size.
+///
+/// The CRC-32 the directory records is checked at the end: a workbook damaged in transit is
+/// refused, not read into wrong rows.
+final class ZipMemberStream {
+    let member: ZipDirectory.Member
+    private let file: Int32
+    private var offset: Int
+    private var remaining: Int
+    private var stream = z_stream()
+    private var inflating = false
+    private var crc: UInt = 0
+    private var produced = 0
+    private var finished = false
+    private let input: UnsafeMutableRawBufferPointer
+    private let output: UnsafeMutableRawBufferPointer
+
+    static let chunkBytes = 256 << 10
+    /// Inflated bytes allowed per compressed byte before the member counts as a decompression
+    /// bomb: Excel's sheet XML compresses about 10 to 1; zlib's limit is about 1,032 to 1.
+    static let maxRatio = 1100
+
+    init(_ directory: ZipDirectory, _ member: ZipDirectory.Member) throws(WorkbookError) {
+        guard member.flags & 1 == 0 else {
+            throw .unsupported("it is encrypted (saved with a password): remove the password first")
+        }
+        guard member.method == 0 || member.method == 8 else {
+            throw .unsupported("its part \(member.name) is compressed with method \(member.method), not deflate")
+        }
+        self.member = member
+        file = directory.file
+        offset = try directory.dataOffset(of: member)
+        remaining = member.compressedSize
+        input = .allocate(byteCount: Self.chunkBytes, alignment: 16)
+        output = .allocate(byteCount: Self.chunkBytes, alignment: 16)
+        if member.method == 8 {
+            guard cg_inflate_raw_init(&stream) == Z_OK else {
+                input.deallocate()
+                output.deallocate()
+                throw .unreadable("zlib could not start")
+            }
+            inflating = true
+        }
+    }
+
+    deinit {
+        if inflating { inflateEnd(&stream) }
+        input.deallocate()
+        output.deallocate()
+    }
+
+    /// Reads the next piece and hands its bytes to `body` (possibly several times).
+    /// - Returns: The compressed bytes consumed, 0 once the member is read to its end.
+    func next(_ body: (UnsafeRawBufferPointer) throws(WorkbookError) -> Void) throws(WorkbookError) -> Int {
+        guard !finished else { return 0 }
+        let count = min(remaining, input.count)
+        if count > 0 { try readFully(count) }
+        remaining -= count
+        if !inflating {
+            let bytes = UnsafeRawBufferPointer(rebasing: input[0..<count])
+            try deliver(bytes, body)
+            if remaining == 0 { try end() }
+            return max(count, 1)
+        }
+        stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_in = uInt(count)
+        var ended = false
+        repeat {
+            stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(output.count)
+            let status = inflate(&stream, Z_NO_FLUSH)
+            let made = output.count - Int(stream.avail_out)
+            if made > 0 { try deliver(UnsafeRawBufferPointer(rebasing: output[0..<made]), body) }
+            switch status {
+            case Z_STREAM_END: ended = true
+            case Z_OK: break
+            case Z_BUF_ERROR where made == 0 && remaining == 0:
+                throw .damaged("its part \(member.name) ends too soon (cut short?)")
+            case Z_BUF_ERROR: break
+            default: throw .damaged("its part \(member.name) does not decompress")
+            }
+        } while !ended && (stream.avail_in > 0 || stream.avail_out == 0)
+        if ended || remaining == 0 {
+            guard ended else { throw .damaged("its part \(member.name) ends too soon (cut short?)") }
+            try end()
+        }
+        return max(count, 1)
+    }
+
+    private func deliver(
+        _ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(WorkbookError) -> Void
+    ) throws(WorkbookError) {
+        produced += bytes.count
+        guard produced <= max(member.compressedSize, 1 << 20) * Self.maxRatio else {
+            throw .damaged("its part \(member.name) inflates far beyond any workbook (a decompression bomb?)")
+        }
+        crc = crc32(crc, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+        try body(bytes)
+    }
+
+    private func end() throws(WorkbookError) {
+        finished = true
+        guard UInt32(truncatingIfNeeded: crc) == member.crc32 else {
+            throw .damaged("its part \(member.name) fails its checksum (damaged in copying or uploading?)")
+        }
+        guard produced == member.size else {
+            throw .damaged("its part \(member.name) is not the size its table of contents says")
+        }
+    }
+
+    private func readFully(_ count: Int) throws(WorkbookError) {
+        var done = 0
+        while done < count {
+            let got = pread(file, input.baseAddress! + done, count - done, off_t(offset + done))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { throw .damaged("it is shorter than its table of contents says (cut short?)") }
+            done += got
+        }
+        offset += count
+    }
+}
