@@ -15,7 +15,8 @@
 # importer as the HTTP upload) with the sample config's storage settings (synchronous: full).
 #
 # Environment: GATEWAY_BIN (skip the release build), HOTLINE_ROWS (1000000), HOTLINE_RUNS (1),
-# HOTLINE_4M (1; 0 skips the 4x-rows import and the re-import for a quick run: no memory check then).
+# HOTLINE_4M (1; 0 skips the 4x-rows import and the re-import for a quick run: no memory check then),
+# HOTLINE_XLSX (1; 0 skips the .xlsx workbook imports).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -148,6 +149,23 @@ if [[ "$FOUR" != 0 ]]; then
         --data-dir "$SCRATCH/data4" --json
 fi
 
+# The same call log as an Excel workbook (.xlsx, made once from the CSV by
+# scripts/lib/csv-to-xlsx.py: shared strings, date-time cells, numbers), at a quarter and all of
+# its rows: rows/s beside the CSV's, and peak memory flat. HOTLINE_XLSX=0 skips it.
+if [[ "${HOTLINE_XLSX:-1}" != 0 ]]; then
+    XLSX="$DATA/calls_${ROWS}.xlsx"
+    XLSX_QUARTER="$DATA/calls_$((ROWS / 4)).xlsx"
+    [[ -s "$XLSX" ]] || python3 scripts/lib/csv-to-xlsx.py "$CSV" "$XLSX" --rows "$ROWS"
+    [[ -s "$XLSX_QUARTER" ]] || python3 scripts/lib/csv-to-xlsx.py "$CSV" "$XLSX_QUARTER" --rows $((ROWS / 4))
+    rm -rf "$SCRATCH/data-xlsx"
+    run "gateway import .xlsx 1/4" "$GATEWAY_BIN" import "$XLSX_QUARTER" --profile 12345 \
+        --config "$SCRATCH/config" --data-dir "$SCRATCH/data-xlsx" --json
+    rm -rf "$SCRATCH/data-xlsx"
+    run "gateway import .xlsx" "$GATEWAY_BIN" import "$XLSX" --profile 12345 --config "$SCRATCH/config" \
+        --data-dir "$SCRATCH/data-xlsx" --json
+    rm -rf "$SCRATCH/data-xlsx"
+fi
+
 mkdir -p bench-results
 python3 - "$SCRATCH/results" "$ROWS" "$CSV" "$SCRATCH/routing-check.txt" <<'PY' | tee bench-results/hotline.md
 import json, os, statistics, sys
@@ -168,9 +186,13 @@ size_mb = os.path.getsize(csv_path) / 1e6
 print("### Hotline CSV import (%d rows, GBK, %.0f MB, 1%% malformed rows)\n" % (rows, size_mb))
 print("| pipeline | seconds | rows/s | peak RSS |")
 print("|---|---:|---:|---:|")
-for name in ("sqlite3 .import", "baseline_import.py", "gateway import", "gateway import 4M", "gateway re-import 1M"):
+for name in ("sqlite3 .import", "baseline_import.py", "gateway import", "gateway import 4M", "gateway re-import 1M",
+             "gateway import .xlsx 1/4", "gateway import .xlsx"):
     if name not in by: continue
+    # A workbook's rows are counted from its report (the CSV's deliberately broken rows read apart).
     n = rows * 4 if name.endswith("4M") else rows
+    if ".xlsx" in name and report(name):
+        n = report(name)["rows"]
     print("| %s | %.2f | %s | %.0f MB |" % (name, med(name), format(int(n / med(name)), ","),
                                            max(r for _, r, _ in by[name]) / 1024))
 gw, sq, py = rows / med("gateway import"), rows / med("sqlite3 .import"), rows / med("baseline_import.py")
@@ -184,6 +206,12 @@ if "gateway import 4M" in by:
     rss4 = max(r for _, r, _ in by["gateway import 4M"]) / 1024
     print("- **%s** peak RSS flat for %s and %s rows: %.0f MB and %.0f MB" % (
         ok(rss4 <= rss1 + 8), format(rows, ","), format(rows * 4, ","), rss1, rss4))
+if "gateway import .xlsx" in by and "gateway import .xlsx 1/4" in by:
+    quarter = max(r for _, r, _ in by["gateway import .xlsx 1/4"]) / 1024
+    whole = max(r for _, r, _ in by["gateway import .xlsx"]) / 1024
+    print("- **%s** .xlsx workbook peak RSS flat for a quarter and all of the rows: %.0f MB and %.0f MB; "
+          "%.2f x the CSV's rows/s" % (ok(whole <= quarter + 16), quarter, whole,
+                                       report("gateway import .xlsx")["rows"] / med("gateway import .xlsx") / gw))
 both, differ, missing, broken, examples = open(routing_check, encoding="utf-8").read().rstrip("\n").split("\t")
 print("- **%s** routing as the baseline routes: %s of %s tickets both took routed to another department%s; "
       "%s tickets the baseline took were rejected by the gateway, %s of them rows gen_calls.py's manifest lists as "

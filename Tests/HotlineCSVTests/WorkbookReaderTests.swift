@@ -111,6 +111,28 @@ struct WorkbookReaderTests {
         #expect(read.records.last?.fields[1] == "市民反映第\(count)号楼夜间施工噪音扰民")
     }
 
+    @Test("many shared strings, named in first-use order and again out of order, read back right")
+    func manySharedStrings() throws {
+        // 20,000 strings: several blocks of ends (4,096 each) and more than the cache (8,192) holds;
+        // column B names an early string again, as a category or an agent column does.
+        let count = 20_000
+        let strings = (0..<count).map { "投诉内容 \($0) " + String(repeating: "长", count: $0 % 300) }
+        var rows = ""
+        for index in 0..<count {
+            let again = (index * 7_919) % (index + 1)
+            rows +=
+                "<row r=\"\(index + 1)\"><c r=\"A\(index + 1)\" t=\"s\"><v>\(index)</v></c>"
+                + "<c r=\"B\(index + 1)\" t=\"s\"><v>\(again)</v></c></row>"
+        }
+        let read = try Self.read(
+            WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)], sharedStrings: strings))
+        #expect(read.records.count == count)
+        let wrong = read.records.enumerated().filter { index, record in
+            record.fields != [strings[index], strings[(index * 7_919) % (index + 1)]]
+        }
+        #expect(wrong.isEmpty, "first wrong row: \(wrong.first?.offset ?? -1)")
+    }
+
     @Test("custom number formats are told apart: dates, times, elapsed time, plain numbers")
     func formatKinds() throws {
         let cases: [(String, String)] = [

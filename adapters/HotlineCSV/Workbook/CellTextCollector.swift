@@ -27,8 +27,18 @@ struct CellTextCollector {
     /// characters such as a carriage return, `_x000D_`, and a literal `_x`, `_x005F_x`).
     var value: String {
         let decoded = bytes.withUnsafeBufferPointer { XMLScanner.decode($0) }
-        guard decoded.utf8.count >= 7, decoded.contains("_x") else { return decoded }
+        // Looked for in the bytes: `String.contains` on every cell cost more than reading it.
+        guard bytes.count >= 7, Self.hasEscape(bytes) else { return decoded }
         return Self.unescapeOOXML(decoded)
+    }
+
+    private static func hasEscape(_ bytes: [UInt8]) -> Bool {
+        var at = 0
+        while at + 1 < bytes.count {
+            if bytes[at] == UInt8(ascii: "_") && bytes[at + 1] == UInt8(ascii: "x") { return true }
+            at += 1
+        }
+        return false
     }
 
     static func unescapeOOXML(_ text: String) -> String {

@@ -4,29 +4,32 @@ import Glibc
 /// sheet names by index.
 ///
 /// A call log's strings are nearly all distinct (the complaint texts), as large as the sheet:
-/// they are written to an unlinked temporary file and mapped, not held on the heap, so memory
-/// stays flat whatever the workbook's size (the kernel pages them in and out as needed).
+/// their bytes and where each ends are written to unlinked temporary files and read back with
+/// `pread` as the sheet names them, never held whole nor mapped (a mapping's pages, faulted in
+/// 64 KiB at a time around each string, count as the process's memory until unmapped). Strings
+/// the sheet names again and again (categories, agents, districts) are answered from a small
+/// cache; the ends are read 4,096 at a time, in the order the strings were first used, which is
+/// the order the sheet names new ones. Memory stays flat whatever the workbook's size.
 final class SharedStrings {
-    private var offsets: [Int] = [0]
-    private var file: Int32 = -1
+    private var bytes: SpillFile
+    /// Where each string ends, 8 bytes each (string i runs from the end of i - 1).
+    private var ends: SpillFile
+    private(set) var count = 0
     private var written = 0
-    private var mapped: UnsafeRawBufferPointer?
-    private var pending: [UInt8] = []
+    /// The ends of one block of strings: `block[k]` is where string `firstOfBlock + k` starts,
+    /// `block[k + 1]` where it ends.
+    private var block = [Int](repeating: 0, count: blockSize + 1)
+    private var blockNumber = -1
+    private var cachedIndex = [Int](repeating: -1, count: cacheSize)
+    private var cachedString = [String](repeating: "", count: cacheSize)
 
-    var count: Int { offsets.count - 1 }
+    static let blockSize = 4096
+    static let cacheSize = 8192
 
-    /// An empty table spilling to a file in `directory`.
+    /// An empty table spilling to files in `directory`.
     init(spillDirectory: String) throws(WorkbookError) {
-        var template = Array((spillDirectory + "/.shared-strings-XXXXXX").utf8CString)
-        file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard file >= 0 else { throw .unreadable("cannot create a temporary file in \(spillDirectory)") }
-        // Gone from the folder at once: the mapping keeps it until the reader is released.
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    }
-
-    deinit {
-        if let mapped { munmap(UnsafeMutableRawPointer(mutating: mapped.baseAddress), mapped.count) }
-        if file >= 0 { close(file) }
+        bytes = try SpillFile(directory: spillDirectory)
+        ends = try SpillFile(directory: spillDirectory)
     }
 
     /// Reads `xl/sharedStrings.xml` from `stream`.
@@ -35,41 +38,57 @@ final class SharedStrings {
         var reader = Reader(table: self)
         while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &reader) }) > 0 {}
         try scanner.finish()
-        try flush()
-        guard written > 0 else { return }
-        guard let base = mmap(nil, written, PROT_READ, MAP_PRIVATE, file, 0), base != MAP_FAILED else {
-            throw .unreadable("cannot map the workbook's strings")
-        }
-        mapped = UnsafeRawBufferPointer(start: base, count: written)
+        try bytes.flush()
+        try ends.flush()
     }
 
     /// The string at `index`, nil when the table has no such entry.
-    func string(at index: Int) -> String? {
+    func string(at index: Int) throws(WorkbookError) -> String? {
         guard index >= 0, index < count else { return nil }
-        let start = offsets[index]
-        let end = offsets[index + 1]
-        guard let mapped, end > start else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: mapped[start..<end]), as: UTF8.self)
+        let slot = index & (Self.cacheSize - 1)
+        if cachedIndex[slot] == index { return cachedString[slot] }
+        let number = index / Self.blockSize
+        if number != blockNumber { try readBlock(number) }
+        let offset = index - number * Self.blockSize
+        let start = block[offset]
+        let length = block[offset + 1] - start
+        guard length > 0 else { return "" }
+        var failed = false
+        let text = String(unsafeUninitializedCapacity: length) { buffer in
+            let got = bytes.read(into: UnsafeMutableRawBufferPointer(buffer), at: start)
+            failed = got != length
+            return got
+        }
+        guard !failed else { throw .unreadable("cannot read the workbook's strings back from their temporary file") }
+        cachedIndex[slot] = index
+        cachedString[slot] = text
+        return text
+    }
+
+    private func readBlock(_ number: Int) throws(WorkbookError) {
+        let first = number * Self.blockSize
+        let entries = min(Self.blockSize, count - first)
+        let ok = block.withUnsafeMutableBytes { raw in
+            if first == 0 {
+                raw.storeBytes(of: 0, as: Int.self)
+                let got = ends.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[8..<(8 + entries * 8)]), at: 0)
+                return got == entries * 8
+            }
+            // The end of the string before the block is where its first one starts.
+            let got = ends.read(
+                into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<((entries + 1) * 8)]),
+                at: (first - 1) * 8)
+            return got == (entries + 1) * 8
+        }
+        guard ok else { throw .unreadable("cannot read the workbook's strings back from their temporary file") }
+        blockNumber = number
     }
 
     fileprivate func append(_ text: String) throws(WorkbookError) {
-        pending.append(contentsOf: text.utf8)
-        offsets.append(offsets.last! + text.utf8.count)
-        if pending.count >= 1 << 20 { try flush() }
-    }
-
-    private func flush() throws(WorkbookError) {
-        var done = 0
-        while done < pending.count {
-            let wrote = pending.withUnsafeBytes { write(file, $0.baseAddress! + done, $0.count - done) }
-            if wrote < 0 && errno == EINTR { continue }
-            guard wrote > 0 else {
-                throw .unreadable("cannot write the workbook's strings to a temporary file (disk full?)")
-            }
-            done += wrote
-        }
-        written += pending.count
-        pending.removeAll(keepingCapacity: true)
+        written += text.utf8.count
+        try bytes.append(text)
+        try ends.append(written)
+        count += 1
     }
 
     /// `<si>` items: the text of their `<t>` elements, directly or in rich-text runs (`<r>`),
@@ -102,5 +121,57 @@ final class SharedStrings {
         mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, cdata: Bool) throws(WorkbookError) {
             text.add(bytes, cdata: cdata)
         }
+    }
+}
+
+/// An unlinked temporary file written in 1 MiB pieces and read back with `pread`.
+struct SpillFile: ~Copyable {
+    private let file: Int32
+    private var pending: [UInt8] = []
+
+    init(directory: String) throws(WorkbookError) {
+        var template = Array((directory + "/.workbook-strings-XXXXXX").utf8CString)
+        file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard file >= 0 else { throw .unreadable("cannot create a temporary file in \(directory)") }
+        // Gone from the folder at once: the descriptor keeps it until the table is released.
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    }
+
+    deinit { close(file) }
+
+    mutating func append(_ text: String) throws(WorkbookError) {
+        pending.append(contentsOf: text.utf8)
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    /// Appends `value`'s 8 bytes, in the machine's order (read back by the same process).
+    mutating func append(_ value: Int) throws(WorkbookError) {
+        withUnsafeBytes(of: value) { pending.append(contentsOf: $0) }
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    /// Bytes read into `buffer` from `offset` (fewer only at the end of the file or on an error).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let got = pread(file, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { break }
+            done += got
+        }
+        return done
+    }
+
+    mutating func flush() throws(WorkbookError) {
+        var done = 0
+        while done < pending.count {
+            let wrote = pending.withUnsafeBytes { write(file, $0.baseAddress! + done, $0.count - done) }
+            if wrote < 0 && errno == EINTR { continue }
+            guard wrote > 0 else {
+                throw .unreadable("cannot write the workbook's strings to a temporary file (disk full?)")
+            }
+            done += wrote
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 }

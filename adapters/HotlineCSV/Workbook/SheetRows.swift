@@ -42,7 +42,12 @@ struct SheetRows: XMLScannerHandler {
             guard rowNumber >= 1 && rowNumber <= Int(Int32.max) else {
                 throw .damaged("a row is numbered \(rowNumber), which no sheet has")
             }
-            fields.removeAll(keepingCapacity: true)
+            // A new array the size of the last row's, not the old one emptied: that one went out
+            // with the last record, and emptying keeps its capacity, so one very wide row would
+            // make every later row's array as wide (and the rows waiting for a commit hold them).
+            let width = fields.count
+            fields = []
+            fields.reserveCapacity(width)
             hasValue = false
             cellColumn = 0
         } else if tag.is("c") {
@@ -103,7 +108,7 @@ struct SheetRows: XMLScannerHandler {
         case "s":
             let text = value.value
             guard let index = Int(text.trimmingSpaces) else { return "" }
-            guard let string = strings?.string(at: index) else {
+            guard let string = try strings?.string(at: index) else {
                 throw .damaged("row \(rowNumber) names shared string \(index), which the workbook lacks")
             }
             return string
@@ -138,6 +143,9 @@ struct SheetRows: XMLScannerHandler {
 
 extension String {
     fileprivate var trimmingSpaces: String {
+        // Nearly every value has no space at either end: told by its bytes, without Characters.
+        let ends = (utf8.first, utf8.last)
+        if let first = ends.0, let last = ends.1, first > 0x20, last > 0x20, first < 0x80, last < 0x80 { return self }
         var text = Substring(self)
         while text.first?.isWhitespace == true { text.removeFirst() }
         while text.last?.isWhitespace == true { text.removeLast() }
