@@ -126,7 +126,8 @@ public struct HotlineImporter: Sendable {
         defer { close(input) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
-        var bytesRead = 0
+        // A workbook's strings and styles were read on opening it: progress counts from there.
+        var bytesRead = workbook?.bytesBeforeSheet ?? 0
         // Batches committing, oldest first: up to two, so the writer always has the next batch
         // queued when one commits and neither side waits for the other.
         var pending: [(task: Task<[BatchIntakeOutcome], any Error>, rows: [HotlineRow])] = []

@@ -12,6 +12,9 @@ public final class WorkbookReader {
     public let sheetName: String
     /// The workbook's other worksheets, which are not read.
     public let otherSheets: [String]
+    /// The workbook's bytes other than the sheet's, read when it was opened (strings, styles):
+    /// with the bytes ``step(_:)`` returns, the file's size once the sheet is read.
+    public let bytesBeforeSheet: Int
     private let file: Int32
     private let sheet: ZipMemberStream
     private var scanner = XMLScanner()
@@ -54,6 +57,7 @@ public final class WorkbookReader {
                 strings = nil
             }
             sheet = try ZipMemberStream(directory, member)
+            bytesBeforeSheet = max(directory.fileSize - member.compressedSize, 0)
             rows = SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904)
         } catch {
             close(file)
