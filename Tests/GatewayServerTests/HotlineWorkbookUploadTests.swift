@@ -116,6 +116,43 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test("damage found half-way through a workbook: the rows taken stay, the upload goes to quarantine at once")
+    func damagedHalfWay() async throws {
+        let downstream = try await DownstreamServer.start(defaultScript: .sleep(.seconds(30)))
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        // Stored, not deflated: 6,000 rows are several of the reader's 256 KiB pieces, so the
+        // upload is recorded and batches commit before the last row names a string that is not there.
+        let header = ["工单编号", "来电时间", "诉求内容"].enumerated().map { index, name in
+            "<c r=\"\(["A", "B", "C"][index])1\" t=\"inlineStr\"><is><t>\(name)</t></is></c>"
+        }
+        var rows = "<row r=\"1\">\(header.joined())</row>"
+        for row in 2...6_000 {
+            rows +=
+                "<row r=\"\(row)\"><c r=\"A\(row)\" t=\"inlineStr\"><is><t>HW\(row)</t></is></c>"
+                + "<c r=\"B\(row)\" t=\"inlineStr\"><is><t>2026-11-03 08:15</t></is></c>"
+                + "<c r=\"C\(row)\" t=\"inlineStr\"><is><t>路灯不亮，已经三天了，请尽快修理</t></is></c></row>"
+        }
+        rows += "<row r=\"6001\"><c r=\"A6001\" t=\"s\"><v>99</v></c></row>"
+        let book = Data(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)], deflate: false))
+        #expect(book.count > 600_000)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: book, headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 422)
+        let error = try #require(reply.json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "unreadable_workbook")
+        let message = try #require(error["message"] as? String)
+        #expect(message.contains("row 6001 names shared string 99"))
+        #expect(message.contains("the rows read before the damage stay stored"))
+        let rawID = try #require(error["raw_id"] as? String)
+        #expect(
+            try await sqlite(gateway.databasePath, "SELECT disposition FROM raw_payloads WHERE id = '\(rawID)'")
+                == "quarantined")
+        let taken = Int(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints")) ?? -1
+        #expect(taken >= 2_000 && taken < 6_000, "\(taken) rows taken")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a zipped file that is no workbook (a Word document) is refused as what it is and kept in quarantine")
     func wordDocument() async throws {
         let downstream = try await DownstreamServer.start()

@@ -138,7 +138,11 @@ public struct HotlineImporter: Sendable {
                 do {
                     count = try workbook.step { session.take($0) }
                 } catch {
-                    let failure = HotlineImportError(code: error.code, error.description)
+                    var failure = HotlineImportError(code: error.code, error.description)
+                    if uploadStored {
+                        failure.message +=
+                            "; the rows read before the damage stay stored, and the workbook is kept in quarantine"
+                    }
                     throw try await refuse(failure, upload, raw, uploadStored)
                 }
                 if count == 0 { session.finish() }
@@ -202,14 +206,18 @@ public struct HotlineImporter: Sendable {
         return report
     }
 
-    /// A file that cannot be read as a whole: kept in quarantine with the reason (unless it is
-    /// recorded already), the error naming it.
+    /// A file that cannot be read as a whole: kept in quarantine with the reason, the error
+    /// naming it. One recorded already (damage found half-way through a workbook, an upload
+    /// being finished or imported again) goes back to quarantine at once: read again, it would
+    /// meet the same damage.
     private func refuse(
         _ failure: HotlineImportError, _ upload: SpooledUpload, _ raw: RawPayload, _ recorded: Bool
     ) async throws -> HotlineImportError {
         var failure = failure
         failure.rawID = raw.id
-        if !recorded {
+        if recorded {
+            try await store.abandonUpload(rawID: raw.id, error: failure.message)
+        } else {
             try await store.storeUpload(raw, bodyPath: upload.url.path, sha256: upload.sha256, error: failure.message)
         }
         return failure
