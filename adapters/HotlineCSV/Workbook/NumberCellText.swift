@@ -34,13 +34,18 @@ enum NumberCellText {
         }
     }
 
-    /// Whole numbers of up to 15 digits exactly (an 11-digit mobile number, an 18-digit ticket
+    /// Whole numbers of up to 15 digits exactly (an 11-digit mobile number; an 18-digit ticket
     /// id stored as text stays text), others with Excel's 15 significant digits, trailing zeros
     /// dropped: `0.30000000000000004` is `0.3`, as the cell shows it.
     static func general(_ number: Double) -> String {
         if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
         var text = String(format: "%.15g", number)
-        if text.contains("."), !text.contains("e") {
+        if text.contains("e") {
+            // Written as Excel writes it (`3.30102199001011E+17`): a number past Excel's 15 digits
+            // lost its last ones when it was typed, and the rows' checks say so in Excel's words.
+            return text.uppercased()
+        }
+        if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }
