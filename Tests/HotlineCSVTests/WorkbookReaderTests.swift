@@ -83,6 +83,46 @@ struct WorkbookReaderTests {
         #expect(Self.fields(read.records) == [["噪音 扰民 — 太吵", "a<b & c"]])
     }
 
+    @Test("parts found through the relationships, as some generators name them; a Word file with its own is still one")
+    func partsByRelationship() throws {
+        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        let type = "http://purl.oclc.org/ooxml/officeDocument/relationships"  // strict OOXML's
+        let members: [(name: String, bytes: [UInt8])] = [
+            (
+                "_rels/.rels",
+                #"<Relationships><Relationship Id="r1" Type="\#(type)/officeDocument" Target="/book/workbook2.xml"/></Relationships>"#
+            ),
+            (
+                "book/workbook2.xml",
+                #"<x:workbook xmlns:x="\#(main)" xmlns:r="r"><x:sheets><x:sheet name="A" sheetId="1" r:id="s1"/></x:sheets></x:workbook>"#
+            ),
+            (
+                "book/_rels/workbook2.xml.rels",
+                #"<Relationships><Relationship Id="s1" Type="\#(type)/worksheet" Target="sheets/one.xml"/>"#
+                    + #"<Relationship Id="s2" Type="\#(type)/sharedStrings" Target="../strings.xml"/>"#
+                    + #"<Relationship Id="s3" Type="\#(type)/styles" Target="look.xml"/></Relationships>"#
+            ),
+            (
+                "book/sheets/one.xml",
+                #"<x:worksheet xmlns:x="\#(main)"><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c>"#
+                    + #"<x:c r="B1" s="1"><x:v>46329.5</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
+            ),
+            ("strings.xml", #"<sst><si><t>工单</t></si></sst>"#),
+            ("book/look.xml", #"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="22"/></cellXfs></styleSheet>"#),
+        ].map { ($0.0, Array($0.1.utf8)) }
+        let read = try Self.read(WorkbookBuilder.zip(members))
+        #expect(Self.fields(read.records) == [["工单", "2026-11-03 12:00:00"]])
+        let docx = WorkbookBuilder.zip(
+            [
+                (
+                    "_rels/.rels",
+                    #"<Relationships><Relationship Id="r1" Type="\#(type)/officeDocument" Target="word/document.xml"/></Relationships>"#
+                ),
+                ("word/document.xml", "<w:document/>"),
+            ].map { ($0.0, Array($0.1.utf8)) })
+        #expect(Self.error(docx) == .notWorkbook("a Word document (.docx)"))
+    }
+
     @Test("the first visible worksheet is read; a hidden one before it is passed over and others are named")
     func sheetChoice() throws {
         let book = WorkbookBuilder.workbook(

@@ -34,22 +34,36 @@ public final class WorkbookReader {
         guard file >= 0 else { throw .unreadable("cannot open \(path)") }
         do throws(WorkbookError) {
             let directory = try ZipDirectory(file: file)
-            guard let workbook = directory.member("xl/workbook.xml") else { throw Self.notWorkbook(directory) }
-            let book = try WorkbookPart(try ZipMemberStream(directory, workbook))
-            let relations = try WorkbookRelations(
-                try directory.member("xl/_rels/workbook.xml.rels").map { (member) throws(WorkbookError) in
+            // The workbook part is where the package's relationships say (`xl/workbook.xml` as
+            // Excel, WPS and LibreOffice write it; some generators name it otherwise).
+            let packageRelations = try WorkbookRelations(
+                directory.member("_rels/.rels").map { (member) throws(WorkbookError) in
                     try ZipMemberStream(directory, member)
-                })
+                }, base: "")
+            // A Word or PowerPoint file names its document or presentation there instead.
+            let named = packageRelations.officeDocument.flatMap { name in
+                name.split(separator: "/").last?.lowercased().hasPrefix("workbook") == true ? name : nil
+            }
+            guard let workbook = directory.member(named ?? "xl/workbook.xml") ?? directory.member("xl/workbook.xml")
+            else { throw Self.notWorkbook(directory) }
+            let book = try WorkbookPart(try ZipMemberStream(directory, workbook))
+            let folder = workbook.name.split(separator: "/").dropLast().joined(separator: "/")
+            let fileName = workbook.name.split(separator: "/").last.map(String.init) ?? "workbook.xml"
+            let relations = try WorkbookRelations(
+                try directory.member((folder.isEmpty ? "" : folder + "/") + "_rels/\(fileName).rels").map {
+                    (member) throws(WorkbookError) in try ZipMemberStream(directory, member)
+                }, base: folder)
             let sheets = book.sheets.filter { relations.worksheets[$0.relation] != nil }
             guard let chosen = sheets.first(where: { $0.visible }) ?? sheets.first,
                 let target = relations.worksheets[chosen.relation], let member = directory.member(target)
             else { throw WorkbookError.damaged("it has no worksheet") }
             sheetName = chosen.name
             otherSheets = sheets.filter { $0.relation != chosen.relation }.map(\.name)
-            let styles = try directory.member("xl/styles.xml").map { (member) throws(WorkbookError) in
-                try WorkbookStyles(try ZipMemberStream(directory, member))
+            let styles = try (directory.member(relations.styles ?? "") ?? directory.member("xl/styles.xml")).map {
+                (member) throws(WorkbookError) in try WorkbookStyles(try ZipMemberStream(directory, member))
             }
-            if let member = directory.member("xl/sharedStrings.xml") {
+            if let member = directory.member(relations.sharedStrings ?? "") ?? directory.member("xl/sharedStrings.xml")
+            {
                 let table = try SharedStrings(spillDirectory: spillDirectory)
                 try table.load(try ZipMemberStream(directory, member))
                 strings = table
@@ -120,12 +134,18 @@ private struct WorkbookPart: XMLScannerHandler {
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, cdata: Bool) throws(WorkbookError) {}
 }
 
-/// `xl/_rels/workbook.xml.rels`: the part each worksheet relationship id names.
+/// A relationships part (`_rels/.rels`, `xl/_rels/workbook.xml.rels`): the parts it names by type.
 private struct WorkbookRelations: XMLScannerHandler {
+    /// The folder the targets are relative to (`xl`; empty for the package's own).
+    let base: String
     /// Relationship id → member name, for worksheets only (not chart sheets).
     var worksheets: [String: String] = [:]
+    var officeDocument: String?
+    var styles: String?
+    var sharedStrings: String?
 
-    init(_ stream: ZipMemberStream?) throws(WorkbookError) {
+    init(_ stream: ZipMemberStream?, base: String) throws(WorkbookError) {
+        self.base = base
         guard let stream else { return }
         var scanner = XMLScanner()
         while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &self) }) > 0 {}
@@ -133,18 +153,26 @@ private struct WorkbookRelations: XMLScannerHandler {
     }
 
     mutating func start(_ tag: XMLTag) throws(WorkbookError) {
-        guard tag.is("Relationship"), let id = tag.attribute("Id"), let target = tag.attribute("Target"),
-            tag.attribute("Type")?.hasSuffix("/worksheet") == true
+        guard tag.is("Relationship"), let target = tag.attribute("Target"), let type = tag.attribute("Type"),
+            tag.attribute("TargetMode") != "External"
         else { return }
-        worksheets[id] = Self.memberName(target)
+        let name = memberName(target)
+        // The type's last path segment: the same in transitional and strict OOXML namespaces.
+        switch type.split(separator: "/").last {
+        case "worksheet": if let id = tag.attribute("Id") { worksheets[id] = name }
+        case "officeDocument": officeDocument = officeDocument ?? name
+        case "styles": styles = name
+        case "sharedStrings": sharedStrings = name
+        default: break
+        }
     }
 
     mutating func end(_ name: UnsafeBufferPointer<UInt8>) throws(WorkbookError) {}
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, cdata: Bool) throws(WorkbookError) {}
 
-    /// A target relative to `xl/` (`worksheets/sheet1.xml`) or absolute (`/xl/worksheets/sheet1.xml`).
-    static func memberName(_ target: String) -> String {
-        var parts = target.hasPrefix("/") ? [] : ["xl"]
+    /// A target relative to `base` (`worksheets/sheet1.xml`) or absolute (`/xl/worksheets/sheet1.xml`).
+    func memberName(_ target: String) -> String {
+        var parts = target.hasPrefix("/") || base.isEmpty ? [] : base.split(separator: "/").map(String.init)
         for part in target.split(separator: "/") {
             if part == ".." {
                 if !parts.isEmpty { parts.removeLast() }
