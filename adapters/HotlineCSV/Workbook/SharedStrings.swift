@@ -34,10 +34,8 @@ final class SharedStrings {
 
     /// Reads `xl/sharedStrings.xml` from `stream`.
     func load(_ stream: ZipMemberStream) throws(WorkbookError) {
-        var scanner = XMLScanner()
         var reader = Reader(table: self)
-        while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &reader) }) > 0 {}
-        try scanner.finish()
+        try stream.scan(into: &reader)
         try bytes.flush()
         try ends.flush()
     }
@@ -152,14 +150,7 @@ struct SpillFile: ~Copyable {
 
     /// Bytes read into `buffer` from `offset` (fewer only at the end of the file or on an error).
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let got = pread(file, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { break }
-            done += got
-        }
-        return done
+        preadFully(file, into: buffer, at: offset)
     }
 
     mutating func flush() throws(WorkbookError) {

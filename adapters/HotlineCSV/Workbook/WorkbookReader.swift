@@ -116,9 +116,7 @@ private struct WorkbookPart: XMLScannerHandler {
     var date1904 = false
 
     init(_ stream: ZipMemberStream) throws(WorkbookError) {
-        var scanner = XMLScanner()
-        while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &self) }) > 0 {}
-        try scanner.finish()
+        try stream.scan(into: &self)
     }
 
     mutating func start(_ tag: XMLTag) throws(WorkbookError) {
@@ -147,9 +145,7 @@ private struct WorkbookRelations: XMLScannerHandler {
     init(_ stream: ZipMemberStream?, base: String) throws(WorkbookError) {
         self.base = base
         guard let stream else { return }
-        var scanner = XMLScanner()
-        while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &self) }) > 0 {}
-        try scanner.finish()
+        try stream.scan(into: &self)
     }
 
     mutating func start(_ tag: XMLTag) throws(WorkbookError) {

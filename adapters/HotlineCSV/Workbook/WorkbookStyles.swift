@@ -20,10 +20,8 @@ struct WorkbookStyles {
 
     /// Reads `xl/styles.xml` from `stream`.
     init(_ stream: ZipMemberStream) throws(WorkbookError) {
-        var scanner = XMLScanner()
         var reader = Reader()
-        while try stream.next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &reader) }) > 0 {}
-        try scanner.finish()
+        try stream.scan(into: &reader)
         kinds = reader.formats.map { id in
             reader.custom[id].map(Self.kind(ofFormat:)) ?? Self.builtInKind(id)
         }

@@ -126,15 +126,8 @@ struct ZipDirectory {
     static func read(_ file: Int32, at offset: Int, count: Int) throws(WorkbookError) -> [UInt8] {
         guard offset >= 0, count >= 0 else { throw .damaged("it points outside the file") }
         var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let got = bytes.withUnsafeMutableBytes { buffer in
-                pread(file, buffer.baseAddress! + done, count - done, off_t(offset + done))
-            }
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { throw .damaged("it is shorter than its table of contents says (cut short?)") }
-            done += got
-        }
+        let got = bytes.withUnsafeMutableBytes { preadFully(file, into: $0, at: offset) }
+        guard got == count else { throw .damaged("it is shorter than its table of contents says (cut short?)") }
         return bytes
     }
 

@@ -91,6 +91,13 @@ final class ZipMemberStream {
         return max(count, 1)
     }
 
+    /// Reads the member to its end through an XML scanner into `handler`.
+    func scan<Handler: XMLScannerHandler>(into handler: inout Handler) throws(WorkbookError) {
+        var scanner = XMLScanner()
+        while try next({ (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &handler) }) > 0 {}
+        try scanner.finish()
+    }
+
     private func deliver(
         _ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(WorkbookError) -> Void
     ) throws(WorkbookError) {
@@ -113,12 +120,9 @@ final class ZipMemberStream {
     }
 
     private func readFully(_ count: Int) throws(WorkbookError) {
-        var done = 0
-        while done < count {
-            let got = pread(file, input.baseAddress! + done, count - done, off_t(offset + done))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { throw .damaged("it is shorter than its table of contents says (cut short?)") }
-            done += got
+        guard preadFully(file, into: UnsafeMutableRawBufferPointer(rebasing: input[0..<count]), at: offset) == count
+        else {
+            throw .damaged("it is shorter than its table of contents says (cut short?)")
         }
         offset += count
     }
