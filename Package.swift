@@ -223,6 +223,7 @@ let package = Package(
         .testTarget(
             name: "HotlineCSVTests",
             dependencies: ["HotlineCSVAdapter", "ComplaintCore", "GatewayTestSupport"],
+            resources: [.copy("Workbooks")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,9 +3,8 @@ import Glibc
 /// Reads the call log in an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save it): the
 /// first visible worksheet's rows, as records whose line is the row's number in Excel.
 ///
-/// The sheet is inflated and read piece by piece and its strings are kept in a mapped temporary
-/// file, so memory stays flat whatever the number of rows. Dates are read by their cells'
-/// number formats into text the profiles' date formats read (`2026-11-03 08:15:02`), numbers
+/// The sheet is inflated and read piece by piece and its strings are kept in a temporary file,
+/// so memory stays flat whatever the number of rows. Dates are read by their cells' number formats into text the profiles' date formats read (`2026-11-03 08:15:02`), numbers
 /// keep all their digits (a mobile number stored as a number is not `1.38123E+10` here).
 public final class WorkbookReader {
     /// The worksheet read, by the name on its tab.
