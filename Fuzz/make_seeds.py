@@ -79,6 +79,26 @@ def xlsx():
             for part, text in parts.items():
                 archive.writestr(part, text.encode("utf-8"))
         put("xlsx", name, out.getvalue())
+    # An OpenDocument spreadsheet reaches the same reader: its media type stored first.
+    content = (
+        '<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x" xmlns:style="s">'
+        '<office:automatic-styles><style:style style:name="ta2" style:family="table"><style:table-properties '
+        'table:display="false"/></style:style></office:automatic-styles><office:body><office:spreadsheet>'
+        '<table:table table:name="H" table:style-name="ta2"><table:table-row><table:table-cell/></table:table-row>'
+        '</table:table><table:table table:name="工单"><table:table-row table:number-rows-repeated="2">'
+        '<table:table-cell office:value-type="string"><office:annotation><text:p>c</text:p></office:annotation>'
+        '<text:p>噪音<text:s text:c="2"/>&amp;<text:tab/></text:p><text:p>x</text:p></table:table-cell>'
+        '<table:table-cell table:number-columns-repeated="2" office:value-type="float" office:value="13812345678"/>'
+        '<table:covered-table-cell/><table:table-cell office:value-type="date" office:date-value="2026-11-03T08:15:02"/>'
+        '<table:table-cell office:value-type="time" office:time-value="PT00H01M05S"/></table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>')
+    for name, method in (("stored.ods", zipfile.ZIP_STORED), ("deflated.ods", zipfile.ZIP_DEFLATED)):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", method) as archive:
+            archive.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("content.xml", content.encode("utf-8"))
+            archive.writestr("META-INF/manifest.xml", b"<manifest:manifest/>")
+        put("xlsx", name, out.getvalue())
 
 
 def tnef():

@@ -9,12 +9,13 @@ import Synchronization
 /// `complaint-gateway import FILE --profile NAME`: import a hotline call-log CSV.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a hotline call-log CSV file (or .xlsx workbook) with a column profile."
+        commandName: "import",
+        abstract: "Import a hotline call-log CSV file (or .xlsx / .ods workbook) with a column profile."
     )
 
     @OptionGroup var options: ConfigOptions
 
-    @Argument(help: "The call-log file: CSV, or an Excel workbook (.xlsx).")
+    @Argument(help: "The call-log file: CSV, an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods).")
     var file: String
 
     @Option(name: .long, help: "Column profile: a file name in config/hotline/ without .yaml (12345, 311).")

@@ -116,6 +116,51 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test(
+        "an OpenDocument spreadsheet (.ods) is imported like its CSV; sent with the wrong profile it is handed back as .ods"
+    )
+    func openDocumentUpload() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let cell = WorkbookBuilder.openDocumentCell
+        let header = ["工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长"]
+        let body = """
+            <table:table table:name="工单"><table:table-row>\(header.map(cell).joined())</table:table-row>\
+            <table:table-row>\(cell("GD101"))<table:table-cell office:value-type="date" \
+            office:date-value="2026-11-03T08:15:02"/><table:table-cell office:value-type="float" \
+            office:value="13812345678"/>\(cell("王先生"))\(cell("投诉"))<table:table-cell office:value-type="string">\
+            <text:p>工地夜间施工</text:p><text:p>凌晨还在打桩</text:p></table:table-cell>\(cell("西湖区文三路1号"))\
+            \(cell("ZX1001"))<table:table-cell office:value-type="float" office:value="125"/></table:table-row>\
+            <table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="9"/>\
+            </table:table-row><table:table-row>\(cell("GD102"))\(cell("2026-13-40 08:00"))\
+            <table:table-cell table:number-columns-repeated="3"/>\(cell("路灯不亮"))</table:table-row></table:table>
+            """
+        let spreadsheet = Data(WorkbookBuilder.openDocument(body: body))
+        let odsType = "application/vnd.oasis.opendocument.spreadsheet"
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: spreadsheet, headers: [("Content-Type", odsType)])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [5])
+        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        #expect(record["received_at"] as? String == "2026-11-03T00:15:02Z")
+        #expect(((record["complainant"] as? [String: Any])?["phone"] as? String)?.hasSuffix("13812345678") == true)
+        #expect(record["text"] as? String == "工地夜间施工\n凌晨还在打桩")
+
+        let wrong = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=311", body: spreadsheet, headers: [("Content-Type", odsType)])
+        #expect(wrong.status == 422)
+        let rawID = try #require((wrong.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == odsType })
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".ods\"") })
+        #expect(Data(kept.body) == spreadsheet)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("damage found half-way through a workbook: the rows taken stay, the upload goes to quarantine at once")
     func damagedHalfWay() async throws {
         let downstream = try await DownstreamServer.start(defaultScript: .sleep(.seconds(30)))

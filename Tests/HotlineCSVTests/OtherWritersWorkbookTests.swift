@@ -26,8 +26,11 @@ struct OtherWritersWorkbookTests {
     ]
 
     @Test(
-        "openpyxl, XlsxWriter (also its constant-memory mode) and LibreOffice Calc files read alike",
-        arguments: ["openpyxl.xlsx", "xlsxwriter.xlsx", "xlsxwriter-constant-memory.xlsx", "libreoffice.xlsx"])
+        "openpyxl, XlsxWriter (also constant-memory) and LibreOffice Calc (.xlsx, .ods) files read alike",
+        arguments: [
+            "openpyxl.xlsx", "xlsxwriter.xlsx", "xlsxwriter-constant-memory.xlsx", "libreoffice.xlsx",
+            "libreoffice.ods",
+        ])
     func writers(_ name: String) throws {
         let read = try WorkbookReaderTests.read(try Self.fixture(name))
         #expect(read.sheet == "工单" && read.others == ["说明"])

@@ -100,11 +100,41 @@ public enum WorkbookBuilder {
         return zip(members.map { ($0.0, Array($0.1.utf8)) }, deflate: deflate)
     }
 
-    /// A ZIP archive of `members`, in order, deflated or stored.
-    public static func zip(_ members: [(name: String, bytes: [UInt8])], deflate: Bool = true) -> [UInt8] {
+    /// An OpenDocument spreadsheet (.ods) as Calc lays it out: its media type first, the content
+    /// part with `styles` as its automatic styles and `body` inside `<office:spreadsheet>`.
+    public static func openDocument(
+        body: String, styles: String = "", mimetype: String = "application/vnd.oasis.opendocument.spreadsheet",
+        manifest: String = "<manifest:manifest/>"
+    ) -> [UInt8] {
+        let content = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
+            xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" \
+            xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" \
+            xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.3">\
+            <office:automatic-styles>\(styles)</office:automatic-styles>\
+            <office:body><office:spreadsheet>\(body)</office:spreadsheet></office:body></office:document-content>
+            """
+        return zip(
+            [
+                ("mimetype", Array(mimetype.utf8)), ("content.xml", Array(content.utf8)),
+                ("META-INF/manifest.xml", Array(manifest.utf8)),
+            ], stored: ["mimetype"])
+    }
+
+    /// A text cell of an OpenDocument table row.
+    public static func openDocumentCell(_ text: String) -> String {
+        #"<table:table-cell office:value-type="string"><text:p>\#(escape(text))</text:p></table:table-cell>"#
+    }
+
+    /// A ZIP archive of `members`, in order, deflated or stored (those named in `stored` always are).
+    public static func zip(
+        _ members: [(name: String, bytes: [UInt8])], deflate deflateAll: Bool = true, stored: Set<String> = []
+    ) -> [UInt8] {
         var out: [UInt8] = []
         var directory: [UInt8] = []
         for member in members {
+            let deflate = deflateAll && !stored.contains(member.name)
             let crc = UInt32(
                 truncatingIfNeeded: member.bytes.withUnsafeBufferPointer {
                     crc32(0, $0.baseAddress, uInt($0.count))

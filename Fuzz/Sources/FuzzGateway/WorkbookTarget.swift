@@ -7,8 +7,9 @@ import HotlineCSVAdapter
     import Darwin
 #endif
 
-/// An uploaded .xlsx workbook through `WorkbookReader`: the ZIP directory, the inflater, the XML
-/// reader, the shared strings, the styles and the sheet's rows. The reader takes a file (it reads
+/// An uploaded .xlsx workbook or .ods spreadsheet through `WorkbookReader`: the ZIP directory, the
+/// inflater, the XML reader, the shared strings, the styles and the sheet's rows (OpenDocument's
+/// tables, repeats and typed cells). The reader takes a file (it reads
 /// the archive's directory from the end), so each input is written to one first.
 enum WorkbookTarget {
     static let directory: String = {

@@ -63,7 +63,8 @@ struct HotlineRoutes: Sendable {
         } else if let contentType, !Self.isCSVType(contentType) {
             throw GatewayError(
                 .unsupportedMediaType, code: "unsupported_media_type",
-                "send the file as text/csv, an .xlsx workbook (\(Self.workbookType)) or multipart/form-data, "
+                "send the file as text/csv, an .xlsx workbook (\(Self.workbookType)), an .ods spreadsheet "
+                    + "(\(Self.openDocumentType)) or multipart/form-data, "
                     + "not \"\(contentType)\"")
         }
 
@@ -156,6 +157,8 @@ struct HotlineRoutes: Sendable {
 
     /// The media type of an .xlsx workbook.
     static let workbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    /// The media type of an OpenDocument spreadsheet (.ods).
+    static let openDocumentType = "application/vnd.oasis.opendocument.spreadsheet"
 
     /// Whether an upload's Content-Type is one a call log is sent as: CSV or text, a workbook,
     /// or no particular type.
@@ -164,7 +167,7 @@ struct HotlineRoutes: Sendable {
             contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return [
             "text/csv", "text/plain", "text/tab-separated-values", "application/csv", "application/octet-stream",
-            "application/vnd.ms-excel", workbookType,
+            "application/vnd.ms-excel", workbookType, openDocumentType,
         ].contains(type)
     }
 }

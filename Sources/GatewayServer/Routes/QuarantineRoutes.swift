@@ -74,8 +74,9 @@ struct QuarantineRoutes: Sendable {
             return try? handle.read(upToCount: 128)
         }
         if let head, WorkbookReader.mayBeWorkbook(Array(head)) {
-            headers[.contentType] = HotlineRoutes.workbookType
-            headers[.contentDisposition] = "attachment; filename=\"\(payload.id).xlsx\""
+            let openDocument = WorkbookReader.isOpenDocument(Array(head))
+            headers[.contentType] = openDocument ? HotlineRoutes.openDocumentType : HotlineRoutes.workbookType
+            headers[.contentDisposition] = "attachment; filename=\"\(payload.id).\(openDocument ? "ods" : "xlsx")\""
         } else {
             if payload.contentType.map({ $0.lowercased().hasPrefix("multipart/") }) ?? true {
                 headers[.contentType] = "text/csv"

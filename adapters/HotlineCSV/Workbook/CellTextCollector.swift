@@ -23,6 +23,15 @@ struct CellTextCollector {
         }
     }
 
+    /// Adds text that was not escaped (a space or a tab an element stands for), when collecting.
+    mutating func append(_ literal: String) {
+        guard collecting else { return }
+        bytes.append(contentsOf: literal.utf8)
+    }
+
+    /// The text with its entities expanded, as OpenDocument writes it.
+    var decoded: String { bytes.withUnsafeBufferPointer { XMLScanner.decode($0) } }
+
     /// The text: entities expanded, then OOXML's `_xHHHH_` escapes (how Excel stores control
     /// characters such as a carriage return, `_x000D_`, and a literal `_x`, `_x005F_x`).
     var value: String {

@@ -1,7 +1,7 @@
 /// Turns a worksheet's XML (`xl/worksheets/sheet1.xml`) into records: one per `<row>` that
 /// holds a value, its line the row's number as Excel shows it, its fields the cells' text by
 /// column (a cell Excel did not store is empty).
-struct SheetRows: XMLScannerHandler {
+struct SheetRows: SheetRecords {
     let strings: SharedStrings?
     let styles: WorkbookStyles
     let date1904: Bool

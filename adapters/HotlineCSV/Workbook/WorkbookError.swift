@@ -1,6 +1,6 @@
 /// Why an uploaded workbook cannot be read, in words for the person who uploaded it.
 public enum WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file is zipped but is not an Excel workbook (a Word document, an archive of files).
+    /// The file is zipped but is not a workbook (a Word document, an archive of files).
     case notWorkbook(String)
     /// A workbook whose parts are damaged or cut short.
     case damaged(String)
@@ -20,13 +20,13 @@ public enum WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notWorkbook(let what):
-            "the file is \(what), not CSV or an Excel workbook: open it in Excel or WPS, save it as "
+            "the file is \(what), not CSV or a workbook: open it in Excel or WPS, save it as "
                 + "\"Excel 工作簿 (.xlsx)\" or \"CSV UTF-8\", and upload that file"
         case .damaged(let why):
-            "the Excel workbook cannot be read: \(why). Open it in Excel or WPS; if it opens, save it again "
+            "the workbook cannot be read: \(why). Open it in Excel, WPS or LibreOffice; if it opens, save it again "
                 + "(.xlsx or \"CSV UTF-8\") and upload that file"
         case .unsupported(let why):
-            "the Excel workbook cannot be read: \(why). Open it in Excel or WPS, save it as \"Excel 工作簿 (.xlsx)\" "
+            "the workbook cannot be read: \(why). Open it in Excel or WPS, save it as \"Excel 工作簿 (.xlsx)\" "
                 + "or \"CSV UTF-8\", and upload that file"
         case .unreadable(let why): "the uploaded file cannot be read: \(why)"
         }

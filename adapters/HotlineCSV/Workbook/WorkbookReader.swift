@@ -1,7 +1,8 @@
 import Glibc
 
-/// Reads the call log in an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save it): the
-/// first visible worksheet's rows, as records whose line is the row's number in Excel.
+/// Reads the call log in a workbook: an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save
+/// it) or an OpenDocument spreadsheet (.ods, as LibreOffice Calc and WPS save it). The first
+/// visible worksheet's rows, as records whose line is the row's number in the spreadsheet.
 ///
 /// The sheet is inflated and read piece by piece and its strings are kept in a temporary file,
 /// so memory stays flat whatever the number of rows. Dates are read by their cells' number formats into text the profiles' date formats read (`2026-11-03 08:15:02`), numbers
@@ -16,15 +17,14 @@ public final class WorkbookReader {
     public let bytesBeforeSheet: Int
     private let file: Int32
     private let sheet: ZipMemberStream
-    private var scanner = XMLScanner()
-    private var rows: SheetRows
-    /// Keeps the shared strings' mapping alive for `rows`.
-    private let strings: SharedStrings?
+    private let feed: any SheetFeeding
 
-    /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive that is not an
-    /// OpenDocument file (which names itself first).
-    public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool {
-        prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) && NotCSVSignature.kind(of: prefix)?.contains(".ods") == false
+    /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive.
+    public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool { prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
+
+    /// Whether `prefix` is an OpenDocument spreadsheet's (.ods), which names its media type first.
+    public static func isOpenDocument(_ prefix: [UInt8]) -> Bool {
+        NotCSVSignature.kind(of: prefix)?.contains(".ods") == true
     }
 
     /// Opens the workbook at `path`, its strings spilling into `spillDirectory`.
@@ -33,49 +33,106 @@ public final class WorkbookReader {
         guard file >= 0 else { throw .unreadable("cannot open \(path)") }
         do throws(WorkbookError) {
             let directory = try ZipDirectory(file: file)
-            // The workbook part is where the package's relationships say (`xl/workbook.xml` as
-            // Excel, WPS and LibreOffice write it; some generators name it otherwise).
-            let packageRelations = try WorkbookRelations(
-                directory.member("_rels/.rels").map { (member) throws(WorkbookError) in
-                    try ZipMemberStream(directory, member)
-                }, base: "")
-            // A Word or PowerPoint file names its document or presentation there instead.
-            let named = packageRelations.officeDocument.flatMap { name in
-                name.split(separator: "/").last?.lowercased().hasPrefix("workbook") == true ? name : nil
-            }
-            guard let workbook = directory.member(named ?? "xl/workbook.xml") ?? directory.member("xl/workbook.xml")
-            else { throw Self.notWorkbook(directory) }
-            let book = try WorkbookPart(try ZipMemberStream(directory, workbook))
-            let folder = workbook.name.split(separator: "/").dropLast().joined(separator: "/")
-            let fileName = workbook.name.split(separator: "/").last.map(String.init) ?? "workbook.xml"
-            let relations = try WorkbookRelations(
-                try directory.member((folder.isEmpty ? "" : folder + "/") + "_rels/\(fileName).rels").map {
-                    (member) throws(WorkbookError) in try ZipMemberStream(directory, member)
-                }, base: folder)
-            let sheets = book.sheets.filter { relations.worksheets[$0.relation] != nil }
-            guard let chosen = sheets.first(where: { $0.visible }) ?? sheets.first,
-                let target = relations.worksheets[chosen.relation], let member = directory.member(target)
-            else { throw WorkbookError.damaged("it has no worksheet") }
-            sheetName = chosen.name
-            otherSheets = sheets.filter { $0.relation != chosen.relation }.map(\.name)
-            let styles = try (directory.member(relations.styles ?? "") ?? directory.member("xl/styles.xml")).map {
-                (member) throws(WorkbookError) in try WorkbookStyles(try ZipMemberStream(directory, member))
-            }
-            if let member = directory.member(relations.sharedStrings ?? "") ?? directory.member("xl/sharedStrings.xml")
-            {
-                let table = try SharedStrings(spillDirectory: spillDirectory)
-                try table.load(try ZipMemberStream(directory, member))
-                strings = table
-            } else {
-                strings = nil
-            }
-            sheet = try ZipMemberStream(directory, member)
-            bytesBeforeSheet = max(directory.fileSize - member.compressedSize, 0)
-            rows = SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904)
+            let opened =
+                switch try Self.openDocumentType(directory) {
+                case .some(let type) where type.hasPrefix(Self.openDocumentSpreadsheet):
+                    try Self.openSpreadsheet(directory)
+                case .some(let type) where type.hasPrefix("application/vnd.oasis.opendocument"):
+                    throw WorkbookError.notWorkbook("an OpenDocument text or presentation (.odt, .odp)")
+                default:
+                    try Self.openExcel(directory, spillDirectory: spillDirectory)
+                }
+            sheetName = opened.sheetName
+            otherSheets = opened.otherSheets
+            sheet = opened.sheet
+            bytesBeforeSheet = opened.bytesBeforeSheet
+            feed = opened.feed
         } catch {
             close(file)
             throw error
         }
+    }
+
+    private typealias Opened = (
+        sheetName: String, otherSheets: [String], sheet: ZipMemberStream, bytesBeforeSheet: Int,
+        feed: any SheetFeeding
+    )
+
+    private static func openExcel(_ directory: ZipDirectory, spillDirectory: String) throws(WorkbookError) -> Opened {
+        // The workbook part is where the package's relationships say (`xl/workbook.xml` as
+        // Excel, WPS and LibreOffice write it; some generators name it otherwise).
+        let packageRelations = try WorkbookRelations(
+            directory.member("_rels/.rels").map { (member) throws(WorkbookError) in
+                try ZipMemberStream(directory, member)
+            }, base: "")
+        // A Word or PowerPoint file names its document or presentation there instead.
+        let named = packageRelations.officeDocument.flatMap { name in
+            name.split(separator: "/").last?.lowercased().hasPrefix("workbook") == true ? name : nil
+        }
+        guard let workbook = directory.member(named ?? "xl/workbook.xml") ?? directory.member("xl/workbook.xml")
+        else { throw Self.notWorkbook(directory) }
+        let book = try WorkbookPart(try ZipMemberStream(directory, workbook))
+        let folder = workbook.name.split(separator: "/").dropLast().joined(separator: "/")
+        let fileName = workbook.name.split(separator: "/").last.map(String.init) ?? "workbook.xml"
+        let relations = try WorkbookRelations(
+            try directory.member((folder.isEmpty ? "" : folder + "/") + "_rels/\(fileName).rels").map {
+                (member) throws(WorkbookError) in try ZipMemberStream(directory, member)
+            }, base: folder)
+        let sheets = book.sheets.filter { relations.worksheets[$0.relation] != nil }
+        guard let chosen = sheets.first(where: { $0.visible }) ?? sheets.first,
+            let target = relations.worksheets[chosen.relation], let member = directory.member(target)
+        else { throw WorkbookError.damaged("it has no worksheet") }
+        let styles = try (directory.member(relations.styles ?? "") ?? directory.member("xl/styles.xml")).map {
+            (member) throws(WorkbookError) in try WorkbookStyles(try ZipMemberStream(directory, member))
+        }
+        var strings: SharedStrings?
+        if let member = directory.member(relations.sharedStrings ?? "") ?? directory.member("xl/sharedStrings.xml") {
+            let table = try SharedStrings(spillDirectory: spillDirectory)
+            try table.load(try ZipMemberStream(directory, member))
+            strings = table
+        }
+        return (
+            chosen.name, sheets.filter { $0.relation != chosen.relation }.map(\.name),
+            try ZipMemberStream(directory, member), max(directory.fileSize - member.compressedSize, 0),
+            SheetFeed(SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904))
+        )
+    }
+
+    /// An OpenDocument spreadsheet's first shown table. Its tables' names and visibility are
+    /// read in a first pass over `content.xml`, which holds them and the rows alike.
+    private static func openSpreadsheet(_ directory: ZipDirectory) throws(WorkbookError) -> Opened {
+        guard let content = directory.member("content.xml") else {
+            throw .damaged("its part content.xml, which holds the sheets, is missing")
+        }
+        // A password encrypts the parts (the manifest says how); read, they would be noise.
+        if let manifest = directory.member("META-INF/manifest.xml") {
+            var encryption = OpenDocumentEncryption()
+            try ZipMemberStream(directory, manifest).scan(into: &encryption)
+            if encryption.found {
+                throw .unsupported("it is saved with a password: remove the password first")
+            }
+        }
+        var tables = OpenDocumentTables()
+        try ZipMemberStream(directory, content).scan(into: &tables)
+        guard let chosen = tables.tables.firstIndex(where: \.visible) ?? tables.tables.indices.first else {
+            throw .damaged("it has no sheet")
+        }
+        return (
+            tables.tables[chosen].name, tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name },
+            try ZipMemberStream(directory, content), max(directory.fileSize - content.compressedSize, 0),
+            SheetFeed(OpenDocumentRows(tableIndex: chosen))
+        )
+    }
+
+    static let openDocumentSpreadsheet = "application/vnd.oasis.opendocument.spreadsheet"
+
+    /// The media type an OpenDocument file names in its `mimetype` part; nil for other files.
+    private static func openDocumentType(_ directory: ZipDirectory) throws(WorkbookError) -> String? {
+        guard let member = directory.member("mimetype"), member.size <= 256 else { return nil }
+        var bytes: [UInt8] = []
+        let stream = try ZipMemberStream(directory, member)
+        while try stream.next({ bytes.append(contentsOf: $0) }) > 0 {}
+        return String(decoding: bytes.filter { $0 > 0x20 }, as: UTF8.self)
     }
 
     deinit { close(file) }
@@ -83,10 +140,9 @@ public final class WorkbookReader {
     /// Reads the next piece of the sheet and hands over the rows it completes.
     /// - Returns: The workbook bytes consumed (for progress), 0 once the sheet is read.
     public func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
-        let consumed = try sheet.next { (bytes) throws(WorkbookError) in try scanner.feed(bytes, into: &rows) }
-        if consumed == 0 { try scanner.finish() }
-        for record in rows.completed { emit(record) }
-        rows.completed.removeAll(keepingCapacity: true)
+        let consumed = try sheet.next { (bytes) throws(WorkbookError) in try feed.feed(bytes) }
+        if consumed == 0 { try feed.finish() }
+        feed.take(emit)
         return consumed
     }
 
@@ -98,7 +154,7 @@ public final class WorkbookReader {
         }
         if names.contains(where: { $0.hasPrefix("word/") }) { return .notWorkbook("a Word document (.docx)") }
         if names.contains(where: { $0.hasPrefix("ppt/") }) { return .notWorkbook("a PowerPoint presentation (.pptx)") }
-        if names.contains("mimetype") { return .notWorkbook("an OpenDocument file (.ods, .odt)") }
+        if names.contains("mimetype") { return .notWorkbook("an OpenDocument file (.odt, .odp)") }
         return .notWorkbook("a zipped archive (.zip) or another zipped document")
     }
 }
