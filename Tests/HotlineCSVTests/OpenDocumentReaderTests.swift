@@ -14,7 +14,7 @@ struct OpenDocumentReaderTests {
 
     static func cell(_ text: String) -> String { WorkbookBuilder.openDocumentCell(text) }
 
-    @Test("typed values: numbers with their digits, dates, times, booleans, percentages, errors as shown")
+    @Test("typed values: numbers with their digits, dates (midnight too), times, booleans, percentages, errors")
     func values() throws {
         let body = """
             <table:table table:name="工单"><table:table-column table:number-columns-repeated="1024"/>\
@@ -32,6 +32,8 @@ struct OpenDocumentReaderTests {
             </table:table-row>\
             <table:table-row>\
             <table:table-cell office:value-type="date" office:date-value="2026-11-04"/>\
+            <table:table-cell office:value-type="date" office:date-value="2026-11-01"><text:p>2026-11-01 00:00:00</text:p>\
+            </table:table-cell>\
             <table:table-cell office:value-type="time" office:time-value="PT26H00M00S"/>\
             <table:table-cell office:value-type="currency" office:currency="CNY" office:value="12.5"/>\
             <table:table-cell office:value-type="float" office:value="3.3010219900101101E+17"/>\
@@ -43,7 +45,7 @@ struct OpenDocumentReaderTests {
             WorkbookReaderTests.fields(read.records) == [
                 ["编号", "时间", "号码", "时长", "是否", "比例", "错误"],
                 ["20261103001", "2026-11-03 08:15:02", "13812345678", "00:01:05", "TRUE", "0.3", "#DIV/0!"],
-                ["2026-11-04", "26:00:00", "12.5", "3.30102199001011E+17"],
+                ["2026-11-04", "2026-11-01 00:00:00", "26:00:00", "12.5", "3.30102199001011E+17"],
             ])
     }
 

@@ -22,6 +22,8 @@ struct OpenDocumentRows: SheetRecords {
     private var cellRepeat = 1
     /// The value read from the cell's attributes; nil for a text cell, read from its paragraphs.
     private var cellValue: String?
+    /// A date cell whose value has no time of day.
+    private var dateOnly = false
     private var text = CellTextCollector()
     private var paragraphs = 0
     private var inParagraph = false
@@ -57,6 +59,7 @@ struct OpenDocumentRows: SheetRecords {
             inCell = true
             cellRepeat = try Self.count(tag.attribute("number-columns-repeated"), "a cell")
             cellValue = Self.value(of: tag)
+            dateOnly = tag.attribute("value-type") == "date" && cellValue?.contains(" ") == false
             text.reset()
             paragraphs = 0
         } else if !inCell {
@@ -108,7 +111,10 @@ struct OpenDocumentRows: SheetRecords {
     }
 
     private mutating func endCell() throws(WorkbookError) {
-        let value = cellValue ?? text.decoded
+        var value = cellValue ?? text.decoded
+        // Calc writes a date-time at midnight without its time (`2026-11-01`) though its format
+        // shows one (`2026-11-01 00:00:00`): a call at midnight keeps its time, as displayed.
+        if dateOnly && text.decoded.contains(":") { value += " 00:00:00" }
         let first = column
         column = min(column + cellRepeat, Int(Int32.max))
         guard !value.isEmpty else { return }
