@@ -5,8 +5,9 @@ import Glibc
 /// visible worksheet's rows, as records whose line is the row's number in the spreadsheet.
 ///
 /// The sheet is inflated and read piece by piece and its strings are kept in a temporary file,
-/// so memory stays flat whatever the number of rows. Dates are read by their cells' number formats into text the profiles' date formats read (`2026-11-03 08:15:02`), numbers
-/// keep all their digits (a mobile number stored as a number is not `1.38123E+10` here).
+/// so memory stays flat whatever the number of rows. Dates are read by their cells' number
+/// formats into text the profiles' date formats read (`2026-11-03 08:15:02`), numbers keep all
+/// their digits (a mobile number stored as a number is not `1.38123E+10` here).
 public final class WorkbookReader {
     /// The worksheet read, by the name on its tab.
     public let sheetName: String
@@ -21,11 +22,6 @@ public final class WorkbookReader {
 
     /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive.
     public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool { prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
-
-    /// Whether `prefix` is an OpenDocument spreadsheet's (.ods), which names its media type first.
-    public static func isOpenDocument(_ prefix: [UInt8]) -> Bool {
-        NotCSVSignature.kind(of: prefix)?.contains(".ods") == true
-    }
 
     /// Opens the workbook at `path`, its strings spilling into `spillDirectory`.
     public init(path: String, spillDirectory: String) throws(WorkbookError) {
@@ -53,7 +49,8 @@ public final class WorkbookReader {
         }
     }
 
-    private typealias Opened = (
+    /// What opening a workbook found: the sheet to read and how to read it.
+    typealias Opened = (
         sheetName: String, otherSheets: [String], sheet: ZipMemberStream, bytesBeforeSheet: Int,
         feed: any SheetFeeding
     )
@@ -96,43 +93,6 @@ public final class WorkbookReader {
             try ZipMemberStream(directory, member), max(directory.fileSize - member.compressedSize, 0),
             SheetFeed(SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904))
         )
-    }
-
-    /// An OpenDocument spreadsheet's first shown table. Its tables' names and visibility are
-    /// read in a first pass over `content.xml`, which holds them and the rows alike.
-    private static func openSpreadsheet(_ directory: ZipDirectory) throws(WorkbookError) -> Opened {
-        guard let content = directory.member("content.xml") else {
-            throw .damaged("its part content.xml, which holds the sheets, is missing")
-        }
-        // A password encrypts the parts (the manifest says how); read, they would be noise.
-        if let manifest = directory.member("META-INF/manifest.xml") {
-            var encryption = OpenDocumentEncryption()
-            try ZipMemberStream(directory, manifest).scan(into: &encryption)
-            if encryption.found {
-                throw .unsupported("it is saved with a password: remove the password first")
-            }
-        }
-        var tables = OpenDocumentTables()
-        try ZipMemberStream(directory, content).scan(into: &tables)
-        guard let chosen = tables.tables.firstIndex(where: \.visible) ?? tables.tables.indices.first else {
-            throw .damaged("it has no sheet")
-        }
-        return (
-            tables.tables[chosen].name, tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name },
-            try ZipMemberStream(directory, content), max(directory.fileSize - content.compressedSize, 0),
-            SheetFeed(OpenDocumentRows(tableIndex: chosen))
-        )
-    }
-
-    static let openDocumentSpreadsheet = "application/vnd.oasis.opendocument.spreadsheet"
-
-    /// The media type an OpenDocument file names in its `mimetype` part; nil for other files.
-    private static func openDocumentType(_ directory: ZipDirectory) throws(WorkbookError) -> String? {
-        guard let member = directory.member("mimetype"), member.size <= 256 else { return nil }
-        var bytes: [UInt8] = []
-        let stream = try ZipMemberStream(directory, member)
-        while try stream.next({ bytes.append(contentsOf: $0) }) > 0 {}
-        return String(decoding: bytes.filter { $0 > 0x20 }, as: UTF8.self)
     }
 
     deinit { close(file) }

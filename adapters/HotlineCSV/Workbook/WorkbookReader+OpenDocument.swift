@@ -1,0 +1,43 @@
+extension WorkbookReader {
+    /// Whether `prefix` is an OpenDocument spreadsheet's (.ods), which names its media type first.
+    public static func isOpenDocument(_ prefix: [UInt8]) -> Bool {
+        NotCSVSignature.kind(of: prefix)?.contains(".ods") == true
+    }
+
+    /// An OpenDocument spreadsheet's first shown table. Its tables' names and visibility are
+    /// read in a first pass over `content.xml`, which holds them and the rows alike.
+    static func openSpreadsheet(_ directory: ZipDirectory) throws(WorkbookError) -> Opened {
+        guard let content = directory.member("content.xml") else {
+            throw .damaged("its part content.xml, which holds the sheets, is missing")
+        }
+        // A password encrypts the parts (the manifest says how); read, they would be noise.
+        if let manifest = directory.member("META-INF/manifest.xml") {
+            var encryption = OpenDocumentEncryption()
+            try ZipMemberStream(directory, manifest).scan(into: &encryption)
+            if encryption.found {
+                throw .unsupported("it is saved with a password: remove the password first")
+            }
+        }
+        var tables = OpenDocumentTables()
+        try ZipMemberStream(directory, content).scan(into: &tables)
+        guard let chosen = tables.tables.firstIndex(where: \.visible) ?? tables.tables.indices.first else {
+            throw .damaged("it has no sheet")
+        }
+        return (
+            tables.tables[chosen].name, tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name },
+            try ZipMemberStream(directory, content), max(directory.fileSize - content.compressedSize, 0),
+            SheetFeed(OpenDocumentRows(tableIndex: chosen))
+        )
+    }
+
+    static let openDocumentSpreadsheet = "application/vnd.oasis.opendocument.spreadsheet"
+
+    /// The media type an OpenDocument file names in its `mimetype` part; nil for other files.
+    static func openDocumentType(_ directory: ZipDirectory) throws(WorkbookError) -> String? {
+        guard let member = directory.member("mimetype"), member.size <= 256 else { return nil }
+        var bytes: [UInt8] = []
+        let stream = try ZipMemberStream(directory, member)
+        while try stream.next({ bytes.append(contentsOf: $0) }) > 0 {}
+        return String(decoding: bytes.filter { $0 > 0x20 }, as: UTF8.self)
+    }
+}
