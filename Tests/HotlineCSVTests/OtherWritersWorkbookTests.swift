@@ -26,10 +26,10 @@ struct OtherWritersWorkbookTests {
     ]
 
     @Test(
-        "openpyxl, XlsxWriter (also constant-memory) and LibreOffice Calc (.xlsx, .ods) files read alike",
+        "openpyxl, XlsxWriter (also constant-memory), LibreOffice Calc and Gnumeric (.xlsx, .ods) files read alike",
         arguments: [
             "openpyxl.xlsx", "xlsxwriter.xlsx", "xlsxwriter-constant-memory.xlsx", "libreoffice.xlsx",
-            "libreoffice.ods",
+            "libreoffice.ods", "gnumeric.xlsx", "gnumeric.ods",
         ])
     func writers(_ name: String) throws {
         let read = try WorkbookReaderTests.read(try Self.fixture(name))

@@ -244,6 +244,14 @@ struct WorkbookReaderTests {
         let stray = #"<row r="1"></c><c r="B1" t="inlineStr"><is><t>x</t></is></c></rPh></c></row>"#
         let read = try Self.read(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: stray)]))
         #expect(Self.fields(read.records) == [["", "x"]])
+        // The fuzzer's second find: a cell left open when the next row began, its `</c>` there
+        // set column 0 of the new row.
+        let open =
+            #"<row r="1"><c r="B1" t="inlineStr"><is><t>x</t></is><row r="2"><v>1</v></c><c r="A2"><v>2</v></c></row>"#
+        #expect(
+            Self.fields(try Self.read(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: open)])).records) == [
+                ["2"]
+            ])
         let zero = #"<row r="0"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>"#
         #expect(
             Self.error(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: zero)])).map(Self.isDamaged) == true)

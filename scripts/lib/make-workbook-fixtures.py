@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Writes one small call log as the spreadsheet programs staff and integrators use save it.
 
-The same cells go through openpyxl, XlsxWriter (plain and constant-memory) and LibreOffice
-Calc (which re-saves openpyxl's file as .xlsx and as .ods), so the tests read files laid out by
-other people's software, not only by our own builder.
+The same cells go through openpyxl, XlsxWriter (plain and constant-memory), LibreOffice Calc
+and Gnumeric (which re-save openpyxl's file as .xlsx and as .ods), so the tests read files laid
+out by other people's software, not only by our own builder.
 
-    python3 scripts/lib/make-workbook-fixtures.py OUT_DIR   # needs openpyxl, xlsxwriter, soffice
+    python3 scripts/lib/make-workbook-fixtures.py OUT_DIR
+    # needs openpyxl and xlsxwriter (pip), soffice (libreoffice-calc-nogui), ssconvert (gnumeric)
 """
 import datetime as dt
 import os
@@ -90,6 +91,9 @@ def main():
         shutil.copy(os.path.join(out, "openpyxl.xlsx"), source)
         convert(source, "xlsx", "Calc MS Excel 2007 XML", os.path.join(out, "libreoffice.xlsx"))
         convert(source, "ods", "calc8", os.path.join(out, "libreoffice.ods"))
+        for name, exporter in (("gnumeric.xlsx", "Gnumeric_Excel:xlsx"), ("gnumeric.ods", "Gnumeric_OpenCalc:odf")):
+            subprocess.run(["ssconvert", "-T", exporter, source, os.path.join(out, name)], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ struct OpenDocumentRows: SheetRecords {
             fields.reserveCapacity(width)
             hasValue = false
             column = 0
+            inCell = false
         } else if tag.is("table-cell") || tag.is("covered-table-cell") {
             inCell = true
             cellRepeat = try Self.count(tag.attribute("number-columns-repeated"), "a cell")

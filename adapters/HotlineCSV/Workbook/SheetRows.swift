@@ -50,6 +50,8 @@ struct SheetRows: SheetRecords {
             fields.reserveCapacity(width)
             hasValue = false
             cellColumn = 0
+            // A cell left open by a damaged row ends with it: its `</c>` in the next row sets nothing.
+            inCell = false
         } else if tag.is("c") {
             cellColumn = try tag.attribute("r").map(Self.column(ofReference:)) ?? cellColumn + 1
             guard cellColumn <= Self.maxColumns else { throw .damaged("row \(rowNumber) has a cell past column XFD") }
