@@ -89,6 +89,33 @@ def workbook_call_log():
     return out.getvalue()
 
 
+def open_document_call_log():
+    """The same kind of call log as a LibreOffice Calc .ods: typed cells, an empty row stored as a
+    repeated run (row 2), a two-paragraph text cell."""
+    def text(value):
+        return '<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>' % value
+
+    header = "".join(text(name) for name in ["工单编号", "来电时间", "来电号码", "诉求内容"])
+    rows = ("<table:table-row>%s</table:table-row>" % header
+            + '<table:table-row table:number-rows-repeated="1"><table:table-cell table:number-columns-repeated="4"/>'
+            "</table:table-row><table:table-row>" + text("OD1")
+            + '<table:table-cell office:value-type="date" office:date-value="2026-11-03T08:15:00"/>'
+            '<table:table-cell office:value-type="float" office:value="13812345678"/>'
+            '<table:table-cell office:value-type="string"><text:p>路灯不亮</text:p><text:p>已经三天</text:p>'
+            "</table:table-cell></table:table-row><table:table-row>" + text("OD2") + text("2026-13-40 08:00")
+            + "<table:table-cell/>" + text("噪音") + "</table:table-row>")
+    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               '<table:table table:name="工单">%s</table:table></office:spreadsheet></office:body>'
+               "</office:document-content>" % rows)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content.encode("utf-8"))
+    return out.getvalue()
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/complaint-gateway")
     work = tempfile.mkdtemp(prefix="cg-browser.")
@@ -183,7 +210,7 @@ def main():
         wait.until(lambda d: "error" in d.find_element(By.ID, "status").get_attribute("class"))
         assert not driver.find_element(By.ID, "report").is_displayed()
         assert not driver.find_element(By.ID, "download").is_displayed()
-        assert driver.find_element(By.ID, "status").text.startswith("不是 CSV 或 Excel 文件 · photo.png: not_csv: "), \
+        assert driver.find_element(By.ID, "status").text.startswith("不是 CSV 或表格文件 · photo.png: not_csv: "), \
             driver.find_element(By.ID, "status").text
         # A file sent with the wrong profile: the page selects the one its header fits, and
         # pressing Upload again imports it.
@@ -218,11 +245,23 @@ def main():
         data = downloaded(path)
         assert data.startswith(b"\xef\xbb\xbf"), data[:8]  # UTF-8 with the mark Excel needs
         assert "XL2,2026-13-40" in data.decode("utf-8-sig"), data
+        # The same from LibreOffice Calc (.ods): Calc's row numbers, the rejected rows as CSV.
+        ods_path = os.path.join(work, "calls-calc.ods")
+        with open(ods_path, "wb") as f:
+            f.write(open_document_call_log())
+        driver.find_element(By.ID, "file").send_keys(ods_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: d.find_element(By.ID, "rejected-count").text == "1"
+                   and d.find_element(By.ID, "accepted").text == "1"
+                   and [td.text for td in d.find_elements(By.CSS_SELECTOR, "#rejected tbody td")][:2] == ["4", "OD2"])
+        driver.find_element(By.ID, "download").click()
+        data = downloaded(os.path.join(downloads, "rejected-calls-calc.csv"))
+        assert "OD2,2026-13-40" in data.decode("utf-8-sig"), data
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
         print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
-              "refused file clears the report, wrong profile switched, .xlsx workbook, no CSP violation) ok")
+              "refused file clears the report, wrong profile switched, .xlsx workbook, .ods spreadsheet, no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

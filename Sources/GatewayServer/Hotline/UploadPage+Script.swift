@@ -70,7 +70,7 @@ extension UploadPage {
             return reason;
           }
           var codesZH = {
-            not_csv: "不是 CSV 或 Excel 文件", unreadable_workbook: "表格文件无法读取", missing_columns: "缺少必需的列（或选错了模板）", empty_file: "文件中没有内容",
+            not_csv: "不是 CSV 或表格文件", unreadable_workbook: "表格文件无法读取", missing_columns: "缺少必需的列（或选错了模板）", empty_file: "文件中没有内容",
             bad_header: "表头无法读取", duplicate_column: "表头中有重名的列", unknown_profile: "没有这个模板",
             body_too_large: "文件过大", unsupported_encoding: "无法识别文件编码", spool_failed: "服务器磁盘已满，稍后再试"
           };
