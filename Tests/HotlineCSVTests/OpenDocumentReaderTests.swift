@@ -131,6 +131,32 @@ struct OpenDocumentReaderTests {
         #expect(WorkbookReaderTests.error(Self.spreadsheet(wide)).map(WorkbookReaderTests.isDamaged) == true)
     }
 
+    @Test(
+        "a row a few bytes of XML make longer than 1 MiB (repeated cells, spaces) is read as too long, not into memory")
+    func longRows() throws {
+        let long = String(repeating: "长", count: 100)
+        let body = """
+            <table:table table:name="S"><table:table-row>\(Self.cell("a"))</table:table-row>\
+            <table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="16384">\
+            <text:p>\(long)</text:p></table:table-cell></table:table-row>\
+            <table:table-row><table:table-cell office:value-type="string"><text:p>x\
+            \(String(repeating: #"<text:s text:c="32767"/>"#, count: 1_000))</text:p></table:table-cell></table:table-row>\
+            <table:table-row>\(Self.cell("b"))</table:table-row></table:table>
+            """
+        let read = try WorkbookReaderTests.read(Self.spreadsheet(body))
+        #expect(read.records.map(\.line) == [1, 2, 3, 4])
+        guard case .oversized(let fields, let limit) = read.records[1].kind else {
+            Issue.record("row 2 is not too long: \(read.records[1].kind)")
+            return
+        }
+        #expect(limit == 1 << 20 && !fields.isEmpty && fields.allSatisfy { $0 == long })
+        guard case .oversized(_, _) = read.records[2].kind else {
+            Issue.record("row 3 is not too long")
+            return
+        }
+        #expect(read.records[3].fields == ["b"])
+    }
+
     @Test("30,000 rows across the inflater's pieces, in order")
     func manyRows() throws {
         var body = #"<table:table table:name="S">"#

@@ -257,6 +257,21 @@ struct WorkbookReaderTests {
             Self.error(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: zero)])).map(Self.isDamaged) == true)
     }
 
+    @Test("a row longer than 1 MiB (one long string named by every column) is read as too long, as a CSV row is")
+    func longRow() throws {
+        let cells = String(repeating: #"<c t="s"><v>0</v></c>"#, count: 16_384)
+        let rows = #"<row r="1"><c r="A1" t="s"><v>1</v></c></row><row r="2">\#(cells)</row>"#
+        let book = WorkbookBuilder.workbook(
+            sheets: [.init(name: "S", rows: rows)], sharedStrings: [String(repeating: "长", count: 100), "a"])
+        let read = try Self.read(book)
+        #expect(read.records.map(\.line) == [1, 2])
+        guard case .oversized(let fields, let limit) = read.records[1].kind else {
+            Issue.record("row 2 is not too long: \(read.records[1].kind)")
+            return
+        }
+        #expect(limit == 1 << 20 && fields.count == (1 << 20) / 301)
+    }
+
     @Test("a decompression bomb is stopped, not inflated")
     func bomb() throws {
         let zeros = [UInt8](repeating: 0x20, count: 40 << 20)

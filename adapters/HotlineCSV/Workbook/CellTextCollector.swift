@@ -24,8 +24,10 @@ struct CellTextCollector {
     }
 
     /// Adds text that was not escaped (a space or a tab an element stands for), when collecting.
+    /// Not past the longest row a call log may have: `<text:s text:c="32767"/>` is 25 bytes of
+    /// XML for 32,767 spaces, and the row is refused as too long once it passes that anyway.
     mutating func append(_ literal: String) {
-        guard collecting else { return }
+        guard collecting, bytes.count <= CSVTokenizer.defaultMaxRecordBytes else { return }
         bytes.append(contentsOf: literal.utf8)
     }
 

@@ -135,7 +135,8 @@ struct OpenDocumentRows: SheetRecords {
         guard rowRepeat <= Self.maxRepeatedRows else {
             throw .damaged("row \(first) is repeated \(rowRepeat) times over")
         }
-        for line in first...rowNumber { completed.append(CSVRecord(line: line, kind: .fields(fields))) }
+        let record = CSVRecord.sheetRow(line: first, fields: fields)
+        for line in first...rowNumber { completed.append(CSVRecord(line: line, kind: record.kind)) }
     }
 
     /// A repeat count: absent is once.

@@ -92,7 +92,7 @@ struct SheetRows: SheetRecords {
             fields[cellColumn - 1] = text
             hasValue = true
         } else if XMLScanner.equal(name, "row") {
-            if hasValue { completed.append(CSVRecord(line: rowNumber, kind: .fields(fields))) }
+            if hasValue { completed.append(.sheetRow(line: rowNumber, fields: fields)) }
         } else if XMLScanner.equal(name, "sheetData") {
             inSheetData = false
         }
