@@ -67,6 +67,7 @@ struct ImportCommand: AsyncParsableCommand {
             report = try await gateway.importHotlineFile(
                 URL(fileURLWithPath: file), profile: profile, includeIDs: ids ? true : nil, copying: copy.set
             ) { done, total in bar.update(done: done, total: total) }
+            copy.finished(Self.summary(report))
         } catch let error as HotlineImportError {
             bar.clear()
             try? await gateway.closeStore()
@@ -117,6 +118,13 @@ struct ImportCommand: AsyncParsableCommand {
         throw ExitCode(status)
     }
 
+    /// The report's counts in one line: `200000 rows: 199990 accepted, … (utf-8, upload raw_…)`.
+    static func summary(_ report: ImportReport) -> String {
+        "\(report.rows) rows: \(report.accepted) accepted, \(report.duplicates) duplicates, "
+            + "\(report.rejectedCount) rejected, \(report.warningCount) warnings (\(report.encoding.rawValue), "
+            + "upload \(report.rawID))"
+    }
+
     private func printReport(_ report: ImportReport, gateway: Gateway) throws {
         var report = report
         if report.rejectedCSVPath != nil { report.rejectedFile = gateway.rejectedRowsFile(rawID: report.rawID).path }
@@ -124,10 +132,7 @@ struct ImportCommand: AsyncParsableCommand {
             report.writeJSON(includeIDs: ids || report.rows <= 10_000)
             return
         }
-        print(
-            "\(file): \(report.rows) rows: \(report.accepted) accepted, \(report.duplicates) duplicates, "
-                + "\(report.rejectedCount) rejected, \(report.warningCount) warnings (\(report.encoding.rawValue), "
-                + "upload \(report.rawID))")
+        print("\(file): \(Self.summary(report))")
         for issue in report.rejected().prefix(20) {
             print("  line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
         }
@@ -145,12 +150,21 @@ struct ImportCommand: AsyncParsableCommand {
 /// (nothing of it was imported), else left for the gateway to finish the import from.
 private final class InterruptedCopy: Sendable {
     private let upload = Mutex<(files: UploadFiles, rawID: String)?>(nil)
+    /// The report's counts, once the import has finished and only its report is being printed.
+    private let summary = Mutex<String?>(nil)
 
     func set(_ files: UploadFiles, _ rawID: String) { upload.withLock { $0 = (files, rawID) } }
+
+    func finished(_ counts: String) { summary.withLock { $0 = counts } }
 
     /// What became of the import, in words, once its copy has been dealt with.
     /// - Parameter isRecorded: whether the store holds the upload; nil when it cannot tell.
     func abandon(isRecorded: (String) -> Bool?) -> String {
+        // Stopped while the report is printed (a long one, to a pipe read slowly): nothing is left
+        // to finish, and the store is closed already, so it could not be asked.
+        if let counts = summary.withLock({ $0 }) {
+            return "interrupted while printing the report; the import itself had finished: \(counts)"
+        }
         guard let (files, rawID) = upload.withLock({ $0 }) else { return "import interrupted; nothing was imported" }
         // Shared, as the copy's writer holds it: only the import's exclusive lock, taken just
         // before it records the upload, excludes it. Taken here, it stays ours until the command

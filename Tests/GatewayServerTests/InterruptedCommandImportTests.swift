@@ -7,8 +7,11 @@ import Testing
 /// it leaves, and the gateway finishing it without a restart.
 @Suite("A command-line import stopped with Ctrl-C")
 struct InterruptedCommandImportTests {
-    /// Runs `import FILE --profile 12345` on `data`, its standard error going to a file.
-    private static func startImport(_ file: URL, data: URL, errors: URL) throws -> (SpawnedChild, Int32) {
+    /// Runs `import FILE --profile 12345` (and `options`) on `data`, its standard error going to a
+    /// file, its standard output to `output` (else nowhere).
+    private static func startImport(
+        _ file: URL, data: URL, errors: URL, options: [String] = [], output: Int32? = nil
+    ) throws -> (SpawnedChild, Int32) {
         let descriptor = open(errors.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw POSIXError(.EIO) }
         let child = try SpawnedChild(
@@ -16,8 +19,8 @@ struct InterruptedCommandImportTests {
             [
                 "import", file.path, "--profile", "12345", "--config", RunningGateway.configDirectory.path,
                 "--data-dir", data.path,
-            ],
-            environment: ProcessInfo.processInfo.environment, errorOutput: descriptor)
+            ] + options,
+            environment: ProcessInfo.processInfo.environment, output: output, errorOutput: descriptor)
         return (child, descriptor)
     }
 
@@ -87,6 +90,45 @@ struct InterruptedCommandImportTests {
         #expect((finished?.split(separator: " ").last).flatMap { Double($0) } ?? 0 >= 1, "\(finished ?? "")")
         try await gateway.stop()
         await downstream.stop()
+    }
+
+    @Test("stopped while printing its report: it says the import had finished, with its counts, exit 130")
+    func stoppedWhilePrintingTheReport() async throws {
+        let scratch = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        let csv = scratch.appendingPathComponent("calls.csv")
+        try Data(InterruptedImportTests.file(rows: 10_000).utf8).write(to: csv)
+        let errors = scratch.appendingPathComponent("stderr.txt")
+        // Standard output into a pipe read only at the end: the report, with the ids of 10,000
+        // rows, is far more than a pipe holds, so the command waits in its printing.
+        var ends: [Int32] = [-1, -1]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        let (child, descriptor) = try Self.startImport(
+            csv, data: data, errors: errors, options: ["--json", "--ids"], output: ends[1])
+        defer { close(descriptor) }
+        close(ends[1])
+        try await eventually(timeout: .seconds(120), "the report being printed") {
+            var waiting: Int32 = 0
+            return ioctl(ends[0], UInt(FIONREAD), &waiting) == 0 && waiting > 0
+        }
+        child.send(SIGINT)
+        try await eventually(timeout: .seconds(30), "the interruption said") {
+            ((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("interrupted")
+        }
+        // Let the printing go on, so the process can end whichever way it was at.
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while read(ends[0], &buffer, buffer.count) > 0 {}
+        #expect(await child.exited() == 130)
+        let said = try String(contentsOf: errors, encoding: .utf8)
+        #expect(
+            said.contains(
+                "calls.csv: interrupted while printing the report; the import itself had finished: 10000 rows: "
+                    + "9998 accepted, 0 duplicates, 2 rejected"), "\(said)")
+        #expect(!said.contains("finishes the rest"), "\(said)")
+        let database = data.appendingPathComponent("gateway.sqlite").path
+        #expect(try await sqlite(database, "SELECT disposition FROM raw_payloads") == "accepted")
     }
 
     @Test("stopped while copying the file: nothing recorded, the partial copy removed, exit 130")
