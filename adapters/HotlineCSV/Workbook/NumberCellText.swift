@@ -52,5 +52,5 @@ enum NumberCellText {
         return text
     }
 
-    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

@@ -50,9 +50,7 @@ struct OpenDocumentRows: SheetRecords {
         guard inTable, tableDepth == 1 else { return }
         if tag.is("table-row") {
             rowRepeat = try Self.count(tag.attribute("number-rows-repeated"), "a row")
-            let width = fields.count
-            fields = []
-            fields.reserveCapacity(width)
+            fields = .nextRow(after: fields)
             hasValue = false
             column = 0
             inCell = false
@@ -201,8 +199,7 @@ struct OpenDocumentRows: SheetRecords {
             if !("0"..."9").contains(character) && character != "." { number = "" }
         }
         let total = hours * 3600 + minutes * 60 + Int(seconds.rounded())
+        let two = NumberCellText.two
         return "\(negative ? "-" : "")\(two(total / 3600)):\(two(total / 60 % 60)):\(two(total % 60))"
     }
-
-    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

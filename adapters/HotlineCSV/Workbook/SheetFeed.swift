@@ -28,6 +28,18 @@ final class SheetFeed<Rows: SheetRecords>: SheetFeeding {
     }
 }
 
+extension Array where Element == String {
+    /// The fields array for a sheet's next row: a new one the size of the last row's, not the old
+    /// one emptied. That one went out with the last record, and emptying keeps its capacity, so
+    /// one very wide row would make every later row's array as wide (and the rows waiting for a
+    /// commit hold them).
+    static func nextRow(after last: [String]) -> [String] {
+        var fields: [String] = []
+        fields.reserveCapacity(last.count)
+        return fields
+    }
+}
+
 extension CSVRecord {
     /// A worksheet row as a record, held to the CSV reader's limit on a row's size: a few bytes
     /// of XML can stand for a long row (one long string named by 16,384 cells, a cell repeated

@@ -42,12 +42,7 @@ struct SheetRows: SheetRecords {
             guard rowNumber >= 1 && rowNumber <= Int(Int32.max) else {
                 throw .damaged("a row is numbered \(rowNumber), which no sheet has")
             }
-            // A new array the size of the last row's, not the old one emptied: that one went out
-            // with the last record, and emptying keeps its capacity, so one very wide row would
-            // make every later row's array as wide (and the rows waiting for a commit hold them).
-            let width = fields.count
-            fields = []
-            fields.reserveCapacity(width)
+            fields = .nextRow(after: fields)
             hasValue = false
             cellColumn = 0
             // A cell left open by a damaged row ends with it: its `</c>` in the next row sets nothing.
