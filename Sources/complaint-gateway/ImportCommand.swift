@@ -10,12 +10,15 @@ import Synchronization
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a hotline call-log CSV file (or .xlsx / .ods workbook) with a column profile."
+        abstract: "Import a hotline call-log CSV file (or .xlsx / .xls / .ods workbook) with a column profile."
     )
 
     @OptionGroup var options: ConfigOptions
 
-    @Argument(help: "The call-log file: CSV, an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods).")
+    @Argument(
+        help:
+            "The call-log file: CSV, an Excel workbook (.xlsx, or .xls from Excel 97–2003) or an OpenDocument spreadsheet (.ods)."
+    )
     var file: String
 
     @Option(name: .long, help: "Column profile: a file name in config/hotline/ without .yaml (12345, 311).")

@@ -161,6 +161,49 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test(
+        "an Excel 97–2003 workbook (.xls) is imported like its CSV; sent with the wrong profile it is handed back as .xls"
+    )
+    func legacyWorkbookUpload() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        typealias B = LegacyWorkbookBuilder
+        let header = ["工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长"]
+        let texts = header + ["GD101", "王先生", "投诉", "工地夜间施工\n凌晨还在打桩", "西湖区文三路1号", "ZX1001", "GD102", "路灯不亮"]
+        var cells = header.indices.map { B.labelSST(0, $0, $0) }.joined().map { $0 }
+        cells += B.labelSST(1, 0, 9) + B.number(1, 1, 46329.34377314815, style: 1) + B.number(1, 2, 13_812_345_678)
+        cells += (3...7).map { B.labelSST(1, $0, $0 + 7) }.joined() + B.rk(1, 8, 125 << 2 | 0x02)
+        cells += B.labelSST(4, 0, 15) + B.record(0x0204, B.cell(4, 1) + B.string("2026-13-40 08:00"))
+        cells += B.labelSST(4, 5, 16)
+        let stream = B.workbookStream(
+            sheets: [("工单", false, cells)], strings: B.sharedStrings(texts), formats: [164: "yyyy/m/d h:mm:ss"],
+            styles: [0, 164])
+        let workbook = Data(B.compoundFile([("Workbook", stream + [UInt8](repeating: 0, count: 4096))]))
+        let xlsType = "application/vnd.ms-excel"
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: workbook, headers: [("Content-Type", xlsType)])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [5])
+        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        #expect(record["received_at"] as? String == "2026-11-03T00:15:02Z")
+        #expect(((record["complainant"] as? [String: Any])?["phone"] as? String)?.hasSuffix("13812345678") == true)
+        #expect(record["text"] as? String == "工地夜间施工\n凌晨还在打桩")
+
+        let wrong = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=311", body: workbook, headers: [("Content-Type", "text/csv")])
+        #expect(wrong.status == 422)
+        let rawID = try #require((wrong.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == xlsType })
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xls\"") })
+        #expect(Data(kept.body) == workbook)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("damage found half-way through a workbook: the rows taken stay, the upload goes to quarantine at once")
     func damagedHalfWay() async throws {
         let downstream = try await DownstreamServer.start(defaultScript: .sleep(.seconds(30)))

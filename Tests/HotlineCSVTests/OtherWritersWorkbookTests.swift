@@ -26,15 +26,40 @@ struct OtherWritersWorkbookTests {
     ]
 
     @Test(
-        "openpyxl, XlsxWriter (also constant-memory), LibreOffice Calc and Gnumeric (.xlsx, .ods) files read alike",
+        "openpyxl, XlsxWriter (also constant-memory), LibreOffice Calc, Gnumeric and xlwt (.xlsx, .ods, .xls) files read alike",
         arguments: [
             "openpyxl.xlsx", "xlsxwriter.xlsx", "xlsxwriter-constant-memory.xlsx", "libreoffice.xlsx",
-            "libreoffice.ods", "gnumeric.xlsx", "gnumeric.ods",
+            "libreoffice.ods", "gnumeric.xlsx", "gnumeric.ods", "libreoffice.xls", "gnumeric.xls", "xlwt.xls",
         ])
     func writers(_ name: String) throws {
         let read = try WorkbookReaderTests.read(try Self.fixture(name))
         #expect(read.sheet == "工单" && read.others == ["说明"])
         #expect(read.records.map(\.line) == Self.expected.map(\.line))
         #expect(read.records.map(\.fields) == Self.expected.map(\.fields))
+    }
+
+    @Test("an .xls whose shared strings run over five CONTINUE records, some split inside a string")
+    func manyStrings() throws {
+        let read = try WorkbookReaderTests.read(try Self.fixture("xlwt-many-strings.xls"))
+        #expect(read.records.count == 601 && read.records.map(\.line) == Array(1...601))
+        let cycle = Array("市民反映小区噪音扰民停水停电路灯不亮垃圾清运不及时")
+        for (index, record) in read.records.dropFirst().enumerated() {
+            let row = index + 2
+            // The script's text for row n: 30 characters, the cycle from offset n, then n's digits.
+            let digits = String(row)
+            let text = String((0..<(30 - digits.count)).map { cycle[(row + $0) % cycle.count] }) + digits
+            #expect(
+                record.fields == [
+                    "T" + String(repeating: "0", count: 5 - digits.count) + digits, text, "\(row * 1000 + 7)",
+                ])
+        }
+    }
+
+    @Test("an .xls LibreOffice saved with a password is refused as such")
+    func password() throws {
+        let error = #expect(throws: WorkbookError.self) {
+            try WorkbookReaderTests.read(try Self.fixture("password.xls"))
+        }
+        #expect(error?.description.contains("saved with a password: remove the password first") == true)
     }
 }

@@ -2,11 +2,25 @@
 """Writes one small call log as the spreadsheet programs staff and integrators use save it.
 
 The same cells go through openpyxl, XlsxWriter (plain and constant-memory), LibreOffice Calc
-and Gnumeric (which re-save openpyxl's file as .xlsx and as .ods), so the tests read files laid
-out by other people's software, not only by our own builder.
+and Gnumeric (which re-save openpyxl's file as .xlsx, as .ods and as Excel 97-2003 .xls), and
+xlwt (which writes .xls itself), so the tests read files laid out by other people's software,
+not only by our own builder.
+
+Files written into OUT_DIR:
+    openpyxl.xlsx, xlsxwriter.xlsx, xlsxwriter-constant-memory.xlsx
+    libreoffice.xlsx, libreoffice.ods, libreoffice.xls     (soffice re-saving openpyxl.xlsx)
+    gnumeric.xlsx, gnumeric.ods, gnumeric.xls              (ssconvert re-saving openpyxl.xlsx)
+    xlwt.xls                the same cells written by xlwt (BIFF8)
+    xlwt-many-strings.xls   600 rows of distinct strings, so the BIFF8 shared-string table
+                            (SST) runs past one record and continues in CONTINUE records
+    password.xls            LibreOffice saving openpyxl.xlsx as .xls with the password "secret"
+                            (RC4-encrypted, FILEPASS record); saved through LibreOffice's Python-UNO
+                            bridge because --convert-to cannot pass a document password
 
     python3 scripts/lib/make-workbook-fixtures.py OUT_DIR
-    # needs openpyxl and xlsxwriter (pip), soffice (libreoffice-calc-nogui), ssconvert (gnumeric)
+    # needs openpyxl, xlsxwriter and xlwt (pip), soffice (libreoffice-calc-nogui), ssconvert (gnumeric),
+    # python3-uno (comes with libreoffice-calc-nogui; if this python3 cannot import uno, the password
+    # step re-runs this script with /usr/bin/python3)
 """
 import datetime as dt
 import os
@@ -14,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HEADER = ["工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长"]
 # (value, number format or None) per cell; None as value leaves the cell out.
@@ -70,6 +85,52 @@ def write_xlsxwriter(path, constant_memory):
     book.close()
 
 
+def write_xlwt(path):
+    import xlwt
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(SHEET)
+    styles = {}
+    for column, value in enumerate(HEADER):
+        sheet.write(0, column, value)
+    for number, row in enumerate(ROWS, start=1):
+        for column, (value, fmt) in enumerate(row):
+            if value is None:
+                continue
+            if fmt:
+                style = styles.get(fmt)
+                if style is None:
+                    style = styles[fmt] = xlwt.XFStyle()
+                    style.num_format_str = fmt
+                sheet.write(number, column, value, style)
+            else:
+                sheet.write(number, column, value)
+    book.add_sheet("说明").write(0, 0, "这一页不是工单")
+    book.save(path)
+
+
+MANY_STRINGS_TEXT = "市民反映小区噪音扰民停水停电路灯不亮垃圾清运不及时"
+
+
+def many_strings_text(number):
+    # 30 characters, distinct per row: the text from an offset that moves with the row, then the row number.
+    digits = str(number)
+    chars = [MANY_STRINGS_TEXT[(number + i) % len(MANY_STRINGS_TEXT)] for i in range(30 - len(digits))]
+    return "".join(chars) + digits
+
+
+def write_xlwt_many_strings(path):
+    import xlwt
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(SHEET)
+    for column, value in enumerate(HEADER):
+        sheet.write(0, column, value)
+    for number in range(2, 602):  # spreadsheet row numbers 2..601
+        sheet.write(number - 1, 0, f"T{number:05d}")
+        sheet.write(number - 1, 1, many_strings_text(number))
+        sheet.write(number - 1, 2, number * 1000 + 7)
+    book.save(path)
+
+
 def convert(source, extension, filter_name, out):
     with tempfile.TemporaryDirectory() as work:
         subprocess.run(
@@ -80,20 +141,79 @@ def convert(source, extension, filter_name, out):
         shutil.move(produced, out)
 
 
+PASSWORD_MODE = "--save-xls-with-password"
+
+
+def save_xls_with_password(source, out, password):
+    """Loads source in a headless LibreOffice and stores it as "MS Excel 97" with a password."""
+    try:
+        import uno
+    except ImportError:
+        subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), PASSWORD_MODE, source, out, password],
+                       check=True)
+        return
+    from com.sun.star.beans import PropertyValue
+
+    def prop(name, value):
+        result = PropertyValue()
+        result.Name, result.Value = name, value
+        return result
+
+    with tempfile.TemporaryDirectory() as work:
+        pipe = f"make-workbook-fixtures-{os.getpid()}"
+        office = subprocess.Popen(
+            ["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless", "--invisible", "--norestore",
+             f"--accept=pipe,name={pipe};urp;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            local = uno.getComponentContext()
+            resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+            for attempt in range(120):
+                try:
+                    context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                    break
+                except Exception:
+                    if attempt == 119:
+                        raise
+                    time.sleep(0.5)
+            desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+            document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0,
+                                                    (prop("Hidden", True),))
+            document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out)),
+                                (prop("FilterName", "MS Excel 97"), prop("Password", password)))
+            document.close(True)
+            try:
+                desktop.terminate()
+            except Exception:
+                pass  # the bridge drops as the office quits
+            office.wait(timeout=60)
+        finally:
+            if office.poll() is None:
+                office.kill()
+                office.wait()
+
+
 def main():
+    if sys.argv[1] == PASSWORD_MODE:
+        save_xls_with_password(*sys.argv[2:5])
+        return
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     write_openpyxl(os.path.join(out, "openpyxl.xlsx"))
     write_xlsxwriter(os.path.join(out, "xlsxwriter.xlsx"), False)
     write_xlsxwriter(os.path.join(out, "xlsxwriter-constant-memory.xlsx"), True)
+    write_xlwt(os.path.join(out, "xlwt.xls"))
+    write_xlwt_many_strings(os.path.join(out, "xlwt-many-strings.xls"))
     with tempfile.TemporaryDirectory() as work:
         source = os.path.join(work, "libreoffice.xlsx")
         shutil.copy(os.path.join(out, "openpyxl.xlsx"), source)
         convert(source, "xlsx", "Calc MS Excel 2007 XML", os.path.join(out, "libreoffice.xlsx"))
         convert(source, "ods", "calc8", os.path.join(out, "libreoffice.ods"))
-        for name, exporter in (("gnumeric.xlsx", "Gnumeric_Excel:xlsx"), ("gnumeric.ods", "Gnumeric_OpenCalc:odf")):
+        convert(source, "xls", "MS Excel 97", os.path.join(out, "libreoffice.xls"))
+        for name, exporter in (("gnumeric.xlsx", "Gnumeric_Excel:xlsx"), ("gnumeric.ods", "Gnumeric_OpenCalc:odf"),
+                               ("gnumeric.xls", "Gnumeric_Excel:excel_biff8")):
             subprocess.run(["ssconvert", "-T", exporter, source, os.path.join(out, name)], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        save_xls_with_password(source, os.path.join(out, "password.xls"), "secret")
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ extension UploadPage {
                 // extension: the rows come back in its encoding and separator (a .txt from Excel's
                 // "Unicode Text" is tab-separated UTF-16 again).
                 var extension = (fileName && /\.(csv|txt|tsv)$/i.exec(fileName)) || [".csv"];
-                a.download = "rejected-" + (fileName ? fileName.replace(/\.(csv|txt|tsv|xlsx|ods)$/i, "") : "rows") + extension[0];
+                a.download = "rejected-" + (fileName ? fileName.replace(/\.(csv|txt|tsv|xlsx|xls|ods)$/i, "") : "rows") + extension[0];
                 document.body.appendChild(a);
                 a.click();
                 a.remove();

@@ -64,7 +64,7 @@ struct HotlineRoutes: Sendable {
             throw GatewayError(
                 .unsupportedMediaType, code: "unsupported_media_type",
                 "send the file as text/csv, an .xlsx workbook (\(Self.workbookType)), an .ods spreadsheet "
-                    + "(\(Self.openDocumentType)) or multipart/form-data, "
+                    + "(\(Self.openDocumentType)), an .xls workbook (\(Self.legacyWorkbookType)) or multipart/form-data, "
                     + "not \"\(contentType)\"")
         }
 
@@ -159,6 +159,8 @@ struct HotlineRoutes: Sendable {
     static let workbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     /// The media type of an OpenDocument spreadsheet (.ods).
     static let openDocumentType = "application/vnd.oasis.opendocument.spreadsheet"
+    /// The media type of an Excel 97–2003 workbook (.xls); many systems also send CSV under it.
+    static let legacyWorkbookType = "application/vnd.ms-excel"
 
     /// Whether an upload's Content-Type is one a call log is sent as: CSV or text, a workbook,
     /// or no particular type.
@@ -167,7 +169,7 @@ struct HotlineRoutes: Sendable {
             contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return [
             "text/csv", "text/plain", "text/tab-separated-values", "application/csv", "application/octet-stream",
-            "application/vnd.ms-excel", workbookType, openDocumentType,
+            legacyWorkbookType, workbookType, openDocumentType,
         ].contains(type)
     }
 }

@@ -74,9 +74,13 @@ struct QuarantineRoutes: Sendable {
             return try? handle.read(upToCount: 128)
         }
         if let head, WorkbookReader.mayBeWorkbook(Array(head)) {
-            let openDocument = WorkbookReader.isOpenDocument(Array(head))
-            headers[.contentType] = openDocument ? HotlineRoutes.openDocumentType : HotlineRoutes.workbookType
-            headers[.contentDisposition] = "attachment; filename=\"\(payload.id).\(openDocument ? "ods" : "xlsx")\""
+            let (type, suffix) =
+                WorkbookReader.isOpenDocument(Array(head))
+                ? (HotlineRoutes.openDocumentType, "ods")
+                : WorkbookReader.isLegacy(Array(head))
+                    ? (HotlineRoutes.legacyWorkbookType, "xls") : (HotlineRoutes.workbookType, "xlsx")
+            headers[.contentType] = type
+            headers[.contentDisposition] = "attachment; filename=\"\(payload.id).\(suffix)\""
         } else {
             if payload.contentType.map({ $0.lowercased().hasPrefix("multipart/") }) ?? true {
                 headers[.contentType] = "text/csv"

@@ -10,6 +10,12 @@ enum NumberCellText {
     ///   - date1904: The workbook counts days from 1904-01-01 (old Mac Excel) instead of 1899-12-30.
     static func text(_ value: String, kind: WorkbookStyles.NumberKind, date1904: Bool) -> String {
         guard let number = Double(value), number.isFinite else { return value }
+        return text(number: number, kind: kind, date1904: date1904)
+    }
+
+    /// The text of a number an Excel 97–2003 workbook stores as such.
+    static func text(number: Double, kind: WorkbookStyles.NumberKind, date1904: Bool) -> String {
+        guard number.isFinite else { return "#NUM!" }
         switch kind {
         case .number:
             return general(number)

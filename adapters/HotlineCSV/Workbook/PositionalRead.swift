@@ -13,3 +13,22 @@ func preadFully(_ file: Int32, into buffer: UnsafeMutableRawBufferPointer, at of
     }
     return done
 }
+
+/// `count` bytes of `file` from `offset`, all of them: a file that ends sooner is cut short.
+func preadExactly(_ file: Int32, at offset: Int, count: Int) throws(WorkbookError) -> [UInt8] {
+    guard offset >= 0, count >= 0 else { throw .damaged("it points outside the file") }
+    var bytes = [UInt8](repeating: 0, count: count)
+    let got = bytes.withUnsafeMutableBytes { preadFully(file, into: $0, at: offset) }
+    guard got == count else { throw .damaged("it is shorter than its table of contents says (cut short?)") }
+    return bytes
+}
+
+extension [UInt8] {
+    /// Little-endian integers, as ZIP, the compound file and BIFF records store them.
+    func uint16(at index: Int) -> Int { Int(self[index]) | Int(self[index + 1]) << 8 }
+    func uint32(at index: Int) -> Int { uint16(at: index) | uint16(at: index + 2) << 16 }
+    func uint64(at index: Int) -> Int {
+        // Beyond Int.max is no real offset: made negative, it fails the bounds checks.
+        Int(truncatingIfNeeded: UInt64(uint32(at: index)) | UInt64(uint32(at: index + 4)) << 32)
+    }
+}

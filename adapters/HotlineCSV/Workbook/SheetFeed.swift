@@ -4,6 +4,31 @@ protocol SheetRecords: XMLScannerHandler {
     var completed: [CSVRecord] { get set }
 }
 
+/// The sheet a ``WorkbookReader`` reads, whatever the file's format.
+protocol WorkbookSheet: AnyObject {
+    /// Reads the next piece of the sheet and hands over the rows it completes.
+    /// - Returns: The file's bytes consumed (for progress), 0 once the sheet is read.
+    func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int
+}
+
+/// A zipped workbook's sheet: its XML part inflated a piece at a time into the rows reader.
+final class ZippedSheet: WorkbookSheet {
+    private let part: ZipMemberStream
+    private let feed: any SheetFeeding
+
+    init(_ part: ZipMemberStream, _ feed: any SheetFeeding) {
+        self.part = part
+        self.feed = feed
+    }
+
+    func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
+        let consumed = try part.next { (bytes) throws(WorkbookError) in try feed.feed(bytes) }
+        if consumed == 0 { try feed.finish() }
+        feed.take(emit)
+        return consumed
+    }
+}
+
 /// Feeds the worksheet part's bytes through one scanner into whichever rows reader the file's
 /// format needs, so ``WorkbookReader`` reads both formats alike.
 protocol SheetFeeding: AnyObject {

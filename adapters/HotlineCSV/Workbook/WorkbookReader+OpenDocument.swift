@@ -25,8 +25,8 @@ extension WorkbookReader {
         }
         return (
             tables.tables[chosen].name, tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name },
-            try ZipMemberStream(directory, content), max(directory.fileSize - content.compressedSize, 0),
-            SheetFeed(OpenDocumentRows(tableIndex: chosen))
+            ZippedSheet(try ZipMemberStream(directory, content), SheetFeed(OpenDocumentRows(tableIndex: chosen))),
+            max(directory.fileSize - content.compressedSize, 0)
         )
     }
 

@@ -1,11 +1,13 @@
 import Glibc
 
 /// Reads the call log in a workbook: an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save
-/// it) or an OpenDocument spreadsheet (.ods, as LibreOffice Calc and WPS save it). The first
-/// visible worksheet's rows, as records whose line is the row's number in the spreadsheet.
+/// it), an OpenDocument spreadsheet (.ods, as LibreOffice Calc and WPS save it) or an Excel
+/// 97–2003 workbook (.xls). The first visible worksheet's rows, as records whose line is the
+/// row's number in the spreadsheet.
 ///
-/// The sheet is inflated and read piece by piece and its strings are kept in a temporary file,
-/// so memory stays flat whatever the number of rows. Dates are read by their cells' number
+/// The sheet is inflated and read piece by piece and an .xlsx's strings are kept in a temporary
+/// file, so memory stays flat whatever the number of rows (an .xls, at most 65,536 rows, keeps
+/// its strings in memory). Dates are read by their cells' number
 /// formats into text the profiles' date formats read (`2026-11-03 08:15:02`), numbers keep all
 /// their digits (a mobile number stored as a number is not `1.38123E+10` here).
 public final class WorkbookReader {
@@ -17,17 +19,27 @@ public final class WorkbookReader {
     /// with the bytes ``step(_:)`` returns, the file's size once the sheet is read.
     public let bytesBeforeSheet: Int
     private let file: Int32
-    private let sheet: ZipMemberStream
-    private let feed: any SheetFeeding
+    private let sheet: any WorkbookSheet
 
-    /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive.
-    public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool { prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
+    /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive, or an
+    /// Office 97–2003 file (an .xls among them).
+    public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool {
+        prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || isLegacy(prefix)
+    }
 
     /// Opens the workbook at `path`, its strings spilling into `spillDirectory`.
     public init(path: String, spillDirectory: String) throws(WorkbookError) {
         file = open(path, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { throw .unreadable("cannot open \(path)") }
         do throws(WorkbookError) {
+            var status = stat()
+            guard fstat(file, &status) == 0 else { throw WorkbookError.unreadable("cannot read the file's size") }
+            let head = try preadExactly(file, at: 0, count: min(8, Int(status.st_size)))
+            if Self.isLegacy(head) {
+                let opened = try Self.openLegacy(CompoundFile(file: file, fileSize: Int(status.st_size)))
+                (sheetName, otherSheets, sheet, bytesBeforeSheet) = opened
+                return
+            }
             let directory = try ZipDirectory(file: file)
             let opened =
                 switch try Self.openDocumentType(directory) {
@@ -38,11 +50,7 @@ public final class WorkbookReader {
                 default:
                     try Self.openExcel(directory, spillDirectory: spillDirectory)
                 }
-            sheetName = opened.sheetName
-            otherSheets = opened.otherSheets
-            sheet = opened.sheet
-            bytesBeforeSheet = opened.bytesBeforeSheet
-            feed = opened.feed
+            (sheetName, otherSheets, sheet, bytesBeforeSheet) = opened
         } catch {
             close(file)
             throw error
@@ -50,10 +58,7 @@ public final class WorkbookReader {
     }
 
     /// What opening a workbook found: the sheet to read and how to read it.
-    typealias Opened = (
-        sheetName: String, otherSheets: [String], sheet: ZipMemberStream, bytesBeforeSheet: Int,
-        feed: any SheetFeeding
-    )
+    typealias Opened = (sheetName: String, otherSheets: [String], sheet: any WorkbookSheet, bytesBeforeSheet: Int)
 
     private static func openExcel(_ directory: ZipDirectory, spillDirectory: String) throws(WorkbookError) -> Opened {
         // The workbook part is where the package's relationships say (`xl/workbook.xml` as
@@ -90,8 +95,10 @@ public final class WorkbookReader {
         }
         return (
             chosen.name, sheets.filter { $0.relation != chosen.relation }.map(\.name),
-            try ZipMemberStream(directory, member), max(directory.fileSize - member.compressedSize, 0),
-            SheetFeed(SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904))
+            ZippedSheet(
+                try ZipMemberStream(directory, member),
+                SheetFeed(SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904))),
+            max(directory.fileSize - member.compressedSize, 0)
         )
     }
 
@@ -99,12 +106,7 @@ public final class WorkbookReader {
 
     /// Reads the next piece of the sheet and hands over the rows it completes.
     /// - Returns: The workbook bytes consumed (for progress), 0 once the sheet is read.
-    public func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
-        let consumed = try sheet.next { (bytes) throws(WorkbookError) in try feed.feed(bytes) }
-        if consumed == 0 { try feed.finish() }
-        feed.take(emit)
-        return consumed
-    }
+    public func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int { try sheet.step(emit) }
 
     /// What a zipped file without a workbook is, told by the parts it holds.
     private static func notWorkbook(_ directory: ZipDirectory) -> WorkbookError {

@@ -22,9 +22,13 @@ struct WorkbookStyles {
     init(_ stream: ZipMemberStream) throws(WorkbookError) {
         var reader = Reader()
         try stream.scan(into: &reader)
-        kinds = reader.formats.map { id in
-            reader.custom[id].map(Self.kind(ofFormat:)) ?? Self.builtInKind(id)
-        }
+        self.init(formats: reader.formats, custom: reader.custom)
+    }
+
+    /// The styles whose number formats are `formats` (format ids in style order), the custom
+    /// ones' codes in `custom`.
+    init(formats: [Int], custom: [Int: String]) {
+        kinds = formats.map { id in custom[id].map(Self.kind(ofFormat:)) ?? Self.builtInKind(id) }
     }
 
     init() {}

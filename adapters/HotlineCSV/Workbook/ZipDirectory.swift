@@ -33,7 +33,7 @@ struct ZipDirectory {
         fileSize = Int(status.st_size)
         // The end record is the last 22 bytes, unless a comment (up to 65,535 bytes) follows it.
         let tailLength = min(fileSize, 22 + 65_535 + 20)
-        let tail = try Self.read(file, at: fileSize - tailLength, count: tailLength)
+        let tail = try preadExactly(file, at: fileSize - tailLength, count: tailLength)
         guard let end = Self.lastSignature(0x0605_4B50, in: tail, minimumLength: 22) else {
             throw .damaged("it is zipped, as an Excel workbook (.xlsx) is, but cut short: its end record is missing")
         }
@@ -45,7 +45,7 @@ struct ZipDirectory {
             guard end >= 20, Self.uint32(tail, end - 20) == 0x0706_4B50 else {
                 throw .damaged("its ZIP64 end record is missing")
             }
-            let zip64End = try Self.read(file, at: Self.uint64(tail, end - 20 + 8), count: 56)
+            let zip64End = try preadExactly(file, at: Self.uint64(tail, end - 20 + 8), count: 56)
             guard Self.uint32(zip64End, 0) == 0x0606_4B50 else { throw .damaged("its ZIP64 end record is damaged") }
             count = Self.uint64(zip64End, 32)
             directorySize = Self.uint64(zip64End, 40)
@@ -54,7 +54,7 @@ struct ZipDirectory {
         guard count >= 0, directorySize <= Self.maxDirectoryBytes, directoryOffset + directorySize <= fileSize else {
             throw .damaged("its table of contents lies outside the file")
         }
-        let directory = try Self.read(file, at: directoryOffset, count: directorySize)
+        let directory = try preadExactly(file, at: directoryOffset, count: directorySize)
         var at = 0
         for _ in 0..<count {
             guard at + 46 <= directory.count, Self.uint32(directory, at) == 0x0201_4B50 else {
@@ -89,7 +89,7 @@ struct ZipDirectory {
     /// Where `member`'s compressed data starts: after its local header, whose name and extra
     /// field may differ in length from the directory's.
     func dataOffset(of member: Member) throws(WorkbookError) -> Int {
-        let header = try Self.read(file, at: member.headerOffset, count: 30)
+        let header = try preadExactly(file, at: member.headerOffset, count: 30)
         guard Self.uint32(header, 0) == 0x0403_4B50 else { throw .damaged("member \(member.name) is damaged") }
         let start = member.headerOffset + 30 + Self.uint16(header, 26) + Self.uint16(header, 28)
         guard start + member.compressedSize <= fileSize else {
@@ -123,14 +123,6 @@ struct ZipDirectory {
         }
     }
 
-    static func read(_ file: Int32, at offset: Int, count: Int) throws(WorkbookError) -> [UInt8] {
-        guard offset >= 0, count >= 0 else { throw .damaged("it points outside the file") }
-        var bytes = [UInt8](repeating: 0, count: count)
-        let got = bytes.withUnsafeMutableBytes { preadFully(file, into: $0, at: offset) }
-        guard got == count else { throw .damaged("it is shorter than its table of contents says (cut short?)") }
-        return bytes
-    }
-
     private static func lastSignature(_ signature: Int, in bytes: [UInt8], minimumLength: Int) -> Int? {
         guard bytes.count >= minimumLength else { return nil }
         for at in stride(from: bytes.count - minimumLength, through: 0, by: -1) where uint32(bytes, at) == signature {
@@ -139,10 +131,7 @@ struct ZipDirectory {
         return nil
     }
 
-    static func uint16(_ bytes: [UInt8], _ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
-    static func uint32(_ bytes: [UInt8], _ at: Int) -> Int { uint16(bytes, at) | uint16(bytes, at + 2) << 16 }
-    static func uint64(_ bytes: [UInt8], _ at: Int) -> Int {
-        // Beyond Int.max is no real offset: made negative, it fails the bounds checks.
-        Int(truncatingIfNeeded: UInt64(uint32(bytes, at)) | UInt64(uint32(bytes, at + 4)) << 32)
-    }
+    static func uint16(_ bytes: [UInt8], _ at: Int) -> Int { bytes.uint16(at: at) }
+    static func uint32(_ bytes: [UInt8], _ at: Int) -> Int { bytes.uint32(at: at) }
+    static func uint64(_ bytes: [UInt8], _ at: Int) -> Int { bytes.uint64(at: at) }
 }

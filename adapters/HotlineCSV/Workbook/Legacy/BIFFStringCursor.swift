@@ -1,0 +1,88 @@
+/// Reads through a record and the CONTINUE records that carry on from it, as one run of bytes,
+/// except inside a string's characters: there a CONTINUE starts with a byte of its own saying
+/// whether the characters from there on are stored one byte or two bytes each.
+struct BIFFStringCursor {
+    private let segments: [[UInt8]]
+    private var segment = 0
+    private var at = 0
+
+    init(_ segments: [[UInt8]]) { self.segments = segments }
+
+    var atEnd: Bool {
+        var index = segment
+        var offset = at
+        while index < segments.count {
+            if offset < segments[index].count { return false }
+            index += 1
+            offset = 0
+        }
+        return true
+    }
+
+    mutating func byte() throws(WorkbookError) -> Int {
+        while segment < segments.count, at >= segments[segment].count {
+            segment += 1
+            at = 0
+        }
+        guard segment < segments.count else { throw .damaged("a string in its workbook stream is cut short") }
+        at += 1
+        return Int(segments[segment][at - 1])
+    }
+
+    mutating func uint16() throws(WorkbookError) -> Int { try byte() | (try byte()) << 8 }
+
+    mutating func uint32() throws(WorkbookError) -> Int { try uint16() | (try uint16()) << 16 }
+
+    mutating func skip(_ count: Int) throws(WorkbookError) {
+        var left = count
+        while left > 0 {
+            while segment < segments.count, at >= segments[segment].count {
+                segment += 1
+                at = 0
+            }
+            guard segment < segments.count else { throw .damaged("a string in its workbook stream is cut short") }
+            let step = min(left, segments[segment].count - at)
+            at += step
+            left -= step
+        }
+    }
+
+    /// A string as BIFF8 stores it ([MS-XLS] XLUnicodeRichExtendedString): its length in
+    /// characters (`lengthBytes` 1 or 2 bytes), a flags byte, then the characters, and, for
+    /// formatted text, its runs and its phonetic guide, which are skipped.
+    mutating func string(lengthBytes: Int) throws(WorkbookError) -> String {
+        var left = lengthBytes == 1 ? try byte() : try uint16()
+        let flags = try byte()
+        let runs = flags & 0x08 != 0 ? try uint16() : 0
+        let extended = flags & 0x04 != 0 ? try uint32() : 0
+        var wide = flags & 0x01 != 0
+        var units: [UInt16] = []
+        units.reserveCapacity(left)
+        while left > 0 {
+            if segment >= segments.count || at >= segments[segment].count {
+                segment += 1
+                at = 0
+                guard segment < segments.count, !segments[segment].isEmpty else {
+                    throw .damaged("a string in its workbook stream is cut short")
+                }
+                wide = segments[segment][0] & 0x01 != 0
+                at = 1
+            }
+            let bytes = segments[segment]
+            let fits = min(left, (bytes.count - at) / (wide ? 2 : 1))
+            guard fits > 0 else { throw .damaged("a string in its workbook stream is cut short") }
+            if wide {
+                for index in 0..<fits {
+                    units.append(UInt16(bytes[at + index * 2]) | UInt16(bytes[at + index * 2 + 1]) << 8)
+                }
+            } else {
+                // One byte each: the characters U+0000 to U+00FF.
+                for index in 0..<fits { units.append(UInt16(bytes[at + index])) }
+            }
+            at += fits * (wide ? 2 : 1)
+            left -= fits
+        }
+        try skip(runs * 4 + extended)
+        return String(decoding: units, as: UTF16.self)
+    }
+}

@@ -1,0 +1,33 @@
+extension WorkbookReader {
+    /// Whether `prefix` is an Office 97–2003 file's, as an .xls is.
+    public static func isLegacy(_ prefix: [UInt8]) -> Bool { prefix.starts(with: CompoundFile.signature) }
+
+    /// An Excel 97–2003 workbook's (.xls) first visible worksheet. The same container holds
+    /// Word and PowerPoint 97–2003 files and password-protected .xlsx workbooks: each is named.
+    static func openLegacy(_ container: CompoundFile) throws(WorkbookError) -> Opened {
+        guard let stream = try container.stream("Workbook") else {
+            let names = Set(container.topLevelNames.map { $0.lowercased() })
+            if names.contains("encryptedpackage") {
+                throw .unsupported("it is saved with a password: remove the password first")
+            }
+            if names.contains("book") { throw .unsupported("it is an Excel 5.0/95 workbook, which is not read here") }
+            if names.contains("worddocument") { throw .notWorkbook("a Word 97–2003 document (.doc)") }
+            if names.contains("powerpoint document") { throw .notWorkbook("a PowerPoint 97–2003 presentation (.ppt)") }
+            throw .notWorkbook("an Office 97–2003 file that holds no workbook")
+        }
+        var records = BIFFRecords(file: container.file, stream: stream, from: 0)
+        let globals = try BIFFGlobals(&records)
+        guard let chosen = globals.sheets.first(where: \.visible) ?? globals.sheets.first else {
+            throw .damaged("it has no worksheet")
+        }
+        var sheetRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
+        guard try sheetRecords.peekType() == BIFFRecords.Record.bof else {
+            throw .damaged("its worksheet \"\(chosen.name)\" is not where the workbook says")
+        }
+        let sheet = BIFFSheet(records: sheetRecords, globals: globals)
+        return (
+            chosen.name, globals.sheets.filter { $0.offset != chosen.offset }.map(\.name), sheet,
+            max(container.fileSize - sheet.bytesToRead, 0)
+        )
+    }
+}
