@@ -99,6 +99,12 @@ def xlsx():
             archive.writestr("content.xml", content.encode("utf-8"))
             archive.writestr("META-INF/manifest.xml", b"<manifest:manifest/>")
         put("xlsx", name, out.getvalue())
+    # Excel 97–2003 workbooks reach the same reader: a compound file of BIFF8 records, as
+    # LibreOffice, Gnumeric and xlwt write them (and one saved with a password).
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/*.xls"))):
+        data = open(path, "rb").read()
+        if len(data) <= MAX_OTHER:
+            put("xlsx", os.path.basename(path), data)
 
 
 def tnef():

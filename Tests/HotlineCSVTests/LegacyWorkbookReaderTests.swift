@@ -78,6 +78,13 @@ struct LegacyWorkbookReaderTests {
         #expect(WorkbookReaderTests.fields(padded.records) == [["工单"], ["", "7"]])
     }
 
+    @Test("a number past any date in a date-formatted cell (found by the fuzzer) is shown as a number")
+    func numberPastDates() throws {
+        let cells = B.number(0, 0, 1e300, style: 1) + B.number(0, 1, -1e300, style: 2) + B.number(0, 2, 9e18, style: 2)
+        let read = try Self.read(B.workbookStream(sheets: [("S", false, cells)], styles: [0, 14, 46]))
+        #expect(WorkbookReaderTests.fields(read.records) == [["1E+300", "-1E+300", "9E+18"]])
+    }
+
     @Test("an embedded chart's records inside the sheet are not cells")
     func embeddedChart() throws {
         let chart = B.bof(0x0020) + B.number(0, 0, 99) + B.eof

@@ -207,6 +207,16 @@ struct WorkbookReaderTests {
         #expect(read.records.first?.fields == ["2026-11-03 08:15:02"])
     }
 
+    @Test("a number too large for a date or a duration, in a cell formatted as one, is shown as a number")
+    func numbersPastDates() throws {
+        let styles = WorkbookBuilder.styles(cellFormats: [22, 46])
+        let rows =
+            #"<row r="1"><c r="A1" s="1"><v>1E+300</v></c><c r="B1" s="2"><v>-1E+300</v></c>"#
+            + #"<c r="C1" s="2"><v>1E+300</v></c><c r="D1" s="1"><v>-1</v></c></row>"#
+        let read = try Self.read(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)], styles: styles))
+        #expect(read.records.first?.fields == ["1E+300", "-1E+300", "1E+300", "-1"])
+    }
+
     @Test("damaged, cut short, encrypted or not a workbook: refused with what it is")
     func refusals() throws {
         let book = WorkbookBuilder.workbook(

@@ -257,11 +257,23 @@ def main():
         driver.find_element(By.ID, "download").click()
         data = downloaded(os.path.join(downloads, "rejected-calls-calc.csv"))
         assert "OD2,2026-13-40" in data.decode("utf-8-sig"), data
+        # An Excel 97–2003 workbook (.xls), as LibreOffice saves one: its rows, its row numbers.
+        xls_path = os.path.join(work, "calls-97.xls")
+        shutil.copy(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/libreoffice.xls"), xls_path)
+        driver.find_element(By.ID, "file").send_keys(xls_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: d.find_element(By.ID, "rejected-count").text == "2"
+                   and d.find_element(By.ID, "accepted").text == "1"
+                   and [td.text for td in d.find_elements(By.CSS_SELECTOR, "#rejected tbody td")][:2] == ["3", "T-0002"])
+        driver.find_element(By.ID, "download").click()
+        data = downloaded(os.path.join(downloads, "rejected-calls-97.csv"))
+        assert "T-0002,2026-11-04" in data.decode("utf-8-sig"), data
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
         print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
-              "refused file clears the report, wrong profile switched, .xlsx workbook, .ods spreadsheet, no CSP violation) ok")
+              "refused file clears the report, wrong profile switched, .xlsx workbook, .ods spreadsheet, .xls workbook, "
+              "no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

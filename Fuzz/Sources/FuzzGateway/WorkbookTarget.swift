@@ -7,10 +7,11 @@ import HotlineCSVAdapter
     import Darwin
 #endif
 
-/// An uploaded .xlsx workbook or .ods spreadsheet through `WorkbookReader`: the ZIP directory, the
-/// inflater, the XML reader, the shared strings, the styles and the sheet's rows (OpenDocument's
-/// tables, repeats and typed cells). The reader takes a file (it reads
-/// the archive's directory from the end), so each input is written to one first.
+/// An uploaded .xlsx workbook, .ods spreadsheet or .xls workbook through `WorkbookReader`: the ZIP
+/// directory, the inflater, the XML reader, the shared strings, the styles and the sheet's rows
+/// (OpenDocument's tables, repeats and typed cells); for an .xls the compound file's allocation
+/// table and directory, and the BIFF8 records (strings split across CONTINUE records). The reader
+/// takes a file (it reads the archive's directory from the end), so each input is written to one first.
 enum WorkbookTarget {
     static let directory: String = {
         let path = NSTemporaryDirectory() + "fuzz-xlsx-\(getpid())"

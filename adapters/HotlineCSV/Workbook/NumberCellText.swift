@@ -20,13 +20,16 @@ enum NumberCellText {
         case .number:
             return general(number)
         case .duration:
+            // Checked as a Double first: a number past Int's range (1E+300 in a cell formatted as a
+            // duration or date) is no duration and no date, shown as Excel's General shows it.
+            guard number >= 0, number < 1e12 else { return general(number) }
             let seconds = Int((number * 86_400).rounded())
-            guard seconds >= 0 else { return general(number) }
             return "\(seconds / 3600):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
         case .date, .time, .dateTime:
             // Rounded to the second: a time of day is stored as a fraction of a day, never exact.
+            guard number >= 0, number < 2_958_466 else { return general(number) }
             let total = Int((number * 86_400).rounded())
-            guard total >= 0, total < 2_958_466 * 86_400 else { return general(number) }
+            guard total < 2_958_466 * 86_400 else { return general(number) }
             let epoch = date1904 ? -24_107 : -25_569  // 1904-01-01 and 1899-12-30 in days from 1970-01-01
             let (year, month, day) = CivilCalendar.date(days: epoch + total / 86_400)
             let seconds = total % 86_400

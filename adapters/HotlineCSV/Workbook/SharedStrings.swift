@@ -1,7 +1,7 @@
 import Glibc
 
-/// A workbook's shared strings (`xl/sharedStrings.xml`): the text of every text cell, which the
-/// sheet names by index.
+/// A workbook's shared strings (`xl/sharedStrings.xml`, or an .xls's `SST` record): the text of
+/// every text cell, which the sheet names by index.
 ///
 /// A call log's strings are nearly all distinct (the complaint texts), as large as the sheet:
 /// their bytes and where each ends are written to unlinked temporary files and read back with
@@ -36,6 +36,11 @@ final class SharedStrings {
     func load(_ stream: ZipMemberStream) throws(WorkbookError) {
         var reader = Reader(table: self)
         try stream.scan(into: &reader)
+        try finish()
+    }
+
+    /// Makes the strings appended so far readable.
+    func finish() throws(WorkbookError) {
         try bytes.flush()
         try ends.flush()
     }
@@ -82,7 +87,7 @@ final class SharedStrings {
         blockNumber = number
     }
 
-    fileprivate func append(_ text: String) throws(WorkbookError) {
+    func append(_ text: String) throws(WorkbookError) {
         written += text.utf8.count
         try bytes.append(text)
         try ends.append(written)

@@ -4,7 +4,7 @@ extension WorkbookReader {
 
     /// An Excel 97–2003 workbook's (.xls) first visible worksheet. The same container holds
     /// Word and PowerPoint 97–2003 files and password-protected .xlsx workbooks: each is named.
-    static func openLegacy(_ container: CompoundFile) throws(WorkbookError) -> Opened {
+    static func openLegacy(_ container: CompoundFile, spillDirectory: String) throws(WorkbookError) -> Opened {
         guard let stream = try container.stream("Workbook") else {
             let names = Set(container.topLevelNames.map { $0.lowercased() })
             if names.contains("encryptedpackage") {
@@ -15,12 +15,12 @@ extension WorkbookReader {
             if names.contains("powerpoint document") { throw .notWorkbook("a PowerPoint 97–2003 presentation (.ppt)") }
             throw .notWorkbook("an Office 97–2003 file that holds no workbook")
         }
-        var records = BIFFRecords(file: container.file, stream: stream, from: 0)
-        let globals = try BIFFGlobals(&records)
+        let globals = try BIFFGlobals(
+            BIFFRecords(file: container.file, stream: stream, from: 0), spillDirectory: spillDirectory)
         guard let chosen = globals.sheets.first(where: \.visible) ?? globals.sheets.first else {
             throw .damaged("it has no worksheet")
         }
-        var sheetRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
+        let sheetRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
         guard try sheetRecords.peekType() == BIFFRecords.Record.bof else {
             throw .damaged("its worksheet \"\(chosen.name)\" is not where the workbook says")
         }

@@ -36,7 +36,8 @@ public final class WorkbookReader {
             guard fstat(file, &status) == 0 else { throw WorkbookError.unreadable("cannot read the file's size") }
             let head = try preadExactly(file, at: 0, count: min(8, Int(status.st_size)))
             if Self.isLegacy(head) {
-                let opened = try Self.openLegacy(CompoundFile(file: file, fileSize: Int(status.st_size)))
+                let opened = try Self.openLegacy(
+                    CompoundFile(file: file, fileSize: Int(status.st_size)), spillDirectory: spillDirectory)
                 (sheetName, otherSheets, sheet, bytesBeforeSheet) = opened
                 return
             }

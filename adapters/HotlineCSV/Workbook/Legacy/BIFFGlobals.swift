@@ -10,12 +10,13 @@ struct BIFFGlobals {
 
     /// The worksheets in tab order (chart and macro sheets are left out).
     private(set) var sheets: [Sheet] = []
-    private(set) var strings: [String] = []
+    private(set) var strings: SharedStrings?
     private(set) var styles = WorkbookStyles()
     private(set) var date1904 = false
 
-    /// Reads the workbook globals from the start of the stream in `records`.
-    init(_ records: inout BIFFRecords) throws(WorkbookError) {
+    /// Reads the workbook globals from the start of the stream in `records`, the shared strings
+    /// spilling into `spillDirectory`.
+    init(_ records: BIFFRecords, spillDirectory: String) throws(WorkbookError) {
         guard let first = try records.next(), first.type == BIFFRecords.Record.bof, first.body.count >= 4 else {
             throw .unsupported("it is an Excel 2.x–4.0 workbook, or its workbook stream is damaged")
         }
@@ -35,39 +36,32 @@ struct BIFFGlobals {
             case BIFFRecords.Record.dateMode where body.count >= 2:
                 date1904 = body.uint16(at: 0) == 1
             case BIFFRecords.Record.format where body.count >= 5:
-                var cursor = BIFFStringCursor([Array(body[2...])])
+                var cursor = BIFFStringCursor(Array(body[2...]))
                 custom[body.uint16(at: 0)] = try cursor.string(lengthBytes: 2)
             case BIFFRecords.Record.extendedFormat where body.count >= 4:
                 formats.append(body.uint16(at: 2))
             case BIFFRecords.Record.boundSheet where body.count >= 8:
                 // Type 0 is a worksheet (1 a macro sheet, 2 a chart, 6 a Visual Basic module).
                 guard body[5] == 0 else { continue }
-                var cursor = BIFFStringCursor([Array(body[6...])])
+                var cursor = BIFFStringCursor(Array(body[6...]))
                 sheets.append(
                     Sheet(
                         name: try cursor.string(lengthBytes: 1), offset: body.uint32(at: 0),
                         visible: body[4] & 0x03 == 0))
             case BIFFRecords.Record.sharedStrings where body.count >= 8:
-                var segments = [Array(body[8...])]
-                while try records.peekType() == BIFFRecords.Record.continue, let more = try records.next() {
-                    segments.append(more.body)
+                let table = try SharedStrings(spillDirectory: spillDirectory)
+                var cursor = BIFFStringCursor(Array(body[8...])) { () throws(WorkbookError) in
+                    try records.continuation()
                 }
-                strings = try Self.sharedStrings(count: body.uint32(at: 4), segments)
+                // The count is the file's word: the strings end where the records do.
+                let count = body.uint32(at: 4)
+                while table.count < count, try !cursor.atEnd() { try table.append(try cursor.string(lengthBytes: 2)) }
+                try table.finish()
+                strings = table
             default:
                 break
             }
         }
         throw .damaged("its workbook stream ends before its sheets (cut short?)")
-    }
-
-    private static func sharedStrings(count: Int, _ segments: [[UInt8]]) throws(WorkbookError) -> [String] {
-        var cursor = BIFFStringCursor(segments)
-        var strings: [String] = []
-        // The count is the file's word; every string takes at least 3 bytes.
-        strings.reserveCapacity(min(count, segments.reduce(0) { $0 + $1.count } / 3))
-        while strings.count < count, !cursor.atEnd {
-            strings.append(try cursor.string(lengthBytes: 2))
-        }
-        return strings
     }
 }

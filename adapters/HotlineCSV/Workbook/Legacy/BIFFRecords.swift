@@ -3,7 +3,7 @@
 ///
 /// The stream is read from the file a block at a time, so a sheet of any size is read in flat
 /// memory.
-struct BIFFRecords {
+final class BIFFRecords {
     struct Record {
         var type: Int
         var body: [UInt8]
@@ -27,7 +27,7 @@ struct BIFFRecords {
     }
 
     /// The next record, or nil at the end of the stream.
-    mutating func next() throws(WorkbookError) -> Record? {
+    func next() throws(WorkbookError) -> Record? {
         guard try available(4) else {
             if buffer.count - at > 0 { throw .damaged("its workbook stream ends inside a record (cut short?)") }
             return nil
@@ -40,14 +40,21 @@ struct BIFFRecords {
         return Record(type: type, body: body)
     }
 
+    /// The next record's body when it is a CONTINUE record (one that carries on the record
+    /// before, which was longer than 8,224 bytes); nil, and nothing read, when it is another.
+    func continuation() throws(WorkbookError) -> [UInt8]? {
+        guard try peekType() == Record.continue else { return nil }
+        return try next()?.body
+    }
+
     /// The type of the record after the current one, without reading it.
-    mutating func peekType() throws(WorkbookError) -> Int? {
+    func peekType() throws(WorkbookError) -> Int? {
         guard try available(2) else { return nil }
         return buffer.uint16(at: at)
     }
 
     /// Whether `count` bytes from the current record on are in the buffer, reading more if not.
-    private mutating func available(_ count: Int) throws(WorkbookError) -> Bool {
+    private func available(_ count: Int) throws(WorkbookError) -> Bool {
         if buffer.count - at >= count { return true }
         let kept = Array(buffer[at...])
         bufferStart += at

@@ -4,7 +4,7 @@
 /// Excel and the other writers store a sheet's cells row by row, left to right, so a row is
 /// complete when a cell of a later row comes; a sheet stored otherwise is refused, not guessed.
 final class BIFFSheet: WorkbookSheet {
-    private var records: BIFFRecords
+    private let records: BIFFRecords
     private let globals: BIFFGlobals
     private let sheetStart: Int
     private var rowNumber = 0
@@ -64,12 +64,12 @@ final class BIFFSheet: WorkbookSheet {
         switch record.type {
         case BIFFRecords.Record.labelSST where body.count >= 10:
             let index = body.uint32(at: 6)
-            guard index < globals.strings.count else {
+            guard let text = try globals.strings?.string(at: index) else {
                 throw .damaged("row \(body.uint16(at: 0) + 1) names shared string \(index), which the workbook lacks")
             }
-            try set(body, globals.strings[index])
+            try set(body, text)
         case BIFFRecords.Record.label where body.count >= 9, BIFFRecords.Record.richString where body.count >= 9:
-            var cursor = BIFFStringCursor([Array(body[6...])])
+            var cursor = BIFFStringCursor(Array(body[6...]))
             try set(body, try cursor.string(lengthBytes: 2))
         case BIFFRecords.Record.number where body.count >= 14:
             try set(body, number(Self.double(body, at: 6), style: body.uint16(at: 4)))
@@ -91,11 +91,7 @@ final class BIFFSheet: WorkbookSheet {
         case BIFFRecords.Record.string:
             guard let cell = formulaCell else { return }
             formulaCell = nil
-            var segments = [body]
-            while try records.peekType() == BIFFRecords.Record.continue, let more = try records.next() {
-                segments.append(more.body)
-            }
-            var cursor = BIFFStringCursor(segments)
+            var cursor = BIFFStringCursor(body) { () throws(WorkbookError) in try self.records.continuation() }
             try set(row: cell.row, column: cell.column, try cursor.string(lengthBytes: 2))
         default:
             break

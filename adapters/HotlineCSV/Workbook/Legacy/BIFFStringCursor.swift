@@ -1,32 +1,34 @@
 /// Reads through a record and the CONTINUE records that carry on from it, as one run of bytes,
 /// except inside a string's characters: there a CONTINUE starts with a byte of its own saying
 /// whether the characters from there on are stored one byte or two bytes each.
+///
+/// The CONTINUE records are taken one at a time as the reading reaches them, so a shared-string
+/// table of any size passes through in one record's memory.
 struct BIFFStringCursor {
-    private let segments: [[UInt8]]
-    private var segment = 0
+    private var bytes: [UInt8]
     private var at = 0
+    private let more: () throws(WorkbookError) -> [UInt8]?
 
-    init(_ segments: [[UInt8]]) { self.segments = segments }
+    /// - Parameter more: the next CONTINUE record's body, nil when the next record is another.
+    init(_ bytes: [UInt8], continuedBy more: @escaping () throws(WorkbookError) -> [UInt8]? = { nil }) {
+        self.bytes = bytes
+        self.more = more
+    }
 
-    var atEnd: Bool {
-        var index = segment
-        var offset = at
-        while index < segments.count {
-            if offset < segments[index].count { return false }
-            index += 1
-            offset = 0
+    /// Whether the record and its CONTINUE records are read to their end.
+    mutating func atEnd() throws(WorkbookError) -> Bool {
+        while at >= bytes.count {
+            guard let next = try more() else { return true }
+            bytes = next
+            at = 0
         }
-        return true
+        return false
     }
 
     mutating func byte() throws(WorkbookError) -> Int {
-        while segment < segments.count, at >= segments[segment].count {
-            segment += 1
-            at = 0
-        }
-        guard segment < segments.count else { throw .damaged("a string in its workbook stream is cut short") }
+        guard try !atEnd() else { throw .damaged("a string in its workbook stream is cut short") }
         at += 1
-        return Int(segments[segment][at - 1])
+        return Int(bytes[at - 1])
     }
 
     mutating func uint16() throws(WorkbookError) -> Int { try byte() | (try byte()) << 8 }
@@ -36,12 +38,8 @@ struct BIFFStringCursor {
     mutating func skip(_ count: Int) throws(WorkbookError) {
         var left = count
         while left > 0 {
-            while segment < segments.count, at >= segments[segment].count {
-                segment += 1
-                at = 0
-            }
-            guard segment < segments.count else { throw .damaged("a string in its workbook stream is cut short") }
-            let step = min(left, segments[segment].count - at)
+            guard try !atEnd() else { throw .damaged("a string in its workbook stream is cut short") }
+            let step = min(left, bytes.count - at)
             at += step
             left -= step
         }
@@ -59,16 +57,15 @@ struct BIFFStringCursor {
         var units: [UInt16] = []
         units.reserveCapacity(left)
         while left > 0 {
-            if segment >= segments.count || at >= segments[segment].count {
-                segment += 1
-                at = 0
-                guard segment < segments.count, !segments[segment].isEmpty else {
+            if at >= bytes.count {
+                // Characters carried on in a CONTINUE record: it starts with their flags byte.
+                guard let next = try more(), !next.isEmpty else {
                     throw .damaged("a string in its workbook stream is cut short")
                 }
-                wide = segments[segment][0] & 0x01 != 0
+                bytes = next
+                wide = next[0] & 0x01 != 0
                 at = 1
             }
-            let bytes = segments[segment]
             let fits = min(left, (bytes.count - at) / (wide ? 2 : 1))
             guard fits > 0 else { throw .damaged("a string in its workbook stream is cut short") }
             if wide {
