@@ -162,7 +162,7 @@ struct HotlineWorkbookUploadTests {
     }
 
     @Test(
-        "an Excel 97–2003 workbook (.xls) is imported like its CSV; sent with the wrong profile it is handed back as .xls"
+        "an Excel 97–2003 workbook (.xls) is imported like its CSV; one sent with the wrong profile is handed back as .xls and reprocessed"
     )
     func legacyWorkbookUpload() async throws {
         let downstream = try await DownstreamServer.start()
@@ -200,6 +200,11 @@ struct HotlineWorkbookUploadTests {
         #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == xlsType })
         #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xls\"") })
         #expect(Data(kept.body) == workbook)
+        // Imported from quarantine with the right profile: its one good row is already taken.
+        let reprocessed = try await gateway.request(.post, "/v1/quarantine/\(rawID)/reprocess?profile=12345")
+        #expect(reprocessed.status == 200)
+        #expect(reprocessed.json["accepted"] as? Int == 0 && reprocessed.json["duplicates"] as? Int == 1)
+        #expect((reprocessed.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [5])
         try await gateway.stop()
         await downstream.stop()
     }

@@ -58,6 +58,17 @@ struct LegacyWorkbookReaderTests {
         #expect(WorkbookReaderTests.fields(read.records) == [["header"], [long, latin, "尾"]])
     }
 
+    @Test("characters past U+FFFF (a pair of UTF-16 units, split across records too); a lone half is U+FFFD")
+    func surrogates() throws {
+        let emoji = "投诉😀表情"
+        let strings = B.sharedStrings(["header", emoji], splitAfterCharacters: [(string: 1, characters: 3)])
+        // LABEL with two wide characters: a high surrogate with no low one after it, then "A".
+        let lone = B.record(0x0204, B.cell(1, 1) + [2, 0, 1, 0x00, 0xD8, 0x41, 0x00])
+        let cells = B.labelSST(0, 0, 0) + B.labelSST(1, 0, 1) + lone
+        let read = try Self.read(B.workbookStream(sheets: [("Sheet1", false, cells)], strings: strings))
+        #expect(WorkbookReaderTests.fields(read.records) == [["header"], [emoji, "\u{FFFD}A"]])
+    }
+
     @Test("the first visible worksheet is read; a small stream in the mini stream and 4 KB sectors read alike")
     func sheetsAndLayouts() throws {
         let strings = B.sharedStrings(["隐藏", "工单", "说明"])

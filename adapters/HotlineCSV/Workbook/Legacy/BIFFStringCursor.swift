@@ -54,8 +54,9 @@ struct BIFFStringCursor {
         let runs = flags & 0x08 != 0 ? try uint16() : 0
         let extended = flags & 0x04 != 0 ? try uint32() : 0
         var wide = flags & 0x01 != 0
-        var units: [UInt16] = []
-        units.reserveCapacity(left)
+        // Written as UTF-8 as the characters come: a String made from UTF-8 is only checked,
+        // one made from UTF-16 is transcoded unit by unit, which costs more than the rest.
+        var utf8 = UTF8Writer(capacity: left)
         while left > 0 {
             if at >= bytes.count {
                 // Characters carried on in a CONTINUE record: it starts with their flags byte.
@@ -70,16 +71,66 @@ struct BIFFStringCursor {
             guard fits > 0 else { throw .damaged("a string in its workbook stream is cut short") }
             if wide {
                 for index in 0..<fits {
-                    units.append(UInt16(bytes[at + index * 2]) | UInt16(bytes[at + index * 2 + 1]) << 8)
+                    utf8.add(unit: UInt16(bytes[at + index * 2]) | UInt16(bytes[at + index * 2 + 1]) << 8)
                 }
             } else {
                 // One byte each: the characters U+0000 to U+00FF.
-                for index in 0..<fits { units.append(UInt16(bytes[at + index])) }
+                for index in 0..<fits { utf8.add(scalar: UInt32(bytes[at + index])) }
             }
             at += fits * (wide ? 2 : 1)
             left -= fits
         }
         try skip(runs * 4 + extended)
-        return String(decoding: units, as: UTF16.self)
+        return utf8.string()
+    }
+}
+
+/// UTF-16 code units (or Latin-1 characters) written out as UTF-8; a surrogate without its pair
+/// becomes U+FFFD, as decoding the UTF-16 would make it.
+private struct UTF8Writer {
+    private var bytes: [UInt8] = []
+    private var high: UInt32?
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity * 3) }
+
+    mutating func add(unit: UInt16) {
+        let value = UInt32(unit)
+        if let first = high {
+            high = nil
+            if (0xDC00...0xDFFF).contains(value) {
+                add(scalar: 0x10000 + ((first - 0xD800) << 10) + (value - 0xDC00))
+                return
+            }
+            add(scalar: 0xFFFD)
+        }
+        switch value {
+        case 0xD800...0xDBFF: high = value
+        case 0xDC00...0xDFFF: add(scalar: 0xFFFD)
+        default: add(scalar: value)
+        }
+    }
+
+    mutating func add(scalar: UInt32) {
+        switch scalar {
+        case 0..<0x80:
+            bytes.append(UInt8(scalar))
+        case 0x80..<0x800:
+            bytes.append(UInt8(0xC0 | scalar >> 6))
+            bytes.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            bytes.append(UInt8(0xE0 | scalar >> 12))
+            bytes.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            bytes.append(UInt8(0xF0 | scalar >> 18))
+            bytes.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            bytes.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    mutating func string() -> String {
+        if high != nil { add(scalar: 0xFFFD) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
