@@ -105,7 +105,7 @@ struct LegacyWorkbookReaderTests {
     }
 
     @Test(
-        "refused, named: a password, Excel 5.0, a Word file, a damaged or cut-short file, cells out of row order",
+        "refused, named: a password, Excel 4.0, a Word file, a damaged or cut-short file, cells out of row order",
         arguments: [
             Refusal(
                 B.compoundFile([
@@ -113,7 +113,7 @@ struct LegacyWorkbookReaderTests {
                 ]), "saved with a password"
             ),
             Refusal(B.compoundFile([("EncryptionInfo", [1]), ("EncryptedPackage", [2])]), "saved with a password"),
-            Refusal(B.compoundFile([("Book", B.bof(0x0005, version: 0x0500) + B.eof)]), "Excel 5.0/95"),
+            Refusal(B.compoundFile([("Workbook", [0x09, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0])]), "Excel 2.x–4.0"),
             Refusal(B.compoundFile([("WordDocument", [1, 2, 3])]), "a Word 97–2003 document (.doc)"),
             Refusal(B.compoundFile([("Workbook", B.bof(0x0005))]), "ends before its sheets"),
             Refusal(

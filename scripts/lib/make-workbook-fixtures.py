@@ -10,6 +10,9 @@ Files written into OUT_DIR:
     openpyxl.xlsx, xlsxwriter.xlsx, xlsxwriter-constant-memory.xlsx
     libreoffice.xlsx, libreoffice.ods, libreoffice.xls     (soffice re-saving openpyxl.xlsx)
     gnumeric.xlsx, gnumeric.ods, gnumeric.xls              (ssconvert re-saving openpyxl.xlsx)
+    gnumeric-excel95.xls    ssconvert saving it as Excel 5.0/95 (BIFF7) in a Chinese locale, so
+                            its text is GBK (code page 936): needs the zh_CN.gb18030 locale
+                            (`localedef -i zh_CN -f GB18030 zh_CN.gb18030`)
     xlwt.xls                the same cells written by xlwt (BIFF8)
     xlwt-many-strings.xls   600 rows of distinct strings, so the BIFF8 shared-string table
                             (SST) runs past one record and continues in CONTINUE records
@@ -213,6 +216,10 @@ def main():
                                ("gnumeric.xls", "Gnumeric_Excel:excel_biff8")):
             subprocess.run(["ssconvert", "-T", exporter, source, os.path.join(out, name)], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Excel 5.0/95 writes text in the Windows code page: Gnumeric takes it from the locale.
+        subprocess.run(["ssconvert", "-T", "Gnumeric_Excel:excel_biff7", source,
+                        os.path.join(out, "gnumeric-excel95.xls")], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="zh_CN.gb18030", LANG="zh_CN.gb18030"))
         save_xls_with_password(source, os.path.join(out, "password.xls"), "secret")
 
 

@@ -5,12 +5,14 @@ extension WorkbookReader {
     /// An Excel 97–2003 workbook's (.xls) first visible worksheet. The same container holds
     /// Word and PowerPoint 97–2003 files and password-protected .xlsx workbooks: each is named.
     static func openLegacy(_ container: CompoundFile, spillDirectory: String) throws(WorkbookError) -> Opened {
-        guard let stream = try container.stream("Workbook") else {
+        // Excel 5.0/95 names the stream "Book"; a file saved for both keeps both, the newer first.
+        var found = try container.stream("Workbook")
+        if found == nil { found = try container.stream("Book") }
+        guard let stream = found else {
             let names = Set(container.topLevelNames.map { $0.lowercased() })
             if names.contains("encryptedpackage") {
                 throw .unsupported("it is saved with a password: remove the password first")
             }
-            if names.contains("book") { throw .unsupported("it is an Excel 5.0/95 workbook, which is not read here") }
             if names.contains("worddocument") { throw .notWorkbook("a Word 97–2003 document (.doc)") }
             if names.contains("powerpoint document") { throw .notWorkbook("a PowerPoint 97–2003 presentation (.ppt)") }
             throw .notWorkbook("an Office 97–2003 file that holds no workbook")

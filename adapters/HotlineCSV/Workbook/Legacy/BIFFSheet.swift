@@ -70,7 +70,7 @@ final class BIFFSheet: WorkbookSheet {
             try set(body, text)
         case BIFFRecords.Record.label where body.count >= 9, BIFFRecords.Record.richString where body.count >= 9:
             var cursor = BIFFStringCursor(Array(body[6...]))
-            try set(body, try cursor.string(lengthBytes: 2))
+            try set(body, try globals.text(&cursor, lengthBytes: 2))
         case BIFFRecords.Record.number where body.count >= 14:
             try set(body, number(Self.double(body, at: 6), style: body.uint16(at: 4)))
         case BIFFRecords.Record.rk where body.count >= 10:
@@ -92,7 +92,7 @@ final class BIFFSheet: WorkbookSheet {
             guard let cell = formulaCell else { return }
             formulaCell = nil
             var cursor = BIFFStringCursor(body) { () throws(WorkbookError) in try self.records.continuation() }
-            try set(row: cell.row, column: cell.column, try cursor.string(lengthBytes: 2))
+            try set(row: cell.row, column: cell.column, try globals.text(&cursor, lengthBytes: 2))
         default:
             break
         }

@@ -45,6 +45,19 @@ struct BIFFStringCursor {
         }
     }
 
+    /// The next `count` bytes, across CONTINUE records.
+    mutating func bytes(_ count: Int) throws(WorkbookError) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            guard try !atEnd() else { throw .damaged("a string in its workbook stream is cut short") }
+            let step = min(count - result.count, bytes.count - at)
+            result.append(contentsOf: bytes[at..<(at + step)])
+            at += step
+        }
+        return result
+    }
+
     /// A string as BIFF8 stores it ([MS-XLS] XLUnicodeRichExtendedString): its length in
     /// characters (`lengthBytes` 1 or 2 bytes), a flags byte, then the characters, and, for
     /// formatted text, its runs and its phonetic guide, which are skipped.
