@@ -105,6 +105,12 @@ def xlsx():
         data = open(path, "rb").read()
         if len(data) <= MAX_OTHER:
             put("xlsx", os.path.basename(path), data)
+    # An "Excel export" that is a web page: an HTML table, entities, <br>, colspan, comments.
+    put("xlsx", "export.html",
+        '<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><style>td{mso-number-format:\\@}</style>'
+        '<!-- x --><table><tr><th>工单编号</th><th colspan="2">来电时间</th></tr><TR><td>GD1&amp;&#21495;&#x53F7;&nbsp;'
+        '</td><td>2026/11/3 8:15<br>x</td><td><p>a</p><p>b</p></td></tr><tr></tr><td>stray</td></table>'
+        '<script>"<tr>"</script>')
 
 
 def tnef():

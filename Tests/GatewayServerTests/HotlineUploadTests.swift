@@ -471,7 +471,7 @@ struct HotlineUploadTests {
     }
 
     @Test(
-        "a workbook cut short (.xlsx or .xls), a PDF or an HTML \"Excel export\" is refused as unreadable, named, and kept"
+        "a workbook cut short (.xlsx or .xls), a PDF or an XML \"Excel export\" is refused as unreadable, named, and kept"
     )
     func notCSV() async throws {
         let downstream = try await DownstreamServer.start()
@@ -483,7 +483,13 @@ struct HotlineUploadTests {
                 "workbook cannot be read: it is shorter than an Office 97–2003 file's header (cut short?)"
             ),
             ("pdf", Array("%PDF-1.7\n".utf8), "PDF document"),
-            ("html", [0xEF, 0xBB, 0xBF] + Array("<html><table><tr><td>工单编号</td></tr></table>".utf8), "web page"),
+            (
+                "xml",
+                [0xEF, 0xBB, 0xBF]
+                    + Array(
+                        #"<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">"#.utf8),
+                "web page or XML file"
+            ),
         ]
         for file in files {
             let reply = try await gateway.request(

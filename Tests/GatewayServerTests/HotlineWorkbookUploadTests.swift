@@ -1,5 +1,6 @@
 import Foundation
 import GatewayTestSupport
+import HotlineCSVAdapter
 import Testing
 
 /// A call log uploaded as the Excel workbook itself (.xlsx): imported like its CSV, its rows
@@ -205,6 +206,40 @@ struct HotlineWorkbookUploadTests {
         #expect(reprocessed.status == 200)
         #expect(reprocessed.json["accepted"] as? Int == 0 && reprocessed.json["duplicates"] as? Int == 1)
         #expect((reprocessed.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [5])
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("an \"Excel export\" that is an HTML table (GB2312) is imported by its rows and handed back as .xls")
+    func webPageExport() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let header = ["工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长"]
+        let cells = { (row: [String]) in "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>\n" }
+        let page =
+            #"<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body><table>"#
+            + cells(header)
+            + cells(["H101", "2026/11/3 8:15:02", "13812345678", "王先生", "投诉", "工地夜间施工<br>凌晨还在打桩", "西湖区", "ZX1", "125"])
+            + cells(["H102", "2026-13-40 08:00", "", "", "", "路灯不亮", "", "", ""]) + "</table></body></html>"
+        let body = Data(try Transcoder.encoder(for: .gb18030).convert(Array(page.utf8)))
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: body,
+            headers: [("Content-Type", "application/vnd.ms-excel")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3])
+        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        #expect(record["text"] as? String == "工地夜间施工\n凌晨还在打桩")
+
+        let wrong = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=311", body: body, headers: [("Content-Type", "text/html")])
+        #expect(wrong.status == 422)
+        let rawID = try #require((wrong.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xls\"") })
+        #expect(Data(kept.body) == body)
         try await gateway.stop()
         await downstream.stop()
     }

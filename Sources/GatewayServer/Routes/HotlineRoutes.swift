@@ -169,7 +169,7 @@ struct HotlineRoutes: Sendable {
             contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return [
             "text/csv", "text/plain", "text/tab-separated-values", "application/csv", "application/octet-stream",
-            legacyWorkbookType, workbookType, openDocumentType,
+            legacyWorkbookType, workbookType, openDocumentType, "text/html",
         ].contains(type)
     }
 }

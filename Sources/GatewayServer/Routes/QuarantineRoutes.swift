@@ -77,7 +77,7 @@ struct QuarantineRoutes: Sendable {
             let (type, suffix) =
                 WorkbookReader.isOpenDocument(Array(head))
                 ? (HotlineRoutes.openDocumentType, "ods")
-                : WorkbookReader.isLegacy(Array(head))
+                : WorkbookReader.isLegacy(Array(head)) || WorkbookReader.isWebPage(Array(head))
                     ? (HotlineRoutes.legacyWorkbookType, "xls") : (HotlineRoutes.workbookType, "xlsx")
             headers[.contentType] = type
             headers[.contentDisposition] = "attachment; filename=\"\(payload.id).\(suffix)\""

@@ -21,11 +21,14 @@ public final class WorkbookReader {
     private let file: Int32
     private let sheet: any WorkbookSheet
 
-    /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive, or an
-    /// Office 97–2003 file (an .xls among them).
+    /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive, an Office
+    /// 97–2003 file (an .xls among them), or a web page holding a table (an "Excel export").
     public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool {
-        prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || isLegacy(prefix)
+        prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || isLegacy(prefix) || isWebPage(prefix)
     }
+
+    /// Whether `prefix` begins a web page, as many systems' "Excel exports" are.
+    public static func isWebPage(_ prefix: [UInt8]) -> Bool { HTMLTableSheet.isWebPage(prefix) }
 
     /// Opens the workbook at `path`, its strings spilling into `spillDirectory`.
     public init(path: String, spillDirectory: String) throws(WorkbookError) {
@@ -35,6 +38,11 @@ public final class WorkbookReader {
             var status = stat()
             guard fstat(file, &status) == 0 else { throw WorkbookError.unreadable("cannot read the file's size") }
             let head = try preadExactly(file, at: 0, count: min(8, Int(status.st_size)))
+            if HTMLTableSheet.isWebPage(try preadExactly(file, at: 0, count: min(64, Int(status.st_size)))) {
+                (sheetName, otherSheets, bytesBeforeSheet) = ("", [], 0)
+                sheet = try HTMLTableSheet(file: file, fileSize: Int(status.st_size))
+                return
+            }
             if Self.isLegacy(head) {
                 let opened = try Self.openLegacy(
                     CompoundFile(file: file, fileSize: Int(status.st_size)), spillDirectory: spillDirectory)

@@ -1,0 +1,71 @@
+import Foundation
+import GatewayTestSupport
+import HotlineCSVAdapter
+import Testing
+
+/// "Excel exports" that are web pages: an HTML table saved under an `.xls` name, read as Excel
+/// opens it.
+@Suite("HTML table exports")
+struct HTMLTableReaderTests {
+    static func gbk(_ text: String) throws -> [UInt8] {
+        try Transcoder.encoder(for: .gb18030).convert(Array(text.utf8))
+    }
+
+    @Test("an ASP.NET-style GB2312 page: header cells, entities, <br> and white space, colspan, a totals row")
+    func gridViewExport() throws {
+        let page = """
+            <meta http-equiv="Content-Type" content="text/html; charset=gb2312"/>
+            <style> .text { mso-number-format:\\@; } td { border: 1px solid } </style>
+            <table cellspacing="0" rules="all" border="1" id="GridView1">
+              <tr><th scope="col">工单编号</th><th scope="col">来电时间</th><th>来电号码</th><th>诉求内容</th></tr>
+              <TR><TD class="text">GD001</TD><td>2026/11/3 8:15:02</td><td>13812345678</td>
+                <td>  工地&nbsp;噪音 &amp; 扬尘<br>
+                  凌晨   还在打桩&#21495;&#x53F7;</td></TR>
+              <tr></tr>
+              <tr><td colspan="2">合计</td><td>1</td></tr>
+            </table>
+            """
+        let read = try WorkbookReaderTests.read(try Self.gbk(page))
+        #expect(read.records.map(\.line) == [1, 2, 4])
+        #expect(
+            WorkbookReaderTests.fields(read.records) == [
+                ["工单编号", "来电时间", "来电号码", "诉求内容"],
+                ["GD001", "2026/11/3 8:15:02", "13812345678", "工地 噪音 & 扬尘\n凌晨 还在打桩号号"],
+                ["合计", "", "1"],
+            ])
+    }
+
+    @Test("a UTF-8 page with a byte-order mark: comments, scripts and styles are no rows or text")
+    func utf8Page() throws {
+        let page = """
+            \u{FEFF}<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8">
+            <script>var x = "<tr><td>no</td></tr>";</script></head><body>
+            <!-- <tr><td>commented out</td></tr> -->
+            <table><tr><td>工单编号</td><td>诉求内容</td></tr>
+            <tr><td x:str>T1</td><td><p>路灯不亮</p><p>已经三天</p></td></tr></table></body></html>
+            """
+        let read = try WorkbookReaderTests.read(Array(page.utf8))
+        #expect(WorkbookReaderTests.fields(read.records) == [["工单编号", "诉求内容"], ["T1", "路灯不亮\n已经三天"]])
+        #expect(read.records.map(\.line) == [1, 2])
+    }
+
+    @Test("20,000 rows in GB18030 across the reader's pieces, characters cut at their edges, whole and in order")
+    func manyRows() throws {
+        var page = "<table>\n<tr><td>工单编号</td><td>诉求内容</td></tr>\n"
+        for row in 1...20_000 { page += "<tr><td>GD\(row)</td><td>市民反映第\(row)号路灯不亮</td></tr>\n" }
+        page += "</table>"
+        let read = try WorkbookReaderTests.read(try Self.gbk(page))
+        #expect(read.records.count == 20_001)
+        #expect(read.records.map(\.line) == Array(1...20_001))
+        #expect(read.records.last?.fields == ["GD20000", "市民反映第20000号路灯不亮"])
+        #expect(read.records.allSatisfy { !$0.fields.joined().contains("\u{FFFD}") })
+    }
+
+    @Test("a web page with no table is refused as such")
+    func noTable() throws {
+        let error = #expect(throws: WorkbookError.self) {
+            try WorkbookReaderTests.read(Array("<html><body><p>导出失败</p></body></html>".utf8))
+        }
+        #expect(error?.description.contains("a web page with no table in it") == true)
+    }
+}

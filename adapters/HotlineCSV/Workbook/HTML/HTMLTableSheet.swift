@@ -1,0 +1,95 @@
+import ComplaintCore
+import Foundation
+import Glibc
+
+/// A web page saved as an "Excel export" (`导出Excel` in many systems writes an HTML table and
+/// names it `.xls`): its table read as a sheet, a piece of the file at a time, in the page's
+/// character set.
+final class HTMLTableSheet: WorkbookSheet {
+    private let file: Int32
+    private let fileSize: Int
+    private var offset: Int
+    private let decoder: Transcoder?
+    private var rows = HTMLTableRows()
+    private var finished = false
+    /// The bytes the steps so far said they read (a byte-order mark skipped included).
+    private var counted = 0
+
+    static let chunkSize = 256 << 10
+
+    /// Whether `prefix`, a file's first bytes, begin a web page (after a byte-order mark and
+    /// white space): `<html`, `<!DOCTYPE html`, `<table`, `<meta`, `<head`, `<style`, `<body`.
+    static func isWebPage(_ prefix: [UInt8]) -> Bool {
+        var text = prefix[...]
+        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
+        text = text.drop { HTMLTableRows.isSpace($0) }
+        let head = String(decoding: text.prefix(14).map { $0 | 0x20 }, as: UTF8.self)
+        return ["<html", "<!doctype html", "<table", "<meta", "<head", "<style", "<body"].contains {
+            head.hasPrefix($0)
+        }
+    }
+
+    init(file: Int32, fileSize: Int) throws(WorkbookError) {
+        self.file = file
+        self.fileSize = fileSize
+        let head = try preadExactly(file, at: 0, count: min(fileSize, 64 << 10))
+        let charset = Self.charset(head)
+        offset = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if charset == "UTF-8" {
+            decoder = nil
+        } else {
+            do {
+                decoder = try Transcoder(from: charset, to: "UTF-8", replacement: [0xEF, 0xBF, 0xBD])
+            } catch {
+                throw .unsupported("its web page's character set \"\(charset)\" is not one this reader knows")
+            }
+        }
+    }
+
+    /// The page's character set: its `<meta charset>` (or `http-equiv` content type), else UTF-8
+    /// when its first bytes are valid UTF-8, else GB18030 (a Chinese Windows system's pages).
+    static func charset(_ head: [UInt8]) -> String {
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return "UTF-8" }
+        // Only ASCII matters here: other bytes become `?`, so any charset's bytes make a String.
+        let lowered = String(
+            decoding: head.map { $0 >= 0x80 ? 0x3F : $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        if let range = lowered.range(of: "charset=") {
+            let name = lowered[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
+                $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
+            }
+            switch name {
+            case "gb2312", "gbk", "gb18030", "x-gbk", "cp936": return "GB18030"
+            case "utf-8", "utf8": return "UTF-8"
+            case "big5": return "BIG5"
+            case "": break
+            default: return String(name).uppercased()
+            }
+        }
+        // A sequence cut at the end of `head` is not yet invalid: only `finish` would say so.
+        var validator = UTF8Validator()
+        head.withUnsafeBytes { validator.update($0) }
+        return validator.isValid ? "UTF-8" : "GB18030"
+    }
+
+    func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
+        guard !finished else { return 0 }
+        let start = counted
+        let chunk = try preadExactly(file, at: offset, count: min(Self.chunkSize, fileSize - offset))
+        offset += chunk.count
+        var text = chunk
+        if let decoder {
+            text.removeAll(keepingCapacity: true)
+            chunk.withUnsafeBytes { decoder.convert($0, final: offset >= fileSize) { text.append(contentsOf: $0) } }
+        }
+        try text.withUnsafeBufferPointer { (bytes) throws(WorkbookError) in try rows.feed(bytes) }
+        if offset >= fileSize {
+            rows.finish()
+            finished = true
+            if rows.rowCount == 0 { throw .notWorkbook("a web page with no table in it") }
+        }
+        for record in rows.completed { emit(record) }
+        rows.completed.removeAll(keepingCapacity: true)
+        counted = offset
+        return max(offset - start, finished ? 1 : 0)
+    }
+}
