@@ -117,6 +117,37 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    /// Posts `file`, a call log whose row 2 is call GD101's or H101's (8:15:02 on 2026-11-03, from
+    /// 13812345678, its text on two lines) and whose row `rejectedLine` is rejected; then posts it
+    /// with the wrong profile and checks it is kept and handed back typed `keptAs`, named `.suffix`.
+    /// - Returns: The kept upload's raw payload id.
+    static func importedAndHandedBack(
+        _ gateway: RunningGateway, _ file: Data, sentAs type: String, wrongSentAs wrongType: String,
+        rejectedLine: Int, keptAs keptType: String, suffix: String
+    ) async throws -> String {
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: file, headers: [("Content-Type", type)])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [rejectedLine])
+        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        #expect(record["received_at"] as? String == "2026-11-03T00:15:02Z")
+        #expect(((record["complainant"] as? [String: Any])?["phone"] as? String)?.hasSuffix("13812345678") == true)
+        #expect(record["text"] as? String == "工地夜间施工\n凌晨还在打桩")
+
+        let wrong = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=311", body: file, headers: [("Content-Type", wrongType)])
+        #expect(wrong.status == 422)
+        let rawID = try #require((wrong.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == keptType })
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".\(suffix)\"") })
+        #expect(Data(kept.body) == file)
+        return rawID
+    }
+
     @Test(
         "an OpenDocument spreadsheet (.ods) is imported like its CSV; sent with the wrong profile it is handed back as .ods"
     )
@@ -138,26 +169,9 @@ struct HotlineWorkbookUploadTests {
             """
         let spreadsheet = Data(WorkbookBuilder.openDocument(body: body))
         let odsType = "application/vnd.oasis.opendocument.spreadsheet"
-        let reply = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=12345&ids=true", body: spreadsheet, headers: [("Content-Type", odsType)])
-        #expect(reply.status == 200)
-        #expect(reply.json["accepted"] as? Int == 1)
-        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [5])
-        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
-        let record = try #require(
-            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
-        #expect(record["received_at"] as? String == "2026-11-03T00:15:02Z")
-        #expect(((record["complainant"] as? [String: Any])?["phone"] as? String)?.hasSuffix("13812345678") == true)
-        #expect(record["text"] as? String == "工地夜间施工\n凌晨还在打桩")
-
-        let wrong = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=311", body: spreadsheet, headers: [("Content-Type", odsType)])
-        #expect(wrong.status == 422)
-        let rawID = try #require((wrong.json["error"] as? [String: Any])?["raw_id"] as? String)
-        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
-        #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == odsType })
-        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".ods\"") })
-        #expect(Data(kept.body) == spreadsheet)
+        _ = try await Self.importedAndHandedBack(
+            gateway, spreadsheet, sentAs: odsType, wrongSentAs: odsType, rejectedLine: 5, keptAs: odsType, suffix: "ods"
+        )
         try await gateway.stop()
         await downstream.stop()
     }
@@ -181,26 +195,9 @@ struct HotlineWorkbookUploadTests {
             styles: [0, 164])
         let workbook = Data(B.compoundFile([("Workbook", stream + [UInt8](repeating: 0, count: 4096))]))
         let xlsType = "application/vnd.ms-excel"
-        let reply = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=12345&ids=true", body: workbook, headers: [("Content-Type", xlsType)])
-        #expect(reply.status == 200)
-        #expect(reply.json["accepted"] as? Int == 1)
-        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [5])
-        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
-        let record = try #require(
-            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
-        #expect(record["received_at"] as? String == "2026-11-03T00:15:02Z")
-        #expect(((record["complainant"] as? [String: Any])?["phone"] as? String)?.hasSuffix("13812345678") == true)
-        #expect(record["text"] as? String == "工地夜间施工\n凌晨还在打桩")
-
-        let wrong = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=311", body: workbook, headers: [("Content-Type", "text/csv")])
-        #expect(wrong.status == 422)
-        let rawID = try #require((wrong.json["error"] as? [String: Any])?["raw_id"] as? String)
-        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
-        #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == xlsType })
-        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xls\"") })
-        #expect(Data(kept.body) == workbook)
+        let rawID = try await Self.importedAndHandedBack(
+            gateway, workbook, sentAs: xlsType, wrongSentAs: "text/csv", rejectedLine: 5, keptAs: xlsType, suffix: "xls"
+        )
         // Imported from quarantine with the right profile: its one good row is already taken.
         let reprocessed = try await gateway.request(.post, "/v1/quarantine/\(rawID)/reprocess?profile=12345")
         #expect(reprocessed.status == 200)
@@ -222,24 +219,9 @@ struct HotlineWorkbookUploadTests {
             + cells(["H101", "2026/11/3 8:15:02", "13812345678", "王先生", "投诉", "工地夜间施工<br>凌晨还在打桩", "西湖区", "ZX1", "125"])
             + cells(["H102", "2026-13-40 08:00", "", "", "", "路灯不亮", "", "", ""]) + "</table></body></html>"
         let body = Data(try Transcoder.encoder(for: .gb18030).convert(Array(page.utf8)))
-        let reply = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=12345&ids=true", body: body,
-            headers: [("Content-Type", "application/vnd.ms-excel")])
-        #expect(reply.status == 200)
-        #expect(reply.json["accepted"] as? Int == 1)
-        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3])
-        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
-        let record = try #require(
-            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
-        #expect(record["text"] as? String == "工地夜间施工\n凌晨还在打桩")
-
-        let wrong = try await gateway.request(
-            .post, "/v1/hotline/calls?profile=311", body: body, headers: [("Content-Type", "text/html")])
-        #expect(wrong.status == 422)
-        let rawID = try #require((wrong.json["error"] as? [String: Any])?["raw_id"] as? String)
-        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
-        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xls\"") })
-        #expect(Data(kept.body) == body)
+        _ = try await Self.importedAndHandedBack(
+            gateway, body, sentAs: "application/vnd.ms-excel", wrongSentAs: "text/html", rejectedLine: 3,
+            keptAs: "application/vnd.ms-excel", suffix: "xls")
         try await gateway.stop()
         await downstream.stop()
     }

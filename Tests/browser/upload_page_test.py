@@ -116,6 +116,21 @@ def open_document_call_log():
     return out.getvalue()
 
 
+def upload_spreadsheet(driver, wait, downloads, path, accepted, rejected, first_rejected, in_download):
+    """Uploads the spreadsheet at `path` with the profile selected, waits for its report (the
+    counts, the first rejected row's line and ticket), downloads the rejected rows as CSV and
+    checks they hold `in_download`; returns the downloaded bytes."""
+    driver.find_element(By.ID, "file").send_keys(path)
+    wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+    wait.until(lambda d: d.find_element(By.ID, "rejected-count").text == rejected
+               and d.find_element(By.ID, "accepted").text == accepted
+               and [td.text for td in d.find_elements(By.CSS_SELECTOR, "#rejected tbody td")][:2] == first_rejected)
+    driver.find_element(By.ID, "download").click()
+    data = downloaded(os.path.join(downloads, "rejected-" + os.path.splitext(os.path.basename(path))[0] + ".csv"))
+    assert in_download in data.decode("utf-8-sig"), data
+    return data
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/complaint-gateway")
     work = tempfile.mkdtemp(prefix="cg-browser.")
@@ -234,40 +249,17 @@ def main():
         with open(xlsx_path, "wb") as f:
             f.write(workbook_call_log())
         Select(driver.find_element(By.ID, "profile")).select_by_value("12345")
-        driver.find_element(By.ID, "file").send_keys(xlsx_path)
-        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
-        wait.until(lambda d: d.find_element(By.ID, "rejected-count").text == "1"
-                   and d.find_element(By.ID, "accepted").text == "1")
-        rejected = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#rejected tbody td")]
-        assert rejected[:2] == ["4", "XL2"], rejected  # Excel's row number (row 3 is empty)
-        driver.find_element(By.ID, "download").click()
-        path = os.path.join(downloads, "rejected-calls.csv")
-        data = downloaded(path)
+        data = upload_spreadsheet(driver, wait, downloads, xlsx_path, "1", "1", ["4", "XL2"], "XL2,2026-13-40")
         assert data.startswith(b"\xef\xbb\xbf"), data[:8]  # UTF-8 with the mark Excel needs
-        assert "XL2,2026-13-40" in data.decode("utf-8-sig"), data
         # The same from LibreOffice Calc (.ods): Calc's row numbers, the rejected rows as CSV.
         ods_path = os.path.join(work, "calls-calc.ods")
         with open(ods_path, "wb") as f:
             f.write(open_document_call_log())
-        driver.find_element(By.ID, "file").send_keys(ods_path)
-        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
-        wait.until(lambda d: d.find_element(By.ID, "rejected-count").text == "1"
-                   and d.find_element(By.ID, "accepted").text == "1"
-                   and [td.text for td in d.find_elements(By.CSS_SELECTOR, "#rejected tbody td")][:2] == ["4", "OD2"])
-        driver.find_element(By.ID, "download").click()
-        data = downloaded(os.path.join(downloads, "rejected-calls-calc.csv"))
-        assert "OD2,2026-13-40" in data.decode("utf-8-sig"), data
+        upload_spreadsheet(driver, wait, downloads, ods_path, "1", "1", ["4", "OD2"], "OD2,2026-13-40")
         # An Excel 97–2003 workbook (.xls), as LibreOffice saves one: its rows, its row numbers.
         xls_path = os.path.join(work, "calls-97.xls")
         shutil.copy(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/libreoffice.xls"), xls_path)
-        driver.find_element(By.ID, "file").send_keys(xls_path)
-        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
-        wait.until(lambda d: d.find_element(By.ID, "rejected-count").text == "2"
-                   and d.find_element(By.ID, "accepted").text == "1"
-                   and [td.text for td in d.find_elements(By.CSS_SELECTOR, "#rejected tbody td")][:2] == ["3", "T-0002"])
-        driver.find_element(By.ID, "download").click()
-        data = downloaded(os.path.join(downloads, "rejected-calls-97.csv"))
-        assert "T-0002,2026-11-04" in data.decode("utf-8-sig"), data
+        upload_spreadsheet(driver, wait, downloads, xls_path, "1", "2", ["3", "T-0002"], "T-0002,2026-11-04")
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
