@@ -40,9 +40,20 @@ struct HTMLTableRows {
                 continue
             }
             guard pending[at] == UInt8(ascii: "<") else {
-                let next = pending[at...].firstIndex(of: UInt8(ascii: "<")) ?? pending.count
-                cell?.append(contentsOf: pending[at..<next])
+                let next = pending[(at + 1)...].firstIndex(of: UInt8(ascii: "<")) ?? pending.count
+                addText(pending[at..<next])
                 at = next
+                continue
+            }
+            // A `<` that starts no tag (`a < b` in a sloppy page) is text, as a browser reads it.
+            guard at + 1 < pending.count else { return }
+            let next = pending[at + 1]
+            guard
+                next | 0x20 >= UInt8(ascii: "a") && next | 0x20 <= UInt8(ascii: "z") || next == UInt8(ascii: "/")
+                    || next == UInt8(ascii: "!") || next == UInt8(ascii: "?")
+            else {
+                addText(pending[at...at])
+                at += 1
                 continue
             }
             if Self.starts(pending, at, "<!--") {
@@ -64,6 +75,13 @@ struct HTMLTableRows {
 
     mutating func finish() {
         endRow()
+    }
+
+    /// A cell's text, kept to just past the row limit: a longer cell makes its row too long
+    /// (rejected at its line, as a CSV row would be) without being held whole.
+    private mutating func addText(_ bytes: ArraySlice<UInt8>) {
+        guard let count = cell?.count, count <= CSVTokenizer.defaultMaxRecordBytes else { return }
+        cell?.append(contentsOf: bytes.prefix(CSVTokenizer.defaultMaxRecordBytes + 1 - count))
     }
 
     private func keepWaiting(from at: Int) throws(WorkbookError) {
