@@ -8,7 +8,7 @@ import Testing
 /// One department's slow or dead endpoint must not hold back the others.
 @Suite struct OutboxDispatcherIsolationTests {
     @Test func perEndpointConcurrencyLimitHoldsAndLeavesRoomForOthers() async throws {
-        let downstream = DownstreamServer(scripts: ["/slow": .sleep(.seconds(2)), "/fast": .status(200)])
+        let downstream = DownstreamServer(scripts: ["/slow": .sleep(.seconds(3)), "/fast": .status(200)])
         try await downstream.run { base in
             try await withStore { store in
                 let slowIDs = try await ingest(8, for: "slow", into: store)
@@ -20,11 +20,11 @@ import Testing
                 try await withDispatcher(store: store, departments: [slow, fast], settings: settings) { _ in
                     try await expectEventually { try await all(fastIDs + slowIDs, in: store, are: .delivered) }
                 }
-                // The slow department takes its 8 two at a time, two seconds each: its last ones arrive
-                // 6 s after its first. The fast one was not queued behind it. (The downstream's own
-                // arrival times: polling the store can notice late on a loaded machine. Two seconds,
-                // not one: the fast department's 12 once took over 3 s in the suite's run beside two
-                // busy loops on two cores.)
+                // The slow department takes its 8 two at a time, three seconds each: its last ones
+                // arrive 9 s after its first. The fast one was not queued behind it. (The downstream's
+                // own arrival times: polling the store can notice late on a loaded machine. Three
+                // seconds, not one: the fast department's 12 once took over 6 s in the suite's run
+                // beside two busy loops and a build on two cores.)
                 let slowArrivals = downstream.requests(to: "/slow").map(\.receivedAt).sorted()
                 let fastLast = try #require(downstream.requests(to: "/fast").map(\.receivedAt).max())
                 #expect(slowArrivals.count == 8)
@@ -38,13 +38,13 @@ import Testing
     @Test func hungDepartmentsHoldingMostSlotsDoNotStallTheOthers() async throws {
         // Hung endpoints hold 13 of the 16 global slots until their timeout: fewer than a quarter
         // are left, and those must still serve the department that answers.
-        let downstream = DownstreamServer(scripts: ["/hung": .sleep(.seconds(6)), "/fast": .status(200)])
+        let downstream = DownstreamServer(scripts: ["/hung": .sleep(.seconds(12)), "/fast": .status(200)])
         try await downstream.run { base in
             try await withStore { store in
                 let hungIDs = try await ingest(13, for: "hung", into: store)
                 let hung = department("hung", url: "\(base)/hung") {
                     $0.maxInFlight = 13
-                    $0.timeout = 10
+                    $0.timeout = 20
                 }
                 let fast = department("fast", url: "\(base)/fast") { $0.maxInFlight = 3 }
                 let settings = OutboxDispatcher.Settings(
@@ -56,10 +56,10 @@ import Testing
                     dispatcher.notifyNewWork()
                     try await expectEventually { downstream.requests(to: "/fast").count == 6 }
                     let fastLast = try #require(downstream.requests(to: "/fast").map(\.receivedAt).max())
-                    // Before the hung requests end (6 s) or time out (10 s): stalled behind them,
+                    // Before the hung requests end (12 s) or time out (20 s): stalled behind them,
                     // the fast ones would wait that long. (Under 3 s alone; up to 3.5 s seen in the
-                    // suite's parallel run on two cores.)
-                    #expect(fastLast.timeIntervalSince(queued) < 5, "\(fastLast.timeIntervalSince(queued)) s")
+                    // suite's parallel run on two cores, 7 s beside two busy loops and a build.)
+                    #expect(fastLast.timeIntervalSince(queued) < 9, "\(fastLast.timeIntervalSince(queued)) s")
                     try await expectEventually { try await all(fastIDs + hungIDs, in: store, are: .delivered) }
                 }
             }

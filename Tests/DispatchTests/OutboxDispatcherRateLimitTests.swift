@@ -35,14 +35,14 @@ import Testing
                         #expect(time >= Double(index - 9) / 10 - 0.02, "request \(index) too early: \(times)")
                     }
                     #expect(times[24] < 6, "\(times)")
-                    // The free department is neither held behind the limited one nor paced with it:
-                    // nearly all its requests arrive before the limited department's last (which the
-                    // limit holds back to 1.5 s or later). Not all: on a loaded machine a stall can
-                    // push the last few of them back as well.
+                    // The free department is not held behind the limited one: most of its requests
+                    // arrive before the limited department's last (which the limit holds back to
+                    // 1.5 s or later); held behind it, none would. Not all, nor a fixed twenty: on a
+                    // loaded machine a stall pushes some of them back as well (19 of 25 seen in CI).
                     let freeTimes = downstream.requests(to: "/free").map { $0.receivedAt.timeIntervalSince(started) }
                         .sorted()
                     #expect(
-                        freeTimes.count { $0 < times[24] } >= 20,
+                        freeTimes.count { $0 < times[24] } >= 13,
                         "the free department waited for the limited one: \(freeTimes), limited: \(times)")
                 }
                 #expect(downstream.requests(to: "/free").count == 25)
