@@ -9,7 +9,7 @@ extension WorkbookReader {
         var found = try container.stream("Workbook")
         if found == nil { found = try container.stream("Book") }
         guard let stream = found else {
-            let names = Set(container.topLevelNames.map { $0.lowercased() })
+            let names = Set(container.topLevel.map { $0.name.lowercased() })
             if names.contains("encryptedpackage") {
                 throw .unsupported("it is saved with a password: remove the password first")
             }

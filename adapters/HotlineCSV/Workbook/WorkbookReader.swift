@@ -37,32 +37,33 @@ public final class WorkbookReader {
         do throws(WorkbookError) {
             var status = stat()
             guard fstat(file, &status) == 0 else { throw WorkbookError.unreadable("cannot read the file's size") }
-            let head = try preadExactly(file, at: 0, count: min(8, Int(status.st_size)))
-            if HTMLTableSheet.isWebPage(try preadExactly(file, at: 0, count: min(64, Int(status.st_size)))) {
-                (sheetName, otherSheets, bytesBeforeSheet) = ("", [], 0)
-                sheet = try HTMLTableSheet(file: file, fileSize: Int(status.st_size))
-                return
+            let size = Int(status.st_size)
+            let head = try preadExactly(file, at: 0, count: min(64, size))
+            let opened: Opened
+            if Self.isWebPage(head) {
+                opened = ("", [], try HTMLTableSheet(file: file, fileSize: size), 0)
+            } else if Self.isLegacy(head) {
+                opened = try Self.openLegacy(CompoundFile(file: file, fileSize: size), spillDirectory: spillDirectory)
+            } else {
+                opened = try Self.openZipped(ZipDirectory(file: file), spillDirectory: spillDirectory)
             }
-            if Self.isLegacy(head) {
-                let opened = try Self.openLegacy(
-                    CompoundFile(file: file, fileSize: Int(status.st_size)), spillDirectory: spillDirectory)
-                (sheetName, otherSheets, sheet, bytesBeforeSheet) = opened
-                return
-            }
-            let directory = try ZipDirectory(file: file)
-            let opened =
-                switch try Self.openDocumentType(directory) {
-                case .some(let type) where type.hasPrefix(Self.openDocumentSpreadsheet):
-                    try Self.openSpreadsheet(directory)
-                case .some(let type) where type.hasPrefix("application/vnd.oasis.opendocument"):
-                    throw WorkbookError.notWorkbook("an OpenDocument text or presentation (.odt, .odp)")
-                default:
-                    try Self.openExcel(directory, spillDirectory: spillDirectory)
-                }
             (sheetName, otherSheets, sheet, bytesBeforeSheet) = opened
         } catch {
             close(file)
             throw error
+        }
+    }
+
+    /// A zipped workbook's sheet: an OpenDocument spreadsheet's, by the media type it names, else
+    /// an Excel workbook's.
+    private static func openZipped(_ directory: ZipDirectory, spillDirectory: String) throws(WorkbookError) -> Opened {
+        switch try openDocumentType(directory) {
+        case .some(let type) where type.hasPrefix(openDocumentSpreadsheet):
+            return try openSpreadsheet(directory)
+        case .some(let type) where type.hasPrefix("application/vnd.oasis.opendocument"):
+            throw .notWorkbook("an OpenDocument text or presentation (.odt, .odp)")
+        default:
+            return try openExcel(directory, spillDirectory: spillDirectory)
         }
     }
 

@@ -79,34 +79,27 @@ struct CompoundFile {
         miniAllocation = stride(from: 0, to: miniTable.count - 3, by: 4).map { UInt32(miniTable.uint32(at: $0)) }
     }
 
-    /// The names of the streams and storages at the top of the file (`Workbook`, `WordDocument`).
-    var topLevelNames: [String] {
-        var names: [String] = []
+    /// The streams and storages at the top of the file (`Workbook`, `WordDocument`): the root's
+    /// children, a tree of siblings; a link that loops or points past the directory is passed over.
+    var topLevel: [Entry] {
+        var found: [Entry] = []
         var pending = [entries[0].child]
         var seen = Set<Int>()
         while let index = pending.popLast() {
             guard index >= 0, index < entries.count, seen.insert(index).inserted else { continue }
-            names.append(entries[index].name)
+            found.append(entries[index])
             pending.append(entries[index].left)
             pending.append(entries[index].right)
         }
-        return names
+        return found
     }
 
     /// The top-level stream named `name` (compared as Office does, ignoring case).
     func stream(_ name: String) throws(WorkbookError) -> CompoundStream? {
-        var pending = [entries[0].child]
-        var seen = Set<Int>()
-        while let index = pending.popLast() {
-            guard index >= 0, index < entries.count, seen.insert(index).inserted else { continue }
-            let entry = entries[index]
-            if entry.type == 2, entry.name.lowercased() == name.lowercased() {
-                return try open(entry)
-            }
-            pending.append(entry.left)
-            pending.append(entry.right)
+        guard let entry = topLevel.first(where: { $0.type == 2 && $0.name.lowercased() == name.lowercased() }) else {
+            return nil
         }
-        return nil
+        return try open(entry)
     }
 
     private func open(_ entry: Entry) throws(WorkbookError) -> CompoundStream {
