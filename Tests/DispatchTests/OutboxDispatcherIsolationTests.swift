@@ -13,7 +13,11 @@ import Testing
             try await withStore { store in
                 let slowIDs = try await ingest(8, for: "slow", into: store)
                 let fastIDs = try await ingest(12, for: "fast", into: store)
-                let slow = department("slow", url: "\(base)/slow") { $0.maxInFlight = 2 }
+                // A timeout well past the 3 s answer: a request timed out and sent again would be a ninth.
+                let slow = department("slow", url: "\(base)/slow") {
+                    $0.maxInFlight = 2
+                    $0.timeout = 20
+                }
                 let fast = department("fast", url: "\(base)/fast") { $0.maxInFlight = 2 }
                 let settings = OutboxDispatcher.Settings(
                     maxInFlight: 4, pollInterval: .milliseconds(200), leaseDuration: 60)
