@@ -59,17 +59,59 @@ import Testing
         var settled: Bool { value.withLock { $0 != nil } }
     }
 
-    /// Sends one exchange due `after` from the loop's present time; returns its outcome so far.
+    /// Sends one exchange due `after` from the loop's present time (less the connecting, when
+    /// `connectingSince` is given); returns its outcome so far.
     private func send(
-        on channel: EmbeddedChannel, dueIn after: TimeAmount
+        on channel: EmbeddedChannel, dueIn after: TimeAmount, connectingSince: NIODeadline? = nil
     ) -> Outcome {
         let outcome = Outcome()
         channel.writeAndFlush(
             HTTP1Exchange(
                 request: ByteBuffer(string: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
-                deadline: channel.embeddedEventLoop.now + after,
+                timeout: after, connectingSince: connectingSince,
                 completion: { result in outcome.value.withLock { $0 = result } }), promise: nil)
         return outcome
+    }
+
+    private func isTimeout(_ outcome: Outcome) -> Bool {
+        guard case .failure(let error) = outcome.value.withLock({ $0 }),
+            case .timeout = error as? HTTP1ExchangeFailure
+        else { return false }
+        return true
+    }
+
+    /// A process short of threads may write the first request long after its connection was
+    /// ready. The attempt is charged for the connecting, not for that wait: had the clock run
+    /// from the start, the request would be sent already late and given up at once, and the
+    /// endpoint would get it a second time on the retry.
+    @Test func aFirstRequestWrittenLateIsChargedForTheConnectingOnly() throws {
+        let channel = EmbeddedChannel()
+        let loop = channel.embeddedEventLoop
+        try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: 64))
+        let connectingSince = loop.now
+        loop.advanceTime(by: .seconds(2))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        loop.advanceTime(by: .seconds(10))
+        let outcome = send(on: channel, dueIn: .seconds(5), connectingSince: connectingSince)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) != nil)
+        loop.advanceTime(by: .milliseconds(2900))
+        #expect(!outcome.settled, "the wait after connecting was charged to the attempt")
+        loop.advanceTime(by: .milliseconds(200))
+        #expect(isTimeout(outcome), "the connecting's 2 s were not charged to the attempt")
+    }
+
+    /// Connecting that took the whole attempt leaves no time for an answer: the request is not
+    /// sent at all, so a retry is the endpoint's first sight of it.
+    @Test func aConnectionReadyAfterTheWholeAttemptIsNotWrittenTo() throws {
+        let channel = EmbeddedChannel()
+        let loop = channel.embeddedEventLoop
+        try channel.pipeline.syncOperations.addHandler(HTTP1ClientHandler(snippetLimit: 64))
+        let connectingSince = loop.now
+        loop.advanceTime(by: .seconds(6))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        let outcome = send(on: channel, dueIn: .seconds(5), connectingSince: connectingSince)
+        #expect(isTimeout(outcome))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
     }
 
     private func connected() throws -> EmbeddedChannel {

@@ -35,14 +35,26 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
     /// Completed when a TLS connection's handshake has finished (or failed): the connection is
     /// handed out only then, so a certificate error is reported as such.
     private var handshake: EventLoopPromise<Void>?
+    /// When the connection was ready for a request: connected, and handshaken for TLS.
+    private var readyAt: NIODeadline?
 
     init(snippetLimit: Int, handshake: EventLoopPromise<Void>? = nil) {
         self.snippetLimit = snippetLimit
         self.handshake = handshake
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { readyAt = context.eventLoop.now }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        readyAt = context.eventLoop.now
+        context.fireChannelActive()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            readyAt = context.eventLoop.now
             handshake?.succeed()
             handshake = nil
         }
@@ -56,14 +68,24 @@ final class HTTP1ClientHandler: ChannelDuplexHandler {
             promise?.fail(HTTP1ExchangeFailure.busy)
             return
         }
+        let now = context.eventLoop.now
+        var left = exchange.timeout
+        if let since = exchange.connectingSince, let readyAt { left = left - (readyAt - since) }
+        guard left > .zero else {
+            // The connecting took the whole attempt: nothing is sent that would be given up at once.
+            promise?.succeed()
+            exchange.completion(.failure(HTTP1ExchangeFailure.timeout))
+            return
+        }
+        let deadline = now + left
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         exchanges += 1
         let number = exchanges
         current = Current(
             completion: exchange.completion, number: number, reader: HTTP1ResponseReader(snippetLimit: snippetLimit),
-            deadline: exchange.deadline)
+            deadline: deadline)
         // An armed timer that fires no later than this deadline will re-arm itself for it.
-        if timerDeadline.map({ $0 > exchange.deadline }) ?? true { arm(context, for: exchange.deadline) }
+        if timerDeadline.map({ $0 > deadline }) ?? true { arm(context, for: deadline) }
         // The sender's promise means "the handler has the exchange": from here on every outcome
         // goes to the exchange's completion. A write can fail without the connection closing
         // afterwards: when it had closed already (the endpoint ended an idle keep-alive

@@ -3,8 +3,14 @@ import NIOCore
 /// One request written to a connection, and what to call with its response.
 struct HTTP1Exchange: Sendable {
     var request: ByteBuffer
-    /// The response must be complete by then, or the exchange fails with ``HTTP1ExchangeFailure/timeout``.
-    var deadline: NIODeadline
+    /// How long the attempt may take. The clock starts when the handler writes the request, on
+    /// the connection's event loop, so time the process spent waiting for a thread before that
+    /// is not charged to the endpoint (a request that has already timed out would be sent
+    /// anyway and then given up at once: the endpoint would get it again on the retry).
+    var timeout: TimeAmount
+    /// When opening this connection began, for its first request: the connecting is part of the
+    /// attempt, so its time comes off `timeout`. Nil on a kept-alive connection.
+    var connectingSince: NIODeadline?
     /// Called once, on the connection's event loop. A callback, not a promise: a promise and its
     /// future are allocations per request that the one consumer does not need.
     var completion: @Sendable (Result<HTTP1Response, any Error>) -> Void

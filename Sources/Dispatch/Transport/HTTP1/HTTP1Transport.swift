@@ -107,7 +107,7 @@ public final class HTTP1Transport: DeliveryTransport {
             Task { completion(await self.sendOnNewConnection(prepared)) }
             return
         }
-        exchange(prepared.request, deadline: prepared.deadline, on: channel) { result in
+        exchange(prepared.request, timeout: prepared.timeout, on: channel) { result in
             switch result {
             case .success(let response):
                 completion(self.finish(response, on: channel, to: prepared.target.origin))
@@ -124,10 +124,6 @@ public final class HTTP1Transport: DeliveryTransport {
         var target: HTTP1Target
         var request: ByteBuffer
         var timeout: TimeAmount
-
-        /// When the attempt ends if it begins now. Taken when the sending begins, so an attempt
-        /// that waited for a thread is not charged for the wait.
-        var deadline: NIODeadline { .now() + timeout }
     }
 
     /// Why a request could not be made (an invalid URL or header): the attempt's result.
@@ -150,13 +146,15 @@ public final class HTTP1Transport: DeliveryTransport {
 
     /// Opens a connection for `prepared` and sends it there.
     private func sendOnNewConnection(_ prepared: Prepared) async -> TransportResult {
-        let deadline = prepared.deadline
+        let started = NIODeadline.now()
         let connection: any Channel
         do {
             connection = try await pool.connect(
-                to: prepared.target.origin, timeout: min(Self.connectTimeout, deadline - .now()))
+                to: prepared.target.origin, timeout: min(Self.connectTimeout, prepared.timeout))
             let response = try await withUnsafeThrowingContinuation { continuation in
-                exchange(prepared.request, deadline: deadline, on: connection) { continuation.resume(with: $0) }
+                exchange(prepared.request, timeout: prepared.timeout, connectingSince: started, on: connection) {
+                    continuation.resume(with: $0)
+                }
             }
             return finish(response, on: connection, to: prepared.target.origin)
         } catch {
@@ -184,7 +182,7 @@ public final class HTTP1Transport: DeliveryTransport {
     /// hops onto the loop for the write and again for each callback registered on its future
     /// (each an enqueue under a lock, often a wake-up of the loop).
     private func exchange(
-        _ request: ByteBuffer, deadline: NIODeadline, on channel: any Channel,
+        _ request: ByteBuffer, timeout: TimeAmount, connectingSince: NIODeadline? = nil, on channel: any Channel,
         completion: @escaping @Sendable (Result<HTTP1Response, any Error>) -> Void
     ) {
         let loop = channel.eventLoop
@@ -197,7 +195,9 @@ public final class HTTP1Transport: DeliveryTransport {
                 return
             }
             channel.writeAndFlush(
-                HTTP1Exchange(request: request, deadline: deadline, completion: completion), promise: nil)
+                HTTP1Exchange(
+                    request: request, timeout: timeout, connectingSince: connectingSince, completion: completion),
+                promise: nil)
         }
     }
 
