@@ -66,14 +66,14 @@ struct WorkbookReaderTests {
     }
 
     @Test("rich text runs are joined, phonetic guides left out, entities and CDATA read")
-    func richText() throws {
+    func richText() async throws {
         let shared = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">\
             <si><r><rPr><b/></rPr><t>噪音</t></r><r><t xml:space="preserve"> 扰民 &#x2014; &#22826;吵</t></r>\
             <rPh sb="0" eb="2"><t>ソウオン</t></rPh></si><si><t><![CDATA[a<b & c]]></t></si></sst>
             """
-        var members = Self.members(
+        var members = try await Self.members(
             WorkbookBuilder.workbook(sheets: [
                 .init(
                     name: "Sheet1", rows: #"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>"#)
@@ -283,9 +283,9 @@ struct WorkbookReaderTests {
     }
 
     @Test("a decompression bomb is stopped, not inflated")
-    func bomb() throws {
+    func bomb() async throws {
         let zeros = [UInt8](repeating: 0x20, count: 40 << 20)
-        var members = Self.members(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: "")]))
+        var members = try await Self.members(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: "")]))
         members.removeAll { $0.0 == "xl/worksheets/sheet1.xml" }
         members.append(("xl/worksheets/sheet1.xml", Array("<worksheet><sheetData>".utf8) + zeros))
         let error = Self.error(WorkbookBuilder.zip(members))
@@ -314,26 +314,15 @@ struct WorkbookReaderTests {
     }
 
     /// The members of an archive `WorkbookBuilder` made (stored or deflated), to change and zip again.
-    static func members(_ archive: [UInt8]) -> [(name: String, bytes: [UInt8])] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("unzip-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("a.zip")
-        try? Data(archive).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [
-            "-c",
-            "import zipfile,sys,json;z=zipfile.ZipFile(sys.argv[1]);"
-                + "print(json.dumps([[n,list(z.read(n))] for n in z.namelist()]))",
-            file.path,
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let list = (try? JSONSerialization.jsonObject(with: data)) as? [[Any]] ?? []
+    static func members(_ archive: [UInt8]) async throws -> [(name: String, bytes: [UInt8])] {
+        let unzipped = try await spawnCapturingOutput(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import io,zipfile,sys,json;z=zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()));"
+                    + "print(json.dumps([[n,list(z.read(n))] for n in z.namelist()]))",
+            ], input: Data(archive))
+        let list = try JSONSerialization.jsonObject(with: unzipped.output) as? [[Any]] ?? []
         return list.map { ($0[0] as? String ?? "", ($0[1] as? [Int] ?? []).map { UInt8($0) }) }
     }
 }

@@ -29,9 +29,12 @@ struct LoggedServe {
     /// What the process has logged so far.
     var text: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    /// Ends the process (a test that failed early leaves it running).
+    /// Ends the process (a test that failed early leaves it running). Called from a `defer`,
+    /// where nothing can be awaited: the exit is waited for on a thread of its own, not on the
+    /// cooperative pool, whose few threads every other test's tasks need meanwhile.
     func stop() {
         process.send(SIGTERM)
-        process.wait()
+        let process = process
+        Thread { process.wait() }.start()
     }
 }
