@@ -226,6 +226,31 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test("an \"Excel export\" that is an XML Spreadsheet 2003 is imported by its rows and handed back as .xls")
+    func xmlSpreadsheetExport() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let header = ["工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长"]
+        let cells = { (row: [String]) in
+            "<Row>" + row.map { #"<Cell><Data ss:Type="String">\#($0)</Data></Cell>"# }.joined() + "</Row>\n"
+        }
+        let book = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <?mso-application progid="Excel.Sheet"?>
+            <Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+            <Worksheet ss:Name="工单"><Table>
+            \(cells(header))\
+            \(cells(["H101", "2026/11/3 8:15:02", "13812345678", "王先生", "投诉", "工地夜间施工&#10;凌晨还在打桩", "西湖区", "ZX1", "125"]))\
+            \(cells(["H102", "2026-13-40 08:00", "", "", "", "路灯不亮", "", "", ""]))\
+            </Table></Worksheet></Workbook>
+            """
+        _ = try await Self.importedAndHandedBack(
+            gateway, Data(book.utf8), sentAs: "text/xml", wrongSentAs: "application/vnd.ms-excel", rejectedLine: 3,
+            keptAs: "application/vnd.ms-excel", suffix: "xls")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("damage found half-way through a workbook: the rows taken stay, the upload goes to quarantine at once")
     func damagedHalfWay() async throws {
         let downstream = try await DownstreamServer.start(defaultScript: .sleep(.seconds(30)))

@@ -26,11 +26,11 @@ struct OtherWritersWorkbookTests {
     ]
 
     @Test(
-        "openpyxl, XlsxWriter (also constant-memory), LibreOffice Calc, Gnumeric and xlwt (.xlsx, .ods, .xls; Excel 95 in GBK) files read alike",
+        "openpyxl, XlsxWriter (also constant-memory), LibreOffice Calc, Gnumeric and xlwt (.xlsx, .ods, .xls; Excel 95 in GBK; XML 2003) files read alike",
         arguments: [
             "openpyxl.xlsx", "xlsxwriter.xlsx", "xlsxwriter-constant-memory.xlsx", "libreoffice.xlsx",
             "libreoffice.ods", "gnumeric.xlsx", "gnumeric.ods", "libreoffice.xls", "gnumeric.xls", "xlwt.xls",
-            "gnumeric-excel95.xls",
+            "gnumeric-excel95.xls", "libreoffice-2003.xml",
         ])
     func writers(_ name: String) throws {
         let read = try WorkbookReaderTests.read(try Self.fixture(name))

@@ -14,9 +14,9 @@ public struct SpooledUpload: Sendable {
     public var utf8: UTF8Validator
     /// The first bytes, for the byte-order mark and the signatures of files that are not CSV.
     public var prefix: [UInt8]
-    /// How many first bytes `prefix` keeps: enough for an OpenDocument file's media type, which
-    /// its zip or XML names within its first hundred bytes.
-    static let prefixBytes = 128
+    /// How many first bytes `prefix` keeps: enough to tell every kind of workbook (an
+    /// OpenDocument file's media type, an XML spreadsheet's namespace) from a CSV file.
+    static let prefixBytes = WorkbookReader.signatureBytes
 }
 
 /// Streams an upload into the uploads folder while hashing it and checking it for UTF-8.

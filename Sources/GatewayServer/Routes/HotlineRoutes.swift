@@ -64,7 +64,8 @@ struct HotlineRoutes: Sendable {
             throw GatewayError(
                 .unsupportedMediaType, code: "unsupported_media_type",
                 "send the file as text/csv, an .xlsx workbook (\(Self.workbookType)), an .ods spreadsheet "
-                    + "(\(Self.openDocumentType)), an .xls workbook (\(Self.legacyWorkbookType)) or multipart/form-data, "
+                    + "(\(Self.openDocumentType)), an .xls workbook (\(Self.legacyWorkbookType)), an XML spreadsheet "
+                    + "(text/xml) or multipart/form-data, "
                     + "not \"\(contentType)\"")
         }
 
@@ -169,7 +170,7 @@ struct HotlineRoutes: Sendable {
             contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return [
             "text/csv", "text/plain", "text/tab-separated-values", "application/csv", "application/octet-stream",
-            legacyWorkbookType, workbookType, openDocumentType, "text/html",
+            legacyWorkbookType, workbookType, openDocumentType, "text/html", "text/xml", "application/xml",
         ].contains(type)
     }
 }

@@ -71,13 +71,14 @@ struct QuarantineRoutes: Sendable {
         // A workbook is named and typed as one, whatever it was sent as, so it opens in Excel.
         let head = FileHandle(forReadingAtPath: path).flatMap { handle in
             defer { try? handle.close() }
-            return try? handle.read(upToCount: 128)
+            return try? handle.read(upToCount: WorkbookReader.signatureBytes)
         }
         if let head, WorkbookReader.mayBeWorkbook(Array(head)) {
             let (type, suffix) =
                 WorkbookReader.isOpenDocument(Array(head))
                 ? (HotlineRoutes.openDocumentType, "ods")
                 : WorkbookReader.isLegacy(Array(head)) || WorkbookReader.isWebPage(Array(head))
+                    || WorkbookReader.isXMLSpreadsheet(Array(head))
                     ? (HotlineRoutes.legacyWorkbookType, "xls") : (HotlineRoutes.workbookType, "xlsx")
             headers[.contentType] = type
             headers[.contentDisposition] = "attachment; filename=\"\(payload.id).\(suffix)\""

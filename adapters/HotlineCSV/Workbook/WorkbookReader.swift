@@ -1,8 +1,8 @@
 import Glibc
 
 /// Reads the call log in a workbook: an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save
-/// it), an OpenDocument spreadsheet (.ods, as LibreOffice Calc and WPS save it) or an Excel
-/// 97–2003 workbook (.xls). The first visible worksheet's rows, as records whose line is the
+/// it), an OpenDocument spreadsheet (.ods, as LibreOffice Calc and WPS save it), an Excel
+/// 97–2003 workbook (.xls), or the "Excel exports" that are a web page or an XML Spreadsheet 2003. The first visible worksheet's rows, as records whose line is the
 /// row's number in the spreadsheet.
 ///
 /// The sheet is inflated and read piece by piece and an .xlsx's strings are kept in a temporary
@@ -22,13 +22,22 @@ public final class WorkbookReader {
     private let sheet: any WorkbookSheet
 
     /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive, an Office
-    /// 97–2003 file (an .xls among them), or a web page holding a table (an "Excel export").
+    /// 97–2003 file (an .xls among them), a web page holding a table or an XML spreadsheet (the
+    /// usual "Excel exports").
     public static func mayBeWorkbook(_ prefix: [UInt8]) -> Bool {
         prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || isLegacy(prefix) || isWebPage(prefix)
+            || isXMLSpreadsheet(prefix)
     }
+
+    /// How many first bytes ``mayBeWorkbook(_:)`` needs to tell: an XML spreadsheet's namespace
+    /// comes after its XML declaration and Excel's processing instruction, twice as far in UTF-16.
+    public static let signatureBytes = 1024
 
     /// Whether `prefix` begins a web page, as many systems' "Excel exports" are.
     public static func isWebPage(_ prefix: [UInt8]) -> Bool { HTMLTableSheet.isWebPage(prefix) }
+
+    /// Whether `prefix` begins an XML Spreadsheet 2003 file, another common "Excel export".
+    public static func isXMLSpreadsheet(_ prefix: [UInt8]) -> Bool { Spreadsheet2003Sheet.isSpreadsheet(prefix) }
 
     /// Opens the workbook at `path`, its strings spilling into `spillDirectory`.
     public init(path: String, spillDirectory: String) throws(WorkbookError) {
@@ -38,10 +47,12 @@ public final class WorkbookReader {
             var status = stat()
             guard fstat(file, &status) == 0 else { throw WorkbookError.unreadable("cannot read the file's size") }
             let size = Int(status.st_size)
-            let head = try preadExactly(file, at: 0, count: min(64, size))
+            let head = try preadExactly(file, at: 0, count: min(Self.signatureBytes, size))
             let opened: Opened
             if Self.isWebPage(head) {
                 opened = ("", [], try HTMLTableSheet(file: file, fileSize: size), 0)
+            } else if Self.isXMLSpreadsheet(head) {
+                opened = try Spreadsheet2003Sheet.open(file: file, fileSize: size)
             } else if Self.isLegacy(head) {
                 opened = try Self.openLegacy(CompoundFile(file: file, fileSize: size), spillDirectory: spillDirectory)
             } else {

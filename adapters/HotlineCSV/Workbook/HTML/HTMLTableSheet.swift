@@ -6,16 +6,11 @@ import Glibc
 /// names it `.xls`): its table read as a sheet, a piece of the file at a time, in the page's
 /// character set.
 final class HTMLTableSheet: WorkbookSheet {
-    private let file: Int32
-    private let fileSize: Int
-    private var offset: Int
-    private let decoder: Transcoder?
+    private var chunks: TextFileChunks
     private var rows = HTMLTableRows()
     private var finished = false
     /// The bytes the steps so far said they read (a byte-order mark skipped included).
     private var counted = 0
-
-    static let chunkSize = 256 << 10
 
     /// Whether `prefix`, a file's first bytes, begin a web page (after a byte-order mark and
     /// white space): `<html`, `<!DOCTYPE html`, `<table`, `<meta`, `<head`, `<style`, `<body`.
@@ -30,20 +25,10 @@ final class HTMLTableSheet: WorkbookSheet {
     }
 
     init(file: Int32, fileSize: Int) throws(WorkbookError) {
-        self.file = file
-        self.fileSize = fileSize
         let head = try preadExactly(file, at: 0, count: min(fileSize, 64 << 10))
-        let charset = Self.charset(head)
-        offset = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        if charset == "UTF-8" {
-            decoder = nil
-        } else {
-            do {
-                decoder = try Transcoder(from: charset, to: "UTF-8", replacement: [0xEF, 0xBF, 0xBD])
-            } catch {
-                throw .unsupported("its web page's character set \"\(charset)\" is not one this reader knows")
-            }
-        }
+        chunks = try TextFileChunks(
+            file: file, fileSize: fileSize, from: head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0,
+            charset: Self.charset(head), unsupported: "its web page's character set")
     }
 
     /// The page's character set: its `<meta charset>` (or `http-equiv` content type), else UTF-8
@@ -57,13 +42,7 @@ final class HTMLTableSheet: WorkbookSheet {
             let name = lowered[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
                 $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
             }
-            switch name {
-            case "gb2312", "gbk", "gb18030", "x-gbk", "cp936": return "GB18030"
-            case "utf-8", "utf8": return "UTF-8"
-            case "big5": return "BIG5"
-            case "": break
-            default: return String(name).uppercased()
-            }
+            if let charset = TextFileChunks.charset(named: name) { return charset }
         }
         // A sequence cut at the end of `head` is not yet invalid: only `finish` would say so.
         var validator = UTF8Validator()
@@ -74,22 +53,16 @@ final class HTMLTableSheet: WorkbookSheet {
     func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
         guard !finished else { return 0 }
         let start = counted
-        let chunk = try preadExactly(file, at: offset, count: min(Self.chunkSize, fileSize - offset))
-        offset += chunk.count
-        var text = chunk
-        if let decoder {
-            text.removeAll(keepingCapacity: true)
-            chunk.withUnsafeBytes { decoder.convert($0, final: offset >= fileSize) { text.append(contentsOf: $0) } }
-        }
+        let text = try chunks.next()
         try text.withUnsafeBufferPointer { (bytes) throws(WorkbookError) in try rows.feed(bytes) }
-        if offset >= fileSize {
+        if chunks.atEnd {
             rows.finish()
             finished = true
             if rows.rowCount == 0 { throw .notWorkbook("a web page with no table in it") }
         }
         for record in rows.completed { emit(record) }
         rows.completed.removeAll(keepingCapacity: true)
-        counted = offset
-        return max(offset - start, finished ? 1 : 0)
+        counted = chunks.offset
+        return max(counted - start, finished ? 1 : 0)
     }
 }

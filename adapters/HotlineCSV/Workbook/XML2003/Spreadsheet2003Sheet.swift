@@ -1,0 +1,97 @@
+import Foundation
+
+/// An "XML Spreadsheet 2003" file: one XML document for the whole workbook, as Excel 2002–2003
+/// saved it and as many systems still export it (often named `.xls`, or `.xml`). Its first
+/// visible worksheet read a piece of the file at a time, in the file's character set.
+final class Spreadsheet2003Sheet: WorkbookSheet {
+    private var chunks: TextFileChunks
+    private var scanner = XMLScanner()
+    private var rows: Spreadsheet2003Rows
+    private var finished = false
+    /// The bytes the steps so far said they read (a byte-order mark skipped included).
+    private var counted = 0
+
+    /// What opening the file found: the sheet and the names of the others.
+    static func open(file: Int32, fileSize: Int) throws(WorkbookError) -> WorkbookReader.Opened {
+        let head = try preadExactly(file, at: 0, count: min(fileSize, 4 << 10))
+        let (charset, start) = encoding(head)
+        var outline = Spreadsheet2003Outline()
+        var chunks = try TextFileChunks(
+            file: file, fileSize: fileSize, from: start, charset: charset, unsupported: "its XML's character set")
+        var scanner = XMLScanner()
+        while !chunks.atEnd {
+            let text = try chunks.next()
+            try text.withUnsafeBufferPointer { (bytes) throws(WorkbookError) in
+                try scanner.feed(UnsafeRawBufferPointer(bytes), into: &outline)
+            }
+        }
+        try scanner.finish()
+        guard outline.complete else { throw .damaged("its XML ends before the workbook does: the file is cut short") }
+        let sheets = outline.sheets
+        guard let chosen = sheets.firstIndex(where: \.visible) ?? (sheets.isEmpty ? nil : 0) else {
+            throw .damaged("its XML spreadsheet has no worksheet")
+        }
+        let rows = Spreadsheet2003Rows(sheet: chosen, styles: outline.styles, date1904: outline.date1904)
+        let sheet = try Spreadsheet2003Sheet(
+            TextFileChunks(
+                file: file, fileSize: fileSize, from: start, charset: charset, unsupported: "its XML's character set"),
+            rows)
+        return (sheets[chosen].name, sheets.indices.filter { $0 != chosen }.map { sheets[$0].name }, sheet, 0)
+    }
+
+    private init(_ chunks: TextFileChunks, _ rows: Spreadsheet2003Rows) {
+        self.chunks = chunks
+        self.rows = rows
+    }
+
+    /// Whether `prefix`, a file's first bytes, begin an XML spreadsheet: an XML document (or its
+    /// root element) that names Excel's `progid` or the spreadsheet namespace, in UTF-8 or UTF-16.
+    static func isSpreadsheet(_ prefix: [UInt8]) -> Bool {
+        let (charset, start) = encoding(prefix)
+        // UTF-16's ASCII is its every other byte: the zero bytes dropped, the markup is ASCII.
+        let ascii = charset.hasPrefix("UTF-16") ? prefix[start...].filter { $0 != 0 } : Array(prefix[start...])
+        let text = String(decoding: ascii.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let body = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
+        guard body.hasPrefix("<?xml") || body.hasPrefix("<workbook") || body.hasPrefix("<ss:workbook") else {
+            return false
+        }
+        return text.contains("progid=\"excel.sheet\"") || text.contains("urn:schemas-microsoft-com:office:spreadsheet")
+    }
+
+    /// The file's character set (an iconv name) and where its text begins, past a byte-order mark:
+    /// the mark, else the XML declaration's `encoding`, else UTF-8 as XML has it.
+    static func encoding(_ head: [UInt8]) -> (charset: String, start: Int) {
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return ("UTF-8", 3) }
+        if head.starts(with: [0xFF, 0xFE]) { return ("UTF-16LE", 2) }
+        if head.starts(with: [0xFE, 0xFF]) { return ("UTF-16BE", 2) }
+        if head.count >= 2, head[0] == 0x3C, head[1] == 0 { return ("UTF-16LE", 0) }
+        if head.count >= 2, head[0] == 0, head[1] == 0x3C { return ("UTF-16BE", 0) }
+        let declaration = head.prefix { $0 != UInt8(ascii: ">") }
+        let text = String(decoding: declaration.map { $0 >= 0x80 ? 0x3F : $0 }, as: UTF8.self)
+        guard text.hasPrefix("<?xml"), let range = text.range(of: "encoding=") else { return ("UTF-8", 0) }
+        let name = text[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
+            $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
+        }
+        // A declared UTF-16 in a file of single bytes is what .NET's string writers produce for
+        // text then saved as UTF-8.
+        if name.lowercased().hasPrefix("utf-16") || name.lowercased() == "unicode" { return ("UTF-8", 0) }
+        return (TextFileChunks.charset(named: name) ?? "UTF-8", 0)
+    }
+
+    func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
+        guard !finished else { return 0 }
+        let before = counted
+        let text = try chunks.next()
+        try text.withUnsafeBufferPointer { (bytes) throws(WorkbookError) in
+            try scanner.feed(UnsafeRawBufferPointer(bytes), into: &rows)
+        }
+        if chunks.atEnd {
+            try scanner.finish()
+            finished = true
+        }
+        for record in rows.completed { emit(record) }
+        rows.completed.removeAll(keepingCapacity: true)
+        counted = chunks.offset
+        return max(counted - before, finished ? 1 : 0)
+    }
+}
