@@ -111,6 +111,22 @@ def xlsx():
         '<!-- x --><table><tr><th>工单编号</th><th colspan="2">来电时间</th></tr><TR><td>GD1&amp;&#21495;&#x53F7;&nbsp;'
         '</td><td>2026/11/3 8:15<br>x</td><td><p>a</p><p>b</p></td></tr><tr></tr><td>stray</td></table>'
         '<script>"<tr>"</script>')
+    # An "Excel export" that is an XML Spreadsheet 2003: LibreOffice's, and Excel's layout in GB2312.
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/*-2003.xml"))):
+        put("xlsx", os.path.basename(path), open(path, "rb").read())
+    put("xlsx", "excel-2003-gb2312.xml", (
+        '<?xml version="1.0" encoding="GB2312"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles><Style ss:ID="s21">'
+        '<NumberFormat ss:Format="yyyy\\-mm\\-dd\\ hh:mm:ss"/></Style><Style ss:ID="s23" ss:Parent="s21"/></Styles>'
+        '<Worksheet ss:Name="h"><Table/><WorksheetOptions><Visible>SheetHidden</Visible></WorksheetOptions></Worksheet>'
+        '<Worksheet ss:Name="工单"><Table><Row><Cell><Data ss:Type="String">工单编号</Data></Cell>'
+        '<Cell ss:Index="3" ss:MergeAcross="1"><Data ss:Type="String">来电时间</Data></Cell></Row>'
+        '<Row ss:Index="4" ss:Span="1"><Cell ss:StyleID="s23"><Data ss:Type="DateTime">2026-11-03T08:15:02.500</Data>'
+        '</Cell><Cell><ss:Data ss:Type="String"><B>加粗</B>&#10;x</ss:Data><Comment><ss:Data>c</ss:Data></Comment></Cell>'
+        '<Cell><Data ss:Type="Number">13812345678</Data></Cell><Cell><Data ss:Type="Boolean">1</Data></Cell></Row>'
+        '<Row><Cell><Data ss:Type="DateTime">1899-12-31T00:01:05.000</Data></Cell></Row></Table></Worksheet></Workbook>'
+    ).encode("gb18030"))
 
 
 def tnef():
