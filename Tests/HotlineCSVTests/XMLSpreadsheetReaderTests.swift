@@ -132,7 +132,9 @@ struct XMLSpreadsheetReaderTests {
             !WorkbookReader.mayBeWorkbook(Array("工单编号,备注\nA1,urn:schemas-microsoft-com:office:spreadsheet\n".utf8)))
     }
 
-    @Test("no worksheet, a document cut short, a row numbered 0: each refused with what is wrong")
+    @Test(
+        "no worksheet, a document cut short, a row numbered 0: each refused with what is wrong; padding after the end is not"
+    )
     func damaged() throws {
         func refusal(_ text: String) -> String? {
             do {
@@ -147,7 +149,10 @@ struct XMLSpreadsheetReaderTests {
         // Cut after a whole row: every tag so far is complete, the document is not.
         let cut = String(whole[..<whole.range(of: "</Row>")!.upperBound])
         #expect(refusal(cut).map { $0.contains("the file is cut short") } == true)
-        #expect(refusal(String(whole.prefix(whole.count / 2))) != nil)
+        #expect(refusal(String(whole.prefix(whole.count / 2))).map { $0.contains("the file is cut short") } == true)
+        // Padding after the document (zero bytes, a line of text) is passed over.
+        let padded = try WorkbookReaderTests.read(Array(whole.utf8) + [0x0A, 0x00, 0x00] + Array("完".utf8))
+        #expect(padded.records.map(\.fields) == Self.expected.map(\.fields))
         #expect(
             refusal(Self.workbook(#"<Worksheet ss:Name="a"><Table><Row ss:Index="0"/></Table></Worksheet>"#))
                 .map { $0.contains("a row is numbered \"0\"") } == true)

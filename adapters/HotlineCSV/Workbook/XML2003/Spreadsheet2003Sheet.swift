@@ -25,7 +25,7 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
                 try scanner.feed(UnsafeRawBufferPointer(bytes), into: &outline)
             }
         }
-        try scanner.finish()
+        // Whatever follows the closed root (padding some systems add) is passed over.
         guard outline.complete else { throw .damaged("its XML ends before the workbook does: the file is cut short") }
         let sheets = outline.sheets
         guard let chosen = sheets.firstIndex(where: \.visible) ?? (sheets.isEmpty ? nil : 0) else {
@@ -85,10 +85,8 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
         try text.withUnsafeBufferPointer { (bytes) throws(WorkbookError) in
             try scanner.feed(UnsafeRawBufferPointer(bytes), into: &rows)
         }
-        if chunks.atEnd {
-            try scanner.finish()
-            finished = true
-        }
+        // The first pass saw the document's root closed: nothing after it is read.
+        if chunks.atEnd { finished = true }
         for record in rows.completed { emit(record) }
         rows.completed.removeAll(keepingCapacity: true)
         counted = chunks.offset
