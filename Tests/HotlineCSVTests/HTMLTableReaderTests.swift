@@ -74,6 +74,34 @@ struct HTMLTableReaderTests {
         #expect(fields == ["T2"])
     }
 
+    @Test("rowspan: the cells below move right past a merged cell, as Excel lays them out; a new table starts clear")
+    func rowSpans() throws {
+        let page = """
+            <table>
+              <tr><th>部门</th><th>工单编号</th><th>诉求内容</th></tr>
+              <tr><td rowspan="3">城管</td><td>GD1</td><td>占道经营</td></tr>
+              <tr><td>GD2</td><td>噪音</td></tr>
+              <tr></tr>
+              <tr><td>GD3</td><td rowspan="2" colspan="2">合并的说明</td><td>尾</td></tr>
+              <tr><td>GD4</td><td>后</td></tr>
+              <tr><td rowspan="9">跨表</td><td>x</td></tr>
+            </table>
+            <table><tr><td>新表</td><td>y</td></tr></table>
+            """
+        let read = try WorkbookReaderTests.read(Array(page.utf8))
+        #expect(read.records.map(\.line) == [1, 2, 3, 5, 6, 7, 8])
+        #expect(
+            WorkbookReaderTests.fields(read.records) == [
+                ["部门", "工单编号", "诉求内容"],
+                ["城管", "GD1", "占道经营"],
+                ["", "GD2", "噪音"],
+                ["GD3", "合并的说明", "", "尾"],
+                ["GD4", "", "", "后"],
+                ["跨表", "x"],
+                ["新表", "y"],
+            ])
+    }
+
     @Test("a web page with no table is refused as such")
     func noTable() throws {
         let error = #expect(throws: WorkbookError.self) {

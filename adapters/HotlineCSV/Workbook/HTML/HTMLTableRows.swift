@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Read as Excel reads it: a cell's text with its runs of spaces and line ends made one space
 /// and its ends trimmed, `<br>` a line break within the cell, entities decoded, a cell spanning
-/// columns (`colspan`) taking them (its text in the first); comments, `<style>` and `<script>`
+/// columns or rows (`colspan`, `rowspan`) taking them (its text in the first; the cells of the
+/// rows below move right past it, as Excel merges them); comments, `<style>` and `<script>`
 /// are no text. Line numbers count every `<tr>`, as the rows Excel would show.
 struct HTMLTableRows {
     /// Rows completed since the last time they were taken.
@@ -18,6 +19,9 @@ struct HTMLTableRows {
     private var inRow = false
     private var cell: [UInt8]?
     private var span = 1
+    private var rowSpan = 1
+    /// By column: how many more rows (this one included) a cell above spans into it.
+    private var covered: [Int] = []
     /// Inside `<style>` or `<script>`: the end tag that ends it.
     private var rawUntil: [UInt8]?
 
@@ -100,8 +104,11 @@ struct HTMLTableRows {
             endRow()
             inRow = true
             rowCount += 1
-        case ("tr", true), ("table", _):
+        case ("tr", true):
             endRow()
+        case ("table", _):
+            endRow()
+            covered.removeAll()
         case ("td", false), ("th", false):
             if !inRow {
                 // A cell outside any `<tr>` (a sloppy export): its own row.
@@ -110,7 +117,8 @@ struct HTMLTableRows {
             }
             endCell()
             cell = []
-            span = Self.colspan(body)
+            span = Self.span("colspan", body, limit: Self.maxColumns)
+            rowSpan = Self.span("rowspan", body, limit: Self.maxRowSpan)
         case ("td", true), ("th", true):
             endCell()
         case ("br", _):
@@ -127,16 +135,33 @@ struct HTMLTableRows {
     private mutating func endCell() {
         guard let bytes = cell else { return }
         cell = nil
-        defer { span = 1 }
+        defer {
+            span = 1
+            rowSpan = 1
+        }
+        skipCovered()
         guard fields.count < Self.maxColumns else { return }
+        let first = fields.count
         fields.append(Self.cellText(bytes))
         fields.append(contentsOf: repeatElement("", count: min(span - 1, Self.maxColumns - fields.count)))
+        if rowSpan > 1 {
+            if covered.count < fields.count {
+                covered.append(contentsOf: repeatElement(0, count: fields.count - covered.count))
+            }
+            for column in first..<fields.count { covered[column] = max(covered[column], rowSpan) }
+        }
+    }
+
+    /// Moves past the columns a cell of a row above spans into.
+    private mutating func skipCovered() {
+        while fields.count < min(covered.count, Self.maxColumns) && covered[fields.count] > 0 { fields.append("") }
     }
 
     private mutating func endRow() {
         endCell()
         guard inRow else { return }
         inRow = false
+        for column in covered.indices where covered[column] > 0 { covered[column] -= 1 }
         if fields.contains(where: { !$0.isEmpty }) {
             while fields.last?.isEmpty == true { fields.removeLast() }
             completed.append(.sheetRow(line: rowCount, fields: fields))
@@ -145,6 +170,8 @@ struct HTMLTableRows {
     }
 
     static let maxColumns = 16_384
+    /// A `rowspan` past a sheet's rows spans to its end.
+    static let maxRowSpan = 1_048_576
     /// A `<br>` in a cell's bytes: 0xFF is no byte of UTF-8 text, unlike the line ends of the
     /// page's source, which are white space.
     static let lineBreak: UInt8 = 0xFF
@@ -207,14 +234,14 @@ struct HTMLTableRows {
         return named[name.lowercased()].map { ($0, length) }
     }
 
-    /// `colspan="3"` among a tag's attributes; 1 when absent or unreadable.
-    static func colspan(_ body: ArraySlice<UInt8>) -> Int {
+    /// `colspan="3"` (or `rowspan`) among a tag's attributes, at most `limit`; 1 when absent or unreadable.
+    static func span(_ attribute: String, _ body: ArraySlice<UInt8>, limit: Int) -> Int {
         let text = String(decoding: body, as: UTF8.self).lowercased()
-        guard let range = text.range(of: "colspan") else { return 1 }
+        guard let range = text.range(of: attribute) else { return 1 }
         let digits = text[range.upperBound...].drop { $0 == "=" || $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
             $0.isASCII && $0.isNumber
         }
-        return max(1, min(Int(digits) ?? 1, maxColumns))
+        return max(1, min(Int(digits) ?? 1, limit))
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {
