@@ -102,6 +102,25 @@ struct HTMLTableReaderTests {
             ])
     }
 
+    @Test("an XHTML page (its XML declaration first, naming its encoding) is a web page; an XML spreadsheet is not")
+    func xhtmlPage() throws {
+        let page = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+            <html xmlns="http://www.w3.org/1999/xhtml"><body><table><tr><td>工单编号</td></tr><tr><td>GD1</td></tr></table></body></html>
+            """
+        #expect(WorkbookReader.isWebPage(Array(page.utf8)))
+        #expect(try WorkbookReaderTests.read(Array(page.utf8)).records.map(\.fields) == [["工单编号"], ["GD1"]])
+        // Big5, which the fallback for text that is not UTF-8 (GB18030) would misread.
+        let big5 = try Transcoder(from: "UTF-8", to: "BIG5", replacement: [0x3F]).convert(
+            Array(
+                page.replacingOccurrences(of: "UTF-8", with: "Big5").replacingOccurrences(of: "工单编号", with: "工單編號").utf8
+            ))
+        #expect(try WorkbookReaderTests.read(big5).records.map(\.fields) == [["工單編號"], ["GD1"]])
+        let spreadsheet = #"<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">"#
+        #expect(!WorkbookReader.isWebPage(Array(spreadsheet.utf8)))
+    }
+
     @Test("a web page with no table is refused as such")
     func noTable() throws {
         let error = #expect(throws: WorkbookError.self) {

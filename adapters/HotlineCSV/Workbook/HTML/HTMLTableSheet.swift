@@ -12,12 +12,16 @@ final class HTMLTableSheet: WorkbookSheet {
     /// The bytes the steps so far said they read (a byte-order mark skipped included).
     private var counted = 0
 
-    /// Whether `prefix`, a file's first bytes, begin a web page (after a byte-order mark and
-    /// white space): `<html`, `<!DOCTYPE html`, `<table`, `<meta`, `<head`, `<style`, `<body`.
+    /// Whether `prefix`, a file's first bytes, begin a web page (after a byte-order mark, white
+    /// space and an XHTML page's XML declaration): `<html`, `<!DOCTYPE html`, `<table`, `<meta`,
+    /// `<head`, `<style`, `<body`.
     static func isWebPage(_ prefix: [UInt8]) -> Bool {
         var text = prefix[...]
         if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
         text = text.drop { HTMLTableRows.isSpace($0) }
+        if text.starts(with: Array("<?xml".utf8)), let end = text.firstIndex(of: UInt8(ascii: ">")) {
+            text = text[(end + 1)...].drop { HTMLTableRows.isSpace($0) }
+        }
         let head = String(decoding: text.prefix(14).map { $0 | 0x20 }, as: UTF8.self)
         return ["<html", "<!doctype html", "<table", "<meta", "<head", "<style", "<body"].contains {
             head.hasPrefix($0)
@@ -31,14 +35,17 @@ final class HTMLTableSheet: WorkbookSheet {
             charset: Self.charset(head), unsupported: "its web page's character set")
     }
 
-    /// The page's character set: its `<meta charset>` (or `http-equiv` content type), else UTF-8
-    /// when its first bytes are valid UTF-8, else GB18030 (a Chinese Windows system's pages).
+    /// The page's character set: an XHTML page's XML declaration, its `<meta charset>` (or
+    /// `http-equiv` content type), else UTF-8 when its first bytes are valid UTF-8, else GB18030
+    /// (a Chinese Windows system's pages).
     static func charset(_ head: [UInt8]) -> String {
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { return "UTF-8" }
         // Only ASCII matters here: other bytes become `?`, so any charset's bytes make a String.
         let lowered = String(
             decoding: head.map { $0 >= 0x80 ? 0x3F : $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        if let range = lowered.range(of: "charset=") {
+        // An XHTML page's XML declaration names it as `encoding`, a meta tag as `charset`.
+        let declared = lowered.hasPrefix("<?xml") ? lowered.prefix { $0 != ">" }.range(of: "encoding=") : nil
+        if let range = declared ?? lowered.range(of: "charset=") {
             let name = lowered[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
                 $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
             }
