@@ -194,7 +194,9 @@ let package = Package(
         ),
         // Hotline call-log CSV: streaming reader, encodings, .xlsx workbooks, column profiles, row report.
         .target(
-            name: "HotlineCSVAdapter", dependencies: ["ComplaintCore", "CZlibShim"], path: "adapters/HotlineCSV",
+            name: "HotlineCSVAdapter",
+            dependencies: ["ComplaintCore", "CZlibShim", .product(name: "Crypto", package: "swift-crypto")],
+            path: "adapters/HotlineCSV",
             swiftSettings: swiftSettings),
         // Shared by the test targets: a real downstream HTTP server with scripted faults.
         .target(

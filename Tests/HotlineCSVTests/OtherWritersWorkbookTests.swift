@@ -56,7 +56,17 @@ struct OtherWritersWorkbookTests {
         }
     }
 
-    @Test("an .xls LibreOffice saved with a password is refused as such")
+    @Test(
+        "an .xls encrypted with Excel's built-in password (VelvetSweatshop, a protected workbook's) is decrypted and read"
+    )
+    func builtInPassword() throws {
+        let read = try WorkbookReaderTests.read(try Self.fixture("velvetsweatshop.xls"))
+        #expect(read.sheet == "工单" && read.others == ["说明"])
+        #expect(read.records.map(\.line) == Self.expected.map(\.line))
+        #expect(read.records.map(\.fields) == Self.expected.map(\.fields))
+    }
+
+    @Test("an .xls LibreOffice saved with a password somebody chose is refused as such")
     func password() throws {
         let error = #expect(throws: WorkbookError.self) {
             try WorkbookReaderTests.read(try Self.fixture("password.xls"))

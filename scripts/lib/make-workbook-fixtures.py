@@ -19,6 +19,8 @@ Files written into OUT_DIR:
     libreoffice-2003.xml    LibreOffice's "MS Excel 2003 XML" export (its own XSLT, run by xsltproc on
                             the flat .fods LibreOffice saves: the export filter itself gives up on the
                             sheet's 16,384 repeated columns, which are trimmed first)
+    velvetsweatshop.xls     the same with Excel's built-in password "VelvetSweatshop" (how Excel
+                            saves a protected workbook), which the reader decrypts
     password.xls            LibreOffice saving openpyxl.xlsx as .xls with the password "secret"
                             (RC4-encrypted, FILEPASS record); saved through LibreOffice's Python-UNO
                             bridge because --convert-to cannot pass a document password
@@ -245,6 +247,7 @@ def main():
                         os.path.join(out, "gnumeric-excel95.xls")], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="zh_CN.gb18030", LANG="zh_CN.gb18030"))
         save_xls_with_password(source, os.path.join(out, "password.xls"), "secret")
+        save_xls_with_password(source, os.path.join(out, "velvetsweatshop.xls"), "VelvetSweatshop")
 
 
 if __name__ == "__main__":

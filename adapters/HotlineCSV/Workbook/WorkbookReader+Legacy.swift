@@ -23,6 +23,7 @@ extension WorkbookReader {
             throw .damaged("it has no worksheet")
         }
         let sheetRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
+        sheetRecords.decryption = globals.decryption
         guard try sheetRecords.peekType() == BIFFRecords.Record.bof else {
             throw .damaged("its worksheet \"\(chosen.name)\" is not where the workbook says")
         }

@@ -16,6 +16,8 @@ struct BIFFGlobals {
     private(set) var date1904 = false
     /// An Excel 5.0/95 workbook's code page; nil for BIFF8, whose text is Unicode.
     private(set) var codePage: Transcoder?
+    /// How the stream's records are encrypted, when Excel saved it with its built-in password.
+    private(set) var decryption: BIFFDecryption?
 
     /// Reads the workbook globals from the start of the stream in `records`, the shared strings
     /// spilling into `spillDirectory`.
@@ -37,7 +39,11 @@ struct BIFFGlobals {
                 styles = WorkbookStyles(formats: formats, custom: custom)
                 return
             case BIFFRecords.Record.filePass:
-                throw .unsupported("it is saved with a password: remove the password first")
+                guard codePage == nil, let found = BIFFDecryption(filePass: body) else {
+                    throw .unsupported("it is saved with a password: remove the password first")
+                }
+                decryption = found
+                records.decryption = found
             case BIFFRecords.Record.dateMode where body.count >= 2:
                 date1904 = body.uint16(at: 0) == 1
             case BIFFRecords.Record.codePage where body.count >= 2 && codePage != nil:

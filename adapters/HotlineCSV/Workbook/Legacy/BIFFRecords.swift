@@ -16,6 +16,8 @@ final class BIFFRecords {
     private var at = 0
     /// The stream offset of the next record.
     var offset: Int { bufferStart + at }
+    /// Set once a `FILEPASS` record said how the records after it are encrypted.
+    var decryption: BIFFDecryption?
     var size: Int { stream.size }
 
     static let blockSize = 256 << 10
@@ -35,7 +37,10 @@ final class BIFFRecords {
         let type = buffer.uint16(at: at)
         let length = buffer.uint16(at: at + 2)
         guard try available(4 + length) else { throw .damaged("its workbook stream ends inside a record (cut short?)") }
-        let body = Array(buffer[(at + 4)..<(at + 4 + length)])
+        var body = Array(buffer[(at + 4)..<(at + 4 + length)])
+        if let decryption, !Record.neverEncrypted.contains(type) {
+            decryption.decrypt(&body, at: offset + 4, plain: type == Record.boundSheet ? 4 : 0)
+        }
         at += 4 + length
         return Record(type: type, body: body)
     }
@@ -86,4 +91,7 @@ extension BIFFRecords.Record {
     static let boolOrError = 0x0205
     static let formula = 0x0006
     static let string = 0x0207
+    /// The records an encrypted workbook keeps in clear: BOF, FILEPASS, USREXCL, FILELOCK,
+    /// INTERFACEHDR, RRDINFO, RRDHEAD ([MS-XLS] 2.2.10).
+    static let neverEncrypted: Set<Int> = [bof, filePass, 0x0194, 0x0195, 0x00E1, 0x0196, 0x0138]
 }
