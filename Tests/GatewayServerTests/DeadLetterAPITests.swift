@@ -31,7 +31,11 @@ struct DeadLetterAPITests {
         let listed = try #require(try await gateway.request(.get, "/v1/deadletters").json["items"] as? [[String: Any]])
         let first = try #require(listed.first { $0["complaint_id"] as? String == ids[0] })
         #expect(first["department"] as? String == "citizen-services")
-        #expect(first["attempts"] as? Int == 1)
+        let deliveries =
+            try await gateway.request(.get, "/v1/complaints/\(ids[0])").json["deliveries"] as? [[String: Any]]
+        #expect(
+            first["attempts"] as? Int == 1,
+            "\(deliveries?.map { "\($0["outcome"] ?? "") \($0["error"] ?? "")" } ?? [])")
         #expect((first["error"] as? String)?.contains("HTTP 400") == true)
         let last = try #require(first["last_attempt"] as? [String: Any])
         #expect(last["status"] as? Int == 400)

@@ -18,7 +18,11 @@ struct OutboundRedirectTests {
         try await eventually("dead letter") {
             (try await gateway.request(.get, "/v1/complaints/\(id)").json["state"] as? String) == "dead"
         }
-        #expect(downstream.requests.count == 1)
+        // Each attempt's outcome and error, to tell why when there was more than one.
+        let deliveries = try await gateway.request(.get, "/v1/complaints/\(id)").json["deliveries"] as? [[String: Any]]
+        #expect(
+            downstream.requests.count == 1,
+            "\(deliveries?.map { "\($0["outcome"] ?? "") \($0["error"] ?? "")" } ?? [])")
         #expect(elsewhere.requests.isEmpty)
         try await gateway.stop()
         await downstream.stop()
