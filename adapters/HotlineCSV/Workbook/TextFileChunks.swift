@@ -42,10 +42,14 @@ struct TextFileChunks {
         return text
     }
 
-    /// The iconv name for a character set a file declares (`gb2312` in a web page's meta tag or
-    /// an XML declaration): GB2312 and GBK are read as GB18030, which holds them both. Nil for none.
-    static func charset(named declared: Substring) -> String? {
-        switch declared.lowercased() {
+    /// The iconv name for the character set a file declares where `text` begins, just after
+    /// `charset=` in a web page's meta tag or `encoding=` in an XML declaration (quoted or not):
+    /// GB2312 and GBK are read as GB18030, which holds them both. Nil when none is named.
+    static func charset(declaredAt text: Substring) -> String? {
+        let declared = text.drop { $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
+            $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
+        }
+        return switch declared.lowercased() {
         case "gb2312", "gbk", "gb18030", "x-gbk", "cp936": "GB18030"
         case "utf-8", "utf8": "UTF-8"
         case "big5": "BIG5"

@@ -45,11 +45,10 @@ final class HTMLTableSheet: WorkbookSheet {
             decoding: head.map { $0 >= 0x80 ? 0x3F : $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
         // An XHTML page's XML declaration names it as `encoding`, a meta tag as `charset`.
         let declared = lowered.hasPrefix("<?xml") ? lowered.prefix { $0 != ">" }.range(of: "encoding=") : nil
-        if let range = declared ?? lowered.range(of: "charset=") {
-            let name = lowered[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
-                $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
-            }
-            if let charset = TextFileChunks.charset(named: name) { return charset }
+        if let range = declared ?? lowered.range(of: "charset="),
+            let charset = TextFileChunks.charset(declaredAt: lowered[range.upperBound...])
+        {
+            return charset
         }
         // A sequence cut at the end of `head` is not yet invalid: only `finish` would say so.
         var validator = UTF8Validator()

@@ -15,9 +15,12 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
     static func open(file: Int32, fileSize: Int) throws(WorkbookError) -> WorkbookReader.Opened {
         let head = try preadExactly(file, at: 0, count: min(fileSize, 4 << 10))
         let (charset, start) = encoding(head)
+        func text() throws(WorkbookError) -> TextFileChunks {
+            try TextFileChunks(
+                file: file, fileSize: fileSize, from: start, charset: charset, unsupported: "its XML's character set")
+        }
         var outline = Spreadsheet2003Outline()
-        var chunks = try TextFileChunks(
-            file: file, fileSize: fileSize, from: start, charset: charset, unsupported: "its XML's character set")
+        var chunks = try text()
         var scanner = XMLScanner()
         while !chunks.atEnd {
             let text = try chunks.next()
@@ -32,10 +35,7 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
             throw .damaged("its XML spreadsheet has no worksheet")
         }
         let rows = Spreadsheet2003Rows(sheet: chosen, styles: outline.styles, date1904: outline.date1904)
-        let sheet = try Spreadsheet2003Sheet(
-            TextFileChunks(
-                file: file, fileSize: fileSize, from: start, charset: charset, unsupported: "its XML's character set"),
-            rows)
+        let sheet = Spreadsheet2003Sheet(try text(), rows)
         return (sheets[chosen].name, sheets.indices.filter { $0 != chosen }.map { sheets[$0].name }, sheet, 0)
     }
 
@@ -68,14 +68,12 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
         if head.count >= 2, head[0] == 0, head[1] == 0x3C { return ("UTF-16BE", 0) }
         let declaration = head.prefix { $0 != UInt8(ascii: ">") }
         let text = String(decoding: declaration.map { $0 >= 0x80 ? 0x3F : $0 }, as: UTF8.self)
-        guard text.hasPrefix("<?xml"), let range = text.range(of: "encoding=") else { return ("UTF-8", 0) }
-        let name = text[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }.prefix {
-            $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
-        }
+        guard text.hasPrefix("<?xml"), let range = text.range(of: "encoding="),
+            let name = TextFileChunks.charset(declaredAt: text[range.upperBound...])
+        else { return ("UTF-8", 0) }
         // A declared UTF-16 in a file of single bytes is what .NET's string writers produce for
         // text then saved as UTF-8.
-        if name.lowercased().hasPrefix("utf-16") || name.lowercased() == "unicode" { return ("UTF-8", 0) }
-        return (TextFileChunks.charset(named: name) ?? "UTF-8", 0)
+        return (name.hasPrefix("UTF-16") || name == "UNICODE" ? "UTF-8" : name, 0)
     }
 
     func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
