@@ -51,17 +51,14 @@ final class BIFFDecryption {
                 block = number
                 used = 0
             }
-            while used < within {
-                _ = cipher.next()
-                used += 1
+            if used < within {
+                cipher.skip(within - used)
+                used = within
             }
             let end = min(body.count, index + Self.blockSize - within)
-            while index < end {
-                let key = cipher.next()
-                if index >= plain { body[index] ^= key }
-                index += 1
-            }
-            used = within + (end - (position - offset))
+            cipher.apply(to: &body, index..<end, plainBelow: plain)
+            used += end - index
+            index = end
         }
     }
 
