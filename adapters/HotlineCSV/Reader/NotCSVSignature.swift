@@ -40,8 +40,8 @@ public enum NotCSVSignature {
             return "a picture (PNG, JPEG, GIF or BMP)"
         }
         let text = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? prefix.dropFirst(3) : prefix[...]
-        // A CSV never starts with "<": this is the HTML table or XML spreadsheet many systems
-        // save under an .xls name.
+        // A CSV never starts with "<". Web pages with a table and XML spreadsheets are read as
+        // workbooks before this is asked: what is left is other markup.
         if text.first == UInt8(ascii: "<"), contains(prefix, "<office:document") {
             return "a LibreOffice flat XML spreadsheet (.fods)"
         }

@@ -52,7 +52,7 @@ public final class WorkbookReader {
             if Self.isWebPage(head) {
                 opened = ("", [], try HTMLTableSheet(file: file, fileSize: size), 0)
             } else if Self.isXMLSpreadsheet(head) {
-                opened = try Spreadsheet2003Sheet.open(file: file, fileSize: size)
+                opened = try Spreadsheet2003Sheet.open(file: file, fileSize: size, head: head)
             } else if Self.isLegacy(head) {
                 opened = try Self.openLegacy(CompoundFile(file: file, fileSize: size), spillDirectory: spillDirectory)
             } else {

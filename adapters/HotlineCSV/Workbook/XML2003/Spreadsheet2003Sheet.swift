@@ -11,9 +11,9 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
     /// The bytes the steps so far said they read (a byte-order mark skipped included).
     private var counted = 0
 
-    /// What opening the file found: the sheet and the names of the others.
-    static func open(file: Int32, fileSize: Int) throws(WorkbookError) -> WorkbookReader.Opened {
-        let head = try preadExactly(file, at: 0, count: min(fileSize, 4 << 10))
+    /// What opening the file found: the sheet and the names of the others. `head` is the file's
+    /// first bytes, which ``isSpreadsheet(_:)`` was given: its declaration is among them.
+    static func open(file: Int32, fileSize: Int, head: [UInt8]) throws(WorkbookError) -> WorkbookReader.Opened {
         let (charset, start) = encoding(head)
         func text() throws(WorkbookError) -> TextFileChunks {
             try TextFileChunks(
