@@ -26,11 +26,11 @@ struct OtherWritersWorkbookTests {
     ]
 
     @Test(
-        "openpyxl, XlsxWriter (also constant-memory), LibreOffice Calc, Gnumeric and xlwt (.xlsx, .ods, .xls; Excel 95 in GBK; XML 2003) files read alike",
+        "openpyxl, XlsxWriter (also constant-memory), LibreOffice Calc, Gnumeric and xlwt (.xlsx, .ods, .xls; Excel 95 in GBK; XML 2003; xlwt's encrypted with a 40-bit CryptoAPI key) files read alike",
         arguments: [
             "openpyxl.xlsx", "xlsxwriter.xlsx", "xlsxwriter-constant-memory.xlsx", "libreoffice.xlsx",
             "libreoffice.ods", "gnumeric.xlsx", "gnumeric.ods", "libreoffice.xls", "gnumeric.xls", "xlwt.xls",
-            "gnumeric-excel95.xls", "libreoffice-2003.xml",
+            "gnumeric-excel95.xls", "libreoffice-2003.xml", "cryptoapi-40bit.xls",
         ])
     func writers(_ name: String) throws {
         let read = try WorkbookReaderTests.read(try Self.fixture(name))
@@ -39,9 +39,11 @@ struct OtherWritersWorkbookTests {
         #expect(read.records.map(\.fields) == Self.expected.map(\.fields))
     }
 
-    @Test("an .xls whose shared strings run over five CONTINUE records, some split inside a string")
-    func manyStrings() throws {
-        let read = try WorkbookReaderTests.read(try Self.fixture("xlwt-many-strings.xls"))
+    @Test(
+        "an .xls whose shared strings run over five CONTINUE records, some split inside a string; the same encrypted the CryptoAPI way (Excel's built-in password, 128-bit key)",
+        arguments: ["xlwt-many-strings.xls", "cryptoapi.xls"])
+    func manyStrings(_ name: String) throws {
+        let read = try WorkbookReaderTests.read(try Self.fixture(name))
         #expect(read.records.count == 601 && read.records.map(\.line) == Array(1...601))
         let cycle = Array("市民反映小区噪音扰民停水停电路灯不亮垃圾清运不及时")
         for (index, record) in read.records.dropFirst().enumerated() {

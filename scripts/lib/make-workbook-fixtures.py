@@ -24,9 +24,15 @@ Files written into OUT_DIR:
     password.xls            LibreOffice saving openpyxl.xlsx as .xls with the password "secret"
                             (RC4-encrypted, FILEPASS record); saved through LibreOffice's Python-UNO
                             bridge because --convert-to cannot pass a document password
+    cryptoapi.xls           xlwt-many-strings.xls encrypted with "VelvetSweatshop" the way Excel 2002
+                            and later do by default (RC4 CryptoAPI, 128-bit key), by
+                            encrypt_xls_cryptoapi.py: LibreOffice only writes the older kind
+    cryptoapi-40bit.xls     xlwt.xls encrypted so with a 40-bit key (Excel's "Base Cryptographic
+                            Provider"); msoffcrypto-tool decrypts it, LibreOffice cannot (it only
+                            derives 128-bit keys)
 
     python3 scripts/lib/make-workbook-fixtures.py OUT_DIR
-    # needs openpyxl, xlsxwriter and xlwt (pip), soffice (libreoffice-calc-nogui), ssconvert (gnumeric), xsltproc,
+    # needs openpyxl, xlsxwriter, xlwt and olefile (pip), soffice (libreoffice-calc-nogui), ssconvert (gnumeric), xsltproc,
     # python3-uno (comes with libreoffice-calc-nogui; if this python3 cannot import uno, the password
     # step re-runs this script with /usr/bin/python3)
 """
@@ -248,6 +254,12 @@ def main():
                        stderr=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="zh_CN.gb18030", LANG="zh_CN.gb18030"))
         save_xls_with_password(source, os.path.join(out, "password.xls"), "secret")
         save_xls_with_password(source, os.path.join(out, "velvetsweatshop.xls"), "VelvetSweatshop")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import encrypt_xls_cryptoapi
+    encrypt_xls_cryptoapi.encrypt_file(os.path.join(out, "xlwt-many-strings.xls"), os.path.join(out, "cryptoapi.xls"),
+                                       key_bits=128, version=4)
+    encrypt_xls_cryptoapi.encrypt_file(os.path.join(out, "xlwt.xls"), os.path.join(out, "cryptoapi-40bit.xls"),
+                                       key_bits=40, version=2)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 import Crypto
 
-/// Excel's RC4 encryption of a workbook stream, the "Office 97/2000 compatible" kind
-/// ([MS-OFFCRYPTO] 2.3.6, [MS-XLS] 2.2.10): each record's body is encrypted, its header is not;
-/// the key stream runs over the whole stream by offset, started afresh with a new key every
-/// 1,024 bytes.
+/// Excel's RC4 encryption of a workbook stream ([MS-OFFCRYPTO] 2.3.6 and 2.3.5, [MS-XLS]
+/// 2.2.10): each record's body is encrypted, its header is not; the key stream runs over the
+/// whole stream by offset, started afresh with a new key every 1,024 bytes. The key comes in one
+/// of two ways: the "Office 97/2000 compatible" one (MD5, 40 bits; LibreOffice writes it) or the
+/// CryptoAPI one (SHA-1, up to 128 bits; what Excel 2002 and later write by default).
 ///
 /// Only the password Excel uses on its own is tried, "VelvetSweatshop": Excel saves some
 /// workbooks that have no password to open (protected ones, such as one with only a password to
@@ -12,31 +13,39 @@ import Crypto
 final class BIFFDecryption {
     static let builtInPassword = "VelvetSweatshop"
 
-    /// The first 5 bytes of the password's hash with the salt, which each block's key is made from.
-    private let base: [UInt8]
+    private let keys: BIFFEncryptionKeys
     private var cipher = RC4(key: [0])
     private var block = -1
     /// How many bytes of the current block's key stream have been used.
     private var used = 0
 
     /// The decryption a `FILEPASS` record's body describes, for `password`; nil when the file
-    /// uses another kind of encryption (XOR obfuscation, CryptoAPI RC4) or another password.
+    /// uses another kind of encryption (XOR obfuscation) or another password.
     init?(filePass body: [UInt8], password: String = builtInPassword) {
-        // wEncryptionType 1 (RC4), then EncryptionVersionInfo 1.1, a 16-byte salt, the encrypted
-        // verifier and the encrypted MD5 of the verifier.
-        guard body.count >= 54, body.uint16(at: 0) == 1, body.uint16(at: 2) == 1, body.uint16(at: 4) == 1 else {
+        // wEncryptionType 1 is RC4; then the version: 1.1 for the MD5 key, 2.2, 3.2 or 4.2 for
+        // the CryptoAPI one.
+        guard body.count >= 6, body.uint16(at: 0) == 1 else { return nil }
+        let unicode = password.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let verifier: ArraySlice<UInt8>
+        let verifierHash: ArraySlice<UInt8>
+        switch (body.uint16(at: 2), body.uint16(at: 4)) {
+        case (1, 1):
+            // A 16-byte salt, the encrypted verifier and its encrypted MD5.
+            guard body.count >= 54 else { return nil }
+            keys = .md5(password: unicode, salt: Array(body[6..<22]))
+            (verifier, verifierHash) = (body[22..<38], body[38..<54])
+        case (2...4, 2):
+            guard let found = BIFFEncryptionKeys.cryptoAPI(filePass: body, password: unicode) else { return nil }
+            keys = found.keys
+            (verifier, verifierHash) = (found.verifier, found.verifierHash)
+        default:
             return nil
         }
-        let salt = Array(body[6..<22])
-        let unicode = password.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
-        let truncated = Array(Insecure.MD5.hash(data: unicode)).prefix(5)
-        var repeated: [UInt8] = []
-        for _ in 0..<16 { repeated += truncated + salt }
-        base = Array(Array(Insecure.MD5.hash(data: repeated)).prefix(5))
-        var check = RC4(key: Self.key(base, block: 0))
-        let verifier = Array(body[22..<38]).map { $0 ^ check.next() }
-        let verifierHash = Array(body[38..<54]).map { $0 ^ check.next() }
-        guard Array(Insecure.MD5.hash(data: verifier)) == verifierHash else { return nil }
+        // The verifier and its hash are one run of block 0's key stream.
+        var check = RC4(key: keys.key(block: 0))
+        let clear = verifier.map { $0 ^ check.next() }
+        let hash = verifierHash.map { $0 ^ check.next() }
+        guard keys.hash(clear) == hash else { return nil }
     }
 
     /// Decrypts `body`, which lies at `offset` in the stream; its first `plain` bytes are not
@@ -47,7 +56,7 @@ final class BIFFDecryption {
             let position = offset + index
             let (number, within) = position.quotientAndRemainder(dividingBy: Self.blockSize)
             if number != block || within < used {
-                cipher = RC4(key: Self.key(base, block: number))
+                cipher = RC4(key: keys.key(block: number))
                 block = number
                 used = 0
             }
@@ -63,12 +72,4 @@ final class BIFFDecryption {
     }
 
     static let blockSize = 1024
-
-    /// The RC4 key of block `number`: the MD5 of the base and the block's number.
-    private static func key(_ base: [UInt8], block number: Int) -> [UInt8] {
-        let value = UInt32(truncatingIfNeeded: number)
-        let bytes =
-            base + [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
-        return Array(Insecure.MD5.hash(data: bytes))
-    }
 }
