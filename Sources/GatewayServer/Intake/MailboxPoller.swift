@@ -237,10 +237,15 @@ struct MailboxPoller: Service {
         }
     }
 
-    /// Runs libcurl's blocking calls off the concurrency pool's threads.
+    /// Runs libcurl's blocking calls on a thread of their own: not on the concurrency pool's
+    /// threads, and not on Dispatch's global queue either, whose few workers (one per core) are
+    /// shared with the rest of the process; a call waiting on a slow server for its timeout must
+    /// not hold up another mailbox's poll, nor the timers that queue runs.
     private static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.name = "imap"
+            thread.start()
         }
     }
 }
