@@ -195,7 +195,10 @@ let package = Package(
         // Hotline call-log CSV: streaming reader, encodings, .xlsx workbooks, column profiles, row report.
         .target(
             name: "HotlineCSVAdapter",
-            dependencies: ["ComplaintCore", "CZlibShim", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "ComplaintCore", "CZlibShim", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             path: "adapters/HotlineCSV",
             swiftSettings: swiftSettings),
         // Shared by the test targets: a real downstream HTTP server with scripted faults.

@@ -101,7 +101,9 @@ def xlsx():
         put("xlsx", name, out.getvalue())
     # Excel 97–2003 workbooks reach the same reader: a compound file of BIFF8 records, as
     # LibreOffice, Gnumeric and xlwt write them (and one saved with a password).
-    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/*.xls"))):
+    # An .xlsx encrypted with Excel's built-in password is a compound file too.
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/*.xls"))) + [
+            os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/velvetsweatshop.xlsx")]:
         data = open(path, "rb").read()
         if len(data) <= MAX_OTHER:
             put("xlsx", os.path.basename(path), data)

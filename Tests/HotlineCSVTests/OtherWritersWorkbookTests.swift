@@ -59,19 +59,21 @@ struct OtherWritersWorkbookTests {
     }
 
     @Test(
-        "an .xls encrypted with Excel's built-in password (VelvetSweatshop, a protected workbook's) is decrypted and read"
-    )
-    func builtInPassword() throws {
-        let read = try WorkbookReaderTests.read(try Self.fixture("velvetsweatshop.xls"))
+        "an .xls or .xlsx encrypted with Excel's built-in password (VelvetSweatshop, a protected workbook's) is decrypted and read",
+        arguments: ["velvetsweatshop.xls", "velvetsweatshop.xlsx"])
+    func builtInPassword(_ name: String) throws {
+        let read = try WorkbookReaderTests.read(try Self.fixture(name))
         #expect(read.sheet == "工单" && read.others == ["说明"])
         #expect(read.records.map(\.line) == Self.expected.map(\.line))
         #expect(read.records.map(\.fields) == Self.expected.map(\.fields))
     }
 
-    @Test("an .xls LibreOffice saved with a password somebody chose is refused as such")
-    func password() throws {
+    @Test(
+        "an .xls or .xlsx saved with a password somebody chose is refused as such",
+        arguments: ["password.xls", "password.xlsx"])
+    func password(_ name: String) throws {
         let error = #expect(throws: WorkbookError.self) {
-            try WorkbookReaderTests.read(try Self.fixture("password.xls"))
+            try WorkbookReaderTests.read(try Self.fixture(name))
         }
         #expect(error?.description.contains("saved with a password: remove the password first") == true)
     }

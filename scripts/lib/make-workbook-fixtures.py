@@ -24,6 +24,10 @@ Files written into OUT_DIR:
     password.xls            LibreOffice saving openpyxl.xlsx as .xls with the password "secret"
                             (RC4-encrypted, FILEPASS record); saved through LibreOffice's Python-UNO
                             bridge because --convert-to cannot pass a document password
+    velvetsweatshop.xlsx    libreoffice.xlsx encrypted with "VelvetSweatshop" the "agile" way (AES-256,
+                            SHA-512), as Excel for Mac saves a workbook whose structure is protected,
+                            by msoffcrypto-tool
+    password.xlsx           the same with the password "secret"
     cryptoapi.xls           xlwt-many-strings.xls encrypted with "VelvetSweatshop" the way Excel 2002
                             and later do by default (RC4 CryptoAPI, 128-bit key), by
                             encrypt_xls_cryptoapi.py: LibreOffice only writes the older kind
@@ -32,7 +36,7 @@ Files written into OUT_DIR:
                             derives 128-bit keys)
 
     python3 scripts/lib/make-workbook-fixtures.py OUT_DIR
-    # needs openpyxl, xlsxwriter, xlwt and olefile (pip), soffice (libreoffice-calc-nogui), ssconvert (gnumeric), xsltproc,
+    # needs openpyxl, xlsxwriter, xlwt, olefile and msoffcrypto-tool (pip), soffice (libreoffice-calc-nogui), ssconvert (gnumeric), xsltproc,
     # python3-uno (comes with libreoffice-calc-nogui; if this python3 cannot import uno, the password
     # step re-runs this script with /usr/bin/python3)
 """
@@ -256,6 +260,10 @@ def main():
         save_xls_with_password(source, os.path.join(out, "velvetsweatshop.xls"), "VelvetSweatshop")
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import encrypt_xls_cryptoapi
+    from msoffcrypto.format.ooxml import OOXMLFile
+    for password, name in (("VelvetSweatshop", "velvetsweatshop.xlsx"), ("secret", "password.xlsx")):
+        with open(os.path.join(out, "libreoffice.xlsx"), "rb") as plain, open(os.path.join(out, name), "wb") as sink:
+            OOXMLFile(plain).encrypt(password, sink)
     encrypt_xls_cryptoapi.encrypt_file(os.path.join(out, "xlwt-many-strings.xls"), os.path.join(out, "cryptoapi.xls"),
                                        key_bits=128, version=4)
     encrypt_xls_cryptoapi.encrypt_file(os.path.join(out, "xlwt.xls"), os.path.join(out, "cryptoapi-40bit.xls"),

@@ -14,6 +14,29 @@ func preadFully(_ file: Int32, into buffer: UnsafeMutableRawBufferPointer, at of
     return done
 }
 
+/// Writes all of `bytes` to `file`, again after a short write or an interrupted call.
+/// - Returns: Whether all were written (not on a full disk or another error).
+func writeFully(_ file: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var done = 0
+    while done < bytes.count {
+        let wrote = write(file, bytes.baseAddress! + done, bytes.count - done)
+        if wrote < 0 && errno == EINTR { continue }
+        guard wrote > 0 else { return false }
+        done += wrote
+    }
+    return true
+}
+
+/// A new temporary file in `directory`, already unlinked: gone from the folder at once, the
+/// descriptor keeps it until it is closed. `name` says what it holds, should one be seen.
+func unlinkedTemporaryFile(in directory: String, name: String) throws(WorkbookError) -> Int32 {
+    var template = Array((directory + "/.\(name)-XXXXXX").utf8CString)
+    let file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard file >= 0 else { throw .unreadable("cannot create a temporary file in \(directory)") }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    return file
+}
+
 /// `count` bytes of `file` from `offset`, all of them: a file that ends sooner is cut short.
 func preadExactly(_ file: Int32, at offset: Int, count: Int) throws(WorkbookError) -> [UInt8] {
     guard offset >= 0, count >= 0 else { throw .damaged("it points outside the file") }

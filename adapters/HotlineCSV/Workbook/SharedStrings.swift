@@ -133,11 +133,7 @@ struct SpillFile: ~Copyable {
     private var pending: [UInt8] = []
 
     init(directory: String) throws(WorkbookError) {
-        var template = Array((directory + "/.workbook-strings-XXXXXX").utf8CString)
-        file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard file >= 0 else { throw .unreadable("cannot create a temporary file in \(directory)") }
-        // Gone from the folder at once: the descriptor keeps it until the table is released.
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        file = try unlinkedTemporaryFile(in: directory, name: "workbook-strings")
     }
 
     deinit { close(file) }
@@ -159,14 +155,8 @@ struct SpillFile: ~Copyable {
     }
 
     mutating func flush() throws(WorkbookError) {
-        var done = 0
-        while done < pending.count {
-            let wrote = pending.withUnsafeBytes { write(file, $0.baseAddress! + done, $0.count - done) }
-            if wrote < 0 && errno == EINTR { continue }
-            guard wrote > 0 else {
-                throw .unreadable("cannot write the workbook's strings to a temporary file (disk full?)")
-            }
-            done += wrote
+        guard pending.withUnsafeBytes({ writeFully(file, $0) }) else {
+            throw .unreadable("cannot write the workbook's strings to a temporary file (disk full?)")
         }
         pending.removeAll(keepingCapacity: true)
     }

@@ -9,6 +9,9 @@ public enum WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be read at all.
     case unreadable(String)
 
+    /// A workbook saved with a password somebody chose (or encrypted in a way not read here).
+    static let savedWithPassword = WorkbookError.unsupported("it is saved with a password: remove the password first")
+
     /// The import error code the refusal is reported under.
     public var code: String {
         switch self {

@@ -3,16 +3,14 @@ extension WorkbookReader {
     public static func isLegacy(_ prefix: [UInt8]) -> Bool { prefix.starts(with: CompoundFile.signature) }
 
     /// An Excel 97–2003 workbook's (.xls) first visible worksheet. The same container holds
-    /// Word and PowerPoint 97–2003 files and password-protected .xlsx workbooks: each is named.
+    /// Word and PowerPoint 97–2003 files (each is named) and encrypted .xlsx workbooks (see
+    /// ``EncryptedPackage``).
     static func openLegacy(_ container: CompoundFile, spillDirectory: String) throws(WorkbookError) -> Opened {
         // Excel 5.0/95 names the stream "Book"; a file saved for both keeps both, the newer first.
         var found = try container.stream("Workbook")
         if found == nil { found = try container.stream("Book") }
         guard let stream = found else {
             let names = Set(container.topLevel.map { $0.name.lowercased() })
-            if names.contains("encryptedpackage") {
-                throw .unsupported("it is saved with a password: remove the password first")
-            }
             if names.contains("worddocument") { throw .notWorkbook("a Word 97–2003 document (.doc)") }
             if names.contains("powerpoint document") { throw .notWorkbook("a PowerPoint 97–2003 presentation (.ppt)") }
             throw .notWorkbook("an Office 97–2003 file that holds no workbook")

@@ -15,7 +15,7 @@ extension WorkbookReader {
             var encryption = OpenDocumentEncryption()
             try ZipMemberStream(directory, manifest).scan(into: &encryption)
             if encryption.found {
-                throw .unsupported("it is saved with a password: remove the password first")
+                throw .savedWithPassword
             }
         }
         var tables = OpenDocumentTables()

@@ -19,6 +19,8 @@ public final class WorkbookReader {
     /// with the bytes ``step(_:)`` returns, the file's size once the sheet is read.
     public let bytesBeforeSheet: Int
     private let file: Int32
+    /// The decrypted copy of an encrypted workbook, which the sheet is read from; -1 for none.
+    private var decrypted: Int32 = -1
     private let sheet: any WorkbookSheet
 
     /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive, an Office
@@ -54,13 +56,26 @@ public final class WorkbookReader {
             } else if Self.isXMLSpreadsheet(head) {
                 opened = try Spreadsheet2003Sheet.open(file: file, fileSize: size, head: head)
             } else if Self.isLegacy(head) {
-                opened = try Self.openLegacy(CompoundFile(file: file, fileSize: size), spillDirectory: spillDirectory)
+                let container = try CompoundFile(file: file, fileSize: size)
+                if EncryptedPackage.isEncrypted(container) {
+                    let package = try EncryptedPackage.decrypt(container, into: spillDirectory)
+                    decrypted = package.file
+                    let inside = try Self.openZipped(ZipDirectory(file: package.file), spillDirectory: spillDirectory)
+                    // Progress counts the uploaded file's bytes: the encryption's are read first.
+                    opened = (
+                        inside.sheetName, inside.otherSheets, inside.sheet,
+                        inside.bytesBeforeSheet + size - package.size
+                    )
+                } else {
+                    opened = try Self.openLegacy(container, spillDirectory: spillDirectory)
+                }
             } else {
                 opened = try Self.openZipped(ZipDirectory(file: file), spillDirectory: spillDirectory)
             }
             (sheetName, otherSheets, sheet, bytesBeforeSheet) = opened
         } catch {
             close(file)
+            if decrypted >= 0 { close(decrypted) }
             throw error
         }
     }
@@ -123,7 +138,10 @@ public final class WorkbookReader {
         )
     }
 
-    deinit { close(file) }
+    deinit {
+        close(file)
+        if decrypted >= 0 { close(decrypted) }
+    }
 
     /// Reads the next piece of the sheet and hands over the rows it completes.
     /// - Returns: The workbook bytes consumed (for progress), 0 once the sheet is read.

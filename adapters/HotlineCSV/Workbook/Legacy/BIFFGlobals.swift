@@ -40,7 +40,7 @@ struct BIFFGlobals {
                 return
             case BIFFRecords.Record.filePass:
                 guard codePage == nil, let found = BIFFDecryption(filePass: body) else {
-                    throw .unsupported("it is saved with a password: remove the password first")
+                    throw .savedWithPassword
                 }
                 decryption = found
                 records.decryption = found
