@@ -117,6 +117,42 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test(
+        "an .xlsx encrypted with Excel's built-in password is imported; one with a chosen password is refused and handed back as .xlsx"
+    )
+    func encryptedWorkbooks() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("HotlineCSVTests/Workbooks")
+        let builtIn = try Data(contentsOf: folder.appendingPathComponent("velvetsweatshop.xlsx"))
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: builtIn,
+            headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 200)
+        // As the plain file: row 2 taken; row 3's date has no time, row 5's duration is 0.5 s.
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3, 5])
+        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["2"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        #expect(record["text"] as? String == "工地夜间施工,噪音\"很大\"\n凌晨两点还在打桩")
+        let chosen = try Data(contentsOf: folder.appendingPathComponent("password.xlsx"))
+        let refused = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: chosen, headers: [("Content-Type", Self.xlsxType)])
+        #expect(refused.status == 422)
+        let error = try #require(refused.json["error"] as? [String: Any])
+        #expect(error["code"] as? String == "unreadable_workbook")
+        #expect((error["message"] as? String)?.contains("saved with a password: remove the password first") == true)
+        let rawID = try #require(error["raw_id"] as? String)
+        let kept = try await gateway.request(.get, "/v1/quarantine/\(rawID)")
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == Self.xlsxType })
+        #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xlsx\"") })
+        #expect(Data(kept.body) == chosen)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     /// Posts `file`, a call log whose row 2 is call GD101's or H101's (8:15:02 on 2026-11-03, from
     /// 13812345678, its text on two lines) and whose row `rejectedLine` is rejected; then posts it
     /// with the wrong profile and checks it is kept and handed back typed `keptAs`, named `.suffix`.

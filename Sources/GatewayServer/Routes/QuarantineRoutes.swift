@@ -74,12 +74,14 @@ struct QuarantineRoutes: Sendable {
             return try? handle.read(upToCount: WorkbookReader.signatureBytes)
         }
         if let head, WorkbookReader.mayBeWorkbook(Array(head)) {
+            let bytes = Array(head)
+            let legacy =
+                WorkbookReader.isLegacy(bytes) && !WorkbookReader.isEncryptedWorkbook(path: path)
+                || WorkbookReader.isWebPage(bytes) || WorkbookReader.isXMLSpreadsheet(bytes)
             let (type, suffix) =
-                WorkbookReader.isOpenDocument(Array(head))
+                WorkbookReader.isOpenDocument(bytes)
                 ? (HotlineRoutes.openDocumentType, "ods")
-                : WorkbookReader.isLegacy(Array(head)) || WorkbookReader.isWebPage(Array(head))
-                    || WorkbookReader.isXMLSpreadsheet(Array(head))
-                    ? (HotlineRoutes.legacyWorkbookType, "xls") : (HotlineRoutes.workbookType, "xlsx")
+                : legacy ? (HotlineRoutes.legacyWorkbookType, "xls") : (HotlineRoutes.workbookType, "xlsx")
             headers[.contentType] = type
             headers[.contentDisposition] = "attachment; filename=\"\(payload.id).\(suffix)\""
         } else {

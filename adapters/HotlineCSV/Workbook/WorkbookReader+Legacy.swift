@@ -1,6 +1,20 @@
+import Glibc
+
 extension WorkbookReader {
     /// Whether `prefix` is an Office 97–2003 file's, as an .xls is.
     public static func isLegacy(_ prefix: [UInt8]) -> Bool { prefix.starts(with: CompoundFile.signature) }
+
+    /// Whether the Office 97–2003 file at `path` is an encrypted .xlsx rather than an .xls: the
+    /// same container holds both.
+    public static func isEncryptedWorkbook(path: String) -> Bool {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return false }
+        defer { close(file) }
+        var status = stat()
+        guard fstat(file, &status) == 0, let container = try? CompoundFile(file: file, fileSize: Int(status.st_size))
+        else { return false }
+        return EncryptedPackage.isEncrypted(container)
+    }
 
     /// An Excel 97–2003 workbook's (.xls) first visible worksheet. The same container holds
     /// Word and PowerPoint 97–2003 files (each is named) and encrypted .xlsx workbooks (see
