@@ -55,3 +55,8 @@ extension [UInt8] {
         Int(truncatingIfNeeded: UInt64(uint32(at: index)) | UInt64(uint32(at: index + 4)) << 32)
     }
 }
+
+extension UInt32 {
+    /// The value's 4 bytes, least significant first, as the encryption schemes hash block numbers.
+    var littleEndianBytes: [UInt8] { (0..<4).map { UInt8(self >> ($0 * 8) & 0xFF) } }
+}

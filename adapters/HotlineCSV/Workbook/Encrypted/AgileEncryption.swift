@@ -25,9 +25,9 @@ struct AgileEncryption {
             try scanner.feed(UnsafeRawBufferPointer(bytes), into: &descriptor)
         }
         try scanner.finish()
-        guard let package = descriptor.package, let key = descriptor.passwordKey else {
-            throw .damaged("its encryption descriptor names no password key")
-        }
+        guard let package = descriptor.package else { throw .damaged("its encryption descriptor is incomplete") }
+        // Without a password key encryptor it is encrypted for a certificate.
+        guard let key = descriptor.passwordKey else { throw .savedWithPassword }
         self.package = package
         let parameters = key.parameters
         let hashed = Self.passwordHash(password, parameters, spinCount: key.spinCount)
@@ -49,8 +49,7 @@ struct AgileEncryption {
 
     /// Decrypts the package's segment `number` (4,096 bytes, the last one shorter).
     func decryptSegment(_ encrypted: [UInt8], number: Int) throws(WorkbookError) -> [UInt8] {
-        let value = UInt32(truncatingIfNeeded: number)
-        let iv = package.hash.digest(package.salt + (0..<4).map { UInt8(value >> ($0 * 8) & 0xFF) })
+        let iv = package.hash.digest(package.salt + UInt32(truncatingIfNeeded: number).littleEndianBytes)
         do {
             return try Self.decrypt(encrypted, key: packageKey, iv: AgileKeyParameters.fit(iv, package.blockSize))
         } catch {
@@ -65,10 +64,7 @@ struct AgileEncryption {
         var hashed = key.hash.digest(key.salt + unicode)
         var round = [UInt8](repeating: 0, count: 4 + hashed.count)
         for number in 0..<UInt32(spinCount) {
-            round[0] = UInt8(number & 0xFF)
-            round[1] = UInt8(number >> 8 & 0xFF)
-            round[2] = UInt8(number >> 16 & 0xFF)
-            round[3] = UInt8(number >> 24)
+            round.replaceSubrange(0..<4, with: number.littleEndianBytes)
             round.replaceSubrange(4..., with: hashed)
             hashed = key.hash.digest(round)
         }

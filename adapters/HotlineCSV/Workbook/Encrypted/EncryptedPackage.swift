@@ -4,8 +4,6 @@ import Glibc
 /// and `EncryptedPackage` ([MS-OFFCRYPTO] 2.3.4.4), the latter the workbook's ZIP archive
 /// encrypted in segments of 4,096 bytes.
 enum EncryptedPackage {
-    static let builtInPassword = "VelvetSweatshop"
-
     /// Whether `container` holds an encrypted workbook rather than a 97–2003 document.
     static func isEncrypted(_ container: CompoundFile) -> Bool {
         container.topLevel.contains { $0.name.lowercased() == "encryptedpackage" }
@@ -22,12 +20,12 @@ enum EncryptedPackage {
         guard
             let encryption = try AgileEncryption(
                 info: info.read(container.file, at: 0, count: info.size),
-                password: builtInPassword)
+                password: BIFFDecryption.builtInPassword)
         else { throw .savedWithPassword }
         let header = try package.read(container.file, at: 0, count: 8)
         guard header.count == 8 else { throw .damaged("its encrypted contents are cut short") }
         let size = header.uint64(at: 0)
-        // Each segment is padded to the cipher's 16-byte blocks.
+        // The size is the archive's; the stream holds it padded to whole 16-byte blocks.
         guard size >= 0, size <= package.size - 8 else { throw .damaged("its encrypted contents are cut short") }
         let file = try unlinkedTemporaryFile(in: directory, name: "workbook-decrypted")
         do throws(WorkbookError) {

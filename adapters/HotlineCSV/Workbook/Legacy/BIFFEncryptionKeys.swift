@@ -48,8 +48,7 @@ enum BIFFEncryptionKeys {
 
     /// The RC4 key of block `number`.
     func key(block number: Int) -> [UInt8] {
-        let value = UInt32(truncatingIfNeeded: number)
-        let suffix = [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
+        let suffix = UInt32(truncatingIfNeeded: number).littleEndianBytes
         switch self {
         case .md5(let base):
             return Array(Insecure.MD5.hash(data: base + suffix))
