@@ -46,8 +46,28 @@ struct EncryptedPackageTests {
         #expect(throws: WorkbookError.savedWithPassword) {
             _ = try AgileEncryption(info: [4, 0, 2, 0, 0x24, 0, 0, 0] + Array(repeating: 0, count: 100), password: "x")
         }
+        // The standard kind with RC4 (AlgID 0x6801) instead of AES.
+        var standard = try Self.encryptionInfo("velvetsweatshop-standard.xlsx")
+        #expect(try StandardEncryption(info: standard, password: BIFFDecryption.builtInPassword) != nil)
+        #expect(try StandardEncryption(info: standard, password: "secret") == nil)
+        standard[12 + 8] = 0x01
+        standard[12 + 9] = 0x68
+        #expect(throws: WorkbookError.savedWithPassword) {
+            _ = try StandardEncryption(info: standard, password: BIFFDecryption.builtInPassword)
+        }
         // A wrong verifier is another password, not damage.
         #expect(try AgileEncryption(info: Self.info(key: #"spinCount="10" "# + Self.verifier), password: "x") == nil)
+    }
+
+    /// The `EncryptionInfo` stream of the fixture `name`.
+    static func encryptionInfo(_ name: String) throws -> [UInt8] {
+        let folder = try #require(Bundle.module.url(forResource: "Workbooks", withExtension: nil))
+        let path = folder.appendingPathComponent(name).path
+        let file = open(path, O_RDONLY)
+        defer { close(file) }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let stream = try #require(try CompoundFile(file: file, fileSize: size).stream("EncryptionInfo"))
+        return try stream.read(file, at: 0, count: stream.size)
     }
 
     @Test("an encrypted workbook whose contents are shorter than its size says is refused as cut short")

@@ -60,7 +60,7 @@ struct OtherWritersWorkbookTests {
 
     @Test(
         "an .xls or .xlsx encrypted with Excel's built-in password (VelvetSweatshop, a protected workbook's) is decrypted and read",
-        arguments: ["velvetsweatshop.xls", "velvetsweatshop.xlsx"])
+        arguments: ["velvetsweatshop.xls", "velvetsweatshop.xlsx", "velvetsweatshop-standard.xlsx"])
     func builtInPassword(_ name: String) throws {
         let read = try WorkbookReaderTests.read(try Self.fixture(name))
         #expect(read.sheet == "工单" && read.others == ["说明"])

@@ -28,6 +28,8 @@ Files written into OUT_DIR:
                             SHA-512), as Excel for Mac saves a workbook whose structure is protected,
                             by msoffcrypto-tool
     password.xlsx           the same with the password "secret"
+    velvetsweatshop-standard.xlsx  libreoffice.xlsx encrypted with "VelvetSweatshop" the "standard"
+                            way of Excel 2007 (AES-128 ECB), by encrypt_xlsx_standard.py
     cryptoapi.xls           xlwt-many-strings.xls encrypted with "VelvetSweatshop" the way Excel 2002
                             and later do by default (RC4 CryptoAPI, 128-bit key), by
                             encrypt_xls_cryptoapi.py: LibreOffice only writes the older kind
@@ -264,6 +266,9 @@ def main():
     for password, name in (("VelvetSweatshop", "velvetsweatshop.xlsx"), ("secret", "password.xlsx")):
         with open(os.path.join(out, "libreoffice.xlsx"), "rb") as plain, open(os.path.join(out, name), "wb") as sink:
             OOXMLFile(plain).encrypt(password, sink)
+    import encrypt_xlsx_standard
+    encrypt_xlsx_standard.encrypt_file(os.path.join(out, "libreoffice.xlsx"),
+                                       os.path.join(out, "velvetsweatshop-standard.xlsx"))
     encrypt_xls_cryptoapi.encrypt_file(os.path.join(out, "xlwt-many-strings.xls"), os.path.join(out, "cryptoapi.xls"),
                                        key_bits=128, version=4)
     encrypt_xls_cryptoapi.encrypt_file(os.path.join(out, "xlwt.xls"), os.path.join(out, "cryptoapi-40bit.xls"),

@@ -6,7 +6,7 @@ import _CryptoExtras
 /// 2.3.4.15; Office 2010 and later), for Excel's built-in password "VelvetSweatshop": Excel for
 /// Mac saves a workbook whose structure is protected encrypted with it, and Excel opens such a
 /// file without asking. A password somebody chose is not known here.
-struct AgileEncryption {
+struct AgileEncryption: PackageCipher {
     /// The package's parameters: its segments' IVs come from their salt and hash.
     let package: AgileKeyParameters
     /// The key the package's segments are encrypted with.
@@ -47,7 +47,6 @@ struct AgileEncryption {
         packageKey = Array(secret.prefix(package.keyBytes))
     }
 
-    /// Decrypts the package's segment `number` (4,096 bytes, the last one shorter).
     func decryptSegment(_ encrypted: [UInt8], number: Int) throws(WorkbookError) -> [UInt8] {
         let iv = package.hash.digest(package.salt + UInt32(truncatingIfNeeded: number).littleEndianBytes)
         do {

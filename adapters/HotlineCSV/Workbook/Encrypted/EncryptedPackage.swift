@@ -17,11 +17,16 @@ enum EncryptedPackage {
         guard let info = try container.stream("EncryptionInfo"), info.size <= 1 << 20,
             let package = try container.stream("EncryptedPackage")
         else { throw .damaged("it is encrypted but its encryption descriptor is missing") }
-        guard
-            let encryption = try AgileEncryption(
-                info: info.read(container.file, at: 0, count: info.size),
-                password: BIFFDecryption.builtInPassword)
-        else { throw .savedWithPassword }
+        let descriptor = try info.read(container.file, at: 0, count: info.size)
+        guard descriptor.count >= 4 else { throw .damaged("its encryption descriptor is cut short") }
+        let password = BIFFDecryption.builtInPassword
+        let found: (any PackageCipher)? =
+            switch (descriptor.uint16(at: 0), descriptor.uint16(at: 2)) {
+            case (4, 4): try AgileEncryption(info: descriptor, password: password)
+            case (2...4, 2): try StandardEncryption(info: descriptor, password: password)
+            default: throw .savedWithPassword
+            }
+        guard let encryption = found else { throw .savedWithPassword }
         let header = try package.read(container.file, at: 0, count: 8)
         guard header.count == 8 else { throw .damaged("its encrypted contents are cut short") }
         let size = header.uint64(at: 0)
@@ -57,4 +62,10 @@ enum EncryptedPackage {
     }
 
     static let segmentSize = 4096
+}
+
+/// How an encrypted package's segments are decrypted, once the password opened its key.
+protocol PackageCipher {
+    /// Decrypts the package's segment `number` (4,096 bytes, the last one shorter).
+    func decryptSegment(_ encrypted: [UInt8], number: Int) throws(WorkbookError) -> [UInt8]
 }
