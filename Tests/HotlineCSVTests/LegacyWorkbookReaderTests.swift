@@ -112,7 +112,11 @@ struct LegacyWorkbookReaderTests {
                     ("Workbook", B.workbookStream(sheets: [("S", false, [])], extraGlobals: B.record(0x002F, [0, 0])))
                 ]), "saved with a password"
             ),
-            Refusal(B.compoundFile([("EncryptionInfo", [1]), ("EncryptedPackage", [2])]), "saved with a password"),
+            // An encrypted .xlsx of a kind not read (descriptor version 9.9), or cut short.
+            Refusal(
+                B.compoundFile([("EncryptionInfo", [9, 0, 9, 0, 0, 0, 0, 0]), ("EncryptedPackage", [2])]),
+                "saved with a password"),
+            Refusal(B.compoundFile([("EncryptionInfo", [1]), ("EncryptedPackage", [2])]), "descriptor is cut short"),
             Refusal(B.compoundFile([("Workbook", [0x09, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0])]), "Excel 2.x–4.0"),
             Refusal(B.compoundFile([("WordDocument", [1, 2, 3])]), "a Word 97–2003 document (.doc)"),
             Refusal(B.compoundFile([("Workbook", B.bof(0x0005))]), "ends before its sheets"),
