@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import _CryptoExtras
 
 /// The key of an Excel workbook (.xlsx) encrypted the "agile" way ([MS-OFFCRYPTO] 2.3.4.10–
 /// 2.3.4.15; Office 2010 and later), for Excel's built-in password "VelvetSweatshop": Excel for
@@ -10,7 +9,7 @@ struct AgileEncryption: PackageCipher {
     /// The package's parameters: its segments' IVs come from their salt and hash.
     let package: AgileKeyParameters
     /// The key the package's segments are encrypted with.
-    let packageKey: [UInt8]
+    let packageKey: SymmetricKey
 
     /// The key `info` (the `EncryptionInfo` stream) gives for `password`; nil when it does not
     /// open with it. Throws when `info` is not agile encryption of a kind read here.
@@ -33,7 +32,8 @@ struct AgileEncryption: PackageCipher {
         let hashed = Self.passwordHash(password, parameters, spinCount: key.spinCount)
         func decrypt(_ encrypted: [UInt8], block: [UInt8]) -> [UInt8]? {
             let key = AgileKeyParameters.fit(parameters.hash.digest(hashed + block), parameters.keyBytes)
-            return try? Self.decrypt(encrypted, key: key, iv: AgileKeyParameters.fit(parameters.salt, 16))
+            return try? OfficeCrypto.decryptCBC(
+                encrypted, key: SymmetricKey(data: key), iv: AgileKeyParameters.fit(parameters.salt, 16))
         }
         guard let input = decrypt(key.verifierInput, block: Self.verifierInputBlock),
             let value = decrypt(key.verifierValue, block: Self.verifierValueBlock),
@@ -44,23 +44,19 @@ struct AgileEncryption: PackageCipher {
         guard let secret = decrypt(key.keyValue, block: Self.keyValueBlock), secret.count >= package.keyBytes else {
             throw .damaged("its encrypted key is cut short")
         }
-        packageKey = Array(secret.prefix(package.keyBytes))
+        packageKey = SymmetricKey(data: secret.prefix(package.keyBytes))
     }
 
     func decryptSegment(_ encrypted: [UInt8], number: Int) throws(WorkbookError) -> [UInt8] {
         let iv = package.hash.digest(package.salt + UInt32(truncatingIfNeeded: number).littleEndianBytes)
-        do {
-            return try Self.decrypt(encrypted, key: packageKey, iv: AgileKeyParameters.fit(iv, package.blockSize))
-        } catch {
-            throw .damaged("its encrypted contents are cut short")
-        }
+        return try OfficeCrypto.decryptCBC(
+            encrypted, key: packageKey, iv: AgileKeyParameters.fit(iv, package.blockSize))
     }
 
     /// The hash the password's keys come from: the salted hash, hashed again `spinCount` times
     /// with the round's number in front.
     private static func passwordHash(_ password: String, _ key: AgileKeyParameters, spinCount: Int) -> [UInt8] {
-        let unicode = password.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
-        var hashed = key.hash.digest(key.salt + unicode)
+        var hashed = key.hash.digest(key.salt + OfficeCrypto.passwordBytes(password))
         var round = [UInt8](repeating: 0, count: 4 + hashed.count)
         for number in 0..<UInt32(spinCount) {
             round.replaceSubrange(0..<4, with: number.littleEndianBytes)
@@ -68,10 +64,6 @@ struct AgileEncryption: PackageCipher {
             hashed = key.hash.digest(round)
         }
         return hashed
-    }
-
-    private static func decrypt(_ encrypted: [UInt8], key: [UInt8], iv: [UInt8]) throws -> [UInt8] {
-        Array(try AES._CBC.decrypt(encrypted, using: SymmetricKey(data: key), iv: .init(ivBytes: iv), noPadding: true))
     }
 
     // The block keys of [MS-OFFCRYPTO] 2.3.4.13 that tell the password's three keys apart.

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import _CryptoExtras
 
 /// The key of an Excel workbook (.xlsx) encrypted the "standard" way ([MS-OFFCRYPTO] 2.3.4.5–
 /// 2.3.4.9; Excel 2007): AES-128, -192 or -256 in ECB mode over the whole package, the key from
@@ -35,18 +34,13 @@ struct StandardEncryption: PackageCipher {
     }
 
     func decryptSegment(_ encrypted: [UInt8], number: Int) throws(WorkbookError) -> [UInt8] {
-        do {
-            return try Self.decryptECB(encrypted, key: key)
-        } catch {
-            throw .damaged("its encrypted contents are cut short")
-        }
+        try Self.decryptECB(encrypted, key: key)
     }
 
     /// [MS-OFFCRYPTO] 2.3.4.7: the salted hash hashed 50,000 times, then with block 0, then
     /// stretched through two more hashes (CryptoAPI's CryptDeriveKey) to the key's length.
     private static func derive(_ password: String, salt: [UInt8], keyBytes: Int) -> [UInt8] {
-        let unicode = password.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
-        var hashed = Array(Insecure.SHA1.hash(data: salt + unicode))
+        var hashed = Array(Insecure.SHA1.hash(data: salt + OfficeCrypto.passwordBytes(password)))
         for number in 0..<UInt32(50_000) {
             hashed = Array(Insecure.SHA1.hash(data: number.littleEndianBytes + hashed))
         }
@@ -59,11 +53,8 @@ struct StandardEncryption: PackageCipher {
 
     /// ECB by way of CBC with a zero IV: each block's CBC result is its ECB result XORed with
     /// the ciphertext block before it, which is put back.
-    private static func decryptECB(_ encrypted: [UInt8], key: SymmetricKey) throws -> [UInt8] {
-        var plain = Array(
-            try AES._CBC.decrypt(
-                encrypted, using: key, iv: .init(ivBytes: [UInt8](repeating: 0, count: 16)),
-                noPadding: true))
+    private static func decryptECB(_ encrypted: [UInt8], key: SymmetricKey) throws(WorkbookError) -> [UInt8] {
+        var plain = try OfficeCrypto.decryptCBC(encrypted, key: key, iv: [UInt8](repeating: 0, count: 16))
         for index in 16..<max(plain.count, 16) { plain[index] ^= encrypted[index - 16] }
         return plain
     }

@@ -25,7 +25,7 @@ final class BIFFDecryption {
         // wEncryptionType 1 is RC4; then the version: 1.1 for the MD5 key, 2.2, 3.2 or 4.2 for
         // the CryptoAPI one.
         guard body.count >= 6, body.uint16(at: 0) == 1 else { return nil }
-        let unicode = password.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let unicode = OfficeCrypto.passwordBytes(password)
         let verifier: ArraySlice<UInt8>
         let verifierHash: ArraySlice<UInt8>
         switch (body.uint16(at: 2), body.uint16(at: 4)) {
