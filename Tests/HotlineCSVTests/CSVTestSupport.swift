@@ -38,3 +38,6 @@ func hex(_ text: String) -> [UInt8] {
 /// The repository's `config/` folder.
 let configDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("config")
+
+/// What a whole-number column's refusal adds for a value that reads as a length of time.
+let durationHint = " (it reads as a length of time: a profile column with type: duration takes it as seconds)"

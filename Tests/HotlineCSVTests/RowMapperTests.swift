@@ -155,7 +155,7 @@ struct RowMapperTests {
                 "5 GD003: required field 诉求内容 is empty",
                 "6 GD004: expected 10 columns, found 3",
                 "7 GD005: unterminated quote: a quoted field opened on this line is never closed",
-                "8 GD006: 通话时长 \"3分20秒\" is not a whole number",
+                "8 GD006: 通话时长 \"3分20秒\" is not a whole number" + durationHint,
                 "9 -: required field 工单编号 is empty",
                 "12 GD011: expected 10 columns, found 6",
                 "13 -: expected 10 columns, found 5",

@@ -35,7 +35,7 @@ struct SpreadsheetQuirksTests {
         // Messages name it on one line: a line break would split the CLI's summary and a cell.
         let bad = try #require(
             try mapFile(utf8(file.replacingOccurrences(of: "ZX1,60", with: "ZX1,3分20秒"))).first?.rejection)
-        #expect(bad.reason == "通话时长(秒) \"3分20秒\" is not a whole number")
+        #expect(bad.reason == "通话时长(秒) \"3分20秒\" is not a whole number" + durationHint)
     }
 
     @Test("a formula's error value is no value: a required cell holding one is refused, another is taken as empty")

@@ -72,7 +72,9 @@ extension HotlineRowMapper {
                 guard let number = isDuration ? CallDuration.seconds(text) : FieldText.wholeNumber(text) else {
                     throw RowRefusal(
                         "\(name) \"\(text)\" is not "
-                            + (isDuration ? "a length of time (such as 65, 1:05 or 1分05秒)" : "a whole number"))
+                            + (isDuration
+                                ? "a length of time (such as 65, 1:05 or 1分05秒)"
+                                : "a whole number" + Self.durationHint(text)))
                 }
                 if case .extra(let key) = column.field {
                     build.extra[key] = .number(Double(number))
@@ -267,6 +269,15 @@ extension HotlineRowMapper {
             digits.allSatisfy({ (0x30...0x39).contains($0) }), case .e164 = phones.parse("0" + raw).0
         else { return false }
         return true
+    }
+
+    /// For a value that is no whole number but reads as a length of time (`0:03:25`, an Excel
+    /// time cell; `3分20秒`): the profile setting that takes such a column, so whoever reads
+    /// the report knows the file is fine and the profile is what to change. A bare decimal
+    /// (`95.5`) gets none: it is more likely a mistyped count than a length.
+    private static func durationHint(_ text: String) -> String {
+        guard Double(text) == nil, CallDuration.seconds(text) != nil else { return "" }
+        return " (it reads as a length of time: a profile column with type: duration takes it as seconds)"
     }
 
     /// Names that say the caller stayed anonymous.
