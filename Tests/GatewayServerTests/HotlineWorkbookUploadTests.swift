@@ -153,6 +153,32 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test("a filtered sheet's hidden rows are read like the others, and one warning names them")
+    func filteredSheet() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("HotlineCSVTests/Workbooks")
+        // Rows 3 and 5 are filtered out; as in the unfiltered file they are read, and rejected for
+        // their own reasons (a date without a time, a duration of 0.5 s), not dropped unseen.
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345",
+            body: try Data(contentsOf: folder.appendingPathComponent("filtered.xlsx")),
+            headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3, 5])
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        let hidden = warnings.filter { ($0["reason"] as? String)?.contains("hidden in the worksheet") == true }
+        #expect(hidden.map { $0["line"] as? Int } == [3])
+        #expect(
+            hidden.first?["reason"] as? String
+                == "2 rows hidden in the worksheet (filtered out or hidden by hand; lines 3, 5) imported like the "
+                + "others: to leave calls out, delete their rows rather than hide them")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     /// Posts `file`, a call log whose row 2 is call GD101's or H101's (8:15:02 on 2026-11-03, from
     /// 13812345678, its text on two lines) and whose row `rejectedLine` is rejected; then posts it
     /// with the wrong profile and checks it is kept and handed back typed `keptAs`, named `.suffix`.

@@ -38,6 +38,16 @@ struct OtherWritersWorkbookTests {
         #expect(read.sheet == "工单" && read.others == ["说明"])
         #expect(read.records.map(\.line) == Self.expected.map(\.line))
         #expect(read.records.map(\.fields) == Self.expected.map(\.fields))
+        #expect(read.records.allSatisfy { !$0.hidden })
+    }
+
+    @Test(
+        "a sheet filtered to show 噪音 only (openpyxl's AutoFilter; LibreOffice's .xls, .ods and XML 2003 of it): every row read, the hidden ones marked",
+        arguments: ["filtered.xlsx", "filtered.xls", "filtered.ods", "filtered-2003.xml"])
+    func filtered(_ name: String) throws {
+        let read = try WorkbookReaderTests.read(try Self.fixture(name))
+        #expect(read.records.map(\.fields) == Self.expected.map(\.fields))
+        #expect(read.records.filter(\.hidden).map(\.line) == [3, 5])
     }
 
     @Test(

@@ -13,6 +13,9 @@ Files written into OUT_DIR:
     gnumeric-excel95.xls    ssconvert saving it as Excel 5.0/95 (BIFF7) in a Chinese locale, so
                             its text is GBK (code page 936): needs the zh_CN.gb18030 locale
                             (`localedef -i zh_CN -f GB18030 zh_CN.gb18030`)
+    filtered.xlsx           openpyxl's cells with an AutoFilter on 诉求类型 showing 噪音 only: rows 3 and 5
+                            hidden, as Excel saves a filtered sheet
+    filtered.xls, filtered.ods, filtered-2003.xml   LibreOffice re-saving filtered.xlsx
     xlwt.xls                the same cells written by xlwt (BIFF8)
     xlwt-many-strings.xls   600 rows of distinct strings, so the BIFF8 shared-string table
                             (SST) runs past one record and continues in CONTINUE records
@@ -82,6 +85,25 @@ def write_openpyxl(path):
                 cell.number_format = fmt
     book.create_sheet("说明").append(["这一页不是工单"])
     book.save(path)
+
+
+def write_filtered(path):
+    """openpyxl's file with an AutoFilter that shows only 噪音 complaints: the other rows hidden."""
+    import openpyxl
+    write_openpyxl(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET]
+    sheet.auto_filter.ref = f"A1:I{len(ROWS) + 1}"
+    sheet.auto_filter.add_filter_column(4, ["噪音"])
+    for number, row in enumerate(ROWS, start=2):
+        if row and row[4][0] != "噪音":
+            sheet.row_dimensions[number].hidden = True
+    book.save(path)
+
+
+def write_filtered_family(out):
+    write_filtered(os.path.join(out, "filtered.xlsx"))
+    resave_with_libreoffice(os.path.join(out, "filtered.xlsx"), out, "filtered", ["xls", "ods", "xml2003"])
 
 
 def write_xlsxwriter(path, constant_memory):
@@ -181,6 +203,16 @@ def convert_2003_xml(source, out):
             subprocess.run(["xsltproc", "--maxdepth", "20000", SPREADSHEETML_XSLT, flat], check=True, stdout=sink)
 
 
+def resave_with_libreoffice(source, out, stem, kinds):
+    """LibreOffice saving source as OUT/STEM.xlsx, .ods, .xls or (kind xml2003) STEM-2003.xml."""
+    filters = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8", "xls": "MS Excel 97"}
+    for kind in kinds:
+        if kind == "xml2003":
+            convert_2003_xml(source, os.path.join(out, f"{stem}-2003.xml"))
+        else:
+            convert(source, kind, filters[kind], os.path.join(out, f"{stem}.{kind}"))
+
+
 PASSWORD_MODE = "--save-xls-with-password"
 
 
@@ -242,14 +274,12 @@ def main():
     write_xlsxwriter(os.path.join(out, "xlsxwriter.xlsx"), False)
     write_xlsxwriter(os.path.join(out, "xlsxwriter-constant-memory.xlsx"), True)
     write_xlwt(os.path.join(out, "xlwt.xls"))
+    write_filtered_family(out)
     write_xlwt_many_strings(os.path.join(out, "xlwt-many-strings.xls"))
     with tempfile.TemporaryDirectory() as work:
         source = os.path.join(work, "libreoffice.xlsx")
         shutil.copy(os.path.join(out, "openpyxl.xlsx"), source)
-        convert(source, "xlsx", "Calc MS Excel 2007 XML", os.path.join(out, "libreoffice.xlsx"))
-        convert(source, "ods", "calc8", os.path.join(out, "libreoffice.ods"))
-        convert(source, "xls", "MS Excel 97", os.path.join(out, "libreoffice.xls"))
-        convert_2003_xml(source, os.path.join(out, "libreoffice-2003.xml"))
+        resave_with_libreoffice(source, out, "libreoffice", ["xlsx", "ods", "xls", "xml2003"])
         for name, exporter in (("gnumeric.xlsx", "Gnumeric_Excel:xlsx"), ("gnumeric.ods", "Gnumeric_OpenCalc:odf"),
                                ("gnumeric.xls", "Gnumeric_Excel:excel_biff8")):
             subprocess.run(["ssconvert", "-T", exporter, source, os.path.join(out, name)], check=True,

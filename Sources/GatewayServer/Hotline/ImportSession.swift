@@ -51,6 +51,9 @@ struct ImportSession {
     /// Tickets of rejected rows, with the line of the first: a later row with the ticket is
     /// refused too. Bounded, so a file of nothing but bad rows keeps its memory flat.
     private var rejectedTickets: [String: Int] = [:]
+    /// Rows after the header hidden in the workbook's sheet (filtered out, or hidden by hand):
+    /// imported like the rest, and named in one warning so nobody is surprised.
+    private var hiddenRows = HiddenRows()
     /// The upload's start, read again for the header when another profile would decode it otherwise.
     private var fileHead: Data?
     static let rejectedTicketsTracked = 100_000
@@ -91,6 +94,7 @@ struct ImportSession {
     mutating func finish() {
         if !fromWorkbook { reader.finish { record in self.take(record) } }
         if let held = mapper?.release(before: nil) { handle(held) }
+        if let warning = hiddenRows.warning { report.warningsOnRead.append(warning) }
         if header == nil && headerFailure == nil {
             headerFailure =
                 closestHeaderFailure.map { withProfileHint($0.error) }
@@ -105,6 +109,7 @@ struct ImportSession {
             findHeader(record)
             return
         }
+        if record.hidden { hiddenRows.add(record.line) }
         var record = record
         if fromWorkbook, let width = header?.names.count, case .fields(var fields) = record.kind, fields.count < width {
             fields.append(contentsOf: repeatElement("", count: width - fields.count))

@@ -14,10 +14,14 @@ public struct CSVRecord: Sendable, Hashable {
     /// The physical line (1-based, the header is line 1) where the record starts.
     public var line: Int
     public var kind: Kind
+    /// A workbook's row hidden in its sheet: filtered out by an AutoFilter, or hidden by hand.
+    /// Read like any other (a hidden call is still a call); the import report names such rows.
+    public var hidden: Bool
 
-    public init(line: Int, kind: Kind) {
+    public init(line: Int, kind: Kind, hidden: Bool = false) {
         self.line = line
         self.kind = kind
+        self.hidden = hidden
     }
 
     /// The fields, whatever the kind.

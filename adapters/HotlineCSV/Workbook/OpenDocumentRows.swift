@@ -17,6 +17,7 @@ struct OpenDocumentRows: SheetRecords {
     private var rowRepeat = 1
     private var fields: [String] = []
     private var hasValue = false
+    private var rowHidden = false
     private var column = 0
     private var inCell = false
     private var cellRepeat = 1
@@ -50,6 +51,8 @@ struct OpenDocumentRows: SheetRecords {
         guard inTable, tableDepth == 1 else { return }
         if tag.is("table-row") {
             rowRepeat = try Self.count(tag.attribute("number-rows-repeated"), "a row")
+            // `collapse` (hidden) or `filter` (filtered out); `visible` is the default.
+            rowHidden = (tag.attribute("visibility") ?? "visible") != "visible"
             fields = .nextRow(after: fields)
             hasValue = false
             column = 0
@@ -133,8 +136,8 @@ struct OpenDocumentRows: SheetRecords {
         guard rowRepeat <= Self.maxRepeatedRows else {
             throw .damaged("row \(first) is repeated \(rowRepeat) times over")
         }
-        let record = CSVRecord.sheetRow(line: first, fields: fields)
-        for line in first...rowNumber { completed.append(CSVRecord(line: line, kind: record.kind)) }
+        let record = CSVRecord.sheetRow(line: first, fields: fields, hidden: rowHidden)
+        for line in first...rowNumber { completed.append(CSVRecord(line: line, kind: record.kind, hidden: rowHidden)) }
     }
 
     /// A repeat count: absent is once.

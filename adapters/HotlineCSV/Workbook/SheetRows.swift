@@ -12,6 +12,7 @@ struct SheetRows: SheetRecords {
     private var rowNumber = 0
     private var fields: [String] = []
     private var hasValue = false
+    private var rowHidden = false
     private var cellColumn = 0
     /// Inside a `<c>`: a stray `</c>` (a damaged sheet) sets no cell.
     private var inCell = false
@@ -44,6 +45,7 @@ struct SheetRows: SheetRecords {
             }
             fields = .nextRow(after: fields)
             hasValue = false
+            rowHidden = XMLTag.isTrue(tag.attribute("hidden"))
             cellColumn = 0
             // A cell left open by a damaged row ends with it: its `</c>` in the next row sets nothing.
             inCell = false
@@ -87,7 +89,7 @@ struct SheetRows: SheetRecords {
             fields[cellColumn - 1] = text
             hasValue = true
         } else if XMLScanner.equal(name, "row") {
-            if hasValue { completed.append(.sheetRow(line: rowNumber, fields: fields)) }
+            if hasValue { completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: rowHidden)) }
         } else if XMLScanner.equal(name, "sheetData") {
             inSheetData = false
         }

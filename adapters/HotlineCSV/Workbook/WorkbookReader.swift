@@ -177,7 +177,7 @@ private struct WorkbookPart: XMLScannerHandler {
 
     mutating func start(_ tag: XMLTag) throws(WorkbookError) {
         if tag.is("workbookPr") {
-            date1904 = ["1", "true"].contains(tag.attribute("date1904")?.lowercased() ?? "")
+            date1904 = XMLTag.isTrue(tag.attribute("date1904"))
         } else if tag.is("sheet"), let relation = tag.attribute("id") {
             let state = tag.attribute("state") ?? "visible"
             sheets.append(Sheet(name: tag.attribute("name") ?? "", relation: relation, visible: state == "visible"))

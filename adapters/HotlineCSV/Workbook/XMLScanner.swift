@@ -42,6 +42,13 @@ struct XMLTag {
         }
         return nil
     }
+
+    /// An XML Schema boolean attribute (`1` or `true`; `0`, `false` or absent is false), as
+    /// Excel's `hidden` and `date1904` are.
+    static func isTrue(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return value == "1" || value.lowercased() == "true"
+    }
 }
 
 /// A streaming reader of the XML an .xlsx workbook is made of, fed chunks as they are inflated.

@@ -91,6 +91,7 @@ extension BIFFRecords.Record {
     static let boolOrError = 0x0205
     static let formula = 0x0006
     static let string = 0x0207
+    static let row = 0x0208
     /// The records an encrypted workbook keeps in clear: BOF, FILEPASS, USREXCL, FILELOCK,
     /// INTERFACEHDR, RRDINFO, RRDHEAD ([MS-XLS] 2.2.10).
     static let neverEncrypted: Set<Int> = [bof, filePass, 0x0194, 0x0195, 0x00E1, 0x0196, 0x0138]

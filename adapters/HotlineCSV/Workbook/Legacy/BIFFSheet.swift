@@ -10,6 +10,9 @@ final class BIFFSheet: WorkbookSheet {
     private var rowNumber = 0
     private var fields: [String] = []
     private var completed: [CSVRecord] = []
+    /// Rows (by line) their ROW record says are hidden. The ROW records of a block of rows come
+    /// before its cells; an entry is taken out when its row completes (at most 65,536 rows).
+    private var hiddenRows: Set<Int> = []
     /// Substreams open: the sheet's own, and a chart's embedded in it, whose records are not cells.
     private var depth = 0
     /// A formula whose text result is in the STRING record after it.
@@ -36,7 +39,7 @@ final class BIFFSheet: WorkbookSheet {
             }
             try read(record)
             if depth == 0 {
-                if !fields.isEmpty { completed.append(.sheetRow(line: rowNumber, fields: fields)) }
+                completeRow()
                 finished = true
                 break
             }
@@ -88,6 +91,9 @@ final class BIFFSheet: WorkbookSheet {
             try set(body, body[7] == 0 ? (body[6] == 0 ? "FALSE" : "TRUE") : Self.error(body[6]))
         case BIFFRecords.Record.formula where body.count >= 14:
             try formula(body)
+        case BIFFRecords.Record.row where body.count >= 14:
+            // Options after row, columns, height and two reserved words: bit 5 (fDyZero) hides it.
+            if body.uint16(at: 12) & 0x20 != 0 { hiddenRows.insert(body.uint16(at: 0) + 1) }
         case BIFFRecords.Record.string:
             guard let cell = formulaCell else { return }
             formulaCell = nil
@@ -121,6 +127,11 @@ final class BIFFSheet: WorkbookSheet {
         try set(row: body.uint16(at: 0), column: body.uint16(at: 2), text)
     }
 
+    private func completeRow() {
+        let hidden = hiddenRows.remove(rowNumber) != nil
+        if !fields.isEmpty { completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: hidden)) }
+    }
+
     /// Sets the cell at zero-based `row` and `column`, completing the row before when `row` is later.
     private func set(row: Int, column: Int, _ text: String) throws(WorkbookError) {
         let line = row + 1
@@ -129,7 +140,7 @@ final class BIFFSheet: WorkbookSheet {
                 throw .unsupported(
                     "its cells are not stored row by row (a cell of row \(line) comes after row \(rowNumber))")
             }
-            if !fields.isEmpty { completed.append(.sheetRow(line: rowNumber, fields: fields)) }
+            completeRow()
             fields = .nextRow(after: fields)
             rowNumber = line
         }

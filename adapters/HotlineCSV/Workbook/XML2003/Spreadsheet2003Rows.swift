@@ -18,6 +18,7 @@ struct Spreadsheet2003Rows: SheetRecords {
     private var span = 0
     private var fields: [String] = []
     private var hasValue = false
+    private var rowHidden = false
     private var column = 0
     private var inCell = false
     private var merged = 0
@@ -47,6 +48,7 @@ struct Spreadsheet2003Rows: SheetRecords {
             span = tag.attribute("Span").flatMap { Int($0) }.map { max(0, min($0, 1 << 20)) } ?? 0
             fields = .nextRow(after: fields)
             hasValue = false
+            rowHidden = XMLTag.isTrue(tag.attribute("Hidden"))
             column = 0
             merged = 0
             inCell = false
@@ -90,7 +92,7 @@ struct Spreadsheet2003Rows: SheetRecords {
             fields[column - 1] = text
             hasValue = true
         } else if XMLScanner.equal(name, "Row") {
-            if hasValue { completed.append(.sheetRow(line: rowNumber, fields: fields)) }
+            if hasValue { completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: rowHidden)) }
             hasValue = false
             rowNumber += span
             span = 0
