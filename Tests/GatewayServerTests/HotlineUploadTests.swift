@@ -196,6 +196,54 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test(
+        "a row repeated as it was in the same file (in its batch or a later one) counts as a duplicate, with a warning")
+    func identicalRowRepeated() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        // Line 3 repeats line 2 in its batch, line 2050 in a later one (batches of 2,000 rows);
+        // line 4 repeats line 2's ticket saying something else: another call, still refused.
+        var file = Self.header
+        func call(_ ticket: Int, _ text: String) -> String {
+            "T\(ticket),2026/11/3 8:15,13812345678,王先生,投诉,\(text),西湖区文三路1号,ZX1001,60\r\n"
+        }
+        for line in 2...2100 {
+            switch line {
+            case 3, 2050: file += call(2, "第2行")
+            case 4: file += call(2, "另一件事")
+            default: file += call(line, "第\(line)行")
+            }
+        }
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: Data(file.utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 2096)
+        #expect(reply.json["duplicates"] as? Int == 2)
+        let rejected = try #require(reply.json["rejected"] as? [[String: Any]])
+        #expect(rejected.map { $0["line"] as? Int } == [4])
+        #expect(rejected.first?["reason"] as? String == "duplicate ticket id T2 in this file (first at line 2)")
+        let ids = try #require(reply.json["ids_by_line"] as? [String: String])
+        let id = try #require(ids["2"])
+        #expect(ids["3"] == id && ids["2050"] == id && ids["4"] == nil)
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(
+            warnings.filter { $0["ticket"] as? String == "T2" }.map { $0["reason"] as? String }
+                == [3, 2050].map { _ in
+                    "ticket T2 again in this file (first at line 2), saying the same as the complaint stored (\(id)): "
+                        + "counted as a duplicate, not stored twice"
+                })
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2096")
+        // The same file again: every row taken is a duplicate, the repeats among them; line 4 is refused again.
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(file.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(again.json["accepted"] as? Int == 0)
+        #expect(again.json["duplicates"] as? Int == 2098)
+        #expect((again.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [4])
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a ticket sent again with other content is a duplicate with a warning naming the changed columns")
     func changedTicketInALaterUpload() async throws {
         let downstream = try await DownstreamServer.start()

@@ -351,7 +351,19 @@ struct ImportSession {
                     ImportReport.RowIssue(
                         line: rows[index].line, ticket: rows[index].ticket,
                         reason: changedReason(rows[index], id: id, earlier: earlier)))
-            case .duplicateInUpload(_, let firstLine):
+            case .duplicateInUpload(let id, let firstLine, sameContent: true):
+                // A row repeated as it was (pages of an export overlapping, files joined twice):
+                // the call is stored once, so it counts as a re-upload's row does.
+                report.duplicates += 1
+                duplicates += 1
+                noteID(rows[index].line, id)
+                let first = firstLine.map { " (first at line \($0))" } ?? ""
+                report.warningsOnCommit.append(
+                    ImportReport.RowIssue(
+                        line: rows[index].line, ticket: rows[index].ticket,
+                        reason: "ticket \(rows[index].ticket) again in this file\(first), saying the same as the "
+                            + "complaint stored (\(id)): counted as a duplicate, not stored twice"))
+            case .duplicateInUpload(_, let firstLine, sameContent: false):
                 let row = rows[index]
                 let first = firstLine.map { " (first at line \($0))" } ?? ""
                 reject(

@@ -52,6 +52,7 @@ extension UploadPage {
             [/^expected \d+ columns, found \d+/, "列数不对"],
             [/^unterminated quote/, "引号未闭合"],
             [/^duplicate ticket id/, "工单编号在本文件中重复"],
+            [/again in this file, saying the same/, "同一工单在本文件中再次出现，内容相同：按重复计，只存一次"],
             [/is not a whole number/, "不是整数"],
             [/is not a length of time/, "不是时长"],
             [/Excel|scientific|rounded it to 15 digits/, "数字被表格软件改写，原数字已丢失：请把该列设为文本后重新导出"],

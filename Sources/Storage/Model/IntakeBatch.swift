@@ -34,7 +34,9 @@ public enum BatchIntakeOutcome: Sendable, Hashable {
     /// fingerprint): nothing new; `earlierRecord` is the stored record, to say what differs.
     case changedDuplicate(id: String, earlierRecord: Data)
     /// The natural key came earlier in this same upload, at `firstLine`: nothing new.
-    case duplicateInUpload(id: String, firstLine: Int?)
+    /// `sameContent`: the row says what the stored complaint says (its content fingerprint is
+    /// the same), so it is a row repeated, not another call under the ticket.
+    case duplicateInUpload(id: String, firstLine: Int?, sameContent: Bool)
 }
 
 /// A store that takes many records of one uploaded file in one transaction.

@@ -154,22 +154,23 @@ private struct BatchStatements {
                     arguments: [adapter, externalID])
             else { throw StorageError(.corrupt, "complaint \(item.pointee.record.id) was neither inserted nor found") }
             let id: String = row["id"]
+            let earlier = row["content_fingerprint"] as Int64?
+            let sameContent = earlier != nil && earlier == item.pointee.contentFingerprint
             // The same line of the same upload is a row an interrupted import took before it
             // stopped (the import is being finished): taken, not repeated in the file.
             if row["raw_id"] as String? == rawID {
                 let firstLine: Int? = row["raw_line"]
                 if firstLine == item.pointee.line { return .duplicate(id: id) }
-                return .duplicateInUpload(id: id, firstLine: firstLine)
+                return .duplicateInUpload(id: id, firstLine: firstLine, sameContent: sameContent)
             }
             try noteDuplicate.run(rawID, adapter, externalID, item.pointee.line, id)
             if db.changesCount == 0 {
                 let firstLine = try Int.fetchOne(findDuplicate, arguments: [rawID, adapter, externalID])
                 if firstLine == item.pointee.line { return .duplicate(id: id) }
-                return .duplicateInUpload(id: id, firstLine: firstLine)
+                return .duplicateInUpload(id: id, firstLine: firstLine, sameContent: sameContent)
             }
             // Read whole only when the row says something else: a re-upload's rows mostly do not.
-            if let earlier = row["content_fingerprint"] as Int64?, let now = item.pointee.contentFingerprint,
-                earlier != now,
+            if let earlier, let now = item.pointee.contentFingerprint, earlier != now,
                 let record = try Data.fetchOne(
                     db.cachedStatement(sql: "SELECT record FROM complaints WHERE id = ?"), arguments: [id])
             {
