@@ -16,7 +16,7 @@ struct HiddenRowsTests {
         rows.add(7)
         #expect(
             rows.warning?.reason
-                == "1 row hidden in the worksheet (filtered out or hidden by hand; line 7) imported like the others: "
+                == "1 row hidden in the worksheet (filtered out or hidden by hand; line 7) read like the others: "
                 + "to leave calls out, delete their rows rather than hide them")
         #expect(rows.warning?.line == 7)
     }

@@ -173,7 +173,7 @@ struct HotlineWorkbookUploadTests {
         #expect(hidden.map { $0["line"] as? Int } == [3])
         #expect(
             hidden.first?["reason"] as? String
-                == "2 rows hidden in the worksheet (filtered out or hidden by hand; lines 3, 5) imported like the "
+                == "2 rows hidden in the worksheet (filtered out or hidden by hand; lines 3, 5) read like the "
                 + "others: to leave calls out, delete their rows rather than hide them")
         try await gateway.stop()
         await downstream.stop()

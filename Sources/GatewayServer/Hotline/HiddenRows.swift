@@ -30,6 +30,6 @@ struct HiddenRows {
             line: first.lowerBound, ticket: nil,
             reason: "\(rows) hidden in the worksheet (filtered out or hidden by hand; "
                 + "line\(count == 1 ? "" : "s") \(named.joined(separator: ", "))\(more)) "
-                + "imported like the others: to leave calls out, delete their rows rather than hide them")
+                + "read like the others: to leave calls out, delete their rows rather than hide them")
     }
 }

@@ -52,7 +52,7 @@ struct ImportSession {
     /// refused too. Bounded, so a file of nothing but bad rows keeps its memory flat.
     private var rejectedTickets: [String: Int] = [:]
     /// Rows after the header hidden in the workbook's sheet (filtered out, or hidden by hand):
-    /// imported like the rest, and named in one warning so nobody is surprised.
+    /// read like the rest, and named in one warning so nobody is surprised.
     private var hiddenRows = HiddenRows()
     /// The upload's start, read again for the header when another profile would decode it otherwise.
     private var fileHead: Data?
