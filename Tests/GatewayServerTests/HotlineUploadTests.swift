@@ -244,6 +244,28 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test("the notes a report writes under its table are skipped with a warning, not rejected")
+    func notesUnderTheTable() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let file =
+            Self.header
+            + "GD801,2026/11/3 8:15,13812345678,王先生,投诉,路灯不亮,西湖区文三路1号,ZX1001,60\r\n"
+            + ",,,,,,,,\r\n" + "制表人：张三,制表时间：2026-11-03 10:00,,,,,,,\r\n"
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(file.utf8), headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.isEmpty == true)
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(warnings.map { $0["line"] as? Int } == [4])
+        #expect(
+            warnings.first?["reason"] as? String
+                == "a note under the table (\"制表人：张三 制表时间：2026-11-03 10:00\"), not a call: skipped")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a ticket sent again with other content is a duplicate with a warning naming the changed columns")
     func changedTicketInALaterUpload() async throws {
         let downstream = try await DownstreamServer.start()

@@ -133,6 +133,10 @@ struct ImportSession {
             report.warningsOnRead.append(
                 ImportReport.RowIssue(
                     line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
+        case .footnote(let line, let text):
+            report.warningsOnRead.append(
+                ImportReport.RowIssue(
+                    line: line, ticket: nil, reason: "a note under the table (\"\(text)\"), not a call: skipped"))
         case .accepted(var row):
             rows += 1
             if !rejectedTickets.isEmpty, let first = rejectedTickets[row.ticket] {

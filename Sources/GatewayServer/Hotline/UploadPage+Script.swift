@@ -61,6 +61,7 @@ extension UploadPage {
             [/^row is longer than/, "行过长"],
             [/error of a formula/, "单元格是公式的错误值"],
             [/^a totals row/, "合计行，已跳过"],
+            [/^a note under the table/, "表格下方的备注行（制表人、导出时间等），已跳过"],
             [/^the header row again/, "重复的表头行，已跳过"],
             [/before the header row/, "表头前的行，已跳过"],
             [/hidden in the worksheet/, "表格中隐藏（或被筛选掉）的行也已导入；不想导入的行请删除，不要隐藏"],

@@ -38,13 +38,7 @@ public struct HotlineRowMapper {
     /// and either at most two fields are filled, or at most four and the others are short counts
     /// or sums (`合计 | 共4条 | … | 240`). A call record has its ticket, time and content filled.
     public static func summaryText(_ fields: [String]) -> String? {
-        // Asked of every row: a call row (five or more fields filled) leaves after a byte scan,
-        // before any text is normalized.
-        var count = 0
-        for field in fields where field.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) {
-            count += 1
-            if count > 4 { return nil }
-        }
+        guard hasAtMost(4, filledIn: fields) else { return nil }
         let filled = fields.compactMap { TextNormalizer.normalizeOptional($0) }
         guard let first = filled.first else { return nil }
         if filled.count > 2, !filled.dropFirst().allSatisfy(isCountOrSum) { return nil }
@@ -55,6 +49,17 @@ public struct HotlineRowMapper {
         }
         guard word != nil else { return nil }
         return filled.joined(separator: " ")
+    }
+
+    /// Whether at most `limit` of `fields` hold more than spaces. Asked of every row: a call row
+    /// (five or more fields filled) leaves after a byte scan, before any text is normalized.
+    static func hasAtMost(_ limit: Int, filledIn fields: [String]) -> Bool {
+        var count = 0
+        for field in fields where field.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+            count += 1
+            if count > limit { return false }
+        }
+        return true
     }
 
     /// In a file sent back, a row whose structural reason (`expected 9 columns, found 8`, a quote
@@ -145,6 +150,7 @@ public struct HotlineRowMapper {
         // A database's all-null row (`\N`, `NULL`), a row of cells touched with a full-width space.
         if fields.allSatisfy({ Self.isBlank($0) || FieldText.isDatabaseNull($0) }) { return .blank }
         if let text = Self.summaryText(fields) { return .summary(line: record.line, text: text) }
+        if let text = Self.footnoteText(fields) { return .footnote(line: record.line, text: text) }
         if repeatsHeader(fields) { return .repeatedHeader(line: record.line) }
         // Empty fields past the last column carry nothing when the exporter writes them on every
         // row (a trailing comma after each call, a cell once touched to the right of the table):
@@ -245,13 +251,17 @@ public struct HotlineRowMapper {
     /// (nil at the end of the file), shows it: the header's when `next` is exactly as wide as the
     /// header (the held row was split by an unquoted comma), else the held row's own (the
     /// exporter writes trailing empty fields).
-    /// Blank and totals rows show nothing; the row stays held past them.
+    /// Blank, totals and note rows show nothing; the row stays held past them.
     public mutating func release(before next: CSVRecord?) -> HotlineRowResult? {
         guard let held = heldRecord else { return nil }
         let width: Int
         if let next {
             guard case .fields(let fields) = next.kind else { return nil }
-            if fields.allSatisfy({ Self.isBlank($0) }) || Self.summaryText(fields) != nil { return nil }
+            if fields.allSatisfy({ Self.isBlank($0) }) || Self.summaryText(fields) != nil
+                || Self.footnoteText(fields) != nil
+            {
+                return nil
+            }
             width = fields.count == header.names.count ? header.names.count : held.fields.count
         } else {
             width = held.fields.count

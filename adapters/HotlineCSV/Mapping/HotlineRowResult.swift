@@ -11,6 +11,9 @@ public enum HotlineRowResult: Sendable {
     /// A totals row a spreadsheet adds below the calls (`合计：1,024条`, `Total`): not a call.
     /// `text` is what it says.
     case summary(line: Int, text: String)
+    /// A note under the table (`制表人：张三`, `导出时间：2026-11-03 10:00`): not a call. `text`
+    /// is what it says.
+    case footnote(line: Int, text: String)
     /// The header row again, as two exports joined into one file (`copy /b a.csv+b.csv`, `cat`)
     /// carry it: not a call.
     case repeatedHeader(line: Int)
