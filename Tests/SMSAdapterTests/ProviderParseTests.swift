@@ -19,6 +19,16 @@ import Testing
         return messages.map(\.draft)
     }
 
+    /// A text message that names its place after a label gives it as the location's address.
+    @Test func aLabelledAddressInTheTextIsTheLocation() throws {
+        let body = #"[{"phone_number":"13812345678","content":"路灯不亮，地址：滨江区江南大道2号","sequence_id":7}]"#
+        let records = drafts(
+            try AliyunProvider(token: "t").parse(
+                request("/v1/sms/aliyun", type: "application/json", body), receivedAt: arrival))
+        #expect(records.map(\.location.address) == ["滨江区江南大道2号"])
+        #expect(records.first?.text == "路灯不亮，地址：滨江区江南大道2号")
+    }
+
     /// Ids beyond a double's 2^53, sent as numbers: each keeps its own digits, so neither is
     /// taken for a duplicate of the other.
     @Test func aliyunLongNumericIDsStayDistinct() throws {

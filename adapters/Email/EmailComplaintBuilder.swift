@@ -126,6 +126,8 @@ public struct EmailComplaintBuilder: Sendable {
                 email: from?.address),
             subject: subject,
             text: complaintText,
+            // Where the citizen wrote it down, in their own words (not a quoted reply's).
+            location: Complaint.Location(address: LabelledAddress.find(in: ownText)),
             attachments: attachments.records,
             thread: Complaint.Thread(inReplyTo: inReplyTo, references: references))
         return .complaint(

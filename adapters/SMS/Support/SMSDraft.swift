@@ -38,10 +38,11 @@ struct SMSDraft {
             case .invalid: extra["from_raw"] = .string(sender)
             }
         }
+        let text = TextNormalizer.normalize(text)
         return Complaint(
             id: "", channel: .sms, receivedAt: receivedAt, ingestedAt: receivedAt,
             source: Complaint.Source(adapter: adapter, externalID: externalID, extra: extra),
-            complainant: complainant, text: TextNormalizer.normalize(text))
+            complainant: complainant, text: text, location: Complaint.Location(address: LabelledAddress.find(in: text)))
     }
 
     /// The address after a channel name and colon (`whatsapp:`, `rcs:`, `messenger:`), or the whole.

@@ -1,0 +1,35 @@
+import ComplaintCore
+import Testing
+
+@Suite("Labelled addresses in a message's text")
+struct LabelledAddressTests {
+    @Test(
+        "a labelled line or clause gives the address, as people write it",
+        arguments: [
+            ("小区门口垃圾三天没人清理\n地址：西湖区文三路12号\n电话：13812345678", "西湖区文三路12号"),
+            ("噪音扰民，事发地点：滨江区江南大道2号，请尽快处理。", "滨江区江南大道2号"),
+            ("1. 地址: 上城区解放路3号 3单元\n2. 电话：138", "上城区解放路3号 3单元"),
+            ("地址：西湖区文三路12号　电话：13812345678", "西湖区文三路12号"),
+            ("地址：西湖区文三路12号  联系人：王先生", "西湖区文三路12号"),
+            ("Address: 12 Main St, Springfield.\nPhone: 555", "12 Main St, Springfield"),
+            ("- location : Flatbush Ave & Church Ave", "Flatbush Ave & Church Ave"),
+            // The place it happened wins over the writer's own address, on any line.
+            ("我家地址：拱墅区莫干山路1号\n家庭住址：拱墅区莫干山路1号\n事发地址：西湖区文三路12号", "西湖区文三路12号"),
+            ("詳細地址：灣仔區軒尼詩道1號", "灣仔區軒尼詩道1號"), ("楼上装修太吵，我家地址：拱墅区莫干山路1号", "拱墅区莫干山路1号"),
+        ])
+    func found(text: String, address: String) {
+        #expect(LabelledAddress.find(in: text) == address)
+    }
+
+    @Test(
+        "prose, other kinds of address and placeholders give none",
+        arguments: [
+            "地址在哪里我也不清楚", "我的邮箱地址：zhang@example.com", "Email address: zhang@example.com",
+            "IP地址：192.168.1.1 被封了", "地址：无", "地址：见附件", "事发地点：", "网址：http://example.com/a",
+            "物业说地址:不详", "小区门口垃圾三天没人清理", "",
+            "地址：" + String(repeating: "很长的一段话", count: 30),
+        ])
+    func none(text: String) {
+        #expect(LabelledAddress.find(in: text) == nil)
+    }
+}
