@@ -35,6 +35,21 @@ struct EmailIntakeTests {
         try await gateway.request(.post, "/v1/email", body: body, headers: [("Content-Type", "message/rfc822")])
     }
 
+    @Test("the place a message labels is the delivered record's address, and its district from routing.districts")
+    func labelledPlace() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let raw = Self.message(
+            id: "place@example.cn", subject: "垃圾没人清理", body: "小区门口垃圾三天没人清理。\n事发地址：杭州市西湖区文三路12号\n")
+        #expect(try await postEmail(gateway, raw).status == 201)
+        try await eventually("delivered") { downstream.requests.count >= 1 }
+        let record = try ComplaintJSON.decode(try #require(downstream.requests.first).body)
+        #expect(record.location.address == "杭州市西湖区文三路12号")
+        #expect(record.location.district == "西湖区")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a message becomes a routed, delivered complaint; its attachment is stored; a resend is a duplicate")
     func complaintDeliveredAndDeduplicated() async throws {
         let downstream = try await DownstreamServer.start()

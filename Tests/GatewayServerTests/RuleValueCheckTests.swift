@@ -24,7 +24,7 @@ struct RuleValueCheckTests {
             warnings.contains {
                 $0.hasPrefix("routing/keywords.yaml:")
                     && $0.hasSuffix(
-                        "warning: rule water-outage.district: district \"拱墅\" is in no hotline profile's districts (did "
+                        "warning: rule water-outage.district: district \"拱墅\" is in no hotline profile's districts nor routing.districts (did "
                             + "you mean 拱墅区?): only a complaint whose location.district is exactly \"拱墅\" matches")
             }, "\(warnings)")
         #expect(

@@ -11,7 +11,7 @@ enum RuleValueCheck {
     static func warnings(
         _ routing: RoutingConfiguration, profiles: [String: HotlineProfile], adapters: Set<String>
     ) -> [ConfigIssue] {
-        let districts = Set(profiles.values.flatMap(\.districts))
+        let districts = Set(profiles.values.flatMap(\.districts) + routing.districts)
         let sources = Set(adapters.map { $0.lowercased() })
         var issues: [ConfigIssue] = []
         for table in routing.tables {
@@ -23,7 +23,7 @@ enum RuleValueCheck {
                             issues.append(
                                 warning(
                                     table, rule, field: "district",
-                                    "district \"\(value)\" is in no hotline profile's districts"
+                                    "district \"\(value)\" is in no hotline profile's districts nor routing.districts"
                                         + suggestion(value, among: districts)
                                         + ": only a complaint whose location.district is exactly \"\(value)\" matches"))
                         }

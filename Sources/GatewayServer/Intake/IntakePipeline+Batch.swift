@@ -16,6 +16,7 @@ extension IntakePipeline {
         var record = draft
         record.id = GatewayID.complaint(ULIDGenerator.shared.next(now: now))
         record.source.rawID = rawID
+        router.locate(&record)
         let decision = router.decide(record)
         record.routing = decision.routingInfo
         record.ingestedAt = now

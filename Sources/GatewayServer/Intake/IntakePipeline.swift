@@ -37,6 +37,8 @@ struct IntakePipeline: Sendable {
         var record = draft
         record.id = GatewayID.complaint(ids.next())
         record.source.rawID = raw.id
+        let router = routers.current
+        router.locate(&record)
         let stored: StoredDecision
         if let parent {
             record.source.extra["follow_up_of"] = .string(parent.id)
@@ -54,7 +56,7 @@ struct IntakePipeline: Sendable {
             trace.endArray()
             stored = StoredDecision(routing: routing, tablesVersion: "thread", traceJSON: Data(trace.bytes))
         } else {
-            let decision = routers.current.decide(record)
+            let decision = router.decide(record)
             stored = StoredDecision(
                 routing: decision.routingInfo, tablesVersion: decision.tablesVersion,
                 traceJSON: Data(decision.traceJSON))

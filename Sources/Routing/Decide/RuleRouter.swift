@@ -10,13 +10,24 @@ import Foundation
 public struct RuleRouter: Sendable {
     public let configuration: RoutingConfiguration
     private let compiled: CompiledTables
+    private let districts: DistrictFinder
 
     /// Compiles `configuration` (one keyword automaton over every rule).
     public init(configuration: RoutingConfiguration) {
         self.configuration = configuration
+        districts = DistrictFinder(configuration.districts)
         compiled = CompiledTables(
             configuration.tables, calendar: configuration.calendar, fallback: configuration.defaultOutcome,
             version: configuration.version)
+    }
+
+    /// Gives `complaint` the district its address names (`routing.districts`) when it came with
+    /// an address and no district, so `district` rules and the department see it.
+    public func locate(_ complaint: inout Complaint) {
+        guard complaint.location.district == nil, !districts.isEmpty, let address = complaint.location.address else {
+            return
+        }
+        complaint.location.district = districts.district(in: address)
     }
 
     /// Routes `complaint`; `withTrace` records every rule tried (for explain), otherwise only the

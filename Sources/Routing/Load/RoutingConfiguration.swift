@@ -10,10 +10,16 @@ public struct RoutingConfiguration: Sendable, Hashable {
     public var calendar: WorkCalendar
     /// `sha256:` + hash of the table sources, the calendar and the default, recorded with every decision.
     public var version: String
+    /// `routing.districts`: the districts an address may name. A complaint that comes with an
+    /// address and no district (a mail's or a text's labelled address, an API record without
+    /// one) gets the one its address names first, before it is routed.
+    public var districts: [String]
 
     public init(
-        tables: [RuleTable], defaultOutcome: DefaultOutcome, calendar: WorkCalendar = WorkCalendar(), version: String
+        tables: [RuleTable], defaultOutcome: DefaultOutcome, calendar: WorkCalendar = WorkCalendar(), version: String,
+        districts: [String] = []
     ) {
+        self.districts = districts
         self.tables = tables
         self.defaultOutcome = defaultOutcome
         self.calendar = calendar

@@ -4,7 +4,7 @@ import Foundation
 /// Reads and validates the routing section of gateway.yaml, the rule tables it lists and `calendar.yaml`.
 public enum RoutingLoader {
     /// Keys allowed under `routing:` in gateway.yaml.
-    static let sectionKeys: Set<String> = ["tables", "default"]
+    static let sectionKeys: Set<String> = ["tables", "default", "districts"]
     /// Table file extensions, in the order they are looked for.
     static let extensions = ["yaml", "yml", "csv"]
 
@@ -99,10 +99,13 @@ public enum RoutingLoader {
             tables.append(table)
         }
 
+        let districts = DistrictFinder.readList(section["districts"])
+        // The district set before routing decides district rules: a new list is a new version.
+        if !districts.isEmpty { versionInput.append(Data("districts=\(districts)\n".utf8)) }
         guard diagnostics.errors.count == errorsBefore else { return nil }
         return RoutingConfiguration(
             tables: tables, defaultOutcome: defaultOutcome, calendar: calendar,
-            version: "sha256:" + ContentHash.sha256Hex(versionInput))
+            version: "sha256:" + ContentHash.sha256Hex(versionInput), districts: districts)
     }
 
     /// The table's name and its file (relative to the config directory): `keywords` finds

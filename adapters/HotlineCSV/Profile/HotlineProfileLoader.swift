@@ -138,19 +138,8 @@ public enum HotlineProfileLoader {
         }
         if columnsNode.isPresent { ProfileColumnKeys.checkFields(keys, columnsNode: columnsNode) }
         let categories = readCategories(root["categories"])
-        var districts: [String] = []
-        for node in root["districts"].items() {
-            guard let name = node.requiredString() else { continue }
-            let normalized = TextNormalizer.normalize(name)
-            // Latin names match addresses in any case (DistrictFinder), so `Queens` and `QUEENS` are one.
-            if let earlier = districts.first(where: { $0.lowercased() == normalized.lowercased() }) {
-                node.error(
-                    "district \"\(normalized)\" is listed twice"
-                        + (earlier == normalized ? "" : " (as \"\(earlier)\")"))
-            } else {
-                districts.append(normalized)
-            }
-        }
+        // Latin names match addresses in any case (DistrictFinder), so `Queens` and `QUEENS` are one.
+        let districts = DistrictFinder.readList(root["districts"])
         var emptyValues: Set<String> = []
         for node in root["empty_values"].items() {
             guard let value = node.requiredString() else { continue }

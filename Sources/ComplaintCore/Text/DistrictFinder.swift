@@ -81,3 +81,23 @@ public struct DistrictFinder: Sendable {
     private static func isWordByte(_ byte: UInt8) -> Bool { isLetter(byte) || (0x30...0x39).contains(byte) }
     private static func lowercased(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
 }
+
+extension DistrictFinder {
+    /// A configuration's `districts:` list, NFC: an entry listed twice (Latin names in any case,
+    /// as they match) is an error at its line.
+    public static func readList(_ node: ConfigNode) -> [String] {
+        var districts: [String] = []
+        for item in node.items() {
+            guard let name = item.requiredString() else { continue }
+            let normalized = TextNormalizer.normalize(name)
+            if let earlier = districts.first(where: { $0.lowercased() == normalized.lowercased() }) {
+                item.error(
+                    "district \"\(normalized)\" is listed twice" + (earlier == normalized ? "" : " (as \"\(earlier)\")")
+                )
+            } else {
+                districts.append(normalized)
+            }
+        }
+        return districts
+    }
+}
