@@ -40,13 +40,27 @@ public enum LabelledAddress {
     /// The first labelled address in `text`, or nil.
     public static func find(in text: String) -> String? {
         // Lines are split on bytes: a body can be one line of megabytes, of which little is read.
-        let lines = text.utf8.split(separator: 0x0A).map { Substring($0.prefix(lineBytes)) }
+        // Only a line with a colon can hold a label; finding one is a byte scan, most lines end there.
+        let lines = text.utf8.split(separator: 0x0A).compactMap { bytes -> Substring? in
+            let clipped = bytes.prefix(lineBytes)
+            return hasColon(clipped) ? Substring(clipped) : nil
+        }
         for labels in [incidentLabels, otherLabels] {
             for line in lines {
                 if let found = address(on: line, labels: labels) { return found }
             }
         }
         return nil
+    }
+
+    /// Whether `bytes` hold `:` or the full-width `：` (EF BC 9A).
+    private static func hasColon(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in bytes {
+            if byte == 0x3A || (byte == 0x9A && previous == (0xEF, 0xBC)) { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     /// Looks at each colon of the line: the words right before it, read against `labels`. (A
