@@ -37,15 +37,20 @@ public enum LabelledAddress {
     /// Where a Chinese-labelled address ends: a clause's end, or a wide gap before the next field.
     static let stops: Set<Character> = ["，", "；", "。", ";", ",", "\t", "\u{3000}", "！", "!"]
 
+    /// The labels as UTF-8 (Latin ones lowercase), compared with a line's bytes.
+    private static let incidentBytes = incidentLabels.map { Array($0.utf8) }
+    private static let otherBytes = otherLabels.map { Array($0.utf8) }
+    private static let ownerBytes = owners.map { Array($0.utf8) }
+
     /// The first labelled address in `text`, or nil.
     public static func find(in text: String) -> String? {
         // Lines are split on bytes: a body can be one line of megabytes, of which little is read.
         // Only a line with a colon can hold a label; finding one is a byte scan, most lines end there.
-        let lines = text.utf8.split(separator: 0x0A).compactMap { bytes -> Substring? in
+        let lines = text.utf8.split(separator: 0x0A).compactMap { bytes -> [UInt8]? in
             let clipped = bytes.prefix(lineBytes)
-            return hasColon(clipped) ? Substring(clipped) : nil
+            return clipped.contains(0x3A) || clipped.contains(0x9A) ? Array(clipped) : nil
         }
-        for labels in [incidentLabels, otherLabels] {
+        for labels in [incidentBytes, otherBytes] {
             for line in lines {
                 if let found = address(on: line, labels: labels) { return found }
             }
@@ -53,46 +58,61 @@ public enum LabelledAddress {
         return nil
     }
 
-    /// Whether `bytes` hold `:` or the full-width `：` (EF BC 9A).
-    private static func hasColon(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
-        var previous: (UInt8, UInt8) = (0, 0)
-        for byte in bytes {
-            if byte == 0x3A || (byte == 0x9A && previous == (0xEF, 0xBC)) { return true }
-            previous = (previous.1, byte)
-        }
-        return false
-    }
-
-    /// Looks at each colon of the line: the words right before it, read against `labels`. (A
-    /// line without a colon, most of any text, costs one scan.)
-    private static func address(on line: Substring, labels: [String]) -> String? {
-        var from = line.startIndex
-        while let colon = line[from...].firstIndex(where: { $0 == ":" || $0 == "：" }) {
-            from = line.index(after: colon)
-            var end = colon
-            while end > line.startIndex, [" ", "\u{3000}"].contains(line[line.index(before: end)]) {
-                end = line.index(before: end)
+    /// Looks at each colon of the line (`:`, or `：` EF BC 9A): the bytes right before it,
+    /// compared with each label from the colon back. Text is made of the line only where a
+    /// label matched.
+    private static func address(on line: [UInt8], labels: [[UInt8]]) -> String? {
+        var at = 0
+        while at < line.count {
+            let colonLength =
+                line[at] == 0x3A ? 1 : (line[at] == 0xEF && line[(at + 1)...].starts(with: [0xBC, 0x9A]) ? 3 : 0)
+            guard colonLength > 0 else {
+                at += 1
+                continue
             }
-            let before = line[..<end]
-            for label in labels where before.count >= label.count {
-                let latin = label.first!.isASCII
-                guard (latin ? before.suffix(label.count).lowercased() : String(before.suffix(label.count))) == label
-                else { continue }
-                var opening = before.dropLast(label.count)
-                // The writer's own (`我家地址：`, `本人住址：`) is a label too.
-                if !latin, let owner = owners.first(where: { opening.hasSuffix($0) }) {
-                    opening = opening.dropLast(owner.count)
+            defer { at += colonLength }
+            var end = at
+            while true {
+                if end > 0 && line[end - 1] == 0x20 {
+                    end -= 1
+                } else if end >= 3 && line[(end - 3)..<end].elementsEqual([0xE3, 0x80, 0x80]) {
+                    end -= 3
+                } else {
+                    break
                 }
+            }
+            for label in labels where end >= label.count && endsWith(line, at: end, label) {
+                let latin = label[0] < 0x80
+                var opening = end - label.count
+                // The writer's own (`我家地址：`, `本人住址：`) is a label too.
+                if !latin,
+                    let owner = ownerBytes.first(where: { opening >= $0.count && endsWith(line, at: opening, $0) })
+                {
+                    opening -= owner.count
+                }
+                let before = String(decoding: line[..<opening], as: UTF8.self)
                 // A Latin label only starts a line: "Email address:" is no place.
                 guard
-                    opening.allSatisfy({ lineOpeners.contains($0) })
-                        || (!latin && opening.last.map { clauseOpeners.contains($0) } == true)
+                    before.allSatisfy({ lineOpeners.contains($0) })
+                        || (!latin && before.last.map { clauseOpeners.contains($0) } == true)
                 else { break }
-                if let value = value(line[from...], latin: latin) { return value }
+                let rest = String(decoding: line[(at + colonLength)...], as: UTF8.self)
+                if let value = value(rest[...], latin: latin) { return value }
                 break
             }
         }
         return nil
+    }
+
+    /// Whether `line` holds `label` right before `end`, ASCII letters in any case.
+    private static func endsWith(_ line: [UInt8], at end: Int, _ label: [UInt8]) -> Bool {
+        var index = end - label.count
+        for byte in label {
+            let found = line[index]
+            guard found == byte || ((0x41...0x5A).contains(found) && found | 0x20 == byte) else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The address after the colon: to the clause's end (a Latin-labelled one keeps its commas,
@@ -119,7 +139,8 @@ public enum LabelledAddress {
             }
         }
         var value = TextNormalizer.normalize(String(text[..<end]))
-        while let last = value.last, last == "." || last == "。" { value.removeLast() }
+        // (U+FFFD: a character the line's byte limit cut in two.)
+        while let last = value.last, last == "." || last == "。" || last == "\u{FFFD}" { value.removeLast() }
         guard value.count >= 2, value.count <= longest, !placeholders.contains(value.lowercased()),
             !value.contains("@"), !value.lowercased().hasPrefix("http")
         else { return nil }
