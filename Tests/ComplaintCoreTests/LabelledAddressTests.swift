@@ -26,7 +26,7 @@ struct LabelledAddressTests {
         arguments: [
             "地址在哪里我也不清楚", "我的邮箱地址：zhang@example.com", "Email address: zhang@example.com",
             "IP地址：192.168.1.1 被封了", "地址：无", "地址：见附件", "事发地点：", "网址：http://example.com/a",
-            "物业说地址:不详", "小区门口垃圾三天没人清理", "",
+            "物业说地址:不详", "> 地址：上城区解放路3号", "小区门口垃圾三天没人清理", "",
             "地址：" + String(repeating: "很长的一段话", count: 30),
         ])
     func none(text: String) {

@@ -33,7 +33,7 @@ public enum LabelledAddress {
     /// Before a label that opens a clause.
     static let clauseOpeners: Set<Character> = ["。", "，", ",", "；", ";", "！", "!", "、", " ", "\t", "\u{3000}"]
     /// What may come before a label at a line's start: bullets, list numbers, spaces.
-    static let lineOpeners = Set<Character>("-*•·●○◆■>#0123456789.、)）(（ \t\u{3000}")
+    static let lineOpeners = Set<Character>("-*•·●○◆■#0123456789.、)）(（ \t\u{3000}")
     /// Where a Chinese-labelled address ends: a clause's end, or a wide gap before the next field.
     static let stops: Set<Character> = ["，", "；", "。", ";", ",", "\t", "\u{3000}", "！", "!"]
 
@@ -48,6 +48,8 @@ public enum LabelledAddress {
         // Only a line with a colon can hold a label; finding one is a byte scan, most lines end there.
         let lines = text.utf8.split(separator: 0x0A).compactMap { bytes -> [UInt8]? in
             let clipped = bytes.prefix(lineBytes)
+            // A quoted line (`> …`) is someone else's words.
+            guard clipped.first(where: { $0 != 0x20 }) != UInt8(ascii: ">") else { return nil }
             return clipped.contains(0x3A) || clipped.contains(0x9A) ? Array(clipped) : nil
         }
         for labels in [incidentBytes, otherBytes] {
