@@ -179,6 +179,64 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test("rows under a cell merged down a column are stored with its text, and one warning names them")
+    func mergedSheet() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("HotlineCSVTests/Workbooks")
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true",
+            body: try Data(contentsOf: folder.appendingPathComponent("merged.xlsx")),
+            headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 5)
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        let merged = warnings.filter { ($0["reason"] as? String)?.contains("merged down a column") == true }
+        #expect(
+            merged.map { $0["reason"] as? String } == [
+                "3 rows under cells merged down a column (lines 3, 5–6) read with the merged cell's text in that "
+                    + "column, as the sheet shows them"
+            ])
+        #expect(merged.first?["line"] as? Int == 3)
+        // Row 3 (李四) sits under 诉求类型 and 事发地址 merged from row 2.
+        let id = try #require((reply.json["ids_by_line"] as? [String: String])?["3"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        // 噪音 is no category of the record's: kept as the file's.
+        let extra = (record["source"] as? [String: Any])?["extra"] as? [String: Any]
+        #expect(extra?["category"] as? String == "噪音")
+        let location = record["location"] as? [String: Any]
+        #expect(location?["address"] as? String == "西湖区文三路12号")
+        #expect(location?["district"] as? String == "西湖区")
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a two-row header whose 工单编号 and 诉求内容 span both rows (rowspan) is read from its second row")
+    func twoRowHeader() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let page = """
+            <html><head><meta charset="utf-8"></head><body><table>
+            <tr><th rowspan="2">工单编号</th><th colspan="2">来电信息</th><th rowspan="2">诉求内容</th></tr>
+            <tr><th>来电时间</th><th>来电号码</th></tr>
+            <tr><td>H201</td><td>2026-11-03 08:15:02</td><td>13812345678</td><td>工地夜间施工</td></tr>
+            </table></body></html>
+            """
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: Data(page.utf8),
+            headers: [("Content-Type", "application/vnd.ms-excel")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 1)
+        #expect((reply.json["ids_by_line"] as? [String: String])?.keys.sorted() == ["3"])
+        // The header's own filled cell is no call row's: no warning for it.
+        let warnings = (reply.json["warnings"] as? [[String: Any]]) ?? []
+        #expect(!warnings.contains { ($0["reason"] as? String)?.contains("merged down") == true })
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     /// Posts `file`, a call log whose row 2 is call GD101's or H101's (8:15:02 on 2026-11-03, from
     /// 13812345678, its text on two lines) and whose row `rejectedLine` is rejected; then posts it
     /// with the wrong profile and checks it is kept and handed back typed `keptAs`, named `.suffix`.

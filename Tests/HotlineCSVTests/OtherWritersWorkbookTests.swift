@@ -51,6 +51,26 @@ struct OtherWritersWorkbookTests {
     }
 
     @Test(
+        "cells merged down a column (openpyxl; LibreOffice's .xls and .ods of it): the rows below read with the merged cell's text and marked; a cell merged across a row keeps its text in its first column",
+        arguments: ["merged.xlsx", "merged.xls", "merged.ods"])
+    func merged(_ name: String) throws {
+        let read = try WorkbookReaderTests.read(try Self.fixture(name))
+        let call = { (ticket: String, time: String, phone: String, name: String) in
+            [ticket, "2026-11-03 " + time, phone, name]
+        }
+        #expect(
+            read.records.map(\.fields) == [
+                Self.expected[0].fields,
+                call("20261103101", "08:15:02", "13812345678", "张三") + ["噪音", "工地夜间施工", "西湖区文三路12号", "A017", "65"],
+                call("20261103102", "09:20:00", "13812345679", "李四") + ["噪音", "广场舞音响太大", "西湖区文三路12号", "A017", "80"],
+                call("20261103103", "10:00:00", "13900001111", "王五") + ["停水", "小区停水没有通知", "滨江区江南大道2号", "A018", "120"],
+                call("20261103104", "10:30:00", "13900002222", "赵六") + ["停水", "还是没水", "滨江区江南大道4号", "A018", "90"],
+                call("20261103105", "11:00:00", "13900003333", "钱七") + ["路灯", "路灯不亮", "", "A018", "30"],
+            ])
+        #expect(read.records.filter(\.filledDown).map(\.line) == [3, 5, 6])
+    }
+
+    @Test(
         "an .xls whose shared strings run over five CONTINUE records, some split inside a string; the same encrypted the CryptoAPI way (Excel's built-in password, 128-bit key)",
         arguments: ["xlwt-many-strings.xls", "cryptoapi.xls"])
     func manyStrings(_ name: String) throws {

@@ -16,6 +16,10 @@ Files written into OUT_DIR:
     filtered.xlsx           openpyxl's cells with an AutoFilter on 诉求类型 showing 噪音 only: rows 3 and 5
                             hidden, as Excel saves a filtered sheet
     filtered.xls, filtered.ods, filtered-2003.xml   LibreOffice re-saving filtered.xlsx
+    merged.xlsx             openpyxl's call log with cells merged down a column (诉求类型 E2:E3, 事发地址
+                            G2:G3, 坐席工号 H4:H6) and across a row (诉求内容 F6:G6)
+    merged.xls, merged.ods  LibreOffice re-saving merged.xlsx (its XML 2003 export drops the covered cells
+                            without the ss:Index Excel writes after them, so its merges are not of use)
     xlwt.xls                the same cells written by xlwt (BIFF8)
     xlwt-many-strings.xls   600 rows of distinct strings, so the BIFF8 shared-string table
                             (SST) runs past one record and continues in CONTINUE records
@@ -104,6 +108,39 @@ def write_filtered(path):
 def write_filtered_family(out):
     write_filtered(os.path.join(out, "filtered.xlsx"))
     resave_with_libreoffice(os.path.join(out, "filtered.xlsx"), out, "filtered", ["xls", "ods", "xml2003"])
+
+
+MERGED_ROWS = [
+    [20261103101, dt.datetime(2026, 11, 3, 8, 15, 2), 13812345678, "张三", "噪音", "工地夜间施工", "西湖区文三路12号",
+     "A017", 65],
+    [20261103102, dt.datetime(2026, 11, 3, 9, 20), 13812345679, "李四", None, "广场舞音响太大", None, "A017", 80],
+    [20261103103, dt.datetime(2026, 11, 3, 10, 0), 13900001111, "王五", "停水", "小区停水没有通知", "滨江区江南大道2号",
+     "A018", 120],
+    [20261103104, dt.datetime(2026, 11, 3, 10, 30), 13900002222, "赵六", "停水", "还是没水", "滨江区江南大道4号", None,
+     90],
+    [20261103105, dt.datetime(2026, 11, 3, 11, 0), 13900003333, "钱七", "路灯", "路灯不亮", None, None, 30],
+]
+
+
+def write_merged(path):
+    """A call log as staff lay it out: a column merged where calls share its value."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(HEADER)
+    for row in MERGED_ROWS:
+        sheet.append(row)
+    for row in range(2, len(MERGED_ROWS) + 2):
+        sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd hh:mm:ss"
+    for cells in ("E2:E3", "G2:G3", "H4:H6", "F6:G6"):
+        sheet.merge_cells(cells)
+    book.save(path)
+
+
+def write_merged_family(out):
+    write_merged(os.path.join(out, "merged.xlsx"))
+    resave_with_libreoffice(os.path.join(out, "merged.xlsx"), out, "merged", ["xls", "ods"])
 
 
 def write_xlsxwriter(path, constant_memory):
@@ -275,6 +312,7 @@ def main():
     write_xlsxwriter(os.path.join(out, "xlsxwriter-constant-memory.xlsx"), True)
     write_xlwt(os.path.join(out, "xlwt.xls"))
     write_filtered_family(out)
+    write_merged_family(out)
     write_xlwt_many_strings(os.path.join(out, "xlwt-many-strings.xls"))
     with tempfile.TemporaryDirectory() as work:
         source = os.path.join(work, "libreoffice.xlsx")

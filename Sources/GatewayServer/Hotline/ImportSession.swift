@@ -53,7 +53,9 @@ struct ImportSession {
     private var rejectedTickets: [String: Int] = [:]
     /// Rows after the header hidden in the workbook's sheet (filtered out, or hidden by hand):
     /// read like the rest, and named in one warning so nobody is surprised.
-    private var hiddenRows = HiddenRows()
+    private var hiddenRows = RowLines()
+    /// Rows after the header that took a cell's text merged down from a row above: one warning.
+    private var filledRows = RowLines()
     /// The upload's start, read again for the header when another profile would decode it otherwise.
     private var fileHead: Data?
     static let rejectedTicketsTracked = 100_000
@@ -94,7 +96,8 @@ struct ImportSession {
     mutating func finish() {
         if !fromWorkbook { reader.finish { record in self.take(record) } }
         if let held = mapper?.release(before: nil) { handle(held) }
-        if let warning = hiddenRows.warning { report.warningsOnRead.append(warning) }
+        if let warning = hiddenRows.hiddenWarning { report.warningsOnRead.append(warning) }
+        if let warning = filledRows.mergedWarning { report.warningsOnRead.append(warning) }
         if header == nil && headerFailure == nil {
             headerFailure =
                 closestHeaderFailure.map { withProfileHint($0.error) }
@@ -110,6 +113,7 @@ struct ImportSession {
             return
         }
         if record.hidden { hiddenRows.add(record.line) }
+        if record.filledDown { filledRows.add(record.line) }
         var record = record
         if fromWorkbook, let width = header?.names.count, case .fields(var fields) = record.kind, fields.count < width {
             fields.append(contentsOf: repeatElement("", count: width - fields.count))

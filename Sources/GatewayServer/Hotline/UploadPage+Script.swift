@@ -65,6 +65,7 @@ extension UploadPage {
             [/^the header row again/, "重复的表头行，已跳过"],
             [/before the header row/, "表头前的行，已跳过"],
             [/hidden in the worksheet/, "表格中隐藏（或被筛选掉）的行也已导入；不想导入的行请删除，不要隐藏"],
+            [/merged down a column/, "合并单元格下方的行已按合并单元格的内容补全该列"],
             [/bytes that are not valid/, "有无法识别的字节，已替换"],
             [/call time .* (future|before)/, "来电时间不合理"]
           ];

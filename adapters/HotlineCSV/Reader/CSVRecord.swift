@@ -17,11 +17,15 @@ public struct CSVRecord: Sendable, Hashable {
     /// A workbook's row hidden in its sheet: filtered out by an AutoFilter, or hidden by hand.
     /// Read like any other (a hidden call is still a call); the import report names such rows.
     public var hidden: Bool
+    /// A workbook's row with a cell merged down into it from a row above: read with that cell's
+    /// text, as the sheet shows it (see `MergedDown`); the import report names such rows.
+    public var filledDown: Bool
 
-    public init(line: Int, kind: Kind, hidden: Bool = false) {
+    public init(line: Int, kind: Kind, hidden: Bool = false, filledDown: Bool = false) {
         self.line = line
         self.kind = kind
         self.hidden = hidden
+        self.filledDown = filledDown
     }
 
     /// The fields, whatever the kind.

@@ -21,6 +21,9 @@ struct OpenDocumentRows: SheetRecords {
     private var column = 0
     private var inCell = false
     private var cellRepeat = 1
+    /// Rows the cell is merged down over, itself included.
+    private var cellRowSpan = 1
+    private var merges = MergedDown()
     /// The value read from the cell's attributes; nil for a text cell, read from its paragraphs.
     private var cellValue: String?
     /// A date cell whose value has no time of day.
@@ -60,6 +63,8 @@ struct OpenDocumentRows: SheetRecords {
         } else if tag.is("table-cell") || tag.is("covered-table-cell") {
             inCell = true
             cellRepeat = try Self.count(tag.attribute("number-columns-repeated"), "a cell")
+            cellRowSpan =
+                tag.attribute("number-rows-spanned").flatMap { Int($0) }.map { min(max($0, 1), Self.maxRows) } ?? 1
             cellValue = Self.value(of: tag)
             dateOnly = tag.attribute("value-type") == "date" && cellValue?.contains(" ") == false
             text.reset()
@@ -120,6 +125,7 @@ struct OpenDocumentRows: SheetRecords {
         let first = column
         column = min(column + cellRepeat, Int(Int32.max))
         guard !value.isEmpty else { return }
+        if cellRowSpan > 1 { merges.add(column: first, line: rowNumber + 1, lastLine: rowNumber + cellRowSpan) }
         guard column <= Self.maxColumns else {
             throw .damaged("row \(rowNumber + 1) has a value past column \(Self.maxColumns)")
         }
@@ -136,8 +142,11 @@ struct OpenDocumentRows: SheetRecords {
         guard rowRepeat <= Self.maxRepeatedRows else {
             throw .damaged("row \(first) is repeated \(rowRepeat) times over")
         }
-        let record = CSVRecord.sheetRow(line: first, fields: fields, hidden: rowHidden)
-        for line in first...rowNumber { completed.append(CSVRecord(line: line, kind: record.kind, hidden: rowHidden)) }
+        for line in first...rowNumber {
+            var row = fields
+            let filled = merges.fill(&row, line: line)
+            completed.append(.sheetRow(line: line, fields: row, hidden: rowHidden, filledDown: filled))
+        }
     }
 
     /// A repeat count: absent is once.

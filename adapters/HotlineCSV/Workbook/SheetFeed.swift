@@ -69,16 +69,17 @@ extension CSVRecord {
     /// A worksheet row as a record, held to the CSV reader's limit on a row's size: a few bytes
     /// of XML can stand for a long row (one long string named by 16,384 cells, a cell repeated
     /// across the sheet), which is rejected as a CSV row of that size would be.
-    static func sheetRow(line: Int, fields: [String], hidden: Bool = false) -> CSVRecord {
+    static func sheetRow(line: Int, fields: [String], hidden: Bool = false, filledDown: Bool = false) -> CSVRecord {
         let limit = CSVTokenizer.defaultMaxRecordBytes
         var size = 0
         for (index, field) in fields.enumerated() {
             size += field.utf8.count + 1
             if size > limit {
                 return CSVRecord(
-                    line: line, kind: .oversized(fields: Array(fields[..<index]), limit: limit), hidden: hidden)
+                    line: line, kind: .oversized(fields: Array(fields[..<index]), limit: limit), hidden: hidden,
+                    filledDown: filledDown)
             }
         }
-        return CSVRecord(line: line, kind: .fields(fields), hidden: hidden)
+        return CSVRecord(line: line, kind: .fields(fields), hidden: hidden, filledDown: filledDown)
     }
 }

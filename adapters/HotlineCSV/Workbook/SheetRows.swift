@@ -7,6 +7,8 @@ struct SheetRows: SheetRecords {
     let date1904: Bool
     /// Rows completed since the last time they were taken.
     var completed: [CSVRecord] = []
+    /// The sheet's merged ranges, listed before its rows are read.
+    var merges = MergedDown()
 
     private var inSheetData = false
     private var rowNumber = 0
@@ -89,7 +91,9 @@ struct SheetRows: SheetRecords {
             fields[cellColumn - 1] = text
             hasValue = true
         } else if XMLScanner.equal(name, "row") {
-            if hasValue { completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: rowHidden)) }
+            guard hasValue else { return }
+            let filled = merges.fill(&fields, line: rowNumber)
+            completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: rowHidden, filledDown: filled))
         } else if XMLScanner.equal(name, "sheetData") {
             inSheetData = false
         }

@@ -39,7 +39,10 @@ extension WorkbookReader {
         guard try sheetRecords.peekType() == BIFFRecords.Record.bof else {
             throw .damaged("its worksheet \"\(chosen.name)\" is not where the workbook says")
         }
-        let sheet = BIFFSheet(records: sheetRecords, globals: globals)
+        let mergeRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
+        mergeRecords.decryption = globals.decryption
+        let sheet = BIFFSheet(
+            records: sheetRecords, globals: globals, merges: try MergedDown.listed(in: mergeRecords))
         return (
             chosen.name, globals.sheets.filter { $0.offset != chosen.offset }.map(\.name), sheet,
             max(container.fileSize - sheet.bytesToRead, 0)

@@ -129,11 +129,11 @@ public final class WorkbookReader {
             try table.load(try ZipMemberStream(directory, member))
             strings = table
         }
+        var rows = SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904)
+        rows.merges = try MergedDown.listed(in: try ZipMemberStream(directory, member))
         return (
             chosen.name, sheets.filter { $0.relation != chosen.relation }.map(\.name),
-            ZippedSheet(
-                try ZipMemberStream(directory, member),
-                SheetFeed(SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904))),
+            ZippedSheet(try ZipMemberStream(directory, member), SheetFeed(rows)),
             max(directory.fileSize - member.compressedSize, 0)
         )
     }

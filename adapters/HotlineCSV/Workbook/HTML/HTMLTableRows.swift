@@ -7,7 +7,8 @@ import Foundation
 /// Read as Excel reads it: a cell's text with its runs of spaces and line ends made one space
 /// and its ends trimmed, `<br>` a line break within the cell, entities decoded, a cell spanning
 /// columns or rows (`colspan`, `rowspan`) taking them (its text in the first; the cells of the
-/// rows below move right past it, as Excel merges them); comments, `<style>` and `<script>`
+/// rows below move right past it, as Excel merges them, and a cell spanning rows carries its
+/// text down into them, see `MergedDown`); comments, `<style>` and `<script>`
 /// are no text. Line numbers count every `<tr>`, as the rows Excel would show.
 struct HTMLTableRows {
     /// Rows completed since the last time they were taken.
@@ -22,6 +23,8 @@ struct HTMLTableRows {
     private var rowSpan = 1
     /// By column: how many more rows (this one included) a cell above spans into it.
     private var covered: [Int] = []
+    /// The text of cells spanning rows, carried into the rows below (see `MergedDown`).
+    private var merges = MergedDown()
     /// Inside `<style>` or `<script>`: the end tag that ends it.
     private var rawUntil: [UInt8]?
 
@@ -109,6 +112,7 @@ struct HTMLTableRows {
         case ("table", _):
             endRow()
             covered.removeAll()
+            merges = MergedDown()
         case ("td", false), ("th", false):
             if !inRow {
                 // A cell outside any `<tr>` (a sloppy export): its own row.
@@ -149,6 +153,7 @@ struct HTMLTableRows {
                 covered.append(contentsOf: repeatElement(0, count: fields.count - covered.count))
             }
             for column in first..<fields.count { covered[column] = max(covered[column], rowSpan) }
+            merges.add(column: first, line: rowCount, lastLine: rowCount + rowSpan - 1)
         }
     }
 
@@ -163,8 +168,9 @@ struct HTMLTableRows {
         inRow = false
         for column in covered.indices where covered[column] > 0 { covered[column] -= 1 }
         if fields.contains(where: { !$0.isEmpty }) {
+            let filled = merges.fill(&fields, line: rowCount)
             while fields.last?.isEmpty == true { fields.removeLast() }
-            completed.append(.sheetRow(line: rowCount, fields: fields))
+            completed.append(.sheetRow(line: rowCount, fields: fields, filledDown: filled))
         }
         fields = .nextRow(after: fields)
     }

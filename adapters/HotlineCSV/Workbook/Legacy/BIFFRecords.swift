@@ -45,6 +45,14 @@ final class BIFFRecords {
         return Record(type: type, body: body)
     }
 
+    /// Moves past the next record without reading (or decrypting) its body.
+    func skip() throws(WorkbookError) {
+        guard try available(4) else { return }
+        let length = buffer.uint16(at: at + 2)
+        guard try available(4 + length) else { throw .damaged("its workbook stream ends inside a record (cut short?)") }
+        at += 4 + length
+    }
+
     /// The next record's body when it is a CONTINUE record (one that carries on the record
     /// before, which was longer than 8,224 bytes); nil, and nothing read, when it is another.
     func continuation() throws(WorkbookError) -> [UInt8]? {

@@ -10,6 +10,7 @@ final class BIFFSheet: WorkbookSheet {
     private var rowNumber = 0
     private var fields: [String] = []
     private var completed: [CSVRecord] = []
+    private var merges: MergedDown
     /// Rows (by line) their ROW record says are hidden. The ROW records of a block of rows come
     /// before its cells; an entry is taken out when its row completes (at most 65,536 rows).
     private var hiddenRows: Set<Int> = []
@@ -21,9 +22,10 @@ final class BIFFSheet: WorkbookSheet {
     /// The bytes the steps so far said they read.
     private var counted = 0
 
-    init(records: BIFFRecords, globals: BIFFGlobals) {
+    init(records: BIFFRecords, globals: BIFFGlobals, merges: MergedDown) {
         self.records = records
         self.globals = globals
+        self.merges = merges
         sheetStart = records.offset
     }
 
@@ -129,7 +131,9 @@ final class BIFFSheet: WorkbookSheet {
 
     private func completeRow() {
         let hidden = hiddenRows.remove(rowNumber) != nil
-        if !fields.isEmpty { completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: hidden)) }
+        guard !fields.isEmpty else { return }
+        let filled = merges.fill(&fields, line: rowNumber)
+        completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: hidden, filledDown: filled))
     }
 
     /// Sets the cell at zero-based `row` and `column`, completing the row before when `row` is later.

@@ -22,6 +22,9 @@ struct Spreadsheet2003Rows: SheetRecords {
     private var column = 0
     private var inCell = false
     private var merged = 0
+    /// Rows below the cell it is merged down over (`ss:MergeDown`).
+    private var mergedDown = 0
+    private var merges = MergedDown()
     private var cellStyle: String?
     private var inComment = 0
     private var dataType: String?
@@ -60,6 +63,7 @@ struct Spreadsheet2003Rows: SheetRecords {
                 throw .damaged("row \(rowNumber) has a cell past column XFD")
             }
             merged = tag.attribute("MergeAcross").flatMap { Int($0) }.map { max(0, min($0, SheetRows.maxColumns)) } ?? 0
+            mergedDown = tag.attribute("MergeDown").flatMap { Int($0) }.map { max(0, min($0, 1 << 20)) } ?? 0
             cellStyle = tag.attribute("StyleID")
             inCell = true
             dataType = nil
@@ -91,8 +95,12 @@ struct Spreadsheet2003Rows: SheetRecords {
             if fields.count < column { fields.append(contentsOf: repeatElement("", count: column - fields.count)) }
             fields[column - 1] = text
             hasValue = true
+            if mergedDown > 0 { merges.add(column: column - 1, line: rowNumber, lastLine: rowNumber + mergedDown) }
         } else if XMLScanner.equal(name, "Row") {
-            if hasValue { completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: rowHidden)) }
+            if hasValue {
+                let filled = merges.fill(&fields, line: rowNumber)
+                completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: rowHidden, filledDown: filled))
+            }
             hasValue = false
             rowNumber += span
             span = 0
