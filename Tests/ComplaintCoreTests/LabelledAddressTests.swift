@@ -16,6 +16,14 @@ struct LabelledAddressTests {
             // The place it happened wins over the writer's own address, on any line.
             ("我家地址：拱墅区莫干山路1号\n家庭住址：拱墅区莫干山路1号\n事发地址：西湖区文三路12号", "西湖区文三路12号"),
             ("詳細地址：灣仔區軒尼詩道1號", "灣仔區軒尼詩道1號"), ("楼上装修太吵，我家地址：拱墅区莫干山路1号", "拱墅区莫干山路1号"),
+            // A form's field: the label alone on its line, the value on the next (a blank one between).
+            ("事发地址：\n西湖区文三路12号\n联系电话：13812345678", "西湖区文三路12号"),
+            ("投诉内容：噪音\r\n事发地址:\r\n\r\n  滨江区江南大道2号\r\n", "滨江区江南大道2号"),
+            ("Address:\n12 Main St, Springfield", "12 Main St, Springfield"),
+            // White space after the colon; a two-column form's cells as text, no colon at all.
+            ("事发地址：\t西湖区文三路12号", "西湖区文三路12号"), ("地址：  西湖区文三路12号  电话：138", "西湖区文三路12号"),
+            ("姓名 张三\n事发地址 西湖区文三路12号\n联系电话 13812345678", "西湖区文三路12号"),
+            ("2. 详细地址\t滨江区江南大道2号", "滨江区江南大道2号"),
         ])
     func found(text: String, address: String) {
         #expect(LabelledAddress.find(in: text) == address)
@@ -28,6 +36,11 @@ struct LabelledAddressTests {
             "IP地址：192.168.1.1 被封了", "地址：无", "地址：见附件", "事发地点：", "网址：http://example.com/a",
             "物业说地址:不详", "> 地址：上城区解放路3号", "小区门口垃圾三天没人清理", "",
             "地址：" + String(repeating: "很长的一段话", count: 30),
+            // The line after a lone label is no value when it is a field of its own, or quoted.
+            "事发地址：\n联系电话：13812345678", "事发地址：\n> 上城区解放路3号", "噪音扰民，事发地点：\n滨江区江南大道2号",
+            // Without a colon only a label that begins the line, white space after it, and not
+            // one common in prose.
+            "位置 不对", "投诉地址不对", "我要投诉 地址 西湖区", "地点\t广场",
         ])
     func none(text: String) {
         #expect(LabelledAddress.find(in: text) == nil)

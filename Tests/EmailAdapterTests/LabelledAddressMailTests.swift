@@ -25,4 +25,21 @@ struct LabelledAddressMailTests {
         let reply = try Corpus.complaint(body: body, subject: "Re: 小区门口垃圾")
         #expect(reply.location.address == nil)
     }
+
+    @Test(
+        "a web form mailed as an HTML table (label cell, value cell) gives the address; so does a label on its own line"
+    )
+    func formMail() throws {
+        let table = """
+            <html><body><p>市民来信</p><table border="1">
+            <tr><td>姓名</td><td>张三</td></tr>
+            <tr><th>事发地址</th><td>西湖区文三路12号</td></tr>
+            <tr><td>投诉内容</td><td>夜间施工噪音</td></tr>
+            </table></body></html>
+            """
+        let html = try Corpus.complaint(body: table, contentType: "text/html; charset=utf-8")
+        #expect(html.location.address == "西湖区文三路12号")
+        let form = try Corpus.complaint(body: "投诉内容：\r\n夜间施工噪音\r\n\r\n事发地点：\r\n滨江区江南大道2号\r\n")
+        #expect(form.location.address == "滨江区江南大道2号")
+    }
 }
