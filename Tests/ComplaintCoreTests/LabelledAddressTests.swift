@@ -24,6 +24,11 @@ struct LabelledAddressTests {
             ("事发地址：\t西湖区文三路12号", "西湖区文三路12号"), ("地址：  西湖区文三路12号  电话：138", "西湖区文三路12号"),
             ("姓名 张三\n事发地址 西湖区文三路12号\n联系电话 13812345678", "西湖区文三路12号"),
             ("2. 详细地址\t滨江区江南大道2号", "滨江区江南大道2号"),
+            // A sentence: the label opening a clause, a connective or none, then a place.
+            ("路灯不亮，地址在滨江区江南大道2号", "滨江区江南大道2号"),
+            ("小区门口夜间施工，事发地点是西湖区文三路与学院路交叉口，请处理", "西湖区文三路与学院路交叉口"),
+            ("地址西湖区文三路12号", "西湖区文三路12号"), ("我家地址是拱墅区莫干山路1号，楼上装修太吵", "拱墅区莫干山路1号"),
+            ("噪音扰民 地址位于上城区解放路3号", "上城区解放路3号"),
         ])
     func found(text: String, address: String) {
         #expect(LabelledAddress.find(in: text) == address)
@@ -41,6 +46,9 @@ struct LabelledAddressTests {
             // Without a colon only a label that begins the line, white space after it, and not
             // one common in prose.
             "位置 不对", "投诉地址不对", "我要投诉 地址 西湖区", "地点\t广场",
+            // In a sentence only a place counts: not a denial, a question, or words without one.
+            "地址不对，快递送错了", "地点在哪里我也不知道", "你们的地址是什么", "知道地址了", "地址是我家",
+            "一个好地点在西湖区", "投诉8点在广场跳舞",
         ])
     func none(text: String) {
         #expect(LabelledAddress.find(in: text) == nil)

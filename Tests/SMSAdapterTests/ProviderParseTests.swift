@@ -27,6 +27,12 @@ import Testing
                 request("/v1/sms/aliyun", type: "application/json", body), receivedAt: arrival))
         #expect(records.map(\.location.address) == ["滨江区江南大道2号"])
         #expect(records.first?.text == "路灯不亮，地址：滨江区江南大道2号")
+        // As texts are typed, without the colon: a connective, then a place.
+        let typed = #"[{"phone_number":"13812345678","content":"路灯不亮，地点在滨江区江南大道2号","sequence_id":8}]"#
+        let typedRecords = drafts(
+            try AliyunProvider(token: "t").parse(
+                request("/v1/sms/aliyun", type: "application/json", typed), receivedAt: arrival))
+        #expect(typedRecords.map(\.location.address) == ["滨江区江南大道2号"])
     }
 
     /// Ids beyond a double's 2^53, sent as numbers: each keeps its own digits, so neither is

@@ -38,43 +38,32 @@ public enum LabelledAddress {
     static let stops: Set<Character> = ["，", "；", "。", ";", ",", "\t", "\u{3000}", "！", "!"]
 
     /// The labels as UTF-8 (Latin ones lowercase), compared with a line's bytes.
-    private static let incidentBytes = incidentLabels.map { Array($0.utf8) }
-    private static let otherBytes = otherLabels.map { Array($0.utf8) }
-    private static let ownerBytes = owners.map { Array($0.utf8) }
-
-    /// Labels too common in prose to be read without a colon after them (`位置 不对`).
-    static let colonOnly: Set<String> = ["地点", "地點", "位置"]
-    /// The Chinese labels a line may begin without a colon, as a two-column form mailed as HTML
-    /// (`<td>事发地址</td><td>西湖区…</td>`) reads once its cells are text.
-    private static let bareIncident = incidentBytes.filter { $0[0] >= 0x80 }
-    private static let bareOther = otherBytes.filter {
-        $0[0] >= 0x80 && !colonOnly.contains(String(decoding: $0, as: UTF8.self))
-    }
+    static let incidentBytes = incidentLabels.map { Array($0.utf8) }
+    static let otherBytes = otherLabels.map { Array($0.utf8) }
+    static let ownerBytes = owners.map { Array($0.utf8) }
 
     /// The first labelled address in `text`, or nil.
     public static func find(in text: String) -> String? {
         // Lines are split on bytes: a body can be one line of megabytes, of which little is read.
-        // Only a line with a colon, or one that begins with a label, can hold one; telling is a
-        // byte scan, and most lines end there.
+        // Only a line with a colon, or a label's last character, can hold one; telling is a byte
+        // scan, and most lines end there.
         let all = text.utf8.split(separator: 0x0A)
         var lines: [(bytes: [UInt8], index: Int)] = []
         for (index, bytes) in all.enumerated() {
             let clipped = bytes.prefix(lineBytes)
             // A quoted line (`> …`) is someone else's words.
             guard clipped.first(where: { $0 != 0x20 }) != UInt8(ascii: ">") else { continue }
-            let colon = clipped.contains(0x3A) || clipped.contains(0x9A)
-            guard colon || mayBeginWithLabel(clipped) else { continue }
-            let line = Array(clipped)
-            if colon || bareLabel(line, among: bareLabels) != nil { lines.append((line, index)) }
+            guard clipped.contains(0x3A) || clipped.contains(0x9A) || mayHoldUnpunctuatedLabel(clipped) else {
+                continue
+            }
+            lines.append((Array(clipped), index))
         }
         for (labels, bare) in [(incidentBytes, bareIncident), (otherBytes, bareOther)] {
             for line in lines {
                 if let found = address(on: line.bytes, labels: labels, next: { nextLine(all, after: line.index) }) {
                     return found
                 }
-                if let rest = bareLabel(line.bytes, among: bare), let found = value(rest, latin: false) {
-                    return found
-                }
+                if let found = unpunctuated(on: line.bytes, labels: labels, bare: bare) { return found }
             }
         }
         return nil
@@ -91,44 +80,6 @@ public enum LabelledAddress {
             return trimmed
         }
         return nil
-    }
-
-    /// What follows a label the line begins with (after a bullet or a number) and then white
-    /// space, no colon: `事发地址 西湖区文三路12号`. Nil when the line begins otherwise.
-    private static func bareLabel(_ line: [UInt8], among labels: [[UInt8]]) -> Substring? {
-        var start = 0
-        while start < line.count && line[start] < 0x80 && asciiLineOpeners.contains(line[start]) { start += 1 }
-        guard start < line.count, line[start] >= 0xE0 else { return nil }
-        for label in labels where line.count > start + label.count && line[start...].starts(with: label) {
-            let after = start + label.count
-            let gap =
-                line[after] == 0x20 || line[after] == 0x09
-                ? 1 : line[after...].starts(with: [0xE3, 0x80, 0x80]) ? 3 : 0
-            guard gap > 0 else { continue }
-            let rest = String(decoding: line[(after + gap)...], as: UTF8.self).drop { $0.isWhitespace }
-            // `地址 ：…` is the colon's case; `地址 在哪里` is prose, not told apart here.
-            guard rest.first != ":" && rest.first != "：" else { return nil }
-            return rest
-        }
-        return nil
-    }
-
-    private static let asciiLineOpeners = Set(lineOpeners.compactMap { $0.asciiValue })
-    private static let bareLabels = bareIncident + bareOther
-    /// The first characters of the bare labels, their three UTF-8 bytes as one number.
-    private static let bareFirstCharacters = Set(bareLabels.map { firstCharacter($0[...]) })
-
-    private static func firstCharacter<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt32 {
-        bytes.prefix(3).reduce(0) { $0 << 8 | UInt32($1) }
-    }
-
-    /// Whether the line's first character after its bullets may begin a bare label: the cheap
-    /// test every line of a body gets.
-    private static func mayBeginWithLabel(_ line: Substring.UTF8View.SubSequence) -> Bool {
-        guard let start = line.firstIndex(where: { !($0 < 0x80 && asciiLineOpeners.contains($0)) }),
-            line[start] >= 0xE0
-        else { return false }
-        return bareFirstCharacters.contains(firstCharacter(line[start...]))
     }
 
     /// Looks at each colon of the line (`:`, or `：` EF BC 9A): the bytes right before it,
@@ -156,25 +107,11 @@ public enum LabelledAddress {
             }
             for label in labels where end >= label.count && endsWith(line, at: end, label) {
                 let latin = label[0] < 0x80
-                var opening = end - label.count
-                // The writer's own (`我家地址：`, `本人住址：`) is a label too.
-                if !latin,
-                    let owner = ownerBytes.first(where: { opening >= $0.count && endsWith(line, at: opening, $0) })
-                {
-                    opening -= owner.count
-                }
-                let before = String(decoding: line[..<opening], as: UTF8.self)
-                // A Latin label only starts a line: "Email address:" is no place.
-                guard
-                    before.allSatisfy({ lineOpeners.contains($0) })
-                        || (!latin && before.last.map { clauseOpeners.contains($0) } == true)
-                else { break }
+                guard let atLineStart = opens(label, endingAt: end, in: line) else { break }
                 let rest = String(decoding: line[(at + colonLength)...], as: UTF8.self)
                 if let value = value(rest[...], latin: latin) { return value }
                 // A label alone on its line (`事发地址：`, a form's field) names the next line.
-                if rest.allSatisfy(\.isWhitespace), before.allSatisfy({ lineOpeners.contains($0) }),
-                    let following = next()
-                {
+                if rest.allSatisfy(\.isWhitespace), atLineStart, let following = next() {
                     return value(following, latin: latin)
                 }
                 break
@@ -183,8 +120,23 @@ public enum LabelledAddress {
         return nil
     }
 
+    /// Whether the label ending at `end` stands where a label may (the writer's own before it,
+    /// `我家地址`, counts): at the line's start after bullets, or, Chinese, opening a clause. Not
+    /// inside a word (`邮箱地址`); a Latin one only at the line's start (`Email address:` is no
+    /// place). - Returns: Whether it is at the line's start; nil where it is no label.
+    static func opens(_ label: [UInt8], endingAt end: Int, in line: [UInt8]) -> Bool? {
+        let latin = label[0] < 0x80
+        var opening = end - label.count
+        if !latin, let owner = ownerBytes.first(where: { opening >= $0.count && endsWith(line, at: opening, $0) }) {
+            opening -= owner.count
+        }
+        let before = String(decoding: line[..<opening], as: UTF8.self)
+        if before.allSatisfy({ lineOpeners.contains($0) }) { return true }
+        return !latin && before.last.map { clauseOpeners.contains($0) } == true ? false : nil
+    }
+
     /// Whether `line` holds `label` right before `end`, ASCII letters in any case.
-    private static func endsWith(_ line: [UInt8], at end: Int, _ label: [UInt8]) -> Bool {
+    static func endsWith(_ line: [UInt8], at end: Int, _ label: [UInt8]) -> Bool {
         var index = end - label.count
         for byte in label {
             let found = line[index]
@@ -197,7 +149,7 @@ public enum LabelledAddress {
     /// The address after the colon: to the clause's end (a Latin-labelled one keeps its commas,
     /// `12 Main St, Springfield`), trimmed; nil when it is empty, a placeholder, too long to be
     /// an address, or another kind of contact (an email address, a link).
-    private static func value(_ text: Substring, latin: Bool) -> String? {
+    static func value(_ text: Substring, latin: Bool) -> String? {
         // White space between the colon and the address is no field's end.
         let text = text.drop { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
         var end = text.endIndex
