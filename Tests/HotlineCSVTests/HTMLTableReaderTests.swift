@@ -105,6 +105,21 @@ struct HTMLTableReaderTests {
         #expect(read.records.filter(\.filledDown).map(\.line) == [3, 6])
     }
 
+    @Test("a row hidden by its style (Excel saves a hidden row as <tr style='display:none'>) is read and marked")
+    func hiddenRow() throws {
+        let page = """
+            <table>
+              <tr><td>工单编号</td><td>诉求内容</td></tr>
+              <tr height=0 style='display:none'><td>GD1</td><td>噪音</td></tr>
+              <tr style="color: red; DISPLAY : None"><td>GD2</td><td>停水</td></tr>
+              <tr style="display:block"><td>GD3</td><td>路灯</td></tr>
+            </table>
+            """
+        let read = try WorkbookReaderTests.read(Array(page.utf8))
+        #expect(read.records.map(\.line) == [1, 2, 3, 4])
+        #expect(read.records.filter(\.hidden).map(\.line) == [2, 3])
+    }
+
     @Test("an XHTML page (its XML declaration first, naming its encoding) is a web page; an XML spreadsheet is not")
     func xhtmlPage() throws {
         let page = """

@@ -9,7 +9,8 @@ import Foundation
 /// columns or rows (`colspan`, `rowspan`) taking them (its text in the first; the cells of the
 /// rows below move right past it, as Excel merges them, and a cell spanning rows carries its
 /// text down into them, see `MergedDown`); comments, `<style>` and `<script>`
-/// are no text. Line numbers count every `<tr>`, as the rows Excel would show.
+/// are no text. Line numbers count every `<tr>`, as the rows Excel would show; a `<tr>` styled
+/// `display:none` is a hidden row.
 struct HTMLTableRows {
     /// Rows completed since the last time they were taken.
     var completed: [CSVRecord] = []
@@ -18,6 +19,8 @@ struct HTMLTableRows {
     private var pending: [UInt8] = []
     private var fields: [String] = []
     private var inRow = false
+    /// The row's `<tr>` hides it (`style="display:none"`, as Excel saves a hidden row as a page).
+    private var rowHidden = false
     private var cell: [UInt8]?
     private var span = 1
     private var rowSpan = 1
@@ -107,6 +110,7 @@ struct HTMLTableRows {
             endRow()
             inRow = true
             rowCount += 1
+            rowHidden = Self.hides(body)
         case ("tr", true):
             endRow()
         case ("table", _):
@@ -166,11 +170,12 @@ struct HTMLTableRows {
         endCell()
         guard inRow else { return }
         inRow = false
+        defer { rowHidden = false }
         for column in covered.indices where covered[column] > 0 { covered[column] -= 1 }
         if fields.contains(where: { !$0.isEmpty }) {
             let filled = merges.fill(&fields, line: rowCount)
             while fields.last?.isEmpty == true { fields.removeLast() }
-            completed.append(.sheetRow(line: rowCount, fields: fields, filledDown: filled))
+            completed.append(.sheetRow(line: rowCount, fields: fields, hidden: rowHidden, filledDown: filled))
         }
         fields = .nextRow(after: fields)
     }
@@ -238,6 +243,13 @@ struct HTMLTableRows {
             "middot": "·", "times": "×", "mdash": "—", "ndash": "–", "ldquo": "“", "rdquo": "”", "hellip": "…",
         ]
         return named[name.lowercased()].map { ($0, length) }
+    }
+
+    /// Whether a tag's style hides it: `display:none` (any case, spaces around the colon).
+    static func hides(_ body: ArraySlice<UInt8>) -> Bool {
+        guard body.count < 4_096 else { return false }
+        let squeezed = String(decoding: body.filter { !isSpace($0) }, as: UTF8.self).lowercased()
+        return squeezed.contains("display:none")
     }
 
     /// `colspan="3"` (or `rowspan`) among a tag's attributes, at most `limit`; 1 when absent or unreadable.
