@@ -449,6 +449,28 @@ struct HotlineUploadTests {
         await downstream.stop()
     }
 
+    @Test(
+        "Excel's sep= directive names any separator and is no row; the GBK rejected rows come back with it, for Excel"
+    )
+    func separatorDirective() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let text = "sep=|\r\n" + Self.file.replacingOccurrences(of: ",", with: "|")
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: try #require(await gb18030(text)),
+            headers: [("Content-Type", "text/csv")])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 2)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [4, 6])
+        let warnings = (reply.json["warnings"] as? [[String: Any]]) ?? []
+        #expect(!warnings.contains { ($0["reason"] as? String)?.contains("before the header") == true })
+        let download = try await gateway.request(.get, try #require(reply.json["rejected_csv"] as? String))
+        #expect(download.body.starts(with: Array("sep=|\r\n".utf8)))
+        #expect(download.body.firstRange(of: Data("GD002|2026-13-40 08:00|".utf8)) != nil)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a UTF-8 file with one byte lost reads as UTF-8: the damaged row is taken with a warning, the rest intact")
     func damagedUTF8() async throws {
         let downstream = try await DownstreamServer.start()

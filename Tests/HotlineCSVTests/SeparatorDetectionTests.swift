@@ -102,4 +102,25 @@ struct SeparatorDetectionTests {
         let row = writer.row(HotlineRejection(line: 3, ticket: "1", reason: "bad", fields: ["1", "a\tb, c"]))
         #expect(String(decoding: row, as: UTF8.self) == "1\t\"a\tb, c\"\t3\tbad\r\n")
     }
+
+    @Test("Excel's sep= directive on line 1 names the separator, any character, after a byte-order mark too")
+    func directive() {
+        let named = { (text: String) in SeparatorSniffer.directive(Array(text.utf8)) }
+        #expect(named("sep=;\r\n工单编号;来电时间") == UInt8(ascii: ";"))
+        #expect(named("SEP=|\n") == UInt8(ascii: "|"))
+        #expect(named("\u{FEFF}sep=\t\n") == UInt8(ascii: "\t"))
+        #expect(named("sep=,") == UInt8(ascii: ","))
+        for text in ["sep=;;\n", "sep=\n", "separator,x\n", "工单编号,sep=;\n", "sep=\u{FF1B}\n"] {
+            #expect(named(text) == nil, "\(text)")
+        }
+    }
+
+    @Test("the rejected rows repeat the directive only where Excel reads it: in a file without a byte-order mark")
+    func rejectedRowsRepeatTheDirective() throws {
+        let writer = try RejectedRowsWriter(header: ["id"], encoding: .utf8, separator: UInt8(ascii: "|"))
+        let plain = writer.headerLine(["id"], withByteOrderMark: false, encoding: .utf8, directive: true)
+        #expect(String(decoding: plain, as: UTF8.self) == "sep=|\r\nid|line|reason\r\n")
+        let marked = writer.headerLine(["id"], withByteOrderMark: true, encoding: .utf8, directive: true)
+        #expect(String(decoding: marked.dropFirst(3), as: UTF8.self) == "id|line|reason\r\n")
+    }
 }

@@ -184,6 +184,8 @@ struct ImportSession {
     /// the profile's required columns is the header; the rows above it are skipped and named in
     /// a warning (blank rows are passed over, not counted). When none does, the error is that of the row with the most known headers.
     private mutating func findHeader(_ record: CSVRecord) {
+        // Excel's `sep=;` line named the separator; Excel shows no row for it either.
+        if record.line == 1 && reader.separatorDirective { return }
         let names: [String]
         switch record.kind {
         case .fields(let fields): names = fields
@@ -437,7 +439,10 @@ struct ImportSession {
             let withMark =
                 CSVEncoding.fromByteOrderMark(upload.prefix) != nil
                 || [.utf8, .utf16LE, .utf16BE].contains(encoding)
-            write(writer.headerLine(header.names, withByteOrderMark: withMark, encoding: encoding))
+            write(
+                writer.headerLine(
+                    header.names, withByteOrderMark: withMark, encoding: encoding,
+                    directive: reader.separatorDirective))
         }
         guard let rejectsWriter else { return }
         write(rejectsWriter.row(rejection))

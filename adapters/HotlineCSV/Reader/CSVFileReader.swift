@@ -4,7 +4,8 @@
 /// goes to the tokenizer without a copy. Memory is one chunk plus the longest record.
 ///
 /// The separator (comma, tab or semicolon) is read from the first lines unless one is given
-/// (``SeparatorSniffer``): they are held back until enough of them are read.
+/// (``SeparatorSniffer``): they are held back until enough of them are read. A first line `sep=|`
+/// (Excel's directive) names it instead, any character.
 public final class CSVFileReader {
     public let encoding: CSVEncoding
     private var tokenizer: CSVTokenizer
@@ -31,6 +32,8 @@ public final class CSVFileReader {
     /// The field separator in use (a comma until the first lines have been read). Kept apart from the
     /// tokenizer so records' consumers may read it while the tokenizer is calling them.
     public private(set) var separator: UInt8
+    /// Whether line 1 is Excel's `sep=;` directive, which named the separator: no row of the table.
+    public private(set) var separatorDirective = false
 
     /// Invalid byte sequences replaced by U+FFFD so far.
     public var replacements: Int { transcoder?.replacements ?? 0 }
@@ -85,7 +88,9 @@ public final class CSVFileReader {
             sample = pending
             return
         }
-        separator = SeparatorSniffer.separator(of: sampleScan)
+        let named = SeparatorSniffer.directive(pending)
+        separatorDirective = named != nil
+        separator = named ?? SeparatorSniffer.separator(of: sampleScan)
         tokenizer = CSVTokenizer(separator: separator, maxRecordBytes: tokenizer.maxRecordBytes)
         pending.withUnsafeBufferPointer { tokenizer.feed($0, emit) }
     }

@@ -74,6 +74,21 @@ public enum SeparatorSniffer {
         return candidates[best.index]
     }
 
+    /// The separator a first line `sep=;` names (after a byte-order mark, any case): Excel's own
+    /// directive, which files made to open right in any locale's Excel begin with, and which
+    /// Excel takes as no row. Nil when the first line is no such directive.
+    public static func directive(_ sample: some Collection<UInt8>) -> UInt8? {
+        var bytes = sample.prefix(9)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let word = bytes.prefix(4).map { $0 | 0x20 }
+        guard word.elementsEqual("sep=".utf8), let separator = bytes.dropFirst(4).first,
+            separator >= 0x20 && separator < 0x7F || separator == 0x09
+        else { return nil }
+        let after = bytes.dropFirst(5).first
+        guard after == nil || after == UInt8(ascii: "\r") || after == UInt8(ascii: "\n") else { return nil }
+        return separator
+    }
+
     /// The separator of a file whose first lines are `sample` (UTF-8).
     public static func separator(sample: some Collection<UInt8>) -> UInt8 {
         var scan = SampleScan()

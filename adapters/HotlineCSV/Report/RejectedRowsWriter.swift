@@ -29,9 +29,16 @@ public struct RejectedRowsWriter {
         self.separator = separator
     }
 
-    /// The header line (with the byte-order mark when `withByteOrderMark`).
-    public func headerLine(_ header: [String], withByteOrderMark: Bool, encoding: CSVEncoding) -> [UInt8] {
+    /// The header line (with the byte-order mark when `withByteOrderMark`), after Excel's
+    /// `sep=;` directive when `directive` (the upload had one) and there is no mark: Excel reads
+    /// the directive only in a file without one, and shows it as a row otherwise.
+    public func headerLine(
+        _ header: [String], withByteOrderMark: Bool, encoding: CSVEncoding, directive: Bool = false
+    ) -> [UInt8] {
         var bytes = withByteOrderMark ? encoding.byteOrderMark : []
+        if directive && !withByteOrderMark {
+            bytes += encode("sep=" + String(UnicodeScalar(separator)) + "\r\n")
+        }
         bytes += encode(Self.line(header + HotlineHeader.rejectsColumns, separator: separator))
         return bytes
     }
