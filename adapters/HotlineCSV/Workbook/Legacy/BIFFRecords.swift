@@ -47,7 +47,8 @@ final class BIFFRecords {
 
     /// Moves past the next record without reading (or decrypting) its body.
     func skip() throws(WorkbookError) {
-        guard try available(4) else { return }
+        // Called after `peekType()` found a record's start: fewer than its 4 header bytes is a cut.
+        guard try available(4) else { throw .damaged("its workbook stream ends inside a record (cut short?)") }
         let length = buffer.uint16(at: at + 2)
         guard try available(4 + length) else { throw .damaged("its workbook stream ends inside a record (cut short?)") }
         at += 4 + length
