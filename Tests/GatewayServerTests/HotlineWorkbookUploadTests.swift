@@ -10,8 +10,9 @@ struct HotlineWorkbookUploadTests {
     static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     /// A 12345-profile call log as Chinese Excel saves it: text in shared strings, the call time a
-    /// date-time cell, the phone number and ticket id numbers, row 4 left empty.
-    static func callLog(extraSheet: Bool = false) -> Data {
+    /// date-time cell, the phone number and ticket id numbers, row 4 left empty; with
+    /// `summaryFirst`, after a summary sheet (`区域`, `工单数`), as some exports open.
+    static func callLog(extraSheet: Bool = false, summaryFirst: Bool = false) -> Data {
         let strings = [
             "工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长",
             "GD001", "王先生", "投诉", "工地夜间施工,噪音很大\n从晚上十点到凌晨", "西湖区文三路1号", "ZX1001",
@@ -28,8 +29,13 @@ struct HotlineWorkbookUploadTests {
             <row r="5" spans="1:9"><c r="A5" t="s"><v>18</v></c><c r="B5" s="1"><v>46329.378472222219</v></c>\
             <c r="E5" t="s"><v>21</v></c><c r="F5" t="s"><v>19</v></c><c r="G5" t="s"><v>20</v></c><c r="I5"><v>30</v></c></row>
             """
+        let inline = { (cell: String, text: String) in #"<c r="\#(cell)" t="inlineStr"><is><t>\#(text)</t></is></c>"# }
+        let summary =
+            #"<row r="1">\#(inline("A1", "区域"))\#(inline("B1", "工单数"))</row>"#
+            + #"<row r="2">\#(inline("A2", "西湖区"))<c r="B2"><v>3</v></c></row>"#
         var sheets = [WorkbookBuilder.Sheet(name: "工单明细", rows: rows)]
         if extraSheet { sheets.append(.init(name: "汇总", rows: #"<row r="1"><c r="A1"><v>3</v></c></row>"#)) }
+        if summaryFirst { sheets.insert(.init(name: "汇总", rows: summary), at: 0) }
         return Data(
             WorkbookBuilder.workbook(
                 sheets: sheets, sharedStrings: strings,
@@ -149,6 +155,35 @@ struct HotlineWorkbookUploadTests {
         #expect(kept.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == Self.xlsxType })
         #expect(kept.headers.contains { $0.0.lowercased() == "content-disposition" && $0.1.hasSuffix(".xlsx\"") })
         #expect(Data(kept.body) == chosen)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("a workbook that opens with a summary sheet is read from the first sheet whose header fits the profile")
+    func summarySheetFirst() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Self.callLog(summaryFirst: true),
+            headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 200)
+        #expect(reply.json["accepted"] as? Int == 2)
+        #expect((reply.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [3])
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(
+            warnings.first?["reason"] as? String
+                == "read from the workbook's worksheet \"工单明细\", the first whose header fits profile \"12345\"; "
+                + "its other worksheets (\"汇总\") were not read: upload each as a workbook of its own")
+        // A workbook with no sheet that fits is refused for its first sheet's header, as before.
+        let none = Data(
+            WorkbookBuilder.workbook(sheets: [
+                .init(name: "汇总", rows: #"<row r="1"><c r="A1" t="inlineStr"><is><t>区域</t></is></c></row>"#),
+                .init(name: "说明", rows: #"<row r="1"><c r="A1" t="inlineStr"><is><t>说明</t></is></c></row>"#),
+            ]))
+        let refused = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: none, headers: [("Content-Type", Self.xlsxType)])
+        #expect(refused.status == 422)
+        #expect(refused.errorMessage?.contains("区域") == true)
         try await gateway.stop()
         await downstream.stop()
     }

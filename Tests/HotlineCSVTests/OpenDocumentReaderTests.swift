@@ -118,7 +118,7 @@ struct OpenDocumentReaderTests {
         let noContent = WorkbookBuilder.zip(
             [("mimetype", Array("application/vnd.oasis.opendocument.spreadsheet".utf8))], deflate: false)
         #expect(WorkbookReaderTests.error(noContent).map(WorkbookReaderTests.isDamaged) == true)
-        #expect(WorkbookReaderTests.error(Self.spreadsheet("")) == .damaged("it has no sheet"))
+        #expect(WorkbookReaderTests.error(Self.spreadsheet("")) == .damaged("it has no worksheet"))
         let flood = """
             <table:table table:name="S"><table:table-row table:number-rows-repeated="100000">\(Self.cell("x"))\
             </table:table-row></table:table>

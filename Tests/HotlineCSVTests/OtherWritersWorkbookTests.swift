@@ -42,6 +42,18 @@ struct OtherWritersWorkbookTests {
     }
 
     @Test(
+        "the second shown sheet is read when asked (an importer passing a summary sheet by): .xlsx, .ods, .xls, XML 2003",
+        arguments: ["openpyxl.xlsx", "libreoffice.ods", "libreoffice.xls", "libreoffice-2003.xml"])
+    func secondSheet(_ name: String) throws {
+        let read = try WorkbookReaderTests.read(try Self.fixture(name), sheetOrder: 1)
+        #expect(read.sheet == "说明" && read.others == ["工单"])
+        #expect(read.records.map(\.fields) == [["这一页不是工单"]])
+        #expect(throws: WorkbookError.damaged("it shows 2 worksheets, not 3")) {
+            try WorkbookReaderTests.read(try Self.fixture(name), sheetOrder: 2)
+        }
+    }
+
+    @Test(
         "a sheet filtered to show 噪音 only (openpyxl's AutoFilter; LibreOffice's .xls, .ods and XML 2003 of it): every row read, the hidden ones marked",
         arguments: ["filtered.xlsx", "filtered.xls", "filtered.ods", "filtered-2003.xml"])
     func filtered(_ name: String) throws {

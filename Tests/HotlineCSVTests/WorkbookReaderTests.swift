@@ -7,14 +7,17 @@ import Testing
 /// formats, numbers with all their digits, line numbers as Excel shows them.
 @Suite("Excel workbook reader")
 struct WorkbookReaderTests {
-    /// Reads `bytes` as a workbook file; the records, the sheet read and the others.
-    static func read(_ bytes: [UInt8]) throws -> (records: [CSVRecord], sheet: String, others: [String]) {
+    /// Reads `bytes` as a workbook file (its `sheetOrder`-th shown sheet); the records, the sheet
+    /// read and the others.
+    static func read(
+        _ bytes: [UInt8], sheetOrder: Int = 0
+    ) throws -> (records: [CSVRecord], sheet: String, others: [String]) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("calls.xlsx")
         try Data(bytes).write(to: file)
-        let reader = try WorkbookReader(path: file.path, spillDirectory: directory.path)
+        let reader = try WorkbookReader(path: file.path, spillDirectory: directory.path, sheetOrder: sheetOrder)
         var records: [CSVRecord] = []
         // Progress: the bytes read on opening and those each step reads add up to the file's size.
         var consumed = reader.bytesBeforeSheet

@@ -84,14 +84,17 @@ public struct HotlineImporter: Sendable {
     ///   and the error names it by `rawID`, unless it could not be kept).
     ///   - resuming: the upload is already recorded (an import a stop cut short, being finished; a
     ///     quarantined one imported again), and the caller holds its ``UploadFileLock``.
+    ///   - sheetOrder: which worksheet a workbook is read from, among those it shows (see
+    ///     ``laterFittingSheet(_:profile:after:of:)``).
     func run(
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
-        resuming: Bool = false, progress: @Sendable (Int) -> Void = { _ in }
+        resuming: Bool = false, sheetOrder: Int = 0, progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
         var workbook: WorkbookReader?
         if WorkbookReader.mayBeWorkbook(upload.prefix) {
             do {
-                workbook = try WorkbookReader(path: upload.url.path, spillDirectory: files.directory.path)
+                workbook = try WorkbookReader(
+                    path: upload.url.path, spillDirectory: files.directory.path, sheetOrder: sheetOrder)
             } catch {
                 throw try await refuse(HotlineImportError(code: error.code, error.description), upload, raw, resuming)
             }
@@ -110,10 +113,14 @@ public struct HotlineImporter: Sendable {
             spillDirectory: files.directory.path)
         if let workbook, !workbook.otherSheets.isEmpty {
             let others = workbook.otherSheets.map { "\"\($0)\"" }.joined(separator: ", ")
+            let which =
+                workbook.sheetOrder == 0
+                ? "first worksheet, \"\(workbook.sheetName)\""
+                : "worksheet \"\(workbook.sheetName)\", the first whose header fits profile \"\(profile.name)\""
             report.warningsOnRead.append(
                 ImportReport.RowIssue(
                     line: 1, ticket: nil,
-                    reason: "read from the workbook's first worksheet, \"\(workbook.sheetName)\"; its other worksheets "
+                    reason: "read from the workbook's \(which); its other worksheets "
                         + "(\(others)) were not read: upload each as a workbook of its own"))
         }
         var session = try ImportSession(
@@ -159,6 +166,15 @@ public struct HotlineImporter: Sendable {
                 }
             }
             bytesRead += count
+            // A workbook whose sheet is no call log (a summary or a cover before the calls) is read
+            // from the first later sheet whose header fits, before anything is recorded.
+            if let workbook, let outcome = session.headerOutcome, outcome != nil, sheetOrder == 0,
+                let later = laterFittingSheet(upload, profile: profile, after: 0, of: workbook.shownSheets)
+            {
+                return try await run(
+                    upload, raw: raw, profile: profile, includeIDs: includeIDs, resuming: resuming,
+                    sheetOrder: later, progress: progress)
+            }
             if !uploadStored, let outcome = session.headerOutcome {
                 // Held from here until the import ends (the kernel lets go if the process dies):
                 // the gateway must not take an upload being imported, here or by a command-line
@@ -204,6 +220,33 @@ public struct HotlineImporter: Sendable {
         // Until here the upload is `importing`: a stop before this line is finished at the next start.
         try await store.finishUpload(rawID: raw.id)
         return report
+    }
+
+    /// The first shown worksheet after the `order`-th whose header (among its first rows, as an
+    /// import looks for it) fits `profile`; nil when none does, or the workbook shows `count` only.
+    private func laterFittingSheet(_ upload: SpooledUpload, profile: HotlineProfile, after order: Int, of count: Int)
+        -> Int?
+    {
+        for next in (order + 1)..<max(count, order + 1) {
+            guard
+                let reader = try? WorkbookReader(
+                    path: upload.url.path, spillDirectory: files.directory.path, sheetOrder: next)
+            else { continue }
+            var rows = 0
+            var fits = false
+            while !fits && rows < ImportSession.headerSearchRows {
+                let read = try? reader.step { record in
+                    guard !fits, rows < ImportSession.headerSearchRows, case .fields(let names) = record.kind,
+                        names.contains(where: { TextNormalizer.normalizeOptional($0) != nil })
+                    else { return }
+                    rows += 1
+                    fits = (try? HotlineHeader(names, line: record.line, profile: profile)) != nil
+                }
+                guard let read, read > 0 else { break }
+            }
+            if fits { return next }
+        }
+        return nil
     }
 
     /// A file that cannot be read as a whole: kept in quarantine with the reason, the error

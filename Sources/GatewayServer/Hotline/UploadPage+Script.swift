@@ -64,6 +64,8 @@ extension UploadPage {
             [/^a note under the table/, "表格下方的备注行（制表人、导出时间等），已跳过"],
             [/^the header row again/, "重复的表头行，已跳过"],
             [/before the header row/, "表头前的行，已跳过"],
+            [/^read from the workbook's worksheet/, "第一个工作表不是工单表，已读取表头符合的工作表；其他工作表未读取"],
+            [/^read from the workbook's first worksheet/, "只读取了第一个工作表；其他工作表请分别上传"],
             [/hidden in the worksheet/, "表格中隐藏（或被筛选掉）的行也已导入；不想导入的行请删除，不要隐藏"],
             [/merged down a column/, "合并单元格下方的行已按合并单元格的内容补全该列"],
             [/bytes that are not valid/, "有无法识别的字节，已替换"],

@@ -16,10 +16,12 @@ extension WorkbookReader {
         return EncryptedPackage.isEncrypted(container)
     }
 
-    /// An Excel 97–2003 workbook's (.xls) first visible worksheet. The same container holds
+    /// An Excel 97–2003 workbook's (.xls) `order`-th visible worksheet (0, the first). The same container holds
     /// Word and PowerPoint 97–2003 files (each is named) and encrypted .xlsx workbooks (see
     /// ``EncryptedPackage``).
-    static func openLegacy(_ container: CompoundFile, spillDirectory: String) throws(WorkbookError) -> Opened {
+    static func openLegacy(
+        _ container: CompoundFile, spillDirectory: String, order: Int
+    ) throws(WorkbookError) -> Opened {
         // Excel 5.0/95 names the stream "Book"; a file saved for both keeps both, the newer first.
         var found = try container.stream("Workbook")
         if found == nil { found = try container.stream("Book") }
@@ -31,9 +33,8 @@ extension WorkbookReader {
         }
         let globals = try BIFFGlobals(
             BIFFRecords(file: container.file, stream: stream, from: 0), spillDirectory: spillDirectory)
-        guard let chosen = globals.sheets.first(where: \.visible) ?? globals.sheets.first else {
-            throw .damaged("it has no worksheet")
-        }
+        let choice = try chosenSheet(globals.sheets.map(\.visible), order: order)
+        let chosen = globals.sheets[choice.index]
         let sheetRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
         sheetRecords.decryption = globals.decryption
         guard try sheetRecords.peekType() == BIFFRecords.Record.bof else {
@@ -45,7 +46,7 @@ extension WorkbookReader {
             records: sheetRecords, globals: globals, merges: try MergedDown.listed(in: mergeRecords))
         return (
             chosen.name, globals.sheets.filter { $0.offset != chosen.offset }.map(\.name), sheet,
-            max(container.fileSize - sheet.bytesToRead, 0)
+            max(container.fileSize - sheet.bytesToRead, 0), choice.shown
         )
     }
 }

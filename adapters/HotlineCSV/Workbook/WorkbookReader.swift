@@ -15,6 +15,11 @@ public final class WorkbookReader {
     public let sheetName: String
     /// The workbook's other worksheets, which are not read.
     public let otherSheets: [String]
+    /// Which shown worksheet is read, in tab order from 0 (see ``init(path:spillDirectory:sheetOrder:)``).
+    public let sheetOrder: Int
+    /// How many worksheets the workbook shows (hidden ones are not counted; a workbook that shows
+    /// none counts its first).
+    public let shownSheets: Int
     /// The workbook's bytes other than the sheet's, read when it was opened (strings, styles):
     /// with the bytes ``step(_:)`` returns, the file's size once the sheet is read.
     public let bytesBeforeSheet: Int
@@ -41,8 +46,11 @@ public final class WorkbookReader {
     /// Whether `prefix` begins an XML Spreadsheet 2003 file, another common "Excel export".
     public static func isXMLSpreadsheet(_ prefix: [UInt8]) -> Bool { Spreadsheet2003Sheet.isSpreadsheet(prefix) }
 
-    /// Opens the workbook at `path`, its strings spilling into `spillDirectory`.
-    public init(path: String, spillDirectory: String) throws(WorkbookError) {
+    /// Opens the workbook at `path`, its strings spilling into `spillDirectory`, to read the
+    /// `sheetOrder`-th worksheet it shows in tab order (0, the first, unless the importer found
+    /// that one to be no call log).
+    public init(path: String, spillDirectory: String, sheetOrder: Int = 0) throws(WorkbookError) {
+        self.sheetOrder = sheetOrder
         file = open(path, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { throw .unreadable("cannot open \(path)") }
         do throws(WorkbookError) {
@@ -52,27 +60,30 @@ public final class WorkbookReader {
             let head = try preadExactly(file, at: 0, count: min(Self.signatureBytes, size))
             let opened: Opened
             if Self.isWebPage(head) {
-                opened = ("", [], try HTMLTableSheet(file: file, fileSize: size), 0)
+                guard sheetOrder == 0 else { throw WorkbookError.damaged("a web page has one table to read") }
+                opened = ("", [], try HTMLTableSheet(file: file, fileSize: size), 0, 1)
             } else if Self.isXMLSpreadsheet(head) {
-                opened = try Spreadsheet2003Sheet.open(file: file, fileSize: size, head: head)
+                opened = try Spreadsheet2003Sheet.open(file: file, fileSize: size, head: head, order: sheetOrder)
             } else if Self.isLegacy(head) {
                 let container = try CompoundFile(file: file, fileSize: size)
                 if EncryptedPackage.isEncrypted(container) {
                     let package = try EncryptedPackage.decrypt(container, into: spillDirectory)
                     decrypted = package.file
-                    let inside = try Self.openZipped(ZipDirectory(file: package.file), spillDirectory: spillDirectory)
+                    let inside = try Self.openZipped(
+                        ZipDirectory(file: package.file), spillDirectory: spillDirectory, order: sheetOrder)
                     // Progress counts the uploaded file's bytes: the encryption's are read first.
                     opened = (
                         inside.sheetName, inside.otherSheets, inside.sheet,
-                        inside.bytesBeforeSheet + size - package.size
+                        inside.bytesBeforeSheet + size - package.size, inside.shownSheets
                     )
                 } else {
-                    opened = try Self.openLegacy(container, spillDirectory: spillDirectory)
+                    opened = try Self.openLegacy(container, spillDirectory: spillDirectory, order: sheetOrder)
                 }
             } else {
-                opened = try Self.openZipped(ZipDirectory(file: file), spillDirectory: spillDirectory)
+                opened = try Self.openZipped(
+                    ZipDirectory(file: file), spillDirectory: spillDirectory, order: sheetOrder)
             }
-            (sheetName, otherSheets, sheet, bytesBeforeSheet) = opened
+            (sheetName, otherSheets, sheet, bytesBeforeSheet, shownSheets) = opened
         } catch {
             close(file)
             if decrypted >= 0 { close(decrypted) }
@@ -82,21 +93,39 @@ public final class WorkbookReader {
 
     /// A zipped workbook's sheet: an OpenDocument spreadsheet's, by the media type it names, else
     /// an Excel workbook's.
-    private static func openZipped(_ directory: ZipDirectory, spillDirectory: String) throws(WorkbookError) -> Opened {
+    private static func openZipped(
+        _ directory: ZipDirectory, spillDirectory: String, order: Int
+    ) throws(WorkbookError) -> Opened {
         switch try openDocumentType(directory) {
         case .some(let type) where type.hasPrefix(openDocumentSpreadsheet):
-            return try openSpreadsheet(directory)
+            return try openSpreadsheet(directory, order: order)
         case .some(let type) where type.hasPrefix("application/vnd.oasis.opendocument"):
             throw .notWorkbook("an OpenDocument text or presentation (.odt, .odp)")
         default:
-            return try openExcel(directory, spillDirectory: spillDirectory)
+            return try openExcel(directory, spillDirectory: spillDirectory, order: order)
         }
     }
 
     /// What opening a workbook found: the sheet to read and how to read it.
-    typealias Opened = (sheetName: String, otherSheets: [String], sheet: any WorkbookSheet, bytesBeforeSheet: Int)
+    typealias Opened = (
+        sheetName: String, otherSheets: [String], sheet: any WorkbookSheet, bytesBeforeSheet: Int, shownSheets: Int
+    )
 
-    private static func openExcel(_ directory: ZipDirectory, spillDirectory: String) throws(WorkbookError) -> Opened {
+    /// The sheet read among sheets shown or hidden as `visible` says, in tab order: the
+    /// `order`-th shown one (the first when none is shown and `order` is 0).
+    static func chosenSheet(_ visible: [Bool], order: Int) throws(WorkbookError) -> (index: Int, shown: Int) {
+        let shown = visible.indices.filter { visible[$0] }
+        let candidates = shown.isEmpty ? Array(visible.indices.prefix(1)) : shown
+        guard !candidates.isEmpty else { throw .damaged("it has no worksheet") }
+        guard order < candidates.count else {
+            throw .damaged("it shows \(candidates.count) worksheets, not \(order + 1)")
+        }
+        return (candidates[order], candidates.count)
+    }
+
+    private static func openExcel(
+        _ directory: ZipDirectory, spillDirectory: String, order: Int
+    ) throws(WorkbookError) -> Opened {
         // The workbook part is where the package's relationships say (`xl/workbook.xml` as
         // Excel, WPS and LibreOffice write it; some generators name it otherwise).
         let packageRelations = try WorkbookRelations(
@@ -117,8 +146,9 @@ public final class WorkbookReader {
                 (member) throws(WorkbookError) in try ZipMemberStream(directory, member)
             }, base: folder)
         let sheets = book.sheets.filter { relations.worksheets[$0.relation] != nil }
-        guard let chosen = sheets.first(where: { $0.visible }) ?? sheets.first,
-            let target = relations.worksheets[chosen.relation], let member = directory.member(target)
+        let choice = try chosenSheet(sheets.map(\.visible), order: order)
+        let chosen = sheets[choice.index]
+        guard let target = relations.worksheets[chosen.relation], let member = directory.member(target)
         else { throw WorkbookError.damaged("it has no worksheet") }
         let styles = try (directory.member(relations.styles ?? "") ?? directory.member("xl/styles.xml")).map {
             (member) throws(WorkbookError) in try WorkbookStyles(try ZipMemberStream(directory, member))
@@ -134,7 +164,7 @@ public final class WorkbookReader {
         return (
             chosen.name, sheets.filter { $0.relation != chosen.relation }.map(\.name),
             ZippedSheet(try ZipMemberStream(directory, member), SheetFeed(rows)),
-            max(directory.fileSize - member.compressedSize, 0)
+            max(directory.fileSize - member.compressedSize, 0), choice.shown
         )
     }
 

@@ -13,7 +13,9 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
 
     /// What opening the file found: the sheet and the names of the others. `head` is the file's
     /// first bytes, which ``isSpreadsheet(_:)`` was given: its declaration is among them.
-    static func open(file: Int32, fileSize: Int, head: [UInt8]) throws(WorkbookError) -> WorkbookReader.Opened {
+    static func open(
+        file: Int32, fileSize: Int, head: [UInt8], order: Int
+    ) throws(WorkbookError) -> WorkbookReader.Opened {
         let (charset, start) = encoding(head)
         func text() throws(WorkbookError) -> TextFileChunks {
             try TextFileChunks(
@@ -31,12 +33,15 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
         // Whatever follows the closed root (padding some systems add) is passed over.
         guard outline.complete else { throw .damaged("its XML ends before the workbook does: the file is cut short") }
         let sheets = outline.sheets
-        guard let chosen = sheets.firstIndex(where: \.visible) ?? (sheets.isEmpty ? nil : 0) else {
-            throw .damaged("its XML spreadsheet has no worksheet")
-        }
+        guard !sheets.isEmpty else { throw .damaged("its XML spreadsheet has no worksheet") }
+        let choice = try WorkbookReader.chosenSheet(sheets.map(\.visible), order: order)
+        let chosen = choice.index
         let rows = Spreadsheet2003Rows(sheet: chosen, styles: outline.styles, date1904: outline.date1904)
         let sheet = Spreadsheet2003Sheet(try text(), rows)
-        return (sheets[chosen].name, sheets.indices.filter { $0 != chosen }.map { sheets[$0].name }, sheet, 0)
+        return (
+            sheets[chosen].name, sheets.indices.filter { $0 != chosen }.map { sheets[$0].name }, sheet, 0,
+            choice.shown
+        )
     }
 
     private init(_ chunks: TextFileChunks, _ rows: Spreadsheet2003Rows) {
