@@ -85,7 +85,7 @@ public struct HotlineImporter: Sendable {
     ///   - resuming: the upload is already recorded (an import a stop cut short, being finished; a
     ///     quarantined one imported again), and the caller holds its ``UploadFileLock``.
     ///   - sheetOrder: which worksheet a workbook is read from, among those it shows (see
-    ///     ``laterFittingSheet(_:profile:after:of:)``).
+    ///     ``laterFittingSheet(_:profile:shown:)``).
     func run(
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
         resuming: Bool = false, sheetOrder: Int = 0, progress: @Sendable (Int) -> Void = { _ in }
@@ -169,7 +169,7 @@ public struct HotlineImporter: Sendable {
             // A workbook whose sheet is no call log (a summary or a cover before the calls) is read
             // from the first later sheet whose header fits, before anything is recorded.
             if let workbook, let outcome = session.headerOutcome, outcome != nil, sheetOrder == 0,
-                let later = laterFittingSheet(upload, profile: profile, after: 0, of: workbook.shownSheets)
+                let later = laterFittingSheet(upload, profile: profile, shown: workbook.shownSheets)
             {
                 return try await run(
                     upload, raw: raw, profile: profile, includeIDs: includeIDs, resuming: resuming,
@@ -222,12 +222,10 @@ public struct HotlineImporter: Sendable {
         return report
     }
 
-    /// The first shown worksheet after the `order`-th whose header (among its first rows, as an
-    /// import looks for it) fits `profile`; nil when none does, or the workbook shows `count` only.
-    private func laterFittingSheet(_ upload: SpooledUpload, profile: HotlineProfile, after order: Int, of count: Int)
-        -> Int?
-    {
-        for next in (order + 1)..<max(count, order + 1) {
+    /// The first shown worksheet after the first whose header (among its first rows, as an
+    /// import looks for it) fits `profile`, by its order; nil when none does.
+    private func laterFittingSheet(_ upload: SpooledUpload, profile: HotlineProfile, shown count: Int) -> Int? {
+        for next in 1..<max(count, 1) {
             guard
                 let reader = try? WorkbookReader(
                     path: upload.url.path, spillDirectory: files.directory.path, sheetOrder: next)
