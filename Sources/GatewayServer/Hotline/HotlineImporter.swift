@@ -235,7 +235,7 @@ public struct HotlineImporter: Sendable {
             while !fits && rows < ImportSession.headerSearchRows {
                 let read = try? reader.step { record in
                     guard !fits, rows < ImportSession.headerSearchRows, case .fields(let names) = record.kind,
-                        names.contains(where: { TextNormalizer.normalizeOptional($0) != nil })
+                        ImportSession.countsInHeaderSearch(names)
                     else { return }
                     rows += 1
                     fits = (try? HotlineHeader(names, line: record.line, profile: profile)) != nil

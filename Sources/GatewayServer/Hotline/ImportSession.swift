@@ -234,7 +234,7 @@ struct ImportSession {
                 }
             }
             preamble.append(record.line)
-            if names.contains(where: { TextNormalizer.normalizeOptional($0) != nil }) { preambleRows += 1 }
+            if Self.countsInHeaderSearch(names) { preambleRows += 1 }
             if preambleRows >= Self.headerSearchRows {
                 headerFailure = withProfileHint(closestHeaderFailure?.error ?? error)
             }
@@ -315,6 +315,11 @@ struct ImportSession {
 
     /// Rows looked at for the header before the file is refused.
     static let headerSearchRows = 10
+
+    /// Whether a row is one of the ``headerSearchRows``: one with a value (blank rows are passed over).
+    static func countsInHeaderSearch(_ names: [String]) -> Bool {
+        names.contains { TextNormalizer.normalizeOptional($0) != nil }
+    }
     /// The start of the file read again to try another profile's encoding on its header.
     static let headerSearchBytes = 256 << 10
 
