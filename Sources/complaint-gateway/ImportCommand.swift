@@ -136,14 +136,15 @@ struct ImportCommand: AsyncParsableCommand {
             return
         }
         print("\(file): \(Self.summary(report))")
-        for issue in report.rejected().prefix(20) {
-            print("  line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
+        // `"2月" line 5 [GD001]: reason`: where the row is, its ticket, what is wrong.
+        let said = { (issue: ImportReport.RowIssue) in
+            report.place(sheet: issue.sheet, line: issue.line) + (issue.ticket.map { " [\($0)]" } ?? "")
+                + ": \(issue.reason)"
         }
+        for issue in report.rejected().prefix(20) { print("  " + said(issue)) }
         if report.rejectedCount > 20 { print("  … \(report.rejectedCount - 20) more") }
         // Taken, but worth a look: a landline that lost its 0, a phone Excel rounded.
-        for issue in report.warnings().prefix(20) {
-            print("  warning, line \(issue.line)\(issue.ticket.map { " [\($0)]" } ?? ""): \(issue.reason)")
-        }
+        for issue in report.warnings().prefix(20) { print("  warning, " + said(issue)) }
         if report.warningCount > 20 { print("  … \(report.warningCount - 20) more warnings (--json lists them all)") }
         if let file = report.rejectedFile { print("rejected rows to fix and import again: \(file)") }
     }

@@ -135,6 +135,11 @@ struct OpenAPIDocumentTests {
         #expect(upload.status == 200)
         let rawID = try #require(upload.json["raw_id"] as? String)
         #expect(try await log.call(.get, "/v1/hotline/imports/\(rawID)/rejected.csv").status == 200)
+        // A workbook kept by month: its report names the sheets.
+        let monthly = try await log.call(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: HotlineWorkbookUploadTests.monthlyLog(),
+            headers: [("Content-Type", HotlineWorkbookUploadTests.xlsxType)])
+        #expect(monthly.json["sheets"] as? [String] == ["1月", "2月"])
         #expect(
             try await log.call(
                 .post, "/v1/hotline/calls?profile=none", body: csv, headers: [("Content-Type", "text/csv")]

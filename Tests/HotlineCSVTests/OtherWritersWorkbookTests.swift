@@ -54,6 +54,32 @@ struct OtherWritersWorkbookTests {
     }
 
     @Test(
+        "one reader goes from sheet to sheet, each read from its first row (an import of a log kept by month): .xlsx, .ods, .xls, XML 2003",
+        arguments: ["openpyxl.xlsx", "libreoffice.ods", "libreoffice.xls", "libreoffice-2003.xml"])
+    func sheetAfterSheet(_ name: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sheets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(name)
+        try Data(try Self.fixture(name)).write(to: file)
+        let reader = try WorkbookReader(path: file.path, spillDirectory: directory.path)
+        #expect(reader.shownSheetNames == ["工单", "说明"])
+        func rows() throws -> [[String]] {
+            var records: [CSVRecord] = []
+            while try reader.step({ records.append($0) }) > 0 {}
+            return records.map(\.fields)
+        }
+        let first = try rows()
+        #expect(first == Self.expected.map(\.fields))
+        try reader.read(sheetOrder: 1)
+        #expect(reader.sheetName == "说明" && reader.otherSheets == ["工单"] && reader.sheetOrder == 1)
+        #expect(try rows() == [["这一页不是工单"]])
+        try reader.read(sheetOrder: 0)
+        #expect(try rows() == first)
+        #expect(throws: WorkbookError.damaged("it shows 2 worksheets, not 3")) { try reader.read(sheetOrder: 2) }
+    }
+
+    @Test(
         "a sheet filtered to show 噪音 only (openpyxl's AutoFilter; LibreOffice's .xls, .ods and XML 2003 of it): every row read, the hidden ones marked",
         arguments: ["filtered.xlsx", "filtered.xls", "filtered.ods", "filtered-2003.xml"])
     func filtered(_ name: String) throws {

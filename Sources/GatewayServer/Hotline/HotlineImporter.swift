@@ -84,17 +84,21 @@ public struct HotlineImporter: Sendable {
     ///   and the error names it by `rawID`, unless it could not be kept).
     ///   - resuming: the upload is already recorded (an import a stop cut short, being finished; a
     ///     quarantined one imported again), and the caller holds its ``UploadFileLock``.
-    ///   - sheetOrder: which worksheet a workbook is read from, among those it shows (see
-    ///     ``laterFittingSheet(_:profile:shown:)``).
     func run(
         _ upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile, includeIDs: Bool?,
-        resuming: Bool = false, sheetOrder: Int = 0, progress: @Sendable (Int) -> Void = { _ in }
+        resuming: Bool = false, progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
         var workbook: WorkbookReader?
+        // The worksheets read, by their order among those the workbook shows (see ``sheetPlan``).
+        var sheetOrders = [0]
         if WorkbookReader.mayBeWorkbook(upload.prefix) {
             do {
-                workbook = try WorkbookReader(
-                    path: upload.url.path, spillDirectory: files.directory.path, sheetOrder: sheetOrder)
+                let opened = try WorkbookReader(path: upload.url.path, spillDirectory: files.directory.path)
+                if opened.shownSheets > 1 {
+                    sheetOrders = Self.sheetPlan(opened, profile: profile)
+                    try opened.read(sheetOrder: sheetOrders[0])
+                }
+                workbook = opened
             } catch {
                 throw try await refuse(HotlineImportError(code: error.code, error.description), upload, raw, resuming)
             }
@@ -111,17 +115,11 @@ public struct HotlineImporter: Sendable {
         var report = ImportReport(
             fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,
             spillDirectory: files.directory.path)
-        if let workbook, !workbook.otherSheets.isEmpty {
-            let others = workbook.otherSheets.map { "\"\($0)\"" }.joined(separator: ", ")
-            let which =
-                workbook.sheetOrder == 0
-                ? "first worksheet, \"\(workbook.sheetName)\""
-                : "worksheet \"\(workbook.sheetName)\", the first whose header fits profile \"\(profile.name)\""
-            report.warningsOnRead.append(
-                ImportReport.RowIssue(
-                    line: 1, ticket: nil,
-                    reason: "read from the workbook's \(which); its other worksheets "
-                        + "(\(others)) were not read: upload each as a workbook of its own"))
+        if let workbook {
+            if sheetOrders.count > 1 { report.sheets = sheetOrders.map { workbook.shownSheetNames[$0] } }
+            if let warning = Self.sheetsWarning(workbook, read: sheetOrders, profile: profile.name) {
+                report.warningsOnRead.append(warning)
+            }
         }
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
@@ -139,11 +137,19 @@ public struct HotlineImporter: Sendable {
         // queued when one commits and neither side waits for the other.
         var pending: [(task: Task<[BatchIntakeOutcome], any Error>, rows: [HotlineRow])] = []
         var uploadStored = resuming
+        var nextSheet = 1
         while true {
-            let count: Int
-            if let workbook {
+            var count: Int
+            if let reading = workbook {
                 do {
-                    count = try workbook.step { session.take($0) }
+                    count = try reading.step { session.take($0) }
+                    // A sheet read, another to read: its rows follow in the same import.
+                    if count == 0 && nextSheet < sheetOrders.count {
+                        try reading.read(sheetOrder: sheetOrders[nextSheet])
+                        session.beginSheet(nextSheet)
+                        nextSheet += 1
+                        count = 1
+                    }
                 } catch {
                     var failure = HotlineImportError(code: error.code, error.description)
                     if uploadStored {
@@ -165,16 +171,9 @@ public struct HotlineImporter: Sendable {
                     try session.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
                 }
             }
-            bytesRead += count
-            // A workbook whose sheet is no call log (a summary or a cover before the calls) is read
-            // from the first later sheet whose header fits, before anything is recorded.
-            if let workbook, let outcome = session.headerOutcome, outcome != nil, sheetOrder == 0,
-                let later = laterFittingSheet(upload, profile: profile, shown: workbook.shownSheets)
-            {
-                return try await run(
-                    upload, raw: raw, profile: profile, includeIDs: includeIDs, resuming: resuming,
-                    sheetOrder: later, progress: progress)
-            }
+            // A workbook read from several sheets counts some bytes twice (each sheet's reader
+            // reads the strings): progress stops at the file's size.
+            bytesRead = min(bytesRead + count, max(upload.size, bytesRead))
             if !uploadStored, let outcome = session.headerOutcome {
                 // Held from here until the import ends (the kernel lets go if the process dies):
                 // the gateway must not take an upload being imported, here or by a command-line
@@ -222,29 +221,63 @@ public struct HotlineImporter: Sendable {
         return report
     }
 
-    /// The first shown worksheet after the first whose header (among its first rows, as an
-    /// import looks for it) fits `profile`, by its order; nil when none does.
-    private func laterFittingSheet(_ upload: SpooledUpload, profile: HotlineProfile, shown count: Int) -> Int? {
-        for next in 1..<max(count, 1) {
-            guard
-                let reader = try? WorkbookReader(
-                    path: upload.url.path, spillDirectory: files.directory.path, sheetOrder: next)
-            else { continue }
-            var rows = 0
-            var fits = false
-            while !fits && rows < ImportSession.headerSearchRows {
-                let read = try? reader.step { record in
-                    guard !fits, rows < ImportSession.headerSearchRows, case .fields(let names) = record.kind,
-                        ImportSession.countsInHeaderSearch(names)
-                    else { return }
-                    rows += 1
-                    fits = (try? HotlineHeader(names, line: record.line, profile: profile)) != nil
-                }
-                guard let read, read > 0 else { break }
-            }
-            if fits { return next }
+    /// The worksheets a workbook is read from, by their order among those it shows: the first
+    /// whose header (among its first rows, as an import looks for it) fits `profile` (a summary or
+    /// a cover sheet often comes first), then every later one with the same header (a log kept by
+    /// month, a sheet each). Just the first sheet when none fits: the import then refuses its header.
+    private static func sheetPlan(_ workbook: WorkbookReader, profile: HotlineProfile) -> [Int] {
+        var plan: [Int] = []
+        var first: [String]?
+        for order in 0..<workbook.shownSheets {
+            guard let header = fittingHeader(workbook, profile: profile, sheetOrder: order) else { continue }
+            if first == nil { first = header }
+            if header == first { plan.append(order) }
         }
-        return nil
+        return plan.isEmpty ? [0] : plan
+    }
+
+    /// The header row of the `sheetOrder`-th shown worksheet, when one among its first rows fits
+    /// `profile`.
+    private static func fittingHeader(_ reader: WorkbookReader, profile: HotlineProfile, sheetOrder: Int) -> [String]? {
+        guard (try? reader.read(sheetOrder: sheetOrder)) != nil else { return nil }
+        var rows = 0
+        var found: [String]?
+        while found == nil && rows < ImportSession.headerSearchRows {
+            let read = try? reader.step { record in
+                guard found == nil, rows < ImportSession.headerSearchRows, case .fields(let names) = record.kind,
+                    ImportSession.countsInHeaderSearch(names)
+                else { return }
+                rows += 1
+                if (try? HotlineHeader(names, line: record.line, profile: profile)) != nil { found = names }
+            }
+            guard let read, read > 0 else { break }
+        }
+        return found
+    }
+
+    /// The warning, at the first line, that names the worksheets read and those not read.
+    private static func sheetsWarning(
+        _ workbook: WorkbookReader, read orders: [Int], profile: String
+    ) -> ImportReport.RowIssue? {
+        let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
+        let read = orders.map { workbook.shownSheetNames[$0] }
+        let others = ([workbook.sheetName] + workbook.otherSheets).filter { !read.contains($0) }
+        let notRead =
+            others.isEmpty
+            ? "" : "; its other worksheets (\(quoted(others))) were not read: upload each as a workbook of its own"
+        let which: String
+        if read.count > 1 {
+            which =
+                "\(read.count) worksheets whose header is that of \"\(read[0])\" (\(quoted(read))), "
+                + "each row named by its worksheet and line"
+        } else if others.isEmpty {
+            return nil
+        } else if orders[0] == 0 {
+            which = "first worksheet, \"\(read[0])\""
+        } else {
+            which = "worksheet \"\(read[0])\", the first whose header fits profile \"\(profile)\""
+        }
+        return ImportReport.RowIssue(line: 1, ticket: nil, reason: "read from the workbook's \(which)\(notRead)")
     }
 
     /// A file that cannot be read as a whole: kept in quarantine with the reason, the error
@@ -282,6 +315,14 @@ public struct HotlineImporter: Sendable {
         }
     }
 
+    /// The line the store keeps for a row, which tells a ticket repeated in the upload from the same
+    /// row sent again (an import finished after a stop): the row's line, with its worksheet's
+    /// index above bit 32 when several were read (each numbers its rows from 1).
+    static func storedLine(_ row: HotlineRow) -> Int { row.sheet << 32 | row.line }
+
+    /// The worksheet and line of a stored line (see ``storedLine(_:)``).
+    static func sheetAndLine(_ stored: Int) -> (sheet: Int, line: Int) { (stored >> 32, stored & 0xFFFF_FFFF) }
+
     /// Routes and encodes rows for a batch commit.
     static func items(for rows: [HotlineRow], _ pipeline: IntakePipeline, rawID: String) -> [BatchIntakeItem] {
         let now = Date()
@@ -292,7 +333,7 @@ public struct HotlineImporter: Sendable {
         // release for each of their strings) to read two of its properties.
         for index in rows.indices {
             var item = pipeline.prepareBatchItem(
-                rows[index].draft, rawID: rawID, line: rows[index].line, now: now, router: router)
+                rows[index].draft, rawID: rawID, line: storedLine(rows[index]), now: now, router: router)
             item.contentFingerprint = RowContent.fingerprint(rows[index].draft)
             items.append(item)
         }

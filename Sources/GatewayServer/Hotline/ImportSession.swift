@@ -24,6 +24,10 @@ struct ImportSession {
     private let reader: CSVFileReader
     private var header: HotlineHeader?
     private var headerFailure: HotlineImportError?
+    /// The worksheet being read, by its index among those the import reads (``ImportReport/sheets``).
+    private var sheet = 0
+    /// A later worksheet whose header was not found after all: passed over, with a warning.
+    private var sheetPassedOver = false
     /// Lines read while looking for the header, and why the likeliest of them was not it.
     private var preamble: [Int] = []
     /// Of those, the ones with anything in them: blank rows (`,,,,,,,,` between a title block
@@ -50,7 +54,7 @@ struct ImportSession {
     private let metrics = IntakeMetrics()
     /// Tickets of rejected rows, with the line of the first: a later row with the ticket is
     /// refused too. Bounded, so a file of nothing but bad rows keeps its memory flat.
-    private var rejectedTickets: [String: Int] = [:]
+    private var rejectedTickets: [String: (sheet: Int, line: Int)] = [:]
     /// Rows after the header hidden in the workbook's sheet (filtered out, or hidden by hand):
     /// read like the rest, and named in one warning so nobody is surprised.
     private var hiddenRows = RowLines()
@@ -95,19 +99,56 @@ struct ImportSession {
 
     mutating func finish() {
         if !fromWorkbook { reader.finish { record in self.take(record) } }
+        endSheet()
+    }
+
+    /// Goes on to the next worksheet read (`index` among them): its own header, read as the first
+    /// sheet's was, then its rows, numbered as Excel numbers them on that sheet.
+    mutating func beginSheet(_ index: Int) {
+        endSheet()
+        sheet = index
+        header = nil
+        mapper = nil
+        sheetPassedOver = false
+        preamble = []
+        preambleRows = 0
+        closestHeaderFailure = nil
+        otherProfilesFit = nil
+        hiddenRows = RowLines()
+        filledRows = RowLines()
+    }
+
+    /// The sheet (or file) is read: the row held back, the sheet's warnings, a header never found.
+    private mutating func endSheet() {
         if let held = mapper?.release(before: nil) { handle(held) }
-        if let warning = hiddenRows.hiddenWarning { report.warningsOnRead.append(warning) }
-        if let warning = filledRows.mergedWarning { report.warningsOnRead.append(warning) }
-        if header == nil && headerFailure == nil {
-            headerFailure =
-                closestHeaderFailure.map { withProfileHint($0.error) }
-                ?? HotlineImportError(code: "empty_file", "the file has no header row")
+        for var warning in [hiddenRows.hiddenWarning, filledRows.mergedWarning].compactMap({ $0 }) {
+            warning.sheet = sheet
+            report.warningsOnRead.append(warning)
         }
+        if header == nil && headerFailure == nil && !sheetPassedOver {
+            failHeader(
+                closestHeaderFailure.map { withProfileHint($0.error) }
+                    ?? HotlineImportError(code: "empty_file", "the file has no header row"))
+        }
+    }
+
+    /// The header cannot be used: the file is refused, or, on a later worksheet (whose header
+    /// was seen to fit before the import began), the sheet is passed over with a warning.
+    private mutating func failHeader(_ failure: HotlineImportError) {
+        guard sheet > 0 else {
+            headerFailure = failure
+            return
+        }
+        sheetPassedOver = true
+        let name = report.sheets.indices.contains(sheet) ? report.sheets[sheet] : ""
+        report.warningsOnRead.append(
+            ImportReport.RowIssue(
+                line: 1, ticket: nil, reason: "worksheet \"\(name)\" was not read: \(failure.message)", sheet: sheet))
     }
 
     /// Takes one record: the header while it is looked for, a row after it.
     mutating func take(_ record: CSVRecord) {
-        guard headerFailure == nil else { return }
+        guard headerFailure == nil, !sheetPassedOver else { return }
         guard mapper != nil else {
             findHeader(record)
             return
@@ -132,28 +173,30 @@ struct ImportSession {
             report.warningsOnRead.append(
                 ImportReport.RowIssue(
                     line: line, ticket: nil,
-                    reason: "the header row again (files joined into one), not a call: skipped"))
+                    reason: "the header row again (files joined into one), not a call: skipped", sheet: sheet))
         case .summary(let line, let text):
             report.warningsOnRead.append(
                 ImportReport.RowIssue(
-                    line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped"))
+                    line: line, ticket: nil, reason: "a totals row (\"\(text)\"), not a call: skipped", sheet: sheet))
         case .footnote(let line, let text):
             report.warningsOnRead.append(
                 ImportReport.RowIssue(
-                    line: line, ticket: nil, reason: "a note under the table (\"\(text)\"), not a call: skipped"))
+                    line: line, ticket: nil, reason: "a note under the table (\"\(text)\"), not a call: skipped",
+                    sheet: sheet))
         case .accepted(var row):
             rows += 1
+            row.sheet = sheet
             if !rejectedTickets.isEmpty, let first = rejectedTickets[row.ticket] {
                 // The first occurrence is the one kept, as for any repeated ticket: taking this
                 // one instead would store the other call, and the first, once fixed and sent
                 // back, would be dropped as its duplicate.
-                reject(
-                    HotlineRejection(
-                        line: row.line, ticket: row.ticket,
-                        reason:
-                            "duplicate ticket id \(row.ticket) in this file (first at line \(first), which was rejected: fix that row)",
-                        fields: row.fields),
-                    into: report.rejectedOnRead)
+                var rejection = HotlineRejection(
+                    line: row.line, ticket: row.ticket,
+                    reason: "duplicate ticket id \(row.ticket) in this file (first at "
+                        + "\(report.place(sheet: first.sheet, line: first.line)), which was rejected: fix that row)",
+                    fields: row.fields)
+                rejection.sheet = sheet
+                reject(rejection, into: report.rejectedOnRead)
                 return
             }
             if replacedBytes && row.fields.contains(where: { $0.contains("\u{FFFD}") }) {
@@ -168,12 +211,13 @@ struct ImportSession {
                 swap(&full, &filling)
                 fullBatches.append(full)
             }
-        case .rejected(let rejection):
+        case .rejected(var rejection):
             rows += 1
+            rejection.sheet = sheet
             if let ticket = rejection.ticket, !ticket.isEmpty, rejectedTickets[ticket] == nil,
                 rejectedTickets.count < Self.rejectedTicketsTracked
             {
-                rejectedTickets[ticket] = rejection.line
+                rejectedTickets[ticket] = (sheet, rejection.line)
             }
             reject(rejection, into: report.rejectedOnRead)
         }
@@ -190,13 +234,14 @@ struct ImportSession {
         switch record.kind {
         case .fields(let fields): names = fields
         case .unterminatedQuote:
-            headerFailure = HotlineImportError(
-                code: "bad_header", "line \(record.line): the header row has an unterminated quote")
+            failHeader(
+                HotlineImportError(code: "bad_header", "line \(record.line): the header row has an unterminated quote"))
             return
         case .oversized(_, let limit):
-            headerFailure = HotlineImportError(
-                code: "bad_header",
-                "line \(record.line): the first row is longer than \(limit >> 20) MiB: this is not a call-log CSV")
+            failHeader(
+                HotlineImportError(
+                    code: "bad_header",
+                    "line \(record.line): the first row is longer than \(limit >> 20) MiB: this is not a call-log CSV"))
             return
         }
         do {
@@ -208,10 +253,12 @@ struct ImportSession {
                 report.warningsOnRead.append(
                     ImportReport.RowIssue(
                         line: first, ticket: nil,
-                        reason: "\(lines) before the header row (line \(record.line)) skipped: not call records"))
+                        reason: "\(lines) before the header row (line \(record.line)) skipped: not call records",
+                        sheet: sheet))
             }
             for note in header.notes {
-                report.warningsOnRead.append(ImportReport.RowIssue(line: record.line, ticket: nil, reason: note))
+                report.warningsOnRead.append(
+                    ImportReport.RowIssue(line: record.line, ticket: nil, reason: note, sheet: sheet))
             }
         } catch let error as HotlineImportError where error.code == "missing_columns" {
             let matches = HotlineHeader.matches(names, profile: profile)
@@ -236,12 +283,12 @@ struct ImportSession {
             preamble.append(record.line)
             if Self.countsInHeaderSearch(names) { preambleRows += 1 }
             if preambleRows >= Self.headerSearchRows {
-                headerFailure = withProfileHint(closestHeaderFailure?.error ?? error)
+                failHeader(withProfileHint(closestHeaderFailure?.error ?? error))
             }
         } catch let error as HotlineImportError {
-            headerFailure = error
+            failHeader(error)
         } catch {
-            headerFailure = HotlineImportError(code: "bad_header", "\(error)")
+            failHeader(HotlineImportError(code: "bad_header", "\(error)"))
         }
     }
 
@@ -324,7 +371,9 @@ struct ImportSession {
     static let headerSearchBytes = 256 << 10
 
     private mutating func reject(_ rejection: HotlineRejection, into list: SpooledList<ImportReport.RowIssue>) {
-        list.append(ImportReport.RowIssue(line: rejection.line, ticket: rejection.ticket, reason: rejection.reason))
+        list.append(
+            ImportReport.RowIssue(
+                line: rejection.line, ticket: rejection.ticket, reason: rejection.reason, sheet: rejection.sheet))
         metrics.rejected(.hotline, code: "row_rejected")
         writeRejected(rejection)
     }
@@ -351,42 +400,45 @@ struct ImportSession {
                 report.accepted += 1
                 for warning in rows[index].warnings {
                     report.warningsOnCommit.append(
-                        ImportReport.RowIssue(line: rows[index].line, ticket: rows[index].ticket, reason: warning))
+                        ImportReport.RowIssue(
+                            line: rows[index].line, ticket: rows[index].ticket, reason: warning,
+                            sheet: rows[index].sheet)
+                    )
                 }
-                noteID(rows[index].line, id)
+                noteID(rows[index], id)
             case .duplicate(let id):
                 report.duplicates += 1
                 duplicates += 1
-                noteID(rows[index].line, id)
+                noteID(rows[index], id)
             case .changedDuplicate(let id, let earlier):
                 report.duplicates += 1
                 duplicates += 1
-                noteID(rows[index].line, id)
+                noteID(rows[index], id)
                 report.warningsOnCommit.append(
                     ImportReport.RowIssue(
                         line: rows[index].line, ticket: rows[index].ticket,
-                        reason: changedReason(rows[index], id: id, earlier: earlier)))
+                        reason: changedReason(rows[index], id: id, earlier: earlier), sheet: rows[index].sheet))
             case .duplicateInUpload(let id, let firstLine, sameContent: true):
                 // A row repeated as it was (pages of an export overlapping, files joined twice):
                 // the call is stored once, so it counts as a re-upload's row does.
                 report.duplicates += 1
                 duplicates += 1
-                noteID(rows[index].line, id)
-                let first = firstLine.map { " (first at line \($0))" } ?? ""
+                noteID(rows[index], id)
+                let first = firstLine.map { " (first at \(placeOfStored($0)))" } ?? ""
                 report.warningsOnCommit.append(
                     ImportReport.RowIssue(
                         line: rows[index].line, ticket: rows[index].ticket,
                         reason: "ticket \(rows[index].ticket) again in this file\(first), saying the same as the "
-                            + "complaint stored (\(id)): counted as a duplicate, not stored twice"))
+                            + "complaint stored (\(id)): counted as a duplicate, not stored twice",
+                        sheet: rows[index].sheet))
             case .duplicateInUpload(_, let firstLine, sameContent: false):
                 let row = rows[index]
-                let first = firstLine.map { " (first at line \($0))" } ?? ""
-                reject(
-                    HotlineRejection(
-                        line: row.line, ticket: row.ticket,
-                        reason: "duplicate ticket id \(row.ticket) in this file\(first)",
-                        fields: row.fields),
-                    into: report.rejectedOnCommit)
+                let first = firstLine.map { " (first at \(placeOfStored($0)))" } ?? ""
+                var rejection = HotlineRejection(
+                    line: row.line, ticket: row.ticket,
+                    reason: "duplicate ticket id \(row.ticket) in this file\(first)", fields: row.fields)
+                rejection.sheet = row.sheet
+                reject(rejection, into: report.rejectedOnCommit)
             }
         }
         metrics.accepted(.hotline, count: created)
@@ -404,9 +456,15 @@ struct ImportSession {
             + "the complaint keeps what was first sent"
     }
 
-    private mutating func noteID(_ line: Int, _ id: String) {
+    /// Where the row whose line the store keeps as `stored` is (see ``HotlineImporter/storedLine(_:)``).
+    private func placeOfStored(_ stored: Int) -> String {
+        let (sheet, line) = HotlineImporter.sheetAndLine(stored)
+        return report.place(sheet: sheet, line: line)
+    }
+
+    private mutating func noteID(_ row: HotlineRow, _ id: String) {
         guard collectIDs else { return }
-        report.idsByLine.append(ImportReport.LineID(line: line, id: id))
+        report.idsByLine.append(ImportReport.LineID(line: row.line, id: id, sheet: row.sheet))
         if idsRequested == nil && report.idsByLine.count > HotlineImporter.idsByDefaultUpTo {
             // A large file: the ids are not listed unless asked for.
             collectIDs = false
@@ -450,7 +508,7 @@ struct ImportSession {
                     directive: reader.separatorDirective))
         }
         guard let rejectsWriter else { return }
-        write(rejectsWriter.row(rejection))
+        write(rejectsWriter.row(rejection, place: report.lineKey(sheet: rejection.sheet, line: rejection.line)))
     }
 
     private func write(_ bytes: [UInt8]) {

@@ -66,6 +66,8 @@ extension UploadPage {
             [/before the header row/, "表头前的行，已跳过"],
             [/^read from the workbook's worksheet/, "第一个工作表不是工单表，已读取表头符合的工作表；其他工作表未读取"],
             [/^read from the workbook's first worksheet/, "只读取了第一个工作表；其他工作表请分别上传"],
+            [/^read from the workbook's \d+ worksheets/, "已读取表头相同的各个工作表（如按月分表），每行以“工作表!行号”标明位置"],
+            [/^worksheet .* was not read/, "该工作表未读取"],
             [/hidden in the worksheet/, "表格中隐藏（或被筛选掉）的行也已导入；不想导入的行请删除，不要隐藏"],
             [/merged down a column/, "合并单元格下方的行已按合并单元格的内容补全该列"],
             [/bytes that are not valid/, "有无法识别的字节，已替换"],
@@ -85,7 +87,7 @@ extension UploadPage {
             body.textContent = "";
             rows.forEach(function (r) {
               var tr = document.createElement("tr");
-              [r.line, r.ticket || "", inChinese(r.reason)].forEach(function (v) { var td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+              [r.sheet ? r.sheet + "!" + r.line : r.line, r.ticket || "", inChinese(r.reason)].forEach(function (v) { var td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
               body.appendChild(tr);
             });
           }

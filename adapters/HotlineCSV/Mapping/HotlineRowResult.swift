@@ -30,6 +30,8 @@ public struct HotlineRow: Sendable {
     public var warnings: [String]
     /// The fields as read, for the rejected-rows file should the store refuse it (duplicate in file).
     public var fields: [String]
+    /// The worksheet the row is on, by its index among those an import reads (0 for a CSV).
+    public var sheet = 0
 }
 
 /// A row not taken.
@@ -42,6 +44,8 @@ public struct HotlineRejection: Sendable, Hashable {
     /// rejected-rows file gives its fields as they were sent, neither padded nor cut, so a row
     /// sent back unfixed is refused again rather than taken shifted.
     public var keepsShape: Bool
+    /// The worksheet the row is on, by its index among those an import reads (0 for a CSV).
+    public var sheet = 0
 
     public init(line: Int, ticket: String?, reason: String, fields: [String], keepsShape: Bool = false) {
         self.line = line

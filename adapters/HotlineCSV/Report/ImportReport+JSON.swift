@@ -54,6 +54,12 @@ extension ImportReport {
                 writer.field("raw_id", report.rawID)
                 writer.field("profile", report.profile)
                 writer.field("encoding", report.encoding.rawValue)
+                if report.sheets.count > 1 {
+                    writer.key("sheets")
+                    writer.beginArray()
+                    for name in report.sheets { writer.value(name) }
+                    writer.endArray()
+                }
                 writer.field("rows", report.rows)
                 writer.field("accepted", report.accepted)
                 writer.field("duplicates", report.duplicates)
@@ -86,7 +92,7 @@ extension ImportReport {
                 }
             case .ids:
                 if let entry = ids.next() {
-                    writer.key(escaping: String(entry.line))
+                    writer.key(escaping: report.lineKey(sheet: entry.sheet, line: entry.line))
                     writer.value(entry.id)
                 } else {
                     writer.endObject()
@@ -102,6 +108,9 @@ extension ImportReport {
 
         private mutating func write(_ issue: RowIssue) {
             writer.beginObject()
+            if report.sheets.count > 1, report.sheets.indices.contains(issue.sheet) {
+                writer.field("sheet", report.sheets[issue.sheet])
+            }
             writer.field("line", issue.line)
             writer.field("ticket", issue.ticket)
             writer.field("reason", issue.reason)

@@ -3,7 +3,9 @@ import ComplaintCore
 /// The answer to an upload: counts, every rejected row and warning with its line, and the ids.
 ///
 /// `line` is the physical line where the row starts (the header is line 1), so staff find it in
-/// Excel; `rows` counts data rows, and `accepted + duplicates + rejectedCount == rows`.
+/// Excel; `rows` counts data rows, and `accepted + duplicates + rejectedCount == rows`. A workbook
+/// read from several worksheets numbers each sheet's rows as Excel does, so every entry also
+/// names its worksheet (`sheet`, an index into ``sheets``), and ids are listed by `sheet!line`.
 /// The lists are ``SpooledList``s: however many rows a file has, the report holds a bounded
 /// amount of memory, the rest waits on disk until the report is written out (``jsonChunks(includeIDs:)``).
 public struct ImportReport: Sendable {
@@ -12,11 +14,14 @@ public struct ImportReport: Sendable {
         public var line: Int
         public var ticket: String?
         public var reason: String
+        /// The worksheet, by its index in ``ImportReport/sheets`` (0 when one sheet was read).
+        public var sheet: Int
 
-        public init(line: Int, ticket: String?, reason: String) {
+        public init(line: Int, ticket: String?, reason: String, sheet: Int = 0) {
             self.line = line
             self.ticket = ticket
             self.reason = reason
+            self.sheet = sheet
         }
     }
 
@@ -24,10 +29,13 @@ public struct ImportReport: Sendable {
     public struct LineID: Sendable, Hashable {
         public var line: Int
         public var id: String
+        /// The worksheet, by its index in ``ImportReport/sheets``.
+        public var sheet: Int
 
-        public init(line: Int, id: String) {
+        public init(line: Int, id: String, sheet: Int = 0) {
             self.line = line
             self.id = id
+            self.sheet = sheet
         }
     }
 
@@ -36,6 +44,9 @@ public struct ImportReport: Sendable {
     public var encoding: CSVEncoding
     /// The stored upload (`raw_…`).
     public var rawID: String
+    /// The worksheets read, in tab order, when rows came from more than one (a workbook kept by
+    /// month, one sheet each); empty otherwise, and entries then name no sheet.
+    public var sheets: [String] = []
     public var rows = 0
     public var accepted = 0
     public var duplicates = 0
@@ -87,6 +98,18 @@ public struct ImportReport: Sendable {
         MergedIssues(warningsOnRead.makeIterator(), warningsOnCommit.makeIterator())
     }
 
+    /// Where a row is, as staff look for it: `line 5`, or `"2月" line 5` when several worksheets
+    /// were read.
+    public func place(sheet: Int, line: Int) -> String {
+        sheets.indices.contains(sheet) && sheets.count > 1 ? "\"\(sheets[sheet])\" line \(line)" : "line \(line)"
+    }
+
+    /// A row's key in `ids_by_line` and its `line` in the rejected-rows file: `5`, or `2月!5` (a
+    /// worksheet and a row, as Excel writes a reference) when several worksheets were read.
+    public func lineKey(sheet: Int, line: Int) -> String {
+        sheets.indices.contains(sheet) && sheets.count > 1 ? "\(sheets[sheet])!\(line)" : String(line)
+    }
+
     /// Two lists in line order read as one.
     public struct MergedIssues: Sequence, IteratorProtocol {
         private var left: SpooledList<RowIssue>.Iterator
@@ -102,7 +125,7 @@ public struct ImportReport: Sendable {
         }
 
         public mutating func next() -> RowIssue? {
-            if let other = nextRight, nextLeft.map({ other.line < $0.line }) ?? true {
+            if let other = nextRight, nextLeft.map({ (other.sheet, other.line) < ($0.sheet, $0.line) }) ?? true {
                 nextRight = right.next()
                 return other
             }
@@ -116,6 +139,7 @@ public struct ImportReport: Sendable {
 extension ImportReport.RowIssue: SpoolEntry {
     public func encode(into bytes: inout [UInt8]) {
         SpoolCoding.append(line, to: &bytes)
+        SpoolCoding.append(sheet, to: &bytes)
         SpoolCoding.append(ticket, to: &bytes)
         SpoolCoding.append(reason, to: &bytes)
     }
@@ -123,6 +147,7 @@ extension ImportReport.RowIssue: SpoolEntry {
     public init(decoding bytes: UnsafeRawBufferPointer) {
         var offset = 0
         line = SpoolCoding.int(bytes, &offset)
+        sheet = SpoolCoding.int(bytes, &offset)
         ticket = SpoolCoding.string(bytes, &offset)
         reason = SpoolCoding.string(bytes, &offset) ?? ""
     }
@@ -131,12 +156,14 @@ extension ImportReport.RowIssue: SpoolEntry {
 extension ImportReport.LineID: SpoolEntry {
     public func encode(into bytes: inout [UInt8]) {
         SpoolCoding.append(line, to: &bytes)
+        SpoolCoding.append(sheet, to: &bytes)
         SpoolCoding.append(id, to: &bytes)
     }
 
     public init(decoding bytes: UnsafeRawBufferPointer) {
         var offset = 0
         line = SpoolCoding.int(bytes, &offset)
+        sheet = SpoolCoding.int(bytes, &offset)
         id = SpoolCoding.string(bytes, &offset) ?? ""
     }
 }

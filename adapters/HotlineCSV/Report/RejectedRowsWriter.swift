@@ -43,12 +43,13 @@ public struct RejectedRowsWriter {
         return bytes
     }
 
-    /// One rejected row: its fields padded or cut to the header's width, then line and reason.
+    /// One rejected row: its fields padded or cut to the header's width, then line (`place`, as the
+    /// report keys it: `2月!5` when several worksheets were read) and reason.
     ///
     /// A row whose width was the problem keeps its fields as sent (only empty cells past the
     /// header's width are dropped): padding a short row would hide the missing field and make the
     /// row read shifted when sent back, and cutting a wide one would lose a value.
-    public func row(_ rejection: HotlineRejection) -> [UInt8] {
+    public func row(_ rejection: HotlineRejection, place: String? = nil) -> [UInt8] {
         var fields: [String]
         if rejection.keepsShape {
             fields = rejection.fields
@@ -61,7 +62,7 @@ public struct RejectedRowsWriter {
             fields = Array(rejection.fields.prefix(columnCount))
             while fields.count < columnCount { fields.append("") }
         }
-        fields.append(String(rejection.line))
+        fields.append(place ?? String(rejection.line))
         fields.append(rejection.reason)
         return encode(Self.line(fields, separator: separator))
     }

@@ -16,12 +16,13 @@ extension WorkbookReader {
         return EncryptedPackage.isEncrypted(container)
     }
 
-    /// An Excel 97–2003 workbook's (.xls) `order`-th visible worksheet (0, the first). The same container holds
+    /// An Excel 97–2003 workbook's (.xls) visible worksheets, by their order (0, the first), its
+    /// globals (strings, formats, sheets) read once. The same container holds
     /// Word and PowerPoint 97–2003 files (each is named) and encrypted .xlsx workbooks (see
     /// ``EncryptedPackage``).
     static func openLegacy(
-        _ container: CompoundFile, spillDirectory: String, order: Int
-    ) throws(WorkbookError) -> Opened {
+        _ container: CompoundFile, spillDirectory: String
+    ) throws(WorkbookError) -> Opener {
         // Excel 5.0/95 names the stream "Book"; a file saved for both keeps both, the newer first.
         var found = try container.stream("Workbook")
         if found == nil { found = try container.stream("Book") }
@@ -33,20 +34,25 @@ extension WorkbookReader {
         }
         let globals = try BIFFGlobals(
             BIFFRecords(file: container.file, stream: stream, from: 0), spillDirectory: spillDirectory)
-        let choice = try chosenSheet(globals.sheets.map(\.visible), order: order)
-        let chosen = globals.sheets[choice.index]
-        let sheetRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
-        sheetRecords.decryption = globals.decryption
-        guard try sheetRecords.peekType() == BIFFRecords.Record.bof else {
-            throw .damaged("its worksheet \"\(chosen.name)\" is not where the workbook says")
+        let merges = MergedDownLists()
+        return { (order) throws(WorkbookError) in
+            let choice = try chosenSheet(globals.sheets.map(\.visible), order: order)
+            let chosen = globals.sheets[choice.index]
+            let sheetRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
+            sheetRecords.decryption = globals.decryption
+            guard try sheetRecords.peekType() == BIFFRecords.Record.bof else {
+                throw WorkbookError.damaged("its worksheet \"\(chosen.name)\" is not where the workbook says")
+            }
+            let listed = try merges.list(choice.index) { () throws(WorkbookError) in
+                let mergeRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
+                mergeRecords.decryption = globals.decryption
+                return try MergedDown.listed(in: mergeRecords)
+            }
+            let sheet = BIFFSheet(records: sheetRecords, globals: globals, merges: listed)
+            return (
+                chosen.name, globals.sheets.filter { $0.offset != chosen.offset }.map(\.name), sheet,
+                max(container.fileSize - sheet.bytesToRead, 0), choice.shown.map { globals.sheets[$0].name }
+            )
         }
-        let mergeRecords = BIFFRecords(file: container.file, stream: stream, from: chosen.offset)
-        mergeRecords.decryption = globals.decryption
-        let sheet = BIFFSheet(
-            records: sheetRecords, globals: globals, merges: try MergedDown.listed(in: mergeRecords))
-        return (
-            chosen.name, globals.sheets.filter { $0.offset != chosen.offset }.map(\.name), sheet,
-            max(container.fileSize - sheet.bytesToRead, 0), choice.shown
-        )
     }
 }

@@ -4,9 +4,9 @@ extension WorkbookReader {
         NotCSVSignature.kind(of: prefix)?.contains(".ods") == true
     }
 
-    /// An OpenDocument spreadsheet's `order`-th shown table (0, the first). Its tables' names and visibility are
+    /// An OpenDocument spreadsheet's shown tables, by their order (0, the first). Their names and visibility are
     /// read in a first pass over `content.xml`, which holds them and the rows alike.
-    static func openSpreadsheet(_ directory: ZipDirectory, order: Int) throws(WorkbookError) -> Opened {
+    static func openSpreadsheet(_ directory: ZipDirectory) throws(WorkbookError) -> Opener {
         guard let content = directory.member("content.xml") else {
             throw .damaged("its part content.xml, which holds the sheets, is missing")
         }
@@ -20,13 +20,16 @@ extension WorkbookReader {
         }
         var tables = OpenDocumentTables()
         try ZipMemberStream(directory, content).scan(into: &tables)
-        let choice = try chosenSheet(tables.tables.map(\.visible), order: order)
-        let chosen = choice.index
-        return (
-            tables.tables[chosen].name, tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name },
-            ZippedSheet(try ZipMemberStream(directory, content), SheetFeed(OpenDocumentRows(tableIndex: chosen))),
-            max(directory.fileSize - content.compressedSize, 0), choice.shown
-        )
+        return { [tables] (order) throws(WorkbookError) in
+            let choice = try chosenSheet(tables.tables.map(\.visible), order: order)
+            let chosen = choice.index
+            return (
+                tables.tables[chosen].name,
+                tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name },
+                ZippedSheet(try ZipMemberStream(directory, content), SheetFeed(OpenDocumentRows(tableIndex: chosen))),
+                max(directory.fileSize - content.compressedSize, 0), choice.shown.map { tables.tables[$0].name }
+            )
+        }
     }
 
     static let openDocumentSpreadsheet = "application/vnd.oasis.opendocument.spreadsheet"

@@ -12,21 +12,25 @@ import Glibc
 /// their digits (a mobile number stored as a number is not `1.38123E+10` here).
 public final class WorkbookReader {
     /// The worksheet read, by the name on its tab.
-    public let sheetName: String
-    /// The workbook's other worksheets, which are not read.
-    public let otherSheets: [String]
+    public private(set) var sheetName: String
+    /// The workbook's other worksheets, in tab order.
+    public private(set) var otherSheets: [String]
     /// Which shown worksheet is read, in tab order from 0 (see ``init(path:spillDirectory:sheetOrder:)``).
-    public let sheetOrder: Int
-    /// How many worksheets the workbook shows (hidden ones are not counted; a workbook that shows
-    /// none counts its first).
-    public let shownSheets: Int
+    public private(set) var sheetOrder: Int
+    /// The worksheets the workbook shows, in tab order (hidden ones are not among them; a workbook
+    /// that shows none lists its first).
+    public let shownSheetNames: [String]
+    /// How many worksheets the workbook shows.
+    public var shownSheets: Int { shownSheetNames.count }
     /// The workbook's bytes other than the sheet's, read when it was opened (strings, styles):
     /// with the bytes ``step(_:)`` returns, the file's size once the sheet is read.
-    public let bytesBeforeSheet: Int
+    public private(set) var bytesBeforeSheet: Int
     private let file: Int32
     /// The decrypted copy of an encrypted workbook, which the sheet is read from; -1 for none.
     private var decrypted: Int32 = -1
-    private let sheet: any WorkbookSheet
+    private var sheet: any WorkbookSheet
+    /// Opens a shown worksheet, by its order, with the parts read once for all (strings, styles).
+    private let opener: Opener
 
     /// Whether `prefix`, the file's first bytes, may be a workbook: a ZIP archive, an Office
     /// 97–2003 file (an .xls among them), a web page holding a table or an XML spreadsheet (the
@@ -58,32 +62,35 @@ public final class WorkbookReader {
             guard fstat(file, &status) == 0 else { throw WorkbookError.unreadable("cannot read the file's size") }
             let size = Int(status.st_size)
             let head = try preadExactly(file, at: 0, count: min(Self.signatureBytes, size))
-            let opened: Opened
+            let file = file
+            let opener: Opener
             if Self.isWebPage(head) {
-                guard sheetOrder == 0 else { throw WorkbookError.damaged("a web page has one table to read") }
-                opened = ("", [], try HTMLTableSheet(file: file, fileSize: size), 0, 1)
+                opener = { (order) throws(WorkbookError) in
+                    guard order == 0 else { throw WorkbookError.damaged("a web page has one table to read") }
+                    return ("", [], try HTMLTableSheet(file: file, fileSize: size), 0, [""])
+                }
             } else if Self.isXMLSpreadsheet(head) {
-                opened = try Spreadsheet2003Sheet.open(file: file, fileSize: size, head: head, order: sheetOrder)
+                opener = try Spreadsheet2003Sheet.open(file: file, fileSize: size, head: head)
             } else if Self.isLegacy(head) {
                 let container = try CompoundFile(file: file, fileSize: size)
                 if EncryptedPackage.isEncrypted(container) {
                     let package = try EncryptedPackage.decrypt(container, into: spillDirectory)
                     decrypted = package.file
-                    let inside = try Self.openZipped(
-                        ZipDirectory(file: package.file), spillDirectory: spillDirectory, order: sheetOrder)
-                    // Progress counts the uploaded file's bytes: the encryption's are read first.
-                    opened = (
-                        inside.sheetName, inside.otherSheets, inside.sheet,
-                        inside.bytesBeforeSheet + size - package.size, inside.shownSheets
-                    )
+                    let inside = try Self.openZipped(ZipDirectory(file: package.file), spillDirectory: spillDirectory)
+                    opener = { (order) throws(WorkbookError) in
+                        var opened = try inside(order)
+                        // Progress counts the uploaded file's bytes: the encryption's are read first.
+                        opened.bytesBeforeSheet += size - package.size
+                        return opened
+                    }
                 } else {
-                    opened = try Self.openLegacy(container, spillDirectory: spillDirectory, order: sheetOrder)
+                    opener = try Self.openLegacy(container, spillDirectory: spillDirectory)
                 }
             } else {
-                opened = try Self.openZipped(
-                    ZipDirectory(file: file), spillDirectory: spillDirectory, order: sheetOrder)
+                opener = try Self.openZipped(ZipDirectory(file: file), spillDirectory: spillDirectory)
             }
-            (sheetName, otherSheets, sheet, bytesBeforeSheet, shownSheets) = opened
+            self.opener = opener
+            (sheetName, otherSheets, sheet, bytesBeforeSheet, shownSheetNames) = try opener(sheetOrder)
         } catch {
             close(file)
             if decrypted >= 0 { close(decrypted) }
@@ -91,41 +98,53 @@ public final class WorkbookReader {
         }
     }
 
-    /// A zipped workbook's sheet: an OpenDocument spreadsheet's, by the media type it names, else
+    /// Reads the `order`-th shown worksheet from here on, from its first row, with the strings
+    /// and styles read when the workbook was opened.
+    public func read(sheetOrder order: Int) throws(WorkbookError) {
+        (sheetName, otherSheets, sheet, bytesBeforeSheet, _) = try opener(order)
+        sheetOrder = order
+    }
+
+    /// Opens a shown worksheet by its order.
+    typealias Opener = (Int) throws(WorkbookError) -> Opened
+
+    /// A zipped workbook's sheets: an OpenDocument spreadsheet's, by the media type it names, else
     /// an Excel workbook's.
     private static func openZipped(
-        _ directory: ZipDirectory, spillDirectory: String, order: Int
-    ) throws(WorkbookError) -> Opened {
+        _ directory: ZipDirectory, spillDirectory: String
+    ) throws(WorkbookError) -> Opener {
         switch try openDocumentType(directory) {
         case .some(let type) where type.hasPrefix(openDocumentSpreadsheet):
-            return try openSpreadsheet(directory, order: order)
+            return try openSpreadsheet(directory)
         case .some(let type) where type.hasPrefix("application/vnd.oasis.opendocument"):
             throw .notWorkbook("an OpenDocument text or presentation (.odt, .odp)")
         default:
-            return try openExcel(directory, spillDirectory: spillDirectory, order: order)
+            return try openExcel(directory, spillDirectory: spillDirectory)
         }
     }
 
     /// What opening a workbook found: the sheet to read and how to read it.
     typealias Opened = (
-        sheetName: String, otherSheets: [String], sheet: any WorkbookSheet, bytesBeforeSheet: Int, shownSheets: Int
+        sheetName: String, otherSheets: [String], sheet: any WorkbookSheet, bytesBeforeSheet: Int,
+        shownSheetNames: [String]
     )
 
     /// The sheet read among sheets shown or hidden as `visible` says, in tab order: the
-    /// `order`-th shown one (the first when none is shown and `order` is 0).
-    static func chosenSheet(_ visible: [Bool], order: Int) throws(WorkbookError) -> (index: Int, shown: Int) {
+    /// `order`-th shown one (the first when none is shown and `order` is 0), and the indices of
+    /// those shown (the first alone when none is).
+    static func chosenSheet(_ visible: [Bool], order: Int) throws(WorkbookError) -> (index: Int, shown: [Int]) {
         let shown = visible.indices.filter { visible[$0] }
         let candidates = shown.isEmpty ? Array(visible.indices.prefix(1)) : shown
         guard !candidates.isEmpty else { throw .damaged("it has no worksheet") }
         guard order < candidates.count else {
             throw .damaged("it shows \(candidates.count) worksheets, not \(order + 1)")
         }
-        return (candidates[order], candidates.count)
+        return (candidates[order], candidates)
     }
 
     private static func openExcel(
-        _ directory: ZipDirectory, spillDirectory: String, order: Int
-    ) throws(WorkbookError) -> Opened {
+        _ directory: ZipDirectory, spillDirectory: String
+    ) throws(WorkbookError) -> Opener {
         // The workbook part is where the package's relationships say (`xl/workbook.xml` as
         // Excel, WPS and LibreOffice write it; some generators name it otherwise).
         let packageRelations = try WorkbookRelations(
@@ -146,10 +165,6 @@ public final class WorkbookReader {
                 (member) throws(WorkbookError) in try ZipMemberStream(directory, member)
             }, base: folder)
         let sheets = book.sheets.filter { relations.worksheets[$0.relation] != nil }
-        let choice = try chosenSheet(sheets.map(\.visible), order: order)
-        let chosen = sheets[choice.index]
-        guard let target = relations.worksheets[chosen.relation], let member = directory.member(target)
-        else { throw WorkbookError.damaged("it has no worksheet") }
         let styles = try (directory.member(relations.styles ?? "") ?? directory.member("xl/styles.xml")).map {
             (member) throws(WorkbookError) in try WorkbookStyles(try ZipMemberStream(directory, member))
         }
@@ -159,13 +174,22 @@ public final class WorkbookReader {
             try table.load(try ZipMemberStream(directory, member))
             strings = table
         }
-        var rows = SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904)
-        rows.merges = try MergedDown.listed(in: try ZipMemberStream(directory, member))
-        return (
-            chosen.name, sheets.filter { $0.relation != chosen.relation }.map(\.name),
-            ZippedSheet(try ZipMemberStream(directory, member), SheetFeed(rows)),
-            max(directory.fileSize - member.compressedSize, 0), choice.shown
-        )
+        let merges = MergedDownLists()
+        return { (order) throws(WorkbookError) in
+            let choice = try chosenSheet(sheets.map(\.visible), order: order)
+            let chosen = sheets[choice.index]
+            guard let target = relations.worksheets[chosen.relation], let member = directory.member(target)
+            else { throw WorkbookError.damaged("it has no worksheet") }
+            var rows = SheetRows(strings: strings, styles: styles ?? WorkbookStyles(), date1904: book.date1904)
+            rows.merges = try merges.list(choice.index) { () throws(WorkbookError) in
+                try MergedDown.listed(in: try ZipMemberStream(directory, member))
+            }
+            return (
+                chosen.name, sheets.filter { $0.relation != chosen.relation }.map(\.name),
+                ZippedSheet(try ZipMemberStream(directory, member), SheetFeed(rows)),
+                max(directory.fileSize - member.compressedSize, 0), choice.shown.map { sheets[$0].name }
+            )
+        }
     }
 
     deinit {

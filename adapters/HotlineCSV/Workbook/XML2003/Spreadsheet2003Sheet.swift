@@ -11,11 +11,12 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
     /// The bytes the steps so far said they read (a byte-order mark skipped included).
     private var counted = 0
 
-    /// What opening the file found: the sheet and the names of the others. `head` is the file's
-    /// first bytes, which ``isSpreadsheet(_:)`` was given: its declaration is among them.
+    /// The file's shown worksheets, by their order, its outline (sheets, styles) read once.
+    /// `head` is the file's first bytes, which ``isSpreadsheet(_:)`` was given: its declaration is
+    /// among them.
     static func open(
-        file: Int32, fileSize: Int, head: [UInt8], order: Int
-    ) throws(WorkbookError) -> WorkbookReader.Opened {
+        file: Int32, fileSize: Int, head: [UInt8]
+    ) throws(WorkbookError) -> WorkbookReader.Opener {
         let (charset, start) = encoding(head)
         func text() throws(WorkbookError) -> TextFileChunks {
             try TextFileChunks(
@@ -34,14 +35,16 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
         guard outline.complete else { throw .damaged("its XML ends before the workbook does: the file is cut short") }
         let sheets = outline.sheets
         guard !sheets.isEmpty else { throw .damaged("its XML spreadsheet has no worksheet") }
-        let choice = try WorkbookReader.chosenSheet(sheets.map(\.visible), order: order)
-        let chosen = choice.index
-        let rows = Spreadsheet2003Rows(sheet: chosen, styles: outline.styles, date1904: outline.date1904)
-        let sheet = Spreadsheet2003Sheet(try text(), rows)
-        return (
-            sheets[chosen].name, sheets.indices.filter { $0 != chosen }.map { sheets[$0].name }, sheet, 0,
-            choice.shown
-        )
+        return { [outline] (order) throws(WorkbookError) in
+            let choice = try WorkbookReader.chosenSheet(sheets.map(\.visible), order: order)
+            let chosen = choice.index
+            let rows = Spreadsheet2003Rows(sheet: chosen, styles: outline.styles, date1904: outline.date1904)
+            let sheet = Spreadsheet2003Sheet(try text(), rows)
+            return (
+                sheets[chosen].name, sheets.indices.filter { $0 != chosen }.map { sheets[$0].name }, sheet, 0,
+                choice.shown.map { sheets[$0].name }
+            )
+        }
     }
 
     private init(_ chunks: TextFileChunks, _ rows: Spreadsheet2003Rows) {
