@@ -25,16 +25,19 @@ enum WorkbookTarget {
         guard let reader = try? WorkbookReader(path: path, spillDirectory: directory) else { return }
         var rows = 0
         var lastLine = 0
-        do {
-            while try reader.step({ record in
-                rows += 1
-                // Excel's row numbers: each row has its own; the reader never makes one up out of order
-                // unless the sheet itself numbers rows out of order.
-                _ = record.fields.count
-                lastLine = record.line
-            }) > 0 {}
-        } catch {
-            return
+        // Every shown sheet in turn (the first few), as an import of a log kept by month reads
+        // them: the strings and styles read once serve each.
+        for order in 0..<min(reader.shownSheets, 4) {
+            do {
+                if order > 0 { try reader.read(sheetOrder: order) }
+                while try reader.step({ record in
+                    rows += 1
+                    _ = record.fields.count
+                    lastLine = record.line
+                }) > 0 {}
+            } catch {
+                continue
+            }
         }
         _ = (rows, lastLine)
     }
