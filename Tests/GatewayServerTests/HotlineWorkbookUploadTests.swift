@@ -172,8 +172,8 @@ struct HotlineWorkbookUploadTests {
         let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
         #expect(
             warnings.first?["reason"] as? String
-                == "read from the workbook's worksheet \"工单明细\", the first whose header fits profile \"12345\"; "
-                + "its other worksheets (\"汇总\") were not read: upload each as a workbook of its own")
+                == "read from the workbook's worksheet \"工单明细\"; not read: \"汇总\", whose header does not fit "
+                + "profile \"12345\"")
         // A workbook with no sheet that fits is refused for its first sheet's header, as before.
         let none = Data(
             WorkbookBuilder.workbook(sheets: [
@@ -189,7 +189,7 @@ struct HotlineWorkbookUploadTests {
     }
 
     /// A log kept by month: a hidden notes sheet, a summary, `1月` (a title row above its header),
-    /// `2月` with the same header, and `3月` whose columns are in another order.
+    /// `2月` with the same header, and `3月` whose columns are in another order, with one added.
     static func monthlyLog() -> Data {
         let inline = { (cell: String, text: String) in #"<c r="\#(cell)" t="inlineStr"><is><t>\#(text)</t></is></c>"# }
         let row = { (line: Int, texts: [String]) in
@@ -207,8 +207,9 @@ struct HotlineWorkbookUploadTests {
             + row(3, ["M001", "2026-02-04 11:00:00", "13812345678", "又坏了"])
             + row(4, ["M002", "2026-02-05 12:00:00", "13812345679", "噪音扰民"])
         let march =
-            row(1, ["来电时间", "工单编号", "来电号码", "诉求内容"])
-            + row(2, ["2026-03-01 09:00:00", "M004", "13812345671", "垃圾未清运"])
+            row(1, ["来电时间", "工单编号", "来电号码", "诉求内容", "处理结果"])
+            + row(2, ["2026-03-01 09:00:00", "M004", "13812345671", "垃圾未清运", "已派单"])
+            + row(3, ["2026-03-40 09:00", "M005", "13812345672", "占道经营", "已办结"])
         return Data(
             WorkbookBuilder.workbook(sheets: [
                 .init(name: "说明", rows: row(1, ["本表按月记录"]), state: "hidden"),
@@ -219,7 +220,7 @@ struct HotlineWorkbookUploadTests {
     }
 
     @Test(
-        "a workbook kept by month is read from every sheet with the first fitting sheet's header, each entry naming its sheet"
+        "a workbook kept by month is read from every sheet whose header fits, each entry naming its sheet, the rejected rows in every sheet's columns"
     )
     func monthlySheets() async throws {
         let downstream = try await DownstreamServer.start()
@@ -228,12 +229,14 @@ struct HotlineWorkbookUploadTests {
             .post, "/v1/hotline/calls?profile=12345", body: Self.monthlyLog(),
             headers: [("Content-Type", Self.xlsxType)])
         #expect(reply.status == 200)
-        #expect(reply.json["sheets"] as? [String] == ["1月", "2月"])
-        #expect(reply.json["rows"] as? Int == 5)
-        #expect(reply.json["accepted"] as? Int == 2)
+        #expect(reply.json["sheets"] as? [String] == ["1月", "2月", "3月"])
+        #expect(reply.json["rows"] as? Int == 7)
+        #expect(reply.json["accepted"] as? Int == 3)
         let rejected = try #require(reply.json["rejected"] as? [[String: Any]])
         #expect(
-            rejected.map { "\($0["sheet"] as? String ?? "")!\($0["line"] as? Int ?? 0)" } == ["1月!4", "2月!3", "2月!4"])
+            rejected.map { "\($0["sheet"] as? String ?? "")!\($0["line"] as? Int ?? 0)" } == [
+                "1月!4", "2月!3", "2月!4", "3月!3",
+            ])
         // 2月's M001 sits on the same line number as 1月's: still a second row, not the first sent again.
         #expect(rejected[1]["reason"] as? String == "duplicate ticket id M001 in this file (first at \"1月\" line 3)")
         #expect(
@@ -242,33 +245,39 @@ struct HotlineWorkbookUploadTests {
         let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
         #expect(
             warnings.first?["reason"] as? String
-                == "read from the workbook's 2 worksheets whose header is that of \"1月\" (\"1月\", \"2月\"), each row "
-                + "named by its worksheet and line; its other worksheets (\"说明\", \"汇总\", \"3月\") were not read: "
-                + "upload each as a workbook of its own")
+                == "read from the workbook's 3 worksheets whose header fits profile \"12345\" (\"1月\", \"2月\", \"3月\"), "
+                + "each row named by its worksheet and line; not read: \"汇总\", whose header does not fit profile "
+                + "\"12345\"; \"说明\", hidden")
         #expect(
             warnings.contains {
                 $0["sheet"] as? String == "1月" && $0["line"] as? Int == 1
                     && ($0["reason"] as? String)?.hasPrefix("line 1 before the header row (line 2) skipped") == true
             })
         let ids = try #require(reply.json["ids_by_line"] as? [String: String])
-        #expect(Set(ids.keys) == ["1月!3", "2月!2"])
+        #expect(Set(ids.keys) == ["1月!3", "2月!2", "3月!2"])
         let february = try #require(ids["2月!2"])
         let record = try #require(
             try await gateway.request(.get, "/v1/complaints/\(february)").json["record"] as? [String: Any])
         #expect(record["text"] as? String == "停水了")
         let download = try await gateway.request(.get, try #require(reply.json["rejected_csv"] as? String))
         let lines = String(decoding: Data(download.body), as: UTF8.self).split(separator: "\r\n").map(String.init)
-        #expect(lines.first?.hasSuffix("工单编号,来电时间,来电号码,诉求内容,line,reason") == true)
+        // Every sheet's columns, in the order first met: 3月's rows under their own names.
+        #expect(lines.first?.hasSuffix("工单编号,来电时间,来电号码,诉求内容,处理结果,line,reason") == true)
         // Rows rejected when their batch commits (a ticket repeated) follow those rejected on reading.
-        #expect(lines.dropFirst().map { $0.split(separator: ",")[4] }.sorted() == ["1月!4", "2月!3", "2月!4"])
+        #expect(
+            lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[5] }.sorted() == [
+                "1月!4", "2月!3", "2月!4", "3月!3",
+            ])
+        #expect(lines.contains { $0.hasPrefix("M002,2026-13-40 08:00,\"=\"\"13812345679\"\"\",噪音扰民,,1月!4,") })
+        #expect(lines.contains { $0.hasPrefix("M005,2026-03-40 09:00,\"=\"\"13812345672\"\"\",占道经营,已办结,3月!3,") })
 
         // Sent again: the rows taken count as duplicates, nothing is stored twice.
         let again = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: Self.monthlyLog(),
             headers: [("Content-Type", Self.xlsxType)])
         #expect(again.json["accepted"] as? Int == 0)
-        #expect(again.json["duplicates"] as? Int == 2)
-        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "2")
+        #expect(again.json["duplicates"] as? Int == 3)
+        #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "3")
         try await gateway.stop()
         await downstream.stop()
     }

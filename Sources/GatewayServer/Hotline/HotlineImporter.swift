@@ -89,15 +89,13 @@ public struct HotlineImporter: Sendable {
         resuming: Bool = false, progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
         var workbook: WorkbookReader?
-        // The worksheets read, by their order among those the workbook shows (see ``sheetPlan``).
-        var sheetOrders = [0]
+        var sheets: SheetPlan?
         if WorkbookReader.mayBeWorkbook(upload.prefix) {
             do {
                 let opened = try WorkbookReader(path: upload.url.path, spillDirectory: files.directory.path)
-                if opened.shownSheets > 1 {
-                    sheetOrders = Self.sheetPlan(opened, profile: profile)
-                    try opened.read(sheetOrder: sheetOrders[0])
-                }
+                let plan = SheetPlan(opened, profile: profile)
+                if opened.shownSheets > 1 { try opened.read(sheetOrder: plan.orders[0]) }
+                sheets = plan
                 workbook = opened
             } catch {
                 throw try await refuse(HotlineImportError(code: error.code, error.description), upload, raw, resuming)
@@ -115,15 +113,15 @@ public struct HotlineImporter: Sendable {
         var report = ImportReport(
             fileSHA256: upload.sha256, profile: profile.name, encoding: encoding, rawID: raw.id,
             spillDirectory: files.directory.path)
-        if let workbook {
-            if sheetOrders.count > 1 { report.sheets = sheetOrders.map { workbook.shownSheetNames[$0] } }
-            if let warning = Self.sheetsWarning(workbook, read: sheetOrders, profile: profile.name) {
-                report.warningsOnRead.append(warning)
-            }
+        if let workbook, let sheets {
+            if sheets.orders.count > 1 { report.sheets = sheets.names }
+            if let warning = sheets.warning(workbook, profile: profile.name) { report.warningsOnRead.append(warning) }
         }
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
-            fromWorkbook: workbook != nil, includeIDs: includeIDs, report: report, batchSize: Self.batchSize)
+            fromWorkbook: workbook != nil, includeIDs: includeIDs, report: report, batchSize: Self.batchSize,
+            rejectsColumns: sheets?.rejectsColumns)
+        let sheetOrders = sheets?.orders ?? [0]
         let input = open(upload.url.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else {
             throw HotlineImportError(code: "unreadable_file", "cannot open the stored upload \(upload.url.path)")
@@ -219,65 +217,6 @@ public struct HotlineImporter: Sendable {
         // Until here the upload is `importing`: a stop before this line is finished at the next start.
         try await store.finishUpload(rawID: raw.id)
         return report
-    }
-
-    /// The worksheets a workbook is read from, by their order among those it shows: the first
-    /// whose header (among its first rows, as an import looks for it) fits `profile` (a summary or
-    /// a cover sheet often comes first), then every later one with the same header (a log kept by
-    /// month, a sheet each). Just the first sheet when none fits: the import then refuses its header.
-    private static func sheetPlan(_ workbook: WorkbookReader, profile: HotlineProfile) -> [Int] {
-        var plan: [Int] = []
-        var first: [String]?
-        for order in 0..<workbook.shownSheets {
-            guard let header = fittingHeader(workbook, profile: profile, sheetOrder: order) else { continue }
-            if first == nil { first = header }
-            if header == first { plan.append(order) }
-        }
-        return plan.isEmpty ? [0] : plan
-    }
-
-    /// The header row of the `sheetOrder`-th shown worksheet, when one among its first rows fits
-    /// `profile`.
-    private static func fittingHeader(_ reader: WorkbookReader, profile: HotlineProfile, sheetOrder: Int) -> [String]? {
-        guard (try? reader.read(sheetOrder: sheetOrder)) != nil else { return nil }
-        var rows = 0
-        var found: [String]?
-        while found == nil && rows < ImportSession.headerSearchRows {
-            let read = try? reader.step { record in
-                guard found == nil, rows < ImportSession.headerSearchRows, case .fields(let names) = record.kind,
-                    ImportSession.countsInHeaderSearch(names)
-                else { return }
-                rows += 1
-                if (try? HotlineHeader(names, line: record.line, profile: profile)) != nil { found = names }
-            }
-            guard let read, read > 0 else { break }
-        }
-        return found
-    }
-
-    /// The warning, at the first line, that names the worksheets read and those not read.
-    private static func sheetsWarning(
-        _ workbook: WorkbookReader, read orders: [Int], profile: String
-    ) -> ImportReport.RowIssue? {
-        let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
-        let read = orders.map { workbook.shownSheetNames[$0] }
-        let others = ([workbook.sheetName] + workbook.otherSheets).filter { !read.contains($0) }
-        let notRead =
-            others.isEmpty
-            ? "" : "; its other worksheets (\(quoted(others))) were not read: upload each as a workbook of its own"
-        let which: String
-        if read.count > 1 {
-            which =
-                "\(read.count) worksheets whose header is that of \"\(read[0])\" (\(quoted(read))), "
-                + "each row named by its worksheet and line"
-        } else if others.isEmpty {
-            return nil
-        } else if orders[0] == 0 {
-            which = "first worksheet, \"\(read[0])\""
-        } else {
-            which = "worksheet \"\(read[0])\", the first whose header fits profile \"\(profile)\""
-        }
-        return ImportReport.RowIssue(line: 1, ticket: nil, reason: "read from the workbook's \(which)\(notRead)")
     }
 
     /// A file that cannot be read as a whole: kept in quarantine with the reason, the error

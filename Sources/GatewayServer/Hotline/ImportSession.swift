@@ -28,6 +28,15 @@ struct ImportSession {
     private var sheet = 0
     /// A later worksheet whose header was not found after all: passed over, with a warning.
     private var sheetPassedOver = false
+    /// The rejected-rows file's columns when the worksheets read have different headers (see
+    /// ``SheetPlan/rejectsColumns``); nil when the rows' own header serves.
+    private let rejectsColumns: [String]?
+    /// Where each sheet's columns go among ``rejectsColumns``, by sheet, for those whose header
+    /// is not them. Kept for all sheets: a batch settles after the next sheet's reading began.
+    private var rejectsPositions: [Int: [Int]] = [:]
+    /// The first header found: the rejected-rows file's columns unless ``rejectsColumns`` says
+    /// otherwise (the header of the sheet being read may not be found yet when a batch settles).
+    private var firstHeader: [String]?
     /// Lines read while looking for the header, and why the likeliest of them was not it.
     private var preamble: [Int] = []
     /// Of those, the ones with anything in them: blank rows (`,,,,,,,,` between a title block
@@ -66,8 +75,10 @@ struct ImportSession {
 
     init(
         importer: HotlineImporter, upload: SpooledUpload, raw: RawPayload, profile: HotlineProfile,
-        encoding: CSVEncoding, fromWorkbook: Bool, includeIDs: Bool?, report: ImportReport, batchSize: Int
+        encoding: CSVEncoding, fromWorkbook: Bool, includeIDs: Bool?, report: ImportReport, batchSize: Int,
+        rejectsColumns: [String]? = nil
     ) throws {
+        self.rejectsColumns = rejectsColumns
         self.fromWorkbook = fromWorkbook
         self.importer = importer
         self.batchSize = batchSize
@@ -247,6 +258,10 @@ struct ImportSession {
         do {
             let header = try HotlineHeader(names, line: record.line, profile: profile)
             self.header = header
+            if firstHeader == nil { firstHeader = names }
+            if let columns = rejectsColumns, columns != names {
+                rejectsPositions[sheet] = SheetPlan.positions(of: names, in: columns)
+            }
             self.mapper = HotlineRowMapper(profile: profile, header: header)
             if let first = preamble.first, let last = preamble.last {
                 let lines = first == last ? "line \(first)" : "lines \(first)–\(last)"
@@ -485,11 +500,10 @@ struct ImportSession {
     }
 
     private mutating func writeRejected(_ rejection: HotlineRejection) {
-        guard let header else { return }
+        guard let columns = rejectsColumns ?? firstHeader else { return }
         if rejectsWriter == nil {
             guard
-                let writer = try? RejectedRowsWriter(
-                    header: header.names, encoding: encoding, separator: reader.separator)
+                let writer = try? RejectedRowsWriter(header: columns, encoding: encoding, separator: reader.separator)
             else { return }
             let url = importer.files.rejectedRows(rawID: raw.id)
             let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
@@ -504,10 +518,19 @@ struct ImportSession {
                 || [.utf8, .utf16LE, .utf16BE].contains(encoding)
             write(
                 writer.headerLine(
-                    header.names, withByteOrderMark: withMark, encoding: encoding,
-                    directive: reader.separatorDirective))
+                    columns, withByteOrderMark: withMark, encoding: encoding, directive: reader.separatorDirective))
         }
         guard let rejectsWriter else { return }
+        var rejection = rejection
+        if let positions = rejectsPositions[rejection.sheet] {
+            // Laid out in the file's columns: each value under its own column's name, the
+            // columns this sheet lacks left empty, values past its header kept at the end.
+            var fields = [String](repeating: "", count: columns.count)
+            for (index, value) in rejection.fields.prefix(positions.count).enumerated() {
+                fields[positions[index]] = value
+            }
+            rejection.fields = fields + rejection.fields.dropFirst(positions.count)
+        }
         write(rejectsWriter.row(rejection, place: report.lineKey(sheet: rejection.sheet, line: rejection.line)))
     }
 

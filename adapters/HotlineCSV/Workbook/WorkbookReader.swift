@@ -2,8 +2,9 @@ import Glibc
 
 /// Reads the call log in a workbook: an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save
 /// it), an OpenDocument spreadsheet (.ods, as LibreOffice Calc and WPS save it), an Excel
-/// 97–2003 workbook (.xls), or the "Excel exports" that are a web page or an XML Spreadsheet 2003. The first visible worksheet's rows, as records whose line is the
-/// row's number in the spreadsheet.
+/// 97–2003 workbook (.xls), or the "Excel exports" that are a web page or an XML Spreadsheet 2003.
+/// A visible worksheet's rows (the first, then any other by ``read(sheetOrder:)``), as records
+/// whose line is the row's number in the spreadsheet.
 ///
 /// The sheet is inflated and read piece by piece and an .xlsx's strings are kept in a temporary
 /// file, so memory stays flat whatever the number of rows (an .xls, at most 65,536 rows, keeps

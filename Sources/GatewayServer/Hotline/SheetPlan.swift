@@ -1,0 +1,112 @@
+import HotlineCSVAdapter
+
+/// Which worksheets of a workbook an import reads: every shown one whose header (among its first
+/// rows, as an import looks for it) fits the profile, in tab order. So a log kept by month, a
+/// sheet each, is read whole, and a summary or a cover sheet is passed by. Settled from the
+/// sheets' first rows before anything is recorded.
+///
+/// The sheets' rows go back in one rejected-rows file, whose columns are every read sheet's
+/// (a column added in March, columns in another order): each rejected row is laid out in them.
+struct SheetPlan {
+    /// The sheets read, by their order among those the workbook shows.
+    private(set) var orders: [Int] = []
+    /// Their names.
+    private(set) var names: [String] = []
+    /// The header row of each, as the sheet has it.
+    private var headers: [[String]] = []
+    /// Shown sheets whose header does not fit, by name.
+    private var unfit: [String] = []
+
+    /// The plan for `workbook` (its sheets read again from their first rows): just the first
+    /// sheet when the workbook shows one, or when none fits (the import then refuses its header).
+    init(_ workbook: WorkbookReader, profile: HotlineProfile) {
+        guard workbook.shownSheets > 1 else {
+            orders = [workbook.sheetOrder]
+            names = [workbook.sheetName]
+            return
+        }
+        for order in 0..<workbook.shownSheets {
+            if let header = Self.fittingHeader(workbook, profile: profile, sheetOrder: order) {
+                orders.append(order)
+                headers.append(header)
+                names.append(workbook.shownSheetNames[order])
+            } else {
+                unfit.append(workbook.shownSheetNames[order])
+            }
+        }
+        if orders.isEmpty {
+            orders = [0]
+            names = [workbook.shownSheetNames[0]]
+            headers = []
+            unfit.removeFirst()
+        }
+    }
+
+    /// The header row of the `sheetOrder`-th shown worksheet, when one among its first rows fits
+    /// `profile`.
+    private static func fittingHeader(_ reader: WorkbookReader, profile: HotlineProfile, sheetOrder: Int) -> [String]? {
+        guard (try? reader.read(sheetOrder: sheetOrder)) != nil else { return nil }
+        var rows = 0
+        var found: [String]?
+        while found == nil && rows < ImportSession.headerSearchRows {
+            let read = try? reader.step { record in
+                guard found == nil, rows < ImportSession.headerSearchRows, case .fields(let names) = record.kind,
+                    ImportSession.countsInHeaderSearch(names)
+                else { return }
+                rows += 1
+                if (try? HotlineHeader(names, line: record.line, profile: profile)) != nil { found = names }
+            }
+            guard let read, read > 0 else { break }
+        }
+        return found
+    }
+
+    /// The rejected-rows file's columns when the sheets read do not all have the first one's
+    /// header: every column of each, in the order first met (a name twice in a sheet, twice).
+    var rejectsColumns: [String]? { Self.columns(of: headers) }
+
+    /// Every column of `headers`, in the order first met; nil when they are all the same.
+    static func columns(of headers: [[String]]) -> [String]? {
+        guard let first = headers.first, headers.contains(where: { $0 != first }) else { return nil }
+        var columns: [String] = []
+        for header in headers {
+            var seen: [String: Int] = [:]
+            for name in header {
+                seen[name, default: 0] += 1
+                if columns.count(where: { $0 == name }) < seen[name]! { columns.append(name) }
+            }
+        }
+        return columns
+    }
+
+    /// Where each of `header`'s columns goes among `columns` (which hold all of them).
+    static func positions(of header: [String], in columns: [String]) -> [Int] {
+        var taken = Set<Int>()
+        return header.map { name in
+            let position = columns.indices.first { columns[$0] == name && !taken.contains($0) } ?? 0
+            taken.insert(position)
+            return position
+        }
+    }
+
+    /// The warning, at the first line, that names the worksheets read and those not read.
+    func warning(_ workbook: WorkbookReader, profile: String) -> ImportReport.RowIssue? {
+        let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
+        let hidden = ([workbook.sheetName] + workbook.otherSheets).filter {
+            !workbook.shownSheetNames.contains($0)
+        }
+        var notRead: [String] = []
+        if !unfit.isEmpty { notRead.append("\(quoted(unfit)), whose header does not fit profile \"\(profile)\"") }
+        if !hidden.isEmpty { notRead.append("\(quoted(hidden)), hidden") }
+        let others = notRead.isEmpty ? "" : "; not read: " + notRead.joined(separator: "; ")
+        if names.count > 1 {
+            return ImportReport.RowIssue(
+                line: 1, ticket: nil,
+                reason: "read from the workbook's \(names.count) worksheets whose header fits profile \"\(profile)\" "
+                    + "(\(quoted(names))), each row named by its worksheet and line\(others)")
+        }
+        guard !others.isEmpty else { return nil }
+        return ImportReport.RowIssue(
+            line: 1, ticket: nil, reason: "read from the workbook's worksheet \"\(names[0])\"\(others)")
+    }
+}
