@@ -189,7 +189,8 @@ struct HotlineWorkbookUploadTests {
     }
 
     /// A log kept by month: a hidden notes sheet, a summary, `1月` (a title row above its header),
-    /// `2月` with the same header, and `3月` whose columns are in another order, with one added.
+    /// `2月` with the same header, `3月` whose columns are in another order, with one added, and an
+    /// empty sheet.
     static func monthlyLog() -> Data {
         let inline = { (cell: String, text: String) in #"<c r="\#(cell)" t="inlineStr"><is><t>\#(text)</t></is></c>"# }
         let row = { (line: Int, texts: [String]) in
@@ -216,6 +217,8 @@ struct HotlineWorkbookUploadTests {
                 .init(name: "汇总", rows: row(1, ["区域", "工单数"]) + row(2, ["西湖区", "3"])),
                 .init(name: "1月", rows: january), .init(name: "2月", rows: february),
                 .init(name: "3月", rows: march),
+                // An older Excel's new workbook holds empty sheets: nothing there to name as not read.
+                .init(name: "Sheet3", rows: ""),
             ]))
     }
 

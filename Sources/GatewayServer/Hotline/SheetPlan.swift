@@ -14,7 +14,8 @@ struct SheetPlan {
     private(set) var names: [String] = []
     /// The header row of each, as the sheet has it.
     private var headers: [[String]] = []
-    /// Shown sheets whose header does not fit, by name.
+    /// Shown sheets whose header does not fit, by name; empty sheets (an older Excel's new
+    /// workbook holds Sheet2 and Sheet3) are not among them: nothing is left unread there.
     private var unfit: [String] = []
 
     /// The plan for `workbook` (its sheets read again from their first rows): just the first
@@ -26,26 +27,38 @@ struct SheetPlan {
             return
         }
         for order in 0..<workbook.shownSheets {
-            if let header = Self.fittingHeader(workbook, profile: profile, sheetOrder: order) {
+            let name = workbook.shownSheetNames[order]
+            switch Self.header(workbook, profile: profile, sheetOrder: order) {
+            case .fits(let header):
                 orders.append(order)
                 headers.append(header)
-                names.append(workbook.shownSheetNames[order])
-            } else {
-                unfit.append(workbook.shownSheetNames[order])
+                names.append(name)
+            case .unfit: unfit.append(name)
+            case .empty: break
             }
         }
         if orders.isEmpty {
             orders = [0]
             names = [workbook.shownSheetNames[0]]
             headers = []
-            unfit.removeFirst()
+            unfit.removeAll()
         }
+    }
+
+    /// What a sheet's first rows hold.
+    private enum Header {
+        /// A row that fits the profile: the header.
+        case fits([String])
+        /// Values, none of the rows a header that fits (a summary, a cover, notes).
+        case unfit
+        /// No value at all.
+        case empty
     }
 
     /// The header row of the `sheetOrder`-th shown worksheet, when one among its first rows fits
     /// `profile`.
-    private static func fittingHeader(_ reader: WorkbookReader, profile: HotlineProfile, sheetOrder: Int) -> [String]? {
-        guard (try? reader.read(sheetOrder: sheetOrder)) != nil else { return nil }
+    private static func header(_ reader: WorkbookReader, profile: HotlineProfile, sheetOrder: Int) -> Header {
+        guard (try? reader.read(sheetOrder: sheetOrder)) != nil else { return .unfit }
         var rows = 0
         var found: [String]?
         while found == nil && rows < ImportSession.headerSearchRows {
@@ -58,7 +71,8 @@ struct SheetPlan {
             }
             guard let read, read > 0 else { break }
         }
-        return found
+        if let found { return .fits(found) }
+        return rows == 0 ? .empty : .unfit
     }
 
     /// The rejected-rows file's columns when the sheets read do not all have the first one's
