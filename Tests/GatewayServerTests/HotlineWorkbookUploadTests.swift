@@ -285,6 +285,55 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test(
+        "a log kept by month as openpyxl and LibreOffice save it: every fitting sheet read, the rejected rows fixed and sent back as one CSV",
+        arguments: ["monthly.xlsx", "monthly.xls", "monthly.ods"])
+    func monthlyWorkbook(_ name: String) async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("HotlineCSVTests/Workbooks")
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345",
+            body: try Data(contentsOf: folder.appendingPathComponent(name)),
+            headers: [("Content-Type", "application/octet-stream")])
+        #expect(reply.status == 200)
+        #expect(reply.json["sheets"] as? [String] == ["1月", "2月", "3月"])
+        #expect(reply.json["rows"] as? Int == 6)
+        #expect(reply.json["accepted"] as? Int == 3)
+        let rejected = try #require(reply.json["rejected"] as? [[String: Any]])
+        #expect(
+            rejected.map { "\($0["sheet"] as? String ?? "")!\($0["line"] as? Int ?? 0)" } == ["1月!4", "2月!3", "3月!3"])
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(
+            warnings.first?["reason"] as? String
+                == "read from the workbook's 3 worksheets whose header fits profile \"12345\" (\"1月\", \"2月\", \"3月\"), "
+                + "each row named by its worksheet and line; not read: \"汇总\", whose header does not fit profile "
+                + "\"12345\"; \"说明\", hidden")
+        // The rejected rows, fixed in the one file that holds every sheet's columns, go back as a CSV.
+        let download = try await gateway.request(.get, try #require(reply.json["rejected_csv"] as? String))
+        let fixed = String(decoding: Data(download.body), as: UTF8.self)
+            .replacingOccurrences(of: "2026-13-40 08:00", with: "2026-01-06 08:00")
+            .replacingOccurrences(of: "2026-03-40 09:00", with: "2026-03-02 09:00")
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: Data(fixed.utf8),
+            headers: [("Content-Type", "text/csv")])
+        #expect(again.status == 200)
+        #expect(again.json["accepted"] as? Int == 2)
+        // 2月's M001 says otherwise than the M001 stored from 1月: counted, not applied.
+        #expect(again.json["duplicates"] as? Int == 1)
+        let ids = try #require(again.json["ids_by_line"] as? [String: String])
+        let march = try #require(ids["3"])
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(march)").json["record"] as? [String: Any])
+        #expect(record["text"] as? String == "占道经营")
+        #expect(record["received_at"] as? String == "2026-03-02T01:00:00Z")
+        let extra = (record["source"] as? [String: Any])?["extra"] as? [String: Any]
+        #expect((extra?.values.contains { $0 as? String == "已办结" }) == true)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a filtered sheet's hidden rows are read like the others, and one warning names them")
     func filteredSheet() async throws {
         let downstream = try await DownstreamServer.start()

@@ -20,6 +20,9 @@ Files written into OUT_DIR:
                             G2:G3, 坐席工号 H4:H6) and across a row (诉求内容 F6:G6)
     merged.xls, merged.ods  LibreOffice re-saving merged.xlsx (its XML 2003 export drops the covered cells
                             without the ss:Index Excel writes after them, so its merges are not of use)
+    monthly.xlsx            openpyxl's call log kept by month: a summary sheet first, a hidden notes
+                            sheet, 1月, 2月, 3月 (its columns in another order, one added), an empty sheet
+    monthly.xls, monthly.ods    LibreOffice re-saving monthly.xlsx
     xlwt.xls                the same cells written by xlwt (BIFF8)
     xlwt-many-strings.xls   600 rows of distinct strings, so the BIFF8 shared-string table
                             (SST) runs past one record and continues in CONTINUE records
@@ -141,6 +144,45 @@ def write_merged(path):
 def write_merged_family(out):
     write_merged(os.path.join(out, "merged.xlsx"))
     resave_with_libreoffice(os.path.join(out, "merged.xlsx"), out, "merged", ["xls", "ods"])
+
+
+def write_monthly(path):
+    """A call log kept by month: a summary first, a hidden notes sheet, 1月 (a title above its
+    header), 2月 (a ticket of 1月 again, on the same line number), 3月 (its columns in another
+    order, one added) and an empty sheet, as an older Excel's new workbook has."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = "汇总"
+    summary.append(["区域", "工单数"])
+    summary.append(["西湖区", 4])
+    notes = book.create_sheet("说明")
+    notes.append(["本表按月记录来电"])
+    notes.sheet_state = "hidden"
+    header = ["工单编号", "来电时间", "来电号码", "诉求内容"]
+    january = book.create_sheet("1月")
+    january.append(["2026年1月来电记录"])
+    january.append(header)
+    january.append(["M001", dt.datetime(2026, 1, 5, 9, 0), 13812345678, "路灯不亮"])
+    january.append(["M002", "2026-13-40 08:00", 13812345679, "噪音扰民"])
+    february = book.create_sheet("2月")
+    february.append(header)
+    february.append(["M003", dt.datetime(2026, 2, 3, 10, 0), 13812345670, "停水了"])
+    february.append(["M001", dt.datetime(2026, 2, 4, 11, 0), 13812345678, "又坏了"])
+    march = book.create_sheet("3月")
+    march.append(["来电时间", "工单编号", "来电号码", "诉求内容", "处理结果"])
+    march.append([dt.datetime(2026, 3, 1, 9, 0), "M004", 13812345671, "垃圾未清运", "已派单"])
+    march.append(["2026-03-40 09:00", "M005", 13812345672, "占道经营", "已办结"])
+    book.create_sheet("Sheet5")
+    for sheet, column in ((january, 2), (february, 2), (march, 1)):
+        for row in range(1, sheet.max_row + 1):
+            sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd hh:mm:ss"
+    book.save(path)
+
+
+def write_monthly_family(out):
+    write_monthly(os.path.join(out, "monthly.xlsx"))
+    resave_with_libreoffice(os.path.join(out, "monthly.xlsx"), out, "monthly", ["xls", "ods"])
 
 
 def write_xlsxwriter(path, constant_memory):
@@ -313,6 +355,7 @@ def main():
     write_xlwt(os.path.join(out, "xlwt.xls"))
     write_filtered_family(out)
     write_merged_family(out)
+    write_monthly_family(out)
     write_xlwt_many_strings(os.path.join(out, "xlwt-many-strings.xls"))
     with tempfile.TemporaryDirectory() as work:
         source = os.path.join(work, "libreoffice.xlsx")
