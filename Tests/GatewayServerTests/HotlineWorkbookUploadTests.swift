@@ -334,6 +334,33 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    @Test("a workbook of a sheet a day: every sheet read, the warning naming the first dozen")
+    func sheetADay() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let inline = { (cell: String, text: String) in #"<c r="\#(cell)" t="inlineStr"><is><t>\#(text)</t></is></c>"# }
+        let sheets = (1...14).map { day in
+            WorkbookBuilder.Sheet(
+                name: "11月\(day)日",
+                rows: #"<row r="1">\#(inline("A1", "工单编号"))\#(inline("B1", "来电时间"))\#(inline("C1", "诉求内容"))</row>"#
+                    + #"<row r="2">\#(inline("A2", "D\(day)"))\#(inline("B2", "2026-11-\(day) 09:00:00"))"#
+                    + #"\#(inline("C2", "路灯不亮"))</row>"#)
+        }
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(WorkbookBuilder.workbook(sheets: sheets)),
+            headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 200)
+        #expect((reply.json["sheets"] as? [String])?.count == 14)
+        #expect(reply.json["accepted"] as? Int == 14)
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(
+            (warnings.first?["reason"] as? String)?.hasSuffix(
+                "\"11月11日\", \"11月12日\", … (2 more)), each row named by its worksheet and line") == true)
+        #expect((reply.json["ids_by_line"] as? [String: String])?["11月14日!2"] != nil)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a filtered sheet's hidden rows are read like the others, and one warning names them")
     func filteredSheet() async throws {
         let downstream = try await DownstreamServer.start()

@@ -105,7 +105,11 @@ struct SheetPlan {
 
     /// The warning, at the first line, that names the worksheets read and those not read.
     func warning(_ workbook: WorkbookReader, profile: String) -> ImportReport.RowIssue? {
-        let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
+        // A sheet a day makes hundreds: the first dozen are named (the report lists them all).
+        let quoted = { (names: [String]) in
+            names.prefix(12).map { "\"\($0)\"" }.joined(separator: ", ")
+                + (names.count > 12 ? ", … (\(names.count - 12) more)" : "")
+        }
         let hidden = ([workbook.sheetName] + workbook.otherSheets).filter {
             !workbook.shownSheetNames.contains($0)
         }
