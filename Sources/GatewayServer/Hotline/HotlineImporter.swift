@@ -146,7 +146,7 @@ public struct HotlineImporter: Sendable {
                         try reading.read(sheetOrder: sheetOrders[nextSheet])
                         session.beginSheet(nextSheet)
                         nextSheet += 1
-                        count = 1
+                        count = 1  // not the workbook's end: the loop goes on with the next sheet
                     }
                 } catch {
                     var failure = HotlineImportError(code: error.code, error.description)
