@@ -42,6 +42,13 @@ struct HotlineWorkbookUploadTests {
                 styles: WorkbookBuilder.styles(custom: [176: "yyyy/m/d\\ h:mm:ss;@"], cellFormats: [176])))
     }
 
+    /// A workbook fixture from `Tests/HotlineCSVTests/Workbooks`, written by other programs.
+    static func fixture(_ name: String) throws -> Data {
+        try Data(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("HotlineCSVTests/Workbooks/\(name)"))
+    }
+
     @Test(
         "a workbook posted raw: rows taken by Excel's row numbers, the rejected rows back as UTF-8 CSV, no duplicates on a second upload"
     )
@@ -129,9 +136,7 @@ struct HotlineWorkbookUploadTests {
     func encryptedWorkbooks() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("HotlineCSVTests/Workbooks")
-        let builtIn = try Data(contentsOf: folder.appendingPathComponent("velvetsweatshop.xlsx"))
+        let builtIn = try Self.fixture("velvetsweatshop.xlsx")
         let reply = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345&ids=true", body: builtIn,
             headers: [("Content-Type", Self.xlsxType)])
@@ -143,7 +148,7 @@ struct HotlineWorkbookUploadTests {
         let record = try #require(
             try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
         #expect(record["text"] as? String == "工地夜间施工,噪音\"很大\"\n凌晨两点还在打桩")
-        let chosen = try Data(contentsOf: folder.appendingPathComponent("password.xlsx"))
+        let chosen = try Self.fixture("password.xlsx")
         let refused = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345", body: chosen, headers: [("Content-Type", Self.xlsxType)])
         #expect(refused.status == 422)
@@ -291,11 +296,9 @@ struct HotlineWorkbookUploadTests {
     func monthlyWorkbook(_ name: String) async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("HotlineCSVTests/Workbooks")
         let reply = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345",
-            body: try Data(contentsOf: folder.appendingPathComponent(name)),
+            body: try Self.fixture(name),
             headers: [("Content-Type", "application/octet-stream")])
         #expect(reply.status == 200)
         #expect(reply.json["sheets"] as? [String] == ["1月", "2月", "3月"])
@@ -365,13 +368,11 @@ struct HotlineWorkbookUploadTests {
     func filteredSheet() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("HotlineCSVTests/Workbooks")
         // Rows 3 and 5 are filtered out; as in the unfiltered file they are read, and rejected for
         // their own reasons (a date without a time, a duration of 0.5 s), not dropped unseen.
         let reply = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345",
-            body: try Data(contentsOf: folder.appendingPathComponent("filtered.xlsx")),
+            body: try Self.fixture("filtered.xlsx"),
             headers: [("Content-Type", Self.xlsxType)])
         #expect(reply.status == 200)
         #expect(reply.json["accepted"] as? Int == 1)
@@ -391,11 +392,9 @@ struct HotlineWorkbookUploadTests {
     func mergedSheet() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("HotlineCSVTests/Workbooks")
         let reply = try await gateway.request(
             .post, "/v1/hotline/calls?profile=12345&ids=true",
-            body: try Data(contentsOf: folder.appendingPathComponent("merged.xlsx")),
+            body: try Self.fixture("merged.xlsx"),
             headers: [("Content-Type", Self.xlsxType)])
         #expect(reply.status == 200)
         #expect(reply.json["accepted"] as? Int == 5)
