@@ -11,6 +11,21 @@ struct OtherWritersWorkbookTests {
         return [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
     }
 
+    /// Fixture `name` copied into a folder of its own, which goes once `body` is done; `body` is
+    /// given a way to open it at a shown sheet (its strings spill into that folder).
+    static func withFixture(
+        _ name: String, _ body: (_ open: (_ sheetOrder: Int) throws -> WorkbookReader) throws -> Void
+    )
+        throws
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(name)
+        try Data(try fixture(name)).write(to: file)
+        try body { try WorkbookReader(path: file.path, spillDirectory: directory.path, sheetOrder: $0) }
+    }
+
     /// The call log every fixture holds, as the import reads it (row 4 is empty in every writer's file).
     static let expected: [(line: Int, fields: [String])] = [
         (1, ["工单编号", "来电时间", "来电号码", "姓名", "诉求类型", "诉求内容", "事发地址", "坐席工号", "通话时长"]),
@@ -57,12 +72,10 @@ struct OtherWritersWorkbookTests {
         "one reader goes from sheet to sheet, each read from its first row (an import of a log kept by month): .xlsx, .ods, .xls, XML 2003",
         arguments: ["openpyxl.xlsx", "libreoffice.ods", "libreoffice.xls", "libreoffice-2003.xml"])
     func sheetAfterSheet(_ name: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sheets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent(name)
-        try Data(try Self.fixture(name)).write(to: file)
-        let reader = try WorkbookReader(path: file.path, spillDirectory: directory.path)
+        try Self.withFixture(name) { (open) in try Self.sheetAfterSheet(try open(0)) }
+    }
+
+    private static func sheetAfterSheet(_ reader: WorkbookReader) throws {
         #expect(reader.shownSheetNames == ["工单", "说明"])
         func rows() throws -> [[String]] {
             var records: [CSVRecord] = []
@@ -70,13 +83,47 @@ struct OtherWritersWorkbookTests {
             return records.map(\.fields)
         }
         let first = try rows()
-        #expect(first == Self.expected.map(\.fields))
+        #expect(first == expected.map(\.fields))
         try reader.read(sheetOrder: 1)
         #expect(reader.sheetName == "说明" && reader.otherSheets == ["工单"] && reader.sheetOrder == 1)
         #expect(try rows() == [["这一页不是工单"]])
         try reader.read(sheetOrder: 0)
         #expect(try rows() == first)
         #expect(throws: WorkbookError.damaged("it shows 2 worksheets, not 3")) { try reader.read(sheetOrder: 2) }
+    }
+
+    @Test(
+        "a log kept by month read as an import does: a look at each sheet's first rows, then the fitting sheets in tab order, then the first again; each sheet's rows as a reader of it alone reads them",
+        arguments: ["monthly.xlsx", "monthly.xls", "monthly.ods", "monthly-2003.xml"])
+    func monthlyInTabOrder(_ name: String) throws {
+        try Self.withFixture(name) { (open) in try Self.monthlyInTabOrder(name, open) }
+    }
+
+    private static func monthlyInTabOrder(_ name: String, _ open: (Int) throws -> WorkbookReader) throws {
+        func rows(_ reader: WorkbookReader, limit: Int = .max) throws -> [[String]] {
+            var records: [CSVRecord] = []
+            while records.count < limit, try reader.step({ records.append($0) }) > 0 {}
+            // Each row with its line first: a sheet's rows are numbered as that sheet shows them.
+            return records.prefix(limit).map { ["\($0.line)"] + $0.fields }
+        }
+        let first = try open(0)
+        let months = ["1月", "2月", "3月"].map { first.shownSheetNames.firstIndex(of: $0)! }
+        let alone = try months.map { try rows(try open($0)) }
+        #expect(alone.map(\.count) == [4, 3, 3])
+        #expect(alone[2].first == ["1", "来电时间", "工单编号", "来电号码", "诉求内容", "处理结果"])
+        // The look at each sheet: its first row, the rest of it passed over.
+        for order in 0..<first.shownSheets {
+            try first.read(sheetOrder: order)
+            _ = try rows(first, limit: 1)
+        }
+        for (month, order) in months.enumerated() {
+            try first.read(sheetOrder: order)
+            #expect(try rows(first) == alone[month], "\(name) \(first.shownSheetNames[order])")
+        }
+        try first.read(sheetOrder: months[0])
+        #expect(try rows(first) == alone[0])
+        try first.read(sheetOrder: months[2])
+        #expect(try rows(first) == alone[2])
     }
 
     @Test(

@@ -22,7 +22,7 @@ Files written into OUT_DIR:
                             without the ss:Index Excel writes after them, so its merges are not of use)
     monthly.xlsx            openpyxl's call log kept by month: a summary sheet first, a hidden notes
                             sheet, 1月, 2月, 3月 (its columns in another order, one added), an empty sheet
-    monthly.xls, monthly.ods    LibreOffice re-saving monthly.xlsx
+    monthly.xls, monthly.ods, monthly-2003.xml    LibreOffice re-saving monthly.xlsx
     xlwt.xls                the same cells written by xlwt (BIFF8)
     xlwt-many-strings.xls   600 rows of distinct strings, so the BIFF8 shared-string table
                             (SST) runs past one record and continues in CONTINUE records
@@ -182,7 +182,7 @@ def write_monthly(path):
 
 def write_monthly_family(out):
     write_monthly(os.path.join(out, "monthly.xlsx"))
-    resave_with_libreoffice(os.path.join(out, "monthly.xlsx"), out, "monthly", ["xls", "ods"])
+    resave_with_libreoffice(os.path.join(out, "monthly.xlsx"), out, "monthly", ["xls", "ods", "xml2003"])
 
 
 def write_xlsxwriter(path, constant_memory):

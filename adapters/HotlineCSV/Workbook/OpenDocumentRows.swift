@@ -1,18 +1,16 @@
 /// Turns an OpenDocument spreadsheet's `content.xml` (.ods, as LibreOffice Calc and WPS save
-/// it) into records: the rows of one table, each line the row's number as Calc shows it, its
-/// fields the cells' values by column.
+/// it) into records: the rows of one table (and of later ones met, see ``SheetSequence``), each
+/// line the row's number as Calc shows it, its fields the cells' values by column.
 ///
 /// A cell's value is read from its typed attributes, not from the text Calc displays: a number
 /// keeps its digits whatever its format, a date is `2026-11-03 08:15:02`. Runs of rows or cells
 /// Calc stores once with a repeat count are spread out; a comment on a cell is not its text.
-struct OpenDocumentRows: SheetRecords {
+struct OpenDocumentRows: SequencedSheetRecords {
     /// The table read: its place among the document's tables, from 0.
-    let tableIndex: Int
+    var sequence: SheetSequence
     var completed: [CSVRecord] = []
 
-    private var tablesSeen = 0
     private var tableDepth = 0
-    private var inTable = false
     private var rowNumber = 0
     private var rowRepeat = 1
     private var fields: [String] = []
@@ -39,19 +37,16 @@ struct OpenDocumentRows: SheetRecords {
     /// Copies of one row with values Calc may store as a run: more is no call log's.
     static let maxRepeatedRows = 10_000
 
-    init(tableIndex: Int) { self.tableIndex = tableIndex }
+    init(tableIndex: Int) { sequence = SheetSequence(target: tableIndex) }
 
     mutating func start(_ tag: XMLTag) throws(WorkbookError) {
         if tag.is("table") {
             tableDepth += 1
             // Only a spreadsheet's own tables count; one inside a cell (a text document's) does not.
-            if tableDepth == 1 {
-                inTable = tablesSeen == tableIndex
-                tablesSeen += 1
-            }
+            if tableDepth == 1 { beginTable() }
             return
         }
-        guard inTable, tableDepth == 1 else { return }
+        guard tableDepth == 1, sequence.readsRows else { return }
         if tag.is("table-row") {
             rowRepeat = try Self.count(tag.attribute("number-rows-repeated"), "a row")
             // `collapse` (hidden) or `filter` (filtered out); `visible` is the default.
@@ -94,10 +89,10 @@ struct OpenDocumentRows: SheetRecords {
     mutating func end(_ name: UnsafeBufferPointer<UInt8>) throws(WorkbookError) {
         if XMLScanner.equal(name, "table") {
             tableDepth = max(tableDepth - 1, 0)
-            if tableDepth == 0 { inTable = false }
+            if tableDepth == 0 { sequence.end() }
             return
         }
-        guard inTable, tableDepth == 1 else { return }
+        guard tableDepth == 1, sequence.readsRows else { return }
         if XMLScanner.equal(name, "table-cell") || XMLScanner.equal(name, "covered-table-cell") {
             guard inCell else { return }
             inCell = false
@@ -115,6 +110,16 @@ struct OpenDocumentRows: SheetRecords {
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, cdata: Bool) throws(WorkbookError) {
         text.add(bytes, cdata: cdata)
+    }
+
+    /// A table begins: its rows are numbered from 1, nothing of the table before carried over.
+    private mutating func beginTable() {
+        var fresh = Self(tableIndex: 0)
+        fresh.sequence = sequence
+        fresh.completed = completed
+        fresh.tableDepth = tableDepth
+        self = fresh
+        sequence.begin()
     }
 
     private mutating func endCell() throws(WorkbookError) {
@@ -145,7 +150,7 @@ struct OpenDocumentRows: SheetRecords {
         for line in first...rowNumber {
             var row = fields
             let filled = merges.fill(&row, line: line)
-            completed.append(.sheetRow(line: line, fields: row, hidden: rowHidden, filledDown: filled))
+            sequence.keep(.sheetRow(line: line, fields: row, hidden: rowHidden, filledDown: filled), in: &completed)
         }
     }
 

@@ -20,13 +20,19 @@ extension WorkbookReader {
         }
         var tables = OpenDocumentTables()
         try ZipMemberStream(directory, content).scan(into: &tables)
+        // One read of the document serves every sheet after the first (see ``SequentialSheet``).
+        let sheets = SequentialSheet.opener(
+            fromStart: { () throws(WorkbookError) in
+                let stream = try ZipMemberStream(directory, content)
+                return { (feed) throws(WorkbookError) in try stream.next(feed) }
+            }, rows: { OpenDocumentRows(tableIndex: $0) })
         return { [tables] (order) throws(WorkbookError) in
             let choice = try chosenSheet(tables.tables.map(\.visible), order: order)
             let chosen = choice.index
+            let sheet = try sheets(chosen)
             return (
                 tables.tables[chosen].name,
-                tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name },
-                ZippedSheet(try ZipMemberStream(directory, content), SheetFeed(OpenDocumentRows(tableIndex: chosen))),
+                tables.tables.indices.filter { $0 != chosen }.map { tables.tables[$0].name }, sheet,
                 max(directory.fileSize - content.compressedSize, 0), choice.shown.map { tables.tables[$0].name }
             )
         }

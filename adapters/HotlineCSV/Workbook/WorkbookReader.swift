@@ -24,7 +24,8 @@ public final class WorkbookReader {
     /// How many worksheets the workbook shows.
     public var shownSheets: Int { shownSheetNames.count }
     /// The workbook's bytes other than the sheet's, read when it was opened (strings, styles):
-    /// with the bytes ``step(_:)`` returns, the file's size once the sheet is read.
+    /// with the bytes ``step(_:)`` returns, the file's size once the sheet is read (less when the
+    /// sheet is one of several in one document, an .ods's or an XML 2003's, and others follow it).
     public private(set) var bytesBeforeSheet: Int
     private let file: Int32
     /// The decrypted copy of an encrypted workbook, which the sheet is read from; -1 for none.

@@ -1,18 +1,17 @@
 import ComplaintCore
 import Foundation
 
-/// Turns one worksheet of an XML Spreadsheet 2003 file into records: one per `<Row>` that holds
+/// Turns one worksheet of an XML Spreadsheet 2003 file (and later ones met, see ``SheetSequence``)
+/// into records: one per `<Row>` that holds
 /// a value, its line the row's number as Excel shows it (`ss:Index` where rows were skipped), its
 /// fields the cells' `<Data>` by column (`ss:Index` and `ss:MergeAcross` place them).
-struct Spreadsheet2003Rows: SheetRecords {
+struct Spreadsheet2003Rows: SequencedSheetRecords {
     /// Which worksheet is read, from 0 in file order.
-    let sheet: Int
+    var sequence: SheetSequence
     let styles: [String: WorkbookStyles.NumberKind]
     let date1904: Bool
     var completed: [CSVRecord] = []
 
-    private var worksheets = 0
-    private var inSheet = false
     private var rowNumber = 0
     /// Rows a `<Row ss:Span>` stands for after itself.
     private var span = 0
@@ -32,18 +31,22 @@ struct Spreadsheet2003Rows: SheetRecords {
     private var dataBytes = 0
 
     init(sheet: Int, styles: [String: WorkbookStyles.NumberKind], date1904: Bool) {
-        self.sheet = sheet
+        sequence = SheetSequence(target: sheet)
         self.styles = styles
         self.date1904 = date1904
     }
 
     mutating func start(_ tag: XMLTag) throws(WorkbookError) {
         if tag.is("Worksheet") {
-            inSheet = worksheets == sheet
-            worksheets += 1
+            // Each sheet's rows are numbered from 1, nothing of the sheet before carried over.
+            var fresh = Self(sheet: 0, styles: styles, date1904: date1904)
+            fresh.sequence = sequence
+            fresh.completed = completed
+            self = fresh
+            sequence.begin()
             return
         }
-        guard inSheet else { return }
+        guard sequence.readsRows else { return }
         if tag.is("Row") {
             rowNumber =
                 try tag.attribute("Index").map { (text) throws(WorkbookError) in try Self.index(text, "row") }
@@ -79,8 +82,8 @@ struct Spreadsheet2003Rows: SheetRecords {
 
     mutating func end(_ name: UnsafeBufferPointer<UInt8>) throws(WorkbookError) {
         if XMLScanner.equal(name, "Worksheet") {
-            inSheet = false
-        } else if !inSheet {
+            sequence.end()
+        } else if !sequence.readsRows {
             return
         } else if XMLScanner.equal(name, "Data") {
             data.collecting = false
@@ -99,7 +102,8 @@ struct Spreadsheet2003Rows: SheetRecords {
         } else if XMLScanner.equal(name, "Row") {
             if hasValue {
                 let filled = merges.fill(&fields, line: rowNumber)
-                completed.append(.sheetRow(line: rowNumber, fields: fields, hidden: rowHidden, filledDown: filled))
+                sequence.keep(
+                    .sheetRow(line: rowNumber, fields: fields, hidden: rowHidden, filledDown: filled), in: &completed)
             }
             hasValue = false
             rowNumber += span

@@ -1,16 +1,9 @@
 import Foundation
 
 /// An "XML Spreadsheet 2003" file: one XML document for the whole workbook, as Excel 2002–2003
-/// saved it and as many systems still export it (often named `.xls`, or `.xml`). Its first
-/// visible worksheet read a piece of the file at a time, in the file's character set.
-final class Spreadsheet2003Sheet: WorkbookSheet {
-    private var chunks: TextFileChunks
-    private var scanner = XMLScanner()
-    private var rows: Spreadsheet2003Rows
-    private var finished = false
-    /// The bytes the steps so far said they read (a byte-order mark skipped included).
-    private var counted = 0
-
+/// saved it and as many systems still export it (often named `.xls`, or `.xml`). Its worksheets
+/// read a piece of the file at a time, in the file's character set.
+enum Spreadsheet2003Sheet {
     /// The file's shown worksheets, by their order, its outline (sheets, styles) read once.
     /// `head` is the file's first bytes, which ``isSpreadsheet(_:)`` was given: its declaration is
     /// among them.
@@ -35,21 +28,31 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
         guard outline.complete else { throw .damaged("its XML ends before the workbook does: the file is cut short") }
         let sheets = outline.sheets
         guard !sheets.isEmpty else { throw .damaged("its XML spreadsheet has no worksheet") }
-        return { [outline] (order) throws(WorkbookError) in
+        // One read of the file serves every sheet after the first (see ``SequentialSheet``).
+        let read = SequentialSheet.opener(
+            fromStart: { () throws(WorkbookError) in
+                var chunks = try text()
+                // The bytes counted so far: a byte-order mark passed over among them.
+                var counted = 0
+                return { (feed) throws(WorkbookError) in
+                    guard !chunks.atEnd else { return 0 }
+                    let text = try chunks.next()
+                    try text.withUnsafeBufferPointer { (bytes) throws(WorkbookError) in
+                        try feed(UnsafeRawBufferPointer(bytes))
+                    }
+                    defer { counted = chunks.offset }
+                    return chunks.offset - counted
+                }
+            }, rows: { Spreadsheet2003Rows(sheet: $0, styles: outline.styles, date1904: outline.date1904) })
+        return { (order) throws(WorkbookError) in
             let choice = try WorkbookReader.chosenSheet(sheets.map(\.visible), order: order)
             let chosen = choice.index
-            let rows = Spreadsheet2003Rows(sheet: chosen, styles: outline.styles, date1904: outline.date1904)
-            let sheet = Spreadsheet2003Sheet(try text(), rows)
+            let sheet = try read(chosen)
             return (
                 sheets[chosen].name, sheets.indices.filter { $0 != chosen }.map { sheets[$0].name }, sheet, 0,
                 choice.shown.map { sheets[$0].name }
             )
         }
-    }
-
-    private init(_ chunks: TextFileChunks, _ rows: Spreadsheet2003Rows) {
-        self.chunks = chunks
-        self.rows = rows
     }
 
     /// Whether `prefix`, a file's first bytes, begin an XML spreadsheet: an XML document (or its
@@ -82,20 +85,5 @@ final class Spreadsheet2003Sheet: WorkbookSheet {
         // A declared UTF-16 in a file of single bytes is what .NET's string writers produce for
         // text then saved as UTF-8.
         return (name.hasPrefix("UTF-16") || name == "UNICODE" ? "UTF-8" : name, 0)
-    }
-
-    func step(_ emit: (CSVRecord) -> Void) throws(WorkbookError) -> Int {
-        guard !finished else { return 0 }
-        let before = counted
-        let text = try chunks.next()
-        try text.withUnsafeBufferPointer { (bytes) throws(WorkbookError) in
-            try scanner.feed(UnsafeRawBufferPointer(bytes), into: &rows)
-        }
-        // The first pass saw the document's root closed: nothing after it is read.
-        if chunks.atEnd { finished = true }
-        for record in rows.completed { emit(record) }
-        rows.completed.removeAll(keepingCapacity: true)
-        counted = chunks.offset
-        return max(counted - before, finished ? 1 : 0)
     }
 }
