@@ -193,16 +193,19 @@ struct HotlineWorkbookUploadTests {
         await downstream.stop()
     }
 
+    /// A worksheet row of inline strings, from column A.
+    static func row(_ line: Int, _ texts: [String]) -> String {
+        let inline = { (cell: String, text: String) in #"<c r="\#(cell)" t="inlineStr"><is><t>\#(text)</t></is></c>"# }
+        return "<row r=\"\(line)\">"
+            + texts.enumerated().map { inline("\(Character(UnicodeScalar(65 + $0.offset)!))\(line)", $0.element) }
+            .joined() + "</row>"
+    }
+
     /// A log kept by month: a hidden notes sheet, a summary, `1月` (a title row above its header),
     /// `2月` with the same header, `3月` whose columns are in another order, with one added, and an
     /// empty sheet.
     static func monthlyLog() -> Data {
-        let inline = { (cell: String, text: String) in #"<c r="\#(cell)" t="inlineStr"><is><t>\#(text)</t></is></c>"# }
-        let row = { (line: Int, texts: [String]) in
-            "<row r=\"\(line)\">"
-                + texts.enumerated().map { inline("\(Character(UnicodeScalar(65 + $0.offset)!))\(line)", $0.element) }
-                .joined() + "</row>"
-        }
+        let row = Self.row
         let header = ["工单编号", "来电时间", "来电号码", "诉求内容"]
         let january =
             row(1, ["2026年1月来电记录"]) + row(2, header)
@@ -364,6 +367,51 @@ struct HotlineWorkbookUploadTests {
             (warnings.first?["reason"] as? String)?.hasSuffix(
                 "\"11月11日\", \"11月12日\", … (2 more)), each row named by its worksheet and line") == true)
         #expect((reply.json["ids_by_line"] as? [String: String])?["11月14日!2"] != nil)
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test(
+        "sheets whose header fits but whose name says they hold no calls (an example filled in, deleted tickets, a test) are not read beside the log; a lone one is"
+    )
+    func sheetsNamedNoCalls() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let header = Self.row(1, ["工单编号", "来电时间", "来电号码", "诉求内容"])
+        let call = { (line: Int, ticket: String, text: String) in
+            Self.row(line, [ticket, "2026-11-03 09:00:00", "13812345678", text])
+        }
+        let workbook = WorkbookBuilder.workbook(sheets: [
+            .init(name: "填写示例", rows: header + call(2, "EX001", "示例：路灯不亮")),
+            .init(name: "11月", rows: header + call(2, "N001", "路灯不亮") + call(3, "N002", "噪音扰民")),
+            .init(name: "已删除工单", rows: header + call(2, "N003", "重复来电")),
+            .init(name: "Test data", rows: header + call(2, "T001", "test")),
+            .init(name: "Latest", rows: header + call(2, "N004", "停水了")),
+        ])
+        let reply = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345&ids=true", body: Data(workbook),
+            headers: [("Content-Type", Self.xlsxType)])
+        #expect(reply.status == 200)
+        #expect(reply.json["sheets"] as? [String] == ["11月", "Latest"])
+        #expect(reply.json["accepted"] as? Int == 3)
+        #expect(
+            (reply.json["ids_by_line"] as? [String: String]).map { $0.keys.sorted() } == ["11月!2", "11月!3", "Latest!2"])
+        let warnings = try #require(reply.json["warnings"] as? [[String: Any]])
+        #expect(
+            warnings.first?["reason"] as? String
+                == "read from the workbook's 2 worksheets whose header fits profile \"12345\" (\"11月\", \"Latest\"), "
+                + "each row named by its worksheet and line; not read: \"填写示例\", \"已删除工单\", \"Test data\", named "
+                + "as holding no calls to take (a template, an example, deleted or voided tickets, a backup, a test: "
+                + "rename a sheet to have it read)")
+        // A workbook whose only fitting sheet is so named: that sheet is what staff meant to send.
+        let lone = WorkbookBuilder.workbook(sheets: [
+            .init(name: "汇总", rows: Self.row(1, ["区域", "工单数"])),
+            .init(name: "模板导入", rows: header + call(2, "M001", "路灯不亮")),
+        ])
+        let again = try await gateway.request(
+            .post, "/v1/hotline/calls?profile=12345", body: Data(lone), headers: [("Content-Type", Self.xlsxType)])
+        #expect(again.status == 200)
+        #expect(again.json["accepted"] as? Int == 1)
         try await gateway.stop()
         await downstream.stop()
     }

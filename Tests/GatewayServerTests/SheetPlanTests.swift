@@ -14,4 +14,17 @@ struct SheetPlanTests {
         #expect(SheetPlan.positions(of: ["时间", "", "编号", "", "结果"], in: columns ?? []) == [1, 2, 0, 3, 4])
         #expect(SheetPlan.positions(of: ["编号", "时间", ""], in: columns ?? []) == [0, 1, 2])
     }
+
+    @Test("sheet names that say no calls: Chinese words anywhere, English ones as whole words")
+    func namedNoCalls() {
+        #expect(NoCallsSheetName.word(in: "已删除工单") == "删除")
+        #expect(NoCallsSheetName.word(in: "填写示例") == "示例")
+        #expect(NoCallsSheetName.word(in: "模板导入") == "模板")
+        #expect(NoCallsSheetName.word(in: "Deleted tickets") == "deleted")
+        #expect(NoCallsSheetName.word(in: "TEST工单") == "test")
+        #expect(NoCallsSheetName.word(in: "Latest") == nil)
+        #expect(NoCallsSheetName.word(in: "Avoid list") == nil)
+        #expect(NoCallsSheetName.word(in: "2026年11月") == nil)
+        #expect(NoCallsSheetName.word(in: "工单明细") == nil)
+    }
 }

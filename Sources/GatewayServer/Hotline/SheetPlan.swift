@@ -17,6 +17,8 @@ struct SheetPlan {
     /// Shown sheets whose header does not fit, by name; empty sheets (an older Excel's new
     /// workbook holds Sheet2 and Sheet3) are not among them: nothing is left unread there.
     private var unfit: [String] = []
+    /// Sheets whose header fits but whose name says they hold no calls (``NoCallsSheetName``).
+    private var namedNoCalls: [String] = []
 
     /// The plan for `workbook` (its sheets read again from their first rows): just the first
     /// sheet when the workbook shows one, or when none fits (the import then refuses its header).
@@ -37,12 +39,25 @@ struct SheetPlan {
             case .empty: break
             }
         }
+        passOverNamedNoCalls()
         if orders.isEmpty {
             orders = [0]
             names = [workbook.shownSheetNames[0]]
             headers = []
             unfit.removeAll()
         }
+    }
+
+    /// Leaves out the fitting sheets whose names say they hold no calls (a template, an example,
+    /// deleted tickets), so long as another fitting sheet is read: a workbook whose only fitting
+    /// sheet is called so (`模板导入`) is read as before, a lone sheet being what staff meant.
+    private mutating func passOverNamedNoCalls() {
+        let kept = orders.indices.filter { NoCallsSheetName.word(in: names[$0]) == nil }
+        guard !kept.isEmpty, kept.count < orders.count else { return }
+        namedNoCalls = orders.indices.filter { !kept.contains($0) }.map { names[$0] }
+        orders = kept.map { orders[$0] }
+        headers = kept.map { headers[$0] }
+        names = kept.map { names[$0] }
     }
 
     /// What a sheet's first rows hold.
@@ -115,6 +130,11 @@ struct SheetPlan {
         }
         var notRead: [String] = []
         if !unfit.isEmpty { notRead.append("\(quoted(unfit)), whose header does not fit profile \"\(profile)\"") }
+        if !namedNoCalls.isEmpty {
+            notRead.append(
+                "\(quoted(namedNoCalls)), named as holding no calls to take (a template, an example, deleted or "
+                    + "voided tickets, a backup, a test: rename a sheet to have it read)")
+        }
         if !hidden.isEmpty { notRead.append("\(quoted(hidden)), hidden") }
         let others = notRead.isEmpty ? "" : "; not read: " + notRead.joined(separator: "; ")
         if names.count > 1 {
