@@ -285,6 +285,44 @@ struct WorkbookReaderTests {
         #expect(limit == 1 << 20 && fields.count == (1 << 20) / 301)
     }
 
+    @Test("a sheet that compresses well is handed over a piece of at most 256 KiB of XML at a time, every row read")
+    func wellCompressed() throws {
+        let row = { (line: Int) in #"<row r="\#(line)"><c r="A\#(line)" t="inlineStr"><is><t>路灯不亮</t></is></c></row>"# }
+        let rows = (1...40_000).map(row).joined()
+        let book = WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)])
+        #expect(book.count < rows.utf8.count / 10)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("calls.xlsx")
+        try Data(book).write(to: file)
+        let reader = try WorkbookReader(path: file.path, spillDirectory: directory.path)
+        var perStep: [Int] = []
+        var consumed = reader.bytesBeforeSheet
+        while true {
+            var count = 0
+            let step = try reader.step { _ in count += 1 }
+            perStep.append(count)
+            if step == 0 { break }
+            consumed += step
+        }
+        #expect(perStep.reduce(0, +) == 40_000)
+        // One piece holds as many rows as fit in 256 KiB of XML (the shortest row's size), and
+        // one begun in it.
+        let perPiece = (256 << 10) / row(1).utf8.count + 1
+        #expect(perStep.max() ?? 0 <= perPiece && perStep.count > 40_000 / perPiece, "\(perStep)")
+        #expect(consumed == book.count)
+    }
+
+    @Test("a sheet whose deflate data ends before its last block is refused as cut short")
+    func deflateCutShort() async throws {
+        let rows = (1...3_000).map { #"<row r="\#($0)"><c r="A\#($0)"><v>\#($0 * 7919 % 100_003)</v></c></row>"# }
+            .joined()
+        let members = try await Self.members(WorkbookBuilder.workbook(sheets: [.init(name: "S", rows: rows)]))
+        let error = Self.error(WorkbookBuilder.zip(members, cutShort: ["xl/worksheets/sheet1.xml"]))
+        #expect(error == .damaged("its part xl/worksheets/sheet1.xml ends too soon (cut short?)"))
+    }
+
     @Test("a decompression bomb is stopped, not inflated")
     func bomb() async throws {
         let zeros = [UInt8](repeating: 0x20, count: 40 << 20)

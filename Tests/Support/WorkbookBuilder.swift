@@ -128,8 +128,11 @@ public enum WorkbookBuilder {
     }
 
     /// A ZIP archive of `members`, in order, deflated or stored (those named in `stored` always are).
+    /// Those named in `cutShort` keep only the first half of their deflate data, the sizes and
+    /// checksum still the whole member's: a deflate stream that ends before its last block.
     public static func zip(
-        _ members: [(name: String, bytes: [UInt8])], deflate deflateAll: Bool = true, stored: Set<String> = []
+        _ members: [(name: String, bytes: [UInt8])], deflate deflateAll: Bool = true, stored: Set<String> = [],
+        cutShort: Set<String> = []
     ) -> [UInt8] {
         var out: [UInt8] = []
         var directory: [UInt8] = []
@@ -139,7 +142,8 @@ public enum WorkbookBuilder {
                 truncatingIfNeeded: member.bytes.withUnsafeBufferPointer {
                     crc32(0, $0.baseAddress, uInt($0.count))
                 })
-            let data = deflate ? raw(deflating: member.bytes) : member.bytes
+            var data = deflate ? raw(deflating: member.bytes) : member.bytes
+            if cutShort.contains(member.name) { data = Array(data.prefix(data.count / 2)) }
             let name = Array(member.name.utf8)
             let offset = out.count
             var common: [UInt8] = []

@@ -2,7 +2,8 @@ import CZlibShim
 import Glibc
 
 /// One member of a ZIP archive read piece by piece: stored bytes as they are, deflated ones
-/// through zlib. Memory is one compressed and one inflated chunk whatever the member's size.
+/// through zlib. Memory is one compressed and one inflated chunk whatever the member's size, and
+/// each piece handed over is one chunk at most.
 ///
 /// The CRC-32 the directory records is checked at the end: a workbook damaged in transit is
 /// refused, not read into wrong rows.
@@ -53,42 +54,46 @@ final class ZipMemberStream {
         output.deallocate()
     }
 
-    /// Reads the next piece and hands its bytes to `body` (possibly several times).
-    /// - Returns: The compressed bytes consumed, 0 once the member is read to its end.
+    /// Reads the next piece and hands its bytes to `body`: at most one chunk of them, inflated,
+    /// however well the member compresses (an .ods's XML does 50 to 1), so a reader that needs
+    /// only a sheet's first rows parses little more than those.
+    /// - Returns: The compressed bytes consumed (at least 1 while the member lasts), 0 once the
+    ///   member is read to its end.
     func next(_ body: (UnsafeRawBufferPointer) throws(WorkbookError) -> Void) throws(WorkbookError) -> Int {
         guard !finished else { return 0 }
-        let count = min(remaining, input.count)
-        if count > 0 { try readFully(count) }
-        remaining -= count
         if !inflating {
+            let count = min(remaining, input.count)
+            if count > 0 { try readFully(count) }
+            remaining -= count
             let bytes = UnsafeRawBufferPointer(rebasing: input[0..<count])
             try deliver(bytes, body)
             if remaining == 0 { try end() }
             return max(count, 1)
         }
-        stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-        stream.avail_in = uInt(count)
-        var ended = false
-        repeat {
-            stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = uInt(output.count)
-            let status = inflate(&stream, Z_NO_FLUSH)
-            let made = output.count - Int(stream.avail_out)
-            if made > 0 { try deliver(UnsafeRawBufferPointer(rebasing: output[0..<made]), body) }
-            switch status {
-            case Z_STREAM_END: ended = true
-            case Z_OK: break
-            case Z_BUF_ERROR where made == 0 && remaining == 0:
-                throw .damaged("its part \(member.name) ends too soon (cut short?)")
-            case Z_BUF_ERROR: break
-            default: throw .damaged("its part \(member.name) does not decompress")
-            }
-        } while !ended && (stream.avail_in > 0 || stream.avail_out == 0)
-        if ended || remaining == 0 {
-            guard ended else { throw .damaged("its part \(member.name) ends too soon (cut short?)") }
-            try end()
+        // The input left from the last piece is inflated first; a new chunk is read once it is used up.
+        if stream.avail_in == 0 {
+            let count = min(remaining, input.count)
+            if count > 0 { try readFully(count) }
+            remaining -= count
+            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(count)
         }
-        return max(count, 1)
+        let available = Int(stream.avail_in)
+        stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = uInt(output.count)
+        let status = inflate(&stream, Z_NO_FLUSH)
+        let made = output.count - Int(stream.avail_out)
+        if made > 0 { try deliver(UnsafeRawBufferPointer(rebasing: output[0..<made]), body) }
+        switch status {
+        case Z_STREAM_END: try end()
+        case Z_OK, Z_BUF_ERROR:
+            // Room left for output and no input left to give: the deflate stream stops short.
+            if remaining == 0 && stream.avail_in == 0 && stream.avail_out > 0 {
+                throw .damaged("its part \(member.name) ends too soon (cut short?)")
+            }
+        default: throw .damaged("its part \(member.name) does not decompress")
+        }
+        return max(available - Int(stream.avail_in), 1)
     }
 
     /// Reads the member to its end through an XML scanner into `handler`.
