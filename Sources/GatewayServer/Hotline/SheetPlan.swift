@@ -2,7 +2,8 @@ import HotlineCSVAdapter
 
 /// Which worksheets of a workbook an import reads: every shown one whose header (among its first
 /// rows, as an import looks for it) fits the profile, in tab order. So a log kept by month, a
-/// sheet each, is read whole, and a summary or a cover sheet is passed by. Settled from the
+/// sheet each, is read whole, and a summary or a cover sheet is passed by, as is a sheet named as
+/// holding no calls (an example, deleted tickets) beside the others. Settled from the
 /// sheets' first rows before anything is recorded.
 ///
 /// The sheets' rows go back in one rejected-rows file, whose columns are every read sheet's

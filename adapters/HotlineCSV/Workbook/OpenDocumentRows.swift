@@ -6,7 +6,7 @@
 /// keeps its digits whatever its format, a date is `2026-11-03 08:15:02`. Runs of rows or cells
 /// Calc stores once with a repeat count are spread out; a comment on a cell is not its text.
 struct OpenDocumentRows: SequencedSheetRecords {
-    /// The table read: its place among the document's tables, from 0.
+    /// The table read (its place among the document's tables, from 0), and where the document is.
     var sequence: SheetSequence
     var completed: [CSVRecord] = []
 

@@ -1,12 +1,12 @@
 import ComplaintCore
 import Foundation
 
-/// Turns one worksheet of an XML Spreadsheet 2003 file (and later ones met, see ``SheetSequence``)
-/// into records: one per `<Row>` that holds
-/// a value, its line the row's number as Excel shows it (`ss:Index` where rows were skipped), its
-/// fields the cells' `<Data>` by column (`ss:Index` and `ss:MergeAcross` place them).
+/// Turns one worksheet of an XML Spreadsheet 2003 file (and later ones met, see
+/// ``SheetSequence``) into records: one per `<Row>` that holds a value, its line the row's number
+/// as Excel shows it (`ss:Index` where rows were skipped), its fields the cells' `<Data>` by
+/// column (`ss:Index` and `ss:MergeAcross` place them).
 struct Spreadsheet2003Rows: SequencedSheetRecords {
-    /// Which worksheet is read, from 0 in file order.
+    /// The worksheet read (from 0 in file order), and where the file is among its worksheets.
     var sequence: SheetSequence
     let styles: [String: WorkbookStyles.NumberKind]
     let date1904: Bool
