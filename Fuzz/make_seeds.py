@@ -107,6 +107,11 @@ def xlsx():
         data = open(path, "rb").read()
         if len(data) <= MAX_OTHER:
             put("xlsx", os.path.basename(path), data)
+    # LibreOffice's .ods files: a log kept by month among them, its sheets in one document.
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/*.ods"))):
+        data = open(path, "rb").read()
+        if len(data) <= MAX_OTHER:
+            put("xlsx", os.path.basename(path), data)
     # An "Excel export" that is a web page: an HTML table, entities, <br>, colspan, comments.
     put("xlsx", "export.html",
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><style>td{mso-number-format:\\@}</style>'
