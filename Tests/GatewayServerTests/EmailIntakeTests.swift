@@ -50,6 +50,26 @@ struct EmailIntakeTests {
         await downstream.stop()
     }
 
+    @Test("a message that labels no place gets the one district its subject or text names; naming two, none")
+    func districtNamedInText() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let one = Self.message(id: "one@example.cn", subject: "投诉", body: "西湖区文三路的工地晚上11点还在打桩。")
+        let subject = Self.message(id: "subject@example.cn", subject: "滨江区江南大道路灯不亮", body: "好几天了，没人修。")
+        let two = Self.message(id: "two@example.cn", subject: "投诉", body: "我住滨江区，在西湖区上班，路上垃圾没人清理。")
+        for raw in [one, subject, two] { #expect(try await postEmail(gateway, raw).status == 201) }
+        try await eventually("delivered") { downstream.requests.count >= 3 }
+        let records = try downstream.requests.map { try ComplaintJSON.decode($0.body) }
+        let districts = Dictionary(
+            uniqueKeysWithValues: records.map { ($0.source.externalID ?? "", $0.location.district) })
+        #expect(districts["one@example.cn"] == "西湖区")
+        #expect(districts["subject@example.cn"] == "滨江区")
+        #expect(districts["two@example.cn"] == .some(nil))
+        #expect(records.allSatisfy { $0.location.address == nil })
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a message becomes a routed, delivered complaint; its attachment is stored; a resend is a duplicate")
     func complaintDeliveredAndDeduplicated() async throws {
         let downstream = try await DownstreamServer.start()

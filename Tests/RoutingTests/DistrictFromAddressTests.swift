@@ -40,6 +40,38 @@ struct DistrictFromAddressTests {
         #expect(elsewhere.location.district == nil)
     }
 
+    @Test(
+        "no address, or one naming no district: the one listed district the subject and text name; two named, none")
+    func namedInText() throws {
+        let fixture = try RoutingFixture(tables: ["t": Self.table])
+        defer { fixture.remove() }
+        let router = try fixture.router(
+            section: oneTableSection + "\n  districts: [上城区, 西湖区, 滨江区, 西湖, Queens]")
+        func district(address: String? = nil, subject: String? = nil, _ text: String) -> String? {
+            var record = Self.complaint(address: address)
+            record.subject = subject
+            record.text = text
+            router.locate(&record)
+            return record.location.district
+        }
+        // `西湖` is listed too, but here only inside `西湖区`: one district, not two.
+        #expect(district("西湖区文三路的工地晚上还在施工") == "西湖区")
+        #expect(district(subject: "西湖区文三路噪音", "晚上还在施工，西湖区的工地") == "西湖区")
+        #expect(district(address: "文三路12号", "西湖区的工地") == "西湖区")
+        #expect(district("我住滨江区，在西湖区上班") == nil)
+        #expect(district("垃圾三天没人清理") == nil)
+        #expect(district("Noise on Queensbridge Rd every night") == nil)
+        #expect(district("Noise in QUEENS every night") == "Queens")
+        // The address decides when it names one, whatever the text says.
+        #expect(district(address: "滨江区江南大道2号", "西湖区的工地") == "滨江区")
+        var routed = Self.complaint(address: nil)
+        router.locate(&routed)
+        #expect(routed.location.district == nil)
+        routed.text = "西湖区文三路垃圾没人清理"
+        router.locate(&routed)
+        #expect(router.decide(routed).routingInfo.department == "district-west")
+    }
+
     @Test("without the list nothing is set; a name listed twice is an error at its line")
     func listRules() throws {
         let fixture = try RoutingFixture(tables: ["t": Self.table])

@@ -35,6 +35,24 @@ public struct DistrictFinder: Sendable {
         return address.withUTF8 { first(in: UnsafeRawBufferPointer($0)) }
     }
 
+    /// The one listed district `texts` name, or nil when they name none or several (`我住滨江区，
+    /// 在西湖区上班` could be either). A name found only inside another found name (`西湖` in
+    /// `西湖区`, both listed) is not one more.
+    public func onlyDistrict(in texts: [String]) -> String? {
+        var found: [String] = []
+        for text in texts {
+            let folded = foldsCase ? String(decoding: text.utf8.map(Self.lowercased), as: UTF8.self) : text
+            var text = folded
+            text.withUTF8 { bytes in
+                for (name, needle) in names where !needle.isEmpty && !found.contains(name) {
+                    if Self.firstOffset(of: needle, in: UnsafeRawBufferPointer(bytes)) != nil { found.append(name) }
+                }
+            }
+        }
+        let distinct = found.filter { name in !found.contains { $0 != name && $0.contains(name) } }
+        return distinct.count == 1 ? distinct[0] : nil
+    }
+
     private func first(in haystack: UnsafeRawBufferPointer) -> String? {
         var best: (offset: Int, length: Int, name: String)?
         for (name, bytes) in names where !bytes.isEmpty {

@@ -21,13 +21,17 @@ public struct RuleRouter: Sendable {
             version: configuration.version)
     }
 
-    /// Gives `complaint` the district its address names (`routing.districts`) when it came with
-    /// an address and no district, so `district` rules and the department see it.
+    /// Gives `complaint`, when it came with no district, the district its address names
+    /// (`routing.districts`), else the one district its subject and text name, so `district`
+    /// rules and the department see it. A text message rarely labels its place
+    /// (`西湖区文三路工地晚上施工`); one that names two districts is left without.
     public func locate(_ complaint: inout Complaint) {
-        guard complaint.location.district == nil, !districts.isEmpty, let address = complaint.location.address else {
+        guard complaint.location.district == nil, !districts.isEmpty else { return }
+        if let address = complaint.location.address, let district = districts.district(in: address) {
+            complaint.location.district = district
             return
         }
-        complaint.location.district = districts.district(in: address)
+        complaint.location.district = districts.onlyDistrict(in: [complaint.subject ?? "", complaint.text])
     }
 
     /// Routes `complaint`; `withTrace` records every rule tried (for explain), otherwise only the
