@@ -75,7 +75,7 @@ extension RulesCommand {
                 printError("\(record ?? Self.flag(naming: message)): \(message)")
                 throw ExitCode(64)  // EX_USAGE
             }
-            let decision = RuleRouter(configuration: routing).decide(complaint, withTrace: true)
+            let decision = RuleRouter(configuration: routing).explain(complaint)
             if json {
                 print(String(decoding: decision.explanationJSON(stored: complaint.routing), as: UTF8.self))
             } else {

@@ -8,21 +8,7 @@ struct HotlineDistrictRoutingTests {
     func districtRule() async throws {
         let running = try await ConfigCopyGateway.start()
         let gateway = running.gateway
-        try running.edit("routing/keywords.yaml") {
-            $0.replacingOccurrences(
-                of: "  - id: gas-leak\n",
-                with: """
-                      - id: xihu-noise
-                        when:
-                          keywords_any: [噪音]
-                          district: [西湖区]
-                        then: { department: environment }
-
-                      - id: gas-leak
-
-                    """)
-        }
-        #expect(try await gateway.request(.post, "/v1/routing/reload").status == 200)
+        try await running.addDistrictRule()
         let file =
             HotlineUploadTests.header
             + "GD101,2026/11/3 8:15,13812345678,王先生,投诉,工地噪音很大,杭州市西湖区文三路1号,ZX1001,125\r\n"

@@ -32,6 +32,27 @@ struct RoutingExplainReloadTests {
         try await running.stop()
     }
 
+    @Test("explain routes as intake does: a record's district is located from its address, else from its text")
+    func explainLocatesDistrict() async throws {
+        let running = try await ConfigCopyGateway.start()
+        let gateway = running.gateway
+        try await running.addDistrictRule()
+        func rule(_ body: String) async throws -> String? {
+            let reply = try await gateway.request(.post, "/v1/routing/explain", body: Data(body.utf8))
+            return (reply.json["decision"] as? [String: Any])?["rule"] as? String
+        }
+        #expect(try await rule(#"{"text":"西湖区文三路工地噪音很大"}"#) == "xihu-noise")
+        #expect(try await rule(#"{"text":"工地噪音很大","location":{"address":"杭州市西湖区文三路1号"}}"#) == "xihu-noise")
+        #expect(try await rule(#"{"text":"工地噪音很大"}"#) != "xihu-noise")
+        // What intake stores for the same text is what explain said.
+        let id = try #require(try await gateway.post(#"{"text":"西湖区文三路工地噪音很大"}"#).json["id"] as? String)
+        let record = try #require(
+            try await gateway.request(.get, "/v1/complaints/\(id)").json["record"] as? [String: Any])
+        #expect((record["routing"] as? [String: Any])?["rule"] as? String == "xihu-noise")
+        #expect((record["location"] as? [String: Any])?["district"] as? String == "西湖区")
+        try await running.stop()
+    }
+
     @Test(
         "explaining a stored record sets its stored decision beside today's, and says when the tables now decide otherwise"
     )

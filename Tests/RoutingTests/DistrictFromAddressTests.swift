@@ -68,6 +68,8 @@ struct DistrictFromAddressTests {
         router.locate(&routed)
         #expect(routed.location.district == nil)
         routed.text = "西湖区文三路垃圾没人清理"
+        // Explain routes as intake does: the district located first.
+        #expect(router.explain(routed).routingInfo.department == "district-west")
         router.locate(&routed)
         #expect(router.decide(routed).routingInfo.department == "district-west")
     }

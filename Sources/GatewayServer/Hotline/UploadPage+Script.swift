@@ -65,7 +65,7 @@ extension UploadPage {
             [/^the header row again/, "重复的表头行，已跳过"],
             [/before the header row/, "表头前的行，已跳过"],
             [/^read from the workbook's worksheet/, "只读取了表头符合模板的工作表；其他工作表（表头不符、已隐藏，或名称表明是示例、模板、已删除、备份、测试）未读取"],
-            [/^read from the workbook's \d+ worksheets/, "已读取表头符合模板的各个工作表（如按月分表），每行以“工作表!行号”标明位置；其他工作表未读取"],
+            [/^read from the workbook's \d+ worksheets/, "已读取表头符合模板的各个工作表（如按月分表），每行以“工作表!行号”标明位置；其他工作表（表头不符、已隐藏，或名称表明是示例、模板、已删除、备份、测试）未读取"],
             [/^worksheet .* was not read/, "该工作表未读取"],
             [/hidden in the worksheet/, "表格中隐藏（或被筛选掉）的行也已导入；不想导入的行请删除，不要隐藏"],
             [/merged down a column/, "合并单元格下方的行已按合并单元格的内容补全该列"],

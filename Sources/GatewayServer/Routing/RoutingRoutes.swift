@@ -28,7 +28,7 @@ struct RoutingRoutes: Sendable {
                 error.field == nil ? .badRequest : .unprocessableContent,
                 code: error.field == nil ? "malformed_json" : "invalid_record", error.description)
         }
-        let decision = reloader.routers.current.decide(record, withTrace: true)
+        let decision = reloader.routers.current.explain(record)
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: decision.explanationJSON(stored: record.routing))))

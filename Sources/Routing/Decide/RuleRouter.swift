@@ -34,6 +34,14 @@ public struct RuleRouter: Sendable {
         complaint.location.district = districts.onlyDistrict(in: [complaint.subject ?? "", complaint.text])
     }
 
+    /// Routes `complaint` as intake does, its district located first (``locate(_:)``), with every
+    /// rule tried: what `POST /v1/routing/explain` and `rules explain` answer.
+    public func explain(_ complaint: Complaint) -> RoutingDecision {
+        var located = complaint
+        locate(&located)
+        return decide(located, withTrace: true)
+    }
+
     /// Routes `complaint`; `withTrace` records every rule tried (for explain), otherwise only the
     /// rules that matched.
     public func decide(_ complaint: Complaint, withTrace: Bool = false) -> RoutingDecision {
