@@ -27,12 +27,14 @@ public struct DistrictFinder: Sendable {
     public var isEmpty: Bool { names.isEmpty }
 
     /// The listed district `address` names first, or nil when it names none.
-    public func district(in address: String) -> String? {
-        if foldsCase {
-            return address.utf8.map(Self.lowercased).withUnsafeBytes(first(in:))
-        }
-        var address = address
-        return address.withUTF8 { first(in: UnsafeRawBufferPointer($0)) }
+    public func district(in address: String) -> String? { searchable(address, first(in:)) }
+
+    /// `text`'s UTF-8 bytes as the names are compared with them: ASCII letters lowercased when a
+    /// name holds one (a copy), else the string's own bytes.
+    private func searchable<Result>(_ text: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        if foldsCase { return text.utf8.map(Self.lowercased).withUnsafeBytes(body) }
+        var text = text
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     /// The one listed district `texts` name, or nil when they name none or several (`我住滨江区，
@@ -41,11 +43,9 @@ public struct DistrictFinder: Sendable {
     public func onlyDistrict(in texts: [String]) -> String? {
         var found: [String] = []
         for text in texts {
-            let folded = foldsCase ? String(decoding: text.utf8.map(Self.lowercased), as: UTF8.self) : text
-            var text = folded
-            text.withUTF8 { bytes in
+            searchable(text) { bytes in
                 for (name, needle) in names where !needle.isEmpty && !found.contains(name) {
-                    if Self.firstOffset(of: needle, in: UnsafeRawBufferPointer(bytes)) != nil { found.append(name) }
+                    if Self.firstOffset(of: needle, in: bytes) != nil { found.append(name) }
                 }
             }
         }

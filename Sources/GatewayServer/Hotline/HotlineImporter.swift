@@ -169,8 +169,9 @@ public struct HotlineImporter: Sendable {
                     try session.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
                 }
             }
-            // A workbook read from several sheets counts some bytes twice (each sheet's reader
-            // reads the strings): progress stops at the file's size.
+            // A workbook read from several sheets counts some bytes twice (the bytes before the
+            // first sheet hold the later sheets, read again in their turn): progress stops at the
+            // file's size.
             bytesRead = min(bytesRead + count, max(upload.size, bytesRead))
             if !uploadStored, let outcome = session.headerOutcome {
                 // Held from here until the import ends (the kernel lets go if the process dies):
