@@ -24,6 +24,14 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Column profile: a file name in config/hotline/ without .yaml (12345, 311).")
     var profile: String
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A workbook's worksheet to read, by name or by its tab's position from 1; once for each sheet.",
+            discussion: "Without it, every shown sheet whose header fits the profile is read.",
+            valueName: "name"))
+    var sheet: [String] = []
+
     @Option(name: .customLong("data-dir"), help: "Data directory (overrides storage.data_dir).")
     var dataDir: String?
 
@@ -68,7 +76,8 @@ struct ImportCommand: AsyncParsableCommand {
         let report: ImportReport
         do {
             report = try await gateway.importHotlineFile(
-                URL(fileURLWithPath: file), profile: profile, includeIDs: ids ? true : nil, copying: copy.set
+                URL(fileURLWithPath: file), profile: profile, sheets: sheet, includeIDs: ids ? true : nil,
+                copying: copy.set
             ) { done, total in bar.update(done: done, total: total) }
             copy.finished(Self.summary(report))
         } catch let error as HotlineImportError {

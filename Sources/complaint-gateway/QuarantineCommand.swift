@@ -118,6 +118,14 @@ struct QuarantineCommand: AsyncParsableCommand {
         @Option(name: .long, help: "A hotline upload: import it with this column profile instead of its own.")
         var profile: String?
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A hotline workbook: read this worksheet (by name or tab position from 1) instead of those named "
+                    + "with the upload; once for each sheet.",
+                discussion: "--sheet \"\" alone reads the sheets the gateway picks.", valueName: "name"))
+        var sheet: [String] = []
+
         func run() async throws {
             // Its warnings are `config check`'s business; an error still stops the command.
             var configuration = try options.config.load(printingWarnings: false)
@@ -127,7 +135,8 @@ struct QuarantineCommand: AsyncParsableCommand {
             let gateway = try Gateway.offline(configuration: configuration, logger: Logger(label: "complaint-gateway"))
             let result: Gateway.QuarantineReprocessing
             do {
-                result = try await gateway.reprocessQuarantined(id: id, profile: profile)
+                result = try await gateway.reprocessQuarantined(
+                    id: id, profile: profile, sheets: sheet.isEmpty ? nil : sheet)
             } catch let error as GatewayError {
                 try? await gateway.closeStore()
                 printError("\(id): \(error.message)")

@@ -67,4 +67,42 @@ struct QuarantineCommandTests {
         #expect(missing.status == 66 && missing.errors.contains("no payload in quarantine has the id \(uploadID)"))
         await downstream.stop()
     }
+
+    @Test(
+        "import --sheet reads the worksheets named; one the workbook lacks is kept, and reprocess --sheet reads the right one"
+    )
+    func namedSheets() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cg-sheets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = scratch.appendingPathComponent("data")
+        let workbook = scratch.appendingPathComponent("monthly.xlsx")
+        try HotlineWorkbookUploadTests.monthlyLog().write(to: workbook)
+        let importing = { (sheets: [String]) in
+            try await spawnCapturingOutput(
+                GatewayProcess.executable.path,
+                [
+                    "import", workbook.path, "--profile", "12345", "--json", "--config",
+                    RunningGateway.configDirectory.path,
+                    "--data-dir", data.path,
+                ] + sheets.flatMap { ["--sheet", $0] },
+                environment: GatewayProcess.environment(downstream: "http://127.0.0.1:9"))
+        }
+        let (status, output) = try await importing(["3月", "1月"])
+        #expect(status == 0, "\(String(decoding: output, as: UTF8.self))")
+        let report = try JSONSerialization.jsonObject(with: output) as? [String: Any]
+        #expect(report?["sheets"] as? [String] == ["3月", "1月"])
+        #expect(report?["accepted"] as? Int == 2)
+
+        let (refusedStatus, refusedOutput) = try await importing(["4月"])
+        #expect(refusedStatus == 65)
+        let refusal = try JSONSerialization.jsonObject(with: refusedOutput) as? [String: [String: String]]
+        #expect(refusal?["error"]?["code"] == "unknown_sheet")
+        let rawID = try #require(refusal?["error"]?["raw_id"])
+        let reprocessed = try await Self.run(["reprocess", rawID, "--sheet", "2月"], data: data)
+        #expect(reprocessed.status == 0, "\(reprocessed.errors)")
+        let again = try JSONSerialization.jsonObject(with: Data(reprocessed.output.utf8)) as? [String: Any]
+        // 2月's M001 was taken from 1月.
+        #expect(again?["accepted"] as? Int == 2 && again?["duplicates"] as? Int == 1, "\(reprocessed.output)")
+    }
 }

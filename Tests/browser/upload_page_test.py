@@ -260,12 +260,28 @@ def main():
         xls_path = os.path.join(work, "calls-97.xls")
         shutil.copy(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/libreoffice.xls"), xls_path)
         upload_spreadsheet(driver, wait, downloads, xls_path, "1", "2", ["3", "T-0002"], "T-0002,2026-11-04")
+        # A workbook kept by month, one sheet named: that sheet's rows alone.
+        monthly_path = os.path.join(work, "monthly.xlsx")
+        shutil.copy(os.path.join(ROOT, "Tests/HotlineCSVTests/Workbooks/monthly.xlsx"), monthly_path)
+        driver.find_element(By.ID, "sheets").send_keys(" 2月 ")
+        driver.find_element(By.ID, "file").send_keys(monthly_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: d.find_element(By.ID, "rows").text == "2"
+                   and d.find_element(By.ID, "accepted").text == "2"
+                   and d.find_element(By.ID, "rejected-count").text == "0")
+        # Two named, the second one the workbook lacks: refused, the sheet said.
+        driver.find_element(By.ID, "sheets").send_keys("，4月")
+        driver.find_element(By.ID, "file").send_keys(monthly_path)
+        wait.until(EC.element_to_be_clickable((By.ID, "upload"))).click()
+        wait.until(lambda d: "没有这个工作表" in d.find_element(By.ID, "status").text
+                   and 'no worksheet "4月"' in d.find_element(By.ID, "status").text)
+        driver.find_element(By.ID, "sheets").clear()
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
         print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
               "refused file clears the report, wrong profile switched, .xlsx workbook, .ods spreadsheet, .xls workbook, "
-              "no CSP violation) ok")
+              "worksheets named, no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

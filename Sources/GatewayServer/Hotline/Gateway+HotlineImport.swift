@@ -23,11 +23,13 @@ extension Gateway {
     /// then imported exactly as an upload is; the outbox rows wait for the dispatcher of a
     /// running gateway on the same data directory.
     /// - Parameters:
+    ///   - sheets: the worksheets of a workbook to read (``SheetChoice``); none: those the
+    ///     gateway picks.
     ///   - copying: called with the upload's files and raw payload id before the copy begins
     ///     (an interrupted command removes a copy whose upload was not recorded).
     ///   - progress: called with (bytes done, total bytes) while copying and importing.
     public func importHotlineFile(
-        _ file: URL, profile name: String, includeIDs: Bool?,
+        _ file: URL, profile name: String, sheets: [String] = [], includeIDs: Bool?,
         copying: @Sendable (UploadFiles, String) -> Void = { _, _ in },
         progress: @escaping @Sendable (Int, Int) -> Void
     ) async throws -> ImportReport {
@@ -42,7 +44,8 @@ extension Gateway {
         }
         let raw = RawPayload(
             id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: "text/csv",
-            headers: [.init(name: "X-Source-File", value: file.lastPathComponent)], body: Data())
+            headers: SheetChoice(sheets).replacing(in: [.init(name: "X-Source-File", value: file.lastPathComponent)]),
+            body: Data())
         do {
             return try await hotlineImporter.run(upload, raw: raw, profile: profile, includeIDs: includeIDs) { done in
                 progress(total / 2 + done / 2, total)

@@ -90,15 +90,18 @@ public struct HotlineImporter: Sendable {
     ) async throws -> ImportReport {
         var workbook: WorkbookReader?
         var sheets: SheetPlan?
+        let choice = SheetChoice(raw: raw)
         if WorkbookReader.mayBeWorkbook(upload.prefix) {
             do {
                 let opened = try WorkbookReader(path: upload.url.path, spillDirectory: files.directory.path)
-                let plan = SheetPlan(opened, profile: profile)
+                let plan = try SheetPlan(opened, profile: profile, chosen: try choice.orders(in: opened))
                 if opened.shownSheets > 1 { try opened.read(sheetOrder: plan.orders[0]) }
                 sheets = plan
                 workbook = opened
-            } catch {
+            } catch let error as WorkbookError {
                 throw try await refuse(HotlineImportError(code: error.code, error.description), upload, raw, resuming)
+            } catch let error as HotlineImportError {
+                throw try await refuse(error, upload, raw, resuming)
             }
         } else if let kind = NotCSVSignature.kind(of: upload.prefix) {
             throw try await refuse(
@@ -116,6 +119,8 @@ public struct HotlineImporter: Sendable {
         if let workbook, let sheets {
             if sheets.orders.count > 1 { report.sheets = sheets.names }
             if let warning = sheets.warning(workbook, profile: profile.name) { report.warningsOnRead.append(warning) }
+        } else if let unused = choice.unusedWarning {
+            report.warningsOnRead.append(unused)
         }
         var session = try ImportSession(
             importer: self, upload: upload, raw: raw, profile: profile, encoding: encoding,
@@ -216,7 +221,8 @@ public struct HotlineImporter: Sendable {
         }
         try session.close(into: &report, includeIDs: includeIDs)
         // Until here the upload is `importing`: a stop before this line is finished at the next start.
-        try await store.finishUpload(rawID: raw.id)
+        // The gateway's own pick reads every fitting sheet; a choice, only what a copy asked for alike.
+        try await store.finishUpload(rawID: raw.id) { choice.isEmpty || SheetChoice(headers: $0) == choice }
         return report
     }
 

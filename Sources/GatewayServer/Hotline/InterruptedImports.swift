@@ -91,7 +91,7 @@ struct InterruptedImports: Service {
             let spooled = try UploadSpool.reread(URL(fileURLWithPath: upload.bodyPath))
             let raw = RawPayload(
                 id: upload.rawID, channel: .hotline, adapter: upload.profile, receivedAt: upload.receivedAt,
-                contentType: "text/csv", headers: [], body: Data())
+                contentType: "text/csv", headers: upload.headers, body: Data())
             let report = try await importer.run(spooled, raw: raw, profile: profile, includeIDs: false, resuming: true)
             metadata["cg.rows"] = "\(report.rows)"
             metadata["cg.accepted"] = "\(report.accepted)"

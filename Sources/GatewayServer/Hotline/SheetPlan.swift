@@ -21,32 +21,78 @@ struct SheetPlan {
     /// Sheets whose header fits but whose name says they hold no calls (``NoCallsSheetName``).
     private var namedNoCalls: [String] = []
 
+    /// Whether the sheets read are those the sender named (``SheetChoice``).
+    private var named = false
+
     /// The plan for `workbook` (its sheets read again from their first rows): just the first
     /// sheet when the workbook shows one, or when none fits (the import then refuses its header).
-    init(_ workbook: WorkbookReader, profile: HotlineProfile) {
+    /// With `chosen` (the orders of the sheets the sender named), those sheets, in that order.
+    /// - Throws: `unfit_sheet` when some named sheets fit and others do not: reading only some of
+    ///   what was asked for would pass for the whole.
+    init(_ workbook: WorkbookReader, profile: HotlineProfile, chosen: [Int] = []) throws(HotlineImportError) {
+        if !chosen.isEmpty {
+            try readNamed(chosen, of: workbook, profile: profile)
+            return
+        }
         guard workbook.shownSheets > 1 else {
             orders = [workbook.sheetOrder]
             names = [workbook.sheetName]
             return
         }
-        for order in 0..<workbook.shownSheets {
+        unfit = readFitting(0..<workbook.shownSheets, of: workbook, profile: profile).unfit
+        passOverNamedNoCalls()
+        if orders.isEmpty {
+            readFirst(0, of: workbook)
+            unfit.removeAll()
+        }
+    }
+
+    /// The plan reading the sheets named, the one named first when none fits (the import then
+    /// refuses its header, as it says precisely what is missing).
+    private mutating func readNamed(
+        _ chosen: [Int], of workbook: WorkbookReader, profile: HotlineProfile
+    ) throws(HotlineImportError) {
+        named = true
+        let passed = readFitting(chosen, of: workbook, profile: profile)
+        if orders.isEmpty {
+            readFirst(chosen[0], of: workbook)
+        } else if !passed.unfit.isEmpty || !passed.empty.isEmpty {
+            let refused =
+                passed.unfit.map { "\"\($0)\" has no header that fits profile \"\(profile.name)\"" }
+                + passed.empty.map { "\"\($0)\" holds nothing" }
+            throw HotlineImportError(
+                code: "unfit_sheet",
+                "of the worksheets named to be read, \(refused.joined(separator: "; ")) (each looked at "
+                    + "in its first \(ImportSession.headerSearchRows) rows): leave such a sheet out, or fix it, and "
+                    + "upload the file again")
+        }
+    }
+
+    /// Takes those of the sheets `candidates` whose header fits `profile`, in that order; answers
+    /// the names of the others, which hold values or nothing.
+    private mutating func readFitting(
+        _ candidates: some Sequence<Int>, of workbook: WorkbookReader, profile: HotlineProfile
+    ) -> (unfit: [String], empty: [String]) {
+        var passed: (unfit: [String], empty: [String]) = ([], [])
+        for order in candidates {
             let name = workbook.shownSheetNames[order]
             switch Self.header(workbook, profile: profile, sheetOrder: order) {
             case .fits(let header):
                 orders.append(order)
                 headers.append(header)
                 names.append(name)
-            case .unfit: unfit.append(name)
-            case .empty: break
+            case .unfit: passed.unfit.append(name)
+            case .empty: passed.empty.append(name)
             }
         }
-        passOverNamedNoCalls()
-        if orders.isEmpty {
-            orders = [0]
-            names = [workbook.shownSheetNames[0]]
-            headers = []
-            unfit.removeAll()
-        }
+        return passed
+    }
+
+    /// Reads the sheet `order` alone, none having fitted: the import refuses its header.
+    private mutating func readFirst(_ order: Int, of workbook: WorkbookReader) {
+        orders = [order]
+        names = [workbook.shownSheetNames[order]]
+        headers = []
     }
 
     /// Leaves out the fitting sheets whose names say they hold no calls (a template, an example,
@@ -138,6 +184,13 @@ struct SheetPlan {
         }
         if !hidden.isEmpty { notRead.append("\(quoted(hidden)), hidden") }
         let others = notRead.isEmpty ? "" : "; not read: " + notRead.joined(separator: "; ")
+        if named {
+            guard names.count > 1 else { return nil }
+            return ImportReport.RowIssue(
+                line: 1, ticket: nil,
+                reason: "read from the workbook's \(names.count) worksheets named to be read (\(quoted(names))), "
+                    + "each row named by its worksheet and line")
+        }
         if names.count > 1 {
             return ImportReport.RowIssue(
                 line: 1, ticket: nil,

@@ -79,6 +79,7 @@ extension UploadPage {
           var codesZH = {
             not_csv: "不是 CSV 或表格文件", unreadable_workbook: "表格文件无法读取", missing_columns: "缺少必需的列（或选错了模板）", empty_file: "文件中没有内容",
             bad_header: "表头无法读取", duplicate_column: "表头中有重名的列", unknown_profile: "没有这个模板",
+            unknown_sheet: "没有这个工作表（或已隐藏）", unfit_sheet: "所选工作表的表头与模板不符或为空",
             body_too_large: "文件过大", unsupported_encoding: "无法识别文件编码", spool_failed: "服务器磁盘已满，稍后再试"
           };
           function fill(table, rows) {
@@ -152,7 +153,11 @@ extension UploadPage {
             if (busy || !chosen) { return; }
             var sent = chosen;
             var xhr = new XMLHttpRequest();
-            xhr.open("POST", "/v1/hotline/calls?profile=" + encodeURIComponent($("profile").value));
+            // One sheet= for each worksheet named. Names are separated by a comma (, ， 、): a sheet
+            // whose name holds one is named by its tab's position instead.
+            var sheets = $("sheets").value.split(/[,，、]/).map(function (s) { return s.trim(); }).filter(function (s) { return s; });
+            xhr.open("POST", "/v1/hotline/calls?profile=" + encodeURIComponent($("profile").value)
+              + sheets.map(function (s) { return "&sheet=" + encodeURIComponent(s); }).join(""));
             xhr.setRequestHeader("Authorization", "Bearer " + token());
             xhr.setRequestHeader("Content-Type", "text/csv");
             $("progress").classList.remove("hidden");

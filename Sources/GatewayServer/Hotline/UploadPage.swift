@@ -44,6 +44,7 @@ enum UploadPage {
         <fieldset>
           <legend>文件 · File</legend>
           <label>模板 · Profile <select id="profile">{{PROFILE_OPTIONS}}</select></label>
+          <label>工作表 · Worksheets <input id="sheets" type="text" size="24" autocomplete="off" placeholder="留空：自动选择 · blank: the gateway picks" title="要导入的工作表名称或序号（从 1 开始），多个用逗号分隔 · the worksheets to read, by name or tab position from 1, separated by commas"></label>
           <div id="drop" tabindex="0" role="button" aria-controls="file">把 CSV、Excel (.xlsx、.xls、XML 表格) 或 .ods 文件拖到这里，或点击选择 · Drop a CSV, Excel (.xlsx, .xls, XML spreadsheet) or .ods file here or click to choose
             <input id="file" type="file" accept=".csv,.txt,.tsv,.xlsx,.xls,.ods,.xml,text/csv,text/plain,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet" class="picker" tabindex="-1" aria-label="CSV、Excel 或 .ods 文件 file"></div>
           <div id="chosen"></div>

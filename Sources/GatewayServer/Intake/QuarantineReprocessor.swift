@@ -59,17 +59,19 @@ struct QuarantineReprocessor: Sendable {
     /// hotline upload with `profile`, or the one it was sent with), for
     /// `POST /v1/quarantine/{id}/reprocess` and `complaint-gateway quarantine reprocess`. Counted
     /// in `cg_quarantine_reprocessed_total{channel,outcome}`.
-    /// - Throws: a ``GatewayError``: 404 `not_found`, 400 for a profile on a payload that is no
-    ///   upload, and those of ``reprocess(_:logger:)`` and ``reimport(_:profile:)``.
-    func reprocess(id: String, profile: String?, logger: Logger) async throws -> Done {
+    /// `sheets`, when given, replace the worksheets named with an upload (``SheetChoice``).
+    /// - Throws: a ``GatewayError``: 404 `not_found`, 400 for a profile or sheets on a payload
+    ///   that is no upload, and those of ``reprocess(_:logger:)`` and ``reimport(_:profile:sheets:)``.
+    func reprocess(id: String, profile: String?, sheets: SheetChoice? = nil, logger: Logger) async throws -> Done {
         let payload = try await quarantined(id: id)
-        if payload.channel != .hotline, profile != nil {
+        if payload.channel != .hotline, profile != nil || sheets != nil {
             throw GatewayError.badRequest(
-                "profile names a hotline column profile; payload \(payload.id) came by \(payload.channel.rawValue)")
+                "\(profile != nil ? "profile names a hotline column profile" : "sheet names a workbook's worksheet"); "
+                    + "payload \(payload.id) came by \(payload.channel.rawValue)")
         }
         do {
             if payload.channel == .hotline {
-                let report = try await reimport(payload, profile: profile)
+                let report = try await reimport(payload, profile: profile, sheets: sheets)
                 Self.count(payload, "imported")
                 return .imported(report)
             }
@@ -187,8 +189,10 @@ struct QuarantineReprocessor: Sendable {
     }
 
     /// Imports a quarantined upload again, with `profileName` or the profile it was sent with,
-    /// and answers its import report.
-    func reimport(_ payload: QuarantinedBody, profile profileName: String?) async throws -> ImportReport {
+    /// and `sheets` or the worksheets named with it, and answers its import report.
+    func reimport(
+        _ payload: QuarantinedBody, profile profileName: String?, sheets: SheetChoice? = nil
+    ) async throws -> ImportReport {
         guard let path = payload.bodyPath else {
             throw GatewayError(.conflict, code: "not_reprocessable", "the upload's file was not kept")
         }
@@ -210,10 +214,13 @@ struct QuarantineReprocessor: Sendable {
                 .conflict, code: "not_in_quarantine", "payload \(payload.id) is being imported again already")
         }
         defer { lock.release() }
-        guard try await importer.store.reopenUpload(rawID: payload.id, profile: profile.name) else {
+        var raw = payload.raw
+        // Kept with the upload: an import a stop cuts short is finished from the same sheets.
+        let headers = sheets.map { $0.replacing(in: raw.headers) }
+        guard try await importer.store.reopenUpload(rawID: payload.id, profile: profile.name, headers: headers) else {
             throw GatewayError(.conflict, code: "not_in_quarantine", "payload \(payload.id) is no longer in quarantine")
         }
-        var raw = payload.raw
+        raw.headers = headers ?? raw.headers
         raw.adapter = profile.name
         raw.fromQuarantine = false
         do {

@@ -41,7 +41,10 @@ struct HotlineRoutes: Sendable {
         let parameters = request.uri.queryParameters
         // Two profiles would leave which one imports to the order; an unknown name is a typo.
         // (An empty profile gets the importer's own answer, which lists the profiles.)
-        try QueryParameterCheck.require(parameters, known: ["profile", "ids"], emptyAllowed: true)
+        // `sheet` names a worksheet to read, once for each.
+        try QueryParameterCheck.require(
+            parameters, known: ["profile", "ids", "sheet"], repeatable: ["sheet"], emptyAllowed: true)
+        let choice = SheetChoice(parameters.getAll("sheet"))
         let profile = try importer.profile(named: parameters.get("profile"))
         let includeIDs: Bool?
         switch parameters.get("ids") {
@@ -96,7 +99,8 @@ struct HotlineRoutes: Sendable {
         }
         let raw = RawPayload(
             id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: contentType,
-            headers: RequestBodyReader.keptHeaders(request) + [.init(name: "X-Token-Name", value: tokenName)],
+            headers: choice.replacing(
+                in: RequestBodyReader.keptHeaders(request) + [.init(name: "X-Token-Name", value: tokenName)]),
             body: Data())
         let report: ImportReport
         do {

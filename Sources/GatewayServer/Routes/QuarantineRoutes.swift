@@ -41,7 +41,13 @@ struct QuarantineRoutes: Sendable {
         router.post("/v1/quarantine/{id}/reprocess") { request, context in
             _ = try auth.require(.admin, request)
             let parameters = request.uri.queryParameters
-            try QueryParameterCheck.require(parameters, known: ["profile"])
+            // `sheet`, once for each worksheet to read; `sheet=` alone: those the gateway picks.
+            try QueryParameterCheck.require(
+                parameters, known: ["profile", "sheet"], repeatable: ["sheet"], emptyAllowed: true)
+            if parameters.get("profile")?.isEmpty == true {
+                throw GatewayError.badRequest("profile is empty: leave it out instead")
+            }
+            let sheets = parameters.getAll("sheet")
             // The kept payload is what is processed: a body sent here (a corrected payload, say)
             // would be silently ignored, so it is refused instead.
             let length = request.headers.value(.contentLength).flatMap(Int.init)
@@ -51,7 +57,10 @@ struct QuarantineRoutes: Sendable {
                         + "post it to its channel's endpoint")
             }
             let id = try context.parameters.require("id")
-            switch try await reprocessor.reprocess(id: id, profile: parameters.get("profile"), logger: context.logger) {
+            switch try await reprocessor.reprocess(
+                id: id, profile: parameters.get("profile"), sheets: sheets.isEmpty ? nil : SheetChoice(sheets),
+                logger: context.logger)
+            {
             case .imported(let report): return HotlineRoutes.reportResponse(report, includeIDs: nil)
             case .processed(let payload, let outcome): return jsonResponse(ResponseBodies.reprocessed(payload, outcome))
             }

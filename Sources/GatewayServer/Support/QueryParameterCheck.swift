@@ -3,7 +3,11 @@ import Hummingbird
 /// The checks every listing's query gets before its values are read: an unknown name (a typo
 /// such as `limt`), a name given twice, or an empty value is a 400, not a silent default.
 enum QueryParameterCheck {
-    static func require(_ parameters: Parameters, known: Set<String>, emptyAllowed: Bool = false) throws {
+    /// Refuses a parameter not in `known`, one given twice (unless `repeatable`: a list, such as
+    /// the worksheets to read), and an empty one unless `emptyAllowed`.
+    static func require(
+        _ parameters: Parameters, known: Set<String>, repeatable: Set<String> = [], emptyAllowed: Bool = false
+    ) throws {
         var seen: Set<String> = []
         for (key, value) in parameters {
             let name = String(key)
@@ -12,7 +16,9 @@ enum QueryParameterCheck {
                     "unknown query parameter \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
             }
             // Which of two values would win is not obvious to the caller: neither does.
-            guard seen.insert(name).inserted else { throw GatewayError.badRequest("\(name) is given more than once") }
+            guard seen.insert(name).inserted || repeatable.contains(name) else {
+                throw GatewayError.badRequest("\(name) is given more than once")
+            }
             // `cursor=` from an unset shell variable would otherwise read as "past the end": an empty page.
             guard emptyAllowed || !value.isEmpty else {
                 throw GatewayError.badRequest("\(name) is empty: leave it out instead")

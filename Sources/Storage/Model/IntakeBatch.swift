@@ -55,16 +55,19 @@ public protocol BatchIntakeStore: ComplaintStore {
 
     /// Marks the upload's import complete: every row committed or reported. Earlier uploads of the
     /// same file kept in quarantine (sent with the wrong profile, then again with the right one)
-    /// leave the quarantine as `superseded`, naming this upload: nothing of them is left to do.
-    func finishUpload(rawID: String) async throws
+    /// leave the quarantine as `superseded`, naming this upload: nothing of them is left to do;
+    /// only those `supersedes` accepts by their kept headers, though (a copy that asked for other
+    /// worksheets still holds calls not read).
+    func finishUpload(rawID: String, supersedes: @escaping @Sendable ([RawPayload.Header]) -> Bool) async throws
 
     /// Quarantines an upload whose import cannot be finished, with the reason.
     func abandonUpload(rawID: String, error: String) async throws
 
     /// Takes a quarantined upload out of quarantine to be imported again, with `profile`: it is
-    /// `importing` again (finished by the gateway should a stop cut it short).
+    /// `importing` again (finished by the gateway should a stop cut it short). `headers`, when
+    /// given, replace the kept ones (what is asked of the import has changed).
     /// - Returns: false when `rawID` is no upload in quarantine (taken meanwhile, or never one).
-    func reopenUpload(rawID: String, profile: String) async throws -> Bool
+    func reopenUpload(rawID: String, profile: String, headers: [RawPayload.Header]?) async throws -> Bool
 
     /// Uploads whose import never finished, oldest first.
     func interruptedUploads() async throws -> [InterruptedUpload]

@@ -8,11 +8,16 @@ public struct InterruptedUpload: Sendable, Hashable {
     public var profile: String
     public var receivedAt: Date
     public var bodyPath: String
+    /// The request's headers as kept (what the sender asked of the import among them).
+    public var headers: [RawPayload.Header]
 
-    public init(rawID: String, profile: String, receivedAt: Date, bodyPath: String) {
+    public init(
+        rawID: String, profile: String, receivedAt: Date, bodyPath: String, headers: [RawPayload.Header] = []
+    ) {
         self.rawID = rawID
         self.profile = profile
         self.receivedAt = receivedAt
         self.bodyPath = bodyPath
+        self.headers = headers
     }
 }

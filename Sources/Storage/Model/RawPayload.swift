@@ -43,7 +43,10 @@ public struct RawPayload: Sendable, Hashable {
     public var sha256: String { ContentHash.sha256Hex(body) }
 
     /// The headers as a JSON array of `{"name", "value"}` objects, as stored.
-    public var headersJSON: Data {
+    public var headersJSON: Data { Self.json(of: headers) }
+
+    /// `headers` as a JSON array of `{"name", "value"}` objects, as stored.
+    static func json(of headers: [Header]) -> Data {
         var writer = JSONWriter(capacity: 64 * max(1, headers.count))
         writer.beginArray()
         for header in headers {
@@ -54,5 +57,10 @@ public struct RawPayload: Sendable, Hashable {
         }
         writer.endArray()
         return writer.data
+    }
+
+    /// Headers stored as ``headersJSON`` wrote them; none when there are none (or they cannot be read).
+    static func headers(storedAs json: String?) -> [Header] {
+        json.flatMap { try? JSONDecoder().decode([Header].self, from: Data($0.utf8)) } ?? []
     }
 }

@@ -15,18 +15,28 @@ extension SQLiteStore: BatchIntakeStore {
         }
     }
 
-    public func finishUpload(rawID: String) async throws {
+    public func finishUpload(rawID: String, supersedes: @escaping @Sendable ([RawPayload.Header]) -> Bool) async throws
+    {
         try await write { db in
             try db.execute(
                 sql: "UPDATE raw_payloads SET disposition = 'accepted' WHERE id = ? AND disposition = 'importing'",
                 arguments: [rawID])
-            try db.execute(
+            let copies = try Row.fetchAll(
+                db,
                 sql: """
-                    UPDATE raw_payloads SET disposition = 'superseded', error = 'imported as ' || ? || ': ' || error
+                    SELECT id, headers FROM raw_payloads
                     WHERE disposition = 'quarantined' AND channel = 'hotline' AND id != ?
                       AND sha256 = (SELECT sha256 FROM raw_payloads WHERE id = ?)
                     """,
-                arguments: [rawID, rawID, rawID])
+                arguments: [rawID, rawID])
+            for copy in copies where supersedes(RawPayload.headers(storedAs: copy["headers"])) {
+                try db.execute(
+                    sql: """
+                        UPDATE raw_payloads SET disposition = 'superseded', error = 'imported as ' || ? || ': ' || error
+                        WHERE id = ?
+                        """,
+                    arguments: [rawID, copy["id"] as String])
+            }
         }
     }
 
@@ -39,14 +49,16 @@ extension SQLiteStore: BatchIntakeStore {
         }
     }
 
-    public func reopenUpload(rawID: String, profile: String) async throws -> Bool {
-        try await write { db in
+    public func reopenUpload(rawID: String, profile: String, headers: [RawPayload.Header]?) async throws -> Bool {
+        let headersJSON = headers.map { String(decoding: RawPayload.json(of: $0), as: UTF8.self) }
+        return try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE raw_payloads SET disposition = 'importing', adapter = ?, error = NULL
+                    UPDATE raw_payloads SET disposition = 'importing', adapter = ?, error = NULL,
+                        headers = coalesce(?, headers)
                     WHERE id = ? AND disposition = 'quarantined' AND channel = 'hotline' AND body_path IS NOT NULL
                     """,
-                arguments: [profile, rawID])
+                arguments: [profile, headersJSON, rawID])
             return db.changesCount == 1
         }
     }
@@ -56,13 +68,14 @@ extension SQLiteStore: BatchIntakeStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, adapter, received_at, body_path FROM raw_payloads
+                    SELECT id, adapter, received_at, body_path, headers FROM raw_payloads
                     WHERE disposition = 'importing' AND body_path IS NOT NULL ORDER BY id
                     """
             ).map { row in
                 InterruptedUpload(
                     rawID: row["id"], profile: row["adapter"], receivedAt: Date(unixMilliseconds: row["received_at"]),
-                    bodyPath: self.keptFile(row["body_path"]) ?? "")
+                    bodyPath: self.keptFile(row["body_path"]) ?? "",
+                    headers: RawPayload.headers(storedAs: row["headers"]))
             }
         }
     }

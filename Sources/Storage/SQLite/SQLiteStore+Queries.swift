@@ -114,13 +114,11 @@ extension SQLiteStore {
                         WHERE id = ? AND disposition = 'quarantined'
                         """), arguments: [id]
             ).map { row in
-                let headers = (row["headers"] as String?).flatMap {
-                    try? JSONDecoder().decode([RawPayload.Header].self, from: Data($0.utf8))
-                }
-                return QuarantinedBody(
+                QuarantinedBody(
                     id: id, channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
                     receivedAt: Date(unixMilliseconds: row["received_at"]), contentType: row["content_type"],
-                    headers: headers ?? [], body: row["body"], bodyPath: self.keptFile(row["body_path"]))
+                    headers: RawPayload.headers(storedAs: row["headers"]), body: row["body"],
+                    bodyPath: self.keptFile(row["body_path"]))
             }
         }
     }
