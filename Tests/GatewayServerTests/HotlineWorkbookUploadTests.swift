@@ -274,9 +274,9 @@ struct HotlineWorkbookUploadTests {
         let lines = String(decoding: Data(download.body), as: UTF8.self).split(separator: "\r\n").map(String.init)
         // Every sheet's columns, in the order first met: 3月's rows under their own names.
         #expect(lines.first?.hasSuffix("工单编号,来电时间,来电号码,诉求内容,处理结果,line,reason") == true)
-        // Rows rejected when their batch commits (a ticket repeated) follow those rejected on reading.
+        // In sheet and line order, 2月!3 (rejected when its batch committed) among those rejected on reading.
         #expect(
-            lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[5] }.sorted() == [
+            lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[5] } == [
                 "1月!4", "2月!3", "2月!4", "3月!3",
             ])
         #expect(lines.contains { $0.hasPrefix("M002,2026-13-40 08:00,\"=\"\"13812345679\"\"\",噪音扰民,,1月!4,") })
@@ -332,8 +332,9 @@ struct HotlineWorkbookUploadTests {
         #expect(again.json["accepted"] as? Int == 2)
         // 2月's M001 says otherwise than the M001 stored from 1月: counted, not applied.
         #expect(again.json["duplicates"] as? Int == 1)
+        // The fixed file's rows in the workbook's order: 1月's, 2月's, then 3月's.
         let ids = try #require(again.json["ids_by_line"] as? [String: String])
-        let march = try #require(ids["3"])
+        let march = try #require(ids["4"])
         let record = try #require(
             try await gateway.request(.get, "/v1/complaints/\(march)").json["record"] as? [String: Any])
         #expect(record["text"] as? String == "占道经营")

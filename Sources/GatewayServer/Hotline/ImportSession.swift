@@ -52,6 +52,8 @@ struct ImportSession {
     private var filling: [HotlineRow] = []
     private var fullBatches: [[HotlineRow]] = []
     private var rejectsWriter: RejectedRowsWriter?
+    /// The rejected rows on their way to the file, put in order.
+    private var rejectsOrder = RejectedRowsInOrder()
     /// Closed by `close(into:)`, or when the session is dropped (an import that failed half-way).
     private var rejectsFile: FileHandle?
     /// The report's lists (spooled to disk beside the upload as they grow) and counts.
@@ -207,7 +209,7 @@ struct ImportSession {
                         + "\(report.place(sheet: first.sheet, line: first.line)), which was rejected: fix that row)",
                     fields: row.fields)
                 rejection.sheet = sheet
-                reject(rejection, into: report.rejectedOnRead)
+                rejectOnReading(rejection)
                 return
             }
             if replacedBytes && row.fields.contains(where: { $0.contains("\u{FFFD}") }) {
@@ -215,6 +217,7 @@ struct ImportSession {
                     "bytes that are not valid \(encoding.label) were replaced with \u{FFFD}: compare the row with the original"
                 )
             }
+            if filling.isEmpty { rejectsOrder.batchBegun(sheet: sheet, line: row.line) }
             filling.append(row)
             if filling.count >= batchSize {
                 var full: [HotlineRow] = []
@@ -230,7 +233,7 @@ struct ImportSession {
             {
                 rejectedTickets[ticket] = (sheet, rejection.line)
             }
-            reject(rejection, into: report.rejectedOnRead)
+            rejectOnReading(rejection)
         }
     }
 
@@ -385,12 +388,18 @@ struct ImportSession {
     /// The start of the file read again to try another profile's encoding on its header.
     static let headerSearchBytes = 256 << 10
 
-    private mutating func reject(_ rejection: HotlineRejection, into list: SpooledList<ImportReport.RowIssue>) {
+    /// Lists a rejected row in the report (the file is written in order: ``RejectedRowsInOrder``).
+    private func reject(_ rejection: HotlineRejection, into list: SpooledList<ImportReport.RowIssue>) {
         list.append(
             ImportReport.RowIssue(
                 line: rejection.line, ticket: rejection.ticket, reason: rejection.reason, sheet: rejection.sheet))
         metrics.rejected(.hotline, code: "row_rejected")
-        writeRejected(rejection)
+    }
+
+    /// A row rejected on reading: listed, and written to the file once every row before it is settled.
+    private mutating func rejectOnReading(_ rejection: HotlineRejection) {
+        reject(rejection, into: report.rejectedOnRead)
+        for ready in rejectsOrder.rejectedOnReading(rejection) { writeRejected(ready) }
     }
 
     /// The oldest full batch; with `final` (the file is read), also the last, partial one.
@@ -406,6 +415,8 @@ struct ImportSession {
     mutating func settle(_ rows: [HotlineRow], _ outcomes: [BatchIntakeOutcome], into report: inout ImportReport) {
         var created = 0
         var duplicates = 0
+        var rejected: [HotlineRejection] = []
+        defer { for ready in rejectsOrder.settled(rejecting: rejected) { writeRejected(ready) } }
         // By index: `zip` handed out a copy of each whole row (a retain and a release for each of
         // its strings) where most rows need only their line number.
         for (index, outcome) in outcomes.enumerated() where index < rows.count {
@@ -454,6 +465,7 @@ struct ImportSession {
                     reason: "duplicate ticket id \(row.ticket) in this file\(first)", fields: row.fields)
                 rejection.sheet = row.sheet
                 reject(rejection, into: report.rejectedOnCommit)
+                rejected.append(rejection)
             }
         }
         metrics.accepted(.hotline, count: created)
@@ -491,6 +503,7 @@ struct ImportSession {
     mutating func close(into report: inout ImportReport, includeIDs: Bool?) throws {
         report.rows = rows
         if !(includeIDs ?? (rows <= HotlineImporter.idsByDefaultUpTo)) { report.idsByLine.removeAll() }
+        for ready in rejectsOrder.rest() { writeRejected(ready) }
         if let file = rejectsFile {
             rejectsFile = nil
             let synced = (try? file.synchronize()) != nil
