@@ -35,9 +35,13 @@ struct HotlineSheetChoiceTests {
         #expect(named.json["rows"] as? Int == 3)
         #expect(named.json["accepted"] as? Int == 3)
         #expect(named.json["sheets"] == nil)
-        // No word on sheets not read: they were left out as asked.
-        let warnings = named.json["warnings"] as? [[String: Any]] ?? []
-        #expect(!warnings.contains { ($0["reason"] as? String)?.contains("worksheet") == true }, "\(warnings)")
+        // The report says which sheet was read, and which were not: a name left over from another
+        // upload would otherwise read one sheet alone unseen.
+        let warnings = try #require(named.json["warnings"] as? [[String: Any]])
+        #expect(
+            warnings.first?["reason"] as? String
+                == "read from the workbook's worksheet \"2月\", named to be read; not read: \"汇总\", \"1月\", \"3月\", "
+                + "\"Sheet3\", not named; \"说明\", hidden")
         #expect(try await texts(gateway) == ["又坏了", "噪音扰民", "停水了"])
         // The tabs shown are 汇总, 1月, 2月, 3月 and Sheet3 (说明 is hidden): the fourth is 3月.
         let byPosition = try await send(gateway, "&sheet=4")
@@ -63,7 +67,7 @@ struct HotlineSheetChoiceTests {
         #expect(
             warnings.first?["reason"] as? String
                 == "read from the workbook's 2 worksheets named to be read (\"3月\", \"1月\"), each row named by its "
-                + "worksheet and line")
+                + "worksheet and line; not read: \"汇总\", \"2月\", \"Sheet3\", not named; \"说明\", hidden")
         try await gateway.stop()
         await downstream.stop()
     }

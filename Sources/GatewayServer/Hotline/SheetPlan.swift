@@ -176,6 +176,10 @@ struct SheetPlan {
             !workbook.shownSheetNames.contains($0)
         }
         var notRead: [String] = []
+        // Named sheets: the others are said too, as a name left in the page's field from the
+        // last upload could read a sheet of this workbook alone without anyone meaning it.
+        let notNamed = named ? workbook.shownSheetNames.filter { !names.contains($0) } : []
+        if !notNamed.isEmpty { notRead.append("\(quoted(notNamed)), not named") }
         if !unfit.isEmpty { notRead.append("\(quoted(unfit)), whose header does not fit profile \"\(profile)\"") }
         if !namedNoCalls.isEmpty {
             notRead.append(
@@ -184,12 +188,11 @@ struct SheetPlan {
         }
         if !hidden.isEmpty { notRead.append("\(quoted(hidden)), hidden") }
         let others = notRead.isEmpty ? "" : "; not read: " + notRead.joined(separator: "; ")
-        if named {
-            guard names.count > 1 else { return nil }
+        if named && names.count > 1 {
             return ImportReport.RowIssue(
                 line: 1, ticket: nil,
                 reason: "read from the workbook's \(names.count) worksheets named to be read (\(quoted(names))), "
-                    + "each row named by its worksheet and line")
+                    + "each row named by its worksheet and line\(others)")
         }
         if names.count > 1 {
             return ImportReport.RowIssue(
@@ -199,6 +202,7 @@ struct SheetPlan {
         }
         guard !others.isEmpty else { return nil }
         return ImportReport.RowIssue(
-            line: 1, ticket: nil, reason: "read from the workbook's worksheet \"\(names[0])\"\(others)")
+            line: 1, ticket: nil,
+            reason: "read from the workbook's worksheet \"\(names[0])\"\(named ? ", named to be read" : "")\(others)")
     }
 }
