@@ -269,6 +269,9 @@ def main():
         wait.until(lambda d: d.find_element(By.ID, "rows").text == "2"
                    and d.find_element(By.ID, "accepted").text == "2"
                    and d.find_element(By.ID, "rejected-count").text == "0")
+        said = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#warnings tbody td")]
+        assert any(text.startswith("只读取了“工作表”一栏中填写的工作表") and '"2月", named to be read' in text
+                   for text in said), said
         # Two named, the second one the workbook lacks: refused, the sheet said.
         driver.find_element(By.ID, "sheets").send_keys("，4月")
         driver.find_element(By.ID, "file").send_keys(monthly_path)
