@@ -114,6 +114,11 @@ struct ImportCommand: AsyncParsableCommand {
         printError("\(file): \(message)")
         if let rawID, code == "not_csv" || code == "unreadable_workbook" {
             printError("kept in quarantine as \(rawID); nothing was imported: import the file you save instead")
+        } else if let rawID, code == "unknown_sheet" || code == "unfit_sheet" {
+            printError(
+                "kept in quarantine as \(rawID): complaint-gateway quarantine reprocess \(rawID) --sheet NAME (or "
+                    + "POST /v1/quarantine/\(rawID)/reprocess?sheet=NAME) imports it from the sheets named without a "
+                    + "new upload")
         } else if let rawID {
             printError(
                 "kept in quarantine as \(rawID): after fixing the profile (or with --profile's right value), "
