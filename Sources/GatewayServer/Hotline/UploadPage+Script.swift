@@ -21,6 +21,15 @@ extension UploadPage {
             if (!value) { return; }
             sessionStorage.setItem("cg-token", value); $("token").value = ""; showToken(); ready();
           }
+          // The profile last used comes back chosen: a call centre uploads the same export day
+          // after day. (The worksheets are not kept: a name left over would read one sheet alone.)
+          function rememberProfile() { try { localStorage.setItem("cg-profile", $("profile").value); } catch (e) { /* private mode */ } }
+          (function () {
+            var last = null;
+            try { last = localStorage.getItem("cg-profile"); } catch (e) { last = null; }
+            if (last && Array.prototype.some.call($("profile").options, function (o) { return o.value === last; })) { $("profile").value = last; }
+          })();
+          $("profile").onchange = rememberProfile;
           $("save-token").onclick = saveToken;
           $("token").onkeydown = function (e) { if (e.key === "Enter") { e.preventDefault(); saveToken(); } };
           function ready() { $("upload").disabled = busy || !(chosen && token()); }
@@ -189,6 +198,7 @@ extension UploadPage {
               var body = null;
               try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
               if (xhr.status === 200 && body) {
+                rememberProfile();
                 $("progress").value = 100;
                 $("status").className = "";
                 if (body.rows === 0) {
