@@ -1,5 +1,6 @@
 import EmailAdapter
 import Foundation
+import GatewayServer
 import GatewayTestSupport
 import Glibc
 import Testing
@@ -74,15 +75,43 @@ struct MailboxShutdownTests {
             downstream: downstream.baseURL,
             environment: [
                 "IMAP_URL": "imap://127.0.0.1:\(server.port)/INBOX", "IMAP_USER": "u", "IMAP_PASSWORD": "p",
-                "IMAP_POLL_SECONDS": "1",
+                "IMAP_POLL_SECONDS": "1", "IMAP_STALL_TIMEOUT_S": "300",
             ])
         // The poll is connected and waiting for a greeting that never comes.
         try await Task.sleep(for: .seconds(2))
         let stopping = ContinuousClock.now
         try await gateway.stop()
-        // Before, the stop waited out the 30 s timeout (57 s measured). Alone it takes well under
-        // a second; with the suite and two busy loops on two cores, 20 s was once seen.
-        #expect(ContinuousClock.now - stopping < .seconds(35))
+        // Before, the stop waited out the timeout (57 s measured with one of 30 s); here that is
+        // 300 s. Alone it takes well under a second; with the suite and two busy loops on two
+        // cores, 20 s was once seen.
+        #expect(ContinuousClock.now - stopping < .seconds(120))
+        await downstream.stop()
+    }
+
+    @Test("a mail server that goes quiet is given up after the mailbox's stall_timeout_s, not the default 30 s")
+    func stallTimeout() async throws {
+        let server = try SilentServer()
+        let downstream = try await DownstreamServer.start()
+        // A name of its own: the metrics registry is the whole test run's.
+        let name = "stalled-\(UUID().uuidString.prefix(8))"
+        let beforeStart = ContinuousClock.now
+        let gateway = try await RunningGateway.start(
+            downstream: downstream.baseURL,
+            environment: [
+                "IMAP_URL": "imap://127.0.0.1:\(server.port)/INBOX", "IMAP_USER": "u", "IMAP_PASSWORD": "p",
+                "IMAP_POLL_SECONDS": "3600", "IMAP_STALL_TIMEOUT_S": "5",
+            ]
+        ) { $0.email.mailboxes[0].mailbox.name = name }
+        let afterStart = ContinuousClock.now
+        let series = "cg_imap_poll_failures_total{mailbox=\"\(name)\"} "
+        try await eventually(timeout: .seconds(60), "the poll given up") {
+            let metrics = String(
+                decoding: try await gateway.request(.get, "/metrics", token: nil).body, as: UTF8.self)
+            return metrics.split(separator: "\n").contains { $0.hasPrefix(series) && !$0.hasSuffix(" 0") }
+        }
+        #expect(ContinuousClock.now - beforeStart >= .seconds(5))
+        #expect(ContinuousClock.now - afterStart < .seconds(25))
+        try await gateway.stop()
         await downstream.stop()
     }
 }

@@ -18,6 +18,10 @@ public struct EmailSettings: Sendable, Hashable {
     public struct PolledMailbox: Sendable, Hashable {
         public var mailbox: IMAPMailbox
         public var pollSeconds: Int
+        /// `stall_timeout_s` (30): a connection, or a transfer, that moves no byte this long is
+        /// given up (a transfer is never cut for its total time, so a large message on a slow
+        /// link still arrives); the poll is tried again at the next interval.
+        public var stallSeconds = 30
         /// `start` (`all`, the default): the first poll of a mailbox never polled before takes every
         /// message in the folder, read ones too; `new` takes only the messages that arrive after it.
         public var startWithNewOnly = false
@@ -63,7 +67,7 @@ public struct EmailSettings: Sendable, Hashable {
         for entry in node["mailboxes"].items() {
             entry.expectMapping(allowedKeys: [
                 "name", "url", "user", "password", "poll_seconds", "security", "verify_peer", "flags_after_commit",
-                "move_to", "start", "oauth2", "proxy",
+                "move_to", "start", "oauth2", "proxy", "stall_timeout_s",
             ])
             guard let url = entry["url"].string(), !url.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             guard let (server, folder) = IMAPMailbox.split(url: url) else {
@@ -98,6 +102,7 @@ public struct EmailSettings: Sendable, Hashable {
             var polled = PolledMailbox(
                 mailbox: mailbox, pollSeconds: entry["poll_seconds"].int(default: 30, in: 1...86_400))
             polled.startWithNewOnly = start == "new"
+            polled.stallSeconds = entry["stall_timeout_s"].int(default: 30, in: 5...3600)
             settings.mailboxes.append(polled)
         }
         return settings

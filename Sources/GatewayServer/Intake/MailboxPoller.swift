@@ -99,7 +99,9 @@ struct MailboxPoller: Service {
     func pollOnce() async throws -> Int {
         let bearer = try await accessToken()
         let session = try await Self.blocking { [settings, maxMessageBytes] in
-            try IMAPSession(settings.mailbox, bearerToken: bearer, maxMessageBytes: maxMessageBytes)
+            try IMAPSession(
+                settings.mailbox, bearerToken: bearer, timeoutSeconds: settings.stallSeconds,
+                maxMessageBytes: maxMessageBytes)
         }
         // A shutdown ends the request in progress: a server that accepted the connection and went
         // quiet would otherwise hold the stop for the timeout, twice over. What was committed is
