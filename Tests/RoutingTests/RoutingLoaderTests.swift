@@ -74,6 +74,27 @@ struct RoutingLoaderTests {
             diagnostics.errors.contains { $0.message.contains("routing/t.csv has no rules") }, "\(diagnostics.issues)")
     }
 
+    @Test("a table file in routing/ that routing.tables does not list is warned of; other files are not")
+    func unlistedTable() throws {
+        let table = "rules:\n  - id: a\n    when: { keywords_any: [x] }\n    then: { department: water-supply }\n"
+        let fixture = try RoutingFixture(
+            tables: ["t": table, "t-copy": table],
+            files: [
+                "routing/extra.CSV": Data("id,keywords_any,department\r\nb,y,water-supply\r\n".utf8),
+                "routing/README.txt": Data("notes".utf8), "routing/.t.yaml.swp": Data(),
+            ])
+        defer { fixture.remove() }
+        let (configuration, diagnostics) = fixture.load(section: Self.section)
+        #expect(configuration != nil)
+        #expect(
+            diagnostics.issues.map(\.description) == [
+                "routing/extra.CSV: warning: not listed in routing.tables (gateway.yaml), so no complaint is routed by "
+                    + "it: list it where it is to be evaluated, or move it out of routing/",
+                "routing/t-copy.yaml: warning: not listed in routing.tables (gateway.yaml), so no complaint is routed "
+                    + "by it: list it where it is to be evaluated, or move it out of routing/",
+            ])
+    }
+
     @Test("a keyword holding a full-width or ideographic separator is an error: it would never match")
     func separatorsInsideAKeyword() throws {
         for list in ["[停水，没水]", "[停水、没水]", "[噪音｜施工]"] {

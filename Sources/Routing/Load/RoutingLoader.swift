@@ -60,6 +60,7 @@ public enum RoutingLoader {
 
         var tables: [RuleTable] = []
         var seenTables: Set<String> = []
+        var listedFiles: Set<String> = []
         for entry in section["tables"].items() {
             guard let listed = entry.requiredString() else { continue }
             guard !listed.contains("/"), !listed.hasPrefix(".") else {
@@ -68,6 +69,7 @@ public enum RoutingLoader {
             }
             guard let resolved = resolve(listed, in: configDirectory, entry: entry) else { continue }
             let (name, file) = (resolved.name, resolved.file)
+            listedFiles.insert(file)
             guard seenTables.insert(name).inserted else {
                 entry.error("table \"\(name)\" is listed twice")
                 continue
@@ -99,6 +101,8 @@ public enum RoutingLoader {
             tables.append(table)
         }
 
+        warnUnlisted(in: configDirectory, listed: listedFiles, diagnostics: diagnostics)
+
         let districts = DistrictFinder.readList(section["districts"])
         // The district set before routing decides district rules: a new list is a new version.
         if !districts.isEmpty { versionInput.append(Data("districts=\(districts)\n".utf8)) }
@@ -106,6 +110,27 @@ public enum RoutingLoader {
         return RoutingConfiguration(
             tables: tables, defaultOutcome: defaultOutcome, calendar: calendar,
             version: "sha256:" + ContentHash.sha256Hex(versionInput), districts: districts)
+    }
+
+    /// Warns of each table file in `routing/` that `routing.tables` does not list: a table added
+    /// and not listed routes nothing, and would otherwise pass every check unseen. Hidden files
+    /// (an editor's `.keywords.yaml.swp`) are not tables.
+    private static func warnUnlisted(in directory: URL, listed: Set<String>, diagnostics: ConfigDiagnostics) {
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("routing").path))
+            ?? []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let file = "routing/\(name)"
+            guard !listed.contains(file), extensions.contains(where: { name.lowercased().hasSuffix(".\($0)") }) else {
+                continue
+            }
+            diagnostics.report(
+                ConfigIssue(
+                    file: file, line: nil, field: "",
+                    message: "not listed in routing.tables (gateway.yaml), so no complaint is routed by it: list it "
+                        + "where it is to be evaluated, or move it out of routing/",
+                    severity: .warning))
+        }
     }
 
     /// The table's name and its file (relative to the config directory): `keywords` finds
