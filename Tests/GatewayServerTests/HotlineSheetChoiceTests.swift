@@ -52,6 +52,28 @@ struct HotlineSheetChoiceTests {
         await downstream.stop()
     }
 
+    @Test("the one sheet of a workbook named, by name or as 1: read from its first row, as without a name")
+    func onlySheetNamed() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let workbook = HotlineWorkbookUploadTests.callLog()
+        let plain = try await send(gateway, "", workbook)
+        for query in ["&sheet=1", "&sheet=" + Self.onlySheetName] {
+            let named = try await send(gateway, query, workbook)
+            #expect(named.status == 200)
+            #expect(named.json["rows"] as? Int == plain.json["rows"] as? Int)
+            #expect(named.json["duplicates"] as? Int == plain.json["accepted"] as? Int, "\(query)")
+            #expect(
+                (named.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int }
+                    == (plain.json["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int })
+        }
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    /// The one sheet's name in `HotlineWorkbookUploadTests.callLog()`, 工单明细, percent-encoded.
+    private static let onlySheetName = "%E5%B7%A5%E5%8D%95%E6%98%8E%E7%BB%86"
+
     @Test("several sheets named: read in the order named, each row named by its sheet, the warning naming them")
     func severalSheets() async throws {
         let downstream = try await DownstreamServer.start()

@@ -95,7 +95,7 @@ public struct HotlineImporter: Sendable {
             do {
                 let opened = try WorkbookReader(path: upload.url.path, spillDirectory: files.directory.path)
                 let plan = try SheetPlan(opened, profile: profile, chosen: try choice.orders(in: opened))
-                if opened.shownSheets > 1 { try opened.read(sheetOrder: plan.orders[0]) }
+                if plan.lookedAtSheets { try opened.read(sheetOrder: plan.orders[0]) }
                 sheets = plan
                 workbook = opened
             } catch let error as WorkbookError {

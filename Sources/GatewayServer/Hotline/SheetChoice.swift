@@ -46,7 +46,7 @@ struct SheetChoice: Equatable {
         for name in names {
             let order =
                 shown.firstIndex(of: name) ?? folded.firstIndex(of: Self.folded(name))
-                ?? Int(name).flatMap { (1...shown.count).contains($0) ? $0 - 1 : nil }
+                ?? Int(name).flatMap { shown.indices.contains($0 - 1) ? $0 - 1 : nil }
             guard let order else { throw Self.unknown(name, workbook) }
             if !orders.contains(order) { orders.append(order) }
         }

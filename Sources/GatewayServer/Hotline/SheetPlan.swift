@@ -23,6 +23,9 @@ struct SheetPlan {
 
     /// Whether the sheets read are those the sender named (``SheetChoice``).
     private var named = false
+    /// Whether the plan read sheets' first rows: the reader must then go back to the first
+    /// sheet to read before the import reads its rows.
+    private(set) var lookedAtSheets = false
 
     /// The plan for `workbook` (its sheets read again from their first rows): just the first
     /// sheet when the workbook shows one, or when none fits (the import then refuses its header).
@@ -74,6 +77,7 @@ struct SheetPlan {
         _ candidates: some Sequence<Int>, of workbook: WorkbookReader, profile: HotlineProfile
     ) -> (unfit: [String], empty: [String]) {
         var passed: (unfit: [String], empty: [String]) = ([], [])
+        lookedAtSheets = true
         for order in candidates {
             let name = workbook.shownSheetNames[order]
             switch Self.header(workbook, profile: profile, sheetOrder: order) {
