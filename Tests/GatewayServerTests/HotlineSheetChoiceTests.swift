@@ -150,6 +150,14 @@ struct HotlineSheetChoiceTests {
         #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "4")
         // Every fitting sheet read: nothing of the other copies is left to do.
         #expect(try await sqlite(gateway.databasePath, quarantined) == "0")
+        // A payload that is no upload has no sheets.
+        let wrongType = try await gateway.request(.post, "/v1/complaints", body: Data(#"{"text":5}"#.utf8))
+        let apiID = try #require((wrongType.json["error"] as? [String: Any])?["raw_id"] as? String)
+        let notUpload = try await gateway.request(.post, "/v1/quarantine/\(apiID)/reprocess?sheet=1", headers: [])
+        #expect(notUpload.status == 400)
+        #expect(
+            notUpload.errorMessage == "sheet names a workbook's worksheet; payload \(apiID) came by api",
+            "\(notUpload.json)")
         try await gateway.stop()
         await downstream.stop()
     }
