@@ -150,6 +150,10 @@ struct HotlineSheetChoiceTests {
         #expect(try await sqlite(gateway.databasePath, "SELECT count(*) FROM complaints") == "4")
         // Every fitting sheet read: nothing of the other copies is left to do.
         #expect(try await sqlite(gateway.databasePath, quarantined) == "0")
+        // An empty profile is a mistake (an unset shell variable), unlike an empty sheet.
+        let emptyProfile = try await gateway.request(.post, "/v1/quarantine/\(rawID)/reprocess?profile=", headers: [])
+        #expect(emptyProfile.status == 400)
+        #expect(emptyProfile.errorMessage == "profile is empty: leave it out instead")
         // A payload that is no upload has no sheets.
         let wrongType = try await gateway.request(.post, "/v1/complaints", body: Data(#"{"text":5}"#.utf8))
         let apiID = try #require((wrongType.json["error"] as? [String: Any])?["raw_id"] as? String)

@@ -43,7 +43,8 @@ struct HotlineRoutes: Sendable {
         // (An empty profile gets the importer's own answer, which lists the profiles.)
         // `sheet` names a worksheet to read, once for each.
         try QueryParameterCheck.require(
-            parameters, known: ["profile", "ids", "sheet"], repeatable: ["sheet"], emptyAllowed: true)
+            parameters, known: ["profile", "ids", "sheet"], repeatable: ["sheet"],
+            emptyAllowed: ["profile", "ids", "sheet"])
         let choice = SheetChoice(parameters.getAll("sheet"))
         let profile = try importer.profile(named: parameters.get("profile"))
         let includeIDs: Bool?

@@ -43,10 +43,7 @@ struct QuarantineRoutes: Sendable {
             let parameters = request.uri.queryParameters
             // `sheet`, once for each worksheet to read; `sheet=` alone: those the gateway picks.
             try QueryParameterCheck.require(
-                parameters, known: ["profile", "sheet"], repeatable: ["sheet"], emptyAllowed: true)
-            if parameters.get("profile")?.isEmpty == true {
-                throw GatewayError.badRequest("profile is empty: leave it out instead")
-            }
+                parameters, known: ["profile", "sheet"], repeatable: ["sheet"], emptyAllowed: ["sheet"])
             let sheets = parameters.getAll("sheet")
             // The kept payload is what is processed: a body sent here (a corrected payload, say)
             // would be silently ignored, so it is refused instead.

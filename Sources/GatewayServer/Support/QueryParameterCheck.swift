@@ -4,9 +4,9 @@ import Hummingbird
 /// such as `limt`), a name given twice, or an empty value is a 400, not a silent default.
 enum QueryParameterCheck {
     /// Refuses a parameter not in `known`, one given twice (unless `repeatable`: a list, such as
-    /// the worksheets to read), and an empty one unless `emptyAllowed`.
+    /// the worksheets to read), and an empty one unless `emptyAllowed` names it.
     static func require(
-        _ parameters: Parameters, known: Set<String>, repeatable: Set<String> = [], emptyAllowed: Bool = false
+        _ parameters: Parameters, known: Set<String>, repeatable: Set<String> = [], emptyAllowed: Set<String> = []
     ) throws {
         var seen: Set<String> = []
         for (key, value) in parameters {
@@ -20,7 +20,7 @@ enum QueryParameterCheck {
                 throw GatewayError.badRequest("\(name) is given more than once")
             }
             // `cursor=` from an unset shell variable would otherwise read as "past the end": an empty page.
-            guard emptyAllowed || !value.isEmpty else {
+            guard !value.isEmpty || emptyAllowed.contains(name) else {
                 throw GatewayError.badRequest("\(name) is empty: leave it out instead")
             }
         }
