@@ -524,6 +524,45 @@ struct EmailComplaintBuilderTests {
             ])
     }
 
+    @Test("Apple Mail's AppleDouble file: the data is the attachment, the Mac metadata beside it is not")
+    func appleDouble() throws {
+        let body = """
+            --b1\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            路灯坏了，照片见附件\r
+            --b1\r
+            Content-Type: multipart/appledouble; boundary=b2\r
+            Content-Disposition: attachment\r
+            \r
+            --b2\r
+            Content-Type: application/applefile; name="路灯.jpg"\r
+            Content-Transfer-Encoding: base64\r
+            Content-Disposition: attachment; filename="路灯.jpg"\r
+            \r
+            AAUWBwACAAA=\r
+            --b2\r
+            Content-Type: image/jpeg; name="路灯.jpg"\r
+            Content-Transfer-Encoding: base64\r
+            Content-Disposition: attachment; filename="路灯.jpg"\r
+            \r
+            /9j/4AAQ\r
+            --b2--\r
+            --b1\r
+            Content-Type: application/applefile; name="note.bin"\r
+            \r
+            x\r
+            --b1--\r
+
+            """
+        let complaint = try Corpus.complaint(body: body, contentType: "multipart/mixed; boundary=b1")
+        #expect(complaint.text == "路灯坏了，照片见附件")
+        // An AppleSingle file on its own (not inside an AppleDouble pair) is all there is of it: kept.
+        #expect(complaint.attachments.map(\.filename) == ["路灯.jpg", "note.bin"])
+        #expect(complaint.attachments.map(\.contentType) == ["image/jpeg", "application/applefile"])
+        #expect(complaint.attachments.first?.size == 6)
+    }
+
     @Test("hostile rich text: absurd code pages, Unicode values and fallback counts are ignored, not trusted")
     func hostileRichText() throws {
         let rtf =

@@ -14,7 +14,8 @@ struct ConfigCheckCommandTests {
             "IMAP_PASSWORD": "", "IMAP_POLL_SECONDS": "60",
             "IMAP_OAUTH_TOKEN_URL": "https://login.microsoftonline.com/tenant/oauth2/v2.0/token",
             "IMAP_OAUTH_CLIENT_ID": "app", "IMAP_OAUTH_CLIENT_SECRET": "client-s3cret",
-            "IMAP_PROXY": "http://gateway:proxy-s3cret@10.1.2.3:3128",
+            "IMAP_PROXY": "http://gateway:proxy-s3cret@10.1.2.3:3128", "IMAP_STALL_TIMEOUT_S": "90",
+            "IMAP_START": "new",
         ]) { $1 }
         let (status, data) = try await spawnCapturingOutput(
             GatewayProcess.executable.path, ["config", "check", "--config", RunningGateway.configDirectory.path],
@@ -27,8 +28,10 @@ struct ConfigCheckCommandTests {
         #expect(lines.contains("2 hotline profiles: 12345, 311"))
         #expect(
             lines.contains(
-                "mailbox complaints-inbox: imaps://outlook.office365.com/INBOX every 60 s, "
-                    + "login by OAuth 2.0 (client secret), through the proxy 10.1.2.3:3128"), "\(lines)")
+                "mailbox complaints-inbox: imaps://outlook.office365.com/INBOX every 60 s (new mail only), "
+                    + "login by OAuth 2.0 (client secret), through the proxy 10.1.2.3:3128, a stall given up after 90 s"
+            ),
+            "\(lines)")
         #expect(!output.contains("s3cret"))
     }
 }

@@ -112,6 +112,12 @@ struct RequestValidationTests {
         #expect(
             typo.errorMessage?.hasSuffix("thread; set by the gateway: channel, id, ingested_at, received_at, routing)")
                 == true, "\(typo.errorMessage ?? "")")
+        let flatPhone = try await gateway.post(#"{"text":"x","phone":"13812345678"}"#)
+        #expect(
+            flatPhone.errorMessage?.hasPrefix("phone: unknown field (did you mean complainant.phone?) (accepted: ")
+                == true)
+        let flatAddress = try await gateway.post(#"{"text":"x","address":"文三路1号"}"#)
+        #expect(flatAddress.errorMessage?.hasPrefix("address: unknown field (did you mean location.address?)") == true)
         let sourceTypo = try await gateway.post(#"{"text":"x","source":{"externalid":"1"}}"#)
         #expect(
             sourceTypo.errorMessage

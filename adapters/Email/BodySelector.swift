@@ -60,7 +60,9 @@ enum BodySelector {
             if part.isMultipart {
                 let holdsBody =
                     part.mediaType == "multipart/alternative" && body.map { contains(part, $0) } == true
-                for child in part.children { visit(child, insideBodyAlternative: insideBodyAlternative || holdsBody) }
+                for child in part.children where !isMacMetadata(child, in: part) {
+                    visit(child, insideBodyAlternative: insideBodyAlternative || holdsBody)
+                }
                 return
             }
             if part === body || continuing.contains(where: { $0 === part }) { return }
@@ -73,6 +75,15 @@ enum BodySelector {
             result.append(message)
         }
         return result
+    }
+
+    /// The Mac half of an AppleDouble file (RFC 1740): Apple Mail sends a file as
+    /// `multipart/appledouble`, an `application/applefile` part (Finder information and resource
+    /// fork, under the file's own name) beside the file's data. Mail readers show the data alone;
+    /// the metadata listed too would be a second file of the same name that opens as nothing.
+    private static func isMacMetadata(_ part: MIMEPart, in parent: MIMEPart) -> Bool {
+        parent.mediaType == "multipart/appledouble" && part.mediaType == "application/applefile"
+            && parent.children.contains { $0.mediaType != "application/applefile" }
     }
 
     /// Whether a text part holds nothing but whitespace. Asked of nearly every message's body:

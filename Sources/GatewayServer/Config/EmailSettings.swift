@@ -27,7 +27,8 @@ public struct EmailSettings: Sendable, Hashable {
         public var startWithNewOnly = false
 
         /// One line for `config check`, no secret in it: `complaints-inbox: imaps://imap.example.cn:993/
-        /// INBOX every 30 s, login by OAuth 2.0 (certificate), through the proxy 10.1.2.3:3128`.
+        /// INBOX every 30 s, login by OAuth 2.0 (certificate), through the proxy 10.1.2.3:3128, a stall
+        /// given up after 30 s`.
         public var summary: String {
             let login: String =
                 switch mailbox.oauth2?.credential {
@@ -39,7 +40,9 @@ public struct EmailSettings: Sendable, Hashable {
             let proxy =
                 mailbox.proxy.flatMap { try? EndpointProxy(url: $0) }.map { "through the proxy \($0)" } ?? "direct"
             return
-                "\(mailbox.name): \(mailbox.serverURL)\(mailbox.folder) every \(pollSeconds) s, login by \(login), \(proxy)"
+                "\(mailbox.name): \(mailbox.serverURL)\(mailbox.folder) every \(pollSeconds) s"
+                + (startWithNewOnly ? " (new mail only)" : "")
+                + ", login by \(login), \(proxy), a stall given up after \(stallSeconds) s"
         }
     }
 

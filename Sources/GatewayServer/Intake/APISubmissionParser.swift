@@ -151,10 +151,21 @@ struct APISubmissionParser {
             let setHere = path.isEmpty ? Self.assigned : path == "source" ? Self.assignedInSource : []
             let accepted = allowed.subtracting(setHere).sorted().joined(separator: ", ")
             let readOver = setHere.isEmpty ? "" : "; set by the gateway: " + setHere.sorted().joined(separator: ", ")
+            let hint = path.isEmpty ? Self.nestedPath(of: key).map { " (did you mean \($0)?)" } ?? "" : ""
             throw Failure(
                 field: path.isEmpty ? key : "\(path).\(key)",
-                message: "unknown field (accepted: \(accepted)\(readOver))")
+                message: "unknown field\(hint) (accepted: \(accepted)\(readOver))")
         }
+    }
+
+    /// Where a field sent at the top level belongs (`phone` → `complainant.phone`): integrators
+    /// coming from flat forms send the nested fields flat, and the answer should say where they go.
+    private static func nestedPath(of key: String) -> String? {
+        let nested: [(String, Set<String>)] = [
+            ("complainant", complainantKeys), ("location", locationKeys), ("thread", threadKeys),
+            ("source", sourceKeys.subtracting(assignedInSource)),
+        ]
+        return nested.first { $0.1.contains(key) }.map { "\($0.0).\(key)" }
     }
 
     /// `channel` may be sent as `"api"`, the one value it can have here: another is an error, as
