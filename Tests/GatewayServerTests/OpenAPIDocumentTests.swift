@@ -140,6 +140,16 @@ struct OpenAPIDocumentTests {
             .post, "/v1/hotline/calls?profile=12345&ids=true", body: HotlineWorkbookUploadTests.monthlyLog(),
             headers: [("Content-Type", HotlineWorkbookUploadTests.xlsxType)])
         #expect(monthly.json["sheets"] as? [String] == ["1月", "2月", "3月"])
+        let named = try await log.call(
+            .post, "/v1/hotline/calls?profile=12345&sheet=2%E6%9C%88&filename=monthly.xlsx",
+            body: HotlineWorkbookUploadTests.monthlyLog(),
+            headers: [("Content-Type", HotlineWorkbookUploadTests.xlsxType)])
+        #expect(named.status == 200)
+        // The upload history: the named sheets, a report with several sheets, one with a download.
+        let history = try await log.call(.get, "/v1/hotline/imports?limit=5")
+        let uploads = try #require(history.json["items"] as? [[String: Any]])
+        #expect(uploads.first?["sheets_named"] as? [String] == ["2月"])
+        #expect(uploads.first?["file_name"] as? String == "monthly.xlsx")
         #expect(
             try await log.call(
                 .post, "/v1/hotline/calls?profile=none", body: csv, headers: [("Content-Type", "text/csv")]

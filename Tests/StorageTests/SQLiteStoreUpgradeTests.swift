@@ -123,7 +123,7 @@ import Testing
             #expect(
                 notice.metadata["cg.migrations"]?.description
                     == "decision-on-complaint-row,complaint-list-indexes,idempotency-per-adapter,interrupted-imports,"
-                    + "sms-concat-released,hotline-content-fingerprint")
+                    + "sms-concat-released,hotline-content-fingerprint,upload-history")
             // Then each step as it starts and ends, in order, and the end of the whole upgrade.
             let steps = handler.entries.filter { $0.level == .notice }.dropFirst().map { entry in
                 [
@@ -133,18 +133,20 @@ import Testing
             }
             #expect(
                 steps == [
-                    ["schema step started", "decision-on-complaint-row", "1/6"],
-                    ["schema step done", "decision-on-complaint-row", "1/6"],
-                    ["schema step started", "complaint-list-indexes", "2/6"],
-                    ["schema step done", "complaint-list-indexes", "2/6"],
-                    ["schema step started", "idempotency-per-adapter", "3/6"],
-                    ["schema step done", "idempotency-per-adapter", "3/6"],
-                    ["schema step started", "interrupted-imports", "4/6"],
-                    ["schema step done", "interrupted-imports", "4/6"],
-                    ["schema step started", "sms-concat-released", "5/6"],
-                    ["schema step done", "sms-concat-released", "5/6"],
-                    ["schema step started", "hotline-content-fingerprint", "6/6"],
-                    ["schema step done", "hotline-content-fingerprint", "6/6"],
+                    ["schema step started", "decision-on-complaint-row", "1/7"],
+                    ["schema step done", "decision-on-complaint-row", "1/7"],
+                    ["schema step started", "complaint-list-indexes", "2/7"],
+                    ["schema step done", "complaint-list-indexes", "2/7"],
+                    ["schema step started", "idempotency-per-adapter", "3/7"],
+                    ["schema step done", "idempotency-per-adapter", "3/7"],
+                    ["schema step started", "interrupted-imports", "4/7"],
+                    ["schema step done", "interrupted-imports", "4/7"],
+                    ["schema step started", "sms-concat-released", "5/7"],
+                    ["schema step done", "sms-concat-released", "5/7"],
+                    ["schema step started", "hotline-content-fingerprint", "6/7"],
+                    ["schema step done", "hotline-content-fingerprint", "6/7"],
+                    ["schema step started", "upload-history", "7/7"],
+                    ["schema step done", "upload-history", "7/7"],
                     ["store schema up to date", "", ""],
                 ])
             let stored = try #require(try await store.complaint(id: earlier.record.id))

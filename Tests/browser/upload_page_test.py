@@ -285,12 +285,29 @@ def main():
         wait.until(EC.presence_of_element_located((By.ID, "profile")))
         assert Select(driver.find_element(By.ID, "profile")).first_selected_option.get_attribute("value") == "311"
         assert driver.find_element(By.ID, "sheets").get_attribute("value") == ""
+        # The recent uploads, newest first, under the form: the refused one says why; the GBK
+        # file's rejected rows download from its row, long after its report was replaced.
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#uploads tbody tr")) >= 8)
+        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in driver.find_elements(By.CSS_SELECTOR, "#uploads tbody tr")]
+        assert rows[0][1] == "monthly.xlsx" and rows[0][3].startswith("被拒收 · refused") \
+            and 'no worksheet "4月"' in rows[0][3], rows[0]
+        gbk_rows = [r for r in rows if r[1] == "calls-gbk.csv"]
+        assert len(gbk_rows) == 2 and gbk_rows[-1][3] == "已导入 · imported" and gbk_rows[-1][4:6] == ["3", "2"], gbk_rows
+        assert gbk_rows[0][6] == "2", gbk_rows[0]  # the upload again: both taken rows duplicates
+        os.remove(path)
+        history_links = driver.find_elements(By.CSS_SELECTOR, "#uploads tbody tr a.history-download")
+        first_gbk = [tr for tr in driver.find_elements(By.CSS_SELECTOR, "#uploads tbody tr")
+                     if tr.find_elements(By.TAG_NAME, "td")[1].text == "calls-gbk.csv"][-1]
+        assert history_links, rows
+        first_gbk.find_element(By.CSS_SELECTOR, "a.history-download").click()
+        assert downloaded(path).decode("gbk").split("\r\n")[1].startswith("GD002,"), path
         violations = [entry["message"] for entry in driver.get_log("browser")
                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
         assert not violations, violations
         print("browser: upload page (token, profile, GBK upload, report, rejected rows download, re-upload, "
               "refused file clears the report, wrong profile switched, .xlsx workbook, .ods spreadsheet, .xls workbook, "
-              "worksheets named, profile remembered, no CSP violation) ok")
+              "worksheets named, profile remembered, recent uploads with their rejected rows, no CSP violation) ok")
         print("1 passed, 0 failed")
     finally:
         if driver is not None:

@@ -44,7 +44,9 @@ extension Gateway {
         }
         let raw = RawPayload(
             id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: "text/csv",
-            headers: SheetChoice(sheets).replacing(in: [.init(name: "X-Source-File", value: file.lastPathComponent)]),
+            headers: SheetChoice(sheets).replacing(in: [
+                .init(name: UploadHistory.fileNameHeader, value: file.lastPathComponent)
+            ]),
             body: Data())
         do {
             return try await hotlineImporter.run(upload, raw: raw, profile: profile, includeIDs: includeIDs) { done in

@@ -222,7 +222,9 @@ public struct HotlineImporter: Sendable {
         try session.close(into: &report, includeIDs: includeIDs)
         // Until here the upload is `importing`: a stop before this line is finished at the next start.
         // The gateway's own pick reads every fitting sheet; a choice, only what a copy asked for alike.
-        try await store.finishUpload(rawID: raw.id) { choice.isEmpty || SheetChoice(headers: $0) == choice }
+        try await store.finishUpload(rawID: raw.id, summary: report.summaryJSON) {
+            choice.isEmpty || SheetChoice(headers: $0) == choice
+        }
         return report
     }
 

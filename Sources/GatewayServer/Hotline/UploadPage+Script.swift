@@ -14,12 +14,12 @@ extension UploadPage {
           var sending = null;
           function token() { return sessionStorage.getItem("cg-token") || ""; }
           function showToken() { $("token-state").textContent = token() ? "✓ 已保存 saved for this tab" : ""; }
-          function forgetToken() { sessionStorage.removeItem("cg-token"); showToken(); ready(); }
+          function forgetToken() { sessionStorage.removeItem("cg-token"); showToken(); ready(); loadHistory(); }
           function saveToken() {
             // IT often hands a token out as the header value, "Bearer …": the token is what follows.
             var value = $("token").value.trim().replace(/^bearer\s+/i, "");
             if (!value) { return; }
-            sessionStorage.setItem("cg-token", value); $("token").value = ""; showToken(); ready();
+            sessionStorage.setItem("cg-token", value); $("token").value = ""; showToken(); ready(); loadHistory();
           }
           // The profile last used comes back chosen: a call centre uploads the same export day
           // after day. (The worksheets are not kept: a name left over would read one sheet alone.)
@@ -151,6 +151,55 @@ extension UploadPage {
               })
               .catch(function (err) { fail("下载失败 download failed: " + err.message); });
           }
+          // The recent uploads, newest first: staff who closed the report before downloading its
+          // rejected rows, or who wonder whether this morning's file was sent, find them here.
+          var statesZH = { imported: "已导入", refused: "被拒收", importing: "导入中", superseded: "已由后来的同一文件导入" };
+          function cell(tr, text, className) {
+            var td = document.createElement("td");
+            td.textContent = text;
+            if (className) { td.className = className; }
+            tr.appendChild(td);
+            return td;
+          }
+          function showHistory(items) {
+            var body = $("uploads").querySelector("tbody");
+            body.textContent = "";
+            items.forEach(function (item) {
+              var tr = document.createElement("tr");
+              var report = item.report || {};
+              cell(tr, new Date(item.received_at).toLocaleString("zh-CN", { hour12: false }));
+              cell(tr, item.file_name || "—");
+              cell(tr, item.profile);
+              var state = cell(tr, (statesZH[item.state] || item.state) + " · " + item.state);
+              if (item.error) {
+                var why = document.createElement("div");
+                why.className = "why";
+                why.textContent = item.error;
+                state.appendChild(why);
+              }
+              ["rows", "accepted", "duplicates"].forEach(function (k) { cell(tr, k in report ? report[k] : "", "number"); });
+              var rejected = cell(tr, "rejected" in report ? report.rejected : "", "number");
+              if (report.rejected_csv) {
+                var a = document.createElement("a");
+                a.href = "#";
+                a.className = "history-download";
+                a.textContent = " 下载 download";
+                a.onclick = function (e) { e.preventDefault(); download(report.rejected_csv, item.file_name); };
+                rejected.appendChild(a);
+              }
+              cell(tr, "warnings" in report ? report.warnings : "", "number");
+              body.appendChild(tr);
+            });
+            $("history").classList.toggle("hidden", items.length === 0);
+          }
+          function loadHistory() {
+            if (!token()) { $("history").classList.add("hidden"); return; }
+            fetch("/v1/hotline/imports?limit=20", { headers: { "Authorization": "Bearer " + token() } })
+              .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+              .then(function (page) { showHistory(page.items || []); })
+              .catch(function () { $("history").classList.add("hidden"); });
+          }
+          $("refresh-history").onclick = loadHistory;
           function done() {
             busy = false;
             sending = null;
@@ -168,8 +217,10 @@ extension UploadPage {
             // One sheet= for each worksheet named. Names are separated by a comma (, ， 、): a sheet
             // whose name holds one is named by its tab's position instead.
             var sheets = $("sheets").value.split(/[,，、]/).map(function (s) { return s.trim(); }).filter(function (s) { return s; });
+            // The file's name goes along for the upload history (the body is the file alone).
             xhr.open("POST", "/v1/hotline/calls?profile=" + encodeURIComponent($("profile").value)
-              + sheets.map(function (s) { return "&sheet=" + encodeURIComponent(s); }).join(""));
+              + sheets.map(function (s) { return "&sheet=" + encodeURIComponent(s); }).join("")
+              + "&filename=" + encodeURIComponent(sent.name));
             xhr.setRequestHeader("Authorization", "Bearer " + token());
             xhr.setRequestHeader("Content-Type", "text/csv");
             $("progress").classList.remove("hidden");
@@ -195,6 +246,7 @@ extension UploadPage {
             };
             xhr.onload = function () {
               done();
+              loadHistory();
               var body = null;
               try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
               if (xhr.status === 200 && body) {
@@ -250,6 +302,7 @@ extension UploadPage {
           };
           showToken();
           ready();
+          loadHistory();
         })();
         """#
 }

@@ -17,5 +17,8 @@ extension UploadPage {
           .hidden { display: none; }
           .picker { position: absolute; width: 1px; height: 1px; opacity: 0; }
           button { padding: .4rem 1rem; }
+          h2 button { font-size: .8rem; margin-left: 1rem; padding: .2rem .6rem; }
+          #uploads td.number { text-align: right; }
+          #uploads .why { color: #b00020; font-size: .85rem; }
         """#
 }

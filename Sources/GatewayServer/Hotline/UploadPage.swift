@@ -6,6 +6,7 @@ import HotlineCSVAdapter
 /// The token is asked once per tab and kept in `sessionStorage` (gone when the tab closes). The file is
 /// sent as the raw request body with `XMLHttpRequest`, for upload progress; the report comes back
 /// as JSON; the rejected rows download through an authorised fetch, in the uploaded file's encoding.
+/// Under the form, the recent uploads (``UploadHistory``), each with its rejected rows to download.
 /// The HTML holds no script or style of its own (they are `/upload.js` and `/upload.css`), so the
 /// page's Content-Security-Policy can forbid inline code outright.
 enum UploadPage {
@@ -67,6 +68,10 @@ enum UploadPage {
           <table id="rejected"><thead><tr><th>行 line</th><th>工单 ticket</th><th>原因 reason</th></tr></thead><tbody></tbody></table>
           <h3>警告 · Warnings</h3>
           <table id="warnings"><thead><tr><th>行 line</th><th>工单 ticket</th><th>原因 reason</th></tr></thead><tbody></tbody></table>
+        </section>
+        <section id="history" class="hidden">
+          <h2>最近上传 · Recent uploads <button id="refresh-history" type="button">刷新 · Refresh</button></h2>
+          <table id="uploads"><thead><tr><th>时间 time</th><th>文件 file</th><th>模板 profile</th><th>结果 result</th><th>行数 rows</th><th>已接收 accepted</th><th>重复 duplicates</th><th>拒收 rejected</th><th>警告 warnings</th></tr></thead><tbody></tbody></table>
         </section>
         <script src="/upload.js" defer></script>
         </body>

@@ -19,6 +19,16 @@ struct HotlineRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/hotline/calls") { request, context in try await upload(request, context) }
         router.get("/v1/hotline/imports/{id}/rejected.csv") { request, context in try await rejected(request, context) }
+        router.get("/v1/hotline/imports") { request, _ in
+            _ = try auth.require(.upload, request)
+            let parameters = request.uri.queryParameters
+            try QueryParameterCheck.require(parameters, known: ["limit", "cursor"])
+            let limit = try QueryParameterCheck.limit(parameters) ?? 20
+            let entries = try await importer.store.uploads(
+                limit: limit, before: try QueryParameterCheck.rawIDCursor(parameters))
+            return jsonResponse(
+                UploadHistory.json(entries, nextCursor: entries.count == limit ? entries.last?.rawID : nil))
+        }
         router.get("/") { _, _ in
             Response(
                 status: .ok,
@@ -41,10 +51,11 @@ struct HotlineRoutes: Sendable {
         let parameters = request.uri.queryParameters
         // Two profiles would leave which one imports to the order; an unknown name is a typo.
         // (An empty profile gets the importer's own answer, which lists the profiles.)
-        // `sheet` names a worksheet to read, once for each.
+        // `sheet` names a worksheet to read, once for each. `filename` names the file sent as the
+        // raw body, for the upload history (a form's file part names itself).
         try QueryParameterCheck.require(
-            parameters, known: ["profile", "ids", "sheet"], repeatable: ["sheet"],
-            emptyAllowed: ["profile", "ids", "sheet"])
+            parameters, known: ["profile", "ids", "sheet", "filename"], repeatable: ["sheet"],
+            emptyAllowed: ["profile", "ids", "sheet", "filename"])
         let choice = SheetChoice(parameters.getAll("sheet"))
         let profile = try importer.profile(named: parameters.get("profile"))
         let includeIDs: Bool?
@@ -101,7 +112,10 @@ struct HotlineRoutes: Sendable {
         let raw = RawPayload(
             id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: contentType,
             headers: choice.replacing(
-                in: RequestBodyReader.keptHeaders(request) + [.init(name: "X-Token-Name", value: tokenName)]),
+                in: RequestBodyReader.keptHeaders(request) + [.init(name: "X-Token-Name", value: tokenName)]
+                    + ((multipart?.fileName ?? parameters.get("filename")).flatMap(SafeFilename.sanitize).map {
+                        [.init(name: UploadHistory.fileNameHeader, value: $0)]
+                    } ?? [])),
             body: Data())
         let report: ImportReport
         do {

@@ -22,14 +22,7 @@ struct QuarantineRoutes: Sendable {
             let parameters = request.uri.queryParameters
             try QueryParameterCheck.require(parameters, known: ["limit", "cursor"])
             let limit = try QueryParameterCheck.limit(parameters) ?? 100
-            let cursor = try parameters.get("cursor").map { text in
-                // A raw id: `raw_` and a ULID, as the last page's `next_cursor` gives it.
-                guard text.hasPrefix("raw_"), text.utf8.count == 30 else {
-                    throw GatewayError.badRequest(
-                        "cursor must be a next_cursor from an earlier page; found \"\(text)\"")
-                }
-                return text
-            }
+            let cursor = try QueryParameterCheck.rawIDCursor(parameters)
             let items = try await store.quarantined(limit: limit, before: cursor)
             return jsonResponse(
                 ResponseBodies.quarantine(items, nextCursor: items.count == limit ? items.last?.id : nil))

@@ -18,6 +18,8 @@ struct MultipartFileStream {
     private var state = State.preamble
     private var buffer: [UInt8] = []
     private(set) var foundFile = false
+    /// The file part's `filename`, as the sender's browser or tool named it (nil when it gave none).
+    private(set) var fileName: String?
     private var fileDone = false
     private let picks: (ArraySlice<UInt8>) -> Bool
 
@@ -65,6 +67,10 @@ struct MultipartFileStream {
                     return
                 }
                 let isFile = !fileDone && picks(buffer[start..<end])
+                if isFile {
+                    fileName = Self.fields(buffer[start..<end]).raw("Content-Disposition")
+                        .map(HeaderParameters.parse)?["filename"].flatMap { $0.isEmpty ? nil : $0 }
+                }
                 start = end + 4
                 state = .body(isFile: isFile)
             case .body(let isFile):

@@ -34,4 +34,15 @@ enum QueryParameterCheck {
         }
         return value
     }
+
+    /// `cursor` of a list paged by raw id (the quarantine, the upload history): `raw_` and a ULID,
+    /// as the last page's `next_cursor` gives it.
+    static func rawIDCursor(_ parameters: Parameters) throws -> String? {
+        try parameters.get("cursor").map { text in
+            guard text.hasPrefix("raw_"), text.utf8.count == 30 else {
+                throw GatewayError.badRequest("cursor must be a next_cursor from an earlier page; found \"\(text)\"")
+            }
+            return text
+        }
+    }
 }

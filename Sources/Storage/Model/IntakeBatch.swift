@@ -50,15 +50,21 @@ public protocol BatchIntakeStore: ComplaintStore {
     ///   - raw: The upload's metadata; its `body` is empty.
     ///   - sha256: The file's SHA-256, hex.
     ///   - error: when the file as a whole could not be read, why: it is then quarantined.
-    /// The upload stays `importing` until ``finishUpload(rawID:)``.
+    /// The upload stays `importing` until ``finishUpload(rawID:summary:supersedes:)``.
     func storeUpload(_ raw: RawPayload, bodyPath: String, sha256: String, error: String?) async throws
 
-    /// Marks the upload's import complete: every row committed or reported. Earlier uploads of the
+    /// Marks the upload's import complete: every row committed or reported; `summary` (JSON, the
+    /// report's counts) is kept for the upload history. Earlier uploads of the
     /// same file kept in quarantine (sent with the wrong profile, then again with the right one)
     /// leave the quarantine as `superseded`, naming this upload: nothing of them is left to do;
     /// only those `supersedes` accepts by their kept headers, though (a copy that asked for other
     /// worksheets still holds calls not read).
-    func finishUpload(rawID: String, supersedes: @escaping @Sendable ([RawPayload.Header]) -> Bool) async throws
+    func finishUpload(
+        rawID: String, summary: String, supersedes: @escaping @Sendable ([RawPayload.Header]) -> Bool
+    ) async throws
+
+    /// Uploads, newest first; with `before`, those older than that raw id (the last of the page before).
+    func uploads(limit: Int, before: String?) async throws -> [UploadHistoryEntry]
 
     /// Quarantines an upload whose import cannot be finished, with the reason.
     func abandonUpload(rawID: String, error: String) async throws

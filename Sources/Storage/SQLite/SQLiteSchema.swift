@@ -132,6 +132,7 @@ enum SQLiteSchema {
         registerInterruptedImports(&migrator)
         registerReleasedParts(&migrator)
         registerContentFingerprint(&migrator)
+        registerUploadHistory(&migrator)
         return migrator
     }
 }

@@ -15,12 +15,16 @@ extension SQLiteStore: BatchIntakeStore {
         }
     }
 
-    public func finishUpload(rawID: String, supersedes: @escaping @Sendable ([RawPayload.Header]) -> Bool) async throws
-    {
+    public func finishUpload(
+        rawID: String, summary: String, supersedes: @escaping @Sendable ([RawPayload.Header]) -> Bool
+    ) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE raw_payloads SET disposition = 'accepted' WHERE id = ? AND disposition = 'importing'",
-                arguments: [rawID])
+                sql: """
+                    UPDATE raw_payloads SET disposition = 'accepted', import_summary = ?
+                    WHERE id = ? AND disposition = 'importing'
+                    """,
+                arguments: [summary, rawID])
             let copies = try Row.fetchAll(
                 db,
                 sql: """

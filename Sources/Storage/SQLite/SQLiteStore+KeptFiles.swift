@@ -13,4 +13,9 @@ extension SQLiteStore {
         return UploadFiles(dataDirectory: URL(fileURLWithPath: configuration.path).deletingLastPathComponent())
             .directory.appendingPathComponent(url.lastPathComponent).path
     }
+
+    /// The size of an upload's kept file (``keptFile(_:)``); nil when the row names none or it is gone.
+    func keptFileSize(_ written: String?) -> Int? {
+        keptFile(written).flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+    }
 }

@@ -95,8 +95,7 @@ extension SQLiteStore {
                         """), arguments: [before ?? "raw_~", max(1, min(limit, 1000))]
             ).map { row in
                 // An upload's bytes are in its file, not the row.
-                let path = self.keptFile(row["body_path"])
-                let fileSize = path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+                let fileSize = self.keptFileSize(row["body_path"])
                 return QuarantinedPayload(
                     id: row["id"], channel: Channel(rawValue: row["channel"]) ?? .api, adapter: row["adapter"],
                     receivedAt: Date(unixMilliseconds: row["received_at"]), sha256: row["sha256"],

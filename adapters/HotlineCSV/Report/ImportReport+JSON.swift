@@ -10,6 +10,29 @@ extension ImportReport {
         return bytes
     }
 
+    /// The report's counts, as the upload history keeps them once the import finished:
+    /// `{"encoding", "sheets"?, "rows", "accepted", "duplicates", "rejected", "warnings",
+    /// "rejected_csv"?}`, `rejected` and `warnings` counting the report's entries.
+    public var summaryJSON: String {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.field("encoding", encoding.rawValue)
+        if sheets.count > 1 {
+            writer.key("sheets")
+            writer.beginArray()
+            for name in sheets { writer.value(name) }
+            writer.endArray()
+        }
+        writer.field("rows", rows)
+        writer.field("accepted", accepted)
+        writer.field("duplicates", duplicates)
+        writer.field("rejected", rejectedCount)
+        writer.field("warnings", warningCount)
+        if let path = rejectedCSVPath { writer.field("rejected_csv", path) }
+        writer.endObject()
+        return String(decoding: writer.takeBytes(), as: UTF8.self)
+    }
+
     /// The same JSON in pieces of about `chunkBytes`, read from the spooled lists as it is sent,
     /// so writing out a report with 40,000 rejected rows takes no more memory than one with ten.
     public func jsonChunks(includeIDs: Bool, chunkBytes: Int = 64 << 10) -> JSONChunks {
