@@ -29,6 +29,9 @@ public protocol ComplaintStore: Sendable {
     /// The complaint with its decision, state and delivery attempts, or nil.
     func complaint(id: String) async throws -> StoredComplaint?
 
+    /// The attachment at `position` (its index in the record's `attachments`, from 0) of a complaint.
+    func attachment(complaintID: String, position: Int) async throws -> StoredAttachment.Lookup
+
     /// Complaints newest first, filtered and paged.
     func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage
 

@@ -121,6 +121,17 @@ struct OpenAPIDocumentTests {
             "From: b@example.cn\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <m2@example.cn>\r\n\r\nAway\r\n".utf8)
         #expect(try await log.call(.post, "/v1/email", body: autoReply, headers: rfc822).status == 200)
         #expect(try await log.call(.post, "/v1/email", body: Data("{}".utf8), headers: json).status == 415)
+        // A message with a photo: the file downloaded, and an index beyond the list.
+        let withPhoto = Data(
+            ("From: a@example.cn\r\nSubject: lamp\r\nMessage-ID: <m3@example.cn>\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n路灯坏了\r\n"
+                + "--b\r\nContent-Type: image/jpeg; name=lamp.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4A==\r\n"
+                + "--b--\r\n").utf8)
+        let photoMail = try await log.call(.post, "/v1/email", body: withPhoto, headers: rfc822)
+        let photoID = try #require(photoMail.json["id"] as? String)
+        #expect(try await log.call(.get, "/v1/complaints/\(photoID)/attachments/0").status == 200)
+        #expect(try await log.call(.get, "/v1/complaints/\(photoID)/attachments/1").status == 404)
+        #expect(try await log.call(.get, "/v1/complaints/\(photoID)/attachments/one").status == 400)
 
         // Hotline: a report with a rejected row, its download, and a profile that does not exist.
         let csv = Data(

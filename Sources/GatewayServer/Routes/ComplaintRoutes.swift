@@ -25,6 +25,46 @@ struct ComplaintRoutes: Sendable {
         router.post("/v1/complaints") { request, context in try await submit(request, context) }
         router.get("/v1/complaints/{id}") { request, context in try await show(request, context) }
         router.get("/v1/complaints") { request, context in try await list(request, context) }
+        router.get("/v1/complaints/{id}/attachments/{position}") { request, context in
+            try await attachment(request, context)
+        }
+    }
+
+    /// One of a complaint's files, by its index in the record's `attachments` (from 0).
+    private func attachment(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try auth.require(.read, request)
+        let id = try context.parameters.require("id")
+        let text = try context.parameters.require("position")
+        guard let position = Int(text), position >= 0, String(position) == text else {
+            throw GatewayError.badRequest(
+                "an attachment is named by its index in the record's attachments, from 0; found \"\(text)\"")
+        }
+        let lookup: StoredAttachment.Lookup
+        do {
+            lookup = try await pipeline.store.attachment(complaintID: id, position: position)
+        } catch {
+            throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
+        }
+        switch lookup {
+        case .noComplaint:
+            throw GatewayError(.notFound, code: "not_found", "no complaint with id \(id)")
+        case .noAttachment(let count):
+            let held =
+                switch count {
+                case 0: "no attachments"
+                case 1: "one attachment, 0"
+                default: "\(count) attachments, 0 to \(count - 1)"
+                }
+            throw GatewayError(.notFound, code: "not_found", "complaint \(id) has \(held)")
+        case .found(let attachment):
+            guard let data = attachment.data else {
+                throw GatewayError(
+                    .notFound, code: "attachment_not_kept",
+                    "attachment \(position) of complaint \(id) (\(attachment.size) bytes) was over email.max_attachment_bytes "
+                        + "when it came: its bytes are only in the raw message, source.raw_id of the record")
+            }
+            return AttachmentResponse.response(attachment, data: data)
+        }
     }
 
     private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
