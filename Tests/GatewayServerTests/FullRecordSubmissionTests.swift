@@ -66,10 +66,10 @@ struct FullRecordSubmissionTests {
                 + #""source":{"extra":{"complainant_phone_extension":"8001"}}}"#)
         #expect(kept.status == 201)
         #expect(kept.json["ignored"] == nil)
-        // Still refused: another channel, and attachments (files are not taken here).
+        // Still refused: another channel, and a file listed without its bytes.
         #expect(try await gateway.post(#"{"text":"x","channel":"sms"}"#).status == 422)
         let withFile = try await gateway.post(#"{"text":"x","attachments":[{"filename":"a.jpg"}]}"#)
-        #expect(withFile.errorMessage?.hasPrefix("attachments:") == true)
+        #expect(withFile.errorMessage?.hasPrefix("attachments[0].content: required field is missing") == true)
         try await gateway.stop()
         await downstream.stop()
     }

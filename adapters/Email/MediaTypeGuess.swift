@@ -1,13 +1,13 @@
 /// A file's media type from its name's extension, for files that came without a useful one:
 /// uuencoded into the text, inside a TNEF part, or sent as `application/octet-stream` (what many
 /// mailers and phone apps label every attachment). Departments' systems show or index a file by
-/// its type, as mail readers do from the same extensions.
-enum MediaTypeGuess {
-    static let unknown = "application/octet-stream"
+/// its type, as mail readers do from the same extensions. Files sent by API are typed the same way.
+public enum MediaTypeGuess {
+    public static let unknown = "application/octet-stream"
 
     /// `declared` unless it says nothing (absent or `application/octet-stream`), then the type
     /// `filename`'s extension names, else `application/octet-stream`.
-    static func mediaType(declared: String?, filename: String?) -> String {
+    public static func mediaType(declared: String?, filename: String?) -> String {
         if let declared, declared != unknown { return declared }
         guard let filename, let dot = filename.lastIndex(of: "."), dot != filename.startIndex else { return unknown }
         return byExtension[filename[filename.index(after: dot)...].lowercased()] ?? unknown

@@ -43,7 +43,8 @@ struct APIIntake: Sendable {
                 error.field == nil ? .badRequest : .unprocessableContent, code: code, message, rawID: raw.id)
         }
         do {
-            let outcome = try await pipeline.submit(parsed.draft, raw: raw, idempotencyKey: idempotencyKey)
+            let outcome = try await pipeline.submit(
+                parsed.draft, raw: raw, idempotencyKey: idempotencyKey, attachmentData: parsed.attachmentData)
             return Accepted(outcome: outcome, ignored: parsed.ignored)
         } catch {
             logger.error(

@@ -11,6 +11,8 @@ struct APISubmissionParser {
     struct Parsed {
         var draft: Complaint
         var ignored: [String]
+        /// The bytes of the files sent, in the order of `draft.attachments`.
+        var attachmentData: [Data] = []
     }
 
     /// Why a body was refused; `field` is the dotted path.
@@ -49,9 +51,7 @@ struct APISubmissionParser {
         if let schema = try string(fields["schema"], "schema"), schema != Complaint.schema {
             throw Failure(field: "schema", message: "unsupported schema \"\(schema)\" (expected \(Complaint.schema))")
         }
-        if let attachments = fields["attachments"], attachments != .null, attachments != .array([]) {
-            throw Failure(field: "attachments", message: "attachments are not accepted on this endpoint")
-        }
+        let files = try attachments(fields["attachments"])
         guard let rawText = try string(fields["text"], "text") else {
             throw Failure(field: "text", message: "required field is missing")
         }
@@ -128,6 +128,7 @@ struct APISubmissionParser {
             occurredAt = date
         }
 
+        if !files.originalNames.isEmpty { extra["attachment_original_filenames"] = .array(files.originalNames) }
         let draft = Complaint(
             id: "", channel: .api, receivedAt: receivedAt, ingestedAt: receivedAt, occurredAt: occurredAt,
             source: Complaint.Source(adapter: adapter, externalID: externalID, extra: extra),
@@ -135,17 +136,19 @@ struct APISubmissionParser {
             subject: TextNormalizer.normalizeOptional(try string(fields["subject"], "subject")),
             text: text,
             category: TextNormalizer.normalizeOptional(try string(fields["category"], "category")),
-            location: location,
+            location: location, attachments: files.records,
             thread: Complaint.Thread(
                 inReplyTo: try string(threadObject["in_reply_to"], "thread.in_reply_to"),
                 references: references))
         let replacedExtra = sentExtra.keys.filter { extra[$0] != sentExtra[$0] }.sorted().map { "source.extra.\($0)" }
-        return Parsed(draft: draft, ignored: Self.assignedValues(fields, source: source) + replacedExtra)
+        return Parsed(
+            draft: draft, ignored: Self.assignedValues(fields, source: source) + replacedExtra,
+            attachmentData: files.data)
     }
 
     // MARK: Typed access with precise errors
 
-    private func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, path: String) throws(Failure) {
+    func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, path: String) throws(Failure) {
         for key in object.keys.sorted() where !allowed.contains(key) {
             // The fields the gateway sets are listed apart: they are taken, but their values are not used.
             let setHere = path.isEmpty ? Self.assigned : path == "source" ? Self.assignedInSource : []
@@ -198,7 +201,7 @@ struct APISubmissionParser {
         return object
     }
 
-    private func string(_ value: JSONValue?, _ path: String) throws(Failure) -> String? {
+    func string(_ value: JSONValue?, _ path: String) throws(Failure) -> String? {
         guard let value, value != .null else { return nil }
         guard case .string(let text) = value else {
             throw Failure(field: path, message: "expected a string, found \(Self.kind(value))")
