@@ -32,6 +32,10 @@ public protocol ComplaintStore: Sendable {
     /// The attachment at `position` (its index in the record's `attachments`, from 0) of a complaint.
     func attachment(complaintID: String, position: Int) async throws -> StoredAttachment.Lookup
 
+    /// The raw payload a complaint was made from (its record's `source.raw_id`), as received; nil
+    /// when there is no such complaint or its payload is kept in a file (an upload).
+    func rawBody(ofComplaint id: String) async throws -> Data?
+
     /// Complaints newest first, filtered and paged.
     func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage
 

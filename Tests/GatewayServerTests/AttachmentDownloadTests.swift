@@ -25,7 +25,7 @@ struct AttachmentDownloadTests {
                 + "--b1--\r\n").utf8)
     }
 
-    @Test("each file by its index, as a download; a type a browser would run is not sent as such; precise 404s")
+    @Test("each file by its index, as a download, one over the size limit read from the raw message; precise 404s")
     func download() async throws {
         let downstream = try await DownstreamServer.start()
         let gateway = try await RunningGateway.start(downstream: downstream.baseURL) {
@@ -53,10 +53,21 @@ struct AttachmentDownloadTests {
         #expect(page.status == 200)
         #expect(header(page, "content-type") == "application/octet-stream")
 
-        let notKept = try await gateway.request(.get, "/v1/complaints/\(id)/attachments/2")
-        #expect(notKept.status == 404)
-        #expect(notKept.errorCode == "attachment_not_kept")
-        #expect(notKept.errorMessage?.contains("3000 bytes") == true)
+        // Over the size limit when it came: not kept apart, read again from the raw message.
+        #expect(
+            try await sqlite(gateway.databasePath, "SELECT data IS NULL FROM attachments WHERE position = 2") == "1")
+        let large = try await gateway.request(.get, "/v1/complaints/\(id)/attachments/2")
+        #expect(large.status == 200)
+        #expect(large.body == Self.large)
+        #expect(header(large, "content-type") == "application/pdf")
+
+        // A raw message that no longer holds the file as listed (altered outside the gateway): not served.
+        _ = try await sqlite(
+            gateway.databasePath, "UPDATE raw_payloads SET body = CAST('Subject: x' || char(13,10,13,10) AS BLOB)")
+        let altered = try await gateway.request(.get, "/v1/complaints/\(id)/attachments/2")
+        #expect(altered.status == 404)
+        #expect(altered.errorCode == "attachment_not_kept")
+        #expect(altered.errorMessage?.contains("(3000 bytes) is not kept apart") == true)
 
         let beyond = try await gateway.request(.get, "/v1/complaints/\(id)/attachments/3")
         #expect(beyond.status == 404)

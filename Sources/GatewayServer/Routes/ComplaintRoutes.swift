@@ -57,11 +57,17 @@ struct ComplaintRoutes: Sendable {
                 }
             throw GatewayError(.notFound, code: "not_found", "complaint \(id) has \(held)")
         case .found(let attachment):
-            guard let data = attachment.data else {
+            // A file over the size limit when it came is read again from the raw message.
+            var kept = attachment.data
+            if kept == nil {
+                kept = try await AttachmentFromRawMessage.bytes(
+                    of: attachment, at: position, complaintID: id, store: pipeline.store)
+            }
+            guard let data = kept else {
                 throw GatewayError(
                     .notFound, code: "attachment_not_kept",
-                    "attachment \(position) of complaint \(id) (\(attachment.size) bytes) was over email.max_attachment_bytes "
-                        + "when it came: its bytes are only in the raw message, source.raw_id of the record")
+                    "attachment \(position) of complaint \(id) (\(attachment.size) bytes) is not kept apart and could "
+                        + "not be read again from the raw message (source.raw_id of the record)")
             }
             return AttachmentResponse.response(attachment, data: data)
         }

@@ -22,4 +22,15 @@ extension SQLiteStore {
                     data: row["data"]))
         }
     }
+
+    public func rawBody(ofComplaint id: String) async throws -> Data? {
+        try await read { db in
+            try Data.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT body FROM raw_payloads WHERE body_path IS NULL AND id = (
+                            SELECT json_extract(CAST(record AS TEXT), '$.source.raw_id') FROM complaints WHERE id = ?)
+                        """), arguments: [id])
+        }
+    }
 }
