@@ -20,6 +20,17 @@ struct APIAttachmentTests {
             + #""size":17,"sha256":"\#(ContentHash.sha256Hex(Data("灯杆编号 A-17".utf8)).uppercased())"}]}"#
         let reply = try await gateway.post(body)
         #expect(reply.status == 201, "\(reply.errorMessage ?? "")")
+        // A web form's FileReader gives a data: URL; URL-safe base64 without padding is read too.
+        let dataURL = try await gateway.post(
+            #"{"text":"路灯坏了","attachments":[{"filename":"a","content":"data:image/png;base64,\#(Self.photo.base64EncodedString())"},"#
+                + #"{"filename":"b.jpg","content":"\#(Self.photo.base64EncodedString().replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: ""))"}]}"#
+        )
+        #expect(dataURL.status == 201, "\(dataURL.errorMessage ?? "")")
+        let dataURLID = try #require(dataURL.json["id"] as? String)
+        let types = try await sqlite(
+            gateway.databasePath,
+            "SELECT content_type || ' ' || size FROM attachments WHERE complaint_id = '\(dataURLID)'")
+        #expect(types == "image/png 13\nimage/jpeg 13")
         let id = try #require(reply.json["id"] as? String)
         try await eventually("delivered") { downstream.requests.count >= 1 }
         let record = try ComplaintJSON.decode(try #require(downstream.requests.first).body)
@@ -61,7 +72,12 @@ struct APIAttachmentTests {
             ),
             (
                 #"{"text":"x","attachments":[{"content":"not base64!"}]}"#,
-                "attachments[0].content: not base64 (the standard alphabet, with its = padding)"
+                "attachments[0].content: not base64 (standard or URL-safe alphabet, or a data: URL as a browser's "
+                    + "FileReader gives)"
+            ),
+            (
+                #"{"text":"x","attachments":[{"content":"\#(content)","size":"13"}]}"#,
+                "attachments[0].size: expected a number, found a string"
             ),
             (
                 #"{"text":"x","attachments":[{"content":"\#(content)","data":"x"}]}"#,

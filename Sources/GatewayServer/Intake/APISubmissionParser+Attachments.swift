@@ -38,16 +38,22 @@ extension APISubmissionParser {
                         "required field is missing: the file's bytes in base64 (a file listed without them is not taken)"
                 )
             }
-            let stripped = encoded.filter { !$0.isWhitespace }
-            guard let data = Data(base64Encoded: stripped) else {
+            guard let (data, dataURLType) = Self.decodeBase64(encoded) else {
                 throw Failure(
-                    field: "\(path).content", message: "not base64 (the standard alphabet, with its = padding)")
+                    field: "\(path).content",
+                    message:
+                        "not base64 (standard or URL-safe alphabet, or a data: URL as a browser's FileReader gives)")
             }
             let sha256 = ContentHash.sha256Hex(data)
-            if let sent = fields["size"], sent != .null, sent != .number(Double(data.count)) {
-                throw Failure(
-                    field: "\(path).size",
-                    message: "is not the content's size (\(data.count) bytes): was the file cut short?")
+            if let sent = fields["size"], sent != .null {
+                guard case .number(let size) = sent else {
+                    throw Failure(field: "\(path).size", message: "expected a number, found \(Self.kind(sent))")
+                }
+                guard size == Double(data.count) else {
+                    throw Failure(
+                        field: "\(path).size",
+                        message: "is not the content's size (\(data.count) bytes): was the file cut short?")
+                }
             }
             if let sent = try string(fields["sha256"], "\(path).sha256"), sent.lowercased() != sha256 {
                 throw Failure(field: "\(path).sha256", message: "is not the content's SHA-256 (\(sha256))")
@@ -57,8 +63,9 @@ extension APISubmissionParser {
             if let given, given != filename {
                 files.originalNames.append(.object(["position": .number(Double(index)), "filename": .string(given)]))
             }
-            let declared = try string(fields["content_type"], "\(path).content_type")?.trimmingCharacters(
-                in: .whitespaces)
+            let declared =
+                try string(fields["content_type"], "\(path).content_type")?.trimmingCharacters(in: .whitespaces)
+                ?? dataURLType
             files.records.append(
                 Complaint.Attachment(
                     filename: filename,
@@ -68,5 +75,33 @@ extension APISubmissionParser {
             files.data.append(data)
         }
         return files
+    }
+
+    /// The bytes of `text`: base64 in the standard or the URL-safe alphabet, padded or not, with
+    /// line breaks or not, or a `data:` URL (`data:image/jpeg;base64,…`, what a browser's
+    /// `FileReader.readAsDataURL` gives a web form), whose type is returned beside. Nil when it is
+    /// none of these.
+    static func decodeBase64(_ text: String) -> (Data, String?)? {
+        var body = Substring(text)
+        var type: String?
+        if body.hasPrefix("data:"), let comma = body.firstIndex(of: ",") {
+            let header = body[body.index(body.startIndex, offsetBy: 5)..<comma]
+            guard header.lowercased().hasSuffix(";base64") else { return nil }
+            let declared = header.dropLast(7).split(separator: ";").first.map(String.init) ?? ""
+            type = declared.isEmpty ? nil : declared
+            body = body[body.index(after: comma)...]
+        }
+        var normalized = String(
+            body.compactMap { character -> Character? in
+                switch character {
+                case "-": "+"
+                case "_": "/"
+                default: character.isWhitespace ? nil : character
+                }
+            })
+        if normalized.utf8.count % 4 != 0 {
+            normalized += String(repeating: "=", count: 4 - normalized.utf8.count % 4)
+        }
+        return Data(base64Encoded: normalized).map { ($0, type) }
     }
 }

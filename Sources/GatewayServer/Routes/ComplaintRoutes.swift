@@ -60,8 +60,12 @@ struct ComplaintRoutes: Sendable {
             // A file over the size limit when it came is read again from the raw message.
             var kept = attachment.data
             if kept == nil {
-                kept = try await AttachmentFromRawMessage.bytes(
-                    of: attachment, at: position, complaintID: id, store: pipeline.store)
+                do {
+                    kept = try await AttachmentFromRawMessage.bytes(
+                        of: attachment, at: position, complaintID: id, store: pipeline.store)
+                } catch {
+                    throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
+                }
             }
             guard let data = kept else {
                 throw GatewayError(
