@@ -43,6 +43,7 @@ struct HotlineUploadHistoryTests {
         let imported = items[2]
         #expect(imported["file_name"] as? String == "通话记录 11月.csv")
         #expect(imported["profile"] as? String == "12345")
+        #expect(imported["uploaded_by"] as? String == "operator")  // the sample config's token name
         #expect(imported["size"] as? Int == HotlineUploadTests.file.utf8.count)
         #expect(imported["file_sha256"] as? String == first.json["file_sha256"] as? String)
         #expect(imported["error"] is NSNull)

@@ -295,6 +295,7 @@ def main():
         gbk_rows = [r for r in rows if r[1] == "calls-gbk.csv"]
         assert len(gbk_rows) == 2 and gbk_rows[-1][3] == "已导入 · imported" and gbk_rows[-1][4:6] == ["3", "2"], gbk_rows
         assert gbk_rows[0][6] == "2", gbk_rows[0]  # the upload again: both taken rows duplicates
+        assert gbk_rows[0][9] == "operator", gbk_rows[0]  # the sample config's token name
         os.remove(path)
         history_links = driver.find_elements(By.CSS_SELECTOR, "#uploads tbody tr a.history-download")
         first_gbk = [tr for tr in driver.find_elements(By.CSS_SELECTOR, "#uploads tbody tr")

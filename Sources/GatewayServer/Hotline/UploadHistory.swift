@@ -9,6 +9,8 @@ enum UploadHistory {
     /// The kept header that holds the uploaded file's name: a form's file part's `filename`, or the
     /// file `complaint-gateway import` read.
     static let fileNameHeader = "X-Source-File"
+    /// The kept header that names the token an upload came with (its `name` in `auth.tokens`).
+    static let tokenNameHeader = "X-Token-Name"
 
     /// What staff read for a stored disposition.
     static func state(of disposition: String) -> String {
@@ -37,6 +39,8 @@ enum UploadHistory {
         writer.field("received_at", RFC3339.format(entry.receivedAt))
         writer.field("profile", entry.profile)
         writer.field("file_name", entry.headers.last { $0.name == fileNameHeader }?.value)
+        // Who sent it, by token name: null for `complaint-gateway import`, run on the gateway's machine.
+        writer.field("uploaded_by", entry.headers.last { $0.name == tokenNameHeader }?.value)
         let named = SheetChoice(headers: entry.headers)
         if !named.isEmpty {
             writer.key("sheets_named")

@@ -188,6 +188,7 @@ extension UploadPage {
                 rejected.appendChild(a);
               }
               cell(tr, "warnings" in report ? report.warnings : "", "number");
+              cell(tr, item.uploaded_by || "命令行 command line");
               body.appendChild(tr);
             });
             $("history").classList.toggle("hidden", items.length === 0);

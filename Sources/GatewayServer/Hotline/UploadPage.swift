@@ -71,7 +71,7 @@ enum UploadPage {
         </section>
         <section id="history" class="hidden">
           <h2>最近上传 · Recent uploads <button id="refresh-history" type="button">刷新 · Refresh</button></h2>
-          <table id="uploads"><thead><tr><th>时间 time</th><th>文件 file</th><th>模板 profile</th><th>结果 result</th><th>行数 rows</th><th>已接收 accepted</th><th>重复 duplicates</th><th>拒收 rejected</th><th>警告 warnings</th></tr></thead><tbody></tbody></table>
+          <table id="uploads"><thead><tr><th>时间 time</th><th>文件 file</th><th>模板 profile</th><th>结果 result</th><th>行数 rows</th><th>已接收 accepted</th><th>重复 duplicates</th><th>拒收 rejected</th><th>警告 warnings</th><th>上传者 by</th></tr></thead><tbody></tbody></table>
         </section>
         <script src="/upload.js" defer></script>
         </body>

@@ -109,14 +109,15 @@ struct HotlineRoutes: Sendable {
             spool.discard()
             throw error
         }
+        // Kept with the upload: who sent it and the file's name (the upload history lists both).
+        var kept = RequestBodyReader.keptHeaders(request)
+        kept.append(.init(name: UploadHistory.tokenNameHeader, value: tokenName))
+        if let name = (multipart?.fileName ?? parameters.get("filename")).flatMap(SafeFilename.sanitize) {
+            kept.append(.init(name: UploadHistory.fileNameHeader, value: name))
+        }
         let raw = RawPayload(
             id: rawID, channel: .hotline, adapter: profile.name, receivedAt: receivedAt, contentType: contentType,
-            headers: choice.replacing(
-                in: RequestBodyReader.keptHeaders(request) + [.init(name: "X-Token-Name", value: tokenName)]
-                    + ((multipart?.fileName ?? parameters.get("filename")).flatMap(SafeFilename.sanitize).map {
-                        [.init(name: UploadHistory.fileNameHeader, value: $0)]
-                    } ?? [])),
-            body: Data())
+            headers: choice.replacing(in: kept), body: Data())
         let report: ImportReport
         do {
             report = try await importer.run(upload, raw: raw, profile: profile, includeIDs: includeIDs)
