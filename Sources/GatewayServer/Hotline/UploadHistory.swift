@@ -22,15 +22,9 @@ enum UploadHistory {
     }
 
     static func json(_ entries: [UploadHistoryEntry], nextCursor: String?) -> JSONWriter {
-        var writer = JSONWriter(capacity: 512 * max(1, entries.count))
-        writer.beginObject()
-        writer.key("items")
-        writer.beginArray()
-        for entry in entries { write(entry, to: &writer) }
-        writer.endArray()
-        writer.field("next_cursor", nextCursor)
-        writer.endObject()
-        return writer
+        ResponseBodies.page(entries, nextCursor: nextCursor, capacity: 512 * max(1, entries.count)) { entry, writer in
+            write(entry, to: &writer)
+        }
     }
 
     private static func write(_ entry: UploadHistoryEntry, to writer: inout JSONWriter) {

@@ -95,11 +95,18 @@ enum ResponseBodies {
 
     /// `GET /v1/quarantine`: `{items: [...]}`.
     static func quarantine(_ items: [QuarantinedPayload], nextCursor: String?) -> JSONWriter {
-        var writer = JSONWriter()
+        page(items, nextCursor: nextCursor) { item, writer in item.write(to: &writer) }
+    }
+
+    /// `{"items": […], "next_cursor"}`: a page of a list (the quarantine, the upload history).
+    static func page<Item>(
+        _ items: [Item], nextCursor: String?, capacity: Int = 1024, write: (Item, inout JSONWriter) -> Void
+    ) -> JSONWriter {
+        var writer = JSONWriter(capacity: capacity)
         writer.beginObject()
         writer.key("items")
         writer.beginArray()
-        for item in items { item.write(to: &writer) }
+        for item in items { write(item, &writer) }
         writer.endArray()
         writer.field("next_cursor", nextCursor)
         writer.endObject()

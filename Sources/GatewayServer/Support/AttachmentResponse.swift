@@ -36,6 +36,10 @@ enum AttachmentResponse {
         return active ? "application/octet-stream" : type
     }
 
+    /// RFC 5987's `attr-char`: what `filename*` may hold unencoded.
+    private static let attrChar = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
+
     /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): an ASCII stand-in for old
     /// clients, the name itself for every current one. The stored name is already safe
     /// (``SafeFilename``); one with none is `attachment`.
@@ -47,17 +51,7 @@ enum AttachmentResponse {
                     scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\" && scalar != "%"
                         ? scalar : "_"
                 }))
-        let allowed = Set("!#$&+-.^_`|~".utf8)
-        var encoded = ""
-        for byte in filename.utf8 {
-            let isAlphanumeric =
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-            if isAlphanumeric || allowed.contains(byte) {
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                encoded += String(format: "%%%02X", byte)
-            }
-        }
+        let encoded = filename.addingPercentEncoding(withAllowedCharacters: attrChar) ?? filename
         return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }
 }

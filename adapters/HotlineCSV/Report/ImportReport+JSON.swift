@@ -16,6 +16,17 @@ extension ImportReport {
     public var summaryJSON: String {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
+        writeCounts(to: &writer)
+        writer.field("rejected", rejectedCount)
+        writer.field("warnings", warningCount)
+        if let path = rejectedCSVPath { writer.field("rejected_csv", path) }
+        writer.endObject()
+        return String(decoding: writer.takeBytes(), as: UTF8.self)
+    }
+
+    /// `encoding`, `sheets` (when several were read), `rows`, `accepted`, `duplicates`: the head
+    /// of the report and of its summary alike.
+    fileprivate func writeCounts(to writer: inout JSONWriter) {
         writer.field("encoding", encoding.rawValue)
         if sheets.count > 1 {
             writer.key("sheets")
@@ -26,11 +37,6 @@ extension ImportReport {
         writer.field("rows", rows)
         writer.field("accepted", accepted)
         writer.field("duplicates", duplicates)
-        writer.field("rejected", rejectedCount)
-        writer.field("warnings", warningCount)
-        if let path = rejectedCSVPath { writer.field("rejected_csv", path) }
-        writer.endObject()
-        return String(decoding: writer.takeBytes(), as: UTF8.self)
     }
 
     /// The same JSON in pieces of about `chunkBytes`, read from the spooled lists as it is sent,
@@ -76,16 +82,7 @@ extension ImportReport {
                 writer.field("file_sha256", report.fileSHA256)
                 writer.field("raw_id", report.rawID)
                 writer.field("profile", report.profile)
-                writer.field("encoding", report.encoding.rawValue)
-                if report.sheets.count > 1 {
-                    writer.key("sheets")
-                    writer.beginArray()
-                    for name in report.sheets { writer.value(name) }
-                    writer.endArray()
-                }
-                writer.field("rows", report.rows)
-                writer.field("accepted", report.accepted)
-                writer.field("duplicates", report.duplicates)
+                report.writeCounts(to: &writer)
                 writer.key("rejected")
                 writer.beginArray()
                 stage = .rejected
