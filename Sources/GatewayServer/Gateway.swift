@@ -110,7 +110,10 @@ public final class Gateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ResponseMiddleware(metrics: RequestMetrics()))
         let auth = Authenticator(tokens: configuration.auth.tokens)
-        ComplaintRoutes(pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes).register(
+        ComplaintRoutes(
+            pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes,
+            maxFormBytes: configuration.server.maxFormBytes
+        ).register(
             on: router)
         let smsIntake = SMSIntake(pipeline: pipeline, concat: smsConcat)
         SMSRoutes(

@@ -51,6 +51,22 @@ import Testing
         let first = String(decoding: await connection.readOnce(), as: UTF8.self)
         #expect(first.hasPrefix("HTTP/1.1 413"), "\(first)")
         #expect(!first.contains("100 Continue"))
+        // The same length as a form, with its files as bytes: under `max_form_bytes`, asked for.
+        let form = try RawConnection(port: gateway.port, receiveTimeout: 30)
+        await form.send(
+            "POST /v1/complaints HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(RunningGateway.token)\r\n"
+                + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 2000000\r\n"
+                + "Expect: 100-continue\r\n\r\n")
+        let answer = String(decoding: await form.readOnce(), as: UTF8.self)
+        #expect(answer.hasPrefix("HTTP/1.1 100 Continue"), "\(answer)")
+        let start =
+            "--b\r\nContent-Disposition: form-data; name=\"complaint\"\r\n\r\n{\"text\":\"路灯坏了\"}\r\n"
+            + "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.jpg\"\r\n\r\n"
+        let end = "\r\n--b--\r\n"
+        let filler = String(repeating: "J", count: 2_000_000 - start.utf8.count - end.utf8.count)
+        await form.send(start + filler + end)
+        let stored = String(decoding: await form.readOnce(), as: UTF8.self)
+        #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored.prefix(300))")
         try await gateway.stop()
         await downstream.stop()
     }

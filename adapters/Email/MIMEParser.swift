@@ -148,9 +148,10 @@ public struct MIMEParser: Sendable {
     ///
     /// A delimiter starts a line and may be followed by transport padding; the line break before it
     /// belongs to it. Preamble and epilogue are dropped. Without a close delimiter the last part
-    /// runs to the end.
-    static func split(_ storage: [UInt8], _ body: Range<Int>, boundary: [UInt8]) -> (parts: [Range<Int>], closed: Bool)
-    {
+    /// runs to the end. A `multipart/form-data` request body is split by the same rule.
+    public static func split(_ storage: [UInt8], _ body: Range<Int>, boundary: [UInt8]) -> (
+        parts: [Range<Int>], closed: Bool
+    ) {
         let delimiter = [UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary
         var parts: [Range<Int>] = []
         var partStart: Int?

@@ -14,10 +14,13 @@ extension ServerSettings {
         let maxUploadBytes = maxUploadBytes
         // The most the route at a path takes (what each route passes to its body reader).
         let maxBodyBytes = maxBodyBytes
+        let maxFormBytes = maxFormBytes
         let bodyGrace = TimeAmount.seconds(Int64(bodyTimeoutSeconds))
         let bodyMinRate = bodyMinRate
-        let bodyLimit: @Sendable (String) -> Int = { path in
+        let bodyLimit: @Sendable (String, String?) -> Int = { path, contentType in
             if path.hasPrefix("/v1/hotline/") { return maxUploadBytes }
+            // A complaint with its files as a form.
+            if path == "/v1/complaints", APISubmissionForm.isForm(contentType: contentType) { return maxFormBytes }
             // A forwarder's form carries its own fields beside the message (held to the limit itself).
             return path == "/v1/email" ? maxMessageBytes + EmailRoutes.formOverheadBytes : maxBodyBytes
         }

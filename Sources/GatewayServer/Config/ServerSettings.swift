@@ -25,6 +25,9 @@ public struct ServerSettings: Sendable, Hashable {
     public var maxConnections: Int = 4096
     /// `max_upload_bytes` (default 4 GiB): a hotline CSV upload; it streams to disk, so this bounds disk, not memory.
     public var maxUploadBytes: Int = 4 << 30
+    /// `max_form_bytes` (default 32 MiB): a complaint sent to `POST /v1/complaints` as
+    /// `multipart/form-data`, its files included (a JSON body stays under `max_body_bytes`).
+    public var maxFormBytes: Int = 32 << 20
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, idleTimeoutSeconds: Int = 60)
     {
@@ -37,7 +40,7 @@ public struct ServerSettings: Sendable, Hashable {
     static func read(_ node: ConfigNode) -> ServerSettings {
         node.expectMapping(allowedKeys: [
             "listen", "max_body_bytes", "idle_timeout_s", "max_header_bytes", "max_headers", "max_upload_bytes",
-            "max_connections", "body_timeout_s", "body_min_rate",
+            "max_connections", "body_timeout_s", "body_min_rate", "max_form_bytes",
         ])
         var settings = ServerSettings()
         if let listen = node["listen"].string() {
@@ -56,6 +59,7 @@ public struct ServerSettings: Sendable, Hashable {
         settings.maxHeaders = node["max_headers"].int(default: settings.maxHeaders, in: 16...10_000)
         settings.maxConnections = node["max_connections"].int(default: settings.maxConnections, in: 1...1_000_000)
         settings.maxUploadBytes = node["max_upload_bytes"].int(default: settings.maxUploadBytes, in: 1024...(1 << 40))
+        settings.maxFormBytes = node["max_form_bytes"].int(default: settings.maxFormBytes, in: 1024...(1 << 30))
         return settings
     }
 

@@ -4,8 +4,9 @@ import HTTPTypes
 import Logging
 import Storage
 
-/// One `complaint/v1` submission, from `POST /v1/complaints` or from quarantine processed again:
-/// decoded and committed, or kept in quarantine with why.
+/// One `complaint/v1` submission, from `POST /v1/complaints` (JSON, or a form with the record and
+/// its files) or from quarantine processed again: decoded and committed, or kept in quarantine
+/// with why.
 struct APIIntake: Sendable {
     let pipeline: IntakePipeline
     let parser = APISubmissionParser()
@@ -21,9 +22,17 @@ struct APIIntake: Sendable {
     ///   is then in quarantine with the reason); 415 for a charset not taken (nothing kept); 503
     ///   when the store could not keep it.
     func accept(_ raw: RawPayload, idempotencyKey: String?, logger: Logger) async throws -> Accepted {
-        let json: Data
-        switch DeclaredCharset.utf8Body(raw.body, contentType: raw.contentType) {
-        case .success(let bytes): json = bytes
+        let body: Result<APISubmissionForm, DeclaredCharset.Failure> =
+            if let type = raw.contentType, APISubmissionForm.isForm(contentType: type) {
+                APISubmissionForm.read(raw.body, contentType: type)
+            } else {
+                DeclaredCharset.utf8Body(raw.body, contentType: raw.contentType).map {
+                    APISubmissionForm(json: $0, files: [])
+                }
+            }
+        let form: APISubmissionForm
+        switch body {
+        case .success(let read): form = read
         case .failure(let failure) where failure.code == "unsupported_charset":
             // Like any other media type the route does not take: refused, not stored.
             throw GatewayError(.unsupportedMediaType, code: failure.code, failure.message)
@@ -33,11 +42,11 @@ struct APIIntake: Sendable {
         }
         let parsed: APISubmissionParser.Parsed
         do {
-            parsed = try parser.parse(json, adapter: raw.adapter, receivedAt: raw.receivedAt)
+            parsed = try parser.parse(form.json, files: form.files, adapter: raw.adapter, receivedAt: raw.receivedAt)
         } catch {
             let code = error.field == nil ? "malformed_json" : "invalid_record"
             var message = error.text
-            if let hint = DeclaredCharset.hint(for: raw.body, contentType: raw.contentType) { message += hint }
+            if let hint = DeclaredCharset.hint(for: form.json, contentType: raw.contentType) { message += hint }
             try await pipeline.quarantine(raw, error: message, code: code)
             throw GatewayError(
                 error.field == nil ? .badRequest : .unprocessableContent, code: code, message, rawID: raw.id)

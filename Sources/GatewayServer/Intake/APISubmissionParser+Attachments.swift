@@ -9,6 +9,24 @@ extension APISubmissionParser {
         var data: [Data] = []
         /// `[{position, filename}]`: names that had to be made safe, as sent.
         var originalNames: [JSONValue] = []
+
+        /// A file, its name made safe (the name as sent kept when that changed it) and its type
+        /// the declared one or, for none or `application/octet-stream`, the name's extension's.
+        mutating func add(_ data: Data, sha256: String? = nil, filename given: String?, declaredType: String?) {
+            let filename = given.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
+            if let given, given != filename {
+                originalNames.append(
+                    .object(["position": .number(Double(records.count)), "filename": .string(given)]))
+            }
+            let declared = declaredType?.trimmingCharacters(in: .whitespaces).lowercased()
+            records.append(
+                Complaint.Attachment(
+                    filename: filename,
+                    contentType: MediaTypeGuess.mediaType(
+                        declared: declared.flatMap { $0.isEmpty ? nil : $0 }, filename: filename),
+                    size: data.count, sha256: sha256 ?? ContentHash.sha256Hex(data)))
+            self.data.append(data)
+        }
     }
 
     static let attachmentKeys: Set<String> = ["filename", "content_type", "content", "size", "sha256"]
@@ -18,13 +36,16 @@ extension APISubmissionParser {
     /// back with `GET` lists them), they must be the content's: a file cut short on its way is
     /// refused, not stored as another. A listed file without its `content` is refused: the gateway
     /// would hold a name and no file. Names are made safe as email's are; the type, when none is
-    /// given or only `application/octet-stream`, is the one the name's extension says.
-    func attachments(_ value: JSONValue?) throws(Failure) -> Files {
-        guard let value, value != .null else { return Files() }
-        guard case .array(let items) = value else {
-            throw Failure(field: "attachments", message: "expected a list, found \(Self.kind(value))")
-        }
+    /// given or only `application/octet-stream`, is the one the name's extension says. A form's
+    /// file fields (`formFiles`) follow, taken the same way.
+    func attachments(_ value: JSONValue?, formFiles: [APISubmissionForm.File] = []) throws(Failure) -> Files {
         var files = Files()
+        let items: [JSONValue]
+        switch value {
+        case nil, .null?: items = []
+        case .array(let list)?: items = list
+        case let other?: throw Failure(field: "attachments", message: "expected a list, found \(Self.kind(other))")
+        }
         for (index, item) in items.enumerated() {
             let path = "attachments[\(index)]"
             guard case .object(let fields) = item else {
@@ -58,22 +79,12 @@ extension APISubmissionParser {
             if let sent = try string(fields["sha256"], "\(path).sha256"), sent.lowercased() != sha256 {
                 throw Failure(field: "\(path).sha256", message: "is not the content's SHA-256 (\(sha256))")
             }
-            let given = try string(fields["filename"], "\(path).filename")
-            let filename = given.flatMap { TextNormalizer.normalizeOptional($0) }.flatMap(SafeFilename.sanitize)
-            if let given, given != filename {
-                files.originalNames.append(.object(["position": .number(Double(index)), "filename": .string(given)]))
-            }
-            let declared =
-                try string(fields["content_type"], "\(path).content_type")?.trimmingCharacters(in: .whitespaces)
-                ?? dataURLType
-            files.records.append(
-                Complaint.Attachment(
-                    filename: filename,
-                    contentType: MediaTypeGuess.mediaType(
-                        declared: declared.flatMap { $0.isEmpty ? nil : $0.lowercased() }, filename: filename),
-                    size: data.count, sha256: sha256))
-            files.data.append(data)
+            let declared = try string(fields["content_type"], "\(path).content_type") ?? dataURLType
+            files.add(
+                data, sha256: sha256, filename: try string(fields["filename"], "\(path).filename"),
+                declaredType: declared)
         }
+        for file in formFiles { files.add(file.data, filename: file.filename, declaredType: file.contentType) }
         return files
     }
 

@@ -38,7 +38,10 @@ struct APISubmissionParser {
     static let locationKeys: Set<String> = ["address", "district", "lat", "lon"]
     static let threadKeys: Set<String> = ["in_reply_to", "references"]
 
-    func parse(_ body: Data, adapter: String, receivedAt: Date) throws(Failure) -> Parsed {
+    /// `files`: a form's file fields, listed after the body's own `attachments`.
+    func parse(
+        _ body: Data, files formFiles: [APISubmissionForm.File] = [], adapter: String, receivedAt: Date
+    ) throws(Failure) -> Parsed {
         let root: JSONValue
         do {
             root = try JSONParser.parse(body)
@@ -51,7 +54,7 @@ struct APISubmissionParser {
         if let schema = try string(fields["schema"], "schema"), schema != Complaint.schema {
             throw Failure(field: "schema", message: "unsupported schema \"\(schema)\" (expected \(Complaint.schema))")
         }
-        let files = try attachments(fields["attachments"])
+        let files = try attachments(fields["attachments"], formFiles: formFiles)
         guard let rawText = try string(fields["text"], "text") else {
             throw Failure(field: "text", message: "required field is missing")
         }

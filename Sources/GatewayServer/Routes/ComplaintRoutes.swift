@@ -12,12 +12,15 @@ struct ComplaintRoutes: Sendable {
     let pipeline: IntakePipeline
     let auth: Authenticator
     let maxBodyBytes: Int
+    /// A form's limit: the record and its files as bytes.
+    let maxFormBytes: Int
     let intake: APIIntake
 
-    init(pipeline: IntakePipeline, auth: Authenticator, maxBodyBytes: Int) {
+    init(pipeline: IntakePipeline, auth: Authenticator, maxBodyBytes: Int, maxFormBytes: Int) {
         self.pipeline = pipeline
         self.auth = auth
         self.maxBodyBytes = maxBodyBytes
+        self.maxFormBytes = maxFormBytes
         intake = APIIntake(pipeline: pipeline)
     }
 
@@ -80,12 +83,25 @@ struct ComplaintRoutes: Sendable {
     private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let tokenName = try auth.require(.submit, request)
         let idempotencyKey = try Self.idempotencyKey(request)
-        if let type = request.headers.value(.contentType), !type.lowercased().hasPrefix("application/json") {
+        let type = request.headers.value(.contentType)
+        let isForm = APISubmissionForm.isForm(contentType: type)
+        if let type, !isForm, !type.lowercased().hasPrefix("application/json") {
             throw GatewayError(
                 .unsupportedMediaType, code: "unsupported_media_type",
-                "Content-Type must be application/json, found \"\(type)\"")
+                "Content-Type must be application/json, or multipart/form-data with the record in a field named "
+                    + "\(APISubmissionForm.recordField) and the files beside it; found \"\(type)\"")
         }
-        let body = try await RequestBodyReader.collect(request, limit: maxBodyBytes)
+        let body: ByteBuffer
+        do {
+            body = try await RequestBodyReader.collect(request, limit: isForm ? maxFormBytes : maxBodyBytes)
+        } catch var error as GatewayError where error.code == "body_too_large" && !isForm && maxFormBytes > maxBodyBytes
+        {
+            // Most often photos in base64: the form takes them as bytes, under a larger limit.
+            error.message +=
+                "; a complaint with files can be sent as multipart/form-data (the record in a field "
+                + "named \(APISubmissionForm.recordField), the files beside it), up to \(maxFormBytes) bytes"
+            throw error
+        }
         let receivedAt = Date()
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .api, adapter: tokenName, receivedAt: receivedAt,

@@ -17,9 +17,10 @@ final class ContinueResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
-    private let bodyLimit: @Sendable (String) -> Int
+    /// The most the route takes, by path and `Content-Type`.
+    private let bodyLimit: @Sendable (_ path: String, _ contentType: String?) -> Int
 
-    init(bodyLimit: @escaping @Sendable (String) -> Int) {
+    init(bodyLimit: @escaping @Sendable (_ path: String, _ contentType: String?) -> Int) {
         self.bodyLimit = bodyLimit
     }
 
@@ -35,7 +36,7 @@ final class ContinueResponder: ChannelInboundHandler, RemovableChannelHandler {
     private func tooLarge(_ request: HTTPRequest) -> Bool {
         guard let length = request.headerFields[.contentLength].flatMap(Int.init) else { return false }
         let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? "/"
-        return length > bodyLimit(path)
+        return length > bodyLimit(path, request.headerFields[.contentType])
     }
 
     /// Whether the route could take the body: a path under `/v1/`, and a bearer token where one is
