@@ -33,6 +33,26 @@ import Testing
         #expect(template.contentType == "application/json")
     }
 
+    /// A department's system fetches the files: each one's download address, built from the
+    /// record's id (found from inside the section) and the file's index.
+    @Test func attachmentDownloadAddresses() throws {
+        let template = try BodyTemplate(
+            source: "files.mustache",
+            text: """
+                {"files":[{{#attachments}}{"name":"{{filename}}",
+                  "url":"https://gateway.example.gov.cn/v1/complaints/{{id}}/attachments/{{index()}}"}{{^last()}},{{/last()}}{{/attachments}}]}
+                """)
+        #expect(template.unknownVariables().isEmpty)
+        let body = try template.render(record: record)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        let files = try #require(parsed["files"] as? [[String: Any]])
+        #expect(
+            files.map { $0["url"] as? String } == [
+                "https://gateway.example.gov.cn/v1/complaints/cmp_1/attachments/0",
+                "https://gateway.example.gov.cn/v1/complaints/cmp_1/attachments/1",
+            ])
+    }
+
     @Test func misspeltVariablesAreNamed() throws {
         let good = try BodyTemplate(
             source: "good.mustache",
