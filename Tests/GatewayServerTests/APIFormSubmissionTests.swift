@@ -119,6 +119,32 @@ struct APIFormSubmissionTests {
         await downstream.stop()
     }
 
+    @Test(".NET HttpClient's form: quoted boundary, unquoted field names, filename and filename* both")
+    func dotNetForm() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let boundary = "e1c3a7b2-55d4-4f0e-9a61-2b7f0c8d9e11"
+        let body = Self.form(
+            [
+                "Content-Type: text/plain; charset=utf-8\r\nContent-Disposition: form-data; name=complaint\r\n\r\n"
+                    + #"{"text":"井盖丢失","location":{"address":"文三路 100 号"}}"#,
+                "Content-Type: image/jpeg\r\nContent-Disposition: form-data; name=photo; filename=\"____.jpg\"; "
+                    + "filename*=utf-8''%E4%BA%95%E7%9B%96.jpg\r\n\r\nJFIF",
+            ], boundary: boundary)
+        let reply = try await gateway.request(
+            .post, "/v1/complaints", body: body,
+            headers: [("Content-Type", "multipart/form-data; boundary=\"\(boundary)\"")])
+        #expect(reply.status == 201, "\(reply.errorMessage ?? "")")
+        let id = try #require(reply.json["id"] as? String)
+        let stored = try await gateway.request(.get, "/v1/complaints/\(id)")
+        let record = try #require(stored.json["record"] as? [String: Any])
+        #expect(record["text"] as? String == "井盖丢失")
+        let files = try #require(record["attachments"] as? [[String: Any]])
+        #expect(files.map { $0["filename"] as? String } == ["井盖.jpg"])
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a form without the record, with a field not taken, or cut short is refused with why, and kept in quarantine")
     func formsRefused() async throws {
         let downstream = try await DownstreamServer.start()
