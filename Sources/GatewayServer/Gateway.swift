@@ -25,6 +25,8 @@ public final class Gateway: Sendable {
     let pipeline: IntakePipeline
     /// Raw messages to complaints, for `POST /v1/email`, the mailbox pollers and `email import`.
     let emailIntake: EmailIntake
+    /// `complaint/v1` records (and their files) to complaints, for `POST /v1/complaints`.
+    let apiIntake: APIIntake
     let reloader: ConfigReloader
     /// Concatenated-SMS parts waiting for their set; nil when the store cannot hold them.
     let smsConcat: SMSConcatBuffer?
@@ -84,6 +86,7 @@ public final class Gateway: Sendable {
             environment: configuration.environment, logger: logger)
         let pipeline = IntakePipeline(store: store, routers: routers, dispatcher: dispatcher)
         self.pipeline = pipeline
+        apiIntake = APIIntake(pipeline: pipeline, maxAttachmentBytes: configuration.email.maxAttachmentBytes)
         emailIntake = try EmailIntake(
             pipeline: pipeline, settings: configuration.email,
             lockFile: URL(fileURLWithPath: configuration.storage.dataDirectory)
@@ -101,7 +104,7 @@ public final class Gateway: Sendable {
     /// Processes quarantined payloads again, through the channels this gateway runs.
     func quarantineReprocessor(sms: SMSIntake) -> QuarantineReprocessor {
         QuarantineReprocessor(
-            api: APIIntake(pipeline: pipeline), email: emailIntake, sms: sms, providers: configuration.sms.providers,
+            api: apiIntake, email: emailIntake, sms: sms, providers: configuration.sms.providers,
             importer: hotlineImporter)
     }
 
@@ -111,7 +114,7 @@ public final class Gateway: Sendable {
         router.add(middleware: ResponseMiddleware(metrics: RequestMetrics()))
         let auth = Authenticator(tokens: configuration.auth.tokens)
         ComplaintRoutes(
-            pipeline: pipeline, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes,
+            intake: apiIntake, auth: auth, maxBodyBytes: configuration.server.maxBodyBytes,
             maxFormBytes: configuration.server.maxFormBytes
         ).register(
             on: router)

@@ -34,7 +34,7 @@ public protocol ComplaintStore: Sendable {
 
     /// The raw payload a complaint was made from (its record's `source.raw_id`), as received; nil
     /// when there is no such complaint or its payload is kept in a file (an upload).
-    func rawBody(ofComplaint id: String) async throws -> Data?
+    func attachmentSource(ofComplaint id: String) async throws -> StoredAttachment.Source?
 
     /// Complaints newest first, filtered and paged.
     func listComplaints(_ query: ComplaintQuery) async throws -> ComplaintPage

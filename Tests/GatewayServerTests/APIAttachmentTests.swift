@@ -1,5 +1,6 @@
 import ComplaintCore
 import Foundation
+import GatewayServer
 import GatewayTestSupport
 import Testing
 
@@ -11,7 +12,10 @@ struct APIAttachmentTests {
     @Test("each file is listed in the record with its size and SHA-256, delivered, and downloadable byte for byte")
     func filesTaken() async throws {
         let downstream = try await DownstreamServer.start()
-        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        // The photo (13 bytes) over the limit: kept in the raw body only, read from it again.
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) {
+            $0.email.maxAttachmentBytes = 12
+        }
         // As a browser's FileReader gives it: base64 broken into lines; no type for the photo.
         let encoded = Self.photo.base64EncodedString(options: .lineLength64Characters)
         let body =
@@ -43,6 +47,11 @@ struct APIAttachmentTests {
                 == .array([.object(["position": .number(0), "filename": .string("../现场 照片.JPG")])]))
         let file = try await gateway.request(.get, "/v1/complaints/\(id)/attachments/0")
         #expect(file.body == Self.photo)
+        let keptApart = try await sqlite(
+            gateway.databasePath,
+            "SELECT group_concat(kept) FROM (SELECT data IS NOT NULL AS kept FROM attachments "
+                + "WHERE complaint_id = '\(id)' ORDER BY position)")
+        #expect(keptApart == "0,0")
         // The record as read back, files and all, sent again under the same key: the same complaint.
         let again = try await gateway.request(
             .post, "/v1/complaints", body: Data(body.utf8),

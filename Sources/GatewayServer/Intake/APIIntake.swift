@@ -9,6 +9,9 @@ import Storage
 /// with why.
 struct APIIntake: Sendable {
     let pipeline: IntakePipeline
+    /// Files over this size (`email.max_attachment_bytes`) are listed and kept in the raw payload
+    /// only, not a second time apart.
+    let maxAttachmentBytes: Int
     let parser = APISubmissionParser()
 
     /// What became of a submission, and the gateway-assigned fields its body gave values to.
@@ -22,16 +25,8 @@ struct APIIntake: Sendable {
     ///   is then in quarantine with the reason); 415 for a charset not taken (nothing kept); 503
     ///   when the store could not keep it.
     func accept(_ raw: RawPayload, idempotencyKey: String?, logger: Logger) async throws -> Accepted {
-        let body: Result<APISubmissionForm, DeclaredCharset.Failure> =
-            if let type = raw.contentType, APISubmissionForm.isForm(contentType: type) {
-                APISubmissionForm.read(raw.body, contentType: type)
-            } else {
-                DeclaredCharset.utf8Body(raw.body, contentType: raw.contentType).map {
-                    APISubmissionForm(json: $0, files: [])
-                }
-            }
         let form: APISubmissionForm
-        switch body {
+        switch APISubmissionForm.body(raw.body, contentType: raw.contentType) {
         case .success(let read): form = read
         case .failure(let failure) where failure.code == "unsupported_charset":
             // Like any other media type the route does not take: refused, not stored.
@@ -53,7 +48,8 @@ struct APIIntake: Sendable {
         }
         do {
             let outcome = try await pipeline.submit(
-                parsed.draft, raw: raw, idempotencyKey: idempotencyKey, attachmentData: parsed.attachmentData)
+                parsed.draft, raw: raw, idempotencyKey: idempotencyKey,
+                attachmentData: parsed.attachmentData.map { $0.count > maxAttachmentBytes ? nil : $0 })
             return Accepted(outcome: outcome, ignored: parsed.ignored)
         } catch {
             logger.error(

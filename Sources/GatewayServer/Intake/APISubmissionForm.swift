@@ -23,6 +23,13 @@ struct APISubmissionForm {
 
     static let recordField = "complaint"
 
+    /// A request's body as the record's JSON and its files: a form's, or a JSON body with no files
+    /// beside it, read in the charset its `Content-Type` declares.
+    static func body(_ body: Data, contentType: String?) -> Result<APISubmissionForm, DeclaredCharset.Failure> {
+        if let contentType, isForm(contentType: contentType) { return read(body, contentType: contentType) }
+        return DeclaredCharset.utf8Body(body, contentType: contentType).map { APISubmissionForm(json: $0, files: []) }
+    }
+
     static func isForm(contentType: String?) -> Bool {
         contentType.map { $0.lowercased().hasPrefix("multipart/form-data") } ?? false
     }

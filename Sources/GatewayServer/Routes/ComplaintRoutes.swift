@@ -16,12 +16,12 @@ struct ComplaintRoutes: Sendable {
     let maxFormBytes: Int
     let intake: APIIntake
 
-    init(pipeline: IntakePipeline, auth: Authenticator, maxBodyBytes: Int, maxFormBytes: Int) {
-        self.pipeline = pipeline
+    init(intake: APIIntake, auth: Authenticator, maxBodyBytes: Int, maxFormBytes: Int) {
+        pipeline = intake.pipeline
+        self.intake = intake
         self.auth = auth
         self.maxBodyBytes = maxBodyBytes
         self.maxFormBytes = maxFormBytes
-        intake = APIIntake(pipeline: pipeline)
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -64,7 +64,7 @@ struct ComplaintRoutes: Sendable {
             var kept = attachment.data
             if kept == nil {
                 do {
-                    kept = try await AttachmentFromRawMessage.bytes(
+                    kept = try await AttachmentFromRawPayload.bytes(
                         of: attachment, at: position, complaintID: id, store: pipeline.store)
                 } catch {
                     throw GatewayError.storeUnavailable(Self.storeErrorCode(error))
@@ -74,7 +74,7 @@ struct ComplaintRoutes: Sendable {
                 throw GatewayError(
                     .notFound, code: "attachment_not_kept",
                     "attachment \(position) of complaint \(id) (\(attachment.size) bytes) is not kept apart and could "
-                        + "not be read again from the raw message (source.raw_id of the record)")
+                        + "not be read again from the raw payload (source.raw_id of the record)")
             }
             return AttachmentResponse.response(attachment, data: data)
         }

@@ -1,3 +1,4 @@
+import ComplaintCore
 import Foundation
 import GRDB
 
@@ -23,14 +24,18 @@ extension SQLiteStore {
         }
     }
 
-    public func rawBody(ofComplaint id: String) async throws -> Data? {
+    public func attachmentSource(ofComplaint id: String) async throws -> StoredAttachment.Source? {
         try await read { db in
-            try Data.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT body FROM raw_payloads WHERE body_path IS NULL AND id = (
-                            SELECT json_extract(CAST(record AS TEXT), '$.source.raw_id') FROM complaints WHERE id = ?)
-                        """), arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT channel, content_type, body FROM raw_payloads WHERE body_path IS NULL AND id = (
+                                SELECT json_extract(CAST(record AS TEXT), '$.source.raw_id') FROM complaints WHERE id = ?)
+                            """), arguments: [id]),
+                let channel = Channel(rawValue: row["channel"] as String)
+            else { return nil }
+            return StoredAttachment.Source(channel: channel, contentType: row["content_type"], body: row["body"])
         }
     }
 }
