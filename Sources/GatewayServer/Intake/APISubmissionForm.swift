@@ -7,8 +7,7 @@ import Foundation
 /// `curl -F` sends them. The files travel as bytes (no base64 inside JSON, a third smaller), and
 /// the body is held to `server.max_form_bytes` rather than `max_body_bytes`.
 ///
-/// The form is split and its part headers read as email's multipart bodies are: the same
-/// boundaries, and parameters (`filename*=`, a raw UTF-8 or GBK name) decoded the same way.
+/// The form is split by ``FormParts``.
 struct APISubmissionForm {
     /// One file field: its name as sent, the type its part declares, its bytes.
     struct File {
@@ -40,37 +39,24 @@ struct APISubmissionForm {
         func failure(_ message: String) -> Result<APISubmissionForm, DeclaredCharset.Failure> {
             .failure(DeclaredCharset.Failure(code: "malformed_multipart", message: message))
         }
-        guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
-            return failure("multipart Content-Type without a boundary")
+        let parts: [FormPart]
+        switch FormParts.read(body, contentType: contentType) {
+        case .success(let read): parts = read
+        case .failure(let error): return failure(error.description)
         }
-        let bytes = [UInt8](body)
-        let split = MIMEParser.split(bytes, 0..<bytes.count, boundary: Array(boundary.utf8))
-        guard !split.parts.isEmpty else {
-            return failure("malformed multipart/form-data body: no parts found with the boundary of its Content-Type")
-        }
-        guard split.closed else {
-            return failure("malformed multipart/form-data body: it ends without its closing boundary (cut short?)")
-        }
-        var record: (bytes: Data, type: String?)?
+        var record: FormPart?
         var files: [File] = []
-        for (index, range) in split.parts.enumerated() {
-            let (headers, bodyStart, _) = HeaderBlock.parse(bytes, from: range.lowerBound, to: range.upperBound)
-            let content = Data(bytes[min(bodyStart, range.upperBound)..<range.upperBound])
-            let type = headers.raw("Content-Type").map { String(decoding: $0, as: UTF8.self) }
-            let disposition = headers.raw("Content-Disposition").map(HeaderParameters.parse)
-            let name = disposition?["name"]
-            if name == recordField {
+        for (index, part) in parts.enumerated() {
+            if part.name == recordField {
                 guard record == nil else { return failure("the form has two fields named \(recordField)") }
-                record = (content, type)
-            } else if let filename = disposition?["filename"] {
+                record = part
+            } else if let filename = part.filename {
                 // A file input left empty: browsers send it with no name and no bytes.
-                if content.isEmpty && filename.isEmpty { continue }
+                if part.content.isEmpty && filename.isEmpty { continue }
                 files.append(
-                    File(
-                        filename: filename.isEmpty ? nil : filename,
-                        contentType: type.map { HeaderParameters.parse(Array($0.utf8)).value }, data: content))
+                    File(filename: filename.isEmpty ? nil : filename, contentType: part.mediaType, data: part.content))
             } else {
-                let label = name.map { "field \"\($0)\"" } ?? "part \(index + 1) (no field name)"
+                let label = part.name.map { "field \"\($0)\"" } ?? "part \(index + 1) (no field name)"
                 return failure(
                     "form \(label) is not taken: send the record as JSON in a field named \(recordField), "
                         + "and each file as a file field")
@@ -80,7 +66,7 @@ struct APISubmissionForm {
             return failure(
                 "the form has no field named \(recordField): send the record as JSON in it, the files beside it")
         }
-        return DeclaredCharset.utf8Body(record.bytes, contentType: record.type).map {
+        return DeclaredCharset.utf8Body(record.content, contentType: record.contentType).map {
             APISubmissionForm(json: $0, files: files)
         }
     }

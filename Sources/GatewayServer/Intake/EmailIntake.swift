@@ -36,12 +36,13 @@ struct EmailIntake: Sendable {
 
     /// Keeps a body that is not a message in quarantine, counted; returns its raw id.
     func quarantineNotAMessage(
-        _ message: [UInt8], adapter: String, reason: String, headers: [RawPayload.Header] = []
+        _ message: [UInt8], adapter: String, reason: String, headers: [RawPayload.Header] = [],
+        contentType: String = "message/rfc822", code: String = "not_a_message"
     ) async throws -> String {
         let raw = RawPayload(
             id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: Date(),
-            contentType: "message/rfc822", headers: headers, body: Data(message))
-        try await pipeline.quarantine(raw, error: reason, code: "not_a_message")
+            contentType: contentType, headers: headers, body: Data(message))
+        try await pipeline.quarantine(raw, error: reason, code: code)
         return raw.id
     }
 

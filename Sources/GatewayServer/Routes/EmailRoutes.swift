@@ -1,4 +1,5 @@
 import ComplaintCore
+import EmailAdapter
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,10 +27,23 @@ struct EmailRoutes: Sendable {
         let tokenName = try auth.require(.submit, request)
         let contentType = request.headers.value(.contentType)
         let type = contentType?.lowercased()
-        let message: [UInt8]
-        if let contentType, let type, type.hasPrefix("multipart/form-data") {
-            // The boundary as sent: its case matters.
-            message = try await Self.messagePart(of: request, contentType: contentType, limit: maxMessageBytes)
+        var message: [UInt8]
+        var keptHeaders = RequestBodyReader.keptHeaders(request)
+        if let contentType, let type,
+            type.hasPrefix("multipart/form-data") || type.hasPrefix("application/x-www-form-urlencoded")
+        {
+            switch try await Self.formMessage(of: request, contentType: contentType, limit: maxMessageBytes) {
+            case .raw(let raw): message = raw
+            case .rebuilt(let rebuilt, let service):
+                message = rebuilt
+                // Said beside the stored message: its structure is the gateway's, its parts the service's.
+                keptHeaders.append(RawPayload.Header(name: "X-Gateway-Rebuilt-From", value: service.rawValue))
+            case .unknown(let form):
+                let rawID = try await intake.quarantineNotAMessage(
+                    form, adapter: tokenName, reason: Self.noMessageReason, headers: keptHeaders,
+                    contentType: contentType, code: "malformed_multipart")
+                throw GatewayError.badRequest(Self.noMessageReason, code: "malformed_multipart", rawID: rawID)
+            }
         } else {
             if let type, !Self.acceptedTypes.contains(where: { type.hasPrefix($0) }) {
                 throw GatewayError(
@@ -45,13 +59,12 @@ struct EmailRoutes: Sendable {
         guard EmailIntake.looksLikeMessage(message) else {
             let reason = EmailIntake.notAMessageReason
             let rawID = try await intake.quarantineNotAMessage(
-                message, adapter: tokenName, reason: reason, headers: RequestBodyReader.keptHeaders(request))
+                message, adapter: tokenName, reason: reason, headers: keptHeaders)
             throw GatewayError(.unprocessableContent, code: "not_a_message", reason, rawID: rawID)
         }
         let result: EmailIntake.Result
         do {
-            result = try await intake.accept(
-                message, adapter: tokenName, headers: RequestBodyReader.keptHeaders(request))
+            result = try await intake.accept(message, adapter: tokenName, headers: keptHeaders)
         } catch {
             context.logger.error("email commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
             throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
@@ -86,27 +99,4 @@ struct EmailRoutes: Sendable {
     /// Room for a form's other fields (SendGrid's headers, envelope and spam report) beside the
     /// message, which alone is held to `email.max_message_bytes`.
     static let formOverheadBytes = 1 << 20
-
-    /// The message a forwarding service posts as a form field (SendGrid's `email`, Mailgun's
-    /// `body-mime`, or a `.eml` file); the form's other fields are not kept.
-    private static func messagePart(of request: Request, contentType: String, limit: Int) async throws -> [UInt8] {
-        guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
-            throw GatewayError.badRequest("multipart Content-Type without a boundary", code: "malformed_multipart")
-        }
-        let body = try await RequestBodyReader.collect(request, limit: limit + formOverheadBytes)
-        var form = MultipartFileStream(boundary: boundary, picks: MultipartFileStream.isMessagePart)
-        var message: [UInt8] = []
-        do {
-            try body.withUnsafeReadableBytes { bytes in try form.feed(bytes) { message.append(contentsOf: $0) } }
-            guard form.foundFile else {
-                throw MultipartError(
-                    "the form has no message: send it as a field named email, body-mime or message, or as a .eml file")
-            }
-            try form.finish()
-        } catch let error as MultipartError {
-            throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
-        }
-        if message.count > limit { throw GatewayError.tooLarge(limit: limit) }
-        return message
-    }
 }

@@ -1,0 +1,68 @@
+import EmailAdapter
+import Foundation
+import Hummingbird
+import NIOCore
+import SMSAdapter
+import Storage
+
+extension EmailRoutes {
+    /// What a mail forwarding service's form gave.
+    enum FormMessage {
+        /// The raw message, as a field (SendGrid's `email`, Mailgun's `body-mime`) or a `.eml` file.
+        case raw([UInt8])
+        /// The service parsed the mail and posted its parts: the message rebuilt from them.
+        case rebuilt([UInt8], ParsedMailFields.Service)
+        /// Neither: the whole form, kept in quarantine by the caller.
+        case unknown(form: [UInt8])
+    }
+
+    static let noMessageReason =
+        "the form has no message: send it as a field named email, body-mime or message, or as a .eml file (SendGrid "
+        + "Inbound Parse: tick \"POST the raw, full MIME message\"; Mailgun: a route URL ending in mime); nor "
+        + "is it the fields of SendGrid's or Mailgun's parsed mail"
+
+    /// The message a forwarding service posts as a form: `multipart/form-data` (the raw message as a
+    /// field, or the parsed mail's fields and files) or `application/x-www-form-urlencoded` (a
+    /// Mailgun route's parsed mail without files).
+    static func formMessage(of request: Request, contentType: String, limit: Int) async throws -> FormMessage {
+        let body = try await RequestBodyReader.collect(request, limit: limit + formOverheadBytes)
+        let bytes = Array(body.readableBytesView)
+        if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+            let fields = FormURLEncoded.parse(bytes).map {
+                ParsedMailFields.Field(name: $0.name, value: Array($0.value.utf8))
+            }
+            return rebuilt(fields, form: bytes)
+        }
+        // The boundary as sent: its case matters.
+        guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
+            throw GatewayError.badRequest("multipart Content-Type without a boundary", code: "malformed_multipart")
+        }
+        var stream = MultipartFileStream(boundary: boundary, picks: MultipartFileStream.isMessagePart)
+        var message: [UInt8] = []
+        do {
+            try body.withUnsafeReadableBytes { bytes in try stream.feed(bytes) { message.append(contentsOf: $0) } }
+            if stream.foundFile { try stream.finish() }
+        } catch let error as MultipartError {
+            throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
+        }
+        if stream.foundFile {
+            if message.count > limit { throw GatewayError.tooLarge(limit: limit) }
+            return .raw(message)
+        }
+        switch FormParts.read(Data(bytes), contentType: contentType) {
+        case .failure(let error):
+            throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
+        case .success(let parts):
+            let fields = parts.map {
+                ParsedMailFields.Field(
+                    name: $0.name ?? "", filename: $0.filename, mediaType: $0.mediaType, value: Array($0.content))
+            }
+            return rebuilt(fields, form: bytes)
+        }
+    }
+
+    private static func rebuilt(_ fields: [ParsedMailFields.Field], form: [UInt8]) -> FormMessage {
+        guard let (message, service) = ParsedMailFields.message(from: fields) else { return .unknown(form: form) }
+        return .rebuilt(message, service)
+    }
+}
