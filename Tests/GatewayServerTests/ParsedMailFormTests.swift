@@ -141,6 +141,58 @@ struct ParsedMailFormTests {
         await downstream.stop()
     }
 
+    @Test("Postmark's inbound JSON: rebuilt from its fields and base64 files, or RawEmail taken as it is")
+    func postmark() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL)
+        let webhook: [String: Any] = [
+            "FromName": "王先生", "MessageStream": "inbound", "From": "citizen@example.cn",
+            "FromFull": ["Email": "citizen@example.cn", "Name": "王先生", "MailboxHash": ""],
+            "To": "complaints@hotline.example.gov.cn", "Cc": "", "ReplyTo": "",
+            "OriginalRecipient": "complaints@hotline.example.gov.cn", "Subject": "垃圾清运不及时",
+            "MessageID": "22c74902-a0c1-4511-804f-341342852c90", "Date": "Mon, 7 Dec 2026 09:12:03 +0800",
+            "MailboxHash": "", "TextBody": "小区垃圾三天没有清运。", "HtmlBody": "<p>小区垃圾三天没有清运。</p>",
+            "StrippedTextReply": "", "Tag": "",
+            "Headers": [
+                ["Name": "X-Spam-Status", "Value": "No"], ["Name": "MIME-Version", "Value": "1.0"],
+                ["Name": "Message-ID", "Value": "<pm-1@example.cn>"],
+                ["Name": "Content-Type", "Value": "multipart/mixed; boundary=\"b1\""],
+            ],
+            "Attachments": [
+                [
+                    "Name": "垃圾.jpg", "Content": Self.photo.base64EncodedString(), "ContentType": "image/jpeg",
+                    "ContentLength": Self.photo.count, "ContentID": "",
+                ]
+            ],
+        ]
+        let body = try JSONSerialization.data(withJSONObject: webhook)
+        let reply = try await post(gateway, body, type: "application/json")
+        #expect(reply.status == 201, "\(reply.errorMessage ?? "")")
+        let id = try #require(reply.json["id"] as? String)
+        let record = try await Self.record(gateway, id)
+        #expect(record["text"] as? String == "小区垃圾三天没有清运。")
+        #expect(record["subject"] as? String == "垃圾清运不及时")
+        #expect((record["complainant"] as? [String: Any])?["name"] as? String == "王先生")
+        #expect((record["source"] as? [String: Any])?["external_id"] as? String == "pm-1@example.cn")
+        let file = try await gateway.request(.get, "/v1/complaints/\(id)/attachments/0")
+        #expect(file.body == Self.photo)
+        // Postmark set to include the raw message: that message, byte for byte.
+        let raw =
+            "From: citizen@example.cn\r\nSubject: =?utf-8?B?\(Data("路灯".utf8).base64EncodedString())?=\r\n"
+            + "Message-ID: <pm-raw@example.cn>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n路灯不亮。\r\n"
+        var withRaw = webhook
+        withRaw["RawEmail"] = raw
+        let rawReply = try await post(
+            gateway, try JSONSerialization.data(withJSONObject: withRaw), type: "application/json")
+        #expect(rawReply.status == 201, "\(rawReply.errorMessage ?? "")")
+        let rawRecord = try await Self.record(gateway, try #require(rawReply.json["id"] as? String))
+        let rawID = try #require((rawRecord["source"] as? [String: Any])?["raw_id"] as? String)
+        let stored = try await sqlite(gateway.databasePath, "SELECT hex(body) FROM raw_payloads WHERE id = '\(rawID)'")
+        #expect(stored == Data(raw.utf8).map { String(format: "%02X", $0) }.joined())
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
     @Test("a form that is neither a message nor a service's parsed mail is refused and kept in quarantine")
     func unknownFormKept() async throws {
         let downstream = try await DownstreamServer.start()

@@ -3,7 +3,8 @@ import Foundation
 
 /// A message rebuilt from the fields a mail forwarding service posts when it has parsed the mail
 /// itself: SendGrid's Inbound Parse as set up by default (without "POST the raw, full MIME
-/// message"), and a Mailgun route's `forward()` to a URL that does not end in `mime`.
+/// message"), a Mailgun route's `forward()` to a URL that does not end in `mime`, and Postmark's
+/// inbound webhook (JSON) without its `RawEmail`.
 ///
 /// Such a post carries the original header block (SendGrid's `headers`, as text; Mailgun's
 /// `message-headers`, as JSON pairs), the text and HTML bodies, and the files as file fields. The
@@ -33,6 +34,56 @@ public enum ParsedMailFields {
     public enum Service: String, Sendable {
         case sendGrid = "SendGrid Inbound Parse fields"
         case mailgun = "Mailgun route fields"
+        case postmark = "Postmark inbound JSON"
+    }
+
+    /// The message of a Postmark inbound webhook's JSON: `RawEmail` as it is when the server was
+    /// set to include it; else rebuilt from `FromFull`, `To`, `Cc`, `ReplyTo`, `Subject`, `Date`,
+    /// `Headers`, `TextBody`, `HtmlBody` and `Attachments` (base64). Nil when the JSON is not one.
+    public static func message(fromPostmark json: [UInt8]) -> (message: [UInt8], rebuilt: Bool)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+            object["TextBody"] != nil || object["HtmlBody"] != nil || object["RawEmail"] != nil,
+            object["FromFull"] != nil || object["From"] != nil
+        else { return nil }
+        if let raw = object["RawEmail"] as? String, !raw.isEmpty { return (Array(raw.utf8), false) }
+        func string(_ key: String) -> String? { nonEmpty(object[key] as? String) }
+        var headerLines: [String] = []
+        let from = object["FromFull"] as? [String: Any]
+        if let email = nonEmpty(from?["Email"] as? String) ?? string("From") {
+            let name = nonEmpty(from?["Name"] as? String) ?? string("FromName")
+            headerLines.append(
+                "From: " + (name.map { "\"\($0.replacingOccurrences(of: "\"", with: ""))\" <\(email)>" } ?? email))
+        }
+        for (field, key) in [
+            ("To", "To"), ("Cc", "Cc"), ("Reply-To", "ReplyTo"), ("Subject", "Subject"), ("Date", "Date"),
+        ] {
+            if let value = string(key) { headerLines.append("\(field): \(value)") }
+        }
+        let given = Set(headerLines.compactMap { $0.split(separator: ":").first.map { $0.lowercased() } })
+        for header in object["Headers"] as? [[String: Any]] ?? [] {
+            guard let name = header["Name"] as? String, let value = header["Value"] as? String,
+                !given.contains(name.lowercased())
+            else { continue }
+            headerLines.append("\(name): \(value)")
+        }
+        var files: [File] = []
+        for attachment in object["Attachments"] as? [[String: Any]] ?? [] {
+            guard let content = attachment["Content"] as? String,
+                let bytes = Data(base64Encoded: content, options: .ignoreUnknownCharacters)
+            else { continue }
+            files.append(
+                File(
+                    filename: nonEmpty(attachment["Name"] as? String),
+                    mediaType: nonEmpty(attachment["ContentType"] as? String),
+                    contentID: nonEmpty(attachment["ContentID"] as? String), bytes: Array(bytes)))
+        }
+        let message = build(
+            headerLines: headerLines.filter(isWellFormed),
+            bodies: [
+                ("text/plain", string("TextBody").map { Array($0.utf8) }, "utf-8"),
+                ("text/html", string("HtmlBody").map { Array($0.utf8) }, "utf-8"),
+            ], files: files)
+        return (message, true)
     }
 
     /// The message the fields describe, or nil when they are not a known service's parsed mail.

@@ -44,6 +44,20 @@ struct EmailRoutes: Sendable {
                     contentType: contentType, code: "malformed_multipart")
                 throw GatewayError.badRequest(Self.noMessageReason, code: "malformed_multipart", rawID: rawID)
             }
+        } else if let type, type.hasPrefix("application/json") {
+            let body = Array(try await RequestBodyReader.collect(request, limit: maxMessageBytes).readableBytesView)
+            guard let (postmark, rebuilt) = ParsedMailFields.message(fromPostmark: body) else {
+                throw GatewayError(
+                    .unsupportedMediaType, code: "unsupported_media_type",
+                    "the body must be one raw message: Content-Type message/rfc822 (JSON only as Postmark's inbound "
+                        + "webhook posts it)")
+            }
+            message = postmark
+            if rebuilt {
+                keptHeaders.append(
+                    RawPayload.Header(name: "X-Gateway-Rebuilt-From", value: ParsedMailFields.Service.postmark.rawValue)
+                )
+            }
         } else {
             if let type, !Self.acceptedTypes.contains(where: { type.hasPrefix($0) }) {
                 throw GatewayError(
