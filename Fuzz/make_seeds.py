@@ -234,6 +234,32 @@ def json_intake():
     put("api-complaint", "full.json", body)
     put("api-complaint", "minimal.json", '{"text":"Street light out on 5th Ave"}')
     put("api-complaint", "anonymous.json", '{"text":"x","complainant":{"phone":"withheld","anonymous":true}}')
+    form = lambda parts: "".join("--cgFuzz\r\n%s\r\n" % p for p in parts) + "--cgFuzz--\r\n"
+    put("api-form", "photo.txt", form([
+        'Content-Disposition: form-data; name="complaint"\r\nContent-Type: application/json\r\n\r\n'
+        + '{"text":"路灯坏了","complainant":{"phone":"13812345678"}}',
+        'Content-Disposition: form-data; name="photo"; filename="现场.jpg"\r\nContent-Type: image/jpeg\r\n\r\nJFIF',
+        'Content-Disposition: form-data; name="f"; filename*=UTF-8\'\'%E5%BD%95.m4a\r\n\r\nRIFF']))
+    put("email-form", "sendgrid.txt", form([
+        'Content-Disposition: form-data; name="headers"\r\n\r\nFrom: a@example.cn\nSubject: =?utf-8?B?5oqV6K+J?=\n'
+        + 'Message-ID: <s@x>\nContent-Type: multipart/mixed;\n\tboundary="q"',
+        'Content-Disposition: form-data; name="text"\r\n\r\n路灯不亮',
+        'Content-Disposition: form-data; name="charsets"\r\n\r\n{"text":"UTF-8"}',
+        'Content-Disposition: form-data; name="envelope"\r\n\r\n{"to":["c@x"],"from":"a@example.cn"}',
+        'Content-Disposition: form-data; name="attachment-info"\r\n\r\n{"attachment1":{"filename":"a.jpg","type":"image/jpeg"}}',
+        'Content-Disposition: form-data; name="attachment1"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\nJFIF']))
+    put("email-form", "mailgun.txt", form([
+        'Content-Disposition: form-data; name="message-headers"\r\n\r\n[["From","a@example.cn"],["Message-Id","<m@x>"]]',
+        'Content-Disposition: form-data; name="body-plain"\r\n\r\n噪音扰民',
+        'Content-Disposition: form-data; name="content-id-map"\r\n\r\n{"<i1>":"attachment-1"}',
+        'Content-Disposition: form-data; name="attachment-1"; filename="b.png"\r\nContent-Type: image/png\r\n\r\nPNG']))
+    put("email-form", "mailgun-urlencoded.txt",
+        "message-headers=%5B%5B%22From%22%2C%22a%40example.cn%22%5D%5D&body-plain=%E8%B7%AF%E7%81%AF&subject=x")
+    put("email-form", "postmark.json", json.dumps({
+        "FromFull": {"Email": "a@example.cn", "Name": "王"}, "To": "c@x", "Subject": "投诉", "TextBody": "井盖丢失",
+        "HtmlBody": "<p>井盖丢失</p>", "Headers": [{"Name": "Message-ID", "Value": "<p@x>"}],
+        "Attachments": [{"Name": "c.jpg", "Content": "SkZJRg==", "ContentType": "image/jpeg", "ContentID": ""}]},
+        ensure_ascii=False))
     put("json", "complaint.json", body)
     put("json", "escapes.json", '["\\u00e9\\ud83d\\ude00\\n\\"\\\\\\/", -0, 1E+2, 0.1e-7, 12345678901234567890, {}, []]')
     put("json", "nested.json", '{"a":{"b":[{"c":null,"d":[true,false]}]}, "e":"\\t"}')

@@ -38,7 +38,8 @@ BIN="$SCRATCH/release/FuzzGateway"
 
 # Every target in run order, with the largest input worth trying (messages are bigger than the rest).
 ALL_TARGETS=(mime tnef rtf csv xlsx sms-twilio sms-vonage sms-plivo sms-telnyx sms-aliyun sms-tencent sms-generic
-    config-gateway config-departments config-hotline rules-yaml rules-csv rules-calendar json api-complaint)
+    config-gateway config-departments config-hotline rules-yaml rules-csv rules-calendar json api-complaint api-form
+    email-form)
 max_len() { [[ "$1" == mime ]] && echo 65536 || echo 16384; }
 
 COMMAND="scripts/fuzz.sh $SECONDS_PER_TARGET${*:+ $*}"

@@ -178,10 +178,7 @@ public enum ParsedMailFields {
 
     private static func build(headerLines: [String], bodies: [(String, [UInt8]?, String?)], files: [File]) -> [UInt8] {
         var out = ""
-        for line in headerLines {
-            out +=
-                line.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
-        }
+        for line in headerLines { out += folded(line) + "\r\n" }
         out += "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"\(mixedBoundary)\"\r\n\r\n"
         let present = bodies.compactMap { type, bytes, charset in bytes.map { (type, $0, charset ?? "utf-8") } }
         out += "--\(mixedBoundary)\r\n"
@@ -199,16 +196,40 @@ public enum ParsedMailFields {
         for file in files {
             out += "--\(mixedBoundary)\r\n"
             let name = file.filename.map { "; filename*=utf-8''" + percentEncoded($0) } ?? ""
-            out += "Content-Type: \(file.mediaType ?? "application/octet-stream")\r\n"
-            out += "Content-Disposition: \(file.contentID == nil ? "attachment" : "inline")\(name)\r\n"
-            if let contentID = file.contentID {
-                let bare = contentID.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
-                out += "Content-ID: <\(bare)>\r\n"
+            // Values from a service's JSON go into part headers: only what a header can hold.
+            let type = file.mediaType.map { $0.lowercased() }.flatMap { $0.allSatisfy(isTypeCharacter) ? $0 : nil }
+            let contentID = file.contentID.map {
+                String($0.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F && $0 != "<" && $0 != ">" })
             }
+            .flatMap { $0.isEmpty ? nil : $0 }
+            out += "Content-Type: \(type.flatMap { $0.contains("/") ? $0 : nil } ?? "application/octet-stream")\r\n"
+            out += "Content-Disposition: \(contentID == nil ? "attachment" : "inline")\(name)\r\n"
+            if let contentID { out += "Content-ID: <\(contentID)>\r\n" }
             out += "Content-Transfer-Encoding: base64\r\n\r\n" + base64Lines(file.bytes)
         }
         out += "--\(mixedBoundary)--\r\n"
         return Array(out.utf8)
+    }
+
+    private static func isTypeCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || "!#$&^_.+-/".contains(character))
+    }
+
+    /// One header field on CRLF lines: a line break followed by white space stays a fold, any other
+    /// (a value from a service's JSON) becomes a space, so no value can end the header block or
+    /// start a field of its own.
+    private static func folded(_ field: String) -> String {
+        var out = ""
+        for (index, segment) in field.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).enumerated() {
+            if index == 0 {
+                out += segment
+            } else if let first = segment.first, first == " " || first == "\t" {
+                out += "\r\n" + segment
+            } else {
+                out += " " + segment
+            }
+        }
+        return out
     }
 
     private static func bodyPart(type: String, charset: String, bytes: [UInt8]) -> String {

@@ -26,6 +26,8 @@ struct FuzzTarget: Sendable {
             FuzzTarget(name: "rules-calendar", run: RuleTableTargets.calendar),
             FuzzTarget(name: "json", run: JSONTargets.parser),
             FuzzTarget(name: "api-complaint", run: JSONTargets.apiComplaint),
+            FuzzTarget(name: "api-form", run: FormTargets.apiForm),
+            FuzzTarget(name: "email-form", run: FormTargets.emailForm),
         ]
 
     /// The target `FUZZ_TARGET` names; anything else ends the process with the list of names.

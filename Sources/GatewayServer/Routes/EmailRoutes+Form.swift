@@ -28,10 +28,7 @@ extension EmailRoutes {
         let body = try await RequestBodyReader.collect(request, limit: limit + formOverheadBytes)
         let bytes = Array(body.readableBytesView)
         if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-            let fields = FormURLEncoded.parse(bytes).map {
-                ParsedMailFields.Field(name: $0.name, value: Array($0.value.utf8))
-            }
-            return rebuilt(fields, form: bytes)
+            return rebuilt(fields(ofURLEncoded: bytes), form: bytes)
         }
         // The boundary as sent: its case matters.
         guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
@@ -52,13 +49,21 @@ extension EmailRoutes {
         switch FormParts.read(Data(bytes), contentType: contentType) {
         case .failure(let error):
             throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
-        case .success(let parts):
-            let fields = parts.map {
-                ParsedMailFields.Field(
-                    name: $0.name ?? "", filename: $0.filename, mediaType: $0.mediaType, value: Array($0.content))
-            }
-            return rebuilt(fields, form: bytes)
+        case .success(let parts): return rebuilt(fields(of: parts), form: bytes)
         }
+    }
+
+    /// A form's parts as the fields a service's parsed mail is read from.
+    static func fields(of parts: [FormPart]) -> [ParsedMailFields.Field] {
+        parts.map {
+            ParsedMailFields.Field(
+                name: $0.name ?? "", filename: $0.filename, mediaType: $0.mediaType, value: Array($0.content))
+        }
+    }
+
+    /// A Mailgun route's URL-encoded post as the fields its parsed mail is read from.
+    static func fields(ofURLEncoded bytes: [UInt8]) -> [ParsedMailFields.Field] {
+        FormURLEncoded.parse(bytes).map { ParsedMailFields.Field(name: $0.name, value: Array($0.value.utf8)) }
     }
 
     private static func rebuilt(_ fields: [ParsedMailFields.Field], form: [UInt8]) -> FormMessage {
