@@ -1,4 +1,5 @@
 import Foundation
+import GatewayServer
 import GatewayTestSupport
 import Testing
 
@@ -189,6 +190,26 @@ struct ParsedMailFormTests {
         let rawID = try #require((rawRecord["source"] as? [String: Any])?["raw_id"] as? String)
         let stored = try await sqlite(gateway.databasePath, "SELECT hex(body) FROM raw_payloads WHERE id = '\(rawID)'")
         #expect(stored == Data(raw.utf8).map { String(format: "%02X", $0) }.joined())
+        try await gateway.stop()
+        await downstream.stop()
+    }
+
+    @Test("Postmark's JSON may be a third over email.max_message_bytes: its files are base64")
+    func postmarkLimit() async throws {
+        let downstream = try await DownstreamServer.start()
+        let gateway = try await RunningGateway.start(downstream: downstream.baseURL) { $0.email.maxMessageBytes = 3000 }
+        let photo = Data((0..<2600).map { UInt8(truncatingIfNeeded: $0 &* 37) })
+        let webhook: [String: Any] = [
+            "From": "citizen@example.cn", "Subject": "x", "TextBody": "照片见附件",
+            "Headers": [["Name": "Message-ID", "Value": "<pm-limit@example.cn>"]],
+            "Attachments": [["Name": "a.jpg", "Content": photo.base64EncodedString(), "ContentType": "image/jpeg"]],
+        ]
+        let body = try JSONSerialization.data(withJSONObject: webhook)
+        #expect(body.count > 3000)
+        let reply = try await post(gateway, body, type: "application/json")
+        #expect(reply.status == 201, "\(reply.errorMessage ?? "")")
+        let raw = Data(("From: citizen@example.cn\r\n\r\n" + String(repeating: "x", count: body.count)).utf8)
+        #expect(try await post(gateway, raw, type: "message/rfc822").status == 413)
         try await gateway.stop()
         await downstream.stop()
     }

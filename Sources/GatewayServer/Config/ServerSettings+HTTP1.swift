@@ -22,7 +22,11 @@ extension ServerSettings {
             // A complaint with its files as a form.
             if path == "/v1/complaints", APISubmissionForm.isForm(contentType: contentType) { return maxFormBytes }
             // A forwarder's form carries its own fields beside the message (held to the limit itself).
-            return path == "/v1/email" ? maxMessageBytes + EmailRoutes.formOverheadBytes : maxBodyBytes
+            guard path == "/v1/email" else { return maxBodyBytes }
+            if let contentType, contentType.lowercased().hasPrefix("application/json") {
+                return EmailRoutes.postmarkLimit(maxMessageBytes: maxMessageBytes)
+            }
+            return maxMessageBytes + EmailRoutes.formOverheadBytes
         }
         return HTTP1Channel.Configuration(
             additionalChannelHandlers: [

@@ -45,7 +45,8 @@ struct EmailRoutes: Sendable {
                 throw GatewayError.badRequest(Self.noMessageReason, code: "malformed_multipart", rawID: rawID)
             }
         } else if let type, type.hasPrefix("application/json") {
-            let body = Array(try await RequestBodyReader.collect(request, limit: maxMessageBytes).readableBytesView)
+            let limit = Self.postmarkLimit(maxMessageBytes: maxMessageBytes)
+            let body = Array(try await RequestBodyReader.collect(request, limit: limit).readableBytesView)
             guard let (postmark, rebuilt) = ParsedMailFields.message(fromPostmark: body) else {
                 throw GatewayError(
                     .unsupportedMediaType, code: "unsupported_media_type",
@@ -113,4 +114,7 @@ struct EmailRoutes: Sendable {
     /// Room for a form's other fields (SendGrid's headers, envelope and spam report) beside the
     /// message, which alone is held to `email.max_message_bytes`.
     static let formOverheadBytes = 1 << 20
+
+    /// Postmark's JSON carries the files in base64: a message at the limit takes a third more.
+    static func postmarkLimit(maxMessageBytes: Int) -> Int { maxMessageBytes / 3 * 4 + formOverheadBytes }
 }
