@@ -20,7 +20,7 @@ enum FormTargets {
 
     static func emailForm(_ bytes: [UInt8]) {
         var messages: [[UInt8]] = []
-        if case .success(let parts) = FormParts.read(Data(bytes), contentType: contentType),
+        if case .success(let parts) = FormParts.read(bytes, contentType: contentType),
             let (message, _) = ParsedMailFields.message(from: EmailRoutes.fields(of: parts))
         {
             messages.append(message)

@@ -40,7 +40,7 @@ struct APISubmissionForm {
             .failure(DeclaredCharset.Failure(code: "malformed_multipart", message: message))
         }
         let parts: [FormPart]
-        switch FormParts.read(body, contentType: contentType) {
+        switch FormParts.read([UInt8](body), contentType: contentType) {
         case .success(let read): parts = read
         case .failure(let error): return failure(error.description)
         }

@@ -46,7 +46,7 @@ extension EmailRoutes {
             if message.count > limit { throw GatewayError.tooLarge(limit: limit) }
             return .raw(message)
         }
-        switch FormParts.read(Data(bytes), contentType: contentType) {
+        switch FormParts.read(bytes, contentType: contentType) {
         case .failure(let error):
             throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
         case .success(let parts): return rebuilt(fields(of: parts), form: bytes)

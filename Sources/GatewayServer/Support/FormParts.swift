@@ -19,11 +19,10 @@ struct FormPart {
 /// name). For bodies held in memory; a hotline upload streams instead (``MultipartFileStream``).
 enum FormParts {
     /// The parts, or why the body is not a form.
-    static func read(_ body: Data, contentType: String) -> Result<[FormPart], MultipartError> {
+    static func read(_ bytes: [UInt8], contentType: String) -> Result<[FormPart], MultipartError> {
         guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {
             return .failure(MultipartError("multipart Content-Type without a boundary"))
         }
-        let bytes = [UInt8](body)
         let split = MIMEParser.split(bytes, 0..<bytes.count, boundary: Array(boundary.utf8))
         guard !split.parts.isEmpty else {
             return .failure(
