@@ -12,6 +12,17 @@ public struct HeaderParameters: Sendable, Equatable {
 
     public subscript(_ name: String) -> String? { parameters[name] }
 
+    /// RFC 5987's `attr-char`: what an extended parameter value (`filename*=UTF-8''…`) may hold
+    /// unencoded.
+    private static let attrChar = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
+
+    /// `text` as an extended parameter's value after `UTF-8''`: every byte of its UTF-8 that is not
+    /// an `attr-char` as `%XX` (the reverse of what ``parse(_:)`` decodes).
+    public static func extendedValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: attrChar) ?? text
+    }
+
     private struct Section {
         var number: Int
         var extended: Bool

@@ -195,7 +195,7 @@ public enum ParsedMailFields {
         }
         for file in files {
             out += "--\(mixedBoundary)\r\n"
-            let name = file.filename.map { "; filename*=utf-8''" + percentEncoded($0) } ?? ""
+            let name = file.filename.map { "; filename*=utf-8''" + HeaderParameters.extendedValue($0) } ?? ""
             // Values from a service's JSON go into part headers: only what a header can hold.
             let type = file.mediaType.map { $0.lowercased() }.flatMap { $0.allSatisfy(isTypeCharacter) ? $0 : nil }
             let contentID = file.contentID.map {
@@ -243,21 +243,5 @@ public enum ParsedMailFields {
             .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
         ])
             + "\r\n"
-    }
-
-    /// RFC 2231's `attr-char`s as they are; every other byte of the UTF-8 name as `%XX`.
-    private static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if byte < 0x80,
-                CharacterSet.alphanumerics.contains(scalar) || "!#$&+-.^_`|~".unicodeScalars.contains(scalar)
-            {
-                out.unicodeScalars.append(scalar)
-            } else {
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import EmailAdapter
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -36,10 +37,6 @@ enum AttachmentResponse {
         return active ? "application/octet-stream" : type
     }
 
-    /// RFC 5987's `attr-char`: what `filename*` may hold unencoded.
-    private static let attrChar = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
-
     /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): an ASCII stand-in for old
     /// clients, the name itself for every current one. The stored name is already safe
     /// (``SafeFilename``); one with none is `attachment`.
@@ -51,7 +48,6 @@ enum AttachmentResponse {
                     scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\" && scalar != "%"
                         ? scalar : "_"
                 }))
-        let encoded = filename.addingPercentEncoding(withAllowedCharacters: attrChar) ?? filename
-        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(HeaderParameters.extendedValue(filename))"
     }
 }
