@@ -8,7 +8,9 @@
 # may have running on 8080 / 9009); DEMO_BUILD_CONFIGURATION (default debug: `swift build
 # --build-tests` has already built the debug gateway, so the smoke test costs no second,
 # release, compile; set release to smoke-test the optimized binary); FUZZ_SMOKE_SECONDS (default
-# 5 seconds per fuzz target, scripts/fuzz.sh; 0 skips the fuzz step).
+# 5 seconds per fuzz target, scripts/fuzz.sh; 0 skips the fuzz step); TEST_TIME_LIMIT (default
+# 1800 seconds for `swift test`: a run that hangs fails, naming the tests still running, instead
+# of holding CI until its own limit).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -36,7 +38,16 @@ echo "== swift test $*"
 status=0
 # Every suite uses Swift Testing; XCTest is disabled so its empty "Executed 0 tests" line
 # cannot be mistaken for the run's result.
-swift test --disable-xctest "$@" 2>&1 | tee "$TEST_LOG" || status=$?
+# Line-buffered (stdbuf), so that the log of a run stopped at the time limit still holds every
+# "started" line and the tests still running can be named.
+timeout --kill-after=30 "${TEST_TIME_LIMIT:-1800}" stdbuf -oL -eL swift test --disable-xctest "$@" 2>&1 | tee "$TEST_LOG" ||
+    status=$?
+if ((status == 124 || status == 137)); then
+    echo "FAIL: swift test still running after ${TEST_TIME_LIMIT:-1800} s; tests started and not ended:" >&2
+    started="$(sed -nE 's/^.*Test "(.*)" started\.$/\1/p' "$TEST_LOG" | sort)"
+    ended="$(sed -nE 's/^.*Test "(.*)" (passed|failed|skipped).*$/\1/p' "$TEST_LOG" | sort)"
+    comm -23 <(echo "$started") <(echo "$ended") | sed 's/^/  /' >&2
+fi
 echo "== swift test summary"
 summary="$(grep -E "Test run with [0-9]+ tests?" "$TEST_LOG" | tail -n 1 || true)"
 echo "${summary:-no Swift Testing summary line}"

@@ -82,6 +82,8 @@ private func spawnAndWait(
         throw error
     }
     close(pipeEnds[1])
+    // A helper that hangs fails its test instead of stalling the whole run.
+    child.kill(unlessEndedWithin: .seconds(300))
     let output = FileHandle(fileDescriptor: pipeEnds[0], closeOnDealloc: true).readAllRetryingInterrupts()
     return (child.wait(), output)
 }

@@ -9,6 +9,7 @@ import Foundation
 /// gateway processes the crash and CLI tests start while many sockets are open.
 public final class SpawnedChild: @unchecked Sendable {
     public let pid: pid_t
+    public let path: String
     private let lock = NSLock()
     /// The wait status, once the child has been reaped.
     private var status: Int32?
@@ -48,6 +49,7 @@ public final class SpawnedChild: @unchecked Sendable {
         let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT) }
         self.pid = pid
+        self.path = path
     }
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
@@ -75,26 +77,58 @@ public final class SpawnedChild: @unchecked Sendable {
     public func send(_ signal: Int32) {
         lock.lock()
         defer { lock.unlock() }
-        if status == nil { _ = kill(pid, signal) }
+        if status == nil { _ = Glibc.kill(pid, signal) }
     }
 
     /// Waits for the child to end; returns its exit code (or terminating signal).
     @discardableResult
     public func wait() -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        if status == nil {
+        while true {
+            if let code = exitCode() { return code }
+            // Blocks without the lock, so that `send` and `exitCode` (a watchdog's) are not held up.
             var raw: Int32 = 0
-            while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
-            status = raw
+            if waitpid(pid, &raw, 0) == pid {
+                lock.lock()
+                if status == nil { status = raw }
+                lock.unlock()
+            } else if errno == ECHILD {
+                // Reaped by another waiter, which is recording it.
+                sched_yield()
+            }
         }
-        return Self.code(status!)
     }
 
-    /// ``wait()`` on a thread of its own, so that the waiting test holds no thread of the cooperative pool.
+    /// ``wait()`` on a thread of its own, so that the waiting test holds no thread of the cooperative pool,
+    /// for at most `limit`: a child still running then is killed (SIGKILL), reaped, and nil is
+    /// returned, so a test waiting on a child that hangs fails, naming it, instead of stalling the run.
     @discardableResult
-    public func exited() async -> Int32 {
-        await onOwnThread { self.wait() }
+    public func exited(within limit: Duration = .seconds(120)) async -> Int32? {
+        await onOwnThread {
+            let deadline = ContinuousClock.now + limit
+            while self.exitCode() == nil {
+                guard ContinuousClock.now < deadline else {
+                    self.killHung(after: limit)
+                    return nil
+                }
+                usleep(10_000)
+            }
+            return self.wait()
+        }
+    }
+
+    /// Kills the child unless it has ended by `limit` from now (without holding a thread meanwhile),
+    /// for waits that cannot be given a deadline of their own, such as reading its output to the end.
+    public func kill(unlessEndedWithin limit: Duration) {
+        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
+            if self.exitCode() == nil { self.killHung(after: limit) }
+        }
+    }
+
+    private func killHung(after limit: Duration) {
+        FileHandle.standardError.write(Data("child \(pid) (\(path)) still running after \(limit): killed\n".utf8))
+        send(SIGKILL)
+        wait()
     }
 
     /// `WEXITSTATUS` for a normal exit, else `WTERMSIG` (as `Process.terminationStatus` reports).

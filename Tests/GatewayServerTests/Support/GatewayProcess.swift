@@ -3,6 +3,7 @@ import Foundation
 import GatewayTestSupport
 import NIOCore
 import NIOHTTP1
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -104,10 +105,12 @@ final class GatewayProcess: Sendable {
         await process.exited()
     }
 
-    /// SIGTERM and wait: graceful shutdown.
+    /// SIGTERM and wait: graceful shutdown, which must end within a minute.
     func stop() async {
         process.send(SIGTERM)
-        await process.exited()
+        if await process.exited(within: .seconds(60)) == nil {
+            Issue.record("the gateway did not stop within 60 s of SIGTERM (killed)")
+        }
     }
 
     func get(_ path: String) async throws -> Int { try await getBody(path).status }
