@@ -5,6 +5,7 @@ Run from the repository root when fixtures change: python3 Fuzz/make_seeds.py
 Seeds are small (a fuzzer mutates them; large files only slow it down). Files named seed-*
 are rewritten; regression inputs (crash-*, named for what they broke) are kept as they are.
 """
+import base64
 import glob
 import json
 import os
@@ -260,9 +261,28 @@ def json_intake():
         "HtmlBody": "<p>井盖丢失</p>", "Headers": [{"Name": "Message-ID", "Value": "<p@x>"}],
         "Attachments": [{"Name": "c.jpg", "Content": "SkZJRg==", "ContentType": "image/jpeg", "ContentID": ""}]},
         ensure_ascii=False))
+    put("email-form", "ses-sns.json", ses_sns())
+    put("email-form", "mandrill-events.json", mandrill_events())
     put("json", "complaint.json", body)
     put("json", "escapes.json", '["\\u00e9\\ud83d\\ude00\\n\\"\\\\\\/", -0, 1E+2, 0.1e-7, 12345678901234567890, {}, []]')
     put("json", "nested.json", '{"a":{"b":[{"c":null,"d":[true,false]}]}, "e":"\\t"}')
+
+
+def ses_sns():
+    """An SNS notification carrying SES's receipt notification with the mail, Base64."""
+    mail = "From: a@example.cn\r\nMessage-ID: <ses@x>\r\nSubject: x\r\n\r\n路灯不亮\r\n"
+    ses = {"notificationType": "Received", "mail": {"messageId": "o3vr"},
+           "receipt": {"action": {"type": "SNS", "encoding": "BASE64"}},
+           "content": base64.b64encode(mail.encode()).decode()}
+    return json.dumps({"Type": "Notification", "MessageId": "1", "TopicArn": "arn:aws:sns:us-east-1:1:t",
+                       "Message": json.dumps(ses)})
+
+
+def mandrill_events():
+    """The JSON of a Mandrill inbound webhook's mandrill_events field."""
+    mail = "From: a@example.cn\r\nMessage-ID: <md@x>\r\nSubject: x\r\n\r\n噪音扰民\r\n"
+    return json.dumps([{"event": "inbound", "ts": 1, "msg": {"raw_msg": mail, "email": "c@x"}},
+                       {"event": "whitelist"}], ensure_ascii=False)
 
 
 if __name__ == "__main__":

@@ -276,6 +276,12 @@ struct EmailIntakeTests {
             try await sqlite(gateway.databasePath, "select disposition from raw_payloads where id = '\(rawID)'")
                 == "quarantined")
         #expect(try await sqlite(gateway.databasePath, "select count(*) from complaints") == "0")
+        // JSON fits the header grammar (`{"Type":` is a field name and its colon), and is no message.
+        let webhook = try await gateway.request(
+            .post, "/v1/email", body: Data(#"{"Type":"Notification","Message":"x"}"#.utf8),
+            headers: [("Content-Type", "text/plain")])
+        #expect(webhook.status == 422)
+        #expect(webhook.errorCode == "not_a_message")
         // An MTA's pipe may put the mbox postmark line first: still a message.
         let piped =
             Data("From zhang@example.cn Tue Nov  3 08:15:02 2026\r\n".utf8)

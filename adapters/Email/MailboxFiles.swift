@@ -69,8 +69,12 @@ public struct MailboxFiles: Sendable {
             bytes = bytes[(end + 1)...]
         }
         // A field name is printable ASCII other than the colon (RFC 5322 §2.2), then the colon.
+        // Real ones start with a letter or digit: JSON (`{"Type":`, a webhook's envelope posted
+        // here) fits the grammar too, and is not a message.
         let name = bytes.prefix { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ":") }
-        return !name.isEmpty && bytes.dropFirst(name.count).first == UInt8(ascii: ":")
+        guard let first = name.first, Unicode.Scalar(first).properties.isAlphabetic || (0x30...0x39).contains(first)
+        else { return false }
+        return bytes.dropFirst(name.count).first == UInt8(ascii: ":")
     }
 
     /// The message at `index`, with an mbox's `>From ` escaping undone (mboxrd).

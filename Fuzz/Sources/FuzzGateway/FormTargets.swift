@@ -29,6 +29,8 @@ enum FormTargets {
             messages.append(message)
         }
         if let (message, _) = ParsedMailFields.message(fromPostmark: bytes) { messages.append(message) }
+        if case .message(let message) = MailServiceEnvelopes.sns(bytes) { messages.append(message) }
+        for case .message(let message) in MailServiceEnvelopes.mandrill(bytes) ?? [] { messages.append(message) }
         for message in messages { MIMETarget.run(message) }
     }
 }

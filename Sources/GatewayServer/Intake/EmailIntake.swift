@@ -46,6 +46,19 @@ struct EmailIntake: Sendable {
         return raw.id
     }
 
+    /// Keeps a mail service's notice that holds no message (an SNS unsubscribe confirmation, SES
+    /// bounce feedback) raw as ignored, counted under `kind`; returns its raw id.
+    func ignoreNotice(
+        _ body: [UInt8], adapter: String, reason: String, headers: [RawPayload.Header], contentType: String,
+        kind: String
+    ) async throws -> String {
+        let raw = RawPayload(
+            id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: Date(),
+            contentType: contentType, headers: headers, body: Data(body))
+        try await pipeline.ignore(raw, reason: reason, kind: kind)
+        return raw.id
+    }
+
     /// Parses and commits one message; returns once the commit (or the raw-only keep) is durable.
     func accept(
         _ message: [UInt8], adapter: String, receivedAt: Date = Date(), headers: [RawPayload.Header] = []

@@ -12,6 +12,8 @@ extension EmailRoutes {
         case raw([UInt8])
         /// The service parsed the mail and posted its parts: the message rebuilt from them.
         case rebuilt([UInt8], ParsedMailFields.Service)
+        /// Mandrill's inbound webhook: the `mandrill_events` field (a JSON array), and the whole form.
+        case mandrill(events: [UInt8], form: [UInt8])
         /// Neither: the whole form, kept in quarantine by the caller.
         case unknown(form: [UInt8])
     }
@@ -28,7 +30,11 @@ extension EmailRoutes {
         let body = try await RequestBodyReader.collect(request, limit: limit + formOverheadBytes)
         let bytes = Array(body.readableBytesView)
         if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-            return rebuilt(fields(ofURLEncoded: bytes), form: bytes)
+            let fields = fields(ofURLEncoded: bytes)
+            if let events = fields.first(where: { $0.name == "mandrill_events" }) {
+                return .mandrill(events: events.value, form: bytes)
+            }
+            return rebuilt(fields, form: bytes)
         }
         // The boundary as sent: its case matters.
         guard let boundary = MultipartFileStream.boundary(contentType: contentType) else {

@@ -19,6 +19,8 @@ struct EmailRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/email") { request, context in try await submit(request, context) }
+        // Mandrill checks a webhook's URL with a HEAD before it saves it; the answer holds nothing.
+        router.head("/v1/email") { _, _ in Response(status: .ok) }
     }
 
     private static let acceptedTypes = ["message/rfc822", "text/plain", "application/octet-stream"]
@@ -29,6 +31,13 @@ struct EmailRoutes: Sendable {
         let type = contentType?.lowercased()
         var message: [UInt8]
         var keptHeaders = RequestBodyReader.keptHeaders(request)
+        let sender = Sender(tokenName: tokenName, headers: keptHeaders, contentType: contentType ?? "")
+        if request.headers[Self.snsMessageType] != nil {
+            // Amazon SNS posts its JSON as text/plain.
+            let body = try await RequestBodyReader.collect(
+                request, limit: Self.postmarkLimit(maxMessageBytes: maxMessageBytes))
+            return try await snsDelivery(Array(body.readableBytesView), from: sender, context)
+        }
         if let contentType, let type,
             type.hasPrefix("multipart/form-data") || type.hasPrefix("application/x-www-form-urlencoded")
         {
@@ -38,6 +47,8 @@ struct EmailRoutes: Sendable {
                 message = rebuilt
                 // Said beside the stored message: its structure is the gateway's, its parts the service's.
                 keptHeaders.append(RawPayload.Header(name: "X-Gateway-Rebuilt-From", value: service.rawValue))
+            case .mandrill(let events, let form):
+                return try await mandrillEvents(events, form: form, from: sender, context)
             case .unknown(let form):
                 let rawID = try await intake.quarantineNotAMessage(
                     form, adapter: tokenName, reason: Self.noMessageReason, headers: keptHeaders,
@@ -47,11 +58,12 @@ struct EmailRoutes: Sendable {
         } else if let type, type.hasPrefix("application/json") {
             let limit = Self.postmarkLimit(maxMessageBytes: maxMessageBytes)
             let body = Array(try await RequestBodyReader.collect(request, limit: limit).readableBytesView)
+            if MailServiceEnvelopes.sns(body) != nil { return try await snsDelivery(body, from: sender, context) }
             guard let (postmark, rebuilt) = ParsedMailFields.message(fromPostmark: body) else {
                 throw GatewayError(
                     .unsupportedMediaType, code: "unsupported_media_type",
                     "the body must be one raw message: Content-Type message/rfc822 (JSON only as Postmark's inbound "
-                        + "webhook posts it)")
+                        + "webhook or Amazon SNS posts it)")
             }
             message = postmark
             if rebuilt {
@@ -71,20 +83,45 @@ struct EmailRoutes: Sendable {
         guard !message.isEmpty else {
             throw GatewayError.badRequest("the body is empty: expected one raw message")
         }
+        let result = try await take(message, from: Sender(tokenName: tokenName, headers: keptHeaders), context)
+        var writer = JSONWriter(capacity: 256)
+        Self.write(result, to: &writer)
+        if case .created(let id, _, _) = result {
+            var response = jsonResponse(writer, status: .created)
+            response.headers[.location] = "/v1/complaints/\(id)"
+            return response
+        }
+        return jsonResponse(writer)
+    }
+
+    /// Who posted, and the request headers kept with what they posted.
+    struct Sender {
+        var tokenName: String
+        var headers: [RawPayload.Header]
+        var contentType: String = "message/rfc822"
+    }
+
+    /// One raw message taken: a complaint, a duplicate or an ignored auto-reply. A body that is not
+    /// a message is kept in quarantine and refused with 422 `not_a_message`.
+    func take(_ message: [UInt8], from sender: Sender, _ context: BasicRequestContext) async throws
+        -> EmailIntake.Result
+    {
         guard EmailIntake.looksLikeMessage(message) else {
             let reason = EmailIntake.notAMessageReason
             let rawID = try await intake.quarantineNotAMessage(
-                message, adapter: tokenName, reason: reason, headers: keptHeaders)
+                message, adapter: sender.tokenName, reason: reason, headers: sender.headers)
             throw GatewayError(.unprocessableContent, code: "not_a_message", reason, rawID: rawID)
         }
-        let result: EmailIntake.Result
         do {
-            result = try await intake.accept(message, adapter: tokenName, headers: keptHeaders)
+            return try await intake.accept(message, adapter: sender.tokenName, headers: sender.headers)
         } catch {
             context.logger.error("email commit failed", metadata: ["cg.error": "\(LogRedaction.scrub("\(error)"))"])
             throw GatewayError.storeUnavailable(ComplaintRoutes.storeErrorCode(error))
         }
-        var writer = JSONWriter(capacity: 256)
+    }
+
+    /// The answer's object for one message taken.
+    static func write(_ result: EmailIntake.Result, to writer: inout JSONWriter) {
         writer.beginObject()
         switch result {
         case .created(let id, let routing, let parent):
@@ -93,10 +130,6 @@ struct EmailRoutes: Sendable {
             writer.field("follow_up_of", parent)
             writer.key("routing")
             routing.write(to: &writer)
-            writer.endObject()
-            var response = jsonResponse(writer, status: .created)
-            response.headers[.location] = "/v1/complaints/\(id)"
-            return response
         case .duplicate(let id, let routing):
             writer.field("id", id)
             writer.field("duplicate", true)
@@ -108,7 +141,6 @@ struct EmailRoutes: Sendable {
             writer.field("raw_id", rawID)
         }
         writer.endObject()
-        return jsonResponse(writer)
     }
 
     /// Room for a form's other fields (SendGrid's headers, envelope and spam report) beside the
