@@ -100,6 +100,15 @@ struct MailServiceEnvelopeTests {
         #expect(second.status == 201, "\(second.errorMessage ?? "")")
         let other = try await Self.record(gateway, try #require(second.json["id"] as? String))
         #expect(other["text"] as? String == "路灯不亮已经一周。")
+        // With the subscription's raw message delivery on, the body is SES's notification itself.
+        let rawDelivery = String(decoding: Self.mail(id: "ses-3@example.cn", body: Array("井盖丢失。".utf8)), as: UTF8.self)
+        let third = try await gateway.request(
+            .post, "/v1/email", body: Data(try Self.sesReceived(content: rawDelivery, encoding: "UTF8").utf8),
+            headers: [
+                ("Content-Type", "text/plain; charset=UTF-8"), ("x-amz-sns-message-type", "Notification"),
+                ("x-amz-sns-rawdelivery", "true"),
+            ])
+        #expect(third.status == 201, "\(third.errorMessage ?? "")")
         // The stored raw payload is the message itself, as any raw message's is.
         let rawID = try #require((record["source"] as? [String: Any])?["raw_id"] as? String)
         let stored = try await sqlite(

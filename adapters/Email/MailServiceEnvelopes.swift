@@ -20,11 +20,12 @@ public enum MailServiceEnvelopes {
         case other(String)
     }
 
-    /// Nil when `json` is not an SNS delivery (`Type` and `TopicArn` or `MessageId`).
+    /// Nil when `json` is not an SNS delivery: SNS's JSON (`Type` and `TopicArn` or `MessageId`),
+    /// or, with the subscription's raw message delivery on, SES's notification itself.
     public static func sns(_ json: [UInt8]) -> SNSDelivery? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
-            let type = object["Type"] as? String,
-            object["TopicArn"] is String || object["MessageId"] is String
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else { return nil }
+        if object["Type"] == nil, let kind = sesKind(object) { return ses(object, kind: kind) }
+        guard let type = object["Type"] as? String, object["TopicArn"] is String || object["MessageId"] is String
         else { return nil }
         let topic = object["TopicArn"] as? String ?? ""
         switch type {
@@ -33,24 +34,32 @@ public enum MailServiceEnvelopes {
         case "Notification":
             guard let text = object["Message"] as? String,
                 let ses = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                let kind = (ses["notificationType"] ?? ses["eventType"]) as? String
+                let kind = sesKind(ses)
             else { return .other("Notification") }
-            guard kind == "Received" else { return .other("Notification \(kind)") }
-            let mail = ses["mail"] as? [String: Any]
-            guard let content = ses["content"] as? String, !content.isEmpty else {
-                return .receivedWithoutContent(messageID: mail?["messageId"] as? String)
-            }
-            let action = (ses["receipt"] as? [String: Any])?["action"] as? [String: Any]
-            let encoding = (action?["encoding"] as? String)?.uppercased()
-            if encoding == "BASE64",
-                let bytes = Data(base64Encoded: content, options: .ignoreUnknownCharacters)
-            {
-                return .message(Array(bytes))
-            }
-            return .message(Array(content.utf8))
+            return Self.ses(ses, kind: kind)
         default:
             return .other(type)
         }
+    }
+
+    private static func sesKind(_ notification: [String: Any]) -> String? {
+        (notification["notificationType"] ?? notification["eventType"]) as? String
+    }
+
+    /// An SES notification: a receipt's mail, or a notice that holds none.
+    private static func ses(_ notification: [String: Any], kind: String) -> SNSDelivery {
+        guard kind == "Received" else { return .other("Notification \(kind)") }
+        let mail = notification["mail"] as? [String: Any]
+        guard let content = notification["content"] as? String, !content.isEmpty else {
+            return .receivedWithoutContent(messageID: mail?["messageId"] as? String)
+        }
+        let action = (notification["receipt"] as? [String: Any])?["action"] as? [String: Any]
+        if (action?["encoding"] as? String)?.uppercased() == "BASE64",
+            let bytes = Data(base64Encoded: content, options: .ignoreUnknownCharacters)
+        {
+            return .message(Array(bytes))
+        }
+        return .message(Array(content.utf8))
     }
 
     /// One event of a Mandrill inbound webhook.
