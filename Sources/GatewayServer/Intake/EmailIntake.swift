@@ -69,9 +69,10 @@ struct EmailIntake: Sendable {
         return try await accept(message, raw: raw)
     }
 
-    /// Parses and commits the message that is `raw`'s body (one taken out of quarantine).
-    func accept(_ raw: RawPayload) async throws -> Result {
-        try await accept(Array(raw.body), raw: raw)
+    /// Parses and commits `message`, by default `raw`'s body (one taken out of quarantine; a form
+    /// or JSON kept as a mail service posted it holds its message, ``StoredEmailPayload``).
+    func accept(_ raw: RawPayload, message: [UInt8]? = nil) async throws -> Result {
+        try await accept(message ?? Array(raw.body), raw: raw)
     }
 
     private func accept(_ message: [UInt8], raw: RawPayload) async throws -> Result {

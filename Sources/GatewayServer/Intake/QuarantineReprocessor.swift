@@ -136,7 +136,13 @@ struct QuarantineReprocessor: Sendable {
     }
 
     private func reprocessEmail(_ raw: RawPayload) async throws -> Outcome {
-        let message = Array(raw.body)
+        guard let (message, _) = StoredEmailPayload.message(Array(raw.body), contentType: raw.contentType) else {
+            // Its reason stays as it was kept (an SNS confirmation's SubscribeURL, say).
+            throw Self.stillUnreadable(
+                raw.id,
+                "it holds no one message (a form that is neither the message nor a mail service's parsed mail, "
+                    + "Mandrill's events, or an Amazon SNS notice without mail)")
+        }
         guard EmailIntake.looksLikeMessage(message) else {
             let reason = EmailIntake.notAMessageReason
             // Kept, with the reason found now.
@@ -145,7 +151,7 @@ struct QuarantineReprocessor: Sendable {
         }
         let result: EmailIntake.Result
         do {
-            result = try await email.accept(raw)
+            result = try await email.accept(raw, message: message)
         } catch {
             throw GatewayError.storeFailure(error)
         }

@@ -5,7 +5,8 @@ import Storage
 
 /// The bytes of a file the store listed but did not keep apart (over `email.max_attachment_bytes`
 /// when it came: a phone's video), read again from the raw payload, which holds every file: the
-/// message, or the API request (a form's file field, a JSON body's base64). The payload is parsed
+/// message (or the form or JSON a mail service posted it in, when that was kept), or the API request
+/// (a form's file field, a JSON body's base64). The payload is parsed
 /// as intake parsed it, with no size limit, and the file at the same position is served only when
 /// its SHA-256 is the one the record lists.
 enum AttachmentFromRawPayload {
@@ -23,7 +24,8 @@ enum AttachmentFromRawPayload {
             files = parsed.attachmentData
         default:
             let builder = EmailComplaintBuilder(maxAttachmentBytes: .max)
-            guard case .complaint(let draft) = builder.build(Array(source.body), adapter: "", receivedAt: Date())
+            guard let (message, _) = StoredEmailPayload.message(Array(source.body), contentType: source.contentType),
+                case .complaint(let draft) = builder.build(message, adapter: "", receivedAt: Date())
             else { return nil }
             files = draft.attachmentBytes.map { $0.map { Data($0) } }
         }

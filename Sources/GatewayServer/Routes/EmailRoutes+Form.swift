@@ -28,7 +28,11 @@ extension EmailRoutes {
     /// Mailgun route's parsed mail without files).
     static func formMessage(of request: Request, contentType: String, limit: Int) async throws -> FormMessage {
         let body = try await RequestBodyReader.collect(request, limit: limit + formOverheadBytes)
-        let bytes = Array(body.readableBytesView)
+        return try formMessage(Array(body.readableBytesView), contentType: contentType, limit: limit)
+    }
+
+    /// ``formMessage(of:contentType:limit:)`` of a form's bytes, as received or as kept.
+    static func formMessage(_ bytes: [UInt8], contentType: String, limit: Int) throws -> FormMessage {
         if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
             let fields = fields(ofURLEncoded: bytes)
             if let events = fields.first(where: { $0.name == "mandrill_events" }) {
@@ -43,7 +47,7 @@ extension EmailRoutes {
         var stream = MultipartFileStream(boundary: boundary, picks: MultipartFileStream.isMessagePart)
         var message: [UInt8] = []
         do {
-            try body.withUnsafeReadableBytes { bytes in try stream.feed(bytes) { message.append(contentsOf: $0) } }
+            try bytes.withUnsafeBytes { bytes in try stream.feed(bytes) { message.append(contentsOf: $0) } }
             if stream.foundFile { try stream.finish() }
         } catch let error as MultipartError {
             throw GatewayError.badRequest("malformed multipart/form-data body: \(error)", code: "malformed_multipart")
