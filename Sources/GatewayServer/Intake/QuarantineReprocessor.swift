@@ -136,7 +136,7 @@ struct QuarantineReprocessor: Sendable {
     }
 
     private func reprocessEmail(_ raw: RawPayload) async throws -> Outcome {
-        guard let (message, _) = StoredEmailPayload.message(Array(raw.body), contentType: raw.contentType) else {
+        guard let message = StoredEmailPayload.message(Array(raw.body), contentType: raw.contentType) else {
             // Its reason stays as it was kept (an SNS confirmation's SubscribeURL, say).
             throw Self.stillUnreadable(
                 raw.id,

@@ -6,29 +6,25 @@ import EmailAdapter
 /// now. Serves processing a quarantined payload again and reading a file back from the payload, so
 /// both find the message the live route finds.
 enum StoredEmailPayload {
-    /// The message in `body` kept with `contentType`, and the service whose parsed mail it was
-    /// rebuilt from; nil when a form or JSON holds no one message (an unknown form, Mandrill's
-    /// events, an SNS notice without mail).
-    static func message(_ body: [UInt8], contentType: String?) -> (message: [UInt8], rebuiltFrom: String?)? {
+    /// The message in `body` kept with `contentType`; nil when a form or JSON holds no one message
+    /// (an unknown form, Mandrill's events, an SNS notice without mail).
+    static func message(_ body: [UInt8], contentType: String?) -> [UInt8]? {
         let type = contentType?.lowercased() ?? ""
         if let contentType,
             type.hasPrefix("multipart/form-data") || type.hasPrefix("application/x-www-form-urlencoded")
         {
             switch try? EmailRoutes.formMessage(body, contentType: contentType, limit: .max) {
-            case .raw(let message): return (message, nil)
-            case .rebuilt(let message, let service): return (message, service.rawValue)
+            case .raw(let message), .rebuilt(let message, _): return message
             case .mandrill, .unknown, nil: return nil
             }
         }
         if type.hasPrefix("application/json") || (type.hasPrefix("text/plain") && body.first == UInt8(ascii: "{")) {
             if let delivery = MailServiceEnvelopes.sns(body) {
                 guard case .message(let message) = delivery else { return nil }
-                return (message, nil)
+                return message
             }
-            if let (message, rebuilt) = ParsedMailFields.message(fromPostmark: body) {
-                return (message, rebuilt ? ParsedMailFields.Service.postmark.rawValue : nil)
-            }
+            if let (message, _) = ParsedMailFields.message(fromPostmark: body) { return message }
         }
-        return (body, nil)
+        return body
     }
 }

@@ -24,7 +24,7 @@ enum AttachmentFromRawPayload {
             files = parsed.attachmentData
         default:
             let builder = EmailComplaintBuilder(maxAttachmentBytes: .max)
-            guard let (message, _) = StoredEmailPayload.message(Array(source.body), contentType: source.contentType),
+            guard let message = StoredEmailPayload.message(Array(source.body), contentType: source.contentType),
                 case .complaint(let draft) = builder.build(message, adapter: "", receivedAt: Date())
             else { return nil }
             files = draft.attachmentBytes.map { $0.map { Data($0) } }

@@ -26,14 +26,7 @@ extension EmailRoutes {
         let reason: String
         switch delivery {
         case .message(let message):
-            let result = try await take(
-                message, from: Sender(tokenName: sender.tokenName, headers: sender.headers), context)
-            var writer = JSONWriter(capacity: 256)
-            Self.write(result, to: &writer)
-            guard case .created(let id, _, _) = result else { return jsonResponse(writer) }
-            var response = jsonResponse(writer, status: .created)
-            response.headers[.location] = "/v1/complaints/\(id)"
-            return response
+            return Self.response(to: try await take(message, from: sender, context))
         case .subscriptionConfirmation(let topic, let subscribeURL):
             reason =
                 "Amazon SNS asks to confirm the subscription to \(topic): open its SubscribeURL once, or confirm "
@@ -54,12 +47,12 @@ extension EmailRoutes {
             let rawID = try await intake.ignoreNotice(
                 body, adapter: sender.tokenName, reason: notice, headers: sender.headers,
                 contentType: sender.contentType, kind: "sns_notice")
-            return Self.ignoredResponse(reason: notice, rawID: rawID)
+            return Self.response(to: .ignored(reason: notice, rawID: rawID))
         }
         let rawID = try await intake.quarantineNotAMessage(
             body, adapter: sender.tokenName, reason: reason, headers: sender.headers, contentType: sender.contentType,
             code: "sns_not_a_message")
-        return Self.ignoredResponse(reason: reason, rawID: rawID)
+        return Self.response(to: .ignored(reason: reason, rawID: rawID))
     }
 
     /// Mandrill's inbound webhook: every event's `raw_msg` taken as a raw message, in order, and
@@ -86,9 +79,7 @@ extension EmailRoutes {
             switch item {
             case .message(let message):
                 do {
-                    let result = try await take(
-                        message, from: Sender(tokenName: sender.tokenName, headers: sender.headers), context)
-                    Self.write(result, to: &writer)
+                    Self.write(try await take(message, from: sender, context), to: &writer)
                 } catch let refusal as GatewayError where refusal.code == "not_a_message" {
                     writer.beginObject()
                     writer.key("error")
@@ -116,16 +107,6 @@ extension EmailRoutes {
                 headers: sender.headers, contentType: sender.contentType, kind: "mandrill_event")
             writer.field("events_kept_raw_id", rawID)
         }
-        writer.endObject()
-        return jsonResponse(writer)
-    }
-
-    private static func ignoredResponse(reason: String, rawID: String) -> Response {
-        var writer = JSONWriter(capacity: 256)
-        writer.beginObject()
-        writer.field("ignored", true)
-        writer.field("reason", reason)
-        writer.field("raw_id", rawID)
         writer.endObject()
         return jsonResponse(writer)
     }

@@ -83,15 +83,18 @@ struct EmailRoutes: Sendable {
         guard !message.isEmpty else {
             throw GatewayError.badRequest("the body is empty: expected one raw message")
         }
-        let result = try await take(message, from: Sender(tokenName: tokenName, headers: keptHeaders), context)
+        return Self.response(
+            to: try await take(message, from: Sender(tokenName: tokenName, headers: keptHeaders), context))
+    }
+
+    /// The answer to a post of one message: 201 with `Location` for a new complaint, else 200.
+    static func response(to result: EmailIntake.Result) -> Response {
         var writer = JSONWriter(capacity: 256)
-        Self.write(result, to: &writer)
-        if case .created(let id, _, _) = result {
-            var response = jsonResponse(writer, status: .created)
-            response.headers[.location] = "/v1/complaints/\(id)"
-            return response
-        }
-        return jsonResponse(writer)
+        write(result, to: &writer)
+        guard case .created(let id, _, _) = result else { return jsonResponse(writer) }
+        var response = jsonResponse(writer, status: .created)
+        response.headers[.location] = "/v1/complaints/\(id)"
+        return response
     }
 
     /// Who posted, and the request headers kept with what they posted.
