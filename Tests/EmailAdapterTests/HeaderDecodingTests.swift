@@ -161,6 +161,28 @@ struct HeaderDecodingTests {
         #expect(decoded.charset == "big5-hkscs")
     }
 
+    @Test("charset rule: Big5 under a GB2312 label reads as Big5; GBK under it stays GBK; a GBK label is believed")
+    func big5LabelledGB2312() {
+        // 路燈不亮已經一週了，請儘快派人修理。 in Big5, as a Taiwan mailer set to a mainland label sends it.
+        let big5: [UInt8] = [
+            0xB8, 0xF4, 0xBF, 0x4F, 0xA4, 0xA3, 0xAB, 0x47, 0xA4, 0x77, 0xB8, 0x67, 0xA4, 0x40, 0xB6, 0x67, 0xA4, 0x46,
+            0xA1, 0x41, 0xBD, 0xD0, 0xBE, 0xA8, 0xA7, 0xD6, 0xAC, 0xA3, 0xA4, 0x48, 0xAD, 0xD7, 0xB2, 0x7A, 0xA1, 0x43,
+        ]
+        let body = CharsetDecoder.decode(big5, declared: "GB2312")
+        #expect(body.text == "路燈不亮已經一週了，請儘快派人修理。")
+        #expect(body.charset == "big5-hkscs")
+        // Its first seven characters as a subject's encoded word.
+        #expect(decoded("=?gb2312?B?uPS/T6Sjq0ekd7hnpEA=?=") == "路燈不亮已經一")
+        // The same bytes under a GBK or GB18030 label: the label is believed (they are valid GBK).
+        #expect(CharsetDecoder.decode(big5, declared: "gbk").charset == "gb18030")
+        // GBK text under GB2312, Outlook's habit, is GBK.
+        let gbk: [UInt8] = [
+            0xC2, 0xB7, 0xB5, 0xC6, 0xB2, 0xBB, 0xC1, 0xC1, 0xD2, 0xD1, 0xBE, 0xAD, 0xD2, 0xBB, 0xD6, 0xDC, 0xC1, 0xCB,
+            0xA3, 0xAC, 0xC7, 0xEB, 0xBE, 0xA1, 0xBF, 0xEC, 0xC5, 0xC9, 0xC8, 0xCB, 0xD0, 0xDE, 0xC0, 0xED, 0xA1, 0xA3,
+        ]
+        #expect(CharsetDecoder.decode(gbk, declared: "gb2312").text == "路灯不亮已经一周了，请尽快派人修理。")
+    }
+
     @Test("charset rule: GBK text is never taken for Big5")
     func gbkNotBig5() {
         // 你们好，楼下烧烤店每天油烟很大 in GBK: every second byte is 0xA1 or above.

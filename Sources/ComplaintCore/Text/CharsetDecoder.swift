@@ -83,13 +83,16 @@ public enum CharsetDecoder {
         if label == "utf-8", CutShortUTF8.matches(array) {
             return Decoded(text: String(decoding: array, as: UTF8.self), charset: "utf-8", lossy: true)
         }
-        if let label, label != "utf-8", labelTells, let text = convert(array, from: label, lossy: false) {
-            return Decoded(text: text, charset: label, lossy: false)
-        }
-        if !labelTells, looksLikeBig5(array), let text = convert(array, from: "big5-hkscs", lossy: false),
-            readsAsChinese(text)
+        // GB2312 never puts a second byte below 0xA1; Big5 puts two characters in five there. Text
+        // labelled GB2312 that does so is Big5 from a Taiwan or Hong Kong mailer set to a mainland
+        // label (GBK, which Outlook also labels GB2312, uses those bytes only for rare characters).
+        if !labelTells || declared.map(labelsGB2312) == true, looksLikeBig5(array),
+            let text = convert(array, from: "big5-hkscs", lossy: false), readsAsChinese(text)
         {
             return Decoded(text: text, charset: "big5-hkscs", lossy: false)
+        }
+        if let label, label != "utf-8", labelTells, let text = convert(array, from: label, lossy: false) {
+            return Decoded(text: text, charset: label, lossy: false)
         }
         if label != "gb18030", let text = convert(array, from: "gb18030", lossy: false) {
             return Decoded(text: text, charset: "gb18030", lossy: false)
@@ -97,6 +100,12 @@ public enum CharsetDecoder {
         let fallback = label.flatMap { $0 == "utf-8" || !isKnown($0) ? nil : $0 } ?? "gb18030"
         let text = convert(array, from: fallback, lossy: true) ?? String(decoding: array, as: UTF8.self)
         return Decoded(text: text, charset: fallback, lossy: true)
+    }
+
+    /// Whether `label` names GB2312 itself (EUC-CN), not GBK or GB18030.
+    private static func labelsGB2312(_ label: String) -> Bool {
+        ["gb2312", "csgb2312", "euc-cn", "x-euc-cn", "eucgb2312_cn", "gb_2312-80", "chinese", "csiso58gb231280"]
+            .contains(label.trimmingASCIIWhitespaceAndQuotes().lowercased())
     }
 
     /// Labels of 7-bit ASCII, which 8-bit bytes contradict.
