@@ -163,7 +163,10 @@ struct MailServiceEnvelopeTests {
     private static func mandrillForm(_ events: [[String: Any]]) throws -> Data {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._*")
+        allowed.insert(" ")
+        // Spaces as `+`, as Mandrill's form encoding (and every HTML form's) writes them.
         let value = try json(events).addingPercentEncoding(withAllowedCharacters: allowed)!
+            .replacingOccurrences(of: " ", with: "+")
         return Data("mandrill_events=\(value)".utf8)
     }
 
