@@ -124,8 +124,24 @@ struct EmailForwarderTests {
             #expect(refused.status == 401, "\(authorization.1)")
             #expect(refused.headers.contains { $0.0.lowercased() == "www-authenticate" && $0.1.hasPrefix("Bearer") })
         }
-        // Only the form without a message is kept (in quarantine): the refused tokens' bodies are not.
-        #expect(try await sqlite(gateway.databasePath, "select count(*) from raw_payloads") == "1")
+        // A sender that sends its URL's credentials only when challenged (Amazon SNS does) is
+        // challenged for Basic too: curl --anyauth, which picks the scheme the 401 offers, gets in.
+        let challenged = try await gateway.request(
+            .post, "/v1/email", body: form, token: nil,
+            headers: [("Content-Type", "multipart/form-data; boundary=xYzZY")])
+        let offered = challenged.headers.filter { $0.0.lowercased() == "www-authenticate" }.map(\.1)
+        #expect(offered.contains("Bearer") && offered.contains(#"Basic realm="complaint-gateway""#))
+        let curl = try await spawnCapturingOutput(
+            "/usr/bin/curl",
+            [
+                "--silent", "--anyauth", "--user", "sns:\(RunningGateway.token)", "--output", "/dev/null",
+                "--write-out", "%{http_code}", "--header", "Content-Type: message/rfc822", "--data-binary", "@-",
+                "http://127.0.0.1:\(gateway.port)/v1/email",
+            ], input: Data(Self.message(id: "anyauth@example.cn", text: "路灯不亮。").utf8))
+        #expect(String(decoding: curl.output, as: UTF8.self) == "201")
+        // Only the form without a message is kept (in quarantine), and the mail sent after the
+        // challenge: the refused tokens' bodies are not.
+        #expect(try await sqlite(gateway.databasePath, "select count(*) from raw_payloads") == "2")
         try await gateway.stop()
         await downstream.stop()
     }

@@ -26,7 +26,16 @@ struct EmailRoutes: Sendable {
     private static let acceptedTypes = ["message/rfc822", "text/plain", "application/octet-stream"]
 
     private func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let tokenName = try auth.require(.submit, request)
+        let tokenName: String
+        do {
+            tokenName = try auth.require(.submit, request)
+        } catch var refusal as GatewayError where refusal.status == .unauthorized {
+            // Senders given the token in their URL's credentials that send them only when challenged
+            // for Basic (Amazon SNS; Java's and .NET's HTTP clients) are challenged so. A browser
+            // never posts here, so its password dialog is not a concern on this route.
+            refusal.headers.append(HTTPField(name: .wwwAuthenticate, value: #"Basic realm="complaint-gateway""#))
+            throw refusal
+        }
         let contentType = request.headers.value(.contentType)
         let type = contentType?.lowercased()
         var message: [UInt8]
