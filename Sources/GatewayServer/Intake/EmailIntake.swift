@@ -34,14 +34,22 @@ struct EmailIntake: Sendable {
 
     static let notAMessageReason = "not an e-mail message: it does not start with a header field (\"Name: value\")"
 
+    /// A new email payload of `body`, as it came.
+    private func newPayload(
+        _ body: [UInt8], adapter: String, headers: [RawPayload.Header], contentType: String = "message/rfc822",
+        receivedAt: Date = Date()
+    ) -> RawPayload {
+        RawPayload(
+            id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: receivedAt,
+            contentType: contentType, headers: headers, body: Data(body))
+    }
+
     /// Keeps a body that is not a message in quarantine, counted; returns its raw id.
     func quarantineNotAMessage(
         _ message: [UInt8], adapter: String, reason: String, headers: [RawPayload.Header] = [],
         contentType: String = "message/rfc822", code: String = "not_a_message"
     ) async throws -> String {
-        let raw = RawPayload(
-            id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: Date(),
-            contentType: contentType, headers: headers, body: Data(message))
+        let raw = newPayload(message, adapter: adapter, headers: headers, contentType: contentType)
         try await pipeline.quarantine(raw, error: reason, code: code)
         return raw.id
     }
@@ -52,9 +60,7 @@ struct EmailIntake: Sendable {
         _ body: [UInt8], adapter: String, reason: String, headers: [RawPayload.Header], contentType: String,
         kind: String
     ) async throws -> String {
-        let raw = RawPayload(
-            id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: Date(),
-            contentType: contentType, headers: headers, body: Data(body))
+        let raw = newPayload(body, adapter: adapter, headers: headers, contentType: contentType)
         try await pipeline.ignore(raw, reason: reason, kind: kind)
         return raw.id
     }
@@ -63,9 +69,7 @@ struct EmailIntake: Sendable {
     func accept(
         _ message: [UInt8], adapter: String, receivedAt: Date = Date(), headers: [RawPayload.Header] = []
     ) async throws -> Result {
-        let raw = RawPayload(
-            id: pipeline.newRawID(), channel: .email, adapter: adapter, receivedAt: receivedAt,
-            contentType: "message/rfc822", headers: headers, body: Data(message))
+        let raw = newPayload(message, adapter: adapter, headers: headers, receivedAt: receivedAt)
         return try await accept(message, raw: raw)
     }
 

@@ -17,11 +17,9 @@ extension EmailRoutes {
     /// as ignored.
     func snsDelivery(_ body: [UInt8], from sender: Sender, _ context: BasicRequestContext) async throws -> Response {
         guard let delivery = MailServiceEnvelopes.sns(body) else {
-            let reason = "the x-amz-sns-message-type header is set, but the body is not an Amazon SNS message"
-            let rawID = try await intake.quarantineNotAMessage(
-                body, adapter: sender.tokenName, reason: reason, headers: sender.headers,
-                contentType: sender.contentType, code: "not_sns")
-            throw GatewayError.badRequest(reason, code: "not_sns", rawID: rawID)
+            throw try await refusal(
+                body, "the x-amz-sns-message-type header is set, but the body is not an Amazon SNS message",
+                code: "not_sns", from: sender)
         }
         let reason: String
         switch delivery {
@@ -55,6 +53,16 @@ extension EmailRoutes {
         return Self.response(to: .ignored(reason: reason, rawID: rawID))
     }
 
+    /// A post that cannot be read, kept in quarantine as it came: the 400 that names it.
+    private func refusal(_ body: [UInt8], _ reason: String, code: String, from sender: Sender) async throws
+        -> GatewayError
+    {
+        let rawID = try await intake.quarantineNotAMessage(
+            body, adapter: sender.tokenName, reason: reason, headers: sender.headers,
+            contentType: sender.contentType, code: code)
+        return GatewayError.badRequest(reason, code: code, rawID: rawID)
+    }
+
     /// Mandrill's inbound webhook: every event's `raw_msg` taken as a raw message, in order, and
     /// one answer (200, `messages`: one object per event) for all of them. An event whose
     /// `raw_msg` is not a message is kept in quarantine (its object is the refusal) and does not
@@ -64,11 +72,9 @@ extension EmailRoutes {
         async throws -> Response
     {
         guard let items = MailServiceEnvelopes.mandrill(events) else {
-            let reason = "the form's mandrill_events field is not a JSON array of Mandrill events"
-            let rawID = try await intake.quarantineNotAMessage(
-                form, adapter: sender.tokenName, reason: reason, headers: sender.headers,
-                contentType: sender.contentType, code: "malformed_mandrill_events")
-            throw GatewayError.badRequest(reason, code: "malformed_mandrill_events", rawID: rawID)
+            throw try await refusal(
+                form, "the form's mandrill_events field is not a JSON array of Mandrill events",
+                code: "malformed_mandrill_events", from: sender)
         }
         var writer = JSONWriter(capacity: 256 * max(items.count, 1))
         writer.beginObject()
